@@ -1,0 +1,60 @@
+//! Opening the database and bringing its schema up to date.
+
+use std::time::Duration;
+
+use oko_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+/// Opens a pool on `url` (`sqlite://…` or `postgres://…`).
+///
+/// SQLite gets WAL and a busy timeout so that readers never wait for the writer and
+/// concurrent writers queue instead of failing with "database is locked".
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let is_sqlite = url.starts_with("sqlite:");
+    if is_sqlite {
+        create_sqlite_parent_dir(url);
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .max_connections(if is_sqlite { 8 } else { 32 })
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    if is_sqlite {
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    }
+    let db = Database::connect(options).await?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
+    }
+    Ok(db)
+}
+
+/// `sqlite://./data/oko.db?mode=rwc` needs `./data` to exist before SQLite creates the file.
+fn create_sqlite_parent_dir(url: &str) {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return;
+    }
+    if let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        // An error here surfaces as a clear connect error from SQLite right after.
+        let _ = std::fs::create_dir_all(parent);
+    }
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

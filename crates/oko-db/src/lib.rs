@@ -1,0 +1,13 @@
+//! Oko's data layer: sea-orm entities and the queries the API needs. The one place
+//! that knows SQL; every query works on SQLite and PostgreSQL.
+
+pub mod connection;
+pub mod demo;
+mod demo_names;
+pub mod entities;
+pub mod orgs;
+pub mod principal;
+pub mod refresh_tokens;
+pub mod users;
+
+pub use sea_orm::{DatabaseConnection, DbErr};

@@ -1,0 +1,207 @@
+//! Finding, creating and changing user accounts.
+
+use chrono::Utc;
+use oko_domain::role::Role;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{municipality, organisation, region, user};
+use crate::refresh_tokens;
+
+/// Looks a user up by login, exactly (logins are case-sensitive).
+#[tracing::instrument(skip(db))]
+pub async fn find_by_login(
+    db: &DatabaseConnection,
+    login: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Login.eq(login))
+        .one(db)
+        .await
+}
+
+/// Looks a user up by id.
+pub async fn find_by_id(db: &DatabaseConnection, id: Uuid) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find_by_id(id).one(db).await
+}
+
+/// Where in the tree a new account belongs.
+#[derive(Clone, Debug)]
+pub enum Placement {
+    /// Operator: nowhere in particular.
+    Country,
+    /// Regional coordinator of the region with this code.
+    Region(String),
+    /// Municipal coordinator of the municipality `code` in region `region`.
+    Municipality { region: String, code: i32 },
+    /// The organisation with this login.
+    Organisation(String),
+}
+
+/// Why an account could not be created.
+#[derive(Debug)]
+pub enum CreateUserError {
+    /// The login is taken.
+    LoginTaken,
+    /// The region, municipality or organisation does not exist.
+    PlacementNotFound,
+    /// The database failed.
+    Db(DbErr),
+}
+
+impl From<DbErr> for CreateUserError {
+    fn from(err: DbErr) -> Self {
+        CreateUserError::Db(err)
+    }
+}
+
+/// Creates an account with an already hashed password.
+pub async fn create(
+    db: &DatabaseConnection,
+    login: &str,
+    password_hash: &str,
+    placement: Placement,
+) -> Result<user::Model, CreateUserError> {
+    if find_by_login(db, login).await?.is_some() {
+        return Err(CreateUserError::LoginTaken);
+    }
+    let (role, display_name, region_id, municipality_id, organisation_id) =
+        resolve_placement(db, placement).await?;
+    let model = user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        login: Set(login.to_owned()),
+        password_hash: Set(password_hash.to_owned()),
+        role: Set(role.as_str().to_owned()),
+        display_name: Set(display_name),
+        region_id: Set(region_id),
+        municipality_id: Set(municipality_id),
+        organisation_id: Set(organisation_id),
+        blocked: Set(false),
+        created_at: Set(Utc::now()),
+    };
+    Ok(model.insert(db).await?)
+}
+
+type Resolved = (Role, String, Option<Uuid>, Option<Uuid>, Option<Uuid>);
+
+async fn resolve_placement(
+    db: &DatabaseConnection,
+    placement: Placement,
+) -> Result<Resolved, CreateUserError> {
+    let not_found = || CreateUserError::PlacementNotFound;
+    Ok(match placement {
+        Placement::Country => (
+            Role::Operator,
+            "Федеральный оператор".to_owned(),
+            None,
+            None,
+            None,
+        ),
+        Placement::Region(code) => {
+            let region = find_region_by_code(db, &code)
+                .await?
+                .ok_or_else(not_found)?;
+            (
+                Role::RegionCoordinator,
+                region.name,
+                Some(region.id),
+                None,
+                None,
+            )
+        }
+        Placement::Municipality { region, code } => {
+            let region = find_region_by_code(db, &region)
+                .await?
+                .ok_or_else(not_found)?;
+            let municipality = municipality::Entity::find()
+                .filter(municipality::Column::RegionId.eq(region.id))
+                .filter(municipality::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            (
+                Role::MunicipalCoordinator,
+                municipality.name,
+                Some(region.id),
+                Some(municipality.id),
+                None,
+            )
+        }
+        Placement::Organisation(login) => {
+            let org = organisation::Entity::find()
+                .filter(organisation::Column::Login.eq(login))
+                .one(db)
+                .await?
+                .ok_or_else(not_found)?;
+            (
+                Role::Organisation,
+                org.short_name,
+                Some(org.region_id),
+                Some(org.municipality_id),
+                Some(org.id),
+            )
+        }
+    })
+}
+
+async fn find_region_by_code(
+    db: &DatabaseConnection,
+    code: &str,
+) -> Result<Option<region::Model>, DbErr> {
+    region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await
+}
+
+/// Replaces a user's password hash and revokes every refresh token of the user, so
+/// sessions opened with the old password end. Returns `false` for an unknown login.
+pub async fn set_password_hash(
+    db: &DatabaseConnection,
+    login: &str,
+    password_hash: &str,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let Some(found) = user::Entity::find()
+        .filter(user::Column::Login.eq(login))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let user_id = found.id;
+    let mut active: user::ActiveModel = found.into();
+    active.password_hash = Set(password_hash.to_owned());
+    active.update(&txn).await?;
+    refresh_tokens::revoke_all_for_user(&txn, user_id).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Blocks or unblocks an account; blocking also revokes its refresh tokens.
+pub async fn set_blocked(
+    db: &DatabaseConnection,
+    login: &str,
+    blocked: bool,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let Some(found) = user::Entity::find()
+        .filter(user::Column::Login.eq(login))
+        .one(&txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let user_id = found.id;
+    let mut active: user::ActiveModel = found.into();
+    active.blocked = Set(blocked);
+    active.update(&txn).await?;
+    if blocked {
+        refresh_tokens::revoke_all_for_user(&txn, user_id).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,87 @@
+//! Stable machine codes of API errors and their Russian texts.
+//!
+//! Integrators match on the code; people read the text. The SPA and the server take
+//! both from here, so they never disagree.
+
+use serde::{Deserialize, Serialize};
+
+/// Every error the API can answer with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Wrong login or password, unknown login, blocked account or bad refresh token:
+    /// deliberately one answer for all of them.
+    InvalidCredentials,
+    /// No access token, or it is expired or forged.
+    Unauthenticated,
+    /// The user is known but may not do this.
+    Forbidden,
+    /// No such resource in the user's scope.
+    NotFound,
+    /// The body is not JSON or does not have the expected shape.
+    MalformedBody,
+    /// The body is larger than the endpoint accepts.
+    PayloadTooLarge,
+    /// A query-string or path parameter is wrong.
+    InvalidParameter,
+    /// The request is well-formed but its content breaks a rule.
+    ValidationFailed,
+    /// Someone changed the resource first.
+    Conflict,
+    /// The HTTP method is not supported here.
+    MethodNotAllowed,
+    /// Something failed on our side; the details are in the server log.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable snake_case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidCredentials => "invalid_credentials",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MalformedBody => "malformed_body",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::InvalidParameter => "invalid_parameter",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status that goes with the code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MalformedBody | ErrorCode::InvalidParameter => 400,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::ValidationFailed => 422,
+            ErrorCode::Conflict => 409,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    /// A short Russian title for the kind of error.
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidCredentials => "Неверный логин или пароль",
+            ErrorCode::Unauthenticated => "Требуется вход в систему",
+            ErrorCode::Forbidden => "Недостаточно прав",
+            ErrorCode::NotFound => "Не найдено",
+            ErrorCode::MalformedBody => "Некорректный запрос",
+            ErrorCode::PayloadTooLarge => "Слишком большой запрос",
+            ErrorCode::InvalidParameter => "Некорректный параметр",
+            ErrorCode::ValidationFailed => "Данные содержат ошибки",
+            ErrorCode::Conflict => "Данные изменены другим пользователем",
+            ErrorCode::MethodNotAllowed => "Метод не поддерживается",
+            ErrorCode::Internal => "Внутренняя ошибка сервера",
+        }
+    }
+}

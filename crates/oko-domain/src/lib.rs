@@ -1,0 +1,13 @@
+//! Oko's domain: the rules every part of the system shares.
+//!
+//! Nothing here does I/O, so the server and the WASM SPA run the very same code
+//! (one login parser, one set of error texts, one Moscow clock format).
+
+pub mod api;
+pub mod error_code;
+pub mod login;
+pub mod moscow_time;
+pub mod org;
+pub mod role;
+pub mod scope;
+pub mod text;

@@ -1,0 +1,151 @@
+//! Times are stored in UTC and shown in Moscow time, as every date in the seeds is.
+//!
+//! Moscow has been UTC+3 all year since 26 October 2014, so a fixed offset is exact
+//! for every date the system stores, and it spares the WASM app a time-zone database.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, TimeZone, Timelike, Utc, Weekday};
+
+const MOSCOW_OFFSET_SECONDS: i32 = 3 * 3600;
+
+/// The Moscow offset, UTC+3.
+pub fn moscow() -> FixedOffset {
+    FixedOffset::east_opt(MOSCOW_OFFSET_SECONDS).expect("UTC+3 is a valid offset")
+}
+
+/// A UTC instant as Moscow local time.
+pub fn to_moscow(at: DateTime<Utc>) -> DateTime<FixedOffset> {
+    at.with_timezone(&moscow())
+}
+
+/// A Moscow wall-clock time (as people type it) as a UTC instant.
+pub fn from_moscow(local: NaiveDateTime) -> DateTime<Utc> {
+    moscow()
+        .from_local_datetime(&local)
+        .single()
+        .expect("a fixed offset maps every local time to exactly one instant")
+        .with_timezone(&Utc)
+}
+
+const MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const MONTHS_SHORT: [&str; 12] = [
+    "янв.",
+    "февр.",
+    "мар.",
+    "апр.",
+    "мая",
+    "июн.",
+    "июл.",
+    "авг.",
+    "сент.",
+    "окт.",
+    "нояб.",
+    "дек.",
+];
+
+fn weekday_ru(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "понедельник",
+        Weekday::Tue => "вторник",
+        Weekday::Wed => "среда",
+        Weekday::Thu => "четверг",
+        Weekday::Fri => "пятница",
+        Weekday::Sat => "суббота",
+        Weekday::Sun => "воскресенье",
+    }
+}
+
+/// «30 августа 2021, 20:41» — a collection window's ends.
+pub fn long_date_time(at: DateTime<Utc>) -> String {
+    let m = to_moscow(at);
+    format!(
+        "{} {} {}, {:02}:{:02}",
+        m.day(),
+        MONTHS_GENITIVE[m.month0() as usize],
+        m.year(),
+        m.hour(),
+        m.minute()
+    )
+}
+
+/// «30 авг. 2021 (понедельник)» — the date line of a publication.
+pub fn publication_date(at: DateTime<Utc>) -> String {
+    let m = to_moscow(at);
+    format!(
+        "{} {} {} ({})",
+        m.day(),
+        MONTHS_SHORT[m.month0() as usize],
+        m.year(),
+        weekday_ru(m.weekday())
+    )
+}
+
+/// «02.03.2026 17:42 (мск)» — when someone last acted.
+pub fn short_date_time(at: DateTime<Utc>) -> String {
+    let m = to_moscow(at);
+    format!(
+        "{:02}.{:02}.{} {:02}:{:02} (мск)",
+        m.day(),
+        m.month(),
+        m.year(),
+        m.hour(),
+        m.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    #[test]
+    fn formats_match_the_seeds() {
+        // 17:41 UTC is 20:41 in Moscow.
+        assert_eq!(
+            long_date_time(utc(2021, 8, 30, 17, 41)),
+            "30 августа 2021, 20:41"
+        );
+        assert_eq!(
+            publication_date(utc(2021, 8, 30, 9, 0)),
+            "30 авг. 2021 (понедельник)"
+        );
+        assert_eq!(
+            short_date_time(utc(2026, 3, 2, 14, 42)),
+            "02.03.2026 17:42 (мск)"
+        );
+    }
+
+    #[test]
+    fn moscow_evening_is_next_day_after_midnight_utc_shift() {
+        // 22:30 UTC on 6 September is already 7 September in Moscow.
+        assert_eq!(
+            long_date_time(utc(2021, 9, 6, 22, 30)),
+            "7 сентября 2021, 01:30"
+        );
+    }
+
+    #[test]
+    fn deadline_typed_in_moscow_is_stored_three_hours_earlier() {
+        let local = NaiveDate::from_ymd_opt(2021, 9, 7)
+            .unwrap()
+            .and_hms_opt(18, 0, 0)
+            .unwrap();
+        assert_eq!(from_moscow(local), utc(2021, 9, 7, 15, 0));
+    }
+}
