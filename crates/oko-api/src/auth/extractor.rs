@@ -1,0 +1,42 @@
+//! `Authenticated`: the bearer token checked and the user's scope loaded from the
+//! database on every request, so a blocked user or a changed tree counts at once.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use oko_db::principal::{self, Principal};
+use oko_domain::error_code::ErrorCode;
+
+use crate::{error::ApiError, startup::AppState};
+
+/// The authenticated user of a request.
+pub struct Authenticated(pub Principal);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let unauthenticated = || ApiError::plain(ErrorCode::Unauthenticated);
+            let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
+            let user_id = token
+                .and_then(|t| state.keys.verify_access(&t))
+                .ok_or_else(unauthenticated)?;
+            principal::load(&state.db, user_id)
+                .await?
+                .map(Authenticated)
+                .ok_or_else(unauthenticated)
+        })
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+}

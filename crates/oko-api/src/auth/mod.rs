@@ -1,0 +1,6 @@
+//! Authentication: password hashing, tokens, and the extractor that turns a bearer
+//! token into a [`oko_db::principal::Principal`] on every request.
+
+pub mod extractor;
+pub mod password;
+pub mod tokens;

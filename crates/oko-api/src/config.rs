@@ -1,0 +1,120 @@
+//! Configuration from the environment, read in this one place. Every variable has a
+//! default for the embedded case; a bad value stops the start with its name.
+
+use std::{fmt, net::SocketAddr, path::PathBuf};
+
+/// Everything `oko` needs to know to run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `OKO_DATABASE_URL`: `sqlite://…` (default `sqlite://./data/oko.db?mode=rwc`) or `postgres://…`.
+    pub database_url: String,
+    /// `OKO_LISTEN`: address and port to serve on (default `127.0.0.1:8080`).
+    pub listen: SocketAddr,
+    /// `OKO_DATA_DIR`: where files live (default `./data`).
+    pub data_dir: PathBuf,
+    /// `OKO_SPA_DIR`: the built SPA (default `./frontend/dist`).
+    pub spa_dir: PathBuf,
+    /// `OKO_JWT_SECRET`: key that signs access tokens, at least 32 bytes. Several
+    /// instances behind one proxy must share it; when unset, a random key is kept in
+    /// `OKO_DATA_DIR/jwt-secret`.
+    pub jwt_secret: Option<String>,
+    /// `OKO_SECURE_COOKIES`: mark the refresh cookie `Secure` (set `true` behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+/// A variable with a value that cannot be used.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    /// The variable's name.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The embedded default database.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/oko.db?mode=rwc";
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let database_url = lookup("OKO_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError {
+                variable: "OKO_DATABASE_URL",
+                problem: format!("expected sqlite://… or postgres://…, got `{database_url}`"),
+            });
+        }
+        let listen_text = lookup("OKO_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let listen = listen_text.parse().map_err(|_| ConfigError {
+            variable: "OKO_LISTEN",
+            problem: format!("expected address:port such as 127.0.0.1:8080, got `{listen_text}`"),
+        })?;
+        let jwt_secret = lookup("OKO_JWT_SECRET");
+        if let Some(secret) = &jwt_secret
+            && secret.len() < 32
+        {
+            return Err(ConfigError {
+                variable: "OKO_JWT_SECRET",
+                problem: "must be at least 32 bytes long".to_owned(),
+            });
+        }
+        let secure_cookies = match lookup("OKO_SECURE_COOKIES").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "OKO_SECURE_COOKIES",
+                    problem: format!("expected true or false, got `{other}`"),
+                });
+            }
+        };
+        Ok(Config {
+            database_url,
+            listen,
+            data_dir: lookup("OKO_DATA_DIR").unwrap_or_else(|| "./data".to_owned()).into(),
+            spa_dir: lookup("OKO_SPA_DIR").unwrap_or_else(|| "./frontend/dist".to_owned()).into(),
+            jwt_secret,
+            secure_cookies,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let config = read(&[]).unwrap();
+        assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        assert_eq!(read(&[("OKO_LISTEN", "eighty")]).unwrap_err().variable, "OKO_LISTEN");
+        assert_eq!(read(&[("OKO_DATABASE_URL", "mysql://x")]).unwrap_err().variable, "OKO_DATABASE_URL");
+        assert_eq!(read(&[("OKO_JWT_SECRET", "short")]).unwrap_err().variable, "OKO_JWT_SECRET");
+        assert_eq!(read(&[("OKO_SECURE_COOKIES", "yes")]).unwrap_err().variable, "OKO_SECURE_COOKIES");
+    }
+}

@@ -1,0 +1,165 @@
+//! One error type for every handler, answered as RFC 9457 `application/problem+json`
+//! with a stable `code` and a Russian `detail`.
+
+use actix_web::{
+    HttpRequest, HttpResponse, ResponseError,
+    error::{JsonPayloadError, QueryPayloadError},
+    http::{StatusCode, header::ContentType},
+};
+use oko_domain::{
+    api::{FieldError, Problem},
+    error_code::ErrorCode,
+};
+
+/// An error a handler returns; it becomes a problem+json response.
+#[derive(Debug)]
+pub struct ApiError {
+    code: ErrorCode,
+    detail: String,
+    errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    /// An error with a specific Russian explanation.
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// An error whose explanation is the code's own title.
+    pub fn plain(code: ErrorCode) -> ApiError {
+        ApiError::new(code, code.title_ru())
+    }
+
+    /// The one answer to every failed login or refresh.
+    pub fn invalid_credentials() -> ApiError {
+        ApiError::plain(ErrorCode::InvalidCredentials)
+    }
+
+    /// A wrong query-string or body field.
+    pub fn invalid_parameter(field: &str, message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        ApiError {
+            code: ErrorCode::InvalidParameter,
+            detail: format!("Параметр «{field}»: {message}"),
+            errors: vec![FieldError {
+                field: Some(field.to_owned()),
+                sheet: None,
+                row: None,
+                column: None,
+                code: "invalid_value".to_owned(),
+                message,
+            }],
+        }
+    }
+
+    /// A failure on our side; the cause goes to the log, never to the client.
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "internal error");
+        ApiError::plain(ErrorCode::Internal)
+    }
+
+    /// The machine code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    fn problem(&self) -> Problem {
+        Problem {
+            kind: "about:blank".to_owned(),
+            title: self.code.title_ru().to_owned(),
+            status: self.code.http_status(),
+            code: self.code,
+            detail: self.detail.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.detail)
+    }
+}
+
+impl From<oko_db::DbErr> for ApiError {
+    fn from(err: oko_db::DbErr) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code())
+            .content_type(ContentType(
+                "application/problem+json".parse().expect("a valid media type"),
+            ))
+            .json(self.problem())
+    }
+}
+
+/// Turns actix's JSON body errors into problems that say what is wrong and where.
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api_error = match &err {
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("Тело запроса больше допустимых {} КиБ", limit / 1024),
+        ),
+        JsonPayloadError::ContentType => ApiError::new(
+            ErrorCode::MalformedBody,
+            "Ожидается тело в формате JSON (Content-Type: application/json)",
+        ),
+        JsonPayloadError::Deserialize(cause) => describe_json_error(cause),
+        _ => ApiError::new(ErrorCode::MalformedBody, "Не удалось прочитать тело запроса"),
+    };
+    actix_web::error::InternalError::from_response(err, api_error.error_response()).into()
+}
+
+fn describe_json_error(cause: &serde_json::Error) -> ApiError {
+    let text = cause.to_string();
+    if let Some(field) = text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+        return ApiError {
+            code: ErrorCode::MalformedBody,
+            detail: format!("Не заполнено обязательное поле «{field}»"),
+            errors: vec![FieldError {
+                field: Some(field.to_owned()),
+                sheet: None,
+                row: None,
+                column: None,
+                code: "required".to_owned(),
+                message: "Обязательное поле".to_owned(),
+            }],
+        };
+    }
+    let what = if cause.is_syntax() || cause.is_eof() {
+        "Некорректный JSON"
+    } else {
+        "Значение неверного типа"
+    };
+    ApiError::new(
+        ErrorCode::MalformedBody,
+        format!("{what}: строка {}, позиция {} ({text})", cause.line(), cause.column()),
+    )
+}
+
+/// Turns query-string errors into `invalid_parameter` problems.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api_error = ApiError::new(
+        ErrorCode::InvalidParameter,
+        format!("Некорректные параметры запроса: {err}"),
+    );
+    actix_web::error::InternalError::from_response(err, api_error.error_response()).into()
+}
+
+/// Turns path-parameter errors (e.g. a malformed id) into `not_found` problems.
+pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
+    let api_error = ApiError::plain(ErrorCode::NotFound);
+    actix_web::error::InternalError::from_response(err, api_error.error_response()).into()
+}

@@ -1,0 +1,11 @@
+//! Oko's HTTP API: actix-web handlers by resource, the auth extractor, problem+json
+//! errors, the OpenAPI document and the SPA's static files.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod openapi;
+mod routes;
+mod spa;
+pub mod startup;
