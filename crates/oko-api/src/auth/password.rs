@@ -3,9 +3,11 @@
 
 use std::sync::OnceLock;
 
+use rand_core::OsRng;
+
 use argon2::{
     Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::{SaltString, rand_core::OsRng},
+    password_hash::SaltString,
 };
 
 /// Hashes a password into a PHC string.

@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 mod auth;
 mod me;
+mod meta;
 mod orgs;
 
 /// Registers every `/api` handler. Handlers are added with `.service(handler)` only:
@@ -14,5 +15,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::refresh::refresh)
         .service(auth::logout::logout)
         .service(me::get_me)
-        .service(orgs::list_orgs);
+        .service(orgs::list_orgs)
+        .service(meta::get_openapi)
+        .service(meta::get_api_docs);
 }

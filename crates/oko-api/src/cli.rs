@@ -1,0 +1,242 @@
+//! The `oko` command: serve, migrate, seed the demo, manage accounts, print the API
+//! document. Passwords are read from standard input, never from arguments, so they
+//! do not show in a process list.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use oko_db::{
+    demo::{self, DemoScale},
+    users::{self, CreateUserError, Placement},
+};
+use oko_domain::role::Role;
+
+use crate::{auth::password, config::Config, startup::Application};
+
+/// The demo's shared password, printed by `oko seed-demo`.
+pub const DEMO_PASSWORD: &str = "oko-demo-2026";
+/// Shortest password accepted for a real account.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Oko: data collection for the education-quality system.
+#[derive(Parser, Debug)]
+#[command(name = "oko", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Apply migrations and serve the API and the SPA.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo country (once: does nothing when the tree is already there).
+    SeedDemo {
+        /// `full`: 89 regions, ≥ 45,000 organisations; `small`: 3 regions, for tests.
+        #[arg(long, value_enum, default_value_t = ScaleArg::Full)]
+        scale: ScaleArg,
+    },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Same as `oko user create`.
+    CreateUser(CreateUserArgs),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Create an account; the password is read from standard input.
+    Create(CreateUserArgs),
+    /// Set a new password (read from standard input) and end the user's sessions.
+    SetPassword {
+        /// The account's login.
+        login: String,
+    },
+    /// Block an account: it can no longer log in, its sessions end.
+    Block {
+        /// The account's login.
+        login: String,
+    },
+    /// Unblock an account.
+    Unblock {
+        /// The account's login.
+        login: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CreateUserArgs {
+    /// Login, e.g. `spo_coord_24`, `sch240001`; logins are case-sensitive.
+    #[arg(long)]
+    login: String,
+    /// operator, region_coordinator, municipal_coordinator or organisation.
+    #[arg(long, value_parser = parse_role)]
+    role: Role,
+    /// Region code (RR) for coordinators.
+    #[arg(long)]
+    region: Option<String>,
+    /// Municipality number inside the region, for municipal coordinators.
+    #[arg(long)]
+    municipality: Option<i32>,
+    /// The organisation's login, for organisation accounts.
+    #[arg(long)]
+    organisation: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ScaleArg {
+    Full,
+    Small,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        "expected operator, region_coordinator, municipal_coordinator or organisation".to_owned()
+    })
+}
+
+/// A failure to report to the operator and exit non-zero.
+type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+impl Cli {
+    /// Runs the chosen command.
+    pub async fn run(self, config: Config) -> CliResult {
+        match self.command {
+            Command::Openapi => {
+                print!("{}", crate::openapi::document_json());
+                Ok(())
+            }
+            Command::Serve => serve(config).await,
+            Command::Migrate => {
+                open_database(&config).await?;
+                println!("Миграции применены: {}", config.database_url);
+                Ok(())
+            }
+            Command::SeedDemo { scale } => seed_demo(&config, scale).await,
+            Command::User(UserCommand::Create(args)) | Command::CreateUser(args) => {
+                create_user(&config, args).await
+            }
+            Command::User(UserCommand::SetPassword { login }) => set_password(&config, &login).await,
+            Command::User(UserCommand::Block { login }) => set_blocked(&config, &login, true).await,
+            Command::User(UserCommand::Unblock { login }) => set_blocked(&config, &login, false).await,
+        }
+    }
+}
+
+async fn open_database(config: &Config) -> Result<oko_db::DatabaseConnection, Box<dyn std::error::Error>> {
+    let db = oko_db::connection::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("OKO_DATABASE_URL: cannot open {}: {e}", config.database_url))?;
+    oko_db::connection::migrate(&db).await?;
+    Ok(db)
+}
+
+async fn serve(config: Config) -> CliResult {
+    let db = open_database(&config).await?;
+    let app = Application::build(&config, db).map_err(|e| format!("OKO_LISTEN: cannot listen on {}: {e}", config.listen))?;
+    tracing::info!(port = app.port(), "serving");
+    println!("Oko слушает http://{}:{} (API: /api/docs)", config.listen.ip(), app.port());
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn seed_demo(config: &Config, scale: ScaleArg) -> CliResult {
+    let db = open_database(config).await?;
+    if demo::is_seeded(&db).await? {
+        println!("Демо уже загружено: база не пуста, ничего не изменено.");
+    } else {
+        let scale = match scale {
+            ScaleArg::Full => DemoScale::Full,
+            ScaleArg::Small => DemoScale::Small,
+        };
+        let started = std::time::Instant::now();
+        let hash = password::hash_off_thread(DEMO_PASSWORD.to_owned()).await;
+        let summary = demo::seed(&db, scale, &hash).await?;
+        println!(
+            "Демо загружено за {:.1} с: регионов {}, муниципалитетов {}, организаций {}, учётных записей {}.",
+            started.elapsed().as_secs_f64(),
+            summary.regions,
+            summary.municipalities,
+            summary.organisations,
+            summary.users
+        );
+    }
+    println!("Демо-входы (пароль у всех: {DEMO_PASSWORD}):");
+    for (role, login) in demo::sample_logins() {
+        println!("  {:<28} {login}", role.title_ru());
+    }
+    Ok(())
+}
+
+async fn create_user(config: &Config, args: CreateUserArgs) -> CliResult {
+    let placement = placement_of(&args)?;
+    let password = read_password()?;
+    let db = open_database(config).await?;
+    let hash = password::hash_off_thread(password).await;
+    match users::create(&db, &args.login, &hash, placement).await {
+        Ok(user) => {
+            println!("Создан пользователь {} ({})", user.login, args.role.title_ru());
+            Ok(())
+        }
+        Err(CreateUserError::LoginTaken) => Err(format!("логин {} уже занят", args.login).into()),
+        Err(CreateUserError::PlacementNotFound) => {
+            Err("регион, муниципалитет или организация не найдены".into())
+        }
+        Err(CreateUserError::Db(err)) => Err(err.into()),
+    }
+}
+
+fn placement_of(args: &CreateUserArgs) -> Result<Placement, String> {
+    let need = |value: Option<String>, flag: &str| value.ok_or_else(|| format!("роль {} требует {flag}", args.role.as_str()));
+    Ok(match args.role {
+        Role::Operator => Placement::Country,
+        Role::RegionCoordinator => Placement::Region(need(args.region.clone(), "--region")?),
+        Role::MunicipalCoordinator => Placement::Municipality {
+            region: need(args.region.clone(), "--region")?,
+            code: args.municipality.ok_or("роль municipal_coordinator требует --municipality")?,
+        },
+        Role::Organisation => Placement::Organisation(need(args.organisation.clone(), "--organisation")?),
+    })
+}
+
+async fn set_password(config: &Config, login: &str) -> CliResult {
+    let password = read_password()?;
+    let db = open_database(config).await?;
+    let hash = password::hash_off_thread(password).await;
+    if users::set_password_hash(&db, login, &hash).await? {
+        println!("Пароль {login} изменён, его сессии завершены.");
+        Ok(())
+    } else {
+        Err(format!("нет пользователя {login}").into())
+    }
+}
+
+async fn set_blocked(config: &Config, login: &str, blocked: bool) -> CliResult {
+    let db = open_database(config).await?;
+    if users::set_blocked(&db, login, blocked).await? {
+        println!("{login}: {}", if blocked { "заблокирован" } else { "разблокирован" });
+        Ok(())
+    } else {
+        Err(format!("нет пользователя {login}").into())
+    }
+}
+
+/// One line from standard input, without its line break.
+fn read_password() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Пароль: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).map_err(|e| format!("не удалось прочитать пароль: {e}"))?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("пароль короче {MIN_PASSWORD_CHARS} символов"));
+    }
+    Ok(password)
+}

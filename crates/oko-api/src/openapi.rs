@@ -1,0 +1,66 @@
+//! The OpenAPI document: generated from the handlers' `#[utoipa::path]` attributes
+//! through the same route table the server uses, so it cannot miss an endpoint.
+
+use std::sync::OnceLock;
+
+use actix_web::App;
+use utoipa::{
+    Modify, OpenApi,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+};
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+/// Title, description, tags and security of the document; paths come from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Oko API",
+        description = "API системы сбора данных ФИС ОКО. Ошибки — application/problem+json \
+с машинным кодом `code` и пояснением `detail` на русском. Вход: POST /api/auth/login, \
+затем заголовок `Authorization: Bearer <access_token>`; токен живёт 15 минут, \
+обновляется через POST /api/auth/refresh. Время — UTC в ISO 8601; сроки задаются по Москве.",
+        license(name = "Apache-2.0")
+    ),
+    tags(
+        (name = "auth", description = "Вход, обновление сессии, выход, текущий пользователь"),
+        (name = "orgs", description = "Дерево организаций в пределах прав пользователя"),
+        (name = "meta", description = "Описание API"),
+    ),
+    modifiers(&BearerSecurity)
+)]
+pub struct ApiDoc;
+
+struct BearerSecurity;
+
+impl Modify for BearerSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// The complete document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(utoipa_actix_web::scope("/api").configure(routes::configure))
+        .split_for_parts();
+    api
+}
+
+/// The document as pretty JSON with a trailing newline: what `api-spec/openapi.json`
+/// holds and `GET /api/openapi.json` serves. Built once per process.
+pub fn document_json() -> &'static str {
+    static JSON: OnceLock<String> = OnceLock::new();
+    JSON.get_or_init(|| {
+        let mut text = document().to_pretty_json().expect("the OpenAPI document serialises");
+        text.push('\n');
+        text
+    })
+}

@@ -1,0 +1,114 @@
+//! Building and running the HTTP server: shared state, body limits and error
+//! handlers, the `/api` routes, and the SPA for every other path.
+
+use std::{io, net::TcpListener, path::Path};
+
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use oko_db::DatabaseConnection;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::{
+    auth::{password, tokens},
+    config::Config,
+    error, openapi, routes, spa,
+};
+
+/// Largest JSON body any endpoint accepts; file uploads have their own limits.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// What every handler shares.
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Signs and checks access tokens.
+    pub keys: tokens::TokenKeys,
+    /// Whether the refresh cookie is marked `Secure`.
+    pub secure_cookies: bool,
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `config.listen` (port 0 picks a free port) and prepares the server on
+    /// an already migrated database.
+    pub fn build(config: &Config, db: DatabaseConnection) -> io::Result<Application> {
+        let secret = signing_secret(config)?;
+        let state = web::Data::new(AppState {
+            db,
+            keys: tokens::TokenKeys::new(&secret),
+            secure_cookies: config.secure_cookies,
+        });
+        // Computed once, so the first unknown-login attempt is as slow as the rest.
+        let _ = password::dummy_hash();
+        let spa = web::Data::new(spa::SpaFiles::new(&config.spa_dir));
+        let listener = TcpListener::bind(config.listen)?;
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(state.clone())
+                .app_data(spa.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(JSON_BODY_LIMIT)
+                        .error_handler(error::json_error),
+                )
+                .app_data(web::QueryConfig::default().error_handler(error::query_error))
+                .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .wrap(middleware::Compress::default())
+                .wrap(
+                    middleware::DefaultHeaders::new()
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("X-Frame-Options", "DENY")),
+                )
+                .into_utoipa_app()
+                .openapi(openapi::ApiDoc::openapi())
+                .service(utoipa_actix_web::scope("/api").configure(routes::configure))
+                .split_for_parts();
+            app.default_service(web::to(spa::serve))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is stopped (Ctrl+C or SIGTERM: actix drains
+    /// in-flight requests first).
+    pub async fn run_until_stopped(self) -> io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The access-token key: `OKO_JWT_SECRET`, else one made at first start and kept in
+/// the data directory, so tokens survive a restart.
+fn signing_secret(config: &Config) -> io::Result<Vec<u8>> {
+    if let Some(secret) = &config.jwt_secret {
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt-secret");
+    read_or_create_secret(&path)
+}
+
+fn read_or_create_secret(path: &Path) -> io::Result<Vec<u8>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) if text.trim().len() >= 32 => Ok(text.trim().as_bytes().to_vec()),
+        _ => {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let secret = tokens::random_secret();
+            std::fs::write(path, &secret)?;
+            Ok(secret.into_bytes())
+        }
+    }
+}
