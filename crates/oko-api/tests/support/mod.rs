@@ -1,0 +1,167 @@
+//! A real `oko` server for each test, on a fresh database of its own: a SQLite file in
+//! a temporary directory, or a new PostgreSQL database `oko_t_<uuid>` on the server at
+//! `OKO_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`).
+#![allow(dead_code)]
+
+use std::{path::PathBuf, sync::OnceLock};
+
+use oko_api::{auth::password, config::Config, startup::Application};
+use oko_db::{DatabaseConnection, demo};
+use reqwest::StatusCode;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+/// The password of every demo account in tests.
+pub const PASSWORD: &str = "oko-demo-2026";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs each named test function (`async fn name(backend: Backend)`) twice: in
+/// module `sqlite` and in module `postgres`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name($crate::support::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name($crate::support::Backend::Postgres).await })*
+        }
+    };
+}
+
+/// A running server with the small demo country loaded.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The server's database, for arranging what the API cannot.
+    pub db: DatabaseConnection,
+    /// A client without cookies.
+    pub client: reqwest::Client,
+    dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("OKO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+/// Creates an empty database and returns its URL.
+async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}?mode=rwc", dir.join("oko.db").display()),
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url();
+            let admin = Database::connect(format!("{admin_url}/postgres")).await.unwrap_or_else(|e| {
+                panic!("PostgreSQL is not reachable at OKO_TEST_POSTGRES_URL={admin_url}: {e}. Start it or point the variable at one.")
+            });
+            let name = format!("oko_t_{}", uuid::Uuid::new_v4().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create the test database");
+            admin.close().await.ok();
+            format!("{admin_url}/{name}")
+        }
+    }
+}
+
+/// The demo password hashed once per test binary: argon2 is slow on purpose.
+fn demo_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| password::hash(PASSWORD))
+}
+
+/// Starts a server on a fresh database with the small demo country.
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    let database_url = fresh_database(backend, &dir).await;
+    let config = Config::from_lookup(|name| match name {
+        "OKO_DATABASE_URL" => Some(database_url.clone()),
+        "OKO_LISTEN" => Some("127.0.0.1:0".to_owned()),
+        "OKO_DATA_DIR" => Some(dir.display().to_string()),
+        "OKO_SPA_DIR" => Some(dir.join("no-spa").display().to_string()),
+        _ => None,
+    })
+    .expect("test configuration is valid");
+    let db = oko_db::connection::connect(&config.database_url).await.expect("connect");
+    oko_db::connection::migrate(&db).await.expect("migrate");
+    demo::seed(&db, demo::DemoScale::Small, demo_hash()).await.expect("seed the small demo");
+    let app = Application::build(&config, db.clone()).expect("bind");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        db,
+        client: reqwest::Client::new(),
+        dir,
+    }
+}
+
+impl TestApp {
+    /// `base` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Logs in and returns the status and JSON body.
+    pub async fn login(&self, login: &str, password: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url("/api/auth/login"))
+            .json(&json!({"login": login, "password": password}))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
+    /// An access token of `login` with the demo password.
+    pub async fn token(&self, login: &str) -> String {
+        let (status, body) = self.login(login, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "login {login}: {body}");
+        body["access_token"].as_str().expect("access_token").to_owned()
+    }
+
+    /// GET with a bearer token; returns status and JSON body.
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// Asserts an answer is a problem+json with this status and code.
+pub async fn assert_problem(response: reqwest::Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("a JSON problem");
+    assert_eq!(body["code"], code, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    body
+}
