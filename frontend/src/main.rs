@@ -1,1 +1,12 @@
-fn main() {}
+//! Oko's single-page app: Leptos, rendered in the browser, in Russian.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+mod session;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

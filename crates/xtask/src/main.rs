@@ -1,1 +1,81 @@
-fn main() {}
+//! `cargo xtask <task>`: the project's developer commands. Standard library only.
+//!
+//! - `run`: install what is missing, build the SPA, migrate, seed the demo once, serve.
+//! - `test`: everything CI checks: formatting, clippy, unit and API tests on SQLite
+//!   and PostgreSQL, the OpenAPI staleness check, browser tests in Chromium.
+//! - `openapi`: rewrite `api-spec/openapi.json` from the code.
+//! - `bench`: measure the figures of `docs/benchmarks.md`.
+
+mod bench;
+mod e2e;
+mod postgres;
+mod process;
+mod toolchain;
+
+use std::{path::PathBuf, process::ExitCode};
+
+use process::{Fail, cargo, run};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).expect("enter the workspace root");
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run_app(),
+        Some("test") => test_everything(),
+        Some("openapi") => write_openapi(),
+        Some("bench") => bench::run_all(),
+        _ => {
+            eprintln!("usage: cargo xtask run | test | openapi | bench");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(message)) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+/// `cargo xtask run`.
+fn run_app() -> Result<(), Fail> {
+    toolchain::build_spa()?;
+    run(&mut cargo(&["build", "--release", "--package", "oko-api", "--bin", "oko"]))?;
+    let oko = "target/release/oko";
+    run(std::process::Command::new(oko).arg("seed-demo"))?;
+    run(std::process::Command::new(oko).arg("serve"))
+}
+
+/// `cargo xtask test`.
+fn test_everything() -> Result<(), Fail> {
+    let started = std::time::Instant::now();
+    let postgres_url = postgres::test_url();
+    postgres::require_reachable(&postgres_url)?;
+    postgres::drop_stale_test_databases(&postgres_url);
+    run(&mut cargo(&["fmt", "--all", "--check"])).map_err(|_| Fail("code is not formatted: run `cargo fmt --all`".into()))?;
+    run(&mut cargo(&["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    toolchain::ensure_wasm_tools()?;
+    run(&mut cargo(&["clippy", "--package", "oko-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+    toolchain::build_spa()?;
+    run(&mut cargo(&["test", "--all-targets"]).env("OKO_TEST_POSTGRES_URL", &postgres_url))?;
+    run(&mut cargo(&["test", "--doc"]))?;
+    e2e::run_browser_tests()?;
+    postgres::drop_stale_test_databases(&postgres_url);
+    println!("\nxtask: all tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `cargo xtask openapi`.
+fn write_openapi() -> Result<(), Fail> {
+    let output = process::output(cargo(&["run", "--quiet", "--package", "oko-api", "--bin", "oko", "--", "openapi"]))?;
+    std::fs::create_dir_all("api-spec").map_err(Fail::io("create api-spec"))?;
+    std::fs::write("api-spec/openapi.json", output).map_err(Fail::io("write api-spec/openapi.json"))?;
+    println!("api-spec/openapi.json rewritten");
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Browser tests: a real `oko serve` on a fresh SQLite database with the small demo,
+//! driven in Debian's Chromium by playwright-core (node's built-in test runner).
+
+use std::{
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command},
+    time::{Duration, Instant},
+};
+
+use crate::{
+    process::{Fail, cargo, run},
+    toolchain::has_chromium,
+};
+
+/// A server that is killed when dropped, also when a test fails.
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16, Fail> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(Fail::io("find a free port"))?;
+    Ok(listener.local_addr().map_err(Fail::io("find a free port"))?.port())
+}
+
+/// Starts `oko` (already built at `binary`) on a new SQLite database in `data_dir`,
+/// with the demo of `scale` loaded, and waits until it answers.
+pub fn start_server(binary: &Path, data_dir: &Path, scale: &str) -> Result<Server, Fail> {
+    let _ = std::fs::remove_dir_all(data_dir);
+    std::fs::create_dir_all(data_dir).map_err(Fail::io("create the server's data directory"))?;
+    let port = free_port()?;
+    let env = [
+        ("OKO_DATABASE_URL", format!("sqlite://{}/oko.db?mode=rwc", data_dir.display())),
+        ("OKO_DATA_DIR", data_dir.display().to_string()),
+        ("OKO_LISTEN", format!("127.0.0.1:{port}")),
+        ("OKO_SPA_DIR", "frontend/dist".to_owned()),
+    ];
+    run(Command::new(binary).args(["seed-demo", "--scale", scale]).envs(env.clone()))?;
+    let child = Command::new(binary)
+        .arg("serve")
+        .envs(env)
+        .spawn()
+        .map_err(Fail::io("start oko serve"))?;
+    let server = Server {
+        child,
+        base_url: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(Fail("oko serve did not start listening within 30 s".into()));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(server)
+}
+
+fn ensure_chromium() -> Result<(), Fail> {
+    if has_chromium() {
+        return Ok(());
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
+}
+
+fn ensure_node_modules() -> Result<(), Fail> {
+    if Path::new("e2e/node_modules/playwright-core").is_dir() {
+        return Ok(());
+    }
+    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir("e2e"))
+}
+
+/// `tests/*.test.mjs`, relative to `e2e`, in name order.
+fn test_files() -> Result<Vec<String>, Fail> {
+    let mut files: Vec<String> = std::fs::read_dir("e2e/tests")
+        .map_err(Fail::io("list e2e/tests"))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/{name}"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Runs `e2e/tests/*.test.mjs` against a fresh server. Expects `frontend/dist` built.
+pub fn run_browser_tests() -> Result<(), Fail> {
+    ensure_chromium()?;
+    ensure_node_modules()?;
+    run(&mut cargo(&["build", "--package", "oko-api", "--bin", "oko"]))?;
+    let data_dir = PathBuf::from("target/e2e-data");
+    let server = start_server(Path::new("target/debug/oko"), &data_dir, "small")?;
+    std::fs::create_dir_all("e2e/output").map_err(Fail::io("create e2e/output"))?;
+    let result = run(Command::new("node")
+        .args(["--test", "--test-concurrency=1"])
+        .args(test_files()?)
+        .current_dir("e2e")
+        .env("OKO_BASE_URL", &server.base_url));
+    drop(server);
+    result
+}

@@ -1,0 +1,62 @@
+//! The PostgreSQL server the API tests need: reachable, or a clear failure.
+
+use std::{net::TcpStream, process::Command, time::Duration};
+
+use crate::process::{Fail, stdout_of, succeeds};
+
+/// `OKO_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432`.
+pub fn test_url() -> String {
+    std::env::var("OKO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// `host:port` of a `postgres://user@host:port` URL.
+fn host_port(url: &str) -> String {
+    let rest = url.split("://").nth(1).unwrap_or(url);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    if host.contains(':') { host.to_owned() } else { format!("{host}:5432") }
+}
+
+/// Fails with a message naming the variable when nothing answers.
+pub fn require_reachable(url: &str) -> Result<(), Fail> {
+    let address = host_port(url);
+    let reachable = std::net::ToSocketAddrs::to_socket_addrs(&address)
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(3)).is_ok());
+    if reachable {
+        Ok(())
+    } else {
+        Err(Fail(format!(
+            "PostgreSQL is not reachable at OKO_TEST_POSTGRES_URL={url}. The API tests run on SQLite AND PostgreSQL; \
+start PostgreSQL (e.g. `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`) \
+or point OKO_TEST_POSTGRES_URL at one."
+        )))
+    }
+}
+
+/// Drops `oko_t_*` databases left by earlier test runs (each test makes its own).
+pub fn drop_stale_test_databases(url: &str) {
+    let admin = format!("{url}/postgres");
+    let Some(names) = stdout_of(Command::new("psql").args([
+        &admin,
+        "-Atc",
+        "SELECT datname FROM pg_database WHERE datname LIKE 'oko\\_t\\_%'",
+    ])) else {
+        return;
+    };
+    for name in names.lines().filter(|n| !n.is_empty()) {
+        succeeds(Command::new("psql").args([&admin, "-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_port;
+
+    #[test]
+    fn host_and_port_come_from_the_url() {
+        assert_eq!(host_port("postgres://postgres@127.0.0.1:5432"), "127.0.0.1:5432");
+        assert_eq!(host_port("postgres://u:p@db/oko"), "db:5432");
+    }
+}

@@ -1,0 +1,40 @@
+// Shared set-up for browser tests: Debian's Chromium, a fresh profile per browser,
+// the server under test at OKO_BASE_URL, screenshots into e2e/output.
+import { chromium } from "playwright-core";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const BASE_URL = process.env.OKO_BASE_URL ?? "http://127.0.0.1:8080";
+export const DEMO_PASSWORD = "oko-demo-2026";
+const OUTPUT = new URL("../output/", import.meta.url).pathname;
+
+/** Launches headless Chromium with a fresh profile; returns { browser, page }. */
+export async function openBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), "oko-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    locale: "ru-RU",
+    args: [
+      "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    ],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { browser: context, page };
+}
+
+/** Saves a full-page screenshot as e2e/output/<name>.png. */
+export async function screenshot(page, name) {
+  mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+}
+
+/** Fills the login form and submits it. */
+export async function logIn(page, login, password) {
+  await page.getByLabel("Логин").fill(login);
+  await page.getByLabel("Пароль").fill(password);
+  await page.getByRole("button", { name: "ВОЙТИ" }).click();
+}

@@ -1,0 +1,81 @@
+// The login page, the cabinet header, reload and logout (issue: foundation).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+
+before(async () => {
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test("the login page asks for login and password in Russian", async () => {
+  await page.goto(BASE_URL);
+  await page.getByRole("heading", { name: "ФИС ОКО" }).waitFor();
+  assert.equal(await page.getByLabel("Логин").getAttribute("placeholder"), "Введите логин");
+  assert.equal(await page.getByLabel("Пароль").getAttribute("type"), "password");
+  await screenshot(page, "01-login");
+});
+
+test("a wrong password shows «Неверный логин или пароль» and stays on the login page", async () => {
+  await logIn(page, "sch240001", "wrong-password");
+  const alert = page.getByRole("alert");
+  await alert.getByText("Неверный логин или пароль").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Выйти" }).count(), 0);
+  await screenshot(page, "02-login-error");
+});
+
+test("the right password opens the cabinet with the login top right", async () => {
+  await logIn(page, "sch240001", DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText("sch240001").waitFor();
+  for (const section of ["Обмен данными", "Аналитика", "Паспорт"]) {
+    assert.equal(await page.getByRole("link", { name: section }).count(), 1, section);
+  }
+  assert.equal(await page.getByRole("button", { name: "Уведомления" }).count(), 1);
+  await page.getByRole("heading", { name: "Обмен данными" }).waitFor();
+  await screenshot(page, "03-cabinet");
+});
+
+test("the passport shows the organisation and only its own row", async () => {
+  await page.getByRole("link", { name: "Паспорт" }).click();
+  await page.getByTestId("orgs-total").getByText("Найдено: 1").waitFor();
+  assert.match(new URL(page.url()).pathname, /\/passport$/);
+  await screenshot(page, "04-passport");
+});
+
+test("a reload keeps the session", async () => {
+  await page.reload();
+  await page.getByTestId("user-login").getByText("sch240001").waitFor();
+  await page.getByRole("heading", { name: "Паспорт" }).waitFor();
+  await screenshot(page, "05-after-reload");
+});
+
+test("logout returns to the login page, and a reload does not bring the session back", async () => {
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await page.getByRole("button", { name: "ВОЙТИ" }).waitFor();
+  await page.reload();
+  await page.getByRole("button", { name: "ВОЙТИ" }).waitFor();
+  assert.equal(await page.getByTestId("user-login").count(), 0);
+  await screenshot(page, "06-after-logout");
+});
+
+test("a regional coordinator searches its organisations in Russian", async () => {
+  await logIn(page, "spo_coord_24", DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText("spo_coord_24").waitFor();
+  await page.getByRole("link", { name: "Паспорт" }).click();
+  await page.getByLabel("Поиск по логину или названию").fill("ГИМНАЗИЯ");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.getByTestId("orgs-total").getByText(/Найдено: [1-9]/).waitFor();
+  const rows = await page.locator("table.grid tbody tr").allInnerTexts();
+  assert.ok(rows.length > 0);
+  for (const row of rows) {
+    assert.match(row, /Гимназия/);
+    assert.match(row, /Красноярский край/);
+  }
+  await screenshot(page, "07-coordinator-search");
+});

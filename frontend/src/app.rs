@@ -1,0 +1,46 @@
+//! The root: restores the session, then shows the login page or the cabinet.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    components::header::Header,
+    pages::{analytics::Analytics, exchange::Exchange, login::Login, not_found::NotFound, passport::Passport},
+    session::{Session, SessionState},
+};
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::new();
+    provide_context(session);
+    spawn_local(session.restore());
+    view! {
+        <Router>
+            {move || match session.state() {
+                SessionState::Restoring => view! { <p class="loading" role="status">"Загрузка…"</p> }.into_any(),
+                SessionState::Anonymous => view! { <Login/> }.into_any(),
+                SessionState::Active { .. } => view! { <Cabinet/> }.into_any(),
+            }}
+        </Router>
+    }
+}
+
+/// The logged-in user's cabinet: header and the page of the current address.
+#[component]
+fn Cabinet() -> impl IntoView {
+    view! {
+        <Header/>
+        <main id="main" class="page">
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Exchange/>
+                <Route path=path!("/exchange") view=Exchange/>
+                <Route path=path!("/analytics") view=Analytics/>
+                <Route path=path!("/passport") view=Passport/>
+            </Routes>
+        </main>
+    }
+}

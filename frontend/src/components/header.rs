@@ -1,0 +1,38 @@
+//! The cabinet's header (seed 001, Рис. 3): the system's name, the three sections, the
+//! notifications bell, the user's login and «Выйти».
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
+
+use crate::session::Session;
+
+/// The header of every cabinet page.
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let login = move || session.me().map(|me| me.login).unwrap_or_default();
+    let role = move || session.me().map(|me| me.role_title).unwrap_or_default();
+    view! {
+        <a class="skip-link" href="#main">"К содержанию"</a>
+        <header class="top">
+            <div class="brand">
+                <span class="brand-name">"ФИС ОКО"</span>
+                <span class="brand-owner">"Федеральный институт оценки качества образования"</span>
+            </div>
+            <nav class="sections" aria-label="Разделы">
+                <A href="/exchange">"Обмен данными"</A>
+                <A href="/analytics">"Аналитика"</A>
+                <A href="/passport">"Паспорт"</A>
+            </nav>
+            <div class="user">
+                <button type="button" class="bell" aria-label="Уведомления" title="Уведомления">
+                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                        <path fill="currentColor" d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z"/>
+                    </svg>
+                </button>
+                <span class="login" data-testid="user-login" title=role>{login}</span>
+                <button type="button" class="logout" on:click=move |_| spawn_local(session.log_out())>"Выйти"</button>
+            </div>
+        </header>
+    }
+}

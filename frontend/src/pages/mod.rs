@@ -1,0 +1,7 @@
+//! One module per page.
+
+pub mod analytics;
+pub mod exchange;
+pub mod login;
+pub mod not_found;
+pub mod passport;

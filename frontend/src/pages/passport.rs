@@ -1,0 +1,117 @@
+//! «Паспорт»: who the user is, and for coordinators and the operator the
+//! organisations under them, searchable by login or name.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+use oko_domain::api::{Me, OrgPage};
+
+use crate::session::Session;
+
+const PER_PAGE: u64 = 20;
+
+/// The passport page.
+#[component]
+pub fn Passport() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <h1 class="page-title">"Паспорт"</h1>
+        {move || session.me().map(|me| view! { <UserCard me=me/> })}
+        <OrgList/>
+    }
+}
+
+#[component]
+fn UserCard(me: Me) -> impl IntoView {
+    let region = me.region.map(|r| format!("{} ({})", r.name, r.code));
+    let municipality = me.municipality.map(|m| m.name);
+    view! {
+        <section class="card" aria-labelledby="me-title">
+            <h2 id="me-title">{me.display_name}</h2>
+            <dl class="facts">
+                <dt>"Логин"</dt><dd>{me.login}</dd>
+                <dt>"Роль"</dt><dd>{me.role_title}</dd>
+                {region.map(|r| view! { <dt>"Регион"</dt><dd>{r}</dd> })}
+                {municipality.map(|m| view! { <dt>"Муниципалитет"</dt><dd>{m}</dd> })}
+            </dl>
+        </section>
+    }
+}
+
+/// The organisations the user may see, a page at a time.
+#[component]
+fn OrgList() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let draft = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let page = RwSignal::new(1u64);
+    let orgs = LocalResource::new(move || {
+        let path = format!(
+            "/api/orgs?page={}&per_page={PER_PAGE}&search={}",
+            page.get(),
+            encode_query(&search.get())
+        );
+        async move { session.get::<OrgPage>(&path).await }
+    });
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        search.set(draft.get_untracked());
+        page.set(1);
+    };
+    view! {
+        <section class="card" aria-labelledby="orgs-title">
+            <h2 id="orgs-title">"Организации"</h2>
+            <form class="search" role="search" on:submit=submit>
+                <label class="visually-hidden" for="org-search">"Поиск по логину или названию"</label>
+                <input id="org-search" placeholder="Логин или название" bind:value=draft/>
+                <button type="submit">"Искать"</button>
+            </form>
+            {move || match orgs.get() {
+                None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
+                Some(Ok(found)) => view! { <OrgTable found=found page=page/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
+    let pages = found.total.div_ceil(PER_PAGE).max(1);
+    let current = found.page;
+    let rows = found
+        .items
+        .into_iter()
+        .map(|org| {
+            view! {
+                <tr>
+                    <td class="mono">{org.login}</td>
+                    <td>{org.short_name}</td>
+                    <td>{org.region.name}</td>
+                    <td>{org.municipality.name}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="total" data-testid="orgs-total">{format!("Найдено: {}", found.total)}</p>
+        <table class="grid">
+            <thead><tr><th scope="col">"Логин"</th><th scope="col">"Организация"</th>
+                <th scope="col">"Регион"</th><th scope="col">"Муниципалитет"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <nav class="pager" aria-label="Страницы">
+            <button type="button" disabled=current <= 1 on:click=move |_| page.update(|p| *p -= 1)>"← Назад"</button>
+            <span>{format!("Страница {current} из {pages}")}</span>
+            <button type="button" disabled=current >= pages on:click=move |_| page.update(|p| *p += 1)>"Вперёд →"</button>
+        </nav>
+    }
+}
+
+/// Percent-encodes a query value (UTF-8), so Cyrillic and `&` survive.
+fn encode_query(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,119 @@
+//! Who is logged in. The access token is kept in memory only; after a reload the
+//! session comes back through the refresh cookie.
+
+use leptos::prelude::*;
+use oko_domain::api::{Me, TokenResponse};
+use serde::de::DeserializeOwned;
+
+use crate::api::{self, ApiFailure};
+
+/// The state of the session.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionState {
+    /// Asking the server whether the refresh cookie still holds a session.
+    Restoring,
+    /// Nobody is logged in.
+    Anonymous,
+    /// Logged in.
+    Active {
+        /// The current access token.
+        token: String,
+        /// The user.
+        me: Me,
+    },
+}
+
+/// The session, shared through the context.
+#[derive(Clone, Copy)]
+pub struct Session {
+    state: RwSignal<SessionState>,
+}
+
+impl Session {
+    /// A session that is being restored.
+    pub fn new() -> Session {
+        Session {
+            state: RwSignal::new(SessionState::Restoring),
+        }
+    }
+
+    /// The current state (reactive).
+    pub fn state(&self) -> SessionState {
+        self.state.get()
+    }
+
+    /// The logged-in user (reactive).
+    pub fn me(&self) -> Option<Me> {
+        self.state.with(|s| match s {
+            SessionState::Active { me, .. } => Some(me.clone()),
+            _ => None,
+        })
+    }
+
+    /// Tries the refresh cookie; ends anonymous when there is no live session.
+    pub async fn restore(self) {
+        let restored = match api::refresh().await {
+            Ok(tokens) => self.begin(tokens).await.is_ok(),
+            Err(_) => false,
+        };
+        if !restored {
+            self.state.set(SessionState::Anonymous);
+        }
+    }
+
+    /// Logs in; on failure the state does not change and the message is returned.
+    pub async fn log_in(self, login: String, password: String) -> Result<(), ApiFailure> {
+        let tokens = api::login(login, password).await?;
+        self.begin(tokens).await
+    }
+
+    async fn begin(self, tokens: TokenResponse) -> Result<(), ApiFailure> {
+        let me = api::me(&tokens.access_token).await?;
+        self.state.set(SessionState::Active {
+            token: tokens.access_token,
+            me,
+        });
+        Ok(())
+    }
+
+    /// Logs out on the server and here.
+    pub async fn log_out(self) {
+        api::logout().await;
+        self.state.set(SessionState::Anonymous);
+    }
+
+    /// `GET path` as the user; an expired access token is refreshed once, and a
+    /// session the server no longer accepts ends here too.
+    pub async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiFailure> {
+        let token = match self.state.get_untracked() {
+            SessionState::Active { token, .. } => token,
+            _ => return Err(not_logged_in()),
+        };
+        match api::get(path, &token).await {
+            Err(failure) if failure.is_unauthenticated() => {
+                let Ok(tokens) = api::refresh().await else {
+                    self.state.set(SessionState::Anonymous);
+                    return Err(failure);
+                };
+                let token = tokens.access_token.clone();
+                self.begin(tokens).await?;
+                api::get(path, &token).await
+            }
+            other => other,
+        }
+    }
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+fn not_logged_in() -> ApiFailure {
+    ApiFailure {
+        status: 401,
+        code: None,
+        message: "Требуется вход в систему".to_owned(),
+    }
+}
