@@ -54,8 +54,14 @@ async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> 
     }
 }
 
-async fn send<T: DeserializeOwned>(request: Result<Request, gloo_net::Error>) -> Result<T, ApiFailure> {
-    let response = request.map_err(ApiFailure::network)?.send().await.map_err(ApiFailure::network)?;
+async fn send<T: DeserializeOwned>(
+    request: Result<Request, gloo_net::Error>,
+) -> Result<T, ApiFailure> {
+    let response = request
+        .map_err(ApiFailure::network)?
+        .send()
+        .await
+        .map_err(ApiFailure::network)?;
     read(response).await
 }
 

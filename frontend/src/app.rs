@@ -8,7 +8,10 @@ use leptos_router::{
 
 use crate::{
     components::header::Header,
-    pages::{analytics::Analytics, exchange::Exchange, login::Login, not_found::NotFound, passport::Passport},
+    pages::{
+        analytics::Analytics, exchange::Exchange, login::Login, not_found::NotFound,
+        passport::Passport,
+    },
     session::{Session, SessionState},
 };
 

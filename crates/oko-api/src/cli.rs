@@ -120,14 +120,20 @@ impl Cli {
             Command::User(UserCommand::Create(args)) | Command::CreateUser(args) => {
                 create_user(&config, args).await
             }
-            Command::User(UserCommand::SetPassword { login }) => set_password(&config, &login).await,
+            Command::User(UserCommand::SetPassword { login }) => {
+                set_password(&config, &login).await
+            }
             Command::User(UserCommand::Block { login }) => set_blocked(&config, &login, true).await,
-            Command::User(UserCommand::Unblock { login }) => set_blocked(&config, &login, false).await,
+            Command::User(UserCommand::Unblock { login }) => {
+                set_blocked(&config, &login, false).await
+            }
         }
     }
 }
 
-async fn open_database(config: &Config) -> Result<oko_db::DatabaseConnection, Box<dyn std::error::Error>> {
+async fn open_database(
+    config: &Config,
+) -> Result<oko_db::DatabaseConnection, Box<dyn std::error::Error>> {
     let db = oko_db::connection::connect(&config.database_url)
         .await
         .map_err(|e| format!("OKO_DATABASE_URL: cannot open {}: {e}", config.database_url))?;
@@ -137,9 +143,14 @@ async fn open_database(config: &Config) -> Result<oko_db::DatabaseConnection, Bo
 
 async fn serve(config: Config) -> CliResult {
     let db = open_database(&config).await?;
-    let app = Application::build(&config, db).map_err(|e| format!("OKO_LISTEN: cannot listen on {}: {e}", config.listen))?;
+    let app = Application::build(&config, db)
+        .map_err(|e| format!("OKO_LISTEN: cannot listen on {}: {e}", config.listen))?;
     tracing::info!(port = app.port(), "serving");
-    println!("Oko слушает http://{}:{} (API: /api/docs)", config.listen.ip(), app.port());
+    println!(
+        "Oko слушает http://{}:{} (API: /api/docs)",
+        config.listen.ip(),
+        app.port()
+    );
     app.run_until_stopped().await?;
     Ok(())
 }
@@ -179,7 +190,11 @@ async fn create_user(config: &Config, args: CreateUserArgs) -> CliResult {
     let hash = password::hash_off_thread(password).await;
     match users::create(&db, &args.login, &hash, placement).await {
         Ok(user) => {
-            println!("Создан пользователь {} ({})", user.login, args.role.title_ru());
+            println!(
+                "Создан пользователь {} ({})",
+                user.login,
+                args.role.title_ru()
+            );
             Ok(())
         }
         Err(CreateUserError::LoginTaken) => Err(format!("логин {} уже занят", args.login).into()),
@@ -191,15 +206,21 @@ async fn create_user(config: &Config, args: CreateUserArgs) -> CliResult {
 }
 
 fn placement_of(args: &CreateUserArgs) -> Result<Placement, String> {
-    let need = |value: Option<String>, flag: &str| value.ok_or_else(|| format!("роль {} требует {flag}", args.role.as_str()));
+    let need = |value: Option<String>, flag: &str| {
+        value.ok_or_else(|| format!("роль {} требует {flag}", args.role.as_str()))
+    };
     Ok(match args.role {
         Role::Operator => Placement::Country,
         Role::RegionCoordinator => Placement::Region(need(args.region.clone(), "--region")?),
         Role::MunicipalCoordinator => Placement::Municipality {
             region: need(args.region.clone(), "--region")?,
-            code: args.municipality.ok_or("роль municipal_coordinator требует --municipality")?,
+            code: args
+                .municipality
+                .ok_or("роль municipal_coordinator требует --municipality")?,
         },
-        Role::Organisation => Placement::Organisation(need(args.organisation.clone(), "--organisation")?),
+        Role::Organisation => {
+            Placement::Organisation(need(args.organisation.clone(), "--organisation")?)
+        }
     })
 }
 
@@ -218,7 +239,14 @@ async fn set_password(config: &Config, login: &str) -> CliResult {
 async fn set_blocked(config: &Config, login: &str, blocked: bool) -> CliResult {
     let db = open_database(config).await?;
     if users::set_blocked(&db, login, blocked).await? {
-        println!("{login}: {}", if blocked { "заблокирован" } else { "разблокирован" });
+        println!(
+            "{login}: {}",
+            if blocked {
+                "заблокирован"
+            } else {
+                "разблокирован"
+            }
+        );
         Ok(())
     } else {
         Err(format!("нет пользователя {login}").into())
@@ -233,7 +261,10 @@ fn read_password() -> Result<String, String> {
         let _ = std::io::stderr().flush();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).map_err(|e| format!("не удалось прочитать пароль: {e}"))?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("не удалось прочитать пароль: {e}"))?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!("пароль короче {MIN_PASSWORD_CHARS} символов"));

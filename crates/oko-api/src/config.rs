@@ -50,8 +50,12 @@ impl Config {
 
     /// Reads variables through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let database_url = lookup("OKO_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        let database_url =
+            lookup("OKO_DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             return Err(ConfigError {
                 variable: "OKO_DATABASE_URL",
                 problem: format!("expected sqlite://… or postgres://…, got `{database_url}`"),
@@ -84,8 +88,12 @@ impl Config {
         Ok(Config {
             database_url,
             listen,
-            data_dir: lookup("OKO_DATA_DIR").unwrap_or_else(|| "./data".to_owned()).into(),
-            spa_dir: lookup("OKO_SPA_DIR").unwrap_or_else(|| "./frontend/dist".to_owned()).into(),
+            data_dir: lookup("OKO_DATA_DIR")
+                .unwrap_or_else(|| "./data".to_owned())
+                .into(),
+            spa_dir: lookup("OKO_SPA_DIR")
+                .unwrap_or_else(|| "./frontend/dist".to_owned())
+                .into(),
             jwt_secret,
             secure_cookies,
         })
@@ -98,7 +106,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -112,9 +123,23 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_variable() {
-        assert_eq!(read(&[("OKO_LISTEN", "eighty")]).unwrap_err().variable, "OKO_LISTEN");
-        assert_eq!(read(&[("OKO_DATABASE_URL", "mysql://x")]).unwrap_err().variable, "OKO_DATABASE_URL");
-        assert_eq!(read(&[("OKO_JWT_SECRET", "short")]).unwrap_err().variable, "OKO_JWT_SECRET");
-        assert_eq!(read(&[("OKO_SECURE_COOKIES", "yes")]).unwrap_err().variable, "OKO_SECURE_COOKIES");
+        assert_eq!(
+            read(&[("OKO_LISTEN", "eighty")]).unwrap_err().variable,
+            "OKO_LISTEN"
+        );
+        assert_eq!(
+            read(&[("OKO_DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .variable,
+            "OKO_DATABASE_URL"
+        );
+        assert_eq!(
+            read(&[("OKO_JWT_SECRET", "short")]).unwrap_err().variable,
+            "OKO_JWT_SECRET"
+        );
+        assert_eq!(
+            read(&[("OKO_SECURE_COOKIES", "yes")]).unwrap_err().variable,
+            "OKO_SECURE_COOKIES"
+        );
     }
 }

@@ -99,7 +99,9 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         HttpResponse::build(self.status_code())
             .content_type(ContentType(
-                "application/problem+json".parse().expect("a valid media type"),
+                "application/problem+json"
+                    .parse()
+                    .expect("a valid media type"),
             ))
             .json(self.problem())
     }
@@ -108,7 +110,8 @@ impl ResponseError for ApiError {
 /// Turns actix's JSON body errors into problems that say what is wrong and where.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api_error = match &err {
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
             ErrorCode::PayloadTooLarge,
             format!("Тело запроса больше допустимых {} КиБ", limit / 1024),
         ),
@@ -117,14 +120,20 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             "Ожидается тело в формате JSON (Content-Type: application/json)",
         ),
         JsonPayloadError::Deserialize(cause) => describe_json_error(cause),
-        _ => ApiError::new(ErrorCode::MalformedBody, "Не удалось прочитать тело запроса"),
+        _ => ApiError::new(
+            ErrorCode::MalformedBody,
+            "Не удалось прочитать тело запроса",
+        ),
     };
     actix_web::error::InternalError::from_response(err, api_error.error_response()).into()
 }
 
 fn describe_json_error(cause: &serde_json::Error) -> ApiError {
     let text = cause.to_string();
-    if let Some(field) = text.strip_prefix("missing field `").and_then(|rest| rest.split('`').next()) {
+    if let Some(field) = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
         return ApiError {
             code: ErrorCode::MalformedBody,
             detail: format!("Не заполнено обязательное поле «{field}»"),
@@ -145,7 +154,11 @@ fn describe_json_error(cause: &serde_json::Error) -> ApiError {
     };
     ApiError::new(
         ErrorCode::MalformedBody,
-        format!("{what}: строка {}, позиция {} ({text})", cause.line(), cause.column()),
+        format!(
+            "{what}: строка {}, позиция {} ({text})",
+            cause.line(),
+            cause.column()
+        ),
     )
 }
 

@@ -39,7 +39,12 @@ impl Modify for BearerSecurity {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                Http::builder()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -59,7 +64,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        let mut text = document().to_pretty_json().expect("the OpenAPI document serialises");
+        let mut text = document()
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises");
         text.push('\n');
         text
     })

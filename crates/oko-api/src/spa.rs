@@ -26,7 +26,10 @@ impl SpaFiles {
     fn file(&self, request_path: &str) -> Option<PathBuf> {
         let relative = Path::new(request_path.trim_start_matches('/'));
         // Only plain names: no `..`, no absolute parts, so nothing outside the root.
-        if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
+        if relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
             return None;
         }
         let candidate = self.root.join(relative);
@@ -58,9 +61,10 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> HttpResponse {
     match NamedFile::open_async(spa.root.join("index.html")).await {
         Ok(index) => {
             let mut response = index.respond_to(&req).map_into_boxed_body();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-cache"),
+            );
             response
         }
         Err(_) => HttpResponse::ServiceUnavailable()

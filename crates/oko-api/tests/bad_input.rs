@@ -16,24 +16,68 @@ async fn bad_bodies_and_paths_get_clear_problems(backend: Backend) {
             .body(body)
             .send()
     };
-    let malformed = assert_problem(post("{\"login\": ".into(), "application/json").await.unwrap(), StatusCode::BAD_REQUEST, "malformed_body").await;
-    assert!(malformed["detail"].as_str().unwrap().contains("Некорректный JSON"), "{malformed}");
+    let malformed = assert_problem(
+        post("{\"login\": ".into(), "application/json")
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+        "malformed_body",
+    )
+    .await;
+    assert!(
+        malformed["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Некорректный JSON"),
+        "{malformed}"
+    );
 
-    let wrong_type = post(r#"{"login": 5, "password": []}"#.into(), "application/json").await.unwrap();
+    let wrong_type = post(r#"{"login": 5, "password": []}"#.into(), "application/json")
+        .await
+        .unwrap();
     let wrong_type = assert_problem(wrong_type, StatusCode::BAD_REQUEST, "malformed_body").await;
-    assert!(wrong_type["detail"].as_str().unwrap().contains("неверного типа"), "{wrong_type}");
+    assert!(
+        wrong_type["detail"]
+            .as_str()
+            .unwrap()
+            .contains("неверного типа"),
+        "{wrong_type}"
+    );
 
-    let missing = post(r#"{"login": "admin"}"#.into(), "application/json").await.unwrap();
+    let missing = post(r#"{"login": "admin"}"#.into(), "application/json")
+        .await
+        .unwrap();
     let missing = assert_problem(missing, StatusCode::BAD_REQUEST, "malformed_body").await;
     assert_eq!(missing["errors"][0]["field"], "password");
 
-    let huge = format!(r#"{{"login": "admin", "password": "{}"}}"#, "x".repeat(200_000));
-    assert_problem(post(huge, "application/json").await.unwrap(), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    let huge = format!(
+        r#"{{"login": "admin", "password": "{}"}}"#,
+        "x".repeat(200_000)
+    );
+    assert_problem(
+        post(huge, "application/json").await.unwrap(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    )
+    .await;
 
-    assert_problem(post("login=admin".into(), "text/plain").await.unwrap(), StatusCode::BAD_REQUEST, "malformed_body").await;
+    assert_problem(
+        post("login=admin".into(), "text/plain").await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "malformed_body",
+    )
+    .await;
 
-    let unknown = app.client.get(app.url("/api/no-such-thing")).send().await.unwrap();
+    let unknown = app
+        .client
+        .get(app.url("/api/no-such-thing"))
+        .send()
+        .await
+        .unwrap();
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
     // The server is still fine after all of that.
-    assert_eq!(app.login("admin", support::PASSWORD).await.0, StatusCode::OK);
+    assert_eq!(
+        app.login("admin", support::PASSWORD).await.0,
+        StatusCode::OK
+    );
 }

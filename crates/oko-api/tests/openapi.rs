@@ -25,19 +25,27 @@ fn every_operation_has_a_summary_responses_and_examples() {
     for (path, item) in paths {
         for (method, op) in item.as_object().unwrap() {
             let name = format!("{method} {path}");
-            assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()), "{name} has no summary");
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{name} has no summary"
+            );
             assert!(op["operationId"].is_string(), "{name} has no operationId");
             let responses = op["responses"].as_object().unwrap();
             assert!(!responses.is_empty(), "{name} has no responses");
             for (status, response) in responses {
                 for (media, content) in response["content"].as_object().into_iter().flatten() {
                     let has_example = content.get("example").is_some()
-                        || content["schema"]["$ref"].as_str().is_some_and(|r| schema_has_example(&doc, r));
+                        || content["schema"]["$ref"]
+                            .as_str()
+                            .is_some_and(|r| schema_has_example(&doc, r));
                     assert!(has_example, "{name} {status} {media} has no example");
                 }
             }
             if op["security"].is_array() {
-                assert!(responses.contains_key("401"), "{name} needs a token but documents no 401");
+                assert!(
+                    responses.contains_key("401"),
+                    "{name} needs a token but documents no 401"
+                );
             }
         }
     }

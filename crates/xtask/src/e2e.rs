@@ -29,7 +29,10 @@ impl Drop for Server {
 
 fn free_port() -> Result<u16, Fail> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(Fail::io("find a free port"))?;
-    Ok(listener.local_addr().map_err(Fail::io("find a free port"))?.port())
+    Ok(listener
+        .local_addr()
+        .map_err(Fail::io("find a free port"))?
+        .port())
 }
 
 /// Starts `oko` (already built at `binary`) on a new SQLite database in `data_dir`,
@@ -39,12 +42,17 @@ pub fn start_server(binary: &Path, data_dir: &Path, scale: &str) -> Result<Serve
     std::fs::create_dir_all(data_dir).map_err(Fail::io("create the server's data directory"))?;
     let port = free_port()?;
     let env = [
-        ("OKO_DATABASE_URL", format!("sqlite://{}/oko.db?mode=rwc", data_dir.display())),
+        (
+            "OKO_DATABASE_URL",
+            format!("sqlite://{}/oko.db?mode=rwc", data_dir.display()),
+        ),
         ("OKO_DATA_DIR", data_dir.display().to_string()),
         ("OKO_LISTEN", format!("127.0.0.1:{port}")),
         ("OKO_SPA_DIR", "frontend/dist".to_owned()),
     ];
-    run(Command::new(binary).args(["seed-demo", "--scale", scale]).envs(env.clone()))?;
+    run(Command::new(binary)
+        .args(["seed-demo", "--scale", scale])
+        .envs(env.clone()))?;
     let child = Command::new(binary)
         .arg("serve")
         .envs(env)
@@ -76,7 +84,9 @@ fn ensure_node_modules() -> Result<(), Fail> {
     if Path::new("e2e/node_modules/playwright-core").is_dir() {
         return Ok(());
     }
-    run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir("e2e"))
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir("e2e"))
 }
 
 /// `tests/*.test.mjs`, relative to `e2e`, in name order.
@@ -95,7 +105,13 @@ fn test_files() -> Result<Vec<String>, Fail> {
 pub fn run_browser_tests() -> Result<(), Fail> {
     ensure_chromium()?;
     ensure_node_modules()?;
-    run(&mut cargo(&["build", "--package", "oko-api", "--bin", "oko"]))?;
+    run(&mut cargo(&[
+        "build",
+        "--package",
+        "oko-api",
+        "--bin",
+        "oko",
+    ]))?;
     let data_dir = PathBuf::from("target/e2e-data");
     let server = start_server(Path::new("target/debug/oko"), &data_dir, "small")?;
     std::fs::create_dir_all("e2e/output").map_err(Fail::io("create e2e/output"))?;

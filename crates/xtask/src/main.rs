@@ -40,13 +40,23 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
 }
 
 /// `cargo xtask run`.
 fn run_app() -> Result<(), Fail> {
     toolchain::build_spa()?;
-    run(&mut cargo(&["build", "--release", "--package", "oko-api", "--bin", "oko"]))?;
+    run(&mut cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "oko-api",
+        "--bin",
+        "oko",
+    ]))?;
     let oko = "target/release/oko";
     run(std::process::Command::new(oko).arg("seed-demo"))?;
     run(std::process::Command::new(oko).arg("serve"))
@@ -58,24 +68,53 @@ fn test_everything() -> Result<(), Fail> {
     let postgres_url = postgres::test_url();
     postgres::require_reachable(&postgres_url)?;
     postgres::drop_stale_test_databases(&postgres_url);
-    run(&mut cargo(&["fmt", "--all", "--check"])).map_err(|_| Fail("code is not formatted: run `cargo fmt --all`".into()))?;
-    run(&mut cargo(&["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    run(&mut cargo(&["fmt", "--all", "--check"]))
+        .map_err(|_| Fail("code is not formatted: run `cargo fmt --all`".into()))?;
+    run(&mut cargo(&[
+        "clippy",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     toolchain::ensure_wasm_tools()?;
-    run(&mut cargo(&["clippy", "--package", "oko-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+    run(&mut cargo(&[
+        "clippy",
+        "--package",
+        "oko-frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     toolchain::build_spa()?;
-    run(&mut cargo(&["test", "--all-targets"]).env("OKO_TEST_POSTGRES_URL", &postgres_url))?;
+    run(cargo(&["test", "--all-targets"]).env("OKO_TEST_POSTGRES_URL", &postgres_url))?;
     run(&mut cargo(&["test", "--doc"]))?;
     e2e::run_browser_tests()?;
     postgres::drop_stale_test_databases(&postgres_url);
-    println!("\nxtask: all tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "\nxtask: all tests passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 /// `cargo xtask openapi`.
 fn write_openapi() -> Result<(), Fail> {
-    let output = process::output(cargo(&["run", "--quiet", "--package", "oko-api", "--bin", "oko", "--", "openapi"]))?;
+    let output = process::output(cargo(&[
+        "run",
+        "--quiet",
+        "--package",
+        "oko-api",
+        "--bin",
+        "oko",
+        "--",
+        "openapi",
+    ]))?;
     std::fs::create_dir_all("api-spec").map_err(Fail::io("create api-spec"))?;
-    std::fs::write("api-spec/openapi.json", output).map_err(Fail::io("write api-spec/openapi.json"))?;
+    std::fs::write("api-spec/openapi.json", output)
+        .map_err(Fail::io("write api-spec/openapi.json"))?;
     println!("api-spec/openapi.json rewritten");
     Ok(())
 }

@@ -6,7 +6,8 @@ use crate::process::{Fail, stdout_of, succeeds};
 
 /// `OKO_TEST_POSTGRES_URL`, default `postgres://postgres@127.0.0.1:5432`.
 pub fn test_url() -> String {
-    std::env::var("OKO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+    std::env::var("OKO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
 /// `host:port` of a `postgres://user@host:port` URL.
@@ -14,7 +15,11 @@ fn host_port(url: &str) -> String {
     let rest = url.split("://").nth(1).unwrap_or(url);
     let authority = rest.split('/').next().unwrap_or(rest);
     let host = authority.rsplit('@').next().unwrap_or(authority);
-    if host.contains(':') { host.to_owned() } else { format!("{host}:5432") }
+    if host.contains(':') {
+        host.to_owned()
+    } else {
+        format!("{host}:5432")
+    }
 }
 
 /// Fails with a message naming the variable when nothing answers.
@@ -46,7 +51,11 @@ pub fn drop_stale_test_databases(url: &str) {
         return;
     };
     for name in names.lines().filter(|n| !n.is_empty()) {
-        succeeds(Command::new("psql").args([&admin, "-qc", &format!("DROP DATABASE IF EXISTS \"{name}\"")]));
+        succeeds(Command::new("psql").args([
+            &admin,
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS \"{name}\""),
+        ]));
     }
 }
 
@@ -56,7 +65,10 @@ mod tests {
 
     #[test]
     fn host_and_port_come_from_the_url() {
-        assert_eq!(host_port("postgres://postgres@127.0.0.1:5432"), "127.0.0.1:5432");
+        assert_eq!(
+            host_port("postgres://postgres@127.0.0.1:5432"),
+            "127.0.0.1:5432"
+        );
         assert_eq!(host_port("postgres://u:p@db/oko"), "db:5432");
     }
 }

@@ -33,8 +33,14 @@ fn describe(command: &Command) -> String {
 pub fn run(command: &mut Command) -> Result<(), Fail> {
     let line = describe(command);
     println!("\n$ {line}");
-    let status = command.status().map_err(|e| Fail(format!("cannot start `{line}`: {e}")))?;
-    if status.success() { Ok(()) } else { Err(Fail(format!("`{line}` failed ({status})"))) }
+    let status = command
+        .status()
+        .map_err(|e| Fail(format!("cannot start `{line}`: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Fail(format!("`{line}` failed ({status})")))
+    }
 }
 
 /// Runs a command and returns its standard output.
@@ -44,7 +50,11 @@ pub fn output(mut command: Command) -> Result<Vec<u8>, Fail> {
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| Fail(format!("cannot start `{line}`: {e}")))?;
-    if out.status.success() { Ok(out.stdout) } else { Err(Fail(format!("`{line}` failed ({})", out.status))) }
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(Fail(format!("`{line}` failed ({})", out.status)))
+    }
 }
 
 /// Whether a command runs and succeeds, quietly.
@@ -59,5 +69,7 @@ pub fn succeeds(command: &mut Command) -> bool {
 /// A command's standard output, or `None` if it cannot run or fails.
 pub fn stdout_of(command: &mut Command) -> Option<String> {
     let out = command.stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

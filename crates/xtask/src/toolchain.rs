@@ -10,19 +10,35 @@ const TRUNK_VERSION: &str = "~0.21";
 
 /// Installs whatever of the WASM toolchain is missing.
 pub fn ensure_wasm_tools() -> Result<(), Fail> {
-    let installed = stdout_of(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    let installed = stdout_of(Command::new("rustup").args(["target", "list", "--installed"]))
+        .unwrap_or_default();
+    if !installed
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     let trunk = stdout_of(Command::new("trunk").arg("--version")).unwrap_or_default();
     if !trunk.starts_with("trunk 0.21") {
-        run(&mut cargo(&["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        run(&mut cargo(&[
+            "install",
+            "trunk",
+            "--version",
+            TRUNK_VERSION,
+            "--locked",
+        ]))?;
     }
     let wanted = locked_version("wasm-bindgen")?;
     let have = stdout_of(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
     if have.trim() != format!("wasm-bindgen {wanted}") {
         // Not --locked: one of its locked dependencies is missing from the registry.
-        run(&mut cargo(&["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
+        run(&mut cargo(&[
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &wanted,
+            "--force",
+        ]))?;
     }
     Ok(())
 }

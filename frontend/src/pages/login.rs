@@ -20,7 +20,9 @@ pub fn Login() -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let result = session.log_in(login.get_untracked(), password.get_untracked()).await;
+            let result = session
+                .log_in(login.get_untracked(), password.get_untracked())
+                .await;
             if let Err(failure) = result {
                 error.set(Some(failure.message));
                 busy.set(false);

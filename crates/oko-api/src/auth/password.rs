@@ -5,10 +5,7 @@ use std::sync::OnceLock;
 
 use rand_core::OsRng;
 
-use argon2::{
-    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
-    password_hash::SaltString,
-};
+use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 
 /// Hashes a password into a PHC string.
 pub fn hash(password: &str) -> String {
@@ -22,7 +19,11 @@ pub fn hash(password: &str) -> String {
 /// Checks a password against a PHC string; a malformed hash never matches.
 pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -1,9 +1,9 @@
 //! Access tokens (short-lived HS256 JWTs) and refresh tokens (random, stored hashed).
 
-use rand_core::{OsRng, RngCore};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -110,7 +110,10 @@ mod tests {
         let token = keys.issue_access(user, Utc::now());
         assert_eq!(keys.verify_access(&token), Some(user));
         assert_eq!(other.verify_access(&token), None);
-        let old = keys.issue_access(user, Utc::now() - Duration::seconds(ACCESS_TTL_SECONDS + 60));
+        let old = keys.issue_access(
+            user,
+            Utc::now() - Duration::seconds(ACCESS_TTL_SECONDS + 60),
+        );
         assert_eq!(keys.verify_access(&old), None);
         assert_eq!(keys.verify_access("garbage"), None);
     }

@@ -22,7 +22,10 @@ use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
 )]
 #[get("/me")]
 #[tracing::instrument(skip_all)]
-pub async fn get_me(state: web::Data<AppState>, user: Authenticated) -> Result<web::Json<Me>, ApiError> {
+pub async fn get_me(
+    state: web::Data<AppState>,
+    user: Authenticated,
+) -> Result<web::Json<Me>, ApiError> {
     oko_db::principal::describe(&state.db, &user.0)
         .await?
         .map(web::Json)

@@ -62,11 +62,17 @@ pub async fn list_orgs(
     let params = params.into_inner();
     let page = params.page.unwrap_or(1);
     if page == 0 {
-        return Err(ApiError::invalid_parameter("page", "должно быть не меньше 1"));
+        return Err(ApiError::invalid_parameter(
+            "page",
+            "должно быть не меньше 1",
+        ));
     }
     let per_page = params.per_page.unwrap_or(50);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::invalid_parameter("per_page", format!("должно быть от 1 до {MAX_PER_PAGE}")));
+        return Err(ApiError::invalid_parameter(
+            "per_page",
+            format!("должно быть от 1 до {MAX_PER_PAGE}"),
+        ));
     }
     let query = OrgQuery {
         search: params.search,

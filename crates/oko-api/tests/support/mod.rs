@@ -53,7 +53,8 @@ impl Drop for TestApp {
 }
 
 fn postgres_admin_url() -> String {
-    std::env::var("OKO_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+    std::env::var("OKO_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
 
 /// Creates an empty database and returns its URL.
@@ -95,9 +96,13 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         _ => None,
     })
     .expect("test configuration is valid");
-    let db = oko_db::connection::connect(&config.database_url).await.expect("connect");
+    let db = oko_db::connection::connect(&config.database_url)
+        .await
+        .expect("connect");
     oko_db::connection::migrate(&db).await.expect("migrate");
-    demo::seed(&db, demo::DemoScale::Small, demo_hash()).await.expect("seed the small demo");
+    demo::seed(&db, demo::DemoScale::Small, demo_hash())
+        .await
+        .expect("seed the small demo");
     let app = Application::build(&config, db.clone()).expect("bind");
     let base = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
@@ -132,7 +137,10 @@ impl TestApp {
     pub async fn token(&self, login: &str) -> String {
         let (status, body) = self.login(login, PASSWORD).await;
         assert_eq!(status, StatusCode::OK, "login {login}: {body}");
-        body["access_token"].as_str().expect("access_token").to_owned()
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
     }
 
     /// GET with a bearer token; returns status and JSON body.

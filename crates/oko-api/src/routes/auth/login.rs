@@ -32,10 +32,14 @@ use crate::{auth::password, error::ApiError, startup::AppState};
 )]
 #[post("/auth/login")]
 #[tracing::instrument(skip_all, fields(login = %body.login))]
-pub async fn login(state: web::Data<AppState>, body: web::Json<LoginRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
     let LoginRequest { login, password } = body.into_inner();
     let user = oko_db::users::find_by_login(&state.db, &login).await?;
-    let password_ok = password::verify_off_thread(password, user.as_ref().map(|u| u.password_hash.clone())).await;
+    let password_ok =
+        password::verify_off_thread(password, user.as_ref().map(|u| u.password_hash.clone())).await;
     match user {
         Some(user) if password_ok && !user.blocked => session_response(&state, user.id).await,
         _ => Err(ApiError::invalid_credentials()),

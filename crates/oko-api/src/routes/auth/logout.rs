@@ -26,5 +26,7 @@ pub async fn logout(
     if let Some(token) = presented_refresh_token(&req, body.map(web::Json::into_inner)) {
         oko_db::refresh_tokens::revoke(&state.db, &hash_refresh_token(&token)).await?;
     }
-    Ok(HttpResponse::NoContent().cookie(expired_refresh_cookie()).finish())
+    Ok(HttpResponse::NoContent()
+        .cookie(expired_refresh_cookie())
+        .finish())
 }

@@ -32,7 +32,10 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     let token = presented_refresh_token(&req, body.map(web::Json::into_inner));
     let user_id = match token {
-        Some(token) => oko_db::refresh_tokens::consume(&state.db, &hash_refresh_token(&token), Utc::now()).await?,
+        Some(token) => {
+            oko_db::refresh_tokens::consume(&state.db, &hash_refresh_token(&token), Utc::now())
+                .await?
+        }
         None => None,
     };
     let live_user = match user_id {
@@ -42,7 +45,8 @@ pub async fn refresh(
     match live_user {
         Some(principal) => session_response(&state, principal.user_id).await,
         None => {
-            let mut response = actix_web::ResponseError::error_response(&ApiError::invalid_credentials());
+            let mut response =
+                actix_web::ResponseError::error_response(&ApiError::invalid_credentials());
             response.add_removal_cookie(&expired_refresh_cookie()).ok();
             Ok(response)
         }
