@@ -12,7 +12,10 @@ fn main() {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let seconds: u64 = std::env::var("SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let seconds: u64 = std::env::var("SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5);
     let phc = oko_api::auth::password::hash("oko-demo-2026");
     let done = AtomicU64::new(0);
     let deadline = Instant::now() + Duration::from_secs(seconds);

@@ -23,15 +23,28 @@ const END: &str = "<!-- bench:end -->";
 /// Runs every benchmark and writes the table into `docs/benchmarks.md`.
 pub fn run_all() -> Result<(), Fail> {
     toolchain::build_spa()?;
-    run(&mut cargo(&["build", "--release", "--package", "oko-api", "--bin", "oko", "--example", "argon2_rate"]))?;
+    run(&mut cargo(&[
+        "build",
+        "--release",
+        "--package",
+        "oko-api",
+        "--bin",
+        "oko",
+        "--example",
+        "argon2_rate",
+    ]))?;
     let dir = PathBuf::from("target/bench");
     let mut rows = Vec::new();
 
     let spawn_baseline = time_command(Command::new(OKO).arg("--version"))?;
     let empty = start_server(Path::new(OKO), &dir.join("empty"), "small")?;
     let cold_start = cold_start(&dir.join("cold"))?;
-    rows.push(row("Cold start of `oko serve` to first answer (small demo, SQLite)", ms(cold_start),
-        &format!("process spawn `oko --version`: {}", ms(spawn_baseline)), ratio(cold_start, spawn_baseline)));
+    rows.push(row(
+        "Cold start of `oko serve` to first answer (small demo, SQLite)",
+        ms(cold_start),
+        &format!("process spawn `oko --version`: {}", ms(spawn_baseline)),
+        ratio(cold_start, spawn_baseline),
+    ));
     let idle = peak_rss_kib(&empty)?;
     drop(empty);
 
@@ -39,29 +52,64 @@ pub fn run_all() -> Result<(), Fail> {
     let full = start_server(Path::new(OKO), &dir.join("full"), "full")?;
     let seed_time = seed_started.elapsed();
     let budget = Duration::from_secs(60);
-    rows.push(row("Full demo seed on SQLite (89 regions, ≥ 45,000 organisations), incl. start", secs(seed_time),
-        "goal: 60 s", format!("{:.2} of goal", seed_time.as_secs_f64() / budget.as_secs_f64())));
+    rows.push(row(
+        "Full demo seed on SQLite (89 regions, ≥ 45,000 organisations), incl. start",
+        secs(seed_time),
+        "goal: 60 s",
+        format!(
+            "{:.2} of goal",
+            seed_time.as_secs_f64() / budget.as_secs_f64()
+        ),
+    ));
     let token = login_token(&full.base_url, "admin")?;
-    wrk(&full.base_url, "/api/orgs?per_page=50&search=гимназия", Some(&token), 2, 16, 3)?;
+    wrk(
+        &full.base_url,
+        "/api/orgs?per_page=50&search=гимназия",
+        Some(&token),
+        2,
+        16,
+        3,
+    )?;
     let seeded = peak_rss_kib(&full)?;
-    rows.push(row("`oko serve` peak memory (VmHWM), idle on the small demo", format!("{} MiB", idle / 1024), "—", "—".into()));
-    rows.push(row("`oko serve` peak memory after the full seed and 3 s of org searches", format!("{} MiB", seeded / 1024),
-        &format!("idle: {} MiB", idle / 1024), format!("{:.2}×", seeded as f64 / idle as f64)));
+    rows.push(row(
+        "`oko serve` peak memory (VmHWM), idle on the small demo",
+        format!("{} MiB", idle / 1024),
+        "—",
+        "—".into(),
+    ));
+    rows.push(row(
+        "`oko serve` peak memory after the full seed and 3 s of org searches",
+        format!("{} MiB", seeded / 1024),
+        &format!("idle: {} MiB", idle / 1024),
+        format!("{:.2}×", seeded as f64 / idle as f64),
+    ));
 
     let argon2 = argon2_rate()?;
     let logins = wrk_login(&full.base_url)?;
-    rows.push(row("Login throughput (`POST /api/auth/login`, wrk 2 threads × 8 connections)", format!("{logins:.1} req/s"),
-        &format!("raw argon2id verify on all cores: {argon2:.1}/s"), format!("{:.0}% (goal ≥ 90%)", 100.0 * logins / argon2)));
+    rows.push(row(
+        "Login throughput (`POST /api/auth/login`, wrk 2 threads × 8 connections)",
+        format!("{logins:.1} req/s"),
+        &format!("raw argon2id verify on all cores: {argon2:.1}/s"),
+        format!("{:.0}% (goal ≥ 90%)", 100.0 * logins / argon2),
+    ));
 
     let static_rate = wrk(&full.base_url, "/api/openapi.json", None, 2, 64, 10)?;
     let me_rate = wrk(&full.base_url, "/api/me", Some(&token), 2, 64, 10)?;
-    rows.push(row("`GET /api/me` with a valid token (wrk 2 threads × 64 connections, same machine)", format!("{me_rate:.0} req/s"),
+    rows.push(row(
+        "`GET /api/me` with a valid token (wrk 2 threads × 64 connections, same machine)",
+        format!("{me_rate:.0} req/s"),
         &format!("`GET /api/openapi.json` (no auth, no database): {static_rate:.0} req/s"),
-        format!("{:.2} (goal ≥ 20,000 req/s)", me_rate / static_rate)));
+        format!("{:.2} (goal ≥ 20,000 req/s)", me_rate / static_rate),
+    ));
     drop(full);
 
     let (raw, gzipped) = spa_size()?;
-    rows.push(row("Release SPA (wasm + js)", format!("{} KiB raw", raw / 1024), "—", format!("{} KiB gzip", gzipped / 1024)));
+    rows.push(row(
+        "Release SPA (wasm + js)",
+        format!("{} KiB raw", raw / 1024),
+        "—",
+        format!("{} KiB gzip", gzipped / 1024),
+    ));
 
     write_table(&rows)
 }
@@ -84,7 +132,10 @@ fn ratio(a: Duration, b: Duration) -> String {
 
 fn time_command(command: &mut Command) -> Result<Duration, Fail> {
     let started = Instant::now();
-    let status = command.output().map_err(Fail::io("run a timed command"))?.status;
+    let status = command
+        .output()
+        .map_err(Fail::io("run a timed command"))?
+        .status;
     if !status.success() {
         return Err(Fail("timed command failed".into()));
     }
@@ -102,7 +153,10 @@ fn cold_start(dir: &Path) -> Result<Duration, Fail> {
     let started = Instant::now();
     let mut child = Command::new(OKO)
         .arg("serve")
-        .env("OKO_DATABASE_URL", format!("sqlite://{}/oko.db?mode=rwc", dir.display()))
+        .env(
+            "OKO_DATABASE_URL",
+            format!("sqlite://{}/oko.db?mode=rwc", dir.display()),
+        )
         .env("OKO_DATA_DIR", dir)
         .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
         .stderr(std::process::Stdio::null())
@@ -111,7 +165,10 @@ fn cold_start(dir: &Path) -> Result<Duration, Fail> {
         .map_err(Fail::io("start oko"))?;
     let url = format!("http://127.0.0.1:{port}/api/openapi.json");
     let elapsed = loop {
-        let ok = Command::new("curl").args(["-sf", "-o", "/dev/null", &url]).status().is_ok_and(|s| s.success());
+        let ok = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", &url])
+            .status()
+            .is_ok_and(|s| s.success());
         if ok {
             break started.elapsed();
         }
@@ -122,12 +179,17 @@ fn cold_start(dir: &Path) -> Result<Duration, Fail> {
     };
     let _ = child.kill();
     let _ = child.wait();
-    if elapsed == Duration::MAX { Err(Fail("oko did not answer within 30 s".into())) } else { Ok(elapsed) }
+    if elapsed == Duration::MAX {
+        Err(Fail("oko did not answer within 30 s".into()))
+    } else {
+        Ok(elapsed)
+    }
 }
 
 /// VmHWM of the server process, KiB.
 fn peak_rss_kib(server: &Server) -> Result<u64, Fail> {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid())).map_err(Fail::io("read /proc status"))?;
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.pid()))
+        .map_err(Fail::io("read /proc status"))?;
     status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -139,7 +201,16 @@ fn login_token(base: &str, login: &str) -> Result<String, Fail> {
     let body = format!(r#"{{"login":"{login}","password":"oko-demo-2026"}}"#);
     let out = output({
         let mut c = Command::new("curl");
-        c.args(["-sf", "-X", "POST", "-H", "content-type: application/json", "-d", &body, &format!("{base}/api/auth/login")]);
+        c.args([
+            "-sf",
+            "-X",
+            "POST",
+            "-H",
+            "content-type: application/json",
+            "-d",
+            &body,
+            &format!("{base}/api/auth/login"),
+        ]);
         c
     })?;
     let text = String::from_utf8_lossy(&out);
@@ -156,13 +227,30 @@ fn argon2_rate() -> Result<f64, Fail> {
         c.env("SECONDS", "10");
         c
     })?;
-    String::from_utf8_lossy(&out).trim().parse().map_err(|_| Fail("argon2_rate printed no number".into()))
+    String::from_utf8_lossy(&out)
+        .trim()
+        .parse()
+        .map_err(|_| Fail("argon2_rate printed no number".into()))
 }
 
 /// Requests per second that wrk reports.
-fn wrk(base: &str, path: &str, token: Option<&str>, threads: u32, connections: u32, seconds: u32) -> Result<f64, Fail> {
+fn wrk(
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    threads: u32,
+    connections: u32,
+    seconds: u32,
+) -> Result<f64, Fail> {
     let mut command = Command::new("wrk");
-    command.args(["-t", &threads.to_string(), "-c", &connections.to_string(), "-d", &format!("{seconds}s")]);
+    command.args([
+        "-t",
+        &threads.to_string(),
+        "-c",
+        &connections.to_string(),
+        "-d",
+        &format!("{seconds}s"),
+    ]);
     if let Some(token) = token {
         command.args(["-H", &format!("Authorization: Bearer {token}")]);
     }
@@ -179,7 +267,10 @@ fn wrk_login(base: &str) -> Result<f64, Fail> {
     )
     .map_err(Fail::io("write login.lua"))?;
     let mut command = Command::new("wrk");
-    command.args(["-t", "2", "-c", "8", "-d", "10s", "-s"]).arg(script).arg(format!("{base}/api/auth/login"));
+    command
+        .args(["-t", "2", "-c", "8", "-d", "10s", "-s"])
+        .arg(script)
+        .arg(format!("{base}/api/auth/login"));
     parse_wrk(&output(command)?)
 }
 
@@ -200,7 +291,10 @@ fn spa_size() -> Result<(u64, u64), Fail> {
     let mut gzipped = 0;
     for entry in std::fs::read_dir("frontend/dist").map_err(Fail::io("list frontend/dist"))? {
         let path = entry.map_err(Fail::io("list frontend/dist"))?.path();
-        if !matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js")) {
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("wasm" | "js")
+        ) {
             continue;
         }
         raw += std::fs::metadata(&path).map_err(Fail::io("stat"))?.len();
@@ -215,13 +309,19 @@ fn spa_size() -> Result<(u64, u64), Fail> {
 }
 
 fn write_table(rows: &[[String; 4]]) -> Result<(), Fail> {
-    let mut table = String::from("| figure | value | baseline (same run) | ratio |\n|---|---|---|---|\n");
+    let mut table =
+        String::from("| figure | value | baseline (same run) | ratio |\n|---|---|---|---|\n");
     for [a, b, c, d] in rows {
         let _ = writeln!(table, "| {a} | {b} | {c} | {d} |");
     }
     println!("\n{table}");
     let doc = std::fs::read_to_string(DOC).map_err(Fail::io("read docs/benchmarks.md"))?;
-    let (head, rest) = doc.split_once(START).ok_or_else(|| Fail(format!("{DOC} has no {START}")))?;
-    let (_, tail) = rest.split_once(END).ok_or_else(|| Fail(format!("{DOC} has no {END}")))?;
-    std::fs::write(DOC, format!("{head}{START}\n{table}{END}{tail}")).map_err(Fail::io("write docs/benchmarks.md"))
+    let (head, rest) = doc
+        .split_once(START)
+        .ok_or_else(|| Fail(format!("{DOC} has no {START}")))?;
+    let (_, tail) = rest
+        .split_once(END)
+        .ok_or_else(|| Fail(format!("{DOC} has no {END}")))?;
+    std::fs::write(DOC, format!("{head}{START}\n{table}{END}{tail}"))
+        .map_err(Fail::io("write docs/benchmarks.md"))
 }
