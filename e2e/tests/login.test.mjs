@@ -79,3 +79,19 @@ test("a regional coordinator searches its organisations in Russian", async () =>
   }
   await screenshot(page, "07-coordinator-search");
 });
+
+test("the operator pages through the whole country's organisations", async () => {
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await logIn(page, "admin", DEMO_PASSWORD);
+  await page.getByRole("link", { name: "Паспорт" }).click();
+  await page.getByText("Страница 1 из 4").waitFor();
+  const back = page.getByRole("button", { name: "← Назад" });
+  const next = page.getByRole("button", { name: "Вперёд →" });
+  assert.ok(await back.isDisabled());
+  const firstPage = await page.locator("table.grid tbody tr").first().innerText();
+  await next.click();
+  await page.getByText("Страница 2 из 4").waitFor();
+  assert.notEqual(await page.locator("table.grid tbody tr").first().innerText(), firstPage);
+  assert.ok(await back.isEnabled());
+  await screenshot(page, "08-operator-paging");
+});

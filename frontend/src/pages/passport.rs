@@ -77,6 +77,8 @@ fn OrgList() -> impl IntoView {
 fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
     let pages = found.total.div_ceil(PER_PAGE).max(1);
     let current = found.page;
+    let on_first = current <= 1;
+    let on_last = current >= pages;
     let rows = found
         .items
         .into_iter()
@@ -99,9 +101,9 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
         <nav class="pager" aria-label="Страницы">
-            <button type="button" disabled=current <= 1 on:click=move |_| page.update(|p| *p -= 1)>"← Назад"</button>
+            <button type="button" disabled=on_first on:click=move |_| page.update(|p| *p -= 1)>"← Назад"</button>
             <span>{format!("Страница {current} из {pages}")}</span>
-            <button type="button" disabled=current >= pages on:click=move |_| page.update(|p| *p += 1)>"Вперёд →"</button>
+            <button type="button" disabled=on_last on:click=move |_| page.update(|p| *p += 1)>"Вперёд →"</button>
         </nav>
     }
 }
