@@ -1,7 +1,7 @@
 //! Configuration from the environment, read in this one place. Every variable has a
 //! default for the embedded case; a bad value stops the start with its name.
 
-use std::{fmt, net::SocketAddr, path::PathBuf};
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 /// Everything `oko` needs to know to run.
 #[derive(Clone, Debug)]
@@ -20,6 +20,10 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `OKO_SECURE_COOKIES`: mark the refresh cookie `Secure` (set `true` behind HTTPS).
     pub secure_cookies: bool,
+    /// `OKO_AUTH_CACHE_SECONDS`: how long a user's role and scope are remembered between
+    /// requests (default 5, at most 60, 0 turns it off). Blocking a user reaches
+    /// their access tokens within this time; refresh tokens at once.
+    pub auth_cache_ttl: Duration,
 }
 
 /// A variable with a value that cannot be used.
@@ -85,7 +89,18 @@ impl Config {
                 });
             }
         };
+        let cache_text = lookup("OKO_AUTH_CACHE_SECONDS").unwrap_or_else(|| "5".to_owned());
+        let auth_cache_ttl = match cache_text.parse::<u64>() {
+            Ok(seconds) if seconds <= 60 => Duration::from_secs(seconds),
+            _ => {
+                return Err(ConfigError {
+                    variable: "OKO_AUTH_CACHE_SECONDS",
+                    problem: format!("expected whole seconds from 0 to 60, got `{cache_text}`"),
+                });
+            }
+        };
         Ok(Config {
+            auth_cache_ttl,
             database_url,
             listen,
             data_dir: lookup("OKO_DATA_DIR")

@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::{
-    auth::{password, tokens},
+    auth::{password, tokens, user_cache},
     config::Config,
     error, openapi, routes, spa,
 };
@@ -25,6 +25,8 @@ pub struct AppState {
     pub keys: tokens::TokenKeys,
     /// Whether the refresh cookie is marked `Secure`.
     pub secure_cookies: bool,
+    /// Who the tokens' subjects are, briefly remembered.
+    pub users: user_cache::UserCache,
 }
 
 /// A bound, not yet running server.
@@ -42,6 +44,7 @@ impl Application {
             db,
             keys: tokens::TokenKeys::new(&secret),
             secure_cookies: config.secure_cookies,
+            users: user_cache::UserCache::new(config.auth_cache_ttl),
         });
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();

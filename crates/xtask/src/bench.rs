@@ -64,7 +64,7 @@ pub fn run_all() -> Result<(), Fail> {
     let token = login_token(&full.base_url, "admin")?;
     wrk(
         &full.base_url,
-        "/api/orgs?per_page=50&search=гимназия",
+        "/api/orgs?per_page=50&search=%D0%B3%D0%B8%D0%BC%D0%BD%D0%B0%D0%B7%D0%B8%D1%8F",
         Some(&token),
         2,
         16,

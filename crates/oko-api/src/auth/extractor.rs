@@ -1,16 +1,16 @@
-//! `Authenticated`: the bearer token checked and the user's scope loaded from the
-//! database on every request, so a blocked user or a changed tree counts at once.
+//! `Authenticated`: the bearer token checked and the user's role and scope resolved on
+//! the server (through the short-lived [`UserCache`](super::user_cache::UserCache)).
 
-use std::{future::Future, pin::Pin};
+use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use oko_db::principal::{self, Principal};
 use oko_domain::error_code::ErrorCode;
 
+use super::user_cache::KnownUser;
 use crate::{error::ApiError, startup::AppState};
 
 /// The authenticated user of a request.
-pub struct Authenticated(pub Principal);
+pub struct Authenticated(pub Arc<KnownUser>);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
@@ -25,7 +25,9 @@ impl FromRequest for Authenticated {
             let user_id = token
                 .and_then(|t| state.keys.verify_access(&t))
                 .ok_or_else(unauthenticated)?;
-            principal::load(&state.db, user_id)
+            state
+                .users
+                .get(&state.db, user_id)
                 .await?
                 .map(Authenticated)
                 .ok_or_else(unauthenticated)

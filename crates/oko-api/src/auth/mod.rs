@@ -4,3 +4,4 @@
 pub mod extractor;
 pub mod password;
 pub mod tokens;
+pub mod user_cache;

@@ -1,12 +1,9 @@
 //! `GET /api/me`.
 
 use actix_web::{get, web};
-use oko_domain::{
-    api::{Me, Problem},
-    error_code::ErrorCode,
-};
+use oko_domain::api::{Me, Problem};
 
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::auth::extractor::Authenticated;
 
 /// Who is logged in: login, role, territory or organisation.
 #[utoipa::path(
@@ -22,12 +19,6 @@ use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
 )]
 #[get("/me")]
 #[tracing::instrument(skip_all)]
-pub async fn get_me(
-    state: web::Data<AppState>,
-    user: Authenticated,
-) -> Result<web::Json<Me>, ApiError> {
-    oko_db::principal::describe(&state.db, &user.0)
-        .await?
-        .map(web::Json)
-        .ok_or_else(|| ApiError::plain(ErrorCode::Unauthenticated))
+pub async fn get_me(user: Authenticated) -> web::Json<Me> {
+    web::Json(user.0.me.clone())
 }

@@ -79,7 +79,7 @@ pub async fn list_orgs(
         page,
         per_page,
     };
-    let (items, total) = oko_db::orgs::list(&state.db, user.0.scope, &query).await?;
+    let (items, total) = oko_db::orgs::list(&state.db, user.0.principal.scope, &query).await?;
     Ok(web::Json(OrgPage {
         items,
         total,

@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 /// The password of every demo account in tests.
 pub const PASSWORD: &str = "oko-demo-2026";
 
+/// How long the test servers remember a user between requests.
+pub const AUTH_CACHE_SECONDS: u64 = 1;
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
@@ -93,6 +96,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         "OKO_LISTEN" => Some("127.0.0.1:0".to_owned()),
         "OKO_DATA_DIR" => Some(dir.display().to_string()),
         "OKO_SPA_DIR" => Some(dir.join("no-spa").display().to_string()),
+        "OKO_AUTH_CACHE_SECONDS" => Some(AUTH_CACHE_SECONDS.to_string()),
         _ => None,
     })
     .expect("test configuration is valid");
