@@ -134,6 +134,14 @@ impl Cli {
 async fn open_database(
     config: &Config,
 ) -> Result<oko_db::DatabaseConnection, Box<dyn std::error::Error>> {
+    oko_db::connection::create_postgres_database_if_missing(&config.database_url)
+        .await
+        .map_err(|e| {
+            format!(
+                "OKO_DATABASE_URL: cannot create the database of {}: {e}",
+                config.database_url
+            )
+        })?;
     let db = oko_db::connection::connect(&config.database_url)
         .await
         .map_err(|e| format!("OKO_DATABASE_URL: cannot open {}: {e}", config.database_url))?;

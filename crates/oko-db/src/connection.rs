@@ -5,6 +5,41 @@ use std::time::Duration;
 use oko_migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
+/// Creates the PostgreSQL database named in `url` when the server does not have it yet,
+/// so `oko serve` on a fresh server needs no `createdb`. SQLite files are created by
+/// `mode=rwc` anyway.
+pub async fn create_postgres_database_if_missing(url: &str) -> Result<(), DbErr> {
+    let Some((scheme, after_scheme)) = url.split_once("://") else {
+        return Ok(());
+    };
+    let Some((authority, path)) = after_scheme.split_once('/') else {
+        return Ok(());
+    };
+    let (name, query) = path.split_once('?').unwrap_or((path, ""));
+    let is_plain_name =
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !scheme.starts_with("postgres") || !is_plain_name {
+        return Ok(());
+    }
+    let server = format!("{scheme}://{authority}/postgres?{query}");
+    let admin = Database::connect(server).await?;
+    let exists = admin
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT 1 FROM pg_database WHERE datname = $1",
+            [name.into()],
+        ))
+        .await?
+        .is_some();
+    if !exists {
+        tracing::info!(database = name, "creating the PostgreSQL database");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await?;
+    }
+    admin.close().await
+}
+
 /// Opens a pool on `url` (`sqlite://…` or `postgres://…`).
 ///
 /// SQLite gets WAL and a busy timeout so that readers never wait for the writer and

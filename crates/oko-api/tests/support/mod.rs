@@ -46,6 +46,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// A client without cookies.
     pub client: reqwest::Client,
+    /// The database the server runs on, for the `oko` command in tests.
+    pub database_url: String,
     dir: PathBuf,
 }
 
@@ -114,6 +116,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         base,
         db,
         client: reqwest::Client::new(),
+        database_url: config.database_url.clone(),
         dir,
     }
 }
