@@ -11,7 +11,7 @@ use std::{
 
 use crate::{
     e2e::{Server, start_server},
-    process::{Fail, cargo, output, run},
+    process::{Fail, output},
     toolchain,
 };
 
@@ -22,17 +22,7 @@ const END: &str = "<!-- bench:end -->";
 
 /// Runs every benchmark and writes the table into `docs/benchmarks.md`.
 pub fn run_all() -> Result<(), Fail> {
-    toolchain::build_spa()?;
-    run(&mut cargo(&[
-        "build",
-        "--release",
-        "--package",
-        "oko-api",
-        "--bin",
-        "oko",
-        "--example",
-        "argon2_rate",
-    ]))?;
+    toolchain::build_release(&["--example", "argon2_rate"])?;
     let dir = PathBuf::from("target/bench");
     let mut rows = Vec::new();
 

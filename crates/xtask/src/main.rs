@@ -48,15 +48,7 @@ fn workspace_root() -> PathBuf {
 
 /// `cargo xtask run`.
 fn run_app() -> Result<(), Fail> {
-    toolchain::build_spa()?;
-    run(&mut cargo(&[
-        "build",
-        "--release",
-        "--package",
-        "oko-api",
-        "--bin",
-        "oko",
-    ]))?;
+    toolchain::build_release(&[])?;
     let oko = "target/release/oko";
     run(std::process::Command::new(oko).arg("seed-demo"))?;
     run(std::process::Command::new(oko).arg("serve"))

@@ -70,3 +70,12 @@ pub fn build_spa() -> Result<(), Fail> {
 pub fn has_chromium() -> bool {
     succeeds(Command::new("/usr/bin/chromium").arg("--version"))
 }
+
+/// The SPA and the release `oko` binary, plus any `extra` cargo targets
+/// (e.g. `--example argon2_rate`).
+pub fn build_release(extra: &[&str]) -> Result<(), Fail> {
+    build_spa()?;
+    let mut args = vec!["build", "--release", "--package", "oko-api", "--bin", "oko"];
+    args.extend_from_slice(extra);
+    run(&mut cargo(&args))
+}

@@ -1,8 +1,9 @@
 //! `GET /api/me`.
 
 use actix_web::{get, web};
-use oko_domain::api::{Me, Problem};
+use oko_domain::api::Me;
 
+use super::common_responses::Unauthenticated;
 use crate::auth::extractor::Authenticated;
 
 /// Who is logged in: login, role, territory or organisation.
@@ -12,9 +13,7 @@ use crate::auth::extractor::Authenticated;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The current user", body = Me),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Требуется вход в систему", "status": 401,
-                "code": "unauthenticated", "detail": "Требуется вход в систему"})),
+        Unauthenticated,
     )
 )]
 #[get("/me")]

@@ -4,6 +4,7 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 mod auth;
+mod common_responses;
 mod me;
 mod meta;
 mod orgs;

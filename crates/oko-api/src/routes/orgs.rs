@@ -6,6 +6,7 @@ use oko_domain::api::{OrgPage, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::common_responses::Unauthenticated;
 use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
 
 /// Largest page a client may ask for.
@@ -47,9 +48,7 @@ pub struct ListOrgsParams {
             example = json!({"type": "about:blank", "title": "Некорректный параметр", "status": 400, "code": "invalid_parameter",
                 "detail": "Параметр «per_page»: должно быть от 1 до 200",
                 "errors": [{"field": "per_page", "code": "invalid_value", "message": "должно быть от 1 до 200"}]})),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Требуется вход в систему", "status": 401,
-                "code": "unauthenticated", "detail": "Требуется вход в систему"})),
+        Unauthenticated,
     )
 )]
 #[get("/orgs")]
