@@ -71,3 +71,40 @@ pub fn document_json() -> &'static str {
         text
     })
 }
+
+/// The HTTP methods (upper case) the document lists for a concrete request path such
+/// as `/api/orgs` or `/api/publications/5f0e…`; empty when no route matches. Lets
+/// the server answer 405 with `Allow` instead of 404 for a wrong method.
+pub fn methods_of(request_path: &str) -> Vec<String> {
+    static ROUTES: OnceLock<Vec<(Vec<String>, Vec<String>)>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        document()
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let json = serde_json::to_value(item).unwrap_or_default();
+                let methods = json
+                    .as_object()
+                    .into_iter()
+                    .flat_map(|ops| ops.keys())
+                    .filter(|key| ["get", "post", "put", "patch", "delete"].contains(&key.as_str()))
+                    .map(|key| key.to_uppercase())
+                    .collect();
+                (segments, methods)
+            })
+            .collect()
+    });
+    let requested: Vec<&str> = request_path.split('/').collect();
+    routes
+        .iter()
+        .find(|(segments, _)| {
+            segments.len() == requested.len()
+                && segments.iter().zip(&requested).all(|(template, actual)| {
+                    template == actual || (template.starts_with('{') && !actual.is_empty())
+                })
+        })
+        .map(|(_, methods)| methods.clone())
+        .unwrap_or_default()
+}

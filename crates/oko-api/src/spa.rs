@@ -42,6 +42,17 @@ impl SpaFiles {
 pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> HttpResponse {
     let path = req.path();
     if path == "/api" || path.starts_with("/api/") {
+        let allowed = crate::openapi::methods_of(path);
+        if !allowed.is_empty() {
+            let mut response = actix_web::ResponseError::error_response(&ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!("{path} принимает только {}", allowed.join(", ")),
+            ));
+            if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            return response;
+        }
         return actix_web::ResponseError::error_response(&ApiError::new(
             ErrorCode::NotFound,
             format!("Нет такого адреса API: {path}"),

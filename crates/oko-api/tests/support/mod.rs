@@ -14,6 +14,9 @@ use serde_json::{Value, json};
 /// The password of every demo account in tests.
 pub const PASSWORD: &str = "oko-demo-2026";
 
+/// The `index.html` of the stand-in SPA every test server serves.
+pub const TEST_SPA_INDEX: &str = "<!doctype html><title>ФИС ОКО (test)</title>";
+
 /// How long the test servers remember a user between requests.
 pub const AUTH_CACHE_SECONDS: u64 = 1;
 
@@ -93,11 +96,15 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let dir = std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("create a temporary directory");
     let database_url = fresh_database(backend, &dir).await;
+    let spa_dir = dir.join("spa");
+    std::fs::create_dir_all(&spa_dir).expect("create the SPA directory");
+    std::fs::write(spa_dir.join("index.html"), TEST_SPA_INDEX).expect("write index.html");
+    std::fs::write(spa_dir.join("app-1a2b.js"), "console.log('oko');").expect("write a SPA asset");
     let config = Config::from_lookup(|name| match name {
         "OKO_DATABASE_URL" => Some(database_url.clone()),
         "OKO_LISTEN" => Some("127.0.0.1:0".to_owned()),
         "OKO_DATA_DIR" => Some(dir.display().to_string()),
-        "OKO_SPA_DIR" => Some(dir.join("no-spa").display().to_string()),
+        "OKO_SPA_DIR" => Some(spa_dir.display().to_string()),
         "OKO_AUTH_CACHE_SECONDS" => Some(AUTH_CACHE_SECONDS.to_string()),
         _ => None,
     })
