@@ -6,6 +6,7 @@
 pub mod api;
 pub mod error_code;
 pub mod login;
+pub mod markdown;
 pub mod moscow_time;
 pub mod org;
 pub mod role;
