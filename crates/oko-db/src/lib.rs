@@ -7,6 +7,9 @@ mod demo_names;
 pub mod entities;
 pub mod orgs;
 pub mod principal;
+pub mod publications;
+pub mod reach;
+pub mod sections;
 pub mod refresh_tokens;
 pub mod users;
 

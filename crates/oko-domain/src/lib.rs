@@ -9,6 +9,7 @@ pub mod login;
 pub mod markdown;
 pub mod moscow_time;
 pub mod org;
+pub mod publications;
 pub mod role;
 pub mod scope;
 pub mod text;

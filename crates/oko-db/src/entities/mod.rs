@@ -2,6 +2,11 @@
 
 pub mod municipality;
 pub mod organisation;
+pub mod publication;
+pub mod publication_audience;
+pub mod publication_read;
+pub mod publication_star;
 pub mod refresh_token;
 pub mod region;
+pub mod section;
 pub mod user;

@@ -1,0 +1,352 @@
+//! Publications: saving them with their audience, listing what a user may see, opening
+//! one (which marks it read) and stars.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use oko_domain::{
+    api::FieldError,
+    org::OrgKind,
+    publications::{Audience, Publication, PublicationInput, PublicationSummary, field_error},
+    text::search_key,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
+    sea_query::{Expr, ExprTrait, JoinType, LikeExpr, OnConflict},
+};
+use uuid::Uuid;
+
+use crate::{
+    entities::{organisation, publication, publication_audience as audience, publication_read, publication_star, region},
+    orgs::escape_like,
+    reach::Reach,
+};
+
+/// An audience with its region codes and logins resolved to ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ResolvedAudience {
+    everyone: bool,
+    kinds: Vec<OrgKind>,
+    regions: Vec<Uuid>,
+    organisations: Vec<Uuid>,
+}
+
+/// Resolves region codes and organisation logins; each unknown one is a problem that
+/// names its place in the request (`audience.region_codes[1]`).
+pub async fn resolve_audience(db: &DatabaseConnection, wanted: &Audience) -> Result<Result<ResolvedAudience, Vec<FieldError>>, DbErr> {
+    let mut problems = Vec::new();
+    let mut resolved = ResolvedAudience {
+        everyone: wanted.everyone,
+        kinds: wanted.org_kinds.clone(),
+        ..ResolvedAudience::default()
+    };
+    for (i, code) in wanted.region_codes.iter().enumerate() {
+        match region::Entity::find().filter(region::Column::Code.eq(code.trim())).one(db).await? {
+            Some(found) => resolved.regions.push(found.id),
+            None => problems.push(field_error(
+                &format!("audience.region_codes[{i}]"),
+                "unknown_region",
+                &format!("Нет региона с кодом «{code}»"),
+            )),
+        }
+    }
+    for (i, login) in wanted.organisation_logins.iter().enumerate() {
+        match organisation::Entity::find().filter(organisation::Column::Login.eq(login.trim())).one(db).await? {
+            Some(found) => resolved.organisations.push(found.id),
+            None => problems.push(field_error(
+                &format!("audience.organisation_logins[{i}]"),
+                "unknown_organisation",
+                &format!("Нет организации с логином «{login}»"),
+            )),
+        }
+    }
+    Ok(if problems.is_empty() { Ok(resolved) } else { Err(problems) })
+}
+
+/// Saves a new publication.
+pub async fn create(db: &DatabaseConnection, input: &PublicationInput, targets: &ResolvedAudience) -> Result<Uuid, DbErr> {
+    let id = Uuid::new_v4();
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let mut row = publication::ActiveModel {
+        id: Set(id),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    fill(&mut row, input, targets, now);
+    row.insert(&txn).await?;
+    replace_audience(&txn, id, targets).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Replaces a publication's content and audience; `false` when it does not exist.
+pub async fn update(db: &DatabaseConnection, id: Uuid, input: &PublicationInput, targets: &ResolvedAudience) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let Some(found) = publication::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    let mut row: publication::ActiveModel = found.into();
+    fill(&mut row, input, targets, Utc::now());
+    row.update(&txn).await?;
+    replace_audience(&txn, id, targets).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+fn fill(row: &mut publication::ActiveModel, input: &PublicationInput, targets: &ResolvedAudience, now: DateTime<Utc>) {
+    let title = input.title.trim().to_owned();
+    row.section_id = Set(input.section_id);
+    row.title_search = Set(search_key(&title));
+    row.title = Set(title);
+    row.body_html = Set(oko_domain::markdown::to_safe_html(&input.body_markdown));
+    row.body_markdown = Set(input.body_markdown.clone());
+    row.published_on = Set(input.published_on);
+    row.visible_from = Set(input.visible_from.unwrap_or(input.published_on));
+    row.is_news = Set(input.is_news);
+    row.for_everyone = Set(targets.everyone);
+    row.updated_at = Set(now);
+}
+
+async fn replace_audience(db: &impl ConnectionTrait, id: Uuid, targets: &ResolvedAudience) -> Result<(), DbErr> {
+    audience::Entity::delete_many().filter(audience::Column::PublicationId.eq(id)).exec(db).await?;
+    let target = |kind: Option<OrgKind>, region: Option<Uuid>, org: Option<Uuid>| audience::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        publication_id: Set(id),
+        org_kind: Set(kind.map(|k| k.as_str().to_owned())),
+        region_id: Set(region),
+        organisation_id: Set(org),
+    };
+    let rows: Vec<audience::ActiveModel> = targets
+        .kinds
+        .iter()
+        .map(|k| target(Some(*k), None, None))
+        .chain(targets.regions.iter().map(|r| target(None, Some(*r), None)))
+        .chain(targets.organisations.iter().map(|o| target(None, None, Some(*o))))
+        .collect();
+    if !rows.is_empty() {
+        audience::Entity::insert_many(rows).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// What to list.
+#[derive(Clone, Debug, Default)]
+pub struct PublicationQuery {
+    /// Only this section.
+    pub section_id: Option<Uuid>,
+    /// Part of the title, any case.
+    pub search: Option<String>,
+    /// Only the user's starred ones.
+    pub starred_only: bool,
+    /// Only news.
+    pub news_only: bool,
+    /// 1-based page.
+    pub page: u64,
+    /// Page size.
+    pub per_page: u64,
+}
+
+/// The publications the user may see, newest first, and how many match in all.
+pub async fn list(
+    db: &DatabaseConnection,
+    reach: &Reach,
+    user_id: Uuid,
+    query: &PublicationQuery,
+    now: DateTime<Utc>,
+) -> Result<(Vec<PublicationSummary>, u64), DbErr> {
+    let mut select = publication::Entity::find().filter(reach.visible(now));
+    if let Some(section) = query.section_id {
+        select = select.filter(publication::Column::SectionId.eq(section));
+    }
+    if let Some(key) = query.search.as_deref().map(search_key).filter(|k| !k.is_empty()) {
+        select = select.filter(
+            Expr::col((publication::Entity, publication::Column::TitleSearch))
+                .like(LikeExpr::new(format!("%{}%", escape_like(&key))).escape('\\')),
+        );
+    }
+    if query.news_only {
+        select = select.filter(publication::Column::IsNews.eq(true));
+    }
+    if query.starred_only {
+        select = select
+            .join(JoinType::InnerJoin, publication::Relation::Stars.def())
+            .filter(publication_star::Column::UserId.eq(user_id));
+    }
+    let total = select.clone().count(db).await?;
+    let rows = select
+        .order_by_desc(publication::Column::PublishedOn)
+        .order_by_desc(publication::Column::CreatedAt)
+        .offset(query.page.saturating_sub(1) * query.per_page)
+        .limit(query.per_page)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
+    let marks = Marks::load(db, user_id, &ids).await?;
+    Ok((rows.iter().map(|p| marks.summary(p)).collect(), total))
+}
+
+/// The user's stars and reads among some publications.
+struct Marks {
+    starred: HashSet<Uuid>,
+    read: HashSet<Uuid>,
+}
+
+impl Marks {
+    async fn load(db: &DatabaseConnection, user_id: Uuid, ids: &[Uuid]) -> Result<Marks, DbErr> {
+        let starred = publication_star::Entity::find()
+            .select_only()
+            .column(publication_star::Column::PublicationId)
+            .filter(publication_star::Column::UserId.eq(user_id))
+            .filter(publication_star::Column::PublicationId.is_in(ids.to_vec()))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?;
+        let read = publication_read::Entity::find()
+            .select_only()
+            .column(publication_read::Column::PublicationId)
+            .filter(publication_read::Column::UserId.eq(user_id))
+            .filter(publication_read::Column::PublicationId.is_in(ids.to_vec()))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?;
+        Ok(Marks {
+            starred: starred.into_iter().collect(),
+            read: read.into_iter().collect(),
+        })
+    }
+
+    fn summary(&self, p: &publication::Model) -> PublicationSummary {
+        PublicationSummary {
+            id: p.id,
+            section_id: p.section_id,
+            title: p.title.clone(),
+            published_on: p.published_on,
+            visible_from: p.visible_from,
+            is_news: p.is_news,
+            starred: self.starred.contains(&p.id),
+            is_new: !self.read.contains(&p.id),
+        }
+    }
+}
+
+async fn find_visible(db: &DatabaseConnection, reach: &Reach, id: Uuid, now: DateTime<Utc>) -> Result<Option<publication::Model>, DbErr> {
+    publication::Entity::find_by_id(id).filter(reach.visible(now)).one(db).await
+}
+
+/// Opens a publication the user may see and marks it read; `None` when it does not
+/// exist for them. The operator also gets the source and the audience.
+pub async fn open(db: &DatabaseConnection, reach: &Reach, user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<Option<Publication>, DbErr> {
+    let Some(found) = find_visible(db, reach, id, now).await? else {
+        return Ok(None);
+    };
+    let marks = Marks::load(db, user_id, &[id]).await?;
+    let mut summary = marks.summary(&found);
+    mark(db, publication_read::Entity, user_id, id, now).await?;
+    summary.is_new = false;
+    let audience = match reach.is_operator() {
+        true => Some(audience_of(db, &found).await?),
+        false => None,
+    };
+    Ok(Some(Publication {
+        summary,
+        body_html: found.body_html,
+        body_markdown: reach.is_operator().then_some(found.body_markdown),
+        audience,
+    }))
+}
+
+async fn audience_of(db: &DatabaseConnection, found: &publication::Model) -> Result<Audience, DbErr> {
+    let rows = audience::Entity::find().filter(audience::Column::PublicationId.eq(found.id)).all(db).await?;
+    let mut result = Audience {
+        everyone: found.for_everyone,
+        ..Audience::default()
+    };
+    for row in rows {
+        if let Some(kind) = row.org_kind.as_deref().and_then(OrgKind::parse) {
+            result.org_kinds.push(kind);
+        }
+        if let Some(id) = row.region_id
+            && let Some(found) = region::Entity::find_by_id(id).one(db).await?
+        {
+            result.region_codes.push(found.code);
+        }
+        if let Some(id) = row.organisation_id
+            && let Some(found) = organisation::Entity::find_by_id(id).one(db).await?
+        {
+            result.organisation_logins.push(found.login);
+        }
+    }
+    result.region_codes.sort();
+    result.organisation_logins.sort();
+    Ok(result)
+}
+
+/// Stars or unstars a publication the user may see; `false` when it does not exist
+/// for them. Starring twice or unstarring an unstarred one changes nothing.
+pub async fn set_star(db: &DatabaseConnection, reach: &Reach, user_id: Uuid, id: Uuid, starred: bool, now: DateTime<Utc>) -> Result<bool, DbErr> {
+    if find_visible(db, reach, id, now).await?.is_none() {
+        return Ok(false);
+    }
+    if starred {
+        mark(db, publication_star::Entity, user_id, id, now).await?;
+    } else {
+        publication_star::Entity::delete_many()
+            .filter(publication_star::Column::UserId.eq(user_id))
+            .filter(publication_star::Column::PublicationId.eq(id))
+            .exec(db)
+            .await?;
+    }
+    Ok(true)
+}
+
+/// Inserts a (user, publication, time) mark unless it is there already.
+async fn mark<E>(db: &DatabaseConnection, _table: E, user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr>
+where
+    E: MarkTable,
+{
+    let result = E::Entity::insert(E::row(user_id, id, now))
+        .on_conflict(OnConflict::columns(E::key()).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await;
+    match result {
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// The two per-user mark tables, stars and reads, which share their shape.
+trait MarkTable {
+    type Entity: EntityTrait;
+    fn row(user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::ActiveModel;
+    fn key() -> [<Self::Entity as EntityTrait>::Column; 2];
+}
+
+impl MarkTable for publication_star::Entity {
+    type Entity = publication_star::Entity;
+    fn row(user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> publication_star::ActiveModel {
+        publication_star::ActiveModel {
+            user_id: Set(user_id),
+            publication_id: Set(id),
+            created_at: Set(now),
+        }
+    }
+    fn key() -> [publication_star::Column; 2] {
+        [publication_star::Column::UserId, publication_star::Column::PublicationId]
+    }
+}
+
+impl MarkTable for publication_read::Entity {
+    type Entity = publication_read::Entity;
+    fn row(user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> publication_read::ActiveModel {
+        publication_read::ActiveModel {
+            user_id: Set(user_id),
+            publication_id: Set(id),
+            read_at: Set(now),
+        }
+    }
+    fn key() -> [publication_read::Column; 2] {
+        [publication_read::Column::UserId, publication_read::Column::PublicationId]
+    }
+}
