@@ -111,7 +111,11 @@ fn mark_table(
         .col(uuid(publication))
         .col(timestamp_with_time_zone(at))
         .primary_key(Index::create().col(user).col(publication))
-        .foreign_key(&mut fk((table, user), (Users::Table, Users::Id), ForeignKeyAction::Cascade))
+        .foreign_key(&mut fk(
+            (table, user),
+            (Users::Table, Users::Id),
+            ForeignKeyAction::Cascade,
+        ))
         .foreign_key(&mut fk(
             (table, publication),
             (Publications::Table, Publications::Id),
@@ -164,7 +168,10 @@ impl MigrationTrait for Migration {
             .create_index(index(
                 "ix_publications_section_published",
                 Publications::Table,
-                vec![Publications::SectionId.into_iden(), Publications::PublishedOn.into_iden()],
+                vec![
+                    Publications::SectionId.into_iden(),
+                    Publications::PublishedOn.into_iden(),
+                ],
             ))
             .await?;
         manager
@@ -177,7 +184,10 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(PublicationAudience::RegionId))
                     .col(uuid_null(PublicationAudience::OrganisationId))
                     .foreign_key(&mut fk(
-                        (PublicationAudience::Table, PublicationAudience::PublicationId),
+                        (
+                            PublicationAudience::Table,
+                            PublicationAudience::PublicationId,
+                        ),
                         (Publications::Table, Publications::Id),
                         ForeignKeyAction::Cascade,
                     ))
@@ -187,7 +197,10 @@ impl MigrationTrait for Migration {
                         ForeignKeyAction::Restrict,
                     ))
                     .foreign_key(&mut fk(
-                        (PublicationAudience::Table, PublicationAudience::OrganisationId),
+                        (
+                            PublicationAudience::Table,
+                            PublicationAudience::OrganisationId,
+                        ),
                         (Organisations::Table, Organisations::Id),
                         ForeignKeyAction::Restrict,
                     ))
@@ -228,7 +241,9 @@ impl MigrationTrait for Migration {
             Publications::Table.into_iden(),
             Sections::Table.into_iden(),
         ] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -56,6 +56,20 @@ impl ApiError {
         }
     }
 
+    /// Content that breaks rules; each problem names its field.
+    pub fn validation(errors: Vec<FieldError>) -> ApiError {
+        let detail = errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError {
+            code: ErrorCode::ValidationFailed,
+            detail,
+            errors,
+        }
+    }
+
     /// A failure on our side; the cause goes to the log, never to the client.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "internal error");

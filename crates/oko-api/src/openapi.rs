@@ -26,6 +26,7 @@ use crate::routes;
     tags(
         (name = "auth", description = "Вход, обновление сессии, выход, текущий пользователь"),
         (name = "orgs", description = "Дерево организаций в пределах прав пользователя"),
+        (name = "publications", description = "Разделы и публикации «Обмена данными», избранное"),
         (name = "meta", description = "Описание API"),
     ),
     modifiers(&BearerSecurity)

@@ -9,8 +9,8 @@ pub mod orgs;
 pub mod principal;
 pub mod publications;
 pub mod reach;
-pub mod sections;
 pub mod refresh_tokens;
+pub mod sections;
 pub mod users;
 
 pub use sea_orm::{DatabaseConnection, DbErr};

@@ -18,7 +18,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::{organisation, publication, publication_audience as audience, publication_read, publication_star, region},
+    entities::{
+        organisation, publication, publication_audience as audience, publication_read,
+        publication_star, region,
+    },
     orgs::escape_like,
     reach::Reach,
 };
@@ -34,7 +37,10 @@ pub struct ResolvedAudience {
 
 /// Resolves region codes and organisation logins; each unknown one is a problem that
 /// names its place in the request (`audience.region_codes[1]`).
-pub async fn resolve_audience(db: &DatabaseConnection, wanted: &Audience) -> Result<Result<ResolvedAudience, Vec<FieldError>>, DbErr> {
+pub async fn resolve_audience(
+    db: &DatabaseConnection,
+    wanted: &Audience,
+) -> Result<Result<ResolvedAudience, Vec<FieldError>>, DbErr> {
     let mut problems = Vec::new();
     let mut resolved = ResolvedAudience {
         everyone: wanted.everyone,
@@ -42,7 +48,11 @@ pub async fn resolve_audience(db: &DatabaseConnection, wanted: &Audience) -> Res
         ..ResolvedAudience::default()
     };
     for (i, code) in wanted.region_codes.iter().enumerate() {
-        match region::Entity::find().filter(region::Column::Code.eq(code.trim())).one(db).await? {
+        match region::Entity::find()
+            .filter(region::Column::Code.eq(code.trim()))
+            .one(db)
+            .await?
+        {
             Some(found) => resolved.regions.push(found.id),
             None => problems.push(field_error(
                 &format!("audience.region_codes[{i}]"),
@@ -52,7 +62,11 @@ pub async fn resolve_audience(db: &DatabaseConnection, wanted: &Audience) -> Res
         }
     }
     for (i, login) in wanted.organisation_logins.iter().enumerate() {
-        match organisation::Entity::find().filter(organisation::Column::Login.eq(login.trim())).one(db).await? {
+        match organisation::Entity::find()
+            .filter(organisation::Column::Login.eq(login.trim()))
+            .one(db)
+            .await?
+        {
             Some(found) => resolved.organisations.push(found.id),
             None => problems.push(field_error(
                 &format!("audience.organisation_logins[{i}]"),
@@ -61,11 +75,19 @@ pub async fn resolve_audience(db: &DatabaseConnection, wanted: &Audience) -> Res
             )),
         }
     }
-    Ok(if problems.is_empty() { Ok(resolved) } else { Err(problems) })
+    Ok(if problems.is_empty() {
+        Ok(resolved)
+    } else {
+        Err(problems)
+    })
 }
 
 /// Saves a new publication.
-pub async fn create(db: &DatabaseConnection, input: &PublicationInput, targets: &ResolvedAudience) -> Result<Uuid, DbErr> {
+pub async fn create(
+    db: &DatabaseConnection,
+    input: &PublicationInput,
+    targets: &ResolvedAudience,
+) -> Result<Uuid, DbErr> {
     let id = Uuid::new_v4();
     let now = Utc::now();
     let txn = db.begin().await?;
@@ -82,7 +104,12 @@ pub async fn create(db: &DatabaseConnection, input: &PublicationInput, targets: 
 }
 
 /// Replaces a publication's content and audience; `false` when it does not exist.
-pub async fn update(db: &DatabaseConnection, id: Uuid, input: &PublicationInput, targets: &ResolvedAudience) -> Result<bool, DbErr> {
+pub async fn update(
+    db: &DatabaseConnection,
+    id: Uuid,
+    input: &PublicationInput,
+    targets: &ResolvedAudience,
+) -> Result<bool, DbErr> {
     let txn = db.begin().await?;
     let Some(found) = publication::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(false);
@@ -95,7 +122,12 @@ pub async fn update(db: &DatabaseConnection, id: Uuid, input: &PublicationInput,
     Ok(true)
 }
 
-fn fill(row: &mut publication::ActiveModel, input: &PublicationInput, targets: &ResolvedAudience, now: DateTime<Utc>) {
+fn fill(
+    row: &mut publication::ActiveModel,
+    input: &PublicationInput,
+    targets: &ResolvedAudience,
+    now: DateTime<Utc>,
+) {
     let title = input.title.trim().to_owned();
     row.section_id = Set(input.section_id);
     row.title_search = Set(search_key(&title));
@@ -109,24 +141,39 @@ fn fill(row: &mut publication::ActiveModel, input: &PublicationInput, targets: &
     row.updated_at = Set(now);
 }
 
-async fn replace_audience(db: &impl ConnectionTrait, id: Uuid, targets: &ResolvedAudience) -> Result<(), DbErr> {
-    audience::Entity::delete_many().filter(audience::Column::PublicationId.eq(id)).exec(db).await?;
-    let target = |kind: Option<OrgKind>, region: Option<Uuid>, org: Option<Uuid>| audience::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        publication_id: Set(id),
-        org_kind: Set(kind.map(|k| k.as_str().to_owned())),
-        region_id: Set(region),
-        organisation_id: Set(org),
-    };
+async fn replace_audience(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    targets: &ResolvedAudience,
+) -> Result<(), DbErr> {
+    audience::Entity::delete_many()
+        .filter(audience::Column::PublicationId.eq(id))
+        .exec(db)
+        .await?;
+    let target =
+        |kind: Option<OrgKind>, region: Option<Uuid>, org: Option<Uuid>| audience::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            publication_id: Set(id),
+            org_kind: Set(kind.map(|k| k.as_str().to_owned())),
+            region_id: Set(region),
+            organisation_id: Set(org),
+        };
     let rows: Vec<audience::ActiveModel> = targets
         .kinds
         .iter()
         .map(|k| target(Some(*k), None, None))
         .chain(targets.regions.iter().map(|r| target(None, Some(*r), None)))
-        .chain(targets.organisations.iter().map(|o| target(None, None, Some(*o))))
+        .chain(
+            targets
+                .organisations
+                .iter()
+                .map(|o| target(None, None, Some(*o))),
+        )
         .collect();
     if !rows.is_empty() {
-        audience::Entity::insert_many(rows).exec_without_returning(db).await?;
+        audience::Entity::insert_many(rows)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }
@@ -160,7 +207,12 @@ pub async fn list(
     if let Some(section) = query.section_id {
         select = select.filter(publication::Column::SectionId.eq(section));
     }
-    if let Some(key) = query.search.as_deref().map(search_key).filter(|k| !k.is_empty()) {
+    if let Some(key) = query
+        .search
+        .as_deref()
+        .map(search_key)
+        .filter(|k| !k.is_empty())
+    {
         select = select.filter(
             Expr::col((publication::Entity, publication::Column::TitleSearch))
                 .like(LikeExpr::new(format!("%{}%", escape_like(&key))).escape('\\')),
@@ -231,13 +283,27 @@ impl Marks {
     }
 }
 
-async fn find_visible(db: &DatabaseConnection, reach: &Reach, id: Uuid, now: DateTime<Utc>) -> Result<Option<publication::Model>, DbErr> {
-    publication::Entity::find_by_id(id).filter(reach.visible(now)).one(db).await
+async fn find_visible(
+    db: &DatabaseConnection,
+    reach: &Reach,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<publication::Model>, DbErr> {
+    publication::Entity::find_by_id(id)
+        .filter(reach.visible(now))
+        .one(db)
+        .await
 }
 
 /// Opens a publication the user may see and marks it read; `None` when it does not
 /// exist for them. The operator also gets the source and the audience.
-pub async fn open(db: &DatabaseConnection, reach: &Reach, user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<Option<Publication>, DbErr> {
+pub async fn open(
+    db: &DatabaseConnection,
+    reach: &Reach,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<Publication>, DbErr> {
     let Some(found) = find_visible(db, reach, id, now).await? else {
         return Ok(None);
     };
@@ -257,8 +323,14 @@ pub async fn open(db: &DatabaseConnection, reach: &Reach, user_id: Uuid, id: Uui
     }))
 }
 
-async fn audience_of(db: &DatabaseConnection, found: &publication::Model) -> Result<Audience, DbErr> {
-    let rows = audience::Entity::find().filter(audience::Column::PublicationId.eq(found.id)).all(db).await?;
+async fn audience_of(
+    db: &DatabaseConnection,
+    found: &publication::Model,
+) -> Result<Audience, DbErr> {
+    let rows = audience::Entity::find()
+        .filter(audience::Column::PublicationId.eq(found.id))
+        .all(db)
+        .await?;
     let mut result = Audience {
         everyone: found.for_everyone,
         ..Audience::default()
@@ -285,7 +357,14 @@ async fn audience_of(db: &DatabaseConnection, found: &publication::Model) -> Res
 
 /// Stars or unstars a publication the user may see; `false` when it does not exist
 /// for them. Starring twice or unstarring an unstarred one changes nothing.
-pub async fn set_star(db: &DatabaseConnection, reach: &Reach, user_id: Uuid, id: Uuid, starred: bool, now: DateTime<Utc>) -> Result<bool, DbErr> {
+pub async fn set_star(
+    db: &DatabaseConnection,
+    reach: &Reach,
+    user_id: Uuid,
+    id: Uuid,
+    starred: bool,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     if find_visible(db, reach, id, now).await?.is_none() {
         return Ok(false);
     }
@@ -302,7 +381,13 @@ pub async fn set_star(db: &DatabaseConnection, reach: &Reach, user_id: Uuid, id:
 }
 
 /// Inserts a (user, publication, time) mark unless it is there already.
-async fn mark<E>(db: &DatabaseConnection, _table: E, user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<(), DbErr>
+async fn mark<E>(
+    db: &DatabaseConnection,
+    _table: E,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr>
 where
     E: MarkTable,
 {
@@ -319,7 +404,11 @@ where
 /// The two per-user mark tables, stars and reads, which share their shape.
 trait MarkTable {
     type Entity: EntityTrait;
-    fn row(user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> <Self::Entity as EntityTrait>::ActiveModel;
+    fn row(
+        user_id: Uuid,
+        id: Uuid,
+        now: DateTime<Utc>,
+    ) -> <Self::Entity as EntityTrait>::ActiveModel;
     fn key() -> [<Self::Entity as EntityTrait>::Column; 2];
 }
 
@@ -333,7 +422,10 @@ impl MarkTable for publication_star::Entity {
         }
     }
     fn key() -> [publication_star::Column; 2] {
-        [publication_star::Column::UserId, publication_star::Column::PublicationId]
+        [
+            publication_star::Column::UserId,
+            publication_star::Column::PublicationId,
+        ]
     }
 }
 
@@ -347,6 +439,9 @@ impl MarkTable for publication_read::Entity {
         }
     }
     fn key() -> [publication_read::Column; 2] {
-        [publication_read::Column::UserId, publication_read::Column::PublicationId]
+        [
+            publication_read::Column::UserId,
+            publication_read::Column::PublicationId,
+        ]
     }
 }

@@ -23,7 +23,11 @@ pub enum Reach {
     /// A municipal coordinator, with the municipality's region.
     Municipality { id: Uuid, region: Uuid },
     /// An organisation, with its region and kind.
-    Organisation { id: Uuid, region: Uuid, kind: String },
+    Organisation {
+        id: Uuid,
+        region: Uuid,
+        kind: String,
+    },
 }
 
 impl Reach {
@@ -32,14 +36,25 @@ impl Reach {
         Ok(match scope {
             Scope::All => Some(Reach::Everything),
             Scope::Region(id) => Some(Reach::Region(id)),
-            Scope::Municipality(id) => municipality::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|m| Reach::Municipality { id, region: m.region_id }),
-            Scope::Organisation(id) => organisation::Entity::find_by_id(id)
-                .one(db)
-                .await?
-                .map(|o| Reach::Organisation { id, region: o.region_id, kind: o.kind }),
+            Scope::Municipality(id) => {
+                municipality::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|m| Reach::Municipality {
+                        id,
+                        region: m.region_id,
+                    })
+            }
+            Scope::Organisation(id) => {
+                organisation::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|o| Reach::Organisation {
+                        id,
+                        region: o.region_id,
+                        kind: o.kind,
+                    })
+            }
         })
     }
 

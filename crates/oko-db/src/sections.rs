@@ -42,7 +42,9 @@ pub async fn list_with_counters(
 ) -> Result<SectionList, DbErr> {
     let visible = || publication::Entity::find().filter(reach.visible(now));
     let per_section = |rows: Vec<(Uuid, i64)>| -> HashMap<Uuid, u64> {
-        rows.into_iter().map(|(id, n)| (id, n.max(0) as u64)).collect()
+        rows.into_iter()
+            .map(|(id, n)| (id, n.max(0) as u64))
+            .collect()
     };
     let totals = per_section(
         visible()
@@ -92,7 +94,10 @@ pub async fn list_with_counters(
 }
 
 /// Creates a section; without a position it goes last.
-pub async fn create(db: &DatabaseConnection, input: &SectionInput) -> Result<section::Model, SectionError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    input: &SectionInput,
+) -> Result<section::Model, SectionError> {
     let title = input.title.trim().to_owned();
     ensure_title_free(db, &title, None).await?;
     let position = match input.position {
@@ -124,7 +129,10 @@ pub async fn update(
     id: Uuid,
     input: &SectionInput,
 ) -> Result<section::Model, SectionError> {
-    let found = section::Entity::find_by_id(id).one(db).await?.ok_or(SectionError::NotFound)?;
+    let found = section::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(SectionError::NotFound)?;
     let title = input.title.trim().to_owned();
     ensure_title_free(db, &title, Some(id)).await?;
     let position = input.position.unwrap_or(found.position);
@@ -134,12 +142,20 @@ pub async fn update(
     Ok(active.update(db).await?)
 }
 
-async fn ensure_title_free(db: &DatabaseConnection, title: &str, except: Option<Uuid>) -> Result<(), SectionError> {
+async fn ensure_title_free(
+    db: &DatabaseConnection,
+    title: &str,
+    except: Option<Uuid>,
+) -> Result<(), SectionError> {
     let mut same = section::Entity::find().filter(section::Column::Title.eq(title));
     if let Some(id) = except {
         same = same.filter(section::Column::Id.ne(id));
     }
-    if same.count(db).await? > 0 { Err(SectionError::TitleTaken) } else { Ok(()) }
+    if same.count(db).await? > 0 {
+        Err(SectionError::TitleTaken)
+    } else {
+        Ok(())
+    }
 }
 
 /// Whether a section exists.

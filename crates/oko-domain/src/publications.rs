@@ -46,6 +46,19 @@ pub struct SectionList {
     pub starred: u64,
 }
 
+/// A section as saved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"id": "3f1c2b9a-1d4e-4f5a-9b8c-7d6e5f4a3b2c", "title": "ВПР СПО", "position": 1})))]
+pub struct Section {
+    /// Id.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Place among the tabs.
+    pub position: i32,
+}
+
 /// `POST /api/sections`, `PUT /api/sections/{id}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -127,7 +140,11 @@ impl PublicationInput {
         let mut problems = Vec::new();
         let title_chars = self.title.trim().chars().count();
         if title_chars == 0 {
-            problems.push(field_error("title", "required", "Укажите название публикации"));
+            problems.push(field_error(
+                "title",
+                "required",
+                "Укажите название публикации",
+            ));
         } else if title_chars > MAX_TITLE_CHARS {
             problems.push(field_error(
                 "title",
@@ -259,7 +276,11 @@ mod tests {
         broken.title = "   ".to_owned();
         broken.body_markdown = "я".repeat(MAX_BODY_CHARS + 1);
         broken.audience = Audience::default();
-        let fields: Vec<_> = broken.problems().into_iter().map(|p| p.field.unwrap()).collect();
+        let fields: Vec<_> = broken
+            .problems()
+            .into_iter()
+            .map(|p| p.field.unwrap())
+            .collect();
         assert_eq!(fields, ["title", "body_markdown", "audience"]);
         broken.title = "б".repeat(MAX_TITLE_CHARS + 1);
         assert_eq!(broken.problems()[0].code, "too_long");

@@ -13,3 +13,25 @@ use oko_domain::api::Problem;
         "code": "unauthenticated", "detail": "Требуется вход в систему"})
 )]
 pub struct Unauthenticated(#[allow(dead_code)] Problem);
+
+/// Endpoints for the federal operator answer this to anyone else.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 403,
+    description = "Only the federal operator may do this",
+    content_type = "application/problem+json",
+    example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403,
+        "code": "forbidden", "detail": "Это может только федеральный оператор"})
+)]
+pub struct OperatorOnly(#[allow(dead_code)] Problem);
+
+/// The thing does not exist, or not for this user (the answer is the same).
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 404,
+    description = "No such resource for this user",
+    content_type = "application/problem+json",
+    example = json!({"type": "about:blank", "title": "Не найдено", "status": 404,
+        "code": "not_found", "detail": "Публикация не найдена"})
+)]
+pub struct NotFound(#[allow(dead_code)] Problem);

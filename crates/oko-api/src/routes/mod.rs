@@ -3,11 +3,15 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
+mod access;
 mod auth;
 mod common_responses;
 mod me;
 mod meta;
 mod orgs;
+mod paging;
+mod publications;
+mod sections;
 
 /// Registers every `/api` handler. Handlers are added with `.service(handler)` only:
 /// that is what puts them into the OpenAPI document.
@@ -17,6 +21,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::logout::logout)
         .service(me::get_me)
         .service(orgs::list_orgs)
+        .service(sections::list::list_sections)
+        .service(sections::save::create_section)
+        .service(sections::save::update_section)
+        .service(publications::list::list_publications)
+        .service(publications::get::get_publication)
+        .service(publications::save::create_publication)
+        .service(publications::save::update_publication)
+        .service(publications::star::star_publication)
+        .service(publications::star::unstar_publication)
         .service(meta::get_openapi)
         .service(meta::get_api_docs);
 }

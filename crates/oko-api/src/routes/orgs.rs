@@ -6,11 +6,8 @@ use oko_domain::api::{OrgPage, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::common_responses::Unauthenticated;
+use super::{common_responses::Unauthenticated, paging::Paging};
 use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
-
-/// Largest page a client may ask for.
-const MAX_PER_PAGE: u64 = 200;
 
 /// Paging and search for organisation lists.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -59,20 +56,7 @@ pub async fn list_orgs(
     params: web::Query<ListOrgsParams>,
 ) -> Result<web::Json<OrgPage>, ApiError> {
     let params = params.into_inner();
-    let page = params.page.unwrap_or(1);
-    if page == 0 {
-        return Err(ApiError::invalid_parameter(
-            "page",
-            "должно быть не меньше 1",
-        ));
-    }
-    let per_page = params.per_page.unwrap_or(50);
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::invalid_parameter(
-            "per_page",
-            format!("должно быть от 1 до {MAX_PER_PAGE}"),
-        ));
-    }
+    let (page, per_page) = Paging::new(params.page, params.per_page).checked()?;
     let query = OrgQuery {
         search: params.search,
         page,
