@@ -42,7 +42,7 @@ pub async fn get_publication(
     )
     .await?
     .map(web::Json)
-    .ok_or_else(|| publication_not_found())
+    .ok_or_else(publication_not_found)
 }
 
 /// The answer for a publication that does not exist for the user.
