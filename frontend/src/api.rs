@@ -4,7 +4,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use oko_domain::{
-    api::{LoginRequest, Me, Problem, TokenResponse},
+    api::{FieldError, LoginRequest, Me, Problem, TokenResponse},
     error_code::ErrorCode,
 };
 use serde::de::DeserializeOwned;
@@ -18,6 +18,8 @@ pub struct ApiFailure {
     pub code: Option<ErrorCode>,
     /// Russian text for the user.
     pub message: String,
+    /// Field-level problems of a refused form.
+    pub errors: Vec<FieldError>,
 }
 
 impl ApiFailure {
@@ -26,6 +28,7 @@ impl ApiFailure {
             status: 0,
             code: None,
             message: format!("Сервер недоступен, проверьте подключение ({err})"),
+            errors: Vec::new(),
         }
     }
 
@@ -35,63 +38,89 @@ impl ApiFailure {
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
-    if response.ok() {
-        return response.json::<T>().await.map_err(ApiFailure::network);
-    }
-    let status = response.status();
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiFailure {
-            status,
-            code: Some(problem.code),
-            message: problem.detail,
-        }),
-        Err(_) => Err(ApiFailure {
-            status,
-            code: None,
-            message: format!("Ошибка сервера ({status})"),
-        }),
+/// HTTP methods the SPA uses.
+#[derive(Clone, Copy, Debug)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    fn builder(self, path: &str) -> RequestBuilder {
+        match self {
+            Method::Get => Request::get(path),
+            Method::Post => Request::post(path),
+            Method::Put => Request::put(path),
+            Method::Delete => Request::delete(path),
+        }
     }
 }
 
-async fn send<T: DeserializeOwned>(
-    request: Result<Request, gloo_net::Error>,
-) -> Result<T, ApiFailure> {
+/// The JSON body of a successful response.
+pub async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiFailure> {
+    response.json::<T>().await.map_err(ApiFailure::network)
+}
+
+/// Sends a request; a non-2xx answer becomes an [`ApiFailure`].
+pub async fn send(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&serde_json::Value>,
+) -> Result<Response, ApiFailure> {
+    let mut builder = method.builder(path);
+    if let Some(token) = token {
+        builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    };
     let response = request
         .map_err(ApiFailure::network)?
         .send()
         .await
         .map_err(ApiFailure::network)?;
-    read(response).await
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    Err(match response.json::<Problem>().await {
+        Ok(problem) => ApiFailure {
+            status,
+            code: Some(problem.code),
+            message: problem.detail,
+            errors: problem.errors,
+        },
+        Err(_) => ApiFailure {
+            status,
+            code: None,
+            message: format!("Ошибка сервера ({status})"),
+            errors: Vec::new(),
+        },
+    })
 }
 
 /// `POST /api/auth/login`.
 pub async fn login(login: String, password: String) -> Result<TokenResponse, ApiFailure> {
-    send(Request::post("/api/auth/login").json(&LoginRequest { login, password })).await
+    let body =
+        serde_json::to_value(LoginRequest { login, password }).map_err(ApiFailure::network)?;
+    json(send(Method::Post, "/api/auth/login", None, Some(&body)).await?).await
 }
 
 /// `POST /api/auth/refresh` with the cookie.
 pub async fn refresh() -> Result<TokenResponse, ApiFailure> {
-    send(Request::post("/api/auth/refresh").build()).await
+    json(send(Method::Post, "/api/auth/refresh", None, None).await?).await
 }
 
 /// `POST /api/auth/logout` with the cookie; failures do not matter, the session ends anyway.
 pub async fn logout() {
-    if let Ok(request) = Request::post("/api/auth/logout").build() {
-        let _ = request.send().await;
-    }
-}
-
-fn with_token(builder: RequestBuilder, token: &str) -> RequestBuilder {
-    builder.header("Authorization", &format!("Bearer {token}"))
-}
-
-/// `GET path` with the access token.
-pub async fn get<T: DeserializeOwned>(path: &str, token: &str) -> Result<T, ApiFailure> {
-    send(with_token(Request::get(path), token).build()).await
+    let _ = send(Method::Post, "/api/auth/logout", None, None).await;
 }
 
 /// `GET /api/me`.
 pub async fn me(token: &str) -> Result<Me, ApiFailure> {
-    get("/api/me", token).await
+    json(send(Method::Get, "/api/me", Some(token), None).await?).await
 }

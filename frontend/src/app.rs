@@ -6,6 +6,7 @@ use leptos_router::{
     path,
 };
 
+use crate::pages::{publication::PublicationPage, publication_editor::PublicationEditor};
 use crate::{
     components::header::Header,
     pages::{
@@ -43,6 +44,8 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/exchange") view=Exchange/>
                 <Route path=path!("/analytics") view=Analytics/>
                 <Route path=path!("/passport") view=Passport/>
+                <Route path=path!("/publications/new") view=PublicationEditor/>
+                <Route path=path!("/publications/:id") view=PublicationPage/>
             </Routes>
         </main>
     }

@@ -1,11 +1,12 @@
 //! Who is logged in. The access token is kept in memory only; after a reload the
 //! session comes back through the refresh cookie.
 
+use gloo_net::http::Response;
 use leptos::prelude::*;
 use oko_domain::api::{Me, TokenResponse};
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 
-use crate::api::{self, ApiFailure};
+use crate::api::{self, ApiFailure, Method};
 
 /// The state of the session.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,14 +83,19 @@ impl Session {
         self.state.set(SessionState::Anonymous);
     }
 
-    /// `GET path` as the user; an expired access token is refreshed once, and a
+    /// A request as the user; an expired access token is refreshed once, and a
     /// session the server no longer accepts ends here too.
-    pub async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiFailure> {
+    pub async fn send(
+        self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> Result<Response, ApiFailure> {
         let token = match self.state.get_untracked() {
             SessionState::Active { token, .. } => token,
             _ => return Err(not_logged_in()),
         };
-        match api::get(path, &token).await {
+        match api::send(method, path, Some(&token), body.as_ref()).await {
             Err(failure) if failure.is_unauthenticated() => {
                 let Ok(tokens) = api::refresh().await else {
                     self.state.set(SessionState::Anonymous);
@@ -97,10 +103,26 @@ impl Session {
                 };
                 let token = tokens.access_token.clone();
                 self.begin(tokens).await?;
-                api::get(path, &token).await
+                api::send(method, path, Some(&token), body.as_ref()).await
             }
             other => other,
         }
+    }
+
+    /// `GET path` as the user, as JSON.
+    pub async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiFailure> {
+        api::json(self.send(Method::Get, path, None).await?).await
+    }
+
+    /// Sends `body` as JSON and reads the JSON answer.
+    pub async fn save<B: Serialize, T: DeserializeOwned>(
+        self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        let body = serde_json::to_value(body).ok();
+        api::json(self.send(method, path, body).await?).await
     }
 }
 
@@ -115,5 +137,6 @@ fn not_logged_in() -> ApiFailure {
         status: 401,
         code: None,
         message: "Требуется вход в систему".to_owned(),
+        errors: Vec::new(),
     }
 }

@@ -2,7 +2,7 @@
 //! notifications bell, the user's login and «Выйти».
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::components::A;
+use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::session::Session;
 
@@ -12,6 +12,13 @@ pub fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
     let login = move || session.me().map(|me| me.login).unwrap_or_default();
     let role = move || session.me().map(|me| me.role_title).unwrap_or_default();
+    let navigate = use_navigate();
+    // The next person to log in on this computer starts on the main page, not on
+    // whatever the previous one had open.
+    let log_out = move |_| {
+        navigate("/", Default::default());
+        spawn_local(session.log_out());
+    };
     view! {
         <a class="skip-link" href="#main">"К содержанию"</a>
         <header class="top">
@@ -31,7 +38,7 @@ pub fn Header() -> impl IntoView {
                     </svg>
                 </button>
                 <span class="login" data-testid="user-login" title=role>{login}</span>
-                <button type="button" class="logout" on:click=move |_| spawn_local(session.log_out())>"Выйти"</button>
+                <button type="button" class="logout" on:click=log_out>"Выйти"</button>
             </div>
         </header>
     }

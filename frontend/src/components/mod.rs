@@ -1,3 +1,4 @@
 //! Parts shared by pages.
 
 pub mod header;
+pub mod publication_item;

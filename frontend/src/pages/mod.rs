@@ -5,3 +5,5 @@ pub mod exchange;
 pub mod login;
 pub mod not_found;
 pub mod passport;
+pub mod publication;
+pub mod publication_editor;

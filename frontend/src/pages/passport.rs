@@ -109,7 +109,7 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
 }
 
 /// Percent-encodes a query value (UTF-8), so Cyrillic and `&` survive.
-fn encode_query(text: &str) -> String {
+pub fn encode_query(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -1,0 +1,105 @@
+// Publications end to end: the operator creates a section and publications in the
+// SPA; a school sees the tab counters, opens, searches, stars and reads the news.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+
+before(async () => {
+  ({ browser, page } = await openBrowser());
+  await page.goto(BASE_URL);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function newPublication({ title, body, news }) {
+  await page.getByRole("link", { name: "Новая публикация" }).click();
+  await page.locator("#pub-section").selectOption({ label: "ВПР СПО" });
+  await page.getByLabel("Название*").fill(title);
+  await page.getByLabel("Текст (Markdown)").fill(body);
+  await page.getByLabel("Дата публикации (мск)*").fill("2021-08-30T20:41");
+  if (news) await page.getByLabel("Показывать в новостях").check();
+  await page.getByRole("button", { name: "Опубликовать" }).click();
+  await page.getByRole("heading", { name: title }).waitFor();
+  assert.match(new URL(page.url()).pathname, /^\/publications\/[0-9a-f-]{36}$/);
+}
+
+test("the operator creates a section and publications, with a safe preview", async () => {
+  await logIn(page, "admin", DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText("admin").waitFor();
+  await page.getByLabel("Название нового раздела").fill("ВПР СПО");
+  await page.getByRole("button", { name: "Добавить раздел" }).click();
+  await page.getByText("Раздел «ВПР СПО» добавлен").waitFor();
+
+  await page.getByRole("link", { name: "Новая публикация" }).click();
+  await page.getByRole("button", { name: "Опубликовать" }).click();
+  await page.getByRole("alert").getByText("Укажите дату публикации").waitFor();
+  await page.getByLabel("Текст (Markdown)").fill("**Жирный** <script>window.__xss = 1</script>");
+  await page.getByText("Предпросмотр").click();
+  assert.equal(await page.locator(".publication-body strong").innerText(), "Жирный");
+  await screenshot(page, "10-publication-editor");
+  await page.getByRole("link", { name: "Обмен данными" }).click();
+
+  await newPublication({
+    title: "Сбор данных об участниках ВПР СПО",
+    body: "Заполните форму до **7 сентября**. <script>window.__xss = 1</script>",
+  });
+  await page.getByRole("link", { name: "Обмен данными" }).first().click();
+  await newPublication({ title: "Расписание проведения ВПР СПО", body: "Расписание в файле.", news: true });
+  await screenshot(page, "11-publication-permalink");
+  await page.getByRole("button", { name: "Выйти" }).click();
+});
+
+test("a school sees the counters, opens a publication and the new counter drops", async () => {
+  await logIn(page, "sch240001", DEMO_PASSWORD);
+  const tab = page.getByRole("tab", { name: /ВПР СПО/ });
+  await tab.getByText("+2").waitFor();
+  assert.equal(await tab.locator(".count").innerText(), "2");
+  await page.getByText("30 авг. 2021 (понедельник)").first().waitFor();
+  await screenshot(page, "12-sections-with-counters");
+
+  await page.getByRole("button", { name: /Сбор данных об участниках ВПР СПО/ }).click();
+  const body = page.locator(".publication-body").first();
+  await body.getByText("7 сентября").waitFor();
+  assert.match(await body.innerText(), /<script>window.__xss = 1<\/script>/);
+  assert.equal(await page.evaluate(() => window.__xss), undefined, "no script ran");
+  await tab.getByText("+1").waitFor();
+  await screenshot(page, "13-publication-opened");
+});
+
+test("search by title, stars and news narrow what the school sees", async () => {
+  await page.getByLabel("Поиск по названию").fill("СБОР");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.locator("li.publication").filter({ hasText: "Расписание" }).waitFor({ state: "detached" });
+  assert.equal(await page.locator("li.publication").count(), 1);
+
+  await page.getByRole("button", { name: "☆ В избранное" }).click();
+  await page.getByRole("button", { name: "★ В избранном" }).waitFor();
+  const starredTab = page.getByRole("tab", { name: /Избранные публикации/ });
+  await starredTab.locator(".count").getByText("1").waitFor();
+  await starredTab.click();
+  await page.getByLabel("Поиск по названию").fill("");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.locator("li.publication").first().getByText("Сбор данных об участниках ВПР СПО").waitFor();
+  assert.equal(await page.locator("li.publication").count(), 1);
+  await screenshot(page, "14-starred");
+
+  await page.getByRole("button", { name: "Показать новости" }).click();
+  const news = page.getByRole("region", { name: "Новости" });
+  await news.getByText("Расписание проведения ВПР СПО").waitFor();
+  assert.equal(await news.locator("li.publication").count(), 1);
+  await screenshot(page, "15-news");
+});
+
+test("a permalink opens the publication after a reload", async () => {
+  await page.getByRole("button", { name: "Скрыть новости" }).click();
+  await page.locator("a.permalink").first().click();
+  await page.getByRole("heading", { name: "Сбор данных об участниках ВПР СПО" }).waitFor();
+  await page.reload();
+  await page.getByRole("heading", { name: "Сбор данных об участниках ВПР СПО" }).waitFor();
+  await page.getByText("7 сентября").waitFor();
+});

@@ -1,0 +1,142 @@
+//! The operator's form for a new publication: section, title, Markdown body with a
+//! preview rendered by the very function the server stores it with, dates in Moscow
+//! time, and the audience.
+
+use chrono::NaiveDateTime;
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::use_navigate;
+use oko_domain::{
+    markdown::to_safe_html,
+    moscow_time::from_moscow,
+    org::OrgKind,
+    publications::{Audience, Publication, PublicationInput, SectionList},
+};
+use uuid::Uuid;
+
+use crate::{api::Method, session::Session};
+
+/// `2021-08-30T20:41` from a `datetime-local` input, as Moscow time.
+fn moscow_input(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .ok()
+        .map(from_moscow)
+}
+
+/// Comma- or space-separated items.
+fn items(text: &str) -> Vec<String> {
+    text.split([',', ' ', ';', '\n'])
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The new-publication page.
+#[component]
+pub fn PublicationEditor() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let sections =
+        LocalResource::new(
+            move || async move { session.get::<SectionList>("/api/sections").await },
+        );
+    let section = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let published_on = RwSignal::new(String::new());
+    let visible_from = RwSignal::new(String::new());
+    let is_news = RwSignal::new(false);
+    let everyone = RwSignal::new(true);
+    let kinds = OrgKind::ALL.map(|kind| (kind, RwSignal::new(false)));
+    let regions = RwSignal::new(String::new());
+    let logins = RwSignal::new(String::new());
+    let problems = RwSignal::new(Vec::<String>::new());
+    let navigate = use_navigate();
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(published) = moscow_input(&published_on.get_untracked()) else {
+            problems.set(vec!["Укажите дату публикации".to_owned()]);
+            return;
+        };
+        let input = PublicationInput {
+            section_id: section.get_untracked().parse().unwrap_or(Uuid::nil()),
+            title: title.get_untracked(),
+            body_markdown: body.get_untracked(),
+            published_on: published,
+            visible_from: moscow_input(&visible_from.get_untracked()),
+            is_news: is_news.get_untracked(),
+            audience: Audience {
+                everyone: everyone.get_untracked(),
+                org_kinds: kinds
+                    .iter()
+                    .filter(|(_, on)| on.get_untracked())
+                    .map(|(k, _)| *k)
+                    .collect(),
+                region_codes: items(&regions.get_untracked()),
+                organisation_logins: items(&logins.get_untracked()),
+            },
+        };
+        // The same rules the server checks, shown before the round trip.
+        let local = input.problems();
+        if !local.is_empty() {
+            problems.set(local.into_iter().map(|p| p.message).collect());
+            return;
+        }
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match session
+                .save::<_, Publication>(Method::Post, "/api/publications", &input)
+                .await
+            {
+                Ok(saved) => navigate(
+                    &format!("/publications/{}", saved.summary.id),
+                    Default::default(),
+                ),
+                Err(failure) if failure.errors.is_empty() => problems.set(vec![failure.message]),
+                Err(failure) => {
+                    problems.set(failure.errors.into_iter().map(|e| e.message).collect())
+                }
+            }
+        });
+    };
+
+    view! {
+        <h1 class="page-title">"Новая публикация"</h1>
+        <form class="card editor" on:submit=submit>
+            <label for="pub-section">"Раздел*"</label>
+            <select id="pub-section" on:change=move |ev| section.set(event_target_value(&ev))>
+                <option value="">"— выберите —"</option>
+                {move || sections.get().and_then(Result::ok).map(|list| list.sections.into_iter().map(|s| {
+                    view! { <option value=s.id.to_string()>{s.title}</option> }
+                }).collect_view())}
+            </select>
+            <label for="pub-title">"Название*"</label>
+            <input id="pub-title" bind:value=title/>
+            <label for="pub-body">"Текст (Markdown)"</label>
+            <textarea id="pub-body" rows="8" bind:value=body></textarea>
+            <details>
+                <summary>"Предпросмотр"</summary>
+                <div class="publication-body" inner_html=move || to_safe_html(&body.get())></div>
+            </details>
+            <label for="pub-date">"Дата публикации (мск)*"</label>
+            <input id="pub-date" type="datetime-local" bind:value=published_on/>
+            <label for="pub-visible">"Доступна с (мск), если позже"</label>
+            <input id="pub-visible" type="datetime-local" bind:value=visible_from/>
+            <label class="check"><input type="checkbox" bind:checked=is_news/>" Показывать в новостях"</label>
+            <fieldset>
+                <legend>"Кому"</legend>
+                <label class="check"><input type="checkbox" bind:checked=everyone/>" Всем организациям"</label>
+                {kinds.into_iter().map(|(kind, on)| view! {
+                    <label class="check"><input type="checkbox" bind:checked=on/>{format!(" {}", kind.title_ru())}</label>
+                }).collect_view()}
+                <label for="pub-regions">"Регионы (коды через запятую)"</label>
+                <input id="pub-regions" placeholder="24, 77" bind:value=regions/>
+                <label for="pub-logins">"Организации (логины через запятую)"</label>
+                <input id="pub-logins" placeholder="sch240001" bind:value=logins/>
+            </fieldset>
+            <ul class="problems" role="alert">
+                {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+            </ul>
+            <button type="submit">"Опубликовать"</button>
+        </form>
+    }
+}
