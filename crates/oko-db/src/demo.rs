@@ -85,10 +85,26 @@ pub async fn seed(
         organisations: country.organisations.len(),
         users: country.users.len(),
     };
+    // The full demo also gets the seeds' sections and 2,000 publications; the small
+    // one stays empty so tests start from a clean notice board.
+    let board = (scale == DemoScale::Full).then(|| {
+        let regions: Vec<Uuid> = country.regions.iter().map(|r| *r.id.as_ref()).collect();
+        let organisations: Vec<Uuid> = country
+            .organisations
+            .iter()
+            .map(|o| *o.id.as_ref())
+            .collect();
+        crate::demo_publications::generate(&regions, &organisations)
+    });
     let txn = db.begin().await?;
     insert_chunked(&txn, country.regions).await?;
     insert_chunked(&txn, country.municipalities).await?;
     insert_chunked(&txn, country.organisations).await?;
+    if let Some(board) = board {
+        insert_chunked(&txn, board.sections).await?;
+        insert_chunked(&txn, board.publications).await?;
+        insert_chunked(&txn, board.audience).await?;
+    }
     insert_chunked(&txn, country.users).await?;
     txn.commit().await?;
     Ok(summary)
@@ -119,10 +135,10 @@ struct Country {
 }
 
 /// SplitMix64: tiny, deterministic and good enough to vary names and sizes.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -130,11 +146,11 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn uuid(&mut self) -> Uuid {
+    pub(crate) fn uuid(&mut self) -> Uuid {
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&self.next().to_le_bytes());
         bytes[8..].copy_from_slice(&self.next().to_le_bytes());

@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod demo;
 mod demo_names;
+mod demo_publications;
 pub mod entities;
 pub mod orgs;
 pub mod principal;

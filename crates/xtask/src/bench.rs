@@ -91,6 +91,8 @@ pub fn run_all() -> Result<(), Fail> {
         &format!("`GET /api/openapi.json` (no auth, no database): {static_rate:.0} req/s"),
         format!("{:.2} (goal ≥ 20,000 req/s)", me_rate / static_rate),
     ));
+    let me_latency = wrk_latency(&full.base_url, "/api/me", Some(&token), 2, 8, 5)?;
+    publication_rows(&full.base_url, &me_latency, &mut rows)?;
     drop(full);
 
     let (raw, gzipped) = spa_size()?;
@@ -224,6 +226,14 @@ fn argon2_rate() -> Result<f64, Fail> {
 }
 
 /// Requests per second that wrk reports.
+/// What wrk measured.
+struct WrkResult {
+    rate: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// Requests per second that wrk reports.
 fn wrk(
     base: &str,
     path: &str,
@@ -232,8 +242,21 @@ fn wrk(
     connections: u32,
     seconds: u32,
 ) -> Result<f64, Fail> {
+    Ok(wrk_latency(base, path, token, threads, connections, seconds)?.rate)
+}
+
+/// Rate and latency percentiles that `wrk --latency` reports.
+fn wrk_latency(
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    threads: u32,
+    connections: u32,
+    seconds: u32,
+) -> Result<WrkResult, Fail> {
     let mut command = Command::new("wrk");
     command.args([
+        "--latency",
         "-t",
         &threads.to_string(),
         "-c",
@@ -245,7 +268,84 @@ fn wrk(
         command.args(["-H", &format!("Authorization: Bearer {token}")]);
     }
     command.arg(format!("{base}{path}"));
-    parse_wrk(&output(command)?)
+    let out = output(command)?;
+    let text = String::from_utf8_lossy(&out);
+    let percentile = |label: &str| -> Result<f64, Fail> {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .and_then(|v| parse_duration_ms(v.trim()))
+            .ok_or_else(|| Fail(format!("no {label} latency in wrk output:\n{text}")))
+    };
+    Ok(WrkResult {
+        rate: parse_wrk(&out)?,
+        p50_ms: percentile("50%")?,
+        p99_ms: percentile("99%")?,
+    })
+}
+
+/// `512.00us`, `3.41ms`, `1.20s` in milliseconds.
+fn parse_duration_ms(text: &str) -> Option<f64> {
+    let (number, factor) = if let Some(n) = text.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        return None;
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
+}
+
+/// The id of the first section the token's user sees.
+fn first_section_id(base: &str, token: &str) -> Result<String, Fail> {
+    let out = output({
+        let mut c = Command::new("curl");
+        c.args([
+            "-sf",
+            "-H",
+            &format!("Authorization: Bearer {token}"),
+            &format!("{base}/api/sections"),
+        ]);
+        c
+    })?;
+    let text = String::from_utf8_lossy(&out);
+    text.split("\"id\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .ok_or_else(|| Fail(format!("no sections: {text}")))
+}
+
+/// Section tabs and the first page of a section, for an organisation and for a
+/// regional coordinator, against `GET /api/me` (no database) in the same run.
+fn publication_rows(base: &str, me: &WrkResult, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
+    for (who, login) in [
+        ("organisation", "sch240001"),
+        ("regional coordinator", "spo_coord_24"),
+    ] {
+        let token = login_token(base, login)?;
+        let section = first_section_id(base, &token)?;
+        for (what, path) in [
+            ("`GET /api/sections`", "/api/sections".to_owned()),
+            (
+                "first page of a section",
+                format!("/api/publications?section_id={section}&per_page=20"),
+            ),
+        ] {
+            let result = wrk_latency(base, &path, Some(&token), 2, 8, 5)?;
+            rows.push(row(
+                &format!("{what} as {who} `{login}` (2,000 publications, full country), wrk 2 × 8"),
+                format!(
+                    "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s",
+                    result.p50_ms, result.p99_ms, result.rate
+                ),
+                &format!("`GET /api/me` p99 {:.2} ms", me.p99_ms),
+                format!("p99 {:.0}× (goal < 20 ms)", result.p99_ms / me.p99_ms),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn wrk_login(base: &str) -> Result<f64, Fail> {
