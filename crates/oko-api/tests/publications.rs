@@ -78,31 +78,17 @@ async fn the_audience_decides_who_sees_a_publication(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let vpr = section(&app, &admin, "ВПР СПО").await;
-    publish(&app, &admin, &vpr, "Всем", json!({})).await;
-    publish(
-        &app,
-        &admin,
-        &vpr,
-        "Колледжам",
-        json!({"audience": {"org_kinds": ["college"]}}),
-    )
-    .await;
-    publish(
-        &app,
-        &admin,
-        &vpr,
-        "Москве",
-        json!({"audience": {"region_codes": ["77"]}}),
-    )
-    .await;
-    publish(
-        &app,
-        &admin,
-        &vpr,
-        "Школе 240002",
-        json!({"audience": {"organisation_logins": ["sch240002"]}}),
-    )
-    .await;
+    for (title, audience) in [
+        ("Всем", json!({"everyone": true})),
+        ("Колледжам", json!({"org_kinds": ["college"]})),
+        ("Москве", json!({"region_codes": ["77"]})),
+        (
+            "Школе 240002",
+            json!({"organisation_logins": ["sch240002"]}),
+        ),
+    ] {
+        publish(&app, &admin, &vpr, title, json!({ "audience": audience })).await;
+    }
     let future = publish(
         &app,
         &admin,

@@ -191,26 +191,34 @@ fn peak_rss_kib(server: &Server) -> Result<u64, Fail> {
 
 fn login_token(base: &str, login: &str) -> Result<String, Fail> {
     let body = format!(r#"{{"login":"{login}","password":"oko-demo-2026"}}"#);
-    let out = output({
-        let mut c = Command::new("curl");
-        c.args([
-            "-sf",
-            "-X",
-            "POST",
-            "-H",
-            "content-type: application/json",
-            "-d",
-            &body,
-            &format!("{base}/api/auth/login"),
-        ]);
-        c
-    })?;
-    let text = String::from_utf8_lossy(&out);
-    text.split("\"access_token\":\"")
+    let args = [
+        "-X",
+        "POST",
+        "-H",
+        "content-type: application/json",
+        "-d",
+        &body,
+    ];
+    first_string_field(
+        &curl(&format!("{base}/api/auth/login"), &args)?,
+        "access_token",
+    )
+}
+
+/// `curl -sf <args> <url>`: the body of a successful answer.
+fn curl(url: &str, args: &[&str]) -> Result<String, Fail> {
+    let mut command = Command::new("curl");
+    command.arg("-sf").args(args).arg(url);
+    Ok(String::from_utf8_lossy(&output(command)?).into_owned())
+}
+
+/// The first `"field":"value"` of a JSON text (xtask has no JSON parser on purpose).
+fn first_string_field(text: &str, field: &str) -> Result<String, Fail> {
+    text.split(&format!("\"{field}\":\""))
         .nth(1)
         .and_then(|rest| rest.split('"').next())
         .map(str::to_owned)
-        .ok_or_else(|| Fail(format!("login failed: {text}")))
+        .ok_or_else(|| Fail(format!("no {field} in: {text}")))
 }
 
 fn argon2_rate() -> Result<f64, Fail> {
@@ -299,22 +307,11 @@ fn parse_duration_ms(text: &str) -> Option<f64> {
 
 /// The id of the first section the token's user sees.
 fn first_section_id(base: &str, token: &str) -> Result<String, Fail> {
-    let out = output({
-        let mut c = Command::new("curl");
-        c.args([
-            "-sf",
-            "-H",
-            &format!("Authorization: Bearer {token}"),
-            &format!("{base}/api/sections"),
-        ]);
-        c
-    })?;
-    let text = String::from_utf8_lossy(&out);
-    text.split("\"id\":\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .map(str::to_owned)
-        .ok_or_else(|| Fail(format!("no sections: {text}")))
+    let auth = format!("Authorization: Bearer {token}");
+    first_string_field(
+        &curl(&format!("{base}/api/sections"), &["-H", &auth])?,
+        "id",
+    )
 }
 
 /// Section tabs and the first page of a section, for an organisation and for a
