@@ -12,7 +12,8 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, TransactionTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    TransactionTrait,
     sea_query::{Expr, ExprTrait, JoinType, LikeExpr, OnConflict},
 };
 use uuid::Uuid;
@@ -24,6 +25,7 @@ use crate::{
     },
     orgs::escape_like,
     reach::Reach,
+    sections::mark_of_user,
 };
 
 /// An audience with its region codes and logins resolved to ids.
@@ -203,7 +205,26 @@ pub async fn list(
     query: &PublicationQuery,
     now: DateTime<Utc>,
 ) -> Result<(Vec<PublicationSummary>, u64), DbErr> {
-    let mut select = publication::Entity::find().filter(reach.visible(now));
+    // The user's read and star marks come with each row through LEFT JOINs limited
+    // to the user (at most one mark of each kind per publication).
+    let mut select = publication::Entity::find()
+        .filter(reach.visible(now))
+        .join(
+            JoinType::LeftJoin,
+            mark_of_user(
+                publication::Relation::Reads.def(),
+                publication_read::Column::UserId,
+                user_id,
+            ),
+        )
+        .join(
+            JoinType::LeftJoin,
+            mark_of_user(
+                publication::Relation::Stars.def(),
+                publication_star::Column::UserId,
+                user_id,
+            ),
+        );
     if let Some(section) = query.section_id {
         select = select.filter(publication::Column::SectionId.eq(section));
     }
@@ -222,21 +243,68 @@ pub async fn list(
         select = select.filter(publication::Column::IsNews.eq(true));
     }
     if query.starred_only {
-        select = select
-            .join(JoinType::InnerJoin, publication::Relation::Stars.def())
-            .filter(publication_star::Column::UserId.eq(user_id));
+        select = select.filter(
+            Expr::col((publication_star::Entity, publication_star::Column::UserId)).is_not_null(),
+        );
     }
     let total = select.clone().count(db).await?;
     let rows = select
+        .select_only()
+        .columns([
+            publication::Column::Id,
+            publication::Column::SectionId,
+            publication::Column::Title,
+            publication::Column::PublishedOn,
+            publication::Column::VisibleFrom,
+            publication::Column::IsNews,
+        ])
+        .column_as(
+            Expr::col((publication_star::Entity, publication_star::Column::UserId)).is_not_null(),
+            "starred",
+        )
+        .column_as(
+            Expr::col((publication_read::Entity, publication_read::Column::UserId)).is_null(),
+            "is_new",
+        )
         .order_by_desc(publication::Column::PublishedOn)
         .order_by_desc(publication::Column::CreatedAt)
         .offset(query.page.saturating_sub(1) * query.per_page)
         .limit(query.per_page)
+        .into_model::<ListedRow>()
         .all(db)
         .await?;
-    let ids: Vec<Uuid> = rows.iter().map(|p| p.id).collect();
-    let marks = Marks::load(db, user_id, &ids).await?;
-    Ok((rows.iter().map(|p| marks.summary(p)).collect(), total))
+    Ok((
+        rows.into_iter().map(ListedRow::into_summary).collect(),
+        total,
+    ))
+}
+
+/// A row of the list query.
+#[derive(FromQueryResult)]
+struct ListedRow {
+    id: Uuid,
+    section_id: Uuid,
+    title: String,
+    published_on: DateTime<Utc>,
+    visible_from: DateTime<Utc>,
+    is_news: bool,
+    starred: bool,
+    is_new: bool,
+}
+
+impl ListedRow {
+    fn into_summary(self) -> PublicationSummary {
+        PublicationSummary {
+            id: self.id,
+            section_id: self.section_id,
+            title: self.title,
+            published_on: self.published_on,
+            visible_from: self.visible_from,
+            is_news: self.is_news,
+            starred: self.starred,
+            is_new: self.is_new,
+        }
+    }
 }
 
 /// The user's stars and reads among some publications.

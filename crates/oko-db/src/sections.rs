@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use oko_domain::publications::{SectionInput, SectionList, SectionSummary};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set, sea_query::JoinType,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, RelationTrait, Set,
+    sea_query::{Expr, ExprTrait, JoinType},
 };
 use uuid::Uuid;
 
@@ -40,39 +41,55 @@ pub async fn list_with_counters(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<SectionList, DbErr> {
-    let visible = || publication::Entity::find().filter(reach.visible(now));
-    let per_section = |rows: Vec<(Uuid, i64)>| -> HashMap<Uuid, u64> {
-        rows.into_iter()
-            .map(|(id, n)| (id, n.max(0) as u64))
-            .collect()
-    };
-    let totals = per_section(
-        visible()
-            .select_only()
-            .column(publication::Column::SectionId)
-            .column_as(publication::Column::Id.count(), "n")
-            .group_by(publication::Column::SectionId)
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
-    let read = per_section(
-        visible()
-            .select_only()
-            .column(publication::Column::SectionId)
-            .column_as(publication::Column::Id.count(), "n")
-            .join(JoinType::InnerJoin, publication::Relation::Reads.def())
-            .filter(publication_read::Column::UserId.eq(user_id))
-            .group_by(publication::Column::SectionId)
-            .into_tuple()
-            .all(db)
-            .await?,
-    );
-    let starred = visible()
-        .join(JoinType::InnerJoin, publication::Relation::Stars.def())
-        .filter(publication_star::Column::UserId.eq(user_id))
-        .count(db)
+    // One scan of the visible publications: each row joined with the user's read and
+    // star marks (at most one of each), counted per section.
+    let rows: Vec<(Uuid, i64, i64, i64)> = publication::Entity::find()
+        .filter(reach.visible(now))
+        .select_only()
+        .column(publication::Column::SectionId)
+        .column_as(publication::Column::Id.count(), "total")
+        .column_as(
+            Expr::col((
+                publication_read::Entity,
+                publication_read::Column::PublicationId,
+            ))
+            .count(),
+            "read",
+        )
+        .column_as(
+            Expr::col((
+                publication_star::Entity,
+                publication_star::Column::PublicationId,
+            ))
+            .count(),
+            "starred",
+        )
+        .join(
+            JoinType::LeftJoin,
+            mark_of_user(
+                publication::Relation::Reads.def(),
+                publication_read::Column::UserId,
+                user_id,
+            ),
+        )
+        .join(
+            JoinType::LeftJoin,
+            mark_of_user(
+                publication::Relation::Stars.def(),
+                publication_star::Column::UserId,
+                user_id,
+            ),
+        )
+        .group_by(publication::Column::SectionId)
+        .into_tuple()
+        .all(db)
         .await?;
+    let count = |n: i64| u64::try_from(n).unwrap_or(0);
+    let totals: HashMap<Uuid, (u64, u64)> = rows
+        .iter()
+        .map(|(id, total, read, _)| (*id, (count(*total), count(*read))))
+        .collect();
+    let starred = rows.iter().map(|(_, _, _, starred)| count(*starred)).sum();
     let sections = section::Entity::find()
         .order_by_asc(section::Column::Position)
         .order_by_asc(section::Column::Title)
@@ -80,9 +97,9 @@ pub async fn list_with_counters(
         .await?
         .into_iter()
         .map(|s| {
-            let total = totals.get(&s.id).copied().unwrap_or(0);
+            let (total, read) = totals.get(&s.id).copied().unwrap_or((0, 0));
             SectionSummary {
-                new: total.saturating_sub(read.get(&s.id).copied().unwrap_or(0)),
+                new: total.saturating_sub(read),
                 id: s.id,
                 title: s.title,
                 position: s.position,
@@ -91,6 +108,17 @@ pub async fn list_with_counters(
         })
         .collect();
     Ok(SectionList { sections, starred })
+}
+
+/// A join with a user's mark table, limited to that user's marks.
+pub(crate) fn mark_of_user(
+    relation: RelationDef,
+    user_column: impl ColumnTrait,
+    user_id: Uuid,
+) -> RelationDef {
+    relation.on_condition(move |_publication, mark| {
+        Condition::all().add(Expr::col((mark, user_column)).eq(user_id))
+    })
 }
 
 /// Creates a section; without a position it goes last.
