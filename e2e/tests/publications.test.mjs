@@ -103,3 +103,34 @@ test("a permalink opens the publication after a reload", async () => {
   await page.getByRole("heading", { name: "Сбор данных об участниках ВПР СПО" }).waitFor();
   await page.getByText("7 сентября").waitFor();
 });
+
+test("a long section pages through its publications", async () => {
+  const api = async (path, init = {}, token) => {
+    const headers = { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+    const response = await fetch(`${BASE_URL}${path}`, { ...init, headers });
+    assert.ok(response.ok, `${path}: ${response.status}`);
+    return response.status === 204 ? null : response.json();
+  };
+  const { access_token: admin } = await api("/api/auth/login", {
+    method: "POST", body: JSON.stringify({ login: "admin", password: DEMO_PASSWORD }),
+  });
+  const { sections } = await api("/api/sections", {}, admin);
+  const section = sections.find((s) => s.title === "ВПР СПО");
+  for (let n = 1; n <= 30; n++) {
+    const day = String(n).padStart(2, "0");
+    await api("/api/publications", {
+      method: "POST",
+      body: JSON.stringify({
+        section_id: section.id, title: `Материалы ВПР, часть ${n}`, published_on: `2022-01-${day}T09:00:00Z`,
+        audience: { everyone: true },
+      }),
+    }, admin);
+  }
+  await page.getByRole("link", { name: "Обмен данными", exact: true }).click();
+  await page.getByText("Страница 1 из 2").waitFor();
+  assert.equal(await page.locator("li.publication").count(), 30);
+  await page.getByRole("button", { name: "Вперёд →" }).click();
+  await page.getByText("Страница 2 из 2").waitFor();
+  await page.getByText("Сбор данных об участниках ВПР СПО").waitFor();
+  await screenshot(page, "16-section-page-2");
+});

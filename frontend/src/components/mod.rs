@@ -1,4 +1,5 @@
 //! Parts shared by pages.
 
 pub mod header;
+pub mod pager;
 pub mod publication_item;

@@ -11,8 +11,13 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
-    components::publication_item::PublicationItem, pages::passport::encode_query, session::Session,
+    components::{pager::Pager, publication_item::PublicationItem},
+    pages::passport::encode_query,
+    session::Session,
 };
+
+/// Publications per page.
+const PER_PAGE: u64 = 30;
 
 /// Which tab is open.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -119,19 +124,29 @@ fn SearchForm(search: RwSignal<String>) -> impl IntoView {
 #[component]
 fn PublicationList(#[prop(into)] query: Signal<String>, changed: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
+    let page = RwSignal::new(1u64);
+    // A new filter starts again from the first page.
+    Effect::watch(move || query.get(), move |_, _, _| page.set(1), false);
     let publications = LocalResource::new(move || {
-        let path = format!("/api/publications?per_page=50{}", query.get());
+        let path = format!(
+            "/api/publications?per_page={PER_PAGE}&page={}{}",
+            page.get(),
+            query.get()
+        );
         async move { session.get::<PublicationPage>(&path).await }
     });
     view! {
         {move || match publications.get() {
             None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
             Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
-            Some(Ok(page)) if page.items.is_empty() => view! { <p class="empty">"Публикаций нет."</p> }.into_any(),
-            Some(Ok(page)) => view! {
+            Some(Ok(found)) if found.items.is_empty() => view! { <p class="empty">"Публикаций нет."</p> }.into_any(),
+            Some(Ok(found)) => view! {
                 <ul class="publications">
-                    {page.items.into_iter().map(|summary| view! { <PublicationItem summary=summary changed=changed/> }).collect_view()}
+                    {found.items.into_iter().map(|summary| view! { <PublicationItem summary=summary changed=changed/> }).collect_view()}
                 </ul>
+                {(found.total > PER_PAGE).then(|| view! {
+                    <Pager page=page current=found.page total=found.total per_page=PER_PAGE/>
+                })}
             }.into_any(),
         }}
     }

@@ -4,7 +4,7 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 use oko_domain::api::{Me, OrgPage};
 
-use crate::session::Session;
+use crate::{components::pager::Pager, session::Session};
 
 const PER_PAGE: u64 = 20;
 
@@ -75,10 +75,7 @@ fn OrgList() -> impl IntoView {
 
 #[component]
 fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
-    let pages = found.total.div_ceil(PER_PAGE).max(1);
-    let current = found.page;
-    let on_first = current <= 1;
-    let on_last = current >= pages;
+    let (current, total) = (found.page, found.total);
     let rows = found
         .items
         .into_iter()
@@ -100,11 +97,7 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
                 <th scope="col">"Регион"</th><th scope="col">"Муниципалитет"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
-        <nav class="pager" aria-label="Страницы">
-            <button type="button" disabled=on_first on:click=move |_| page.update(|p| *p -= 1)>"← Назад"</button>
-            <span>{format!("Страница {current} из {pages}")}</span>
-            <button type="button" disabled=on_last on:click=move |_| page.update(|p| *p += 1)>"Вперёд →"</button>
-        </nav>
+        <Pager page=page current=current total=total per_page=PER_PAGE/>
     }
 }
 
