@@ -134,3 +134,29 @@ test("a long section pages through its publications", async () => {
   await page.getByText("Сбор данных об участниках ВПР СПО").waitFor();
   await screenshot(page, "16-section-page-2");
 });
+
+test("the operator edits a publication's title and audience; the school no longer sees it", async () => {
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await logIn(page, "admin", DEMO_PASSWORD);
+  await page.getByLabel("Поиск по названию").fill("часть 30");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.locator("li.publication").filter({ hasText: "Материалы ВПР, часть 30" }).locator("a.permalink").click();
+  await page.getByRole("link", { name: "Редактировать" }).click();
+  await page.getByRole("heading", { name: "Изменение публикации" }).waitFor();
+  const title = page.getByLabel("Название*");
+  await page.waitForFunction(() => document.querySelector("#pub-title")?.value === "Материалы ВПР, часть 30");
+  assert.equal(await page.getByLabel("Дата публикации (мск)*").inputValue(), "2022-01-30T12:00");
+  await title.fill("Материалы ВПР для Москвы");
+  await page.getByLabel("Всем организациям").uncheck();
+  await page.getByLabel("Регионы (коды через запятую)").fill("77");
+  await screenshot(page, "17-publication-edit");
+  await page.getByRole("button", { name: "Сохранить" }).click();
+  await page.getByRole("heading", { name: "Материалы ВПР для Москвы" }).waitFor();
+
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await logIn(page, "sch240001", DEMO_PASSWORD);
+  await page.getByLabel("Поиск по названию").fill("Материалы ВПР");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.getByText("Материалы ВПР, часть 29").waitFor();
+  assert.equal(await page.getByText("Материалы ВПР для Москвы").count(), 0);
+});

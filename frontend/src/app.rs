@@ -6,7 +6,10 @@ use leptos_router::{
     path,
 };
 
-use crate::pages::{publication::PublicationPage, publication_editor::PublicationEditor};
+use crate::pages::{
+    publication::PublicationPage,
+    publication_editor::{EditPublication, NewPublication},
+};
 use crate::{
     components::header::Header,
     pages::{
@@ -44,7 +47,8 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/exchange") view=Exchange/>
                 <Route path=path!("/analytics") view=Analytics/>
                 <Route path=path!("/passport") view=Passport/>
-                <Route path=path!("/publications/new") view=PublicationEditor/>
+                <Route path=path!("/publications/new") view=NewPublication/>
+                <Route path=path!("/publications/:id/edit") view=EditPublication/>
                 <Route path=path!("/publications/:id") view=PublicationPage/>
             </Routes>
         </main>

@@ -29,6 +29,9 @@ pub fn PublicationPage() -> impl IntoView {
                     <p class="date">{publication_date(p.summary.published_on)}</p>
                     <h1 class="page-title">{p.summary.title.clone()}</h1>
                     <StarButton id=p.summary.id starred=p.summary.starred changed=Callback::new(|()| {})/>
+                    {p.audience.is_some().then(|| view! {
+                        <A href=format!("/publications/{}/edit", p.summary.id) attr:class="edit-link">"Редактировать"</A>
+                    })}
                     // Sanitised on the server by oko_domain::markdown.
                     <div class="publication-body" inner_html=p.body_html></div>
                 </article>

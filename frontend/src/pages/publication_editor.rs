@@ -1,4 +1,4 @@
-//! The operator's form for a new publication: section, title, Markdown body with a
+//! The operator's form for a new or an existing publication: section, title, Markdown body with a
 //! preview rendered by the very function the server stores it with, dates in Moscow
 //! time, and the audience.
 
@@ -7,7 +7,7 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use oko_domain::{
     markdown::to_safe_html,
-    moscow_time::from_moscow,
+    moscow_time::{from_moscow, to_moscow},
     org::OrgKind,
     publications::{Audience, Publication, PublicationInput, SectionList},
 };
@@ -22,6 +22,11 @@ fn moscow_input(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(from_moscow)
 }
 
+/// The value of a `datetime-local` input for a moment, in Moscow time.
+fn moscow_field(at: chrono::DateTime<chrono::Utc>) -> String {
+    to_moscow(at).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 /// Comma- or space-separated items.
 fn items(text: &str) -> Vec<String> {
     text.split([',', ' ', ';', '\n'])
@@ -30,9 +35,28 @@ fn items(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The new-publication page.
+/// The new-publication page (`/publications/new`).
 #[component]
-pub fn PublicationEditor() -> impl IntoView {
+pub fn NewPublication() -> impl IntoView {
+    view! { <PublicationEditor editing=None/> }
+}
+
+/// The edit page of a publication (`/publications/{id}/edit`).
+#[component]
+pub fn EditPublication() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    move || {
+        let id = params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<Uuid>().ok());
+        view! { <PublicationEditor editing=id/> }
+    }
+}
+
+/// The form; `editing` is the publication to change, `None` for a new one.
+#[component]
+fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
     let session = expect_context::<Session>();
     let sections =
         LocalResource::new(
@@ -50,6 +74,32 @@ pub fn PublicationEditor() -> impl IntoView {
     let logins = RwSignal::new(String::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let navigate = use_navigate();
+    if let Some(id) = editing {
+        // The operator's view of a publication carries its source and audience.
+        spawn_local(async move {
+            match session
+                .get::<Publication>(&format!("/api/publications/{id}"))
+                .await
+            {
+                Ok(current) => {
+                    section.set(current.summary.section_id.to_string());
+                    title.set(current.summary.title);
+                    body.set(current.body_markdown.unwrap_or_default());
+                    published_on.set(moscow_field(current.summary.published_on));
+                    visible_from.set(moscow_field(current.summary.visible_from));
+                    is_news.set(current.summary.is_news);
+                    let audience = current.audience.unwrap_or_default();
+                    everyone.set(audience.everyone);
+                    for (kind, on) in kinds {
+                        on.set(audience.org_kinds.contains(&kind));
+                    }
+                    regions.set(audience.region_codes.join(", "));
+                    logins.set(audience.organisation_logins.join(", "));
+                }
+                Err(failure) => problems.set(vec![failure.message]),
+            }
+        });
+    }
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -100,13 +150,15 @@ pub fn PublicationEditor() -> impl IntoView {
     };
 
     view! {
-        <h1 class="page-title">"Новая публикация"</h1>
+        <h1 class="page-title">{if editing.is_some() { "Изменение публикации" } else { "Новая публикация" }}</h1>
         <form class="card editor" on:submit=submit>
             <label for="pub-section">"Раздел*"</label>
             <select id="pub-section" on:change=move |ev| section.set(event_target_value(&ev))>
                 <option value="">"— выберите —"</option>
                 {move || sections.get().and_then(Result::ok).map(|list| list.sections.into_iter().map(|s| {
-                    view! { <option value=s.id.to_string()>{s.title}</option> }
+                    let id = s.id.to_string();
+                    let selected = section.get() == id;
+                    view! { <option value=id selected=selected>{s.title}</option> }
                 }).collect_view())}
             </select>
             <label for="pub-title">"Название*"</label>
@@ -136,7 +188,7 @@ pub fn PublicationEditor() -> impl IntoView {
             <ul class="problems" role="alert">
                 {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
-            <button type="submit">"Опубликовать"</button>
+            <button type="submit">{if editing.is_some() { "Сохранить" } else { "Опубликовать" }}</button>
         </form>
     }
 }
