@@ -160,3 +160,23 @@ test("the operator edits a publication's title and audience; the school no longe
   await page.getByText("Материалы ВПР, часть 29").waitFor();
   assert.equal(await page.getByText("Материалы ВПР для Москвы").count(), 0);
 });
+
+test("the operator renames and reorders sections", async () => {
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await logIn(page, "admin", DEMO_PASSWORD);
+  await page.getByLabel("Название нового раздела").fill("Техническая поддержка");
+  await page.getByRole("button", { name: "Добавить раздел" }).click();
+  await page.getByRole("tab", { name: /Техническая поддержка/ }).waitFor();
+  await page.getByText("Разделы: названия и порядок").click();
+  // A new section goes last.
+  const row = page.locator(".section-row").last();
+  assert.equal(await row.getByLabel("Название").inputValue(), "Техническая поддержка");
+  await row.getByLabel("Название").fill("Техподдержка");
+  await row.getByLabel("Порядок").fill("0");
+  await row.getByRole("button", { name: "Сохранить" }).click();
+  await row.getByText("Сохранено: «Техподдержка»").waitFor();
+  const tabs = await page.getByRole("tab").allInnerTexts();
+  assert.match(tabs[0], /^Техподдержка/);
+  assert.match(tabs[1], /^ВПР СПО/);
+  await screenshot(page, "18-sections-managed");
+});

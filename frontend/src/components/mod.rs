@@ -3,3 +3,4 @@
 pub mod header;
 pub mod pager;
 pub mod publication_item;
+pub mod section_manager;

@@ -11,7 +11,9 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
-    components::{pager::Pager, publication_item::PublicationItem},
+    components::{
+        pager::Pager, publication_item::PublicationItem, section_manager::SectionManager,
+    },
     pages::passport::encode_query,
     session::Session,
 };
@@ -69,7 +71,10 @@ pub fn Exchange() -> impl IntoView {
             Some(Ok(list)) if list.sections.is_empty() => view! {
                 <p class="empty" data-testid="section-tabs">"Разделов с публикациями пока нет."</p>
             }.into_any(),
-            Some(Ok(list)) => view! { <Tabs list=list tab=tab/> }.into_any(),
+            Some(Ok(list)) => view! {
+                {is_operator().then(|| view! { <SectionManager sections=list.sections.clone() on_saved=changed/> })}
+                <Tabs list=list tab=tab/>
+            }.into_any(),
         }}
         <SearchForm search=search/>
         {move || tab.get().map(|current| {
