@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_org_tree_and_users;
 mod m20261122_000002_publications;
+mod m20261122_000003_publications_version;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_org_tree_and_users::Migration),
             Box::new(m20261122_000002_publications::Migration),
+            Box::new(m20261122_000003_publications_version::Migration),
         ]
     }
 }

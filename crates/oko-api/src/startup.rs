@@ -27,6 +27,8 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Who the tokens' subjects are, briefly remembered.
     pub users: user_cache::UserCache,
+    /// The publications in memory, reloaded when they change.
+    pub board: oko_db::board::BoardCache,
 }
 
 /// A bound, not yet running server.
@@ -45,6 +47,7 @@ impl Application {
             keys: tokens::TokenKeys::new(&secret),
             secure_cookies: config.secure_cookies,
             users: user_cache::UserCache::new(config.auth_cache_ttl),
+            board: oko_db::board::BoardCache::default(),
         });
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();

@@ -16,6 +16,7 @@ on_both_databases!(
     bodies_are_sanitised_and_the_source_is_the_operators,
     bad_publications_are_refused_whole,
     only_the_operator_publishes,
+    a_publication_saved_elsewhere_shows_at_once,
 );
 
 async fn section(app: &TestApp, admin: &str, title: &str) -> String {
@@ -486,4 +487,28 @@ async fn only_the_operator_publishes(backend: Backend) {
         ),
         (StatusCode::OK, json!("ВПР"), json!(5))
     );
+}
+
+async fn a_publication_saved_elsewhere_shows_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let vpr = section(&app, &admin, "ВПР СПО").await;
+    let school = app.token("sch240001").await;
+    assert!(titles(&app, &school, "").await.is_empty());
+    // Another instance writes straight into the shared database.
+    let input: oko_domain::publications::PublicationInput = serde_json::from_value(json!({
+        "section_id": vpr, "title": "С другого сервера", "published_on": "2021-08-30T17:41:00Z",
+        "audience": {"region_codes": ["24"]}
+    }))
+    .unwrap();
+    let targets = oko_db::publications::resolve_audience(&app.db, &input.audience)
+        .await
+        .unwrap()
+        .unwrap();
+    oko_db::publications::create(&app.db, &input, &targets)
+        .await
+        .unwrap();
+    assert_eq!(titles(&app, &school, "").await, set(&["С другого сервера"]));
+    let (_, sections) = app.call(Method::GET, "/api/sections", &school, None).await;
+    assert_eq!(sections["sections"][0]["new"], 1);
 }

@@ -12,20 +12,18 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
-    TransactionTrait,
-    sea_query::{Expr, ExprTrait, JoinType, LikeExpr, OnConflict},
+    QueryFilter, QuerySelect, Set, TransactionTrait, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
 use crate::{
+    board::{Board, BoardEntry},
     entities::{
         organisation, publication, publication_audience as audience, publication_read,
         publication_star, region,
     },
-    orgs::escape_like,
     reach::Reach,
-    sections::mark_of_user,
+    sections::UserMarks,
 };
 
 /// An audience with its region codes and logins resolved to ids.
@@ -200,111 +198,43 @@ pub struct PublicationQuery {
 /// The publications the user may see, newest first, and how many match in all.
 pub async fn list(
     db: &DatabaseConnection,
+    board: &Board,
     reach: &Reach,
     user_id: Uuid,
     query: &PublicationQuery,
     now: DateTime<Utc>,
 ) -> Result<(Vec<PublicationSummary>, u64), DbErr> {
-    // The user's read and star marks come with each row through LEFT JOINs limited
-    // to the user (at most one mark of each kind per publication).
-    let mut select = publication::Entity::find()
-        .filter(reach.visible(now))
-        .join(
-            JoinType::LeftJoin,
-            mark_of_user(
-                publication::Relation::Reads.def(),
-                publication_read::Column::UserId,
-                user_id,
-            ),
-        )
-        .join(
-            JoinType::LeftJoin,
-            mark_of_user(
-                publication::Relation::Stars.def(),
-                publication_star::Column::UserId,
-                user_id,
-            ),
-        );
-    if let Some(section) = query.section_id {
-        select = select.filter(publication::Column::SectionId.eq(section));
-    }
-    if let Some(key) = query
+    let marks = UserMarks::load(db, user_id).await?;
+    let key = query
         .search
         .as_deref()
         .map(search_key)
-        .filter(|k| !k.is_empty())
-    {
-        select = select.filter(
-            Expr::col((publication::Entity, publication::Column::TitleSearch))
-                .like(LikeExpr::new(format!("%{}%", escape_like(&key))).escape('\\')),
-        );
-    }
-    if query.news_only {
-        select = select.filter(publication::Column::IsNews.eq(true));
-    }
-    if query.starred_only {
-        select = select.filter(
-            Expr::col((publication_star::Entity, publication_star::Column::UserId)).is_not_null(),
-        );
-    }
-    let total = select.clone().count(db).await?;
-    let rows = select
-        .select_only()
-        .columns([
-            publication::Column::Id,
-            publication::Column::SectionId,
-            publication::Column::Title,
-            publication::Column::PublishedOn,
-            publication::Column::VisibleFrom,
-            publication::Column::IsNews,
-        ])
-        .column_as(
-            Expr::col((publication_star::Entity, publication_star::Column::UserId)).is_not_null(),
-            "starred",
-        )
-        .column_as(
-            Expr::col((publication_read::Entity, publication_read::Column::UserId)).is_null(),
-            "is_new",
-        )
-        .order_by_desc(publication::Column::PublishedOn)
-        .order_by_desc(publication::Column::CreatedAt)
-        .offset(query.page.saturating_sub(1) * query.per_page)
-        .limit(query.per_page)
-        .into_model::<ListedRow>()
-        .all(db)
-        .await?;
-    Ok((
-        rows.into_iter().map(ListedRow::into_summary).collect(),
-        total,
-    ))
-}
-
-/// A row of the list query.
-#[derive(FromQueryResult)]
-struct ListedRow {
-    id: Uuid,
-    section_id: Uuid,
-    title: String,
-    published_on: DateTime<Utc>,
-    visible_from: DateTime<Utc>,
-    is_news: bool,
-    starred: bool,
-    is_new: bool,
-}
-
-impl ListedRow {
-    fn into_summary(self) -> PublicationSummary {
-        PublicationSummary {
-            id: self.id,
-            section_id: self.section_id,
-            title: self.title,
-            published_on: self.published_on,
-            visible_from: self.visible_from,
-            is_news: self.is_news,
-            starred: self.starred,
-            is_new: self.is_new,
-        }
-    }
+        .filter(|k| !k.is_empty());
+    let matching: Vec<&BoardEntry> = board
+        .visible(reach, now)
+        .filter(|e| query.section_id.is_none_or(|s| e.section_id == s))
+        .filter(|e| !query.news_only || e.is_news)
+        .filter(|e| !query.starred_only || marks.starred.contains(&e.id))
+        .filter(|e| key.as_deref().is_none_or(|k| e.title_search.contains(k)))
+        .collect();
+    let skip = usize::try_from(query.page.saturating_sub(1) * query.per_page).unwrap_or(usize::MAX);
+    let take = usize::try_from(query.per_page).unwrap_or(usize::MAX);
+    let items = matching
+        .iter()
+        .skip(skip)
+        .take(take)
+        .map(|e| PublicationSummary {
+            id: e.id,
+            section_id: e.section_id,
+            title: e.title.clone(),
+            published_on: e.published_on,
+            visible_from: e.visible_from,
+            is_news: e.is_news,
+            starred: marks.starred.contains(&e.id),
+            is_new: !marks.read.contains(&e.id),
+        })
+        .collect();
+    Ok((items, matching.len() as u64))
 }
 
 /// The user's stars and reads among some publications.
@@ -353,26 +283,28 @@ impl Marks {
 
 async fn find_visible(
     db: &DatabaseConnection,
+    board: &Board,
     reach: &Reach,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<publication::Model>, DbErr> {
-    publication::Entity::find_by_id(id)
-        .filter(reach.visible(now))
-        .one(db)
-        .await
+    if board.find_visible(id, reach, now).is_none() {
+        return Ok(None);
+    }
+    publication::Entity::find_by_id(id).one(db).await
 }
 
 /// Opens a publication the user may see and marks it read; `None` when it does not
 /// exist for them. The operator also gets the source and the audience.
 pub async fn open(
     db: &DatabaseConnection,
+    board: &Board,
     reach: &Reach,
     user_id: Uuid,
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<Publication>, DbErr> {
-    let Some(found) = find_visible(db, reach, id, now).await? else {
+    let Some(found) = find_visible(db, board, reach, id, now).await? else {
         return Ok(None);
     };
     let marks = Marks::load(db, user_id, &[id]).await?;
@@ -427,13 +359,14 @@ async fn audience_of(
 /// for them. Starring twice or unstarring an unstarred one changes nothing.
 pub async fn set_star(
     db: &DatabaseConnection,
+    board: &Board,
     reach: &Reach,
     user_id: Uuid,
     id: Uuid,
     starred: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    if find_visible(db, reach, id, now).await?.is_none() {
+    if find_visible(db, board, reach, id, now).await?.is_none() {
         return Ok(false);
     }
     if starred {

@@ -1,18 +1,18 @@
 //! Sections and their per-user counters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use oko_domain::publications::{SectionInput, SectionList, SectionSummary};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationDef, RelationTrait, Set,
-    sea_query::{Expr, ExprTrait, JoinType},
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use uuid::Uuid;
 
 use crate::{
-    entities::{publication, publication_read, publication_star, section},
+    board::Board,
+    entities::{publication_read, publication_star, section},
     reach::Reach,
 };
 
@@ -37,59 +37,24 @@ impl From<DbErr> for SectionError {
 /// those they have not opened, plus the number of their starred ones.
 pub async fn list_with_counters(
     db: &DatabaseConnection,
+    board: &Board,
     reach: &Reach,
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<SectionList, DbErr> {
-    // One scan of the visible publications: each row joined with the user's read and
-    // star marks (at most one of each), counted per section.
-    let rows: Vec<(Uuid, i64, i64, i64)> = publication::Entity::find()
-        .filter(reach.visible(now))
-        .select_only()
-        .column(publication::Column::SectionId)
-        .column_as(publication::Column::Id.count(), "total")
-        .column_as(
-            Expr::col((
-                publication_read::Entity,
-                publication_read::Column::PublicationId,
-            ))
-            .count(),
-            "read",
-        )
-        .column_as(
-            Expr::col((
-                publication_star::Entity,
-                publication_star::Column::PublicationId,
-            ))
-            .count(),
-            "starred",
-        )
-        .join(
-            JoinType::LeftJoin,
-            mark_of_user(
-                publication::Relation::Reads.def(),
-                publication_read::Column::UserId,
-                user_id,
-            ),
-        )
-        .join(
-            JoinType::LeftJoin,
-            mark_of_user(
-                publication::Relation::Stars.def(),
-                publication_star::Column::UserId,
-                user_id,
-            ),
-        )
-        .group_by(publication::Column::SectionId)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let count = |n: i64| u64::try_from(n).unwrap_or(0);
-    let totals: HashMap<Uuid, (u64, u64)> = rows
-        .iter()
-        .map(|(id, total, read, _)| (*id, (count(*total), count(*read))))
-        .collect();
-    let starred = rows.iter().map(|(_, _, _, starred)| count(*starred)).sum();
+    let marks = UserMarks::load(db, user_id).await?;
+    let mut counters: HashMap<Uuid, (u64, u64)> = HashMap::new();
+    let mut starred = 0;
+    for entry in board.visible(reach, now) {
+        let (total, new) = counters.entry(entry.section_id).or_default();
+        *total += 1;
+        if !marks.read.contains(&entry.id) {
+            *new += 1;
+        }
+        if marks.starred.contains(&entry.id) {
+            starred += 1;
+        }
+    }
     let sections = section::Entity::find()
         .order_by_asc(section::Column::Position)
         .order_by_asc(section::Column::Title)
@@ -97,9 +62,9 @@ pub async fn list_with_counters(
         .await?
         .into_iter()
         .map(|s| {
-            let (total, read) = totals.get(&s.id).copied().unwrap_or((0, 0));
+            let (total, new) = counters.get(&s.id).copied().unwrap_or((0, 0));
             SectionSummary {
-                new: total.saturating_sub(read),
+                new,
                 id: s.id,
                 title: s.title,
                 position: s.position,
@@ -110,15 +75,34 @@ pub async fn list_with_counters(
     Ok(SectionList { sections, starred })
 }
 
-/// A join with a user's mark table, limited to that user's marks.
-pub(crate) fn mark_of_user(
-    relation: RelationDef,
-    user_column: impl ColumnTrait,
-    user_id: Uuid,
-) -> RelationDef {
-    relation.on_condition(move |_publication, mark| {
-        Condition::all().add(Expr::col((mark, user_column)).eq(user_id))
-    })
+/// Everything a user has read and starred.
+pub(crate) struct UserMarks {
+    pub(crate) read: HashSet<Uuid>,
+    pub(crate) starred: HashSet<Uuid>,
+}
+
+impl UserMarks {
+    /// Two lookups by the primary keys' leading `user_id`.
+    pub(crate) async fn load(db: &DatabaseConnection, user_id: Uuid) -> Result<UserMarks, DbErr> {
+        let read = publication_read::Entity::find()
+            .select_only()
+            .column(publication_read::Column::PublicationId)
+            .filter(publication_read::Column::UserId.eq(user_id))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?;
+        let starred = publication_star::Entity::find()
+            .select_only()
+            .column(publication_star::Column::PublicationId)
+            .filter(publication_star::Column::UserId.eq(user_id))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?;
+        Ok(UserMarks {
+            read: read.into_iter().collect(),
+            starred: starred.into_iter().collect(),
+        })
+    }
 }
 
 /// Creates a section; without a position it goes last.

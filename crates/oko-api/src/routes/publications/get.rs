@@ -35,6 +35,7 @@ pub async fn get_publication(
     let reach = reach_of(&state, &user).await?;
     oko_db::publications::open(
         &state.db,
+        &*state.board.get(&state.db).await?,
         &reach,
         user.0.principal.user_id,
         id.into_inner(),

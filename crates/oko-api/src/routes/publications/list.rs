@@ -73,6 +73,7 @@ pub async fn list_publications(
     };
     let (items, total) = oko_db::publications::list(
         &state.db,
+        &*state.board.get(&state.db).await?,
         &reach,
         user.0.principal.user_id,
         &query,

@@ -108,6 +108,7 @@ async fn checked(state: &AppState, input: &PublicationInput) -> Result<ResolvedA
 async fn reopen(state: &AppState, user: &Authenticated, id: Uuid) -> Result<Publication, ApiError> {
     oko_db::publications::open(
         &state.db,
+        &*state.board.get(&state.db).await?,
         &Reach::Everything,
         user.0.principal.user_id,
         id,

@@ -58,6 +58,7 @@ async fn set_star(
     let reach = reach_of(state, user).await?;
     let found = oko_db::publications::set_star(
         &state.db,
+        &*state.board.get(&state.db).await?,
         &reach,
         user.0.principal.user_id,
         id,

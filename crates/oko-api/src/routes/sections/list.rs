@@ -28,6 +28,7 @@ pub async fn list_sections(
     let reach = reach_of(&state, &user).await?;
     let list = oko_db::sections::list_with_counters(
         &state.db,
+        &*state.board.get(&state.db).await?,
         &reach,
         user.0.principal.user_id,
         Utc::now(),
