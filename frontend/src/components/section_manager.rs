@@ -1,18 +1,27 @@
 //! The operator's list of sections: rename and reorder («Порядок»), one row each.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use oko_domain::publications::{Section, SectionInput, SectionSummary};
+use oko_domain::publications::{Section, SectionInput, SectionList, SectionSummary};
 
 use crate::{api::Method, session::Session};
 
-/// Every section with its title and position, each saved on its own.
+/// Every section with its title and position, each saved on its own. The list is
+/// read again only when `added` changes (a new section), so a save does not redraw
+/// the rows under the operator's hands.
 #[component]
-pub fn SectionManager(sections: Vec<SectionSummary>, on_saved: Callback<()>) -> impl IntoView {
+pub fn SectionManager(#[prop(into)] added: Signal<u32>, on_saved: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let sections = LocalResource::new(move || {
+        added.get();
+        async move { session.get::<SectionList>("/api/sections").await }
+    });
     view! {
         <details class="section-manager">
             <summary>"Разделы: названия и порядок"</summary>
             <ul>
-                {sections.into_iter().map(|s| view! { <SectionRow section=s on_saved=on_saved/> }).collect_view()}
+                {move || sections.get().and_then(Result::ok).map(|list| list.sections.into_iter()
+                    .map(|s| view! { <SectionRow section=s on_saved=on_saved/> })
+                    .collect_view())}
             </ul>
         </details>
     }

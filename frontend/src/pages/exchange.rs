@@ -51,10 +51,15 @@ pub fn Exchange() -> impl IntoView {
     let show_news = RwSignal::new(false);
     let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
     let changed = Callback::new(move |()| counters_version.update(|v| *v += 1));
+    let sections_added = RwSignal::new(0u32);
     view! {
         <h1 class="page-title">"Обмен данными"</h1>
         <Show when=is_operator>
-            <OperatorTools on_saved=changed/>
+            <OperatorTools on_saved=Callback::new(move |()| {
+                sections_added.update(|v| *v += 1);
+                changed.run(());
+            })/>
+            <SectionManager added=sections_added on_saved=changed/>
         </Show>
         <button type="button" class="link-button" aria-expanded=move || show_news.get().to_string()
             on:click=move |_| show_news.update(|s| *s = !*s)>
@@ -71,10 +76,7 @@ pub fn Exchange() -> impl IntoView {
             Some(Ok(list)) if list.sections.is_empty() => view! {
                 <p class="empty" data-testid="section-tabs">"Разделов с публикациями пока нет."</p>
             }.into_any(),
-            Some(Ok(list)) => view! {
-                {is_operator().then(|| view! { <SectionManager sections=list.sections.clone() on_saved=changed/> })}
-                <Tabs list=list tab=tab/>
-            }.into_any(),
+            Some(Ok(list)) => view! { <Tabs list=list tab=tab/> }.into_any(),
         }}
         <SearchForm search=search/>
         {move || tab.get().map(|current| {
