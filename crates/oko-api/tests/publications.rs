@@ -278,6 +278,10 @@ async fn search_stars_and_news_narrow_the_list(backend: Backend) {
             None,
         )
         .await;
+    assert_eq!(
+        page["items"][0]["title"], "Сбор данных об участниках ВПР СПО",
+        "starred first in its section"
+    );
     let starred: Vec<bool> = page["items"]
         .as_array()
         .unwrap()

@@ -195,7 +195,8 @@ pub struct PublicationQuery {
     pub per_page: u64,
 }
 
-/// The publications the user may see, newest first, and how many match in all.
+/// The publications the user may see, the user's starred ones first, then newest
+/// first, and how many match in all.
 pub async fn list(
     db: &DatabaseConnection,
     board: &Board,
@@ -210,13 +211,16 @@ pub async fn list(
         .as_deref()
         .map(search_key)
         .filter(|k| !k.is_empty());
-    let matching: Vec<&BoardEntry> = board
+    let mut matching: Vec<&BoardEntry> = board
         .visible(reach, now)
         .filter(|e| query.section_id.is_none_or(|s| e.section_id == s))
         .filter(|e| !query.news_only || e.is_news)
         .filter(|e| !query.starred_only || marks.starred.contains(&e.id))
         .filter(|e| key.as_deref().is_none_or(|k| e.title_search.contains(k)))
         .collect();
+    // Starred publications come first in their section («Избранные публикации»),
+    // each group still newest first (the sort is stable).
+    matching.sort_by_key(|e| !marks.starred.contains(&e.id));
     let skip = usize::try_from(query.page.saturating_sub(1) * query.per_page).unwrap_or(usize::MAX);
     let take = usize::try_from(query.per_page).unwrap_or(usize::MAX);
     let items = matching
