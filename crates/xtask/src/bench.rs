@@ -10,7 +10,7 @@ use std::{
 };
 
 use crate::{
-    e2e::{Server, start_server},
+    e2e::{Server, start_server, start_server_on},
     process::{Fail, output},
     toolchain,
 };
@@ -92,8 +92,17 @@ pub fn run_all() -> Result<(), Fail> {
         format!("{:.2} (goal ≥ 20,000 req/s)", me_rate / static_rate),
     ));
     let me_latency = wrk_latency(&full.base_url, "/api/me", Some(&token), 2, 8, 5)?;
-    publication_rows(&full.base_url, &me_latency, &mut rows)?;
+    publication_rows("SQLite", &full.base_url, &me_latency, &mut rows)?;
     drop(full);
+
+    let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
+    crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
+    let on_postgres =
+        start_server_on(Path::new(OKO), &dir.join("postgres"), "full", &postgres_url)?;
+    let pg_token = login_token(&on_postgres.base_url, "admin")?;
+    let pg_me = wrk_latency(&on_postgres.base_url, "/api/me", Some(&pg_token), 2, 8, 5)?;
+    publication_rows("PostgreSQL", &on_postgres.base_url, &pg_me, &mut rows)?;
+    drop(on_postgres);
 
     let (raw, gzipped) = spa_size()?;
     rows.push(row(
@@ -316,7 +325,12 @@ fn first_section_id(base: &str, token: &str) -> Result<String, Fail> {
 
 /// Section tabs and the first page of a section, for an organisation and for a
 /// regional coordinator, against `GET /api/me` (no database) in the same run.
-fn publication_rows(base: &str, me: &WrkResult, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
+fn publication_rows(
+    database: &str,
+    base: &str,
+    me: &WrkResult,
+    rows: &mut Vec<[String; 4]>,
+) -> Result<(), Fail> {
     for (who, login) in [
         ("organisation", "sch240001"),
         ("regional coordinator", "spo_coord_24"),
@@ -332,7 +346,9 @@ fn publication_rows(base: &str, me: &WrkResult, rows: &mut Vec<[String; 4]>) -> 
         ] {
             let result = wrk_latency(base, &path, Some(&token), 2, 8, 5)?;
             rows.push(row(
-                &format!("{what} as {who} `{login}` (2,000 publications, full country), wrk 2 × 8"),
+                &format!(
+                    "{what} as {who} `{login}` (2,000 publications, full country, {database}), wrk 2 × 8"
+                ),
                 format!(
                     "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s",
                     result.p50_ms, result.p99_ms, result.rate

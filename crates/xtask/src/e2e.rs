@@ -45,14 +45,22 @@ fn free_port() -> Result<u16, Fail> {
 /// Starts `oko` (already built at `binary`) on a new SQLite database in `data_dir`,
 /// with the demo of `scale` loaded, and waits until it answers.
 pub fn start_server(binary: &Path, data_dir: &Path, scale: &str) -> Result<Server, Fail> {
+    let sqlite = format!("sqlite://{}/oko.db?mode=rwc", data_dir.display());
+    start_server_on(binary, data_dir, scale, &sqlite)
+}
+
+/// Like [`start_server`], on the database at `database_url` (which must be empty).
+pub fn start_server_on(
+    binary: &Path,
+    data_dir: &Path,
+    scale: &str,
+    database_url: &str,
+) -> Result<Server, Fail> {
     let _ = std::fs::remove_dir_all(data_dir);
     std::fs::create_dir_all(data_dir).map_err(Fail::io("create the server's data directory"))?;
     let port = free_port()?;
     let env = [
-        (
-            "OKO_DATABASE_URL",
-            format!("sqlite://{}/oko.db?mode=rwc", data_dir.display()),
-        ),
+        ("OKO_DATABASE_URL", database_url.to_owned()),
         ("OKO_DATA_DIR", data_dir.display().to_string()),
         ("OKO_LISTEN", format!("127.0.0.1:{port}")),
         ("OKO_SPA_DIR", "frontend/dist".to_owned()),

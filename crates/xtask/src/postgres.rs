@@ -40,6 +40,16 @@ or point OKO_TEST_POSTGRES_URL at one."
     }
 }
 
+/// Drops one database, if it is there.
+pub fn drop_database(url: &str, name: &str) {
+    let admin = format!("{url}/postgres");
+    succeeds(Command::new("psql").args([
+        &admin,
+        "-qc",
+        &format!("DROP DATABASE IF EXISTS \"{name}\""),
+    ]));
+}
+
 /// Drops `oko_t_*` databases left by earlier test runs (each test makes its own).
 pub fn drop_stale_test_databases(url: &str) {
     let admin = format!("{url}/postgres");
@@ -51,11 +61,7 @@ pub fn drop_stale_test_databases(url: &str) {
         return;
     };
     for name in names.lines().filter(|n| !n.is_empty()) {
-        succeeds(Command::new("psql").args([
-            &admin,
-            "-qc",
-            &format!("DROP DATABASE IF EXISTS \"{name}\""),
-        ]));
+        drop_database(url, name);
     }
 }
 
