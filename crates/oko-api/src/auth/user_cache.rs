@@ -14,6 +14,7 @@ use std::{
 use oko_db::{
     DatabaseConnection, DbErr,
     principal::{self, Principal},
+    reach::Reach,
 };
 use oko_domain::api::Me;
 use uuid::Uuid;
@@ -25,6 +26,8 @@ pub struct KnownUser {
     pub principal: Principal,
     /// The `GET /api/me` view.
     pub me: Me,
+    /// Where the user stands for publications.
+    pub reach: Reach,
 }
 
 /// Past this many entries the cache drops everything stale (and, if that is not
@@ -62,7 +65,15 @@ impl UserCache {
         let Some(me) = principal::describe(db, &principal).await? else {
             return Ok(None);
         };
-        let user = Arc::new(KnownUser { principal, me });
+        // A place that is gone (e.g. a deleted organisation) ends the session.
+        let Some(reach) = Reach::of(db, principal.scope).await? else {
+            return Ok(None);
+        };
+        let user = Arc::new(KnownUser {
+            principal,
+            me,
+            reach,
+        });
         if !self.ttl.is_zero() {
             self.insert(user_id, user.clone(), Instant::now());
         }
@@ -119,6 +130,7 @@ mod tests {
                 municipality: None,
                 organisation_id: None,
             },
+            reach: Reach::Everything,
         })
     }
 

@@ -4,7 +4,7 @@
 use oko_db::reach::Reach;
 use oko_domain::{error_code::ErrorCode, role::Role};
 
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::{auth::extractor::Authenticated, error::ApiError};
 
 /// Refuses anyone but the federal operator.
 pub fn require_operator(user: &Authenticated) -> Result<(), ApiError> {
@@ -17,9 +17,7 @@ pub fn require_operator(user: &Authenticated) -> Result<(), ApiError> {
     }
 }
 
-/// Where the caller stands in the tree; a place that is gone ends the session.
-pub async fn reach_of(state: &AppState, user: &Authenticated) -> Result<Reach, ApiError> {
-    Reach::of(&state.db, user.0.principal.scope)
-        .await?
-        .ok_or_else(|| ApiError::plain(ErrorCode::Unauthenticated))
+/// Where the caller stands in the tree (resolved with the user, see `UserCache`).
+pub fn reach_of(user: &Authenticated) -> &Reach {
+    &user.0.reach
 }

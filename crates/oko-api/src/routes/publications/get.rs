@@ -32,11 +32,11 @@ pub async fn get_publication(
     user: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Publication>, ApiError> {
-    let reach = reach_of(&state, &user).await?;
+    let reach = reach_of(&user);
     oko_db::publications::open(
         &state.db,
         &*state.board.get(&state.db).await?,
-        &reach,
+        reach,
         user.0.principal.user_id,
         id.into_inner(),
         Utc::now(),

@@ -62,7 +62,7 @@ pub async fn list_publications(
 ) -> Result<web::Json<PublicationPage>, ApiError> {
     let params = params.into_inner();
     let (page, per_page) = Paging::new(params.page, params.per_page).checked()?;
-    let reach = reach_of(&state, &user).await?;
+    let reach = reach_of(&user);
     let query = PublicationQuery {
         section_id: params.section_id,
         search: params.search,
@@ -74,7 +74,7 @@ pub async fn list_publications(
     let (items, total) = oko_db::publications::list(
         &state.db,
         &*state.board.get(&state.db).await?,
-        &reach,
+        reach,
         user.0.principal.user_id,
         &query,
         Utc::now(),

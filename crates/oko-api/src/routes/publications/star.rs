@@ -55,11 +55,11 @@ async fn set_star(
     id: Uuid,
     starred: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let reach = reach_of(state, user).await?;
+    let reach = reach_of(user);
     let found = oko_db::publications::set_star(
         &state.db,
         &*state.board.get(&state.db).await?,
-        &reach,
+        reach,
         user.0.principal.user_id,
         id,
         starred,

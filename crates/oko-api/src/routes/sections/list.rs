@@ -25,11 +25,11 @@ pub async fn list_sections(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> Result<web::Json<SectionList>, ApiError> {
-    let reach = reach_of(&state, &user).await?;
+    let reach = reach_of(&user);
     let list = oko_db::sections::list_with_counters(
         &state.db,
         &*state.board.get(&state.db).await?,
-        &reach,
+        reach,
         user.0.principal.user_id,
         Utc::now(),
     )
