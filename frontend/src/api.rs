@@ -124,3 +124,15 @@ pub async fn logout() {
 pub async fn me(token: &str) -> Result<Me, ApiFailure> {
     json(send(Method::Get, "/api/me", Some(token), None).await?).await
 }
+
+/// Percent-encodes a query value (UTF-8), so Cyrillic and `&` survive.
+pub fn encode_query(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -45,14 +45,7 @@ impl ApiError {
         ApiError {
             code: ErrorCode::InvalidParameter,
             detail: format!("Параметр «{field}»: {message}"),
-            errors: vec![FieldError {
-                field: Some(field.to_owned()),
-                sheet: None,
-                row: None,
-                column: None,
-                code: "invalid_value".to_owned(),
-                message,
-            }],
+            errors: vec![FieldError::about_field(field, "invalid_value", &message)],
         }
     }
 
@@ -151,14 +144,11 @@ fn describe_json_error(cause: &serde_json::Error) -> ApiError {
         return ApiError {
             code: ErrorCode::MalformedBody,
             detail: format!("Не заполнено обязательное поле «{field}»"),
-            errors: vec![FieldError {
-                field: Some(field.to_owned()),
-                sheet: None,
-                row: None,
-                column: None,
-                code: "required".to_owned(),
-                message: "Обязательное поле".to_owned(),
-            }],
+            errors: vec![FieldError::about_field(
+                field,
+                "required",
+                "Обязательное поле",
+            )],
         };
     }
     let what = if cause.is_syntax() || cause.is_eof() {

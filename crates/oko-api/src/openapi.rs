@@ -85,14 +85,17 @@ pub fn methods_of(request_path: &str) -> Vec<String> {
             .iter()
             .map(|(template, item)| {
                 let segments = template.split('/').map(str::to_owned).collect();
-                let json = serde_json::to_value(item).unwrap_or_default();
-                let methods = json
-                    .as_object()
-                    .into_iter()
-                    .flat_map(|ops| ops.keys())
-                    .filter(|key| ["get", "post", "put", "patch", "delete"].contains(&key.as_str()))
-                    .map(|key| key.to_uppercase())
-                    .collect();
+                let methods = [
+                    ("GET", &item.get),
+                    ("POST", &item.post),
+                    ("PUT", &item.put),
+                    ("PATCH", &item.patch),
+                    ("DELETE", &item.delete),
+                ]
+                .into_iter()
+                .filter(|(_, operation)| operation.is_some())
+                .map(|(method, _)| method.to_owned())
+                .collect();
                 (segments, methods)
             })
             .collect()

@@ -138,36 +138,28 @@ impl Board {
 
     /// Whether `entry` reaches the user at `now`.
     pub fn reaches(&self, entry: &BoardEntry, reach: &Reach, now: DateTime<Utc>) -> bool {
-        if reach.is_operator() {
-            return true;
-        }
-        if entry.visible_from > now {
-            return false;
-        }
-        if entry.for_everyone {
-            return true;
-        }
-        let no_kinds = HashSet::new();
-        match reach {
+        let targeted = || match reach {
             Reach::Everything => true,
             Reach::Organisation { id, region, kind } => {
                 entry.kinds.contains(kind)
                     || entry.regions.contains(region)
                     || entry.organisations.iter().any(|(org, _, _)| org == id)
             }
-            Reach::Region(region) => {
-                let kinds = self.kinds_in_region.get(region).unwrap_or(&no_kinds);
-                entry.regions.contains(region)
-                    || entry.organisations.iter().any(|(_, r, _)| r == region)
-                    || entry.kinds.iter().any(|k| kinds.contains(k))
-            }
-            Reach::Municipality { id, region } => {
-                let kinds = self.kinds_in_municipality.get(id).unwrap_or(&no_kinds);
-                entry.regions.contains(region)
-                    || entry.organisations.iter().any(|(_, _, m)| m == id)
-                    || entry.kinds.iter().any(|k| kinds.contains(k))
-            }
-        }
+            Reach::Region(region) => reaches_under(
+                entry,
+                region,
+                self.kinds_in_region.get(region),
+                |(_, r, _)| r == region,
+            ),
+            Reach::Municipality { id, region } => reaches_under(
+                entry,
+                region,
+                self.kinds_in_municipality.get(id),
+                |(_, _, m)| m == id,
+            ),
+        };
+        // The operator also sees what is not visible yet.
+        reach.is_operator() || (entry.visible_from <= now && (entry.for_everyone || targeted()))
     }
 
     /// What the user may see, newest first.
@@ -188,6 +180,23 @@ impl Board {
             .find(|e| e.id == id)
             .filter(|e| self.reaches(e, reach, now))
     }
+}
+
+/// Whether `entry` reaches some organisation under a coordinator of `region`: the
+/// region itself, a targeted organisation `under` them, or a kind of organisation
+/// present under them (`kinds_present`).
+fn reaches_under(
+    entry: &BoardEntry,
+    region: &Uuid,
+    kinds_present: Option<&HashSet<String>>,
+    under: impl Fn(&(Uuid, Uuid, Uuid)) -> bool,
+) -> bool {
+    entry.regions.contains(region)
+        || entry.organisations.iter().any(under)
+        || entry
+            .kinds
+            .iter()
+            .any(|k| kinds_present.is_some_and(|present| present.contains(k)))
 }
 
 /// The current board, shared by the requests of one `oko` instance.

@@ -66,7 +66,7 @@ fn filtered(scope: Scope, search: Option<&str>) -> Select<organisation::Entity> 
 }
 
 /// Makes `%` and `_` typed by a user match themselves.
-pub(crate) fn escape_like(text: &str) -> String {
+fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

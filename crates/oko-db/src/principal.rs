@@ -30,10 +30,20 @@ pub struct Principal {
 /// the stored row is inconsistent (a coordinator without a territory sees nothing).
 #[tracing::instrument(skip(db))]
 pub async fn load(db: &DatabaseConnection, user_id: Uuid) -> Result<Option<Principal>, DbErr> {
+    Ok(load_with_user(db, user_id)
+        .await?
+        .map(|(principal, _)| principal))
+}
+
+/// Like [`load`], with the user's row (for [`describe`]).
+pub async fn load_with_user(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+) -> Result<Option<(Principal, user::Model)>, DbErr> {
     Ok(users::find_by_id(db, user_id)
         .await?
         .filter(|user| !user.blocked)
-        .and_then(|user| principal_of(&user)))
+        .and_then(|user| principal_of(&user).map(|principal| (principal, user))))
 }
 
 /// The principal of a stored user row.
@@ -54,10 +64,11 @@ pub fn principal_of(user: &user::Model) -> Option<Principal> {
 }
 
 /// The `GET /api/me` view of a user.
-pub async fn describe(db: &DatabaseConnection, principal: &Principal) -> Result<Option<Me>, DbErr> {
-    let Some(user) = users::find_by_id(db, principal.user_id).await? else {
-        return Ok(None);
-    };
+pub async fn describe(
+    db: &DatabaseConnection,
+    principal: &Principal,
+    user: user::Model,
+) -> Result<Me, DbErr> {
     let region = match user.region_id {
         Some(id) => region::Entity::find_by_id(id)
             .one(db)
@@ -78,7 +89,7 @@ pub async fn describe(db: &DatabaseConnection, principal: &Principal) -> Result<
             }),
         None => None,
     };
-    Ok(Some(Me {
+    Ok(Me {
         id: user.id,
         login: user.login,
         role: principal.role,
@@ -87,5 +98,5 @@ pub async fn describe(db: &DatabaseConnection, principal: &Principal) -> Result<
         region,
         municipality,
         organisation_id: user.organisation_id,
-    }))
+    })
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use oko_domain::{
     api::FieldError,
     org::OrgKind,
-    publications::{Audience, Publication, PublicationInput, PublicationSummary, field_error},
+    publications::{Audience, Publication, PublicationInput, PublicationSummary},
     text::search_key,
 };
 use sea_orm::{
@@ -23,7 +23,6 @@ use crate::{
         publication_star, region,
     },
     reach::Reach,
-    sections::UserMarks,
 };
 
 /// An audience with its region codes and logins resolved to ids.
@@ -54,7 +53,7 @@ pub async fn resolve_audience(
             .await?
         {
             Some(found) => resolved.regions.push(found.id),
-            None => problems.push(field_error(
+            None => problems.push(FieldError::about_field(
                 &format!("audience.region_codes[{i}]"),
                 "unknown_region",
                 &format!("Нет региона с кодом «{code}»"),
@@ -68,7 +67,7 @@ pub async fn resolve_audience(
             .await?
         {
             Some(found) => resolved.organisations.push(found.id),
-            None => problems.push(field_error(
+            None => problems.push(FieldError::about_field(
                 &format!("audience.organisation_logins[{i}]"),
                 "unknown_organisation",
                 &format!("Нет организации с логином «{login}»"),
@@ -205,7 +204,7 @@ pub async fn list(
     query: &PublicationQuery,
     now: DateTime<Utc>,
 ) -> Result<(Vec<PublicationSummary>, u64), DbErr> {
-    let marks = UserMarks::load(db, user_id).await?;
+    let marks = UserMarks::load(db, user_id, None).await?;
     let key = query
         .search
         .as_deref()
@@ -227,75 +226,65 @@ pub async fn list(
         .iter()
         .skip(skip)
         .take(take)
-        .map(|e| PublicationSummary {
-            id: e.id,
-            section_id: e.section_id,
-            title: e.title.clone(),
-            published_on: e.published_on,
-            visible_from: e.visible_from,
-            is_news: e.is_news,
-            starred: marks.starred.contains(&e.id),
-            is_new: !marks.read.contains(&e.id),
-        })
+        .map(|e| summary_of(e, &marks))
         .collect();
     Ok((items, matching.len() as u64))
 }
 
-/// The user's stars and reads among some publications.
-struct Marks {
-    starred: HashSet<Uuid>,
-    read: HashSet<Uuid>,
+/// What a list shows of a publication, with the user's marks.
+fn summary_of(entry: &BoardEntry, marks: &UserMarks) -> PublicationSummary {
+    PublicationSummary {
+        id: entry.id,
+        section_id: entry.section_id,
+        title: entry.title.clone(),
+        published_on: entry.published_on,
+        visible_from: entry.visible_from,
+        is_news: entry.is_news,
+        starred: marks.starred.contains(&entry.id),
+        is_new: !marks.read.contains(&entry.id),
+    }
 }
 
-impl Marks {
-    async fn load(db: &DatabaseConnection, user_id: Uuid, ids: &[Uuid]) -> Result<Marks, DbErr> {
-        let starred = publication_star::Entity::find()
-            .select_only()
-            .column(publication_star::Column::PublicationId)
-            .filter(publication_star::Column::UserId.eq(user_id))
-            .filter(publication_star::Column::PublicationId.is_in(ids.to_vec()))
-            .into_tuple::<Uuid>()
-            .all(db)
-            .await?;
-        let read = publication_read::Entity::find()
-            .select_only()
-            .column(publication_read::Column::PublicationId)
-            .filter(publication_read::Column::UserId.eq(user_id))
-            .filter(publication_read::Column::PublicationId.is_in(ids.to_vec()))
-            .into_tuple::<Uuid>()
-            .all(db)
-            .await?;
-        Ok(Marks {
-            starred: starred.into_iter().collect(),
-            read: read.into_iter().collect(),
+/// What a user has read and starred.
+pub(crate) struct UserMarks {
+    pub(crate) read: HashSet<Uuid>,
+    pub(crate) starred: HashSet<Uuid>,
+}
+
+impl UserMarks {
+    /// The user's marks, on every publication or only on `only`.
+    pub(crate) async fn load(
+        db: &DatabaseConnection,
+        user_id: Uuid,
+        only: Option<&[Uuid]>,
+    ) -> Result<UserMarks, DbErr> {
+        Ok(UserMarks {
+            read: marked::<publication_read::Entity>(db, user_id, only).await?,
+            starred: marked::<publication_star::Entity>(db, user_id, only).await?,
         })
     }
-
-    fn summary(&self, p: &publication::Model) -> PublicationSummary {
-        PublicationSummary {
-            id: p.id,
-            section_id: p.section_id,
-            title: p.title.clone(),
-            published_on: p.published_on,
-            visible_from: p.visible_from,
-            is_news: p.is_news,
-            starred: self.starred.contains(&p.id),
-            is_new: !self.read.contains(&p.id),
-        }
-    }
 }
 
-async fn find_visible(
+/// The publications a user has a mark on in one mark table.
+async fn marked<E: MarkTable>(
     db: &DatabaseConnection,
-    board: &Board,
-    reach: &Reach,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> Result<Option<publication::Model>, DbErr> {
-    if board.find_visible(id, reach, now).is_none() {
-        return Ok(None);
+    user_id: Uuid,
+    only: Option<&[Uuid]>,
+) -> Result<HashSet<Uuid>, DbErr> {
+    let [user, publication] = E::key();
+    let mut select = E::Entity::find()
+        .select_only()
+        .column(publication)
+        .filter(user.eq(user_id));
+    if let Some(ids) = only {
+        select = select.filter(publication.is_in(ids.to_vec()));
     }
-    publication::Entity::find_by_id(id).one(db).await
+    Ok(select
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// Opens a publication the user may see and marks it read; `None` when it does not
@@ -308,12 +297,15 @@ pub async fn open(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<Publication>, DbErr> {
-    let Some(found) = find_visible(db, board, reach, id, now).await? else {
+    let Some(entry) = board.find_visible(id, reach, now) else {
         return Ok(None);
     };
-    let marks = Marks::load(db, user_id, &[id]).await?;
-    let mut summary = marks.summary(&found);
-    mark(db, publication_read::Entity, user_id, id, now).await?;
+    let Some(found) = publication::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let marks = UserMarks::load(db, user_id, Some(&[id])).await?;
+    let mut summary = summary_of(entry, &marks);
+    mark::<publication_read::Entity>(db, user_id, id, now).await?;
     summary.is_new = false;
     let audience = match reach.is_operator() {
         true => Some(audience_of(db, &found).await?),
@@ -370,11 +362,11 @@ pub async fn set_star(
     starred: bool,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    if find_visible(db, board, reach, id, now).await?.is_none() {
+    if board.find_visible(id, reach, now).is_none() {
         return Ok(false);
     }
     if starred {
-        mark(db, publication_star::Entity, user_id, id, now).await?;
+        mark::<publication_star::Entity>(db, user_id, id, now).await?;
     } else {
         publication_star::Entity::delete_many()
             .filter(publication_star::Column::UserId.eq(user_id))
@@ -388,7 +380,6 @@ pub async fn set_star(
 /// Inserts a (user, publication, time) mark unless it is there already.
 async fn mark<E>(
     db: &DatabaseConnection,
-    _table: E,
     user_id: Uuid,
     id: Uuid,
     now: DateTime<Utc>,

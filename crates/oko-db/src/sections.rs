@@ -1,6 +1,6 @@
 //! Sections and their per-user counters.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use oko_domain::publications::{SectionInput, SectionList, SectionSummary};
@@ -10,11 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{
-    board::Board,
-    entities::{publication_read, publication_star, section},
-    reach::Reach,
-};
+use crate::{board::Board, entities::section, publications::UserMarks, reach::Reach};
 
 /// Why a section could not be saved.
 #[derive(Debug)]
@@ -42,7 +38,7 @@ pub async fn list_with_counters(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<SectionList, DbErr> {
-    let marks = UserMarks::load(db, user_id).await?;
+    let marks = UserMarks::load(db, user_id, None).await?;
     let mut counters: HashMap<Uuid, (u64, u64)> = HashMap::new();
     let mut starred = 0;
     for entry in board.visible(reach, now) {
@@ -73,36 +69,6 @@ pub async fn list_with_counters(
         })
         .collect();
     Ok(SectionList { sections, starred })
-}
-
-/// Everything a user has read and starred.
-pub(crate) struct UserMarks {
-    pub(crate) read: HashSet<Uuid>,
-    pub(crate) starred: HashSet<Uuid>,
-}
-
-impl UserMarks {
-    /// Two lookups by the primary keys' leading `user_id`.
-    pub(crate) async fn load(db: &DatabaseConnection, user_id: Uuid) -> Result<UserMarks, DbErr> {
-        let read = publication_read::Entity::find()
-            .select_only()
-            .column(publication_read::Column::PublicationId)
-            .filter(publication_read::Column::UserId.eq(user_id))
-            .into_tuple::<Uuid>()
-            .all(db)
-            .await?;
-        let starred = publication_star::Entity::find()
-            .select_only()
-            .column(publication_star::Column::PublicationId)
-            .filter(publication_star::Column::UserId.eq(user_id))
-            .into_tuple::<Uuid>()
-            .all(db)
-            .await?;
-        Ok(UserMarks {
-            read: read.into_iter().collect(),
-            starred: starred.into_iter().collect(),
-        })
-    }
 }
 
 /// Creates a section; without a position it goes last.

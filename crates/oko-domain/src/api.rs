@@ -157,6 +157,20 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// A problem with a request field or parameter (not a spreadsheet cell).
+    pub fn about_field(field: &str, code: &str, message: &str) -> FieldError {
+        FieldError {
+            field: Some(field.to_owned()),
+            sheet: None,
+            row: None,
+            column: None,
+            code: code.to_owned(),
+            message: message.to_owned(),
+        }
+    }
+}
+
 /// Every error body: RFC 9457 problem details with a stable `code`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -140,45 +140,33 @@ impl PublicationInput {
         let mut problems = Vec::new();
         let title_chars = self.title.trim().chars().count();
         if title_chars == 0 {
-            problems.push(field_error(
+            problems.push(FieldError::about_field(
                 "title",
                 "required",
                 "Укажите название публикации",
             ));
         } else if title_chars > MAX_TITLE_CHARS {
-            problems.push(field_error(
+            problems.push(FieldError::about_field(
                 "title",
                 "too_long",
                 &format!("Название длиннее {MAX_TITLE_CHARS} символов"),
             ));
         }
         if self.body_markdown.chars().count() > MAX_BODY_CHARS {
-            problems.push(field_error(
+            problems.push(FieldError::about_field(
                 "body_markdown",
                 "too_long",
                 &format!("Текст длиннее {MAX_BODY_CHARS} символов"),
             ));
         }
         if self.audience.is_empty() {
-            problems.push(field_error(
+            problems.push(FieldError::about_field(
                 "audience",
                 "required",
                 "Выберите, кому адресована публикация",
             ));
         }
         problems
-    }
-}
-
-/// A field-level problem of a request body.
-pub fn field_error(field: &str, code: &str, message: &str) -> FieldError {
-    FieldError {
-        field: Some(field.to_owned()),
-        sheet: None,
-        row: None,
-        column: None,
-        code: code.to_owned(),
-        message: message.to_owned(),
     }
 }
 

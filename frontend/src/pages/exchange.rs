@@ -11,10 +11,10 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
+    api::encode_query,
     components::{
         pager::Pager, publication_item::PublicationItem, section_manager::SectionManager,
     },
-    pages::passport::encode_query,
     session::Session,
 };
 

@@ -47,7 +47,7 @@ fn OrgList() -> impl IntoView {
         let path = format!(
             "/api/orgs?page={}&per_page={PER_PAGE}&search={}",
             page.get(),
-            encode_query(&search.get())
+            crate::api::encode_query(&search.get())
         );
         async move { session.get::<OrgPage>(&path).await }
     });
@@ -99,16 +99,4 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
         </table>
         <Pager page=page current=current total=total per_page=PER_PAGE/>
     }
-}
-
-/// Percent-encodes a query value (UTF-8), so Cyrillic and `&` survive.
-pub fn encode_query(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -58,13 +58,11 @@ impl UserCache {
         if let Some(user) = self.fresh(user_id, Instant::now()) {
             return Ok(Some(user));
         }
-        let Some(principal) = principal::load(db, user_id).await? else {
+        let Some((principal, row)) = principal::load_with_user(db, user_id).await? else {
             self.forget(user_id);
             return Ok(None);
         };
-        let Some(me) = principal::describe(db, &principal).await? else {
-            return Ok(None);
-        };
+        let me = principal::describe(db, &principal, row).await?;
         // A place that is gone (e.g. a deleted organisation) ends the session.
         let Some(reach) = Reach::of(db, principal.scope).await? else {
             return Ok(None);

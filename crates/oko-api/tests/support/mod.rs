@@ -159,15 +159,7 @@ impl TestApp {
 
     /// GET with a bearer token; returns status and JSON body.
     pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .expect("request");
-        let status = response.status();
-        (status, response.json().await.unwrap_or(Value::Null))
+        self.call(reqwest::Method::GET, path, token, None).await
     }
 }
 

@@ -4,8 +4,8 @@ use actix_web::{HttpResponse, post, put, web};
 use chrono::Utc;
 use oko_db::{publications::ResolvedAudience, reach::Reach};
 use oko_domain::{
-    api::Problem,
-    publications::{Publication, PublicationInput, field_error},
+    api::{FieldError, Problem},
+    publications::{Publication, PublicationInput},
 };
 use uuid::Uuid;
 
@@ -88,7 +88,7 @@ pub async fn update_publication(
 async fn checked(state: &AppState, input: &PublicationInput) -> Result<ResolvedAudience, ApiError> {
     let mut problems = input.problems();
     if !oko_db::sections::exists(&state.db, input.section_id).await? {
-        problems.push(field_error(
+        problems.push(FieldError::about_field(
             "section_id",
             "unknown_section",
             "Раздел не найден",

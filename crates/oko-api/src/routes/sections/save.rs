@@ -3,9 +3,9 @@
 use actix_web::{HttpResponse, post, put, web};
 use oko_db::sections::{self, SectionError};
 use oko_domain::{
-    api::Problem,
+    api::{FieldError, Problem},
     error_code::ErrorCode,
-    publications::{Section, SectionInput, field_error},
+    publications::{Section, SectionInput},
 };
 use uuid::Uuid;
 
@@ -83,7 +83,7 @@ pub async fn update_section(
 
 fn check_title(input: &SectionInput) -> Result<(), ApiError> {
     if input.title.trim().is_empty() {
-        return Err(ApiError::validation(vec![field_error(
+        return Err(ApiError::validation(vec![FieldError::about_field(
             "title",
             "required",
             "Укажите название раздела",
@@ -96,7 +96,7 @@ fn section_error(err: SectionError, input: &SectionInput) -> ApiError {
     match err {
         SectionError::TitleTaken => {
             let message = format!("Раздел «{}» уже есть", input.title.trim());
-            ApiError::validation(vec![field_error("title", "taken", &message)])
+            ApiError::validation(vec![FieldError::about_field("title", "taken", &message)])
         }
         SectionError::NotFound => ApiError::new(ErrorCode::NotFound, "Раздел не найден"),
         SectionError::Db(err) => err.into(),
