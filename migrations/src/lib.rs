@@ -2,9 +2,11 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261122_000001_org_tree_and_users;
 mod m20261122_000002_publications;
 mod m20261122_000003_publications_version;
+mod m20261123_000004_file_storages;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -16,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_org_tree_and_users::Migration),
             Box::new(m20261122_000002_publications::Migration),
             Box::new(m20261122_000003_publications_version::Migration),
+            Box::new(m20261123_000004_file_storages::Migration),
         ]
     }
 }

@@ -24,6 +24,9 @@ pub struct Config {
     /// requests (default 5, at most 60, 0 turns it off). Blocking a user reaches
     /// their access tokens within this time; refresh tokens at once.
     pub auth_cache_ttl: Duration,
+    /// `OKO_MAX_UPLOAD_MB`: the largest file the operator may upload, in MiB
+    /// (default 512). Files live in `OKO_DATA_DIR/files`.
+    pub max_upload_bytes: u64,
 }
 
 /// A variable with a value that cannot be used.
@@ -99,8 +102,19 @@ impl Config {
                 });
             }
         };
+        let upload_text = lookup("OKO_MAX_UPLOAD_MB").unwrap_or_else(|| "512".to_owned());
+        let max_upload_bytes = match upload_text.parse::<u64>() {
+            Ok(mib) if (1..=1024 * 1024).contains(&mib) => mib * 1024 * 1024,
+            _ => {
+                return Err(ConfigError {
+                    variable: "OKO_MAX_UPLOAD_MB",
+                    problem: format!("expected whole MiB from 1 to 1048576, got `{upload_text}`"),
+                });
+            }
+        };
         Ok(Config {
             auth_cache_ttl,
+            max_upload_bytes,
             database_url,
             listen,
             data_dir: lookup("OKO_DATA_DIR")
@@ -134,6 +148,7 @@ mod tests {
         assert_eq!(config.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.max_upload_bytes, 512 * 1024 * 1024);
     }
 
     #[test]
@@ -155,6 +170,10 @@ mod tests {
         assert_eq!(
             read(&[("OKO_SECURE_COOKIES", "yes")]).unwrap_err().variable,
             "OKO_SECURE_COOKIES"
+        );
+        assert_eq!(
+            read(&[("OKO_MAX_UPLOAD_MB", "0")]).unwrap_err().variable,
+            "OKO_MAX_UPLOAD_MB"
         );
     }
 }

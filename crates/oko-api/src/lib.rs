@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod file_store;
 pub mod openapi;
 mod routes;
 mod spa;

@@ -27,6 +27,8 @@ use crate::routes;
         (name = "auth", description = "Вход, обновление сессии, выход, текущий пользователь"),
         (name = "orgs", description = "Дерево организаций в пределах прав пользователя"),
         (name = "publications", description = "Разделы и публикации «Обмена данными», избранное"),
+        (name = "storages", description = "Файловые хранилища публикаций: файлы, скачивание, «Скачать всё.zip», отчет о скачивании. \
+Для скачивания браузером без заголовка Authorization — ссылка с билетом (POST …/link)"),
         (name = "meta", description = "Описание API"),
     ),
     modifiers(&BearerSecurity)

@@ -11,7 +11,7 @@ use utoipa_actix_web::AppExt;
 use crate::{
     auth::{password, tokens, user_cache},
     config::Config,
-    error, openapi, routes, spa,
+    error, file_store, openapi, routes, spa,
 };
 
 /// Largest JSON body any endpoint accepts; file uploads have their own limits.
@@ -29,6 +29,10 @@ pub struct AppState {
     pub users: user_cache::UserCache,
     /// The publications in memory, reloaded when they change.
     pub board: oko_db::board::BoardCache,
+    /// Uploaded files and built reports.
+    pub files: file_store::FileStore,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
 
 /// A bound, not yet running server.
@@ -48,6 +52,8 @@ impl Application {
             secure_cookies: config.secure_cookies,
             users: user_cache::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
+            files: file_store::FileStore::open(&config.data_dir.join("files"))?,
+            max_upload_bytes: config.max_upload_bytes,
         });
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();

@@ -6,13 +6,16 @@ pub mod connection;
 pub mod demo;
 mod demo_names;
 mod demo_publications;
+pub mod download_report;
 pub mod entities;
 pub mod orgs;
 pub mod principal;
 pub mod publications;
 pub mod reach;
 pub mod refresh_tokens;
+pub mod report_jobs;
 pub mod sections;
+pub mod storages;
 pub mod users;
 
 pub use sea_orm::{DatabaseConnection, DbErr};

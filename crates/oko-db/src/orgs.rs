@@ -11,7 +11,7 @@ use oko_domain::{
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    sea_query::{Expr, ExprTrait, IntoColumnRef, LikeExpr, SimpleExpr},
 };
 use uuid::Uuid;
 
@@ -57,12 +57,15 @@ fn filtered(scope: Scope, search: Option<&str>) -> Select<organisation::Entity> 
         Scope::Organisation(id) => select.filter(organisation::Column::Id.eq(id)),
     };
     match search.map(search_key).filter(|key| !key.is_empty()) {
-        Some(key) => select.filter(
-            Expr::col(organisation::Column::SearchText)
-                .like(LikeExpr::new(format!("%{}%", escape_like(&key))).escape('\\')),
-        ),
+        Some(key) => select.filter(contains(organisation::Column::SearchText, &key)),
         None => select,
     }
+}
+
+/// `column LIKE '%key%'`, with the key's own `%` and `_` taken literally. The column
+/// holds a [`search_key`] and so must `key`.
+pub(crate) fn contains(column: impl IntoColumnRef, key: &str) -> SimpleExpr {
+    Expr::col(column).like(LikeExpr::new(format!("%{}%", escape_like(key))).escape('\\'))
 }
 
 /// Makes `%` and `_` typed by a user match themselves.

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     Forbidden,
     /// No such resource in the user's scope.
     NotFound,
+    /// The files open for download later («Файлы доступны для скачивания с …»).
+    NotYetAvailable,
     /// The body is not JSON or does not have the expected shape.
     MalformedBody,
     /// The body is larger than the endpoint accepts.
@@ -43,6 +45,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "unauthenticated",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
+            ErrorCode::NotYetAvailable => "not_yet_available",
             ErrorCode::MalformedBody => "malformed_body",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::InvalidParameter => "invalid_parameter",
@@ -57,7 +60,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::NotYetAvailable => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MalformedBody | ErrorCode::InvalidParameter => 400,
             ErrorCode::PayloadTooLarge => 413,
@@ -75,6 +78,7 @@ impl ErrorCode {
             ErrorCode::Unauthenticated => "Требуется вход в систему",
             ErrorCode::Forbidden => "Недостаточно прав",
             ErrorCode::NotFound => "Не найдено",
+            ErrorCode::NotYetAvailable => "Файлы еще недоступны",
             ErrorCode::MalformedBody => "Некорректный запрос",
             ErrorCode::PayloadTooLarge => "Слишком большой запрос",
             ErrorCode::InvalidParameter => "Некорректный параметр",

@@ -12,4 +12,5 @@ pub mod org;
 pub mod publications;
 pub mod role;
 pub mod scope;
+pub mod storages;
 pub mod text;

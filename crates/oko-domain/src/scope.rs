@@ -28,6 +28,14 @@ pub struct OrgPlace {
 }
 
 impl Scope {
+    /// The user's own organisation, for an organisation's user.
+    pub fn organisation(&self) -> Option<Uuid> {
+        match *self {
+            Scope::Organisation(id) => Some(id),
+            _ => None,
+        }
+    }
+
     /// Whether an organisation at `place` is visible in this scope.
     pub fn covers(&self, place: &OrgPlace) -> bool {
         match *self {

@@ -1,4 +1,7 @@
-//! File formats with no HTTP in them. Exports and imports grow here; for now the CSV
-//! writing rules that every export shares.
+//! File formats with no HTTP in them: CSV writing rules, the «Скачать всё.zip»
+//! layout, content sniffing of uploads and the XLSX download report.
 
 pub mod csv;
+pub mod download_report;
+pub mod sniff;
+pub mod zip;

@@ -20,19 +20,41 @@ impl FromRequest for Authenticated {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer_token(req);
         Box::pin(async move {
-            let unauthenticated = || ApiError::plain(ErrorCode::Unauthenticated);
             let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
-            let user_id = token
-                .and_then(|t| state.keys.verify_access(&t))
-                .ok_or_else(unauthenticated)?;
-            state
-                .users
-                .get(&state.db, user_id)
-                .await?
-                .map(Authenticated)
-                .ok_or_else(unauthenticated)
+            let user_id = token.and_then(|t| state.keys.verify_access(&t));
+            known_user(&state, user_id).await.map(Authenticated)
         })
     }
+}
+
+/// The user of a download: a bearer token, or else a download ticket for exactly
+/// `resource` (`file:<id>`, …) in the `ticket` query parameter, which lets the
+/// browser's own download manager fetch (and resume) without our header.
+pub async fn downloader(
+    req: &HttpRequest,
+    state: &AppState,
+    ticket: Option<&str>,
+    resource: &str,
+) -> Result<Authenticated, ApiError> {
+    let user_id = match bearer_token(req) {
+        Some(token) => state.keys.verify_access(&token),
+        None => ticket.and_then(|t| state.keys.verify_ticket(t, resource)),
+    };
+    known_user(state, user_id).await.map(Authenticated)
+}
+
+/// The live user behind a verified token; 401 when there is none.
+async fn known_user(
+    state: &AppState,
+    user_id: Option<uuid::Uuid>,
+) -> Result<Arc<KnownUser>, ApiError> {
+    let unauthenticated = || ApiError::plain(ErrorCode::Unauthenticated);
+    let user_id = user_id.ok_or_else(unauthenticated)?;
+    state
+        .users
+        .get(&state.db, user_id)
+        .await?
+        .ok_or_else(unauthenticated)
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

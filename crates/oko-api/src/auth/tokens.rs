@@ -14,11 +14,19 @@ pub const ACCESS_TTL_SECONDS: i64 = 15 * 60;
 /// How long a refresh token lives if unused.
 pub const REFRESH_TTL_DAYS: i64 = 30;
 
+/// How long a download link works: long enough to resume a broken download of a
+/// large file, short enough that a copied link soon stops working.
+pub const TICKET_TTL_SECONDS: i64 = 60 * 60;
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: Uuid,
     iat: i64,
     exp: i64,
+    /// Set on download tickets only (`file:<id>`, `zip:<id>`, `report:<id>`): a
+    /// ticket opens that one resource and is never an access token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    res: Option<String>,
 }
 
 /// Signs and checks access tokens.
@@ -47,6 +55,7 @@ impl TokenKeys {
             sub: user_id,
             iat: now.timestamp(),
             exp: now.timestamp() + ACCESS_TTL_SECONDS,
+            res: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")
@@ -54,9 +63,41 @@ impl TokenKeys {
 
     /// The user of a valid, unexpired access token.
     pub fn verify_access(&self, token: &str) -> Option<Uuid> {
+        self.decode(token)
+            .filter(|claims| claims.res.is_none())
+            .map(|claims| claims.sub)
+    }
+
+    /// A download ticket of `user_id` for `resource`, and when it expires.
+    pub fn issue_ticket(
+        &self,
+        user_id: Uuid,
+        resource: &str,
+        now: DateTime<Utc>,
+    ) -> (String, DateTime<Utc>) {
+        let expires = now + Duration::seconds(TICKET_TTL_SECONDS);
+        let claims = Claims {
+            sub: user_id,
+            iat: now.timestamp(),
+            exp: expires.timestamp(),
+            res: Some(resource.to_owned()),
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing cannot fail");
+        (token, expires)
+    }
+
+    /// The user of a valid, unexpired ticket for exactly `resource`.
+    pub fn verify_ticket(&self, token: &str, resource: &str) -> Option<Uuid> {
+        self.decode(token)
+            .filter(|claims| claims.res.as_deref() == Some(resource))
+            .map(|claims| claims.sub)
+    }
+
+    fn decode(&self, token: &str) -> Option<Claims> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .ok()
-            .map(|data| data.claims.sub)
+            .map(|data| data.claims)
     }
 }
 
@@ -116,6 +157,19 @@ mod tests {
         );
         assert_eq!(keys.verify_access(&old), None);
         assert_eq!(keys.verify_access("garbage"), None);
+    }
+
+    #[test]
+    fn a_ticket_opens_its_one_resource_and_is_no_access_token() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let user = Uuid::new_v4();
+        let (ticket, expires) = keys.issue_ticket(user, "file:1", Utc::now());
+        assert!(expires > Utc::now());
+        assert_eq!(keys.verify_ticket(&ticket, "file:1"), Some(user));
+        assert_eq!(keys.verify_ticket(&ticket, "file:2"), None);
+        assert_eq!(keys.verify_access(&ticket), None);
+        let access = keys.issue_access(user, Utc::now());
+        assert_eq!(keys.verify_ticket(&access, "file:1"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod orgs;
 mod paging;
 mod publications;
 mod sections;
+mod storages;
 
 /// Registers every `/api` handler. Handlers are added with `.service(handler)` only:
 /// that is what puts them into the OpenAPI document.
@@ -30,6 +31,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(publications::save::update_publication)
         .service(publications::star::star_publication)
         .service(publications::star::unstar_publication)
+        .service(storages::list::list_storages)
+        .service(storages::save::create_storage)
+        .service(storages::save::update_storage)
+        .service(storages::save::delete_storage)
+        .service(storages::files::list_files)
+        .service(storages::files::delete_file)
+        .service(storages::upload::upload_file)
+        .service(storages::download::link_file)
+        .service(storages::download::download_file)
+        .service(storages::zip::link_zip)
+        .service(storages::zip::download_zip)
+        .service(storages::reports::create_report)
+        .service(storages::reports::get_report)
+        .service(storages::reports::link_report)
+        .service(storages::reports::download_report_file)
         .service(meta::get_openapi)
         .service(meta::get_api_docs);
 }

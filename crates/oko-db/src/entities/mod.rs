@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table; hand-written queries live in the sibling modules.
 
+pub mod file_download;
 pub mod municipality;
 pub mod organisation;
 pub mod publication;
@@ -8,5 +9,8 @@ pub mod publication_read;
 pub mod publication_star;
 pub mod refresh_token;
 pub mod region;
+pub mod report_job;
 pub mod section;
+pub mod storage;
+pub mod stored_file;
 pub mod user;

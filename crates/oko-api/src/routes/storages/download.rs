@@ -1,0 +1,145 @@
+//! `POST /api/files/{id}/link` and `GET /api/files/{id}/content`: one file.
+
+use actix_files::NamedFile;
+use actix_web::{
+    HttpRequest, HttpResponse, get,
+    http::header::ContentEncoding,
+    mime::{APPLICATION_OCTET_STREAM, Mime},
+    post, web,
+};
+use chrono::Utc;
+use oko_db::{
+    entities::{storage, stored_file},
+    storages,
+};
+use oko_domain::{api::Problem, storages::DownloadLink};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+use super::{attachment, ensure_allowed, file_not_found, link};
+use crate::{
+    auth::extractor::{Authenticated, downloader},
+    error::ApiError,
+    routes::{
+        access::reach_of,
+        common_responses::{NotFound, Unauthenticated},
+    },
+    startup::AppState,
+};
+
+/// A download ticket instead of the `Authorization` header.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TicketParams {
+    /// From a `…/link` answer; ignored when a bearer token is sent.
+    pub ticket: Option<String>,
+}
+
+/// A link that downloads the file without the `Authorization` header (for the
+/// browser's download manager; it resumes broken downloads), valid for an hour.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "link_file",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "File id")),
+    responses(
+        (status = 200, description = "The link", body = DownloadLink),
+        (status = 403, description = "Not yet available, or an organisations-only file asked for by a coordinator",
+            body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Файлы еще недоступны", "status": 403, "code": "not_yet_available",
+                "detail": "Файлы доступны для скачивания с 01.09.2021 09:00 (мск)"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/files/{id}/link")]
+pub async fn link_file(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DownloadLink>, ApiError> {
+    let id = id.into_inner();
+    allowed_file(&state, &user, id).await?;
+    Ok(web::Json(link(
+        &state,
+        user.0.principal.user_id,
+        &format!("file:{id}"),
+        &format!("/files/{id}/content"),
+    )))
+}
+
+/// Download a file, with its original name (`Content-Disposition`, UTF-8), `ETag`
+/// and `Range` support so a broken download resumes. Records the user's download.
+/// Another organisation's personal file answers 404; an organisations-only file
+/// answers coordinators 403; before the storage opens, 403 `not_yet_available`.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "download_file",
+    security(("bearer" = []), ()),
+    params(("id" = Uuid, Path, description = "File id"), TicketParams),
+    responses(
+        (status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = Vec<u8>,
+            example = "%PDF-1.7 …"),
+        (status = 206, description = "The requested range", content_type = "application/octet-stream", body = Vec<u8>,
+            example = "…"),
+        (status = 403, description = "Not yet available, or an organisations-only file asked for by a coordinator",
+            body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Этот файл могут скачать только организации"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/files/{id}/content")]
+pub async fn download_file(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    params: web::Query<TicketParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let user = downloader(
+        &req,
+        &state,
+        params.ticket.as_deref(),
+        &format!("file:{id}"),
+    )
+    .await?;
+    let (file, _) = allowed_file(&state, &user, id).await?;
+    let now = Utc::now();
+    let organisation = user.0.principal.scope.organisation();
+    storages::record_downloads(
+        &state.db,
+        user.0.principal.user_id,
+        organisation,
+        &[file.id],
+        now,
+    )
+    .await?;
+    let mime: Mime = file
+        .content_type
+        .parse()
+        .unwrap_or(APPLICATION_OCTET_STREAM);
+    let named = NamedFile::open_async(state.files.path(&file.store_key))
+        .await
+        .map_err(ApiError::internal)?
+        .set_content_type(mime)
+        .set_content_disposition(attachment(&file.name))
+        // Already compressed formats mostly; and gzip would break byte ranges.
+        .set_content_encoding(ContentEncoding::Identity);
+    Ok(named.into_response(&req))
+}
+
+/// The file `id` if the user sees it and may download it now.
+async fn allowed_file(
+    state: &AppState,
+    user: &Authenticated,
+    id: Uuid,
+) -> Result<(stored_file::Model, storage::Model), ApiError> {
+    let board = state.board.get(&state.db).await?;
+    let (file, storage, right) =
+        storages::visible_file(&state.db, &board, reach_of(user), id, Utc::now())
+            .await?
+            .ok_or_else(file_not_found)?;
+    ensure_allowed(right, storage.available_from)?;
+    Ok((file, storage))
+}

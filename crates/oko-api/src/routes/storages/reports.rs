@@ -1,0 +1,239 @@
+//! «Отчет»: `POST /api/storages/{id}/reports` starts building it in the background,
+//! `GET /api/reports/{id}` tells how far it is, `GET /api/reports/{id}/content`
+//! downloads the XLSX.
+
+use actix_files::NamedFile;
+use actix_web::{HttpRequest, HttpResponse, get, http::header, mime::Mime, post, web};
+use chrono::Utc;
+use oko_db::{
+    download_report::DownloadReport, entities::report_job, entities::storage, report_jobs, storages,
+};
+use oko_domain::{
+    error_code::ErrorCode,
+    moscow_time::short_date_time,
+    role::Role,
+    storages::{DownloadLink, JobStatus, ReportJob},
+};
+use oko_io::download_report::{ReportRow, download_report};
+use uuid::Uuid;
+
+use super::{attachment, download::TicketParams, link, storage_not_found};
+use crate::{
+    auth::extractor::{Authenticated, downloader},
+    error::ApiError,
+    routes::{
+        access::reach_of,
+        common_responses::{NotFound, Unauthenticated},
+    },
+    startup::AppState,
+};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Start building the download report of a storage (coordinators and the operator):
+/// every organisation in the caller's scope × every file it should download, with
+/// its first download or «Не скачивал». Poll the job until `ready`.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "create_report",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Storage id")),
+    responses(
+        (status = 202, description = "Accepted; `Location` is the job", body = ReportJob),
+        (status = 403, description = "Organisations have no report", body = oko_domain::api::Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Отчет доступен координаторам и оператору"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/storages/{id}/reports")]
+pub async fn create_report(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    if user.0.principal.role == Role::Organisation {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Отчет доступен координаторам и оператору",
+        ));
+    }
+    let now = Utc::now();
+    let board = state.board.get(&state.db).await?;
+    let storage =
+        storages::visible_storage(&state.db, &board, reach_of(&user), id.into_inner(), now)
+            .await?
+            .ok_or_else(storage_not_found)?;
+    let file_name = format!("Отчет о скачивании — {}.xlsx", storage.title);
+    let job = report_jobs::create(
+        &state.db,
+        user.0.principal.user_id,
+        storage.id,
+        &file_name,
+        now,
+    )
+    .await?;
+    let answer = report_jobs::describe(&job);
+    tokio::spawn(build(state.clone(), user, job, storage));
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/api/reports/{}", answer.id)))
+        .json(answer))
+}
+
+/// How far the caller's report job is.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "get_report",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Report job id")),
+    responses((status = 200, description = "The job", body = ReportJob), Unauthenticated, NotFound)
+)]
+#[get("/reports/{id}")]
+pub async fn get_report(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<ReportJob>, ApiError> {
+    let job = own_job(&state, &user, id.into_inner()).await?;
+    Ok(web::Json(report_jobs::describe(&job)))
+}
+
+/// A link that downloads a ready report without the `Authorization` header.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "link_report",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Report job id")),
+    responses((status = 200, description = "The link", body = DownloadLink), Unauthenticated, NotFound)
+)]
+#[post("/reports/{id}/link")]
+pub async fn link_report(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DownloadLink>, ApiError> {
+    let job = own_job(&state, &user, id.into_inner()).await?;
+    Ok(web::Json(link(
+        &state,
+        user.0.principal.user_id,
+        &format!("report:{}", job.id),
+        &format!("/reports/{}/content", job.id),
+    )))
+}
+
+/// Download a ready report (XLSX). 409 while it is still being built.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "download_report",
+    security(("bearer" = []), ()),
+    params(("id" = Uuid, Path, description = "Report job id"), TicketParams),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = Vec<u8>, example = "PK…"),
+        (status = 409, description = "Not built yet", body = oko_domain::api::Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409,
+                "code": "conflict", "detail": "Отчет еще строится"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/reports/{id}/content")]
+pub async fn download_report_file(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    params: web::Query<TicketParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let user = downloader(
+        &req,
+        &state,
+        params.ticket.as_deref(),
+        &format!("report:{id}"),
+    )
+    .await?;
+    let job = own_job(&state, &user, id).await?;
+    let Some(key) = job.store_key.as_deref() else {
+        return Err(ApiError::new(ErrorCode::Conflict, "Отчет еще строится"));
+    };
+    let mime: Mime = XLSX.parse().map_err(ApiError::internal)?;
+    let named = NamedFile::open_async(state.files.path(key))
+        .await
+        .map_err(ApiError::internal)?
+        .set_content_type(mime)
+        .set_content_disposition(attachment(&job.file_name));
+    Ok(named.into_response(&req))
+}
+
+async fn own_job(
+    state: &AppState,
+    user: &Authenticated,
+    id: Uuid,
+) -> Result<report_job::Model, ApiError> {
+    report_jobs::find_own(&state.db, user.0.principal.user_id, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчет не найден"))
+}
+
+/// Builds the report and records the outcome; a failure is kept on the job (and
+/// logged), never lost.
+async fn build(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    job: report_job::Model,
+    storage: storage::Model,
+) {
+    let outcome = async {
+        let job = report_jobs::advance(
+            &state.db,
+            job.clone(),
+            JobStatus::Running,
+            None,
+            None,
+            Utc::now(),
+        )
+        .await?;
+        let board = state.board.get(&state.db).await?;
+        let report =
+            DownloadReport::load(&state.db, &board, reach_of(&user), &storage, Utc::now()).await?;
+        let title = format!("Отчет о скачивании: {}", storage.title);
+        let bytes = tokio::task::spawn_blocking(move || {
+            download_report(
+                &title,
+                report.rows().map(|(org, file, first)| ReportRow {
+                    login: &org.login,
+                    organisation: &org.name,
+                    file: &file.name,
+                    first_download: first.map(short_date_time),
+                }),
+            )
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+        let key = state.files.put(&bytes).await.map_err(ApiError::internal)?;
+        report_jobs::advance(
+            &state.db,
+            job,
+            JobStatus::Ready,
+            Some(key),
+            None,
+            Utc::now(),
+        )
+        .await?;
+        Ok::<(), ApiError>(())
+    }
+    .await;
+    if let Err(err) = outcome {
+        tracing::error!(job = %job.id, error = ?err.code(), "download report failed");
+        let _ = report_jobs::advance(
+            &state.db,
+            job,
+            JobStatus::Failed,
+            None,
+            Some("Не удалось построить отчет; попробуйте еще раз".to_owned()),
+            Utc::now(),
+        )
+        .await;
+    }
+}

@@ -1,0 +1,198 @@
+//! `POST /api/storages/{id}/zip/link` and `GET /api/storages/{id}/zip`:
+//! «Скачать всё.zip».
+
+use std::path::PathBuf;
+
+use actix_web::{
+    HttpRequest, HttpResponse, get,
+    http::header::{self, ContentEncoding},
+    post, web,
+    web::Bytes,
+};
+use chrono::{Datelike, Timelike, Utc};
+use futures_util::stream;
+use oko_db::{entities::stored_file, storages};
+use oko_domain::{
+    error_code::ErrorCode, moscow_time::to_moscow, storages::DownloadLink, storages::FileKind,
+};
+use oko_io::zip::{ZipEntry, ZipPlan, dos_date_time};
+use tokio::io::AsyncReadExt;
+use uuid::Uuid;
+
+use super::{attachment, download::TicketParams, link, storage_not_found};
+use crate::{
+    auth::extractor::{Authenticated, downloader},
+    error::ApiError,
+    routes::{
+        access::reach_of,
+        common_responses::{NotFound, Unauthenticated},
+    },
+    startup::AppState,
+};
+
+/// Bytes read from disk per chunk sent.
+const CHUNK: usize = 256 * 1024;
+
+/// A link that downloads the storage's zip without the `Authorization` header.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "link_zip",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Storage id")),
+    responses((status = 200, description = "The link", body = DownloadLink), Unauthenticated, NotFound)
+)]
+#[post("/storages/{id}/zip/link")]
+pub async fn link_zip(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<DownloadLink>, ApiError> {
+    let id = id.into_inner();
+    let board = state.board.get(&state.db).await?;
+    storages::visible_storage(&state.db, &board, reach_of(&user), id, Utc::now())
+        .await?
+        .ok_or_else(storage_not_found)?;
+    Ok(web::Json(link(
+        &state,
+        user.0.principal.user_id,
+        &format!("zip:{id}"),
+        &format!("/storages/{id}/zip"),
+    )))
+}
+
+/// «Скачать всё.zip»: one zip of every file of the storage the user may download
+/// now, streamed (constant memory, exact `Content-Length`), names in UTF-8 (personal
+/// files in a folder per organisation login). Marks each file downloaded. 403
+/// `not_yet_available` when nothing may be downloaded yet.
+#[utoipa::path(
+    tag = "storages",
+    operation_id = "download_zip",
+    security(("bearer" = []), ()),
+    params(("id" = Uuid, Path, description = "Storage id"), TicketParams),
+    responses(
+        (status = 200, description = "The zip", content_type = "application/zip", body = Vec<u8>, example = "PK…"),
+        (status = 403, description = "Nothing the user may download yet",
+            body = oko_domain::api::Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Файлы еще недоступны", "status": 403, "code": "not_yet_available",
+                "detail": "Нет файлов, которые можно скачать сейчас"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/storages/{id}/zip")]
+pub async fn download_zip(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<Uuid>,
+    params: web::Query<TicketParams>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let user = downloader(&req, &state, params.ticket.as_deref(), &format!("zip:{id}")).await?;
+    let reach = reach_of(&user);
+    let now = Utc::now();
+    let board = state.board.get(&state.db).await?;
+    let storage = storages::visible_storage(&state.db, &board, reach, id, now)
+        .await?
+        .ok_or_else(storage_not_found)?;
+    let files = storages::downloadable_files(&state.db, reach, &storage, now).await?;
+    if files.is_empty() {
+        return Err(ApiError::new(
+            ErrorCode::NotYetAvailable,
+            "Нет файлов, которые можно скачать сейчас",
+        ));
+    }
+    let owners = storages::owner_logins(&state.db, &files).await?;
+    let ids: Vec<Uuid> = files.iter().map(|f| f.id).collect();
+    let organisation = user.0.principal.scope.organisation();
+    storages::record_downloads(&state.db, user.0.principal.user_id, organisation, &ids, now)
+        .await?;
+    let paths: Vec<PathBuf> = files
+        .iter()
+        .map(|f| state.files.path(&f.store_key))
+        .collect();
+    let plan = ZipPlan::new(
+        files
+            .iter()
+            .map(|f| entry_of(f, owners.get(&f.id).map(String::as_str)))
+            .collect(),
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((header::CONTENT_LENGTH, plan.total_len()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            attachment(&format!("{}.zip", storage.title)),
+        ))
+        .insert_header(ContentEncoding::Identity)
+        .streaming(zip_stream(plan, paths)))
+}
+
+/// The zip entry of a file; personal files go into a folder named by the login.
+fn entry_of(file: &stored_file::Model, owner_login: Option<&str>) -> ZipEntry {
+    let name = match (FileKind::parse(&file.kind), owner_login) {
+        (Some(FileKind::Personal), Some(login)) => format!("{login}/{}", file.name),
+        _ => file.name.clone(),
+    };
+    let at = to_moscow(file.created_at);
+    let (dos_date, dos_time) = dos_date_time(
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+    );
+    ZipEntry {
+        name,
+        size: u64::try_from(file.size).unwrap_or(0),
+        crc32: file.crc32 as u32,
+        dos_date,
+        dos_time,
+    }
+}
+
+/// Where the stream is: before entry `next`'s header, or inside an open file.
+struct Cursor {
+    plan: ZipPlan,
+    paths: Vec<PathBuf>,
+    next: usize,
+    open: Option<tokio::fs::File>,
+    finished: bool,
+}
+
+/// Headers, file bytes and the trailer, one chunk at a time: memory stays at one
+/// chunk per download whatever the storage holds.
+fn zip_stream(
+    plan: ZipPlan,
+    paths: Vec<PathBuf>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+    let cursor = Cursor {
+        plan,
+        paths,
+        next: 0,
+        open: None,
+        finished: false,
+    };
+    stream::try_unfold(cursor, |mut c| async move {
+        if let Some(file) = c.open.as_mut() {
+            let mut buffer = vec![0u8; CHUNK];
+            let n = file.read(&mut buffer).await?;
+            if n > 0 {
+                buffer.truncate(n);
+                return Ok(Some((Bytes::from(buffer), c)));
+            }
+            c.open = None;
+        }
+        if c.next < c.paths.len() {
+            let header = c.plan.local_header(c.next);
+            c.open = Some(tokio::fs::File::open(&c.paths[c.next]).await?);
+            c.next += 1;
+            return Ok(Some((Bytes::from(header), c)));
+        }
+        if c.finished {
+            return Ok(None);
+        }
+        c.finished = true;
+        let trailer = c.plan.trailer();
+        Ok(Some((Bytes::from(trailer), c)))
+    })
+}
