@@ -93,6 +93,11 @@ fn demo_hash() -> &'static str {
 
 /// Starts a server on a fresh database with the small demo country.
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Like [`spawn_app`], with extra configuration variables.
+pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> TestApp {
     let dir = std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).expect("create a temporary directory");
     let database_url = fresh_database(backend, &dir).await;
@@ -106,7 +111,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         "OKO_DATA_DIR" => Some(dir.display().to_string()),
         "OKO_SPA_DIR" => Some(spa_dir.display().to_string()),
         "OKO_AUTH_CACHE_SECONDS" => Some(AUTH_CACHE_SECONDS.to_string()),
-        _ => None,
+        other => settings
+            .iter()
+            .find(|(name, _)| *name == other)
+            .map(|(_, value)| value.to_string()),
     })
     .expect("test configuration is valid");
     let db = oko_db::connection::connect(&config.database_url)
@@ -129,6 +137,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 }
 
 impl TestApp {
+    /// The server's data directory (`OKO_DATA_DIR`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     /// `base` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

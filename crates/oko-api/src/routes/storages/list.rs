@@ -24,7 +24,10 @@ use crate::{
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Publication id")),
     responses(
-        (status = 200, description = "The storages", body = Vec<Storage>),
+        (status = 200, description = "The storages", body = Vec<Storage>, example = json!([{
+            "id": "6a1f0c3e-2b4d-4e5f-8a9b-0c1d2e3f4a5b", "publication_id": "9b2e4c1a-7f3d-4a6b-8c5e-1d0f2a3b4c5d",
+            "title": "План-график ВПР СПО в 2021 году", "available_from": "2021-09-01T06:00:00Z",
+            "available": true, "file_count": 3, "downloaded_count": 1}])),
         Unauthenticated, NotFound,
     )
 )]
