@@ -51,6 +51,15 @@ impl Session {
         })
     }
 
+    /// The current access token, for requests the fetch API cannot make (uploads
+    /// with progress).
+    pub fn token(&self) -> Option<String> {
+        self.state.with_untracked(|s| match s {
+            SessionState::Active { token, .. } => Some(token.clone()),
+            _ => None,
+        })
+    }
+
     /// Tries the refresh cookie; ends anonymous when there is no live session.
     pub async fn restore(self) {
         let restored = match api::refresh().await {

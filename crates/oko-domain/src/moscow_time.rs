@@ -105,6 +105,31 @@ pub fn short_date_time(at: DateTime<Utc>) -> String {
     )
 }
 
+/// «30 авг. 2021 / 20:41» — «Файлы доступны для скачивания с …».
+pub fn date_slash_time(at: DateTime<Utc>) -> String {
+    let m = to_moscow(at);
+    format!(
+        "{} {} {} / {:02}:{:02}",
+        m.day(),
+        MONTHS_SHORT[m.month0() as usize],
+        m.year(),
+        m.hour(),
+        m.minute()
+    )
+}
+
+/// A `datetime-local` input's value (`2021-08-30T20:41`) read as Moscow time.
+pub fn from_moscow_input(text: &str) -> Option<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .ok()
+        .map(from_moscow)
+}
+
+/// The `datetime-local` input's value for a moment, in Moscow time.
+pub fn to_moscow_input(at: DateTime<Utc>) -> String {
+    to_moscow(at).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +154,10 @@ mod tests {
             short_date_time(utc(2026, 3, 2, 14, 42)),
             "02.03.2026 17:42 (мск)"
         );
+        assert_eq!(
+            date_slash_time(utc(2021, 8, 30, 17, 41)),
+            "30 авг. 2021 / 20:41"
+        );
     }
 
     #[test]
@@ -147,5 +176,8 @@ mod tests {
             .and_hms_opt(18, 0, 0)
             .unwrap();
         assert_eq!(from_moscow(local), utc(2021, 9, 7, 15, 0));
+        assert_eq!(from_moscow_input("2021-09-07T18:00"), Some(utc(2021, 9, 7, 15, 0)));
+        assert_eq!(to_moscow_input(utc(2021, 9, 7, 15, 0)), "2021-09-07T18:00");
+        assert_eq!(from_moscow_input("7 сентября"), None);
     }
 }

@@ -4,3 +4,5 @@ pub mod header;
 pub mod pager;
 pub mod publication_item;
 pub mod section_manager;
+pub mod storages;
+pub mod upload;

@@ -7,7 +7,7 @@ use oko_domain::{
     publications::{Publication, PublicationSummary},
 };
 
-use crate::{api::Method, session::Session};
+use crate::{api::Method, components::storages::Storages, session::Session};
 
 /// A collapsed publication that expands to show its body.
 #[component]
@@ -48,7 +48,10 @@ pub fn PublicationItem(summary: PublicationSummary, changed: Callback<()>) -> im
                     None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
                     Some(Err(message)) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                     // Sanitised on the server by oko_domain::markdown.
-                    Some(Ok(html)) => view! { <div class="publication-body" inner_html=html></div> }.into_any(),
+                    Some(Ok(html)) => view! {
+                        <div class="publication-body" inner_html=html></div>
+                        <Storages publication_id=id/>
+                    }.into_any(),
                 }}
             </Show>
         </li>

@@ -4,7 +4,10 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{moscow_time::publication_date, publications::Publication};
 
-use crate::{components::publication_item::StarButton, session::Session};
+use crate::{
+    components::{publication_item::StarButton, storages::Storages},
+    session::Session,
+};
 
 /// One publication, opened.
 #[component]
@@ -35,6 +38,7 @@ pub fn PublicationPage() -> impl IntoView {
                     // Sanitised on the server by oko_domain::markdown.
                     <div class="publication-body" inner_html=p.body_html></div>
                 </article>
+                <Storages publication_id=p.summary.id/>
             }.into_any(),
         }}
     }

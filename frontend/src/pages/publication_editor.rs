@@ -2,30 +2,17 @@
 //! preview rendered by the very function the server stores it with, dates in Moscow
 //! time, and the audience.
 
-use chrono::NaiveDateTime;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use oko_domain::{
     markdown::to_safe_html,
-    moscow_time::{from_moscow, to_moscow},
+    moscow_time::{from_moscow_input, to_moscow_input},
     org::OrgKind,
     publications::{Audience, Publication, PublicationInput, SectionList},
 };
 use uuid::Uuid;
 
 use crate::{api::Method, session::Session};
-
-/// `2021-08-30T20:41` from a `datetime-local` input, as Moscow time.
-fn moscow_input(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .ok()
-        .map(from_moscow)
-}
-
-/// The value of a `datetime-local` input for a moment, in Moscow time.
-fn moscow_field(at: chrono::DateTime<chrono::Utc>) -> String {
-    to_moscow(at).format("%Y-%m-%dT%H:%M").to_string()
-}
 
 /// Comma- or space-separated items.
 fn items(text: &str) -> Vec<String> {
@@ -85,8 +72,8 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
                     section.set(current.summary.section_id.to_string());
                     title.set(current.summary.title);
                     body.set(current.body_markdown.unwrap_or_default());
-                    published_on.set(moscow_field(current.summary.published_on));
-                    visible_from.set(moscow_field(current.summary.visible_from));
+                    published_on.set(to_moscow_input(current.summary.published_on));
+                    visible_from.set(to_moscow_input(current.summary.visible_from));
                     is_news.set(current.summary.is_news);
                     let audience = current.audience.unwrap_or_default();
                     everyone.set(audience.everyone);
@@ -103,7 +90,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some(published) = moscow_input(&published_on.get_untracked()) else {
+        let Some(published) = from_moscow_input(&published_on.get_untracked()) else {
             problems.set(vec!["Укажите дату публикации".to_owned()]);
             return;
         };
@@ -112,7 +99,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
             title: title.get_untracked(),
             body_markdown: body.get_untracked(),
             published_on: published,
-            visible_from: moscow_input(&visible_from.get_untracked()),
+            visible_from: from_moscow_input(&visible_from.get_untracked()),
             is_news: is_news.get_untracked(),
             audience: Audience {
                 everyone: everyone.get_untracked(),
