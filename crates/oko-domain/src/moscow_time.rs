@@ -176,7 +176,10 @@ mod tests {
             .and_hms_opt(18, 0, 0)
             .unwrap();
         assert_eq!(from_moscow(local), utc(2021, 9, 7, 15, 0));
-        assert_eq!(from_moscow_input("2021-09-07T18:00"), Some(utc(2021, 9, 7, 15, 0)));
+        assert_eq!(
+            from_moscow_input("2021-09-07T18:00"),
+            Some(utc(2021, 9, 7, 15, 0))
+        );
         assert_eq!(to_moscow_input(utc(2021, 9, 7, 15, 0)), "2021-09-07T18:00");
         assert_eq!(from_moscow_input("7 сентября"), None);
     }

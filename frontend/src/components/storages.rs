@@ -7,7 +7,9 @@ use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     moscow_time::{date_slash_time, from_moscow_input, short_date_time},
     role::Role,
-    storages::{DownloadLink, DownloadRight, FileKind, FilePage, Storage, StorageInput, StoredFile},
+    storages::{
+        DownloadLink, DownloadRight, FileKind, FilePage, Storage, StorageInput, StoredFile,
+    },
 };
 use uuid::Uuid;
 
@@ -150,7 +152,11 @@ fn StoragePanel(storage: Storage) -> impl IntoView {
 
 /// One file: name, size, who it is for, download button or why not, and marks.
 #[component]
-fn FileRow(file: StoredFile, message: RwSignal<Option<String>>, refresh: Callback<()>) -> impl IntoView {
+fn FileRow(
+    file: StoredFile,
+    message: RwSignal<Option<String>>,
+    refresh: Callback<()>,
+) -> impl IntoView {
     let session = expect_context::<Session>();
     let id = file.id;
     let download = move |_| {
@@ -163,7 +169,10 @@ fn FileRow(file: StoredFile, message: RwSignal<Option<String>>, refresh: Callbac
     };
     let delete = move |_| {
         spawn_local(async move {
-            match session.send(Method::Delete, &format!("/api/files/{id}"), None).await {
+            match session
+                .send(Method::Delete, &format!("/api/files/{id}"), None)
+                .await
+            {
                 Ok(_) => refresh.run(()),
                 Err(failure) => message.set(Some(failure.message)),
             }
@@ -296,7 +305,9 @@ fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(available_from) = from_moscow_input(&opens.get_untracked()) else {
-            problems.set(vec!["Укажите, с какого времени (мск) файлы доступны".to_owned()]);
+            problems.set(vec![
+                "Укажите, с какого времени (мск) файлы доступны".to_owned(),
+            ]);
             return;
         };
         let input = StorageInput {
@@ -318,7 +329,9 @@ fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
                     saved.run(());
                 }
                 Err(failure) if failure.errors.is_empty() => problems.set(vec![failure.message]),
-                Err(failure) => problems.set(failure.errors.into_iter().map(|e| e.message).collect()),
+                Err(failure) => {
+                    problems.set(failure.errors.into_iter().map(|e| e.message).collect())
+                }
             }
         });
     };

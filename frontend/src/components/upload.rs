@@ -30,7 +30,11 @@ pub fn UploadForm(storage_id: Uuid, uploaded: Callback<()>) -> impl IntoView {
     let progress = RwSignal::new(Progress::Idle);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(file) = input.get().and_then(|i| i.files()).and_then(|list| list.get(0)) else {
+        let Some(file) = input
+            .get()
+            .and_then(|i| i.files())
+            .and_then(|list| list.get(0))
+        else {
             progress.set(Progress::Failed("Выберите файл".to_owned()));
             return;
         };

@@ -1,0 +1,129 @@
+// File storages end to end: the operator adds a storage and uploads files in the
+// SPA; a school downloads one file and «Скачать всё.zip» and sees its marks; a
+// municipal coordinator searches the storage and gets «Отчет».
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+let publicationPath;
+const TITLE = "Материалы для проведения ВПР СПО";
+const STORAGE = "План-график ВПР СПО в 2021 году";
+
+async function api(token, method, path, body) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
+}
+
+before(async () => {
+  // The publication itself is arranged through the API; the storage UI is under test.
+  const { access_token: admin } = await api(null, "POST", "/api/auth/login", { login: "admin", password: DEMO_PASSWORD });
+  const section = await api(admin, "POST", "/api/sections", { title: "Файлы ВПР СПО" });
+  const saved = await api(admin, "POST", "/api/publications", {
+    section_id: section.id, title: TITLE, body_markdown: "Файлы — ниже.",
+    published_on: "2021-08-30T17:41:00Z", audience: { everyone: true },
+  });
+  publicationPath = `/publications/${saved.summary.id}`;
+  ({ browser, page } = await openBrowser());
+  await page.goto(BASE_URL);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openAs(login) {
+  await page.goto(BASE_URL);
+  await logIn(page, login, DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText(login).waitFor();
+  await page.goto(`${BASE_URL}${publicationPath}`);
+  await page.getByRole("heading", { name: TITLE }).waitFor();
+}
+
+async function logOut() {
+  await page.getByRole("button", { name: "Выйти" }).click();
+  await page.getByLabel("Логин").waitFor();
+}
+
+function storagePanel() {
+  return page.locator(".storage").filter({ has: page.getByRole("heading", { name: STORAGE }) });
+}
+
+function fileRow(name) {
+  return storagePanel().locator(".file").filter({ hasText: name });
+}
+
+test("the operator adds a storage and uploads files with progress", async () => {
+  await openAs("admin");
+  await page.getByLabel("Название", { exact: true }).fill(STORAGE);
+  await page.getByLabel("Файлы доступны для скачивания с (мск)").fill("2021-08-30T20:41");
+  await page.getByRole("button", { name: "Добавить хранилище" }).click();
+  await storagePanel().getByText("Файлы доступны для скачивания с 30 авг. 2021 / 20:41").waitFor();
+
+  const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(3 * 1024 * 1024, 7)]);
+  await storagePanel().locator('input[type="file"]').setInputFiles({ name: "План-график ВПР СПО.pdf", mimeType: "application/pdf", buffer: pdf });
+  await storagePanel().getByRole("button", { name: "Загрузить файл" }).click();
+  await storagePanel().getByText("Файл загружен").waitFor();
+  await fileRow("План-график ВПР СПО.pdf").waitFor();
+
+  await storagePanel().locator("select").selectOption("personal");
+  await storagePanel().getByLabel("Логин организации").fill("sch240001");
+  await storagePanel().locator('input[type="file"]').setInputFiles({ name: "Логин и пароль.txt", mimeType: "text/plain", buffer: Buffer.from("sch240001: пароль") });
+  await storagePanel().getByRole("button", { name: "Загрузить файл" }).click();
+  await fileRow("Логин и пароль.txt").getByText("sch240001").waitFor();
+
+  // A refused upload says why and keeps nothing.
+  await storagePanel().getByLabel("Логин организации").fill("sch999999");
+  await storagePanel().getByRole("button", { name: "Загрузить файл" }).click();
+  await storagePanel().getByRole("alert").getByText("Нет организации с логином «sch999999»").waitFor();
+  assert.equal(await storagePanel().locator(".file").count(), 2);
+  await screenshot(page, "20-storage-operator");
+  await logOut();
+});
+
+test("a school downloads a file and everything, and sees when", async () => {
+  await openAs("sch240001");
+  const row = fileRow("План-график ВПР СПО.pdf");
+  await row.getByText("Еще не скачивался").waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    row.getByRole("button", { name: "Скачать" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "План-график ВПР СПО.pdf");
+  await row.getByText(/^Скачан \d\d\.\d\d\.\d{4} \d\d:\d\d \(мск\)$/).waitFor();
+  await fileRow("Логин и пароль.txt").getByText("Еще не скачивался").waitFor();
+
+  const [zip] = await Promise.all([
+    page.waitForEvent("download"),
+    storagePanel().getByRole("button", { name: "Скачать всё.zip" }).click(),
+  ]);
+  assert.equal(zip.suggestedFilename(), `${STORAGE}.zip`);
+  await fileRow("Логин и пароль.txt").getByText(/^Скачан /).waitFor();
+  await screenshot(page, "21-storage-school");
+  await logOut();
+});
+
+test("a coordinator sees subordinates' files but no organisations-only download, searches and gets the report", async () => {
+  await openAs("mun24001");
+  await fileRow("Логин и пароль.txt").getByText("sch240001").waitFor();
+  await storagePanel().getByRole("button", { name: "Раскрыть" }).click();
+  await storagePanel().getByLabel("Поиск по названию файла или логину").fill("sch240001");
+  await storagePanel().getByRole("button", { name: "Искать" }).click();
+  await storagePanel().locator(".file").first().getByText("Логин и пароль.txt").waitFor();
+  assert.equal(await storagePanel().locator(".file").count(), 1);
+
+  await storagePanel().getByRole("button", { name: "Отчет" }).click();
+  const [report] = await Promise.all([
+    page.waitForEvent("download"),
+    storagePanel().getByRole("button", { name: "Загрузить отчет" }).click(),
+  ]);
+  assert.match(report.suggestedFilename(), /^Отчет о скачивании — .*\.xlsx$/);
+  await screenshot(page, "22-storage-coordinator");
+  await logOut();
+});
