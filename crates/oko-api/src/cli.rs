@@ -5,13 +5,14 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use oko_db::storages::NewFile;
 use oko_db::{
     demo::{self, DemoScale},
     users::{self, CreateUserError, Placement},
 };
-use oko_domain::role::Role;
+use oko_domain::{role::Role, storages::FileKind};
 
-use crate::{auth::password, config::Config, startup::Application};
+use crate::{auth::password, config::Config, file_store::FileStore, startup::Application};
 
 /// The demo's shared password, printed by `oko seed-demo`.
 pub const DEMO_PASSWORD: &str = "oko-demo-2026";
@@ -37,6 +38,14 @@ enum Command {
         /// `full`: 89 regions, ≥ 45,000 organisations; `small`: 3 regions, for tests.
         #[arg(long, value_enum, default_value_t = ScaleArg::Full)]
         scale: ScaleArg,
+    },
+    /// Add a demo file storage to the newest publication for everyone, with `files`
+    /// small files and up to `marks` download marks (for demos and benchmarks).
+    SeedDownloads {
+        #[arg(long, default_value_t = 21)]
+        files: u32,
+        #[arg(long, default_value_t = 1_000_000)]
+        marks: u64,
     },
     /// Manage accounts.
     #[command(subcommand)]
@@ -117,6 +126,7 @@ impl Cli {
                 Ok(())
             }
             Command::SeedDemo { scale } => seed_demo(&config, scale).await,
+            Command::SeedDownloads { files, marks } => seed_downloads(&config, files, marks).await,
             Command::User(UserCommand::Create(args)) | Command::CreateUser(args) => {
                 create_user(&config, args).await
             }
@@ -187,6 +197,34 @@ async fn seed_demo(config: &Config, scale: ScaleArg) -> CliResult {
     println!("Демо-входы (пароль у всех: {DEMO_PASSWORD}):");
     for (role, login) in demo::sample_logins() {
         println!("  {:<28} {login}", role.title_ru());
+    }
+    Ok(())
+}
+
+async fn seed_downloads(config: &Config, files: u32, marks: u64) -> CliResult {
+    let db = open_database(config).await?;
+    let store = FileStore::open(&config.data_dir.join("files"))?;
+    let mut new_files = Vec::new();
+    for n in 1..=files {
+        let text = format!("Демонстрационный файл № {n}\n");
+        let key = store.put(text.as_bytes()).await?;
+        new_files.push(NewFile {
+            kind: FileKind::Common,
+            owner: None,
+            name: format!("Материалы № {n:02}.txt"),
+            content_type: "text/plain; charset=utf-8".to_owned(),
+            size: text.len() as u64,
+            crc32: crc32fast::hash(text.as_bytes()),
+            store_key: key,
+        });
+    }
+    let started = std::time::Instant::now();
+    match oko_db::demo_storages::seed(&db, new_files, marks, chrono::Utc::now()).await? {
+        Some((storage, made)) => println!(
+            "Хранилище {storage}: файлов {files}, отметок о скачивании {made} за {:.1} с.",
+            started.elapsed().as_secs_f64()
+        ),
+        None => println!("Нет публикации для всех: сначала `oko seed-demo`."),
     }
     Ok(())
 }

@@ -97,7 +97,7 @@ impl FileStore {
         .await;
         match result {
             Ok((size, crc32, head)) => {
-                let key = self.fresh_key("files");
+                let key = self.fresh_key();
                 let target = self.path(&key);
                 if let Some(dir) = target.parent() {
                     tokio::fs::create_dir_all(dir).await?;
@@ -117,9 +117,9 @@ impl FileStore {
         }
     }
 
-    /// Stores bytes made on the server (a report) and returns their key.
+    /// Stores bytes made on the server (a report, demo files) and returns their key.
     pub async fn put(&self, bytes: &[u8]) -> io::Result<String> {
-        let key = self.fresh_key("reports");
+        let key = self.fresh_key();
         let target = self.path(&key);
         if let Some(dir) = target.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -142,9 +142,9 @@ impl FileStore {
         }
     }
 
-    /// `<area>/ab/<uuid>`: spread over 256 directories so none grows huge.
-    fn fresh_key(&self, area: &str) -> String {
+    /// `files/ab/<uuid>`: spread over 256 directories so none grows huge.
+    fn fresh_key(&self) -> String {
         let id = Uuid::new_v4().simple().to_string();
-        format!("{area}/{}/{id}", &id[..2])
+        format!("files/{}/{id}", &id[..2])
     }
 }

@@ -6,6 +6,7 @@ pub mod connection;
 pub mod demo;
 mod demo_names;
 mod demo_publications;
+pub mod demo_storages;
 pub mod download_report;
 pub mod entities;
 pub mod orgs;

@@ -18,12 +18,30 @@ pub struct Server {
     child: Child,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
+    /// The server's `OKO_*` settings.
+    env: Vec<(&'static str, String)>,
 }
 
 impl Server {
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The server's data directory (`OKO_DATA_DIR`).
+    pub fn data_dir(&self) -> PathBuf {
+        self.env
+            .iter()
+            .find(|(name, _)| *name == "OKO_DATA_DIR")
+            .map(|(_, dir)| PathBuf::from(dir))
+            .unwrap_or_default()
+    }
+
+    /// `binary` with the server's settings, to run another `oko` command on its data.
+    pub fn command(&self, binary: &Path) -> Command {
+        let mut command = Command::new(binary);
+        command.envs(self.env.iter().map(|(k, v)| (*k, v.as_str())));
+        command
     }
 }
 
@@ -70,12 +88,13 @@ pub fn start_server_on(
         .envs(env.clone()))?;
     let child = Command::new(binary)
         .arg("serve")
-        .envs(env)
+        .envs(env.clone())
         .spawn()
         .map_err(Fail::io("start oko serve"))?;
     let server = Server {
         child,
         base_url: format!("http://127.0.0.1:{port}"),
+        env: env.to_vec(),
     };
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {

@@ -9,6 +9,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod storages;
+
 use crate::{
     e2e::{Server, start_server, start_server_on},
     process::{Fail, output},
@@ -91,8 +93,17 @@ pub fn run_all() -> Result<(), Fail> {
         &format!("`GET /api/openapi.json` (no auth, no database): {static_rate:.0} req/s"),
         format!("{:.2} (goal ≥ 20,000 req/s)", me_rate / static_rate),
     ));
+    let (storage, seeding) = storages::seed_marks(&full)?;
+    rows.push(row(
+        "`oko seed-downloads`: a storage of 21 files and 1,000,000 download marks (SQLite)",
+        secs(seeding),
+        "—",
+        "—".into(),
+    ));
     let me_latency = wrk_latency(&full.base_url, "/api/me", Some(&token), 2, 8, 5)?;
     publication_rows("SQLite", &full.base_url, &me_latency, &mut rows)?;
+    storages::file_list_row("SQLite", &full.base_url, &storage, &me_latency, &mut rows)?;
+    storages::report_row(&full, &storage, &mut rows)?;
     drop(full);
 
     let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
@@ -100,9 +111,18 @@ pub fn run_all() -> Result<(), Fail> {
     let on_postgres =
         start_server_on(Path::new(OKO), &dir.join("postgres"), "full", &postgres_url)?;
     let pg_token = login_token(&on_postgres.base_url, "admin")?;
+    let (pg_storage, _) = storages::seed_marks(&on_postgres)?;
     let pg_me = wrk_latency(&on_postgres.base_url, "/api/me", Some(&pg_token), 2, 8, 5)?;
     publication_rows("PostgreSQL", &on_postgres.base_url, &pg_me, &mut rows)?;
+    storages::file_list_row(
+        "PostgreSQL",
+        &on_postgres.base_url,
+        &pg_storage,
+        &pg_me,
+        &mut rows,
+    )?;
     drop(on_postgres);
+    storages::zip_rows(&dir, &mut rows)?;
 
     let (raw, gzipped) = spa_size()?;
     rows.push(row(
@@ -347,7 +367,7 @@ fn publication_rows(
             let result = wrk_latency(base, &path, Some(&token), 2, 8, 5)?;
             rows.push(row(
                 &format!(
-                    "{what} as {who} `{login}` (2,000 publications, full country, {database}), wrk 2 × 8"
+                    "{what} as {who} `{login}` (2,000 publications, 1,000,000 download marks, full country, {database}), wrk 2 × 8"
                 ),
                 format!(
                     "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s",
