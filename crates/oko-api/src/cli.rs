@@ -203,7 +203,7 @@ async fn seed_demo(config: &Config, scale: ScaleArg) -> CliResult {
 
 async fn seed_downloads(config: &Config, files: u32, marks: u64) -> CliResult {
     let db = open_database(config).await?;
-    let store = FileStore::open(&config.data_dir.join("files"))?;
+    let store = FileStore::configured(config)?;
     let mut new_files = Vec::new();
     for n in 1..=files {
         let text = format!("Демонстрационный файл № {n}\n");

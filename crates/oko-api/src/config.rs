@@ -27,6 +27,10 @@ pub struct Config {
     /// `OKO_MAX_UPLOAD_MB`: the largest file the operator may upload, in MiB
     /// (default 512). Files live in `OKO_DATA_DIR/files`.
     pub max_upload_bytes: u64,
+    /// `OKO_S3_BUCKET` (with `OKO_S3_ENDPOINT`, `OKO_S3_REGION` and the standard
+    /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`): keep files in an
+    /// S3-compatible bucket instead of `OKO_DATA_DIR/files`.
+    pub s3: Option<crate::file_store::S3Settings>,
 }
 
 /// A variable with a value that cannot be used.
@@ -112,9 +116,25 @@ impl Config {
                 });
             }
         };
+        let s3 = lookup("OKO_S3_BUCKET")
+            .filter(|b| !b.trim().is_empty())
+            .map(|bucket| crate::file_store::S3Settings {
+                bucket,
+                endpoint: lookup("OKO_S3_ENDPOINT").filter(|e| !e.trim().is_empty()),
+                region: lookup("OKO_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+            });
+        if let Some(endpoint) = s3.as_ref().and_then(|s| s.endpoint.as_deref())
+            && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+        {
+            return Err(ConfigError {
+                variable: "OKO_S3_ENDPOINT",
+                problem: format!("expected http://… or https://…, got `{endpoint}`"),
+            });
+        }
         Ok(Config {
             auth_cache_ttl,
             max_upload_bytes,
+            s3,
             database_url,
             listen,
             data_dir: lookup("OKO_DATA_DIR")
@@ -149,6 +169,20 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(config.data_dir, PathBuf::from("./data"));
         assert_eq!(config.max_upload_bytes, 512 * 1024 * 1024);
+        assert_eq!(config.s3, None);
+    }
+
+    #[test]
+    fn a_bucket_turns_s3_on() {
+        let config = read(&[
+            ("OKO_S3_BUCKET", "oko-files"),
+            ("OKO_S3_ENDPOINT", "https://storage.yandexcloud.net"),
+            ("OKO_S3_REGION", "ru-central1"),
+        ])
+        .unwrap();
+        let s3 = config.s3.unwrap();
+        assert_eq!(s3.bucket, "oko-files");
+        assert_eq!(s3.region, "ru-central1");
     }
 
     #[test]
@@ -174,6 +208,15 @@ mod tests {
         assert_eq!(
             read(&[("OKO_MAX_UPLOAD_MB", "0")]).unwrap_err().variable,
             "OKO_MAX_UPLOAD_MB"
+        );
+        assert_eq!(
+            read(&[
+                ("OKO_S3_BUCKET", "oko"),
+                ("OKO_S3_ENDPOINT", "storage.local")
+            ])
+            .unwrap_err()
+            .variable,
+            "OKO_S3_ENDPOINT"
         );
     }
 }

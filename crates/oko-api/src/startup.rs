@@ -52,7 +52,7 @@ impl Application {
             secure_cookies: config.secure_cookies,
             users: user_cache::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
-            files: file_store::FileStore::open(&config.data_dir.join("files"))?,
+            files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
         });
         // Computed once, so the first unknown-login attempt is as slow as the rest.

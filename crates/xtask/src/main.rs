@@ -10,6 +10,7 @@ mod bench;
 mod e2e;
 mod postgres;
 mod process;
+mod s3;
 mod toolchain;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -81,7 +82,14 @@ fn test_everything() -> Result<(), Fail> {
         "warnings",
     ]))?;
     toolchain::build_spa()?;
-    run(cargo(&["test", "--all-targets"]).env("OKO_TEST_POSTGRES_URL", &postgres_url))?;
+    let s3 = s3::start()?;
+    run(cargo(&["test", "--all-targets"])
+        .env("OKO_TEST_POSTGRES_URL", &postgres_url)
+        .env("OKO_TEST_S3_ENDPOINT", &s3.endpoint)
+        // moto accepts any credentials; object_store wants some.
+        .env("AWS_ACCESS_KEY_ID", "oko-test")
+        .env("AWS_SECRET_ACCESS_KEY", "oko-test"))?;
+    drop(s3);
     run(&mut cargo(&["test", "--doc"]))?;
     e2e::run_browser_tests()?;
     postgres::drop_stale_test_databases(&postgres_url);

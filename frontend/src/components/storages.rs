@@ -179,15 +179,7 @@ fn FileRow(
         })
     };
     let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
-    let marks = match (file.first_downloaded_at, file.last_downloaded_at) {
-        (Some(first), Some(last)) if first != last => format!(
-            "Скачан {}, последний раз {}",
-            short_date_time(first),
-            short_date_time(last)
-        ),
-        (Some(first), _) => format!("Скачан {}", short_date_time(first)),
-        _ => "Еще не скачивался".to_owned(),
-    };
+    let marks = download_marks(file.first_downloaded_at, file.last_downloaded_at);
     let right = file.download;
     view! {
         <li class="file" data-file=id.to_string()>
@@ -345,6 +337,21 @@ fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
             {move || problems.get().into_iter().map(|p| view! { <p class="error" role="alert">{p}</p> }).collect_view()}
             <button type="submit" class="primary">"Добавить хранилище"</button>
         </form>
+    }
+}
+
+/// «Еще не скачивался», «Скачан 02.03.2026 17:29 (мск)», and the last download
+/// when it falls in another minute.
+fn download_marks(
+    first: Option<chrono::DateTime<chrono::Utc>>,
+    last: Option<chrono::DateTime<chrono::Utc>>,
+) -> String {
+    let Some(first) = first.map(short_date_time) else {
+        return "Еще не скачивался".to_owned();
+    };
+    match last.map(short_date_time) {
+        Some(last) if last != first => format!("Скачан {first}, последний раз {last}"),
+        _ => format!("Скачан {first}"),
     }
 }
 

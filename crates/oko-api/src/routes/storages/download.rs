@@ -1,12 +1,6 @@
 //! `POST /api/files/{id}/link` and `GET /api/files/{id}/content`: one file.
 
-use actix_files::NamedFile;
-use actix_web::{
-    HttpRequest, HttpResponse, get,
-    http::header::ContentEncoding,
-    mime::{APPLICATION_OCTET_STREAM, Mime},
-    post, web,
-};
+use actix_web::{HttpRequest, HttpResponse, get, mime::APPLICATION_OCTET_STREAM, post, web};
 use chrono::Utc;
 use oko_db::{
     entities::{storage, stored_file},
@@ -21,6 +15,7 @@ use super::{attachment, ensure_allowed, file_not_found, link};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
+    file_store::Download,
     routes::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
@@ -115,18 +110,19 @@ pub async fn download_file(
         now,
     )
     .await?;
-    let mime: Mime = file
-        .content_type
-        .parse()
-        .unwrap_or(APPLICATION_OCTET_STREAM);
-    let named = NamedFile::open_async(state.files.path(&file.store_key))
+    let download = Download {
+        key: &file.store_key,
+        content_type: file
+            .content_type
+            .parse()
+            .unwrap_or(APPLICATION_OCTET_STREAM),
+        disposition: attachment(&file.name),
+    };
+    state
+        .files
+        .serve(&req, download)
         .await
-        .map_err(ApiError::internal)?
-        .set_content_type(mime)
-        .set_content_disposition(attachment(&file.name))
-        // Already compressed formats mostly; and gzip would break byte ranges.
-        .set_content_encoding(ContentEncoding::Identity);
-    Ok(named.into_response(&req))
+        .map_err(ApiError::internal)
 }
 
 /// The file `id` if the user sees it and may download it now.

@@ -2,8 +2,7 @@
 //! `GET /api/reports/{id}` tells how far it is, `GET /api/reports/{id}/content`
 //! downloads the XLSX.
 
-use actix_files::NamedFile;
-use actix_web::{HttpRequest, HttpResponse, get, http::header, mime::Mime, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use chrono::Utc;
 use oko_db::{
     download_report::DownloadReport, entities::report_job, entities::storage, report_jobs, storages,
@@ -21,6 +20,7 @@ use super::{attachment, download::TicketParams, link, storage_not_found};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
+    file_store::Download,
     routes::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
@@ -156,13 +156,16 @@ pub async fn download_report_file(
     let Some(key) = job.store_key.as_deref() else {
         return Err(ApiError::new(ErrorCode::Conflict, "Отчет еще строится"));
     };
-    let mime: Mime = XLSX.parse().map_err(ApiError::internal)?;
-    let named = NamedFile::open_async(state.files.path(key))
+    let download = Download {
+        key,
+        content_type: XLSX.parse().map_err(ApiError::internal)?,
+        disposition: attachment(&job.file_name),
+    };
+    state
+        .files
+        .serve(&req, download)
         .await
-        .map_err(ApiError::internal)?
-        .set_content_type(mime)
-        .set_content_disposition(attachment(&job.file_name));
-    Ok(named.into_response(&req))
+        .map_err(ApiError::internal)
 }
 
 async fn own_job(

@@ -1,8 +1,6 @@
 //! `POST /api/storages/{id}/zip/link` and `GET /api/storages/{id}/zip`:
 //! «Скачать всё.zip».
 
-use std::path::PathBuf;
-
 use actix_web::{
     HttpRequest, HttpResponse, get,
     http::header::{self, ContentEncoding},
@@ -10,13 +8,15 @@ use actix_web::{
     web::Bytes,
 };
 use chrono::{Datelike, Timelike, Utc};
-use futures_util::stream;
+use futures_util::{
+    TryStreamExt,
+    stream::{self, BoxStream},
+};
 use oko_db::{entities::stored_file, storages};
 use oko_domain::{
     error_code::ErrorCode, moscow_time::to_moscow, storages::DownloadLink, storages::FileKind,
 };
 use oko_io::zip::{ZipEntry, ZipPlan, dos_date_time};
-use tokio::io::AsyncReadExt;
 use uuid::Uuid;
 
 use super::{attachment, download::TicketParams, link, storage_not_found};
@@ -29,9 +29,6 @@ use crate::{
     },
     startup::AppState,
 };
-
-/// Bytes read from disk per chunk sent.
-const CHUNK: usize = 256 * 1024;
 
 /// A link that downloads the storage's zip without the `Authorization` header.
 #[utoipa::path(
@@ -105,10 +102,7 @@ pub async fn download_zip(
     let organisation = user.0.principal.scope.organisation();
     storages::record_downloads(&state.db, user.0.principal.user_id, organisation, &ids, now)
         .await?;
-    let paths: Vec<PathBuf> = files
-        .iter()
-        .map(|f| state.files.path(&f.store_key))
-        .collect();
+    let keys: Vec<String> = files.iter().map(|f| f.store_key.clone()).collect();
     let plan = ZipPlan::new(
         files
             .iter()
@@ -123,7 +117,7 @@ pub async fn download_zip(
             attachment(&format!("{}.zip", storage.title)),
         ))
         .insert_header(ContentEncoding::Identity)
-        .streaming(zip_stream(plan, paths)))
+        .streaming(zip_stream(state.clone(), plan, keys)))
 }
 
 /// The zip entry of a file; personal files go into a folder named by the login.
@@ -150,41 +144,41 @@ fn entry_of(file: &stored_file::Model, owner_login: Option<&str>) -> ZipEntry {
     }
 }
 
-/// Where the stream is: before entry `next`'s header, or inside an open file.
+/// Where the stream is: before entry `next`'s header, or inside an entry's bytes.
 struct Cursor {
+    state: web::Data<AppState>,
     plan: ZipPlan,
-    paths: Vec<PathBuf>,
+    keys: Vec<String>,
     next: usize,
-    open: Option<tokio::fs::File>,
+    open: Option<BoxStream<'static, std::io::Result<Bytes>>>,
     finished: bool,
 }
 
-/// Headers, file bytes and the trailer, one chunk at a time: memory stays at one
-/// chunk per download whatever the storage holds.
+/// Headers, file bytes and the trailer, one chunk at a time: memory stays at a
+/// chunk or two per download whatever the storage holds.
 fn zip_stream(
+    state: web::Data<AppState>,
     plan: ZipPlan,
-    paths: Vec<PathBuf>,
+    keys: Vec<String>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     let cursor = Cursor {
+        state,
         plan,
-        paths,
+        keys,
         next: 0,
         open: None,
         finished: false,
     };
     stream::try_unfold(cursor, |mut c| async move {
-        if let Some(file) = c.open.as_mut() {
-            let mut buffer = vec![0u8; CHUNK];
-            let n = file.read(&mut buffer).await?;
-            if n > 0 {
-                buffer.truncate(n);
-                return Ok(Some((Bytes::from(buffer), c)));
+        if let Some(bytes) = c.open.as_mut() {
+            if let Some(chunk) = bytes.try_next().await? {
+                return Ok(Some((chunk, c)));
             }
             c.open = None;
         }
-        if c.next < c.paths.len() {
+        if c.next < c.keys.len() {
             let header = c.plan.local_header(c.next);
-            c.open = Some(tokio::fs::File::open(&c.paths[c.next]).await?);
+            c.open = Some(c.state.files.read(&c.keys[c.next]).await?);
             c.next += 1;
             return Ok(Some((Bytes::from(header), c)));
         }

@@ -1,0 +1,203 @@
+//! Where uploaded files and built reports live: a local directory
+//! (`OKO_DATA_DIR/files`, the default) or an S3-compatible bucket (`OKO_S3_BUCKET`).
+//! Keys are generated here (`files/ab/<uuid>`), never taken from a client, so no
+//! name a user types can reach outside the store. An upload becomes visible only
+//! when it is complete: locally it is written to `tmp/` and renamed, in a bucket it
+//! is a multipart upload that is aborted on failure. A refused or broken upload
+//! leaves nothing behind.
+
+mod local;
+pub mod range;
+mod s3;
+
+use std::{io, path::Path, sync::Arc};
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::ContentDisposition,
+    mime::Mime,
+    web::{Bytes, Payload},
+};
+use futures_util::{StreamExt, stream::BoxStream};
+use oko_io::sniff::SNIFF_LEN;
+use uuid::Uuid;
+
+pub use s3::S3Settings;
+
+/// The file store of one `oko` instance.
+pub struct FileStore {
+    backend: Backend,
+}
+
+enum Backend {
+    Local(local::LocalStore),
+    S3(Arc<s3::S3Store>),
+}
+
+/// A stored upload.
+#[derive(Debug)]
+pub struct Received {
+    pub key: String,
+    pub size: u64,
+    pub crc32: u32,
+    /// The first bytes, for content sniffing.
+    pub head: Vec<u8>,
+}
+
+/// Why an upload was not stored.
+#[derive(Debug)]
+pub enum ReceiveError {
+    /// More bytes than allowed arrived.
+    TooLarge,
+    /// The client stopped sending midway.
+    Broken(String),
+    /// Our disk or bucket failed.
+    Io(io::Error),
+}
+
+impl From<io::Error> for ReceiveError {
+    fn from(err: io::Error) -> Self {
+        ReceiveError::Io(err)
+    }
+}
+
+/// How a download is sent.
+pub struct Download<'a> {
+    pub key: &'a str,
+    pub content_type: Mime,
+    pub disposition: ContentDisposition,
+}
+
+/// Where bytes of an upload go while it arrives.
+trait Sink {
+    async fn write(&mut self, chunk: Bytes) -> io::Result<()>;
+    async fn finish(self) -> io::Result<()>;
+    async fn abort(self);
+}
+
+impl FileStore {
+    /// A store in the directory `root` (created when missing).
+    pub fn local(root: &Path) -> io::Result<FileStore> {
+        Ok(FileStore {
+            backend: Backend::Local(local::LocalStore::open(root)?),
+        })
+    }
+
+    /// The store `config` asks for.
+    pub fn configured(config: &crate::config::Config) -> io::Result<FileStore> {
+        match &config.s3 {
+            Some(settings) => FileStore::s3(settings),
+            None => FileStore::local(&config.data_dir.join("files")),
+        }
+    }
+
+    /// A store in an S3-compatible bucket.
+    pub fn s3(settings: &S3Settings) -> io::Result<FileStore> {
+        Ok(FileStore {
+            backend: Backend::S3(Arc::new(s3::S3Store::open(settings)?)),
+        })
+    }
+
+    /// Streams a request body into the store, at most `limit` bytes.
+    pub async fn receive(&self, body: Payload, limit: u64) -> Result<Received, ReceiveError> {
+        let key = fresh_key();
+        match &self.backend {
+            Backend::Local(store) => fill(store.sink(&key).await?, body, limit, key).await,
+            Backend::S3(store) => fill(store.sink(&key).await?, body, limit, key).await,
+        }
+    }
+
+    /// Stores bytes made on the server (a report, demo files) and returns their key.
+    pub async fn put(&self, bytes: &[u8]) -> io::Result<String> {
+        let key = fresh_key();
+        match &self.backend {
+            Backend::Local(store) => store.put(&key, bytes).await?,
+            Backend::S3(store) => store.put(&key, bytes).await?,
+        }
+        Ok(key)
+    }
+
+    /// Removes the bytes of `key`; already gone is fine.
+    pub async fn remove(&self, key: &str) {
+        let result = match &self.backend {
+            Backend::Local(store) => store.remove(key).await,
+            Backend::S3(store) => store.remove(key).await,
+        };
+        if let Err(err) = result {
+            tracing::warn!(key, %err, "could not remove a stored file");
+        }
+    }
+
+    /// Answers a download request: `Range` / `If-Range` and `ETag` honoured, so a
+    /// broken download resumes; never compressed on the way (the bytes are mostly
+    /// compressed already, and gzip would break byte ranges).
+    pub async fn serve(
+        &self,
+        req: &HttpRequest,
+        download: Download<'_>,
+    ) -> io::Result<HttpResponse> {
+        match &self.backend {
+            Backend::Local(store) => store.serve(req, download).await,
+            Backend::S3(store) => store.serve(req, download).await,
+        }
+    }
+
+    /// The bytes of `key`, chunk by chunk (for «Скачать всё.zip»).
+    pub async fn read(&self, key: &str) -> io::Result<BoxStream<'static, io::Result<Bytes>>> {
+        match &self.backend {
+            Backend::Local(store) => store.read(key).await,
+            Backend::S3(store) => store.read(key).await,
+        }
+    }
+}
+
+/// Copies the body into `sink`, counting, hashing and keeping the head; aborts the
+/// sink on any failure.
+async fn fill(
+    mut sink: impl Sink,
+    mut body: Payload,
+    limit: u64,
+    key: String,
+) -> Result<Received, ReceiveError> {
+    let mut crc = crc32fast::Hasher::new();
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    let mut size = 0u64;
+    let failure = loop {
+        let Some(chunk) = body.next().await else {
+            break None;
+        };
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(err) => break Some(ReceiveError::Broken(err.to_string())),
+        };
+        size += chunk.len() as u64;
+        if size > limit {
+            break Some(ReceiveError::TooLarge);
+        }
+        if head.len() < SNIFF_LEN {
+            let take = (SNIFF_LEN - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..take]);
+        }
+        crc.update(&chunk);
+        if let Err(err) = sink.write(chunk).await {
+            break Some(ReceiveError::Io(err));
+        }
+    };
+    if let Some(failure) = failure {
+        sink.abort().await;
+        return Err(failure);
+    }
+    sink.finish().await?;
+    Ok(Received {
+        key,
+        size,
+        crc32: crc.finalize(),
+        head,
+    })
+}
+
+/// `files/ab/<uuid>`: spread over 256 prefixes so no directory grows huge.
+fn fresh_key() -> String {
+    let id = Uuid::new_v4().simple().to_string();
+    format!("files/{}/{id}", &id[..2])
+}

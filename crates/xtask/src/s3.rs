@@ -1,0 +1,63 @@
+//! An S3-compatible server for the tests of the S3 file store: moto's server (a
+//! separate implementation of the S3 protocol, from PyPI), in a virtualenv under
+//! `target/`, started on a free port for one test run.
+
+use std::{
+    net::{TcpListener, TcpStream},
+    path::Path,
+    process::{Child, Command},
+    time::{Duration, Instant},
+};
+
+use crate::process::{Fail, run};
+
+const VENV: &str = "target/moto-venv";
+
+/// A running moto server, stopped when dropped.
+pub struct S3Server {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+}
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Installs moto once, then starts it.
+pub fn start() -> Result<S3Server, Fail> {
+    let server = Path::new(VENV).join("bin/moto_server");
+    if !server.exists() {
+        run(Command::new("python3").args(["-m", "venv", VENV]))?;
+        run(Command::new(Path::new(VENV).join("bin/pip")).args([
+            "install",
+            "--quiet",
+            "moto[server]==5.*",
+        ]))?;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(Fail::io("find a free port"))?
+        .port();
+    let child = Command::new(&server)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(Fail::io("start moto_server"))?;
+    let started = S3Server {
+        child,
+        endpoint: format!("http://127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return Err(Fail("moto_server did not start within 60 s".into()));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(started)
+}
