@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use oko_domain::storages::FileKind;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -19,6 +20,17 @@ use crate::{
     entities::{file_download, organisation, storage, stored_file},
     reach::Reach,
 };
+
+/// The organisations under the user.
+fn organisations_under(reach: &Reach) -> Select<organisation::Entity> {
+    let all = organisation::Entity::find();
+    match reach {
+        Reach::Everything => all,
+        Reach::Region(id) => all.filter(organisation::Column::RegionId.eq(*id)),
+        Reach::Municipality { id, .. } => all.filter(organisation::Column::MunicipalityId.eq(*id)),
+        Reach::Organisation { id, .. } => all.filter(organisation::Column::Id.eq(*id)),
+    }
+}
 
 /// An organisation of the report.
 pub struct ReportOrganisation {
@@ -51,18 +63,7 @@ impl DownloadReport {
         now: DateTime<Utc>,
     ) -> Result<DownloadReport, DbErr> {
         let entry = board.find_visible(storage.publication_id, reach, now);
-        let in_scope = match reach {
-            Reach::Everything => organisation::Entity::find(),
-            Reach::Region(id) => {
-                organisation::Entity::find().filter(organisation::Column::RegionId.eq(*id))
-            }
-            Reach::Municipality { id, .. } => {
-                organisation::Entity::find().filter(organisation::Column::MunicipalityId.eq(*id))
-            }
-            Reach::Organisation { id, .. } => {
-                organisation::Entity::find().filter(organisation::Column::Id.eq(*id))
-            }
-        };
+        let in_scope = organisations_under(reach);
         let organisations = in_scope
             .order_by_asc(organisation::Column::Login)
             .all(db)
@@ -96,10 +97,16 @@ impl DownloadReport {
                 name: f.name,
             })
             .collect();
+        // Only the marks of organisations in scope: a region's report must not read
+        // the whole country's marks.
+        let scope_ids = organisations_under(reach)
+            .select_only()
+            .column(organisation::Column::Id)
+            .into_query();
         let first_downloads = file_download::Entity::find()
             .inner_join(stored_file::Entity)
             .filter(stored_file::Column::StorageId.eq(storage.id))
-            .filter(file_download::Column::OrganisationId.is_not_null())
+            .filter(file_download::Column::OrganisationId.in_subquery(scope_ids))
             .select_only()
             .column(file_download::Column::FileId)
             .column(file_download::Column::OrganisationId)

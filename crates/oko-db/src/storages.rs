@@ -14,8 +14,9 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    sea_query::{Expr, ExprTrait, OnConflict},
+    EntityTrait, FromQueryResult, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait, Set,
+    sea_query::{Expr, ExprTrait, IntoCondition, OnConflict},
 };
 use uuid::Uuid;
 
@@ -210,7 +211,8 @@ pub struct FileQuery {
     pub per_page: u64,
 }
 
-/// A page of the files the user sees in `storage`, by name, with the user's marks.
+/// A page of the files the user sees in `storage`, by name, with the user's marks,
+/// in one query (and a count only when the page is not the whole answer).
 pub async fn files_page(
     db: &DatabaseConnection,
     reach: &Reach,
@@ -234,29 +236,54 @@ pub async fn files_page(
                 .add(contains(organisation::Column::SearchText, &key)),
         );
     }
-    let total = stored_file::Entity::find()
-        .left_join(organisation::Entity)
-        .filter(condition.clone())
-        .count(db)
-        .await?;
+    let offset = query.page.saturating_sub(1) * query.per_page;
     let rows = stored_file::Entity::find()
-        .find_also_related(organisation::Entity)
-        .filter(condition)
+        .select_only()
+        .columns([
+            stored_file::Column::Id,
+            stored_file::Column::StorageId,
+            stored_file::Column::Kind,
+            stored_file::Column::Name,
+            stored_file::Column::ContentType,
+            stored_file::Column::Size,
+        ])
+        .column_as(organisation::Column::Login, "owner_login")
+        .column_as(organisation::Column::ShortName, "owner_short_name")
+        .column_as(file_download::Column::FirstAt, "first_at")
+        .column_as(file_download::Column::LastAt, "last_at")
+        .left_join(organisation::Entity)
+        .join(
+            JoinType::LeftJoin,
+            stored_file::Relation::Downloads
+                .def()
+                .on_condition(move |_, downloads| {
+                    Expr::col((downloads, file_download::Column::UserId))
+                        .eq(user_id)
+                        .into_condition()
+                }),
+        )
+        .filter(condition.clone())
         .order_by_asc(stored_file::Column::NameSearch)
         .order_by_asc(stored_file::Column::Id)
-        .offset(query.page.saturating_sub(1) * query.per_page)
+        .offset(offset)
         .limit(query.per_page)
+        .into_model::<FileRow>()
         .all(db)
         .await?;
-    let marks = marks_of(db, user_id, rows.iter().map(|(f, _)| f.id).collect()).await?;
+    let total = if (rows.len() as u64) < query.per_page && (!rows.is_empty() || offset == 0) {
+        offset + rows.len() as u64
+    } else {
+        stored_file::Entity::find()
+            .left_join(organisation::Entity)
+            .filter(condition)
+            .count(db)
+            .await?
+    };
     let who = downloader(reach);
     Ok(FilePage {
         items: rows
             .into_iter()
-            .map(|(file, owner)| {
-                let mark = marks.get(&file.id).copied();
-                file_of(file, owner, who, storage.available_from, mark, now)
-            })
+            .map(|row| row.into_api(who, storage.available_from, now))
             .collect(),
         total,
         page: query.page,
@@ -264,53 +291,55 @@ pub async fn files_page(
     })
 }
 
-/// The user's first and last downloads of `files`.
-async fn marks_of(
-    db: &DatabaseConnection,
-    user_id: Uuid,
-    files: Vec<Uuid>,
-) -> Result<HashMap<Uuid, (DateTime<Utc>, DateTime<Utc>)>, DbErr> {
-    Ok(file_download::Entity::find()
-        .filter(file_download::Column::UserId.eq(user_id))
-        .filter(file_download::Column::FileId.is_in(files))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|m| (m.file_id, (m.first_at, m.last_at)))
-        .collect())
+/// A file of a page with its owner and the user's marks.
+#[derive(Debug, FromQueryResult)]
+struct FileRow {
+    id: Uuid,
+    storage_id: Uuid,
+    kind: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    owner_login: Option<String>,
+    owner_short_name: Option<String>,
+    first_at: Option<DateTime<Utc>>,
+    last_at: Option<DateTime<Utc>>,
 }
 
-/// The API view of a file for one user.
-fn file_of(
-    file: stored_file::Model,
-    owner: Option<organisation::Model>,
-    who: Downloader,
-    available_from: DateTime<Utc>,
-    mark: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    now: DateTime<Utc>,
-) -> StoredFile {
-    let kind = kind_of(&file);
-    StoredFile {
-        id: file.id,
-        storage_id: file.storage_id,
-        name: file.name,
-        size: u64::try_from(file.size).unwrap_or(0),
-        content_type: file.content_type,
-        kind,
-        owner: owner.map(|o| FileOwner {
-            login: o.login,
-            short_name: o.short_name,
-        }),
-        download: DownloadRight::of(kind, who, available_from, now),
-        first_downloaded_at: mark.map(|m| m.0),
-        last_downloaded_at: mark.map(|m| m.1),
+impl FileRow {
+    fn into_api(
+        self,
+        who: Downloader,
+        available_from: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoredFile {
+        let kind = parse_kind(&self.kind);
+        StoredFile {
+            id: self.id,
+            storage_id: self.storage_id,
+            name: self.name,
+            size: u64::try_from(self.size).unwrap_or(0),
+            content_type: self.content_type,
+            kind,
+            owner: self
+                .owner_login
+                .zip(self.owner_short_name)
+                .map(|(login, short_name)| FileOwner { login, short_name }),
+            download: DownloadRight::of(kind, who, available_from, now),
+            first_downloaded_at: self.first_at,
+            last_downloaded_at: self.last_at,
+        }
     }
 }
 
 fn kind_of(file: &stored_file::Model) -> FileKind {
+    parse_kind(&file.kind)
+}
+
+fn parse_kind(stored: &str) -> FileKind {
     // Only the API writes this column, from the same enum; an unknown value would be
     // a bug, and the narrowest kind is the safe reading.
-    FileKind::parse(&file.kind).unwrap_or(FileKind::Personal)
+    FileKind::parse(stored).unwrap_or(FileKind::Personal)
 }
 
 /// A file the user sees, with its storage and what the user may do with it; `None`
@@ -449,14 +478,19 @@ pub async fn describe_new_file(
         Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    Ok(file_of(
-        file,
-        owner,
-        Downloader::Operator,
-        storage.available_from,
-        None,
-        now,
-    ))
+    let row = FileRow {
+        id: file.id,
+        storage_id: file.storage_id,
+        kind: file.kind,
+        name: file.name,
+        content_type: file.content_type,
+        size: file.size,
+        owner_login: owner.as_ref().map(|o| o.login.clone()),
+        owner_short_name: owner.map(|o| o.short_name),
+        first_at: None,
+        last_at: None,
+    };
+    Ok(row.into_api(Downloader::Operator, storage.available_from, now))
 }
 
 /// Deletes a file with its marks; returns its store key, whose bytes the caller

@@ -17,7 +17,7 @@ use super::{Download, Sink};
 /// Writes are buffered this much: fewer, larger writes to disk.
 const WRITE_BUFFER: usize = 1024 * 1024;
 /// Bytes read per chunk when streaming a file out.
-const READ_CHUNK: usize = 256 * 1024;
+const READ_CHUNK: usize = 1024 * 1024;
 
 pub struct LocalStore {
     root: PathBuf,

@@ -30,6 +30,8 @@ pub enum Relation {
         to = "super::organisation::Column::Id"
     )]
     Organisation,
+    #[sea_orm(has_many = "super::file_download::Entity")]
+    Downloads,
 }
 
 impl Related<super::organisation::Entity> for Entity {
