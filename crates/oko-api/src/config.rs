@@ -121,7 +121,9 @@ impl Config {
             .map(|bucket| crate::file_store::S3Settings {
                 bucket,
                 endpoint: lookup("OKO_S3_ENDPOINT").filter(|e| !e.trim().is_empty()),
-                region: lookup("OKO_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                region: lookup("OKO_S3_REGION")
+                    .filter(|r| !r.trim().is_empty())
+                    .unwrap_or_else(|| "us-east-1".to_owned()),
             });
         if let Some(endpoint) = s3.as_ref().and_then(|s| s.endpoint.as_deref())
             && !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))

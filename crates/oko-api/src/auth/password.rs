@@ -1,11 +1,17 @@
 //! Argon2id password hashes with the OWASP parameters (19 MiB, 2 passes, 1 lane —
-//! the `argon2` crate's defaults), computed off the async threads.
+//! the `argon2` crate's defaults), computed on a few dedicated threads.
 
-use std::sync::OnceLock;
+use std::{
+    cell::RefCell,
+    sync::{Arc, Mutex, OnceLock, mpsc},
+};
 
 use rand_core::OsRng;
 
-use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
+use argon2::{
+    Algorithm, Argon2, Block, Params, PasswordHash, PasswordHasher, Version,
+    password_hash::{Output, SaltString},
+};
 
 /// Hashes a password into a PHC string.
 pub fn hash(password: &str) -> String {
@@ -16,15 +22,34 @@ pub fn hash(password: &str) -> String {
         .to_string()
 }
 
-/// Checks a password against a PHC string; a malformed hash never matches.
+/// Checks a password against a PHC string; a malformed hash never matches. The
+/// 19 MiB of argon2 working memory is allocated once per hashing thread and reused,
+/// so logins do not churn the allocator.
 pub fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    thread_local! {
+        static MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+    }
+    MEMORY.with(|memory| verify_in(password, phc, &mut memory.borrow_mut()).unwrap_or(false))
+}
+
+fn verify_in(password: &str, phc: &str, memory: &mut Vec<Block>) -> Option<bool> {
+    let parsed = PasswordHash::new(phc).ok()?;
+    let algorithm = Algorithm::try_from(parsed.algorithm).ok()?;
+    let version = match parsed.version {
+        Some(v) => Version::try_from(v).ok()?,
+        None => Version::default(),
+    };
+    let params = Params::try_from(&parsed).ok()?;
+    let expected = parsed.hash?;
+    let mut salt = [0u8; 64];
+    let salt = parsed.salt?.decode_b64(&mut salt).ok()?;
+    memory.resize(params.block_count(), Block::default());
+    let mut out = vec![0u8; expected.len()];
+    Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..])
+        .ok()?;
+    // Output's equality is constant-time.
+    Some(Output::new(&out).ok()? == expected)
 }
 
 /// A hash of a random password with the same parameters as real ones: verifying an
@@ -35,31 +60,56 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash(&uuid::Uuid::new_v4().to_string()))
 }
 
-/// At most one hash per core at a time. Each takes 19 MiB and a core for ~50 ms;
-/// running more at once only thrashes: a storm of 1,000 logins would otherwise ask
-/// for 19 GiB. The rest wait their turn, in order.
-fn hashing_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
-    PERMITS.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get()))
+/// A password hashing job, run on one of the hashing threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The hashing threads: one per core, started once, fed in arrival order. Each hash
+/// takes 19 MiB and a core for ~50 ms; running more at once only thrashes, and a
+/// storm of 1,000 logins would otherwise ask for 19 GiB. Fixed threads also bound
+/// what the allocator keeps: with the general blocking pool, every thread that ever
+/// hashed kept its own 19 MiB arenas, and a login storm left `oko` at 840 MiB.
+fn hashing_queue() -> &'static Mutex<mpsc::Sender<Job>> {
+    static QUEUE: OnceLock<Mutex<mpsc::Sender<Job>>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        for n in 0..std::thread::available_parallelism().map_or(1, |n| n.get()) {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("oko-hash-{n}"))
+                .spawn(move || {
+                    loop {
+                        let job = receiver.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => break,
+                        }
+                    }
+                })
+                .expect("start a password hashing thread");
+        }
+        Mutex::new(sender)
     })
 }
 
-/// Runs `work` on the blocking pool once a hashing permit is free.
-async fn with_hashing_permit<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
-    let _permit = hashing_permits()
-        .acquire()
-        .await
-        .expect("the semaphore is never closed");
-    tokio::task::spawn_blocking(work)
-        .await
-        .expect("password hashing does not panic")
+/// Runs `work` on a hashing thread and waits for it without blocking async threads.
+async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let _ = done.send(work());
+    });
+    hashing_queue()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .send(job)
+        .expect("the hashing threads never stop");
+    result.await.expect("password hashing does not panic")
 }
 
-/// Verifies on the blocking pool; `None` (unknown login) verifies against the dummy
+/// Verifies on a hashing thread; `None` (unknown login) verifies against the dummy
 /// and fails.
 pub async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
-    with_hashing_permit(move || match phc {
+    on_hashing_thread(move || match phc {
         Some(phc) => verify(&password, &phc),
         None => {
             verify(&password, dummy_hash());
@@ -69,9 +119,9 @@ pub async fn verify_off_thread(password: String, phc: Option<String>) -> bool {
     .await
 }
 
-/// Hashes on the blocking pool.
+/// Hashes on a hashing thread.
 pub async fn hash_off_thread(password: String) -> String {
-    with_hashing_permit(move || hash(&password)).await
+    on_hashing_thread(move || hash(&password)).await
 }
 
 #[cfg(test)]
@@ -85,5 +135,20 @@ mod tests {
         assert!(verify("Пароль-2026", &phc));
         assert!(!verify("пароль-2026", &phc));
         assert!(!verify("Пароль-2026", "not a hash"));
+        // Hashes made with other costs still verify (the memory is resized).
+        let light = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"secret", &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+        assert!(verify("secret", &light));
+        assert!(!verify("Secret", &light));
+        assert!(
+            verify("Пароль-2026", &phc),
+            "and the big one again after the small one"
+        );
     }
 }

@@ -84,6 +84,13 @@ pub fn run_all() -> Result<(), Fail> {
         &format!("raw argon2id verify on all cores: {argon2:.1}/s"),
         format!("{:.0}% (goal ≥ 90%)", 100.0 * logins / argon2),
     ));
+    let after_logins = peak_rss_kib(&full)?;
+    rows.push(row(
+        "`oko serve` peak memory after 10 s of logins (wrk 2 × 8)",
+        format!("{} MiB", after_logins / 1024),
+        &format!("before: {} MiB", seeded / 1024),
+        format!("+{} MiB", after_logins.saturating_sub(seeded) / 1024),
+    ));
 
     let static_rate = wrk(&full.base_url, "/api/openapi.json", None, 2, 64, 10)?;
     let me_rate = wrk(&full.base_url, "/api/me", Some(&token), 2, 64, 10)?;
