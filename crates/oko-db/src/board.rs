@@ -4,13 +4,15 @@
 //! statement for a regional coordinator on SQLite, see docs/benchmarks.md).
 //!
 //! A board is immutable; [`BoardCache`] swaps in a new one when the publications'
-//! version (their count and latest `updated_at`) differs from the loaded one, which
-//! every request checks with one indexed query, so other instances' writes count at
-//! once too.
+//! version (their count and latest `updated_at`) differs from the loaded one. The
+//! version is read (one indexed query) at most every [`BoardCache`]'s `max_age`;
+//! this instance's own writes invalidate the board at once, other instances' writes
+//! show within `max_age`.
 
 use std::{
     collections::{HashMap, HashSet},
     sync::{Arc, RwLock},
+    time::{Duration, Instant},
 };
 
 use chrono::{DateTime, Utc};
@@ -199,28 +201,58 @@ fn reaches_under(
             .any(|k| kinds_present.is_some_and(|present| present.contains(k)))
 }
 
-/// The current board, shared by the requests of one `oko` instance.
-#[derive(Default)]
+/// How long a board is trusted before its version is read again.
+pub const BOARD_MAX_AGE: Duration = Duration::from_millis(250);
+
+/// The current board, shared by the requests of one `oko` instance, with when its
+/// version was last confirmed.
 pub struct BoardCache {
-    current: RwLock<Option<Arc<Board>>>,
+    current: RwLock<Option<(Arc<Board>, Instant)>>,
+    max_age: Duration,
+}
+
+impl Default for BoardCache {
+    fn default() -> Self {
+        BoardCache::new(BOARD_MAX_AGE)
+    }
 }
 
 impl BoardCache {
-    /// The board for the publications as they are now in the database.
+    /// A cache that reads the version at most every `max_age`.
+    pub fn new(max_age: Duration) -> BoardCache {
+        BoardCache {
+            current: RwLock::new(None),
+            max_age,
+        }
+    }
+
+    /// The board for the publications as they are in the database (as of at most
+    /// `max_age` ago for other instances' writes).
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Board>, DbErr> {
-        let version = current_version(db).await?;
-        if let Some(board) = self
+        let known = self
             .current
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-            && board.version == version
+            .clone();
+        if let Some((board, checked)) = &known
+            && checked.elapsed() < self.max_age
         {
             return Ok(board.clone());
         }
-        let board = Arc::new(Board::load(db, version).await?);
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(board.clone());
+        let version = current_version(db).await?;
+        let board = match known {
+            Some((board, _)) if board.version == version => board,
+            _ => Arc::new(Board::load(db, version).await?),
+        };
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) =
+            Some((board.clone(), Instant::now()));
         Ok(board)
+    }
+
+    /// Forgets the board after this instance changed publications, so the next
+    /// request sees the change.
+    pub fn invalidate(&self) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }
 

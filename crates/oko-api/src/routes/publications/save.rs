@@ -47,6 +47,7 @@ pub async fn create_publication(
     require_operator(&user)?;
     let targets = checked(&state, &body).await?;
     let id = oko_db::publications::create(&state.db, &body, &targets).await?;
+    state.board.invalidate();
     let saved = reopen(&state, &user, id).await?;
     Ok(HttpResponse::Created().json(saved))
 }
@@ -81,6 +82,7 @@ pub async fn update_publication(
     if !oko_db::publications::update(&state.db, id, &body, &targets).await? {
         return Err(publication_not_found());
     }
+    state.board.invalidate();
     Ok(web::Json(reopen(&state, &user, id).await?))
 }
 
