@@ -12,7 +12,8 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QuerySelect, Set, TransactionTrait, sea_query::OnConflict,
+    QueryFilter, Set, TransactionTrait,
+    sea_query::{Expr, OnConflict, Query, SelectStatement, UnionType},
 };
 use uuid::Uuid;
 
@@ -252,39 +253,51 @@ pub(crate) struct UserMarks {
 }
 
 impl UserMarks {
-    /// The user's marks, on every publication or only on `only`.
+    /// The user's marks, on every publication or only on `only`: both tables in one
+    /// round trip (`UNION ALL`), as every list request needs them.
     pub(crate) async fn load(
         db: &DatabaseConnection,
         user_id: Uuid,
         only: Option<&[Uuid]>,
     ) -> Result<UserMarks, DbErr> {
-        Ok(UserMarks {
-            read: marked::<publication_read::Entity>(db, user_id, only).await?,
-            starred: marked::<publication_star::Entity>(db, user_id, only).await?,
-        })
+        let mut query = marked::<publication_read::Entity>(user_id, only, READ);
+        query.union(
+            UnionType::All,
+            marked::<publication_star::Entity>(user_id, only, STAR),
+        );
+        let mut marks = UserMarks {
+            read: HashSet::new(),
+            starred: HashSet::new(),
+        };
+        for row in db.query_all(&query).await? {
+            let id: Uuid = row.try_get_by_index(0)?;
+            let mark: String = row.try_get_by_index(1)?;
+            if mark == STAR {
+                marks.starred.insert(id);
+            } else {
+                marks.read.insert(id);
+            }
+        }
+        Ok(marks)
     }
 }
 
-/// The publications a user has a mark on in one mark table.
-async fn marked<E: MarkTable>(
-    db: &DatabaseConnection,
-    user_id: Uuid,
-    only: Option<&[Uuid]>,
-) -> Result<HashSet<Uuid>, DbErr> {
+const READ: &str = "read";
+const STAR: &str = "star";
+
+/// The publications a user has a mark on in one mark table, labelled `mark`.
+fn marked<E: MarkTable>(user_id: Uuid, only: Option<&[Uuid]>, mark: &str) -> SelectStatement {
     let [user, publication] = E::key();
-    let mut select = E::Entity::find()
-        .select_only()
+    let mut select = Query::select();
+    select
         .column(publication)
-        .filter(user.eq(user_id));
+        .expr(Expr::val(mark))
+        .from(E::Entity::default())
+        .and_where(user.eq(user_id));
     if let Some(ids) = only {
-        select = select.filter(publication.is_in(ids.to_vec()));
+        select.and_where(publication.is_in(ids.to_vec()));
     }
-    Ok(select
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
+    select
 }
 
 /// Opens a publication the user may see and marks it read; `None` when it does not
