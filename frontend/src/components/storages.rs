@@ -167,7 +167,20 @@ fn FileRow(
             follow(link, message, refresh).await;
         })
     };
+    let name = StoredValue::new(file.name.clone());
     let delete = move |_| {
+        let name = name.get_value();
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&format!(
+                    "Удалить файл «{name}»? Отметки о скачивании тоже будут удалены."
+                ))
+                .ok()
+            })
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
         spawn_local(async move {
             match session
                 .send(Method::Delete, &format!("/api/files/{id}"), None)
