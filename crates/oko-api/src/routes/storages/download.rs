@@ -11,7 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{attachment, ensure_allowed, file_not_found, link};
+use super::{Downloadable, attachment, ensure_allowed, file_not_found, link};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
@@ -58,8 +58,7 @@ pub async fn link_file(
     Ok(web::Json(link(
         &state,
         user.0.principal.user_id,
-        &format!("file:{id}"),
-        &format!("/files/{id}/content"),
+        Downloadable::File(id),
     )))
 }
 
@@ -96,7 +95,7 @@ pub async fn download_file(
         &req,
         &state,
         params.ticket.as_deref(),
-        &format!("file:{id}"),
+        &Downloadable::File(id).scope(),
     )
     .await?;
     let (file, _) = allowed_file(&state, &user, id).await?;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{file_not_found, storage_not_found};
+use super::{file_not_found, seen_storage};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -68,10 +68,7 @@ pub async fn list_files(
     let (page, per_page) = Paging::new(params.page, params.per_page).checked()?;
     let reach = reach_of(&user);
     let now = Utc::now();
-    let board = state.board.get(&state.db).await?;
-    let storage = storages::visible_storage(&state.db, &board, reach, id.into_inner(), now)
-        .await?
-        .ok_or_else(storage_not_found)?;
+    let storage = seen_storage(&state, &user, id.into_inner(), now).await?;
     let query = FileQuery {
         search: params.search.clone(),
         page,

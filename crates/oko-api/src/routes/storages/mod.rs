@@ -29,7 +29,10 @@ use actix_web::http::header::{
 use chrono::{DateTime, Utc};
 use oko_domain::storages::{DownloadLink, DownloadRight};
 
-use crate::startup::AppState;
+use oko_db::entities::storage;
+use uuid::Uuid;
+
+use crate::{auth::extractor::Authenticated, routes::access::reach_of, startup::AppState};
 
 /// `Content-Disposition: attachment` with the name in UTF-8 (RFC 6266 `filename*`)
 /// and an ASCII stand-in for clients that know no better.
@@ -68,11 +71,53 @@ pub fn ensure_allowed(right: DownloadRight, available_from: DateTime<Utc>) -> Re
     Err(ApiError::new(code, reason))
 }
 
-/// A download link to `path` with a ticket for `resource`.
-pub fn link(state: &AppState, user_id: uuid::Uuid, resource: &str, path: &str) -> DownloadLink {
-    let (ticket, expires_at) = state.keys.issue_ticket(user_id, resource, Utc::now());
+/// Something a download link can open: its ticket scope and its path are defined
+/// here once, so a link always opens exactly the resource it was made for.
+#[derive(Clone, Copy, Debug)]
+pub enum Downloadable {
+    File(Uuid),
+    Zip(Uuid),
+    Report(Uuid),
+}
+
+impl Downloadable {
+    /// What a ticket for it names (`file:<id>`, …).
+    pub fn scope(self) -> String {
+        match self {
+            Downloadable::File(id) => format!("file:{id}"),
+            Downloadable::Zip(id) => format!("zip:{id}"),
+            Downloadable::Report(id) => format!("report:{id}"),
+        }
+    }
+
+    /// Where it downloads, below `/api`.
+    fn path(self) -> String {
+        match self {
+            Downloadable::File(id) => format!("/files/{id}/content"),
+            Downloadable::Zip(id) => format!("/storages/{id}/zip"),
+            Downloadable::Report(id) => format!("/reports/{id}/content"),
+        }
+    }
+}
+
+/// A download link to `what` with a ticket of `user_id`.
+pub fn link(state: &AppState, user_id: Uuid, what: Downloadable) -> DownloadLink {
+    let (ticket, expires_at) = state.keys.issue_ticket(user_id, &what.scope(), Utc::now());
     DownloadLink {
-        url: format!("/api{path}?ticket={ticket}"),
+        url: format!("/api{}?ticket={ticket}", what.path()),
         expires_at,
     }
+}
+
+/// The storage `id` if the user sees its publication; 404 otherwise.
+pub async fn seen_storage(
+    state: &AppState,
+    user: &Authenticated,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<storage::Model, ApiError> {
+    let board = state.board.get(&state.db).await?;
+    oko_db::storages::visible_storage(&state.db, &board, reach_of(user), id, now)
+        .await?
+        .ok_or_else(storage_not_found)
 }

@@ -5,7 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use chrono::Utc;
 use oko_db::{
-    download_report::DownloadReport, entities::report_job, entities::storage, report_jobs, storages,
+    download_report::DownloadReport, entities::report_job, entities::storage, report_jobs,
 };
 use oko_domain::{
     error_code::ErrorCode,
@@ -16,7 +16,7 @@ use oko_domain::{
 use oko_io::download_report::{ReportRow, download_report};
 use uuid::Uuid;
 
-use super::{attachment, download::TicketParams, link, storage_not_found};
+use super::{Downloadable, attachment, download::TicketParams, link, seen_storage};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
@@ -60,11 +60,7 @@ pub async fn create_report(
         ));
     }
     let now = Utc::now();
-    let board = state.board.get(&state.db).await?;
-    let storage =
-        storages::visible_storage(&state.db, &board, reach_of(&user), id.into_inner(), now)
-            .await?
-            .ok_or_else(storage_not_found)?;
+    let storage = seen_storage(&state, &user, id.into_inner(), now).await?;
     let file_name = format!("Отчет о скачивании — {}.xlsx", storage.title);
     let job = report_jobs::create(
         &state.db,
@@ -117,8 +113,7 @@ pub async fn link_report(
     Ok(web::Json(link(
         &state,
         user.0.principal.user_id,
-        &format!("report:{}", job.id),
-        &format!("/reports/{}/content", job.id),
+        Downloadable::Report(job.id),
     )))
 }
 
@@ -149,7 +144,7 @@ pub async fn download_report_file(
         &req,
         &state,
         params.ticket.as_deref(),
-        &format!("report:{id}"),
+        &Downloadable::Report(id).scope(),
     )
     .await?;
     let job = own_job(&state, &user, id).await?;

@@ -19,7 +19,7 @@ use oko_domain::{
 use oko_io::zip::{ZipEntry, ZipPlan, dos_date_time};
 use uuid::Uuid;
 
-use super::{attachment, download::TicketParams, link, storage_not_found};
+use super::{Downloadable, attachment, download::TicketParams, link, seen_storage};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
@@ -45,15 +45,11 @@ pub async fn link_zip(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<DownloadLink>, ApiError> {
     let id = id.into_inner();
-    let board = state.board.get(&state.db).await?;
-    storages::visible_storage(&state.db, &board, reach_of(&user), id, Utc::now())
-        .await?
-        .ok_or_else(storage_not_found)?;
+    seen_storage(&state, &user, id, Utc::now()).await?;
     Ok(web::Json(link(
         &state,
         user.0.principal.user_id,
-        &format!("zip:{id}"),
-        &format!("/storages/{id}/zip"),
+        Downloadable::Zip(id),
     )))
 }
 
@@ -83,14 +79,16 @@ pub async fn download_zip(
     params: web::Query<TicketParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let user = downloader(&req, &state, params.ticket.as_deref(), &format!("zip:{id}")).await?;
-    let reach = reach_of(&user);
+    let user = downloader(
+        &req,
+        &state,
+        params.ticket.as_deref(),
+        &Downloadable::Zip(id).scope(),
+    )
+    .await?;
     let now = Utc::now();
-    let board = state.board.get(&state.db).await?;
-    let storage = storages::visible_storage(&state.db, &board, reach, id, now)
-        .await?
-        .ok_or_else(storage_not_found)?;
-    let files = storages::downloadable_files(&state.db, reach, &storage, now).await?;
+    let storage = seen_storage(&state, &user, id, now).await?;
+    let files = storages::downloadable_files(&state.db, reach_of(&user), &storage, now).await?;
     if files.is_empty() {
         return Err(ApiError::new(
             ErrorCode::NotYetAvailable,
