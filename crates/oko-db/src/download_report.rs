@@ -19,6 +19,7 @@ use crate::{
     board::Board,
     entities::{file_download, organisation, storage, stored_file},
     reach::Reach,
+    storages::kind_of,
 };
 
 /// The organisations under the user.
@@ -90,7 +91,7 @@ impl DownloadReport {
             .await?
             .into_iter()
             .map(|f| ReportFile {
-                owner: (FileKind::parse(&f.kind) == Some(FileKind::Personal))
+                owner: (kind_of(&f) == FileKind::Personal)
                     .then_some(f.organisation_id)
                     .flatten(),
                 id: f.id,

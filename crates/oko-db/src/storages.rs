@@ -332,7 +332,8 @@ impl FileRow {
     }
 }
 
-fn kind_of(file: &stored_file::Model) -> FileKind {
+/// The file's kind as stored.
+pub fn kind_of(file: &stored_file::Model) -> FileKind {
     parse_kind(&file.kind)
 }
 
@@ -435,6 +436,7 @@ pub async fn record_downloads(
 #[derive(Clone, Debug)]
 pub struct NewFile {
     pub kind: FileKind,
+    /// The organisation of a personal file.
     pub owner: Option<Uuid>,
     pub name: String,
     pub content_type: String,
@@ -467,17 +469,14 @@ pub async fn add_file(
     .await
 }
 
-/// The API view of a file just added, for the operator who added it.
-pub async fn describe_new_file(
-    db: &DatabaseConnection,
+/// The API view of a file just added (with its `owner`, already known to the
+/// caller), for the operator who added it.
+pub fn describe_new_file(
     file: stored_file::Model,
+    owner: Option<organisation::Model>,
     storage: &storage::Model,
     now: DateTime<Utc>,
-) -> Result<StoredFile, DbErr> {
-    let owner = match file.organisation_id {
-        Some(id) => organisation::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
+) -> StoredFile {
     let row = FileRow {
         id: file.id,
         storage_id: file.storage_id,
@@ -490,7 +489,7 @@ pub async fn describe_new_file(
         first_at: None,
         last_at: None,
     };
-    Ok(row.into_api(Downloader::Operator, storage.available_from, now))
+    row.into_api(Downloader::Operator, storage.available_from, now)
 }
 
 /// Deletes a file with its marks; returns its store key, whose bytes the caller

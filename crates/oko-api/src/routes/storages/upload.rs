@@ -3,7 +3,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::header, post, web};
 use chrono::Utc;
-use oko_db::storages::{self, NewFile};
+use oko_db::{
+    entities::organisation,
+    storages::{self, NewFile},
+};
 use oko_domain::{
     api::{FieldError, Problem},
     error_code::ErrorCode,
@@ -100,7 +103,7 @@ pub async fn upload_file(
     let now = Utc::now();
     let file = NewFile {
         kind,
-        owner,
+        owner: owner.as_ref().map(|o| o.id),
         content_type: oko_io::sniff::content_type(&received.head, &name).to_owned(),
         name,
         size: received.size,
@@ -114,15 +117,14 @@ pub async fn upload_file(
             return Err(err.into());
         }
     };
-    let described = storages::describe_new_file(&state.db, saved, &storage, now).await?;
-    Ok(HttpResponse::Created().json(described))
+    Ok(HttpResponse::Created().json(storages::describe_new_file(saved, owner, &storage, now)))
 }
 
 /// The name, kind and owner, or every problem with them, before a byte is read.
 async fn check(
     state: &AppState,
     params: &UploadParams,
-) -> Result<(String, FileKind, Option<Uuid>), ApiError> {
+) -> Result<(String, FileKind, Option<organisation::Model>), ApiError> {
     let mut problems = Vec::new();
     let name = params.name.as_deref().and_then(clean_file_name);
     if name.is_none() {
@@ -157,7 +159,7 @@ async fn check(
         )),
         (Some(FileKind::Personal), Some(login)) => {
             match storages::organisation_by_login(&state.db, login).await? {
-                Some(found) => owner = Some(found.id),
+                Some(found) => owner = Some(found),
                 None => problems.push(FieldError::about_field(
                     "organisation",
                     "unknown_organisation",

@@ -120,8 +120,8 @@ pub async fn download_zip(
 
 /// The zip entry of a file; personal files go into a folder named by the login.
 fn entry_of(file: &stored_file::Model, owner_login: Option<&str>) -> ZipEntry {
-    let name = match (FileKind::parse(&file.kind), owner_login) {
-        (Some(FileKind::Personal), Some(login)) => format!("{login}/{}", file.name),
+    let name = match (storages::kind_of(file), owner_login) {
+        (FileKind::Personal, Some(login)) => format!("{login}/{}", file.name),
         _ => file.name.clone(),
     };
     let at = to_moscow(file.created_at);
