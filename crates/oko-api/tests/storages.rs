@@ -677,18 +677,6 @@ async fn uploads_are_checked_and_leave_nothing_behind(backend: Backend) {
     assert_eq!(stored_files(&app), 0, "deleting a file removes its bytes");
 }
 
-async fn wait_ready(app: &TestApp, token: &str, job: &str) -> Value {
-    for _ in 0..100 {
-        let (status, body) = app.get(&format!("/api/reports/{job}"), token).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        if body["status"] == "ready" || body["status"] == "failed" {
-            return body;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("report {job} never finished");
-}
-
 async fn the_report_lists_every_organisation_and_file(backend: Backend) {
     use calamine::{Data, Reader, Xlsx};
     let app = spawn_app(backend).await;
@@ -719,7 +707,7 @@ async fn the_report_lists_every_organisation_and_file(backend: Backend) {
     let job: Value = response.json().await.unwrap();
     let id = job["id"].as_str().unwrap();
     assert_eq!(location, format!("/api/reports/{id}"));
-    let done = wait_ready(&app, &coordinator, id).await;
+    let done = app.wait_for_report(&coordinator, id).await;
     assert_eq!(done["status"], "ready", "{done}");
 
     // Nobody else sees the job.

@@ -231,16 +231,11 @@ async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let id = job["id"].as_str().unwrap();
-    let mut ready = false;
-    for _ in 0..100 {
-        let (_, job) = app.get(&format!("/api/reports/{id}"), &coordinator).await;
-        if job["status"] == "ready" {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the report is built into the bucket");
+    let done = app.wait_for_report(&coordinator, id).await;
+    assert_eq!(
+        done["status"], "ready",
+        "the report is built into the bucket: {done}"
+    );
     let report = app
         .client
         .get(app.url(&format!("/api/reports/{id}/content")))

@@ -52,7 +52,8 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> Result<u16, Fail> {
+/// A port nothing listens on right now.
+pub fn free_port() -> Result<u16, Fail> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(Fail::io("find a free port"))?;
     Ok(listener
         .local_addr()
@@ -96,14 +97,24 @@ pub fn start_server_on(
         base_url: format!("http://127.0.0.1:{port}"),
         env: env.to_vec(),
     };
-    let deadline = Instant::now() + Duration::from_secs(30);
+    wait_for_port(port, "oko serve", Duration::from_secs(30))?;
+    Ok(server)
+}
+
+/// Waits until something accepts connections on `port`; fails after `limit`
+/// naming `what` did not start.
+pub fn wait_for_port(port: u16, what: &str, limit: Duration) -> Result<(), Fail> {
+    let deadline = Instant::now() + limit;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         if Instant::now() > deadline {
-            return Err(Fail("oko serve did not start listening within 30 s".into()));
+            return Err(Fail(format!(
+                "{what} did not start listening within {} s",
+                limit.as_secs()
+            )));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    Ok(server)
+    Ok(())
 }
 
 fn ensure_chromium() -> Result<(), Fail> {

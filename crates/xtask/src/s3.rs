@@ -3,13 +3,15 @@
 //! `target/`, started on a free port for one test run.
 
 use std::{
-    net::{TcpListener, TcpStream},
     path::Path,
     process::{Child, Command},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
-use crate::process::{Fail, run};
+use crate::{
+    e2e::{free_port, wait_for_port},
+    process::{Fail, run},
+};
 
 const VENV: &str = "target/moto-venv";
 
@@ -38,10 +40,7 @@ pub fn start() -> Result<S3Server, Fail> {
             "moto[server]==5.*",
         ]))?;
     }
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(Fail::io("find a free port"))?
-        .port();
+    let port = free_port()?;
     let child = Command::new(&server)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(std::process::Stdio::null())
@@ -52,12 +51,6 @@ pub fn start() -> Result<S3Server, Fail> {
         child,
         endpoint: format!("http://127.0.0.1:{port}"),
     };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if Instant::now() > deadline {
-            return Err(Fail("moto_server did not start within 60 s".into()));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_for_port(port, "moto_server", Duration::from_secs(60))?;
     Ok(started)
 }

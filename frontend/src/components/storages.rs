@@ -225,14 +225,20 @@ async fn follow(
     match link {
         Ok(link) => {
             message.set(None);
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().set_href(&link.url);
-            }
+            start_download(&link);
             // The mark is written when the download starts; show it shortly after.
             TimeoutFuture::new(800).await;
             refresh.run(());
         }
         Err(failure) => message.set(Some(failure.message)),
+    }
+}
+
+/// Hands a download link to the browser, whose download manager takes over (the
+/// answer is an attachment, so the page stays).
+fn start_download(link: &DownloadLink) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(&link.url);
     }
 }
 
@@ -275,11 +281,7 @@ fn ReportButton(storage_id: Uuid) -> impl IntoView {
                 .save::<_, DownloadLink>(Method::Post, &format!("/api/reports/{job_id}/link"), &())
                 .await
             {
-                Ok(link) => {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().set_href(&link.url);
-                    }
-                }
+                Ok(link) => start_download(&link),
                 Err(failure) => status.set(Some(Err(failure.message))),
             }
         })

@@ -177,6 +177,19 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Polls report job `job` as `token` until it is `ready` or `failed`; returns it.
+    pub async fn wait_for_report(&self, token: &str, job: &str) -> Value {
+        for _ in 0..100 {
+            let (status, body) = self.get(&format!("/api/reports/{job}"), token).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            if body["status"] == "ready" || body["status"] == "failed" {
+                return body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("report {job} never finished");
+    }
+
     /// Any request with a bearer token and an optional JSON body; returns status and
     /// JSON body (`Null` when there is none).
     pub async fn call(

@@ -174,10 +174,7 @@ fn time_command(command: &mut Command) -> Result<Duration, Fail> {
 fn cold_start(dir: &Path) -> Result<Duration, Fail> {
     // Seed and stop once, so the measured start is a restart on an existing database.
     drop(start_server(Path::new(OKO), dir, "small")?);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map_err(Fail::io("free port"))?
-        .port();
+    let port = crate::e2e::free_port()?;
     let started = Instant::now();
     let mut child = Command::new(OKO)
         .arg("serve")
