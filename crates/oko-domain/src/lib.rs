@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod error_code;
+pub mod forms;
 pub mod login;
 pub mod markdown;
 pub mod moscow_time;

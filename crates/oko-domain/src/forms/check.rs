@@ -1,0 +1,279 @@
+//! Whether a form definition is coherent before it is saved: keys unique and
+//! well-formed, each constraint on a column of a type it applies to, rules over
+//! existing columns. Every problem names its place (`sheets[0].columns[2].min`).
+
+use std::collections::HashSet;
+
+use super::{ColumnDef, ColumnType, FormDefinition, Rule, SheetDef, value};
+use crate::api::FieldError;
+
+/// Longest key of a sheet or column.
+const MAX_KEY_CHARS: usize = 64;
+
+/// Every problem of `form`; empty when it may be saved.
+pub fn check_definition(form: &FormDefinition) -> Vec<FieldError> {
+    let mut problems = Problems(Vec::new());
+    if form.title.trim().is_empty() {
+        problems.add("title", "Укажите название формы");
+    }
+    if form.sheets.is_empty() {
+        problems.add("sheets", "В форме должен быть хотя бы один лист");
+    }
+    let mut keys = HashSet::new();
+    for (index, sheet) in form.sheets.iter().enumerate() {
+        let at = format!("sheets[{index}]");
+        check_key(&mut problems, &format!("{at}.key"), &sheet.key);
+        if !keys.insert(sheet.key.as_str()) {
+            problems.add(&format!("{at}.key"), "Ключ листа повторяется");
+        }
+        check_sheet(&mut problems, &at, sheet);
+    }
+    problems.0
+}
+
+struct Problems(Vec<FieldError>);
+
+impl Problems {
+    fn add(&mut self, field: &str, message: &str) {
+        self.0.push(FieldError::about_field(
+            field,
+            "invalid_definition",
+            message,
+        ));
+    }
+}
+
+fn check_key(problems: &mut Problems, field: &str, key: &str) {
+    let well_formed = !key.is_empty()
+        && key.len() <= MAX_KEY_CHARS
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !well_formed {
+        problems.add(
+            field,
+            "Ключ: от 1 до 64 латинских букв, цифр или знаков «_», например date_1",
+        );
+    }
+}
+
+fn check_sheet(problems: &mut Problems, at: &str, sheet: &SheetDef) {
+    if sheet.title.trim().is_empty() {
+        problems.add(&format!("{at}.title"), "Укажите название листа");
+    }
+    if sheet.columns.is_empty() {
+        problems.add(
+            &format!("{at}.columns"),
+            "На листе должен быть хотя бы один столбец",
+        );
+    }
+    let mut keys = HashSet::new();
+    for (index, column) in sheet.columns.iter().enumerate() {
+        let at = format!("{at}.columns[{index}]");
+        check_key(problems, &format!("{at}.key"), &column.key);
+        if !keys.insert(column.key.as_str()) {
+            problems.add(&format!("{at}.key"), "Ключ столбца повторяется на листе");
+        }
+        check_column(problems, &at, column);
+    }
+    if sheet.max_rows == Some(0) || (sheet.max_rows.is_some() && !sheet.is_free()) {
+        problems.add(
+            &format!("{at}.max_rows"),
+            "Число строк ограничивается только на листах со свободными строками, и не меньше 1",
+        );
+    }
+    for (index, preset) in sheet.fixed_rows.iter().enumerate() {
+        for (key, text) in preset {
+            let field = format!("{at}.fixed_rows[{index}].{key}");
+            match sheet.column(key) {
+                None => problems.add(&field, "На листе нет такого столбца"),
+                Some(column) if value::normalize(column, text) != *text || text.is_empty() => {
+                    problems.add(
+                        &field,
+                        "Значение не подходит столбцу (или записано не в каноническом виде)",
+                    )
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    for (index, rule) in sheet.rules.iter().enumerate() {
+        check_rule(problems, &format!("{at}.rules[{index}]"), sheet, rule);
+    }
+}
+
+fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
+    let mut misplaced = |name: &str, set: bool, allowed: bool, kinds: &str| {
+        if set && !allowed {
+            problems.add(
+                &format!("{at}.{name}"),
+                &format!("Это ограничение только для столбцов типа {kinds}"),
+            );
+        }
+    };
+    let kind = column.kind;
+    misplaced(
+        "min",
+        column.min.is_some(),
+        kind.is_numeric(),
+        "«целое» и «число»",
+    );
+    misplaced(
+        "max",
+        column.max.is_some(),
+        kind.is_numeric(),
+        "«целое» и «число»",
+    );
+    misplaced(
+        "min_length",
+        column.min_length.is_some(),
+        kind == ColumnType::Text,
+        "«текст»",
+    );
+    misplaced(
+        "max_length",
+        column.max_length.is_some(),
+        kind == ColumnType::Text,
+        "«текст»",
+    );
+    misplaced(
+        "pattern",
+        column.pattern.is_some(),
+        kind == ColumnType::Text,
+        "«текст»",
+    );
+    misplaced(
+        "date_from",
+        column.date_from.is_some(),
+        kind == ColumnType::Date,
+        "«дата»",
+    );
+    misplaced(
+        "date_to",
+        column.date_to.is_some(),
+        kind == ColumnType::Date,
+        "«дата»",
+    );
+    misplaced(
+        "values",
+        !column.values.is_empty(),
+        kind == ColumnType::List,
+        "«список»",
+    );
+    if column.title.trim().is_empty() {
+        problems.add(&format!("{at}.title"), "Укажите заголовок столбца");
+    }
+    let inverted = matches!((column.min, column.max), (Some(a), Some(b)) if a > b)
+        || matches!((column.min_length, column.max_length), (Some(a), Some(b)) if a > b)
+        || matches!((column.date_from, column.date_to), (Some(a), Some(b)) if a > b);
+    if inverted {
+        problems.add(at, "Нижняя граница больше верхней");
+    }
+    if kind == ColumnType::List {
+        let distinct: HashSet<String> = column
+            .values
+            .iter()
+            .map(|v| crate::text::search_key(v))
+            .collect();
+        if column.values.is_empty() || column.values.iter().any(|v| v.trim().is_empty()) {
+            problems.add(
+                &format!("{at}.values"),
+                "Укажите значения списка (непустые)",
+            );
+        } else if distinct.len() != column.values.len() {
+            problems.add(&format!("{at}.values"), "Значения списка повторяются");
+        }
+    }
+}
+
+fn check_rule(problems: &mut Problems, at: &str, sheet: &SheetDef, rule: &Rule) {
+    let columns = rule.columns();
+    let unknown: Vec<&str> = columns
+        .iter()
+        .copied()
+        .filter(|k| sheet.column(k).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        problems.add(
+            at,
+            &format!(
+                "Правило ссылается на неизвестные столбцы: {}",
+                unknown.join(", ")
+            ),
+        );
+        return;
+    }
+    match rule {
+        Rule::Unique { columns } if columns.is_empty() => {
+            problems.add(
+                at,
+                "Укажите столбцы, значения которых не должны повторяться",
+            );
+        }
+        Rule::Compare { left, right, .. } => {
+            if left.is_empty() || right.is_empty() {
+                problems.add(at, "Укажите столбцы слева и справа от сравнения");
+            }
+            if columns
+                .iter()
+                .any(|k| sheet.column(k).is_some_and(|c| !c.kind.is_numeric()))
+            {
+                problems.add(at, "Сравнивать можно только числовые столбцы");
+            }
+        }
+        Rule::MaxRowsPerValue { max: 0, .. } => {
+            problems.add(at, "Допустимое число строк — не меньше 1")
+        }
+        Rule::RequiredIf {
+            column,
+            equals,
+            then,
+        } => {
+            if then.is_empty() {
+                problems.add(at, "Укажите столбцы, которые становятся обязательными");
+            }
+            let def = sheet.column(column).expect("checked above");
+            if let Some(wanted) = equals
+                && value::parse(def, wanted.trim()).is_err()
+            {
+                problems.add(at, "Значение условия не подходит столбцу");
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::demo;
+
+    #[test]
+    fn demo_forms_are_coherent() {
+        assert_eq!(check_definition(&demo::schedule()), vec![]);
+        assert_eq!(check_definition(&demo::college()), vec![]);
+    }
+
+    #[test]
+    fn names_each_problem_by_its_place() {
+        let mut form = demo::schedule();
+        form.sheets[0].columns[1].min = Some(1.0);
+        form.sheets[0].columns[2].key = "bad key".into();
+        form.sheets[1].key = form.sheets[0].key.clone();
+        form.sheets[0].rules.push(Rule::Unique {
+            columns: vec!["nope".into()],
+        });
+        let fields: Vec<String> = check_definition(&form)
+            .into_iter()
+            .filter_map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                "sheets[0].columns[1].min",
+                "sheets[0].columns[2].key",
+                "sheets[0].rules[1]", // it needs rooms1, the renamed column
+                "sheets[0].rules[2]",
+                "sheets[1].key",
+            ]
+        );
+    }
+}

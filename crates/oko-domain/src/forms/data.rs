@@ -1,0 +1,296 @@
+//! A form's data (sheet key → rows → column key → canonical text) and the
+//! cell-level changes autosave sends.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CellCode, CellError, FormDefinition, MAX_CELL_CHARS, value::normalize};
+
+/// One row: column key → canonical text. Empty cells are absent.
+pub type Row = BTreeMap<String, String>;
+
+/// Every sheet's rows, in order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({
+    "paper": [{"subject": "Математика", "date1": "2021-09-15", "participants1": "25"}]
+})))]
+#[serde(transparent)]
+pub struct FormData {
+    pub sheets: BTreeMap<String, Vec<Row>>,
+}
+
+/// One change to a draft, as autosave batches them. Rows are 1-based.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Change {
+    /// Sets a cell (an empty `value` clears it). Setting a cell below the last row
+    /// of a free-row sheet adds the rows up to it.
+    Set {
+        sheet: String,
+        row: u32,
+        column: String,
+        value: String,
+    },
+    /// Inserts an empty row before `row` (`row` = rows + 1 appends).
+    InsertRow { sheet: String, row: u32 },
+    /// Deletes `row`.
+    DeleteRow { sheet: String, row: u32 },
+}
+
+impl Change {
+    /// The sheet the change is on.
+    pub fn sheet(&self) -> &str {
+        match self {
+            Change::Set { sheet, .. }
+            | Change::InsertRow { sheet, .. }
+            | Change::DeleteRow { sheet, .. } => sheet,
+        }
+    }
+}
+
+impl FormData {
+    /// A form with nothing typed yet: fixed-row sheets hold their preset cells.
+    pub fn blank(form: &FormDefinition) -> FormData {
+        let mut data = FormData::default();
+        for sheet in &form.sheets {
+            data.sheets
+                .insert(sheet.key.clone(), sheet.fixed_rows.clone());
+        }
+        data
+    }
+
+    /// The rows of `sheet` (none if absent).
+    pub fn rows(&self, sheet: &str) -> &[Row] {
+        self.sheets.get(sheet).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether no cell besides the definition's presets holds a value.
+    pub fn is_blank(&self, form: &FormDefinition) -> bool {
+        *self == FormData::blank(form)
+    }
+
+    /// Applies `changes` in order, normalising each value for its column. Refuses
+    /// the whole batch (and changes nothing) at the first change the form does not
+    /// allow: an unknown sheet or column, a locked cell, a row out of bounds.
+    pub fn apply(&mut self, form: &FormDefinition, changes: &[Change]) -> Result<(), CellError> {
+        let mut next = self.clone();
+        for change in changes {
+            next.apply_one(form, change)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    fn apply_one(&mut self, form: &FormDefinition, change: &Change) -> Result<(), CellError> {
+        let sheet_key = change.sheet();
+        let sheet = form.sheet(sheet_key).ok_or_else(|| CellError {
+            sheet: sheet_key.to_owned(),
+            row: 0,
+            column: None,
+            code: CellCode::Unknown,
+            message: format!("В форме нет листа «{sheet_key}»"),
+        })?;
+        let rows = self.sheets.entry(sheet.key.clone()).or_default();
+        let limit = sheet.row_limit() as usize;
+        let row_error = |row: u32, message: String| CellError {
+            sheet: sheet.key.clone(),
+            row,
+            column: None,
+            code: CellCode::RowCount,
+            message,
+        };
+        let fixed = || row_error(0, "На этом листе нельзя добавлять и удалять строки".into());
+        match change {
+            Change::Set {
+                row, column, value, ..
+            } => {
+                let index = (*row as usize)
+                    .checked_sub(1)
+                    .ok_or_else(|| row_error(0, "Номер строки начинается с 1".into()))?;
+                let def = sheet.column(column).ok_or_else(|| CellError {
+                    sheet: sheet.key.clone(),
+                    row: *row,
+                    column: Some(column.clone()),
+                    code: CellCode::Unknown,
+                    message: format!("На листе «{}» нет столбца «{column}»", sheet.title),
+                })?;
+                if index >= limit {
+                    return Err(row_error(
+                        *row,
+                        format!("На листе «{}» не более {limit} строк", sheet.title),
+                    ));
+                }
+                if sheet.is_locked(index, column) {
+                    return Err(CellError::at(
+                        &sheet.key,
+                        index,
+                        column,
+                        CellCode::LockedCell,
+                        "Эта ячейка заполнена заранее и не изменяется".into(),
+                    ));
+                }
+                if value.chars().count() > MAX_CELL_CHARS {
+                    return Err(CellError::at(
+                        &sheet.key,
+                        index,
+                        column,
+                        CellCode::WrongLength,
+                        format!("В ячейке не более {MAX_CELL_CHARS} символов"),
+                    ));
+                }
+                if rows.len() <= index {
+                    rows.resize(index + 1, Row::new());
+                }
+                let text = normalize(def, value);
+                if text.is_empty() {
+                    rows[index].remove(column);
+                } else {
+                    rows[index].insert(column.clone(), text);
+                }
+            }
+            Change::InsertRow { row, .. } => {
+                if !sheet.is_free() {
+                    return Err(fixed());
+                }
+                let index = (*row as usize).saturating_sub(1);
+                if index > rows.len() {
+                    return Err(row_error(*row, format!("На листе {} строк", rows.len())));
+                }
+                if rows.len() >= limit {
+                    return Err(row_error(
+                        *row,
+                        format!("На листе «{}» не более {limit} строк", sheet.title),
+                    ));
+                }
+                rows.insert(index, Row::new());
+            }
+            Change::DeleteRow { row, .. } => {
+                if !sheet.is_free() {
+                    return Err(fixed());
+                }
+                let index = (*row as usize).wrapping_sub(1);
+                if index >= rows.len() {
+                    return Err(row_error(*row, format!("На листе нет строки {row}")));
+                }
+                rows.remove(index);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::demo;
+
+    fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
+        Change::Set {
+            sheet: sheet.into(),
+            row,
+            column: column.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn set_normalises_extends_and_clears() {
+        let form = demo::schedule();
+        let mut data = FormData::blank(&form);
+        data.apply(
+            &form,
+            &[
+                set("paper", 3, "date1", "15.09.2021"),
+                set("paper", 3, "participants1", "1 234"),
+            ],
+        )
+        .unwrap();
+        let rows = data.rows("paper");
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2]["date1"], "2021-09-15");
+        assert_eq!(rows[2]["participants1"], "1234");
+        data.apply(&form, &[set("paper", 3, "date1", " ")]).unwrap();
+        assert!(!data.rows("paper")[2].contains_key("date1"));
+    }
+
+    #[test]
+    fn a_refused_change_leaves_the_whole_batch_out() {
+        let form = demo::schedule();
+        let mut data = FormData::blank(&form);
+        let before = data.clone();
+        let err = data
+            .apply(
+                &form,
+                &[
+                    set("paper", 1, "date1", "15.09.2021"),
+                    set("paper", 1, "nope", "1"),
+                ],
+            )
+            .unwrap_err();
+        assert_eq!(err.code, CellCode::Unknown);
+        assert_eq!(data, before);
+    }
+
+    #[test]
+    fn rows_insert_and_delete_on_free_sheets_only() {
+        let form = demo::college();
+        let mut data = FormData::blank(&form);
+        let free = &form.sheets[0].key;
+        data.apply(
+            &form,
+            &[
+                set(free, 1, "code", "38.02.01"),
+                Change::InsertRow {
+                    sheet: free.clone(),
+                    row: 1,
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(data.rows(free).len(), 2);
+        assert!(data.rows(free)[0].is_empty());
+        data.apply(
+            &form,
+            &[Change::DeleteRow {
+                sheet: free.clone(),
+                row: 1,
+            }],
+        )
+        .unwrap();
+        assert_eq!(data.rows(free)[0]["code"], "38.02.01");
+        let fixed = demo::schedule_fixed_sheet_key();
+        let err = data
+            .apply(
+                &form,
+                &[Change::InsertRow {
+                    sheet: fixed.into(),
+                    row: 1,
+                }],
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.code,
+            CellCode::Unknown,
+            "the college form has no such sheet"
+        );
+        let schedule = demo::schedule();
+        let mut data = FormData::blank(&schedule);
+        let err = data
+            .apply(
+                &schedule,
+                &[Change::InsertRow {
+                    sheet: fixed.into(),
+                    row: 1,
+                }],
+            )
+            .unwrap_err();
+        assert_eq!(err.code, CellCode::RowCount);
+        let err = data
+            .apply(&schedule, &[set(fixed, 1, "subject", "Физика")])
+            .unwrap_err();
+        assert_eq!(err.code, CellCode::LockedCell);
+    }
+}

@@ -1,0 +1,208 @@
+//! The two demo forms of docs/forms.md: the ВПР СПО schedule (seed 001, Рис. 14–17)
+//! and the college specialties form (seed 002, Рис. 25).
+
+use super::{ColumnDef, ColumnType, CompareOp, FormDefinition, Row, Rule, SheetDef};
+
+const SUBJECTS: [&str; 8] = [
+    "Русский язык",
+    "Математика",
+    "История",
+    "Обществознание",
+    "Физика",
+    "Химия",
+    "Биология",
+    "Иностранный язык",
+];
+
+fn column(key: &str, title: &str, kind: ColumnType) -> ColumnDef {
+    ColumnDef::new(key, title, kind)
+}
+
+fn required(mut c: ColumnDef) -> ColumnDef {
+    c.required = true;
+    c
+}
+
+fn between(mut c: ColumnDef, min: f64, max: f64) -> ColumnDef {
+    c.min = Some(min);
+    c.max = Some(max);
+    c.hint = super::validate::number_range_ru(&c);
+    c
+}
+
+fn list(key: &str, title: &str, values: &[&str]) -> ColumnDef {
+    let mut c = column(key, title, ColumnType::List);
+    c.values = values.iter().map(|v| (*v).to_owned()).collect();
+    c
+}
+
+fn autumn_2021(mut c: ColumnDef) -> ColumnDef {
+    c.date_from = chrono::NaiveDate::from_ymd_opt(2021, 9, 13);
+    c.date_to = chrono::NaiveDate::from_ymd_opt(2021, 10, 16);
+    c.hint = "Дата проведения с 13.09.2021 по 16.10.2021".into();
+    c
+}
+
+/// The schedule columns: a date, rooms and participants per group of students.
+fn schedule_columns(subject: ColumnDef) -> Vec<ColumnDef> {
+    let mut columns = vec![subject];
+    for (suffix, group) in [("1", "1й курс"), ("2", "\"Завершившие\"")] {
+        columns.push(autumn_2021(column(
+            &format!("date{suffix}"),
+            &format!("Дата {group}"),
+            ColumnType::Date,
+        )));
+        columns.push(between(
+            column(
+                &format!("rooms{suffix}"),
+                &format!("Количество аудиторий {group}"),
+                ColumnType::Integer,
+            ),
+            1.0,
+            100.0,
+        ));
+        columns.push(required(between(
+            column(
+                &format!("participants{suffix}"),
+                &format!("Количество участников {group}"),
+                ColumnType::Integer,
+            ),
+            0.0,
+            5000.0,
+        )));
+    }
+    columns
+}
+
+/// A date needs its rooms; at most five days per subject.
+fn schedule_rules() -> Vec<Rule> {
+    vec![
+        Rule::MaxRowsPerValue {
+            column: "subject".into(),
+            max: 5,
+            message: Some("Количество дней по одному предмету не должны превышать пяти".into()),
+        },
+        Rule::RequiredIf {
+            column: "date1".into(),
+            equals: None,
+            then: vec!["rooms1".into()],
+        },
+    ]
+}
+
+const SCHEDULE_HINT: &str = "Количество дней по одному предмету не должны превышать пяти по каждой категории участников. Если ОО не участвует в данных предметах, выберите соответствующее значение.";
+
+/// Key of the schedule's fixed-row sheet.
+pub fn schedule_fixed_sheet_key() -> &'static str {
+    "meta"
+}
+
+/// «Сбор расписания проведения ВПР СПО 2021»: two free-row sheets (a row per
+/// exam day) and a fixed-row sheet (a row per metasubject work).
+pub fn schedule() -> FormDefinition {
+    let subject = required(list("subject", "Предмет", &SUBJECTS));
+    let free_sheet = |key: &str, title: &str| SheetDef {
+        key: key.into(),
+        title: title.into(),
+        hint: SCHEDULE_HINT.into(),
+        columns: schedule_columns(subject.clone()),
+        fixed_rows: Vec::new(),
+        max_rows: Some(200),
+        rules: schedule_rules(),
+    };
+    let meta_rows = ["Читательская грамотность", "Цифровая грамотность"]
+        .into_iter()
+        .map(|work| Row::from([("subject".to_owned(), work.to_owned())]))
+        .collect();
+    let mut meta_subject = column("subject", "Работа", ColumnType::Text);
+    meta_subject.required = true;
+    FormDefinition {
+        title: "Сбор расписания проведения ВПР СПО 2021".into(),
+        sheets: vec![
+            free_sheet("paper", "РАБОТЫ НА БЛАНКЕ"),
+            SheetDef {
+                key: schedule_fixed_sheet_key().into(),
+                title: "МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ".into(),
+                hint: "Одна строка на каждую метапредметную работу; оставьте дату пустой, если ОО не участвует.".into(),
+                columns: schedule_columns(meta_subject),
+                fixed_rows: meta_rows,
+                max_rows: None,
+                rules: vec![Rule::RequiredIf {
+                    column: "date1".into(),
+                    equals: None,
+                    then: vec!["rooms1".into()],
+                }],
+            },
+            free_sheet("computer", "РАБОТЫ НА КОМПЬЮТЕРЕ"),
+        ],
+    }
+}
+
+/// The college form of seed 002 Рис. 25: a row per specialty, numbers that must
+/// add up, and a yes/no that makes another column required.
+pub fn college() -> FormDefinition {
+    let subjects: Vec<&str> = std::iter::once("—").chain(SUBJECTS).collect();
+    let mut code = required(column(
+        "code",
+        "1. Код и название профессии/специальности",
+        ColumnType::Text,
+    ));
+    code.pattern = Some("##.##.## *".into());
+    code.hint =
+        "Код и название через пробел, например «38.02.01 Экономика и бухгалтерский учет»".into();
+    let count = |key: &str, title: &str| {
+        required(between(
+            column(key, title, ColumnType::Integer),
+            0.0,
+            10_000.0,
+        ))
+    };
+    let mut course = required(between(
+        column(
+            "course",
+            "3. Курс, на котором выполняется обучение",
+            ColumnType::Integer,
+        ),
+        1.0,
+        6.0,
+    ));
+    course.hint = "Число должно быть между 1 и 6".into();
+    FormDefinition {
+        title: "Сведения о профессиях и специальностях".into(),
+        sheets: vec![SheetDef {
+            key: "specialties".into(),
+            title: "СПЕЦИАЛЬНОСТИ".into(),
+            hint: "Одна строка на каждую пару «специальность — курс». Сумма столбцов 3.2 и 3.3 не больше 3.1.".into(),
+            columns: vec![
+                code,
+                required(list("subject_a", "2.1. Профильный предмет (ЭП АЭС)", &subjects)),
+                required(list("subject_b", "2.2. Профильный предмет (автоматизация)", &subjects)),
+                course,
+                count("students", "3.1. Количество обучающихся в 2022/2023 учебном году"),
+                count("after_9", "3.2. на базе основного общего образования"),
+                count("after_11", "3.3. на базе среднего общего образования"),
+                count("digital", "4. Количество цифровых единиц в год поступления"),
+                between(column("units", "5. Количество единиц в год поступления", ColumnType::Integer), 0.0, 10_000.0),
+                required(column("admitted", "6. Наличие поступления на 1 курс в год поступления", ColumnType::YesNo)),
+            ],
+            fixed_rows: Vec::new(),
+            max_rows: None,
+            rules: vec![
+                Rule::Unique {
+                    columns: vec!["code".into(), "course".into()],
+                },
+                Rule::Compare {
+                    left: vec!["after_9".into(), "after_11".into()],
+                    op: CompareOp::Le,
+                    right: vec!["students".into()],
+                    message: None,
+                },
+                Rule::RequiredIf {
+                    column: "admitted".into(),
+                    equals: Some("Да".into()),
+                    then: vec!["units".into()],
+                },
+            ],
+        }],
+    }
+}

@@ -1,0 +1,148 @@
+//! What is wrong with a cell: where (sheet, row, column), a stable code for
+//! integrators and a Russian message for people.
+
+use serde::{Deserialize, Serialize};
+
+use super::FormDefinition;
+use crate::api::FieldError;
+
+/// Stable codes of cell errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CellCode {
+    /// A required cell is empty.
+    Required,
+    /// Not a whole number.
+    NotInteger,
+    /// Not a number.
+    NotDecimal,
+    /// Not a date.
+    NotDate,
+    /// Not one of the list's values.
+    NotInList,
+    /// Not «Да» or «Нет».
+    NotYesNo,
+    /// A number below `min` or above `max`.
+    OutOfRange,
+    /// A text shorter than `min_length` or longer than `max_length`.
+    WrongLength,
+    /// A text that does not match the column's mask.
+    PatternMismatch,
+    /// A date outside `date_from`..`date_to`.
+    DateOutOfRange,
+    /// A value (or set of values) that must be unique repeats.
+    Duplicate,
+    /// A comparison between columns fails.
+    ComparisonFailed,
+    /// A value appears in more rows than allowed.
+    TooManyRowsWithValue,
+    /// A cell required by another cell's value is empty.
+    RequiredIf,
+    /// More rows than the sheet allows, or rows missing from a fixed-row sheet.
+    RowCount,
+    /// A cell the definition gives was changed.
+    LockedCell,
+    /// A sheet or column the form does not have.
+    Unknown,
+}
+
+impl CellCode {
+    /// The stable snake_case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellCode::Required => "required",
+            CellCode::NotInteger => "not_integer",
+            CellCode::NotDecimal => "not_decimal",
+            CellCode::NotDate => "not_date",
+            CellCode::NotInList => "not_in_list",
+            CellCode::NotYesNo => "not_yes_no",
+            CellCode::OutOfRange => "out_of_range",
+            CellCode::WrongLength => "wrong_length",
+            CellCode::PatternMismatch => "pattern_mismatch",
+            CellCode::DateOutOfRange => "date_out_of_range",
+            CellCode::Duplicate => "duplicate",
+            CellCode::ComparisonFailed => "comparison_failed",
+            CellCode::TooManyRowsWithValue => "too_many_rows_with_value",
+            CellCode::RequiredIf => "required_if",
+            CellCode::RowCount => "row_count",
+            CellCode::LockedCell => "locked_cell",
+            CellCode::Unknown => "unknown",
+        }
+    }
+}
+
+/// One problem in a form's data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "sheet": "paper", "row": 12, "column": "date1", "code": "not_date",
+    "message": "Введите дату в формате дд.мм.гггг, например 15.09.2021"
+})))]
+pub struct CellError {
+    /// Sheet key.
+    pub sheet: String,
+    /// 1-based row of the sheet's data (0: the sheet as a whole).
+    pub row: u32,
+    /// Column key, when the error is about a cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Stable code.
+    pub code: CellCode,
+    /// Russian explanation.
+    pub message: String,
+}
+
+impl CellError {
+    /// An error about the cell in `column` of data row `row` (0-based).
+    pub fn at(sheet: &str, row: usize, column: &str, code: CellCode, message: String) -> Self {
+        CellError {
+            sheet: sheet.to_owned(),
+            row: row as u32 + 1,
+            column: Some(column.to_owned()),
+            code,
+            message,
+        }
+    }
+
+    /// Where the error is, as people read it: «Лист «РАБОТЫ НА БЛАНКЕ», строка 12,
+    /// столбец «Дата 1й курс»». `header_rows` is added to the row number when the
+    /// rows are a spreadsheet's (whose data starts under its header).
+    pub fn place(&self, form: &FormDefinition, header_rows: u32) -> String {
+        let sheet = form.sheet(&self.sheet);
+        let sheet_title = sheet.map_or(self.sheet.as_str(), |s| s.title.as_str());
+        let mut place = format!("Лист «{sheet_title}»");
+        if self.row > 0 {
+            place.push_str(&format!(", строка {}", self.row + header_rows));
+        }
+        if let Some(column) = &self.column {
+            let title = sheet
+                .and_then(|s| s.column(column))
+                .map_or(column.as_str(), |c| c.title.as_str());
+            place.push_str(&format!(", столбец «{title}»"));
+        }
+        place
+    }
+
+    /// The error with its place, as in an upload's error list.
+    pub fn located(&self, form: &FormDefinition, header_rows: u32) -> String {
+        format!("{}: {}", self.place(form, header_rows), self.message)
+    }
+
+    /// The error as an API problem entry (sheet and column titles, spreadsheet row).
+    pub fn to_field_error(&self, form: &FormDefinition, header_rows: u32) -> FieldError {
+        let sheet = form.sheet(&self.sheet);
+        FieldError {
+            field: None,
+            sheet: Some(sheet.map_or_else(|| self.sheet.clone(), |s| s.title.clone())),
+            row: (self.row > 0).then_some(self.row + header_rows),
+            column: self.column.as_ref().map(|key| {
+                sheet
+                    .and_then(|s| s.column(key))
+                    .map_or_else(|| key.clone(), |c| c.title.clone())
+            }),
+            code: self.code.as_str().to_owned(),
+            message: self.located(form, header_rows),
+        }
+    }
+}

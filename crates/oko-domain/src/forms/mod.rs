@@ -1,0 +1,244 @@
+//! Data-collection forms as data: sheets, typed columns with constraints, and sheet
+//! rules. The server validates drafts and submissions with this code and the SPA runs
+//! the same code as people type, so what one accepts the other accepts.
+//!
+//! docs/forms.md describes the format with the two demo forms (`demo`).
+
+pub mod check;
+pub mod data;
+pub mod demo;
+pub mod errors;
+pub mod pattern;
+pub mod rules;
+#[cfg(test)]
+mod tests;
+pub mod validate;
+pub mod value;
+
+use serde::{Deserialize, Serialize};
+
+pub use data::{Change, FormData, Row};
+pub use errors::{CellCode, CellError};
+pub use rules::{CompareOp, Rule};
+pub use validate::validate;
+
+/// Free-row sheets hold at most this many rows unless the sheet says otherwise.
+pub const DEFAULT_MAX_ROWS: u32 = 10_000;
+/// No cell holds more characters than this, whatever its column allows.
+pub const MAX_CELL_CHARS: usize = 4_000;
+
+/// A form: one or more sheets, filled by each organisation of the audience.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "title": "Сбор расписания проведения ВПР СПО 2021",
+    "sheets": [{
+        "key": "paper", "title": "РАБОТЫ НА БЛАНКЕ",
+        "hint": "Количество дней по одному предмету не должны превышать пяти.",
+        "columns": [
+            {"key": "subject", "title": "Предмет", "type": "list", "required": true,
+             "values": ["Математика", "Русский язык"]},
+            {"key": "date1", "title": "Дата 1й курс", "type": "date",
+             "date_from": "2021-09-01", "date_to": "2021-10-31"},
+            {"key": "participants1", "title": "Количество участников 1й курс", "type": "integer",
+             "required": true, "min": 0, "max": 1000}
+        ],
+        "rules": [{"rule": "max_rows_per_value", "column": "subject", "max": 5,
+                   "message": "Количество дней по одному предмету не должны превышать пяти"}]
+    }]
+})))]
+pub struct FormDefinition {
+    /// Title shown above the table.
+    pub title: String,
+    /// Sheets, in tab order.
+    pub sheets: Vec<SheetDef>,
+}
+
+/// One sheet (tab) of a form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SheetDef {
+    /// Stable key (Latin letters, digits, `_`), used in data and patches.
+    pub key: String,
+    /// Tab title, e.g. «РАБОТЫ НА БЛАНКЕ».
+    pub title: String,
+    /// Filling rules shown on the «i» next to the tab.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hint: String,
+    /// Columns, left to right.
+    pub columns: Vec<ColumnDef>,
+    /// Fixed-row sheet: one row per entry, its given cells preset and locked (e.g.
+    /// one row per subject). Empty: a free-row sheet, the user adds rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub fixed_rows: Vec<Row>,
+    /// Most rows a free-row sheet may hold (default 10,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_rows: Option<u32>,
+    /// Rules across cells of the sheet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+}
+
+impl SheetDef {
+    /// Whether the user adds and deletes rows.
+    pub fn is_free(&self) -> bool {
+        self.fixed_rows.is_empty()
+    }
+
+    /// The most rows the sheet may hold.
+    pub fn row_limit(&self) -> u32 {
+        if self.is_free() {
+            self.max_rows.unwrap_or(DEFAULT_MAX_ROWS)
+        } else {
+            self.fixed_rows.len() as u32
+        }
+    }
+
+    /// The column `key`.
+    pub fn column(&self, key: &str) -> Option<&ColumnDef> {
+        self.columns.iter().find(|c| c.key == key)
+    }
+
+    /// Whether the cell of `row` (0-based) in `column` is given by the definition.
+    pub fn is_locked(&self, row: usize, column: &str) -> bool {
+        self.fixed_rows
+            .get(row)
+            .is_some_and(|preset| preset.contains_key(column))
+    }
+}
+
+/// A column's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    /// Any text.
+    Text,
+    /// A whole number, typed as `1 234`.
+    Integer,
+    /// A number with a fraction, typed with a comma or a dot: `1 234,5`.
+    Decimal,
+    /// A date, typed `дд.мм.гггг`.
+    Date,
+    /// One of `values`.
+    List,
+    /// «Да» or «Нет».
+    YesNo,
+}
+
+impl ColumnType {
+    /// Whether sums and comparisons may use the column.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, ColumnType::Integer | ColumnType::Decimal)
+    }
+
+    /// The Russian name operators use in description spreadsheets.
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            ColumnType::Text => "текст",
+            ColumnType::Integer => "целое",
+            ColumnType::Decimal => "число",
+            ColumnType::Date => "дата",
+            ColumnType::List => "список",
+            ColumnType::YesNo => "да/нет",
+        }
+    }
+
+    /// Every type, for parsing and listing.
+    pub const ALL: [ColumnType; 6] = [
+        ColumnType::Text,
+        ColumnType::Integer,
+        ColumnType::Decimal,
+        ColumnType::Date,
+        ColumnType::List,
+        ColumnType::YesNo,
+    ];
+}
+
+/// One column of a sheet, with its constraints (each only where it makes sense:
+/// `min`/`max` for numbers, lengths and `pattern` for text, `date_from`/`date_to`
+/// for dates, `values` for lists; [`check::check_definition`] refuses the rest).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ColumnDef {
+    /// Stable key (Latin letters, digits, `_`).
+    pub key: String,
+    /// Header, e.g. «Дата 1й курс».
+    pub title: String,
+    /// Type of the values.
+    #[serde(rename = "type")]
+    pub kind: ColumnType,
+    /// Shown with `*`; an empty cell is an error.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub required: bool,
+    /// Shown on hover and focus, e.g. «Число должно быть между 1 и 100».
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub hint: String,
+    /// Smallest number allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Largest number allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Fewest characters of a text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<u32>,
+    /// Most characters of a text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// Mask of a text: `#` a digit, `@` a letter, `?` any character, `*` any run of
+    /// characters, anything else itself (e.g. `##.##.##` for a specialty code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<String>,
+    /// Earliest date allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<chrono::NaiveDate>,
+    /// Latest date allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_to: Option<chrono::NaiveDate>,
+    /// The choices of a list column, in drop-down order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl ColumnDef {
+    /// A column of `kind` with no constraints.
+    pub fn new(key: &str, title: &str, kind: ColumnType) -> ColumnDef {
+        ColumnDef {
+            key: key.to_owned(),
+            title: title.to_owned(),
+            kind,
+            required: false,
+            hint: String::new(),
+            min: None,
+            max: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            date_from: None,
+            date_to: None,
+            values: Vec::new(),
+        }
+    }
+
+    /// The header as shown: the title, `*` when required.
+    pub fn header(&self) -> String {
+        if self.required {
+            format!("{}*", self.title)
+        } else {
+            self.title.clone()
+        }
+    }
+}
+
+impl FormDefinition {
+    /// The sheet `key`.
+    pub fn sheet(&self, key: &str) -> Option<&SheetDef> {
+        self.sheets.iter().find(|s| s.key == key)
+    }
+}

@@ -1,0 +1,272 @@
+//! Rules across the cells of a sheet, as data: a typed enum of the four kinds the
+//! seeds need, each checked over the sheet's already-read values.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CellCode, CellError, SheetDef, value::Value};
+
+/// A sheet rule. Empty cells never break a comparison or a uniqueness rule (the
+/// `required` flag is what demands a value).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// No two rows hold the same values in `columns`.
+    Unique { columns: Vec<String> },
+    /// In every row, the sum of `left` compared with the sum of `right` holds, e.g.
+    /// participants ≤ students. Numeric columns only.
+    Compare {
+        left: Vec<String>,
+        op: CompareOp,
+        right: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// A value of `column` appears in at most `max` rows («Количество дней по
+    /// одному предмету не должны превышать пяти»).
+    MaxRowsPerValue {
+        column: String,
+        max: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message: Option<String>,
+    },
+    /// When `column` holds `equals` (or, without `equals`, anything), every column
+    /// of `then` must be filled.
+    RequiredIf {
+        column: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        equals: Option<String>,
+        then: Vec<String>,
+    },
+}
+
+impl Rule {
+    /// Every column the rule reads.
+    pub fn columns(&self) -> Vec<&str> {
+        match self {
+            Rule::Unique { columns } => columns.iter().map(String::as_str).collect(),
+            Rule::Compare { left, right, .. } => {
+                left.iter().chain(right).map(String::as_str).collect()
+            }
+            Rule::MaxRowsPerValue { column, .. } => vec![column],
+            Rule::RequiredIf { column, then, .. } => std::iter::once(column)
+                .chain(then)
+                .map(String::as_str)
+                .collect(),
+        }
+    }
+}
+
+/// A comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CompareOp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl CompareOp {
+    fn holds(self, left: f64, right: f64) -> bool {
+        const EPSILON: f64 = 1e-9;
+        match self {
+            CompareOp::Lt => left < right - EPSILON,
+            CompareOp::Le => left <= right + EPSILON,
+            CompareOp::Eq => (left - right).abs() <= EPSILON,
+            CompareOp::Ne => (left - right).abs() > EPSILON,
+            CompareOp::Ge => left >= right - EPSILON,
+            CompareOp::Gt => left > right + EPSILON,
+        }
+    }
+
+    fn phrase_ru(self) -> &'static str {
+        match self {
+            CompareOp::Lt => "меньше",
+            CompareOp::Le => "не больше",
+            CompareOp::Eq => "равно",
+            CompareOp::Ne => "не равно",
+            CompareOp::Ge => "не меньше",
+            CompareOp::Gt => "больше",
+        }
+    }
+}
+
+/// A sheet's values once read: `cells[row][column position]`, `None` for an empty
+/// or unreadable cell (the latter already reported).
+pub struct ReadSheet<'a> {
+    pub sheet: &'a SheetDef,
+    pub cells: Vec<Vec<Option<Value>>>,
+    /// The cells' canonical texts, for messages and for rule values.
+    pub texts: &'a [super::Row],
+}
+
+impl ReadSheet<'_> {
+    fn position(&self, key: &str) -> usize {
+        self.sheet
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .expect("rules refer to existing columns (check_definition)")
+    }
+
+    fn text(&self, row: usize, key: &str) -> Option<&str> {
+        self.texts[row].get(key).map(String::as_str)
+    }
+
+    fn titles(&self, keys: &[String]) -> String {
+        keys.iter()
+            .map(|k| format!("«{}»", title(self, k)))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// The sum of `keys` in `row`, or `None` when any of them is empty.
+    fn sum(&self, row: usize, keys: &[String]) -> Option<f64> {
+        keys.iter()
+            .map(|k| self.cells[row][self.position(k)].as_ref()?.as_number())
+            .sum()
+    }
+}
+
+/// Checks `rule` over the sheet, adding what breaks it to `errors`.
+pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
+    let sheet = &read.sheet.key;
+    let rows = read.cells.len();
+    match rule {
+        Rule::Unique { columns } => {
+            let positions: Vec<usize> = columns.iter().map(|k| read.position(k)).collect();
+            let mut first_seen: HashMap<Vec<&str>, usize> = HashMap::new();
+            for row in 0..rows {
+                if positions.iter().any(|p| read.cells[row][*p].is_none()) {
+                    continue;
+                }
+                let key: Vec<&str> = columns
+                    .iter()
+                    .map(|k| read.text(row, k).unwrap_or_default())
+                    .collect();
+                match first_seen.get(&key) {
+                    Some(first) => errors.push(CellError::at(
+                        sheet,
+                        row,
+                        &columns[0],
+                        CellCode::Duplicate,
+                        format!(
+                            "{} повторяется: то же значение в строке {}",
+                            read.titles(columns),
+                            first + 1
+                        ),
+                    )),
+                    None => {
+                        first_seen.insert(key, row);
+                    }
+                }
+            }
+        }
+        Rule::Compare {
+            left,
+            op,
+            right,
+            message,
+        } => {
+            for row in 0..rows {
+                let (Some(l), Some(r)) = (read.sum(row, left), read.sum(row, right)) else {
+                    continue;
+                };
+                if !op.holds(l, r) {
+                    errors.push(CellError::at(
+                        sheet,
+                        row,
+                        &left[0],
+                        CellCode::ComparisonFailed,
+                        message.clone().unwrap_or_else(|| {
+                            format!(
+                                "{} должно быть {} {}",
+                                read.titles(left),
+                                op.phrase_ru(),
+                                read.titles(right)
+                            )
+                        }),
+                    ));
+                }
+            }
+        }
+        Rule::MaxRowsPerValue {
+            column,
+            max,
+            message,
+        } => {
+            let position = read.position(column);
+            let mut seen: HashMap<&str, u32> = HashMap::new();
+            for row in 0..rows {
+                if read.cells[row][position].is_none() {
+                    continue;
+                }
+                let value = read.text(row, column).unwrap_or_default();
+                let count = seen.entry(value).or_default();
+                *count += 1;
+                if *count > *max {
+                    let default = format!("«{value}» встречается больше {max} раз");
+                    let message = message
+                        .as_ref()
+                        .map_or(default, |m| format!("{m} («{value}»)"));
+                    errors.push(CellError::at(
+                        sheet,
+                        row,
+                        column,
+                        CellCode::TooManyRowsWithValue,
+                        message,
+                    ));
+                }
+            }
+        }
+        Rule::RequiredIf {
+            column,
+            equals,
+            then,
+        } => {
+            let position = read.position(column);
+            for row in 0..rows {
+                let Some(value) = &read.cells[row][position] else {
+                    continue;
+                };
+                let triggered = match equals {
+                    None => true,
+                    Some(wanted) => {
+                        let def = &read.sheet.columns[position];
+                        super::value::parse(def, wanted).as_ref() == Ok(value)
+                    }
+                };
+                if !triggered {
+                    continue;
+                }
+                let condition = match equals {
+                    Some(wanted) => {
+                        format!("в столбце «{}» указано «{wanted}»", title(read, column))
+                    }
+                    None => format!("заполнен столбец «{}»", title(read, column)),
+                };
+                for key in then {
+                    if read.text(row, key).is_none() {
+                        errors.push(CellError::at(
+                            sheet,
+                            row,
+                            key,
+                            CellCode::RequiredIf,
+                            format!("Заполните ячейку: {condition}"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn title<'a>(read: &'a ReadSheet, key: &'a str) -> &'a str {
+    read.sheet.column(key).map_or(key, |c| &c.title)
+}

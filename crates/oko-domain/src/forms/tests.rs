@@ -1,0 +1,299 @@
+//! The validation engine against the demo forms: examples of each error, and
+//! property tests (valid generated data never yields an error; one mutated cell
+//! yields exactly the expected error).
+
+use proptest::prelude::*;
+
+use super::{CellCode, CellError, FormData, Row, demo, validate};
+
+fn row(cells: &[(&str, &str)]) -> Row {
+    cells
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn college_data(rows: Vec<Row>) -> FormData {
+    let mut data = FormData::default();
+    data.sheets.insert("specialties".into(), rows);
+    data
+}
+
+fn valid_college_row(index: usize) -> Row {
+    row(&[
+        ("code", &format!("38.02.{:02} Экономика", index % 100)),
+        ("subject_a", "Математика"),
+        ("subject_b", "—"),
+        ("course", "1"),
+        ("students", "34"),
+        ("after_9", "30"),
+        ("after_11", "4"),
+        ("digital", "35"),
+        ("admitted", "Нет"),
+    ])
+}
+
+fn codes(errors: &[CellError]) -> Vec<(u32, Option<&str>, CellCode)> {
+    errors
+        .iter()
+        .map(|e| (e.row, e.column.as_deref(), e.code))
+        .collect()
+}
+
+#[test]
+fn each_cell_error_names_its_place_and_code() {
+    let form = demo::college();
+    let mut bad = valid_college_row(2);
+    bad.insert("course".into(), "7".into());
+    bad.insert("code".into(), "Экономика".into());
+    bad.remove("subject_a");
+    bad.insert("digital".into(), "много".into());
+    bad.insert("subject_b".into(), "Астрология".into());
+    let errors = validate(&form, &college_data(vec![valid_college_row(1), bad]));
+    assert_eq!(
+        codes(&errors),
+        vec![
+            (2, Some("code"), CellCode::PatternMismatch),
+            (2, Some("subject_a"), CellCode::Required),
+            (2, Some("subject_b"), CellCode::NotInList),
+            (2, Some("course"), CellCode::OutOfRange),
+            (2, Some("digital"), CellCode::NotInteger),
+        ]
+    );
+    assert_eq!(errors[3].message, "Число должно быть между 1 и 6");
+    assert_eq!(
+        errors[3].located(&form, 1),
+        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6"
+    );
+}
+
+#[test]
+fn sheet_rules_unique_compare_and_required_if() {
+    let form = demo::college();
+    let mut over = valid_college_row(3);
+    over.insert("after_11".into(), "5".into());
+    let mut admitted = valid_college_row(4);
+    admitted.insert("admitted".into(), "Да".into());
+    let errors = validate(
+        &form,
+        &college_data(vec![
+            valid_college_row(1),
+            valid_college_row(1),
+            over,
+            admitted,
+        ]),
+    );
+    assert_eq!(
+        codes(&errors),
+        vec![
+            (2, Some("code"), CellCode::Duplicate),
+            (3, Some("after_9"), CellCode::ComparisonFailed),
+            (4, Some("units"), CellCode::RequiredIf),
+        ]
+    );
+    assert!(
+        errors[0].message.contains("строке 1"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(
+        errors[1].message,
+        "«3.2. на базе основного общего образования» + «3.3. на базе среднего общего образования» должно быть не больше «3.1. Количество обучающихся в 2022/2023 учебном году»"
+    );
+}
+
+#[test]
+fn at_most_five_days_per_subject_and_dates_in_the_window() {
+    let form = demo::schedule();
+    let mut data = FormData::blank(&form);
+    let day = |n: u32| {
+        row(&[
+            ("subject", "Математика"),
+            ("date1", &format!("2021-09-{:02}", 13 + n)),
+            ("rooms1", "2"),
+            ("participants1", "25"),
+            ("participants2", "0"),
+        ])
+    };
+    let mut rows: Vec<Row> = (0..6).map(day).collect();
+    rows[1].insert("date1".into(), "2021-12-01".into());
+    data.sheets.insert("paper".into(), rows);
+    for meta in data.sheets.get_mut("meta").unwrap() {
+        meta.insert("participants1".into(), "0".into());
+        meta.insert("participants2".into(), "0".into());
+    }
+    let errors = validate(&form, &data);
+    assert_eq!(
+        codes(&errors),
+        vec![
+            (2, Some("date1"), CellCode::DateOutOfRange),
+            (6, Some("subject"), CellCode::TooManyRowsWithValue),
+        ]
+    );
+    assert_eq!(
+        errors[0].message,
+        "Дата должна быть между 13.09.2021 и 16.10.2021"
+    );
+    assert!(
+        errors[1]
+            .message
+            .starts_with("Количество дней по одному предмету")
+    );
+}
+
+#[test]
+fn fixed_rows_keep_their_presets_and_empty_free_rows_are_gaps() {
+    let form = demo::schedule();
+    let mut data = FormData::blank(&form);
+    data.sheets.insert("paper".into(), vec![Row::new()]);
+    let meta = data.sheets.get_mut("meta").unwrap();
+    meta[0].insert("subject".into(), "Физика".into());
+    meta.pop();
+    let errors = validate(&form, &data);
+    let found = codes(&errors);
+    assert!(found.contains(&(0, None, CellCode::RowCount)), "{found:?}");
+    assert!(
+        found.contains(&(1, Some("subject"), CellCode::LockedCell)),
+        "{found:?}"
+    );
+    assert!(
+        !errors.iter().any(|e| e.sheet == "paper"),
+        "an empty free row asks for nothing: {errors:?}"
+    );
+}
+
+#[test]
+fn unknown_sheets_and_columns_are_reported() {
+    let form = demo::college();
+    let mut data = college_data(vec![valid_college_row(1)]);
+    data.sheets.get_mut("specialties").unwrap()[0].insert("extra".into(), "1".into());
+    data.sheets.insert("other".into(), vec![]);
+    let errors = validate(&form, &data);
+    assert_eq!(
+        codes(&errors),
+        vec![
+            (0, None, CellCode::Unknown),
+            (1, Some("extra"), CellCode::Unknown)
+        ]
+    );
+}
+
+/// A valid college row from generated numbers.
+fn generated_row(
+    index: usize,
+    (students, a, b, course, admitted, units): (u32, u32, u32, u32, bool, Option<u32>),
+) -> Row {
+    let after_9 = a % (students + 1);
+    let after_11 = b % (students - after_9 + 1);
+    let mut r = row(&[
+        (
+            "code",
+            &format!("{:02}.02.{:02} Специальность", index / 100, index % 100),
+        ),
+        ("subject_a", "Физика"),
+        ("subject_b", "Химия"),
+        ("course", &course.to_string()),
+        ("students", &students.to_string()),
+        ("after_9", &after_9.to_string()),
+        ("after_11", &after_11.to_string()),
+        ("digital", "0"),
+        ("admitted", if admitted { "Да" } else { "Нет" }),
+    ]);
+    if admitted || units.is_some() {
+        r.insert("units".into(), units.unwrap_or(1).to_string());
+    }
+    r
+}
+
+fn college_rows() -> impl Strategy<Value = Vec<Row>> {
+    prop::collection::vec(
+        (
+            0u32..10_000,
+            any::<u32>(),
+            any::<u32>(),
+            1u32..=6,
+            any::<bool>(),
+            prop::option::of(0u32..10_000),
+        ),
+        0..40,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, r)| generated_row(i, r))
+            .collect()
+    })
+}
+
+/// A mutation of one cell and the one error it must cause.
+#[derive(Clone, Debug)]
+enum Mutation {
+    CourseOutOfRange,
+    BadCode,
+    MissingSubject,
+    StudentsNotNumber,
+    TooManyAfter9,
+    AdmittedWithoutUnits,
+}
+
+impl Mutation {
+    fn apply(&self, row: &mut Row) -> (&'static str, CellCode) {
+        let mut set = |k: &str, v: String| row.insert(k.into(), v);
+        match self {
+            Mutation::CourseOutOfRange => {
+                set("course", "7".into());
+                ("course", CellCode::OutOfRange)
+            }
+            Mutation::BadCode => {
+                set("code", "без кода".into());
+                ("code", CellCode::PatternMismatch)
+            }
+            Mutation::MissingSubject => {
+                row.remove("subject_a");
+                ("subject_a", CellCode::Required)
+            }
+            Mutation::StudentsNotNumber => {
+                set("students", "тридцать".into());
+                ("students", CellCode::NotInteger)
+            }
+            Mutation::TooManyAfter9 => {
+                let students: u32 = row["students"].parse().unwrap();
+                row.insert("after_9".into(), (students + 1).to_string());
+                ("after_9", CellCode::ComparisonFailed)
+            }
+            Mutation::AdmittedWithoutUnits => {
+                row.insert("admitted".into(), "Да".into());
+                row.remove("units");
+                ("units", CellCode::RequiredIf)
+            }
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn generated_valid_data_has_no_errors(rows in college_rows()) {
+        let form = demo::college();
+        prop_assert_eq!(validate(&form, &college_data(rows)), vec![]);
+    }
+
+    #[test]
+    fn one_mutated_cell_yields_exactly_its_error(
+        mut rows in college_rows().prop_filter("needs a row", |r| !r.is_empty()),
+        pick in any::<prop::sample::Index>(),
+        mutation in prop_oneof![
+            Just(Mutation::CourseOutOfRange),
+            Just(Mutation::BadCode),
+            Just(Mutation::MissingSubject),
+            Just(Mutation::StudentsNotNumber),
+            Just(Mutation::TooManyAfter9),
+            Just(Mutation::AdmittedWithoutUnits),
+        ],
+    ) {
+        let form = demo::college();
+        let index = pick.index(rows.len());
+        let (column, code) = mutation.apply(&mut rows[index]);
+        let errors = validate(&form, &college_data(rows));
+        prop_assert_eq!(codes(&errors), vec![(index as u32 + 1, Some(column), code)]);
+    }
+}

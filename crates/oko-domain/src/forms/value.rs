@@ -1,0 +1,217 @@
+//! Reading a cell's text as people type it («1 234,5», «15.09.2021», «да») and
+//! writing it back in one canonical form («1234.5», «2021-09-15», «Да»), so drafts,
+//! submissions and exports hold one spelling whatever was typed or pasted.
+
+use chrono::NaiveDate;
+
+use super::{ColumnDef, ColumnType};
+
+/// A cell's value once read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Text(String),
+    Integer(i64),
+    Decimal(f64),
+    Date(NaiveDate),
+    /// Index into the column's `values`.
+    Choice(usize),
+    YesNo(bool),
+}
+
+impl Value {
+    /// The number, for sums and comparisons.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Integer(n) => Some(*n as f64),
+            Value::Decimal(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// Why a cell's text is not a value of its column's type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseProblem {
+    NotInteger,
+    NotDecimal,
+    NotDate,
+    NotInList,
+    NotYesNo,
+}
+
+/// Reads `text` (not empty, trimmed) as a value of `column`.
+pub fn parse(column: &ColumnDef, text: &str) -> Result<Value, ParseProblem> {
+    match column.kind {
+        ColumnType::Text => Ok(Value::Text(text.to_owned())),
+        ColumnType::Integer => parse_integer(text)
+            .map(Value::Integer)
+            .ok_or(ParseProblem::NotInteger),
+        ColumnType::Decimal => parse_decimal(text)
+            .map(Value::Decimal)
+            .ok_or(ParseProblem::NotDecimal),
+        ColumnType::Date => parse_date(text)
+            .map(Value::Date)
+            .ok_or(ParseProblem::NotDate),
+        ColumnType::List => choice_of(column, text)
+            .map(Value::Choice)
+            .ok_or(ParseProblem::NotInList),
+        ColumnType::YesNo => parse_yes_no(text)
+            .map(Value::YesNo)
+            .ok_or(ParseProblem::NotYesNo),
+    }
+}
+
+/// The canonical text of `text` in `column`: trimmed, and for values that read, in
+/// their one spelling. Text that does not read is kept as typed (trimmed) so nothing
+/// the user typed is lost; validation reports it.
+pub fn normalize(column: &ColumnDef, text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return String::new();
+    }
+    match parse(column, trimmed) {
+        Ok(value) => canonical(column, &value),
+        Err(_) => trimmed.to_owned(),
+    }
+}
+
+/// The one spelling of a value.
+pub fn canonical(column: &ColumnDef, value: &Value) -> String {
+    match value {
+        Value::Text(text) => text.clone(),
+        Value::Integer(n) => n.to_string(),
+        Value::Decimal(n) => format_decimal(*n),
+        Value::Date(date) => date.format("%Y-%m-%d").to_string(),
+        Value::Choice(index) => column.values[*index].clone(),
+        Value::YesNo(true) => "Да".to_owned(),
+        Value::YesNo(false) => "Нет".to_owned(),
+    }
+}
+
+/// How a canonical value is shown to people: `1 234,5`, `15.09.2021`.
+pub fn display(column: &ColumnDef, text: &str) -> String {
+    match (column.kind, parse(column, text)) {
+        (ColumnType::Decimal, Ok(Value::Decimal(n))) => format_decimal(n).replace('.', ","),
+        (ColumnType::Date, Ok(Value::Date(date))) => date.format("%d.%m.%Y").to_string(),
+        _ => text.to_owned(),
+    }
+}
+
+/// Digits with spaces (also non-breaking, as Excel copies them) between groups.
+fn without_group_spaces(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect()
+}
+
+fn parse_integer(text: &str) -> Option<i64> {
+    let compact = without_group_spaces(text);
+    if let Ok(n) = compact.parse::<i64>() {
+        return Some(n);
+    }
+    // «25,0» and «25.0» from spreadsheets that store every number as decimal.
+    let n = parse_decimal(text)?;
+    (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
+}
+
+fn parse_decimal(text: &str) -> Option<f64> {
+    let compact = without_group_spaces(text).replace(',', ".");
+    let digits_only = compact
+        .trim_start_matches(['-', '+'])
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.');
+    if !digits_only || compact.matches('.').count() > 1 {
+        return None;
+    }
+    compact.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// A decimal without a trailing `.0` and without float noise (`0.1 + 0.2`).
+fn format_decimal(n: f64) -> String {
+    let rounded = (n * 1e9).round() / 1e9;
+    let text = format!("{rounded}");
+    if text == "-0" { "0".to_owned() } else { text }
+}
+
+/// `15.09.2021`, `15.09.21`, `2021-09-15` (ISO, as the API and exports write it).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Some(date);
+    }
+    let parts: Vec<&str> = text.split(['.', '/']).collect();
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let year: i32 = match year.len() {
+        4 => year.parse().ok()?,
+        2 => 2000 + year.parse::<i32>().ok()?,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, month.parse().ok()?, day.parse().ok()?)
+}
+
+fn choice_of(column: &ColumnDef, text: &str) -> Option<usize> {
+    let wanted = crate::text::search_key(text);
+    column
+        .values
+        .iter()
+        .position(|v| crate::text::search_key(v) == wanted)
+}
+
+fn parse_yes_no(text: &str) -> Option<bool> {
+    match crate::text::search_key(text).as_str() {
+        "да" | "yes" | "true" | "1" | "истина" => Some(true),
+        "нет" | "no" | "false" | "0" | "ложь" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(kind: ColumnType) -> ColumnDef {
+        let mut c = ColumnDef::new("c", "Столбец", kind);
+        c.values = vec!["Математика".into(), "Русский язык".into()];
+        c
+    }
+
+    #[test]
+    fn reads_numbers_as_people_type_them() {
+        let integer = column(ColumnType::Integer);
+        assert_eq!(normalize(&integer, " 1 234 "), "1234");
+        assert_eq!(normalize(&integer, "1\u{a0}234"), "1234");
+        assert_eq!(normalize(&integer, "25,0"), "25");
+        assert_eq!(normalize(&integer, "-7"), "-7");
+        assert_eq!(parse(&integer, "2,5"), Err(ParseProblem::NotInteger));
+        let decimal = column(ColumnType::Decimal);
+        assert_eq!(normalize(&decimal, "1 234,5"), "1234.5");
+        assert_eq!(normalize(&decimal, "0.1"), "0.1");
+        assert_eq!(display(&decimal, "1234.5"), "1234,5");
+        assert_eq!(parse(&decimal, "1,2,3"), Err(ParseProblem::NotDecimal));
+        assert_eq!(parse(&decimal, "12a"), Err(ParseProblem::NotDecimal));
+        assert_eq!(parse(&decimal, "inf"), Err(ParseProblem::NotDecimal));
+    }
+
+    #[test]
+    fn reads_russian_and_iso_dates() {
+        let date = column(ColumnType::Date);
+        assert_eq!(normalize(&date, "15.09.2021"), "2021-09-15");
+        assert_eq!(normalize(&date, "15.09.21"), "2021-09-15");
+        assert_eq!(normalize(&date, "2021-09-15"), "2021-09-15");
+        assert_eq!(display(&date, "2021-09-15"), "15.09.2021");
+        assert_eq!(parse(&date, "31.02.2021"), Err(ParseProblem::NotDate));
+        assert_eq!(normalize(&date, "завтра"), "завтра");
+    }
+
+    #[test]
+    fn lists_and_yes_no_ignore_case() {
+        let list = column(ColumnType::List);
+        assert_eq!(normalize(&list, "математика"), "Математика");
+        assert_eq!(parse(&list, "Физика"), Err(ParseProblem::NotInList));
+        let yes_no = column(ColumnType::YesNo);
+        assert_eq!(normalize(&yes_no, "да"), "Да");
+        assert_eq!(normalize(&yes_no, "НЕТ"), "Нет");
+        assert_eq!(parse(&yes_no, "может"), Err(ParseProblem::NotYesNo));
+    }
+}
