@@ -7,6 +7,7 @@ mod m20261122_000001_org_tree_and_users;
 mod m20261122_000002_publications;
 mod m20261122_000003_publications_version;
 mod m20261123_000004_file_storages;
+mod m20261123_000005_data_collection;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_publications::Migration),
             Box::new(m20261122_000003_publications_version::Migration),
             Box::new(m20261123_000004_file_storages::Migration),
+            Box::new(m20261123_000005_data_collection::Migration),
         ]
     }
 }

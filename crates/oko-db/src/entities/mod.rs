@@ -1,6 +1,10 @@
 //! sea-orm entities, one per table; hand-written queries live in the sibling modules.
 
+pub mod collection;
+pub mod draft;
 pub mod file_download;
+pub mod form;
+pub mod form_version;
 pub mod municipality;
 pub mod organisation;
 pub mod publication;
@@ -13,4 +17,5 @@ pub mod report_job;
 pub mod section;
 pub mod storage;
 pub mod stored_file;
+pub mod submission;
 pub mod user;

@@ -12,10 +12,7 @@ pub type Row = BTreeMap<String, String>;
 
 /// Every sheet's rows, in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({
-    "paper": [{"subject": "Математика", "date1": "2021-09-15", "participants1": "25"}]
-})))]
+/// In the OpenAPI document it is an object (see [`Draft`](crate::collections::Draft)).
 #[serde(transparent)]
 pub struct FormData {
     pub sheets: BTreeMap<String, Vec<Row>>,

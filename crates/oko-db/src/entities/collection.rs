@@ -1,0 +1,22 @@
+//! `collections`: a publication's data-collection block.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "collections")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub publication_id: Uuid,
+    pub form_version_id: Uuid,
+    pub opens_at: DateTimeUtc,
+    pub closes_at: DateTimeUtc,
+    /// `open` or `closed` when the operator overrode the clock.
+    pub state_override: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

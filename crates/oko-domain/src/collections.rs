@@ -1,0 +1,383 @@
+//! Data collections as the API and the SPA exchange them: forms and their
+//! versions, a publication's collection with its window, an organisation's draft,
+//! its status and its submissions; and the rules on the clock both sides share.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    api::FieldError,
+    forms::{CellError, Change, FormData, FormDefinition},
+    moscow_time::{long_date_time, short_date_time},
+};
+
+/// A form and its latest version (`GET /api/forms`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "5b0c6a38-8f6e-4c8e-9a55-3c2b8e7d9f10", "title": "Сбор расписания проведения ВПР СПО 2021",
+    "latest_version": 2, "latest_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f",
+    "created_at": "2021-08-20T09:00:00Z"
+})))]
+pub struct FormSummary {
+    pub id: Uuid,
+    /// Title of the latest version.
+    pub title: String,
+    /// Number of the latest version (1, 2, …).
+    pub latest_version: i32,
+    /// Id of the latest version, the one a new collection pins.
+    pub latest_version_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One version of a form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormVersion {
+    /// Id of this version (collections pin it).
+    pub id: Uuid,
+    pub form_id: Uuid,
+    /// 1 for the first definition, then 2, 3, …
+    pub version: i32,
+    pub definition: FormDefinition,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Whether a collection takes data now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CollectionState {
+    Open,
+    Closed,
+}
+
+impl CollectionState {
+    /// «Открыт» / «Закрыт».
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            CollectionState::Open => "Открыт",
+            CollectionState::Closed => "Закрыт",
+        }
+    }
+
+    /// The state at `now`: the operator's override if any, else the window
+    /// (open from `opens_at` up to, not including, `closes_at`).
+    pub fn at(
+        opens_at: DateTime<Utc>,
+        closes_at: DateTime<Utc>,
+        state_override: Option<CollectionState>,
+        now: DateTime<Utc>,
+    ) -> CollectionState {
+        match state_override {
+            Some(state) => state,
+            None if opens_at <= now && now < closes_at => CollectionState::Open,
+            None => CollectionState::Closed,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CollectionState::Open => "open",
+            CollectionState::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<CollectionState> {
+        match text {
+            "open" => Some(CollectionState::Open),
+            "closed" => Some(CollectionState::Closed),
+            _ => None,
+        }
+    }
+}
+
+/// «30 августа 2021, 20:41 - 7 сентября 2021, 18:00» (Moscow time).
+pub fn window_ru(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> String {
+    format!("{} - {}", long_date_time(opens_at), long_date_time(closes_at))
+}
+
+/// Where an organisation is with a collection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrgStatus {
+    /// «Не приступил»: nothing saved.
+    NotStarted,
+    /// «В работе»: a draft, never submitted, the collection open.
+    InProgress,
+    /// «Сдано»: submitted at least once.
+    Submitted,
+    /// «Не сдано»: a draft only, and the collection closed.
+    NotSubmitted,
+}
+
+impl OrgStatus {
+    /// The status from what exists.
+    pub fn of(has_draft: bool, submitted: bool, state: CollectionState) -> OrgStatus {
+        match (has_draft, submitted, state) {
+            (_, true, _) => OrgStatus::Submitted,
+            (false, false, _) => OrgStatus::NotStarted,
+            (true, false, CollectionState::Open) => OrgStatus::InProgress,
+            (true, false, CollectionState::Closed) => OrgStatus::NotSubmitted,
+        }
+    }
+
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            OrgStatus::NotStarted => "Не приступил",
+            OrgStatus::InProgress => "В работе",
+            OrgStatus::Submitted => "Сдано",
+            OrgStatus::NotSubmitted => "Не сдано",
+        }
+    }
+}
+
+/// An organisation's progress with a collection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Progress {
+    pub status: OrgStatus,
+    /// «Не приступил», «В работе», «Сдано», «Не сдано».
+    pub status_title: String,
+    /// First save («Дата начала работы»).
+    pub started_at: Option<DateTime<Utc>>,
+    /// Latest save.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Latest submission («Дата подачи»).
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// «Вы заполнили форму 02.03.2026 17:42 (мск)» after a submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_action: Option<String>,
+}
+
+impl Progress {
+    pub fn new(
+        started_at: Option<DateTime<Utc>>,
+        updated_at: Option<DateTime<Utc>>,
+        submitted_at: Option<DateTime<Utc>>,
+        state: CollectionState,
+    ) -> Progress {
+        let status = OrgStatus::of(started_at.is_some(), submitted_at.is_some(), state);
+        Progress {
+            status,
+            status_title: status.title_ru().to_owned(),
+            started_at,
+            updated_at,
+            submitted_at,
+            last_action: submitted_at.map(filled_in_ru),
+        }
+    }
+}
+
+/// «Вы заполнили форму 02.03.2026 17:42 (мск)».
+pub fn filled_in_ru(at: DateTime<Utc>) -> String {
+    format!("Вы заполнили форму {}", short_date_time(at))
+}
+
+/// `PUT /api/publications/{id}/collection`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "form_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f",
+    "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z"
+})))]
+pub struct CollectionInput {
+    /// The form version the collection pins.
+    pub form_version_id: Uuid,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+}
+
+impl CollectionInput {
+    /// What is wrong with the input (the version's existence is the server's).
+    pub fn problems(&self) -> Vec<FieldError> {
+        if self.closes_at <= self.opens_at {
+            return vec![FieldError::about_field(
+                "closes_at",
+                "window_inverted",
+                "Сбор должен закрываться позже, чем открывается",
+            )];
+        }
+        Vec::new()
+    }
+}
+
+/// `PUT /api/collections/{id}/state`: the operator closes early or reopens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"state": "closed"})))]
+pub struct StateInput {
+    /// `open` or `closed` overrides the clock; null returns to the window.
+    pub state: Option<CollectionState>,
+}
+
+/// A publication's data-collection block.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "publication_id": "3f1c2b9a-1d4e-4f5a-9b8c-7d6e5f4a3b2c",
+    "form_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f", "form_title": "Сбор расписания проведения ВПР СПО 2021",
+    "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z",
+    "state": "open", "state_title": "Открыт", "state_override": null,
+    "window": "30 августа 2021, 20:41 - 7 сентября 2021, 18:00",
+    "progress": {"status": "submitted", "status_title": "Сдано", "started_at": "2021-09-01T08:00:00Z",
+        "updated_at": "2021-09-02T14:42:00Z", "submitted_at": "2021-09-02T14:42:00Z",
+        "last_action": "Вы заполнили форму 02.09.2021 17:42 (мск)"}
+})))]
+pub struct CollectionView {
+    pub id: Uuid,
+    pub publication_id: Uuid,
+    pub form_version_id: Uuid,
+    pub form_title: String,
+    pub opens_at: DateTime<Utc>,
+    pub closes_at: DateTime<Utc>,
+    /// By the server's clock and the operator's override.
+    pub state: CollectionState,
+    /// «Открыт» / «Закрыт».
+    pub state_title: String,
+    pub state_override: Option<CollectionState>,
+    /// «30 августа 2021, 20:41 - 7 сентября 2021, 18:00».
+    pub window: String,
+    /// The user's organisation's progress (organisation users only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+/// An organisation's draft with every error it has now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Draft {
+    pub collection_id: Uuid,
+    pub organisation_id: Uuid,
+    /// 0 while nothing is saved; send it back with the next save.
+    pub version: i32,
+    /// Sheet key → rows → column key → value (dates `2021-09-15`, decimals `12.5`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({
+        "paper": [{"subject": "Математика", "date1": "2021-09-15", "participants1": "25"}]
+    })))]
+    pub data: FormData,
+    pub errors: Vec<CellError>,
+    pub progress: Progress,
+}
+
+/// `PATCH /api/collections/{id}/draft`: autosave's batch of cell changes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "version": 3, "change_id": "tab1-0042",
+    "changes": [
+        {"op": "set", "sheet": "paper", "row": 1, "column": "date1", "value": "15.09.2021"},
+        {"op": "insert_row", "sheet": "paper", "row": 2}
+    ]
+})))]
+pub struct DraftPatch {
+    /// The version the changes were made on.
+    pub version: i32,
+    /// The client's id of this batch: a retried batch is applied once.
+    pub change_id: String,
+    pub changes: Vec<Change>,
+}
+
+/// What a save answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "version": 4, "saved_at": "2021-09-02T14:42:00Z",
+    "errors": [{"sheet": "paper", "row": 1, "column": "rooms1", "code": "required_if",
+        "message": "Заполните ячейку: заполнен столбец «Дата 1й курс»"}]
+})))]
+pub struct DraftSaved {
+    pub version: i32,
+    pub saved_at: DateTime<Utc>,
+    /// Every error of the whole draft after the save.
+    pub errors: Vec<CellError>,
+}
+
+/// 409 of a save or submit on a stale version: the current draft to merge with.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DraftConflict {
+    /// Always `conflict`.
+    pub code: String,
+    pub detail: String,
+    pub current: Draft,
+}
+
+/// `POST /api/collections/{id}/submit`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"version": 4})))]
+pub struct SubmitRequest {
+    /// The draft version being submitted.
+    pub version: i32,
+}
+
+/// A submission: when, by whom, and the line the SPA shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918", "submitted_at": "2026-03-02T14:42:00Z",
+    "submitted_by": "sch770001", "draft_version": 4,
+    "message": "Вы заполнили форму 02.03.2026 17:42 (мск)"
+})))]
+pub struct SubmissionReceipt {
+    pub id: Uuid,
+    pub submitted_at: DateTime<Utc>,
+    /// Login of the user who submitted.
+    pub submitted_by: String,
+    pub draft_version: i32,
+    /// «Вы заполнили форму 02.03.2026 17:42 (мск)».
+    pub message: String,
+}
+
+/// `GET /api/collections/{id}/submissions`: newest first; the first counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SubmissionHistory {
+    pub items: Vec<SubmissionReceipt>,
+}
+
+/// A spreadsheet or CSV upload refused: every error, nothing changed.
+pub fn upload_problems(form: &FormDefinition, errors: &[CellError]) -> Vec<FieldError> {
+    errors
+        .iter()
+        .map(|e| e.to_field_error(form, crate::forms::HEADER_ROWS))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2021, 9, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_clock_opens_and_closes_unless_the_operator_overrides() {
+        let (opens, closes) = (at(1, 6), at(7, 15));
+        assert_eq!(CollectionState::at(opens, closes, None, at(1, 5)), CollectionState::Closed);
+        assert_eq!(CollectionState::at(opens, closes, None, at(1, 6)), CollectionState::Open);
+        assert_eq!(CollectionState::at(opens, closes, None, at(7, 15)), CollectionState::Closed);
+        let early = Some(CollectionState::Closed);
+        assert_eq!(CollectionState::at(opens, closes, early, at(3, 0)), CollectionState::Closed);
+        let reopened = Some(CollectionState::Open);
+        assert_eq!(CollectionState::at(opens, closes, reopened, at(9, 0)), CollectionState::Open);
+        assert_eq!(window_ru(opens, closes), "1 сентября 2021, 09:00 - 7 сентября 2021, 18:00");
+    }
+
+    #[test]
+    fn statuses_follow_the_seeds() {
+        use CollectionState::*;
+        assert_eq!(OrgStatus::of(false, false, Open), OrgStatus::NotStarted);
+        assert_eq!(OrgStatus::of(true, false, Open), OrgStatus::InProgress);
+        assert_eq!(OrgStatus::of(true, true, Open), OrgStatus::Submitted);
+        assert_eq!(OrgStatus::of(true, false, Closed), OrgStatus::NotSubmitted);
+        assert_eq!(OrgStatus::of(false, false, Closed), OrgStatus::NotStarted);
+        let p = Progress::new(Some(at(1, 8)), Some(at(2, 14)), Some(at(2, 14)), Open);
+        assert_eq!(p.last_action.as_deref(), Some("Вы заполнили форму 02.09.2021 17:00 (мск)"));
+    }
+}
