@@ -113,7 +113,10 @@ impl MigrationTrait for Migration {
                 index(
                     "ux_form_versions_form_version",
                     FormVersions::Table,
-                    vec![FormVersions::FormId.into_iden(), FormVersions::Version.into_iden()],
+                    vec![
+                        FormVersions::FormId.into_iden(),
+                        FormVersions::Version.into_iden(),
+                    ],
                 )
                 .unique()
                 .to_owned(),

@@ -14,8 +14,9 @@ use crate::{
     error, file_store, openapi, routes, spa,
 };
 
-/// Largest JSON body any endpoint accepts; file uploads have their own limits.
-pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+/// Largest JSON body any endpoint accepts; file uploads have their own limits. A
+/// block of a few thousand rows pasted from Excel is one autosave batch of a few MiB.
+pub const JSON_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// What every handler shares.
 pub struct AppState {
@@ -29,6 +30,8 @@ pub struct AppState {
     pub users: user_cache::UserCache,
     /// The publications in memory, reloaded when they change.
     pub board: oko_db::board::BoardCache,
+    /// Parsed form definitions by version id (versions never change).
+    pub forms: oko_db::forms::DefinitionCache,
     /// Uploaded files and built reports.
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.
@@ -52,6 +55,7 @@ impl Application {
             secure_cookies: config.secure_cookies,
             users: user_cache::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
+            forms: oko_db::forms::DefinitionCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
         });

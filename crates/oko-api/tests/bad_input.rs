@@ -52,7 +52,7 @@ async fn bad_bodies_and_paths_get_clear_problems(backend: Backend) {
 
     let huge = format!(
         r#"{{"login": "admin", "password": "{}"}}"#,
-        "x".repeat(200_000)
+        "x".repeat(5_000_000)
     );
     assert_problem(
         post(huge, "application/json").await.unwrap(),

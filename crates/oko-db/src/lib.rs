@@ -2,6 +2,7 @@
 //! that knows SQL; every query works on SQLite and PostgreSQL.
 
 pub mod board;
+pub mod collections;
 pub mod connection;
 pub mod demo;
 mod demo_names;
@@ -9,6 +10,7 @@ mod demo_publications;
 pub mod demo_storages;
 pub mod download_report;
 pub mod entities;
+pub mod forms;
 pub mod orgs;
 pub mod principal;
 pub mod publications;

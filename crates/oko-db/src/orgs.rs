@@ -17,6 +17,11 @@ use uuid::Uuid;
 
 use crate::entities::{municipality, organisation, region};
 
+/// Organisation `id`.
+pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<organisation::Model>, DbErr> {
+    organisation::Entity::find_by_id(id).one(db).await
+}
+
 /// What to list.
 #[derive(Clone, Debug)]
 pub struct OrgQuery {

@@ -31,6 +31,13 @@ pub struct FormSummary {
     pub created_at: DateTime<Utc>,
 }
 
+/// `GET /api/forms`: newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FormList {
+    pub items: Vec<FormSummary>,
+}
+
 /// One version of a form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -95,7 +102,11 @@ impl CollectionState {
 
 /// «30 августа 2021, 20:41 - 7 сентября 2021, 18:00» (Moscow time).
 pub fn window_ru(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> String {
-    format!("{} - {}", long_date_time(opens_at), long_date_time(closes_at))
+    format!(
+        "{} - {}",
+        long_date_time(opens_at),
+        long_date_time(closes_at)
+    )
 }
 
 /// Where an organisation is with a collection.
@@ -295,13 +306,21 @@ pub struct DraftSaved {
     pub errors: Vec<CellError>,
 }
 
-/// 409 of a save or submit on a stale version: the current draft to merge with.
+/// 409 of a save or submit on a stale version: a problem (RFC 9457) with the
+/// current draft to merge with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DraftConflict {
+    /// Always `about:blank`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    /// 409.
+    pub status: u16,
     /// Always `conflict`.
-    pub code: String,
+    pub code: crate::error_code::ErrorCode,
     pub detail: String,
+    /// The draft as saved now: merge with it and save again on its version.
     pub current: Draft,
 }
 
@@ -359,14 +378,32 @@ mod tests {
     #[test]
     fn the_clock_opens_and_closes_unless_the_operator_overrides() {
         let (opens, closes) = (at(1, 6), at(7, 15));
-        assert_eq!(CollectionState::at(opens, closes, None, at(1, 5)), CollectionState::Closed);
-        assert_eq!(CollectionState::at(opens, closes, None, at(1, 6)), CollectionState::Open);
-        assert_eq!(CollectionState::at(opens, closes, None, at(7, 15)), CollectionState::Closed);
+        assert_eq!(
+            CollectionState::at(opens, closes, None, at(1, 5)),
+            CollectionState::Closed
+        );
+        assert_eq!(
+            CollectionState::at(opens, closes, None, at(1, 6)),
+            CollectionState::Open
+        );
+        assert_eq!(
+            CollectionState::at(opens, closes, None, at(7, 15)),
+            CollectionState::Closed
+        );
         let early = Some(CollectionState::Closed);
-        assert_eq!(CollectionState::at(opens, closes, early, at(3, 0)), CollectionState::Closed);
+        assert_eq!(
+            CollectionState::at(opens, closes, early, at(3, 0)),
+            CollectionState::Closed
+        );
         let reopened = Some(CollectionState::Open);
-        assert_eq!(CollectionState::at(opens, closes, reopened, at(9, 0)), CollectionState::Open);
-        assert_eq!(window_ru(opens, closes), "1 сентября 2021, 09:00 - 7 сентября 2021, 18:00");
+        assert_eq!(
+            CollectionState::at(opens, closes, reopened, at(9, 0)),
+            CollectionState::Open
+        );
+        assert_eq!(
+            window_ru(opens, closes),
+            "1 сентября 2021, 09:00 - 7 сентября 2021, 18:00"
+        );
     }
 
     #[test]
@@ -378,6 +415,9 @@ mod tests {
         assert_eq!(OrgStatus::of(true, false, Closed), OrgStatus::NotSubmitted);
         assert_eq!(OrgStatus::of(false, false, Closed), OrgStatus::NotStarted);
         let p = Progress::new(Some(at(1, 8)), Some(at(2, 14)), Some(at(2, 14)), Open);
-        assert_eq!(p.last_action.as_deref(), Some("Вы заполнили форму 02.09.2021 17:00 (мск)"));
+        assert_eq!(
+            p.last_action.as_deref(),
+            Some("Вы заполнили форму 02.09.2021 17:00 (мск)")
+        );
     }
 }

@@ -21,6 +21,8 @@ pub enum ErrorCode {
     NotFound,
     /// The files open for download later («Файлы доступны для скачивания с …»).
     NotYetAvailable,
+    /// The data collection is closed: nothing is saved or submitted.
+    CollectionClosed,
     /// The body is not JSON or does not have the expected shape.
     MalformedBody,
     /// The body is larger than the endpoint accepts.
@@ -46,6 +48,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::NotFound => "not_found",
             ErrorCode::NotYetAvailable => "not_yet_available",
+            ErrorCode::CollectionClosed => "collection_closed",
             ErrorCode::MalformedBody => "malformed_body",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::InvalidParameter => "invalid_parameter",
@@ -60,7 +63,7 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
-            ErrorCode::Forbidden | ErrorCode::NotYetAvailable => 403,
+            ErrorCode::Forbidden | ErrorCode::NotYetAvailable | ErrorCode::CollectionClosed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MalformedBody | ErrorCode::InvalidParameter => 400,
             ErrorCode::PayloadTooLarge => 413,
@@ -79,6 +82,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "Недостаточно прав",
             ErrorCode::NotFound => "Не найдено",
             ErrorCode::NotYetAvailable => "Файлы еще недоступны",
+            ErrorCode::CollectionClosed => "Сбор данных закрыт",
             ErrorCode::MalformedBody => "Некорректный запрос",
             ErrorCode::PayloadTooLarge => "Слишком большой запрос",
             ErrorCode::InvalidParameter => "Некорректный параметр",

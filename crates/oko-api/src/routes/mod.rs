@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 mod access;
 mod auth;
+mod collections;
 mod common_responses;
 mod me;
 mod meta;
@@ -46,6 +47,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(storages::reports::get_report)
         .service(storages::reports::link_report)
         .service(storages::reports::download_report_file)
+        .service(collections::forms::create_form)
+        .service(collections::forms::add_form_version)
+        .service(collections::forms::list_forms)
+        .service(collections::forms::get_form)
+        .service(collections::collection::save_collection)
+        .service(collections::collection::get_publication_collection)
+        .service(collections::collection::get_collection)
+        .service(collections::collection::set_collection_state)
+        .service(collections::collection::get_collection_form)
+        .service(collections::draft::get_draft)
+        .service(collections::draft::save_draft)
+        .service(collections::submit::submit_draft)
+        .service(collections::submit::list_submissions)
         .service(meta::get_openapi)
         .service(meta::get_api_docs);
 }

@@ -27,7 +27,7 @@ use crate::{auth::password, error::ApiError, startup::AppState};
                 "code": "invalid_credentials", "detail": "Неверный логин или пароль"})),
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Слишком большой запрос", "status": 413,
-                "code": "payload_too_large", "detail": "Тело запроса больше допустимых 64 КиБ"})),
+                "code": "payload_too_large", "detail": "Тело запроса больше допустимых 4096 КиБ"})),
     )
 )]
 #[post("/auth/login")]

@@ -1,0 +1,165 @@
+//! `GET` and `PATCH /api/collections/{id}/draft`: an organisation's working copy,
+//! saved cell by cell by autosave with optimistic versions.
+
+use actix_web::{HttpResponse, get, http::StatusCode, patch, web};
+use chrono::Utc;
+use oko_db::collections::{self, DraftWrite};
+use oko_domain::{
+    api::Problem,
+    collections::{Draft, DraftConflict, DraftPatch, DraftSaved},
+    error_code::ErrorCode,
+    forms::{FormData, validate},
+};
+use uuid::Uuid;
+
+use super::{
+    OrganisationParam, draft_of, require_open, require_organisation, seen_collection,
+    target_organisation,
+};
+use crate::{
+    auth::extractor::Authenticated,
+    error::ApiError,
+    routes::common_responses::{NotFound, Unauthenticated},
+    startup::AppState,
+};
+
+/// The organisation's draft with every error it has now (version 0 and the blank
+/// form while nothing is saved). Coordinators and the operator read an
+/// organisation's draft with `?organisation=<login>`.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "get_draft",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id"), OrganisationParam),
+    responses((status = 200, description = "The draft", body = Draft), Unauthenticated, NotFound)
+)]
+#[get("/collections/{id}/draft")]
+pub async fn get_draft(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    params: web::Query<OrganisationParam>,
+) -> Result<web::Json<Draft>, ApiError> {
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation =
+        target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let draft = collections::draft(&state.db, found.id, organisation.id).await?;
+    Ok(web::Json(draft_of(
+        &found,
+        organisation.id,
+        &form,
+        draft.as_ref(),
+        now,
+    )?))
+}
+
+/// Autosave: apply a batch of cell changes made on draft `version`. Answers the
+/// new version and every error of the whole draft (errors never block a save). A
+/// batch whose `change_id` was already applied is not applied again. A stale
+/// `version` answers 409 with the current draft to merge with.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "save_draft",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    request_body = DraftPatch,
+    responses(
+        (status = 200, description = "Saved", body = DraftSaved),
+        (status = 403, description = "Not an organisation, or the collection is closed", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Сбор данных закрыт", "status": 403, "code": "collection_closed",
+                "detail": "Сбор данных закрыт (30 августа 2021, 20:41 - 7 сентября 2021, 18:00): изменения не сохраняются"})),
+        (status = 409, description = "Saved elsewhere first: the current draft", body = DraftConflict,
+            content_type = "application/problem+json"),
+        (status = 422, description = "A change the form does not allow (unknown sheet or column, locked cell, row out of bounds); nothing is saved",
+            body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «РАБОТЫ НА БЛАНКЕ», строка 2, столбец «nope»: На листе «РАБОТЫ НА БЛАНКЕ» нет столбца «nope»",
+                "errors": [{"sheet": "РАБОТЫ НА БЛАНКЕ", "row": 2, "column": "nope", "code": "unknown",
+                    "message": "Лист «РАБОТЫ НА БЛАНКЕ», строка 2, столбец «nope»: На листе «РАБОТЫ НА БЛАНКЕ» нет столбца «nope»"}]})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[patch("/collections/{id}/draft")]
+pub async fn save_draft(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<DraftPatch>,
+) -> Result<HttpResponse, ApiError> {
+    require_organisation(&user)?;
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation_id = own_organisation(&user);
+    require_open(&found, now)?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let current = collections::draft(&state.db, found.id, organisation_id).await?;
+    let current_version = current.as_ref().map_or(0, |d| d.version);
+    if collections::already_applied(current.as_ref(), &body.change_id) {
+        let data = collections::data_of(current.as_ref(), || FormData::blank(&form))?;
+        return Ok(HttpResponse::Ok().json(DraftSaved {
+            version: current_version,
+            saved_at: current.as_ref().map_or(now, |d| d.updated_at),
+            errors: validate(&form, &data),
+        }));
+    }
+    if body.version != current_version {
+        return conflict(&state, &found, organisation_id, &form, now).await;
+    }
+    let mut data = collections::data_of(current.as_ref(), || FormData::blank(&form))?;
+    data.apply(&form, &body.changes)
+        .map_err(|e| ApiError::validation(vec![e.to_field_error(&form, 0)]))?;
+    let write = DraftWrite {
+        collection_id: found.id,
+        organisation_id,
+        data: &data,
+        change_id: Some(&body.change_id),
+        user_id: user.0.principal.user_id,
+        now,
+    };
+    match collections::write_draft(&state.db, current.as_ref(), write).await? {
+        Some(version) => Ok(HttpResponse::Ok().json(DraftSaved {
+            version,
+            saved_at: now,
+            errors: validate(&form, &data),
+        })),
+        None => conflict(&state, &found, organisation_id, &form, now).await,
+    }
+}
+
+/// The caller's organisation (callers are checked with `require_organisation`).
+pub fn own_organisation(user: &Authenticated) -> Uuid {
+    user.0
+        .principal
+        .scope
+        .organisation()
+        .expect("checked: an organisation user")
+}
+
+/// 409 with the draft as it is now.
+pub async fn conflict(
+    state: &AppState,
+    found: &oko_db::entities::collection::Model,
+    organisation_id: Uuid,
+    form: &oko_domain::forms::FormDefinition,
+    now: chrono::DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
+    let draft = collections::draft(&state.db, found.id, organisation_id).await?;
+    let current = draft_of(found, organisation_id, form, draft.as_ref(), now)?;
+    let code = ErrorCode::Conflict;
+    Ok(HttpResponse::build(StatusCode::CONFLICT)
+        .content_type("application/problem+json")
+        .json(DraftConflict {
+            kind: "about:blank".into(),
+            title: code.title_ru().into(),
+            status: code.http_status(),
+            code,
+            detail: format!(
+                "Черновик уже сохранен в другой вкладке или другим пользователем (версия {}): объедините изменения",
+                current.version
+            ),
+            current,
+        }))
+}

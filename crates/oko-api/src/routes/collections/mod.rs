@@ -1,0 +1,183 @@
+//! Data collection: forms and their versions (operator), a publication's collection,
+//! each organisation's draft (autosave), submissions, and spreadsheet exchange.
+
+pub mod collection;
+pub mod draft;
+pub mod forms;
+pub mod submit;
+
+use chrono::{DateTime, Utc};
+use oko_db::{
+    collections,
+    entities::{collection as collection_entity, draft as draft_entity, organisation},
+    reach::Reach,
+};
+use oko_domain::{
+    collections::{CollectionView, Draft, Progress},
+    error_code::ErrorCode,
+    forms::{FormData, FormDefinition, validate},
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::{
+    auth::extractor::Authenticated, error::ApiError, routes::access::reach_of, startup::AppState,
+};
+
+pub fn collection_not_found() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "Сбор данных не найден")
+}
+
+/// Collection `id` if the user sees its publication.
+pub async fn seen_collection(
+    state: &AppState,
+    user: &Authenticated,
+    id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> Result<collection_entity::Model, ApiError> {
+    let found = collections::find(&state.db, id)
+        .await?
+        .ok_or_else(collection_not_found)?;
+    let board = state.board.get(&state.db).await?;
+    board
+        .find_visible(found.publication_id, reach_of(user), now)
+        .ok_or_else(collection_not_found)?;
+    Ok(found)
+}
+
+/// `?organisation=<login>`: whose draft a coordinator or the operator looks at.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct OrganisationParam {
+    /// Login of an organisation under the caller (coordinators and the operator);
+    /// organisations always get their own.
+    pub organisation: Option<String>,
+}
+
+/// The organisation whose draft the request is about: an organisation user's own;
+/// for coordinators and the operator the one named, if it is under them and the
+/// collection's publication reaches it. Anything else is 404, like a missing one.
+pub async fn target_organisation(
+    state: &AppState,
+    user: &Authenticated,
+    collection: &collection_entity::Model,
+    login: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<organisation::Model, ApiError> {
+    let not_found = || ApiError::new(ErrorCode::NotFound, "Организация не найдена");
+    let reach = reach_of(user);
+    let organisation = match (reach, login) {
+        (Reach::Organisation { id, .. }, _) => oko_db::orgs::find(&state.db, *id).await?,
+        (_, Some(login)) => oko_db::storages::organisation_by_login(&state.db, login).await?,
+        (_, None) => {
+            return Err(ApiError::invalid_parameter(
+                "organisation",
+                "Укажите логин организации",
+            ));
+        }
+    }
+    .ok_or_else(not_found)?;
+    let under = match reach {
+        Reach::Everything => true,
+        Reach::Region(region) => organisation.region_id == *region,
+        Reach::Municipality { id, .. } => organisation.municipality_id == *id,
+        Reach::Organisation { id, .. } => organisation.id == *id,
+    };
+    let as_reach = Reach::Organisation {
+        id: organisation.id,
+        region: organisation.region_id,
+        kind: organisation.kind.clone(),
+    };
+    let board = state.board.get(&state.db).await?;
+    let reached = board
+        .find_visible(collection.publication_id, &as_reach, now)
+        .is_some();
+    if under && reached {
+        Ok(organisation)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// Refuses changes to a closed collection.
+pub fn require_open(
+    collection: &collection_entity::Model,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    match collections::state_of(collection, now) {
+        oko_domain::collections::CollectionState::Open => Ok(()),
+        oko_domain::collections::CollectionState::Closed => Err(ApiError::new(
+            ErrorCode::CollectionClosed,
+            format!(
+                "Сбор данных закрыт ({}): изменения не сохраняются",
+                oko_domain::collections::window_ru(collection.opens_at, collection.closes_at)
+            ),
+        )),
+    }
+}
+
+/// Refuses anyone but an organisation user: only they fill forms.
+pub fn require_organisation(user: &Authenticated) -> Result<(), ApiError> {
+    match reach_of(user) {
+        Reach::Organisation { .. } => Ok(()),
+        _ => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Заполнять и сдавать форму может только образовательная организация",
+        )),
+    }
+}
+
+/// The organisation's progress.
+pub fn progress_of(
+    collection: &collection_entity::Model,
+    draft: Option<&draft_entity::Model>,
+    now: DateTime<Utc>,
+) -> Progress {
+    Progress::new(
+        draft.map(|d| d.started_at),
+        draft.map(|d| d.updated_at),
+        draft.and_then(|d| d.last_submitted_at),
+        collections::state_of(collection, now),
+    )
+}
+
+/// The block as the API shows it.
+pub fn view_of(
+    collection: &collection_entity::Model,
+    form: &FormDefinition,
+    progress: Option<Progress>,
+    now: DateTime<Utc>,
+) -> CollectionView {
+    let state = collections::state_of(collection, now);
+    CollectionView {
+        id: collection.id,
+        publication_id: collection.publication_id,
+        form_version_id: collection.form_version_id,
+        form_title: form.title.clone(),
+        opens_at: collection.opens_at,
+        closes_at: collection.closes_at,
+        state,
+        state_title: state.title_ru().to_owned(),
+        state_override: collections::override_of(collection),
+        window: oko_domain::collections::window_ru(collection.opens_at, collection.closes_at),
+        progress,
+    }
+}
+
+/// The draft with its errors.
+pub fn draft_of(
+    collection: &collection_entity::Model,
+    organisation_id: uuid::Uuid,
+    form: &FormDefinition,
+    draft: Option<&draft_entity::Model>,
+    now: DateTime<Utc>,
+) -> Result<Draft, ApiError> {
+    let data: FormData = collections::data_of(draft, || FormData::blank(form))?;
+    Ok(Draft {
+        collection_id: collection.id,
+        organisation_id,
+        version: draft.map_or(0, |d| d.version),
+        errors: validate(form, &data),
+        data,
+        progress: progress_of(collection, draft, now),
+    })
+}

@@ -1,0 +1,125 @@
+//! `POST /api/collections/{id}/submit` («Сдать отчет») and the submissions history.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use oko_db::collections;
+use oko_domain::{
+    api::Problem,
+    collections::{SubmissionHistory, SubmissionReceipt, SubmitRequest, filled_in_ru},
+    error_code::ErrorCode,
+    forms::{FormData, validate},
+};
+use uuid::Uuid;
+
+use super::{
+    OrganisationParam,
+    draft::{conflict, own_organisation},
+    require_open, require_organisation, seen_collection, target_organisation,
+};
+use crate::{
+    auth::extractor::Authenticated,
+    error::ApiError,
+    routes::common_responses::{NotFound, Unauthenticated},
+    startup::AppState,
+};
+
+/// «Сдать отчет»: validates the whole draft with the same engine as the editor;
+/// refuses with 422 and every error while any exists; otherwise stores an
+/// immutable snapshot that becomes what counts (earlier ones stay in the history).
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "submit_draft",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    request_body = SubmitRequest,
+    responses(
+        (status = 200, description = "Submitted", body = SubmissionReceipt),
+        (status = 403, description = "Not an organisation, or the collection is closed", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 409, description = "The draft changed since `version`", body = oko_domain::collections::DraftConflict,
+            content_type = "application/problem+json"),
+        (status = 422, description = "The draft has errors (or nothing is saved); nothing is submitted", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «РАБОТЫ НА БЛАНКЕ», строка 1, столбец «Количество участников 1й курс»: Заполните обязательную ячейку",
+                "errors": [{"sheet": "РАБОТЫ НА БЛАНКЕ", "row": 1, "column": "Количество участников 1й курс", "code": "required",
+                    "message": "Лист «РАБОТЫ НА БЛАНКЕ», строка 1, столбец «Количество участников 1й курс»: Заполните обязательную ячейку"}]})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/collections/{id}/submit")]
+pub async fn submit_draft(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<SubmitRequest>,
+) -> Result<HttpResponse, ApiError> {
+    require_organisation(&user)?;
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation_id = own_organisation(&user);
+    require_open(&found, now)?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let Some(draft) = collections::draft(&state.db, found.id, organisation_id).await? else {
+        return Err(ApiError::new(
+            ErrorCode::ValidationFailed,
+            "Форма еще не заполнена: сдавать нечего",
+        ));
+    };
+    if draft.version != body.version {
+        return conflict(&state, &found, organisation_id, &form, now).await;
+    }
+    let data = collections::data_of(Some(&draft), || FormData::blank(&form))?;
+    let errors = validate(&form, &data);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(
+            errors.iter().map(|e| e.to_field_error(&form, 0)).collect(),
+        ));
+    }
+    let Some(snapshot) =
+        collections::submit(&state.db, &draft, user.0.principal.user_id, now).await?
+    else {
+        return conflict(&state, &found, organisation_id, &form, now).await;
+    };
+    Ok(HttpResponse::Ok().json(SubmissionReceipt {
+        id: snapshot.id,
+        submitted_at: snapshot.submitted_at,
+        submitted_by: user.0.principal.login.clone(),
+        draft_version: snapshot.draft_version,
+        message: filled_in_ru(snapshot.submitted_at),
+    }))
+}
+
+/// The organisation's submissions, newest first (the first is what counts).
+/// Coordinators and the operator name the organisation with `?organisation=<login>`.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "list_submissions",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id"), OrganisationParam),
+    responses((status = 200, description = "Newest first", body = SubmissionHistory), Unauthenticated, NotFound)
+)]
+#[get("/collections/{id}/submissions")]
+pub async fn list_submissions(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    params: web::Query<OrganisationParam>,
+) -> Result<web::Json<SubmissionHistory>, ApiError> {
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation =
+        target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
+    let items = collections::submissions(&state.db, found.id, organisation.id)
+        .await?
+        .into_iter()
+        .map(|(row, login)| SubmissionReceipt {
+            id: row.id,
+            submitted_at: row.submitted_at,
+            submitted_by: login,
+            draft_version: row.draft_version,
+            message: filled_in_ru(row.submitted_at),
+        })
+        .collect();
+    Ok(web::Json(SubmissionHistory { items }))
+}

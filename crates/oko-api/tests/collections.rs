@@ -1,0 +1,520 @@
+//! Data collection through the API: form versions, a publication's collection,
+//! autosave with versions and retries, submission with the same validation as the
+//! editor, history, and the clock (closed collections change nothing).
+
+mod support;
+
+use oko_domain::forms::demo;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{Backend, TestApp, spawn_app};
+
+on_both_databases!(
+    forms_are_checked_versioned_and_pinned,
+    autosave_applies_each_batch_once_and_refuses_stale_versions,
+    drafts_are_scoped_to_their_organisation,
+    submit_validates_snapshots_and_keeps_history,
+    a_closed_collection_changes_nothing,
+);
+
+const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
+const OPEN_UNTIL: &str = "2099-09-07T15:00:00Z";
+
+/// A form saved by the operator; returns its first version.
+async fn form(app: &TestApp, admin: &str, definition: Value) -> Value {
+    let (status, version) = app
+        .call(Method::POST, "/api/forms", admin, Some(definition))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{version}");
+    version
+}
+
+/// A publication for region 24 with a collection of `version_id`; returns the
+/// collection.
+async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &str) -> Value {
+    let (_, section) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            admin,
+            Some(json!({"title": format!("Сбор {until} {version_id}")})),
+        )
+        .await;
+    let (status, publication) = app
+        .call(
+            Method::POST,
+            "/api/publications",
+            admin,
+            Some(
+                json!({"section_id": section["id"], "title": "Сбор сведений о специальностях",
+                "published_on": OPEN_FROM, "audience": {"region_codes": ["24"]}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{publication}");
+    let id = publication["summary"]["id"].as_str().unwrap();
+    let (status, block) = app
+        .call(
+            Method::PUT,
+            &format!("/api/publications/{id}/collection"),
+            admin,
+            Some(json!({"form_version_id": version_id, "opens_at": OPEN_FROM, "closes_at": until})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{block}");
+    block
+}
+
+/// The college demo form attached to an open collection; returns its id.
+async fn open_college_collection(app: &TestApp, admin: &str) -> String {
+    let version = form(app, admin, json!(demo::college())).await;
+    let block = collection(app, admin, &version["id"], OPEN_UNTIL).await;
+    block["id"].as_str().unwrap().to_owned()
+}
+
+fn set(row: u32, column: &str, value: &str) -> Value {
+    json!({"op": "set", "sheet": "specialties", "row": row, "column": column, "value": value})
+}
+
+/// A complete, valid row 1 of the college form.
+fn valid_row() -> Vec<Value> {
+    [
+        ("code", "38.02.01 Экономика и бухгалтерский учет"),
+        ("subject_a", "математика"),
+        ("subject_b", "—"),
+        ("course", "1"),
+        ("students", "34"),
+        ("after_9", "30"),
+        ("after_11", "4"),
+        ("digital", "35"),
+        ("admitted", "нет"),
+    ]
+    .into_iter()
+    .map(|(column, value)| set(1, column, value))
+    .collect()
+}
+
+async fn patch(
+    app: &TestApp,
+    token: &str,
+    id: &str,
+    version: i64,
+    change_id: &str,
+    changes: Vec<Value>,
+) -> (StatusCode, Value) {
+    app.call(
+        Method::PATCH,
+        &format!("/api/collections/{id}/draft"),
+        token,
+        Some(json!({"version": version, "change_id": change_id, "changes": changes})),
+    )
+    .await
+}
+
+fn error_codes(errors: &Value) -> Vec<(i64, String, String)> {
+    errors
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap_or(0),
+                e["column"].as_str().unwrap_or("").to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn forms_are_checked_versioned_and_pinned(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let mut bad = demo::college();
+    bad.sheets[0].columns[0].min = Some(1.0);
+    let (status, problem) = app
+        .call(Method::POST, "/api/forms", &admin, Some(json!(bad)))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["field"], "sheets[0].columns[0].min");
+
+    let school = app.token("sch240001").await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/forms",
+            &school,
+            Some(json!(demo::college())),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let first = form(&app, &admin, json!(demo::college())).await;
+    assert_eq!(first["version"], 1);
+    let block = collection(&app, &admin, &first["id"], OPEN_UNTIL).await;
+    assert_eq!(block["state"], "open");
+    assert_eq!(block["state_title"], "Открыт");
+    assert_eq!(
+        block["window"],
+        "30 августа 2021, 20:41 - 7 сентября 2099, 18:00"
+    );
+
+    let mut renamed = demo::college();
+    renamed.title = "Сведения о специальностях, версия 2".into();
+    let form_id = first["form_id"].as_str().unwrap();
+    let (status, second) = app
+        .call(
+            Method::POST,
+            &format!("/api/forms/{form_id}/versions"),
+            &admin,
+            Some(json!(renamed)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{second}");
+    assert_eq!(second["version"], 2);
+    let (_, list) = app.get("/api/forms", &admin).await;
+    let listed = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == form_id)
+        .unwrap();
+    assert_eq!(listed["latest_version"], 2);
+    assert_eq!(listed["title"], "Сведения о специальностях, версия 2");
+
+    // The collection keeps the version it pinned.
+    let id = block["id"].as_str().unwrap();
+    let (status, pinned) = app
+        .get(&format!("/api/collections/{id}/form"), &school)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{pinned}");
+    assert_eq!(pinned["title"], "Сведения о профессиях и специальностях");
+
+    // Someone outside the audience does not see the block.
+    let moscow = app.token("sch770001").await;
+    let (status, _) = app.get(&format!("/api/collections/{id}"), &moscow).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Once a draft exists the pinned version cannot be swapped.
+    patch(&app, &school, id, 0, "c1", vec![set(1, "course", "2")]).await;
+    let publication = block["publication_id"].as_str().unwrap();
+    let (status, problem) = app
+        .call(
+            Method::PUT,
+            &format!("/api/publications/{publication}/collection"),
+            &admin,
+            Some(json!({"form_version_id": second["id"], "opens_at": OPEN_FROM, "closes_at": OPEN_UNTIL})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+}
+
+async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+
+    let (status, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(draft["version"], 0);
+    assert_eq!(draft["progress"]["status_title"], "Не приступил");
+
+    let (status, saved) = patch(&app, &school, &id, 0, "tab1-1", valid_row()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["errors"], json!([]));
+
+    // A row inserted and a cell left invalid: saved, with the errors of the whole draft.
+    let batch = vec![
+        json!({"op": "insert_row", "sheet": "specialties", "row": 1}),
+        set(1, "course", "семь"),
+    ];
+    let (status, saved) = patch(&app, &school, &id, 1, "tab1-2", batch.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 2);
+    let codes = error_codes(&saved["errors"]);
+    assert!(
+        codes.contains(&(1, "course".into(), "not_integer".into())),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&(1, "code".into(), "required".into())),
+        "{codes:?}"
+    );
+
+    // The same batch retried (its answer was lost) is not applied twice.
+    let (status, again) = patch(&app, &school, &id, 1, "tab1-2", batch).await;
+    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(again["version"], 2);
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(draft["data"]["specialties"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        draft["data"]["specialties"][1]["subject_a"], "Математика",
+        "normalised"
+    );
+    assert_eq!(
+        draft["data"]["specialties"][0]["course"], "семь",
+        "kept as typed"
+    );
+    assert_eq!(draft["progress"]["status_title"], "В работе");
+
+    // Another tab still on version 1: 409 with the current draft, nothing applied.
+    let (status, conflict) = patch(
+        &app,
+        &school,
+        &id,
+        1,
+        "tab2-1",
+        vec![set(2, "students", "40")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
+    assert_eq!(conflict["code"], "conflict");
+    assert_eq!(conflict["current"]["version"], 2);
+    assert_eq!(
+        conflict["current"]["data"]["specialties"][1]["students"],
+        "34"
+    );
+
+    // A change the form does not allow refuses the whole batch.
+    let (status, problem) = patch(
+        &app,
+        &school,
+        &id,
+        2,
+        "tab1-3",
+        vec![set(2, "students", "40"), set(2, "nope", "1")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "unknown");
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(draft["version"], 2);
+    assert_eq!(draft["data"]["specialties"][1]["students"], "34");
+
+    let (status, problem) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/collections/{id}/draft"),
+            &school,
+            Some(json!({"version": 2, "changes": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "change_id");
+}
+
+async fn drafts_are_scoped_to_their_organisation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+    let (status, _) = patch(&app, &school, &id, 0, "a", valid_row()).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A neighbour sees only their own (blank) draft, whatever they ask for.
+    let neighbour = app.token("sch240002").await;
+    let (status, draft) = app
+        .get(
+            &format!("/api/collections/{id}/draft?organisation=sch240001"),
+            &neighbour,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(draft["version"], 0);
+    assert_eq!(draft["data"]["specialties"], json!([]));
+
+    // The region's coordinators read it; they do not write.
+    for coordinator in ["spo_coord_24", "mun24001"] {
+        let token = app.token(coordinator).await;
+        let (status, draft) = app
+            .get(
+                &format!("/api/collections/{id}/draft?organisation=sch240001"),
+                &token,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{coordinator}: {draft}");
+        assert_eq!(draft["version"], 1, "{coordinator}");
+        let (status, problem) = patch(&app, &token, &id, 1, "c", vec![set(1, "course", "2")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    }
+    // Another region's coordinator does not even see the collection.
+    let moscow = app.token("spo_coord_77").await;
+    let (status, _) = app
+        .get(
+            &format!("/api/collections/{id}/draft?organisation=sch240001"),
+            &moscow,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, problem) = app
+        .get(&format!("/api/collections/{id}/draft"), &admin)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+    let (status, _) = app
+        .get(
+            &format!("/api/collections/{id}/draft?organisation=sch770001"),
+            &admin,
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "outside the publication's audience"
+    );
+}
+
+async fn submit_validates_snapshots_and_keeps_history(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+    let submit = |version: i64| {
+        let app = &app;
+        let school = &school;
+        let id = &id;
+        async move {
+            app.call(
+                Method::POST,
+                &format!("/api/collections/{id}/submit"),
+                school,
+                Some(json!({"version": version})),
+            )
+            .await
+        }
+    };
+    let (status, problem) = submit(0).await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing saved yet: {problem}"
+    );
+
+    let mut changes = valid_row();
+    changes.push(set(1, "after_11", "5"));
+    patch(&app, &school, &id, 0, "a", changes).await;
+    let (status, problem) = submit(1).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "comparison_failed");
+    assert_eq!(problem["errors"][0]["sheet"], "СПЕЦИАЛЬНОСТИ");
+    assert_eq!(problem["errors"][0]["row"], 1);
+    assert_eq!(
+        problem["errors"][0]["column"],
+        "3.2. на базе основного общего образования"
+    );
+    let (_, history) = app
+        .get(&format!("/api/collections/{id}/submissions"), &school)
+        .await;
+    assert_eq!(
+        history["items"],
+        json!([]),
+        "a refused submit stores nothing"
+    );
+
+    patch(&app, &school, &id, 1, "b", vec![set(1, "after_11", "4")]).await;
+    let (status, receipt) = submit(2).await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    assert!(
+        receipt["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Вы заполнили форму "),
+        "{receipt}"
+    );
+    assert!(receipt["message"].as_str().unwrap().ends_with("(мск)"));
+    let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
+    assert_eq!(block["progress"]["status_title"], "Сдано");
+    assert_eq!(block["progress"]["last_action"], receipt["message"]);
+
+    // Editing after a submission keeps «Сдано»; submitting again replaces what counts.
+    patch(&app, &school, &id, 2, "c", vec![set(1, "students", "40")]).await;
+    let (status, stale) = submit(2).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{stale}");
+    let (status, second) = submit(3).await;
+    assert_eq!(status, StatusCode::OK, "{second}");
+    let coordinator = app.token("spo_coord_24").await;
+    let (_, history) = app
+        .get(
+            &format!("/api/collections/{id}/submissions?organisation=sch240001"),
+            &coordinator,
+        )
+        .await;
+    let items = history["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["draft_version"], 3, "newest first");
+    assert_eq!(items[0]["submitted_by"], "sch240001");
+    assert_eq!(items[1]["draft_version"], 2);
+}
+
+async fn a_closed_collection_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+    patch(&app, &school, &id, 0, "a", valid_row()).await;
+
+    let (status, block) = app
+        .call(
+            Method::PUT,
+            &format!("/api/collections/{id}/state"),
+            &admin,
+            Some(json!({"state": "closed"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{block}");
+    assert_eq!(block["state_title"], "Закрыт");
+    let (status, problem) = patch(&app, &school, &id, 1, "b", vec![set(1, "students", "40")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["code"], "collection_closed");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Сбор данных закрыт")
+    );
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/submit"),
+            &school,
+            Some(json!({"version": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
+    assert_eq!(block["progress"]["status_title"], "Не сдано");
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(draft["version"], 1);
+    assert_eq!(draft["data"]["specialties"][0]["students"], "34");
+
+    // Reopened by the operator: saves work again.
+    app.call(
+        Method::PUT,
+        &format!("/api/collections/{id}/state"),
+        &admin,
+        Some(json!({"state": "open"})),
+    )
+    .await;
+    let (status, _) = patch(&app, &school, &id, 1, "b", vec![set(1, "students", "40")]).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // A window that has passed is closed by the clock alone.
+    let version = form(&app, &admin, json!(demo::college())).await;
+    let past = collection(&app, &admin, &version["id"], "2021-09-07T15:00:00Z").await;
+    assert_eq!(past["state"], "closed");
+    let past_id = past["id"].as_str().unwrap();
+    let (status, _) = patch(&app, &school, past_id, 0, "x", valid_row()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, draft) = app
+        .get(&format!("/api/collections/{past_id}/draft"), &school)
+        .await;
+    assert_eq!(draft["progress"]["status_title"], "Не приступил");
+}

@@ -1,0 +1,272 @@
+//! A publication's collection, each organisation's draft and its submissions.
+//! Saves are optimistic: a draft row is written only if its version is still the
+//! one the change was made on, so two tabs never overwrite each other silently.
+
+use chrono::{DateTime, Utc};
+use oko_domain::{
+    collections::{CollectionInput, CollectionState},
+    forms::FormData,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, TransactionTrait,
+    sea_query::{Expr, OnConflict},
+};
+use uuid::Uuid;
+
+use crate::entities::{collection, draft, submission, user};
+
+/// How many recent client change ids a draft remembers (a retry comes right after
+/// its original, so a handful is plenty).
+const RECENT_CHANGE_IDS: usize = 32;
+
+/// The collection of publication `publication_id`.
+pub async fn of_publication(
+    db: &DatabaseConnection,
+    publication_id: Uuid,
+) -> Result<Option<collection::Model>, DbErr> {
+    collection::Entity::find()
+        .filter(collection::Column::PublicationId.eq(publication_id))
+        .one(db)
+        .await
+}
+
+/// Collection `id`.
+pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<collection::Model>, DbErr> {
+    collection::Entity::find_by_id(id).one(db).await
+}
+
+/// Creates the publication's collection or changes its form version and window.
+pub async fn save(
+    db: &DatabaseConnection,
+    publication_id: Uuid,
+    input: &CollectionInput,
+    now: DateTime<Utc>,
+) -> Result<collection::Model, DbErr> {
+    match of_publication(db, publication_id).await? {
+        Some(existing) => {
+            let mut row: collection::ActiveModel = existing.into();
+            row.form_version_id = Set(input.form_version_id);
+            row.opens_at = Set(input.opens_at);
+            row.closes_at = Set(input.closes_at);
+            row.update(db).await
+        }
+        None => {
+            collection::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                publication_id: Set(publication_id),
+                form_version_id: Set(input.form_version_id),
+                opens_at: Set(input.opens_at),
+                closes_at: Set(input.closes_at),
+                state_override: Set(None),
+                created_at: Set(now),
+            }
+            .insert(db)
+            .await
+        }
+    }
+}
+
+/// Whether any organisation has saved a draft of the collection.
+pub async fn has_drafts(db: &DatabaseConnection, collection_id: Uuid) -> Result<bool, DbErr> {
+    Ok(draft::Entity::find()
+        .filter(draft::Column::CollectionId.eq(collection_id))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Sets or clears the operator's override of the clock.
+pub async fn set_state(
+    db: &DatabaseConnection,
+    collection: collection::Model,
+    state: Option<CollectionState>,
+) -> Result<collection::Model, DbErr> {
+    let mut row: collection::ActiveModel = collection.into();
+    row.state_override = Set(state.map(|s| s.as_str().to_owned()));
+    row.update(db).await
+}
+
+/// The collection's state at `now`.
+pub fn state_of(collection: &collection::Model, now: DateTime<Utc>) -> CollectionState {
+    CollectionState::at(
+        collection.opens_at,
+        collection.closes_at,
+        override_of(collection),
+        now,
+    )
+}
+
+/// The operator's override, if any.
+pub fn override_of(collection: &collection::Model) -> Option<CollectionState> {
+    collection
+        .state_override
+        .as_deref()
+        .and_then(CollectionState::parse)
+}
+
+/// The organisation's draft.
+pub async fn draft(
+    db: &DatabaseConnection,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Option<draft::Model>, DbErr> {
+    draft::Entity::find_by_id((collection_id, organisation_id))
+        .one(db)
+        .await
+}
+
+/// A draft's data (blank when there is no draft).
+pub fn data_of(
+    draft: Option<&draft::Model>,
+    blank: impl FnOnce() -> FormData,
+) -> Result<FormData, DbErr> {
+    match draft {
+        Some(d) => {
+            serde_json::from_str(&d.data).map_err(|e| DbErr::Custom(format!("a stored draft: {e}")))
+        }
+        None => Ok(blank()),
+    }
+}
+
+/// Whether the draft already applied the change batch `change_id`.
+pub fn already_applied(draft: Option<&draft::Model>, change_id: &str) -> bool {
+    draft.is_some_and(|d| recent_ids(d).iter().any(|id| id == change_id))
+}
+
+fn recent_ids(draft: &draft::Model) -> Vec<String> {
+    serde_json::from_str(&draft.recent_change_ids).unwrap_or_default()
+}
+
+/// A draft write: who, when, which batch.
+pub struct DraftWrite<'a> {
+    pub collection_id: Uuid,
+    pub organisation_id: Uuid,
+    pub data: &'a FormData,
+    pub change_id: Option<&'a str>,
+    pub user_id: Uuid,
+    pub now: DateTime<Utc>,
+}
+
+/// Writes the draft over `current` (`None`: there was none). Answers the new
+/// version, or `None` when someone saved first (the caller answers 409).
+pub async fn write_draft(
+    db: &DatabaseConnection,
+    current: Option<&draft::Model>,
+    write: DraftWrite<'_>,
+) -> Result<Option<i32>, DbErr> {
+    let data = serde_json::to_string(write.data).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let mut ids = current.map(recent_ids).unwrap_or_default();
+    if let Some(id) = write.change_id {
+        ids.push(id.to_owned());
+        let excess = ids.len().saturating_sub(RECENT_CHANGE_IDS);
+        ids.drain(..excess);
+    }
+    let ids = serde_json::to_string(&ids).map_err(|e| DbErr::Custom(e.to_string()))?;
+    match current {
+        None => {
+            let inserted = draft::Entity::insert(draft::ActiveModel {
+                collection_id: Set(write.collection_id),
+                organisation_id: Set(write.organisation_id),
+                data: Set(data),
+                version: Set(1),
+                recent_change_ids: Set(ids),
+                started_at: Set(write.now),
+                updated_at: Set(write.now),
+                updated_by: Set(write.user_id),
+                first_submitted_at: Set(None),
+                last_submitted_at: Set(None),
+            })
+            .on_conflict(
+                OnConflict::columns([draft::Column::CollectionId, draft::Column::OrganisationId])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+            Ok((inserted == 1).then_some(1))
+        }
+        Some(existing) => {
+            let next = existing.version + 1;
+            let updated = draft::Entity::update_many()
+                .col_expr(draft::Column::Data, Expr::value(data))
+                .col_expr(draft::Column::Version, Expr::value(next))
+                .col_expr(draft::Column::RecentChangeIds, Expr::value(ids))
+                .col_expr(draft::Column::UpdatedAt, Expr::value(write.now))
+                .col_expr(draft::Column::UpdatedBy, Expr::value(write.user_id))
+                .filter(draft::Column::CollectionId.eq(write.collection_id))
+                .filter(draft::Column::OrganisationId.eq(write.organisation_id))
+                .filter(draft::Column::Version.eq(existing.version))
+                .exec(db)
+                .await?;
+            Ok((updated.rows_affected == 1).then_some(next))
+        }
+    }
+}
+
+/// Stores a snapshot of `draft` as the organisation's latest submission, if the
+/// draft is still at its version. `None` when someone saved in between.
+pub async fn submit(
+    db: &DatabaseConnection,
+    draft: &draft::Model,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<submission::Model>, DbErr> {
+    let txn = db.begin().await?;
+    let marked = draft::Entity::update_many()
+        .col_expr(
+            draft::Column::FirstSubmittedAt,
+            Expr::value(draft.first_submitted_at.unwrap_or(now)),
+        )
+        .col_expr(draft::Column::LastSubmittedAt, Expr::value(now))
+        .filter(draft::Column::CollectionId.eq(draft.collection_id))
+        .filter(draft::Column::OrganisationId.eq(draft.organisation_id))
+        .filter(draft::Column::Version.eq(draft.version))
+        .exec(&txn)
+        .await?;
+    if marked.rows_affected != 1 {
+        return Ok(None);
+    }
+    let snapshot = submission::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        collection_id: Set(draft.collection_id),
+        organisation_id: Set(draft.organisation_id),
+        data: Set(draft.data.clone()),
+        draft_version: Set(draft.version),
+        submitted_at: Set(now),
+        submitted_by: Set(user_id),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Some(snapshot))
+}
+
+/// The organisation's submissions, newest first, with the submitter's login.
+pub async fn submissions(
+    db: &DatabaseConnection,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Vec<(submission::Model, String)>, DbErr> {
+    let rows = submission::Entity::find()
+        .filter(submission::Column::CollectionId.eq(collection_id))
+        .filter(submission::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(submission::Column::SubmittedAt)
+        .all(db)
+        .await?;
+    let submitters: Vec<Uuid> = rows.iter().map(|r| r.submitted_by).collect();
+    let logins: std::collections::HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(submitters))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.login))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let login = logins.get(&row.submitted_by).cloned().unwrap_or_default();
+            (row, login)
+        })
+        .collect())
+}
