@@ -1,7 +1,12 @@
-//! File formats with no HTTP in them: CSV writing rules, the «Скачать всё.zip»
-//! layout, content sniffing of uploads and the XLSX download report.
+//! File formats with no HTTP in them: CSV writing and reading, the «Скачать всё.zip»
+//! layout, content sniffing of uploads, the XLSX download report, and forms'
+//! Excel templates and their uploads (checked against zip bombs).
 
 pub mod csv;
+pub mod csv_read;
 pub mod download_report;
+pub mod form_import;
+pub mod form_template;
 pub mod sniff;
+pub mod workbook;
 pub mod zip;

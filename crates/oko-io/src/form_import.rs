@@ -1,0 +1,340 @@
+//! A filled template (or a CSV) read back into a form's data: sheets found by
+//! name, the header row found by its titles (whatever sits above it), columns by
+//! title in any order, cells converted by their column's type, and every error of
+//! the result with the row number Excel shows. All or nothing: the caller saves the
+//! data only when no error comes back.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use oko_domain::{
+    forms::{
+        CellCode, CellError, ColumnDef, ColumnType, FormData, FormDefinition, Row, SheetDef,
+        validate, value,
+    },
+    text::search_key,
+};
+
+use crate::form_template::worksheet_names;
+
+/// How far down the header row may be (title lines above it are common).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// A cell as a spreadsheet holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawCell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    Date(NaiveDate),
+}
+
+/// A worksheet: its name and its rows from row 1 (index 0) down.
+#[derive(Clone, Debug, Default)]
+pub struct RawSheet {
+    pub name: String,
+    pub rows: Vec<Vec<RawCell>>,
+}
+
+/// The text of a cell for `column`, before normalisation.
+fn cell_text(column: &ColumnDef, cell: &RawCell) -> String {
+    match cell {
+        RawCell::Empty => String::new(),
+        RawCell::Text(text) => text.clone(),
+        RawCell::Bool(b) => if *b { "Да" } else { "Нет" }.to_owned(),
+        RawCell::Date(day) => match column.kind {
+            ColumnType::Date => day.format("%Y-%m-%d").to_string(),
+            _ => day.format("%d.%m.%Y").to_string(),
+        },
+        RawCell::Number(n) => match column.kind {
+            ColumnType::Date => excel_serial_date(*n)
+                .map_or_else(|| n.to_string(), |d| d.format("%Y-%m-%d").to_string()),
+            _ if n.fract() == 0.0 && n.abs() < 9.0e15 => format!("{}", *n as i64),
+            _ => n.to_string(),
+        },
+    }
+}
+
+/// An Excel serial day number (1900 system, with its phantom 29 Feb 1900) as a date.
+pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let epoch = if days > 60 {
+        NaiveDate::from_ymd_opt(1899, 12, 30)
+    } else {
+        NaiveDate::from_ymd_opt(1899, 12, 31)
+    }?;
+    epoch.checked_add_signed(chrono::Duration::days(days))
+}
+
+/// A header as compared: no `*`, spaces collapsed, any case, «ё» as «е».
+fn header_key(text: &str) -> String {
+    let bare = text.trim().trim_end_matches('*').trim();
+    search_key(&bare.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+fn raw_text(cell: &RawCell) -> String {
+    match cell {
+        RawCell::Text(t) => t.clone(),
+        RawCell::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The read data, or every error (rows as the spreadsheet numbers them).
+pub fn import(form: &FormDefinition, sheets: &[RawSheet]) -> Result<FormData, Vec<CellError>> {
+    let names = worksheet_names(form);
+    let mut data = FormData::default();
+    let mut errors = Vec::new();
+    let mut row_numbers: HashMap<String, Vec<u32>> = HashMap::new();
+    for (index, sheet) in form.sheets.iter().enumerate() {
+        let found = sheets
+            .iter()
+            .find(|s| {
+                let name = header_key(&s.name);
+                name == header_key(&names[index]) || name == header_key(&sheet.title)
+            })
+            .or_else(|| (form.sheets.len() == 1 && sheets.len() == 1).then(|| &sheets[0]));
+        let Some(raw) = found else {
+            errors.push(sheet_error(
+                sheet,
+                format!("В файле нет листа «{}»", names[index]),
+            ));
+            continue;
+        };
+        match read_sheet(sheet, raw) {
+            Ok((rows, numbers)) => {
+                data.sheets.insert(sheet.key.clone(), rows);
+                row_numbers.insert(sheet.key.clone(), numbers);
+            }
+            Err(mut sheet_errors) => errors.append(&mut sheet_errors),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut found = validate(form, &data);
+    if found.is_empty() {
+        return Ok(data);
+    }
+    for error in &mut found {
+        if error.row > 0
+            && let Some(number) = row_numbers
+                .get(&error.sheet)
+                .and_then(|n| n.get(error.row as usize - 1))
+        {
+            error.row = *number;
+        }
+    }
+    Err(found)
+}
+
+fn sheet_error(sheet: &SheetDef, message: String) -> CellError {
+    CellError {
+        sheet: sheet.key.clone(),
+        row: 0,
+        column: None,
+        code: CellCode::Unknown,
+        message,
+    }
+}
+
+/// A sheet's rows and, for each, its row number in the file.
+fn read_sheet(sheet: &SheetDef, raw: &RawSheet) -> Result<(Vec<Row>, Vec<u32>), Vec<CellError>> {
+    let wanted: Vec<String> = sheet.columns.iter().map(|c| header_key(&c.title)).collect();
+    let needed = sheet.columns.len().div_ceil(2).max(1);
+    let header = raw.rows.iter().take(HEADER_SEARCH_ROWS).position(|row| {
+        row.iter()
+            .filter(|cell| wanted.contains(&header_key(&raw_text(cell))))
+            .count()
+            >= needed
+    });
+    let Some(header) = header else {
+        let titles: Vec<String> = sheet
+            .columns
+            .iter()
+            .take(3)
+            .map(|c| format!("«{}»", c.title))
+            .collect();
+        return Err(vec![sheet_error(
+            sheet,
+            format!(
+                "Не найдена строка заголовков: ожидаются столбцы {}, …",
+                titles.join(", ")
+            ),
+        )]);
+    };
+    let mut positions: Vec<Option<usize>> = vec![None; sheet.columns.len()];
+    for (at, cell) in raw.rows[header].iter().enumerate() {
+        let key = header_key(&raw_text(cell));
+        if let Some(column) = wanted.iter().position(|w| *w == key)
+            && positions[column].is_none()
+        {
+            positions[column] = Some(at);
+        }
+    }
+    let missing: Vec<CellError> = sheet
+        .columns
+        .iter()
+        .zip(&positions)
+        .filter(|(_, at)| at.is_none())
+        .map(|(column, _)| CellError {
+            sheet: sheet.key.clone(),
+            row: header as u32 + 1,
+            column: Some(column.key.clone()),
+            code: CellCode::Unknown,
+            message: format!("В файле нет столбца «{}»", column.title),
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let mut rows = Vec::new();
+    let mut numbers = Vec::new();
+    for (offset, raw_row) in raw.rows.iter().enumerate().skip(header + 1) {
+        let mut row = Row::new();
+        for (column, at) in sheet.columns.iter().zip(&positions) {
+            let cell = at.and_then(|at| raw_row.get(at)).unwrap_or(&RawCell::Empty);
+            let text = value::normalize(column, &cell_text(column, cell));
+            if !text.is_empty() {
+                row.insert(column.key.clone(), text);
+            }
+        }
+        if sheet.is_free() && row.is_empty() {
+            continue;
+        }
+        rows.push(row);
+        numbers.push(offset as u32 + 1);
+    }
+    if !sheet.is_free() {
+        // Rows by position; the definition's cells win over whatever the file says.
+        let expected = sheet.fixed_rows.len();
+        if rows.iter().skip(expected).any(|r| !r.is_empty()) {
+            return Err(vec![sheet_error(
+                sheet,
+                format!("На листе «{}» должно быть {expected} строк", sheet.title),
+            )]);
+        }
+        rows.resize(expected, Row::new());
+        numbers.resize(expected, 0);
+        for (index, preset) in sheet.fixed_rows.iter().enumerate() {
+            rows[index].extend(preset.clone());
+            numbers[index] = (header + 2 + index) as u32;
+        }
+    }
+    let limit = sheet.row_limit() as usize;
+    if rows.len() > limit {
+        return Err(vec![sheet_error(
+            sheet,
+            format!(
+                "На листе «{}» не более {limit} строк, в файле {}",
+                sheet.title,
+                rows.len()
+            ),
+        )]);
+    }
+    Ok((rows, numbers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oko_domain::forms::demo;
+
+    fn text(t: &str) -> RawCell {
+        RawCell::Text(t.into())
+    }
+
+    #[test]
+    fn serial_dates_follow_excel() {
+        assert_eq!(
+            excel_serial_date(44454.0),
+            NaiveDate::from_ymd_opt(2021, 9, 15)
+        );
+        assert_eq!(excel_serial_date(1.0), NaiveDate::from_ymd_opt(1900, 1, 1));
+        assert_eq!(excel_serial_date(61.0), NaiveDate::from_ymd_opt(1900, 3, 1));
+        assert_eq!(excel_serial_date(-3.0), None);
+    }
+
+    #[test]
+    fn finds_the_header_under_a_title_and_skips_empty_rows() {
+        let form = demo::college();
+        let columns = &form.sheets[0].columns;
+        let mut header: Vec<RawCell> = columns.iter().rev().map(|c| text(&c.header())).collect();
+        header.push(text("Примечание"));
+        let mut values: HashMap<&str, RawCell> = HashMap::from([
+            ("code", text("38.02.01 Экономика")),
+            ("subject_a", text("Математика")),
+            ("subject_b", text("—")),
+            ("course", RawCell::Number(1.0)),
+            ("students", text("34")),
+            ("after_9", RawCell::Number(30.0)),
+            ("after_11", text("4")),
+            ("digital", RawCell::Number(35.0)),
+            ("admitted", RawCell::Bool(false)),
+        ]);
+        let row: Vec<RawCell> = columns
+            .iter()
+            .rev()
+            .map(|c| values.remove(c.key.as_str()).unwrap_or(RawCell::Empty))
+            .collect();
+        let sheet = RawSheet {
+            name: "СПЕЦИАЛЬНОСТИ".into(),
+            rows: vec![
+                vec![text("Сведения о профессиях")],
+                header,
+                vec![],
+                row.clone(),
+                vec![RawCell::Empty; 3],
+            ],
+        };
+        let data = import(&form, &[sheet.clone()]).expect("valid");
+        let rows = data.rows("specialties");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0]["admitted"], "Нет");
+        assert_eq!(rows[0]["course"], "1");
+
+        let mut bad = sheet;
+        bad.rows[3][columns.len() - 1 - 3] = RawCell::Number(9.0); // course
+        let errors = import(&form, &[bad]).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!((errors[0].row, errors[0].code), (4, CellCode::OutOfRange));
+    }
+
+    #[test]
+    fn a_missing_sheet_or_column_is_named() {
+        let form = demo::schedule();
+        let errors = import(
+            &form,
+            &[RawSheet {
+                name: "Лист1".into(),
+                rows: vec![],
+            }],
+        )
+        .unwrap_err();
+        assert_eq!(errors.len(), 3);
+        assert_eq!(errors[0].message, "В файле нет листа «РАБОТЫ НА БЛАНКЕ»");
+        let college = demo::college();
+        let header = college.sheets[0]
+            .columns
+            .iter()
+            .skip(1)
+            .map(|c| text(&c.title))
+            .collect();
+        let errors = import(
+            &college,
+            &[RawSheet {
+                name: "x".into(),
+                rows: vec![header],
+            }],
+        )
+        .unwrap_err();
+        assert_eq!(
+            errors[0].message,
+            "В файле нет столбца «1. Код и название профессии/специальности»"
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! The Excel template of a form: one worksheet per sheet, a frozen header with `*`
+//! on required columns and the hints as notes, Excel's own data validation
+//! (drop-downs, number and date limits, with Russian messages), and the draft's
+//! data filled in with real numbers and dates.
+
+use chrono::{Datelike, NaiveDate};
+use oko_domain::forms::{
+    ColumnDef, ColumnType, FormData, FormDefinition, SheetDef,
+    value::{self, Value},
+};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationRule, ExcelDateTime, Format, Formula, Note, Workbook, Worksheet,
+    XlsxError,
+};
+
+/// Excel's limit on a worksheet name.
+const MAX_SHEET_NAME: usize = 31;
+/// Excel's limit on an inline list of a drop-down (longer lists go to a hidden sheet).
+const MAX_INLINE_LIST: usize = 255;
+/// Excel's limit on an input message.
+const MAX_INPUT_MESSAGE: usize = 255;
+/// The hidden worksheet holding long drop-down lists.
+const LISTS_SHEET: &str = "Списки";
+
+/// The worksheet name of each sheet: its title without the characters Excel
+/// forbids, cut to 31 characters, unique. Reading an upload uses the same names.
+pub fn worksheet_names(form: &FormDefinition) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for sheet in &form.sheets {
+        let clean: String = sheet
+            .title
+            .chars()
+            .map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c })
+            .collect();
+        let mut name: String = clean.trim().chars().take(MAX_SHEET_NAME).collect();
+        if name.is_empty() {
+            name = sheet.key.chars().take(MAX_SHEET_NAME).collect();
+        }
+        let mut n = 2;
+        let base = name.clone();
+        while names.iter().any(|taken| taken.eq_ignore_ascii_case(&name)) {
+            let suffix = format!(" ({n})");
+            name = base
+                .chars()
+                .take(MAX_SHEET_NAME - suffix.chars().count())
+                .collect::<String>()
+                + &suffix;
+            n += 1;
+        }
+        names.push(name);
+    }
+    names
+}
+
+/// The template's bytes.
+pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    let names = worksheet_names(form);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_background_color("#E8EEF7");
+    let locked = Format::new().set_background_color("#F2F2F2");
+    let date = Format::new().set_num_format("dd.mm.yyyy");
+    let mut long_lists: Vec<Vec<String>> = Vec::new();
+    for (sheet, name) in form.sheets.iter().zip(&names) {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(name)?;
+        worksheet.set_freeze_panes(1, 0)?;
+        let last_row = sheet.row_limit().max(1);
+        for (col, column) in sheet.columns.iter().enumerate() {
+            let col = col as u16;
+            worksheet.write_string_with_format(0, col, column.header(), &header)?;
+            worksheet.set_column_width(
+                col,
+                (column.title.chars().count() as f64 * 0.9).clamp(12.0, 40.0),
+            )?;
+            let note = [column.hint.as_str(), sheet.hint.as_str()]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n\n");
+            if !note.is_empty() {
+                worksheet.insert_note(
+                    0,
+                    col,
+                    &Note::new(note).set_author("ФИС ОКО").set_width(320),
+                )?;
+            }
+            if let Some(validation) = validation_of(column, &mut long_lists)? {
+                worksheet.add_data_validation(1, col, last_row, col, &validation)?;
+            }
+        }
+        write_rows(worksheet, sheet, data, &locked, &date)?;
+    }
+    if !long_lists.is_empty() {
+        let lists = workbook.add_worksheet();
+        lists.set_name(LISTS_SHEET)?;
+        for (col, values) in long_lists.iter().enumerate() {
+            for (row, text) in values.iter().enumerate() {
+                lists.write_string(row as u32, col as u16, text)?;
+            }
+        }
+        lists.set_hidden(true);
+    }
+    workbook.save_to_buffer()
+}
+
+fn write_rows(
+    worksheet: &mut Worksheet,
+    sheet: &SheetDef,
+    data: &FormData,
+    locked: &Format,
+    date: &Format,
+) -> Result<(), XlsxError> {
+    for (index, row) in data.rows(&sheet.key).iter().enumerate() {
+        let r = index as u32 + 1;
+        for (col, column) in sheet.columns.iter().enumerate() {
+            let col = col as u16;
+            let Some(text) = row.get(&column.key) else {
+                continue;
+            };
+            if sheet.is_locked(index, &column.key) {
+                worksheet.write_string_with_format(r, col, text, locked)?;
+                continue;
+            }
+            match value::parse(column, text) {
+                Ok(Value::Integer(n)) => {
+                    worksheet.write_number(r, col, n as f64)?;
+                }
+                Ok(Value::Decimal(n)) => {
+                    worksheet.write_number(r, col, n)?;
+                }
+                Ok(Value::Date(day)) => {
+                    worksheet.write_date_with_format(r, col, excel_date(day)?, date)?;
+                }
+                _ => {
+                    worksheet.write_string(r, col, text)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+}
+
+/// Excel's own check for a column, with a Russian message, or `None` for free text.
+fn validation_of(
+    column: &ColumnDef,
+    long_lists: &mut Vec<Vec<String>>,
+) -> Result<Option<DataValidation>, XlsxError> {
+    let mut validation = match column.kind {
+        ColumnType::List | ColumnType::YesNo => {
+            let values: Vec<String> = if column.kind == ColumnType::YesNo {
+                vec!["Да".into(), "Нет".into()]
+            } else {
+                column.values.clone()
+            };
+            let inline: usize = values.iter().map(|v| v.chars().count() + 1).sum();
+            if inline <= MAX_INLINE_LIST && values.iter().all(|v| !v.contains(',')) {
+                DataValidation::new().allow_list_strings(&values)?
+            } else {
+                let col = column_letters(long_lists.len());
+                let formula = format!("='{LISTS_SHEET}'!${col}$1:${col}${}", values.len());
+                long_lists.push(values);
+                DataValidation::new().allow_list_formula(Formula::new(formula))
+            }
+        }
+        ColumnType::Integer => {
+            let clamp = |n: f64| n.clamp(i32::MIN as f64, i32::MAX as f64) as i32;
+            let min = column.min.map_or(i32::MIN, clamp);
+            let max = column.max.map_or(i32::MAX, clamp);
+            DataValidation::new().allow_whole_number(DataValidationRule::Between(min, max))
+        }
+        ColumnType::Decimal if column.min.is_some() || column.max.is_some() => {
+            let min = column.min.unwrap_or(f64::MIN);
+            let max = column.max.unwrap_or(f64::MAX);
+            DataValidation::new().allow_decimal_number(DataValidationRule::Between(min, max))
+        }
+        ColumnType::Date => {
+            let from = column
+                .date_from
+                .unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date"));
+            let to = column
+                .date_to
+                .unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date"));
+            DataValidation::new().allow_date(DataValidationRule::Between(
+                excel_date(from)?,
+                excel_date(to)?,
+            ))
+        }
+        ColumnType::Text if column.max_length.is_some() => DataValidation::new().allow_text_length(
+            DataValidationRule::LessThanOrEqualTo(column.max_length.unwrap_or(0)),
+        ),
+        _ => return Ok(None),
+    };
+    let message = if column.hint.is_empty() {
+        expectation_ru(column)
+    } else {
+        column.hint.clone()
+    };
+    if !message.is_empty() {
+        let short: String = message.chars().take(MAX_INPUT_MESSAGE).collect();
+        validation = validation
+            .set_input_title(column.title.chars().take(32).collect::<String>())?
+            .set_input_message(short.clone())?
+            .set_error_title("Недопустимое значение")?
+            .set_error_message(short)?;
+    }
+    Ok(Some(validation))
+}
+
+/// What a column expects, when its definition gives no hint.
+fn expectation_ru(column: &ColumnDef) -> String {
+    match column.kind {
+        ColumnType::List | ColumnType::YesNo => "Выберите значение из списка".into(),
+        ColumnType::Integer => "Целое число".into(),
+        ColumnType::Decimal => "Число".into(),
+        ColumnType::Date => "Дата в формате дд.мм.гггг".into(),
+        ColumnType::Text => String::new(),
+    }
+}
+
+/// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
+fn column_letters(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push((b'A' + (index % 26) as u8) as char);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.iter().rev().collect()
+}

@@ -1,0 +1,171 @@
+//! Reading an uploaded `.xlsx` safely. A workbook is a zip, so before calamine sees
+//! it the archive is checked: the entry count, the declared sizes and their ratio to
+//! the compressed ones, and the real inflated size against the declared one (read
+//! into nowhere, a bounded buffer at a time), so a zip bomb costs neither memory nor
+//! more than a bounded amount of time. Formula cells are read as their cached
+//! values; nothing is evaluated.
+
+use std::io::{Cursor, Read};
+
+use calamine::{Data, Reader, SheetVisible, Xlsx};
+use chrono::NaiveDate;
+
+use crate::form_import::{RawCell, RawSheet, excel_serial_date};
+
+/// What a workbook may unpack to.
+#[derive(Clone, Copy, Debug)]
+pub struct WorkbookLimits {
+    /// Most files inside the archive.
+    pub max_entries: usize,
+    /// Most bytes all of them inflate to.
+    pub max_unpacked: u64,
+    /// Largest inflated ÷ compressed size of one entry bigger than 1 MiB.
+    pub max_ratio: u64,
+}
+
+impl Default for WorkbookLimits {
+    fn default() -> Self {
+        WorkbookLimits {
+            max_entries: 2_000,
+            max_unpacked: 512 << 20,
+            max_ratio: 200,
+        }
+    }
+}
+
+/// Why an upload is not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Stable code: `not_a_workbook` or `workbook_too_large`.
+    pub code: &'static str,
+    /// Russian explanation.
+    pub message: String,
+}
+
+fn not_a_workbook(detail: &str) -> Refusal {
+    Refusal {
+        code: "not_a_workbook",
+        message: format!("Файл не является книгой Excel (.xlsx): {detail}"),
+    }
+}
+
+fn too_large(detail: String) -> Refusal {
+    Refusal {
+        code: "workbook_too_large",
+        message: format!("Книга распаковывается в слишком большой объем: {detail}"),
+    }
+}
+
+/// Checks the archive before anything parses it.
+pub fn check_archive(bytes: &[u8], limits: WorkbookLimits) -> Result<(), Refusal> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        let hint = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            "это старый формат .xls, сохраните файл как .xlsx"
+        } else {
+            "ожидается файл .xlsx"
+        };
+        return Err(not_a_workbook(hint));
+    }
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_workbook("архив поврежден"))?;
+    if archive.len() > limits.max_entries {
+        return Err(too_large(format!("{} файлов в архиве", archive.len())));
+    }
+    if archive.index_for_name("xl/workbook.xml").is_none() {
+        return Err(not_a_workbook("в архиве нет книги (xl/workbook.xml)"));
+    }
+    let mut declared_total = 0u64;
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(|_| not_a_workbook("архив поврежден"))?;
+        let (declared, compressed) = (entry.size(), entry.compressed_size().max(1));
+        declared_total = declared_total.saturating_add(declared);
+        if declared > (1 << 20) && declared / compressed > limits.max_ratio {
+            return Err(too_large(format!(
+                "«{}» сжат в {} раз",
+                entry.name(),
+                declared / compressed
+            )));
+        }
+    }
+    if declared_total > limits.max_unpacked {
+        return Err(too_large(format!("{} МиБ", declared_total >> 20)));
+    }
+    // The declared sizes may lie: inflate each entry up to one byte past its size.
+    let mut sink = vec![0u8; 64 * 1024];
+    for index in 0..archive.len() {
+        let mut entry = archive
+            .by_index(index)
+            .map_err(|_| not_a_workbook("архив поврежден"))?;
+        let declared = entry.size();
+        let mut limited = (&mut entry).take(declared + 1);
+        let mut real = 0u64;
+        loop {
+            let n = limited
+                .read(&mut sink)
+                .map_err(|_| not_a_workbook("архив поврежден"))?;
+            if n == 0 {
+                break;
+            }
+            real += n as u64;
+        }
+        if real > declared {
+            return Err(too_large("размеры файлов в архиве указаны неверно".into()));
+        }
+    }
+    Ok(())
+}
+
+/// The visible worksheets of a checked workbook.
+pub fn read_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Vec<RawSheet>, Refusal> {
+    check_archive(bytes, limits)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| not_a_workbook(&format!("не удалось прочитать книгу ({e})")))?;
+    let visible: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .collect();
+    let mut sheets = Vec::with_capacity(visible.len());
+    for name in visible {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|e| not_a_workbook(&format!("не удалось прочитать лист «{name}» ({e})")))?;
+        let (top, left) = range.start().unwrap_or((0, 0));
+        let mut rows = vec![Vec::new(); top as usize];
+        for row in range.rows() {
+            let mut cells = vec![RawCell::Empty; left as usize];
+            cells.extend(row.iter().map(raw_cell));
+            while cells.last() == Some(&RawCell::Empty) {
+                cells.pop();
+            }
+            rows.push(cells);
+        }
+        while rows.last().is_some_and(Vec::is_empty) {
+            rows.pop();
+        }
+        sheets.push(RawSheet { name, rows });
+    }
+    Ok(sheets)
+}
+
+fn raw_cell(data: &Data) -> RawCell {
+    match data {
+        Data::Empty => RawCell::Empty,
+        Data::Int(n) => RawCell::Number(*n as f64),
+        Data::Float(n) => RawCell::Number(*n),
+        Data::Bool(b) => RawCell::Bool(*b),
+        Data::String(s) if s.trim().is_empty() => RawCell::Empty,
+        Data::String(s) => RawCell::Text(s.clone()),
+        Data::DateTime(at) => excel_serial_date(at.as_f64())
+            .map_or_else(|| RawCell::Number(at.as_f64()), RawCell::Date),
+        Data::DateTimeIso(text) => text
+            .get(..10)
+            .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+            .map_or_else(|| RawCell::Text(text.clone()), RawCell::Date),
+        Data::DurationIso(text) => RawCell::Text(text.clone()),
+        Data::Error(e) => RawCell::Text(format!("#{e:?}")),
+    }
+}

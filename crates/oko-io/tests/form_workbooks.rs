@@ -1,0 +1,135 @@
+//! A form's Excel template read back, and workbooks that must be refused.
+
+use std::io::Write;
+
+use oko_domain::forms::{CellCode, Change, FormData, demo};
+use oko_io::{
+    form_import::import,
+    form_template::template,
+    workbook::{WorkbookLimits, read_xlsx},
+};
+
+fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
+    Change::Set {
+        sheet: sheet.into(),
+        row,
+        column: column.into(),
+        value: value.into(),
+    }
+}
+
+#[test]
+fn a_filled_template_reads_back_as_the_same_draft() {
+    let form = demo::schedule();
+    let mut data = FormData::blank(&form);
+    let mut changes = Vec::new();
+    for row in 1..=3 {
+        changes.extend([
+            set("paper", row, "subject", "Математика"),
+            set("paper", row, "date1", &format!("{}.09.2021", 13 + row)),
+            set("paper", row, "rooms1", "2"),
+            set("paper", row, "participants1", "1 234"),
+            set("paper", row, "participants2", "0"),
+        ]);
+    }
+    for row in 1..=2 {
+        changes.extend([
+            set("meta", row, "participants1", "10"),
+            set("meta", row, "participants2", "5"),
+        ]);
+    }
+    data.apply(&form, &changes).unwrap();
+    assert_eq!(oko_domain::forms::validate(&form, &data), vec![]);
+
+    let bytes = template(&form, &data).unwrap();
+    let sheets = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "РАБОТЫ НА БЛАНКЕ",
+            "МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ",
+            "РАБОТЫ НА КОМПЬЮТЕРЕ"
+        ]
+    );
+    assert_eq!(import(&form, &sheets).unwrap(), data);
+}
+
+#[test]
+fn errors_name_the_sheet_row_and_column_as_excel_shows_them() {
+    let form = demo::college();
+    let mut data = FormData::blank(&form);
+    data.apply(
+        &form,
+        &[
+            set("specialties", 1, "code", "38.02.01 Экономика"),
+            set("specialties", 2, "course", "9"),
+        ],
+    )
+    .unwrap();
+    let bytes = template(&form, &data).unwrap();
+    let sheets = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    let errors = import(&form, &sheets).unwrap_err();
+    let course = errors
+        .iter()
+        .find(|e| e.column.as_deref() == Some("course") && e.row == 3);
+    let course = course.expect("row 2 of the data is row 3 of the sheet");
+    assert_eq!(course.code, CellCode::OutOfRange);
+    assert_eq!(
+        course.located(&form, 0),
+        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6"
+    );
+}
+
+#[test]
+fn refuses_what_is_not_a_workbook() {
+    let limits = WorkbookLimits::default();
+    let refusal = read_xlsx(b"\xD0\xCF\x11\xE0 an old xls", limits).unwrap_err();
+    assert_eq!(refusal.code, "not_a_workbook");
+    assert!(refusal.message.contains(".xls"), "{}", refusal.message);
+    assert_eq!(
+        read_xlsx(b"PK\x03\x04 broken", limits).unwrap_err().code,
+        "not_a_workbook"
+    );
+    let plain_zip = zip_with(&[("readme.txt", b"hello".to_vec())]);
+    assert_eq!(
+        read_xlsx(&plain_zip, limits).unwrap_err().code,
+        "not_a_workbook"
+    );
+}
+
+#[test]
+fn refuses_zip_bombs_without_inflating_them() {
+    let bomb = zip_with(&[
+        ("xl/workbook.xml", b"<workbook/>".to_vec()),
+        ("xl/worksheets/sheet1.xml", vec![b'0'; 64 << 20]),
+    ]);
+    assert!(
+        bomb.len() < 1 << 20,
+        "the bomb is small: {} bytes",
+        bomb.len()
+    );
+    let refusal = read_xlsx(&bomb, WorkbookLimits::default()).unwrap_err();
+    assert_eq!(refusal.code, "workbook_too_large", "{refusal:?}");
+    let many: Vec<(String, Vec<u8>)> = (0..50).map(|i| (format!("xl/{i}.xml"), vec![])).collect();
+    let many: Vec<(&str, Vec<u8>)> = many.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let limits = WorkbookLimits {
+        max_entries: 20,
+        ..WorkbookLimits::default()
+    };
+    assert_eq!(
+        read_xlsx(&zip_with(&many), limits).unwrap_err().code,
+        "workbook_too_large"
+    );
+}
+
+fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(bytes).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
