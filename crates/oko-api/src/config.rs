@@ -27,10 +27,29 @@ pub struct Config {
     /// `OKO_MAX_UPLOAD_MB`: the largest file the operator may upload, in MiB
     /// (default 512). Files live in `OKO_DATA_DIR/files`.
     pub max_upload_bytes: u64,
+    /// `OKO_MAX_FORM_UPLOAD_MB`: the largest filled template or CSV an organisation
+    /// may upload, in MiB (default 20).
+    pub max_form_upload_bytes: u64,
     /// `OKO_S3_BUCKET` (with `OKO_S3_ENDPOINT`, `OKO_S3_REGION` and the standard
     /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`): keep files in an
     /// S3-compatible bucket instead of `OKO_DATA_DIR/files`.
     pub s3: Option<crate::file_store::S3Settings>,
+}
+
+/// A size in whole MiB (1 to 1048576) from `variable`, `default` when unset, in bytes.
+fn mebibytes(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+) -> Result<u64, ConfigError> {
+    let text = lookup(variable).unwrap_or_else(|| default.to_string());
+    match text.parse::<u64>() {
+        Ok(mib) if (1..=1024 * 1024).contains(&mib) => Ok(mib * 1024 * 1024),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!("expected whole MiB from 1 to 1048576, got `{text}`"),
+        }),
+    }
 }
 
 /// A variable with a value that cannot be used.
@@ -106,16 +125,8 @@ impl Config {
                 });
             }
         };
-        let upload_text = lookup("OKO_MAX_UPLOAD_MB").unwrap_or_else(|| "512".to_owned());
-        let max_upload_bytes = match upload_text.parse::<u64>() {
-            Ok(mib) if (1..=1024 * 1024).contains(&mib) => mib * 1024 * 1024,
-            _ => {
-                return Err(ConfigError {
-                    variable: "OKO_MAX_UPLOAD_MB",
-                    problem: format!("expected whole MiB from 1 to 1048576, got `{upload_text}`"),
-                });
-            }
-        };
+        let max_upload_bytes = mebibytes(&lookup, "OKO_MAX_UPLOAD_MB", 512)?;
+        let max_form_upload_bytes = mebibytes(&lookup, "OKO_MAX_FORM_UPLOAD_MB", 20)?;
         let s3 = lookup("OKO_S3_BUCKET")
             .filter(|b| !b.trim().is_empty())
             .map(|bucket| crate::file_store::S3Settings {
@@ -136,6 +147,7 @@ impl Config {
         Ok(Config {
             auth_cache_ttl,
             max_upload_bytes,
+            max_form_upload_bytes,
             s3,
             database_url,
             listen,

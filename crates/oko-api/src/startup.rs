@@ -36,6 +36,8 @@ pub struct AppState {
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// The largest filled template or CSV accepted, in bytes.
+    pub max_form_upload_bytes: u64,
 }
 
 /// A bound, not yet running server.
@@ -58,6 +60,7 @@ impl Application {
             forms: oko_db::forms::DefinitionCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
+            max_form_upload_bytes: config.max_form_upload_bytes,
         });
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();

@@ -15,6 +15,7 @@ on_both_databases!(
     drafts_are_scoped_to_their_organisation,
     submit_validates_snapshots_and_keeps_history,
     a_closed_collection_changes_nothing,
+    templates_download_and_uploads_replace_the_draft_all_or_nothing,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -517,4 +518,146 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
         .get(&format!("/api/collections/{past_id}/draft"), &school)
         .await;
     assert_eq!(draft["progress"]["status_title"], "Не приступил");
+}
+
+async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/collections/{id}/upload")))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn templates_download_and_uploads_replace_the_draft_all_or_nothing(backend: Backend) {
+    use calamine::{Data, Reader, Xlsx};
+    use oko_domain::forms::{Change, FormData};
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+    patch(&app, &school, &id, 0, "a", valid_row()).await;
+
+    let response = app
+        .client
+        .get(app.url(&format!("/api/collections/{id}/template")))
+        .bearer_auth(&school)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.contains("sch240001.xlsx"), "{disposition}");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(workbook.sheet_names(), ["СПЕЦИАЛЬНОСТИ"]);
+    let range = workbook.worksheet_range("СПЕЦИАЛЬНОСТИ").unwrap();
+    assert_eq!(
+        range.get((0, 0)),
+        Some(&Data::String(
+            "1. Код и название профессии/специальности*".into()
+        ))
+    );
+    assert_eq!(
+        range.get((1, 4)),
+        Some(&Data::Float(34.0)),
+        "the draft's number, as a number"
+    );
+
+    // A file with an error: every error with its place, nothing changes.
+    let form = demo::college();
+    let mut data = FormData::blank(&form);
+    let row = |row: u32, column: &str, value: &str| Change::Set {
+        sheet: "specialties".into(),
+        row,
+        column: column.into(),
+        value: value.into(),
+    };
+    let mut changes: Vec<Change> = valid_row()
+        .iter()
+        .map(|c| {
+            row(
+                1,
+                c["column"].as_str().unwrap(),
+                c["value"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    changes.extend(valid_row().iter().map(|c| {
+        row(
+            2,
+            c["column"].as_str().unwrap(),
+            c["value"].as_str().unwrap(),
+        )
+    }));
+    changes.push(row(2, "code", "38.02.02 Страховое дело"));
+    changes.push(row(2, "course", "9"));
+    data.apply(&form, &changes).unwrap();
+    let bad = oko_io::form_template::template(&form, &data).unwrap();
+    let (status, problem) = upload(&app, &school, &id, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["row"], 3);
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6"
+    );
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(draft["version"], 1, "nothing changed");
+
+    // The corrected file replaces the draft; it does not submit.
+    data.apply(&form, &[row(2, "course", "2")]).unwrap();
+    let good = oko_io::form_template::template(&form, &data).unwrap();
+    let (status, draft) = upload(&app, &school, &id, good).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(draft["version"], 2);
+    assert_eq!(draft["data"]["specialties"].as_array().unwrap().len(), 2);
+    assert_eq!(draft["progress"]["status_title"], "В работе");
+
+    // A CSV from Excel on a Russian Windows: Windows-1251, semicolons, quotes.
+    let header: Vec<String> = form.sheets[0].columns.iter().map(|c| c.header()).collect();
+    let csv = format!(
+        "{}\r\n\"38.02.01 Экономика; бухучет\";Физика;—;1;20;10;10;0;;Нет\r\n",
+        header.join(";")
+    );
+    let cp1251 = windows_1251(&csv);
+    let (status, draft) = upload(&app, &school, &id, cp1251).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(
+        draft["data"]["specialties"][0]["code"],
+        "38.02.01 Экономика; бухучет"
+    );
+    assert_eq!(draft["data"]["specialties"][0]["subject_a"], "Физика");
+
+    let (status, problem) = upload(&app, &school, &id, b"\xD0\xCF\x11\xE0 old xls".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "not_a_workbook");
+    let coordinator = app.token("spo_coord_24").await;
+    let (status, _) = upload(&app, &coordinator, &id, b"x".to_vec()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Windows-1251 bytes of Russian text (the test avoids a dependency for it: the
+/// Cyrillic block maps linearly).
+fn windows_1251(text: &str) -> Vec<u8> {
+    text.chars()
+        .map(|c| match c {
+            'А'..='я' => (c as u32 - 'А' as u32 + 0xC0) as u8,
+            'Ё' => 0xA8,
+            'ё' => 0xB8,
+            '—' => 0x97,
+            c if c.is_ascii() => c as u8,
+            other => panic!("not in the test's Windows-1251 table: {other}"),
+        })
+        .collect()
 }

@@ -358,12 +358,10 @@ pub struct SubmissionHistory {
     pub items: Vec<SubmissionReceipt>,
 }
 
-/// A spreadsheet or CSV upload refused: every error, nothing changed.
+/// A spreadsheet or CSV upload refused: every error, nothing changed. The rows
+/// are already the file's own row numbers.
 pub fn upload_problems(form: &FormDefinition, errors: &[CellError]) -> Vec<FieldError> {
-    errors
-        .iter()
-        .map(|e| e.to_field_error(form, crate::forms::HEADER_ROWS))
-        .collect()
+    errors.iter().map(|e| e.to_field_error(form, 0)).collect()
 }
 
 #[cfg(test)]

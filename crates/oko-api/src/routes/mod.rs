@@ -60,6 +60,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::draft::save_draft)
         .service(collections::submit::submit_draft)
         .service(collections::submit::list_submissions)
+        .service(collections::exchange::download_template)
+        .service(collections::exchange::upload_draft)
         .service(meta::get_openapi)
         .service(meta::get_api_docs);
 }

@@ -24,9 +24,6 @@ pub use validate::validate;
 
 /// Free-row sheets hold at most this many rows unless the sheet says otherwise.
 pub const DEFAULT_MAX_ROWS: u32 = 10_000;
-/// Rows above the data in a spreadsheet of the form (the header), added to row
-/// numbers in upload errors so they match what Excel shows.
-pub const HEADER_ROWS: u32 = 1;
 /// No cell holds more characters than this, whatever its column allows.
 pub const MAX_CELL_CHARS: usize = 4_000;
 

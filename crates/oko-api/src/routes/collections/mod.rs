@@ -3,6 +3,7 @@
 
 pub mod collection;
 pub mod draft;
+pub mod exchange;
 pub mod forms;
 pub mod submit;
 

@@ -1,0 +1,202 @@
+//! Spreadsheet exchange: `GET …/template` (the form as `.xlsx` with the draft
+//! filled in) and `POST …/upload` (a filled template, or a CSV for one-sheet
+//! forms, replacing the draft: all or nothing, never a submission).
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use futures_util::StreamExt;
+use oko_db::collections::{self, DraftWrite};
+use oko_domain::{
+    api::{FieldError, Problem},
+    collections::{Draft, upload_problems},
+    error_code::ErrorCode,
+    forms::FormDefinition,
+};
+use oko_io::{
+    csv_read::read_csv,
+    form_import::import,
+    form_template::template,
+    workbook::{WorkbookLimits, read_xlsx},
+};
+use uuid::Uuid;
+
+use super::{
+    OrganisationParam,
+    draft::{conflict, own_organisation},
+    draft_of, require_open, require_organisation, seen_collection, target_organisation,
+};
+use crate::{
+    auth::extractor::Authenticated,
+    error::ApiError,
+    routes::{
+        common_responses::{NotFound, Unauthenticated},
+        storages::attachment,
+    },
+    startup::AppState,
+};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The form as an Excel workbook: a worksheet per sheet, required columns marked
+/// `*`, drop-downs and number/date checks, hints as notes, the draft filled in.
+/// Coordinators and the operator get an organisation's with `?organisation=<login>`.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "download_template",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id"), OrganisationParam),
+    responses(
+        (status = 200, description = "The workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = Vec<u8>, example = "PK…"),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/collections/{id}/template")]
+pub async fn download_template(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    params: web::Query<OrganisationParam>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation =
+        target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let draft = collections::draft(&state.db, found.id, organisation.id).await?;
+    let data = draft_of(&found, organisation.id, &form, draft.as_ref(), now)?.data;
+    let bytes = web::block(move || template(&form, &data))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+    let name = format!(
+        "{} {}.xlsx",
+        found_title(&state, found.form_version_id).await?,
+        organisation.login
+    );
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(("Content-Disposition", attachment(&name)))
+        .body(bytes))
+}
+
+async fn found_title(state: &AppState, version: Uuid) -> Result<String, ApiError> {
+    Ok(state.forms.get(&state.db, version).await?.title.clone())
+}
+
+/// Upload a filled template (`.xlsx`, detected by its content) or, for one-sheet
+/// forms, a CSV (UTF-8 or Windows-1251, `;` or `,`). Every cell is checked; with
+/// any error nothing changes and every error comes back with its sheet, row (as
+/// the file numbers it) and column. A clean upload replaces the draft (it does not
+/// submit). Workbooks are checked against zip bombs before they are read.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "upload_draft",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The `.xlsx` or `.csv` file's bytes (at most `OKO_MAX_FORM_UPLOAD_MB`, default 20 MiB)"),
+    responses(
+        (status = 200, description = "The draft replaced", body = Draft),
+        (status = 403, description = "Not an organisation, or the collection is closed", body = Problem,
+            content_type = "application/problem+json"),
+        (status = 409, description = "The draft changed while the file was read", body = oko_domain::collections::DraftConflict,
+            content_type = "application/problem+json"),
+        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a workbook, a zip bomb, or cells with errors; nothing changed", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «СПЕЦИАЛЬНОСТИ», строка 12, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6",
+                "errors": [{"sheet": "СПЕЦИАЛЬНОСТИ", "row": 12, "column": "3. Курс, на котором выполняется обучение", "code": "out_of_range",
+                    "message": "Лист «СПЕЦИАЛЬНОСТИ», строка 12, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6"}]})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/collections/{id}/upload")]
+pub async fn upload_draft(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_organisation(&user)?;
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation_id = own_organisation(&user);
+    require_open(&found, now)?;
+    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let current = collections::draft(&state.db, found.id, organisation_id).await?;
+    let reading = form.clone();
+    let data = web::block(move || read_upload(&reading, &bytes))
+        .await
+        .map_err(ApiError::internal)??;
+    let write = DraftWrite {
+        collection_id: found.id,
+        organisation_id,
+        data: &data,
+        change_id: None,
+        user_id: user.0.principal.user_id,
+        now,
+    };
+    if collections::write_draft(&state.db, current.as_ref(), write)
+        .await?
+        .is_none()
+    {
+        return conflict(&state, &found, organisation_id, &form, now).await;
+    }
+    let saved = collections::draft(&state.db, found.id, organisation_id).await?;
+    Ok(HttpResponse::Ok().json(draft_of(
+        &found,
+        organisation_id,
+        &form,
+        saved.as_ref(),
+        now,
+    )?))
+}
+
+/// The form's data from the file, or why not.
+fn read_upload(
+    form: &FormDefinition,
+    bytes: &[u8],
+) -> Result<oko_domain::forms::FormData, ApiError> {
+    let refuse = |code: &str, message: String| {
+        ApiError::validation(vec![FieldError::about_field("file", code, &message)])
+    };
+    let sheets = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        read_xlsx(bytes, WorkbookLimits::default()).map_err(|r| refuse(r.code, r.message))?
+    } else if form.sheets.len() == 1 {
+        vec![read_csv(bytes)]
+    } else {
+        return Err(refuse(
+            "csv_needs_one_sheet",
+            "CSV подходит только для форм с одним листом: загрузите шаблон Excel".into(),
+        ));
+    };
+    import(form, &sheets).map_err(|errors| ApiError::validation(upload_problems(form, &errors)))
+}
+
+/// The whole body, refused past `limit` bytes.
+async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(ErrorCode::MalformedBody, format!("Загрузка прервана: {e}"))
+        })?;
+        if (bytes.len() + chunk.len()) as u64 > limit {
+            return Err(ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("Файл больше {} МиБ", limit >> 20),
+            ));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::validation(vec![FieldError::about_field(
+            "file",
+            "empty",
+            "Файл пуст",
+        )]));
+    }
+    Ok(bytes)
+}
