@@ -291,7 +291,7 @@ mod tests {
                 vec![RawCell::Empty; 3],
             ],
         };
-        let data = import(&form, &[sheet.clone()]).expect("valid");
+        let data = import(&form, std::slice::from_ref(&sheet)).expect("valid");
         let rows = data.rows("specialties");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["admitted"], "Нет");
