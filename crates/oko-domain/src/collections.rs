@@ -34,6 +34,8 @@ pub struct FormSummary {
 /// `GET /api/forms`: newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{"id": "5b0c6a38-8f6e-4c8e-9a55-3c2b8e7d9f10", "title": "Сбор расписания проведения ВПР СПО 2021",
+    "latest_version": 2, "latest_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f", "created_at": "2021-08-20T09:00:00Z"}]})))]
 pub struct FormList {
     pub items: Vec<FormSummary>,
 }
@@ -41,6 +43,12 @@ pub struct FormList {
 /// One version of a form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f", "form_id": "5b0c6a38-8f6e-4c8e-9a55-3c2b8e7d9f10", "version": 1,
+    "definition": {"title": "Сведения о специальностях", "sheets": [{"key": "specialties", "title": "СПЕЦИАЛЬНОСТИ",
+        "columns": [{"key": "course", "title": "Курс", "type": "integer", "required": true, "min": 1, "max": 6}]}]},
+    "created_at": "2021-08-20T09:00:00Z"
+})))]
 pub struct FormVersion {
     /// Id of this version (collections pin it).
     pub id: Uuid,
@@ -259,6 +267,15 @@ pub struct CollectionView {
 /// An organisation's draft with every error it has now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "collection_id": "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "organisation_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    "version": 3,
+    "data": {"specialties": [{"code": "38.02.01 Экономика", "course": "семь"}]},
+    "errors": [{"sheet": "specialties", "row": 1, "column": "course", "code": "not_integer",
+        "message": "Введите целое число, например 25"}],
+    "progress": {"status": "in_progress", "status_title": "В работе", "started_at": "2021-09-01T08:00:00Z",
+        "updated_at": "2021-09-02T14:42:00Z", "submitted_at": null}
+})))]
 pub struct Draft {
     pub collection_id: Uuid,
     pub organisation_id: Uuid,
@@ -310,6 +327,12 @@ pub struct DraftSaved {
 /// current draft to merge with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409, "code": "conflict",
+    "detail": "Черновик уже сохранен в другой вкладке или другим пользователем (версия 4): объедините изменения",
+    "current": {"collection_id": "9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "organisation_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "version": 4, "data": {"specialties": [{"course": "2"}]}, "errors": [],
+        "progress": {"status": "in_progress", "status_title": "В работе", "started_at": "2021-09-01T08:00:00Z",
+            "updated_at": "2021-09-02T14:42:00Z", "submitted_at": null}}})))]
 pub struct DraftConflict {
     /// Always `about:blank`.
     #[serde(rename = "type")]
@@ -354,6 +377,8 @@ pub struct SubmissionReceipt {
 /// `GET /api/collections/{id}/submissions`: newest first; the first counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{"id": "7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918", "submitted_at": "2026-03-02T14:42:00Z",
+    "submitted_by": "sch770001", "draft_version": 4, "message": "Вы заполнили форму 02.03.2026 17:42 (мск)"}]})))]
 pub struct SubmissionHistory {
     pub items: Vec<SubmissionReceipt>,
 }
