@@ -3,7 +3,7 @@
 //! every keystroke.
 
 use super::{
-    CellCode, CellError, ColumnDef, ColumnType, FormData, FormDefinition, SheetDef, pattern,
+    CellCode, CellError, ColumnDef, FormData, FormDefinition, SheetDef, pattern,
     rules::{self, ReadSheet},
     value::{self, ParseProblem, Value},
 };
@@ -185,18 +185,18 @@ fn check_constraints(column: &ColumnDef, value: &Value) -> Result<(), (CellCode,
     Ok(())
 }
 
-fn number(n: f64) -> String {
-    value::display(&ColumnDef::new("", "", ColumnType::Decimal), &n.to_string())
-}
-
 /// «Число должно быть между 1 и 100», as the seeds' hints say it.
 pub fn number_range_ru(column: &ColumnDef) -> String {
     match (column.min, column.max) {
         (Some(min), Some(max)) => {
-            format!("Число должно быть между {} и {}", number(min), number(max))
+            format!(
+                "Число должно быть между {} и {}",
+                value::decimal_ru(min),
+                value::decimal_ru(max)
+            )
         }
-        (Some(min), None) => format!("Число должно быть не меньше {}", number(min)),
-        (None, Some(max)) => format!("Число должно быть не больше {}", number(max)),
+        (Some(min), None) => format!("Число должно быть не меньше {}", value::decimal_ru(min)),
+        (None, Some(max)) => format!("Число должно быть не больше {}", value::decimal_ru(max)),
         (None, None) => String::new(),
     }
 }

@@ -91,10 +91,15 @@ pub fn canonical(column: &ColumnDef, value: &Value) -> String {
 /// How a canonical value is shown to people: `1 234,5`, `15.09.2021`.
 pub fn display(column: &ColumnDef, text: &str) -> String {
     match (column.kind, parse(column, text)) {
-        (ColumnType::Decimal, Ok(Value::Decimal(n))) => format_decimal(n).replace('.', ","),
+        (ColumnType::Decimal, Ok(Value::Decimal(n))) => decimal_ru(n),
         (ColumnType::Date, Ok(Value::Date(date))) => date.format("%d.%m.%Y").to_string(),
         _ => text.to_owned(),
     }
+}
+
+/// A number as Russian text shows it: `1234,5`, `100`.
+pub fn decimal_ru(n: f64) -> String {
+    format_decimal(n).replace('.', ",")
 }
 
 /// Digits with spaces (also non-breaking, as Excel copies them) between groups.
