@@ -63,6 +63,14 @@ impl ApiError {
         }
     }
 
+    /// An uploaded file over `limit` bytes.
+    pub fn file_too_large(limit: u64) -> ApiError {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("Файл больше {} МиБ", limit / (1024 * 1024)),
+        )
+    }
+
     /// A failure on our side; the cause goes to the log, never to the client.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "internal error");

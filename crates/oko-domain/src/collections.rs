@@ -383,9 +383,10 @@ pub struct SubmissionHistory {
     pub items: Vec<SubmissionReceipt>,
 }
 
-/// A spreadsheet or CSV upload refused: every error, nothing changed. The rows
-/// are already the file's own row numbers.
-pub fn upload_problems(form: &FormDefinition, errors: &[CellError]) -> Vec<FieldError> {
+/// Cell errors as API problem entries (sheet and column titles, «Лист «…», строка …»
+/// messages). Rows are shown as they are: data rows for drafts, the file's own row
+/// numbers for uploads.
+pub fn cell_problems(form: &FormDefinition, errors: &[CellError]) -> Vec<FieldError> {
     errors.iter().map(|e| e.to_field_error(form, 0)).collect()
 }
 

@@ -1,21 +1,17 @@
 //! `GET` and `PATCH /api/collections/{id}/draft`: an organisation's working copy,
 //! saved cell by cell by autosave with optimistic versions.
 
-use actix_web::{HttpResponse, get, http::StatusCode, patch, web};
+use actix_web::{HttpResponse, get, patch, web};
 use chrono::Utc;
 use oko_db::collections::{self, DraftWrite};
 use oko_domain::{
     api::Problem,
-    collections::{Draft, DraftConflict, DraftPatch, DraftSaved},
-    error_code::ErrorCode,
+    collections::{Draft, DraftConflict, DraftPatch, DraftSaved, cell_problems},
     forms::{FormData, validate},
 };
 use uuid::Uuid;
 
-use super::{
-    OrganisationParam, draft_of, require_open, require_organisation, seen_collection,
-    target_organisation,
-};
+use super::{OrganisationParam, draft_of, open_for_writing, seen_collection, target_organisation};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -89,31 +85,27 @@ pub async fn save_draft(
     id: web::Path<Uuid>,
     body: web::Json<DraftPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    require_organisation(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation_id = own_organisation(&user);
-    require_open(&found, now)?;
-    let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let current = collections::draft(&state.db, found.id, organisation_id).await?;
+    let writing = open_for_writing(&state, &user, id.into_inner()).await?;
+    let (form, now) = (&writing.form, writing.now);
+    let current = writing.current(&state).await?;
     let current_version = current.as_ref().map_or(0, |d| d.version);
     if collections::already_applied(current.as_ref(), &body.change_id) {
-        let data = collections::data_of(current.as_ref(), || FormData::blank(&form))?;
+        let data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
         return Ok(HttpResponse::Ok().json(DraftSaved {
             version: current_version,
             saved_at: current.as_ref().map_or(now, |d| d.updated_at),
-            errors: validate(&form, &data),
+            errors: validate(form, &data),
         }));
     }
     if body.version != current_version {
-        return conflict(&state, &found, organisation_id, &form, now).await;
+        return writing.conflict(&state).await;
     }
-    let mut data = collections::data_of(current.as_ref(), || FormData::blank(&form))?;
-    data.apply(&form, &body.changes)
-        .map_err(|e| ApiError::validation(vec![e.to_field_error(&form, 0)]))?;
+    let mut data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
+    data.apply(form, &body.changes)
+        .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
     let write = DraftWrite {
-        collection_id: found.id,
-        organisation_id,
+        collection_id: writing.collection.id,
+        organisation_id: writing.organisation_id,
         data: &data,
         change_id: Some(&body.change_id),
         user_id: user.0.principal.user_id,
@@ -123,43 +115,8 @@ pub async fn save_draft(
         Some(version) => Ok(HttpResponse::Ok().json(DraftSaved {
             version,
             saved_at: now,
-            errors: validate(&form, &data),
+            errors: validate(form, &data),
         })),
-        None => conflict(&state, &found, organisation_id, &form, now).await,
+        None => writing.conflict(&state).await,
     }
-}
-
-/// The caller's organisation (callers are checked with `require_organisation`).
-pub fn own_organisation(user: &Authenticated) -> Uuid {
-    user.0
-        .principal
-        .scope
-        .organisation()
-        .expect("checked: an organisation user")
-}
-
-/// 409 with the draft as it is now.
-pub async fn conflict(
-    state: &AppState,
-    found: &oko_db::entities::collection::Model,
-    organisation_id: Uuid,
-    form: &oko_domain::forms::FormDefinition,
-    now: chrono::DateTime<Utc>,
-) -> Result<HttpResponse, ApiError> {
-    let draft = collections::draft(&state.db, found.id, organisation_id).await?;
-    let current = draft_of(found, organisation_id, form, draft.as_ref(), now)?;
-    let code = ErrorCode::Conflict;
-    Ok(HttpResponse::build(StatusCode::CONFLICT)
-        .content_type("application/problem+json")
-        .json(DraftConflict {
-            kind: "about:blank".into(),
-            title: code.title_ru().into(),
-            status: code.http_status(),
-            code,
-            detail: format!(
-                "Черновик уже сохранен в другой вкладке или другим пользователем (версия {}): объедините изменения",
-                current.version
-            ),
-            current,
-        }))
 }

@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use oko_db::collections::{self, DraftWrite};
 use oko_domain::{
     api::{FieldError, Problem},
-    collections::{Draft, upload_problems},
+    collections::{Draft, cell_problems},
     error_code::ErrorCode,
     forms::FormDefinition,
 };
@@ -20,11 +20,7 @@ use oko_io::{
 };
 use uuid::Uuid;
 
-use super::{
-    OrganisationParam,
-    draft::{conflict, own_organisation},
-    draft_of, require_open, require_organisation, seen_collection, target_organisation,
-};
+use super::{OrganisationParam, draft_of, open_for_writing, seen_collection, target_organisation};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -65,23 +61,15 @@ pub async fn download_template(
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let draft = collections::draft(&state.db, found.id, organisation.id).await?;
     let data = draft_of(&found, organisation.id, &form, draft.as_ref(), now)?.data;
+    let name = format!("{} {}.xlsx", form.title, organisation.login);
     let bytes = web::block(move || template(&form, &data))
         .await
         .map_err(ApiError::internal)?
         .map_err(ApiError::internal)?;
-    let name = format!(
-        "{} {}.xlsx",
-        found_title(&state, found.form_version_id).await?,
-        organisation.login
-    );
     Ok(HttpResponse::Ok()
         .content_type(XLSX)
         .insert_header(("Content-Disposition", attachment(&name)))
         .body(bytes))
-}
-
-async fn found_title(state: &AppState, version: Uuid) -> Result<String, ApiError> {
-    Ok(state.forms.get(&state.db, version).await?.title.clone())
 }
 
 /// Upload a filled template (`.xlsx`, detected by its content) or, for one-sheet
@@ -119,39 +107,34 @@ pub async fn upload_draft(
     id: web::Path<Uuid>,
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    require_organisation(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation_id = own_organisation(&user);
-    require_open(&found, now)?;
+    let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let current = collections::draft(&state.db, found.id, organisation_id).await?;
-    let reading = form.clone();
+    let current = writing.current(&state).await?;
+    let reading = writing.form.clone();
     let data = web::block(move || read_upload(&reading, &bytes))
         .await
         .map_err(ApiError::internal)??;
     let write = DraftWrite {
-        collection_id: found.id,
-        organisation_id,
+        collection_id: writing.collection.id,
+        organisation_id: writing.organisation_id,
         data: &data,
         change_id: None,
         user_id: user.0.principal.user_id,
-        now,
+        now: writing.now,
     };
     if collections::write_draft(&state.db, current.as_ref(), write)
         .await?
         .is_none()
     {
-        return conflict(&state, &found, organisation_id, &form, now).await;
+        return writing.conflict(&state).await;
     }
-    let saved = collections::draft(&state.db, found.id, organisation_id).await?;
+    let saved = writing.current(&state).await?;
     Ok(HttpResponse::Ok().json(draft_of(
-        &found,
-        organisation_id,
-        &form,
+        &writing.collection,
+        writing.organisation_id,
+        &writing.form,
         saved.as_ref(),
-        now,
+        writing.now,
     )?))
 }
 
@@ -173,7 +156,7 @@ fn read_upload(
             "CSV подходит только для форм с одним листом: загрузите шаблон Excel".into(),
         ));
     };
-    import(form, &sheets).map_err(|errors| ApiError::validation(upload_problems(form, &errors)))
+    import(form, &sheets).map_err(|errors| ApiError::validation(cell_problems(form, &errors)))
 }
 
 /// The whole body, refused past `limit` bytes.
@@ -184,10 +167,7 @@ async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiErr
             ApiError::new(ErrorCode::MalformedBody, format!("Загрузка прервана: {e}"))
         })?;
         if (bytes.len() + chunk.len()) as u64 > limit {
-            return Err(ApiError::new(
-                ErrorCode::PayloadTooLarge,
-                format!("Файл больше {} МиБ", limit >> 20),
-            ));
+            return Err(ApiError::file_too_large(limit));
         }
         bytes.extend_from_slice(&chunk);
     }

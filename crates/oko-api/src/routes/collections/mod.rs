@@ -7,6 +7,9 @@ pub mod exchange;
 pub mod forms;
 pub mod submit;
 
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, http::StatusCode};
 use chrono::{DateTime, Utc};
 use oko_db::{
     collections,
@@ -14,7 +17,7 @@ use oko_db::{
     reach::Reach,
 };
 use oko_domain::{
-    collections::{CollectionView, Draft, Progress},
+    collections::{CollectionView, Draft, DraftConflict, Progress},
     error_code::ErrorCode,
     forms::{FormData, FormDefinition, validate},
 };
@@ -116,14 +119,79 @@ pub fn require_open(
     }
 }
 
-/// Refuses anyone but an organisation user: only they fill forms.
-pub fn require_organisation(user: &Authenticated) -> Result<(), ApiError> {
+/// The caller's organisation; anyone but an organisation user is refused: only
+/// they fill forms.
+fn writing_organisation(user: &Authenticated) -> Result<uuid::Uuid, ApiError> {
     match reach_of(user) {
-        Reach::Organisation { .. } => Ok(()),
+        Reach::Organisation { id, .. } => Ok(*id),
         _ => Err(ApiError::new(
             ErrorCode::Forbidden,
             "Заполнять и сдавать форму может только образовательная организация",
         )),
+    }
+}
+
+/// What every change to a draft (save, submit, upload) starts from.
+pub struct Writing {
+    pub collection: collection_entity::Model,
+    pub organisation_id: uuid::Uuid,
+    pub form: Arc<FormDefinition>,
+    pub now: DateTime<Utc>,
+}
+
+/// Checks that the caller is an organisation, sees collection `id` and that it is
+/// open; loads the pinned form.
+pub async fn open_for_writing(
+    state: &AppState,
+    user: &Authenticated,
+    id: uuid::Uuid,
+) -> Result<Writing, ApiError> {
+    let organisation_id = writing_organisation(user)?;
+    let now = Utc::now();
+    let collection = seen_collection(state, user, id, now).await?;
+    require_open(&collection, now)?;
+    let form = state
+        .forms
+        .get(&state.db, collection.form_version_id)
+        .await?;
+    Ok(Writing {
+        collection,
+        organisation_id,
+        form,
+        now,
+    })
+}
+
+impl Writing {
+    /// The draft as it is now.
+    pub async fn current(&self, state: &AppState) -> Result<Option<draft_entity::Model>, ApiError> {
+        Ok(collections::draft(&state.db, self.collection.id, self.organisation_id).await?)
+    }
+
+    /// 409 with the draft as it is now: someone saved first.
+    pub async fn conflict(&self, state: &AppState) -> Result<HttpResponse, ApiError> {
+        let draft = self.current(state).await?;
+        let current = draft_of(
+            &self.collection,
+            self.organisation_id,
+            &self.form,
+            draft.as_ref(),
+            self.now,
+        )?;
+        let code = ErrorCode::Conflict;
+        Ok(HttpResponse::build(StatusCode::CONFLICT)
+            .content_type("application/problem+json")
+            .json(DraftConflict {
+                kind: "about:blank".into(),
+                title: code.title_ru().into(),
+                status: code.http_status(),
+                code,
+                detail: format!(
+                    "Черновик уже сохранен в другой вкладке или другим пользователем (версия {}): объедините изменения",
+                    current.version
+                ),
+                current,
+            }))
     }
 }
 

@@ -2,20 +2,18 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use oko_db::collections;
+use oko_db::{collections, entities::submission};
 use oko_domain::{
     api::Problem,
-    collections::{SubmissionHistory, SubmissionReceipt, SubmitRequest, filled_in_ru},
+    collections::{
+        SubmissionHistory, SubmissionReceipt, SubmitRequest, cell_problems, filled_in_ru,
+    },
     error_code::ErrorCode,
     forms::{FormData, validate},
 };
 use uuid::Uuid;
 
-use super::{
-    OrganisationParam,
-    draft::{conflict, own_organisation},
-    require_open, require_organisation, seen_collection, target_organisation,
-};
+use super::{OrganisationParam, open_for_writing, seen_collection, target_organisation};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -54,40 +52,30 @@ pub async fn submit_draft(
     id: web::Path<Uuid>,
     body: web::Json<SubmitRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_organisation(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation_id = own_organisation(&user);
-    require_open(&found, now)?;
-    let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let Some(draft) = collections::draft(&state.db, found.id, organisation_id).await? else {
+    let writing = open_for_writing(&state, &user, id.into_inner()).await?;
+    let form = &writing.form;
+    let Some(draft) = writing.current(&state).await? else {
         return Err(ApiError::new(
             ErrorCode::ValidationFailed,
             "Форма еще не заполнена: сдавать нечего",
         ));
     };
     if draft.version != body.version {
-        return conflict(&state, &found, organisation_id, &form, now).await;
+        return writing.conflict(&state).await;
     }
-    let data = collections::data_of(Some(&draft), || FormData::blank(&form))?;
-    let errors = validate(&form, &data);
+    let data = collections::data_of(Some(&draft), || FormData::blank(form))?;
+    let errors = validate(form, &data);
     if !errors.is_empty() {
-        return Err(ApiError::validation(
-            errors.iter().map(|e| e.to_field_error(&form, 0)).collect(),
-        ));
+        return Err(ApiError::validation(cell_problems(form, &errors)));
     }
-    let Some(snapshot) =
-        collections::submit(&state.db, &draft, user.0.principal.user_id, now).await?
-    else {
-        return conflict(&state, &found, organisation_id, &form, now).await;
-    };
-    Ok(HttpResponse::Ok().json(SubmissionReceipt {
-        id: snapshot.id,
-        submitted_at: snapshot.submitted_at,
-        submitted_by: user.0.principal.login.clone(),
-        draft_version: snapshot.draft_version,
-        message: filled_in_ru(snapshot.submitted_at),
-    }))
+    let submitted =
+        collections::submit(&state.db, &draft, user.0.principal.user_id, writing.now).await?;
+    match submitted {
+        Some(snapshot) => {
+            Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
+        }
+        None => writing.conflict(&state).await,
+    }
 }
 
 /// The organisation's submissions, newest first (the first is what counts).
@@ -113,13 +101,18 @@ pub async fn list_submissions(
     let items = collections::submissions(&state.db, found.id, organisation.id)
         .await?
         .into_iter()
-        .map(|(row, login)| SubmissionReceipt {
-            id: row.id,
-            submitted_at: row.submitted_at,
-            submitted_by: login,
-            draft_version: row.draft_version,
-            message: filled_in_ru(row.submitted_at),
-        })
+        .map(|(row, login)| receipt_of(row, login))
         .collect();
     Ok(web::Json(SubmissionHistory { items }))
+}
+
+/// A stored submission as the API shows it; `login` submitted it.
+fn receipt_of(row: submission::Model, login: String) -> SubmissionReceipt {
+    SubmissionReceipt {
+        id: row.id,
+        submitted_at: row.submitted_at,
+        submitted_by: login,
+        draft_version: row.draft_version,
+        message: filled_in_ru(row.submitted_at),
+    }
 }

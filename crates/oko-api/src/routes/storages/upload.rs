@@ -86,14 +86,14 @@ pub async fn upload_file(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(too_large(limit));
+        return Err(ApiError::file_too_large(limit));
     }
     let received = state
         .files
         .receive(body, limit)
         .await
         .map_err(|err| match err {
-            ReceiveError::TooLarge => too_large(limit),
+            ReceiveError::TooLarge => ApiError::file_too_large(limit),
             ReceiveError::Broken(why) => ApiError::new(
                 ErrorCode::MalformedBody,
                 format!("Загрузка прервана: {why}"),
@@ -178,11 +178,4 @@ async fn check(
         (Some(name), Some(kind)) if problems.is_empty() => Ok((name, kind, owner)),
         _ => Err(ApiError::validation(problems)),
     }
-}
-
-fn too_large(limit: u64) -> ApiError {
-    ApiError::new(
-        ErrorCode::PayloadTooLarge,
-        format!("Файл больше {} МиБ", limit / (1024 * 1024)),
-    )
 }
