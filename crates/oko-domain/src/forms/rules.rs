@@ -126,10 +126,15 @@ impl ReadSheet<'_> {
             .join(" + ")
     }
 
-    /// The sum of `keys` in `row`, or `None` when any of them is empty.
-    fn sum(&self, row: usize, keys: &[String]) -> Option<f64> {
-        keys.iter()
-            .map(|k| self.cells[row][self.position(k)].as_ref()?.as_number())
+    fn positions(&self, keys: &[String]) -> Vec<usize> {
+        keys.iter().map(|k| self.position(k)).collect()
+    }
+
+    /// The sum of the columns at `positions` in `row`, or `None` when any is empty.
+    fn sum(&self, row: usize, positions: &[usize]) -> Option<f64> {
+        positions
+            .iter()
+            .map(|p| self.cells[row][*p].as_ref()?.as_number())
             .sum()
     }
 }
@@ -140,7 +145,7 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
     let rows = read.cells.len();
     match rule {
         Rule::Unique { columns } => {
-            let positions: Vec<usize> = columns.iter().map(|k| read.position(k)).collect();
+            let positions = read.positions(columns);
             let mut first_seen: HashMap<Vec<&str>, usize> = HashMap::new();
             for row in 0..rows {
                 if positions.iter().any(|p| read.cells[row][*p].is_none()) {
@@ -174,8 +179,9 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
             right,
             message,
         } => {
+            let (left_at, right_at) = (read.positions(left), read.positions(right));
             for row in 0..rows {
-                let (Some(l), Some(r)) = (read.sum(row, left), read.sum(row, right)) else {
+                let (Some(l), Some(r)) = (read.sum(row, &left_at), read.sum(row, &right_at)) else {
                     continue;
                 };
                 if !op.holds(l, r) {
@@ -231,26 +237,21 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
             then,
         } => {
             let position = read.position(column);
+            // Read once: the value that triggers the rule and the message's reason.
+            let wanted = equals
+                .as_ref()
+                .map(|w| super::value::parse(&read.sheet.columns[position], w).ok());
+            let condition = match equals {
+                Some(w) => format!("в столбце «{}» указано «{w}»", title(read, column)),
+                None => format!("заполнен столбец «{}»", title(read, column)),
+            };
             for row in 0..rows {
                 let Some(value) = &read.cells[row][position] else {
                     continue;
                 };
-                let triggered = match equals {
-                    None => true,
-                    Some(wanted) => {
-                        let def = &read.sheet.columns[position];
-                        super::value::parse(def, wanted).as_ref() == Ok(value)
-                    }
-                };
-                if !triggered {
+                if wanted.as_ref().is_some_and(|w| w.as_ref() != Some(value)) {
                     continue;
                 }
-                let condition = match equals {
-                    Some(wanted) => {
-                        format!("в столбце «{}» указано «{wanted}»", title(read, column))
-                    }
-                    None => format!("заполнен столбец «{}»", title(read, column)),
-                };
                 for key in then {
                     if read.text(row, key).is_none() {
                         errors.push(CellError::at(
