@@ -219,10 +219,9 @@ fn read_sheet(sheet: &SheetDef, raw: &RawSheet) -> Result<(Vec<Row>, Vec<u32>), 
             )]);
         }
         rows.resize(expected, Row::new());
-        numbers.resize(expected, 0);
-        for (index, preset) in sheet.fixed_rows.iter().enumerate() {
-            rows[index].extend(preset.clone());
-            numbers[index] = (header + 2 + index) as u32;
+        numbers = (0..expected).map(|i| (header + 2 + i) as u32).collect();
+        for (row, preset) in rows.iter_mut().zip(&sheet.fixed_rows) {
+            row.extend(preset.clone());
         }
     }
     let limit = sheet.row_limit() as usize;
