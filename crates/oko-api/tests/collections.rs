@@ -16,6 +16,7 @@ on_both_databases!(
     submit_validates_snapshots_and_keeps_history,
     a_closed_collection_changes_nothing,
     templates_download_and_uploads_replace_the_draft_all_or_nothing,
+    forms_are_described_in_excel_and_back,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -521,9 +522,13 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
 }
 
 async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    post_file(app, token, &format!("/api/collections/{id}/upload"), bytes).await
+}
+
+async fn post_file(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     let response = app
         .client
-        .post(app.url(&format!("/api/collections/{id}/upload")))
+        .post(app.url(path))
         .bearer_auth(token)
         .header("content-type", "application/octet-stream")
         .body(bytes)
@@ -660,4 +665,73 @@ fn windows_1251(text: &str) -> Vec<u8> {
             other => panic!("not in the test's Windows-1251 table: {other}"),
         })
         .collect()
+}
+
+async fn forms_are_described_in_excel_and_back(backend: Backend) {
+    use oko_io::form_description::describe;
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let college = demo::college();
+    let saved = form(&app, &admin, json!(college)).await;
+    let form_id = saved["form_id"].as_str().unwrap();
+
+    let response = app
+        .client
+        .get(app.url(&format!("/api/forms/{form_id}/description")))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let description = response.bytes().await.unwrap().to_vec();
+
+    let (status, imported) =
+        post_file(&app, &admin, "/api/forms/import", description.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{imported}");
+    assert_eq!(imported["definition"], json!(college));
+    assert_ne!(imported["form_id"], saved["form_id"]);
+    let (status, next) = post_file(
+        &app,
+        &admin,
+        &format!("/api/forms/{form_id}/versions/import"),
+        description.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, next["version"].as_i64()),
+        (StatusCode::CREATED, Some(2))
+    );
+
+    let school = app.token("sch240001").await;
+    let (status, _) = post_file(&app, &school, "/api/forms/import", description).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Two columns with one key: placed at the second one's row (six parameter lines,
+    // a blank row, the header on row 8, columns from row 9) in the column «Ключ».
+    let mut repeated = college.clone();
+    repeated.sheets[0].columns[1].key = "code".into();
+    let (status, problem) = post_file(
+        &app,
+        &admin,
+        "/api/forms/import",
+        describe(&repeated).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        problem["errors"][0],
+        json!({"sheet": "СПЕЦИАЛЬНОСТИ", "row": 10, "column": "Ключ", "code": "invalid_definition",
+            "message": "Лист «СПЕЦИАЛЬНОСТИ», строка 10, столбец «Ключ»: Ключ столбца повторяется на листе"})
+    );
+    let (status, problem) =
+        post_file(&app, &admin, "/api/forms/import", b"title;key".to_vec()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem["errors"][0]["code"], "not_a_workbook");
+    let (_, forms) = app.get("/api/forms", &admin).await;
+    assert_eq!(
+        forms["items"].as_array().unwrap().len(),
+        2,
+        "nothing saved from the bad files"
+    );
 }

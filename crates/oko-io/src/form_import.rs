@@ -71,12 +71,12 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
 }
 
 /// A header as compared: no `*`, spaces collapsed, any case, «ё» as «е».
-fn header_key(text: &str) -> String {
+pub(crate) fn header_key(text: &str) -> String {
     let bare = text.trim().trim_end_matches('*').trim();
     search_key(&bare.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
-fn raw_text(cell: &RawCell) -> String {
+pub(crate) fn raw_text(cell: &RawCell) -> String {
     match cell {
         RawCell::Text(t) => t.clone(),
         RawCell::Number(n) => n.to_string(),

@@ -143,7 +143,8 @@ fn write_rows(
     Ok(())
 }
 
-fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+/// A date as Excel stores it.
+pub(crate) fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
 }
 

@@ -9,6 +9,7 @@ pub mod data;
 pub mod demo;
 pub mod errors;
 pub mod pattern;
+pub mod rule_text;
 pub mod rules;
 #[cfg(test)]
 mod tests;

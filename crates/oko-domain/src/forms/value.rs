@@ -119,7 +119,8 @@ fn parse_integer(text: &str) -> Option<i64> {
     (n.fract() == 0.0 && n.abs() < 9.0e15).then_some(n as i64)
 }
 
-fn parse_decimal(text: &str) -> Option<f64> {
+/// A number typed `1 234,5`, `-3`, `0.25`.
+pub fn parse_decimal(text: &str) -> Option<f64> {
     let compact = without_group_spaces(text).replace(',', ".");
     let digits_only = compact
         .trim_start_matches(['-', '+'])
@@ -163,7 +164,8 @@ fn choice_of(column: &ColumnDef, text: &str) -> Option<usize> {
         .position(|v| crate::text::search_key(v) == wanted)
 }
 
-fn parse_yes_no(text: &str) -> Option<bool> {
+/// «Да»/«Нет» and the spellings spreadsheets and programs use for them.
+pub fn parse_yes_no(text: &str) -> Option<bool> {
     match crate::text::search_key(text).as_str() {
         "да" | "yes" | "true" | "1" | "истина" => Some(true),
         "нет" | "no" | "false" | "0" | "ложь" => Some(false),

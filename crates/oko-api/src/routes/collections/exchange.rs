@@ -14,7 +14,7 @@ use oko_domain::{
 };
 use oko_io::{
     csv_read::read_csv,
-    form_import::import,
+    form_import::{RawSheet, import},
     form_template::template,
     workbook::{WorkbookLimits, read_xlsx},
 };
@@ -31,7 +31,7 @@ use crate::{
     startup::AppState,
 };
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The form as an Excel workbook: a worksheet per sheet, required columns marked
 /// `*`, drop-downs and number/date checks, hints as notes, the draft filled in.
@@ -143,24 +143,32 @@ fn read_upload(
     form: &FormDefinition,
     bytes: &[u8],
 ) -> Result<oko_domain::forms::FormData, ApiError> {
-    let refuse = |code: &str, message: String| {
-        ApiError::validation(vec![FieldError::about_field("file", code, &message)])
-    };
     let sheets = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        read_xlsx(bytes, WorkbookLimits::default()).map_err(|r| refuse(r.code, r.message))?
+        read_workbook(bytes)?
     } else if form.sheets.len() == 1 {
         vec![read_csv(bytes)]
     } else {
-        return Err(refuse(
+        return Err(file_problem(
             "csv_needs_one_sheet",
-            "CSV подходит только для форм с одним листом: загрузите шаблон Excel".into(),
+            "CSV подходит только для форм с одним листом: загрузите шаблон Excel",
         ));
     };
     import(form, &sheets).map_err(|errors| ApiError::validation(cell_problems(form, &errors)))
 }
 
+/// A problem with an uploaded file as a whole.
+fn file_problem(code: &str, message: &str) -> ApiError {
+    ApiError::validation(vec![FieldError::about_field("file", code, message)])
+}
+
+/// The visible worksheets of an uploaded workbook, refused when it is not one or
+/// unpacks too large.
+pub(super) fn read_workbook(bytes: &[u8]) -> Result<Vec<RawSheet>, ApiError> {
+    read_xlsx(bytes, WorkbookLimits::default()).map_err(|r| file_problem(r.code, &r.message))
+}
+
 /// The whole body, refused past `limit` bytes.
-async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiError> {
+pub(super) async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {
@@ -172,11 +180,7 @@ async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiErr
         bytes.extend_from_slice(&chunk);
     }
     if bytes.is_empty() {
-        return Err(ApiError::validation(vec![FieldError::about_field(
-            "file",
-            "empty",
-            "Файл пуст",
-        )]));
+        return Err(file_problem("empty", "Файл пуст"));
     }
     Ok(bytes)
 }

@@ -1,4 +1,5 @@
-//! `/api/forms`: the operator saves form definitions (JSON) and their versions.
+//! `/api/forms`: the operator saves form definitions and their versions, as JSON or
+//! as a description spreadsheet (docs/forms.md, «Описание формы в Excel»).
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
@@ -9,14 +10,17 @@ use oko_domain::{
     error_code::ErrorCode,
     forms::{FormDefinition, check::check_definition},
 };
+use oko_io::form_description::{Undescribable, describe, read_description};
 use uuid::Uuid;
 
+use super::exchange::{XLSX, read_body, read_workbook};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
         access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
+        storages::attachment,
     },
     startup::AppState,
 };
@@ -129,4 +133,133 @@ pub async fn get_form(
         .await?
         .map(web::Json)
         .ok_or_else(form_not_found)
+}
+
+/// The definition a description spreadsheet in the body describes, checked.
+async fn described(state: &AppState, body: web::Payload) -> Result<FormDefinition, ApiError> {
+    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    web::block(move || read_description(&read_workbook(&bytes)?).map_err(ApiError::validation))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// Save a new form from a description spreadsheet (operator): a worksheet «Форма»
+/// with «Название формы», then one worksheet per form sheet with its parameters
+/// («Ключ листа», «Подсказка листа», «Наибольшее число строк», «Строки по
+/// столбцу», «Правило») above a table of columns («Столбец», «Ключ», «Тип»,
+/// «Обязательный», «Подсказка», «Минимум», «Максимум», «Мин. длина», «Макс.
+/// длина», «Маска», «Дата с», «Дата по», «Значения»). Every problem names its
+/// worksheet, row and column; nothing is saved while any exists.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "import_form",
+    security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The `.xlsx` description's bytes (at most `OKO_MAX_FORM_UPLOAD_MB`, default 20 MiB)"),
+    responses(
+        (status = 201, description = "Saved as version 1", body = FormVersion),
+        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a workbook, or the description has mistakes; each names its place", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «цифра»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет»",
+                "errors": [{"sheet": "Педагоги", "row": 6, "column": "Тип", "code": "invalid_description",
+                    "message": "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «цифра»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет»"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/forms/import")]
+pub async fn import_form(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let definition = described(&state, body).await?;
+    let saved = forms::create(&state.db, &definition, Utc::now()).await?;
+    Ok(HttpResponse::Created().json(saved))
+}
+
+/// Save the next version of a form from a description spreadsheet (operator); the
+/// format is that of `import_form` and of `download_form_description`.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "import_form_version",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Form id")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The `.xlsx` description's bytes"),
+    responses(
+        (status = 201, description = "Saved as the next version", body = FormVersion),
+        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a workbook, or the description has mistakes", body = Problem,
+            content_type = "application/problem+json"),
+        Unauthenticated, OperatorOnly, NotFound,
+    )
+)]
+#[post("/forms/{id}/versions/import")]
+pub async fn import_form_version(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let id = id.into_inner();
+    forms::latest(&state.db, id)
+        .await?
+        .ok_or_else(form_not_found)?;
+    let definition = described(&state, body).await?;
+    let saved = forms::add_version(&state.db, id, &definition, Utc::now())
+        .await?
+        .ok_or_else(form_not_found)?;
+    Ok(HttpResponse::Created().json(saved))
+}
+
+/// A form's latest version as a description spreadsheet (operator), to change in
+/// Excel and upload as the next version.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "download_form_description",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Form id")),
+    responses(
+        (status = 200, description = "The description workbook", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = Vec<u8>, example = "PK…"),
+        (status = 422, description = "A fixed-row sheet presets several columns per row, which only JSON describes", body = Problem,
+            content_type = "application/problem+json"),
+        Unauthenticated, OperatorOnly, NotFound,
+    )
+)]
+#[get("/forms/{id}/description")]
+pub async fn download_form_description(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let latest = forms::latest(&state.db, id.into_inner())
+        .await?
+        .ok_or_else(form_not_found)?;
+    let name = format!(
+        "{} (описание, версия {}).xlsx",
+        latest.definition.title, latest.version
+    );
+    let bytes = web::block(move || describe(&latest.definition))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|problem| match problem {
+            Undescribable::Presets(message) => {
+                ApiError::validation(vec![oko_domain::api::FieldError::about_field(
+                    "definition",
+                    "not_describable",
+                    &message,
+                )])
+            }
+            Undescribable::Xlsx(error) => ApiError::internal(error),
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(("Content-Disposition", attachment(&name)))
+        .body(bytes))
 }

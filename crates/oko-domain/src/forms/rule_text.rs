@@ -1,0 +1,247 @@
+//! Sheet rules as operators write them in a description spreadsheet, one line each:
+//!
+//! - `уникально: code, course`
+//! - `after_9 + after_11 <= students` (also `<`, `=`, `<>`, `>=`, `>`, `≤`, `≥`, `≠`)
+//! - `не более 5 строк на значение: subject`
+//! - `если admitted = Да, то обязательно: units` / `если date1 заполнено, то обязательно: rooms1`
+//!
+//! Column keys, not titles: keys are short and do not change when a title is
+//! reworded. [`render`] writes what [`parse`] reads, so a definition survives a
+//! round trip through the spreadsheet.
+
+use super::{CompareOp, Rule};
+
+const UNIQUE: &str = "уникально:";
+const AT_MOST: &str = "не более ";
+const PER_VALUE: &str = " строк на значение:";
+const IF: &str = "если ";
+const THEN: &str = ", то обязательно:";
+const FILLED: &str = " заполнено";
+
+/// What a rule line may look like, for error messages.
+pub const FORMS_RU: &str = "«уникально: a, b», «a + b <= c», «не более 5 строк на значение: a», \
+     «если a = Да, то обязательно: b, c» или «если a заполнено, то обязательно: b»";
+
+/// Operators in the order they are searched for (two-character ones first).
+const OPERATORS: [(&str, CompareOp); 9] = [
+    ("<=", CompareOp::Le),
+    (">=", CompareOp::Ge),
+    ("<>", CompareOp::Ne),
+    ("!=", CompareOp::Ne),
+    ("≤", CompareOp::Le),
+    ("≥", CompareOp::Ge),
+    ("≠", CompareOp::Ne),
+    ("<", CompareOp::Lt),
+    (">", CompareOp::Gt),
+];
+
+fn symbol(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "<>",
+        CompareOp::Ge => ">=",
+        CompareOp::Gt => ">",
+    }
+}
+
+/// The line of `rule` and its own message, if it carries one.
+pub fn render(rule: &Rule) -> (String, Option<String>) {
+    match rule {
+        Rule::Unique { columns } => (format!("{UNIQUE} {}", columns.join(", ")), None),
+        Rule::Compare {
+            left,
+            op,
+            right,
+            message,
+        } => (
+            format!("{} {} {}", left.join(" + "), symbol(*op), right.join(" + ")),
+            message.clone(),
+        ),
+        Rule::MaxRowsPerValue {
+            column,
+            max,
+            message,
+        } => (
+            format!("{AT_MOST}{max}{PER_VALUE} {column}"),
+            message.clone(),
+        ),
+        Rule::RequiredIf {
+            column,
+            equals,
+            then,
+        } => {
+            let condition = match equals {
+                Some(value) => format!("{column} = {value}"),
+                None => format!("{column}{FILLED}"),
+            };
+            (format!("{IF}{condition}{THEN} {}", then.join(", ")), None)
+        }
+    }
+}
+
+/// The rule a line describes, with `message` for the kinds that carry one.
+pub fn parse(line: &str, message: Option<String>) -> Result<Rule, String> {
+    let line = line.trim();
+    let lower = line.to_lowercase();
+    let cannot = || format!("Не удалось разобрать правило «{line}»: ожидается {FORMS_RU}");
+    if let Some(rest) = strip_prefix(line, &lower, UNIQUE) {
+        return Ok(Rule::Unique {
+            columns: keys(rest).ok_or_else(cannot)?,
+        });
+    }
+    if let Some(rest) = strip_prefix(line, &lower, AT_MOST) {
+        let (count, column) = rest.split_once(PER_VALUE).ok_or_else(cannot)?;
+        let max = count.trim().parse().map_err(|_| cannot())?;
+        let [column] = keys(column)
+            .ok_or_else(cannot)?
+            .try_into()
+            .map_err(|_| cannot())?;
+        return Ok(Rule::MaxRowsPerValue {
+            column,
+            max,
+            message,
+        });
+    }
+    if let Some(rest) = strip_prefix(line, &lower, IF) {
+        let (condition, then) = rest.split_once(THEN).ok_or_else(cannot)?;
+        let then = keys(then).ok_or_else(cannot)?;
+        let (column, equals) = match condition.split_once('=') {
+            Some((column, value)) => (column, Some(value.trim().to_owned())),
+            None => (
+                condition
+                    .trim()
+                    .strip_suffix(FILLED.trim())
+                    .ok_or_else(cannot)?,
+                None,
+            ),
+        };
+        let [column] = keys(column)
+            .ok_or_else(cannot)?
+            .try_into()
+            .map_err(|_| cannot())?;
+        return Ok(Rule::RequiredIf {
+            column,
+            equals: equals.filter(|v| !v.is_empty()),
+            then,
+        });
+    }
+    let (left, op, right) = split_comparison(line).ok_or_else(cannot)?;
+    Ok(Rule::Compare {
+        left: sum_terms(left).ok_or_else(cannot)?,
+        op,
+        right: sum_terms(right).ok_or_else(cannot)?,
+        message,
+    })
+}
+
+/// `line` after `prefix`, compared without regard to case.
+fn strip_prefix<'a>(line: &'a str, lower: &str, prefix: &str) -> Option<&'a str> {
+    // Lowercasing Cyrillic keeps byte lengths, so the offset applies to `line`.
+    lower
+        .starts_with(prefix)
+        .then(|| line.get(prefix.len()..))
+        .flatten()
+}
+
+fn split_comparison(line: &str) -> Option<(&str, CompareOp, &str)> {
+    for (text, op) in OPERATORS {
+        if let Some((left, right)) = line.split_once(text) {
+            return Some((left, op, right));
+        }
+    }
+    let (left, right) = line.split_once('=')?;
+    Some((left, CompareOp::Eq, right))
+}
+
+/// Comma-separated column keys, at least one, each well-formed.
+fn keys(text: &str) -> Option<Vec<String>> {
+    split_keys(text, ',')
+}
+
+fn sum_terms(text: &str) -> Option<Vec<String>> {
+    split_keys(text, '+')
+}
+
+fn split_keys(text: &str, separator: char) -> Option<Vec<String>> {
+    let keys: Vec<String> = text.split(separator).map(|k| k.trim().to_owned()).collect();
+    keys.iter()
+        .all(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::demo;
+
+    #[test]
+    fn every_demo_rule_survives_a_round_trip() {
+        let rules = demo::schedule()
+            .sheets
+            .into_iter()
+            .chain(demo::college().sheets)
+            .flat_map(|s| s.rules);
+        for rule in rules {
+            let (line, message) = render(&rule);
+            assert_eq!(parse(&line, message), Ok(rule), "{line}");
+        }
+    }
+
+    #[test]
+    fn operators_write_rules_their_way() {
+        assert_eq!(
+            parse("Уникально: code,course", None),
+            Ok(Rule::Unique {
+                columns: vec!["code".into(), "course".into()]
+            })
+        );
+        assert_eq!(
+            parse("a+b ≤ c", None),
+            Ok(Rule::Compare {
+                left: vec!["a".into(), "b".into()],
+                op: CompareOp::Le,
+                right: vec!["c".into()],
+                message: None
+            })
+        );
+        assert_eq!(
+            parse("если flag = Да, то обязательно: x, y", None),
+            Ok(Rule::RequiredIf {
+                column: "flag".into(),
+                equals: Some("Да".into()),
+                then: vec!["x".into(), "y".into()]
+            })
+        );
+        assert_eq!(
+            parse(
+                "не более 3 строк на значение: s",
+                Some("Не больше трёх".into())
+            ),
+            Ok(Rule::MaxRowsPerValue {
+                column: "s".into(),
+                max: 3,
+                message: Some("Не больше трёх".into())
+            })
+        );
+    }
+
+    #[test]
+    fn a_line_that_does_not_read_says_what_is_expected() {
+        for line in [
+            "сумма a и b",
+            "уникально:",
+            "не более пяти строк на значение: a",
+            "если a, то b",
+            "a + <= b",
+            "Предмет <= b",
+        ] {
+            let problem = parse(line, None).unwrap_err();
+            assert!(
+                problem.contains(line) && problem.contains("уникально: a, b"),
+                "{problem}"
+            );
+        }
+    }
+}

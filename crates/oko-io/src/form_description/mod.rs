@@ -1,0 +1,146 @@
+//! The description spreadsheet: how operators describe a form in Excel (docs/forms.md,
+//! «Описание формы в Excel»). A worksheet «Форма» holds the form's title; every
+//! other worksheet is one sheet of the form: a few parameter lines («Ключ листа»,
+//! «Подсказка», «Правило», …), then a header row starting with «Столбец» and one row
+//! per column (title, key, type, required, hint, constraints).
+
+mod read;
+mod write;
+
+pub use read::read_description;
+pub use write::{Undescribable, describe};
+
+/// The worksheet with the form's own settings.
+pub const FORM_SHEET: &str = "Форма";
+/// Its line with the form's title.
+pub const FORM_TITLE: &str = "Название формы";
+
+/// A parameter line above a sheet's column table: its name in column A, its value
+/// in B, and for rules and fixed rows a second value in C.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Param {
+    Key,
+    Title,
+    Hint,
+    MaxRows,
+    /// B: the column whose values the rows preset; C: the values.
+    FixedRows,
+    /// B: the rule line (`forms::rule_text`); C: its message.
+    Rule,
+}
+
+impl Param {
+    pub const ALL: [Param; 6] = [
+        Param::Key,
+        Param::Title,
+        Param::Hint,
+        Param::MaxRows,
+        Param::FixedRows,
+        Param::Rule,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Param::Key => "Ключ листа",
+            Param::Title => "Название листа",
+            Param::Hint => "Подсказка листа",
+            Param::MaxRows => "Наибольшее число строк",
+            Param::FixedRows => "Строки по столбцу",
+            Param::Rule => "Правило",
+        }
+    }
+}
+
+/// A column of the column table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Attr {
+    Title,
+    Key,
+    Type,
+    Required,
+    Hint,
+    Min,
+    Max,
+    MinLength,
+    MaxLength,
+    Pattern,
+    DateFrom,
+    DateTo,
+    Values,
+}
+
+impl Attr {
+    pub const ALL: [Attr; 13] = [
+        Attr::Title,
+        Attr::Key,
+        Attr::Type,
+        Attr::Required,
+        Attr::Hint,
+        Attr::Min,
+        Attr::Max,
+        Attr::MinLength,
+        Attr::MaxLength,
+        Attr::Pattern,
+        Attr::DateFrom,
+        Attr::DateTo,
+        Attr::Values,
+    ];
+
+    /// The header of the column table.
+    pub fn title(self) -> &'static str {
+        match self {
+            Attr::Title => "Столбец",
+            Attr::Key => "Ключ",
+            Attr::Type => "Тип",
+            Attr::Required => "Обязательный",
+            Attr::Hint => "Подсказка",
+            Attr::Min => "Минимум",
+            Attr::Max => "Максимум",
+            Attr::MinLength => "Мин. длина",
+            Attr::MaxLength => "Макс. длина",
+            Attr::Pattern => "Маска",
+            Attr::DateFrom => "Дата с",
+            Attr::DateTo => "Дата по",
+            Attr::Values => "Значения",
+        }
+    }
+
+    /// The field of `ColumnDef` it fills, as `check_definition` names it.
+    pub fn field(self) -> &'static str {
+        match self {
+            Attr::Title => "title",
+            Attr::Key => "key",
+            Attr::Type => "type",
+            Attr::Required => "required",
+            Attr::Hint => "hint",
+            Attr::Min => "min",
+            Attr::Max => "max",
+            Attr::MinLength => "min_length",
+            Attr::MaxLength => "max_length",
+            Attr::Pattern => "pattern",
+            Attr::DateFrom => "date_from",
+            Attr::DateTo => "date_to",
+            Attr::Values => "values",
+        }
+    }
+}
+
+/// A list of values in one cell: one per line, or separated by `;`.
+pub fn split_values(text: &str) -> Vec<String> {
+    let separator = if text.contains('\n') { '\n' } else { ';' };
+    text.split(separator)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The cell of a list: `; ` between values unless one of them holds a `;`.
+pub fn join_values(values: &[String]) -> String {
+    let separator = if values.iter().any(|v| v.contains(';')) {
+        "\n"
+    } else {
+        "; "
+    };
+    values.join(separator)
+}

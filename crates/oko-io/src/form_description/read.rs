@@ -1,0 +1,412 @@
+//! Reading a description spreadsheet into a form definition. Every problem names
+//! the worksheet, row and column of the description where it sits, both the ones
+//! found while reading (an unknown type, a number that is not one) and the ones
+//! `check_definition` finds in the result (a repeated key, a rule over a missing
+//! column).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use oko_domain::{
+    api::FieldError,
+    forms::{
+        ColumnDef, ColumnType, FormDefinition, Row, SheetDef, check::check_definition, rule_text,
+        value,
+    },
+};
+
+use super::{Attr, FORM_SHEET, FORM_TITLE, Param, split_values};
+use crate::form_import::{RawCell, RawSheet, excel_serial_date, header_key, raw_text};
+
+/// Code of a problem found while reading the spreadsheet.
+const INVALID: &str = "invalid_description";
+
+/// The form a description spreadsheet describes, or every problem with its place.
+pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let form_sheet = sheets
+        .iter()
+        .position(|s| header_key(&s.name) == header_key(FORM_SHEET));
+    let mut title_row = 0;
+    let title = match form_sheet {
+        Some(index) => {
+            let found = find_line(&sheets[index], FORM_TITLE);
+            title_row = found.map_or(0, |(row, _)| row);
+            found
+                .map(|(_, cells)| text_at(cells, 1))
+                .unwrap_or_default()
+        }
+        None => {
+            problems.push(problem(
+                FORM_SHEET,
+                0,
+                None,
+                "В книге нет листа «Форма» с названием формы",
+            ));
+            String::new()
+        }
+    };
+    let mut places = Vec::new();
+    let mut form = FormDefinition {
+        title,
+        sheets: Vec::new(),
+    };
+    for (index, raw) in sheets.iter().enumerate() {
+        if Some(index) == form_sheet {
+            continue;
+        }
+        let mut reader = SheetReader {
+            raw,
+            problems: &mut problems,
+            places: Places {
+                worksheet: raw.name.clone(),
+                ..Places::default()
+            },
+        };
+        if let Some(sheet) = reader.read() {
+            form.sheets.push(sheet);
+        }
+        places.push(reader.places);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let checked: Vec<FieldError> = check_definition(&form)
+        .into_iter()
+        .map(|found| locate(found, title_row, &places))
+        .collect();
+    if checked.is_empty() {
+        Ok(form)
+    } else {
+        Err(checked)
+    }
+}
+
+/// Where each part of a sheet's description sits, to place `check_definition`'s
+/// findings (rows as the spreadsheet numbers them).
+#[derive(Default)]
+struct Places {
+    worksheet: String,
+    params: HashMap<Param, u32>,
+    rules: Vec<u32>,
+    columns: Vec<u32>,
+    /// Each attribute's column letter position, for the header title.
+    header: u32,
+}
+
+struct SheetReader<'a> {
+    raw: &'a RawSheet,
+    problems: &'a mut Vec<FieldError>,
+    places: Places,
+}
+
+impl SheetReader<'_> {
+    fn problem(&mut self, row: u32, column: Option<&str>, message: &str) {
+        self.problems
+            .push(problem(&self.raw.name, row, column, message));
+    }
+
+    fn read(&mut self) -> Option<SheetDef> {
+        let raw = self.raw;
+        let Some(header) = raw
+            .rows
+            .iter()
+            .position(|row| row.first().is_some_and(|c| is(c, Attr::Title.title())))
+        else {
+            self.problem(
+                0,
+                None,
+                "Не найдена строка заголовков таблицы столбцов: в столбце A должно быть «Столбец»",
+            );
+            return None;
+        };
+        self.places.header = header as u32 + 1;
+        let mut sheet = SheetDef {
+            key: String::new(),
+            title: raw.name.trim().to_owned(),
+            hint: String::new(),
+            columns: Vec::new(),
+            fixed_rows: Vec::new(),
+            max_rows: None,
+            rules: Vec::new(),
+        };
+        for (index, cells) in raw.rows[..header].iter().enumerate() {
+            self.read_param(&mut sheet, index as u32 + 1, cells);
+        }
+        let positions = self.header_positions(&raw.rows[header])?;
+        for (index, cells) in raw.rows.iter().enumerate().skip(header + 1) {
+            if cells.iter().all(|c| *c == RawCell::Empty) {
+                continue;
+            }
+            let row = index as u32 + 1;
+            let column = self.read_column(row, cells, &positions);
+            sheet.columns.push(column);
+            self.places.columns.push(row);
+        }
+        Some(sheet)
+    }
+
+    fn read_param(&mut self, sheet: &mut SheetDef, row: u32, cells: &[RawCell]) {
+        let name = cells.first().map(raw_text).unwrap_or_default();
+        if name.trim().is_empty() {
+            return;
+        }
+        let Some(param) = Param::ALL
+            .into_iter()
+            .find(|p| header_key(p.title()) == header_key(&name))
+        else {
+            let known: Vec<String> = Param::ALL
+                .iter()
+                .map(|p| format!("«{}»", p.title()))
+                .collect();
+            self.problem(
+                row,
+                None,
+                &format!(
+                    "Неизвестный параметр «{}»: над таблицей столбцов ожидаются {}",
+                    name.trim(),
+                    known.join(", ")
+                ),
+            );
+            return;
+        };
+        self.places.params.entry(param).or_insert(row);
+        let value = text_at(cells, 1);
+        let extra = text_at(cells, 2);
+        match param {
+            Param::Key => sheet.key = value,
+            Param::Title if !value.is_empty() => sheet.title = value,
+            Param::Title => {}
+            Param::Hint => sheet.hint = value,
+            Param::MaxRows => match cells.get(1).and_then(whole_number) {
+                Some(n) => sheet.max_rows = Some(n.clamp(0, u32::MAX as i64) as u32),
+                None => self.problem(row, None, "Укажите целое число строк"),
+            },
+            Param::FixedRows => {
+                sheet.fixed_rows = split_values(&extra)
+                    .into_iter()
+                    .map(|preset| Row::from([(value.clone(), preset)]))
+                    .collect();
+            }
+            Param::Rule => {
+                let message = (!extra.is_empty()).then_some(extra);
+                match rule_text::parse(&value, message) {
+                    Ok(rule) => {
+                        sheet.rules.push(rule);
+                        self.places.rules.push(row);
+                    }
+                    Err(why) => self.problem(row, None, &why),
+                }
+            }
+        }
+    }
+
+    /// The position of each attribute in the header row; title, key and type must be there.
+    fn header_positions(&mut self, cells: &[RawCell]) -> Option<Vec<(Attr, usize)>> {
+        let positions: Vec<(Attr, usize)> = Attr::ALL
+            .into_iter()
+            .filter_map(|attr| Some((attr, cells.iter().position(|c| is(c, attr.title()))?)))
+            .collect();
+        let missing: Vec<String> = [Attr::Key, Attr::Type]
+            .into_iter()
+            .filter(|attr| !positions.iter().any(|(a, _)| a == attr))
+            .map(|attr| format!("«{}»", attr.title()))
+            .collect();
+        if missing.is_empty() {
+            return Some(positions);
+        }
+        let row = self.places.header;
+        self.problem(
+            row,
+            None,
+            &format!("В строке заголовков нет столбцов {}", missing.join(", ")),
+        );
+        None
+    }
+
+    fn read_column(
+        &mut self,
+        row: u32,
+        cells: &[RawCell],
+        positions: &[(Attr, usize)],
+    ) -> ColumnDef {
+        let mut column = ColumnDef::new("", "", ColumnType::Text);
+        for (attr, at) in positions {
+            let cell = cells.get(*at).unwrap_or(&RawCell::Empty);
+            if *cell == RawCell::Empty {
+                continue;
+            }
+            if let Err(why) = fill(&mut column, *attr, cell) {
+                self.problem(row, Some(attr.title()), &why);
+            }
+        }
+        column
+    }
+}
+
+/// Sets `attr` of `column` from `cell`, or says why the cell does not fit.
+fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String> {
+    let text = cell_text(cell);
+    match attr {
+        Attr::Title => column.title = text,
+        Attr::Key => column.key = text,
+        Attr::Hint => column.hint = text,
+        Attr::Pattern => column.pattern = Some(text),
+        Attr::Values => column.values = split_values(&text),
+        Attr::Type => column.kind = column_type(&text)?,
+        Attr::Required => {
+            column.required = match cell {
+                RawCell::Bool(b) => *b,
+                _ => value::parse_yes_no(&text).ok_or("Укажите «да» или «нет»")?,
+            }
+        }
+        Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),
+        Attr::Max => column.max = Some(number(cell).ok_or("Укажите число")?),
+        Attr::MinLength => column.min_length = Some(length(cell)?),
+        Attr::MaxLength => column.max_length = Some(length(cell)?),
+        Attr::DateFrom => column.date_from = Some(date(cell)?),
+        Attr::DateTo => column.date_to = Some(date(cell)?),
+    }
+    Ok(())
+}
+
+fn column_type(text: &str) -> Result<ColumnType, String> {
+    let wanted = header_key(text);
+    ColumnType::ALL
+        .into_iter()
+        .find(|kind| {
+            header_key(kind.title_ru()) == wanted || header_key(&format!("{kind:?}")) == wanted
+        })
+        .ok_or_else(|| {
+            let known: Vec<String> = ColumnType::ALL
+                .iter()
+                .map(|k| format!("«{}»", k.title_ru()))
+                .collect();
+            format!(
+                "Неизвестный тип «{text}»: ожидается один из {}",
+                known.join(", ")
+            )
+        })
+}
+
+fn number(cell: &RawCell) -> Option<f64> {
+    match cell {
+        RawCell::Number(n) => Some(*n),
+        RawCell::Text(text) => value::parse_decimal(text.trim()),
+        _ => None,
+    }
+}
+
+fn whole_number(cell: &RawCell) -> Option<i64> {
+    number(cell).filter(|n| n.fract() == 0.0).map(|n| n as i64)
+}
+
+fn length(cell: &RawCell) -> Result<u32, String> {
+    whole_number(cell)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| "Укажите целое неотрицательное число символов".to_owned())
+}
+
+fn date(cell: &RawCell) -> Result<NaiveDate, String> {
+    match cell {
+        RawCell::Date(day) => Some(*day),
+        RawCell::Number(serial) => excel_serial_date(*serial),
+        RawCell::Text(text) => value::parse_date(text.trim()),
+        _ => None,
+    }
+    .ok_or_else(|| "Укажите дату в формате дд.мм.гггг".to_owned())
+}
+
+/// A cell as text: numbers without a trailing `.0`, dates as `дд.мм.гггг`.
+fn cell_text(cell: &RawCell) -> String {
+    match cell {
+        RawCell::Empty => String::new(),
+        RawCell::Text(text) => text.trim().to_owned(),
+        RawCell::Number(n) => value::decimal_ru(*n).replace(',', "."),
+        RawCell::Bool(b) => if *b { "Да" } else { "Нет" }.to_owned(),
+        RawCell::Date(day) => day.format("%d.%m.%Y").to_string(),
+    }
+}
+
+fn text_at(cells: &[RawCell], at: usize) -> String {
+    cells.get(at).map(cell_text).unwrap_or_default()
+}
+
+fn is(cell: &RawCell, title: &str) -> bool {
+    header_key(&raw_text(cell)) == header_key(title)
+}
+
+/// The first row whose column A is `name`: its number and cells.
+fn find_line<'a>(sheet: &'a RawSheet, name: &str) -> Option<(u32, &'a [RawCell])> {
+    sheet
+        .rows
+        .iter()
+        .position(|row| row.first().is_some_and(|c| is(c, name)))
+        .map(|at| (at as u32 + 1, sheet.rows[at].as_slice()))
+}
+
+fn problem(sheet: &str, row: u32, column: Option<&str>, message: &str) -> FieldError {
+    let mut place = format!("Лист «{sheet}»");
+    if row > 0 {
+        place.push_str(&format!(", строка {row}"));
+    }
+    if let Some(column) = column {
+        place.push_str(&format!(", столбец «{column}»"));
+    }
+    FieldError {
+        field: None,
+        sheet: Some(sheet.to_owned()),
+        row: (row > 0).then_some(row),
+        column: column.map(str::to_owned),
+        code: INVALID.to_owned(),
+        message: format!("{place}: {message}"),
+    }
+}
+
+/// `check_definition`'s finding (`sheets[1].columns[2].min`) at its place in the
+/// description.
+fn locate(found: FieldError, title_row: u32, places: &[Places]) -> FieldError {
+    let path = found.field.clone().unwrap_or_default();
+    let (sheet, row, column) = match path.strip_prefix("sheets[") {
+        None => (FORM_SHEET, title_row, None),
+        Some(rest) => {
+            let (index, rest) = rest.split_once(']').unwrap_or((rest, ""));
+            match index.parse::<usize>().ok().and_then(|i| places.get(i)) {
+                None => (FORM_SHEET, 0, None),
+                Some(at) => {
+                    let (row, column) = place_in_sheet(at, rest.trim_start_matches('.'));
+                    (at.worksheet.as_str(), row, column)
+                }
+            }
+        }
+    };
+    let mut located = problem(sheet, row, column, &found.message);
+    located.code = found.code;
+    located
+}
+
+/// Row and column of `path` (`columns[2].min`, `rules[0]`, `key`) within a sheet.
+fn place_in_sheet(at: &Places, path: &str) -> (u32, Option<&'static str>) {
+    let param_row = |param: Param| at.params.get(&param).copied().unwrap_or(0);
+    let indexed = |prefix: &str| -> Option<(usize, String)> {
+        let rest = path.strip_prefix(prefix)?;
+        let (index, rest) = rest.split_once(']')?;
+        Some((index.parse().ok()?, rest.trim_start_matches('.').to_owned()))
+    };
+    if let Some((index, field)) = indexed("columns[") {
+        let row = at.columns.get(index).copied().unwrap_or(at.header);
+        let name = field.split(['.', '[']).next().unwrap_or("");
+        let attr = Attr::ALL.into_iter().find(|a| a.field() == name);
+        return (row, attr.map(Attr::title));
+    }
+    if let Some((index, _)) = indexed("rules[") {
+        return (at.rules.get(index).copied().unwrap_or(0), None);
+    }
+    match path.split(['.', '[']).next().unwrap_or("") {
+        "key" => (param_row(Param::Key), None),
+        "title" => (param_row(Param::Title), None),
+        "max_rows" => (param_row(Param::MaxRows), None),
+        "fixed_rows" => (param_row(Param::FixedRows), None),
+        _ => (at.header, None),
+    }
+}

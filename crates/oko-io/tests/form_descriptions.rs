@@ -1,0 +1,171 @@
+//! Forms described in Excel the way operators write them, and back.
+
+use oko_domain::forms::{FormDefinition, demo};
+use oko_io::{
+    form_description::{describe, read_description},
+    form_import::{RawCell, RawSheet},
+    workbook::{WorkbookLimits, read_xlsx},
+};
+
+fn through_excel(form: &FormDefinition) -> Vec<RawSheet> {
+    let bytes = describe(form).expect("describable");
+    read_xlsx(&bytes, WorkbookLimits::default()).expect("a workbook")
+}
+
+#[test]
+fn both_demo_forms_survive_a_round_trip_through_excel() {
+    for form in [demo::schedule(), demo::college()] {
+        let sheets = through_excel(&form);
+        assert_eq!(sheets[0].name, "Форма");
+        assert_eq!(read_description(&sheets), Ok(form));
+    }
+}
+
+fn text(t: &str) -> RawCell {
+    RawCell::Text(t.into())
+}
+
+/// A description as an operator types it: numbers as text, Russian type names,
+/// values separated by `;`, a date typed as text.
+fn typed_by_hand() -> Vec<RawSheet> {
+    let header = [
+        "Столбец",
+        "Ключ",
+        "Тип",
+        "Обязательный",
+        "Минимум",
+        "Максимум",
+        "Значения",
+        "Дата с",
+    ];
+    vec![
+        RawSheet {
+            name: "Форма".into(),
+            rows: vec![vec![text("Название формы"), text("Кадры")]],
+        },
+        RawSheet {
+            name: "Педагоги".into(),
+            rows: vec![
+                vec![text("Ключ листа"), text("staff")],
+                vec![text("Правило"), text("уникально: name")],
+                vec![
+                    text("Правило"),
+                    text("young <= total"),
+                    text("Молодых не больше, чем всех"),
+                ],
+                vec![],
+                header.iter().map(|h| text(h)).collect(),
+                vec![text("ФИО"), text("name"), text("текст"), text("да")],
+                vec![
+                    text("Всего"),
+                    text("total"),
+                    text("целое"),
+                    text("Да"),
+                    text("0"),
+                    RawCell::Number(500.0),
+                ],
+                vec![
+                    text("Молодые"),
+                    text("young"),
+                    text("целое"),
+                    RawCell::Empty,
+                    text("0"),
+                ],
+                vec![
+                    text("Предмет"),
+                    text("subject"),
+                    text("Список"),
+                    RawCell::Empty,
+                    RawCell::Empty,
+                    RawCell::Empty,
+                    text("Математика; Физика"),
+                ],
+                vec![
+                    text("С"),
+                    text("since"),
+                    text("дата"),
+                    RawCell::Empty,
+                    RawCell::Empty,
+                    RawCell::Empty,
+                    RawCell::Empty,
+                    text("01.09.2026"),
+                ],
+            ],
+        },
+    ]
+}
+
+#[test]
+fn a_description_typed_by_hand_reads() {
+    let form = read_description(&typed_by_hand()).expect("valid");
+    assert_eq!(form.title, "Кадры");
+    let sheet = &form.sheets[0];
+    assert_eq!(
+        (sheet.key.as_str(), sheet.title.as_str()),
+        ("staff", "Педагоги")
+    );
+    assert_eq!(sheet.columns.len(), 5);
+    assert_eq!(sheet.columns[1].max, Some(500.0));
+    assert!(sheet.columns[1].required && !sheet.columns[2].required);
+    assert_eq!(sheet.columns[3].values, ["Математика", "Физика"]);
+    assert_eq!(
+        sheet.columns[4].date_from.map(|d| d.to_string()).as_deref(),
+        Some("2026-09-01")
+    );
+    assert_eq!(sheet.rules.len(), 2);
+}
+
+fn messages(sheets: &[RawSheet]) -> Vec<String> {
+    read_description(sheets)
+        .unwrap_err()
+        .into_iter()
+        .map(|e| e.message)
+        .collect()
+}
+
+#[test]
+fn every_mistake_names_its_sheet_row_and_column() {
+    let mut sheets = typed_by_hand();
+    sheets[1].rows[5][2] = text("число с запятой");
+    sheets[1].rows[6][4] = text("ноль");
+    sheets[1].rows[2][1] = text("молодые не больше всех");
+    assert_eq!(
+        messages(&sheets),
+        [
+            "Лист «Педагоги», строка 3: Не удалось разобрать правило «молодые не больше всех»: ожидается «уникально: a, b», «a + b <= c», «не более 5 строк на значение: a», «если a = Да, то обязательно: b, c» или «если a заполнено, то обязательно: b»",
+            "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «число с запятой»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет»",
+            "Лист «Педагоги», строка 7, столбец «Минимум»: Укажите число",
+        ]
+    );
+}
+
+#[test]
+fn an_incoherent_definition_is_placed_in_the_description() {
+    let mut sheets = typed_by_hand();
+    sheets[1].rows[7][1] = text("total"); // the key of row 7 again, in row 8
+    sheets[1].rows[9][4] = text("5"); // a minimum on a date column
+    sheets[1].rows[1][1] = text("уникально: nobody");
+    let found = read_description(&sheets).unwrap_err();
+    let places: Vec<(Option<u32>, Option<&str>)> =
+        found.iter().map(|e| (e.row, e.column.as_deref())).collect();
+    assert!(places.contains(&(Some(8), Some("Ключ"))), "{found:?}");
+    assert!(places.contains(&(Some(10), Some("Минимум"))), "{found:?}");
+    assert!(places.contains(&(Some(2), None)), "{found:?}");
+    assert!(found.iter().all(
+        |e| e.code == "invalid_definition" && e.message.starts_with("Лист «Педагоги», строка ")
+    ));
+}
+
+#[test]
+fn a_workbook_without_the_form_sheet_or_the_column_table_says_so() {
+    let mut sheets = typed_by_hand();
+    sheets.remove(0);
+    sheets[0].rows.truncate(3);
+    assert_eq!(
+        messages(&sheets),
+        [
+            "Лист «Форма»: В книге нет листа «Форма» с названием формы",
+            "Лист «Педагоги»: Не найдена строка заголовков таблицы столбцов: в столбце A должно быть «Столбец»",
+        ]
+    );
+}
