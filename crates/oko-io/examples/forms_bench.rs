@@ -3,11 +3,15 @@
 //! calamine alone reading the same file, in the same run.
 //!
 //! `cargo run --release -p oko-io --example forms_bench`
+//!
+//! Peak memory is measured in a child process per reader (the bench runs itself
+//! with `--peak calamine|upload <file>`): the growth of the process's high-water
+//! mark (`VmHWM`) while reading, after the file's bytes are loaded.
 
 use std::time::{Duration, Instant};
 
 use calamine::{Reader, Xlsx};
-use oko_domain::forms::{Change, FormData, demo, validate};
+use oko_domain::forms::{Change, FormData, FormDefinition, demo, validate};
 use oko_io::{
     form_import::import,
     form_template::template,
@@ -27,9 +31,63 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
         .unwrap_or_default()
 }
 
+/// The process's peak resident memory so far, in KiB.
+fn high_water_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+fn read_with_calamine_alone(bytes: &[u8]) {
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let range = workbook
+        .worksheet_range("СПЕЦИАЛЬНОСТИ")
+        .expect("the sheet");
+    std::hint::black_box(range.rows().count());
+}
+
+fn read_upload(form: &FormDefinition, bytes: &[u8]) {
+    let sheets = read_xlsx(bytes, WorkbookLimits::default()).expect("readable");
+    let read = import(form, sheets).expect("valid");
+    assert_eq!(read.rows("specialties").len(), ROWS as usize);
+}
+
+/// The growth of the peak while one reader reads the file (child process side).
+fn peak_child(reader: &str, path: &str, form: &FormDefinition) {
+    let bytes = std::fs::read(path).expect("the template file");
+    let before = high_water_kib();
+    match reader {
+        "calamine" => read_with_calamine_alone(&bytes),
+        _ => read_upload(form, &bytes),
+    }
+    println!("{}", high_water_kib().saturating_sub(before));
+}
+
+/// Runs this bench as a child measuring `reader`; its peak growth in KiB.
+fn peak_of(reader: &str, path: &std::path::Path) -> u64 {
+    let output = std::process::Command::new(std::env::current_exe().expect("own path"))
+        .args(["--peak", reader])
+        .arg(path)
+        .output()
+        .expect("the child bench runs");
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .expect("the child prints its peak")
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
     let mut form = demo::college();
     form.sheets[0].max_rows = Some(ROWS);
+    if let [_, flag, reader, path] = &args[..]
+        && flag == "--peak"
+    {
+        return peak_child(reader, path, &form);
+    }
     let mut data = FormData::blank(&form);
     let mut changes = Vec::new();
     for row in 1..=ROWS {
@@ -64,18 +122,12 @@ fn main() {
         std::hint::black_box(validate(&form, &data));
     });
     let bytes = template(&form, &data).expect("a template");
-    let calamine_alone = best_of(5, || {
-        let mut workbook = Xlsx::new(std::io::Cursor::new(bytes.as_slice())).expect("a workbook");
-        let range = workbook
-            .worksheet_range("СПЕЦИАЛЬНОСТИ")
-            .expect("the sheet");
-        std::hint::black_box(range.rows().count());
-    });
-    let upload = best_of(5, || {
-        let sheets = read_xlsx(&bytes, WorkbookLimits::default()).expect("readable");
-        let read = import(&form, &sheets).expect("valid");
-        assert_eq!(read.rows("specialties").len(), ROWS as usize);
-    });
+    let calamine_alone = best_of(5, || read_with_calamine_alone(&bytes));
+    let upload = best_of(5, || read_upload(&form, &bytes));
+    let path = std::env::temp_dir().join(format!("oko-forms-bench-{}.xlsx", std::process::id()));
+    std::fs::write(&path, &bytes).expect("a temporary file");
+    let (calamine_peak, upload_peak) = (peak_of("calamine", &path), peak_of("upload", &path));
+    let _ = std::fs::remove_file(&path);
     println!(
         "validation of {ROWS} rows × 10 columns (native): {:.2} ms (goal < 20 ms)",
         validation.as_secs_f64() * 1e3
@@ -89,5 +141,9 @@ fn main() {
         "upload (zip checks + calamine + import + validation): {:.1} ms = {:.2}× calamine alone (goal ≤ 1.5×)",
         upload.as_secs_f64() * 1e3,
         upload.as_secs_f64() / calamine_alone.as_secs_f64()
+    );
+    println!(
+        "peak memory growth while reading: upload {upload_peak} KiB, calamine alone {calamine_peak} KiB = {:.2}×",
+        upload_peak as f64 / calamine_peak.max(1) as f64
     );
 }

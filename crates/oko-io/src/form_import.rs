@@ -4,7 +4,7 @@
 //! the result with the row number Excel shows. All or nothing: the caller saves the
 //! data only when no error comes back.
 
-use std::collections::HashMap;
+use std::{borrow::Cow, collections::HashMap};
 
 use chrono::NaiveDate;
 use oko_domain::{
@@ -37,22 +37,51 @@ pub struct RawSheet {
     pub rows: Vec<Vec<RawCell>>,
 }
 
-/// The text of a cell for `column`, before normalisation.
-fn cell_text(column: &ColumnDef, cell: &RawCell) -> String {
+/// The canonical text of a cell for `column`. A number in a number column is written
+/// straight in its canonical form (most cells of a filled template are numbers).
+fn canonical_text(column: &ColumnDef, cell: &mut RawCell) -> String {
+    if let RawCell::Text(text) = cell
+        && is_canonical(column, text)
+    {
+        return std::mem::take(text);
+    }
+    match (&*cell, column.kind) {
+        (RawCell::Number(n), ColumnType::Integer) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
+            value::integer_text(*n as i64)
+        }
+        (RawCell::Number(n), ColumnType::Decimal) if n.is_finite() => value::format_decimal(*n),
+        _ => value::normalize(column, &cell_text(column, cell)),
+    }
+}
+
+/// Whether `text` is already what `value::normalize` would make of it (checked
+/// for the kinds where that is cheap to tell).
+fn is_canonical(column: &ColumnDef, text: &str) -> bool {
+    match column.kind {
+        ColumnType::Text => text.trim().len() == text.len(),
+        ColumnType::List => column.values.iter().any(|v| v == text),
+        ColumnType::YesNo => text == "Да" || text == "Нет",
+        _ => false,
+    }
+}
+
+/// The text of a cell for `column`, before normalisation (borrowed when the cell
+/// holds text, as most do).
+fn cell_text<'a>(column: &ColumnDef, cell: &'a RawCell) -> Cow<'a, str> {
     match cell {
-        RawCell::Empty => String::new(),
-        RawCell::Text(text) => text.clone(),
-        RawCell::Bool(b) => if *b { "Да" } else { "Нет" }.to_owned(),
-        RawCell::Date(day) => match column.kind {
+        RawCell::Empty => Cow::Borrowed(""),
+        RawCell::Text(text) => Cow::Borrowed(text),
+        RawCell::Bool(b) => Cow::Borrowed(if *b { "Да" } else { "Нет" }),
+        RawCell::Date(day) => Cow::Owned(match column.kind {
             ColumnType::Date => day.format("%Y-%m-%d").to_string(),
             _ => day.format("%d.%m.%Y").to_string(),
-        },
-        RawCell::Number(n) => match column.kind {
+        }),
+        RawCell::Number(n) => Cow::Owned(match column.kind {
             ColumnType::Date => excel_serial_date(*n)
                 .map_or_else(|| n.to_string(), |d| d.format("%Y-%m-%d").to_string()),
             _ if n.fract() == 0.0 && n.abs() < 9.0e15 => format!("{}", *n as i64),
             _ => n.to_string(),
-        },
+        }),
     }
 }
 
@@ -84,8 +113,12 @@ pub(crate) fn raw_text(cell: &RawCell) -> String {
     }
 }
 
-/// The read data, or every error (rows as the spreadsheet numbers them).
-pub fn import(form: &FormDefinition, sheets: &[RawSheet]) -> Result<FormData, Vec<CellError>> {
+/// The read data, or every error (rows as the spreadsheet numbers them). Takes the
+/// sheets to move their texts into the data instead of copying them.
+pub fn import(
+    form: &FormDefinition,
+    mut sheets: Vec<RawSheet>,
+) -> Result<FormData, Vec<CellError>> {
     let names = worksheet_names(form);
     let mut data = FormData::default();
     let mut errors = Vec::new();
@@ -93,12 +126,12 @@ pub fn import(form: &FormDefinition, sheets: &[RawSheet]) -> Result<FormData, Ve
     for (index, sheet) in form.sheets.iter().enumerate() {
         let found = sheets
             .iter()
-            .find(|s| {
+            .position(|s| {
                 let name = header_key(&s.name);
                 name == header_key(&names[index]) || name == header_key(&sheet.title)
             })
-            .or_else(|| (form.sheets.len() == 1 && sheets.len() == 1).then(|| &sheets[0]));
-        let Some(raw) = found else {
+            .or_else(|| (form.sheets.len() == 1 && sheets.len() == 1).then_some(0));
+        let Some(raw) = found.map(|at| &mut sheets[at]) else {
             errors.push(sheet_error(
                 sheet,
                 format!("В файле нет листа «{}»", names[index]),
@@ -143,7 +176,10 @@ fn sheet_error(sheet: &SheetDef, message: String) -> CellError {
 }
 
 /// A sheet's rows and, for each, its row number in the file.
-fn read_sheet(sheet: &SheetDef, raw: &RawSheet) -> Result<(Vec<Row>, Vec<u32>), Vec<CellError>> {
+fn read_sheet(
+    sheet: &SheetDef,
+    raw: &mut RawSheet,
+) -> Result<(Vec<Row>, Vec<u32>), Vec<CellError>> {
     let wanted: Vec<String> = sheet.columns.iter().map(|c| header_key(&c.title)).collect();
     let needed = sheet.columns.len().div_ceil(2).max(1);
     let header = raw.rows.iter().take(HEADER_SEARCH_ROWS).position(|row| {
@@ -194,11 +230,16 @@ fn read_sheet(sheet: &SheetDef, raw: &RawSheet) -> Result<(Vec<Row>, Vec<u32>), 
     }
     let mut rows = Vec::new();
     let mut numbers = Vec::new();
-    for (offset, raw_row) in raw.rows.iter().enumerate().skip(header + 1) {
+    for (offset, raw_row) in raw.rows.iter_mut().enumerate().skip(header + 1) {
+        // Each file row is freed once read, so the file and the data it becomes are
+        // not both held whole (peak memory of an upload).
+        let mut raw_row = std::mem::take(raw_row);
         let mut row = Row::new();
         for (column, at) in sheet.columns.iter().zip(&positions) {
-            let cell = at.and_then(|at| raw_row.get(at)).unwrap_or(&RawCell::Empty);
-            let text = value::normalize(column, &cell_text(column, cell));
+            let Some(cell) = at.and_then(|at| raw_row.get_mut(at)) else {
+                continue;
+            };
+            let text = canonical_text(column, cell);
             if !text.is_empty() {
                 row.insert(column.key.clone(), text);
             }
@@ -290,7 +331,7 @@ mod tests {
                 vec![RawCell::Empty; 3],
             ],
         };
-        let data = import(&form, std::slice::from_ref(&sheet)).expect("valid");
+        let data = import(&form, vec![sheet.clone()]).expect("valid");
         let rows = data.rows("specialties");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["admitted"], "Нет");
@@ -298,7 +339,7 @@ mod tests {
 
         let mut bad = sheet;
         bad.rows[3][columns.len() - 1 - 3] = RawCell::Number(9.0); // course
-        let errors = import(&form, &[bad]).unwrap_err();
+        let errors = import(&form, vec![bad]).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].row, errors[0].code), (4, CellCode::OutOfRange));
     }
@@ -308,7 +349,7 @@ mod tests {
         let form = demo::schedule();
         let errors = import(
             &form,
-            &[RawSheet {
+            vec![RawSheet {
                 name: "Лист1".into(),
                 rows: vec![],
             }],
@@ -325,7 +366,7 @@ mod tests {
             .collect();
         let errors = import(
             &college,
-            &[RawSheet {
+            vec![RawSheet {
                 name: "x".into(),
                 rows: vec![header],
             }],

@@ -7,7 +7,7 @@
 
 use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader, SheetVisible, Xlsx};
+use calamine::{DataRef, Reader, SheetVisible, Xlsx};
 use chrono::NaiveDate;
 
 use crate::form_import::{RawCell, RawSheet, excel_serial_date};
@@ -130,42 +130,63 @@ pub fn read_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Vec<RawSheet>, 
         .collect();
     let mut sheets = Vec::with_capacity(visible.len());
     for name in visible {
-        let range = workbook
-            .worksheet_range(&name)
+        let rows = read_rows(&mut workbook, &name)
             .map_err(|e| not_a_workbook(&format!("не удалось прочитать лист «{name}» ({e})")))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let mut rows = vec![Vec::new(); top as usize];
-        for row in range.rows() {
-            let mut cells = vec![RawCell::Empty; left as usize];
-            cells.extend(row.iter().map(raw_cell));
-            while cells.last() == Some(&RawCell::Empty) {
-                cells.pop();
-            }
-            rows.push(cells);
-        }
-        while rows.last().is_some_and(Vec::is_empty) {
-            rows.pop();
-        }
         sheets.push(RawSheet { name, rows });
     }
     Ok(sheets)
 }
 
-fn raw_cell(data: &Data) -> RawCell {
+/// A worksheet's rows from row 1 down, streamed cell by cell: calamine's own
+/// `worksheet_range` would first build a dense copy of the whole sheet.
+fn read_rows(
+    workbook: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Vec<Vec<RawCell>>, calamine::XlsxError> {
+    let mut cells = workbook.worksheet_cells_reader(name)?;
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    while let Some(cell) = cells.next_cell()? {
+        let raw = raw_cell(cell.get_value());
+        if raw == RawCell::Empty {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let (row, col) = (row as usize, col as usize);
+        if rows.len() <= row {
+            rows.resize_with(row + 1, Vec::new);
+        }
+        let cells = &mut rows[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, RawCell::Empty);
+        }
+        cells[col] = raw;
+    }
+    Ok(rows)
+}
+
+fn raw_cell(data: &DataRef) -> RawCell {
     match data {
-        Data::Empty => RawCell::Empty,
-        Data::Int(n) => RawCell::Number(*n as f64),
-        Data::Float(n) => RawCell::Number(*n),
-        Data::Bool(b) => RawCell::Bool(*b),
-        Data::String(s) if s.trim().is_empty() => RawCell::Empty,
-        Data::String(s) => RawCell::Text(s.clone()),
-        Data::DateTime(at) => excel_serial_date(at.as_f64())
+        DataRef::Empty => RawCell::Empty,
+        DataRef::Int(n) => RawCell::Number(*n as f64),
+        DataRef::Float(n) => RawCell::Number(*n),
+        DataRef::Bool(b) => RawCell::Bool(*b),
+        DataRef::String(s) => text_cell(s),
+        DataRef::SharedString(s) => text_cell(s),
+        DataRef::DateTime(at) => excel_serial_date(at.as_f64())
             .map_or_else(|| RawCell::Number(at.as_f64()), RawCell::Date),
-        Data::DateTimeIso(text) => text
+        DataRef::DateTimeIso(text) => text
             .get(..10)
             .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
             .map_or_else(|| RawCell::Text(text.clone()), RawCell::Date),
-        Data::DurationIso(text) => RawCell::Text(text.clone()),
-        Data::Error(e) => RawCell::Text(format!("#{e:?}")),
+        DataRef::DurationIso(text) => RawCell::Text(text.clone()),
+        DataRef::Error(e) => RawCell::Text(format!("#{e:?}")),
+    }
+}
+
+fn text_cell(text: &str) -> RawCell {
+    if text.trim().is_empty() {
+        RawCell::Empty
+    } else {
+        RawCell::Text(text.to_owned())
     }
 }

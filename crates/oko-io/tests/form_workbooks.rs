@@ -52,7 +52,7 @@ fn a_filled_template_reads_back_as_the_same_draft() {
             "РАБОТЫ НА КОМПЬЮТЕРЕ"
         ]
     );
-    assert_eq!(import(&form, &sheets).unwrap(), data);
+    assert_eq!(import(&form, sheets).unwrap(), data);
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn errors_name_the_sheet_row_and_column_as_excel_shows_them() {
     .unwrap();
     let bytes = template(&form, &data).unwrap();
     let sheets = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
-    let errors = import(&form, &sheets).unwrap_err();
+    let errors = import(&form, sheets).unwrap_err();
     let course = errors
         .iter()
         .find(|e| e.column.as_deref() == Some("course") && e.row == 3);

@@ -4,30 +4,44 @@
 //! and cannot be slow (the matcher is linear in practice and never exponential: at
 //! most one `*` is backtracked at a time).
 
-/// Whether `text` matches `mask`.
+/// Whether `text` matches `mask`. Walks both strings by byte offset, decoding one
+/// character at a time, so a match allocates nothing (it runs for every cell).
 pub fn matches(mask: &str, text: &str) -> bool {
-    let mask: Vec<char> = mask.chars().collect();
-    let text: Vec<char> = text.chars().collect();
     let (mut m, mut t) = (0, 0);
     // Where to resume after the last `*`: the mask position after it and the text
     // position it has swallowed up to.
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if m < mask.len() && mask[m] == '*' {
-            star = Some((m + 1, t));
-            m += 1;
-        } else if m < mask.len() && one(mask[m], text[t]) {
-            m += 1;
-            t += 1;
-        } else if let Some((after, swallowed)) = star {
-            m = after;
-            t = swallowed + 1;
-            star = Some((after, swallowed + 1));
-        } else {
-            return false;
+    while let Some((c, after_c)) = next(text, t) {
+        if star.is_some_and(|(after, _)| after == mask.len()) {
+            return true; // a trailing `*` takes the rest
+        }
+        match next(mask, m) {
+            Some(('*', after)) => {
+                star = Some((after, t));
+                m = after;
+            }
+            Some((wanted, after)) if one(wanted, c) => {
+                m = after;
+                t = after_c;
+            }
+            _ => match star {
+                Some((after, swallowed)) => {
+                    let resumed = next(text, swallowed).map_or(text.len(), |(_, end)| end);
+                    m = after;
+                    t = resumed;
+                    star = Some((after, resumed));
+                }
+                None => return false,
+            },
         }
     }
-    mask[m..].iter().all(|c| *c == '*')
+    mask[m..].chars().all(|c| c == '*')
+}
+
+/// The character at byte `at` of `text` and the offset after it.
+fn next(text: &str, at: usize) -> Option<(char, usize)> {
+    let c = text.get(at..)?.chars().next()?;
+    Some((c, at + c.len_utf8()))
 }
 
 fn one(mask: char, c: char) -> bool {

@@ -50,17 +50,31 @@ fn validate_sheet(sheet: &SheetDef, rows: &[super::Row], errors: &mut Vec<CellEr
             sheet.fixed_rows.len()
         )));
     }
+    // Column keys sorted once: a row's cells (a sorted map) are matched to their
+    // columns in one merge walk, instead of a search per column and per cell.
+    let mut order: Vec<(&str, usize)> = sheet
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (c.key.as_str(), at))
+        .collect();
+    order.sort_unstable();
+    let mut texts: Vec<&str> = vec![""; sheet.columns.len()];
     let mut cells = Vec::with_capacity(rows.len());
     for (index, row) in rows.iter().enumerate() {
-        for key in row.keys() {
-            if sheet.column(key).is_none() {
-                errors.push(CellError::at(
+        texts.fill("");
+        let mut known = order.iter().peekable();
+        for (key, text) in row {
+            while known.next_if(|(k, _)| *k < key.as_str()).is_some() {}
+            match known.peek() {
+                Some((k, at)) if *k == key.as_str() => texts[*at] = text,
+                _ => errors.push(CellError::at(
                     &sheet.key,
                     index,
                     key,
                     CellCode::Unknown,
                     format!("На листе «{}» нет столбца «{key}»", sheet.title),
-                ));
+                )),
             }
         }
         if let Some(preset) = sheet.fixed_rows.get(index) {
@@ -81,16 +95,16 @@ fn validate_sheet(sheet: &SheetDef, rows: &[super::Row], errors: &mut Vec<CellEr
         let read: Vec<Option<Value>> = sheet
             .columns
             .iter()
-            .map(|column| {
-                let text = row.get(&column.key).map(String::as_str).unwrap_or("");
-                match read_cell(column, text, skip_required) {
+            .zip(&texts)
+            .map(
+                |(column, text)| match read_cell(column, text, skip_required) {
                     Ok(value) => value,
                     Err((code, message)) => {
                         errors.push(CellError::at(&sheet.key, index, &column.key, code, message));
                         None
                     }
-                }
-            })
+                },
+            )
             .collect();
         cells.push(read);
     }

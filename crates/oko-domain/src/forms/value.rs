@@ -66,8 +66,8 @@ pub fn parse(column: &ColumnDef, text: &str) -> Result<Value, ParseProblem> {
 /// the user typed is lost; validation reports it.
 pub fn normalize(column: &ColumnDef, text: &str) -> String {
     let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return String::new();
+    if trimmed.is_empty() || column.kind == ColumnType::Text {
+        return trimmed.to_owned();
     }
     match parse(column, trimmed) {
         Ok(value) => canonical(column, &value),
@@ -79,7 +79,7 @@ pub fn normalize(column: &ColumnDef, text: &str) -> String {
 pub fn canonical(column: &ColumnDef, value: &Value) -> String {
     match value {
         Value::Text(text) => text.clone(),
-        Value::Integer(n) => n.to_string(),
+        Value::Integer(n) => integer_text(*n),
         Value::Decimal(n) => format_decimal(*n),
         Value::Date(date) => date.format("%Y-%m-%d").to_string(),
         Value::Choice(index) => column.values[*index].clone(),
@@ -110,6 +110,10 @@ fn without_group_spaces(text: &str) -> String {
 }
 
 fn parse_integer(text: &str) -> Option<i64> {
+    // Most cells are plain digits: read them without building a compacted copy.
+    if let Ok(n) = text.parse::<i64>() {
+        return Some(n);
+    }
     let compact = without_group_spaces(text);
     if let Ok(n) = compact.parse::<i64>() {
         return Some(n);
@@ -121,6 +125,9 @@ fn parse_integer(text: &str) -> Option<i64> {
 
 /// A number typed `1 234,5`, `-3`, `0.25`.
 pub fn parse_decimal(text: &str) -> Option<f64> {
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return text.parse::<f64>().ok().filter(|n| n.is_finite());
+    }
     let compact = without_group_spaces(text).replace(',', ".");
     let digits_only = compact
         .trim_start_matches(['-', '+'])
@@ -132,8 +139,30 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     compact.parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
+/// The digits of `n`, written by hand: `to_string` goes through the formatting
+/// machinery, which costs more than the rest of reading a number cell.
+pub fn integer_text(n: i64) -> String {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut text = String::with_capacity(21 - at);
+    if n < 0 {
+        text.push('-');
+    }
+    text.extend(digits[at..].iter().map(|d| char::from(*d)));
+    text
+}
+
 /// A decimal without a trailing `.0` and without float noise (`0.1 + 0.2`).
-fn format_decimal(n: f64) -> String {
+pub fn format_decimal(n: f64) -> String {
     let rounded = (n * 1e9).round() / 1e9;
     let text = format!("{rounded}");
     if text == "-0" { "0".to_owned() } else { text }
@@ -157,6 +186,10 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 fn choice_of(column: &ColumnDef, text: &str) -> Option<usize> {
+    // Stored values are canonical: an exact match needs no case folding.
+    if let Some(index) = column.values.iter().position(|v| v == text) {
+        return Some(index);
+    }
     let wanted = crate::text::search_key(text);
     column
         .values
@@ -166,6 +199,11 @@ fn choice_of(column: &ColumnDef, text: &str) -> Option<usize> {
 
 /// «Да»/«Нет» and the spellings spreadsheets and programs use for them.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
+    match text {
+        "Да" => return Some(true),
+        "Нет" => return Some(false),
+        _ => {}
+    }
     match crate::text::search_key(text).as_str() {
         "да" | "yes" | "true" | "1" | "истина" => Some(true),
         "нет" | "no" | "false" | "0" | "ложь" => Some(false),
@@ -176,6 +214,13 @@ pub fn parse_yes_no(text: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integers_are_written_as_rust_writes_them() {
+        for n in [0, 7, -7, 10, 1_234_567, i64::MAX, i64::MIN] {
+            assert_eq!(integer_text(n), n.to_string());
+        }
+    }
 
     fn column(kind: ColumnType) -> ColumnDef {
         let mut c = ColumnDef::new("c", "Столбец", kind);

@@ -153,7 +153,7 @@ fn read_upload(
             "CSV подходит только для форм с одним листом: загрузите шаблон Excel",
         ));
     };
-    import(form, &sheets).map_err(|errors| ApiError::validation(cell_problems(form, &errors)))
+    import(form, sheets).map_err(|errors| ApiError::validation(cell_problems(form, &errors)))
 }
 
 /// A problem with an uploaded file as a whole.
