@@ -20,6 +20,9 @@ pub struct ApiFailure {
     pub message: String,
     /// Field-level problems of a refused form.
     pub errors: Vec<FieldError>,
+    /// The whole problem body, for answers that carry more than a problem (a 409
+    /// of a draft carries the current draft).
+    pub body: Option<serde_json::Value>,
 }
 
 impl ApiFailure {
@@ -29,6 +32,7 @@ impl ApiFailure {
             code: None,
             message: format!("Сервер недоступен, проверьте подключение ({err})"),
             errors: Vec::new(),
+            body: None,
         }
     }
 
@@ -36,6 +40,20 @@ impl ApiFailure {
     pub fn is_unauthenticated(&self) -> bool {
         self.status == 401
     }
+
+    /// Whether the server could not be reached at all (offline).
+    pub fn is_network(&self) -> bool {
+        self.status == 0
+    }
+}
+
+/// What a request sends.
+#[derive(Clone, Debug)]
+pub enum Body {
+    Empty,
+    Json(serde_json::Value),
+    /// A file's bytes, as chosen by the user.
+    File(web_sys::Blob),
 }
 
 /// HTTP methods the SPA uses.
@@ -44,6 +62,7 @@ pub enum Method {
     Get,
     Post,
     Put,
+    Patch,
     Delete,
 }
 
@@ -53,6 +72,7 @@ impl Method {
             Method::Get => Request::get(path),
             Method::Post => Request::post(path),
             Method::Put => Request::put(path),
+            Method::Patch => Request::patch(path),
             Method::Delete => Request::delete(path),
         }
     }
@@ -68,15 +88,18 @@ pub async fn send(
     method: Method,
     path: &str,
     token: Option<&str>,
-    body: Option<&serde_json::Value>,
+    body: &Body,
 ) -> Result<Response, ApiFailure> {
     let mut builder = method.builder(path);
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => builder.json(body),
-        None => builder.build(),
+        Body::Empty => builder.build(),
+        Body::Json(body) => builder.json(body),
+        Body::File(blob) => builder
+            .header("Content-Type", "application/octet-stream")
+            .body(blob.clone()),
     };
     let response = request
         .map_err(ApiFailure::network)?
@@ -87,42 +110,50 @@ pub async fn send(
         return Ok(response);
     }
     let status = response.status();
-    Err(match response.json::<Problem>().await {
-        Ok(problem) => ApiFailure {
-            status,
-            code: Some(problem.code),
-            message: problem.detail,
-            errors: problem.errors,
+    let body = response.json::<serde_json::Value>().await.ok();
+    Err(
+        match body
+            .clone()
+            .and_then(|b| serde_json::from_value::<Problem>(b).ok())
+        {
+            Some(problem) => ApiFailure {
+                status,
+                code: Some(problem.code),
+                message: problem.detail,
+                errors: problem.errors,
+                body,
+            },
+            None => ApiFailure {
+                status,
+                code: None,
+                message: format!("Ошибка сервера ({status})"),
+                errors: Vec::new(),
+                body,
+            },
         },
-        Err(_) => ApiFailure {
-            status,
-            code: None,
-            message: format!("Ошибка сервера ({status})"),
-            errors: Vec::new(),
-        },
-    })
+    )
 }
 
 /// `POST /api/auth/login`.
 pub async fn login(login: String, password: String) -> Result<TokenResponse, ApiFailure> {
     let body =
         serde_json::to_value(LoginRequest { login, password }).map_err(ApiFailure::network)?;
-    json(send(Method::Post, "/api/auth/login", None, Some(&body)).await?).await
+    json(send(Method::Post, "/api/auth/login", None, &Body::Json(body)).await?).await
 }
 
 /// `POST /api/auth/refresh` with the cookie.
 pub async fn refresh() -> Result<TokenResponse, ApiFailure> {
-    json(send(Method::Post, "/api/auth/refresh", None, None).await?).await
+    json(send(Method::Post, "/api/auth/refresh", None, &Body::Empty).await?).await
 }
 
 /// `POST /api/auth/logout` with the cookie; failures do not matter, the session ends anyway.
 pub async fn logout() {
-    let _ = send(Method::Post, "/api/auth/logout", None, None).await;
+    let _ = send(Method::Post, "/api/auth/logout", None, &Body::Empty).await;
 }
 
 /// `GET /api/me`.
 pub async fn me(token: &str) -> Result<Me, ApiFailure> {
-    json(send(Method::Get, "/api/me", Some(token), None).await?).await
+    json(send(Method::Get, "/api/me", Some(token), &Body::Empty).await?).await
 }
 
 /// Percent-encodes a query value (UTF-8), so Cyrillic and `&` survive.

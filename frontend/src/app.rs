@@ -7,6 +7,8 @@ use leptos_router::{
 };
 
 use crate::pages::{
+    collection_form::CollectionFormPage,
+    forms::FormsPage,
     publication::PublicationPage,
     publication_editor::{EditPublication, NewPublication},
 };
@@ -50,6 +52,8 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/publications/new") view=NewPublication/>
                 <Route path=path!("/publications/:id/edit") view=EditPublication/>
                 <Route path=path!("/publications/:id") view=PublicationPage/>
+                <Route path=path!("/collections/:id") view=CollectionFormPage/>
+                <Route path=path!("/forms") view=FormsPage/>
             </Routes>
         </main>
     }

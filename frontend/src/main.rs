@@ -3,6 +3,8 @@
 mod api;
 mod app;
 mod components;
+mod download;
+mod editor;
 mod pages;
 mod session;
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use oko_domain::api::{Me, TokenResponse};
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::api::{self, ApiFailure, Method};
+use crate::api::{self, ApiFailure, Body, Method};
 
 /// The state of the session.
 #[derive(Clone, Debug, PartialEq)]
@@ -100,11 +100,22 @@ impl Session {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<Response, ApiFailure> {
+        let body = body.map_or(Body::Empty, Body::Json);
+        self.send_body(method, path, body).await
+    }
+
+    /// [`Session::send`] with any body (a file, for uploads).
+    pub async fn send_body(
+        self,
+        method: Method,
+        path: &str,
+        body: Body,
+    ) -> Result<Response, ApiFailure> {
         let token = match self.state.get_untracked() {
             SessionState::Active { token, .. } => token,
             _ => return Err(not_logged_in()),
         };
-        match api::send(method, path, Some(&token), body.as_ref()).await {
+        match api::send(method, path, Some(&token), &body).await {
             Err(failure) if failure.is_unauthenticated() => {
                 let Ok(tokens) = api::refresh().await else {
                     self.state.set(SessionState::Anonymous);
@@ -112,7 +123,7 @@ impl Session {
                 };
                 let token = tokens.access_token.clone();
                 self.begin(tokens).await?;
-                api::send(method, path, Some(&token), body.as_ref()).await
+                api::send(method, path, Some(&token), &body).await
             }
             other => other,
         }
@@ -147,5 +158,6 @@ fn not_logged_in() -> ApiFailure {
         code: None,
         message: "Требуется вход в систему".to_owned(),
         errors: Vec::new(),
+        body: None,
     }
 }

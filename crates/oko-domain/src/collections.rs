@@ -190,6 +190,26 @@ impl Progress {
     }
 }
 
+/// The block's button (seed 002, Рис. 16): «Заполнить» while nothing is saved,
+/// «Редактировать» once something is, «Посмотреть» when the collection is closed or
+/// the user does not fill it in (`progress` is the user's organisation's).
+pub fn action_ru(state: CollectionState, progress: Option<&Progress>) -> &'static str {
+    match (state, progress.map(|p| p.status)) {
+        (CollectionState::Open, Some(OrgStatus::NotStarted)) => "Заполнить",
+        (CollectionState::Open, Some(_)) => "Редактировать",
+        _ => "Посмотреть",
+    }
+}
+
+/// The line under the block's button when nothing has been submitted yet.
+pub fn state_note_ru(state: CollectionState, fills_in: bool) -> &'static str {
+    match (state, fills_in) {
+        (CollectionState::Open, true) => "Вы можете заполнить форму. Прием открыт.",
+        (CollectionState::Open, false) => "Прием открыт.",
+        (CollectionState::Closed, _) => "Прием закрыт.",
+    }
+}
+
 /// «Вы заполнили форму 02.03.2026 17:42 (мск)».
 pub fn filled_in_ru(at: DateTime<Utc>) -> String {
     format!("Вы заполнили форму {}", short_date_time(at))
@@ -397,6 +417,42 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2021, 9, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_button_follows_the_state_and_the_organisations_progress() {
+        let progress = |started: bool, submitted: bool, state| {
+            Progress::new(
+                started.then(|| at(1, 8)),
+                started.then(|| at(1, 9)),
+                submitted.then(|| at(1, 9)),
+                state,
+            )
+        };
+        let open = CollectionState::Open;
+        let closed = CollectionState::Closed;
+        assert_eq!(
+            action_ru(open, Some(&progress(false, false, open))),
+            "Заполнить"
+        );
+        assert_eq!(
+            action_ru(open, Some(&progress(true, false, open))),
+            "Редактировать"
+        );
+        assert_eq!(
+            action_ru(open, Some(&progress(true, true, open))),
+            "Редактировать"
+        );
+        assert_eq!(
+            action_ru(closed, Some(&progress(true, true, closed))),
+            "Посмотреть"
+        );
+        assert_eq!(action_ru(open, None), "Посмотреть");
+        assert_eq!(
+            state_note_ru(open, true),
+            "Вы можете заполнить форму. Прием открыт."
+        );
+        assert_eq!(state_note_ru(closed, true), "Прием закрыт.");
     }
 
     #[test]

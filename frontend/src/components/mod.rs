@@ -1,5 +1,6 @@
 //! Parts shared by pages.
 
+pub mod collection_block;
 pub mod header;
 pub mod pager;
 pub mod publication_item;

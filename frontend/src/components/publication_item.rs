@@ -7,7 +7,11 @@ use oko_domain::{
     publications::{Publication, PublicationSummary},
 };
 
-use crate::{api::Method, components::storages::Storages, session::Session};
+use crate::{
+    api::Method,
+    components::{collection_block::CollectionBlock, storages::Storages},
+    session::Session,
+};
 
 /// A collapsed publication that expands to show its body.
 #[component]
@@ -50,6 +54,7 @@ pub fn PublicationItem(summary: PublicationSummary, changed: Callback<()>) -> im
                     // Sanitised on the server by oko_domain::markdown.
                     Some(Ok(html)) => view! {
                         <div class="publication-body" inner_html=html></div>
+                        <CollectionBlock publication_id=id/>
                         <Storages publication_id=id/>
                     }.into_any(),
                 }}

@@ -198,6 +198,8 @@ fn OperatorTools(on_saved: Callback<()>) -> impl IntoView {
             </form>
             <p role="status">{move || message.get()}</p>
             <A href="/publications/new">"Новая публикация"</A>
+            " · "
+            <A href="/forms">"Формы сбора данных"</A>
         </div>
     }
 }

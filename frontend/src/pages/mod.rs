@@ -1,7 +1,9 @@
 //! One module per page.
 
 pub mod analytics;
+pub mod collection_form;
 pub mod exchange;
+pub mod forms;
 pub mod login;
 pub mod not_found;
 pub mod passport;

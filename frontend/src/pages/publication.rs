@@ -5,7 +5,9 @@ use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{moscow_time::publication_date, publications::Publication};
 
 use crate::{
-    components::{publication_item::StarButton, storages::Storages},
+    components::{
+        collection_block::CollectionBlock, publication_item::StarButton, storages::Storages,
+    },
     session::Session,
 };
 
@@ -38,6 +40,7 @@ pub fn PublicationPage() -> impl IntoView {
                     // Sanitised on the server by oko_domain::markdown.
                     <div class="publication-body" inner_html=p.body_html></div>
                 </article>
+                <CollectionBlock publication_id=p.summary.id/>
                 <Storages publication_id=p.summary.id/>
             }.into_any(),
         }}

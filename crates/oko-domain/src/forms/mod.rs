@@ -8,6 +8,7 @@ pub mod check;
 pub mod data;
 pub mod demo;
 pub mod errors;
+pub mod outbox;
 pub mod pattern;
 pub mod rule_text;
 pub mod rules;

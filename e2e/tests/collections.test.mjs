@@ -1,0 +1,238 @@
+// Data collection end to end: a school opens the «Сбор данных» block, fills the
+// form with live errors and autosave, submits and sees «Вы заполнили форму …»; the
+// Excel template downloads and a bad file is refused with its reason; edits made
+// offline are saved when the connection returns; a coordinator sees the form
+// read-only; the operator imports a form from Excel, attaches it and closes early.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+let admin;
+let collectionId;
+let publicationPath;
+let emptyPublicationPath;
+const TITLE = "Сбор сведений о специальностях";
+const FORM_TITLE = "Сведения о специальностях (e2e)";
+
+const FORM = {
+  title: FORM_TITLE,
+  sheets: [
+    {
+      key: "specialties", title: "СПЕЦИАЛЬНОСТИ",
+      hint: "Одна строка на каждую пару «специальность — курс».",
+      columns: [
+        { key: "code", title: "Код и название", type: "text", required: true, pattern: "##.##.## *",
+          hint: "Например «38.02.01 Экономика»" },
+        { key: "course", title: "Курс", type: "integer", required: true, min: 1, max: 6,
+          hint: "Число должно быть между 1 и 6" },
+        { key: "students", title: "Обучающихся", type: "integer", required: true, min: 0, max: 10000 },
+        { key: "after_9", title: "На базе 9 классов", type: "integer", min: 0, max: 10000 },
+        { key: "admitted", title: "Набор на 1 курс", type: "yes_no", required: true },
+      ],
+      rules: [{ rule: "compare", left: ["after_9"], op: "le", right: ["students"] }],
+    },
+    {
+      key: "totals", title: "ИТОГИ",
+      columns: [
+        { key: "subject", title: "Предмет", type: "text", required: true },
+        { key: "participants", title: "Участников", type: "integer", required: true, min: 0, max: 5000 },
+      ],
+      fixed_rows: [{ subject: "Математика" }, { subject: "Физика" }],
+    },
+  ],
+};
+
+async function api(token, method, path, body) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
+}
+
+async function publication(section, title) {
+  const saved = await api(admin, "POST", "/api/publications", {
+    section_id: section.id, title, body_markdown: "Заполните форму до 18:00 мск.",
+    published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
+  });
+  return saved.summary.id;
+}
+
+before(async () => {
+  ({ access_token: admin } = await api(null, "POST", "/api/auth/login", { login: "admin", password: DEMO_PASSWORD }));
+  const section = await api(admin, "POST", "/api/sections", { title: `Сбор данных e2e ${Date.now()}` });
+  const version = await api(admin, "POST", "/api/forms", FORM);
+  const id = await publication(section, TITLE);
+  const block = await api(admin, "PUT", `/api/publications/${id}/collection`, {
+    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
+  });
+  collectionId = block.id;
+  publicationPath = `/publications/${id}`;
+  emptyPublicationPath = `/publications/${await publication(section, "Публикация без сбора")}`;
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openAs(login, path = publicationPath) {
+  await page.goto(BASE_URL);
+  const logOut = page.getByRole("button", { name: "Выйти" });
+  await page.getByLabel("Логин").or(logOut).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+  }
+  await page.getByLabel("Логин").waitFor();
+  await logIn(page, login, DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText(login).waitFor();
+  await page.goto(`${BASE_URL}${path}`);
+}
+
+function block() {
+  return page.locator(".collection");
+}
+
+function cell(column, row) {
+  return page.getByLabel(`${column}, строка ${row}`, { exact: true });
+}
+
+const errorsButton = () => page.getByRole("button", { name: /^Ошибки \(\d+\)$/ });
+
+test("a school fills the form with live errors, autosaves and submits", async () => {
+  await openAs("sch240001");
+  await block().getByText("Открыт", { exact: true }).waitFor();
+  await block().getByText("30 августа 2021, 20:41 - 7 сентября 2099, 18:00").waitFor();
+  await block().getByText("Вы можете заполнить форму. Прием открыт.").waitFor();
+  await block().getByRole("link", { name: "Заполнить" }).click();
+
+  await page.getByRole("heading", { name: FORM_TITLE }).waitFor();
+  // The fixed sheet's two required cells are empty: errors, and no submitting yet.
+  await page.getByRole("button", { name: "Ошибки (2)" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).isDisabled(), true);
+
+  await page.getByRole("button", { name: "Добавить строку" }).click();
+  await cell("Код и название", 1).fill("38.02.01 Экономика");
+  await cell("Курс", 1).fill("9");
+  await assert.doesNotReject(page.locator("input.invalid[aria-label='Курс, строка 1']").waitFor());
+  assert.equal(await cell("Курс", 1).getAttribute("title"), "Число должно быть между 1 и 6");
+  await cell("Курс", 1).fill("2");
+  await cell("Обучающихся", 1).fill("30");
+  await cell("На базе 9 классов", 1).fill("40");
+  await page.getByRole("button", { name: "Ошибки (4)" }).click();
+  await page.getByRole("button", { name: /«На базе 9 классов» должно быть не больше «Обучающихся»/ }).waitFor();
+  await cell("На базе 9 классов", 1).fill("20");
+  await cell("Набор на 1 курс", 1).selectOption("Да");
+  await screenshot(page, "collection-editor-errors");
+
+  // The error list jumps to the other sheet's cell.
+  await page.getByRole("button", { name: /Лист «ИТОГИ», строка 1, столбец «Участников»/ }).click();
+  await cell("Участников", 1).fill("25");
+  await cell("Участников", 2).fill("12");
+  await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
+  await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
+  await screenshot(page, "collection-editor-saved");
+
+  // What was typed is on the server: a reload shows it.
+  await page.reload();
+  await cell("Курс", 1).waitFor();
+  assert.equal(await cell("Курс", 1).inputValue(), "2");
+
+  page.once("dialog", (dialog) => dialog.accept());
+  await page.getByRole("button", { name: "Сдать отчет" }).click();
+  await page.getByRole("heading", { name: TITLE }).waitFor();
+  await block().getByText(/^Вы заполнили форму \d\d\.\d\d\.\d{4} \d\d:\d\d \(мск\)\.$/).waitFor();
+  await block().getByText("Сдано").waitFor();
+  await block().getByRole("link", { name: "Редактировать" }).waitFor();
+  await screenshot(page, "collection-block-submitted");
+});
+
+test("the template downloads as a workbook and a bad file changes nothing", async () => {
+  await openAs("sch240001", `/collections/${collectionId}`);
+  await cell("Курс", 1).waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Скачать шаблон Excel" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `${FORM_TITLE}.xlsx`);
+  const bytes = readFileSync(await download.path());
+  assert.equal(bytes.subarray(0, 2).toString(), "PK");
+
+  await page.locator(".template-upload input[type=file]").setInputFiles({
+    name: "расписание.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from("это не книга Excel"),
+  });
+  await page.getByRole("button", { name: "Загрузить шаблон" }).click();
+  await page.getByText("Ошибки в загруженном файле (черновик не изменен)").waitFor();
+  // Not a workbook, so read as CSV, which a two-sheet form cannot take.
+  await page.getByText("CSV подходит только для форм с одним листом: загрузите шаблон Excel").waitFor();
+  assert.equal(await cell("Курс", 1).inputValue(), "2");
+
+  // The downloaded template, uploaded as it is, replaces the draft with the same data.
+  await page.locator(".template-upload input[type=file]").setInputFiles({
+    name: "шаблон.xlsx", mimeType: "application/octet-stream", buffer: bytes,
+  });
+  await page.getByRole("button", { name: "Загрузить шаблон" }).click();
+  await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
+  assert.equal(await cell("Курс", 1).inputValue(), "2");
+});
+
+test("edits made offline are saved when the connection returns", async () => {
+  await openAs("sch240001", `/collections/${collectionId}`);
+  await cell("Обучающихся", 1).waitFor();
+  await page.context().setOffline(true);
+  await cell("Обучающихся", 1).fill("31");
+  await page.getByText("Нет связи — изменения сохранятся, когда связь вернётся").waitFor();
+  await page.context().setOffline(false);
+  await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor({ timeout: 15_000 });
+  const { access_token: school } = await api(null, "POST", "/api/auth/login", { login: "sch240001", password: DEMO_PASSWORD });
+  const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
+  assert.equal(draft.data.specialties[0].students, "31");
+});
+
+test("a coordinator opens an organisation's form read-only", async () => {
+  await openAs("mun24001", `/collections/${collectionId}?organisation=sch240001`);
+  await page.getByText("Организация sch240001, только просмотр").waitFor();
+  assert.equal(await cell("Обучающихся", 1).inputValue(), "31");
+  assert.equal(await cell("Обучающихся", 1).getAttribute("readonly"), "");
+  assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).count(), 0);
+});
+
+test("the operator imports a form from Excel, attaches it and closes early", async () => {
+  await openAs("admin", "/forms");
+  const item = page.locator(".form-item").filter({ hasText: FORM_TITLE }).first();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    item.getByRole("button", { name: "Скачать описание (Excel)" }).click(),
+  ]);
+  const description = readFileSync(await download.path());
+  await page.locator(".description-upload").first().locator("input[type=file]").setInputFiles({
+    name: "описание.xlsx", mimeType: "application/octet-stream", buffer: description,
+  });
+  await page.locator(".description-upload").first().getByRole("button", { name: "Загрузить" }).click();
+  await page.getByText(`Сохранена форма «${FORM_TITLE}», версия 1`).waitFor();
+  await page.locator(".description-upload").first().locator("input[type=file]").setInputFiles({
+    name: "описание.xlsx", mimeType: "application/octet-stream", buffer: Buffer.from("title;key"),
+  });
+  await page.locator(".description-upload").first().getByRole("button", { name: "Загрузить" }).click();
+  await page.getByText(/Файл не является книгой Excel/).first().waitFor();
+  await screenshot(page, "forms-page");
+
+  await page.goto(`${BASE_URL}${emptyPublicationPath}`);
+  const settings = page.locator(".collection-settings");
+  await settings.getByRole("heading", { name: "Добавить сбор данных" }).waitFor();
+  await settings.locator("select").selectOption({ label: `${FORM_TITLE} (версия 1)` });
+  await settings.getByLabel("Открыт с (мск)").fill("2021-08-30T20:41");
+  await settings.getByLabel("по (мск)").fill("2099-09-07T18:00");
+  await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
+  await block().getByText("Открыт", { exact: true }).waitFor();
+  await block().getByRole("button", { name: "Закрыть досрочно" }).click();
+  await block().getByText("Закрыт", { exact: true }).waitFor();
+  await block().getByText("Прием закрыт.").waitFor();
+  await block().getByRole("button", { name: "Открыть снова" }).waitFor();
+  await screenshot(page, "collection-block-operator");
+});

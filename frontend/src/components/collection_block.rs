@@ -1,0 +1,213 @@
+//! The «Сбор данных» block of a publication (seed 001 §4.3, seed 002 Рис. 16): the
+//! state «Открыт»/«Закрыт» with its window, the last submission («Вы заполнили форму
+//! … (мск)») and the button to the form («Заполнить» / «Редактировать» /
+//! «Посмотреть»). The operator also attaches a form, sets the window, and closes
+//! early or reopens.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::components::A;
+use oko_domain::{
+    collections::{
+        CollectionInput, CollectionState, CollectionView, FormList, StateInput, action_ru,
+        state_note_ru,
+    },
+    moscow_time::{from_moscow_input, to_moscow_input},
+    role::Role,
+};
+use uuid::Uuid;
+
+use crate::{api::Method, session::Session};
+
+/// The block under a publication; nothing when the publication collects nothing
+/// (the operator gets the form to attach one instead).
+#[component]
+pub fn CollectionBlock(publication_id: Uuid) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let reload = RwSignal::new(0u32);
+    let block = LocalResource::new(move || {
+        reload.track();
+        async move {
+            session
+                .get::<CollectionView>(&format!("/api/publications/{publication_id}/collection"))
+                .await
+        }
+    });
+    let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
+    let saved = Callback::new(move |()| reload.update(|n| *n += 1));
+    view! {
+        {move || match block.get() {
+            None => ().into_any(),
+            Some(Ok(view)) => view! {
+                <Block view=view.clone() changed=saved/>
+                <Show when=is_operator>
+                    <CollectionSettings publication_id=publication_id current=Some(view.clone()) saved=saved/>
+                </Show>
+            }.into_any(),
+            // 404: this publication collects nothing.
+            Some(Err(failure)) if failure.status == 404 => view! {
+                <Show when=is_operator>
+                    <CollectionSettings publication_id=publication_id current=None saved=saved/>
+                </Show>
+            }.into_any(),
+            Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
+        }}
+    }
+}
+
+/// What everyone sees.
+#[component]
+fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let state_class = match view.state {
+        CollectionState::Open => "state open",
+        CollectionState::Closed => "state closed",
+    };
+    let action = action_ru(view.state, view.progress.as_ref());
+    let note = view
+        .progress
+        .as_ref()
+        .and_then(|p| p.last_action.clone())
+        .map(|line| format!("{line}."))
+        .unwrap_or_else(|| state_note_ru(view.state, view.progress.is_some()).to_owned());
+    let status = view.progress.as_ref().map(|p| p.status_title.clone());
+    let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
+    let id = view.id;
+    let message = RwSignal::new(None::<String>);
+    let set_state = move |state: Option<CollectionState>| {
+        spawn_local(async move {
+            let saved = session
+                .save::<_, CollectionView>(
+                    Method::Put,
+                    &format!("/api/collections/{id}/state"),
+                    &StateInput { state },
+                )
+                .await;
+            match saved {
+                Ok(_) => changed.run(()),
+                Err(failure) => message.set(Some(failure.message)),
+            }
+        })
+    };
+    let overridden = view.state_override.is_some();
+    let open = view.state == CollectionState::Open;
+    view! {
+        <section class="collection card" aria-labelledby=format!("collection-{id}")>
+            <h2 id=format!("collection-{id}")>"Сбор данных"</h2>
+            <p class="collection-title">{view.form_title.clone()}</p>
+            <p class="collection-window">
+                <span class=state_class>{view.state_title.clone()}</span>
+                " "
+                <span>{view.window.clone()}</span>
+            </p>
+            <p class="collection-action">
+                <A href=format!("/collections/{id}") attr:class="button">{action}</A>
+                {status.map(|s| view! { <span class="org-status">{s}</span> })}
+            </p>
+            <p class="collection-note" role="status">{note}</p>
+            <Show when=is_operator>
+                <div class="collection-controls">
+                    {if open {
+                        view! { <button type="button" on:click=move |_| set_state(Some(CollectionState::Closed))>"Закрыть досрочно"</button> }.into_any()
+                    } else {
+                        view! { <button type="button" on:click=move |_| set_state(Some(CollectionState::Open))>"Открыть снова"</button> }.into_any()
+                    }}
+                    {overridden.then(|| view! {
+                        <button type="button" class="secondary" on:click=move |_| set_state(None)>"Вернуть к сроку"</button>
+                    })}
+                </div>
+            </Show>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        </section>
+    }
+}
+
+/// The operator's form: which form, from when to when (Moscow time).
+#[component]
+fn CollectionSettings(
+    publication_id: Uuid,
+    current: Option<CollectionView>,
+    saved: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let forms =
+        LocalResource::new(move || async move { session.get::<FormList>("/api/forms").await });
+    let version = RwSignal::new(
+        current
+            .as_ref()
+            .map(|c| c.form_version_id.to_string())
+            .unwrap_or_default(),
+    );
+    let opens = RwSignal::new(
+        current
+            .as_ref()
+            .map(|c| to_moscow_input(c.opens_at))
+            .unwrap_or_default(),
+    );
+    let closes = RwSignal::new(
+        current
+            .as_ref()
+            .map(|c| to_moscow_input(c.closes_at))
+            .unwrap_or_default(),
+    );
+    let message = RwSignal::new(None::<String>);
+    let pinned_title = current.as_ref().map(|c| c.form_title.clone());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(form_version_id), Some(opens_at), Some(closes_at)) = (
+            Uuid::parse_str(&version.get_untracked()),
+            from_moscow_input(&opens.get_untracked()),
+            from_moscow_input(&closes.get_untracked()),
+        ) else {
+            message.set(Some(
+                "Выберите форму и укажите даты открытия и закрытия".to_owned(),
+            ));
+            return;
+        };
+        let input = CollectionInput {
+            form_version_id,
+            opens_at,
+            closes_at,
+        };
+        if let Some(problem) = input.problems().first() {
+            message.set(Some(problem.message.clone()));
+            return;
+        }
+        spawn_local(async move {
+            let answer = session
+                .save::<_, CollectionView>(
+                    Method::Put,
+                    &format!("/api/publications/{publication_id}/collection"),
+                    &input,
+                )
+                .await;
+            match answer {
+                Ok(_) => {
+                    message.set(None);
+                    saved.run(());
+                }
+                Err(failure) => message.set(Some(failure.message)),
+            }
+        })
+    };
+    view! {
+        <form class="collection-settings card" on:submit=submit>
+            <h3>{if current.is_some() { "Настройки сбора данных" } else { "Добавить сбор данных" }}</h3>
+            <label>"Форма "
+                <select prop:value=move || version.get() on:change=move |ev| version.set(event_target_value(&ev))>
+                    <option value="">"— выберите форму —"</option>
+                    {pinned_title.map(|title| view! {
+                        <option value=version.get_untracked()>{format!("{title} (закреплённая версия)")}</option>
+                    })}
+                    {move || forms.get().and_then(Result::ok).map(|list| list.items.into_iter().map(|form| view! {
+                        <option value=form.latest_version_id.to_string()>{format!("{} (версия {})", form.title, form.latest_version)}</option>
+                    }).collect_view())}
+                </select>
+            </label>
+            <label>"Открыт с (мск) " <input type="datetime-local" bind:value=opens/></label>
+            <label>"по (мск) " <input type="datetime-local" bind:value=closes/></label>
+            <button type="submit">"Сохранить сбор данных"</button>
+            <A href="/forms">"Формы сбора данных"</A>
+            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+        </form>
+    }
+}

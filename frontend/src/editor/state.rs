@@ -1,0 +1,285 @@
+//! The editor's state and autosave: the draft's data, its errors (the same engine
+//! as the server, run on every change), and the outbox of unsaved changes, kept in
+//! the browser's storage and sent a moment after typing stops.
+
+use chrono::{DateTime, Utc};
+use gloo_timers::future::TimeoutFuture;
+use leptos::{prelude::*, task::spawn_local};
+use oko_domain::{
+    collections::{DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest},
+    forms::{CellError, Change, FormData, FormDefinition, outbox::Outbox, validate},
+};
+use uuid::Uuid;
+
+use crate::{api::Method, session::Session};
+
+/// Quiet time after the last keystroke before changes are sent.
+const AUTOSAVE_DELAY_MS: u32 = 700;
+/// Wait before trying again without a connection.
+const OFFLINE_RETRY_MS: u32 = 5_000;
+
+/// What the header says about saving.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    /// Nothing typed since the page opened.
+    Idle,
+    Saving,
+    Saved(DateTime<Utc>),
+    /// «Нет связи — изменения сохранятся, когда связь вернётся».
+    Offline,
+    /// The server refused (closed collection, a change that does not fit).
+    Refused(String),
+}
+
+/// Everything the editor shares; cheap to copy into event handlers.
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    pub collection_id: Uuid,
+    pub form: StoredValue<FormDefinition>,
+    pub data: StoredValue<FormData>,
+    pub outbox: StoredValue<Outbox>,
+    pub errors: RwSignal<Vec<CellError>>,
+    /// Errors of the last uploaded file (rows as the file numbers them).
+    pub upload_problems: RwSignal<Vec<String>>,
+    pub save_state: RwSignal<SaveState>,
+    /// Bumped when rows appear or vanish or the data is replaced: the grid redraws.
+    pub layout: RwSignal<u32>,
+    pub read_only: bool,
+    session: Session,
+    /// Which debounce timer is the latest.
+    timer: StoredValue<u32>,
+    sending: StoredValue<bool>,
+    storage_key: StoredValue<String>,
+    tab_id: StoredValue<String>,
+    next_batch: StoredValue<u32>,
+}
+
+impl EditorState {
+    pub fn new(
+        session: Session,
+        collection_id: Uuid,
+        form: FormDefinition,
+        data: FormData,
+        version: i32,
+        read_only: bool,
+        storage_key: String,
+    ) -> EditorState {
+        let errors = validate(&form, &data);
+        EditorState {
+            collection_id,
+            form: StoredValue::new(form),
+            data: StoredValue::new(data),
+            outbox: StoredValue::new(Outbox::new(version)),
+            errors: RwSignal::new(errors),
+            upload_problems: RwSignal::new(Vec::new()),
+            save_state: RwSignal::new(SaveState::Idle),
+            layout: RwSignal::new(0),
+            read_only,
+            session,
+            timer: StoredValue::new(0),
+            sending: StoredValue::new(false),
+            storage_key: StoredValue::new(storage_key),
+            tab_id: StoredValue::new(format!(
+                "{:012x}",
+                (js_sys::Math::random() * 2f64.powi(48)) as u64
+            )),
+            next_batch: StoredValue::new(0),
+        }
+    }
+
+    /// Applies a change here at once (with its errors) and queues it for the server.
+    pub fn edit(self, change: Change) {
+        if self.read_only {
+            return;
+        }
+        let form = self.form.read_value();
+        let applied = self
+            .data
+            .try_update_value(|data| data.apply(&form, std::slice::from_ref(&change)));
+        if let Some(Err(refused)) = applied {
+            self.save_state.set(SaveState::Refused(refused.message));
+            return;
+        }
+        let reshapes = !matches!(change, Change::Set { .. });
+        let (tab, next_batch) = (self.tab_id, self.next_batch);
+        self.outbox.update_value(|outbox| {
+            outbox.push(change, || {
+                next_batch.update_value(|n| *n += 1);
+                format!("{}-{}", tab.get_value(), next_batch.get_value())
+            })
+        });
+        self.remember();
+        self.errors
+            .set(self.data.with_value(|data| validate(&form, data)));
+        if reshapes {
+            self.layout.update(|n| *n += 1);
+        }
+        self.schedule(AUTOSAVE_DELAY_MS);
+    }
+
+    /// Whether changes wait to be saved.
+    pub fn has_unsaved(self) -> bool {
+        !self.outbox.with_value(Outbox::is_empty)
+    }
+
+    /// The draft version the server has.
+    pub fn version(self) -> i32 {
+        self.outbox.with_value(|o| o.version)
+    }
+
+    /// Replaces everything with the server's draft (after an upload).
+    pub fn replace(self, data: FormData, version: i32, errors: Vec<CellError>) {
+        self.data.set_value(data);
+        self.outbox.set_value(Outbox::new(version));
+        self.remember();
+        self.errors.set(errors);
+        self.layout.update(|n| *n += 1);
+    }
+
+    /// Sends a save after `delay_ms` unless another change comes first.
+    fn schedule(self, delay_ms: u32) {
+        self.timer.update_value(|t| *t += 1);
+        let mine = self.timer.get_value();
+        spawn_local(async move {
+            TimeoutFuture::new(delay_ms).await;
+            if self.timer.get_value() == mine {
+                self.flush().await;
+            }
+        });
+    }
+
+    /// Sends every waiting batch, oldest first; answers whether all are saved.
+    pub async fn flush(self) -> bool {
+        if self.sending.get_value() {
+            return false;
+        }
+        self.sending.set_value(true);
+        let mut all_saved = true;
+        while let Some(patch) = self.outbox.try_update_value(Outbox::next_patch).flatten() {
+            self.save_state.set(SaveState::Saving);
+            if !self.send(patch).await {
+                all_saved = false;
+                break;
+            }
+        }
+        self.sending.set_value(false);
+        all_saved && !self.has_unsaved()
+    }
+
+    /// «Сдать отчет»: saves what waits, then submits the saved version; the error
+    /// to show otherwise.
+    pub async fn submit(self) -> Result<SubmissionReceipt, String> {
+        if !self.flush().await {
+            return Err("Изменения еще не сохранены; попробуйте еще раз".to_owned());
+        }
+        let path = format!("/api/collections/{}/submit", self.collection_id);
+        let request = SubmitRequest {
+            version: self.version(),
+        };
+        self.session
+            .save::<_, SubmissionReceipt>(Method::Post, &path, &request)
+            .await
+            .map_err(|failure| {
+                failure
+                    .errors
+                    .first()
+                    .map_or(failure.message, |e| e.message.clone())
+            })
+    }
+
+    /// One batch; false when it is not saved (offline, refused).
+    async fn send(self, patch: DraftPatch) -> bool {
+        let path = format!("/api/collections/{}/draft", self.collection_id);
+        let answer = self
+            .session
+            .save::<_, DraftSaved>(Method::Patch, &path, &patch)
+            .await;
+        match answer {
+            Ok(saved) => {
+                self.outbox.update_value(|o| o.saved(saved.version));
+                self.remember();
+                if !self.has_unsaved() {
+                    // The server's word on the errors, for the data it now holds.
+                    self.errors.set(saved.errors);
+                }
+                self.save_state.set(SaveState::Saved(saved.saved_at));
+                true
+            }
+            Err(failure) if failure.status == 409 => {
+                let Some(conflict) = failure
+                    .body
+                    .and_then(|b| serde_json::from_value::<DraftConflict>(b).ok())
+                else {
+                    self.save_state.set(SaveState::Refused(failure.message));
+                    return false;
+                };
+                self.rebase(conflict);
+                true
+            }
+            Err(failure) if failure.is_network() => {
+                self.save_state.set(SaveState::Offline);
+                self.schedule(OFFLINE_RETRY_MS);
+                false
+            }
+            Err(failure) => {
+                let detail = failure
+                    .errors
+                    .first()
+                    .map_or(failure.message, |e| e.message.clone());
+                self.save_state.set(SaveState::Refused(detail));
+                false
+            }
+        }
+    }
+
+    /// Saved elsewhere first: show their draft with our unsaved changes on top.
+    fn rebase(self, conflict: DraftConflict) {
+        let current = conflict.current;
+        let form = self.form.read_value();
+        let rebased = self
+            .outbox
+            .try_update_value(|o| o.rebase(&form, &current.data, current.version));
+        if let Some((data, refused)) = rebased {
+            self.errors.set(validate(&form, &data));
+            self.data.set_value(data);
+            if let Some(first) = refused.first() {
+                self.save_state.set(SaveState::Refused(format!(
+                    "Черновик изменен в другой вкладке или другим пользователем; не сохранено: {}",
+                    first.message
+                )));
+            }
+        }
+        self.remember();
+        self.layout.update(|n| *n += 1);
+    }
+
+    /// Keeps the outbox in the browser's storage (or forgets it once empty).
+    fn remember(self) {
+        let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+            return;
+        };
+        let key = self.storage_key.get_value();
+        let _ = if self.has_unsaved() {
+            let text = self
+                .outbox
+                .with_value(|o| serde_json::to_string(o).unwrap_or_default());
+            storage.set_item(&key, &text)
+        } else {
+            storage.remove_item(&key)
+        };
+    }
+}
+
+/// The outbox a previous visit left in the browser's storage, if any.
+pub fn stored_outbox(key: &str) -> Option<Outbox> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    let text = storage.get_item(key).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// Forgets a stored outbox.
+pub fn forget_outbox(key: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.remove_item(key);
+    }
+}

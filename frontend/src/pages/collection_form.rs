@@ -1,0 +1,425 @@
+//! The form of a collection, `/collections/{id}` (seed 001 Рис. 14–18, seed 002 Рис.
+//! 17–22): sheet tabs with their hints, the grid, «Ошибки» with the list of errors,
+//! «Сохранить черновик», «Сдать отчет», «Закрыть», and the Excel template to
+//! download and upload. Coordinators open an organisation's form read-only with
+//! `?organisation=<login>`.
+
+use crate::{
+    api::{ApiFailure, Body, Method, encode_query, json},
+    download::download,
+    editor::{
+        grid::{PAGE_ROWS, SheetGrid, cell_id},
+        state::{EditorState, SaveState, forget_outbox, stored_outbox},
+    },
+    session::Session,
+};
+use leptos::{html, prelude::*, task::spawn_local};
+use leptos_router::{
+    NavigateOptions,
+    hooks::{use_navigate, use_params_map, use_query_map},
+};
+use oko_domain::{
+    collections::{CollectionState, CollectionView, Draft},
+    forms::FormDefinition,
+    moscow_time::to_moscow,
+    role::Role,
+};
+
+/// What the page needs before it can draw.
+#[derive(Clone)]
+struct Loaded {
+    view: CollectionView,
+    form: FormDefinition,
+    draft: Draft,
+    /// The organisation a coordinator looks at.
+    organisation: Option<String>,
+    /// What could not be saved from a previous visit.
+    replay_problem: Option<String>,
+}
+
+/// The page.
+#[component]
+pub fn CollectionFormPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let params = use_params_map();
+    let query = use_query_map();
+    let loaded = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        let organisation = query.read().get("organisation");
+        async move { load(session, id, organisation).await }
+    });
+    view! {
+        {move || match loaded.get() {
+            None => view! { <p role="status">"Загрузка формы…"</p> }.into_any(),
+            Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
+            Some(Ok(loaded)) => view! { <FormEditor loaded=loaded/> }.into_any(),
+        }}
+    }
+}
+
+fn storage_key(session: Session, collection: &str) -> String {
+    let login = session.me().map(|me| me.login).unwrap_or_default();
+    format!("oko-outbox-{collection}-{login}")
+}
+
+async fn load(
+    session: Session,
+    id: String,
+    organisation: Option<String>,
+) -> Result<Loaded, ApiFailure> {
+    let view = session
+        .get::<CollectionView>(&format!("/api/collections/{id}"))
+        .await?;
+    let form = session
+        .get::<FormDefinition>(&format!("/api/collections/{id}/form"))
+        .await?;
+    let draft_path = match &organisation {
+        Some(login) => format!(
+            "/api/collections/{id}/draft?organisation={}",
+            encode_query(login)
+        ),
+        None => format!("/api/collections/{id}/draft"),
+    };
+    let mut draft = session.get::<Draft>(&draft_path).await?;
+    // Changes a previous visit could not send (offline, tab closed) go first; the
+    // server applies a batch it already has only once.
+    let key = storage_key(session, &id);
+    let mut replay_problem = None;
+    if organisation.is_none()
+        && let Some(mut outbox) = stored_outbox(&key)
+    {
+        outbox.version = draft.version;
+        while let Some(patch) = outbox.next_patch() {
+            let path = format!("/api/collections/{id}/draft");
+            match session
+                .save::<_, oko_domain::collections::DraftSaved>(Method::Patch, &path, &patch)
+                .await
+            {
+                Ok(saved) => outbox.saved(saved.version),
+                Err(failure) => {
+                    replay_problem = Some(format!(
+                        "Изменения, сделанные без связи, не сохранены: {}",
+                        failure.message
+                    ));
+                    break;
+                }
+            }
+        }
+        if outbox.is_empty() {
+            forget_outbox(&key);
+            draft = session.get::<Draft>(&draft_path).await?;
+        }
+    }
+    Ok(Loaded {
+        view,
+        form,
+        draft,
+        organisation,
+        replay_problem,
+    })
+}
+
+/// The editor around a loaded draft.
+#[component]
+fn FormEditor(loaded: Loaded) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let navigate = use_navigate();
+    let Loaded {
+        view,
+        form,
+        draft,
+        organisation,
+        replay_problem,
+    } = loaded;
+    let fills_in = session.me().is_some_and(|me| me.role == Role::Organisation);
+    let open = view.state == CollectionState::Open;
+    let read_only = !(fills_in && open && organisation.is_none());
+    let key = storage_key(session, &view.id.to_string());
+    let editor = EditorState::new(
+        session,
+        view.id,
+        form.clone(),
+        draft.data,
+        draft.version,
+        read_only,
+        key,
+    );
+    if let Some(problem) = replay_problem {
+        editor.save_state.set(SaveState::Refused(problem));
+    }
+    let sheet = RwSignal::new(0usize);
+    let page = RwSignal::new(1u64);
+    let show_errors = RwSignal::new(false);
+    let publication = view.publication_id;
+    let error_count = move || editor.errors.with(Vec::len);
+    let submitting = RwSignal::new(false);
+    let back = {
+        let navigate = navigate.clone();
+        move || {
+            navigate(
+                &format!("/publications/{publication}"),
+                NavigateOptions::default(),
+            )
+        }
+    };
+    let close = {
+        let back = back.clone();
+        move |_| {
+            if editor.has_unsaved()
+                && !confirm(
+                    "Есть несохраненные изменения. Закрыть форму? Они сохранятся, когда появится связь.",
+                )
+            {
+                return;
+            }
+            back();
+        }
+    };
+    let save_now = move |_| {
+        spawn_local(async move {
+            if !editor.has_unsaved() {
+                editor.save_state.set(SaveState::Saved(chrono::Utc::now()));
+                return;
+            }
+            editor.flush().await;
+        })
+    };
+    let submit = {
+        let back = back.clone();
+        move |_| {
+            if !confirm("Сдать отчет? Данные формы будут переданы в ФИС ОКО.")
+            {
+                return;
+            }
+            let back = back.clone();
+            submitting.set(true);
+            spawn_local(async move {
+                let done = editor.submit().await;
+                submitting.set(false);
+                match done {
+                    Ok(_) => back(),
+                    Err(message) => {
+                        editor.save_state.set(SaveState::Refused(message));
+                        show_errors.set(true);
+                    }
+                }
+            })
+        }
+    };
+    let why_not = move || {
+        if read_only {
+            Some("Форма открыта только для просмотра")
+        } else if error_count() > 0 {
+            Some("Исправьте ошибки, чтобы сдать отчет")
+        } else {
+            None
+        }
+    };
+    let sheets = form.sheets.clone();
+    let title = form.title.clone();
+    let template_name = format!("{}.xlsx", form.title);
+    let template_path = match &organisation {
+        Some(login) => format!(
+            "/api/collections/{}/template?organisation={}",
+            view.id,
+            encode_query(login)
+        ),
+        None => format!("/api/collections/{}/template", view.id),
+    };
+    let download_message = RwSignal::new(None::<String>);
+    let download_template = move |_| {
+        let (path, name) = (template_path.clone(), template_name.clone());
+        spawn_local(async move {
+            if let Err(failure) = download(session, &path, &name).await {
+                download_message.set(Some(failure.message));
+            }
+        })
+    };
+    let jump = move |sheet_key: String, row: u32, column: Option<String>| {
+        let index = editor
+            .form
+            .with_value(|f| f.sheets.iter().position(|s| s.key == sheet_key))
+            .unwrap_or(0);
+        sheet.set(index);
+        page.set(u64::from(row.max(1) - 1) / PAGE_ROWS + 1);
+        if let Some(column) = column {
+            let id = cell_id(&sheet_key, row, &column);
+            spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                focus(&id);
+            });
+        }
+    };
+    view! {
+        <section class="form-editor" aria-labelledby="form-title">
+            <header class="form-head">
+                <h1 id="form-title" class="page-title">{title}</h1>
+                <p class="collection-window">
+                    <span class=if open { "state open" } else { "state closed" }>{view.state_title.clone()}</span>
+                    " " {view.window.clone()}
+                </p>
+                {organisation.clone().map(|login| view! { <p class="muted">{format!("Организация {login}, только просмотр")}</p> })}
+                <p class="save-state" role="status" aria-live="polite">{move || save_line(&editor.save_state.get(), read_only)}</p>
+            </header>
+            <div class="form-toolbar">
+                {(!read_only).then(|| view! { <button type="button" class="secondary" on:click=save_now>"Сохранить черновик"</button> })}
+                <button type="button" class=move || { if error_count() > 0 { "errors-button has-errors" } else { "errors-button" } }
+                    aria-expanded=move || show_errors.get().to_string()
+                    on:click=move |_| show_errors.update(|s| *s = !*s)>
+                    {move || format!("Ошибки ({})", error_count())}
+                </button>
+                {(!read_only).then(|| view! {
+                    <span class="submit-wrap" title=move || why_not().unwrap_or_default()>
+                        <button type="button" class="submit" disabled=move || why_not().is_some() || submitting.get() on:click=submit.clone()>"Сдать отчет"</button>
+                    </span>
+                })}
+                <button type="button" class="secondary" on:click=download_template>"Скачать шаблон Excel"</button>
+                {(!read_only).then(|| view! { <TemplateUpload editor=editor shown=show_errors/> })}
+                <button type="button" class="secondary" on:click=close>"Закрыть"</button>
+            </div>
+            {move || download_message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <Show when=move || show_errors.get()>
+                <ErrorsPanel editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, c))/>
+            </Show>
+            {move || {
+                let index = sheet.get();
+                view! { <SheetGrid editor=editor index=index page=page/> }
+            }}
+            <nav class="sheet-tabs" aria-label="Листы формы">
+                {sheets.into_iter().enumerate().map(|(index, s)| {
+                    let hint = s.hint.clone();
+                    view! {
+                        <span class="sheet-tab" class:active=move || sheet.get() == index>
+                            <button type="button" aria-pressed=move || (sheet.get() == index).to_string()
+                                on:click=move |_| { sheet.set(index); page.set(1); }>{s.title.clone()}</button>
+                            {(!hint.is_empty()).then(|| view! {
+                                <span class="sheet-hint" tabindex="0" role="note" title=hint.clone() aria-label=format!("Правила заполнения листа: {hint}")>"i"</span>
+                            })}
+                        </span>
+                    }
+                }).collect_view()}
+            </nav>
+        </section>
+    }
+}
+
+/// «Сохранено в 17:42» and its siblings.
+fn save_line(state: &SaveState, read_only: bool) -> String {
+    match state {
+        SaveState::Idle if read_only => "Только просмотр".to_owned(),
+        SaveState::Idle => "Изменения сохраняются автоматически".to_owned(),
+        SaveState::Saving => "Сохранение…".to_owned(),
+        SaveState::Saved(at) => format!("Сохранено в {}", to_moscow(*at).format("%H:%M")),
+        SaveState::Offline => "Нет связи — изменения сохранятся, когда связь вернётся".to_owned(),
+        SaveState::Refused(message) => message.clone(),
+    }
+}
+
+/// Every error of the draft, and of the last uploaded file; a click goes to the cell.
+#[component]
+fn ErrorsPanel(
+    editor: EditorState,
+    jump: Callback<(String, u32, Option<String>)>,
+) -> impl IntoView {
+    let form = editor.form;
+    view! {
+        <div class="errors-panel card" role="region" aria-label="Ошибки">
+            {move || {
+                let problems = editor.upload_problems.get();
+                (!problems.is_empty()).then(|| view! {
+                    <h2>"Ошибки в загруженном файле (черновик не изменен)"</h2>
+                    <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                })
+            }}
+            {move || {
+                let errors = editor.errors.get();
+                if errors.is_empty() {
+                    return view! { <p>"Ошибок нет"</p> }.into_any();
+                }
+                view! {
+                    <ul class="error-list">
+                        {errors.into_iter().map(|e| {
+                            let text = form.with_value(|f| e.located(f, 0));
+                            let target = (e.sheet.clone(), e.row, e.column.clone());
+                            view! {
+                                <li><button type="button" class="link" on:click=move |_| jump.run(target.clone())>{text}</button></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// «Загрузить заполненный шаблон»: a clean file replaces the draft; a file with
+/// errors changes nothing and its errors join the «Ошибки» panel.
+#[component]
+fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let input = NodeRef::<html::Input>::new();
+    let busy = RwSignal::new(false);
+    let upload = move |_| {
+        let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
+            editor
+                .save_state
+                .set(SaveState::Refused("Выберите файл шаблона".to_owned()));
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            // What was typed goes first; the file then replaces the draft.
+            editor.flush().await;
+            let path = format!("/api/collections/{}/upload", editor.collection_id);
+            let sent = session
+                .send_body(Method::Post, &path, Body::File(file.into()))
+                .await;
+            let answer = match sent {
+                Ok(response) => json::<Draft>(response).await,
+                Err(failure) => Err(failure),
+            };
+            busy.set(false);
+            match answer {
+                Ok(draft) => {
+                    editor.upload_problems.set(Vec::new());
+                    editor.replace(draft.data, draft.version, draft.errors);
+                    editor.save_state.set(SaveState::Saved(
+                        draft.progress.updated_at.unwrap_or_else(chrono::Utc::now),
+                    ));
+                }
+                Err(failure) => {
+                    let mut problems: Vec<String> =
+                        failure.errors.iter().map(|e| e.message.clone()).collect();
+                    if problems.is_empty() {
+                        problems.push(failure.message);
+                    }
+                    editor.upload_problems.set(problems);
+                    shown.set(true);
+                }
+            }
+        })
+    };
+    view! {
+        <span class="template-upload">
+            <label>"Заполненный шаблон " <input type="file" accept=".xlsx,.csv" node_ref=input/></label>
+            <button type="button" class="secondary" disabled=move || busy.get() on:click=upload>"Загрузить шаблон"</button>
+        </span>
+    }
+}
+
+fn confirm(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
