@@ -47,6 +47,18 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         marks: u64,
     },
+    /// Benchmark set-up: a collection of the schedule demo form, open now, on the
+    /// newest publication for everyone, and access tokens of `organisations`
+    /// organisation accounts (valid `hours`), one per line, written to `out`. The
+    /// tokens act as those accounts: keep the file to the benchmark.
+    SeedSurge {
+        #[arg(long, default_value_t = 45_000)]
+        organisations: u64,
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long, default_value_t = 2)]
+        hours: i64,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -127,6 +139,11 @@ impl Cli {
             }
             Command::SeedDemo { scale } => seed_demo(&config, scale).await,
             Command::SeedDownloads { files, marks } => seed_downloads(&config, files, marks).await,
+            Command::SeedSurge {
+                organisations,
+                out,
+                hours,
+            } => seed_surge(&config, organisations, &out, hours).await,
             Command::User(UserCommand::Create(args)) | Command::CreateUser(args) => {
                 create_user(&config, args).await
             }
@@ -226,6 +243,29 @@ async fn seed_downloads(config: &Config, files: u32, marks: u64) -> CliResult {
         ),
         None => println!("Нет публикации для всех: сначала `oko seed-demo`."),
     }
+    Ok(())
+}
+
+async fn seed_surge(
+    config: &Config,
+    organisations: u64,
+    out: &std::path::Path,
+    hours: i64,
+) -> CliResult {
+    let db = open_database(config).await?;
+    let now = chrono::Utc::now();
+    let Some(surge) = oko_db::demo_surge::seed(&db, organisations, now).await? else {
+        return Err("нет публикации для всех: сначала `oko seed-demo`".into());
+    };
+    let keys = crate::auth::tokens::TokenKeys::new(&crate::startup::signing_secret(config)?);
+    let mut lines = String::new();
+    for user in &surge.users {
+        lines.push_str(&keys.issue_access_for(*user, now, hours * 3600));
+        lines.push('\n');
+    }
+    std::fs::write(out, lines)?;
+    println!("collection {}", surge.collection_id);
+    println!("tokens {} -> {}", surge.users.len(), out.display());
     Ok(())
 }
 

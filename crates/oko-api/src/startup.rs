@@ -110,7 +110,7 @@ impl Application {
 
 /// The access-token key: `OKO_JWT_SECRET`, else one made at first start and kept in
 /// the data directory, so tokens survive a restart.
-fn signing_secret(config: &Config) -> io::Result<Vec<u8>> {
+pub(crate) fn signing_secret(config: &Config) -> io::Result<Vec<u8>> {
     if let Some(secret) = &config.jwt_secret {
         return Ok(secret.as_bytes().to_vec());
     }

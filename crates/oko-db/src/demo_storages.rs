@@ -4,13 +4,12 @@
 use chrono::{DateTime, Duration, Utc};
 use oko_domain::storages::StorageInput;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    DatabaseConnection, DbErr, EntityTrait, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 use crate::{
-    entities::{file_download, publication, user},
+    entities::{file_download, user},
     storages::{self, NewFile},
 };
 
@@ -23,12 +22,7 @@ pub async fn seed(
     marks: u64,
     now: DateTime<Utc>,
 ) -> Result<Option<(Uuid, u64)>, DbErr> {
-    let Some(target) = publication::Entity::find()
-        .filter(publication::Column::ForEveryone.eq(true))
-        .order_by_desc(publication::Column::PublishedOn)
-        .one(db)
-        .await?
-    else {
+    let Some(target) = crate::publications::newest_for_everyone(db).await? else {
         return Ok(None);
     };
     let input = StorageInput {

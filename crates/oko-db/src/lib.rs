@@ -8,6 +8,7 @@ pub mod demo;
 mod demo_names;
 mod demo_publications;
 pub mod demo_storages;
+pub mod demo_surge;
 pub mod download_report;
 pub mod entities;
 pub mod forms;

@@ -12,7 +12,7 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
     sea_query::{Expr, OnConflict, Query, SelectStatement, UnionType},
 };
 use uuid::Uuid;
@@ -80,6 +80,18 @@ pub async fn resolve_audience(
     } else {
         Err(problems)
     })
+}
+
+/// The newest publication for everyone, where demo storages and the surge
+/// benchmark's collection go.
+pub async fn newest_for_everyone(
+    db: &DatabaseConnection,
+) -> Result<Option<publication::Model>, DbErr> {
+    publication::Entity::find()
+        .filter(publication::Column::ForEveryone.eq(true))
+        .order_by_desc(publication::Column::PublishedOn)
+        .one(db)
+        .await
 }
 
 /// Saves a new publication.

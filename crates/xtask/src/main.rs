@@ -4,7 +4,8 @@
 //! - `test`: everything CI checks: formatting, clippy, unit and API tests on SQLite
 //!   and PostgreSQL, the OpenAPI staleness check, browser tests in Chromium.
 //! - `openapi`: rewrite `api-spec/openapi.json` from the code.
-//! - `bench`: measure the figures of `docs/benchmarks.md`.
+//! - `bench`: measure the figures of `docs/benchmarks.md`; `bench surge [N]` runs
+//!   only the deadline surge (N organisations, all by default) and prints its rows.
 
 mod bench;
 mod e2e;
@@ -25,9 +26,12 @@ fn main() -> ExitCode {
         Some("run") => run_app(),
         Some("test") => test_everything(),
         Some("openapi") => write_openapi(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("surge") => {
+            bench::run_surge(args.get(2).and_then(|n| n.parse().ok()))
+        }
         Some("bench") => bench::run_all(),
         _ => {
-            eprintln!("usage: cargo xtask run | test | openapi | bench");
+            eprintln!("usage: cargo xtask run | test | openapi | bench [surge [N]]");
             return ExitCode::from(2);
         }
     };

@@ -51,10 +51,16 @@ impl TokenKeys {
 
     /// A signed access token for `user_id`.
     pub fn issue_access(&self, user_id: Uuid, now: DateTime<Utc>) -> String {
+        self.issue_access_for(user_id, now, ACCESS_TTL_SECONDS)
+    }
+
+    /// An access token living `seconds` (`oko seed-surge` hands out tokens that
+    /// outlive a long benchmark; sessions use [`TokenKeys::issue_access`]).
+    pub fn issue_access_for(&self, user_id: Uuid, now: DateTime<Utc>, seconds: i64) -> String {
         let claims = Claims {
             sub: user_id,
             iat: now.timestamp(),
-            exp: now.timestamp() + ACCESS_TTL_SECONDS,
+            exp: now.timestamp() + seconds,
             res: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)

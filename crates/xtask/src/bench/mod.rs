@@ -10,6 +10,7 @@ use std::{
 };
 
 mod storages;
+mod surge;
 
 use crate::{
     e2e::{Server, start_server, start_server_on},
@@ -111,6 +112,8 @@ pub fn run_all() -> Result<(), Fail> {
     publication_rows("SQLite", &full.base_url, &me_latency, &mut rows)?;
     storages::file_list_row("SQLite", &full.base_url, &storage, &me_latency, &mut rows)?;
     storages::report_row(&full, &storage, &mut rows)?;
+    let surged = surge::run(&full, surge::ALL_ORGANISATIONS, &dir)?;
+    surge::rows("SQLite", &surged, &mut rows);
     drop(full);
 
     let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
@@ -128,6 +131,8 @@ pub fn run_all() -> Result<(), Fail> {
         &pg_me,
         &mut rows,
     )?;
+    let surged = surge::run(&on_postgres, surge::ALL_ORGANISATIONS, &dir)?;
+    surge::rows("PostgreSQL", &surged, &mut rows);
     drop(on_postgres);
     storages::zip_rows(&dir, &mut rows)?;
 
@@ -140,6 +145,34 @@ pub fn run_all() -> Result<(), Fail> {
     ));
 
     write_table(&rows)
+}
+
+/// `cargo xtask bench surge [N]`: the deadline surge alone on both databases (full
+/// demo), its rows printed rather than written into the document.
+pub fn run_surge(organisations: Option<usize>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let organisations = organisations.unwrap_or(surge::ALL_ORGANISATIONS);
+    let mut rows = Vec::new();
+    let on_sqlite = start_server(Path::new(OKO), &dir.join("surge-sqlite"), "full")?;
+    let surged = surge::run(&on_sqlite, organisations, &dir)?;
+    surge::rows("SQLite", &surged, &mut rows);
+    drop(on_sqlite);
+    let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
+    crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
+    let on_postgres = start_server_on(
+        Path::new(OKO),
+        &dir.join("surge-postgres"),
+        "full",
+        &postgres_url,
+    )?;
+    let surged = surge::run(&on_postgres, organisations, &dir)?;
+    surge::rows("PostgreSQL", &surged, &mut rows);
+    drop(on_postgres);
+    for [what, value, baseline, ratio] in rows {
+        println!("| {what} | {value} | {baseline} | {ratio} |");
+    }
+    Ok(())
 }
 
 fn row(what: &str, value: String, baseline: &str, ratio: String) -> [String; 4] {

@@ -1,0 +1,344 @@
+//! The deadline surge of issue #4: every organisation saves the schedule demo form
+//! (3 sheets, 200 cells) in 20 autosave patches of 10 cells, then submits it. The
+//! load generator is a plain HTTP/1.1 keep-alive client, one thread per
+//! connection, organisations dealt round-robin to the connections and walked step
+//! by step (every organisation's first patch, then every second, …), so an
+//! organisation's next patch always goes on the version its previous one made. The
+//! baseline is the same client asking `GET /api/me` in the same run.
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    net::TcpStream,
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use super::{OKO, row};
+use crate::{
+    e2e::Server,
+    process::{Fail, output},
+};
+
+/// Patches per organisation before it submits.
+const PATCHES: usize = 20;
+/// Cells per patch.
+const CELLS_PER_PATCH: usize = 10;
+/// Every demo organisation (the full demo has 45,000 and a few more).
+pub const ALL_ORGANISATIONS: usize = 1_000_000;
+/// Concurrent connections of the load generator.
+pub const CONNECTIONS: usize = 32;
+/// Requests of the `GET /api/me` baseline.
+const BASELINE_REQUESTS: usize = 60_000;
+
+/// The subjects of the schedule demo form's list, in its order.
+const SUBJECTS: [&str; 8] = [
+    "Русский язык",
+    "Математика",
+    "История",
+    "Обществознание",
+    "Физика",
+    "Химия",
+    "Биология",
+    "Иностранный язык",
+];
+
+/// What one run measured.
+pub struct Surge {
+    pub organisations: usize,
+    pub elapsed: Duration,
+    pub saves: Latencies,
+    pub submits: Latencies,
+    /// `GET /api/me` by the same client, same connections.
+    pub baseline_rate: f64,
+}
+
+/// Sorted latencies in microseconds.
+pub struct Latencies(Vec<u32>);
+
+impl Latencies {
+    fn percentile_ms(&self, p: f64) -> f64 {
+        if self.0.is_empty() {
+            return 0.0;
+        }
+        let at = ((self.0.len() - 1) as f64 * p).round() as usize;
+        f64::from(self.0[at]) / 1000.0
+    }
+}
+
+/// Sets the surge up in `server`'s database and drives it; `organisations` caps
+/// how many take part (all demo organisations by default).
+pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, Fail> {
+    std::fs::create_dir_all(dir).map_err(Fail::io("create the bench directory"))?;
+    let tokens_file = dir.join("surge-tokens.txt");
+    let out = output({
+        let mut c = server.command(Path::new(OKO));
+        c.args([
+            "seed-surge",
+            "--organisations",
+            &organisations.to_string(),
+            "--out",
+        ]);
+        c.arg(&tokens_file);
+        c
+    })?;
+    let text = String::from_utf8_lossy(&out);
+    let collection = text
+        .lines()
+        .find_map(|l| l.strip_prefix("collection "))
+        .ok_or_else(|| Fail(format!("seed-surge printed no collection: {text}")))?
+        .trim()
+        .to_owned();
+    let tokens: Vec<String> = std::fs::read_to_string(&tokens_file)
+        .map_err(Fail::io("read the surge tokens"))?
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let _ = std::fs::remove_file(&tokens_file);
+    let address = server
+        .base_url
+        .strip_prefix("http://")
+        .unwrap_or(&server.base_url)
+        .to_owned();
+    let baseline_rate = baseline(&address, &tokens[0])?;
+    let bodies = Arc::new(patch_bodies());
+    let tokens = Arc::new(tokens);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONNECTIONS)
+        .map(|connection| {
+            let (address, collection) = (address.clone(), collection.clone());
+            let (tokens, bodies) = (Arc::clone(&tokens), Arc::clone(&bodies));
+            std::thread::spawn(move || drive(&address, &collection, &tokens, &bodies, connection))
+        })
+        .collect();
+    let (mut saves, mut submits) = (Vec::new(), Vec::new());
+    for worker in workers {
+        let (s, u) = worker
+            .join()
+            .map_err(|_| Fail("a surge connection panicked".into()))??;
+        saves.extend(s);
+        submits.extend(u);
+    }
+    let elapsed = started.elapsed();
+    saves.sort_unstable();
+    submits.sort_unstable();
+    Ok(Surge {
+        organisations: tokens.len(),
+        elapsed,
+        saves: Latencies(saves),
+        submits: Latencies(submits),
+        baseline_rate,
+    })
+}
+
+/// The table rows of a run on `database`.
+pub fn rows(database: &str, surge: &Surge, rows: &mut Vec<[String; 4]>) {
+    let saves = surge.saves.0.len() as f64;
+    let seconds = surge.elapsed.as_secs_f64();
+    let save_rate = saves / seconds;
+    let request_rate = (saves + surge.submits.0.len() as f64) / seconds;
+    rows.push(row(
+        &format!(
+            "Deadline surge, {database}: {} organisations × (20 saves of 10 cells + submit of a 3-sheet, 200-cell form), {CONNECTIONS} connections",
+            surge.organisations
+        ),
+        format!(
+            "{save_rate:.0} saves/s; saves p50 {:.1} ms, p99 {:.1} ms; submits p99 {:.1} ms; all in {:.0} s",
+            surge.saves.percentile_ms(0.5),
+            surge.saves.percentile_ms(0.99),
+            surge.submits.percentile_ms(0.99),
+            seconds
+        ),
+        &format!(
+            "`GET /api/me`, same client: {:.0} req/s",
+            surge.baseline_rate
+        ),
+        format!(
+            "{:.2} of `/api/me` (goal ≥ 3,000 saves/s, p99 < 50 ms on PostgreSQL, all within 300 s)",
+            request_rate / surge.baseline_rate
+        ),
+    ));
+}
+
+/// The 20 patch bodies: the form's 200 cells in order, 10 per patch, each patch on
+/// the version the previous one made (0 for the first).
+fn patch_bodies() -> Vec<String> {
+    let mut cells = Vec::new();
+    for sheet in ["paper", "computer"] {
+        for row in 1..=14u32 {
+            let day = format!("2021-09-{:02}", 13 + row);
+            let subject = SUBJECTS[(row as usize - 1) % SUBJECTS.len()];
+            for (column, value) in [
+                ("subject", subject.to_owned()),
+                ("date1", day.clone()),
+                ("rooms1", "2".to_owned()),
+                ("participants1", "25".to_owned()),
+                ("date2", day.clone()),
+                ("rooms2", "1".to_owned()),
+                ("participants2", "10".to_owned()),
+            ] {
+                cells.push(cell(sheet, row, column, &value));
+            }
+        }
+    }
+    for row in 1..=2 {
+        cells.push(cell("meta", row, "participants1", "10"));
+        cells.push(cell("meta", row, "participants2", "5"));
+    }
+    assert_eq!(cells.len(), PATCHES * CELLS_PER_PATCH, "200 cells");
+    cells
+        .chunks(CELLS_PER_PATCH)
+        .enumerate()
+        .map(|(version, chunk)| {
+            format!(
+                r#"{{"version":{version},"change_id":"surge-{version}","changes":[{}]}}"#,
+                chunk.join(",")
+            )
+        })
+        .collect()
+}
+
+fn cell(sheet: &str, row: u32, column: &str, value: &str) -> String {
+    format!(r#"{{"op":"set","sheet":"{sheet}","row":{row},"column":"{column}","value":"{value}"}}"#)
+}
+
+/// One connection's share: its organisations, step by step; the latencies of its
+/// saves and of its submits.
+fn drive(
+    address: &str,
+    collection: &str,
+    tokens: &[String],
+    bodies: &[String],
+    connection: usize,
+) -> Result<(Vec<u32>, Vec<u32>), Fail> {
+    let mine: Vec<&String> = tokens
+        .iter()
+        .skip(connection)
+        .step_by(CONNECTIONS)
+        .collect();
+    let mut client = Client::connect(address)?;
+    let mut saves = Vec::with_capacity(mine.len() * PATCHES);
+    let mut submits = Vec::with_capacity(mine.len());
+    let draft = format!("/api/collections/{collection}/draft");
+    let submit = format!("/api/collections/{collection}/submit");
+    let submit_body = format!(r#"{{"version":{PATCHES}}}"#);
+    let steps = bodies
+        .iter()
+        .map(|body| ("PATCH", draft.as_str(), body.as_str()))
+        .chain(std::iter::once((
+            "POST",
+            submit.as_str(),
+            submit_body.as_str(),
+        )));
+    for (step, (method, path, body)) in steps.enumerate() {
+        for token in &mine {
+            let started = Instant::now();
+            let status = client.send(method, path, token, body)?;
+            let micros = started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+            if status != 200 && status != 201 {
+                return Err(Fail(format!(
+                    "surge: step {step} answered {status}: {}",
+                    client.last_body
+                )));
+            }
+            if step < PATCHES {
+                saves.push(micros);
+            } else {
+                submits.push(micros);
+            }
+        }
+    }
+    Ok((saves, submits))
+}
+
+/// `GET /api/me` over all connections: requests per second.
+fn baseline(address: &str, token: &str) -> Result<f64, Fail> {
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONNECTIONS)
+        .map(|_| {
+            let (address, token) = (address.to_owned(), token.to_owned());
+            std::thread::spawn(move || -> Result<(), Fail> {
+                let mut client = Client::connect(&address)?;
+                for _ in 0..BASELINE_REQUESTS / CONNECTIONS {
+                    let status = client.send("GET", "/api/me", &token, "")?;
+                    if status != 200 {
+                        return Err(Fail(format!("baseline answered {status}")));
+                    }
+                }
+                Ok(())
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker
+            .join()
+            .map_err(|_| Fail("a baseline connection panicked".into()))??;
+    }
+    Ok(BASELINE_REQUESTS as f64 / started.elapsed().as_secs_f64())
+}
+
+/// A keep-alive HTTP/1.1 connection that sends one request at a time.
+struct Client {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    last_body: String,
+}
+
+impl Client {
+    fn connect(address: &str) -> Result<Client, Fail> {
+        let stream = TcpStream::connect(address).map_err(Fail::io("connect to oko"))?;
+        stream
+            .set_nodelay(true)
+            .map_err(Fail::io("set TCP_NODELAY"))?;
+        let writer = stream.try_clone().map_err(Fail::io("clone a socket"))?;
+        Ok(Client {
+            reader: BufReader::new(stream),
+            writer,
+            last_body: String::new(),
+        })
+    }
+
+    /// Sends a request and reads the whole answer; its status.
+    fn send(&mut self, method: &str, path: &str, token: &str, body: &str) -> Result<u16, Fail> {
+        let request = format!(
+            "{method} {path} HTTP/1.1\r\nHost: oko\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        self.writer
+            .write_all(request.as_bytes())
+            .map_err(Fail::io("send a request"))?;
+        let mut line = String::new();
+        self.reader
+            .read_line(&mut line)
+            .map_err(Fail::io("read a status line"))?;
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| Fail(format!("not an HTTP answer: {line:?}")))?;
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            self.reader
+                .read_line(&mut line)
+                .map_err(Fail::io("read a header"))?;
+            let header = line.trim_end();
+            if header.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0u8; length];
+        self.reader
+            .read_exact(&mut body)
+            .map_err(Fail::io("read a body"))?;
+        if status >= 300 {
+            self.last_body = String::from_utf8_lossy(&body).into_owned();
+        }
+        Ok(status)
+    }
+}
