@@ -194,12 +194,20 @@ test("edits made offline are saved when the connection returns", async () => {
   assert.equal(draft.data.specialties[0].students, "31");
 });
 
-test("a coordinator opens an organisation's form read-only", async () => {
+test("a coordinator opens an organisation's form, or the blank form, read-only", async () => {
   await openAs("mun24001", `/collections/${collectionId}?organisation=sch240001`);
   await page.getByText("Организация sch240001, только просмотр").waitFor();
   assert.equal(await cell("Обучающихся", 1).inputValue(), "31");
   assert.equal(await cell("Обучающихся", 1).getAttribute("readonly"), "");
   assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).count(), 0);
+
+  // From the block, without an organisation: the blank form to look at.
+  await page.goto(`${BASE_URL}${publicationPath}`);
+  await block().getByRole("link", { name: "Посмотреть" }).click();
+  await page.getByText("Форма без данных, только просмотр").waitFor();
+  await page.getByText("Строк пока нет").waitFor();
+  await page.getByRole("button", { name: "ИТОГИ" }).click();
+  assert.equal(await cell("Предмет", 2).inputValue(), "Физика");
 });
 
 test("the operator imports a form from Excel, attaches it and closes early", async () => {

@@ -15,8 +15,8 @@ use crate::pages::{
 use crate::{
     components::header::Header,
     pages::{
-        analytics::Analytics, exchange::Exchange, login::Login, not_found::NotFound,
-        passport::Passport,
+        analytics::Analytics, bench::ValidationBench, exchange::Exchange, login::Login,
+        not_found::NotFound, passport::Passport,
     },
     session::{Session, SessionState},
 };
@@ -24,6 +24,13 @@ use crate::{
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    // The browser benchmark needs no session and no server data.
+    let on_bench = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .is_some_and(|path| path == "/bench/validation");
+    if on_bench {
+        return view! { <ValidationBench/> }.into_any();
+    }
     let session = Session::new();
     provide_context(session);
     spawn_local(session.restore());
@@ -36,6 +43,7 @@ pub fn App() -> impl IntoView {
             }}
         </Router>
     }
+    .into_any()
 }
 
 /// The logged-in user's cabinet: header and the page of the current address.

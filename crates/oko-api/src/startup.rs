@@ -32,6 +32,8 @@ pub struct AppState {
     pub board: oko_db::board::BoardCache,
     /// Parsed form definitions by version id (versions never change).
     pub forms: oko_db::forms::DefinitionCache,
+    /// Collections, briefly remembered (every save reads its collection).
+    pub collections: oko_db::collections::CollectionCache,
     /// Uploaded files and built reports.
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.
@@ -58,6 +60,7 @@ impl Application {
             users: user_cache::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
             forms: oko_db::forms::DefinitionCache::default(),
+            collections: oko_db::collections::CollectionCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
             max_form_upload_bytes: config.max_form_upload_bytes,

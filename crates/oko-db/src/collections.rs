@@ -2,6 +2,12 @@
 //! Saves are optimistic: a draft row is written only if its version is still the
 //! one the change was made on, so two tabs never overwrite each other silently.
 
+use std::{
+    collections::HashMap,
+    sync::RwLock,
+    time::{Duration, Instant},
+};
+
 use chrono::{DateTime, Utc};
 use oko_domain::{
     collections::{CollectionInput, CollectionState},
@@ -34,6 +40,66 @@ pub async fn of_publication(
 /// Collection `id`.
 pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<collection::Model>, DbErr> {
     collection::Entity::find_by_id(id).one(db).await
+}
+
+/// Collections by id, each trusted for `max_age`: every save and submit of deadline
+/// day reads its collection, which changes only when the operator edits it. This
+/// instance forgets what it writes at once; other instances see an operator's change
+/// within `max_age` (the window itself is checked against the clock on every request).
+pub struct CollectionCache {
+    max_age: Duration,
+    entries: RwLock<HashMap<Uuid, (Instant, collection::Model)>>,
+}
+
+impl Default for CollectionCache {
+    /// As fresh as the notice board: an operator's change shows everywhere within it.
+    fn default() -> Self {
+        CollectionCache::new(crate::board::BOARD_MAX_AGE)
+    }
+}
+
+impl CollectionCache {
+    pub fn new(max_age: Duration) -> CollectionCache {
+        CollectionCache {
+            max_age,
+            entries: RwLock::default(),
+        }
+    }
+
+    /// Collection `id`, from the cache while it is young enough.
+    pub async fn get(
+        &self,
+        db: &DatabaseConnection,
+        id: Uuid,
+    ) -> Result<Option<collection::Model>, DbErr> {
+        let now = Instant::now();
+        let cached = self
+            .entries
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .filter(|(read_at, _)| now.duration_since(*read_at) < self.max_age)
+            .map(|(_, found)| found.clone());
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let found = find(db, id).await?;
+        if let Some(found) = &found {
+            self.entries
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(id, (now, found.clone()));
+        }
+        Ok(found)
+    }
+
+    /// Drops collection `id` (this instance just changed it).
+    pub fn forget(&self, id: Uuid) {
+        self.entries
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+    }
 }
 
 /// Creates the publication's collection or changes its form version and window.

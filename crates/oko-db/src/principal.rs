@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// A live, unblocked user and the part of the tree they may see.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Principal {
     /// The user's id.
     pub user_id: Uuid,

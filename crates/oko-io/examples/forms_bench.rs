@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use calamine::{Reader, Xlsx};
-use oko_domain::forms::{Change, FormData, FormDefinition, demo, validate};
+use oko_domain::forms::{FormDefinition, demo, validate};
 use oko_io::{
     form_import::import,
     form_template::template,
@@ -81,38 +81,12 @@ fn peak_of(reader: &str, path: &std::path::Path) -> u64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let mut form = demo::college();
-    form.sheets[0].max_rows = Some(ROWS);
+    let (form, data) = demo::college_filled(ROWS);
     if let [_, flag, reader, path] = &args[..]
         && flag == "--peak"
     {
         return peak_child(reader, path, &form);
     }
-    let mut data = FormData::blank(&form);
-    let mut changes = Vec::new();
-    for row in 1..=ROWS {
-        let cells = [
-            (
-                "code",
-                format!("{:02}.02.{:02} Специальность {row}", row / 100, row % 100),
-            ),
-            ("subject_a", "Математика".into()),
-            ("subject_b", "—".into()),
-            ("course", (1 + row % 4).to_string()),
-            ("students", "34".into()),
-            ("after_9", "30".into()),
-            ("after_11", "4".into()),
-            ("digital", "35".into()),
-            ("admitted", "Нет".into()),
-        ];
-        changes.extend(cells.into_iter().map(|(column, value)| Change::Set {
-            sheet: "specialties".into(),
-            row,
-            column: column.into(),
-            value,
-        }));
-    }
-    data.apply(&form, &changes).expect("valid changes");
     assert!(
         validate(&form, &data).is_empty(),
         "the generated sheet is valid"

@@ -117,7 +117,7 @@ pub fn wait_for_port(port: u16, what: &str, limit: Duration) -> Result<(), Fail>
     Ok(())
 }
 
-fn ensure_chromium() -> Result<(), Fail> {
+pub fn ensure_chromium() -> Result<(), Fail> {
     if has_chromium() {
         return Ok(());
     }
@@ -125,7 +125,7 @@ fn ensure_chromium() -> Result<(), Fail> {
     run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
 }
 
-fn ensure_node_modules() -> Result<(), Fail> {
+pub fn ensure_node_modules() -> Result<(), Fail> {
     if Path::new("e2e/node_modules/playwright-core").is_dir() {
         return Ok(());
     }

@@ -80,6 +80,17 @@ async fn load(
         ),
         None => format!("/api/collections/{id}/draft"),
     };
+    let fills_in = session.me().is_some_and(|me| me.role == Role::Organisation);
+    if !fills_in && organisation.is_none() {
+        // A coordinator or the operator without an organisation: the blank form.
+        return Ok(Loaded {
+            draft: blank_draft(&view, &form),
+            view,
+            form,
+            organisation,
+            replay_problem: None,
+        });
+    }
     let mut draft = session.get::<Draft>(&draft_path).await?;
     // Changes a previous visit could not send (offline, tab closed) go first; the
     // server applies a batch it already has only once.
@@ -117,6 +128,18 @@ async fn load(
         organisation,
         replay_problem,
     })
+}
+
+/// The form as nobody has filled it in (what coordinators preview).
+fn blank_draft(view: &CollectionView, form: &FormDefinition) -> Draft {
+    Draft {
+        collection_id: view.id,
+        organisation_id: uuid::Uuid::nil(),
+        version: 0,
+        data: oko_domain::forms::FormData::blank(form),
+        errors: Vec::new(),
+        progress: oko_domain::collections::Progress::new(None, None, None, view.state),
+    }
 }
 
 /// The editor around a loaded draft.
@@ -258,7 +281,11 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     <span class=if open { "state open" } else { "state closed" }>{view.state_title.clone()}</span>
                     " " {view.window.clone()}
                 </p>
-                {organisation.clone().map(|login| view! { <p class="muted">{format!("Организация {login}, только просмотр")}</p> })}
+                <p class="muted">{match (&organisation, fills_in) {
+                    (Some(login), _) => format!("Организация {login}, только просмотр"),
+                    (None, false) => "Форма без данных, только просмотр".to_owned(),
+                    (None, true) => String::new(),
+                }}</p>
                 <p class="save-state" role="status" aria-live="polite">{move || save_line(&editor.save_state.get(), read_only)}</p>
             </header>
             <div class="form-toolbar">

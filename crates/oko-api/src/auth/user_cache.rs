@@ -1,9 +1,12 @@
 //! A short-lived cache of who a token's subject is. Every authenticated request needs
 //! the user's role, scope and `Me` description; reading them from the database each
-//! time costs several queries on the hottest path of deadline day. Entries live for
-//! `OKO_AUTH_CACHE_SECONDS` (default 5): blocking or moving a user reaches access
+//! time costs several queries on the hottest path of deadline day. Entries are trusted
+//! for `OKO_AUTH_CACHE_SECONDS` (default 5): blocking or moving a user reaches access
 //! tokens within that time, and refresh tokens at once (they are always checked in
-//! the database). Every instance keeps its own copy; nothing here is the only copy.
+//! the database). After that one query reads the user's row again; while it is
+//! unchanged the description is reused (up to five minutes, so a renamed organisation
+//! shows by then), which keeps a save on deadline day at one query for the user
+//! instead of four. Every instance keeps its own copy; nothing here is the only copy.
 
 use std::{
     collections::HashMap,
@@ -33,11 +36,20 @@ pub struct KnownUser {
 /// Past this many entries the cache drops everything stale (and, if that is not
 /// enough, everything): memory stays bounded under any token traffic.
 const MAX_ENTRIES: usize = 200_000;
+/// How long a description (`Me`, reach) is reused while the user's row is unchanged.
+const DESCRIPTION_TTL: Duration = Duration::from_secs(300);
+
+/// A cached user: when its row was last checked and when it was last described.
+struct Entry {
+    checked_at: Instant,
+    described_at: Instant,
+    user: Arc<KnownUser>,
+}
 
 /// Users by id, each with the time it was read.
 pub struct UserCache {
     ttl: Duration,
-    entries: RwLock<HashMap<Uuid, (Instant, Arc<KnownUser>)>>,
+    entries: RwLock<HashMap<Uuid, Entry>>,
 }
 
 impl UserCache {
@@ -55,13 +67,21 @@ impl UserCache {
         db: &DatabaseConnection,
         user_id: Uuid,
     ) -> Result<Option<Arc<KnownUser>>, DbErr> {
-        if let Some(user) = self.fresh(user_id, Instant::now()) {
+        let now = Instant::now();
+        if let Some(user) = self.fresh(user_id, now) {
             return Ok(Some(user));
         }
         let Some((principal, row)) = principal::load_with_user(db, user_id).await? else {
             self.forget(user_id);
             return Ok(None);
         };
+        if let Some((user, described_at)) = self.described(user_id, now)
+            && user.principal == principal
+        {
+            // The row is as it was: the cheap check was all that was needed.
+            self.insert(user_id, user.clone(), now, described_at);
+            return Ok(Some(user));
+        }
         let me = principal::describe(db, &principal, row).await?;
         // A place that is gone (e.g. a deleted organisation) ends the session.
         let Some(reach) = Reach::of(db, principal.scope).await? else {
@@ -72,13 +92,10 @@ impl UserCache {
             me,
             reach,
         });
-        if !self.ttl.is_zero() {
-            self.insert(user_id, user.clone(), Instant::now());
-        }
+        self.insert(user_id, user.clone(), now, now);
         Ok(Some(user))
     }
 
-    /// Drops a user, e.g. after this instance changed or blocked them.
     pub fn forget(&self, user_id: Uuid) {
         self.entries
             .write()
@@ -88,19 +105,35 @@ impl UserCache {
 
     fn fresh(&self, user_id: Uuid, now: Instant) -> Option<Arc<KnownUser>> {
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        let (read_at, user) = entries.get(&user_id)?;
-        (now.duration_since(*read_at) < self.ttl).then(|| user.clone())
+        let entry = entries.get(&user_id)?;
+        (now.duration_since(entry.checked_at) < self.ttl).then(|| entry.user.clone())
     }
 
-    fn insert(&self, user_id: Uuid, user: Arc<KnownUser>, now: Instant) {
+    /// A description young enough to reuse if the user's row is unchanged.
+    fn described(&self, user_id: Uuid, now: Instant) -> Option<(Arc<KnownUser>, Instant)> {
+        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        let entry = entries.get(&user_id)?;
+        (now.duration_since(entry.described_at) < DESCRIPTION_TTL)
+            .then(|| (entry.user.clone(), entry.described_at))
+    }
+
+    fn insert(&self, user_id: Uuid, user: Arc<KnownUser>, now: Instant, described_at: Instant) {
+        if self.ttl.is_zero() {
+            return;
+        }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, (read_at, _)| now.duration_since(*read_at) < self.ttl);
+            entries.retain(|_, entry| now.duration_since(entry.checked_at) < self.ttl);
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
         }
-        entries.insert(user_id, (now, user));
+        let entry = Entry {
+            checked_at: now,
+            described_at,
+            user,
+        };
+        entries.insert(user_id, entry);
     }
 }
 
@@ -137,7 +170,7 @@ mod tests {
         let cache = UserCache::new(Duration::from_secs(5));
         let id = Uuid::new_v4();
         let start = Instant::now();
-        cache.insert(id, user("admin"), start);
+        cache.insert(id, user("admin"), start, start);
         assert!(cache.fresh(id, start + Duration::from_secs(4)).is_some());
         assert!(cache.fresh(id, start + Duration::from_secs(5)).is_none());
         cache.forget(id);
@@ -145,16 +178,33 @@ mod tests {
     }
 
     #[test]
+    fn a_checked_user_keeps_its_description_for_five_minutes() {
+        let cache = UserCache::new(Duration::from_secs(5));
+        let id = Uuid::new_v4();
+        let start = Instant::now();
+        cache.insert(id, user("sch240001"), start, start);
+        let later = start + Duration::from_secs(6);
+        assert!(cache.fresh(id, later).is_none(), "the row is read again");
+        assert!(
+            cache.described(id, later).is_some(),
+            "the description is not"
+        );
+        assert!(cache.described(id, start + DESCRIPTION_TTL).is_none());
+    }
+
+    #[test]
     fn a_full_cache_drops_stale_entries_first() {
         let cache = UserCache::new(Duration::from_secs(5));
         let start = Instant::now();
         let old = Uuid::new_v4();
-        cache.insert(old, user("old"), start);
+        cache.insert(old, user("old"), start, start);
         for _ in 1..MAX_ENTRIES {
-            cache.insert(Uuid::new_v4(), user("x"), start + Duration::from_secs(10));
+            let later = start + Duration::from_secs(10);
+            cache.insert(Uuid::new_v4(), user("x"), later, later);
         }
         let fresh = Uuid::new_v4();
-        cache.insert(fresh, user("new"), start + Duration::from_secs(10));
+        let later = start + Duration::from_secs(10);
+        cache.insert(fresh, user("new"), later, later);
         assert!(cache.fresh(old, start).is_none());
         assert!(
             cache

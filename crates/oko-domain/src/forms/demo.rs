@@ -1,7 +1,9 @@
 //! The two demo forms of docs/forms.md: the ВПР СПО schedule (seed 001, Рис. 14–17)
 //! and the college specialties form (seed 002, Рис. 25).
 
-use super::{ColumnDef, ColumnType, CompareOp, FormDefinition, Row, Rule, SheetDef};
+use super::{
+    Change, ColumnDef, ColumnType, CompareOp, FormData, FormDefinition, Row, Rule, SheetDef,
+};
 
 const SUBJECTS: [&str; 8] = [
     "Русский язык",
@@ -205,4 +207,38 @@ pub fn college() -> FormDefinition {
             ],
         }],
     }
+}
+
+/// The college form allowing `rows` rows, with `rows` valid rows filled in: what the
+/// validation benchmarks measure, natively and in the browser.
+pub fn college_filled(rows: u32) -> (FormDefinition, FormData) {
+    let mut form = college();
+    form.sheets[0].max_rows = Some(rows.max(1));
+    let mut changes = Vec::with_capacity(rows as usize * 9);
+    for row in 1..=rows {
+        let cells = [
+            (
+                "code",
+                format!("{:02}.02.{:02} Специальность {row}", row / 100, row % 100),
+            ),
+            ("subject_a", "Математика".into()),
+            ("subject_b", "—".into()),
+            ("course", (1 + row % 4).to_string()),
+            ("students", "34".into()),
+            ("after_9", "30".into()),
+            ("after_11", "4".into()),
+            ("digital", "35".into()),
+            ("admitted", "Нет".into()),
+        ];
+        changes.extend(cells.into_iter().map(|(column, value)| Change::Set {
+            sheet: "specialties".into(),
+            row,
+            column: column.into(),
+            value,
+        }));
+    }
+    let mut data = FormData::blank(&form);
+    data.apply(&form, &changes)
+        .expect("the generated changes fit the form");
+    (form, data)
 }

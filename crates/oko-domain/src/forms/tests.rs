@@ -297,3 +297,10 @@ proptest! {
         prop_assert_eq!(codes(&errors), vec![(index as u32 + 1, Some(column), code)]);
     }
 }
+
+#[test]
+fn the_benchmarks_filled_college_form_is_valid() {
+    let (form, data) = super::demo::college_filled(300);
+    assert_eq!(data.rows("specialties").len(), 300);
+    assert_eq!(validate(&form, &data), vec![]);
+}

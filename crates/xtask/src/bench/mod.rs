@@ -9,6 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod forms;
 mod storages;
 mod surge;
 
@@ -39,6 +40,7 @@ pub fn run_all() -> Result<(), Fail> {
         ratio(cold_start, spawn_baseline),
     ));
     let idle = peak_rss_kib(&empty)?;
+    forms::rows(&empty, &mut rows)?;
     drop(empty);
 
     let seed_started = Instant::now();

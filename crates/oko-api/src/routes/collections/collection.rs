@@ -85,6 +85,7 @@ pub async fn save_collection(
         ));
     }
     let saved = collections::save(&state.db, publication_id, &body, now).await?;
+    state.collections.forget(saved.id);
     answer(&state, &user, saved, now).await
 }
 
@@ -154,6 +155,7 @@ pub async fn set_collection_state(
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
     let saved = collections::set_state(&state.db, found, body.state).await?;
+    state.collections.forget(saved.id);
     answer(&state, &user, saved, now).await
 }
 

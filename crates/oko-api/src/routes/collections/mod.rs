@@ -39,7 +39,9 @@ pub async fn seen_collection(
     id: uuid::Uuid,
     now: DateTime<Utc>,
 ) -> Result<collection_entity::Model, ApiError> {
-    let found = collections::find(&state.db, id)
+    let found = state
+        .collections
+        .get(&state.db, id)
         .await?
         .ok_or_else(collection_not_found)?;
     let board = state.board.get(&state.db).await?;
