@@ -8,6 +8,7 @@ mod m20261122_000002_publications;
 mod m20261122_000003_publications_version;
 mod m20261123_000004_file_storages;
 mod m20261123_000005_data_collection;
+mod m20261124_000006_user_changes;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_publications_version::Migration),
             Box::new(m20261123_000004_file_storages::Migration),
             Box::new(m20261123_000005_data_collection::Migration),
+            Box::new(m20261124_000006_user_changes::Migration),
         ]
     }
 }

@@ -20,9 +20,9 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `OKO_SECURE_COOKIES`: mark the refresh cookie `Secure` (set `true` behind HTTPS).
     pub secure_cookies: bool,
-    /// `OKO_AUTH_CACHE_SECONDS`: how long a user's role and scope are remembered between
-    /// requests (default 5, at most 60, 0 turns it off). Blocking a user reaches
-    /// their access tokens within this time; refresh tokens at once.
+    /// `OKO_AUTH_CACHE_SECONDS`: how often the user cache looks for blocked and
+    /// unblocked accounts (default 1, at most 60, 0 turns the cache off). Blocking a
+    /// user reaches their access tokens within this time; refresh tokens at once.
     pub auth_cache_ttl: Duration,
     /// `OKO_MAX_UPLOAD_MB`: the largest file the operator may upload, in MiB
     /// (default 512). Files live in `OKO_DATA_DIR/files`.
@@ -115,7 +115,7 @@ impl Config {
                 });
             }
         };
-        let cache_text = lookup("OKO_AUTH_CACHE_SECONDS").unwrap_or_else(|| "5".to_owned());
+        let cache_text = lookup("OKO_AUTH_CACHE_SECONDS").unwrap_or_else(|| "1".to_owned());
         let auth_cache_ttl = match cache_text.parse::<u64>() {
             Ok(seconds) if seconds <= 60 => Duration::from_secs(seconds),
             _ => {

@@ -197,6 +197,19 @@ async fn a_blocked_user_can_neither_log_in_nor_refresh(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(app.login("sch240001", PASSWORD).await.0, StatusCode::OK);
+
+    // A user the server already knows (cached) is dropped within the cache's poll.
+    let (_, other) = app.login("sch240002", PASSWORD).await;
+    let access = other["access_token"].as_str().unwrap();
+    assert_eq!(app.get("/api/me", access).await.0, StatusCode::OK);
+    oko_db::users::set_blocked(&app.db, "sch240002", true)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(
+        support::AUTH_CACHE_SECONDS * 1000 + 300,
+    ))
+    .await;
+    assert_eq!(app.get("/api/me", access).await.0, StatusCode::UNAUTHORIZED);
 }
 
 async fn me_needs_a_valid_access_token(backend: Backend) {

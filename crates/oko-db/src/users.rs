@@ -1,14 +1,14 @@
 //! Finding, creating and changing user accounts.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use oko_domain::role::Role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::entities::{municipality, organisation, region, user};
+use crate::entities::{municipality, organisation, region, user, user_change};
 use crate::refresh_tokens;
 
 /// Looks a user up by login, exactly (logins are case-sensitive).
@@ -181,7 +181,23 @@ pub async fn set_password_hash(
     Ok(true)
 }
 
-/// Blocks or unblocks an account; blocking also revokes its refresh tokens.
+/// Accounts whose access changed at or after `since`, with when: what instances
+/// drop from their user caches.
+pub async fn changed_since(
+    db: &DatabaseConnection,
+    since: DateTime<Utc>,
+) -> Result<Vec<(Uuid, DateTime<Utc>)>, DbErr> {
+    user_change::Entity::find()
+        .select_only()
+        .columns([user_change::Column::UserId, user_change::Column::ChangedAt])
+        .filter(user_change::Column::ChangedAt.gte(since))
+        .into_tuple()
+        .all(db)
+        .await
+}
+
+/// Blocks or unblocks an account; blocking also revokes its refresh tokens. The
+/// change is logged in `user_changes`, so every instance's user cache drops it.
 pub async fn set_blocked(
     db: &DatabaseConnection,
     login: &str,
@@ -199,6 +215,13 @@ pub async fn set_blocked(
     let mut active: user::ActiveModel = found.into();
     active.blocked = Set(blocked);
     active.update(&txn).await?;
+    user_change::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        changed_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
     if blocked {
         refresh_tokens::revoke_all_for_user(&txn, user_id).await?;
     }

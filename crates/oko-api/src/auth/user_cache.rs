@@ -1,23 +1,25 @@
-//! A short-lived cache of who a token's subject is. Every authenticated request needs
-//! the user's role, scope and `Me` description; reading them from the database each
-//! time costs several queries on the hottest path of deadline day. Entries are trusted
-//! for `OKO_AUTH_CACHE_SECONDS` (default 5): blocking or moving a user reaches access
-//! tokens within that time, and refresh tokens at once (they are always checked in
-//! the database). After that one query reads the user's row again; while it is
-//! unchanged the description is reused (up to five minutes, so a renamed organisation
-//! shows by then), which keeps a save on deadline day at one query for the user
-//! instead of four. Every instance keeps its own copy; nothing here is the only copy.
+//! A cache of who a token's subject is. Every authenticated request needs the
+//! user's role, scope and `Me` description; reading them from the database each time
+//! costs several queries on the hottest path of deadline day. A user is described
+//! once and reused for five minutes (so a renamed organisation shows by then); every
+//! `OKO_AUTH_CACHE_SECONDS` (default 1) one request reads `user_changes` and the users
+//! blocked or unblocked since are dropped, so a blocked user's access tokens stop
+//! within that time on every instance, and refresh tokens at once (they are always
+//! checked in the database). A save then costs no query for its user. Every instance
+//! keeps its own copy; nothing here is the only copy.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, RwLock},
+    sync::{Arc, Mutex, RwLock},
     time::{Duration, Instant},
 };
 
+use chrono::{DateTime, Utc};
 use oko_db::{
     DatabaseConnection, DbErr,
     principal::{self, Principal},
     reach::Reach,
+    users,
 };
 use oko_domain::api::Me;
 use uuid::Uuid;
@@ -36,20 +38,24 @@ pub struct KnownUser {
 /// Past this many entries the cache drops everything stale (and, if that is not
 /// enough, everything): memory stays bounded under any token traffic.
 const MAX_ENTRIES: usize = 200_000;
-/// How long a description (`Me`, reach) is reused while the user's row is unchanged.
+/// How long a description (`Me`, reach) is reused.
 const DESCRIPTION_TTL: Duration = Duration::from_secs(300);
+/// How far back each poll of `user_changes` looks past the last change it saw:
+/// covers a change committed late, or stamped by a clock a little behind.
+const POLL_OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
 
-/// A cached user: when its row was last checked and when it was last described.
-struct Entry {
-    checked_at: Instant,
-    described_at: Instant,
-    user: Arc<KnownUser>,
+/// Users by id, each with the time it was described.
+pub struct UserCache {
+    /// How often `user_changes` is read; zero turns the cache off.
+    ttl: Duration,
+    entries: RwLock<HashMap<Uuid, (Instant, Arc<KnownUser>)>>,
+    poll: Mutex<Poll>,
 }
 
-/// Users by id, each with the time it was read.
-pub struct UserCache {
-    ttl: Duration,
-    entries: RwLock<HashMap<Uuid, Entry>>,
+/// When `user_changes` is read next, and the latest change seen.
+struct Poll {
+    next_at: Instant,
+    seen_up_to: DateTime<Utc>,
 }
 
 impl UserCache {
@@ -58,6 +64,10 @@ impl UserCache {
         UserCache {
             ttl,
             entries: RwLock::new(HashMap::new()),
+            poll: Mutex::new(Poll {
+                next_at: Instant::now() + ttl,
+                seen_up_to: Utc::now(),
+            }),
         }
     }
 
@@ -68,6 +78,7 @@ impl UserCache {
         user_id: Uuid,
     ) -> Result<Option<Arc<KnownUser>>, DbErr> {
         let now = Instant::now();
+        self.drop_changed(db, now).await?;
         if let Some(user) = self.fresh(user_id, now) {
             return Ok(Some(user));
         }
@@ -75,13 +86,6 @@ impl UserCache {
             self.forget(user_id);
             return Ok(None);
         };
-        if let Some((user, described_at)) = self.described(user_id, now)
-            && user.principal == principal
-        {
-            // The row is as it was: the cheap check was all that was needed.
-            self.insert(user_id, user.clone(), now, described_at);
-            return Ok(Some(user));
-        }
         let me = principal::describe(db, &principal, row).await?;
         // A place that is gone (e.g. a deleted organisation) ends the session.
         let Some(reach) = Reach::of(db, principal.scope).await? else {
@@ -92,8 +96,28 @@ impl UserCache {
             me,
             reach,
         });
-        self.insert(user_id, user.clone(), now, now);
+        self.insert(user_id, user.clone(), now);
         Ok(Some(user))
+    }
+
+    /// When the poll is due (one request does it), drops the users whose access
+    /// changed since the last poll.
+    async fn drop_changed(&self, db: &DatabaseConnection, now: Instant) -> Result<(), DbErr> {
+        let since = {
+            let mut poll = self.poll.lock().unwrap_or_else(|p| p.into_inner());
+            if now < poll.next_at {
+                return Ok(());
+            }
+            poll.next_at = now + self.ttl;
+            poll.seen_up_to - POLL_OVERLAP
+        };
+        let changed = users::changed_since(db, since).await?;
+        let mut poll = self.poll.lock().unwrap_or_else(|p| p.into_inner());
+        for (user_id, changed_at) in changed {
+            self.forget(user_id);
+            poll.seen_up_to = poll.seen_up_to.max(changed_at);
+        }
+        Ok(())
     }
 
     pub fn forget(&self, user_id: Uuid) {
@@ -104,36 +128,27 @@ impl UserCache {
     }
 
     fn fresh(&self, user_id: Uuid, now: Instant) -> Option<Arc<KnownUser>> {
+        if self.ttl.is_zero() {
+            return None;
+        }
         let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.get(&user_id)?;
-        (now.duration_since(entry.checked_at) < self.ttl).then(|| entry.user.clone())
+        let (described_at, user) = entries.get(&user_id)?;
+        (now.duration_since(*described_at) < DESCRIPTION_TTL).then(|| user.clone())
     }
 
-    /// A description young enough to reuse if the user's row is unchanged.
-    fn described(&self, user_id: Uuid, now: Instant) -> Option<(Arc<KnownUser>, Instant)> {
-        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        let entry = entries.get(&user_id)?;
-        (now.duration_since(entry.described_at) < DESCRIPTION_TTL)
-            .then(|| (entry.user.clone(), entry.described_at))
-    }
-
-    fn insert(&self, user_id: Uuid, user: Arc<KnownUser>, now: Instant, described_at: Instant) {
+    fn insert(&self, user_id: Uuid, user: Arc<KnownUser>, now: Instant) {
         if self.ttl.is_zero() {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            entries.retain(|_, entry| now.duration_since(entry.checked_at) < self.ttl);
+            entries
+                .retain(|_, (described_at, _)| now.duration_since(*described_at) < DESCRIPTION_TTL);
             if entries.len() >= MAX_ENTRIES {
                 entries.clear();
             }
         }
-        let entry = Entry {
-            checked_at: now,
-            described_at,
-            user,
-        };
-        entries.insert(user_id, entry);
+        entries.insert(user_id, (now, user));
     }
 }
 
@@ -166,51 +181,40 @@ mod tests {
     }
 
     #[test]
-    fn entries_expire_after_the_ttl_and_can_be_forgotten() {
-        let cache = UserCache::new(Duration::from_secs(5));
+    fn a_description_lives_five_minutes_and_can_be_forgotten() {
+        let cache = UserCache::new(Duration::from_secs(1));
         let id = Uuid::new_v4();
         let start = Instant::now();
-        cache.insert(id, user("admin"), start, start);
-        assert!(cache.fresh(id, start + Duration::from_secs(4)).is_some());
-        assert!(cache.fresh(id, start + Duration::from_secs(5)).is_none());
+        cache.insert(id, user("admin"), start);
+        assert!(cache.fresh(id, start + Duration::from_secs(299)).is_some());
+        assert!(cache.fresh(id, start + DESCRIPTION_TTL).is_none());
         cache.forget(id);
         assert!(cache.fresh(id, start).is_none());
     }
 
     #[test]
-    fn a_checked_user_keeps_its_description_for_five_minutes() {
-        let cache = UserCache::new(Duration::from_secs(5));
+    fn a_zero_ttl_keeps_nothing() {
+        let cache = UserCache::new(Duration::ZERO);
         let id = Uuid::new_v4();
         let start = Instant::now();
-        cache.insert(id, user("sch240001"), start, start);
-        let later = start + Duration::from_secs(6);
-        assert!(cache.fresh(id, later).is_none(), "the row is read again");
-        assert!(
-            cache.described(id, later).is_some(),
-            "the description is not"
-        );
-        assert!(cache.described(id, start + DESCRIPTION_TTL).is_none());
+        cache.insert(id, user("admin"), start);
+        assert!(cache.fresh(id, start).is_none());
     }
 
     #[test]
     fn a_full_cache_drops_stale_entries_first() {
-        let cache = UserCache::new(Duration::from_secs(5));
+        let cache = UserCache::new(Duration::from_secs(1));
         let start = Instant::now();
         let old = Uuid::new_v4();
-        cache.insert(old, user("old"), start, start);
+        cache.insert(old, user("old"), start);
+        let later = start + DESCRIPTION_TTL;
         for _ in 1..MAX_ENTRIES {
-            let later = start + Duration::from_secs(10);
-            cache.insert(Uuid::new_v4(), user("x"), later, later);
+            cache.insert(Uuid::new_v4(), user("x"), later);
         }
         let fresh = Uuid::new_v4();
-        let later = start + Duration::from_secs(10);
-        cache.insert(fresh, user("new"), later, later);
-        assert!(cache.fresh(old, start).is_none());
-        assert!(
-            cache
-                .fresh(fresh, start + Duration::from_secs(10))
-                .is_some()
-        );
+        cache.insert(fresh, user("new"), later);
+        assert!(cache.fresh(old, later).is_none());
+        assert!(cache.fresh(fresh, later).is_some());
         assert!(cache.entries.read().unwrap().len() <= MAX_ENTRIES);
     }
 }

@@ -19,3 +19,4 @@ pub mod storage;
 pub mod stored_file;
 pub mod submission;
 pub mod user;
+pub mod user_change;
