@@ -18,7 +18,12 @@ mod storages;
 /// Registers every `/api` handler. Handlers are added with `.service(handler)` only:
 /// that is what puts them into the OpenAPI document.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(auth::login::login)
+    // Deadline day's hottest requests first: actix tries the routes in this order,
+    // matching each dynamic path with a regular expression.
+    cfg.service(collections::draft::save_draft)
+        .service(collections::submit::submit_draft)
+        .service(collections::draft::get_draft)
+        .service(auth::login::login)
         .service(auth::refresh::refresh)
         .service(auth::logout::logout)
         .service(me::get_me)
@@ -59,9 +64,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::collection::get_collection)
         .service(collections::collection::set_collection_state)
         .service(collections::collection::get_collection_form)
-        .service(collections::draft::get_draft)
-        .service(collections::draft::save_draft)
-        .service(collections::submit::submit_draft)
         .service(collections::submit::list_submissions)
         .service(collections::exchange::download_template)
         .service(collections::exchange::upload_draft)
