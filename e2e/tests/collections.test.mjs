@@ -133,7 +133,16 @@ test("a school fills the form with live errors, autosaves and submits", async ()
   // The error list jumps to the other sheet's cell.
   await page.getByRole("button", { name: /Лист «ИТОГИ», строка 1, столбец «Участников»/ }).click();
   await cell("Участников", 1).fill("25");
-  await cell("Участников", 2).fill("12");
+  // Enter moves down, as in Excel.
+  await cell("Участников", 1).press("Enter");
+  await page.keyboard.type("12");
+  assert.equal(await cell("Участников", 2).inputValue(), "12");
+  const focused = () => page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await focused(), "Участников, строка 1");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await focused(), "Предмет, строка 1");
   await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
   await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
   await screenshot(page, "collection-editor-saved");

@@ -98,7 +98,13 @@ fn GridRow(
     let cells = def
         .columns
         .iter()
-        .map(|column| {
+        .enumerate()
+        .map(|(at, column)| {
+            let left = at
+                .checked_sub(1)
+                .and_then(|i| def.columns.get(i))
+                .map(|c| c.key.clone());
+            let right = def.columns.get(at + 1).map(|c| c.key.clone());
             let locked = def.is_locked(row as usize - 1, &column.key);
             let text = editor.data.with_value(|d| {
                 d.rows(&key)
@@ -107,7 +113,7 @@ fn GridRow(
                     .map(|t| value::display(column, t))
                     .unwrap_or_default()
             });
-            view! { <td><Cell editor=editor sheet=key.clone() row=row column=column.clone() text=text locked=locked by_cell=by_cell/></td> }
+            view! { <td><Cell editor=editor sheet=key.clone() row=row column=column.clone() text=text locked=locked by_cell=by_cell left=left right=right/></td> }
         })
         .collect_view();
     let delete_key = key.clone();
@@ -123,7 +129,7 @@ fn GridRow(
             {cells}
             {removable.then(|| view! {
                 <td class="row-actions">
-                    <button type="button" class="icon" title="Удалить строку" aria-label=format!("Удалить строку {row}") on:click=delete>"✕"</button>
+                    <button type="button" class="icon" tabindex="-1" title="Удалить строку" aria-label=format!("Удалить строку {row}") on:click=delete>"✕"</button>
                 </td>
             })}
         </tr>
@@ -140,8 +146,36 @@ fn Cell(
     text: String,
     locked: bool,
     by_cell: Memo<HashMap<String, String>>,
+    /// The keys of the columns either side, for the arrow keys.
+    left: Option<String>,
+    right: Option<String>,
 ) -> impl IntoView {
     let id = cell_id(&sheet, row, &column.key);
+    let navigate = {
+        let (sheet, key) = (sheet.clone(), column.key.clone());
+        move |ev: leptos::ev::KeyboardEvent, is_select: bool| {
+            let target = match ev.key().as_str() {
+                "Enter" if ev.shift_key() => Some((row.saturating_sub(1), key.clone())),
+                "Enter" => Some((row + 1, key.clone())),
+                "ArrowUp" if !is_select => Some((row.saturating_sub(1), key.clone())),
+                "ArrowDown" if !is_select => Some((row + 1, key.clone())),
+                "ArrowLeft" if is_select || caret_at(&ev, Edge::Start) => {
+                    left.clone().map(|k| (row, k))
+                }
+                "ArrowRight" if is_select || caret_at(&ev, Edge::End) => {
+                    right.clone().map(|k| (row, k))
+                }
+                _ => None,
+            };
+            if let Some((row, key)) = target
+                && row >= 1
+                && focus_cell(&cell_id(&sheet, row, &key))
+            {
+                ev.prevent_default();
+            }
+        }
+    };
+    let select_navigate = navigate.clone();
     let label = format!("{}, строка {row}", column.title);
     let error_id = id.clone();
     let error = Memo::new(move |_| by_cell.with(|m| m.get(&error_id).cloned()));
@@ -168,7 +202,8 @@ fn Cell(
             let current = text.clone();
             view! {
                 <select id=id aria-label=label title=title class:invalid=invalid aria-invalid=move || invalid().to_string()
-                    on:change=move |ev| set(event_target_value(&ev))>
+                    on:change=move |ev| set(event_target_value(&ev))
+                    on:keydown=move |ev| select_navigate(ev, true)>
                     <option value="" selected=current.is_empty()>""</option>
                     {choices.into_iter().map(|choice| {
                         let selected = choice == current;
@@ -189,9 +224,47 @@ fn Cell(
                 <input id=id type="text" aria-label=label title=title value=text readonly=disabled
                     class:locked=locked class:invalid=invalid aria-invalid=move || invalid().to_string()
                     inputmode=input_mode placeholder=placeholder
-                    on:input=move |ev| set(event_target_value(&ev))/>
+                    on:input=move |ev| set(event_target_value(&ev))
+                    on:keydown=move |ev| navigate(ev, false)/>
             }
             .into_any()
         }
     }
+}
+
+/// Which end of a text field.
+enum Edge {
+    Start,
+    End,
+}
+
+/// Whether the caret of the field the key went to sits at `edge` with nothing
+/// selected (then ←/→ leave the cell, as in Excel's edit of a cell's end).
+fn caret_at(ev: &leptos::ev::KeyboardEvent, edge: Edge) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return true;
+    };
+    let (Ok(Some(start)), Ok(Some(end))) = (input.selection_start(), input.selection_end()) else {
+        return true;
+    };
+    let length = input.value().encode_utf16().count() as u32;
+    start == end
+        && match edge {
+            Edge::Start => start == 0,
+            Edge::End => end == length,
+        }
+}
+
+/// Focuses the cell with element id `id`; false when it is not on the page.
+pub fn focus_cell(id: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    element.is_some_and(|e| e.focus().is_ok())
 }

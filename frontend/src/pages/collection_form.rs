@@ -8,7 +8,7 @@ use crate::{
     api::{ApiFailure, Body, Method, encode_query, json},
     download::download,
     editor::{
-        grid::{PAGE_ROWS, SheetGrid, cell_id},
+        grid::{PAGE_ROWS, SheetGrid, cell_id, focus_cell},
         state::{EditorState, SaveState, forget_outbox, stored_outbox},
     },
     session::Session,
@@ -269,7 +269,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
             let id = cell_id(&sheet_key, row, &column);
             spawn_local(async move {
                 gloo_timers::future::TimeoutFuture::new(0).await;
-                focus(&id);
+                focus_cell(&id);
             });
         }
     };
@@ -438,15 +438,4 @@ fn confirm(question: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.confirm_with_message(question).ok())
         .unwrap_or(false)
-}
-
-fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
 }
