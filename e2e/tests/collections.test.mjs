@@ -164,6 +164,9 @@ test("a school fills the form with live errors, autosaves and submits", async ()
 test("the template downloads as a workbook and a bad file changes nothing", async () => {
   await openAs("sch240001", `/collections/${collectionId}`);
   await cell("Курс", 1).waitFor();
+  // The submission of the first test is in the history, with who sent it.
+  await page.getByText("История сдачи (1)").click();
+  await page.getByText(/^\d\d\.\d\d\.\d{4} \d\d:\d\d \(мск\) — sch240001$/).waitFor();
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("button", { name: "Скачать шаблон Excel" }).click(),

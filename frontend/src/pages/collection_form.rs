@@ -19,9 +19,9 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map, use_query_map},
 };
 use oko_domain::{
-    collections::{CollectionState, CollectionView, Draft},
+    collections::{CollectionState, CollectionView, Draft, SubmissionHistory},
     forms::FormDefinition,
-    moscow_time::to_moscow,
+    moscow_time::{short_date_time, to_moscow},
     role::Role,
 };
 
@@ -57,6 +57,14 @@ pub fn CollectionFormPage() -> impl IntoView {
     }
 }
 
+/// The query naming the organisation a coordinator looks at (none for its own).
+fn whose(organisation: &Option<String>) -> String {
+    organisation
+        .as_ref()
+        .map(|login| format!("?organisation={}", encode_query(login)))
+        .unwrap_or_default()
+}
+
 fn storage_key(session: Session, collection: &str) -> String {
     let login = session.me().map(|me| me.login).unwrap_or_default();
     format!("oko-outbox-{collection}-{login}")
@@ -73,13 +81,7 @@ async fn load(
     let form = session
         .get::<FormDefinition>(&format!("/api/collections/{id}/form"))
         .await?;
-    let draft_path = match &organisation {
-        Some(login) => format!(
-            "/api/collections/{id}/draft?organisation={}",
-            encode_query(login)
-        ),
-        None => format!("/api/collections/{id}/draft"),
-    };
+    let draft_path = format!("/api/collections/{id}/draft{}", whose(&organisation));
     let fills_in = session.me().is_some_and(|me| me.role == Role::Organisation);
     if !fills_in && organisation.is_none() {
         // A coordinator or the operator without an organisation: the blank form.
@@ -241,14 +243,18 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let sheets = form.sheets.clone();
     let title = form.title.clone();
     let template_name = format!("{}.xlsx", form.title);
-    let template_path = match &organisation {
-        Some(login) => format!(
-            "/api/collections/{}/template?organisation={}",
+    let template_path = format!(
+        "/api/collections/{}/template{}",
+        view.id,
+        whose(&organisation)
+    );
+    let history_path = (fills_in || organisation.is_some()).then(|| {
+        format!(
+            "/api/collections/{}/submissions{}",
             view.id,
-            encode_query(login)
-        ),
-        None => format!("/api/collections/{}/template", view.id),
-    };
+            whose(&organisation)
+        )
+    });
     let download_message = RwSignal::new(None::<String>);
     let download_template = move |_| {
         let (path, name) = (template_path.clone(), template_name.clone());
@@ -287,6 +293,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     (None, true) => String::new(),
                 }}</p>
                 <p class="save-state" role="status" aria-live="polite">{move || save_line(&editor.save_state.get(), read_only)}</p>
+                {history_path.map(|path| view! { <History path=path/> })}
             </header>
             <div class="form-toolbar">
                 {(!read_only).then(|| view! { <button type="button" class="secondary" on:click=save_now>"Сохранить черновик"</button> })}
@@ -339,6 +346,31 @@ fn save_line(state: &SaveState, read_only: bool) -> String {
         SaveState::Saved(at) => format!("Сохранено в {}", to_moscow(*at).format("%H:%M")),
         SaveState::Offline => "Нет связи — изменения сохранятся, когда связь вернётся".to_owned(),
         SaveState::Refused(message) => message.clone(),
+    }
+}
+
+/// «История сдачи»: every submission, newest first (the newest counts), with who.
+#[component]
+fn History(path: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let path = StoredValue::new(path);
+    let history = LocalResource::new(move || async move {
+        session.get::<SubmissionHistory>(&path.get_value()).await
+    });
+    move || {
+        history.get().and_then(Result::ok).map(|list| {
+            let count = list.items.len();
+            view! {
+                <details class="history">
+                    <summary>{format!("История сдачи ({count})")}</summary>
+                    <ul>
+                        {list.items.into_iter().map(|item| view! {
+                            <li>{format!("{} — {}", short_date_time(item.submitted_at), item.submitted_by)}</li>
+                        }).collect_view()}
+                    </ul>
+                </details>
+            }
+        })
     }
 }
 
