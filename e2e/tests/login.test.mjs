@@ -71,6 +71,8 @@ test("a regional coordinator searches its organisations in Russian", async () =>
   await page.getByLabel("Поиск по логину или названию").fill("ГИМНАЗИЯ");
   await page.getByRole("button", { name: "Искать" }).click();
   await page.getByTestId("orgs-total").getByText(/Найдено: [1-9]/).waitFor();
+  // The count may be the unfiltered list's for a moment: wait for the search's rows.
+  await page.locator("table.grid tbody tr").first().getByText(/Гимназия/).waitFor();
   const rows = await page.locator("table.grid tbody tr").allInnerTexts();
   assert.ok(rows.length > 0);
   for (const row of rows) {

@@ -116,6 +116,8 @@ test("a coordinator sees subordinates' files but no organisations-only download,
   await storagePanel().getByLabel("Поиск по названию файла или логину").fill("sch240001");
   await storagePanel().getByRole("button", { name: "Искать" }).click();
   await storagePanel().locator(".file").first().getByText("Логин и пароль.txt").waitFor();
+  // The unfiltered list may still be drawn for a moment: wait for the search's one row.
+  await storagePanel().locator(".file").nth(1).waitFor({ state: "detached" });
   assert.equal(await storagePanel().locator(".file").count(), 1);
 
   await storagePanel().getByRole("button", { name: "Отчет" }).click();

@@ -59,8 +59,8 @@ pub fn SheetGrid(editor: EditorState, index: usize, page: RwSignal<u64>) -> impl
         };
         let columns = sheet.columns.clone();
         view! {
-            <div class="grid-scroll">
-                <table class="grid">
+            <div class="form-grid-scroll">
+                <table class="form-grid">
                     <thead>
                         <tr>
                             <th class="row-number" scope="col">"№"</th>
