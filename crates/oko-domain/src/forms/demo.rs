@@ -209,11 +209,17 @@ pub fn college() -> FormDefinition {
     }
 }
 
-/// The college form allowing `rows` rows, with `rows` valid rows filled in: what the
-/// validation benchmarks measure, natively and in the browser.
-pub fn college_filled(rows: u32) -> (FormDefinition, FormData) {
+/// The college form allowing `rows` rows.
+pub fn college_for(rows: u32) -> FormDefinition {
     let mut form = college();
     form.sheets[0].max_rows = Some(rows.max(1));
+    form
+}
+
+/// [`college_for`] with `rows` valid rows filled in: what the validation benchmarks
+/// measure, natively and in the browser.
+pub fn college_filled(rows: u32) -> (FormDefinition, FormData) {
+    let form = college_for(rows);
     let mut changes = Vec::with_capacity(rows as usize * 9);
     for row in 1..=rows {
         let cells = [

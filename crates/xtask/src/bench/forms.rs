@@ -26,7 +26,7 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
     let calamine = number_after(&text, "calamine alone reading it: ")?;
     let upload = number_after(&text, "+ validation): ")?;
     let upload_peak = number_after(&text, "while reading: upload ")?;
-    let calamine_peak = number_after(&text, "calamine alone ")?;
+    let calamine_peak = number_after(&text, "KiB, calamine alone ")?;
     ensure_chromium()?;
     ensure_node_modules()?;
     let wasm = output({
