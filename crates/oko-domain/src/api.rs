@@ -157,7 +157,39 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// Where a problem in a spreadsheet or a form is, as people read it: «Лист «…»,
+/// строка 12, столбец «…»» (row 0: the sheet as a whole).
+pub fn place_ru(sheet: &str, row: u32, column: Option<&str>) -> String {
+    let mut place = format!("Лист «{sheet}»");
+    if row > 0 {
+        place.push_str(&format!(", строка {row}"));
+    }
+    if let Some(column) = column {
+        place.push_str(&format!(", столбец «{column}»"));
+    }
+    place
+}
+
 impl FieldError {
+    /// A problem at a place of a spreadsheet or form (sheet and column titles, row 0
+    /// for the sheet as a whole); the message starts with the place.
+    pub fn in_sheet(
+        sheet: &str,
+        row: u32,
+        column: Option<&str>,
+        code: &str,
+        message: &str,
+    ) -> FieldError {
+        FieldError {
+            field: None,
+            sheet: Some(sheet.to_owned()),
+            row: (row > 0).then_some(row),
+            column: column.map(str::to_owned),
+            code: code.to_owned(),
+            message: format!("{}: {message}", place_ru(sheet, row, column)),
+        }
+    }
+
     /// A problem with a request field or parameter (not a spreadsheet cell).
     pub fn about_field(field: &str, code: &str, message: &str) -> FieldError {
         FieldError {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::FormDefinition;
-use crate::api::FieldError;
+use crate::api::{FieldError, place_ru};
 
 /// Stable codes of cell errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,44 +105,39 @@ impl CellError {
         }
     }
 
-    /// Where the error is, as people read it: «Лист «РАБОТЫ НА БЛАНКЕ», строка 12,
-    /// столбец «Дата 1й курс»». `header_rows` is added to the row number when the
-    /// rows are a spreadsheet's (whose data starts under its header).
-    pub fn place(&self, form: &FormDefinition, header_rows: u32) -> String {
+    /// The sheet's and column's titles (keys when the form lacks them) and the row
+    /// as shown: `header_rows` is added when the rows are a spreadsheet's (whose data
+    /// starts under its header); 0 for the sheet as a whole.
+    fn titles<'a>(
+        &'a self,
+        form: &'a FormDefinition,
+        header_rows: u32,
+    ) -> (&'a str, u32, Option<&'a str>) {
         let sheet = form.sheet(&self.sheet);
         let sheet_title = sheet.map_or(self.sheet.as_str(), |s| s.title.as_str());
-        let mut place = format!("Лист «{sheet_title}»");
-        if self.row > 0 {
-            place.push_str(&format!(", строка {}", self.row + header_rows));
-        }
-        if let Some(column) = &self.column {
-            let title = sheet
-                .and_then(|s| s.column(column))
-                .map_or(column.as_str(), |c| c.title.as_str());
-            place.push_str(&format!(", столбец «{title}»"));
-        }
-        place
+        let row = if self.row > 0 {
+            self.row + header_rows
+        } else {
+            0
+        };
+        let column = self.column.as_deref().map(|key| {
+            sheet
+                .and_then(|s| s.column(key))
+                .map_or(key, |c| c.title.as_str())
+        });
+        (sheet_title, row, column)
     }
 
-    /// The error with its place, as in an upload's error list.
+    /// The error with its place, as in an upload's error list: «Лист «РАБОТЫ НА
+    /// БЛАНКЕ», строка 12, столбец «Дата 1й курс»: …».
     pub fn located(&self, form: &FormDefinition, header_rows: u32) -> String {
-        format!("{}: {}", self.place(form, header_rows), self.message)
+        let (sheet, row, column) = self.titles(form, header_rows);
+        format!("{}: {}", place_ru(sheet, row, column), self.message)
     }
 
     /// The error as an API problem entry (sheet and column titles, spreadsheet row).
     pub fn to_field_error(&self, form: &FormDefinition, header_rows: u32) -> FieldError {
-        let sheet = form.sheet(&self.sheet);
-        FieldError {
-            field: None,
-            sheet: Some(sheet.map_or_else(|| self.sheet.clone(), |s| s.title.clone())),
-            row: (self.row > 0).then_some(self.row + header_rows),
-            column: self.column.as_ref().map(|key| {
-                sheet
-                    .and_then(|s| s.column(key))
-                    .map_or_else(|| key.clone(), |c| c.title.clone())
-            }),
-            code: self.code.as_str().to_owned(),
-            message: self.located(form, header_rows),
-        }
+        let (sheet, row, column) = self.titles(form, header_rows);
+        FieldError::in_sheet(sheet, row, column, self.code.as_str(), &self.message)
     }
 }

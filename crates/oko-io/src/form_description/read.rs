@@ -346,21 +346,7 @@ fn find_line<'a>(sheet: &'a RawSheet, name: &str) -> Option<(u32, &'a [RawCell])
 }
 
 fn problem(sheet: &str, row: u32, column: Option<&str>, message: &str) -> FieldError {
-    let mut place = format!("Лист «{sheet}»");
-    if row > 0 {
-        place.push_str(&format!(", строка {row}"));
-    }
-    if let Some(column) = column {
-        place.push_str(&format!(", столбец «{column}»"));
-    }
-    FieldError {
-        field: None,
-        sheet: Some(sheet.to_owned()),
-        row: (row > 0).then_some(row),
-        column: column.map(str::to_owned),
-        code: INVALID.to_owned(),
-        message: format!("{place}: {message}"),
-    }
+    FieldError::in_sheet(sheet, row, column, INVALID, message)
 }
 
 /// `check_definition`'s finding (`sheets[1].columns[2].min`) at its place in the
@@ -380,9 +366,7 @@ fn locate(found: FieldError, title_row: u32, places: &[Places]) -> FieldError {
             }
         }
     };
-    let mut located = problem(sheet, row, column, &found.message);
-    located.code = found.code;
-    located
+    FieldError::in_sheet(sheet, row, column, &found.code, &found.message)
 }
 
 /// Row and column of `path` (`columns[2].min`, `rules[0]`, `key`) within a sheet.
