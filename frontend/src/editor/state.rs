@@ -255,7 +255,7 @@ impl EditorState {
 
     /// Keeps the outbox in the browser's storage (or forgets it once empty).
     fn remember(self) {
-        let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        let Some(storage) = local_storage() else {
             return;
         };
         let key = self.storage_key.get_value();
@@ -272,14 +272,18 @@ impl EditorState {
 
 /// The outbox a previous visit left in the browser's storage, if any.
 pub fn stored_outbox(key: &str) -> Option<Outbox> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    let text = storage.get_item(key).ok()??;
+    let text = local_storage()?.get_item(key).ok()??;
     serde_json::from_str(&text).ok()
 }
 
 /// Forgets a stored outbox.
 pub fn forget_outbox(key: &str) {
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+    if let Some(storage) = local_storage() {
         let _ = storage.remove_item(key);
     }
+}
+
+/// The browser's `localStorage`, when it offers one (private modes may not).
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
 }

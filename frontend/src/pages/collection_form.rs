@@ -33,6 +33,8 @@ struct Loaded {
     draft: Draft,
     /// The organisation a coordinator looks at.
     organisation: Option<String>,
+    /// Whether the user is an organisation, the ones who fill forms in.
+    fills_in: bool,
     /// What could not be saved from a previous visit.
     replay_problem: Option<String>,
 }
@@ -90,6 +92,7 @@ async fn load(
             view,
             form,
             organisation,
+            fills_in,
             replay_problem: None,
         });
     }
@@ -128,6 +131,7 @@ async fn load(
         form,
         draft,
         organisation,
+        fills_in,
         replay_problem,
     })
 }
@@ -154,9 +158,9 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
         form,
         draft,
         organisation,
+        fills_in,
         replay_problem,
     } = loaded;
-    let fills_in = session.me().is_some_and(|me| me.role == Role::Organisation);
     let open = view.state == CollectionState::Open;
     let read_only = !(fills_in && open && organisation.is_none());
     let key = storage_key(session, &view.id.to_string());
