@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod data;
+pub mod editing;
 pub mod demo;
 pub mod errors;
 pub mod outbox;
