@@ -1,270 +1,568 @@
-//! One sheet as a table of cells: the header with `*` on required columns and the
-//! hints on hover, a row of inputs per data row (drop-downs for lists and yes/no),
-//! red cells with their message, «Добавить строку» / «Удалить строку» on free
-//! sheets, pages of rows for long sheets.
+//! One sheet as a spreadsheet: a focusable grid with an active cell and a selected
+//! range, moved by the keys Excel users know (`keys.rs`), by the mouse, edited in
+//! place (`cell_editor.rs`), copied and pasted as tab-separated blocks, with undo.
+//! Only the rows on screen are drawn: a sheet of 5,000 rows opens at once.
 
 use std::collections::HashMap;
 
-use leptos::prelude::*;
-use oko_domain::forms::{Change, ColumnDef, ColumnType, value};
+use leptos::{ev, html, prelude::*, task::spawn_local};
+use oko_domain::forms::{
+    Change,
+    editing::{Selection, clear, copy_block, parse_tsv, paste, to_tsv},
+};
+use wasm_bindgen::JsCast;
 
-use super::state::EditorState;
-use crate::components::pager::Pager;
+use super::{
+    cell_editor::{CellEditor, Editing},
+    keys::{GridKey, grid_key},
+    state::EditorState,
+    texts,
+};
 
-/// Rows drawn at once; longer sheets page.
-pub const PAGE_ROWS: u64 = 100;
+/// Rows drawn beyond either edge of the visible ones, so scrolling stays smooth.
+const OVERSCAN: u32 = 10;
+/// Row height before one is measured (CSS sets it; the real one is read).
+const ROW_HEIGHT: f64 = 32.0;
 
-/// The element id of a cell, for jumping to it from the error list.
+/// The element id of a cell, for jumping to it and for `aria-activedescendant`.
 pub fn cell_id(sheet: &str, row: u32, column: &str) -> String {
     format!("cell-{sheet}-{row}-{column}")
 }
 
-/// Every cell error by cell id, with its message.
-pub fn errors_by_cell(editor: EditorState) -> Memo<HashMap<String, String>> {
+/// Where the user is in the grid of the sheet shown; the page keeps it so the
+/// error list can move it.
+#[derive(Clone, Copy)]
+pub struct GridState {
+    pub selection: RwSignal<Selection>,
+    pub editing: RwSignal<Option<Editing>>,
+    scroll_top: RwSignal<f64>,
+    viewport: RwSignal<f64>,
+    row_height: RwSignal<f64>,
+    container: NodeRef<html::Div>,
+    table: NodeRef<html::Table>,
+    dragging: StoredValue<bool>,
+}
+
+impl GridState {
+    pub fn new() -> GridState {
+        GridState {
+            selection: RwSignal::new(Selection::at(1, 0)),
+            editing: RwSignal::new(None),
+            scroll_top: RwSignal::new(0.0),
+            viewport: RwSignal::new(600.0),
+            row_height: RwSignal::new(ROW_HEIGHT),
+            container: NodeRef::new(),
+            table: NodeRef::new(),
+            dragging: StoredValue::new(false),
+        }
+    }
+
+    /// Back to the first cell (another sheet is shown).
+    pub fn reset(self) {
+        self.editing.set(None);
+        self.selection.set(Selection::at(1, 0));
+        self.scroll_top.set(0.0);
+        if let Some(container) = self.container.get_untracked() {
+            container.set_scroll_top(0);
+            container.set_scroll_left(0);
+        }
+    }
+
+    /// Selects one cell, scrolls it into view and puts the keyboard on the grid.
+    pub fn go_to(self, row: u32, column: usize) {
+        self.go_to_selection(Selection::at(row.max(1), column));
+    }
+
+    /// Selects, scrolls there and puts the keyboard on the grid.
+    pub fn go_to_selection(self, selection: Selection) {
+        self.select(selection);
+        self.focus();
+    }
+
+    fn select(self, selection: Selection) {
+        self.selection.set(selection);
+        self.reveal(selection.active.0, selection.active.1);
+    }
+
+    /// Puts the keyboard on the grid (after the view has drawn).
+    pub fn focus(self) {
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            if let Some(table) = self.table.get_untracked() {
+                let _ = table.focus();
+            }
+        });
+    }
+
+    /// How many rows one screen shows (PageUp/PageDown move by it).
+    fn page_rows(self) -> u32 {
+        (self.viewport.get_untracked() / self.row_height.get_untracked()).max(1.0) as u32 - 1
+    }
+
+    /// Scrolls so that the cell is on screen: rows by arithmetic (the row may not
+    /// be drawn yet), columns by the drawn cell once it is.
+    fn reveal(self, row: u32, column: usize) {
+        let Some(container) = self.container.get_untracked() else {
+            return;
+        };
+        let header = self.header_height();
+        let height = self.row_height.get_untracked();
+        let top = (f64::from(row) - 1.0) * height;
+        let scroll = f64::from(container.scroll_top());
+        let visible = f64::from(container.client_height()) - header;
+        if top < scroll {
+            container.set_scroll_top(top as i32);
+        } else if top + height > scroll + visible {
+            container.set_scroll_top((top + height - visible).ceil() as i32);
+        }
+        self.scroll_top.set(f64::from(container.scroll_top()));
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            let Some(cell) = self.cell_element(row, column) else {
+                return;
+            };
+            let left = f64::from(cell.offset_left());
+            let right = left + f64::from(cell.offset_width());
+            let scroll = f64::from(container.scroll_left());
+            let numbers = 48.0;
+            let width = f64::from(container.client_width());
+            if left - numbers < scroll {
+                container.set_scroll_left((left - numbers).max(0.0) as i32);
+            } else if right > scroll + width {
+                container.set_scroll_left((right - width) as i32);
+            }
+        });
+    }
+
+    fn header_height(self) -> f64 {
+        self.table
+            .get_untracked()
+            .and_then(|t| t.t_head())
+            .map_or(40.0, |h| f64::from(h.offset_height()))
+    }
+
+    /// The drawn `<td>` of a cell, if it is on screen.
+    pub fn cell_element(self, row: u32, column: usize) -> Option<web_sys::HtmlElement> {
+        let table = self.table.get_untracked()?;
+        table
+            .query_selector(&format!("td[data-row='{row}'][data-col='{column}']"))
+            .ok()??
+            .dyn_into()
+            .ok()
+    }
+
+    /// Reads the real row height and the visible height after the first draw.
+    fn measure(self) {
+        if let Some(container) = self.container.get_untracked() {
+            self.viewport.set(f64::from(container.client_height()));
+        }
+        if let Some(row) = self
+            .table
+            .get_untracked()
+            .and_then(|t| t.query_selector("tbody tr.data-row").ok().flatten())
+            .and_then(|r| r.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let height = f64::from(row.offset_height());
+            if height > 0.0 && (height - self.row_height.get_untracked()).abs() > 0.5 {
+                self.row_height.set(height);
+            }
+        }
+    }
+}
+
+impl Default for GridState {
+    fn default() -> Self {
+        GridState::new()
+    }
+}
+
+/// The errors of one sheet by (row, column position), with their messages.
+fn errors_of_sheet(editor: EditorState, index: usize) -> Memo<HashMap<(u32, usize), String>> {
     Memo::new(move |_| {
+        let (key, positions): (String, HashMap<String, usize>) = editor.form.with_value(|f| {
+            let sheet = &f.sheets[index];
+            let positions = sheet
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(at, c)| (c.key.clone(), at))
+                .collect();
+            (sheet.key.clone(), positions)
+        });
         editor.errors.with(|errors| {
             errors
                 .iter()
+                .filter(|e| e.sheet == key)
                 .filter_map(|e| {
-                    let column = e.column.as_deref()?;
-                    Some((cell_id(&e.sheet, e.row, column), e.message.clone()))
+                    let at = *positions.get(e.column.as_deref()?)?;
+                    Some(((e.row, at), e.message.clone()))
                 })
                 .collect()
         })
     })
 }
 
+/// The (row, column) of the cell an event happened in, if any.
+fn cell_of(target: Option<web_sys::EventTarget>) -> Option<(u32, usize)> {
+    let element: web_sys::Element = target?.dyn_into().ok()?;
+    let cell = element.closest("td[data-col]").ok()??;
+    let row = cell.get_attribute("data-row")?.parse().ok()?;
+    let column = cell.get_attribute("data-col")?.parse().ok()?;
+    Some((row, column))
+}
+
 /// The table of sheet `index`.
 #[component]
-pub fn SheetGrid(editor: EditorState, index: usize, page: RwSignal<u64>) -> impl IntoView {
-    let by_cell = errors_by_cell(editor);
-    move || {
+pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl IntoView {
+    let sheet = editor.form.with_value(|f| f.sheets[index].clone());
+    let columns = sheet.columns.len();
+    let free = sheet.is_free();
+    let by_cell = errors_of_sheet(editor, index);
+    let total = Memo::new(move |_| {
         editor.layout.track();
-        let sheet = editor.form.with_value(|f| f.sheets[index].clone());
-        let total = editor.data.with_value(|d| d.rows(&sheet.key).len()) as u64;
-        let first = (page.get().max(1) - 1) * PAGE_ROWS;
-        let shown: Vec<u32> = (first..total.min(first + PAGE_ROWS))
-            .map(|r| r as u32 + 1)
-            .collect();
-        let free = sheet.is_free();
-        let can_add = free && !editor.read_only && (total as u32) < sheet.row_limit();
-        let sheet_key = sheet.key.clone();
-        let add_row = move |_| {
-            let rows = editor.data.with_value(|d| d.rows(&sheet_key).len()) as u32;
-            editor.edit(Change::InsertRow {
-                sheet: sheet_key.clone(),
-                row: rows + 1,
-            });
-            page.set(u64::from(rows) / PAGE_ROWS + 1);
-        };
-        let columns = sheet.columns.clone();
-        view! {
-            <div class="form-grid-scroll">
-                <table class="form-grid">
-                    <thead>
-                        <tr>
-                            <th class="row-number" scope="col">"№"</th>
-                            {columns.iter().map(|c| view! {
-                                <th scope="col" title=c.hint.clone() class:required=c.required>{c.header()}</th>
-                            }).collect_view()}
-                            {(free && !editor.read_only).then(|| view! { <th class="row-actions"><span class="visually-hidden">"Действия"</span></th> })}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {shown.into_iter().map(|row| view! {
-                            <GridRow editor=editor sheet=index row=row by_cell=by_cell/>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            {(total == 0).then(|| view! { <p class="muted">"Строк пока нет"</p> })}
-            {can_add.then(|| view! { <button type="button" class="secondary" on:click=add_row>"Добавить строку"</button> })}
-            {(total > PAGE_ROWS).then(|| view! { <Pager page=page current=page.get_untracked().max(1) total=total per_page=PAGE_ROWS/> })}
+        editor.row_count(index)
+    });
+    // Which rows are drawn: those on screen and a margin either side.
+    let window = Memo::new(move |_| {
+        let height = grid.row_height.get();
+        let first = (grid.scroll_top.get() / height) as u32;
+        let shown = (grid.viewport.get() / height).ceil() as u32;
+        let start = first.saturating_sub(OVERSCAN);
+        let end = (first + shown + OVERSCAN).min(total.get());
+        (start, end)
+    });
+    let rows = move || {
+        let (start, end) = window.get();
+        (start + 1..=end).collect::<Vec<u32>>()
+    };
+    let top_space = move || {
+        format!(
+            "height: {}px",
+            f64::from(window.get().0) * grid.row_height.get()
+        )
+    };
+    let bottom_space = move || {
+        let (_, end) = window.get();
+        format!(
+            "height: {}px",
+            f64::from(total.get() - end) * grid.row_height.get()
+        )
+    };
+
+    let stop_drag = window_event_listener(ev::mouseup, move |_| grid.dragging.set_value(false));
+    on_cleanup(move || stop_drag.remove());
+    Effect::new(move |_| {
+        total.track();
+        grid.measure();
+    });
+
+    let sheet_key = StoredValue::new(sheet.key.clone());
+    let def = StoredValue::new(sheet.clone());
+    let start_editing = move |replace_with: Option<String>| {
+        if editor.read_only {
+            return;
         }
+        let (row, column) = grid.selection.get_untracked().active;
+        if row > total.get_untracked() {
+            return;
+        }
+        let locked = def.with_value(|s| s.is_locked(row as usize - 1, &s.columns[column].key));
+        if locked {
+            editor.save_state.set(super::state::SaveState::Refused(
+                texts::LOCKED_CELL.to_owned(),
+            ));
+            return;
+        }
+        let original = editor.shown(index, row, column);
+        let typed = replace_with.is_some();
+        let text = replace_with.unwrap_or_else(|| original.clone());
+        if typed {
+            editor.type_into(Change::Set {
+                sheet: sheet_key.get_value(),
+                row,
+                column: def.with_value(|s| s.columns[column].key.clone()),
+                value: text.clone(),
+            });
+        }
+        grid.editing.set(Some(Editing {
+            row,
+            column,
+            original,
+            text,
+            caret_moves: !typed,
+        }));
+    };
+
+    let on_key = move |ev: ev::KeyboardEvent| {
+        if grid.editing.get_untracked().is_some() {
+            return;
+        }
+        let Some(key) = grid_key(&ev, grid.page_rows()) else {
+            return;
+        };
+        ev.prevent_default();
+        let rows = total.get_untracked();
+        let selection = grid.selection.get_untracked();
+        match key {
+            GridKey::Move(step, extend) => {
+                grid.select(selection.moved(step, extend, rows, columns))
+            }
+            GridKey::SelectAll => grid.selection.set(Selection {
+                anchor: (1, 0),
+                active: (rows.max(1), columns - 1),
+            }),
+            GridKey::Collapse => grid
+                .selection
+                .set(Selection::at(selection.active.0, selection.active.1)),
+            GridKey::Edit => start_editing(None),
+            GridKey::Type(text) => start_editing(Some(text)),
+            GridKey::Clear => editor.edit(
+                def.with_value(|s| editor.data.with_value(|d| clear(s, d, selection.range()))),
+            ),
+            GridKey::Undo => editor.undo(),
+            GridKey::Redo => editor.redo(),
+        }
+    };
+
+    let copy_selection = move || {
+        let range = grid.selection.get_untracked().range();
+        let block = def.with_value(|s| editor.data.with_value(|d| copy_block(s, d, range)));
+        to_tsv(&block)
+    };
+    let on_copy = move |ev: ev::ClipboardEvent| {
+        if let Some(clipboard) = ev.clipboard_data() {
+            let _ = clipboard.set_data("text/plain", &copy_selection());
+            ev.prevent_default();
+        }
+    };
+    let on_cut = move |ev: ev::ClipboardEvent| {
+        on_copy(ev);
+        let range = grid.selection.get_untracked().range();
+        editor.edit(def.with_value(|s| editor.data.with_value(|d| clear(s, d, range))));
+    };
+    let on_paste = move |ev: ev::ClipboardEvent| {
+        let Some(text) = ev
+            .clipboard_data()
+            .and_then(|c| c.get_data("text/plain").ok())
+        else {
+            return;
+        };
+        ev.prevent_default();
+        if editor.read_only {
+            return;
+        }
+        let block = parse_tsv(&text);
+        let (row, column) = grid.selection.get_untracked().range().top_left();
+        let changes =
+            def.with_value(|s| editor.data.with_value(|d| paste(s, d, row, column, &block)));
+        let last = changes
+            .iter()
+            .fold((row, column), |(r, c), change| match change {
+                Change::Set {
+                    row, column: key, ..
+                } => {
+                    let at = def.with_value(|s| s.columns.iter().position(|x| &x.key == key));
+                    (r.max(*row), c.max(at.unwrap_or(c)))
+                }
+                _ => (r, c),
+            });
+        editor.edit(changes);
+        grid.selection.set(Selection {
+            anchor: (row, column),
+            active: last,
+        });
+    };
+
+    let on_mouse_down = move |ev: ev::MouseEvent| {
+        let Some((row, column)) = cell_of(ev.target()) else {
+            return;
+        };
+        ev.prevent_default();
+        let selection = grid.selection.get_untracked();
+        grid.selection.set(if ev.shift_key() {
+            Selection {
+                active: (row, column),
+                anchor: selection.anchor,
+            }
+        } else {
+            Selection::at(row, column)
+        });
+        grid.dragging.set_value(true);
+        if let Some(table) = grid.table.get_untracked() {
+            let _ = table.focus();
+        }
+    };
+    let on_mouse_over = move |ev: ev::MouseEvent| {
+        if !grid.dragging.get_value() {
+            return;
+        }
+        if let Some(cell) = cell_of(ev.target()) {
+            grid.selection.update(|s| s.active = cell);
+        }
+    };
+    let on_double_click = move |ev: ev::MouseEvent| {
+        if cell_of(ev.target()).is_some() {
+            start_editing(None);
+        }
+    };
+
+    let active_id = move || {
+        let (row, column) = grid.selection.get().active;
+        def.with_value(|s| cell_id(&s.key, row, &s.columns[column].key))
+    };
+    let can_add =
+        move || free && !editor.read_only && total.get() < def.with_value(|s| s.row_limit());
+    let add_row = move |_| {
+        let rows = total.get_untracked();
+        editor.edit(vec![Change::InsertRow {
+            sheet: sheet_key.get_value(),
+            row: rows + 1,
+        }]);
+        grid.go_to(rows + 1, 0);
+    };
+    let headers = sheet
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(at, c)| {
+            view! {
+                <th scope="col" role="columnheader" aria-colindex=at + 2 title=c.hint.clone() class:required=c.required>{c.header()}</th>
+            }
+        })
+        .collect_view();
+    let hint = move || {
+        let (row, column) = grid.selection.get().active;
+        let error = by_cell.with(|m| m.get(&(row, column)).cloned());
+        def.with_value(|s| {
+            let c = &s.columns[column];
+            let detail = error.unwrap_or_else(|| c.hint.clone());
+            if detail.is_empty() {
+                format!("«{}», строка {row}", c.title)
+            } else {
+                format!("«{}», строка {row}: {detail}", c.title)
+            }
+        })
+    };
+    let hint_is_error = move || {
+        let active = grid.selection.get().active;
+        by_cell.with(|m| m.contains_key(&active))
+    };
+    view! {
+        <div class="form-grid-scroll" node_ref=grid.container
+            on:scroll=move |ev| {
+                let element: web_sys::Element = event_target(&ev);
+                grid.scroll_top.set(f64::from(element.scroll_top()));
+            }>
+            <table class="form-grid" role="grid" tabindex="0" node_ref=grid.table
+                aria-label=sheet.title.clone()
+                aria-rowcount=move || total.get() + 1
+                aria-colcount=columns + 1
+                aria-multiselectable="true"
+                aria-readonly=editor.read_only.to_string()
+                aria-activedescendant=active_id
+                on:keydown=on_key
+                on:copy=on_copy
+                on:cut=on_cut
+                on:paste=on_paste
+                on:mousedown=on_mouse_down
+                on:mouseover=on_mouse_over
+                on:dblclick=on_double_click>
+                <thead>
+                    <tr role="row" aria-rowindex="1">
+                        <th class="row-number" scope="col" role="columnheader" aria-colindex="1">"№"</th>
+                        {headers}
+                        {(free && !editor.read_only).then(|| view! { <th class="row-actions" aria-hidden="true"></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr class="spacer" aria-hidden="true" style=top_space></tr>
+                    <For each=rows key=|row| *row let:row>
+                        <GridRow editor=editor index=index row=row grid=grid by_cell=by_cell/>
+                    </For>
+                    <tr class="spacer" aria-hidden="true" style=bottom_space></tr>
+                </tbody>
+            </table>
+            <CellEditor editor=editor index=index grid=grid/>
+        </div>
+        <p class=move || if hint_is_error() { "cell-hint error" } else { "cell-hint" } aria-live="polite">{hint}</p>
+        {move || (total.get() == 0).then(|| view! { <p class="muted">{texts::NO_ROWS}</p> })}
+        {move || can_add().then(|| view! { <button type="button" class="secondary" on:click=add_row>{texts::ADD_ROW}</button> })}
     }
 }
 
-/// One data row (1-based `row`).
+/// One drawn row (1-based `row`).
 #[component]
 fn GridRow(
     editor: EditorState,
-    sheet: usize,
+    index: usize,
     row: u32,
-    by_cell: Memo<HashMap<String, String>>,
+    grid: GridState,
+    by_cell: Memo<HashMap<(u32, usize), String>>,
 ) -> impl IntoView {
-    let def = editor.form.with_value(|f| f.sheets[sheet].clone());
-    let key = def.key.clone();
-    let removable = def.is_free() && !editor.read_only;
-    let cells = def
+    let sheet = editor.form.with_value(|f| f.sheets[index].clone());
+    let removable = sheet.is_free() && !editor.read_only;
+    let cells = sheet
         .columns
         .iter()
         .enumerate()
         .map(|(at, column)| {
-            let left = at
-                .checked_sub(1)
-                .and_then(|i| def.columns.get(i))
-                .map(|c| c.key.clone());
-            let right = def.columns.get(at + 1).map(|c| c.key.clone());
-            let locked = def.is_locked(row as usize - 1, &column.key);
-            let text = editor.data.with_value(|d| {
-                d.rows(&key)
-                    .get(row as usize - 1)
-                    .and_then(|r| r.get(&column.key))
-                    .map(|t| value::display(column, t))
-                    .unwrap_or_default()
+            let locked = sheet.is_locked(row as usize - 1, &column.key);
+            let id = cell_id(&sheet.key, row, &column.key);
+            let error = Memo::new(move |_| by_cell.with(|m| m.get(&(row, at)).cloned()));
+            let hint = column.hint.clone();
+            let title = move || error.get().unwrap_or_else(|| hint.clone());
+            let state = Memo::new(move |_| {
+                let selection = grid.selection.get();
+                (
+                    selection.active == (row, at),
+                    selection.range().contains(row, at),
+                )
             });
-            view! { <td><Cell editor=editor sheet=key.clone() row=row column=column.clone() text=text locked=locked by_cell=by_cell left=left right=right/></td> }
+            let class = move || {
+                let (active, selected) = state.get();
+                let mut class = String::from("cell");
+                for (on, name) in [
+                    (active, " active"),
+                    (selected, " selected"),
+                    (locked, " locked"),
+                    (error.with(Option::is_some), " invalid"),
+                ] {
+                    if on {
+                        class.push_str(name);
+                    }
+                }
+                class
+            };
+            let text = move || {
+                editor.revision.track();
+                editor.shown(index, row, at)
+            };
+            view! {
+                <td role="gridcell" id=id data-row=row data-col=at aria-colindex=at + 2
+                    class=class title=title
+                    aria-selected=move || state.get().1.to_string()
+                    aria-invalid=move || error.with(Option::is_some).to_string()
+                    aria-readonly=(locked || editor.read_only).to_string()>{text}</td>
+            }
         })
         .collect_view();
-    let delete_key = key.clone();
+    let key = sheet.key.clone();
     let delete = move |_| {
-        editor.edit(Change::DeleteRow {
-            sheet: delete_key.clone(),
+        editor.edit(vec![Change::DeleteRow {
+            sheet: key.clone(),
             row,
-        })
+        }])
     };
     view! {
-        <tr>
-            <th scope="row" class="row-number">{row}</th>
+        <tr role="row" class="data-row" aria-rowindex=row + 1>
+            <th scope="row" role="rowheader" class="row-number">{row}</th>
             {cells}
             {removable.then(|| view! {
                 <td class="row-actions">
-                    <button type="button" class="icon" tabindex="-1" title="Удалить строку" aria-label=format!("Удалить строку {row}") on:click=delete>"✕"</button>
+                    <button type="button" class="icon" tabindex="-1" title=texts::DELETE_ROW
+                        aria-label=format!("{} {row}", texts::DELETE_ROW) on:click=delete>"✕"</button>
                 </td>
             })}
         </tr>
     }
-}
-
-/// One cell: an input or a drop-down, red with its message when it has an error.
-#[component]
-fn Cell(
-    editor: EditorState,
-    sheet: String,
-    row: u32,
-    column: ColumnDef,
-    text: String,
-    locked: bool,
-    by_cell: Memo<HashMap<String, String>>,
-    /// The keys of the columns either side, for the arrow keys.
-    left: Option<String>,
-    right: Option<String>,
-) -> impl IntoView {
-    let id = cell_id(&sheet, row, &column.key);
-    let navigate = {
-        let (sheet, key) = (sheet.clone(), column.key.clone());
-        move |ev: leptos::ev::KeyboardEvent, is_select: bool| {
-            let target = match ev.key().as_str() {
-                "Enter" if ev.shift_key() => Some((row.saturating_sub(1), key.clone())),
-                "Enter" => Some((row + 1, key.clone())),
-                "ArrowUp" if !is_select => Some((row.saturating_sub(1), key.clone())),
-                "ArrowDown" if !is_select => Some((row + 1, key.clone())),
-                "ArrowLeft" if is_select || caret_at(&ev, Edge::Start) => {
-                    left.clone().map(|k| (row, k))
-                }
-                "ArrowRight" if is_select || caret_at(&ev, Edge::End) => {
-                    right.clone().map(|k| (row, k))
-                }
-                _ => None,
-            };
-            if let Some((row, key)) = target
-                && row >= 1
-                && focus_cell(&cell_id(&sheet, row, &key))
-            {
-                ev.prevent_default();
-            }
-        }
-    };
-    let select_navigate = navigate.clone();
-    let label = format!("{}, строка {row}", column.title);
-    let error_id = id.clone();
-    let error = Memo::new(move |_| by_cell.with(|m| m.get(&error_id).cloned()));
-    let hint = column.hint.clone();
-    let title = move || error.get().unwrap_or_else(|| hint.clone());
-    let key = column.key.clone();
-    let set = move |value: String| {
-        editor.edit(Change::Set {
-            sheet: sheet.clone(),
-            row,
-            column: key.clone(),
-            value,
-        })
-    };
-    let disabled = locked || editor.read_only;
-    let invalid = move || error.with(Option::is_some);
-    match column.kind {
-        ColumnType::List | ColumnType::YesNo if !disabled => {
-            let choices: Vec<String> = if column.kind == ColumnType::YesNo {
-                vec!["Да".into(), "Нет".into()]
-            } else {
-                column.values.clone()
-            };
-            let current = text.clone();
-            view! {
-                <select id=id aria-label=label title=title class:invalid=invalid aria-invalid=move || invalid().to_string()
-                    on:change=move |ev| set(event_target_value(&ev))
-                    on:keydown=move |ev| select_navigate(ev, true)>
-                    <option value="" selected=current.is_empty()>""</option>
-                    {choices.into_iter().map(|choice| {
-                        let selected = choice == current;
-                        let shown = choice.clone();
-                        view! { <option value=choice selected=selected>{shown}</option> }
-                    }).collect_view()}
-                </select>
-            }
-            .into_any()
-        }
-        kind => {
-            let (input_mode, placeholder) = match kind {
-                ColumnType::Integer | ColumnType::Decimal => ("decimal", ""),
-                ColumnType::Date => ("numeric", "дд.мм.гггг"),
-                _ => ("text", ""),
-            };
-            view! {
-                <input id=id type="text" aria-label=label title=title value=text readonly=disabled
-                    class:locked=locked class:invalid=invalid aria-invalid=move || invalid().to_string()
-                    inputmode=input_mode placeholder=placeholder
-                    on:input=move |ev| set(event_target_value(&ev))
-                    on:keydown=move |ev| navigate(ev, false)/>
-            }
-            .into_any()
-        }
-    }
-}
-
-/// Which end of a text field.
-enum Edge {
-    Start,
-    End,
-}
-
-/// Whether the caret of the field the key went to sits at `edge` with nothing
-/// selected (then ←/→ leave the cell, as in Excel's edit of a cell's end).
-fn caret_at(ev: &leptos::ev::KeyboardEvent, edge: Edge) -> bool {
-    use wasm_bindgen::JsCast;
-    let Some(input) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-    else {
-        return true;
-    };
-    let (Ok(Some(start)), Ok(Some(end))) = (input.selection_start(), input.selection_end()) else {
-        return true;
-    };
-    let length = input.value().encode_utf16().count() as u32;
-    start == end
-        && match edge {
-            Edge::Start => start == 0,
-            Edge::End => end == length,
-        }
-}
-
-/// Focuses the cell with element id `id`; false when it is not on the page.
-pub fn focus_cell(id: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    let element = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    element.is_some_and(|e| e.focus().is_ok())
 }

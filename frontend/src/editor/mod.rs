@@ -1,4 +1,8 @@
-//! The form editor: its state with autosave, and the grid of a sheet.
+//! The form editor: its state with autosave, and the grid of a sheet with its
+//! keys, its in-place cell editor and its words.
 
+pub mod cell_editor;
 pub mod grid;
+pub mod keys;
 pub mod state;
+pub mod texts;

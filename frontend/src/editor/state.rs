@@ -7,7 +7,12 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     collections::{DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest},
-    forms::{CellError, Change, FormData, FormDefinition, outbox::Outbox, validate},
+    forms::{
+        CellError, Change, FormData, FormDefinition,
+        editing::{Overlap, Step, UndoHistory, overlaps},
+        outbox::Outbox,
+        validate,
+    },
 };
 use uuid::Uuid;
 
@@ -37,7 +42,15 @@ pub struct EditorState {
     pub collection_id: Uuid,
     pub form: StoredValue<FormDefinition>,
     pub data: StoredValue<FormData>,
+    /// The draft as the server holds it at the outbox's version: what a 409 tells
+    /// our changes from theirs by.
+    base: StoredValue<FormData>,
     pub outbox: StoredValue<Outbox>,
+    history: StoredValue<UndoHistory>,
+    /// Cells someone else changed too, to another value, for the user to choose.
+    pub overlaps: RwSignal<Vec<Overlap>>,
+    /// Bumped whenever any cell changes: the cells on screen redraw their text.
+    pub revision: RwSignal<u64>,
     pub errors: RwSignal<Vec<CellError>>,
     /// Errors of the last uploaded file (rows as the file numbers them).
     pub upload_problems: RwSignal<Vec<String>>,
@@ -62,13 +75,19 @@ impl EditorState {
         data: FormData,
         version: i32,
         read_only: bool,
-        storage_key: String,
+        storage_prefix: String,
     ) -> EditorState {
+        // Each tab keeps its own outbox: two tabs never overwrite each other's.
+        let tab_id = format!("{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
         let errors = validate(&form, &data);
         EditorState {
             collection_id,
             form: StoredValue::new(form),
+            base: StoredValue::new(data.clone()),
             data: StoredValue::new(data),
+            history: StoredValue::new(UndoHistory::default()),
+            overlaps: RwSignal::new(Vec::new()),
+            revision: RwSignal::new(0),
             outbox: StoredValue::new(Outbox::new(version)),
             errors: RwSignal::new(errors),
             upload_problems: RwSignal::new(Vec::new()),
@@ -78,17 +97,37 @@ impl EditorState {
             session,
             timer: StoredValue::new(0),
             sending: StoredValue::new(false),
-            storage_key: StoredValue::new(storage_key),
-            tab_id: StoredValue::new(format!(
-                "{:012x}",
-                (js_sys::Math::random() * 2f64.powi(48)) as u64
-            )),
+            storage_key: StoredValue::new(format!("{storage_prefix}-{tab_id}")),
+            tab_id: StoredValue::new(tab_id),
             next_batch: StoredValue::new(0),
         }
     }
 
-    /// Applies a change here at once (with its errors) and queues it for the server.
-    pub fn edit(self, change: Change) {
+    /// One undoable step (a committed cell, a paste, a cleared range, a row added
+    /// or deleted): applied here at once with its errors, queued for the server.
+    pub fn edit(self, changes: Vec<Change>) {
+        if self.read_only || changes.is_empty() {
+            return;
+        }
+        let form = self.form.read_value();
+        let applied = self
+            .data
+            .try_update_value(|data| data.apply_undoable(&form, &changes));
+        match applied {
+            Some(Ok(backward)) => {
+                let forward = changes.clone();
+                self.history
+                    .update_value(|h| h.record(Step { forward, backward }));
+                self.queue(changes, true);
+            }
+            Some(Err(refused)) => self.save_state.set(SaveState::Refused(refused.message)),
+            None => {}
+        }
+    }
+
+    /// A keystroke in a cell being edited: shown and checked at once, saved like
+    /// any change; the cell becomes one undo step when the editing ends.
+    pub fn type_into(self, change: Change) {
         if self.read_only {
             return;
         }
@@ -96,25 +135,98 @@ impl EditorState {
         let applied = self
             .data
             .try_update_value(|data| data.apply(&form, std::slice::from_ref(&change)));
-        if let Some(Err(refused)) = applied {
-            self.save_state.set(SaveState::Refused(refused.message));
-            return;
+        match applied {
+            Some(Ok(())) => self.queue(vec![change], false),
+            Some(Err(refused)) => self.save_state.set(SaveState::Refused(refused.message)),
+            None => {}
         }
-        let reshapes = !matches!(change, Change::Set { .. });
+    }
+
+    /// Remembers an edited cell as one undo step; the grid shows it as saved.
+    pub fn record(self, step: Step) {
+        self.history.update_value(|h| h.record(step));
+        self.redraw();
+    }
+
+    /// The cells on screen read the data again.
+    pub fn redraw(self) {
+        self.revision.update(|n| *n += 1);
+    }
+
+    /// Ctrl+Z.
+    pub fn undo(self) {
+        if let Some(changes) = self.history.try_update_value(UndoHistory::undo).flatten() {
+            self.replay(changes);
+        }
+    }
+
+    /// Ctrl+Y.
+    pub fn redo(self) {
+        if let Some(changes) = self.history.try_update_value(UndoHistory::redo).flatten() {
+            self.replay(changes);
+        }
+    }
+
+    fn replay(self, changes: Vec<Change>) {
+        let form = self.form.read_value();
+        let applied = self
+            .data
+            .try_update_value(|data| data.apply(&form, &changes));
+        match applied {
+            Some(Ok(())) => self.queue(changes, true),
+            Some(Err(refused)) => self.save_state.set(SaveState::Refused(format!(
+                "Отменить нельзя: {}",
+                refused.message
+            ))),
+            None => {}
+        }
+    }
+
+    /// Sends applied changes on their way: the outbox (kept in the browser), the
+    /// errors, the autosave timer, and unless a cell is being typed into (its
+    /// input shows it) the redraw.
+    fn queue(self, changes: Vec<Change>, redraw: bool) {
+        let reshapes = changes.iter().any(|c| !matches!(c, Change::Set { .. }));
         let (tab, next_batch) = (self.tab_id, self.next_batch);
         self.outbox.update_value(|outbox| {
-            outbox.push(change, || {
-                next_batch.update_value(|n| *n += 1);
-                format!("{}-{}", tab.get_value(), next_batch.get_value())
-            })
+            for change in changes {
+                outbox.push(change, || {
+                    next_batch.update_value(|n| *n += 1);
+                    format!("{}-{}", tab.get_value(), next_batch.get_value())
+                })
+            }
         });
         self.remember();
+        let form = self.form.read_value();
         self.errors
             .set(self.data.with_value(|data| validate(&form, data)));
+        if redraw {
+            self.redraw();
+        }
         if reshapes {
             self.layout.update(|n| *n += 1);
         }
         self.schedule(AUTOSAVE_DELAY_MS);
+    }
+
+    /// The text a cell shows (`1 234,5`, `15.09.2021`), empty when blank.
+    pub fn shown(self, sheet: usize, row: u32, column: usize) -> String {
+        let form = self.form.read_value();
+        let sheet = &form.sheets[sheet];
+        let def = &sheet.columns[column];
+        self.data.with_value(|d| {
+            d.rows(&sheet.key)
+                .get(row as usize - 1)
+                .and_then(|r| r.get(&def.key))
+                .map(|t| oko_domain::forms::value::display(def, t))
+                .unwrap_or_default()
+        })
+    }
+
+    /// How many rows sheet `index` has.
+    pub fn row_count(self, index: usize) -> u32 {
+        let key = self.form.with_value(|f| f.sheets[index].key.clone());
+        self.data.with_value(|d| d.rows(&key).len()) as u32
     }
 
     /// Whether changes wait to be saved.
@@ -129,7 +241,11 @@ impl EditorState {
 
     /// Replaces everything with the server's draft (after an upload).
     pub fn replace(self, data: FormData, version: i32, errors: Vec<CellError>) {
+        self.base.set_value(data.clone());
         self.data.set_value(data);
+        self.history.set_value(UndoHistory::default());
+        self.overlaps.set(Vec::new());
+        self.revision.update(|n| *n += 1);
         self.outbox.set_value(Outbox::new(version));
         self.remember();
         self.errors.set(errors);
@@ -196,6 +312,11 @@ impl EditorState {
             .await;
         match answer {
             Ok(saved) => {
+                let form = self.form.read_value();
+                self.base.update_value(|base| {
+                    // The server applied this very batch: ours now too.
+                    let _ = base.apply(&form, &patch.changes);
+                });
                 self.outbox.update_value(|o| o.saved(saved.version));
                 self.remember();
                 if !self.has_unsaved() {
@@ -236,10 +357,16 @@ impl EditorState {
     fn rebase(self, conflict: DraftConflict) {
         let current = conflict.current;
         let form = self.form.read_value();
+        let pending: Vec<Change> = self.outbox.with_value(|o| o.changes().cloned().collect());
         let rebased = self
             .outbox
             .try_update_value(|o| o.rebase(&form, &current.data, current.version));
         if let Some((data, refused)) = rebased {
+            let found = self
+                .base
+                .with_value(|base| overlaps(base, &current.data, &data, &pending));
+            self.overlaps.update(|all| all.extend(found));
+            self.base.set_value(current.data.clone());
             self.errors.set(validate(&form, &data));
             self.data.set_value(data);
             if let Some(first) = refused.first() {
@@ -250,7 +377,22 @@ impl EditorState {
             }
         }
         self.remember();
+        self.revision.update(|n| *n += 1);
         self.layout.update(|n| *n += 1);
+    }
+
+    /// The user chose a value for an overlapping cell: theirs is set (as a change
+    /// of ours), ours is already shown and queued; either way the question goes.
+    pub fn settle(self, overlap: &Overlap, take_theirs: bool) {
+        if take_theirs {
+            self.edit(vec![Change::Set {
+                sheet: overlap.sheet.clone(),
+                row: overlap.row,
+                column: overlap.column.clone(),
+                value: overlap.theirs.clone(),
+            }]);
+        }
+        self.overlaps.update(|all| all.retain(|o| o != overlap));
     }
 
     /// Keeps the outbox in the browser's storage (or forgets it once empty).
@@ -270,10 +412,22 @@ impl EditorState {
     }
 }
 
-/// The outbox a previous visit left in the browser's storage, if any.
-pub fn stored_outbox(key: &str) -> Option<Outbox> {
-    let text = local_storage()?.get_item(key).ok()??;
-    serde_json::from_str(&text).ok()
+/// The outboxes previous visits (any tab) left in the browser's storage under
+/// `prefix`, with their keys.
+pub fn stored_outboxes(prefix: &str) -> Vec<(String, Outbox)> {
+    let Some(storage) = local_storage() else {
+        return Vec::new();
+    };
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(&format!("{prefix}-")))
+        .collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let text = storage.get_item(&key).ok()??;
+            Some((key, serde_json::from_str(&text).ok()?))
+        })
+        .collect()
 }
 
 /// Forgets a stored outbox.

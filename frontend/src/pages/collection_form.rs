@@ -8,8 +8,9 @@ use crate::{
     api::{ApiFailure, Body, Method, encode_query, json},
     download::download,
     editor::{
-        grid::{PAGE_ROWS, SheetGrid, cell_id, focus_cell},
-        state::{EditorState, SaveState, forget_outbox, stored_outbox},
+        grid::{GridState, SheetGrid},
+        state::{EditorState, SaveState, forget_outbox, stored_outboxes},
+        texts,
     },
     session::Session,
 };
@@ -67,7 +68,7 @@ fn whose(organisation: &Option<String>) -> String {
         .unwrap_or_default()
 }
 
-fn storage_key(session: Session, collection: &str) -> String {
+fn storage_prefix(session: Session, collection: &str) -> String {
     let login = session.me().map(|me| me.login).unwrap_or_default();
     format!("oko-outbox-{collection}-{login}")
 }
@@ -99,11 +100,13 @@ async fn load(
     let mut draft = session.get::<Draft>(&draft_path).await?;
     // Changes a previous visit could not send (offline, tab closed) go first; the
     // server applies a batch it already has only once.
-    let key = storage_key(session, &id);
     let mut replay_problem = None;
-    if organisation.is_none()
-        && let Some(mut outbox) = stored_outbox(&key)
-    {
+    let stored = match organisation {
+        None => stored_outboxes(&storage_prefix(session, &id)),
+        Some(_) => Vec::new(),
+    };
+    let replayed = !stored.is_empty();
+    for (key, mut outbox) in stored {
         outbox.version = draft.version;
         while let Some(patch) = outbox.next_patch() {
             let path = format!("/api/collections/{id}/draft");
@@ -111,7 +114,10 @@ async fn load(
                 .save::<_, oko_domain::collections::DraftSaved>(Method::Patch, &path, &patch)
                 .await
             {
-                Ok(saved) => outbox.saved(saved.version),
+                Ok(saved) => {
+                    outbox.saved(saved.version);
+                    draft.version = saved.version;
+                }
                 Err(failure) => {
                     replay_problem = Some(format!(
                         "Изменения, сделанные без связи, не сохранены: {}",
@@ -123,8 +129,10 @@ async fn load(
         }
         if outbox.is_empty() {
             forget_outbox(&key);
-            draft = session.get::<Draft>(&draft_path).await?;
         }
+    }
+    if replayed {
+        draft = session.get::<Draft>(&draft_path).await?;
     }
     Ok(Loaded {
         view,
@@ -163,7 +171,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     } = loaded;
     let open = view.state == CollectionState::Open;
     let read_only = !(fills_in && open && organisation.is_none());
-    let key = storage_key(session, &view.id.to_string());
+    let key = storage_prefix(session, &view.id.to_string());
     let editor = EditorState::new(
         session,
         view.id,
@@ -177,7 +185,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
         editor.save_state.set(SaveState::Refused(problem));
     }
     let sheet = RwSignal::new(0usize);
-    let page = RwSignal::new(1u64);
+    let grid = GridState::new();
     let show_errors = RwSignal::new(false);
     let publication = view.publication_id;
     let error_count = move || editor.errors.with(Vec::len);
@@ -269,19 +277,22 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
         })
     };
     let jump = move |sheet_key: String, row: u32, column: Option<String>| {
-        let index = editor
-            .form
-            .with_value(|f| f.sheets.iter().position(|s| s.key == sheet_key))
-            .unwrap_or(0);
-        sheet.set(index);
-        page.set(u64::from(row.max(1) - 1) / PAGE_ROWS + 1);
-        if let Some(column) = column {
-            let id = cell_id(&sheet_key, row, &column);
-            spawn_local(async move {
-                gloo_timers::future::TimeoutFuture::new(0).await;
-                focus_cell(&id);
-            });
+        let (index, at) = editor.form.with_value(|f| {
+            let index = f
+                .sheets
+                .iter()
+                .position(|s| s.key == sheet_key)
+                .unwrap_or(0);
+            let at = column
+                .and_then(|key| f.sheets[index].columns.iter().position(|c| c.key == key))
+                .unwrap_or(0);
+            (index, at)
+        });
+        if sheet.get_untracked() != index {
+            grid.reset();
+            sheet.set(index);
         }
+        grid.go_to(row, at);
     };
     view! {
         <section class="form-editor" aria-labelledby="form-title">
@@ -319,9 +330,10 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
             <Show when=move || show_errors.get()>
                 <ErrorsPanel editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, c))/>
             </Show>
+            <Overlaps editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, Some(c)))/>
             {move || {
                 let index = sheet.get();
-                view! { <SheetGrid editor=editor index=index page=page/> }
+                view! { <SheetGrid editor=editor index=index grid=grid/> }
             }}
             <nav class="sheet-tabs" aria-label="Листы формы">
                 {sheets.into_iter().enumerate().map(|(index, s)| {
@@ -329,7 +341,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     view! {
                         <span class="sheet-tab" class:active=move || sheet.get() == index>
                             <button type="button" aria-pressed=move || (sheet.get() == index).to_string()
-                                on:click=move |_| { sheet.set(index); page.set(1); }>{s.title.clone()}</button>
+                                on:click=move |_| { grid.reset(); sheet.set(index); }>{s.title.clone()}</button>
                             {(!hint.is_empty()).then(|| view! {
                                 <span class="sheet-hint" tabindex="0" role="note" title=hint.clone() aria-label=format!("Правила заполнения листа: {hint}")>"i"</span>
                             })}
@@ -412,6 +424,37 @@ fn ErrorsPanel(
                 }.into_any()
             }}
         </div>
+    }
+}
+
+/// The cells this tab and someone else both changed: each with both values and
+/// a choice; ours is shown (and saved) until the user takes theirs.
+#[component]
+fn Overlaps(editor: EditorState, jump: Callback<(String, u32, String)>) -> impl IntoView {
+    move || {
+        let overlaps = editor.overlaps.get();
+        (!overlaps.is_empty()).then(|| {
+            view! {
+                <div class="overlaps card" role="alert">
+                    <h2>{texts::OVERLAPS_TITLE}</h2>
+                    <ul>
+                        {overlaps.into_iter().map(|overlap| {
+                            let place = editor.form.with_value(|f| overlap.place(f));
+                            let target = (overlap.sheet.clone(), overlap.row, overlap.column.clone());
+                            let (mine, theirs) = (overlap.clone(), overlap.clone());
+                            view! {
+                                <li>
+                                    <button type="button" class="link" on:click=move |_| jump.run(target.clone())>{place}</button>
+                                    {format!(": у вас «{}», в другой вкладке «{}» ", overlap.mine, overlap.theirs)}
+                                    <button type="button" class="secondary" on:click=move |_| editor.settle(&mine, false)>{texts::KEEP_MINE}</button>
+                                    <button type="button" class="secondary" on:click=move |_| editor.settle(&theirs, true)>{texts::TAKE_THEIRS}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
     }
 }
 

@@ -30,8 +30,87 @@ impl CellRange {
         }
     }
 
+    /// Where a paste into the range starts.
+    pub fn top_left(&self) -> (u32, usize) {
+        (self.top, self.left)
+    }
+
     pub fn contains(&self, row: u32, column: usize) -> bool {
         (self.top..=self.bottom).contains(&row) && (self.left..=self.right).contains(&column)
+    }
+}
+
+/// Where the keyboard is: the active cell and the other corner of the selected
+/// range (the same cell when one cell is selected). Rows 1-based, columns 0-based.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Selection {
+    pub active: (u32, usize),
+    pub anchor: (u32, usize),
+}
+
+/// A move of the active cell, as the keys of a spreadsheet ask for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    Up,
+    Down,
+    Left,
+    Right,
+    /// Tab: right, then the first cell of the next row.
+    Next,
+    /// Shift+Tab: left, then the last cell of the row above.
+    Previous,
+    RowStart,
+    RowEnd,
+    /// Ctrl+Home.
+    First,
+    /// Ctrl+End.
+    Last,
+    /// PageUp / PageDown by this many rows.
+    PageUp(u32),
+    PageDown(u32),
+}
+
+impl Selection {
+    /// One cell.
+    pub fn at(row: u32, column: usize) -> Selection {
+        Selection {
+            active: (row, column),
+            anchor: (row, column),
+        }
+    }
+
+    /// The selected rectangle.
+    pub fn range(&self) -> CellRange {
+        CellRange::spanning(self.active, self.anchor)
+    }
+
+    /// After `step` on a sheet of `rows` × `columns`; `extend` (Shift) keeps the
+    /// anchor so the range grows, otherwise one cell is selected.
+    pub fn moved(self, step: Move, extend: bool, rows: u32, columns: usize) -> Selection {
+        let (last_row, last_column) = (rows.max(1), columns.max(1) - 1);
+        let (row, column) = self.active;
+        let active = match step {
+            Move::Up => (row.saturating_sub(1).max(1), column),
+            Move::Down => ((row + 1).min(last_row), column),
+            Move::Left => (row, column.saturating_sub(1)),
+            Move::Right => (row, (column + 1).min(last_column)),
+            Move::Next if column < last_column => (row, column + 1),
+            Move::Next if row < last_row => (row + 1, 0),
+            Move::Next => (row, column),
+            Move::Previous if column > 0 => (row, column - 1),
+            Move::Previous if row > 1 => (row - 1, last_column),
+            Move::Previous => (row, column),
+            Move::RowStart => (row, 0),
+            Move::RowEnd => (row, last_column),
+            Move::First => (1, 0),
+            Move::Last => (last_row, last_column),
+            Move::PageUp(n) => (row.saturating_sub(n).max(1), column),
+            Move::PageDown(n) => ((row + n).min(last_row), column),
+        };
+        Selection {
+            active,
+            anchor: if extend { self.anchor } else { active },
+        }
     }
 }
 
@@ -310,6 +389,20 @@ pub struct Overlap {
     pub mine: String,
 }
 
+impl Overlap {
+    /// Where the cell is, as people read it.
+    pub fn place(&self, form: &FormDefinition) -> String {
+        CellError {
+            sheet: self.sheet.clone(),
+            row: self.row,
+            column: Some(self.column.clone()),
+            code: super::CellCode::Unknown,
+            message: String::new(),
+        }
+        .place(form, 0)
+    }
+}
+
 /// The cells `pending` sets that the other writer changed too, to another value:
 /// `base` is the draft both started from, `theirs` what the server holds now and
 /// `mine` the rebased data this tab shows. Cells only one side touched merge
@@ -372,6 +465,54 @@ mod tests {
     }
 
     #[test]
+    fn the_active_cell_moves_like_a_spreadsheets_and_shift_grows_the_range() {
+        let start = Selection::at(2, 1);
+        assert_eq!(start.moved(Move::Up, false, 10, 4).active, (1, 1));
+        assert_eq!(
+            Selection::at(1, 0).moved(Move::Up, false, 10, 4).active,
+            (1, 0)
+        );
+        assert_eq!(
+            start.moved(Move::Right, false, 10, 2).active,
+            (2, 1),
+            "stops at the last column"
+        );
+        assert_eq!(
+            Selection::at(2, 3).moved(Move::Next, false, 10, 4).active,
+            (3, 0)
+        );
+        assert_eq!(
+            Selection::at(3, 0)
+                .moved(Move::Previous, false, 10, 4)
+                .active,
+            (2, 3)
+        );
+        assert_eq!(
+            start.moved(Move::PageDown(20), false, 10, 4).active,
+            (10, 1)
+        );
+        assert_eq!(start.moved(Move::Last, false, 10, 4).active, (10, 3));
+        assert_eq!(start.moved(Move::RowStart, false, 10, 4).active, (2, 0));
+        let grown = start
+            .moved(Move::Down, true, 10, 4)
+            .moved(Move::Right, true, 10, 4);
+        assert_eq!(
+            grown.range(),
+            CellRange {
+                top: 2,
+                bottom: 3,
+                left: 1,
+                right: 2
+            }
+        );
+        assert!(grown.range().contains(3, 1));
+        assert_eq!(
+            grown.moved(Move::Left, false, 10, 4).range(),
+            CellRange::spanning((3, 1), (3, 1))
+        );
+    }
+
+    #[test]
     fn clipboard_text_from_excel_reads_as_rows_and_back() {
         let text = "1\t2,5\r\n\"a\tb\"\t\"say \"\"hi\"\"\"\r\n\t15.09.2021\r\n";
         let rows = parse_tsv(text);
@@ -385,7 +526,10 @@ mod tests {
         );
         assert_eq!(to_tsv(&rows), text);
         assert_eq!(parse_tsv("one"), vec![vec!["one".to_owned()]]);
-        assert_eq!(parse_tsv("\"two\nlines\"\n"), vec![vec!["two\nlines".to_owned()]]);
+        assert_eq!(
+            parse_tsv("\"two\nlines\"\n"),
+            vec![vec!["two\nlines".to_owned()]]
+        );
         assert!(parse_tsv("").is_empty());
     }
 
@@ -460,7 +604,10 @@ mod tests {
         let mut states = vec![data.clone()];
         let steps = [
             vec![set(key, 3, code, "38.02.01")],
-            vec![set(key, 1, name, "Экономика"), set(key, 3, code, "38.02.02")],
+            vec![
+                set(key, 1, name, "Экономика"),
+                set(key, 3, code, "38.02.02"),
+            ],
             vec![Change::InsertRow {
                 sheet: key.clone(),
                 row: 1,

@@ -131,8 +131,13 @@ impl CellError {
     /// The error with its place, as in an upload's error list: «Лист «РАБОТЫ НА
     /// БЛАНКЕ», строка 12, столбец «Дата 1й курс»: …».
     pub fn located(&self, form: &FormDefinition, header_rows: u32) -> String {
+        format!("{}: {}", self.place(form, header_rows), self.message)
+    }
+
+    /// Where the error is: «Лист «…», строка 12, столбец «…»».
+    pub fn place(&self, form: &FormDefinition, header_rows: u32) -> String {
         let (sheet, row, column) = self.titles(form, header_rows);
-        format!("{}: {}", place_ru(sheet, row, column), self.message)
+        place_ru(sheet, row, column)
     }
 
     /// The error as an API problem entry (sheet and column titles, spreadsheet row).

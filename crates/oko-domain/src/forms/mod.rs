@@ -6,8 +6,8 @@
 
 pub mod check;
 pub mod data;
-pub mod editing;
 pub mod demo;
+pub mod editing;
 pub mod errors;
 pub mod outbox;
 pub mod pattern;

@@ -48,9 +48,14 @@ impl Outbox {
 
     /// Adds a change to the open batch, or to a new one (with the id `new_id` gives)
     /// when the last batch has been sent already.
+    /// A set of the cell the open batch set last replaces that set: typing a word
+    /// sends the word, not every keystroke.
     pub fn push(&mut self, change: Change, new_id: impl FnOnce() -> String) {
         match self.batches.last_mut() {
-            Some(open) if !open.sealed => open.changes.push(change),
+            Some(open) if !open.sealed => match open.changes.last_mut() {
+                Some(last) if same_cell(last, &change) => *last = change,
+                _ => open.changes.push(change),
+            },
             _ => self.batches.push(Batch {
                 id: new_id(),
                 changes: vec![change],
@@ -109,6 +114,17 @@ impl Outbox {
     }
 }
 
+/// Whether both changes set the same cell.
+fn same_cell(a: &Change, b: &Change) -> bool {
+    matches!(
+        (a, b),
+        (
+            Change::Set { sheet, row, column, .. },
+            Change::Set { sheet: s, row: r, column: c, .. },
+        ) if sheet == s && row == r && column == c
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,17 +148,35 @@ mod tests {
     }
 
     #[test]
+    fn keystrokes_in_one_cell_leave_one_change_and_a_sent_batch_is_not_touched() {
+        let mut id = ids();
+        let mut outbox = Outbox::new(1);
+        for typed in ["1", "12", "123"] {
+            outbox.push(set(1, typed), &mut id);
+        }
+        outbox.push(set(2, "4"), &mut id);
+        assert_eq!(
+            outbox.changes().cloned().collect::<Vec<_>>(),
+            vec![set(1, "123"), set(2, "4")]
+        );
+        outbox.next_patch().unwrap();
+        outbox.push(set(2, "5"), &mut id);
+        assert_eq!(outbox.batches.len(), 2, "the sealed batch keeps its 4");
+        assert_eq!(outbox.batches[0].changes[1], set(2, "4"));
+    }
+
+    #[test]
     fn a_batch_keeps_its_id_until_saved_and_later_changes_wait_in_the_next() {
         let mut id = ids();
         let mut outbox = Outbox::new(3);
         outbox.push(set(1, "1"), &mut id);
-        outbox.push(set(1, "2"), &mut id);
+        outbox.push(set(2, "2"), &mut id);
         let first = outbox.next_patch().unwrap();
         assert_eq!(
             (first.version, first.change_id.as_str(), first.changes.len()),
             (3, "tab-1", 2)
         );
-        outbox.push(set(2, "3"), &mut id);
+        outbox.push(set(3, "3"), &mut id);
         // The answer was lost: the same batch goes again with the same id.
         assert_eq!(outbox.next_patch().unwrap(), first);
         outbox.saved(4);
