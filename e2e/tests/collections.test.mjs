@@ -98,9 +98,24 @@ function block() {
   return page.locator(".collection");
 }
 
-function cell(column, row) {
-  return page.getByLabel(`${column}, строка ${row}`, { exact: true });
+// The grid's cell of a sheet (by key), column (by key) and row.
+function cell(sheet, column, row) {
+  return page.locator(`[id="cell-${sheet}-${row}-${column}"]`);
 }
+
+// Types into a cell as people do: select it, type over it, leave with `leave`.
+async function typeInto(target, text, leave = "Enter") {
+  await target.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press(leave);
+}
+
+async function textOf(target) {
+  return (await target.textContent()).trim();
+}
+
+// Waits until the grid's active cell is `id`.
+const activeIs = (id) => page.locator(`[role=grid][aria-activedescendant="${id}"]`).waitFor();
 
 const errorsButton = () => page.getByRole("button", { name: /^Ошибки \(\d+\)$/ });
 
@@ -117,40 +132,59 @@ test("a school fills the form with live errors, autosaves and submits", async ()
   assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).isDisabled(), true);
 
   await page.getByRole("button", { name: "Добавить строку" }).click();
-  await cell("Код и название", 1).fill("38.02.01 Экономика");
-  await cell("Курс", 1).fill("9");
-  await assert.doesNotReject(page.locator("input.invalid[aria-label='Курс, строка 1']").waitFor());
-  assert.equal(await cell("Курс", 1).getAttribute("title"), "Число должно быть между 1 и 6");
-  await cell("Курс", 1).fill("2");
-  await cell("Обучающихся", 1).fill("30");
-  await cell("На базе 9 классов", 1).fill("40");
+  // Typing over a cell, Tab to the next one, as in Excel.
+  await typeInto(cell("specialties", "code", 1), "38.02.01 Экономика", "Tab");
+  await activeIs("cell-specialties-1-course");
+  await page.keyboard.type("9");
+  await page.keyboard.press("Tab");
+  await cell("specialties", "course", 1).and(page.locator(".invalid")).waitFor();
+  assert.equal(await cell("specialties", "course", 1).getAttribute("title"), "Число должно быть между 1 и 6");
+  assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).isDisabled(), true);
+  await typeInto(cell("specialties", "course", 1), "2", "Tab");
+  await page.keyboard.type("30");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("40");
+  await page.keyboard.press("Tab");
   await page.getByRole("button", { name: "Ошибки (4)" }).click();
   await page.getByRole("button", { name: /«На базе 9 классов» должно быть не больше «Обучающихся»/ }).waitFor();
-  await cell("На базе 9 классов", 1).fill("20");
-  await cell("Набор на 1 курс", 1).selectOption("Да");
+  await typeInto(cell("specialties", "after_9", 1), "20", "Tab");
+  // A yes/no cell offers its values (F2 opens the cell); typing filters them, ↓
+  // and Enter pick one. (Playwright types Cyrillic as inserted text, without the
+  // key events a Russian keyboard sends, so the cell is opened first.)
+  await page.keyboard.press("F2");
+  await page.getByRole("option", { name: "Нет" }).waitFor();
+  await page.keyboard.type("д");
+  await page.getByRole("option", { name: "Да" }).waitFor();
+  assert.equal(await page.getByRole("option", { name: "Нет" }).count(), 0);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  assert.equal(await textOf(cell("specialties", "admitted", 1)), "Да");
   await screenshot(page, "collection-editor-errors");
 
   // The error list jumps to the other sheet's cell.
   await page.getByRole("button", { name: /Лист «ИТОГИ», строка 1, столбец «Участников»/ }).click();
-  await cell("Участников", 1).fill("25");
-  // Enter moves down, as in Excel.
-  await cell("Участников", 1).press("Enter");
+  await activeIs("cell-totals-1-participants");
+  await page.keyboard.type("25");
+  // Enter keeps the value and moves down, as in Excel.
+  await page.keyboard.press("Enter");
   await page.keyboard.type("12");
-  assert.equal(await cell("Участников", 2).inputValue(), "12");
-  const focused = () => page.evaluate(() => document.activeElement.getAttribute("aria-label"));
+  await page.keyboard.press("Enter");
+  assert.equal(await textOf(cell("totals", "participants", 2)), "12");
   await page.keyboard.press("ArrowUp");
-  assert.equal(await focused(), "Участников, строка 1");
+  await activeIs("cell-totals-1-participants");
   await page.keyboard.press("Home");
-  await page.keyboard.press("ArrowLeft");
-  assert.equal(await focused(), "Предмет, строка 1");
+  await activeIs("cell-totals-1-subject");
+  // A preset cell is not edited.
+  await page.keyboard.type("x");
+  await page.getByText("Эта ячейка заполнена заранее и не изменяется").waitFor();
   await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
   await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
   await screenshot(page, "collection-editor-saved");
 
   // What was typed is on the server: a reload shows it.
   await page.reload();
-  await cell("Курс", 1).waitFor();
-  assert.equal(await cell("Курс", 1).inputValue(), "2");
+  await cell("specialties", "course", 1).waitFor();
+  assert.equal(await textOf(cell("specialties", "course", 1)), "2");
 
   page.once("dialog", (dialog) => dialog.accept());
   await page.getByRole("button", { name: "Сдать отчет" }).click();
@@ -163,7 +197,7 @@ test("a school fills the form with live errors, autosaves and submits", async ()
 
 test("the template downloads as a workbook and a bad file changes nothing", async () => {
   await openAs("sch240001", `/collections/${collectionId}`);
-  await cell("Курс", 1).waitFor();
+  await cell("specialties", "course", 1).waitFor();
   // The submission of the first test is in the history, with who sent it.
   await page.getByText("История сдачи (1)").click();
   await page.getByText(/^\d\d\.\d\d\.\d{4} \d\d:\d\d \(мск\) — sch240001$/).waitFor();
@@ -182,7 +216,7 @@ test("the template downloads as a workbook and a bad file changes nothing", asyn
   await page.getByText("Ошибки в загруженном файле (черновик не изменен)").waitFor();
   // Not a workbook, so read as CSV, which a two-sheet form cannot take.
   await page.getByText("CSV подходит только для форм с одним листом: загрузите шаблон Excel").waitFor();
-  assert.equal(await cell("Курс", 1).inputValue(), "2");
+  assert.equal(await textOf(cell("specialties", "course", 1)), "2");
 
   // The downloaded template, uploaded as it is, replaces the draft with the same data.
   await page.locator(".template-upload input[type=file]").setInputFiles({
@@ -190,14 +224,14 @@ test("the template downloads as a workbook and a bad file changes nothing", asyn
   });
   await page.getByRole("button", { name: "Загрузить шаблон" }).click();
   await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
-  assert.equal(await cell("Курс", 1).inputValue(), "2");
+  assert.equal(await textOf(cell("specialties", "course", 1)), "2");
 });
 
 test("edits made offline are saved when the connection returns", async () => {
   await openAs("sch240001", `/collections/${collectionId}`);
-  await cell("Обучающихся", 1).waitFor();
+  await cell("specialties", "students", 1).waitFor();
   await page.context().setOffline(true);
-  await cell("Обучающихся", 1).fill("31");
+  await typeInto(cell("specialties", "students", 1), "31");
   await page.getByText("Нет связи — изменения сохранятся, когда связь вернётся").waitFor();
   await page.context().setOffline(false);
   await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor({ timeout: 15_000 });
@@ -209,8 +243,12 @@ test("edits made offline are saved when the connection returns", async () => {
 test("a coordinator opens an organisation's form, or the blank form, read-only", async () => {
   await openAs("mun24001", `/collections/${collectionId}?organisation=sch240001`);
   await page.getByText("Организация sch240001, только просмотр").waitFor();
-  assert.equal(await cell("Обучающихся", 1).inputValue(), "31");
-  assert.equal(await cell("Обучающихся", 1).getAttribute("readonly"), "");
+  assert.equal(await textOf(cell("specialties", "students", 1)), "31");
+  assert.equal(await page.getByRole("grid").getAttribute("aria-readonly"), "true");
+  // Nothing can be typed in.
+  await cell("specialties", "students", 1).click();
+  await page.keyboard.type("5");
+  assert.equal(await page.locator(".cell-editor").count(), 0);
   assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).count(), 0);
 
   // From the block, without an organisation: the blank form to look at.
@@ -219,7 +257,7 @@ test("a coordinator opens an organisation's form, or the blank form, read-only",
   await page.getByText("Форма без данных, только просмотр").waitFor();
   await page.getByText("Строк пока нет").waitFor();
   await page.getByRole("button", { name: "ИТОГИ" }).click();
-  assert.equal(await cell("Предмет", 2).inputValue(), "Физика");
+  assert.equal(await textOf(cell("totals", "subject", 2)), "Физика");
 });
 
 test("the operator imports a form from Excel, attaches it and closes early", async () => {

@@ -84,8 +84,13 @@ impl GridState {
         self.reveal(selection.active.0, selection.active.1);
     }
 
-    /// Puts the keyboard on the grid (after the view has drawn).
+    /// Puts the keyboard on the grid: at once, so that the next key pressed lands
+    /// on it, or once drawn when another sheet is on its way.
     pub fn focus(self) {
+        if let Some(table) = self.table.get_untracked() {
+            let _ = table.focus();
+            return;
+        }
         spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(0).await;
             if let Some(table) = self.table.get_untracked() {

@@ -288,11 +288,17 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                 .unwrap_or(0);
             (index, at)
         });
-        if sheet.get_untracked() != index {
-            grid.reset();
-            sheet.set(index);
+        if sheet.get_untracked() == index {
+            grid.go_to(row, at);
+            return;
         }
-        grid.go_to(row, at);
+        grid.reset();
+        sheet.set(index);
+        // The other sheet's grid draws first.
+        spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            grid.go_to(row, at);
+        });
     };
     view! {
         <section class="form-editor" aria-labelledby="form-title">
