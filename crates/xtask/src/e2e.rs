@@ -160,11 +160,17 @@ pub fn run_browser_tests() -> Result<(), Fail> {
     let data_dir = PathBuf::from("target/e2e-data");
     let server = start_server(Path::new("target/debug/oko"), &data_dir, "small")?;
     std::fs::create_dir_all("e2e/output").map_err(Fail::io("create e2e/output"))?;
+    let root = std::env::current_dir().map_err(Fail::io("find the workspace"))?;
+    // Tests that stop and start a server of their own on the same data get the
+    // binary and the settings (with absolute paths: they run from e2e/).
     let result = run(Command::new("node")
         .args(["--test", "--test-concurrency=1"])
         .args(test_files()?)
         .current_dir("e2e")
-        .env("OKO_BASE_URL", &server.base_url));
+        .env("OKO_BASE_URL", &server.base_url)
+        .env("OKO_E2E_BIN", root.join("target/debug/oko"))
+        .env("OKO_E2E_DATA_DIR", root.join(&data_dir))
+        .env("OKO_E2E_SPA_DIR", root.join("frontend/dist")));
     drop(server);
     result
 }

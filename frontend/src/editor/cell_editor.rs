@@ -151,6 +151,17 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
         finish(None);
     };
 
+    // The choice Enter or Tab takes: the highlighted one, or the only one left.
+    let chosen = move || {
+        let shown = matching.get_untracked();
+        match highlight.get_untracked() {
+            Some(i) => shown.get(i).cloned(),
+            None if shown.len() == 1 && text.with_untracked(|t| *t != shown[0]) => {
+                shown.into_iter().next()
+            }
+            None => None,
+        }
+    };
     let on_key = move |ev: ev::KeyboardEvent| {
         let key = ev.key();
         let shift = ev.shift_key();
@@ -163,16 +174,17 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
                 ev.prevent_default();
                 cancel();
             }
-            "Enter" => {
-                if let Some(choice) = highlight
-                    .get_untracked()
-                    .and_then(|i| matching.with_untracked(|m| m.get(i).cloned()))
-                {
+            "Enter" | "Tab" => {
+                if let Some(choice) = chosen() {
                     type_text(choice);
                 }
-                leave(if shift { Move::Up } else { Move::Down });
+                leave(match (key.as_str(), shift) {
+                    ("Enter", false) => Move::Down,
+                    ("Enter", true) => Move::Up,
+                    (_, false) => Move::Next,
+                    (_, true) => Move::Previous,
+                });
             }
-            "Tab" => leave(if shift { Move::Previous } else { Move::Next }),
             "ArrowDown" | "ArrowUp" if has_choices => {
                 ev.prevent_default();
                 let count = matching.with_untracked(Vec::len);

@@ -57,6 +57,8 @@ pub struct EditorState {
     pub save_state: RwSignal<SaveState>,
     /// Bumped when rows appear or vanish or the data is replaced: the grid redraws.
     pub layout: RwSignal<u32>,
+    /// Rows per sheet when the layout was last bumped.
+    shape: StoredValue<Vec<usize>>,
     pub read_only: bool,
     session: Session,
     /// Which debounce timer is the latest.
@@ -93,6 +95,7 @@ impl EditorState {
             upload_problems: RwSignal::new(Vec::new()),
             save_state: RwSignal::new(SaveState::Idle),
             layout: RwSignal::new(0),
+            shape: StoredValue::new(Vec::new()),
             read_only,
             session,
             timer: StoredValue::new(0),
@@ -186,7 +189,6 @@ impl EditorState {
     /// errors, the autosave timer, and unless a cell is being typed into (its
     /// input shows it) the redraw.
     fn queue(self, changes: Vec<Change>, redraw: bool) {
-        let reshapes = changes.iter().any(|c| !matches!(c, Change::Set { .. }));
         let (tab, next_batch) = (self.tab_id, self.next_batch);
         self.outbox.update_value(|outbox| {
             for change in changes {
@@ -203,7 +205,12 @@ impl EditorState {
         if redraw {
             self.redraw();
         }
-        if reshapes {
+        // A set below the last row adds rows too.
+        let shape: Vec<usize> = self
+            .data
+            .with_value(|d| d.sheets.values().map(Vec::len).collect());
+        if self.shape.with_value(|s| *s != shape) {
+            self.shape.set_value(shape);
             self.layout.update(|n| *n += 1);
         }
         self.schedule(AUTOSAVE_DELAY_MS);

@@ -1,0 +1,281 @@
+// The form editor as a spreadsheet: a block pasted from Excel (Russian numbers and
+// dates), copied back, cleared, undone and redone; a list filtered as one types and
+// a date picked from the calendar; two tabs saving the same draft (merged cell by
+// cell, both values offered for the same cell); a template with an error listed in
+// «Ошибки»; edits made while the server is down sent once it is back, even after
+// the tab was closed.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+const SCHOOL = "sch240002";
+const FORM = {
+  title: "Расписание экзаменов (e2e редактор)",
+  sheets: [{
+    key: "exams", title: "ЭКЗАМЕНЫ", hint: "Одна строка на каждый экзамен.",
+    columns: [
+      { key: "subject", title: "Предмет", type: "list", required: true,
+        values: ["Математика", "Русский язык", "Физика", "История", "Химия"] },
+      { key: "exam_date", title: "Дата", type: "date", required: true,
+        date_from: "2021-09-13", date_to: "2021-10-16", hint: "С 13.09.2021 по 16.10.2021" },
+      { key: "students", title: "Участников", type: "integer", required: true, min: 0, max: 5000 },
+      { key: "share", title: "Доля", type: "decimal", min: 0, max: 100 },
+      { key: "note", title: "Примечание", type: "text" },
+    ],
+  }],
+};
+
+let browser;
+let page;
+let school;
+let collectionId;
+
+async function api(token, method, path, body) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
+}
+
+const login = async (name) =>
+  (await api(null, "POST", "/api/auth/login", { login: name, password: DEMO_PASSWORD })).access_token;
+
+before(async () => {
+  const admin = await login("admin");
+  school = await login(SCHOOL);
+  const section = await api(admin, "POST", "/api/sections", { title: `Редактор e2e ${Date.now()}` });
+  const version = await api(admin, "POST", "/api/forms", FORM);
+  const saved = await api(admin, "POST", "/api/publications", {
+    section_id: section.id, title: "Расписание экзаменов", body_markdown: "Заполните расписание.",
+    published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
+  });
+  const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
+    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
+  });
+  collectionId = block.id;
+  ({ browser, page } = await openBrowser());
+  await browser.grantPermissions(["clipboard-read", "clipboard-write"]);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Logs in as the school on `base` and opens the form there. */
+async function openForm(target = page, base = BASE_URL) {
+  await target.goto(base);
+  const logOut = target.getByRole("button", { name: "Выйти" });
+  await target.getByLabel("Логин").or(logOut).waitFor();
+  if (!(await logOut.isVisible())) {
+    await logIn(target, SCHOOL, DEMO_PASSWORD);
+    await target.getByTestId("user-login").getByText(SCHOOL).waitFor();
+  }
+  await target.goto(`${base}/collections/${collectionId}`);
+  await target.getByRole("grid").waitFor();
+}
+
+const cell = (row, column, target = page) => target.locator(`[id="cell-exams-${row}-${column}"]`);
+const textOf = async (locator) => (await locator.textContent()).trim();
+const errors = (count, target = page) => target.getByRole("button", { name: `Ошибки (${count})` }).waitFor();
+
+/** The draft's cell as the server holds it, once it equals `expected`. */
+async function serverHas(row, column, expected) {
+  let value;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
+    value = draft.data.exams?.[row - 1]?.[column] ?? "";
+    if (value === expected) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  assert.equal(value, expected, `the server's ${column} of row ${row}`);
+}
+
+test("a block pasted from a spreadsheet, copied back, cleared, undone and redone", async () => {
+  await openForm();
+  await page.getByText("Строк пока нет").waitFor();
+  await page.getByRole("button", { name: "Добавить строку" }).click();
+  const block = "Математика\t15.09.2021\t1 234\t12,5\tутро\r\nфизика\t16.09.2021\t40\t7\t\"два\tслова\"\r\n";
+  await page.evaluate((text) => navigator.clipboard.writeText(text), block);
+  await page.keyboard.press("Control+V");
+  assert.equal(await textOf(cell(1, "students")), "1234");
+  assert.equal(await textOf(cell(1, "share")), "12,5");
+  assert.equal(await textOf(cell(1, "exam_date")), "15.09.2021");
+  assert.equal(await textOf(cell(2, "subject")), "Физика", "a list value is read whatever its case");
+  assert.equal(await cell(2, "note").textContent(), "два\tслова");
+  await errors(0);
+  await screenshot(page, "editor-pasted");
+
+  // One paste is one undo step; redo brings it back.
+  await page.keyboard.press("Control+Z");
+  await cell(2, "subject").waitFor({ state: "detached" });
+  assert.equal(await textOf(cell(1, "students")), "");
+  await page.keyboard.press("Control+Y");
+  assert.equal(await textOf(cell(2, "students")), "40");
+
+  // A range selected with Shift+arrows copies as the spreadsheet's text.
+  await cell(1, "students").click();
+  await page.keyboard.press("Shift+ArrowRight");
+  await page.keyboard.press("Shift+ArrowDown");
+  await page.keyboard.press("Control+C");
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "1234\t12,5\r\n40\t7\r\n");
+  assert.equal(await page.locator("td.selected").count(), 4);
+
+  // Delete empties the range (two required cells now), Ctrl+Z puts it back.
+  await page.keyboard.press("Delete");
+  await errors(2);
+  assert.equal(await textOf(cell(2, "share")), "");
+  await page.keyboard.press("Control+Z");
+  await errors(0);
+  assert.equal(await textOf(cell(2, "share")), "7");
+  await serverHas(1, "students", "1234");
+  await serverHas(2, "share", "7");
+});
+
+test("a list filters as one types, a date comes from the calendar, a bad date is red", async () => {
+  await openForm();
+  await page.getByRole("button", { name: "Добавить строку" }).click();
+  await page.keyboard.press("F2");
+  await page.keyboard.type("ист");
+  await page.getByRole("option", { name: "История" }).waitFor();
+  assert.equal(await page.getByRole("option").count(), 1);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Tab");
+  assert.equal(await textOf(cell(3, "subject")), "История");
+
+  // The calendar opens on the first allowed month; a click fills the cell.
+  await page.keyboard.press("F2");
+  await page.getByRole("group", { name: "Календарь" }).getByText("Сентябрь 2021").waitFor();
+  await screenshot(page, "editor-calendar");
+  await page.getByRole("button", { name: "20.09.2021" }).click();
+  assert.equal(await textOf(cell(3, "exam_date")), "20.09.2021");
+
+  // Typed over, outside the allowed dates: red, with its message.
+  await page.keyboard.type("01.01.2020");
+  await page.keyboard.press("Enter");
+  await cell(3, "exam_date").and(page.locator(".invalid")).waitFor();
+  assert.match(await cell(3, "exam_date").getAttribute("title"), /13\.09\.2021/);
+  assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).isDisabled(), true);
+  await page.keyboard.press("Control+Z");
+  assert.equal(await textOf(cell(3, "exam_date")), "20.09.2021");
+
+  // Esc gives the old text back.
+  await cell(3, "students").click();
+  await page.keyboard.type("77");
+  await page.keyboard.press("Escape");
+  assert.equal(await textOf(cell(3, "students")), "");
+  await page.keyboard.type("15");
+  await page.keyboard.press("Enter");
+  await errors(0);
+  await serverHas(3, "students", "15");
+});
+
+test("two tabs: changes to different cells merge, the same cell offers both values", async () => {
+  await openForm();
+  const other = await browser.newPage();
+  await openForm(other);
+
+  // This tab saves first; the other, still on the old version, gets a 409 and merges.
+  await cell(1, "note").click();
+  await page.keyboard.type("one");
+  await page.keyboard.press("Enter");
+  await serverHas(1, "note", "one");
+  await cell(2, "note", other).click();
+  await other.keyboard.type("two");
+  await other.keyboard.press("Enter");
+  await serverHas(2, "note", "two");
+  await serverHas(1, "note", "one");
+  assert.equal(await textOf(cell(1, "note", other)), "one");
+
+  // Both change the same cell: the later one is asked which value stays.
+  await cell(1, "students").click();
+  await page.keyboard.type("50");
+  await page.keyboard.press("Enter");
+  await serverHas(1, "students", "50");
+  await cell(1, "students", other).click();
+  await other.keyboard.type("60");
+  await other.keyboard.press("Enter");
+  const question = other.getByRole("alert").filter({ hasText: "изменены и здесь, и в другой вкладке" });
+  await question.getByText("у вас «60», в другой вкладке «50»").waitFor();
+  await screenshot(other, "editor-overlap");
+  await question.getByRole("button", { name: "Взять другое" }).click();
+  await question.waitFor({ state: "detached" });
+  assert.equal(await textOf(cell(1, "students", other)), "50");
+  await serverHas(1, "students", "50");
+  await other.close();
+});
+
+test("a template with a wrong value lists it in «Ошибки» and changes nothing", async () => {
+  await openForm();
+  const csv = "Предмет;Дата;Участников;Доля;Примечание\r\nМатематика;15.09.2021;9000;;\r\n";
+  await page.locator(".template-upload input[type=file]").setInputFiles({
+    name: "экзамены.csv", mimeType: "text/csv", buffer: Buffer.from(csv),
+  });
+  await page.getByRole("button", { name: "Загрузить шаблон" }).click();
+  await page.getByText("Ошибки в загруженном файле (черновик не изменен)").waitFor();
+  await page.getByText(/строка 2, столбец «Участников»/).waitFor();
+  await screenshot(page, "editor-upload-errors");
+  assert.equal(await textOf(cell(1, "students")), "50");
+});
+
+/** `oko serve` of this test on the suite's data, on `port`. */
+function startServer(port) {
+  const server = spawn(process.env.OKO_E2E_BIN, ["serve"], {
+    env: {
+      ...process.env,
+      OKO_DATABASE_URL: `sqlite://${process.env.OKO_E2E_DATA_DIR}/oko.db?mode=rwc`,
+      OKO_DATA_DIR: process.env.OKO_E2E_DATA_DIR,
+      OKO_LISTEN: `127.0.0.1:${port}`,
+      OKO_SPA_DIR: process.env.OKO_E2E_SPA_DIR,
+    },
+    stdio: "ignore",
+  });
+  return server;
+}
+
+async function waitUntilUp(base) {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    try {
+      await fetch(base);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  throw new Error(`${base} did not start`);
+}
+
+test("edits made while the server is down are sent when it is back, even after the tab closed",
+  { skip: !process.env.OKO_E2E_BIN && "needs OKO_E2E_BIN (cargo xtask test sets it)" }, async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const base = `http://127.0.0.1:${port}`;
+    let server = startServer(port);
+    try {
+      await waitUntilUp(base);
+      const tab = await browser.newPage();
+      await openForm(tab, base);
+      server.kill("SIGKILL");
+      await new Promise((resolve) => server.once("exit", resolve));
+      await cell(2, "students", tab).click();
+      await tab.keyboard.type("41");
+      await tab.keyboard.press("Enter");
+      await tab.getByText("Нет связи — изменения сохранятся, когда связь вернётся").waitFor({ timeout: 15_000 });
+      await screenshot(tab, "editor-server-down");
+      await tab.close();
+
+      server = startServer(port);
+      await waitUntilUp(base);
+      const again = await browser.newPage();
+      await openForm(again, base);
+      assert.equal(await textOf(cell(2, "students", again)), "41");
+      await serverHas(2, "students", "41");
+      await again.close();
+    } finally {
+      server.kill("SIGKILL");
+    }
+  });
