@@ -314,13 +314,17 @@ impl FormData {
         form: &FormDefinition,
         changes: &[Change],
     ) -> Result<Vec<Change>, CellError> {
-        let mut next = self.clone();
         let mut groups = Vec::with_capacity(changes.len());
         for change in changes {
-            groups.push(next.inverse_of(form, change));
-            next.apply(form, std::slice::from_ref(change))?;
+            let inverse = self.inverse_of(form, change);
+            if let Err(error) = self.apply(form, std::slice::from_ref(change)) {
+                // Exact inverses of what applied: they apply.
+                let back: Vec<Change> = groups.into_iter().rev().flatten().collect();
+                let _ = self.apply(form, &back);
+                return Err(error);
+            }
+            groups.push(inverse);
         }
-        *self = next;
         Ok(groups.into_iter().rev().flatten().collect())
     }
 
@@ -633,6 +637,25 @@ mod tests {
             data.apply(&form, &again).unwrap();
             assert_eq!(&data, expected);
         }
+    }
+
+    #[test]
+    fn a_refused_undoable_batch_changes_nothing() {
+        let form = demo::schedule();
+        let key = form.sheets[0].key.clone();
+        let mut data = FormData::blank(&form);
+        data.apply(&form, &[set(&key, 1, "participants1", "5")]).unwrap();
+        let before = data.clone();
+        let refused = data.apply_undoable(
+            &form,
+            &[
+                set(&key, 1, "participants1", "6"),
+                set(&key, 4, "rooms1", "2"),
+                set(&key, 1, "nope", "1"),
+            ],
+        );
+        assert!(refused.is_err());
+        assert_eq!(data, before);
     }
 
     #[test]
