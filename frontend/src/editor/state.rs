@@ -11,7 +11,7 @@ use oko_domain::{
         CellError, Change, FormData, FormDefinition,
         editing::{Overlap, Step, UndoHistory, overlaps},
         outbox::Outbox,
-        validate,
+        validate::Validation,
     },
 };
 use uuid::Uuid;
@@ -52,6 +52,8 @@ pub struct EditorState {
     /// Bumped whenever any cell changes: the cells on screen redraw their text.
     pub revision: RwSignal<u64>,
     pub errors: RwSignal<Vec<CellError>>,
+    /// The checks behind `errors`, kept so a keystroke re-checks its row only.
+    validation: StoredValue<Validation>,
     /// Errors of the last uploaded file (rows as the file numbers them).
     pub upload_problems: RwSignal<Vec<String>>,
     pub save_state: RwSignal<SaveState>,
@@ -81,7 +83,8 @@ impl EditorState {
     ) -> EditorState {
         // Each tab keeps its own outbox: two tabs never overwrite each other's.
         let tab_id = format!("{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
-        let errors = validate(&form, &data);
+        let validation = Validation::new(&form, &data);
+        let errors = validation.errors();
         EditorState {
             collection_id,
             form: StoredValue::new(form),
@@ -92,6 +95,7 @@ impl EditorState {
             revision: RwSignal::new(0),
             outbox: StoredValue::new(Outbox::new(version)),
             errors: RwSignal::new(errors),
+            validation: StoredValue::new(validation),
             upload_problems: RwSignal::new(Vec::new()),
             save_state: RwSignal::new(SaveState::Idle),
             layout: RwSignal::new(0),
@@ -189,6 +193,12 @@ impl EditorState {
     /// errors, the autosave timer, and unless a cell is being typed into (its
     /// input shows it) the redraw.
     fn queue(self, changes: Vec<Change>, redraw: bool) {
+        let form = self.form.read_value();
+        self.data.with_value(|data| {
+            self.validation
+                .update_value(|v| v.update(&form, data, &changes))
+        });
+        self.errors.set(self.validation.with_value(Validation::errors));
         let (tab, next_batch) = (self.tab_id, self.next_batch);
         self.outbox.update_value(|outbox| {
             for change in changes {
@@ -199,9 +209,6 @@ impl EditorState {
             }
         });
         self.remember();
-        let form = self.form.read_value();
-        self.errors
-            .set(self.data.with_value(|data| validate(&form, data)));
         if redraw {
             self.redraw();
         }
@@ -247,15 +254,15 @@ impl EditorState {
     }
 
     /// Replaces everything with the server's draft (after an upload).
-    pub fn replace(self, data: FormData, version: i32, errors: Vec<CellError>) {
+    pub fn replace(self, data: FormData, version: i32) {
         self.base.set_value(data.clone());
+        self.revalidate(&self.form.read_value(), &data);
         self.data.set_value(data);
         self.history.set_value(UndoHistory::default());
         self.overlaps.set(Vec::new());
         self.revision.update(|n| *n += 1);
         self.outbox.set_value(Outbox::new(version));
         self.remember();
-        self.errors.set(errors);
         self.layout.update(|n| *n += 1);
     }
 
@@ -374,7 +381,7 @@ impl EditorState {
                 .with_value(|base| overlaps(base, &current.data, &data, &pending));
             self.overlaps.update(|all| all.extend(found));
             self.base.set_value(current.data.clone());
-            self.errors.set(validate(&form, &data));
+            self.revalidate(&form, &data);
             self.data.set_value(data);
             if let Some(first) = refused.first() {
                 self.save_state.set(SaveState::Refused(format!(
@@ -386,6 +393,13 @@ impl EditorState {
         self.remember();
         self.revision.update(|n| *n += 1);
         self.layout.update(|n| *n += 1);
+    }
+
+    /// Checks everything again (the data was replaced).
+    fn revalidate(self, form: &FormDefinition, data: &FormData) {
+        let validation = Validation::new(form, data);
+        self.errors.set(validation.errors());
+        self.validation.set_value(validation);
     }
 
     /// The user chose a value for an overlapping cell: theirs is set (as a change

@@ -494,7 +494,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
             match answer {
                 Ok(draft) => {
                     editor.upload_problems.set(Vec::new());
-                    editor.replace(draft.data, draft.version, draft.errors);
+                    editor.replace(draft.data, draft.version);
                     editor.save_state.set(SaveState::Saved(
                         draft.progress.updated_at.unwrap_or_else(chrono::Utc::now),
                     ));

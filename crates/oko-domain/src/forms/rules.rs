@@ -101,7 +101,7 @@ impl CompareOp {
 /// or unreadable cell (the latter already reported).
 pub struct ReadSheet<'a> {
     pub sheet: &'a SheetDef,
-    pub cells: Vec<Vec<Option<Value>>>,
+    pub cells: &'a [&'a [Option<Value>]],
     /// The cells' canonical texts, for messages and for rule values.
     pub texts: &'a [super::Row],
 }

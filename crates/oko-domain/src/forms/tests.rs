@@ -1,10 +1,11 @@
 //! The validation engine against the demo forms: examples of each error, and
 //! property tests (valid generated data never yields an error; one mutated cell
-//! yields exactly the expected error).
+//! yields exactly the expected error; checking only what changed equals checking
+//! everything).
 
 use proptest::prelude::*;
 
-use super::{CellCode, CellError, FormData, Row, demo, validate};
+use super::{CellCode, CellError, Change, FormData, Row, demo, validate};
 
 fn row(cells: &[(&str, &str)]) -> Row {
     cells
@@ -295,6 +296,45 @@ proptest! {
         let (column, code) = mutation.apply(&mut rows[index]);
         let errors = validate(&form, &college_data(rows));
         prop_assert_eq!(codes(&errors), vec![(index as u32 + 1, Some(column), code)]);
+    }
+}
+
+/// A change people make: a cell typed (valid, invalid or cleared), a row added
+/// or deleted; `pick` chooses the row among those there.
+fn change_strategy() -> impl Strategy<Value = (u8, prop::sample::Index, &'static str, &'static str)> {
+    (
+        0u8..4,
+        any::<prop::sample::Index>(),
+        prop::sample::select(vec!["code", "course", "students", "after_9", "admitted", "units"]),
+        prop::sample::select(vec!["", "3", "40", "7", "Да", "тридцать", "38.02.01 Экономика"]),
+    )
+}
+
+proptest! {
+    #[test]
+    fn checking_only_what_changed_finds_what_checking_everything_finds(
+        rows in college_rows(),
+        steps in prop::collection::vec(change_strategy(), 1..30),
+    ) {
+        let form = demo::college();
+        let mut data = college_data(rows);
+        let mut validation = super::validate::Validation::new(&form, &data);
+        for (kind, pick, column, value) in steps {
+            let rows = data.rows("specialties").len() as u32;
+            let row = pick.index(rows as usize + 1) as u32 + 1;
+            let sheet = "specialties".to_owned();
+            let change = match kind {
+                0 | 1 => Change::Set { sheet, row, column: column.into(), value: value.into() },
+                2 => Change::InsertRow { sheet, row },
+                _ if rows > 0 => Change::DeleteRow { sheet, row: row.min(rows) },
+                _ => continue,
+            };
+            let changes = [change];
+            if data.apply(&form, &changes).is_ok() {
+                validation.update(&form, &data, &changes);
+            }
+            prop_assert_eq!(validation.errors(), validate(&form, &data));
+        }
     }
 }
 

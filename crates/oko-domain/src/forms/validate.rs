@@ -3,32 +3,156 @@
 //! every keystroke.
 
 use super::{
-    CellCode, CellError, ColumnDef, FormData, FormDefinition, SheetDef, pattern,
+    CellCode, CellError, Change, ColumnDef, FormData, FormDefinition, SheetDef, pattern,
     rules::{self, ReadSheet},
     value::{self, ParseProblem, Value},
 };
 
 /// Every error of `data` against `form`.
 pub fn validate(form: &FormDefinition, data: &FormData) -> Vec<CellError> {
-    let mut errors = Vec::new();
-    for key in data.sheets.keys() {
-        if form.sheet(key).is_none() {
-            errors.push(CellError {
-                sheet: key.clone(),
-                row: 0,
-                column: None,
-                code: CellCode::Unknown,
-                message: format!("В форме нет листа «{key}»"),
-            });
-        }
-    }
-    for sheet in &form.sheets {
-        validate_sheet(sheet, data.rows(&sheet.key), &mut errors);
-    }
-    errors
+    Validation::new(form, data).errors()
 }
 
-fn validate_sheet(sheet: &SheetDef, rows: &[super::Row], errors: &mut Vec<CellError>) {
+/// A form's data checked once and kept checked as it changes: a changed cell
+/// re-reads its row and the sheet's rules run again over values already read, so
+/// a keystroke in a sheet of 5,000 rows does not read 100,000 cells again.
+/// [`Validation::errors`] equals [`validate`] of the same data at every step.
+#[derive(Clone, Debug, Default)]
+pub struct Validation {
+    /// Sheets the data holds and the form does not.
+    unknown_sheets: Vec<CellError>,
+    /// The form's sheets, in its order.
+    sheets: Vec<SheetCheck>,
+}
+
+/// One sheet's checks.
+#[derive(Clone, Debug, Default)]
+struct SheetCheck {
+    /// Too many or too few rows.
+    count: Vec<CellError>,
+    rows: Vec<RowCheck>,
+    /// The sheet rules' errors.
+    rules: Vec<CellError>,
+}
+
+/// One row read: its values by column position and its cells' errors.
+#[derive(Clone, Debug, Default)]
+struct RowCheck {
+    values: Vec<Option<Value>>,
+    errors: Vec<CellError>,
+}
+
+impl Validation {
+    /// Checks everything.
+    pub fn new(form: &FormDefinition, data: &FormData) -> Validation {
+        let mut validation = Validation {
+            unknown_sheets: unknown_sheets(form, data),
+            sheets: vec![SheetCheck::default(); form.sheets.len()],
+        };
+        for at in 0..form.sheets.len() {
+            validation.check_sheet(form, data, at);
+        }
+        validation
+    }
+
+    /// Checks again what `changes` (already applied to `data`) can have changed.
+    pub fn update(&mut self, form: &FormDefinition, data: &FormData, changes: &[Change]) {
+        if self.sheets.len() != form.sheets.len() {
+            *self = Validation::new(form, data);
+            return;
+        }
+        self.unknown_sheets = unknown_sheets(form, data);
+        let mut touched: Vec<Option<Vec<usize>>> = vec![Some(Vec::new()); form.sheets.len()];
+        for change in changes {
+            let Some(at) = form.sheets.iter().position(|s| s.key == change.sheet()) else {
+                continue;
+            };
+            match (change, &mut touched[at]) {
+                (Change::Set { row, .. }, Some(rows)) => rows.push(*row as usize - 1),
+                (_, whole) => *whole = None,
+            }
+        }
+        for (at, rows) in touched.into_iter().enumerate() {
+            let sheet = &form.sheets[at];
+            let now = data.rows(&sheet.key);
+            match rows {
+                Some(rows) if rows.is_empty() => {}
+                Some(rows) if now.len() == self.sheets[at].rows.len() => {
+                    let order = column_order(sheet);
+                    for index in rows {
+                        self.sheets[at].rows[index] = read_row(sheet, &order, index, &now[index]);
+                    }
+                    self.check_rules(sheet, now, at);
+                }
+                _ => self.check_sheet(form, data, at),
+            }
+        }
+    }
+
+    /// Every error, in the order [`validate`] has always given them: unknown
+    /// sheets, then per sheet its row count, its rows in order, its rules.
+    pub fn errors(&self) -> Vec<CellError> {
+        let mut errors = self.unknown_sheets.clone();
+        for sheet in &self.sheets {
+            errors.extend(sheet.count.iter().cloned());
+            for row in &sheet.rows {
+                errors.extend(row.errors.iter().cloned());
+            }
+            errors.extend(sheet.rules.iter().cloned());
+        }
+        errors
+    }
+
+    fn check_sheet(&mut self, form: &FormDefinition, data: &FormData, at: usize) {
+        let sheet = &form.sheets[at];
+        let rows = data.rows(&sheet.key);
+        let order = column_order(sheet);
+        self.sheets[at] = SheetCheck {
+            count: row_count_errors(sheet, rows),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(index, row)| read_row(sheet, &order, index, row))
+                .collect(),
+            rules: Vec::new(),
+        };
+        self.check_rules(sheet, rows, at);
+    }
+
+    fn check_rules(&mut self, sheet: &SheetDef, texts: &[super::Row], at: usize) {
+        let check = &mut self.sheets[at];
+        let mut errors = Vec::new();
+        if !sheet.rules.is_empty() {
+            let cells: Vec<&[Option<Value>]> =
+                check.rows.iter().map(|r| r.values.as_slice()).collect();
+            let read = ReadSheet {
+                sheet,
+                cells: &cells,
+                texts,
+            };
+            for rule in &sheet.rules {
+                rules::check(rule, &read, &mut errors);
+            }
+        }
+        check.rules = errors;
+    }
+}
+
+fn unknown_sheets(form: &FormDefinition, data: &FormData) -> Vec<CellError> {
+    data.sheets
+        .keys()
+        .filter(|key| form.sheet(key).is_none())
+        .map(|key| CellError {
+            sheet: key.clone(),
+            row: 0,
+            column: None,
+            code: CellCode::Unknown,
+            message: format!("В форме нет листа «{key}»"),
+        })
+        .collect()
+}
+
+fn row_count_errors(sheet: &SheetDef, rows: &[super::Row]) -> Vec<CellError> {
     let row_count_error = |message: String| CellError {
         sheet: sheet.key.clone(),
         row: 0,
@@ -36,6 +160,7 @@ fn validate_sheet(sheet: &SheetDef, rows: &[super::Row], errors: &mut Vec<CellEr
         code: CellCode::RowCount,
         message,
     };
+    let mut errors = Vec::new();
     if sheet.is_free() && rows.len() > sheet.row_limit() as usize {
         errors.push(row_count_error(format!(
             "На листе «{}» не более {} строк",
@@ -50,8 +175,12 @@ fn validate_sheet(sheet: &SheetDef, rows: &[super::Row], errors: &mut Vec<CellEr
             sheet.fixed_rows.len()
         )));
     }
-    // Column keys sorted once: a row's cells (a sorted map) are matched to their
-    // columns in one merge walk, instead of a search per column and per cell.
+    errors
+}
+
+/// Column keys sorted once: a row's cells (a sorted map) are matched to their
+/// columns in one merge walk, instead of a search per column and per cell.
+fn column_order(sheet: &SheetDef) -> Vec<(&str, usize)> {
     let mut order: Vec<(&str, usize)> = sheet
         .columns
         .iter()
@@ -59,63 +188,57 @@ fn validate_sheet(sheet: &SheetDef, rows: &[super::Row], errors: &mut Vec<CellEr
         .map(|(at, c)| (c.key.as_str(), at))
         .collect();
     order.sort_unstable();
+    order
+}
+
+/// Row `index` of `sheet` read: values and errors.
+fn read_row(sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &super::Row) -> RowCheck {
+    let mut errors = Vec::new();
     let mut texts: Vec<&str> = vec![""; sheet.columns.len()];
-    let mut cells = Vec::with_capacity(rows.len());
-    for (index, row) in rows.iter().enumerate() {
-        texts.fill("");
-        let mut known = order.iter().peekable();
-        for (key, text) in row {
-            while known.next_if(|(k, _)| *k < key.as_str()).is_some() {}
-            match known.peek() {
-                Some((k, at)) if *k == key.as_str() => texts[*at] = text,
-                _ => errors.push(CellError::at(
+    let mut known = order.iter().peekable();
+    for (key, text) in row {
+        while known.next_if(|(k, _)| *k < key.as_str()).is_some() {}
+        match known.peek() {
+            Some((k, at)) if *k == key.as_str() => texts[*at] = text,
+            _ => errors.push(CellError::at(
+                &sheet.key,
+                index,
+                key,
+                CellCode::Unknown,
+                format!("На листе «{}» нет столбца «{key}»", sheet.title),
+            )),
+        }
+    }
+    if let Some(preset) = sheet.fixed_rows.get(index) {
+        for (key, wanted) in preset {
+            if row.get(key) != Some(wanted) {
+                errors.push(CellError::at(
                     &sheet.key,
                     index,
                     key,
-                    CellCode::Unknown,
-                    format!("На листе «{}» нет столбца «{key}»", sheet.title),
-                )),
+                    CellCode::LockedCell,
+                    format!("Эта ячейка заполнена заранее: «{wanted}»"),
+                ));
             }
         }
-        if let Some(preset) = sheet.fixed_rows.get(index) {
-            for (key, wanted) in preset {
-                if row.get(key) != Some(wanted) {
-                    errors.push(CellError::at(
-                        &sheet.key,
-                        index,
-                        key,
-                        CellCode::LockedCell,
-                        format!("Эта ячейка заполнена заранее: «{wanted}»"),
-                    ));
+    }
+    // A row left entirely empty in a free sheet is a gap, not a row to fill.
+    let skip_required = sheet.is_free() && row.is_empty();
+    let values = sheet
+        .columns
+        .iter()
+        .zip(&texts)
+        .map(
+            |(column, text)| match read_cell(column, text, skip_required) {
+                Ok(value) => value,
+                Err((code, message)) => {
+                    errors.push(CellError::at(&sheet.key, index, &column.key, code, message));
+                    None
                 }
-            }
-        }
-        // A row left entirely empty in a free sheet is a gap, not a row to fill.
-        let skip_required = sheet.is_free() && row.is_empty();
-        let read: Vec<Option<Value>> = sheet
-            .columns
-            .iter()
-            .zip(&texts)
-            .map(
-                |(column, text)| match read_cell(column, text, skip_required) {
-                    Ok(value) => value,
-                    Err((code, message)) => {
-                        errors.push(CellError::at(&sheet.key, index, &column.key, code, message));
-                        None
-                    }
-                },
-            )
-            .collect();
-        cells.push(read);
-    }
-    let read = ReadSheet {
-        sheet,
-        cells,
-        texts: rows,
-    };
-    for rule in &sheet.rules {
-        rules::check(rule, &read, errors);
-    }
+            },
+        )
+        .collect();
+    RowCheck { values, errors }
 }
 
 /// One cell: its value (`None` when empty), or what is wrong with it.
