@@ -4,7 +4,8 @@
 //! - `test`: everything CI checks: formatting, clippy, unit and API tests on SQLite
 //!   and PostgreSQL, the OpenAPI staleness check, browser tests in Chromium.
 //! - `openapi`: rewrite `api-spec/openapi.json` from the code.
-//! - `bench`: measure the figures of `docs/benchmarks.md`; `bench surge [N]` runs
+//! - `bench`: measure the figures of `docs/benchmarks.md`; `bench editor` runs the
+//!   form editor's alone; `bench surge [N]` runs
 //!   only the deadline surge (N organisations, all by default) and prints its rows.
 
 mod bench;
@@ -29,9 +30,10 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("surge") => {
             bench::run_surge(args.get(2).and_then(|n| n.parse().ok()))
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
         Some("bench") => bench::run_all(),
         _ => {
-            eprintln!("usage: cargo xtask run | test | openapi | bench [surge [N]]");
+            eprintln!("usage: cargo xtask run | test | openapi | bench [surge [N] | editor]");
             return ExitCode::from(2);
         }
     };

@@ -91,8 +91,9 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
         text.set(value.clone());
         editor.type_into(set_cell.with_value(|f| f(value)));
     };
-    // Ends the edit, keeping what was typed, and moves on.
-    let finish = move |then: Option<Move>| {
+    // Ends the edit, keeping what was typed, and moves on. Focus goes back to the
+    // grid unless it left for somewhere else (a blur: a button was clicked).
+    let end_edit = move |then: Option<Move>, refocus: bool| {
         if grid.editing.get_untracked().is_none() {
             return;
         }
@@ -113,10 +114,11 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
                     .get_untracked()
                     .moved(step, false, rows, columns),
             );
-        } else {
+        } else if refocus {
             grid.focus();
         }
     };
+    let finish = move |then: Option<Move>| end_edit(then, true);
     let cancel = move || {
         grid.editing.set(None);
         let before = original.get_value();
@@ -129,7 +131,7 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
 
     let choices: Vec<String> = match column.kind {
         ColumnType::List => column.values.clone(),
-        ColumnType::YesNo => vec!["Да".into(), "Нет".into()],
+        ColumnType::YesNo => texts::YES_NO.iter().map(|v| (*v).to_owned()).collect(),
         _ => Vec::new(),
     };
     let has_choices = !choices.is_empty();
@@ -213,11 +215,11 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
         }
     });
     let style = place_over(grid, row, at);
-    let label = format!("{}, строка {row}", column.title);
+    let label = texts::cell_label(&column.title, row);
     let list_id = format!("choices-{sheet_key}-{row}-{at}");
     let (input_mode, placeholder) = match column.kind {
         ColumnType::Integer | ColumnType::Decimal => ("decimal", ""),
-        ColumnType::Date => ("numeric", "дд.мм.гггг"),
+        ColumnType::Date => ("numeric", texts::DATE_PLACEHOLDER),
         _ => ("text", ""),
     };
     let date_column = column.kind == ColumnType::Date;
@@ -237,7 +239,7 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
                     type_text(event_target_value(&ev));
                 }
                 on:keydown=on_key
-                on:blur=move |_| finish(None)/>
+                on:blur=move |_| end_edit(None, false)/>
             {has_choices.then(|| view! {
                 <ul class="choices" role="listbox" id=list_id aria-label=texts::CHOICES>
                     {move || {

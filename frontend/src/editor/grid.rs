@@ -442,9 +442,9 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
             let c = &s.columns[column];
             let detail = error.unwrap_or_else(|| c.hint.clone());
             if detail.is_empty() {
-                format!("«{}», строка {row}", c.title)
+                texts::cell_place(&c.title, row)
             } else {
-                format!("«{}», строка {row}: {detail}", c.title)
+                format!("{}: {detail}", texts::cell_place(&c.title, row))
             }
         })
     };

@@ -16,6 +16,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
+use super::texts;
 use crate::{api::Method, session::Session};
 
 /// Quiet time after the last keystroke before changes are sent.
@@ -181,10 +182,9 @@ impl EditorState {
             .try_update_value(|data| data.apply(&form, &changes));
         match applied {
             Some(Ok(())) => self.queue(changes, true),
-            Some(Err(refused)) => self.save_state.set(SaveState::Refused(format!(
-                "Отменить нельзя: {}",
-                refused.message
-            ))),
+            Some(Err(refused)) => self
+                .save_state
+                .set(SaveState::Refused(texts::cannot_undo(&refused.message))),
             None => {}
         }
     }
@@ -198,7 +198,8 @@ impl EditorState {
             self.validation
                 .update_value(|v| v.update(&form, data, &changes))
         });
-        self.errors.set(self.validation.with_value(Validation::errors));
+        self.errors
+            .set(self.validation.with_value(Validation::errors));
         let (tab, next_batch) = (self.tab_id, self.next_batch);
         self.outbox.update_value(|outbox| {
             for change in changes {
@@ -300,7 +301,7 @@ impl EditorState {
     /// to show otherwise.
     pub async fn submit(self) -> Result<SubmissionReceipt, String> {
         if !self.flush().await {
-            return Err("Изменения еще не сохранены; попробуйте еще раз".to_owned());
+            return Err(texts::NOT_SAVED_YET.to_owned());
         }
         let path = format!("/api/collections/{}/submit", self.collection_id);
         let request = SubmitRequest {
@@ -384,10 +385,8 @@ impl EditorState {
             self.revalidate(&form, &data);
             self.data.set_value(data);
             if let Some(first) = refused.first() {
-                self.save_state.set(SaveState::Refused(format!(
-                    "Черновик изменен в другой вкладке или другим пользователем; не сохранено: {}",
-                    first.message
-                )));
+                self.save_state
+                    .set(SaveState::Refused(texts::changed_elsewhere(&first.message)));
             }
         }
         self.remember();

@@ -1,4 +1,4 @@
-//! The editor's words, in one place.
+//! The editor's words (the grid and the form page around it), in one place.
 
 pub const NO_ROWS: &str = "Строк пока нет";
 pub const ADD_ROW: &str = "Добавить строку";
@@ -28,3 +28,77 @@ pub const OVERLAPS_TITLE: &str =
     "Эти ячейки изменены и здесь, и в другой вкладке или другим пользователем";
 pub const KEEP_MINE: &str = "Оставить мое";
 pub const TAKE_THEIRS: &str = "Взять другое";
+
+// The form page.
+pub const LOADING: &str = "Загрузка формы…";
+pub const CLOSE_UNSAVED: &str =
+    "Есть несохраненные изменения. Закрыть форму? Они сохранятся, когда появится связь.";
+pub const SUBMIT_CONFIRM: &str = "Сдать отчет? Данные формы будут переданы в ФИС ОКО.";
+pub const READ_ONLY_FORM: &str = "Форма открыта только для просмотра";
+pub const FIX_ERRORS: &str = "Исправьте ошибки, чтобы сдать отчет";
+pub const BLANK_FORM: &str = "Форма без данных, только просмотр";
+pub const SAVE_DRAFT: &str = "Сохранить черновик";
+pub const SUBMIT: &str = "Сдать отчет";
+pub const DOWNLOAD_TEMPLATE: &str = "Скачать шаблон Excel";
+pub const CLOSE: &str = "Закрыть";
+pub const SHEETS: &str = "Листы формы";
+pub const READ_ONLY: &str = "Только просмотр";
+pub const AUTOSAVE: &str = "Изменения сохраняются автоматически";
+pub const SAVING: &str = "Сохранение…";
+pub const OFFLINE: &str = "Нет связи — изменения сохранятся, когда связь вернётся";
+pub const ERRORS: &str = "Ошибки";
+pub const UPLOAD_ERRORS: &str = "Ошибки в загруженном файле (черновик не изменен)";
+pub const NO_ERRORS: &str = "Ошибок нет";
+pub const CHOOSE_TEMPLATE: &str = "Выберите файл шаблона";
+pub const FILLED_TEMPLATE: &str = "Заполненный шаблон ";
+pub const UPLOAD_TEMPLATE: &str = "Загрузить шаблон";
+
+pub fn organisation_view(login: &str) -> String {
+    format!("Организация {login}, только просмотр")
+}
+
+pub fn saved_at(time: &str) -> String {
+    format!("Сохранено в {time}")
+}
+
+pub fn errors_count(count: usize) -> String {
+    format!("Ошибки ({count})")
+}
+
+pub fn history(count: usize) -> String {
+    format!("История сдачи ({count})")
+}
+
+pub fn sheet_rules(hint: &str) -> String {
+    format!("Правила заполнения листа: {hint}")
+}
+
+pub fn both_values(mine: &str, theirs: &str) -> String {
+    format!(": у вас «{mine}», в другой вкладке «{theirs}» ")
+}
+
+pub fn not_replayed(reason: &str) -> String {
+    format!("Изменения, сделанные без связи, не сохранены: {reason}")
+}
+
+pub const NOT_SAVED_YET: &str = "Изменения еще не сохранены; попробуйте еще раз";
+pub const YES_NO: [&str; 2] = ["Да", "Нет"];
+pub const DATE_PLACEHOLDER: &str = "дд.мм.гггг";
+
+pub fn cannot_undo(reason: &str) -> String {
+    format!("Отменить нельзя: {reason}")
+}
+
+pub fn changed_elsewhere(reason: &str) -> String {
+    format!("Черновик изменен в другой вкладке или другим пользователем; не сохранено: {reason}")
+}
+
+/// «Курс», строка 3 — under the grid.
+pub fn cell_place(column: &str, row: u32) -> String {
+    format!("«{column}», строка {row}")
+}
+
+/// The accessible name of a cell's input.
+pub fn cell_label(column: &str, row: u32) -> String {
+    format!("{column}, строка {row}")
+}

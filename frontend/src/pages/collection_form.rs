@@ -53,7 +53,7 @@ pub fn CollectionFormPage() -> impl IntoView {
     });
     view! {
         {move || match loaded.get() {
-            None => view! { <p role="status">"Загрузка формы…"</p> }.into_any(),
+            None => view! { <p role="status">{texts::LOADING}</p> }.into_any(),
             Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
             Some(Ok(loaded)) => view! { <FormEditor loaded=loaded/> }.into_any(),
         }}
@@ -119,10 +119,7 @@ async fn load(
                     draft.version = saved.version;
                 }
                 Err(failure) => {
-                    replay_problem = Some(format!(
-                        "Изменения, сделанные без связи, не сохранены: {}",
-                        failure.message
-                    ));
+                    replay_problem = Some(texts::not_replayed(&failure.message));
                     break;
                 }
             }
@@ -202,11 +199,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let close = {
         let back = back.clone();
         move |_| {
-            if editor.has_unsaved()
-                && !confirm(
-                    "Есть несохраненные изменения. Закрыть форму? Они сохранятся, когда появится связь.",
-                )
-            {
+            if editor.has_unsaved() && !confirm(texts::CLOSE_UNSAVED) {
                 return;
             }
             back();
@@ -224,8 +217,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let submit = {
         let back = back.clone();
         move |_| {
-            if !confirm("Сдать отчет? Данные формы будут переданы в ФИС ОКО.")
-            {
+            if !confirm(texts::SUBMIT_CONFIRM) {
                 return;
             }
             let back = back.clone();
@@ -245,9 +237,9 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     };
     let why_not = move || {
         if read_only {
-            Some("Форма открыта только для просмотра")
+            Some(texts::READ_ONLY_FORM)
         } else if error_count() > 0 {
-            Some("Исправьте ошибки, чтобы сдать отчет")
+            Some(texts::FIX_ERRORS)
         } else {
             None
         }
@@ -309,28 +301,28 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     " " {view.window.clone()}
                 </p>
                 <p class="muted">{match (&organisation, fills_in) {
-                    (Some(login), _) => format!("Организация {login}, только просмотр"),
-                    (None, false) => "Форма без данных, только просмотр".to_owned(),
+                    (Some(login), _) => texts::organisation_view(login),
+                    (None, false) => texts::BLANK_FORM.to_owned(),
                     (None, true) => String::new(),
                 }}</p>
                 <p class="save-state" role="status" aria-live="polite">{move || save_line(&editor.save_state.get(), read_only)}</p>
                 {history_path.map(|path| view! { <History path=path/> })}
             </header>
             <div class="form-toolbar">
-                {(!read_only).then(|| view! { <button type="button" class="secondary" on:click=save_now>"Сохранить черновик"</button> })}
+                {(!read_only).then(|| view! { <button type="button" class="secondary" on:click=save_now>{texts::SAVE_DRAFT}</button> })}
                 <button type="button" class=move || { if error_count() > 0 { "errors-button has-errors" } else { "errors-button" } }
                     aria-expanded=move || show_errors.get().to_string()
                     on:click=move |_| show_errors.update(|s| *s = !*s)>
-                    {move || format!("Ошибки ({})", error_count())}
+                    {move || texts::errors_count(error_count())}
                 </button>
                 {(!read_only).then(|| view! {
                     <span class="submit-wrap" title=move || why_not().unwrap_or_default()>
-                        <button type="button" class="submit" disabled=move || why_not().is_some() || submitting.get() on:click=submit.clone()>"Сдать отчет"</button>
+                        <button type="button" class="submit" disabled=move || why_not().is_some() || submitting.get() on:click=submit.clone()>{texts::SUBMIT}</button>
                     </span>
                 })}
-                <button type="button" class="secondary" on:click=download_template>"Скачать шаблон Excel"</button>
+                <button type="button" class="secondary" on:click=download_template>{texts::DOWNLOAD_TEMPLATE}</button>
                 {(!read_only).then(|| view! { <TemplateUpload editor=editor shown=show_errors/> })}
-                <button type="button" class="secondary" on:click=close>"Закрыть"</button>
+                <button type="button" class="secondary" on:click=close>{texts::CLOSE}</button>
             </div>
             {move || download_message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <Show when=move || show_errors.get()>
@@ -341,7 +333,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                 let index = sheet.get();
                 view! { <SheetGrid editor=editor index=index grid=grid/> }
             }}
-            <nav class="sheet-tabs" aria-label="Листы формы">
+            <nav class="sheet-tabs" aria-label=texts::SHEETS>
                 {sheets.into_iter().enumerate().map(|(index, s)| {
                     let hint = s.hint.clone();
                     view! {
@@ -349,7 +341,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                             <button type="button" aria-pressed=move || (sheet.get() == index).to_string()
                                 on:click=move |_| { grid.reset(); sheet.set(index); }>{s.title.clone()}</button>
                             {(!hint.is_empty()).then(|| view! {
-                                <span class="sheet-hint" tabindex="0" role="note" title=hint.clone() aria-label=format!("Правила заполнения листа: {hint}")>"i"</span>
+                                <span class="sheet-hint" tabindex="0" role="note" title=hint.clone() aria-label=texts::sheet_rules(&hint)>"i"</span>
                             })}
                         </span>
                     }
@@ -362,11 +354,11 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
 /// «Сохранено в 17:42» and its siblings.
 fn save_line(state: &SaveState, read_only: bool) -> String {
     match state {
-        SaveState::Idle if read_only => "Только просмотр".to_owned(),
-        SaveState::Idle => "Изменения сохраняются автоматически".to_owned(),
-        SaveState::Saving => "Сохранение…".to_owned(),
-        SaveState::Saved(at) => format!("Сохранено в {}", to_moscow(*at).format("%H:%M")),
-        SaveState::Offline => "Нет связи — изменения сохранятся, когда связь вернётся".to_owned(),
+        SaveState::Idle if read_only => texts::READ_ONLY.to_owned(),
+        SaveState::Idle => texts::AUTOSAVE.to_owned(),
+        SaveState::Saving => texts::SAVING.to_owned(),
+        SaveState::Saved(at) => texts::saved_at(&to_moscow(*at).format("%H:%M").to_string()),
+        SaveState::Offline => texts::OFFLINE.to_owned(),
         SaveState::Refused(message) => message.clone(),
     }
 }
@@ -384,7 +376,7 @@ fn History(path: String) -> impl IntoView {
             let count = list.items.len();
             view! {
                 <details class="history">
-                    <summary>{format!("История сдачи ({count})")}</summary>
+                    <summary>{texts::history(count)}</summary>
                     <ul>
                         {list.items.into_iter().map(|item| view! {
                             <li>{format!("{} — {}", short_date_time(item.submitted_at), item.submitted_by)}</li>
@@ -404,18 +396,18 @@ fn ErrorsPanel(
 ) -> impl IntoView {
     let form = editor.form;
     view! {
-        <div class="errors-panel card" role="region" aria-label="Ошибки">
+        <div class="errors-panel card" role="region" aria-label=texts::ERRORS>
             {move || {
                 let problems = editor.upload_problems.get();
                 (!problems.is_empty()).then(|| view! {
-                    <h2>"Ошибки в загруженном файле (черновик не изменен)"</h2>
+                    <h2>{texts::UPLOAD_ERRORS}</h2>
                     <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 })
             }}
             {move || {
                 let errors = editor.errors.get();
                 if errors.is_empty() {
-                    return view! { <p>"Ошибок нет"</p> }.into_any();
+                    return view! { <p>{texts::NO_ERRORS}</p> }.into_any();
                 }
                 view! {
                     <ul class="error-list">
@@ -451,7 +443,7 @@ fn Overlaps(editor: EditorState, jump: Callback<(String, u32, String)>) -> impl 
                             view! {
                                 <li>
                                     <button type="button" class="link" on:click=move |_| jump.run(target.clone())>{place}</button>
-                                    {format!(": у вас «{}», в другой вкладке «{}» ", overlap.mine, overlap.theirs)}
+                                    {texts::both_values(&overlap.mine, &overlap.theirs)}
                                     <button type="button" class="secondary" on:click=move |_| editor.settle(&mine, false)>{texts::KEEP_MINE}</button>
                                     <button type="button" class="secondary" on:click=move |_| editor.settle(&theirs, true)>{texts::TAKE_THEIRS}</button>
                                 </li>
@@ -475,7 +467,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
         let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
             editor
                 .save_state
-                .set(SaveState::Refused("Выберите файл шаблона".to_owned()));
+                .set(SaveState::Refused(texts::CHOOSE_TEMPLATE.to_owned()));
             return;
         };
         busy.set(true);
@@ -513,8 +505,8 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <span class="template-upload">
-            <label>"Заполненный шаблон " <input type="file" accept=".xlsx,.csv" node_ref=input/></label>
-            <button type="button" class="secondary" disabled=move || busy.get() on:click=upload>"Загрузить шаблон"</button>
+            <label>{texts::FILLED_TEMPLATE} <input type="file" accept=".xlsx,.csv" node_ref=input/></label>
+            <button type="button" class="secondary" disabled=move || busy.get() on:click=upload>{texts::UPLOAD_TEMPLATE}</button>
         </span>
     }
 }

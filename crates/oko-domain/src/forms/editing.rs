@@ -644,7 +644,8 @@ mod tests {
         let form = demo::schedule();
         let key = form.sheets[0].key.clone();
         let mut data = FormData::blank(&form);
-        data.apply(&form, &[set(&key, 1, "participants1", "5")]).unwrap();
+        data.apply(&form, &[set(&key, 1, "participants1", "5")])
+            .unwrap();
         let before = data.clone();
         let refused = data.apply_undoable(
             &form,

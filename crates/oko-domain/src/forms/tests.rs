@@ -301,12 +301,23 @@ proptest! {
 
 /// A change people make: a cell typed (valid, invalid or cleared), a row added
 /// or deleted; `pick` chooses the row among those there.
-fn change_strategy() -> impl Strategy<Value = (u8, prop::sample::Index, &'static str, &'static str)> {
+fn change_strategy() -> impl Strategy<Value = (u8, prop::sample::Index, &'static str, &'static str)>
+{
     (
         0u8..4,
         any::<prop::sample::Index>(),
-        prop::sample::select(vec!["code", "course", "students", "after_9", "admitted", "units"]),
-        prop::sample::select(vec!["", "3", "40", "7", "Да", "тридцать", "38.02.01 Экономика"]),
+        prop::sample::select(vec![
+            "code", "course", "students", "after_9", "admitted", "units",
+        ]),
+        prop::sample::select(vec![
+            "",
+            "3",
+            "40",
+            "7",
+            "Да",
+            "тридцать",
+            "38.02.01 Экономика",
+        ]),
     )
 }
 

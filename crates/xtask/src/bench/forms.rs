@@ -1,6 +1,8 @@
 //! Form figures of issue #4 from `cargo run --release -p oko-io --example
 //! forms_bench` (validation and template upload against calamine alone, natively)
-//! and from the SPA's `/bench/validation` page in Chromium (validation in WASM).
+//! and from the SPA's `/bench/validation` page in Chromium (validation in WASM);
+//! the editor's of issue #5 from `e2e/bench/editor.mjs` (a 5,000 × 20 sheet
+//! opened and typed into in Chromium).
 
 use std::process::Command;
 
@@ -27,16 +29,7 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
     let upload = number_after(&text, "+ validation): ")?;
     let upload_peak = number_after(&text, "while reading: upload ")?;
     let calamine_peak = number_after(&text, "KiB, calamine alone ")?;
-    ensure_chromium()?;
-    ensure_node_modules()?;
-    let wasm = output({
-        let mut c = Command::new("node");
-        c.arg("bench/validation.mjs")
-            .current_dir("e2e")
-            .env("OKO_BASE_URL", &server.base_url);
-        c
-    })?;
-    let wasm_text = String::from_utf8_lossy(&wasm);
+    let wasm_text = browser_bench(server, "bench/validation.mjs")?;
     let wasm_ms: f64 = wasm_text
         .trim()
         .parse()
@@ -65,6 +58,48 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
             upload / calamine,
             upload_peak / calamine_peak
         ),
+    ));
+    editor_rows(server, rows)
+}
+
+/// Runs `script` (in `e2e/`) against `server` in Chromium; what it printed.
+fn browser_bench(server: &Server, script: &str) -> Result<String, Fail> {
+    ensure_chromium()?;
+    ensure_node_modules()?;
+    let printed = output({
+        let mut c = Command::new("node");
+        c.arg(script)
+            .current_dir("e2e")
+            .env("OKO_BASE_URL", &server.base_url);
+        c
+    })?;
+    Ok(String::from_utf8_lossy(&printed).into_owned())
+}
+
+/// The editor on a sheet of 5,000 rows × 20 columns (issue #5's figures).
+pub fn editor_rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
+    let text = browser_bench(server, "bench/editor.mjs")?;
+    let open = number_after(&text, "\"open_ms\":")?;
+    let open_empty = number_after(&text, "\"open_empty_ms\":")?;
+    let key_median = number_after(&text, "\"key_median_ms\":")?;
+    let key_p95 = number_after(&text, "\"key_p95_ms\":")?;
+    let key_plain = number_after(&text, "\"key_baseline_median_ms\":")?;
+    let drawn = number_after(&text, "\"drawn_rows\":")?;
+    rows.push(row(
+        "Editor: open a 5,000 × 20 sheet in Chromium (navigation to a drawn grid with its errors counted)",
+        format!("{open:.0} ms ({drawn:.0} rows drawn)"),
+        &format!("same form, empty draft: {open_empty:.0} ms; goal 1,000 ms"),
+        format!(
+            "{:.1}× empty, {:.2} of goal",
+            open / open_empty.max(1.0),
+            open / 1000.0
+        ),
+    ));
+    rows.push(row(
+        "Editor: a keystroke in a cell of that sheet (input handler, validation, every reactive update)",
+        format!("median {key_median:.1} ms, p95 {key_p95:.1} ms"),
+        &format!("a plain `<input>` in the same page: median {key_plain:.1} ms; goal 16 ms"),
+        format!("p95 {:.2} of goal", key_p95 / 16.0),
     ));
     Ok(())
 }
