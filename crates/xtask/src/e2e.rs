@@ -126,7 +126,10 @@ pub fn ensure_chromium() -> Result<(), Fail> {
 }
 
 pub fn ensure_node_modules() -> Result<(), Fail> {
-    if Path::new("e2e/node_modules/playwright-core").is_dir() {
+    let installed = ["playwright-core", "binaryen"]
+        .iter()
+        .all(|package| Path::new("e2e/node_modules").join(package).is_dir());
+    if installed {
         return Ok(());
     }
     run(Command::new("npm")
