@@ -9,6 +9,7 @@ mod m20261122_000003_publications_version;
 mod m20261123_000004_file_storages;
 mod m20261123_000005_data_collection;
 mod m20261124_000006_user_changes;
+mod m20261124_000007_returns;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_file_storages::Migration),
             Box::new(m20261123_000005_data_collection::Migration),
             Box::new(m20261124_000006_user_changes::Migration),
+            Box::new(m20261124_000007_returns::Migration),
         ]
     }
 }

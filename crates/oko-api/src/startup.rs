@@ -34,6 +34,8 @@ pub struct AppState {
     pub forms: oko_db::forms::DefinitionCache,
     /// Collections, briefly remembered (every save reads its collection).
     pub collections: oko_db::collections::CollectionCache,
+    /// Every organisation, for monitoring's counts and lists.
+    pub roster: oko_db::roster::RosterCache,
     /// Uploaded files and built reports.
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.
@@ -61,6 +63,7 @@ impl Application {
             board: oko_db::board::BoardCache::default(),
             forms: oko_db::forms::DefinitionCache::default(),
             collections: oko_db::collections::CollectionCache::default(),
+            roster: oko_db::roster::RosterCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
             max_form_upload_bytes: config.max_form_upload_bytes,

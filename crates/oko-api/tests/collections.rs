@@ -17,6 +17,9 @@ on_both_databases!(
     a_closed_collection_changes_nothing,
     templates_download_and_uploads_replace_the_draft_all_or_nothing,
     forms_are_described_in_excel_and_back,
+    monitoring_counts_and_lists_the_callers_scope,
+    a_returned_submission_is_in_work_until_submitted_again,
+    counts_stay_whole_while_a_surge_saves_and_submits,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -734,4 +737,274 @@ async fn forms_are_described_in_excel_and_back(backend: Backend) {
         2,
         "nothing saved from the bad files"
     );
+}
+
+/// Saves the valid row as `token`'s organisation and submits it.
+async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
+    let (status, saved) = patch(app, token, id, 0, "fill", valid_row()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, receipt) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/submit"),
+            token,
+            Some(json!({"version": saved["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+}
+
+fn logins(page: &Value) -> Vec<&str> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["login"].as_str().unwrap())
+        .collect()
+}
+
+async fn monitoring_counts_and_lists_the_callers_scope(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let first = app.token("sch240001").await;
+    fill_and_submit(&app, &first, &id).await;
+    let second = app.token("sch240002").await;
+    patch(&app, &second, &id, 0, "x", vec![set(1, "course", "2")]).await;
+
+    let region = app.token("spo_coord_24").await;
+    let (status, stats) = app
+        .get(&format!("/api/collections/{id}/statistics"), &region)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{stats}");
+    let total = stats["total"].as_u64().unwrap();
+    assert!(total > 2, "{stats}");
+    assert_eq!(
+        (
+            &stats["submitted"],
+            &stats["in_progress"],
+            &stats["not_started"]
+        ),
+        (&json!(1), &json!(1), &json!(total - 2))
+    );
+    assert_eq!(stats["lines"][0], json!(["Всего", total]));
+    assert_eq!(stats["lines"][1], json!(["Не приступило", total - 2]));
+    // The audience is region 24: the operator counts the same organisations.
+    let (_, everything) = app
+        .get(&format!("/api/collections/{id}/statistics"), &admin)
+        .await;
+    assert_eq!(everything["total"], total);
+
+    // Those who started first, then those who did not, by login.
+    let (_, page) = app
+        .get(
+            &format!("/api/collections/{id}/participants?per_page=3"),
+            &region,
+        )
+        .await;
+    assert_eq!(logins(&page)[..2], ["sch240001", "sch240002"]);
+    assert_eq!(page["items"][0]["status_title"], "Сдано");
+    assert!(page["items"][0]["submitted_at"].is_string());
+    assert_eq!(page["items"][2]["status"], "not_started");
+    assert_eq!(
+        (&page["total"], &page["per_page"]),
+        (&json!(total), &json!(3))
+    );
+    let (_, waiting) = app
+        .get(
+            &format!("/api/collections/{id}/participants?status=not_started&sort=login&desc=true&per_page=500"),
+            &region,
+        )
+        .await;
+    assert_eq!(waiting["total"], total - 2);
+    let found = logins(&waiting);
+    assert!(
+        found.windows(2).all(|w| w[0] > w[1]),
+        "descending: {found:?}"
+    );
+    let (_, searched) = app
+        .get(
+            &format!("/api/collections/{id}/participants?search=SCH240002"),
+            &region,
+        )
+        .await;
+    assert_eq!(logins(&searched), ["sch240002"]);
+
+    // A municipal coordinator counts their municipality only.
+    let municipal = app.token("mun24001").await;
+    let (_, local) = app
+        .get(
+            &format!("/api/collections/{id}/participants?per_page=500"),
+            &municipal,
+        )
+        .await;
+    let local_total = local["total"].as_u64().unwrap();
+    assert!(
+        local_total > 0 && local_total < total,
+        "{local_total} of {total}"
+    );
+    let municipality = &local["items"][0]["municipality_id"];
+    assert!(
+        local["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| &p["municipality_id"] == municipality)
+    );
+    let (_, same) = app
+        .get(
+            &format!(
+                "/api/collections/{id}/participants?municipality={}",
+                municipality.as_str().unwrap()
+            ),
+            &region,
+        )
+        .await;
+    assert_eq!(same["total"], local_total);
+
+    // Organisations do not monitor; other regions do not see the collection.
+    let (status, problem) = app
+        .get(&format!("/api/collections/{id}/statistics"), &first)
+        .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::FORBIDDEN, &json!("forbidden"))
+    );
+    let elsewhere = app.token("spo_coord_50").await;
+    let (status, _) = app
+        .get(&format!("/api/collections/{id}/participants"), &elsewhere)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn a_returned_submission_is_in_work_until_submitted_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+    fill_and_submit(&app, &school, &id).await;
+    let municipal = app.token("mun24001").await;
+    let give_back = |login: &'static str, comment: &'static str| {
+        let (app, municipal, id) = (&app, &municipal, &id);
+        async move {
+            app.call(
+                Method::POST,
+                &format!("/api/collections/{id}/returns"),
+                municipal,
+                Some(json!({"organisation": login, "comment": comment})),
+            )
+            .await
+        }
+    };
+    let (status, problem) = give_back("sch240001", "  ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "comment");
+    let (status, problem) = give_back("sch240002", "Проверьте").await;
+    assert_eq!(status, StatusCode::CONFLICT, "nothing submitted: {problem}");
+
+    let (status, note) = give_back("sch240001", "Проверьте количество обучающихся").await;
+    assert_eq!(status, StatusCode::CREATED, "{note}");
+    assert_eq!(note["returned_by"], "mun24001");
+    assert!(
+        note["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Возвращено на доработку ")
+    );
+    let (status, again) = give_back("sch240001", "Еще раз").await;
+    assert_eq!(status, StatusCode::CONFLICT, "already returned: {again}");
+
+    // The school sees it: «В работе» with the comment; the counts agree.
+    let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
+    assert_eq!(block["progress"]["status_title"], "В работе");
+    assert_eq!(
+        block["progress"]["returned"]["comment"],
+        "Проверьте количество обучающихся"
+    );
+    let (_, stats) = app
+        .get(&format!("/api/collections/{id}/statistics"), &municipal)
+        .await;
+    assert_eq!(
+        (&stats["submitted"], &stats["in_progress"]),
+        (&json!(0), &json!(1))
+    );
+    let (_, page) = app
+        .get(
+            &format!("/api/collections/{id}/participants?search=sch240001"),
+            &municipal,
+        )
+        .await;
+    assert_eq!(page["items"][0]["returned"], true);
+
+    // Submitting again ends the return; the history keeps both.
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/submit"),
+            &school,
+            Some(json!({"version": draft["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
+    assert_eq!(block["progress"]["status_title"], "Сдано");
+    assert!(block["progress"].get("returned").is_none());
+    let (_, history) = app
+        .get(&format!("/api/collections/{id}/submissions"), &school)
+        .await;
+    assert_eq!(history["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        history["returns"][0]["comment"],
+        "Проверьте количество обучающихся"
+    );
+}
+
+async fn counts_stay_whole_while_a_surge_saves_and_submits(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let region = app.token("spo_coord_24").await;
+    let (_, page) = app
+        .get(
+            &format!("/api/collections/{id}/participants?per_page=12"),
+            &region,
+        )
+        .await;
+    let schools: Vec<String> = logins(&page).into_iter().map(str::to_owned).collect();
+    let mut tokens = Vec::new();
+    for login in &schools {
+        tokens.push(app.token(login).await);
+    }
+    let surge = async {
+        let fills = tokens.iter().map(|token| fill_and_submit(&app, token, &id));
+        futures_util::future::join_all(fills).await;
+    };
+    let watch = async {
+        let mut seen = Vec::new();
+        for _ in 0..40 {
+            let (_, stats) = app
+                .get(&format!("/api/collections/{id}/statistics"), &region)
+                .await;
+            let parts: u64 = ["not_started", "in_progress", "submitted", "not_submitted"]
+                .iter()
+                .map(|k| stats[k].as_u64().unwrap())
+                .sum();
+            assert_eq!(stats["total"].as_u64().unwrap(), parts, "{stats}");
+            seen.push(stats["submitted"].as_u64().unwrap());
+        }
+        seen
+    };
+    let ((), seen) = futures_util::join!(surge, watch);
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]),
+        "submissions never go back: {seen:?}"
+    );
+    let (_, stats) = app
+        .get(&format!("/api/collections/{id}/statistics"), &region)
+        .await;
+    assert_eq!(stats["submitted"], schools.len());
+    assert_eq!(stats["in_progress"], 0);
 }

@@ -242,6 +242,9 @@ pub async fn write_draft(
                 updated_by: Set(write.user_id),
                 first_submitted_at: Set(None),
                 last_submitted_at: Set(None),
+                returned_at: Set(None),
+                returned_by: Set(None),
+                return_comment: Set(None),
             })
             .on_conflict(
                 OnConflict::columns([draft::Column::CollectionId, draft::Column::OrganisationId])

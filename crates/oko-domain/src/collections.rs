@@ -169,16 +169,24 @@ pub struct Progress {
     /// «Вы заполнили форму 02.03.2026 17:42 (мск)» after a submission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_action: Option<String>,
+    /// Returned for revision and not submitted since: the status is «В работе»
+    /// again and this says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned: Option<crate::monitoring::ReturnNote>,
 }
 
 impl Progress {
+    /// `returned`: the latest return for revision, if it came after the latest
+    /// submission.
     pub fn new(
         started_at: Option<DateTime<Utc>>,
         updated_at: Option<DateTime<Utc>>,
         submitted_at: Option<DateTime<Utc>>,
         state: CollectionState,
+        returned: Option<crate::monitoring::ReturnNote>,
     ) -> Progress {
-        let status = OrgStatus::of(started_at.is_some(), submitted_at.is_some(), state);
+        let counts_as_submitted = submitted_at.is_some() && returned.is_none();
+        let status = OrgStatus::of(started_at.is_some(), counts_as_submitted, state);
         Progress {
             status,
             status_title: status.title_ru().to_owned(),
@@ -186,6 +194,7 @@ impl Progress {
             updated_at,
             submitted_at,
             last_action: submitted_at.map(filled_in_ru),
+            returned,
         }
     }
 }
@@ -394,13 +403,19 @@ pub struct SubmissionReceipt {
     pub message: String,
 }
 
-/// `GET /api/collections/{id}/submissions`: newest first; the first counts.
+/// `GET /api/collections/{id}/submissions`: newest first; the first counts unless
+/// a later return for revision undid it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"items": [{"id": "7e6d5c4b-3a29-4180-9f7e-6d5c4b3a2918", "submitted_at": "2026-03-02T14:42:00Z",
-    "submitted_by": "sch770001", "draft_version": 4, "message": "Вы заполнили форму 02.03.2026 17:42 (мск)"}]})))]
+    "submitted_by": "sch770001", "draft_version": 4, "message": "Вы заполнили форму 02.03.2026 17:42 (мск)"}],
+    "returns": [{"returned_at": "2026-03-03T08:00:00Z", "returned_by": "mun24001", "comment": "Проверьте количество участников",
+        "message": "Возвращено на доработку 03.03.2026 11:00 (мск): Проверьте количество участников"}]})))]
 pub struct SubmissionHistory {
     pub items: Vec<SubmissionReceipt>,
+    /// Returns for revision, newest first.
+    #[serde(default)]
+    pub returns: Vec<crate::monitoring::ReturnNote>,
 }
 
 /// Cell errors as API problem entries (sheet and column titles, «Лист «…», строка …»

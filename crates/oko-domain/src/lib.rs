@@ -9,6 +9,7 @@ pub mod error_code;
 pub mod forms;
 pub mod login;
 pub mod markdown;
+pub mod monitoring;
 pub mod moscow_time;
 pub mod org;
 pub mod publications;

@@ -149,7 +149,7 @@ fn blank_draft(view: &CollectionView, form: &FormDefinition) -> Draft {
         version: 0,
         data: oko_domain::forms::FormData::blank(form),
         errors: Vec::new(),
-        progress: oko_domain::collections::Progress::new(None, None, None, view.state),
+        progress: oko_domain::collections::Progress::new(None, None, None, view.state, None),
     }
 }
 

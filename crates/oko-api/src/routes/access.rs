@@ -17,6 +17,17 @@ pub fn require_operator(user: &Authenticated) -> Result<(), ApiError> {
     }
 }
 
+/// Refuses organisations: what coordinators and the operator do (monitoring).
+pub fn require_coordinator(user: &Authenticated) -> Result<(), ApiError> {
+    match user.0.principal.role {
+        Role::Organisation => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Это могут только координаторы и федеральный оператор",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Where the caller stands in the tree (resolved with the user, see `UserCache`).
 pub fn reach_of(user: &Authenticated) -> &Reach {
     &user.0.reach

@@ -20,6 +20,14 @@ pub struct Model {
     pub updated_by: Uuid,
     pub first_submitted_at: Option<DateTimeUtc>,
     pub last_submitted_at: Option<DateTimeUtc>,
+    /// The latest return for revision; the draft is returned while it is newer
+    /// than `last_submitted_at`.
+    pub returned_at: Option<DateTimeUtc>,
+    /// Login of the coordinator who returned it.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub returned_by: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub return_comment: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

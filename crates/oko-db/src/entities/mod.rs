@@ -2,6 +2,7 @@
 
 pub mod collection;
 pub mod draft;
+pub mod draft_return;
 pub mod file_download;
 pub mod form;
 pub mod form_version;

@@ -5,6 +5,7 @@ pub mod collection;
 pub mod draft;
 pub mod exchange;
 pub mod forms;
+pub mod monitoring;
 pub mod submit;
 
 use std::sync::Arc;
@@ -208,6 +209,7 @@ pub fn progress_of(
         draft.map(|d| d.updated_at),
         draft.and_then(|d| d.last_submitted_at),
         collections::state_of(collection, now),
+        draft.and_then(oko_db::monitoring::active_return),
     )
 }
 

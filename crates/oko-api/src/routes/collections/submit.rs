@@ -103,7 +103,8 @@ pub async fn list_submissions(
         .into_iter()
         .map(|(row, login)| receipt_of(row, login))
         .collect();
-    Ok(web::Json(SubmissionHistory { items }))
+    let returns = oko_db::monitoring::returns(&state.db, found.id, organisation.id).await?;
+    Ok(web::Json(SubmissionHistory { items, returns }))
 }
 
 /// A stored submission as the API shows it; `login` submitted it.

@@ -1,0 +1,175 @@
+//! Monitoring a collection (coordinators and the operator, over their own scope):
+//! the counts by status, «Список участников», and returns for revision.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use oko_db::{collections, entities::collection as collection_entity, monitoring};
+use oko_domain::{
+    api::Problem,
+    error_code::ErrorCode,
+    monitoring::{
+        CollectionStats, Participant, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest,
+    },
+};
+use uuid::Uuid;
+
+use super::{seen_collection, target_organisation};
+use crate::{
+    auth::extractor::Authenticated,
+    error::ApiError,
+    routes::{
+        access::{reach_of, require_coordinator},
+        common_responses::{NotFound, Unauthenticated},
+    },
+    startup::AppState,
+};
+
+/// Every participant of the caller's scope, with the collection's state.
+async fn scope_participants(
+    state: &AppState,
+    user: &Authenticated,
+    collection: &collection_entity::Model,
+    now: DateTime<Utc>,
+) -> Result<(CollectionStats, Vec<Participant>), ApiError> {
+    let (roster, board, dates) = (
+        state.roster.get(&state.db).await?,
+        state.board.get(&state.db).await?,
+        monitoring::draft_dates(&state.db, collection.id).await?,
+    );
+    let collection_state = collections::state_of(collection, now);
+    let all = monitoring::participants(
+        &roster,
+        &board,
+        reach_of(user),
+        collection,
+        collection_state,
+        &dates,
+        now,
+    );
+    let stats = CollectionStats::count(collection_state, all.iter().map(|p| p.status));
+    Ok((stats, all))
+}
+
+/// The counts by status over the caller's scope: while open «Всего», «Не
+/// приступило», «В работе», «Сдано»; once closed «Всего», «Сдано», «Не сдано», «Не
+/// приступило».
+#[utoipa::path(
+    tag = "monitoring",
+    operation_id = "collection_statistics",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    responses(
+        (status = 200, description = "Counts over the caller's scope", body = CollectionStats),
+        (status = 403, description = "Organisations do not monitor", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/collections/{id}/statistics")]
+pub async fn collection_statistics(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<CollectionStats>, ApiError> {
+    require_coordinator(&user)?;
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let (stats, _) = scope_participants(&state, &user, &found, now).await?;
+    Ok(web::Json(stats))
+}
+
+/// «Список участников»: every organisation of the caller's scope the collection
+/// reaches, with its status, «Дата начала работы» and «Дата подачи»; by default
+/// those who started first, then those who did not. Filter by status, municipality
+/// and login or name; sort; page.
+#[utoipa::path(
+    tag = "monitoring",
+    operation_id = "list_participants",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id"), ParticipantQuery),
+    responses(
+        (status = 200, description = "A page of participants and the scope's counts", body = ParticipantPage),
+        (status = 403, description = "Organisations do not monitor", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/collections/{id}/participants")]
+pub async fn list_participants(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    query: web::Query<ParticipantQuery>,
+) -> Result<web::Json<ParticipantPage>, ApiError> {
+    require_coordinator(&user)?;
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let (statistics, all) = scope_participants(&state, &user, &found, now).await?;
+    let (items, total) = query.select(all);
+    let (page, per_page) = query.paging();
+    Ok(web::Json(ParticipantPage {
+        statistics,
+        items,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// Returns an organisation's submission for revision with a comment: its status is
+/// «В работе» again (with «Возвращено на доработку» and the comment) until it
+/// submits again; the return stays in its history.
+#[utoipa::path(
+    tag = "monitoring",
+    operation_id = "return_submission",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    request_body = ReturnRequest,
+    responses(
+        (status = 201, description = "Returned", body = ReturnNote),
+        (status = 403, description = "Organisations do not return submissions", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Nothing submitted to return", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Конфликт", "status": 409, "code": "conflict",
+                "detail": "Организация sch240001 еще не сдала форму (или она уже возвращена): возвращать нечего"})),
+        (status = 422, description = "No comment", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/collections/{id}/returns")]
+pub async fn return_submission(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<ReturnRequest>,
+) -> Result<HttpResponse, ApiError> {
+    require_coordinator(&user)?;
+    let problems = body.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let now = Utc::now();
+    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let organisation =
+        target_organisation(&state, &user, &found, Some(&body.organisation), now).await?;
+    let principal = &user.0.principal;
+    let returned = monitoring::return_for_revision(
+        &state.db,
+        monitoring::ReturnFor {
+            collection_id: found.id,
+            organisation_id: organisation.id,
+            user_id: principal.user_id,
+            login: &principal.login,
+            comment: body.comment.trim(),
+            now,
+        },
+    )
+    .await?;
+    match returned {
+        Some(note) => Ok(HttpResponse::Created().json(note)),
+        None => Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "Организация {} еще не сдала форму (или она уже возвращена): возвращать нечего",
+                organisation.login
+            ),
+        )),
+    }
+}

@@ -1,0 +1,130 @@
+//! Every organisation in memory (login, name, region, municipality, kind): what
+//! monitoring walks to count and list a coordinator's scope, without reading 45,000
+//! rows on every request of a deadline day. Organisations change rarely (the demo
+//! seed, the operator's administration), so the roster is reloaded when it is older
+//! than its maximum age or when this instance was told it changed.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+    time::{Duration, Instant},
+};
+
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
+use uuid::Uuid;
+
+use crate::{
+    entities::{municipality, organisation},
+    reach::Reach,
+};
+
+/// One organisation.
+#[derive(Clone, Debug)]
+pub struct RosterEntry {
+    pub id: Uuid,
+    pub login: String,
+    /// The short name, as lists show it.
+    pub name: String,
+    pub region_id: Uuid,
+    pub municipality_id: Uuid,
+    pub municipality: Arc<str>,
+    pub kind: String,
+}
+
+impl RosterEntry {
+    /// The organisation as a reach (what the board's audience checks take).
+    pub fn as_reach(&self) -> Reach {
+        Reach::Organisation {
+            id: self.id,
+            region: self.region_id,
+            kind: self.kind.clone(),
+        }
+    }
+
+    /// Whether a coordinator or the operator with `reach` is over it.
+    pub fn is_under(&self, reach: &Reach) -> bool {
+        match reach {
+            Reach::Everything => true,
+            Reach::Region(region) => self.region_id == *region,
+            Reach::Municipality { id, .. } => self.municipality_id == *id,
+            Reach::Organisation { id, .. } => self.id == *id,
+        }
+    }
+}
+
+/// Every organisation, by login.
+pub struct Roster {
+    pub entries: Vec<RosterEntry>,
+}
+
+impl Roster {
+    pub async fn load(db: &DatabaseConnection) -> Result<Roster, DbErr> {
+        let municipalities: HashMap<Uuid, Arc<str>> = municipality::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, Arc::from(m.name)))
+            .collect();
+        let entries = organisation::Entity::find()
+            .order_by_asc(organisation::Column::Login)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| RosterEntry {
+                municipality: municipalities
+                    .get(&o.municipality_id)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from("")),
+                id: o.id,
+                login: o.login,
+                name: o.short_name,
+                region_id: o.region_id,
+                municipality_id: o.municipality_id,
+                kind: o.kind,
+            })
+            .collect();
+        Ok(Roster { entries })
+    }
+
+    /// The organisations under `reach`.
+    pub fn under<'a>(&'a self, reach: &'a Reach) -> impl Iterator<Item = &'a RosterEntry> {
+        self.entries.iter().filter(move |e| e.is_under(reach))
+    }
+}
+
+/// How long a loaded roster is used before it is read again.
+pub const ROSTER_MAX_AGE: Duration = Duration::from_secs(60);
+
+/// The roster shared by one instance's requests.
+pub struct RosterCache {
+    current: RwLock<Option<(Arc<Roster>, Instant)>>,
+    max_age: Duration,
+}
+
+impl Default for RosterCache {
+    fn default() -> Self {
+        RosterCache {
+            current: RwLock::new(None),
+            max_age: ROSTER_MAX_AGE,
+        }
+    }
+}
+
+impl RosterCache {
+    pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Roster>, DbErr> {
+        if let Some((roster, loaded)) = &*self.current.read().unwrap_or_else(|p| p.into_inner())
+            && loaded.elapsed() < self.max_age
+        {
+            return Ok(roster.clone());
+        }
+        let roster = Arc::new(Roster::load(db).await?);
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) =
+            Some((roster.clone(), Instant::now()));
+        Ok(roster)
+    }
+
+    /// Forgets the roster after this instance changed organisations.
+    pub fn invalidate(&self) {
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
