@@ -9,6 +9,7 @@ use leptos_router::{
 use crate::pages::{
     collection_form::CollectionFormPage,
     forms::FormsPage,
+    monitoring::MonitoringPage,
     publication::PublicationPage,
     publication_editor::{EditPublication, NewPublication},
 };
@@ -60,6 +61,7 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/publications/new") view=NewPublication/>
                 <Route path=path!("/publications/:id/edit") view=EditPublication/>
                 <Route path=path!("/publications/:id") view=PublicationPage/>
+                <Route path=path!("/collections/:id/monitoring") view=MonitoringPage/>
                 <Route path=path!("/collections/:id") view=CollectionFormPage/>
                 <Route path=path!("/forms") view=FormsPage/>
             </Routes>

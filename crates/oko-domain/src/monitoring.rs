@@ -149,7 +149,8 @@ pub struct Participant {
     "items": [{"login": "sch240001", "name": "МБОУ СОШ № 1", "municipality_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
         "municipality": "г. Красноярск", "status": "submitted", "status_title": "Сдано",
         "started_at": "2026-03-02T09:12:00Z", "submitted_at": "2026-03-02T14:42:00Z", "returned": false}],
-    "total": 2, "page": 1, "per_page": 1
+    "total": 2, "page": 1, "per_page": 1,
+    "municipalities": [{"name": "г. Красноярск", "id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"}]
 })))]
 pub struct ParticipantPage {
     /// Counts over the whole scope (not only the filtered rows).
@@ -159,6 +160,28 @@ pub struct ParticipantPage {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    /// The municipalities of the scope, for the filter, by name.
+    pub municipalities: Vec<MunicipalityOption>,
+}
+
+/// A municipality to filter by.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MunicipalityOption {
+    pub name: String,
+    pub id: Uuid,
+}
+
+/// The distinct municipalities of `participants`, by name.
+pub fn municipalities_of(participants: &[Participant]) -> Vec<MunicipalityOption> {
+    let set: std::collections::BTreeSet<MunicipalityOption> = participants
+        .iter()
+        .map(|p| MunicipalityOption {
+            name: p.municipality.clone(),
+            id: p.municipality_id,
+        })
+        .collect();
+    set.into_iter().collect()
 }
 
 impl ParticipantQuery {

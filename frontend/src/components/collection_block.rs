@@ -70,6 +70,13 @@ fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
         .map(|line| format!("{line}."))
         .unwrap_or_else(|| state_note_ru(view.state, view.progress.is_some()).to_owned());
     let status = view.progress.as_ref().map(|p| p.status_title.clone());
+    let returned = view
+        .progress
+        .as_ref()
+        .and_then(|p| p.returned.as_ref())
+        .map(|r| r.message.clone());
+    // Coordinators and the operator follow who has done what.
+    let monitors = session.me().is_some_and(|me| me.role != Role::Organisation);
     let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
     let id = view.id;
     let message = RwSignal::new(None::<String>);
@@ -104,6 +111,10 @@ fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
                 {status.map(|s| view! { <span class="org-status">{s}</span> })}
             </p>
             <p class="collection-note" role="status">{note}</p>
+            {returned.map(|message| view! { <p class="returned" role="alert">{message}</p> })}
+            {monitors.then(|| view! {
+                <p><A href=format!("/collections/{id}/monitoring") attr:class="button secondary">"Мониторинг"</A></p>
+            })}
             <Show when=is_operator>
                 <div class="collection-controls">
                     {if open {

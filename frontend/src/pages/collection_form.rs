@@ -167,6 +167,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
         replay_problem,
     } = loaded;
     let open = view.state == CollectionState::Open;
+    let returned = draft.progress.returned.as_ref().map(|r| r.message.clone());
     let read_only = !(fills_in && open && organisation.is_none());
     let key = storage_prefix(session, &view.id.to_string());
     let editor = EditorState::new(
@@ -305,6 +306,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     (None, false) => texts::BLANK_FORM.to_owned(),
                     (None, true) => String::new(),
                 }}</p>
+                {returned.map(|message| view! { <p class="returned" role="alert">{message}</p> })}
                 <p class="save-state" role="status" aria-live="polite">{move || save_line(&editor.save_state.get(), read_only)}</p>
                 {history_path.map(|path| view! { <History path=path/> })}
             </header>

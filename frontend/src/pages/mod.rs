@@ -6,6 +6,7 @@ pub mod collection_form;
 pub mod exchange;
 pub mod forms;
 pub mod login;
+pub mod monitoring;
 pub mod not_found;
 pub mod passport;
 pub mod publication;

@@ -9,6 +9,7 @@ use oko_domain::{
     error_code::ErrorCode,
     monitoring::{
         CollectionStats, Participant, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest,
+        municipalities_of,
     },
 };
 use uuid::Uuid;
@@ -103,6 +104,7 @@ pub async fn list_participants(
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
     let (statistics, all) = scope_participants(&state, &user, &found, now).await?;
+    let municipalities = municipalities_of(&all);
     let (items, total) = query.select(all);
     let (page, per_page) = query.paging();
     Ok(web::Json(ParticipantPage {
@@ -111,6 +113,7 @@ pub async fn list_participants(
         total,
         page,
         per_page,
+        municipalities,
     }))
 }
 

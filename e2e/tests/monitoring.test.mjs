@@ -1,0 +1,118 @@
+// Monitoring a collection: a municipal coordinator opens «Мониторинг» from the
+// publication, sees the counts and «Список участников» (those who started, then
+// those who did not), filters and searches it, opens a school's form read-only and
+// returns its submission for revision; the school then sees why on its block.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+const FORM = {
+  title: "Сведения о кабинетах (e2e мониторинг)",
+  sheets: [{
+    key: "rooms", title: "КАБИНЕТЫ",
+    columns: [
+      { key: "room", title: "Кабинет", type: "text", required: true },
+      { key: "seats", title: "Мест", type: "integer", required: true, min: 1, max: 100 },
+    ],
+  }],
+};
+
+let browser;
+let page;
+let publicationPath;
+let collectionId;
+
+async function api(token, method, path, body) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
+}
+
+const login = async (name) =>
+  (await api(null, "POST", "/api/auth/login", { login: name, password: DEMO_PASSWORD })).access_token;
+
+before(async () => {
+  const admin = await login("admin");
+  const section = await api(admin, "POST", "/api/sections", { title: `Мониторинг e2e ${Date.now()}` });
+  const version = await api(admin, "POST", "/api/forms", FORM);
+  const saved = await api(admin, "POST", "/api/publications", {
+    section_id: section.id, title: "Сведения о кабинетах", body_markdown: "Заполните.",
+    published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
+  });
+  publicationPath = `/publications/${saved.summary.id}`;
+  const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
+    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
+  });
+  collectionId = block.id;
+  const school = await login("sch240001");
+  const draft = await api(school, "PATCH", `/api/collections/${collectionId}/draft`, {
+    version: 0, change_id: "e2e-1",
+    changes: [
+      { op: "set", sheet: "rooms", row: 1, column: "room", value: "101" },
+      { op: "set", sheet: "rooms", row: 1, column: "seats", value: "30" },
+    ],
+  });
+  await api(school, "POST", `/api/collections/${collectionId}/submit`, { version: draft.version });
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openAs(name, path) {
+  await page.goto(BASE_URL);
+  const logOut = page.getByRole("button", { name: "Выйти" });
+  await page.getByLabel("Логин").or(logOut).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+  }
+  await page.getByLabel("Логин").waitFor();
+  await logIn(page, name, DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText(name).waitFor();
+  await page.goto(`${BASE_URL}${path}`);
+}
+
+const row = (name) => page.locator(".participants tbody tr").filter({ hasText: name });
+
+test("a coordinator follows who has done what and returns a submission for revision", async () => {
+  await openAs("mun24001", publicationPath);
+  await page.locator(".collection").getByRole("link", { name: "Мониторинг" }).click();
+  await page.getByRole("heading", { name: `Мониторинг: ${FORM.title}` }).waitFor();
+  const stats = page.getByLabel("Статистика");
+  await stats.getByText("Всего").waitFor();
+  assert.equal((await stats.locator(".stat").filter({ hasText: "Сдано" }).locator("dd").textContent()).trim(), "1");
+  await row("sch240001").getByText("Сдано").waitFor();
+  await page.getByText("Список пользователей, не приступивших к сбору данных").waitFor();
+  await screenshot(page, "monitoring");
+
+  // Filters: status, then a search by login.
+  await page.getByLabel("Статус").selectOption({ label: "Сдано" });
+  await page.getByText("Найдено: 1").waitFor();
+  await page.getByLabel("Статус").selectOption({ label: "Все" });
+  await page.getByLabel("Логин или название").fill("SCH240001");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.getByText("Найдено: 1").waitFor();
+
+  // The school's form, read-only.
+  await row("sch240001").getByRole("link", { name: "Посмотреть" }).click();
+  await page.getByText("Организация sch240001, только просмотр").waitFor();
+  assert.equal((await page.locator('[id="cell-rooms-1-seats"]').textContent()).trim(), "30");
+  await page.goBack();
+
+  // «Вернуть на доработку» with a comment: the status goes back to work.
+  await row("sch240001").getByRole("button", { name: "Вернуть на доработку" }).click();
+  await page.getByLabel("Комментарий для sch240001").fill("Укажите все кабинеты");
+  await page.getByRole("button", { name: "Вернуть", exact: true }).click();
+  await row("sch240001").getByText("В работе (возвращено на доработку)").waitFor();
+  await screenshot(page, "monitoring-returned");
+
+  // The school sees why.
+  await openAs("sch240001", publicationPath);
+  await page.locator(".collection").getByText(/^Возвращено на доработку .*: Укажите все кабинеты$/).waitFor();
+  await page.locator(".collection").getByText("В работе").waitFor();
+});

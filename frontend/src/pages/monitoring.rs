@@ -1,0 +1,297 @@
+//! «Мониторинг» of a collection, `/collections/{id}/monitoring` (seed 001 Рис.
+//! 19–23, seed 002 Рис. 23–31): the counts by status over the coordinator's scope,
+//! «Список участников» — those who started, then «Список пользователей, не
+//! приступивших к сбору данных» — with filters, sorting and pages; each
+//! organisation's form read-only, and «Вернуть на доработку» for submitted ones.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_params_map};
+use oko_domain::{
+    collections::{CollectionView, OrgStatus},
+    monitoring::{Participant, ParticipantPage, ParticipantSort, ReturnNote, ReturnRequest},
+    moscow_time::short_date_time,
+};
+
+use crate::{
+    api::{Method, encode_query},
+    components::pager::Pager,
+    session::Session,
+};
+
+/// Rows per page.
+const PER_PAGE: u64 = 50;
+
+/// What the list is asked for.
+#[derive(Clone, Debug, PartialEq)]
+struct Filters {
+    status: String,
+    municipality: String,
+    search: String,
+    sort: ParticipantSort,
+    desc: bool,
+    page: u64,
+}
+
+impl Filters {
+    fn query(&self) -> String {
+        let sort = serde_json::to_value(self.sort)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut query = format!(
+            "?page={}&per_page={PER_PAGE}&sort={sort}&desc={}",
+            self.page, self.desc
+        );
+        for (name, value) in [
+            ("status", &self.status),
+            ("municipality", &self.municipality),
+            ("search", &self.search),
+        ] {
+            if !value.is_empty() {
+                query.push_str(&format!("&{name}={}", encode_query(value)));
+            }
+        }
+        query
+    }
+}
+
+/// The page.
+#[component]
+pub fn MonitoringPage() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let view = LocalResource::new(move || {
+        let id = id();
+        async move {
+            session
+                .get::<CollectionView>(&format!("/api/collections/{id}"))
+                .await
+        }
+    });
+    let filters = RwSignal::new(Filters {
+        status: String::new(),
+        municipality: String::new(),
+        search: String::new(),
+        sort: ParticipantSort::Status,
+        desc: false,
+        page: 1,
+    });
+    let reload = RwSignal::new(0u32);
+    let list = LocalResource::new(move || {
+        let (id, query) = (id(), filters.get().query());
+        reload.track();
+        async move {
+            session
+                .get::<ParticipantPage>(&format!("/api/collections/{id}/participants{query}"))
+                .await
+        }
+    });
+    let page = RwSignal::new(1u64);
+    Effect::new(move |_| {
+        let wanted = page.get();
+        if filters.with_untracked(|f| f.page != wanted) {
+            filters.update(|f| f.page = wanted);
+        }
+    });
+    let search_text = RwSignal::new(String::new());
+    let search = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        page.set(1);
+        filters.update(|f| {
+            f.search = search_text.get_untracked();
+            f.page = 1;
+        });
+    };
+    view! {
+        <section class="monitoring" aria-labelledby="monitoring-title">
+            {move || view.get().map(|v| match v {
+                Ok(v) => view! {
+                    <h1 id="monitoring-title" class="page-title">{format!("Мониторинг: {}", v.form_title)}</h1>
+                    <p class="collection-window">
+                        <span class=if v.state == oko_domain::collections::CollectionState::Open { "state open" } else { "state closed" }>{v.state_title.clone()}</span>" "{v.window.clone()}
+                    </p>
+                    <p><A href=format!("/publications/{}", v.publication_id)>"← К публикации"</A></p>
+                }.into_any(),
+                Err(failure) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
+            })}
+            {move || list.get().and_then(Result::ok).map(|p| view! {
+                <dl class="stats" aria-label="Статистика">
+                    {p.statistics.lines.into_iter().map(|(title, count)| view! {
+                        <div class="stat"><dt>{title}</dt><dd>{count}</dd></div>
+                    }).collect_view()}
+                </dl>
+            })}
+            <h2>"Список участников"</h2>
+            <form class="filters" on:submit=search>
+                <label>"Статус "
+                    <select on:change=move |ev| { page.set(1); filters.update(|f| { f.status = event_target_value(&ev); f.page = 1; }) }>
+                        <option value="">"Все"</option>
+                        {[OrgStatus::NotStarted, OrgStatus::InProgress, OrgStatus::Submitted, OrgStatus::NotSubmitted]
+                            .into_iter()
+                            .map(|s| {
+                                let value = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                                view! { <option value=value>{s.title_ru()}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>"Муниципалитет "
+                    <select on:change=move |ev| { page.set(1); filters.update(|f| { f.municipality = event_target_value(&ev); f.page = 1; }) }>
+                        <option value="">"Все"</option>
+                        {move || list.get().and_then(Result::ok).map(|p| p.municipalities.into_iter().map(|m| {
+                            let selected = filters.with_untracked(|f| f.municipality == m.id.to_string());
+                            view! { <option value=m.id.to_string() selected=selected>{m.name}</option> }
+                        }).collect_view())}
+                    </select>
+                </label>
+                <label>"Логин или название "
+                    <input type="search" prop:value=move || search_text.get() on:input=move |ev| search_text.set(event_target_value(&ev))/>
+                </label>
+                <button type="submit">"Искать"</button>
+            </form>
+            {move || match list.get() {
+                None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
+                Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
+                Some(Ok(p)) => view! { <Participants page=p filters=filters pager=page changed=Callback::new(move |()| reload.update(|n| *n += 1)) collection=id()/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The table of one page.
+#[component]
+fn Participants(
+    page: ParticipantPage,
+    filters: RwSignal<Filters>,
+    pager: RwSignal<u64>,
+    changed: Callback<()>,
+    collection: String,
+) -> impl IntoView {
+    let grouped = filters.with_untracked(|f| f.sort == ParticipantSort::Status && !f.desc);
+    let header = move |title: &'static str, sort: ParticipantSort| {
+        let current = move || filters.with(|f| f.sort == sort);
+        let aria = move || match (current(), filters.with(|f| f.desc)) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        view! {
+            <th scope="col" aria-sort=aria>
+                <button type="button" class="link" on:click=move |_| filters.update(|f| {
+                    f.desc = f.sort == sort && !f.desc;
+                    f.sort = sort;
+                })>{title}</button>
+            </th>
+        }
+    };
+    let mut rows = Vec::new();
+    let mut waiting_shown = false;
+    for participant in page.items {
+        if grouped && participant.status == OrgStatus::NotStarted && !waiting_shown {
+            waiting_shown = true;
+            rows.push(view! {
+                <tr class="group-row"><th colspan="7" scope="rowgroup">"Список пользователей, не приступивших к сбору данных"</th></tr>
+            }.into_any());
+        }
+        rows.push(view! { <ParticipantRow participant=participant collection=collection.clone() changed=changed/> }.into_any());
+    }
+    let (current, total) = (page.page, page.total);
+    view! {
+        <p class="muted">{format!("Найдено: {total}")}</p>
+        <table class="grid participants">
+            <thead>
+                <tr>
+                    {header("Логин", ParticipantSort::Login)}
+                    {header("Наименование", ParticipantSort::Name)}
+                    {header("Муниципалитет", ParticipantSort::Municipality)}
+                    {header("Статус", ParticipantSort::Status)}
+                    {header("Дата начала работы", ParticipantSort::Started)}
+                    {header("Дата подачи", ParticipantSort::Submitted)}
+                    <th scope="col"><span class="visually-hidden">"Действия"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {(total > PER_PAGE).then(|| view! { <Pager page=pager current=current total=total per_page=PER_PAGE/> })}
+    }
+}
+
+/// One organisation, with its form and «Вернуть на доработку».
+#[component]
+fn ParticipantRow(
+    participant: Participant,
+    collection: String,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let returning = RwSignal::new(false);
+    let comment = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let login = participant.login.clone();
+    let path = format!("/api/collections/{collection}/returns");
+    let send = move |_| {
+        let (path, request) = (
+            path.clone(),
+            ReturnRequest {
+                organisation: login.clone(),
+                comment: comment.get_untracked(),
+            },
+        );
+        spawn_local(async move {
+            match session
+                .save::<_, ReturnNote>(Method::Post, &path, &request)
+                .await
+            {
+                Ok(_) => changed.run(()),
+                Err(failure) => problem.set(Some(
+                    failure
+                        .errors
+                        .first()
+                        .map_or(failure.message, |e| e.message.clone()),
+                )),
+            }
+        })
+    };
+    let date =
+        |at: Option<chrono::DateTime<chrono::Utc>>| at.map(short_date_time).unwrap_or_default();
+    let status = if participant.returned {
+        format!("{} (возвращено на доработку)", participant.status_title)
+    } else {
+        participant.status_title.clone()
+    };
+    let can_return = participant.status == OrgStatus::Submitted;
+    let open = format!(
+        "/collections/{collection}?organisation={}",
+        encode_query(&participant.login)
+    );
+    let label = format!("Комментарий для {}", participant.login);
+    view! {
+        <tr>
+            <td>{participant.login.clone()}</td>
+            <td>{participant.name.clone()}</td>
+            <td>{participant.municipality.clone()}</td>
+            <td>{status}</td>
+            <td>{date(participant.started_at)}</td>
+            <td>{date(participant.submitted_at)}</td>
+            <td class="actions">
+                {(participant.status != OrgStatus::NotStarted).then(|| view! { <A href=open>"Посмотреть"</A> })}
+                {can_return.then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| returning.update(|r| *r = !*r)>"Вернуть на доработку"</button>
+                })}
+            </td>
+        </tr>
+        <Show when=move || returning.get()>
+            <tr class="return-row">
+                <td colspan="7">
+                    <label>{label.clone()}
+                        <textarea rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                    </label>
+                    <button type="button" on:click=send.clone()>"Вернуть"</button>
+                    <button type="button" class="secondary" on:click=move |_| returning.set(false)>"Отмена"</button>
+                    {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+                </td>
+            </tr>
+        </Show>
+    }
+}
