@@ -10,6 +10,7 @@ mod m20261123_000004_file_storages;
 mod m20261123_000005_data_collection;
 mod m20261124_000006_user_changes;
 mod m20261124_000007_returns;
+mod m20261124_000008_jobs;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_data_collection::Migration),
             Box::new(m20261124_000006_user_changes::Migration),
             Box::new(m20261124_000007_returns::Migration),
+            Box::new(m20261124_000008_jobs::Migration),
         ]
     }
 }

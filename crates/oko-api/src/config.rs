@@ -34,6 +34,33 @@ pub struct Config {
     /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`): keep files in an
     /// S3-compatible bucket instead of `OKO_DATA_DIR/files`.
     pub s3: Option<crate::file_store::S3Settings>,
+    /// `OKO_JOB_LEASE_SECONDS` (default 30): how long a claimed job is held without
+    /// a heartbeat; a job of a killed instance is picked up again after it.
+    pub job_lease: Duration,
+    /// `OKO_REPORT_TTL_SECONDS` (default 86400, a day): how long finished exports
+    /// and reports are kept.
+    pub report_ttl: Duration,
+}
+
+/// Whole seconds from `variable` within `range`, `default` when unset.
+fn seconds(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<Duration, ConfigError> {
+    let text = lookup(variable).unwrap_or_else(|| default.to_string());
+    match text.parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(Duration::from_secs(n)),
+        _ => Err(ConfigError {
+            variable,
+            problem: format!(
+                "expected whole seconds from {} to {}, got `{text}`",
+                range.start(),
+                range.end()
+            ),
+        }),
+    }
 }
 
 /// A size in whole MiB (1 to 1048576) from `variable`, `default` when unset, in bytes.
@@ -144,7 +171,11 @@ impl Config {
                 problem: format!("expected http://… or https://…, got `{endpoint}`"),
             });
         }
+        let job_lease = seconds(&lookup, "OKO_JOB_LEASE_SECONDS", 30, 2..=3600)?;
+        let report_ttl = seconds(&lookup, "OKO_REPORT_TTL_SECONDS", 86_400, 1..=2_592_000)?;
         Ok(Config {
+            job_lease,
+            report_ttl,
             auth_cache_ttl,
             max_upload_bytes,
             max_form_upload_bytes,

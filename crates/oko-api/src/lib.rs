@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod file_store;
+mod jobs;
 pub mod openapi;
 mod routes;
 mod spa;

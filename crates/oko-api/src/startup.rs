@@ -42,6 +42,8 @@ pub struct AppState {
     pub max_upload_bytes: u64,
     /// The largest filled template or CSV accepted, in bytes.
     pub max_form_upload_bytes: u64,
+    /// Background jobs: the worker's settings and wake-up.
+    pub jobs: crate::jobs::JobQueue,
 }
 
 /// A bound, not yet running server.
@@ -67,7 +69,13 @@ impl Application {
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
             max_form_upload_bytes: config.max_form_upload_bytes,
+            jobs: crate::jobs::JobQueue::new(
+                config.job_lease,
+                config.report_ttl,
+                config.data_dir.join("jobs"),
+            ),
         });
+        crate::jobs::start(state.clone());
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();
         let spa = web::Data::new(spa::SpaFiles::new(&config.spa_dir));

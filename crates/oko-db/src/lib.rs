@@ -12,6 +12,7 @@ pub mod demo_surge;
 pub mod download_report;
 pub mod entities;
 pub mod forms;
+pub mod jobs;
 pub mod monitoring;
 pub mod orgs;
 pub mod principal;

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     board::Board,
-    entities::{collection, draft, draft_return},
+    entities::{collection, draft, draft_return, submission},
     reach::Reach,
     roster::Roster,
 };
@@ -31,9 +31,13 @@ pub struct DraftDates {
 
 impl DraftDates {
     /// The submission that counts: none while returned for revision.
-    fn submitted(&self) -> bool {
-        self.last_submitted_at.is_some()
-            && !still_returned(self.returned_at, self.last_submitted_at)
+    pub fn submitted(&self) -> bool {
+        self.last_submitted_at.is_some() && !self.returned()
+    }
+
+    /// Returned for revision and not submitted since.
+    pub fn returned(&self) -> bool {
+        still_returned(self.returned_at, self.last_submitted_at)
     }
 }
 
@@ -105,7 +109,7 @@ pub fn participants(
                 status_title: status.title_ru().to_owned(),
                 started_at: draft.map(|d| d.started_at),
                 submitted_at: draft.and_then(|d| d.last_submitted_at),
-                returned: draft.is_some_and(|d| still_returned(d.returned_at, d.last_submitted_at)),
+                returned: draft.is_some_and(DraftDates::returned),
             }
         })
         .collect()
@@ -193,4 +197,32 @@ pub async fn returns(
         .into_iter()
         .map(|r| ReturnNote::new(r.returned_at, r.returned_by_login, r.comment))
         .collect())
+}
+
+/// The submission that counts of each of `organisations` (the latest), with when.
+pub async fn latest_submissions(
+    db: &DatabaseConnection,
+    collection_id: Uuid,
+    organisations: &[Uuid],
+) -> Result<HashMap<Uuid, (DateTime<Utc>, String)>, DbErr> {
+    let rows = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::OrganisationId)
+        .column(submission::Column::SubmittedAt)
+        .column(submission::Column::Data)
+        .filter(submission::Column::CollectionId.eq(collection_id))
+        .filter(submission::Column::OrganisationId.is_in(organisations.iter().copied()))
+        .into_tuple::<(Uuid, DateTime<Utc>, String)>()
+        .all(db)
+        .await?;
+    let mut latest: HashMap<Uuid, (DateTime<Utc>, String)> = HashMap::new();
+    for (organisation, at, data) in rows {
+        match latest.get(&organisation) {
+            Some((known, _)) if *known >= at => {}
+            _ => {
+                latest.insert(organisation, (at, data));
+            }
+        }
+    }
+    Ok(latest)
 }

@@ -14,7 +14,7 @@ use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
 use uuid::Uuid;
 
 use crate::{
-    entities::{municipality, organisation},
+    entities::{municipality, organisation, region},
     reach::Reach,
 };
 
@@ -26,6 +26,7 @@ pub struct RosterEntry {
     /// The short name, as lists show it.
     pub name: String,
     pub region_id: Uuid,
+    pub region: Arc<str>,
     pub municipality_id: Uuid,
     pub municipality: Arc<str>,
     pub kind: String,
@@ -59,6 +60,12 @@ pub struct Roster {
 
 impl Roster {
     pub async fn load(db: &DatabaseConnection) -> Result<Roster, DbErr> {
+        let regions: HashMap<Uuid, Arc<str>> = region::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, Arc::from(r.name)))
+            .collect();
         let municipalities: HashMap<Uuid, Arc<str>> = municipality::Entity::find()
             .all(db)
             .await?
@@ -71,6 +78,10 @@ impl Roster {
             .await?
             .into_iter()
             .map(|o| RosterEntry {
+                region: regions
+                    .get(&o.region_id)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from("")),
                 municipality: municipalities
                     .get(&o.municipality_id)
                     .cloned()

@@ -442,6 +442,7 @@ mod tests {
                 started.then(|| at(1, 9)),
                 submitted.then(|| at(1, 9)),
                 state,
+                None,
             )
         };
         let open = CollectionState::Open;
@@ -509,7 +510,7 @@ mod tests {
         assert_eq!(OrgStatus::of(true, true, Open), OrgStatus::Submitted);
         assert_eq!(OrgStatus::of(true, false, Closed), OrgStatus::NotSubmitted);
         assert_eq!(OrgStatus::of(false, false, Closed), OrgStatus::NotStarted);
-        let p = Progress::new(Some(at(1, 8)), Some(at(2, 14)), Some(at(2, 14)), Open);
+        let p = Progress::new(Some(at(1, 8)), Some(at(2, 14)), Some(at(2, 14)), Open, None);
         assert_eq!(
             p.last_action.as_deref(),
             Some("Вы заполнили форму 02.09.2021 17:00 (мск)")

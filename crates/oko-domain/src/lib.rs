@@ -7,6 +7,7 @@ pub mod api;
 pub mod collections;
 pub mod error_code;
 pub mod forms;
+pub mod jobs;
 pub mod login;
 pub mod markdown;
 pub mod monitoring;

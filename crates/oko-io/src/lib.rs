@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod csv_read;
 pub mod download_report;
+pub mod export;
 pub mod form_description;
 pub mod form_import;
 pub mod form_template;

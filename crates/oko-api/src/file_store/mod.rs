@@ -117,6 +117,16 @@ impl FileStore {
         Ok(key)
     }
 
+    /// Stores a file made on the server (an export), streamed from `path`.
+    pub async fn put_file(&self, path: &Path) -> io::Result<String> {
+        let key = fresh_key();
+        match &self.backend {
+            Backend::Local(store) => copy_file(store.sink(&key).await?, path).await?,
+            Backend::S3(store) => copy_file(store.sink(&key).await?, path).await?,
+        }
+        Ok(key)
+    }
+
     /// Removes the bytes of `key`; already gone is fine.
     pub async fn remove(&self, key: &str) {
         let result = match &self.backend {
@@ -194,6 +204,31 @@ async fn fill(
         crc32: crc.finalize(),
         head,
     })
+}
+
+/// Copies the file at `path` into `sink` chunk by chunk; aborts the sink on failure.
+async fn copy_file(mut sink: impl Sink, path: &Path) -> io::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let copied = async {
+        let mut file = tokio::fs::File::open(path).await?;
+        loop {
+            let mut chunk = vec![0u8; 1 << 20];
+            let read = file.read(&mut chunk).await?;
+            if read == 0 {
+                return Ok(());
+            }
+            chunk.truncate(read);
+            sink.write(Bytes::from(chunk)).await?;
+        }
+    }
+    .await;
+    match copied {
+        Ok(()) => sink.finish().await,
+        Err(error) => {
+            sink.abort().await;
+            Err(error)
+        }
+    }
 }
 
 /// `files/ab/<uuid>`: spread over 256 prefixes so no directory grows huge.

@@ -7,6 +7,7 @@ mod access;
 mod auth;
 mod collections;
 mod common_responses;
+mod jobs;
 mod me;
 mod meta;
 mod orgs;
@@ -68,6 +69,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::monitoring::collection_statistics)
         .service(collections::monitoring::list_participants)
         .service(collections::monitoring::return_submission)
+        .service(jobs::create_export)
+        .service(jobs::list_jobs)
+        .service(jobs::get_job)
+        .service(jobs::download_job_file)
         .service(collections::exchange::download_template)
         .service(collections::exchange::upload_draft)
         .service(meta::get_openapi)

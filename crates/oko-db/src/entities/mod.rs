@@ -6,6 +6,7 @@ pub mod draft_return;
 pub mod file_download;
 pub mod form;
 pub mod form_version;
+pub mod job;
 pub mod municipality;
 pub mod organisation;
 pub mod publication;

@@ -1,0 +1,165 @@
+//! The background worker of one `oko` instance: claims jobs from the database queue
+//! (`oko_db::jobs`) with a lease, runs them off the request threads, renews the
+//! lease with the progress while they run, stores the file, and deletes finished
+//! files when they expire. Several instances on one PostgreSQL share the queue; a
+//! job of an instance that died is picked up again once its lease runs out.
+
+mod export;
+
+use std::{
+    path::PathBuf,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU8, Ordering},
+    },
+    time::Duration,
+};
+
+use actix_web::web;
+use chrono::Utc;
+use oko_db::{entities::job, jobs};
+use oko_domain::jobs::JobSpec;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+use crate::startup::AppState;
+
+/// How often an idle worker looks for work other instances queued.
+const IDLE_POLL: Duration = Duration::from_secs(1);
+
+/// The queue as request handlers see it: settings and a wake-up for the worker.
+pub struct JobQueue {
+    /// This instance's name on the leases it holds.
+    pub owner: String,
+    pub lease: Duration,
+    pub ttl: Duration,
+    /// Where files are written before they are stored.
+    pub work_dir: PathBuf,
+    wake: Notify,
+}
+
+impl JobQueue {
+    pub fn new(lease: Duration, ttl: Duration, work_dir: PathBuf) -> JobQueue {
+        JobQueue {
+            owner: format!("oko-{}-{}", std::process::id(), Uuid::new_v4().simple()),
+            lease,
+            ttl,
+            work_dir,
+            wake: Notify::new(),
+        }
+    }
+
+    /// A job was queued: the worker looks at once.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// How a running job tells how far it is, and learns it should stop.
+#[derive(Clone, Default)]
+pub struct Progress {
+    percent: Arc<AtomicU8>,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Progress {
+    /// `done` of `total` steps.
+    pub fn set(&self, done: usize, total: usize) {
+        let percent = (done * 100).checked_div(total).unwrap_or(0).min(99);
+        self.percent.store(percent as u8, Ordering::Relaxed);
+    }
+
+    /// Whether another instance holds the job now.
+    pub fn cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+/// Starts the worker of this instance.
+pub fn start(state: web::Data<AppState>) {
+    tokio::spawn(async move {
+        let _ = std::fs::create_dir_all(&state.jobs.work_dir);
+        loop {
+            let now = Utc::now();
+            let lease = chrono::Duration::from_std(state.jobs.lease).unwrap_or_default();
+            match jobs::claim(&state.db, &state.jobs.owner, lease, now).await {
+                Ok(Some((job, spec))) => {
+                    run(&state, job, spec).await;
+                    continue;
+                }
+                Ok(None) => sweep(&state).await,
+                Err(error) => tracing::warn!(%error, "could not look for jobs"),
+            }
+            let _ = tokio::time::timeout(IDLE_POLL, state.jobs.wake.notified()).await;
+        }
+    });
+}
+
+/// Runs one claimed job to its end: the file stored and the job ready, or failed
+/// with why. A lost lease (another instance took over) drops our result.
+async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
+    let owner = state.jobs.owner.clone();
+    let progress = Progress::default();
+    let heartbeat = {
+        let (state, owner, progress, id) = (state.clone(), owner.clone(), progress.clone(), job.id);
+        tokio::spawn(async move {
+            let every = state.jobs.lease / 3;
+            loop {
+                tokio::time::sleep(every).await;
+                let until =
+                    Utc::now() + chrono::Duration::from_std(state.jobs.lease).unwrap_or_default();
+                let percent = progress.percent.load(Ordering::Relaxed);
+                match jobs::heartbeat(&state.db, id, &owner, percent, until).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        progress.cancelled.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    Err(error) => tracing::warn!(%error, "job heartbeat failed"),
+                }
+            }
+        })
+    };
+    let path = state
+        .jobs
+        .work_dir
+        .join(format!("job-{}", Uuid::new_v4().simple()));
+    let outcome = export::run(state, &job, &spec, &path, progress.clone()).await;
+    heartbeat.abort();
+    let now = Utc::now();
+    let stored = match outcome {
+        Ok(()) => state.files.put_file(&path).await.map_err(|e| e.to_string()),
+        Err(message) => Err(message),
+    };
+    let _ = tokio::fs::remove_file(&path).await;
+    match stored {
+        Ok(key) => {
+            let expires = now + chrono::Duration::from_std(state.jobs.ttl).unwrap_or_default();
+            match jobs::finish(&state.db, job.id, &owner, &key, expires, now).await {
+                Ok(true) => tracing::info!(job = job.number, kind = %job.kind, "job ready"),
+                Ok(false) | Err(_) => state.files.remove(&key).await,
+            }
+        }
+        Err(message) if progress.cancelled() => {
+            tracing::info!(job = job.number, %message, "job taken over by another instance");
+        }
+        Err(message) => {
+            tracing::warn!(job = job.number, %message, "job failed");
+            if let Err(error) = jobs::fail(&state.db, job.id, &owner, &message, now).await {
+                tracing::warn!(%error, "could not record a job failure");
+            }
+        }
+    }
+}
+
+/// Deletes expired jobs and their files.
+async fn sweep(state: &web::Data<AppState>) {
+    match jobs::remove_expired(&state.db, Utc::now()).await {
+        Ok(keys) => {
+            for key in keys {
+                state.files.remove(&key).await;
+            }
+        }
+        Err(error) => tracing::warn!(%error, "could not remove expired jobs"),
+    }
+}

@@ -1,0 +1,173 @@
+//! Background exports and their files: `POST /api/collections/{id}/exports` queues
+//! one, `GET /api/jobs` and `GET /api/jobs/{id}` tell how far («Отчёт #446
+//! формируется (40%)»), `GET /api/jobs/{id}/file` downloads it («Загрузить
+//! отчёт»). A job is its creator's alone.
+
+use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
+use chrono::Utc;
+use oko_db::{entities::job, jobs};
+use oko_domain::{
+    api::Problem,
+    error_code::ErrorCode,
+    jobs::{ExportKind, ExportRequest, JobList, JobSpec, JobView},
+};
+use uuid::Uuid;
+
+use super::{
+    access::require_coordinator,
+    collections::seen_collection,
+    common_responses::{NotFound, Unauthenticated},
+    storages::attachment,
+};
+use crate::{
+    auth::extractor::Authenticated, error::ApiError, file_store::Download, startup::AppState,
+};
+
+/// How many of the caller's jobs the list shows.
+const LISTED_JOBS: u64 = 50;
+
+/// Queues «Экспорт результатов» or «Экспорт статусов» of a collection over the
+/// caller's scope, as XLSX (default), CSV or JSON lines. Answers 202 with the job;
+/// poll it until `status` is `ready`, then download `GET /api/jobs/{id}/file`.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "create_export",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    request_body = ExportRequest,
+    responses(
+        (status = 202, description = "Queued; `Location` is the job", body = JobView),
+        (status = 403, description = "Organisations export nothing", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Это могут только координаторы и федеральный оператор"})),
+        (status = 400, description = "Unknown kind or format", body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/collections/{id}/exports")]
+pub async fn create_export(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Json<ExportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    require_coordinator(&user)?;
+    let now = Utc::now();
+    let collection = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let form = state
+        .forms
+        .get(&state.db, collection.form_version_id)
+        .await?;
+    let what = match body.kind {
+        ExportKind::Results => "Экспорт результатов",
+        ExportKind::Statuses => "Экспорт статусов",
+    };
+    let title = format!("{what}: {}", form.title);
+    let file_name = format!("{what} — {}.{}", form.title, body.format.extension());
+    let spec = JobSpec::Export {
+        collection_id: collection.id,
+        kind: body.kind,
+        format: body.format,
+    };
+    let job = jobs::create(
+        &state.db,
+        jobs::NewJob {
+            spec: &spec,
+            user_id: user.0.principal.user_id,
+            title: &title,
+            file_name: &file_name,
+            content_type: body.format.content_type(),
+            now,
+        },
+    )
+    .await?;
+    state.jobs.wake();
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/api/jobs/{}", job.id)))
+        .json(jobs::describe(&job)))
+}
+
+/// The caller's latest jobs, newest first.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "list_jobs",
+    security(("bearer" = [])),
+    responses((status = 200, description = "Newest first", body = JobList), Unauthenticated)
+)]
+#[get("/jobs")]
+pub async fn list_jobs(
+    state: web::Data<AppState>,
+    user: Authenticated,
+) -> Result<web::Json<JobList>, ApiError> {
+    let items = jobs::list_own(&state.db, user.0.principal.user_id, LISTED_JOBS)
+        .await?
+        .iter()
+        .map(jobs::describe)
+        .collect();
+    Ok(web::Json(JobList { items }))
+}
+
+/// How far one of the caller's jobs is.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "get_job",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), Unauthenticated, NotFound)
+)]
+#[get("/jobs/{id}")]
+pub async fn get_job(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<JobView>, ApiError> {
+    let job = own_job(&state, &user, id.into_inner()).await?;
+    Ok(web::Json(jobs::describe(&job)))
+}
+
+/// «Загрузить отчёт»: the finished file. 409 while it is being made.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "download_job_file",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Job id")),
+    responses(
+        (status = 200, description = "The file (XLSX, CSV or JSON lines, as asked)",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, example = "PK…"),
+        (status = 409, description = "Not ready yet", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Конфликт", "status": 409, "code": "conflict",
+                "detail": "Отчёт #446 формируется (40%)"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[get("/jobs/{id}/file")]
+pub async fn download_job_file(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let job = own_job(&state, &user, id.into_inner()).await?;
+    let Some(key) = job.store_key.as_deref() else {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            jobs::describe(&job).status_line,
+        ));
+    };
+    let download = Download {
+        key,
+        content_type: job.content_type.parse().map_err(ApiError::internal)?,
+        disposition: attachment(&job.file_name),
+    };
+    state
+        .files
+        .serve(&req, download)
+        .await
+        .map_err(ApiError::internal)
+}
+
+async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {
+    jobs::find_own(&state.db, user.0.principal.user_id, id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчёт не найден"))
+}

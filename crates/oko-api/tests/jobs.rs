@@ -1,0 +1,374 @@
+//! Background exports: queued by a coordinator, built by the worker, downloaded as
+//! XLSX, CSV or JSON lines with formulas neutralised; a job left running by a dead
+//! instance is run again; two `oko` processes on one database never run a job
+//! twice; finished files expire.
+
+mod support;
+
+use std::{
+    process::{Command, Stdio},
+    time::Duration,
+};
+
+use chrono::Utc;
+use oko_db::entities::job;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use serde_json::{Value, json};
+use support::{Backend, TestApp, spawn_app, spawn_app_with};
+
+on_both_databases!(
+    exports_are_built_in_the_background_in_three_formats,
+    a_job_left_running_by_a_dead_instance_runs_again,
+    two_processes_share_the_queue_and_run_each_job_once,
+    finished_files_expire,
+);
+
+const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
+const OPEN_UNTIL: &str = "2099-09-07T15:00:00Z";
+
+/// A one-sheet form with a free text column, attached to a publication for region
+/// 24; sch240001 submits a row whose note would be a formula. Returns the
+/// collection id.
+async fn collection_with_a_submission(app: &TestApp) -> String {
+    let admin = app.token("admin").await;
+    let form = json!({"title": "Кабинеты", "sheets": [{"key": "rooms", "title": "КАБИНЕТЫ", "columns": [
+        {"key": "room", "title": "Кабинет", "type": "text", "required": true},
+        {"key": "seats", "title": "Мест", "type": "integer", "required": true, "min": 1, "max": 100},
+        {"key": "note", "title": "Примечание", "type": "text"}]}]});
+    let (_, version) = app
+        .call(Method::POST, "/api/forms", &admin, Some(form))
+        .await;
+    let (_, section) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            &admin,
+            Some(json!({"title": "Экспорт"})),
+        )
+        .await;
+    let (_, publication) = app
+        .call(
+            Method::POST,
+            "/api/publications",
+            &admin,
+            Some(
+                json!({"section_id": section["id"], "title": "Кабинеты", "published_on": OPEN_FROM,
+                "audience": {"region_codes": ["24"]}}),
+            ),
+        )
+        .await;
+    let id = publication["summary"]["id"].as_str().unwrap();
+    let (_, block) = app
+        .call(
+            Method::PUT,
+            &format!("/api/publications/{id}/collection"),
+            &admin,
+            Some(json!({"form_version_id": version["id"], "opens_at": OPEN_FROM, "closes_at": OPEN_UNTIL})),
+        )
+        .await;
+    let collection = block["id"].as_str().unwrap().to_owned();
+    let school = app.token("sch240001").await;
+    let set = |row: u32, column: &str, value: &str| json!({"op": "set", "sheet": "rooms", "row": row, "column": column, "value": value});
+    let (status, saved) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/collections/{collection}/draft"),
+            &school,
+            Some(json!({"version": 0, "change_id": "a", "changes": [
+                set(1, "room", "101"), set(1, "seats", "30"), set(1, "note", "=HYPERLINK(\"http://x\")"),
+                set(2, "room", "102"), set(2, "seats", "25")]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, receipt) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{collection}/submit"),
+            &school,
+            Some(json!({"version": saved["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    collection
+}
+
+/// Queues an export and answers the job.
+async fn export(app: &TestApp, token: &str, collection: &str, body: Value) -> Value {
+    let (status, job) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{collection}/exports"),
+            token,
+            Some(body),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    job
+}
+
+/// Polls the job until it is ready or failed.
+async fn finished(app: &TestApp, token: &str, job: &Value) -> Value {
+    let id = job["id"].as_str().unwrap();
+    for _ in 0..300 {
+        let (status, body) = app.get(&format!("/api/jobs/{id}"), token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if body["status"] == "ready" || body["status"] == "failed" {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("job {id} never finished");
+}
+
+async fn file(app: &TestApp, token: &str, job: &Value) -> (StatusCode, Vec<u8>) {
+    let response = app
+        .client
+        .get(app.url(&format!("/api/jobs/{}/file", job["id"].as_str().unwrap())))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.bytes().await.unwrap().to_vec())
+}
+
+async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let collection = collection_with_a_submission(&app).await;
+    let region = app.token("spo_coord_24").await;
+
+    let job = export(&app, &region, &collection, json!({"kind": "results"})).await;
+    assert!(job["number"].as_i64().unwrap() >= 1);
+    let done = finished(&app, &region, &job).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    assert_eq!(
+        done["status_line"],
+        format!("Отчёт #{} готов к загрузке", job["number"])
+    );
+    assert!(done["expires_at"].is_string());
+    let (status, bytes) = file(&app, &region, &done).await;
+    assert_eq!(status, StatusCode::OK);
+    {
+        use calamine::{DataType, Reader, Xlsx};
+        let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("КАБИНЕТЫ").unwrap();
+        let header: Vec<String> = (0..9)
+            .map(|c| sheet.get_value((0, c)).unwrap().to_string())
+            .collect();
+        assert_eq!(
+            header[..5],
+            [
+                "Регион",
+                "Муниципалитет",
+                "Логин",
+                "Наименование",
+                "Дата подачи (мск)"
+            ]
+        );
+        assert_eq!(header[6..], ["Кабинет", "Мест", "Примечание"]);
+        assert_eq!(sheet.get_value((1, 2)).unwrap().to_string(), "sch240001");
+        assert_eq!(
+            sheet.get_value((1, 7)).unwrap().get_float(),
+            Some(30.0),
+            "numbers stay numbers"
+        );
+        assert_eq!(
+            sheet.get_value((1, 8)).unwrap().to_string(),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(sheet.get_value((2, 6)).unwrap().to_string(), "102");
+        assert!(
+            sheet.get_value((3, 0)).is_none_or(|c| c.is_empty()),
+            "one school, two rows"
+        );
+    }
+
+    let csv = finished(
+        &app,
+        &region,
+        &export(
+            &app,
+            &region,
+            &collection,
+            json!({"kind": "results", "format": "csv"}),
+        )
+        .await,
+    )
+    .await;
+    let (_, bytes) = file(&app, &region, &csv).await;
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
+    assert!(text.contains(";sch240001;"), "{text}");
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+
+    let lines = finished(
+        &app,
+        &region,
+        &export(
+            &app,
+            &region,
+            &collection,
+            json!({"kind": "statuses", "format": "jsonl"}),
+        )
+        .await,
+    )
+    .await;
+    let (_, bytes) = file(&app, &region, &lines).await;
+    let rows: Vec<Value> = String::from_utf8(bytes)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(rows.len() > 2, "every organisation of the region");
+    let first = rows.iter().find(|r| r["login"] == "sch240001").unwrap();
+    assert_eq!(first["status"], "Сдано");
+    assert!(rows.iter().any(|r| r["status"] == "Не приступил"));
+
+    // The list is the caller's; others do not see the job; schools export nothing.
+    let (_, list) = app.get("/api/jobs", &region).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 3);
+    let other = app.token("spo_coord_50").await;
+    let (status, _) = app
+        .get(
+            &format!("/api/jobs/{}", job["id"].as_str().unwrap()),
+            &other,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let school = app.token("sch240001").await;
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{collection}/exports"),
+            &school,
+            Some(json!({"kind": "results"})),
+        )
+        .await;
+    assert_eq!(
+        (status, &problem["code"]),
+        (StatusCode::FORBIDDEN, &json!("forbidden"))
+    );
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{collection}/exports"),
+            &region,
+            Some(json!({"kind": "everything"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
+}
+
+/// A job row as a dead instance left it: running, its lease run out.
+async fn abandoned_job(app: &TestApp, collection: &str) -> uuid::Uuid {
+    let user = oko_db::users::find_by_login(&app.db, "spo_coord_24")
+        .await
+        .unwrap()
+        .unwrap();
+    let id = uuid::Uuid::new_v4();
+    job::ActiveModel {
+        id: Set(id),
+        number: Set(9_000),
+        kind: Set("status_export".into()),
+        params: Set(json!({"job": "export", "collection_id": collection, "kind": "statuses", "format": "xlsx"}).to_string()),
+        user_id: Set(user.id),
+        title: Set("Экспорт статусов".into()),
+        status: Set("running".into()),
+        progress: Set(40),
+        lease_owner: Set(Some("a-dead-instance".into())),
+        lease_until: Set(Some(Utc::now() - chrono::Duration::seconds(5))),
+        attempts: Set(1),
+        file_name: Set("Экспорт статусов.xlsx".into()),
+        content_type: Set("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into()),
+        store_key: Set(None),
+        error: Set(None),
+        created_at: Set(Utc::now()),
+        started_at: Set(Some(Utc::now())),
+        finished_at: Set(None),
+        expires_at: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn a_job_left_running_by_a_dead_instance_runs_again(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let collection = collection_with_a_submission(&app).await;
+    let id = abandoned_job(&app, &collection).await;
+    let region = app.token("spo_coord_24").await;
+    let done = finished(&app, &region, &json!({"id": id})).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    assert_eq!(done["number"], 9_000);
+    let row = job::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.attempts, 2, "claimed once more");
+    let (status, bytes) = file(&app, &region, &done).await;
+    assert_eq!((status, &bytes[..2]), (StatusCode::OK, &b"PK"[..]));
+}
+
+async fn two_processes_share_the_queue_and_run_each_job_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let collection = collection_with_a_submission(&app).await;
+    let spa = app.data_dir().join("spa");
+    let mut other = Command::new(env!("CARGO_BIN_EXE_oko"))
+        .arg("serve")
+        .env("OKO_DATABASE_URL", &app.database_url)
+        .env("OKO_DATA_DIR", app.data_dir())
+        .env("OKO_SPA_DIR", &spa)
+        .env("OKO_LISTEN", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start a second oko");
+    let region = app.token("spo_coord_24").await;
+    let mut queued = Vec::new();
+    for n in 0..12 {
+        let format = ["xlsx", "csv", "jsonl"][n % 3];
+        queued.push(
+            export(
+                &app,
+                &region,
+                &collection,
+                json!({"kind": "statuses", "format": format}),
+            )
+            .await,
+        );
+    }
+    for job in &queued {
+        assert_eq!(finished(&app, &region, job).await["status"], "ready");
+    }
+    let _ = other.kill();
+    let _ = other.wait();
+    let rows = job::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 12);
+    for row in rows {
+        assert_eq!(row.attempts, 1, "job #{} ran once", row.number);
+        assert!(row.store_key.is_some());
+    }
+}
+
+async fn finished_files_expire(backend: Backend) {
+    let app = spawn_app_with(backend, &[("OKO_REPORT_TTL_SECONDS", "1")]).await;
+    let collection = collection_with_a_submission(&app).await;
+    let region = app.token("spo_coord_24").await;
+    let job = export(&app, &region, &collection, json!({"kind": "statuses"})).await;
+    let done = finished(&app, &region, &job).await;
+    assert_eq!(done["status"], "ready");
+    let id = job["id"].as_str().unwrap();
+    for _ in 0..100 {
+        let (status, _) = app.get(&format!("/api/jobs/{id}"), &region).await;
+        if status == StatusCode::NOT_FOUND {
+            let (status, _) = file(&app, &region, &done).await;
+            assert_eq!(status, StatusCode::NOT_FOUND);
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the job never expired");
+}

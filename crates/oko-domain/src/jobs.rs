@@ -1,0 +1,189 @@
+//! Background jobs as people and integrators see them: «Отчёт #446 формируется»
+//! with its progress, then «готов к загрузке»; and what the exports ask for.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use crate::storages::JobStatus;
+
+/// What a collection's export holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// «Экспорт результатов»: the submitted data, one row per organisation × form
+    /// row, with region, municipality, login, name and submit time in front.
+    Results,
+    /// «Экспорт статусов»: every organisation of the scope with its status and dates.
+    Statuses,
+}
+
+/// The file an export is written as.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// A workbook: one worksheet per form sheet.
+    #[default]
+    Xlsx,
+    /// UTF-8 with a BOM, `;`-separated (what Russian Excel opens); a «Лист» column
+    /// tells the form sheets apart.
+    Csv,
+    /// JSON lines, one object per row, for machines.
+    Jsonl,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Jsonl => "application/jsonl; charset=utf-8",
+        }
+    }
+}
+
+/// `POST /api/collections/{id}/exports`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"kind": "results", "format": "xlsx"})))]
+pub struct ExportRequest {
+    pub kind: ExportKind,
+    #[serde(default)]
+    pub format: ExportFormat,
+}
+
+/// What a job does, with its parameters, as stored with it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum JobSpec {
+    Export {
+        collection_id: Uuid,
+        kind: ExportKind,
+        format: ExportFormat,
+    },
+}
+
+impl JobSpec {
+    /// The stored kind (for listing and logs).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobSpec::Export {
+                kind: ExportKind::Results,
+                ..
+            } => "results_export",
+            JobSpec::Export {
+                kind: ExportKind::Statuses,
+                ..
+            } => "status_export",
+        }
+    }
+}
+
+/// A job as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8", "number": 446,
+    "title": "Экспорт результатов: Сбор расписания проведения ВПР СПО 2021",
+    "status": "running", "progress": 40, "status_line": "Отчёт #446 формируется (40%)",
+    "file_name": "Экспорт результатов — Сбор расписания проведения ВПР СПО 2021.xlsx",
+    "created_at": "2021-09-03T09:00:00Z", "finished_at": null, "expires_at": null, "error": null
+})))]
+pub struct JobView {
+    pub id: Uuid,
+    /// «Отчёт #446».
+    pub number: i64,
+    pub title: String,
+    pub status: JobStatus,
+    /// 0–100.
+    pub progress: u8,
+    /// «Отчёт #446 формируется (40%)», «Отчёт #446 готов к загрузке».
+    pub status_line: String,
+    pub file_name: String,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    /// When the file is deleted.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Why it failed, in Russian.
+    pub error: Option<String>,
+}
+
+/// The caller's jobs, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobList {
+    pub items: Vec<JobView>,
+}
+
+/// The line people see about a job.
+pub fn status_line_ru(number: i64, status: JobStatus, progress: u8) -> String {
+    match status {
+        JobStatus::Queued => format!("Отчёт #{number} в очереди"),
+        JobStatus::Running => format!("Отчёт #{number} формируется ({progress}%)"),
+        JobStatus::Ready => format!("Отчёт #{number} готов к загрузке"),
+        JobStatus::Failed => format!("Отчёт #{number}: не удалось сформировать"),
+    }
+}
+
+/// Whether `text`, written into a spreadsheet cell, could be taken for a formula
+/// (`=`, `+`, `-`, `@`, tab or CR first) and is not simply a number.
+pub fn looks_like_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && crate::forms::value::parse_decimal(text).is_none()
+}
+
+/// `text` made safe for a spreadsheet: a would-be formula gets a leading `'`, which
+/// spreadsheets show as text and never run (CSV/formula injection).
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if looks_like_formula(text) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        for danger in [
+            "=HYPERLINK(\"x\")",
+            "+7 (999) 123-45-67",
+            "@SUM(A1)",
+            "-cmd|' /C calc'!A0",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(neutralise(danger), format!("'{danger}"), "{danger:?}");
+        }
+        for safe in ["-5", "-1 234,5", "Математика", "", "1+1"] {
+            assert_eq!(neutralise(safe), safe, "{safe:?}");
+        }
+    }
+
+    #[test]
+    fn status_lines_read_as_the_seeds() {
+        assert_eq!(
+            status_line_ru(446, JobStatus::Running, 40),
+            "Отчёт #446 формируется (40%)"
+        );
+        assert_eq!(
+            status_line_ru(446, JobStatus::Ready, 100),
+            "Отчёт #446 готов к загрузке"
+        );
+    }
+}
