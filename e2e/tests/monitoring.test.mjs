@@ -2,8 +2,10 @@
 // publication, sees the counts and «Список участников» (those who started, then
 // those who did not), filters and searches it, opens a school's form read-only and
 // returns its submission for revision; the school then sees why on its block.
+// «Экспорт статусов» is built in the background and downloaded.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
 
 const FORM = {
@@ -89,6 +91,17 @@ test("a coordinator follows who has done what and returns a submission for revis
   await row("sch240001").getByText("Сдано").waitFor();
   await page.getByText("Список пользователей, не приступивших к сбору данных").waitFor();
   await screenshot(page, "monitoring");
+
+  // «Экспорт статусов» is made in the background, then downloads.
+  await page.getByRole("button", { name: "Экспорт статусов" }).click();
+  const report = page.locator(".job").filter({ hasText: "Экспорт статусов" }).first();
+  await report.getByText(/^Отчёт #\d+ готов к загрузке$/).waitFor();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    report.getByRole("button", { name: "Загрузить отчёт" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), `Экспорт статусов — ${FORM.title}.xlsx`);
+  assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), "PK");
 
   // Filters: status, then a search by login.
   await page.getByLabel("Статус").selectOption({ label: "Сдано" });

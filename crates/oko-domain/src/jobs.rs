@@ -123,6 +123,13 @@ pub struct JobView {
 /// The caller's jobs, newest first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{
+    "id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8", "number": 446,
+    "title": "Экспорт статусов: Сбор расписания проведения ВПР СПО 2021",
+    "status": "ready", "progress": 100, "status_line": "Отчёт #446 готов к загрузке",
+    "file_name": "Экспорт статусов — Сбор расписания проведения ВПР СПО 2021.xlsx",
+    "created_at": "2021-09-03T09:00:00Z", "finished_at": "2021-09-03T09:00:04Z",
+    "expires_at": "2021-09-04T09:00:04Z", "error": null}]})))]
 pub struct JobList {
     pub items: Vec<JobView>,
 }

@@ -1,6 +1,7 @@
 //! Parts shared by pages.
 
 pub mod collection_block;
+pub mod exports;
 pub mod header;
 pub mod pager;
 pub mod publication_item;

@@ -14,7 +14,7 @@ use oko_domain::{
 
 use crate::{
     api::{Method, encode_query},
-    components::pager::Pager,
+    components::{exports::Exports, pager::Pager},
     session::Session,
 };
 
@@ -122,6 +122,7 @@ pub fn MonitoringPage() -> impl IntoView {
                     }).collect_view()}
                 </dl>
             })}
+            <Exports collection=id()/>
             <h2>"Список участников"</h2>
             <form class="filters" on:submit=search>
                 <label>"Статус "
