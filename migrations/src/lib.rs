@@ -11,6 +11,7 @@ mod m20261123_000005_data_collection;
 mod m20261124_000006_user_changes;
 mod m20261124_000007_returns;
 mod m20261124_000008_jobs;
+mod m20261124_000009_api_tokens;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000006_user_changes::Migration),
             Box::new(m20261124_000007_returns::Migration),
             Box::new(m20261124_000008_jobs::Migration),
+            Box::new(m20261124_000009_api_tokens::Migration),
         ]
     }
 }

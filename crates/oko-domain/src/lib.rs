@@ -4,6 +4,7 @@
 //! (one login parser, one set of error texts, one Moscow clock format).
 
 pub mod api;
+pub mod api_tokens;
 pub mod collections;
 pub mod error_code;
 pub mod forms;

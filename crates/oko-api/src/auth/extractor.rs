@@ -4,7 +4,7 @@
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
-use oko_domain::error_code::ErrorCode;
+use oko_domain::{api_tokens::TOKEN_PREFIX, error_code::ErrorCode};
 
 use super::user_cache::KnownUser;
 use crate::{error::ApiError, startup::AppState};
@@ -21,7 +21,10 @@ impl FromRequest for Authenticated {
         let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
-            let user_id = token.and_then(|t| state.keys.verify_access(&t));
+            let user_id = match token {
+                Some(token) => bearer_user(&state, &token).await?,
+                None => None,
+            };
             known_user(&state, user_id).await.map(Authenticated)
         })
     }
@@ -37,7 +40,7 @@ pub async fn downloader(
     resource: &str,
 ) -> Result<Authenticated, ApiError> {
     let user_id = match bearer_token(req) {
-        Some(token) => state.keys.verify_access(&token),
+        Some(token) => bearer_user(state, &token).await?,
         None => ticket.and_then(|t| state.keys.verify_ticket(t, resource)),
     };
     known_user(state, user_id).await.map(Authenticated)
@@ -55,6 +58,22 @@ async fn known_user(
         .get(&state.db, user_id)
         .await?
         .ok_or_else(unauthenticated)
+}
+
+/// The user a bearer token stands for: a personal API token (`oko_…`, looked up
+/// by its hash, live only until it expires or is revoked) or a session's signed
+/// access token.
+async fn bearer_user(state: &AppState, token: &str) -> Result<Option<uuid::Uuid>, ApiError> {
+    if token.starts_with(TOKEN_PREFIX) {
+        let hash = super::tokens::hash_refresh_token(token);
+        return Ok(oko_db::api_tokens::user_of(&state.db, &hash, chrono::Utc::now()).await?);
+    }
+    Ok(state.keys.verify_access(token))
+}
+
+/// Whether the request authenticates with a personal API token.
+pub fn uses_api_token(req: &HttpRequest) -> bool {
+    bearer_token(req).is_some_and(|t| t.starts_with(TOKEN_PREFIX))
 }
 
 fn bearer_token(req: &HttpRequest) -> Option<String> {

@@ -138,6 +138,18 @@ pub fn hash_refresh_token(token: &str) -> String {
         .collect()
 }
 
+/// A new personal API token's secret: `oko_` and 256 random bits, base64url. It is
+/// stored hashed like a refresh token ([`hash_refresh_token`]).
+pub fn new_api_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    format!(
+        "{}{}",
+        oko_domain::api_tokens::TOKEN_PREFIX,
+        URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
 /// A fresh random secret for signing, base64url.
 pub fn random_secret() -> String {
     let mut bytes = [0u8; 48];

@@ -4,6 +4,7 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 mod access;
+mod api_tokens;
 mod auth;
 mod collections;
 mod common_responses;
@@ -69,6 +70,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::monitoring::collection_statistics)
         .service(collections::monitoring::list_participants)
         .service(collections::monitoring::return_submission)
+        .service(api_tokens::create_api_token)
+        .service(api_tokens::list_api_tokens)
+        .service(api_tokens::revoke_api_token)
         .service(jobs::create_export)
         .service(jobs::list_jobs)
         .service(jobs::get_job)

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table; hand-written queries live in the sibling modules.
 
+pub mod api_token;
 pub mod collection;
 pub mod draft;
 pub mod draft_return;
