@@ -129,3 +129,30 @@ test("a coordinator follows who has done what and returns a submission for revis
   await page.locator(".collection").getByText(/^Возвращено на доработку .*: Укажите все кабинеты$/).waitFor();
   await page.locator(".collection").getByText("В работе").waitFor();
 });
+
+test("a coordinator makes an API token, uses it from a script and revokes it", async () => {
+  await openAs("spo_coord_24", "/exchange");
+  await page.getByRole("link", { name: "API-токены" }).click();
+  await page.getByRole("heading", { name: "API-токены" }).waitFor();
+  await page.getByLabel("Название").fill("Выгрузка в региональную систему");
+  await page.getByLabel("Срок действия, дней").fill("30");
+  await page.getByRole("button", { name: "Создать токен" }).click();
+  const token = (await page.getByTestId("new-token").textContent()).trim();
+  assert.match(token, /^oko_/);
+  await page.getByRole("cell", { name: "Выгрузка в региональную систему", exact: true }).waitFor();
+  await screenshot(page, "api-tokens");
+
+  // A script with the token acts as the coordinator.
+  const me = await fetch(`${BASE_URL}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(me.status, 200);
+  assert.equal((await me.json()).login, "spo_coord_24");
+  const stats = await fetch(`${BASE_URL}/api/collections/${collectionId}/statistics`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(stats.status, 200);
+
+  await page.getByRole("button", { name: "Отозвать Выгрузка в региональную систему" }).click();
+  await page.getByRole("cell", { name: "Отозван", exact: true }).waitFor();
+  const after = await fetch(`${BASE_URL}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(after.status, 401);
+});

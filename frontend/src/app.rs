@@ -7,6 +7,7 @@ use leptos_router::{
 };
 
 use crate::pages::{
+    api_tokens::ApiTokensPage,
     collection_form::CollectionFormPage,
     forms::FormsPage,
     monitoring::MonitoringPage,
@@ -64,6 +65,7 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/collections/:id/monitoring") view=MonitoringPage/>
                 <Route path=path!("/collections/:id") view=CollectionFormPage/>
                 <Route path=path!("/forms") view=FormsPage/>
+                <Route path=path!("/tokens") view=ApiTokensPage/>
             </Routes>
         </main>
     }

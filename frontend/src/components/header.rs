@@ -38,6 +38,7 @@ pub fn Header() -> impl IntoView {
                     </svg>
                 </button>
                 <span class="login" data-testid="user-login" title=role>{login}</span>
+                <A href="/tokens" attr:class="tokens-link">"API-токены"</A>
                 <button type="button" class="logout" on:click=log_out>"Выйти"</button>
             </div>
         </header>

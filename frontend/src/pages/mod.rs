@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod analytics;
+pub mod api_tokens;
 pub mod bench;
 pub mod collection_form;
 pub mod exchange;
