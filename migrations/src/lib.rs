@@ -12,6 +12,7 @@ mod m20261124_000006_user_changes;
 mod m20261124_000007_returns;
 mod m20261124_000008_jobs;
 mod m20261124_000009_api_tokens;
+mod m20261124_000010_notifications;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000007_returns::Migration),
             Box::new(m20261124_000008_jobs::Migration),
             Box::new(m20261124_000009_api_tokens::Migration),
+            Box::new(m20261124_000010_notifications::Migration),
         ]
     }
 }

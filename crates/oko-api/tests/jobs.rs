@@ -1,7 +1,8 @@
 //! Background exports: queued by a coordinator, built by the worker, downloaded as
 //! XLSX, CSV or JSON lines with formulas neutralised; a job left running by a dead
 //! instance is run again; two `oko` processes on one database never run a job
-//! twice; finished files expire.
+//! twice; finished files expire. Notifications: a ready report, a return for
+//! revision, a collection opening and closing; read marks; the live stream.
 
 mod support;
 
@@ -22,6 +23,9 @@ on_both_databases!(
     a_job_left_running_by_a_dead_instance_runs_again,
     two_processes_share_the_queue_and_run_each_job_once,
     finished_files_expire,
+    reports_and_returns_are_notified_and_read,
+    collections_are_announced_once_when_they_open_and_before_they_close,
+    an_open_stream_hears_of_new_notifications,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -371,4 +375,199 @@ async fn finished_files_expire(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("the job never expired");
+}
+
+async fn notifications_of(app: &TestApp, token: &str) -> Value {
+    let (status, list) = app.get("/api/notifications", token).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    list
+}
+
+async fn reports_and_returns_are_notified_and_read(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let collection = collection_with_a_submission(&app).await;
+    let region = app.token("spo_coord_24").await;
+    let job = export(&app, &region, &collection, json!({"kind": "statuses"})).await;
+    finished(&app, &region, &job).await;
+    let list = notifications_of(&app, &region).await;
+    assert_eq!(list["unread"], 1, "{list}");
+    assert_eq!(list["items"][0]["kind"], "report_ready");
+    assert_eq!(
+        list["items"][0]["title"],
+        format!("Отчёт #{} готов к загрузке", job["number"])
+    );
+    assert_eq!(
+        list["items"][0]["link"],
+        format!("/collections/{collection}/monitoring")
+    );
+
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{collection}/returns"),
+            &region,
+            Some(json!({"organisation": "sch240001", "comment": "Укажите все кабинеты"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let school = app.token("sch240001").await;
+    let list = notifications_of(&app, &school).await;
+    assert_eq!(list["unread"], 1, "{list}");
+    assert_eq!(list["items"][0]["title"], "Форма возвращена на доработку");
+    assert_eq!(list["items"][0]["body"], "Кабинеты: Укажите все кабинеты");
+    let id = list["items"][0]["id"].as_str().unwrap();
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/notifications/{id}/read"),
+            &school,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let list = notifications_of(&app, &school).await;
+    assert_eq!(
+        (&list["unread"], &list["items"][0]["read"]),
+        (&json!(0), &json!(true))
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/notifications/{id}/read"),
+            &region,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not the coordinator's");
+    let (status, _) = app
+        .call(Method::POST, "/api/notifications/read-all", &region, None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(notifications_of(&app, &region).await["unread"], 0);
+}
+
+async fn collections_are_announced_once_when_they_open_and_before_they_close(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let form = json!({"title": "Срочный сбор", "sheets": [{"key": "s", "title": "ЛИСТ", "columns": [
+        {"key": "n", "title": "Число", "type": "integer", "required": true}]}]});
+    let (_, version) = app
+        .call(Method::POST, "/api/forms", &admin, Some(form))
+        .await;
+    let (_, section) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            &admin,
+            Some(json!({"title": "Срочно"})),
+        )
+        .await;
+    let now = Utc::now();
+    let (_, publication) = app
+        .call(
+            Method::POST,
+            "/api/publications",
+            &admin,
+            Some(json!({"section_id": section["id"], "title": "Срочный сбор",
+                "published_on": (now - chrono::Duration::hours(2)).to_rfc3339(),
+                "audience": {"region_codes": ["24"]}})),
+        )
+        .await;
+    let id = publication["summary"]["id"].as_str().unwrap();
+    let (status, block) = app
+        .call(
+            Method::PUT,
+            &format!("/api/publications/{id}/collection"),
+            &admin,
+            Some(json!({"form_version_id": version["id"],
+                "opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
+                "closes_at": (now + chrono::Duration::hours(3)).to_rfc3339()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{block}");
+    let school = app.token("sch240001").await;
+    let mut kinds = Vec::new();
+    for _ in 0..100 {
+        let list = notifications_of(&app, &school).await;
+        kinds = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap().to_owned())
+            .collect();
+        if kinds.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    kinds.sort();
+    assert_eq!(kinds, ["closing_soon", "collection_opened"]);
+    let list = notifications_of(&app, &school).await;
+    let opened = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["kind"] == "collection_opened")
+        .unwrap();
+    assert_eq!(opened["title"], "Открыт сбор данных");
+    assert_eq!(opened["link"], format!("/publications/{id}"));
+    // Once only, and not to other regions.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        notifications_of(&app, &school).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let elsewhere = app.token("sch500001").await;
+    assert_eq!(notifications_of(&app, &elsewhere).await["unread"], 0);
+}
+
+async fn an_open_stream_hears_of_new_notifications(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let collection = collection_with_a_submission(&app).await;
+    let school = app.token("sch240001").await;
+    let response = app
+        .client
+        .get(app.url("/api/notifications/stream?ticket=forged"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let (_, link) = app
+        .call(Method::POST, "/api/notifications/link", &school, None)
+        .await;
+    let mut stream = app
+        .client
+        .get(app.url(link["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let region = app.token("spo_coord_24").await;
+    app.call(
+        Method::POST,
+        &format!("/api/collections/{collection}/returns"),
+        &region,
+        Some(json!({"organisation": "sch240001", "comment": "Проверьте"})),
+    )
+    .await;
+    let heard = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut text = String::new();
+        while let Some(chunk) = stream.chunk().await.unwrap() {
+            text.push_str(&String::from_utf8_lossy(&chunk));
+            if text.contains("event: notification") {
+                return text;
+            }
+        }
+        text
+    })
+    .await
+    .expect("an event within 10 s");
+    assert!(
+        heard.contains("event: notification\ndata: {\"latest\":"),
+        "{heard}"
+    );
 }

@@ -111,8 +111,15 @@ pub async fn save(
 ) -> Result<collection::Model, DbErr> {
     match of_publication(db, publication_id).await? {
         Some(existing) => {
-            let mut row: collection::ActiveModel = existing.into();
+            let mut row: collection::ActiveModel = existing.clone().into();
             row.form_version_id = Set(input.form_version_id);
+            // A moved window is announced again.
+            if existing.opens_at != input.opens_at {
+                row.opening_announced_at = Set(None);
+            }
+            if existing.closes_at != input.closes_at {
+                row.closing_announced_at = Set(None);
+            }
             row.opens_at = Set(input.opens_at);
             row.closes_at = Set(input.closes_at);
             row.update(db).await
@@ -126,6 +133,8 @@ pub async fn save(
                 closes_at: Set(input.closes_at),
                 state_override: Set(None),
                 created_at: Set(now),
+                opening_announced_at: Set(None),
+                closing_announced_at: Set(None),
             }
             .insert(db)
             .await

@@ -15,6 +15,7 @@ pub mod entities;
 pub mod forms;
 pub mod jobs;
 pub mod monitoring;
+pub mod notifications;
 pub mod orgs;
 pub mod principal;
 pub mod publications;

@@ -13,6 +13,7 @@ pub mod login;
 pub mod markdown;
 pub mod monitoring;
 pub mod moscow_time;
+pub mod notifications;
 pub mod org;
 pub mod publications;
 pub mod role;

@@ -4,6 +4,7 @@
 //! files when they expire. Several instances on one PostgreSQL share the queue; a
 //! job of an instance that died is picked up again once its lease runs out.
 
+mod announce;
 mod export;
 
 use std::{
@@ -17,8 +18,15 @@ use std::{
 
 use actix_web::web;
 use chrono::Utc;
-use oko_db::{entities::job, jobs};
-use oko_domain::jobs::JobSpec;
+use oko_db::{
+    entities::job,
+    jobs,
+    notifications::{self, Notice},
+};
+use oko_domain::{
+    jobs::{JobSpec, JobStatus, status_line_ru},
+    notifications::NotificationKind,
+};
 use tokio::sync::Notify;
 use uuid::Uuid;
 
@@ -87,7 +95,10 @@ pub fn start(state: web::Data<AppState>) {
                     run(&state, job, spec).await;
                     continue;
                 }
-                Ok(None) => sweep(&state).await,
+                Ok(None) => {
+                    sweep(&state).await;
+                    announce::due(&state).await;
+                }
                 Err(error) => tracing::warn!(%error, "could not look for jobs"),
             }
             let _ = tokio::time::timeout(IDLE_POLL, state.jobs.wake.notified()).await;
@@ -136,7 +147,10 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         Ok(key) => {
             let expires = now + chrono::Duration::from_std(state.jobs.ttl).unwrap_or_default();
             match jobs::finish(&state.db, job.id, &owner, &key, expires, now).await {
-                Ok(true) => tracing::info!(job = job.number, kind = %job.kind, "job ready"),
+                Ok(true) => {
+                    tracing::info!(job = job.number, kind = %job.kind, "job ready");
+                    tell_ready(state, &job, &spec).await;
+                }
                 Ok(false) | Err(_) => state.files.remove(&key).await,
             }
         }
@@ -149,6 +163,23 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
                 tracing::warn!(%error, "could not record a job failure");
             }
         }
+    }
+}
+
+/// «Отчёт #446 готов к загрузке» for the job's owner.
+async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
+    let JobSpec::Export { collection_id, .. } = spec;
+    let title = status_line_ru(job.number, JobStatus::Ready, 100);
+    let link = format!("/collections/{collection_id}/monitoring");
+    let notice = Notice {
+        kind: NotificationKind::ReportReady,
+        title: &title,
+        body: &job.title,
+        link: Some(&link),
+    };
+    if let Err(error) = notifications::notify(&state.db, &[job.user_id], &notice, Utc::now()).await
+    {
+        tracing::warn!(%error, "could not tell that a report is ready");
     }
 }
 

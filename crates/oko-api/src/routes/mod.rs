@@ -11,6 +11,7 @@ mod common_responses;
 mod jobs;
 mod me;
 mod meta;
+mod notifications;
 mod orgs;
 mod paging;
 mod publications;
@@ -73,6 +74,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(api_tokens::create_api_token)
         .service(api_tokens::list_api_tokens)
         .service(api_tokens::revoke_api_token)
+        .service(notifications::list_notifications)
+        .service(notifications::read_all_notifications)
+        .service(notifications::read_notification)
+        .service(notifications::link_notification_stream)
+        .service(notifications::notification_stream)
         .service(jobs::create_export)
         .service(jobs::list_jobs)
         .service(jobs::get_job)

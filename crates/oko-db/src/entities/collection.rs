@@ -14,6 +14,10 @@ pub struct Model {
     /// `open` or `closed` when the operator overrode the clock.
     pub state_override: Option<String>,
     pub created_at: DateTimeUtc,
+    /// When «сбор открыт» was announced (once per window).
+    pub opening_announced_at: Option<DateTimeUtc>,
+    /// When «сбор закрывается через 24 часа» was announced.
+    pub closing_announced_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

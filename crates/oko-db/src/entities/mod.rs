@@ -9,6 +9,7 @@ pub mod form;
 pub mod form_version;
 pub mod job;
 pub mod municipality;
+pub mod notification;
 pub mod organisation;
 pub mod publication;
 pub mod publication_audience;

@@ -3,7 +3,12 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use oko_db::{collections, entities::collection as collection_entity, monitoring};
+use oko_db::{
+    collections,
+    entities::collection as collection_entity,
+    monitoring,
+    notifications::{self, Notice},
+};
 use oko_domain::{
     api::Problem,
     error_code::ErrorCode,
@@ -11,6 +16,7 @@ use oko_domain::{
         CollectionStats, Participant, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest,
         municipalities_of,
     },
+    notifications::NotificationKind,
 };
 use uuid::Uuid;
 
@@ -166,7 +172,10 @@ pub async fn return_submission(
     )
     .await?;
     match returned {
-        Some(note) => Ok(HttpResponse::Created().json(note)),
+        Some(note) => {
+            tell_returned(&state, &found, organisation.id, &note).await;
+            Ok(HttpResponse::Created().json(note))
+        }
         None => Err(ApiError::new(
             ErrorCode::Conflict,
             format!(
@@ -174,5 +183,33 @@ pub async fn return_submission(
                 organisation.login
             ),
         )),
+    }
+}
+
+/// «Форма возвращена на доработку» for the organisation's accounts.
+async fn tell_returned(
+    state: &AppState,
+    collection: &collection_entity::Model,
+    organisation: Uuid,
+    note: &ReturnNote,
+) {
+    let told = async {
+        let form = state
+            .forms
+            .get(&state.db, collection.form_version_id)
+            .await?;
+        let users = notifications::users_of_organisations(&state.db, &[organisation]).await?;
+        let body = format!("{}: {}", form.title, note.comment);
+        let link = format!("/collections/{}", collection.id);
+        let notice = Notice {
+            kind: NotificationKind::Returned,
+            title: "Форма возвращена на доработку",
+            body: &body,
+            link: Some(&link),
+        };
+        notifications::notify(&state.db, &users, &notice, note.returned_at).await
+    };
+    if let Err(error) = told.await {
+        tracing::warn!(%error, "could not tell about a return");
     }
 }
