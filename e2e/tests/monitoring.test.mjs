@@ -2,7 +2,8 @@
 // publication, sees the counts and «Список участников» (those who started, then
 // those who did not), filters and searches it, opens a school's form read-only and
 // returns its submission for revision; the school then sees why on its block.
-// «Экспорт статусов» is built in the background and downloaded.
+// «Экспорт статусов» is built in the background and downloaded; the bell hears of
+// returns live.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -128,6 +129,25 @@ test("a coordinator follows who has done what and returns a submission for revis
   await openAs("sch240001", publicationPath);
   await page.locator(".collection").getByText(/^Возвращено на доработку .*: Укажите все кабинеты$/).waitFor();
   await page.locator(".collection").getByText("В работе").waitFor();
+
+  // The bell counts it, and hears of the next return without a reload.
+  const unread = page.getByTestId("unread");
+  await unread.waitFor();
+  const before = Number(await unread.textContent());
+  const school = await login("sch240001");
+  const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
+  await api(school, "POST", `/api/collections/${collectionId}/submit`, { version: draft.version });
+  const coordinator = await login("mun24001");
+  await api(coordinator, "POST", `/api/collections/${collectionId}/returns`, {
+    organisation: "sch240001", comment: "Еще раз проверьте места",
+  });
+  await page.getByTestId("unread").getByText(String(before + 1), { exact: true }).waitFor({ timeout: 20_000 });
+  await page.getByRole("button", { name: /^Уведомления/ }).click();
+  const panel = page.getByRole("region", { name: "Уведомления" });
+  await panel.getByText("Сведения о кабинетах (e2e мониторинг): Еще раз проверьте места").waitFor();
+  await screenshot(page, "notifications");
+  await panel.getByRole("button", { name: "Отметить все как прочитанные" }).click();
+  await page.getByTestId("unread").waitFor({ state: "detached" });
 });
 
 test("a coordinator makes an API token, uses it from a script and revokes it", async () => {

@@ -1,10 +1,10 @@
 //! The cabinet's header (seed 001, Рис. 3): the system's name, the three sections, the
-//! notifications bell, the user's login and «Выйти».
+//! notifications bell, the user's login, «API-токены» and «Выйти».
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
 
-use crate::session::Session;
+use crate::{components::notifications::NotificationBell, session::Session};
 
 /// The header of every cabinet page.
 #[component]
@@ -32,11 +32,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/passport">"Паспорт"</A>
             </nav>
             <div class="user">
-                <button type="button" class="bell" aria-label="Уведомления" title="Уведомления">
-                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                        <path fill="currentColor" d="M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6V11a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z"/>
-                    </svg>
-                </button>
+                <NotificationBell/>
                 <span class="login" data-testid="user-login" title=role>{login}</span>
                 <A href="/tokens" attr:class="tokens-link">"API-токены"</A>
                 <button type="button" class="logout" on:click=log_out>"Выйти"</button>

@@ -3,6 +3,7 @@
 pub mod collection_block;
 pub mod exports;
 pub mod header;
+pub mod notifications;
 pub mod pager;
 pub mod publication_item;
 pub mod section_manager;
