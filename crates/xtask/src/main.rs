@@ -5,7 +5,8 @@
 //!   and PostgreSQL, the OpenAPI staleness check, browser tests in Chromium.
 //! - `openapi`: rewrite `api-spec/openapi.json` from the code.
 //! - `bench`: measure the figures of `docs/benchmarks.md`; `bench editor` runs the
-//!   form editor's alone; `bench surge [N]` runs
+//!   form editor's alone; `bench export [N]` the surge and its exports on SQLite;
+//!   `bench surge [N]` runs
 //!   only the deadline surge (N organisations, all by default) and prints its rows.
 
 mod bench;
@@ -31,9 +32,14 @@ fn main() -> ExitCode {
             bench::run_surge(args.get(2).and_then(|n| n.parse().ok()))
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("export") => {
+            bench::run_export(args.get(2).and_then(|n| n.parse().ok()))
+        }
         Some("bench") => bench::run_all(),
         _ => {
-            eprintln!("usage: cargo xtask run | test | openapi | bench [surge [N] | editor]");
+            eprintln!(
+                "usage: cargo xtask run | test | openapi | bench [surge [N] | export [N] | editor]"
+            );
             return ExitCode::from(2);
         }
     };

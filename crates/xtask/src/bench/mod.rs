@@ -9,6 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod export;
 mod forms;
 mod storages;
 mod surge;
@@ -116,6 +117,8 @@ pub fn run_all() -> Result<(), Fail> {
     storages::report_row(&full, &storage, &mut rows)?;
     let surged = surge::run(&full, surge::ALL_ORGANISATIONS, &dir)?;
     surge::rows("SQLite", &surged, &mut rows);
+    let baseline = export::baseline(surged.organisations)?;
+    export_rows("SQLite", &full, &surged, baseline, &mut rows)?;
     drop(full);
 
     let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
@@ -135,6 +138,7 @@ pub fn run_all() -> Result<(), Fail> {
     )?;
     let surged = surge::run(&on_postgres, surge::ALL_ORGANISATIONS, &dir)?;
     surge::rows("PostgreSQL", &surged, &mut rows);
+    export_rows("PostgreSQL", &on_postgres, &surged, baseline, &mut rows)?;
     drop(on_postgres);
     storages::zip_rows(&dir, &mut rows)?;
 
@@ -165,6 +169,41 @@ pub fn run_surge(organisations: Option<usize>) -> Result<(), Fail> {
     let surged = surge::run(&on_postgres, organisations, &dir)?;
     surge::rows("PostgreSQL", &surged, &mut rows);
     drop(on_postgres);
+    print_rows(&rows);
+    Ok(())
+}
+
+/// The surge collection's exports by the operator and by a region, beside the
+/// baseline.
+fn export_rows(
+    database: &str,
+    server: &Server,
+    surged: &surge::Surge,
+    baseline: (f64, u64),
+    rows: &mut Vec<[String; 4]>,
+) -> Result<(), Fail> {
+    let country = export::export(server, &surged.collection, "admin")?;
+    let region = export::export(server, &surged.collection, "spo_coord_24")?;
+    export::rows(database, &country, &region, baseline, rows);
+    Ok(())
+}
+
+/// `cargo xtask bench export [N]`: the surge (N organisations) then its exports,
+/// on SQLite only, printed.
+pub fn run_export(organisations: Option<usize>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let server = start_server(Path::new(OKO), &dir.join("export"), "full")?;
+    let surged = surge::run(
+        &server,
+        organisations.unwrap_or(surge::ALL_ORGANISATIONS),
+        &dir,
+    )?;
+    let mut rows = Vec::new();
+    surge::rows("SQLite", &surged, &mut rows);
+    let baseline = export::baseline(surged.organisations)?;
+    export_rows("SQLite", &server, &surged, baseline, &mut rows)?;
+    drop(server);
     print_rows(&rows);
     Ok(())
 }

@@ -10,11 +10,14 @@ use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
     path::Path,
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
-use super::{OKO, row};
+use super::{OKO, login_token, row};
 use crate::{
     e2e::Server,
     process::{Fail, output},
@@ -51,6 +54,11 @@ pub struct Surge {
     pub submits: Latencies,
     /// `GET /api/me` by the same client, same connections.
     pub baseline_rate: f64,
+    /// The operator's statistics and first page of «Список участников», asked
+    /// over and over on one more connection while the surge runs.
+    pub monitoring: Latencies,
+    /// The collection the surge filled.
+    pub collection: String,
 }
 
 /// Sorted latencies in microseconds.
@@ -103,6 +111,13 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
     let baseline_rate = baseline(&address, &tokens[0])?;
     let bodies = Arc::new(patch_bodies());
     let tokens = Arc::new(tokens);
+    let running = Arc::new(AtomicBool::new(true));
+    let monitor = {
+        let (address, collection, running) =
+            (address.clone(), collection.clone(), Arc::clone(&running));
+        let admin = login_token(&server.base_url, "admin")?;
+        std::thread::spawn(move || watch(&address, &collection, &admin, &running))
+    };
     let started = Instant::now();
     let workers: Vec<_> = (0..CONNECTIONS)
         .map(|connection| {
@@ -120,14 +135,21 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
         submits.extend(u);
     }
     let elapsed = started.elapsed();
+    running.store(false, Ordering::Relaxed);
+    let mut monitoring = monitor
+        .join()
+        .map_err(|_| Fail("the monitoring connection panicked".into()))??;
     saves.sort_unstable();
     submits.sort_unstable();
+    monitoring.sort_unstable();
     Ok(Surge {
         organisations: tokens.len(),
         elapsed,
         saves: Latencies(saves),
         submits: Latencies(submits),
         baseline_rate,
+        monitoring: Latencies(monitoring),
+        collection,
     })
 }
 
@@ -156,6 +178,23 @@ pub fn rows(database: &str, surge: &Surge, rows: &mut Vec<[String; 4]>) {
         format!(
             "{:.2} of `/api/me` (goal ≥ 3,000 saves/s, p99 < 50 ms on PostgreSQL, all within 300 s)",
             request_rate / surge.baseline_rate
+        ),
+    ));
+    rows.push(row(
+        &format!(
+            "Operator's statistics and first page of «Список участников» during that surge ({database}, {} organisations)",
+            surge.organisations
+        ),
+        format!(
+            "p50 {:.1} ms, p99 {:.1} ms ({} requests)",
+            surge.monitoring.percentile_ms(0.5),
+            surge.monitoring.percentile_ms(0.99),
+            surge.monitoring.0.len()
+        ),
+        &format!("saves, same run: p99 {:.1} ms", surge.saves.percentile_ms(0.99)),
+        format!(
+            "p99 {:.2} of goal (50 ms)",
+            surge.monitoring.percentile_ms(0.99) / 50.0
         ),
     ));
 }
@@ -249,6 +288,36 @@ fn drive(
         }
     }
     Ok((saves, submits))
+}
+
+/// The operator watching the surge: statistics, then the first page of
+/// «Список участников», again and again until the surge ends; their latencies.
+fn watch(
+    address: &str,
+    collection: &str,
+    admin: &str,
+    running: &AtomicBool,
+) -> Result<Vec<u32>, Fail> {
+    let mut client = Client::connect(address)?;
+    let paths = [
+        format!("/api/collections/{collection}/statistics"),
+        format!("/api/collections/{collection}/participants?per_page=50"),
+    ];
+    let mut latencies = Vec::new();
+    while running.load(Ordering::Relaxed) {
+        for path in &paths {
+            let started = Instant::now();
+            let status = client.send("GET", path, admin, "")?;
+            if status != 200 {
+                return Err(Fail(format!(
+                    "monitoring answered {status}: {}",
+                    client.last_body
+                )));
+            }
+            latencies.push(started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+        }
+    }
+    Ok(latencies)
 }
 
 /// `GET /api/me` over all connections: requests per second.
