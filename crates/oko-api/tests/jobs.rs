@@ -26,6 +26,7 @@ on_both_databases!(
     reports_and_returns_are_notified_and_read,
     collections_are_announced_once_when_they_open_and_before_they_close,
     an_open_stream_hears_of_new_notifications,
+    a_group_report_has_a_row_per_organisation_and_columns_per_collection,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -48,7 +49,7 @@ async fn collection_with_a_submission(app: &TestApp) -> String {
             Method::POST,
             "/api/sections",
             &admin,
-            Some(json!({"title": "Экспорт"})),
+            Some(json!({"title": format!("Экспорт {}", uuid::Uuid::new_v4())})),
         )
         .await;
     let (_, publication) = app
@@ -570,4 +571,65 @@ async fn an_open_stream_hears_of_new_notifications(backend: Backend) {
         heard.contains("event: notification\ndata: {\"latest\":"),
         "{heard}"
     );
+}
+
+async fn a_group_report_has_a_row_per_organisation_and_columns_per_collection(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first = collection_with_a_submission(&app).await;
+    let second = collection_with_a_submission(&app).await;
+    let region = app.token("spo_coord_24").await;
+    let (status, list) = app.get("/api/collections?state=open", &region).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&first.as_str()) && ids.contains(&second.as_str()),
+        "{list}"
+    );
+    assert_eq!(list["items"][0]["state_title"], "Открыт");
+
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            "/api/reports/group",
+            &region,
+            Some(json!({"collections": []})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let (status, job) = app
+        .call(
+            Method::POST,
+            "/api/reports/group",
+            &region,
+            Some(json!({"collections": [first, second], "format": "csv"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = finished(&app, &region, &job).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    let (_, bytes) = file(&app, &region, &done).await;
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Лист;Регион;Муниципалитет;Логин;Наименование;Кабинеты: статус;Кабинеты: дата подачи (мск);Кабинеты: статус;Кабинеты: дата подачи (мск)"
+    );
+    let school = lines.iter().find(|l| l.contains(";sch240001;")).unwrap();
+    assert_eq!(school.matches(";Сдано;").count(), 2, "{school}");
+    assert!(lines.iter().any(|l| l.contains(";Не приступил;")));
+    let school_token = app.token("sch240001").await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/reports/group",
+            &school_token,
+            Some(json!({"collections": [first]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

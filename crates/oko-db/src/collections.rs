@@ -42,6 +42,14 @@ pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<collection
     collection::Entity::find_by_id(id).one(db).await
 }
 
+/// Every collection (a few hundred at most: one per publication that collects).
+pub async fn all(db: &DatabaseConnection) -> Result<Vec<collection::Model>, DbErr> {
+    collection::Entity::find()
+        .order_by_desc(collection::Column::OpensAt)
+        .all(db)
+        .await
+}
+
 /// Collections by id, each trusted for `max_age`: every save and submit of deadline
 /// day reads its collection, which changes only when the operator edits it. This
 /// instance forgets what it writes at once; other instances see an operator's change

@@ -517,3 +517,29 @@ mod tests {
         );
     }
 }
+
+/// A collection in the list a coordinator picks from (the group report).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CollectionSummary {
+    pub id: Uuid,
+    pub publication_id: Uuid,
+    pub publication_title: String,
+    pub form_title: String,
+    pub state: CollectionState,
+    /// «Открыт», «Закрыт».
+    pub state_title: String,
+    /// «30 августа 2021, 20:41 - 7 сентября 2021, 18:00» (Moscow time).
+    pub window: String,
+}
+
+/// `GET /api/collections`: the collections the caller sees, newest window first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{
+    "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "publication_id": "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
+    "publication_title": "Сбор расписания ВПР СПО", "form_title": "Сбор расписания проведения ВПР СПО 2021",
+    "state": "open", "state_title": "Открыт", "window": "30 августа 2021, 20:41 - 7 сентября 2021, 18:00"}]})))]
+pub struct CollectionList {
+    pub items: Vec<CollectionSummary>,
+}

@@ -64,6 +64,36 @@ pub struct ExportRequest {
     pub format: ExportFormat,
 }
 
+/// Collections a group report may cover at most.
+pub const MAX_GROUP_COLLECTIONS: usize = 50;
+
+/// `POST /api/reports/group`: one row per organisation, a status and a submit
+/// time per collection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "collections": ["0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d", "1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e"], "format": "xlsx"
+})))]
+pub struct GroupReportRequest {
+    pub collections: Vec<Uuid>,
+    #[serde(default)]
+    pub format: ExportFormat,
+}
+
+impl GroupReportRequest {
+    pub fn problems(&self) -> Vec<crate::api::FieldError> {
+        let count = self.collections.len();
+        if count == 0 || count > MAX_GROUP_COLLECTIONS {
+            return vec![crate::api::FieldError::about_field(
+                "collections",
+                "out_of_range",
+                &format!("Выберите от 1 до {MAX_GROUP_COLLECTIONS} сборов данных"),
+            )];
+        }
+        Vec::new()
+    }
+}
+
 /// What a job does, with its parameters, as stored with it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "job", rename_all = "snake_case")]
@@ -71,6 +101,10 @@ pub enum JobSpec {
     Export {
         collection_id: Uuid,
         kind: ExportKind,
+        format: ExportFormat,
+    },
+    GroupReport {
+        collections: Vec<Uuid>,
         format: ExportFormat,
     },
 }
@@ -87,6 +121,7 @@ impl JobSpec {
                 kind: ExportKind::Statuses,
                 ..
             } => "status_export",
+            JobSpec::GroupReport { .. } => "group_report",
         }
     }
 }

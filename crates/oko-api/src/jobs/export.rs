@@ -65,7 +65,10 @@ pub async fn run(
         collection_id,
         kind,
         format,
-    } = spec;
+    } = spec
+    else {
+        return Err("Не экспорт сбора данных".into());
+    };
     let scope = load_scope(state, job, *collection_id)
         .await
         .map_err(|e| format!("Не удалось прочитать данные: {e}"))?;

@@ -6,6 +6,7 @@
 
 mod announce;
 mod export;
+mod group_report;
 
 use std::{
     path::PathBuf,
@@ -135,7 +136,13 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         .jobs
         .work_dir
         .join(format!("job-{}", Uuid::new_v4().simple()));
-    let outcome = export::run(state, &job, &spec, &path, progress.clone()).await;
+    let outcome = match &spec {
+        JobSpec::Export { .. } => export::run(state, &job, &spec, &path, progress.clone()).await,
+        JobSpec::GroupReport {
+            collections,
+            format,
+        } => group_report::run(state, &job, collections, *format, &path, progress.clone()).await,
+    };
     heartbeat.abort();
     let now = Utc::now();
     let stored = match outcome {
@@ -168,9 +175,11 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
 
 /// «Отчёт #446 готов к загрузке» for the job's owner.
 async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
-    let JobSpec::Export { collection_id, .. } = spec;
     let title = status_line_ru(job.number, JobStatus::Ready, 100);
-    let link = format!("/collections/{collection_id}/monitoring");
+    let link = match spec {
+        JobSpec::Export { collection_id, .. } => format!("/collections/{collection_id}/monitoring"),
+        JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
+    };
     let notice = Notice {
         kind: NotificationKind::ReportReady,
         title: &title,

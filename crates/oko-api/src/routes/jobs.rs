@@ -9,7 +9,7 @@ use oko_db::{entities::job, jobs};
 use oko_domain::{
     api::Problem,
     error_code::ErrorCode,
-    jobs::{ExportKind, ExportRequest, JobList, JobSpec, JobView},
+    jobs::{ExportKind, ExportRequest, GroupReportRequest, JobList, JobSpec, JobView},
 };
 use uuid::Uuid;
 
@@ -69,14 +69,86 @@ pub async fn create_export(
         kind: body.kind,
         format: body.format,
     };
+    queue(
+        &state,
+        &user,
+        &spec,
+        &title,
+        &file_name,
+        body.format.content_type(),
+        now,
+    )
+    .await
+}
+
+/// Queues the group report over several collections: one row per organisation of
+/// the caller's scope, a status and a submit time per collection.
+#[utoipa::path(
+    tag = "jobs",
+    operation_id = "create_group_report",
+    security(("bearer" = [])),
+    request_body = GroupReportRequest,
+    responses(
+        (status = 202, description = "Queued; `Location` is the job", body = JobView),
+        (status = 403, description = "Organisations have no group report", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No collections, or more than 50", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Выберите от 1 до 50 сборов данных",
+                "errors": [{"field": "collections", "code": "out_of_range", "message": "Выберите от 1 до 50 сборов данных"}]})),
+        Unauthenticated,
+    )
+)]
+#[post("/reports/group")]
+pub async fn create_group_report(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Json<GroupReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    require_coordinator(&user)?;
+    let problems = body.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let now = Utc::now();
+    for id in &body.collections {
+        seen_collection(&state, &user, *id, now).await?;
+    }
+    let spec = JobSpec::GroupReport {
+        collections: body.collections.clone(),
+        format: body.format,
+    };
+    let title = format!("Групповой отчет: {} сборов данных", body.collections.len());
+    let file_name = format!("Групповой отчет.{}", body.format.extension());
+    queue(
+        &state,
+        &user,
+        &spec,
+        &title,
+        &file_name,
+        body.format.content_type(),
+        now,
+    )
+    .await
+}
+
+/// Stores a job, wakes the worker, answers 202 with it.
+async fn queue(
+    state: &AppState,
+    user: &Authenticated,
+    spec: &JobSpec,
+    title: &str,
+    file_name: &str,
+    content_type: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
     let job = jobs::create(
         &state.db,
         jobs::NewJob {
-            spec: &spec,
+            spec,
             user_id: user.0.principal.user_id,
-            title: &title,
-            file_name: &file_name,
-            content_type: body.format.content_type(),
+            title,
+            file_name,
+            content_type,
             now,
         },
     )

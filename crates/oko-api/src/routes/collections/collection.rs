@@ -194,3 +194,50 @@ async fn answer(
     };
     Ok(web::Json(view_of(&found, &form, progress, now)))
 }
+
+/// `?state=open` lists open collections only.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct CollectionFilter {
+    /// `open` for open collections only; all by default.
+    pub state: Option<oko_domain::collections::CollectionState>,
+}
+
+/// The collections of every publication the caller sees, newest window first
+/// (what the group report is picked from).
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "list_collections",
+    security(("bearer" = [])),
+    params(CollectionFilter),
+    responses((status = 200, description = "Newest window first", body = oko_domain::collections::CollectionList), Unauthenticated)
+)]
+#[get("/collections")]
+pub async fn list_collections(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    filter: web::Query<CollectionFilter>,
+) -> Result<web::Json<oko_domain::collections::CollectionList>, ApiError> {
+    let now = Utc::now();
+    let board = state.board.get(&state.db).await?;
+    let mut items = Vec::new();
+    for found in collections::all(&state.db).await? {
+        let Some(entry) = board.find_visible(found.publication_id, reach_of(&user), now) else {
+            continue;
+        };
+        let current = collections::state_of(&found, now);
+        if filter.state.is_some_and(|wanted| wanted != current) {
+            continue;
+        }
+        let form = state.forms.get(&state.db, found.form_version_id).await?;
+        items.push(oko_domain::collections::CollectionSummary {
+            id: found.id,
+            publication_id: found.publication_id,
+            publication_title: entry.title.clone(),
+            form_title: form.title.clone(),
+            state: current,
+            state_title: current.title_ru().to_owned(),
+            window: oko_domain::collections::window_ru(found.opens_at, found.closes_at),
+        });
+    }
+    Ok(web::Json(oko_domain::collections::CollectionList { items }))
+}
