@@ -176,3 +176,22 @@ test("a coordinator makes an API token, uses it from a script and revokes it", a
   const after = await fetch(`${BASE_URL}/api/me`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(after.status, 401);
 });
+
+test("a coordinator makes the group report over chosen collections", async () => {
+  await openAs("mun24001", "/exchange");
+  await page.getByRole("link", { name: "Групповой отчет" }).click();
+  await page.getByRole("heading", { name: "Групповой отчет" }).waitFor();
+  await page.getByLabel(new RegExp(`^ ${FORM.title.replace(/[()]/g, "\\$&")} — `)).check();
+  await page.getByLabel("Формат").selectOption({ label: "CSV (UTF-8)" });
+  await page.getByRole("button", { name: "Сформировать" }).click();
+  const report = page.locator(".job").filter({ hasText: "Групповой отчет" }).first();
+  await report.getByText(/^Отчёт #\d+ готов к загрузке$/).waitFor();
+  await screenshot(page, "group-report");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    report.getByRole("button", { name: "Загрузить отчёт" }).click(),
+  ]);
+  const text = readFileSync(await download.path(), "utf8");
+  assert.match(text, new RegExp(`${FORM.title.replace(/[()]/g, "\\$&")}: статус`));
+  assert.match(text, /;sch240001;/);
+});

@@ -10,6 +10,7 @@ use crate::pages::{
     api_tokens::ApiTokensPage,
     collection_form::CollectionFormPage,
     forms::FormsPage,
+    group_report::GroupReportPage,
     monitoring::MonitoringPage,
     publication::PublicationPage,
     publication_editor::{EditPublication, NewPublication},
@@ -66,6 +67,7 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/collections/:id") view=CollectionFormPage/>
                 <Route path=path!("/forms") view=FormsPage/>
                 <Route path=path!("/tokens") view=ApiTokensPage/>
+                <Route path=path!("/reports/group") view=GroupReportPage/>
             </Routes>
         </main>
     }

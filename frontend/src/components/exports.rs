@@ -11,40 +11,102 @@ use crate::{api::Method, download::download, session::Session};
 /// How often the list is asked again while a report is being made.
 const POLL_MS: u32 = 1_000;
 
-/// The export buttons of collection `collection` and the user's reports.
-#[component]
-pub fn Exports(collection: String) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let format = RwSignal::new(ExportFormat::Xlsx);
-    let jobs = RwSignal::new(Vec::<JobView>::new());
-    let problem = RwSignal::new(None::<String>);
-    let alive = StoredValue::new(true);
-    on_cleanup(move || alive.set_value(false));
-    // Reads the list; keeps reading while anything is queued or running.
-    let polling = StoredValue::new(false);
-    let poll = move || {
-        if polling.get_value() {
+/// The user's reports as a live list: read at once, then again every second while
+/// any is queued or running.
+#[derive(Clone, Copy)]
+pub struct JobFeed {
+    session: Session,
+    pub jobs: RwSignal<Vec<JobView>>,
+    alive: StoredValue<bool>,
+    polling: StoredValue<bool>,
+}
+
+impl JobFeed {
+    /// A feed that stops with the component that made it.
+    pub fn new(session: Session) -> JobFeed {
+        let feed = JobFeed {
+            session,
+            jobs: RwSignal::new(Vec::new()),
+            alive: StoredValue::new(true),
+            polling: StoredValue::new(false),
+        };
+        on_cleanup(move || feed.alive.set_value(false));
+        feed.poll();
+        feed
+    }
+
+    /// Reads the list, and keeps reading while something is being made.
+    pub fn poll(self) {
+        if self.polling.get_value() {
             return;
         }
-        polling.set_value(true);
+        self.polling.set_value(true);
         spawn_local(async move {
-            while alive.get_value() {
-                if let Ok(list) = session.get::<JobList>("/api/jobs").await {
+            while self.alive.get_value() {
+                if let Ok(list) = self.session.get::<JobList>("/api/jobs").await {
                     let busy = list
                         .items
                         .iter()
                         .any(|j| matches!(j.status, JobStatus::Queued | JobStatus::Running));
-                    jobs.set(list.items);
+                    self.jobs.set(list.items);
                     if !busy {
                         break;
                     }
                 }
                 TimeoutFuture::new(POLL_MS).await;
             }
-            polling.set_value(false);
+            self.polling.set_value(false);
         });
-    };
-    poll();
+    }
+
+    /// A job just queued: shown at once, followed until it is done.
+    pub fn started(self, job: JobView) {
+        self.jobs.update(|all| all.insert(0, job));
+        self.poll();
+    }
+}
+
+/// The latest reports of a feed.
+#[component]
+pub fn JobItems(feed: JobFeed) -> impl IntoView {
+    view! {
+        <ul class="job-list" aria-live="polite">
+            {move || feed.jobs.get().into_iter().take(10).map(|job| view! { <JobLine job=job/> }).collect_view()}
+        </ul>
+    }
+}
+
+/// The formats a report can be made in, as the select offers them.
+pub const FORMATS: [(ExportFormat, &str); 3] = [
+    (ExportFormat::Xlsx, "Excel (XLSX)"),
+    (ExportFormat::Csv, "CSV (UTF-8)"),
+    (ExportFormat::Jsonl, "JSON lines"),
+];
+
+/// The format select bound to `format`.
+#[component]
+pub fn FormatSelect(format: RwSignal<ExportFormat>) -> impl IntoView {
+    view! {
+        <label>"Формат "
+            <select on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                if let Some((f, _)) = FORMATS.iter().find(|(f, _)| f.extension() == chosen) {
+                    format.set(*f);
+                }
+            }>
+                {FORMATS.iter().map(|(f, title)| view! { <option value=f.extension()>{*title}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// The export buttons of collection `collection` and the user's reports.
+#[component]
+pub fn Exports(collection: String) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let format = RwSignal::new(ExportFormat::Xlsx);
+    let problem = RwSignal::new(None::<String>);
+    let feed = JobFeed::new(session);
     let path = format!("/api/collections/{collection}/exports");
     let start = move |kind: ExportKind| {
         let (path, request) = (
@@ -61,8 +123,7 @@ pub fn Exports(collection: String) -> impl IntoView {
             {
                 Ok(job) => {
                     problem.set(None);
-                    jobs.update(|all| all.insert(0, job));
-                    poll();
+                    feed.started(job);
                 }
                 Err(failure) => problem.set(Some(failure.message)),
             }
@@ -73,32 +134,16 @@ pub fn Exports(collection: String) -> impl IntoView {
         move |_| start(ExportKind::Results)
     };
     let start_statuses = move |_| start(ExportKind::Statuses);
-    let formats = [
-        (ExportFormat::Xlsx, "Excel (XLSX)"),
-        (ExportFormat::Csv, "CSV (UTF-8)"),
-        (ExportFormat::Jsonl, "JSON lines"),
-    ];
     view! {
         <section class="exports card" aria-labelledby="exports-title">
             <h2 id="exports-title">"Отчёты"</h2>
             <div class="export-controls">
-                <label>"Формат "
-                    <select on:change=move |ev| {
-                        let chosen = event_target_value(&ev);
-                        if let Some((f, _)) = formats.iter().find(|(f, _)| f.extension() == chosen) {
-                            format.set(*f);
-                        }
-                    }>
-                        {formats.iter().map(|(f, title)| view! { <option value=f.extension()>{*title}</option> }).collect_view()}
-                    </select>
-                </label>
+                <FormatSelect format=format/>
                 <button type="button" on:click=start_results>"Экспорт результатов"</button>
                 <button type="button" class="secondary" on:click=start_statuses>"Экспорт статусов"</button>
             </div>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
-            <ul class="job-list" aria-live="polite">
-                {move || jobs.get().into_iter().take(10).map(|job| view! { <JobLine job=job/> }).collect_view()}
-            </ul>
+            <JobItems feed=feed/>
         </section>
     }
 }

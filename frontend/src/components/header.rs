@@ -4,6 +4,8 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
 
+use oko_domain::role::Role;
+
 use crate::{components::notifications::NotificationBell, session::Session};
 
 /// The header of every cabinet page.
@@ -30,6 +32,9 @@ pub fn Header() -> impl IntoView {
                 <A href="/exchange">"Обмен данными"</A>
                 <A href="/analytics">"Аналитика"</A>
                 <A href="/passport">"Паспорт"</A>
+                <Show when=move || session.me().is_some_and(|me| me.role != Role::Organisation)>
+                    <A href="/reports/group">"Групповой отчет"</A>
+                </Show>
             </nav>
             <div class="user">
                 <NotificationBell/>

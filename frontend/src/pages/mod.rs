@@ -6,6 +6,7 @@ pub mod bench;
 pub mod collection_form;
 pub mod exchange;
 pub mod forms;
+pub mod group_report;
 pub mod login;
 pub mod monitoring;
 pub mod not_found;
