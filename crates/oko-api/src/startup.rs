@@ -36,6 +36,8 @@ pub struct AppState {
     pub collections: oko_db::collections::CollectionCache,
     /// Every organisation, for monitoring's counts and lists.
     pub roster: oko_db::roster::RosterCache,
+    /// Which organisations each collection reaches under each coordinator.
+    pub reached: oko_db::monitoring::ReachedCache,
     /// Uploaded files and built reports.
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.
@@ -66,6 +68,7 @@ impl Application {
             forms: oko_db::forms::DefinitionCache::default(),
             collections: oko_db::collections::CollectionCache::default(),
             roster: oko_db::roster::RosterCache::default(),
+            reached: oko_db::monitoring::ReachedCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
             max_form_upload_bytes: config.max_form_upload_bytes,

@@ -1,12 +1,16 @@
 //! Monitoring queries: where each organisation of a scope is with a collection
 //! (from the drafts' dates only, never their data) and returns for revision.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use chrono::{DateTime, Utc};
 use oko_domain::{
     collections::{CollectionState, OrgStatus},
-    monitoring::{Participant, ReturnNote, still_returned},
+    monitoring::{Participant, ParticipantRow, ReturnNote, still_returned},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -18,7 +22,7 @@ use crate::{
     board::Board,
     entities::{collection, draft, draft_return, submission},
     reach::Reach,
-    roster::Roster,
+    roster::{Roster, RosterEntry},
 };
 
 /// The dates of one organisation's draft that decide its status.
@@ -76,43 +80,154 @@ pub async fn draft_dates(
         .collect())
 }
 
-/// Every organisation under `reach` that the collection's publication reaches,
-/// with its status, by login.
-pub fn participants(
+/// How long a computed scope is reused at most (publications that become visible
+/// later are picked up by then; a board or roster reload ends it at once).
+const REACHED_MAX_AGE: Duration = Duration::from_secs(60);
+
+/// The roster positions of the organisations under a reach that a collection's
+/// publication reaches, remembered per collection and reach: working it out
+/// checks the audience of every organisation of the country, which monitoring
+/// would otherwise do on every request of a deadline day.
+#[derive(Default)]
+pub struct ReachedCache {
+    known: Mutex<HashMap<(Uuid, String), Reached>>,
+}
+
+struct Reached {
+    board: Arc<Board>,
+    roster: Arc<Roster>,
+    at: Instant,
+    positions: Arc<Vec<u32>>,
+}
+
+/// Entries kept before the cache starts over (a few per coordinator and collection).
+const REACHED_ENTRIES: usize = 4_096;
+
+impl ReachedCache {
+    pub fn get(
+        &self,
+        roster: &Arc<Roster>,
+        board: &Arc<Board>,
+        reach: &Reach,
+        collection: &collection::Model,
+        now: DateTime<Utc>,
+    ) -> Arc<Vec<u32>> {
+        let key = (collection.id, format!("{reach:?}"));
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = known.get(&key)
+            && Arc::ptr_eq(&found.board, board)
+            && Arc::ptr_eq(&found.roster, roster)
+            && found.at.elapsed() < REACHED_MAX_AGE
+        {
+            return found.positions.clone();
+        }
+        let positions = Arc::new(reached(roster, board, reach, collection, now));
+        if known.len() >= REACHED_ENTRIES {
+            known.clear();
+        }
+        known.insert(
+            key,
+            Reached {
+                board: board.clone(),
+                roster: roster.clone(),
+                at: Instant::now(),
+                positions: positions.clone(),
+            },
+        );
+        positions
+    }
+}
+
+/// The roster positions of the organisations under `reach` the collection reaches.
+fn reached(
     roster: &Roster,
     board: &Board,
     reach: &Reach,
     collection: &collection::Model,
-    state: CollectionState,
-    dates: &HashMap<Uuid, DraftDates>,
     now: DateTime<Utc>,
-) -> Vec<Participant> {
+) -> Vec<u32> {
     let Some(entry) = board.find_visible(collection.publication_id, reach, now) else {
         return Vec::new();
     };
     roster
-        .under(reach)
-        .filter(|o| board.reaches(entry, &o.as_reach(), now))
-        .map(|o| {
-            let draft = dates.get(&o.id);
-            let status = OrgStatus::of(
-                draft.is_some(),
-                draft.is_some_and(DraftDates::submitted),
-                state,
-            );
-            Participant {
-                login: o.login.clone(),
-                name: o.name.clone(),
-                municipality_id: o.municipality_id,
-                municipality: o.municipality.to_string(),
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.is_under(reach) && board.reaches(entry, &o.as_reach(), now))
+        .map(|(at, _)| at as u32)
+        .collect()
+}
+
+/// One organisation of a collection's scope, with its status: what monitoring
+/// counts, filters and sorts before it builds the [`Participant`]s of one page.
+pub struct ScopeRow<'a> {
+    pub organisation: &'a RosterEntry,
+    pub dates: Option<DraftDates>,
+    pub status: OrgStatus,
+}
+
+/// The scope's rows: `positions` in `roster`, with their drafts' dates.
+pub fn scope_rows<'a>(
+    roster: &'a Roster,
+    positions: &[u32],
+    dates: &HashMap<Uuid, DraftDates>,
+    state: CollectionState,
+) -> Vec<ScopeRow<'a>> {
+    positions
+        .iter()
+        .map(|at| {
+            let organisation = &roster.entries[*at as usize];
+            let dates = dates.get(&organisation.id).copied();
+            let status =
+                OrgStatus::of(dates.is_some(), dates.is_some_and(|d| d.submitted()), state);
+            ScopeRow {
+                organisation,
+                dates,
                 status,
-                status_title: status.title_ru().to_owned(),
-                started_at: draft.map(|d| d.started_at),
-                submitted_at: draft.and_then(|d| d.last_submitted_at),
-                returned: draft.is_some_and(DraftDates::returned),
             }
         })
         .collect()
+}
+
+impl ScopeRow<'_> {
+    /// The row as the API shows it.
+    pub fn participant(&self) -> Participant {
+        Participant {
+            login: self.organisation.login.clone(),
+            name: self.organisation.name.clone(),
+            municipality_id: self.organisation.municipality_id,
+            municipality: self.organisation.municipality.to_string(),
+            status: self.status,
+            status_title: self.status.title_ru().to_owned(),
+            started_at: self.started_at(),
+            submitted_at: self.submitted_at(),
+            returned: self.dates.is_some_and(|d| d.returned()),
+        }
+    }
+}
+
+impl ParticipantRow for ScopeRow<'_> {
+    fn login(&self) -> &str {
+        &self.organisation.login
+    }
+    fn name(&self) -> &str {
+        &self.organisation.name
+    }
+    fn municipality(&self) -> &str {
+        &self.organisation.municipality
+    }
+    fn municipality_id(&self) -> Uuid {
+        self.organisation.municipality_id
+    }
+    fn status(&self) -> OrgStatus {
+        self.status
+    }
+    fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.dates.map(|d| d.started_at)
+    }
+    fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.dates.and_then(|d| d.last_submitted_at)
+    }
 }
 
 /// The latest return of `draft` while it still counts (nothing submitted since).

@@ -139,6 +139,41 @@ pub struct Participant {
     pub returned: bool,
 }
 
+/// What [`ParticipantQuery::select`] filters and sorts by.
+pub trait ParticipantRow {
+    fn login(&self) -> &str;
+    fn name(&self) -> &str;
+    fn municipality(&self) -> &str;
+    fn municipality_id(&self) -> Uuid;
+    fn status(&self) -> OrgStatus;
+    fn started_at(&self) -> Option<DateTime<Utc>>;
+    fn submitted_at(&self) -> Option<DateTime<Utc>>;
+}
+
+impl ParticipantRow for Participant {
+    fn login(&self) -> &str {
+        &self.login
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn municipality(&self) -> &str {
+        &self.municipality
+    }
+    fn municipality_id(&self) -> Uuid {
+        self.municipality_id
+    }
+    fn status(&self) -> OrgStatus {
+        self.status
+    }
+    fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.started_at
+    }
+    fn submitted_at(&self) -> Option<DateTime<Utc>> {
+        self.submitted_at
+    }
+}
+
 /// A page of «Список участников» with the scope's counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -173,21 +208,25 @@ pub struct MunicipalityOption {
 }
 
 /// The distinct municipalities of `participants`, by name.
-pub fn municipalities_of(participants: &[Participant]) -> Vec<MunicipalityOption> {
-    let set: std::collections::BTreeSet<MunicipalityOption> = participants
+pub fn municipalities_of<R: ParticipantRow>(participants: &[R]) -> Vec<MunicipalityOption> {
+    let mut seen = std::collections::HashSet::new();
+    let mut set: Vec<MunicipalityOption> = participants
         .iter()
+        .filter(|p| seen.insert(p.municipality_id()))
         .map(|p| MunicipalityOption {
-            name: p.municipality.clone(),
-            id: p.municipality_id,
+            name: p.municipality().to_owned(),
+            id: p.municipality_id(),
         })
         .collect();
-    set.into_iter().collect()
+    set.sort();
+    set
 }
 
 impl ParticipantQuery {
     /// The page of `all` (every participant of the scope) this query asks for,
-    /// with the number of matching rows.
-    pub fn select(&self, mut all: Vec<Participant>) -> (Vec<Participant>, u64) {
+    /// with the number of matching rows. Works on any row type, so the server can
+    /// sort light rows and build [`Participant`]s for the page only.
+    pub fn select<R: ParticipantRow>(&self, mut all: Vec<R>) -> (Vec<R>, u64) {
         let search = self
             .search
             .as_deref()
@@ -195,13 +234,13 @@ impl ParticipantQuery {
             .filter(|s| !s.is_empty())
             .map(str::to_lowercase);
         all.retain(|p| {
-            self.status.is_none_or(|s| p.status == s)
-                && self.municipality.is_none_or(|m| p.municipality_id == m)
+            self.status.is_none_or(|s| p.status() == s)
+                && self.municipality.is_none_or(|m| p.municipality_id() == m)
                 && search.as_deref().is_none_or(|s| {
-                    p.login.to_lowercase().contains(s) || p.name.to_lowercase().contains(s)
+                    p.login().to_lowercase().contains(s) || p.name().to_lowercase().contains(s)
                 })
         });
-        let rank = |p: &Participant| match p.status {
+        let rank = |p: &R| match p.status() {
             OrgStatus::Submitted => 0,
             OrgStatus::InProgress => 1,
             OrgStatus::NotSubmitted => 2,
@@ -217,22 +256,22 @@ impl ParticipantQuery {
         let desc = self.desc;
         let flip = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
         match self.sort.unwrap_or_default() {
-            ParticipantSort::Status => {
-                all.sort_by(|a, b| flip(rank(a).cmp(&rank(b))).then_with(|| a.login.cmp(&b.login)))
-            }
-            ParticipantSort::Login => all.sort_by(|a, b| flip(a.login.cmp(&b.login))),
+            ParticipantSort::Status => all
+                .sort_by(|a, b| flip(rank(a).cmp(&rank(b))).then_with(|| a.login().cmp(b.login()))),
+            ParticipantSort::Login => all.sort_by(|a, b| flip(a.login().cmp(b.login()))),
+            // Names start with a capital or a quote mark: compared as written.
             ParticipantSort::Name => all.sort_by(|a, b| {
-                flip(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-                    .then_with(|| a.login.cmp(&b.login))
+                flip(a.name().cmp(b.name())).then_with(|| a.login().cmp(b.login()))
             }),
             ParticipantSort::Municipality => all.sort_by(|a, b| {
-                flip(a.municipality.cmp(&b.municipality)).then_with(|| a.login.cmp(&b.login))
+                flip(a.municipality().cmp(b.municipality())).then_with(|| a.login().cmp(b.login()))
             }),
             ParticipantSort::Started => all.sort_by(|a, b| {
-                by_date(a.started_at, b.started_at, desc).then_with(|| a.login.cmp(&b.login))
+                by_date(a.started_at(), b.started_at(), desc).then_with(|| a.login().cmp(b.login()))
             }),
             ParticipantSort::Submitted => all.sort_by(|a, b| {
-                by_date(a.submitted_at, b.submitted_at, desc).then_with(|| a.login.cmp(&b.login))
+                by_date(a.submitted_at(), b.submitted_at(), desc)
+                    .then_with(|| a.login().cmp(b.login()))
             }),
         }
         let total = all.len() as u64;

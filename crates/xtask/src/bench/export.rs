@@ -105,13 +105,16 @@ pub fn baseline(organisations: usize) -> Result<(f64, u64), Fail> {
 /// The rows of one database's exports.
 pub fn rows(
     database: &str,
+    organisations: usize,
     country: &Exported,
     region: &Exported,
     (base_seconds, base_kib): (f64, u64),
     rows: &mut Vec<[String; 4]>,
 ) {
     rows.push(row(
-        &format!("«Экспорт результатов» XLSX of the whole country (45,000 organisations × 200 cells, {database})"),
+        &format!(
+            "«Экспорт результатов» XLSX of the surge collection ({organisations} organisations × 200 cells, {database})"
+        ),
         format!(
             "{:.1} s, peak +{} MiB, {} MiB file",
             country.seconds,

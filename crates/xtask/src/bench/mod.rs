@@ -184,7 +184,14 @@ fn export_rows(
 ) -> Result<(), Fail> {
     let country = export::export(server, &surged.collection, "admin")?;
     let region = export::export(server, &surged.collection, "spo_coord_24")?;
-    export::rows(database, &country, &region, baseline, rows);
+    export::rows(
+        database,
+        surged.organisations,
+        &country,
+        &region,
+        baseline,
+        rows,
+    );
     Ok(())
 }
 

@@ -1,6 +1,8 @@
 //! Monitoring a collection (coordinators and the operator, over their own scope):
 //! the counts by status, «Список участников», and returns for revision.
 
+use std::{collections::HashMap, sync::Arc};
+
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use oko_db::{
@@ -8,12 +10,14 @@ use oko_db::{
     entities::collection as collection_entity,
     monitoring,
     notifications::{self, Notice},
+    roster::Roster,
 };
 use oko_domain::{
     api::Problem,
+    collections::CollectionState,
     error_code::ErrorCode,
     monitoring::{
-        CollectionStats, Participant, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest,
+        CollectionStats, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest,
         municipalities_of,
     },
     notifications::NotificationKind,
@@ -31,30 +35,42 @@ use crate::{
     startup::AppState,
 };
 
-/// Every participant of the caller's scope, with the collection's state.
-async fn scope_participants(
-    state: &AppState,
-    user: &Authenticated,
-    collection: &collection_entity::Model,
-    now: DateTime<Utc>,
-) -> Result<(CollectionStats, Vec<Participant>), ApiError> {
-    let (roster, board, dates) = (
-        state.roster.get(&state.db).await?,
-        state.board.get(&state.db).await?,
-        monitoring::draft_dates(&state.db, collection.id).await?,
-    );
-    let collection_state = collections::state_of(collection, now);
-    let all = monitoring::participants(
-        &roster,
-        &board,
-        reach_of(user),
-        collection,
-        collection_state,
-        &dates,
-        now,
-    );
-    let stats = CollectionStats::count(collection_state, all.iter().map(|p| p.status));
-    Ok((stats, all))
+/// What a monitoring request reads: the roster (the rows borrow it) and the
+/// collection's state and drafts' dates.
+struct Scope {
+    roster: Arc<Roster>,
+    positions: Arc<Vec<u32>>,
+    dates: HashMap<Uuid, monitoring::DraftDates>,
+    state: CollectionState,
+}
+
+impl Scope {
+    async fn load(
+        state: &AppState,
+        user: &Authenticated,
+        collection: &collection_entity::Model,
+        now: DateTime<Utc>,
+    ) -> Result<Scope, ApiError> {
+        let roster = state.roster.get(&state.db).await?;
+        let board = state.board.get(&state.db).await?;
+        let positions = state
+            .reached
+            .get(&roster, &board, reach_of(user), collection, now);
+        Ok(Scope {
+            dates: monitoring::draft_dates(&state.db, collection.id).await?,
+            state: collections::state_of(collection, now),
+            roster,
+            positions,
+        })
+    }
+
+    fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
+        monitoring::scope_rows(&self.roster, &self.positions, &self.dates, self.state)
+    }
+
+    fn statistics(&self, rows: &[monitoring::ScopeRow<'_>]) -> CollectionStats {
+        CollectionStats::count(self.state, rows.iter().map(|r| r.status))
+    }
 }
 
 /// The counts by status over the caller's scope: while open «Всего», «Не
@@ -80,8 +96,8 @@ pub async fn collection_statistics(
     require_coordinator(&user)?;
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let (stats, _) = scope_participants(&state, &user, &found, now).await?;
-    Ok(web::Json(stats))
+    let scope = Scope::load(&state, &user, &found, now).await?;
+    Ok(web::Json(scope.statistics(&scope.rows())))
 }
 
 /// «Список участников»: every organisation of the caller's scope the collection
@@ -109,9 +125,12 @@ pub async fn list_participants(
     require_coordinator(&user)?;
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let (statistics, all) = scope_participants(&state, &user, &found, now).await?;
+    let scope = Scope::load(&state, &user, &found, now).await?;
+    let all = scope.rows();
+    let statistics = scope.statistics(&all);
     let municipalities = municipalities_of(&all);
-    let (items, total) = query.select(all);
+    let (rows, total) = query.select(all);
+    let items = rows.iter().map(monitoring::ScopeRow::participant).collect();
     let (page, per_page) = query.paging();
     Ok(web::Json(ParticipantPage {
         statistics,
