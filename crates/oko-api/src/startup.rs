@@ -38,6 +38,8 @@ pub struct AppState {
     pub roster: oko_db::roster::RosterCache,
     /// Which organisations each collection reaches under each coordinator.
     pub reached: oko_db::monitoring::ReachedCache,
+    /// Drafts' dates per collection for monitoring, kept current with own writes.
+    pub draft_dates: oko_db::monitoring::DraftDatesCache,
     /// Uploaded files and built reports.
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.
@@ -69,6 +71,7 @@ impl Application {
             collections: oko_db::collections::CollectionCache::default(),
             roster: oko_db::roster::RosterCache::default(),
             reached: oko_db::monitoring::ReachedCache::default(),
+            draft_dates: oko_db::monitoring::DraftDatesCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
             max_form_upload_bytes: config.max_form_upload_bytes,

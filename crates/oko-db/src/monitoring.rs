@@ -3,7 +3,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, RwLock},
     time::{Duration, Instant},
 };
 
@@ -340,4 +340,109 @@ pub async fn latest_submissions(
         }
     }
     Ok(latest)
+}
+
+/// How long a collection's drafts' dates are used before they are read again
+/// (what other instances wrote shows within this; this instance's own saves,
+/// submits and returns are applied at once).
+const DATES_MAX_AGE: Duration = Duration::from_secs(2);
+
+/// Every collection's drafts' dates as monitoring last read them, kept current with
+/// this instance's own writes: a deadline day's statistics must not read 45,000
+/// draft rows per request while the same drafts are being saved.
+#[derive(Default)]
+pub struct DraftDatesCache {
+    known: Mutex<HashMap<Uuid, Arc<CachedDates>>>,
+}
+
+/// One collection's dates and when they were read.
+pub struct CachedDates {
+    pub dates: RwLock<HashMap<Uuid, DraftDates>>,
+    loaded: Mutex<Instant>,
+}
+
+impl DraftDatesCache {
+    /// The collection's dates, read again when older than [`DATES_MAX_AGE`].
+    pub async fn get(
+        &self,
+        db: &DatabaseConnection,
+        collection_id: Uuid,
+    ) -> Result<Arc<CachedDates>, DbErr> {
+        let cached = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&collection_id)
+            .cloned();
+        if let Some(cached) = &cached
+            && cached
+                .loaded
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .elapsed()
+                < DATES_MAX_AGE
+        {
+            return Ok(cached.clone());
+        }
+        let started = Instant::now();
+        let dates = draft_dates(db, collection_id).await?;
+        let fresh = match cached {
+            Some(cached) => {
+                *cached.dates.write().unwrap_or_else(|p| p.into_inner()) = dates;
+                *cached.loaded.lock().unwrap_or_else(|p| p.into_inner()) = started;
+                cached
+            }
+            None => {
+                let made = Arc::new(CachedDates {
+                    dates: RwLock::new(dates),
+                    loaded: Mutex::new(started),
+                });
+                self.known
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(collection_id, made.clone());
+                made
+            }
+        };
+        Ok(fresh)
+    }
+
+    /// Applies this instance's own write to a draft's dates, if the collection's
+    /// dates are held.
+    pub fn note(
+        &self,
+        collection_id: Uuid,
+        organisation_id: Uuid,
+        write: DraftWriteKind,
+        at: DateTime<Utc>,
+    ) {
+        let Some(cached) = self
+            .known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&collection_id)
+            .cloned()
+        else {
+            return;
+        };
+        let mut dates = cached.dates.write().unwrap_or_else(|p| p.into_inner());
+        let entry = dates.entry(organisation_id).or_insert(DraftDates {
+            started_at: at,
+            last_submitted_at: None,
+            returned_at: None,
+        });
+        match write {
+            DraftWriteKind::Saved => {}
+            DraftWriteKind::Submitted => entry.last_submitted_at = Some(at),
+            DraftWriteKind::Returned => entry.returned_at = Some(at),
+        }
+    }
+}
+
+/// Which write [`DraftDatesCache::note`] applies.
+#[derive(Clone, Copy, Debug)]
+pub enum DraftWriteKind {
+    Saved,
+    Submitted,
+    Returned,
 }

@@ -112,11 +112,14 @@ pub async fn save_draft(
         now,
     };
     match collections::write_draft(&state.db, current.as_ref(), write).await? {
-        Some(version) => Ok(HttpResponse::Ok().json(DraftSaved {
-            version,
-            saved_at: now,
-            errors: validate(form, &data),
-        })),
+        Some(version) => {
+            writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
+            Ok(HttpResponse::Ok().json(DraftSaved {
+                version,
+                saved_at: now,
+                errors: validate(form, &data),
+            }))
+        }
         None => writing.conflict(&state).await,
     }
 }

@@ -128,6 +128,7 @@ pub async fn upload_draft(
     {
         return writing.conflict(&state).await;
     }
+    writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
     let saved = writing.current(&state).await?;
     Ok(HttpResponse::Ok().json(draft_of(
         &writing.collection,

@@ -142,6 +142,15 @@ pub struct Writing {
     pub now: DateTime<Utc>,
 }
 
+impl Writing {
+    /// Tells monitoring's dates what this request wrote.
+    pub fn noted(&self, state: &AppState, write: oko_db::monitoring::DraftWriteKind) {
+        state
+            .draft_dates
+            .note(self.collection.id, self.organisation_id, write, self.now);
+    }
+}
+
 /// Checks that the caller is an organisation, sees collection `id` and that it is
 /// open; loads the pinned form.
 pub async fn open_for_writing(

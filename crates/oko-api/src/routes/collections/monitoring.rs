@@ -1,7 +1,7 @@
 //! Monitoring a collection (coordinators and the operator, over their own scope):
 //! the counts by status, «Список участников», and returns for revision.
 
-use std::{collections::HashMap, sync::Arc};
+use std::sync::Arc;
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -40,7 +40,7 @@ use crate::{
 struct Scope {
     roster: Arc<Roster>,
     positions: Arc<Vec<u32>>,
-    dates: HashMap<Uuid, monitoring::DraftDates>,
+    dates: Arc<monitoring::CachedDates>,
     state: CollectionState,
 }
 
@@ -57,7 +57,7 @@ impl Scope {
             .reached
             .get(&roster, &board, reach_of(user), collection, now);
         Ok(Scope {
-            dates: monitoring::draft_dates(&state.db, collection.id).await?,
+            dates: state.draft_dates.get(&state.db, collection.id).await?,
             state: collections::state_of(collection, now),
             roster,
             positions,
@@ -65,7 +65,8 @@ impl Scope {
     }
 
     fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
-        monitoring::scope_rows(&self.roster, &self.positions, &self.dates, self.state)
+        let dates = self.dates.dates.read().unwrap_or_else(|p| p.into_inner());
+        monitoring::scope_rows(&self.roster, &self.positions, &dates, self.state)
     }
 
     fn statistics(&self, rows: &[monitoring::ScopeRow<'_>]) -> CollectionStats {
@@ -192,6 +193,12 @@ pub async fn return_submission(
     .await?;
     match returned {
         Some(note) => {
+            state.draft_dates.note(
+                found.id,
+                organisation.id,
+                monitoring::DraftWriteKind::Returned,
+                note.returned_at,
+            );
             tell_returned(&state, &found, organisation.id, &note).await;
             Ok(HttpResponse::Created().json(note))
         }

@@ -72,6 +72,7 @@ pub async fn submit_draft(
         collections::submit(&state.db, &draft, user.0.principal.user_id, writing.now).await?;
     match submitted {
         Some(snapshot) => {
+            writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
             Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
         }
         None => writing.conflict(&state).await,
