@@ -10,7 +10,10 @@ use std::{
 use chrono::{DateTime, Utc};
 use oko_domain::{
     collections::{CollectionState, OrgStatus},
-    monitoring::{Participant, ParticipantRow, ReturnNote, still_returned},
+    monitoring::{
+        MunicipalityOption, Participant, ParticipantRow, ReturnNote, municipalities_of,
+        still_returned,
+    },
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -97,7 +100,15 @@ struct Reached {
     board: Arc<Board>,
     roster: Arc<Roster>,
     at: Instant,
-    positions: Arc<Vec<u32>>,
+    scope: Arc<ReachedScope>,
+}
+
+/// A collection's organisations under one reach.
+pub struct ReachedScope {
+    /// Positions in the roster, in login order.
+    pub positions: Vec<u32>,
+    /// Their municipalities, by name (the list's filter).
+    pub municipalities: Vec<MunicipalityOption>,
 }
 
 /// Entries kept before the cache starts over (a few per coordinator and collection).
@@ -111,7 +122,7 @@ impl ReachedCache {
         reach: &Reach,
         collection: &collection::Model,
         now: DateTime<Utc>,
-    ) -> Arc<Vec<u32>> {
+    ) -> Arc<ReachedScope> {
         let key = (collection.id, format!("{reach:?}"));
         let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(found) = known.get(&key)
@@ -119,9 +130,14 @@ impl ReachedCache {
             && Arc::ptr_eq(&found.roster, roster)
             && found.at.elapsed() < REACHED_MAX_AGE
         {
-            return found.positions.clone();
+            return found.scope.clone();
         }
-        let positions = Arc::new(reached(roster, board, reach, collection, now));
+        let positions = reached(roster, board, reach, collection, now);
+        let rows = scope_rows(roster, &positions, &HashMap::new(), CollectionState::Open);
+        let scope = Arc::new(ReachedScope {
+            municipalities: municipalities_of(&rows),
+            positions,
+        });
         if known.len() >= REACHED_ENTRIES {
             known.clear();
         }
@@ -131,10 +147,10 @@ impl ReachedCache {
                 board: board.clone(),
                 roster: roster.clone(),
                 at: Instant::now(),
-                positions: positions.clone(),
+                scope: scope.clone(),
             },
         );
-        positions
+        scope
     }
 }
 

@@ -255,24 +255,26 @@ impl ParticipantQuery {
         };
         let desc = self.desc;
         let flip = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
+        // Login order first (the server's rows come in it already: a linear check),
+        // then stable sorts by the asked key alone keep logins in order within it.
+        if !all.is_sorted_by(|a, b| a.login() <= b.login()) {
+            all.sort_by(|a, b| a.login().cmp(b.login()));
+        }
         match self.sort.unwrap_or_default() {
-            ParticipantSort::Status => all
-                .sort_by(|a, b| flip(rank(a).cmp(&rank(b))).then_with(|| a.login().cmp(b.login()))),
-            ParticipantSort::Login => all.sort_by(|a, b| flip(a.login().cmp(b.login()))),
+            ParticipantSort::Status => all.sort_by(|a, b| flip(rank(a).cmp(&rank(b)))),
+            ParticipantSort::Login if desc => all.reverse(),
+            ParticipantSort::Login => {}
             // Names start with a capital or a quote mark: compared as written.
-            ParticipantSort::Name => all.sort_by(|a, b| {
-                flip(a.name().cmp(b.name())).then_with(|| a.login().cmp(b.login()))
-            }),
-            ParticipantSort::Municipality => all.sort_by(|a, b| {
-                flip(a.municipality().cmp(b.municipality())).then_with(|| a.login().cmp(b.login()))
-            }),
-            ParticipantSort::Started => all.sort_by(|a, b| {
-                by_date(a.started_at(), b.started_at(), desc).then_with(|| a.login().cmp(b.login()))
-            }),
-            ParticipantSort::Submitted => all.sort_by(|a, b| {
-                by_date(a.submitted_at(), b.submitted_at(), desc)
-                    .then_with(|| a.login().cmp(b.login()))
-            }),
+            ParticipantSort::Name => all.sort_by(|a, b| flip(a.name().cmp(b.name()))),
+            ParticipantSort::Municipality => {
+                all.sort_by(|a, b| flip(a.municipality().cmp(b.municipality())))
+            }
+            ParticipantSort::Started => {
+                all.sort_by(|a, b| by_date(a.started_at(), b.started_at(), desc))
+            }
+            ParticipantSort::Submitted => {
+                all.sort_by(|a, b| by_date(a.submitted_at(), b.submitted_at(), desc))
+            }
         }
         let total = all.len() as u64;
         let (page, per_page) = self.paging();

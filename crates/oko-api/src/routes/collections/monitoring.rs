@@ -16,10 +16,7 @@ use oko_domain::{
     api::Problem,
     collections::CollectionState,
     error_code::ErrorCode,
-    monitoring::{
-        CollectionStats, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest,
-        municipalities_of,
-    },
+    monitoring::{CollectionStats, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest},
     notifications::NotificationKind,
 };
 use uuid::Uuid;
@@ -39,7 +36,7 @@ use crate::{
 /// collection's state and drafts' dates.
 struct Scope {
     roster: Arc<Roster>,
-    positions: Arc<Vec<u32>>,
+    reached: Arc<monitoring::ReachedScope>,
     dates: Arc<monitoring::CachedDates>,
     state: CollectionState,
 }
@@ -53,20 +50,20 @@ impl Scope {
     ) -> Result<Scope, ApiError> {
         let roster = state.roster.get(&state.db).await?;
         let board = state.board.get(&state.db).await?;
-        let positions = state
+        let reached = state
             .reached
             .get(&roster, &board, reach_of(user), collection, now);
         Ok(Scope {
             dates: state.draft_dates.get(&state.db, collection.id).await?,
             state: collections::state_of(collection, now),
             roster,
-            positions,
+            reached,
         })
     }
 
     fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
         let dates = self.dates.dates.read().unwrap_or_else(|p| p.into_inner());
-        monitoring::scope_rows(&self.roster, &self.positions, &dates, self.state)
+        monitoring::scope_rows(&self.roster, &self.reached.positions, &dates, self.state)
     }
 
     fn statistics(&self, rows: &[monitoring::ScopeRow<'_>]) -> CollectionStats {
@@ -129,7 +126,7 @@ pub async fn list_participants(
     let scope = Scope::load(&state, &user, &found, now).await?;
     let all = scope.rows();
     let statistics = scope.statistics(&all);
-    let municipalities = municipalities_of(&all);
+    let municipalities = scope.reached.municipalities.clone();
     let (rows, total) = query.select(all);
     let items = rows.iter().map(monitoring::ScopeRow::participant).collect();
     let (page, per_page) = query.paging();
