@@ -16,6 +16,10 @@ use oko_domain::{
 
 use crate::startup::AppState;
 
+/// Accounts told per batch of an announcement, and the pause between batches.
+const ANNOUNCE_CHUNK: usize = 500;
+const ANNOUNCE_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// Announces what is due.
 pub async fn due(state: &AppState) {
     let due = match notifications::due_announcements(&state.db, Utc::now()).await {
@@ -74,9 +78,16 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
         body: &body,
         link: Some(&link),
     };
-    notifications::notify(&state.db, &users, &notice, Utc::now())
-        .await
-        .map_err(|e| e.to_string())
+    let now = Utc::now();
+    for chunk in users.chunks(ANNOUNCE_CHUNK) {
+        notifications::notify(&state.db, chunk, &notice, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        // A whole audience at once would hold SQLite's one writer away from the
+        // saves of the very deadline it announces.
+        tokio::time::sleep(ANNOUNCE_PAUSE).await;
+    }
+    Ok(())
 }
 
 /// The organisations the collection reaches; for a closing, those who have not

@@ -290,8 +290,12 @@ fn drive(
     Ok((saves, submits))
 }
 
+/// How often the watching operator asks (statistics and the list's first page):
+/// as many coordinators refreshing their pages, not a flood of its own.
+const WATCH_EVERY: Duration = Duration::from_millis(100);
+
 /// The operator watching the surge: statistics, then the first page of
-/// «Список участников», again and again until the surge ends; their latencies.
+/// «Список участников», every [`WATCH_EVERY`] until the surge ends; their latencies.
 fn watch(
     address: &str,
     collection: &str,
@@ -316,6 +320,7 @@ fn watch(
             }
             latencies.push(started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
         }
+        std::thread::sleep(WATCH_EVERY);
     }
     Ok(latencies)
 }
