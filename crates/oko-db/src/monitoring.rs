@@ -3,7 +3,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, RwLock},
+    sync::{Arc, Mutex, RwLock, atomic::Ordering},
     time::{Duration, Instant},
 };
 
@@ -365,7 +365,9 @@ const DATES_MAX_AGE: Duration = Duration::from_secs(2);
 
 /// Every collection's drafts' dates as monitoring last read them, kept current with
 /// this instance's own writes: a deadline day's statistics must not read 45,000
-/// draft rows per request while the same drafts are being saved.
+/// draft rows per request while the same drafts are being saved. Stale dates are
+/// read again in the background (the caller spawns [`DraftDatesCache::refresh`])
+/// while requests go on with what is held.
 #[derive(Default)]
 pub struct DraftDatesCache {
     known: Mutex<HashMap<Uuid, Arc<CachedDates>>>,
@@ -373,54 +375,116 @@ pub struct DraftDatesCache {
 
 /// One collection's dates and when they were read.
 pub struct CachedDates {
+    pub collection_id: Uuid,
     pub dates: RwLock<HashMap<Uuid, DraftDates>>,
     loaded: Mutex<Instant>,
+    /// While a re-read runs: the own writes it may not see, applied again after.
+    refreshing: Mutex<Option<Vec<(Uuid, DraftWriteKind, DateTime<Utc>)>>>,
+    /// Read at least once.
+    ready: std::sync::atomic::AtomicBool,
+}
+
+impl CachedDates {
+    fn new(
+        collection_id: Uuid,
+        refreshing: Option<Vec<(Uuid, DraftWriteKind, DateTime<Utc>)>>,
+    ) -> CachedDates {
+        CachedDates {
+            collection_id,
+            dates: RwLock::new(HashMap::new()),
+            loaded: Mutex::new(Instant::now()),
+            refreshing: Mutex::new(refreshing),
+            ready: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Claims the re-read when the dates are stale and nobody re-reads them yet.
+    pub fn claim_refresh(&self) -> bool {
+        let stale = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .elapsed()
+            >= DATES_MAX_AGE;
+        let mut refreshing = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        if stale && refreshing.is_none() {
+            *refreshing = Some(Vec::new());
+            return true;
+        }
+        false
+    }
+
+    fn apply(&self, organisation_id: Uuid, write: DraftWriteKind, at: DateTime<Utc>) {
+        let mut dates = self.dates.write().unwrap_or_else(|p| p.into_inner());
+        let entry = dates.entry(organisation_id).or_insert(DraftDates {
+            started_at: at,
+            last_submitted_at: None,
+            returned_at: None,
+        });
+        match write {
+            DraftWriteKind::Saved => {}
+            DraftWriteKind::Submitted => entry.last_submitted_at = Some(at),
+            DraftWriteKind::Returned => entry.returned_at = Some(at),
+        }
+    }
 }
 
 impl DraftDatesCache {
-    /// The collection's dates, read again when older than [`DATES_MAX_AGE`].
+    /// The collection's dates: read now the first time, afterwards as held (the
+    /// caller refreshes them when [`CachedDates::claim_refresh`] says so).
     pub async fn get(
         &self,
         db: &DatabaseConnection,
         collection_id: Uuid,
     ) -> Result<Arc<CachedDates>, DbErr> {
-        let cached = self
+        let held = self
             .known
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(&collection_id)
             .cloned();
-        if let Some(cached) = &cached
-            && cached
-                .loaded
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .elapsed()
-                < DATES_MAX_AGE
-        {
-            return Ok(cached.clone());
+        match held {
+            Some(cached) if cached.ready.load(Ordering::Acquire) => return Ok(cached),
+            // Another request is reading them for the first time: read for this one.
+            Some(_) => {
+                let own = CachedDates::new(collection_id, None);
+                *own.dates.write().unwrap_or_else(|p| p.into_inner()) =
+                    draft_dates(db, collection_id).await?;
+                return Ok(Arc::new(own));
+            }
+            None => {}
         }
+        let made = Arc::new(CachedDates::new(collection_id, Some(Vec::new())));
+        self.known
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(collection_id, made.clone());
+        self.refresh(db, &made).await?;
+        Ok(made)
+    }
+
+    /// Reads the dates again; own writes noted meanwhile are applied on top.
+    pub async fn refresh(
+        &self,
+        db: &DatabaseConnection,
+        cached: &CachedDates,
+    ) -> Result<(), DbErr> {
         let started = Instant::now();
-        let dates = draft_dates(db, collection_id).await?;
-        let fresh = match cached {
-            Some(cached) => {
-                *cached.dates.write().unwrap_or_else(|p| p.into_inner()) = dates;
-                *cached.loaded.lock().unwrap_or_else(|p| p.into_inner()) = started;
-                cached
-            }
-            None => {
-                let made = Arc::new(CachedDates {
-                    dates: RwLock::new(dates),
-                    loaded: Mutex::new(started),
-                });
-                self.known
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(collection_id, made.clone());
-                made
-            }
-        };
-        Ok(fresh)
+        let read = draft_dates(db, cached.collection_id).await;
+        let noted = cached
+            .refreshing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .unwrap_or_default();
+        let read = read?;
+        *cached.dates.write().unwrap_or_else(|p| p.into_inner()) = read;
+        for (organisation, write, at) in noted {
+            cached.apply(organisation, write, at);
+        }
+        *cached.loaded.lock().unwrap_or_else(|p| p.into_inner()) = started;
+        cached.ready.store(true, Ordering::Release);
+        Ok(())
     }
 
     /// Applies this instance's own write to a draft's dates, if the collection's
@@ -441,17 +505,15 @@ impl DraftDatesCache {
         else {
             return;
         };
-        let mut dates = cached.dates.write().unwrap_or_else(|p| p.into_inner());
-        let entry = dates.entry(organisation_id).or_insert(DraftDates {
-            started_at: at,
-            last_submitted_at: None,
-            returned_at: None,
-        });
-        match write {
-            DraftWriteKind::Saved => {}
-            DraftWriteKind::Submitted => entry.last_submitted_at = Some(at),
-            DraftWriteKind::Returned => entry.returned_at = Some(at),
+        if let Some(noted) = cached
+            .refreshing
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_mut()
+        {
+            noted.push((organisation_id, write, at));
         }
+        cached.apply(organisation_id, write, at);
     }
 }
 

@@ -43,7 +43,7 @@ struct Scope {
 
 impl Scope {
     async fn load(
-        state: &AppState,
+        state: &web::Data<AppState>,
         user: &Authenticated,
         collection: &collection_entity::Model,
         now: DateTime<Utc>,
@@ -53,8 +53,17 @@ impl Scope {
         let reached = state
             .reached
             .get(&roster, &board, reach_of(user), collection, now);
+        let dates = state.draft_dates.get(&state.db, collection.id).await?;
+        if dates.claim_refresh() {
+            let (state, dates) = (state.clone(), dates.clone());
+            actix_web::rt::spawn(async move {
+                if let Err(error) = state.draft_dates.refresh(&state.db, &dates).await {
+                    tracing::warn!(%error, "could not read drafts' dates again");
+                }
+            });
+        }
         Ok(Scope {
-            dates: state.draft_dates.get(&state.db, collection.id).await?,
+            dates,
             state: collections::state_of(collection, now),
             roster,
             reached,
