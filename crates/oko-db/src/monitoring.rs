@@ -373,13 +373,16 @@ pub struct DraftDatesCache {
     known: Mutex<HashMap<Uuid, Arc<CachedDates>>>,
 }
 
+/// Own writes noted while the dates are read again: organisation, write, when.
+type NotedWrites = Vec<(Uuid, DraftWriteKind, DateTime<Utc>)>;
+
 /// One collection's dates and when they were read.
 pub struct CachedDates {
     pub collection_id: Uuid,
     pub dates: RwLock<HashMap<Uuid, DraftDates>>,
     loaded: Mutex<Instant>,
     /// While a re-read runs: the own writes it may not see, applied again after.
-    refreshing: Mutex<Option<Vec<(Uuid, DraftWriteKind, DateTime<Utc>)>>>,
+    refreshing: Mutex<Option<NotedWrites>>,
     /// Read at least once.
     ready: std::sync::atomic::AtomicBool,
 }
@@ -387,7 +390,7 @@ pub struct CachedDates {
 impl CachedDates {
     fn new(
         collection_id: Uuid,
-        refreshing: Option<Vec<(Uuid, DraftWriteKind, DateTime<Utc>)>>,
+        refreshing: Option<NotedWrites>,
     ) -> CachedDates {
         CachedDates {
             collection_id,
