@@ -388,10 +388,7 @@ pub struct CachedDates {
 }
 
 impl CachedDates {
-    fn new(
-        collection_id: Uuid,
-        refreshing: Option<NotedWrites>,
-    ) -> CachedDates {
+    fn new(collection_id: Uuid, refreshing: Option<NotedWrites>) -> CachedDates {
         CachedDates {
             collection_id,
             dates: RwLock::new(HashMap::new()),
