@@ -148,6 +148,12 @@ test("a coordinator follows who has done what and returns a submission for revis
   await screenshot(page, "notifications");
   await panel.getByRole("button", { name: "Отметить все как прочитанные" }).click();
   await page.getByTestId("unread").waitFor({ state: "detached" });
+
+  // The form's history lists the returns beside the submissions.
+  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await page.getByText(/^История сдачи \(2\)$/).click();
+  await page.getByText(/^Возвращено на доработку .*: Укажите все кабинеты — mun24001$/).waitFor();
+  await page.getByText(/^\d\d\.\d\d\.\d{4} \d\d:\d\d \(мск\) — sch240001$/).first().waitFor();
 });
 
 test("a coordinator makes an API token, uses it from a script and revokes it", async () => {

@@ -365,7 +365,8 @@ fn save_line(state: &SaveState, read_only: bool) -> String {
     }
 }
 
-/// «История сдачи»: every submission, newest first (the newest counts), with who.
+/// «История сдачи»: every submission and every return for revision, newest first
+/// (the newest submission counts unless returned since), with who.
 #[component]
 fn History(path: String) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -376,13 +377,26 @@ fn History(path: String) -> impl IntoView {
     move || {
         history.get().and_then(Result::ok).map(|list| {
             let count = list.items.len();
+            // Submissions and returns, newest first.
+            let mut lines: Vec<(chrono::DateTime<chrono::Utc>, String)> = list
+                .items
+                .into_iter()
+                .map(|item| {
+                    (
+                        item.submitted_at,
+                        format!("{} — {}", short_date_time(item.submitted_at), item.submitted_by),
+                    )
+                })
+                .chain(list.returns.into_iter().map(|r| {
+                    (r.returned_at, format!("{} — {}", r.message, r.returned_by))
+                }))
+                .collect();
+            lines.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
             view! {
                 <details class="history">
                     <summary>{texts::history(count)}</summary>
                     <ul>
-                        {list.items.into_iter().map(|item| view! {
-                            <li>{format!("{} — {}", short_date_time(item.submitted_at), item.submitted_by)}</li>
-                        }).collect_view()}
+                        {lines.into_iter().map(|(_, line)| view! { <li>{line}</li> }).collect_view()}
                     </ul>
                 </details>
             }
