@@ -21,7 +21,6 @@ pub mod principal;
 pub mod publications;
 pub mod reach;
 pub mod refresh_tokens;
-pub mod report_jobs;
 pub mod roster;
 pub mod sections;
 pub mod storages;

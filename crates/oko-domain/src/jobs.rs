@@ -107,6 +107,11 @@ pub enum JobSpec {
         collections: Vec<Uuid>,
         format: ExportFormat,
     },
+    /// «Отчет» of a file storage: who downloaded what.
+    DownloadReport {
+        storage_id: Uuid,
+        publication_id: Uuid,
+    },
 }
 
 impl JobSpec {
@@ -122,6 +127,7 @@ impl JobSpec {
                 ..
             } => "status_export",
             JobSpec::GroupReport { .. } => "group_report",
+            JobSpec::DownloadReport { .. } => "download_report",
         }
     }
 }

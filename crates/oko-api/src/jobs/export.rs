@@ -14,8 +14,6 @@ use oko_db::{
     collections,
     entities::{collection, job},
     monitoring::{self, DraftDates},
-    principal,
-    reach::Reach,
     roster::RosterEntry,
 };
 use oko_domain::{
@@ -93,14 +91,7 @@ async fn load_scope(
     collection_id: uuid::Uuid,
 ) -> Result<Scope, String> {
     let db = &state.db;
-    let owner = principal::load(db, job.user_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("Пользователь, заказавший отчёт, не найден")?;
-    let reach = Reach::of(db, owner.scope)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("Территория пользователя не найдена")?;
+    let reach = super::owner_reach(state, job).await?;
     let collection = collections::find(db, collection_id)
         .await
         .map_err(|e| e.to_string())?

@@ -11,8 +11,6 @@ use oko_db::{
     collections,
     entities::{collection, job},
     monitoring::{self, DraftDates},
-    principal,
-    reach::Reach,
     roster::RosterEntry,
 };
 use oko_domain::{
@@ -44,14 +42,7 @@ pub async fn run(
 ) -> Result<(), String> {
     let failed = |e: &dyn std::fmt::Display| format!("Не удалось прочитать данные: {e}");
     let db = &state.db;
-    let owner = principal::load(db, job.user_id)
-        .await
-        .map_err(|e| failed(&e))?
-        .ok_or("Пользователь, заказавший отчёт, не найден")?;
-    let reach = Reach::of(db, owner.scope)
-        .await
-        .map_err(|e| failed(&e))?
-        .ok_or("Территория пользователя не найдена")?;
+    let reach = super::owner_reach(state, job).await?;
     let board: Arc<Board> = state.board.get(db).await.map_err(|e| failed(&e))?;
     let roster = state.roster.get(db).await.map_err(|e| failed(&e))?;
     let now = Utc::now();

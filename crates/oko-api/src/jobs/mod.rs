@@ -5,6 +5,7 @@
 //! job of an instance that died is picked up again once its lease runs out.
 
 mod announce;
+mod download_report;
 mod export;
 mod group_report;
 
@@ -142,6 +143,9 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
             collections,
             format,
         } => group_report::run(state, &job, collections, *format, &path, progress.clone()).await,
+        JobSpec::DownloadReport { storage_id, .. } => {
+            download_report::run(state, &job, *storage_id, &path).await
+        }
     };
     heartbeat.abort();
     let now = Utc::now();
@@ -179,6 +183,7 @@ async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
     let link = match spec {
         JobSpec::Export { collection_id, .. } => format!("/collections/{collection_id}/monitoring"),
         JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
+        JobSpec::DownloadReport { publication_id, .. } => format!("/publications/{publication_id}"),
     };
     let notice = Notice {
         kind: NotificationKind::ReportReady,
@@ -190,6 +195,18 @@ async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
     {
         tracing::warn!(%error, "could not tell that a report is ready");
     }
+}
+
+/// Where the user who asked for `job` stands now: jobs act with that scope.
+async fn owner_reach(state: &AppState, job: &job::Model) -> Result<oko_db::reach::Reach, String> {
+    let owner = oko_db::principal::load(&state.db, job.user_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("Пользователь, заказавший отчёт, не найден")?;
+    oko_db::reach::Reach::of(&state.db, owner.scope)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| "Территория пользователя не найдена".to_owned())
 }
 
 /// Deletes expired jobs and their files.

@@ -17,7 +17,6 @@ pub mod publication_read;
 pub mod publication_star;
 pub mod refresh_token;
 pub mod region;
-pub mod report_job;
 pub mod section;
 pub mod storage;
 pub mod stored_file;

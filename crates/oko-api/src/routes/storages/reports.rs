@@ -1,19 +1,17 @@
-//! «Отчет»: `POST /api/storages/{id}/reports` starts building it in the background,
+//! «Отчет»: `POST /api/storages/{id}/reports` queues it on the job queue (built by
+//! the worker, `jobs/download_report.rs`, so it survives a restart),
 //! `GET /api/reports/{id}` tells how far it is, `GET /api/reports/{id}/content`
 //! downloads the XLSX.
 
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use chrono::Utc;
-use oko_db::{
-    download_report::DownloadReport, entities::report_job, entities::storage, report_jobs,
-};
+use oko_db::{entities::job, jobs};
 use oko_domain::{
     error_code::ErrorCode,
-    moscow_time::short_date_time,
+    jobs::JobSpec,
     role::Role,
     storages::{DownloadLink, JobStatus, ReportJob},
 };
-use oko_io::download_report::{ReportRow, download_report};
 use uuid::Uuid;
 
 use super::{Downloadable, attachment, download::TicketParams, link, seen_storage};
@@ -21,10 +19,7 @@ use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
     file_store::Download,
-    routes::{
-        access::reach_of,
-        common_responses::{NotFound, Unauthenticated},
-    },
+    routes::common_responses::{NotFound, Unauthenticated},
     startup::AppState,
 };
 
@@ -62,19 +57,40 @@ pub async fn create_report(
     let now = Utc::now();
     let storage = seen_storage(&state, &user, id.into_inner(), now).await?;
     let file_name = format!("Отчет о скачивании — {}.xlsx", storage.title);
-    let job = report_jobs::create(
+    let title = format!("Отчет о скачивании: {}", storage.title);
+    let spec = JobSpec::DownloadReport {
+        storage_id: storage.id,
+        publication_id: storage.publication_id,
+    };
+    let job = jobs::create(
         &state.db,
-        user.0.principal.user_id,
-        storage.id,
-        &file_name,
-        now,
+        jobs::NewJob {
+            spec: &spec,
+            user_id: user.0.principal.user_id,
+            title: &title,
+            file_name: &file_name,
+            content_type: XLSX,
+            now,
+        },
     )
     .await?;
-    let answer = report_jobs::describe(&job);
-    tokio::spawn(build(state.clone(), user, job, storage));
+    state.jobs.wake();
+    let answer = report_of(&job);
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/reports/{}", answer.id)))
         .json(answer))
+}
+
+/// The job as «Отчет» has always answered it.
+fn report_of(job: &job::Model) -> ReportJob {
+    ReportJob {
+        id: job.id,
+        status: JobStatus::parse(&job.status),
+        file_name: job.file_name.clone(),
+        created_at: job.created_at,
+        finished_at: job.finished_at,
+        error: job.error.clone(),
+    }
 }
 
 /// How far the caller's report job is.
@@ -92,7 +108,7 @@ pub async fn get_report(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<ReportJob>, ApiError> {
     let job = own_job(&state, &user, id.into_inner()).await?;
-    Ok(web::Json(report_jobs::describe(&job)))
+    Ok(web::Json(report_of(&job)))
 }
 
 /// A link that downloads a ready report without the `Authorization` header.
@@ -163,75 +179,9 @@ pub async fn download_report_file(
         .map_err(ApiError::internal)
 }
 
-async fn own_job(
-    state: &AppState,
-    user: &Authenticated,
-    id: Uuid,
-) -> Result<report_job::Model, ApiError> {
-    report_jobs::find_own(&state.db, user.0.principal.user_id, id)
+async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {
+    jobs::find_own(&state.db, user.0.principal.user_id, id)
         .await?
+        .filter(|job| job.kind == "download_report")
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчет не найден"))
-}
-
-/// Builds the report and records the outcome; a failure is kept on the job (and
-/// logged), never lost.
-async fn build(
-    state: web::Data<AppState>,
-    user: Authenticated,
-    job: report_job::Model,
-    storage: storage::Model,
-) {
-    let outcome = async {
-        let job = report_jobs::advance(
-            &state.db,
-            job.clone(),
-            JobStatus::Running,
-            None,
-            None,
-            Utc::now(),
-        )
-        .await?;
-        let board = state.board.get(&state.db).await?;
-        let report =
-            DownloadReport::load(&state.db, &board, reach_of(&user), &storage, Utc::now()).await?;
-        let title = format!("Отчет о скачивании: {}", storage.title);
-        let bytes = tokio::task::spawn_blocking(move || {
-            download_report(
-                &title,
-                report.rows().map(|(org, file, first)| ReportRow {
-                    login: &org.login,
-                    organisation: &org.name,
-                    file: &file.name,
-                    first_download: first.map(short_date_time),
-                }),
-            )
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-        let key = state.files.put(&bytes).await.map_err(ApiError::internal)?;
-        report_jobs::advance(
-            &state.db,
-            job,
-            JobStatus::Ready,
-            Some(key),
-            None,
-            Utc::now(),
-        )
-        .await?;
-        Ok::<(), ApiError>(())
-    }
-    .await;
-    if let Err(err) = outcome {
-        tracing::error!(job = %job.id, error = ?err.code(), "download report failed");
-        let _ = report_jobs::advance(
-            &state.db,
-            job,
-            JobStatus::Failed,
-            None,
-            Some("Не удалось построить отчет; попробуйте еще раз".to_owned()),
-            Utc::now(),
-        )
-        .await;
-    }
 }
