@@ -111,13 +111,13 @@ async fn audience(
     let dates = monitoring::draft_dates(&state.db, found.id)
         .await
         .map_err(|e| e.to_string())?;
-    let everything = Reach::Everything;
-    let Some(entry) = board.find_visible(found.publication_id, &everything, now) else {
-        return Ok(Vec::new());
-    };
-    Ok(roster
-        .under(&everything)
-        .filter(|o| board.reaches(entry, &o.as_reach(), now))
+    let reached = state
+        .reached
+        .get(&roster, &board, &Reach::Everything, found, now);
+    Ok(reached
+        .positions
+        .iter()
+        .map(|at| &roster.entries[*at as usize])
         .filter(|o| !closing || !dates.get(&o.id).is_some_and(|d| d.submitted()))
         .map(|o| o.id)
         .collect())

@@ -104,13 +104,14 @@ async fn load_scope(
     let board: Arc<Board> = state.board.get(db).await.map_err(|e| e.to_string())?;
     let roster = state.roster.get(db).await.map_err(|e| e.to_string())?;
     let now = Utc::now();
-    let entry = board
+    board
         .find_visible(collection.publication_id, &reach, now)
         .ok_or("Публикация сбора данных недоступна")?;
-    let mut organisations: Vec<RosterEntry> = roster
-        .under(&reach)
-        .filter(|o| board.reaches(entry, &o.as_reach(), now))
-        .cloned()
+    let reached = state.reached.get(&roster, &board, &reach, &collection, now);
+    let mut organisations: Vec<RosterEntry> = reached
+        .positions
+        .iter()
+        .map(|at| roster.entries[*at as usize].clone())
         .collect();
     organisations.sort_by(|a, b| {
         (&a.region, &a.municipality, &a.login).cmp(&(&b.region, &b.municipality, &b.login))

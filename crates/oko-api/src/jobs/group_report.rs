@@ -2,7 +2,11 @@
 //! caller's scope that any of them reaches, and per collection its status and
 //! submit time («—» where a collection does not reach the organisation).
 
-use std::{collections::HashMap, path::Path, sync::Arc};
+use std::{
+    collections::{BTreeSet, HashMap},
+    path::Path,
+    sync::Arc,
+};
 
 use actix_web::web;
 use chrono::Utc;
@@ -10,7 +14,7 @@ use oko_db::{
     board::Board,
     collections,
     entities::{collection, job},
-    monitoring::{self, DraftDates},
+    monitoring::{self, DraftDates, ReachedScope},
     roster::RosterEntry,
 };
 use oko_domain::{
@@ -74,26 +78,28 @@ pub async fn run(
     if columns.is_empty() {
         return Err("Ни один из выбранных сборов данных недоступен".into());
     }
-    // Which organisations each collection reaches.
-    let reached: Vec<Vec<bool>> = {
-        let entries: Vec<_> = columns
-            .iter()
-            .map(|c| board.find_visible(c.collection.publication_id, &reach, now))
-            .collect();
-        roster
-            .under(&reach)
-            .map(|o| {
-                entries
-                    .iter()
-                    .map(|e| e.is_some_and(|e| board.reaches(e, &o.as_reach(), now)))
-                    .collect()
-            })
-            .collect()
-    };
-    let mut rows: Vec<(&RosterEntry, Vec<bool>)> = roster
-        .under(&reach)
-        .zip(reached)
-        .filter(|(_, reached)| reached.iter().any(|r| *r))
+    // Which organisations each collection reaches (roster positions).
+    let reached: Vec<Arc<ReachedScope>> = columns
+        .iter()
+        .map(|c| {
+            state
+                .reached
+                .get(&roster, &board, &reach, &c.collection, now)
+        })
+        .collect();
+    let anywhere: BTreeSet<u32> = reached
+        .iter()
+        .flat_map(|r| r.positions.iter().copied())
+        .collect();
+    let mut rows: Vec<(&RosterEntry, Vec<bool>)> = anywhere
+        .into_iter()
+        .map(|at| {
+            let flags = reached
+                .iter()
+                .map(|r| r.positions.binary_search(&at).is_ok())
+                .collect();
+            (&roster.entries[at as usize], flags)
+        })
         .collect();
     rows.sort_by(|(a, _), (b, _)| {
         (&a.region, &a.municipality, &a.login).cmp(&(&b.region, &b.municipality, &b.login))

@@ -131,8 +131,8 @@ pub async fn create_group_report(
     .await
 }
 
-/// Stores a job, wakes the worker, answers 202 with it.
-async fn queue(
+/// Stores a job of the caller and wakes the worker.
+pub(super) async fn queue_job(
     state: &AppState,
     user: &Authenticated,
     spec: &JobSpec,
@@ -140,7 +140,7 @@ async fn queue(
     file_name: &str,
     content_type: &str,
     now: chrono::DateTime<Utc>,
-) -> Result<HttpResponse, ApiError> {
+) -> Result<job::Model, ApiError> {
     let job = jobs::create(
         &state.db,
         jobs::NewJob {
@@ -154,6 +154,20 @@ async fn queue(
     )
     .await?;
     state.jobs.wake();
+    Ok(job)
+}
+
+/// Stores a job, wakes the worker, answers 202 with it.
+async fn queue(
+    state: &AppState,
+    user: &Authenticated,
+    spec: &JobSpec,
+    title: &str,
+    file_name: &str,
+    content_type: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
+    let job = queue_job(state, user, spec, title, file_name, content_type, now).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/jobs/{}", job.id)))
         .json(jobs::describe(&job)))
@@ -220,11 +234,19 @@ pub async fn download_job_file(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let job = own_job(&state, &user, id.into_inner()).await?;
+    let not_ready = jobs::describe(&job).status_line;
+    serve_job_file(&state, &req, &job, not_ready).await
+}
+
+/// A finished job's file as a download; 409 with `not_ready` while it is made.
+pub(super) async fn serve_job_file(
+    state: &AppState,
+    req: &HttpRequest,
+    job: &job::Model,
+    not_ready: String,
+) -> Result<HttpResponse, ApiError> {
     let Some(key) = job.store_key.as_deref() else {
-        return Err(ApiError::new(
-            ErrorCode::Conflict,
-            jobs::describe(&job).status_line,
-        ));
+        return Err(ApiError::new(ErrorCode::Conflict, not_ready));
     };
     let download = Download {
         key,
@@ -233,7 +255,7 @@ pub async fn download_job_file(
     };
     state
         .files
-        .serve(&req, download)
+        .serve(req, download)
         .await
         .map_err(ApiError::internal)
 }

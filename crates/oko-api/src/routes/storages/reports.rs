@@ -14,12 +14,14 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{Downloadable, attachment, download::TicketParams, link, seen_storage};
+use super::{Downloadable, download::TicketParams, link, seen_storage};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
-    file_store::Download,
-    routes::common_responses::{NotFound, Unauthenticated},
+    routes::{
+        common_responses::{NotFound, Unauthenticated},
+        jobs::{queue_job, serve_job_file},
+    },
     startup::AppState,
 };
 
@@ -62,19 +64,7 @@ pub async fn create_report(
         storage_id: storage.id,
         publication_id: storage.publication_id,
     };
-    let job = jobs::create(
-        &state.db,
-        jobs::NewJob {
-            spec: &spec,
-            user_id: user.0.principal.user_id,
-            title: &title,
-            file_name: &file_name,
-            content_type: XLSX,
-            now,
-        },
-    )
-    .await?;
-    state.jobs.wake();
+    let job = queue_job(&state, &user, &spec, &title, &file_name, XLSX, now).await?;
     let answer = report_of(&job);
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, format!("/api/reports/{}", answer.id)))
@@ -164,19 +154,7 @@ pub async fn download_report_file(
     )
     .await?;
     let job = own_job(&state, &user, id).await?;
-    let Some(key) = job.store_key.as_deref() else {
-        return Err(ApiError::new(ErrorCode::Conflict, "Отчет еще строится"));
-    };
-    let download = Download {
-        key,
-        content_type: XLSX.parse().map_err(ApiError::internal)?,
-        disposition: attachment(&job.file_name),
-    };
-    state
-        .files
-        .serve(&req, download)
-        .await
-        .map_err(ApiError::internal)
+    serve_job_file(&state, &req, &job, "Отчет еще строится".to_owned()).await
 }
 
 async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {
