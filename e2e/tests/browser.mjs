@@ -1,5 +1,6 @@
 // Shared set-up for browser tests: Debian's Chromium, a fresh profile per browser,
 // the server under test at OKO_BASE_URL, screenshots into e2e/output.
+import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,4 +38,20 @@ export async function logIn(page, login, password) {
   await page.getByLabel("Логин").fill(login);
   await page.getByLabel("Пароль").fill(password);
   await page.getByRole("button", { name: "ВОЙТИ" }).click();
+}
+
+/** A JSON API call as `token` (none: anonymous); fails the test on an error answer. */
+export async function api(token, method, path, body) {
+  const response = await fetch(`${BASE_URL}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+  return response.json();
+}
+
+/** An access token of demo account `name`. */
+export async function tokenOf(name) {
+  return (await api(null, "POST", "/api/auth/login", { login: name, password: DEMO_PASSWORD })).access_token;
 }

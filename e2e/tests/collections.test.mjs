@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
 
 let browser;
 let page;
@@ -45,16 +45,6 @@ const FORM = {
   ],
 };
 
-async function api(token, method, path, body) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response.json();
-}
-
 async function publication(section, title) {
   const saved = await api(admin, "POST", "/api/publications", {
     section_id: section.id, title, body_markdown: "Заполните форму до 18:00 мск.",
@@ -64,7 +54,7 @@ async function publication(section, title) {
 }
 
 before(async () => {
-  ({ access_token: admin } = await api(null, "POST", "/api/auth/login", { login: "admin", password: DEMO_PASSWORD }));
+  admin = await tokenOf("admin");
   const section = await api(admin, "POST", "/api/sections", { title: `Сбор данных e2e ${Date.now()}` });
   const version = await api(admin, "POST", "/api/forms", FORM);
   const id = await publication(section, TITLE);
@@ -235,7 +225,7 @@ test("edits made offline are saved when the connection returns", async () => {
   await page.getByText("Нет связи — изменения сохранятся, когда связь вернётся").waitFor();
   await page.context().setOffline(false);
   await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor({ timeout: 15_000 });
-  const { access_token: school } = await api(null, "POST", "/api/auth/login", { login: "sch240001", password: DEMO_PASSWORD });
+  const school = await tokenOf("sch240001");
   const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
   assert.equal(draft.data.specialties[0].students, "31");
 });

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
 
 const SCHOOL = "sch240002";
 const FORM = {
@@ -31,22 +31,9 @@ let page;
 let school;
 let collectionId;
 
-async function api(token, method, path, body) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response.json();
-}
-
-const login = async (name) =>
-  (await api(null, "POST", "/api/auth/login", { login: name, password: DEMO_PASSWORD })).access_token;
-
 before(async () => {
-  const admin = await login("admin");
-  school = await login(SCHOOL);
+  const admin = await tokenOf("admin");
+  school = await tokenOf(SCHOOL);
   const section = await api(admin, "POST", "/api/sections", { title: `Редактор e2e ${Date.now()}` });
   const version = await api(admin, "POST", "/api/forms", FORM);
   const saved = await api(admin, "POST", "/api/publications", {

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
 
 const FORM = {
   title: "Сведения о кабинетах (e2e мониторинг)",
@@ -25,21 +25,8 @@ let page;
 let publicationPath;
 let collectionId;
 
-async function api(token, method, path, body) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response.json();
-}
-
-const login = async (name) =>
-  (await api(null, "POST", "/api/auth/login", { login: name, password: DEMO_PASSWORD })).access_token;
-
 before(async () => {
-  const admin = await login("admin");
+  const admin = await tokenOf("admin");
   const section = await api(admin, "POST", "/api/sections", { title: `Мониторинг e2e ${Date.now()}` });
   const version = await api(admin, "POST", "/api/forms", FORM);
   const saved = await api(admin, "POST", "/api/publications", {
@@ -51,7 +38,7 @@ before(async () => {
     form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
   });
   collectionId = block.id;
-  const school = await login("sch240001");
+  const school = await tokenOf("sch240001");
   const draft = await api(school, "PATCH", `/api/collections/${collectionId}/draft`, {
     version: 0, change_id: "e2e-1",
     changes: [
@@ -134,10 +121,10 @@ test("a coordinator follows who has done what and returns a submission for revis
   const unread = page.getByTestId("unread");
   await unread.waitFor();
   const before = Number(await unread.textContent());
-  const school = await login("sch240001");
+  const school = await tokenOf("sch240001");
   const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
   await api(school, "POST", `/api/collections/${collectionId}/submit`, { version: draft.version });
-  const coordinator = await login("mun24001");
+  const coordinator = await tokenOf("mun24001");
   await api(coordinator, "POST", `/api/collections/${collectionId}/returns`, {
     organisation: "sch240001", comment: "Еще раз проверьте места",
   });

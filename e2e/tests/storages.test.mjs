@@ -3,7 +3,7 @@
 // municipal coordinator searches the storage and gets «Отчет».
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
 
 let browser;
 let page;
@@ -11,19 +11,9 @@ let publicationPath;
 const TITLE = "Материалы для проведения ВПР СПО";
 const STORAGE = "План-график ВПР СПО в 2021 году";
 
-async function api(token, method, path, body) {
-  const response = await fetch(`${BASE_URL}${path}`, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-  return response.json();
-}
-
 before(async () => {
   // The publication itself is arranged through the API; the storage UI is under test.
-  const { access_token: admin } = await api(null, "POST", "/api/auth/login", { login: "admin", password: DEMO_PASSWORD });
+  const admin = await tokenOf("admin");
   const section = await api(admin, "POST", "/api/sections", { title: "Файлы ВПР СПО" });
   const saved = await api(admin, "POST", "/api/publications", {
     section_id: section.id, title: TITLE, body_markdown: "Файлы — ниже.",
