@@ -121,10 +121,7 @@ pub fn run_all() -> Result<(), Fail> {
     export_rows("SQLite", &full, &surged, baseline, &mut rows)?;
     drop(full);
 
-    let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
-    crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
-    let on_postgres =
-        start_server_on(Path::new(OKO), &dir.join("postgres"), "full", &postgres_url)?;
+    let on_postgres = start_bench_postgres(&dir.join("postgres"))?;
     let pg_token = login_token(&on_postgres.base_url, "admin")?;
     let (pg_storage, _) = storages::seed_marks(&on_postgres)?;
     let pg_me = wrk_latency(&on_postgres.base_url, "/api/me", Some(&pg_token), 2, 8, 5)?;
@@ -158,14 +155,7 @@ pub fn run_surge(organisations: Option<usize>) -> Result<(), Fail> {
     let surged = surge::run(&on_sqlite, organisations, &dir)?;
     surge::rows("SQLite", &surged, &mut rows);
     drop(on_sqlite);
-    let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
-    crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
-    let on_postgres = start_server_on(
-        Path::new(OKO),
-        &dir.join("surge-postgres"),
-        "full",
-        &postgres_url,
-    )?;
+    let on_postgres = start_bench_postgres(&dir.join("surge-postgres"))?;
     let surged = surge::run(&on_postgres, organisations, &dir)?;
     surge::rows("PostgreSQL", &surged, &mut rows);
     drop(on_postgres);
@@ -195,24 +185,33 @@ fn export_rows(
     Ok(())
 }
 
-/// `cargo xtask bench export [N]`: the surge (N organisations) then its exports,
-/// on SQLite only, printed.
+/// `cargo xtask bench export [N]`: the surge (N organisations, with the watching
+/// operator) then its exports, on SQLite and on PostgreSQL, printed.
 pub fn run_export(organisations: Option<usize>) -> Result<(), Fail> {
     toolchain::build_release(&[])?;
     let dir = PathBuf::from("target/bench");
-    let server = start_server(Path::new(OKO), &dir.join("export"), "full")?;
-    let surged = surge::run(
-        &server,
-        organisations.unwrap_or(surge::ALL_ORGANISATIONS),
-        &dir,
-    )?;
+    let organisations = organisations.unwrap_or(surge::ALL_ORGANISATIONS);
     let mut rows = Vec::new();
+    let on_sqlite = start_server(Path::new(OKO), &dir.join("export"), "full")?;
+    let surged = surge::run(&on_sqlite, organisations, &dir)?;
     surge::rows("SQLite", &surged, &mut rows);
     let baseline = export::baseline(surged.organisations)?;
-    export_rows("SQLite", &server, &surged, baseline, &mut rows)?;
-    drop(server);
+    export_rows("SQLite", &on_sqlite, &surged, baseline, &mut rows)?;
+    drop(on_sqlite);
+    let on_postgres = start_bench_postgres(&dir.join("export-postgres"))?;
+    let surged = surge::run(&on_postgres, organisations, &dir)?;
+    surge::rows("PostgreSQL", &surged, &mut rows);
+    export_rows("PostgreSQL", &on_postgres, &surged, baseline, &mut rows)?;
+    drop(on_postgres);
     print_rows(&rows);
     Ok(())
+}
+
+/// A server on a fresh `oko_bench` PostgreSQL database with the full demo.
+fn start_bench_postgres(dir: &Path) -> Result<Server, Fail> {
+    let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
+    crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
+    start_server_on(Path::new(OKO), dir, "full", &postgres_url)
 }
 
 /// `cargo xtask bench editor`: the form editor's figures and the SPA's size alone
