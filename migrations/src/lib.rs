@@ -13,6 +13,7 @@ mod m20261124_000007_returns;
 mod m20261124_000008_jobs;
 mod m20261124_000009_api_tokens;
 mod m20261124_000010_notifications;
+mod m20261124_000011_analytics;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000008_jobs::Migration),
             Box::new(m20261124_000009_api_tokens::Migration),
             Box::new(m20261124_000010_notifications::Migration),
+            Box::new(m20261124_000011_analytics::Migration),
         ]
     }
 }

@@ -143,6 +143,7 @@ pub async fn save(
                 created_at: Set(now),
                 opening_announced_at: Set(None),
                 closing_announced_at: Set(None),
+                assessment_work_id: Set(None),
             }
             .insert(db)
             .await

@@ -3,6 +3,7 @@
 //! Nothing here does I/O, so the server and the WASM SPA run the very same code
 //! (one login parser, one set of error texts, one Moscow clock format).
 
+pub mod analytics;
 pub mod api;
 pub mod api_tokens;
 pub mod collections;

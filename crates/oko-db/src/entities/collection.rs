@@ -18,6 +18,9 @@ pub struct Model {
     pub opening_announced_at: Option<DateTimeUtc>,
     /// When «сбор закрывается через 24 часа» was announced.
     pub closing_announced_at: Option<DateTimeUtc>,
+    /// The work whose electronic protocol the collection gathers («Аналитика»):
+    /// each submission becomes the organisation's results.
+    pub assessment_work_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,10 @@
 //! sea-orm entities, one per table; hand-written queries live in the sibling modules.
 
 pub mod api_token;
+pub mod assessment;
+pub mod assessment_org_stat;
+pub mod assessment_result;
+pub mod assessment_work;
 pub mod collection;
 pub mod draft;
 pub mod draft_return;
