@@ -2,6 +2,7 @@
 //! layout, content sniffing of uploads, the XLSX download report, and forms'
 //! Excel templates and their uploads (checked against zip bombs).
 
+pub mod analytics_report;
 pub mod csv;
 pub mod csv_read;
 pub mod download_report;
@@ -10,5 +11,6 @@ pub mod form_description;
 pub mod form_import;
 pub mod form_template;
 pub mod sniff;
+pub mod work_description;
 pub mod workbook;
 pub mod zip;

@@ -5,6 +5,7 @@
 //!
 //! docs/analytics.md describes the reports and the objectivity rule.
 
+pub mod api;
 pub mod objectivity;
 pub mod protocol;
 pub mod report;
