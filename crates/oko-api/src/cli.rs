@@ -59,6 +59,25 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         hours: i64,
     },
+    /// «Аналитика» demo: the assessment «ВПР 2026» with `works` works (at most 4)
+    /// and about `students` generated results spread over every organisation.
+    SeedResults {
+        #[arg(long, default_value_t = 4)]
+        works: usize,
+        #[arg(long, default_value_t = 10_000_000)]
+        students: u64,
+    },
+    /// Benchmark baseline: the marks of work `work` counted with a plain GROUP BY
+    /// over the raw results (`unit`: country, region:<id> or organisation:<login>),
+    /// `runs` times; prints p50 and p99 in milliseconds.
+    AnalyticsBaseline {
+        #[arg(long)]
+        work: uuid::Uuid,
+        #[arg(long, default_value = "country")]
+        unit: String,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -144,6 +163,12 @@ impl Cli {
                 out,
                 hours,
             } => seed_surge(&config, organisations, &out, hours).await,
+            Command::SeedResults { works, students } => {
+                seed_results(&config, works, students).await
+            }
+            Command::AnalyticsBaseline { work, unit, runs } => {
+                analytics_baseline(&config, work, &unit, runs).await
+            }
             Command::User(UserCommand::Create(args)) | Command::CreateUser(args) => {
                 create_user(&config, args).await
             }
@@ -202,6 +227,10 @@ async fn seed_demo(config: &Config, scale: ScaleArg) -> CliResult {
         let started = std::time::Instant::now();
         let hash = password::hash_off_thread(DEMO_PASSWORD.to_owned()).await;
         let summary = demo::seed(&db, scale, &hash).await?;
+        if scale == DemoScale::Small {
+            // «Аналитика» of the small demo: two works, 25 students per school.
+            oko_db::demo_results::seed(&db, 2, 72 * 25 * 2, chrono::Utc::now()).await?;
+        }
         println!(
             "Демо загружено за {:.1} с: регионов {}, муниципалитетов {}, организаций {}, учётных записей {}.",
             started.elapsed().as_secs_f64(),
@@ -215,6 +244,46 @@ async fn seed_demo(config: &Config, scale: ScaleArg) -> CliResult {
     for (role, login) in demo::sample_logins() {
         println!("  {:<28} {login}", role.title_ru());
     }
+    Ok(())
+}
+
+async fn seed_results(config: &Config, works: usize, students: u64) -> CliResult {
+    let db = open_database(config).await?;
+    let started = std::time::Instant::now();
+    let seeded = oko_db::demo_results::seed(&db, works, students, chrono::Utc::now()).await?;
+    println!(
+        "Оценочная процедура {}: работ {}, результатов {} за {:.1} с.",
+        seeded.assessment_id,
+        seeded.works.len(),
+        seeded.students,
+        started.elapsed().as_secs_f64()
+    );
+    for work in seeded.works {
+        println!("work {work}");
+    }
+    Ok(())
+}
+
+async fn analytics_baseline(
+    config: &Config,
+    work: uuid::Uuid,
+    unit: &str,
+    runs: usize,
+) -> CliResult {
+    let db = open_database(config).await?;
+    let roster = oko_db::roster::Roster::load(&db).await?;
+    let unit =
+        oko_db::analytics::units::Unit::parse(unit, &roster).ok_or("неизвестная территория")?;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let started = std::time::Instant::now();
+        let counts = oko_db::analytics::baseline::marks(&db, work, unit).await?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(counts);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("p50 {:.2} ms, p99 {:.2} ms", at(0.5), at(0.99));
     Ok(())
 }
 

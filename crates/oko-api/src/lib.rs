@@ -1,6 +1,7 @@
 //! Oko's HTTP API: actix-web handlers by resource, the auth extractor, problem+json
 //! errors, the OpenAPI document and the SPA's static files.
 
+mod analytics;
 pub mod auth;
 pub mod cli;
 pub mod config;

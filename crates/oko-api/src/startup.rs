@@ -48,6 +48,8 @@ pub struct AppState {
     pub max_form_upload_bytes: u64,
     /// Background jobs: the worker's settings and wake-up.
     pub jobs: crate::jobs::JobQueue,
+    /// «Аналитика»: every work's statistics per organisation and their sums.
+    pub analytics: oko_db::analytics::cache::StatsCache,
 }
 
 /// A bound, not yet running server.
@@ -80,6 +82,7 @@ impl Application {
                 config.report_ttl,
                 config.data_dir.join("jobs"),
             ),
+            analytics: oko_db::analytics::cache::StatsCache::default(),
         });
         crate::jobs::start(state.clone());
         // Computed once, so the first unknown-login attempt is as slow as the rest.

@@ -297,6 +297,7 @@ pub async fn submit(
     db: &DatabaseConnection,
     draft: &draft::Model,
     user_id: Uuid,
+    protocol: Option<ProtocolResults<'_>>,
     now: DateTime<Utc>,
 ) -> Result<Option<submission::Model>, DbErr> {
     let txn = db.begin().await?;
@@ -325,8 +326,26 @@ pub async fn submit(
     }
     .insert(&txn)
     .await?;
+    if let Some(results) = protocol {
+        crate::analytics::replace_in(
+            &txn,
+            results.work_id,
+            results.work,
+            draft.organisation_id,
+            results.students,
+            now,
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(Some(snapshot))
+}
+
+/// The students of a submitted electronic protocol, stored with the submission.
+pub struct ProtocolResults<'a> {
+    pub work_id: Uuid,
+    pub work: &'a oko_domain::analytics::WorkDefinition,
+    pub students: &'a [oko_domain::analytics::StudentResult],
 }
 
 /// The organisation's submissions, newest first, with the submitter's login.

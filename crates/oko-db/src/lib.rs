@@ -9,6 +9,7 @@ pub mod connection;
 pub mod demo;
 mod demo_names;
 mod demo_publications;
+pub mod demo_results;
 pub mod demo_storages;
 pub mod demo_surge;
 pub mod download_report;

@@ -112,6 +112,14 @@ pub enum JobSpec {
         storage_id: Uuid,
         publication_id: Uuid,
     },
+    /// A report of «Аналитика» as a file («Заказать отчет»).
+    AnalyticsReport {
+        work_id: Uuid,
+        kind: crate::analytics::ReportKind,
+        /// As `?unit=` names it; the owner's own unit when `None`.
+        unit: Option<String>,
+        format: ExportFormat,
+    },
 }
 
 impl JobSpec {
@@ -128,6 +136,7 @@ impl JobSpec {
             } => "status_export",
             JobSpec::GroupReport { .. } => "group_report",
             JobSpec::DownloadReport { .. } => "download_report",
+            JobSpec::AnalyticsReport { .. } => "analytics_report",
         }
     }
 }

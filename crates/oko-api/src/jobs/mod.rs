@@ -4,6 +4,7 @@
 //! files when they expire. Several instances on one PostgreSQL share the queue; a
 //! job of an instance that died is picked up again once its lease runs out.
 
+mod analytics_report;
 mod announce;
 mod download_report;
 mod export;
@@ -146,6 +147,9 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         JobSpec::DownloadReport { storage_id, .. } => {
             download_report::run(state, &job, *storage_id, &path).await
         }
+        JobSpec::AnalyticsReport { .. } => {
+            analytics_report::run(state, &job, &spec, &path, progress.clone()).await
+        }
     };
     heartbeat.abort();
     let now = Utc::now();
@@ -184,6 +188,7 @@ async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
         JobSpec::Export { collection_id, .. } => format!("/collections/{collection_id}/monitoring"),
         JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
         JobSpec::DownloadReport { publication_id, .. } => format!("/publications/{publication_id}"),
+        JobSpec::AnalyticsReport { .. } => "/analytics".to_owned(),
     };
     let notice = Notice {
         kind: NotificationKind::ReportReady,

@@ -4,6 +4,7 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 mod access;
+mod analytics;
 mod api_tokens;
 mod auth;
 mod collections;
@@ -85,6 +86,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(jobs::list_jobs)
         .service(jobs::get_job)
         .service(jobs::download_job_file)
+        .service(analytics::assessments::create_assessment)
+        .service(analytics::assessments::list_assessments)
+        .service(analytics::assessments::create_work)
+        .service(analytics::assessments::import_work)
+        .service(analytics::assessments::get_work)
+        .service(analytics::results::create_protocol)
+        .service(analytics::results::import_results)
+        .service(analytics::reports::get_analytics_report)
+        .service(analytics::reports::order_analytics_report)
         .service(collections::exchange::download_template)
         .service(collections::exchange::upload_draft)
         .service(meta::get_openapi)

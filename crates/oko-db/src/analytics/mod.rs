@@ -2,6 +2,7 @@
 //! per-organisation statistics rewritten with them in one transaction, so reports
 //! ([`cache`], [`units`]) sum 45,000 small rows at most, never 10 million results.
 
+pub mod baseline;
 pub mod cache;
 pub mod units;
 

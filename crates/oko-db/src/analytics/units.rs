@@ -117,8 +117,14 @@ impl Unit {
     }
 }
 
-/// What the report for `unit` is built from. The unit must exist ([`Unit::name`]).
-pub fn report_input<'a>(totals: &'a Totals, roster: &Roster, unit: Unit) -> ReportInput<'a> {
+/// What the report for `unit` is built from. The unit must exist ([`Unit::name`])
+/// and be within `reach`; parents above `reach` are shown without a link.
+pub fn report_input<'a>(
+    totals: &'a Totals,
+    roster: &Roster,
+    unit: Unit,
+    reach: &Reach,
+) -> ReportInput<'a> {
     let work = totals.definition();
     let empty = UnitStats::empty(work);
     let stats_of = |level: Unit| -> UnitStats {
@@ -137,7 +143,14 @@ pub fn report_input<'a>(totals: &'a Totals, roster: &Roster, unit: Unit) -> Repo
         stats: stats_of(unit),
         municipality,
     };
-    let mut chain = vec![line(Unit::Country, COUNTRY.to_owned(), None)];
+    let parent = |unit: Unit, label: String| {
+        let mut line = line(unit, label, None);
+        if !unit.is_within(reach, roster) {
+            line.unit = None;
+        }
+        line
+    };
+    let mut chain = vec![parent(Unit::Country, COUNTRY.to_owned())];
     let anchor = match unit {
         Unit::Country => None,
         Unit::Region(id) => roster.entries.iter().find(|e| e.region_id == id),

@@ -140,7 +140,7 @@ pub async fn upload_draft(
 }
 
 /// The form's data from the file, or why not.
-fn read_upload(
+pub(crate) fn read_upload(
     form: &FormDefinition,
     bytes: &[u8],
 ) -> Result<oko_domain::forms::FormData, ApiError> {
@@ -164,12 +164,12 @@ fn file_problem(code: &str, message: &str) -> ApiError {
 
 /// The visible worksheets of an uploaded workbook, refused when it is not one or
 /// unpacks too large.
-pub(super) fn read_workbook(bytes: &[u8]) -> Result<Vec<RawSheet>, ApiError> {
+pub(crate) fn read_workbook(bytes: &[u8]) -> Result<Vec<RawSheet>, ApiError> {
     read_xlsx(bytes, WorkbookLimits::default()).map_err(|r| file_problem(r.code, &r.message))
 }
 
 /// The whole body, refused past `limit` bytes.
-pub(super) async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiError> {
+pub(crate) async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|e| {

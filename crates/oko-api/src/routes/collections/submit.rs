@@ -68,8 +68,29 @@ pub async fn submit_draft(
     if !errors.is_empty() {
         return Err(ApiError::validation(cell_problems(form, &errors)));
     }
-    let submitted =
-        collections::submit(&state.db, &draft, user.0.principal.user_id, writing.now).await?;
+    // An electronic protocol's submission becomes the organisation's results in
+    // the same transaction («Аналитика»).
+    let work = match writing.collection.assessment_work_id {
+        Some(id) => oko_db::analytics::work(&state.db, id).await?,
+        None => None,
+    };
+    let students = work
+        .as_ref()
+        .map(|w| oko_domain::analytics::protocol::students(&w.definition, &data))
+        .unwrap_or_default();
+    let protocol = work.as_ref().map(|w| collections::ProtocolResults {
+        work_id: w.row.id,
+        work: &w.definition,
+        students: &students,
+    });
+    let submitted = collections::submit(
+        &state.db,
+        &draft,
+        user.0.principal.user_id,
+        protocol,
+        writing.now,
+    )
+    .await?;
     match submitted {
         Some(snapshot) => {
             writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
