@@ -17,6 +17,42 @@ const TASK_COLUMNS: [&str; 3] = ["Номер", "Максимальный бал�
 const SCALE_COLUMNS: [&str; 3] = ["Баллы от", "Баллы до", "Отметка"];
 const CODE: &str = "invalid_description";
 
+/// The description workbook of `work` (what [`read_work`] reads back unchanged).
+pub fn describe_work(work: &WorkDefinition) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name(WORK_SHEET)?;
+    sheet.write_string_with_format(0, 0, "Предмет", &bold)?;
+    sheet.write_string(0, 1, &work.subject)?;
+    sheet.write_string_with_format(1, 0, "Класс", &bold)?;
+    sheet.write_string(1, 1, &work.grade)?;
+    sheet.set_column_width(0, 14)?;
+    sheet.set_column_width(1, 30)?;
+    let sheet = book.add_worksheet().set_name(TASKS_SHEET)?;
+    for (at, title) in TASK_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, at as u16, *title, &bold)?;
+    }
+    for (at, task) in work.tasks.iter().enumerate() {
+        let row = at as u32 + 1;
+        sheet.write_string(row, 0, &task.number)?;
+        sheet.write_number(row, 1, f64::from(task.max_score))?;
+        sheet.write_string(row, 2, &task.skill)?;
+    }
+    sheet.set_column_width(1, 20)?;
+    sheet.set_column_width(2, 60)?;
+    let sheet = book.add_worksheet().set_name(SCALE_SHEET)?;
+    for (at, title) in SCALE_COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, at as u16, *title, &bold)?;
+    }
+    for (at, band) in work.scale.iter().enumerate() {
+        let row = at as u32 + 1;
+        sheet.write_number(row, 0, f64::from(band.from))?;
+        sheet.write_number(row, 1, f64::from(band.to))?;
+        sheet.write_number(row, 2, f64::from(band.mark))?;
+    }
+    book.save_to_buffer()
+}
+
 /// The work the workbook describes, or every problem with its place.
 pub fn read_work(sheets: &[RawSheet]) -> Result<WorkDefinition, Vec<FieldError>> {
     let mut problems = Vec::new();
@@ -240,6 +276,14 @@ mod tests {
                 ],
             ),
         ]
+    }
+
+    #[test]
+    fn a_described_work_reads_back_unchanged() {
+        let work = oko_domain::analytics::demo_work("Математика", "5 класс");
+        let bytes = describe_work(&work).unwrap();
+        let sheets = crate::workbook::read_xlsx(&bytes, Default::default()).unwrap();
+        assert_eq!(read_work(&sheets).unwrap(), work);
     }
 
     #[test]

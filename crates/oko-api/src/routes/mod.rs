@@ -91,6 +91,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(analytics::assessments::create_work)
         .service(analytics::assessments::import_work)
         .service(analytics::assessments::get_work)
+        .service(analytics::assessments::download_work_description)
         .service(analytics::results::create_protocol)
         .service(analytics::results::import_results)
         .service(analytics::reports::get_analytics_report)

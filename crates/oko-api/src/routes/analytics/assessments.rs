@@ -21,8 +21,9 @@ use crate::{
     error::ApiError,
     routes::{
         access::require_operator,
-        collections::exchange::{read_body, read_workbook},
+        collections::exchange::{XLSX, read_body, read_workbook},
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
+        storages::attachment,
     },
     startup::AppState,
 };
@@ -185,6 +186,38 @@ pub async fn get_work(
     Ok(web::Json(work_view(
         &find_work(&state, id.into_inner()).await?,
     )))
+}
+
+/// A work's description spreadsheet (operator): the format `import_work` reads, to
+/// copy a work into another assessment or keep it on file.
+#[utoipa::path(
+    tag = "analytics",
+    operation_id = "download_work_description",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Work id")),
+    responses(
+        (status = 200, description = "The `.xlsx` description",
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, example = "PK…"),
+        Unauthenticated, OperatorOnly, NotFound,
+    )
+)]
+#[get("/assessment-works/{id}/description")]
+pub async fn download_work_description(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let work = find_work(&state, id.into_inner()).await?;
+    let bytes =
+        oko_io::work_description::describe_work(&work.definition).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(attachment(&format!(
+            "Описание работы — {}.xlsx",
+            work.definition.title()
+        )))
+        .body(bytes))
 }
 
 fn work_view(work: &oko_db::analytics::StoredWork) -> WorkView {

@@ -17,14 +17,13 @@ use crate::{
     error::ApiError,
     routes::{
         access::reach_of,
+        collections::exchange::XLSX,
         common_responses::{NotFound, Unauthenticated},
         jobs::queue_job,
         storages::attachment,
     },
     startup::AppState,
 };
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn kind_of(slug: &str) -> Result<ReportKind, ApiError> {
     ReportKind::from_slug(slug).ok_or_else(|| {

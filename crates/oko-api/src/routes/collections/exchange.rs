@@ -31,7 +31,7 @@ use crate::{
     startup::AppState,
 };
 
-pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The form as an Excel workbook: a worksheet per sheet, required columns marked
 /// `*`, drop-downs and number/date checks, hints as notes, the draft filled in.
