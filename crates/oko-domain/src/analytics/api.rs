@@ -72,6 +72,11 @@ pub struct WorkSummary {
 /// `GET /api/assessments`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{
+    "id": "7b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3", "title": "ВПР 2026", "project": "ВПР",
+    "works": [{"id": "8c1d2e3f-4051-4b6c-9d7e-8f90a1b2c3d4", "title": "Математика, 5 класс",
+               "subject": "Математика", "grade": "5 класс", "tasks": 10, "max_primary": 20}]
+}]})))]
 pub struct AssessmentList {
     pub items: Vec<AssessmentView>,
 }
@@ -79,6 +84,15 @@ pub struct AssessmentList {
 /// A work with its whole definition.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": "8c1d2e3f-4051-4b6c-9d7e-8f90a1b2c3d4", "assessment_id": "7b0c1d2e-3f40-4a5b-8c6d-7e8f90a1b2c3",
+    "title": "Математика, 5 класс",
+    "definition": {"subject": "Математика", "grade": "5 класс",
+        "tasks": [{"number": "1", "max_score": 1, "skill": "Развитие представлений о числе"},
+                  {"number": "2", "max_score": 2, "skill": "Умение решать текстовые задачи"}],
+        "scale": [{"from": 0, "to": 0, "mark": 2}, {"from": 1, "to": 1, "mark": 3},
+                  {"from": 2, "to": 2, "mark": 4}, {"from": 3, "to": 3, "mark": 5}]}
+})))]
 pub struct WorkView {
     pub id: Uuid,
     pub assessment_id: Uuid,
