@@ -1,5 +1,6 @@
 //! Parts shared by pages.
 
+pub mod bar_chart;
 pub mod collection_block;
 pub mod exports;
 pub mod header;

@@ -1,12 +1,223 @@
-//! «Аналитика»: reports on collected data; they come with the analytics feature.
+//! «Аналитика» (seed 003, steps 9–10): choose the assessment, the work and the
+//! report, «Показать отчет» for the caller's territory (or a subordinate unit
+//! opened from the table), «Скачать отчет» as XLSX, «Заказать отчет» as a file
+//! made in the background for the biggest ones.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
+use oko_domain::analytics::{
+    Report, ReportKind, ReportValue,
+    api::{AssessmentList, report_kinds},
+};
 
-/// The analytics page.
+use crate::{
+    api::{Method, encode_query},
+    components::{
+        bar_chart::BarChart,
+        exports::{JobFeed, JobItems},
+    },
+    download::download,
+    session::Session,
+};
+
+/// The page.
 #[component]
 pub fn Analytics() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let assessments = LocalResource::new(move || async move {
+        session.get::<AssessmentList>("/api/assessments").await
+    });
+    let assessment = RwSignal::new(None::<String>);
+    let work = RwSignal::new(None::<String>);
+    let kind = RwSignal::new(ReportKind::Marks);
+    // The unit the report is for: `None` is the caller's own territory.
+    let unit = RwSignal::new(None::<String>);
+    let shown = RwSignal::new(None::<Result<Report, String>>);
+    let feed = JobFeed::new(session);
+    let problem = RwSignal::new(None::<String>);
+
+    // The first assessment and work are chosen once the list arrives.
+    Effect::new(move || {
+        if let Some(Ok(list)) = assessments.get()
+            && assessment.get_untracked().is_none()
+            && let Some(first) = list.items.first()
+        {
+            assessment.set(Some(first.id.to_string()));
+            work.set(first.works.first().map(|w| w.id.to_string()));
+        }
+    });
+    let works = move || {
+        let chosen = assessment.get();
+        assessments
+            .get()
+            .and_then(Result::ok)
+            .and_then(|l| l.items.into_iter().find(|a| Some(a.id.to_string()) == chosen))
+            .map(|a| a.works)
+            .unwrap_or_default()
+    };
+    let query = move || {
+        unit.get_untracked()
+            .map(|u| format!("?unit={}", encode_query(&u)))
+            .unwrap_or_default()
+    };
+    let path = move |suffix: &str| {
+        work.get_untracked().map(|w| {
+            format!("/api/assessment-works/{w}/reports/{}{suffix}", kind.get_untracked().slug())
+        })
+    };
+    let show = move || {
+        let Some(path) = path("") else { return };
+        let path = format!("{path}{}", query());
+        spawn_local(async move {
+            shown.set(Some(session.get::<Report>(&path).await.map_err(|f| {
+                f.errors.first().map_or(f.message, |e| e.message.clone())
+            })));
+        });
+    };
+    let open_unit = move |key: String| {
+        unit.set(Some(key));
+        show();
+    };
+    let fetch_xlsx = move |_| {
+        let Some(path) = path("") else { return };
+        let join = if unit.get_untracked().is_some() { "&" } else { "?" };
+        let path = format!("{path}{}{join}format=xlsx", query());
+        let name = format!("{}.xlsx", kind.get_untracked().title_ru());
+        spawn_local(async move {
+            if let Err(failure) = download(session, &path, &name).await {
+                problem.set(Some(failure.message));
+            }
+        });
+    };
+    let order = move |_| {
+        let Some(path) = path("/jobs") else { return };
+        let path = format!("{path}{}", query());
+        spawn_local(async move {
+            match session
+                .save::<_, oko_domain::jobs::JobView>(Method::Post, &path, &())
+                .await
+            {
+                Ok(job) => {
+                    problem.set(None);
+                    feed.started(job);
+                }
+                Err(failure) => problem.set(Some(failure.message)),
+            }
+        });
+    };
     view! {
-        <h1 class="page-title">"Аналитика"</h1>
-        <p class="empty">"Отчётов пока нет: они появятся после первых сборов данных."</p>
+        <section class="analytics" aria-labelledby="analytics-title">
+            <h1 id="analytics-title" class="page-title">"Аналитика"</h1>
+            {move || assessments.get().map(|l| match l {
+                Err(failure) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
+                Ok(l) if l.items.is_empty() => view! {
+                    <p class="empty">"Результатов оценочных процедур пока нет."</p>
+                }.into_any(),
+                Ok(l) => view! {
+                    <div class="report-controls">
+                        <label>"Процедура "
+                            <select on:change=move |ev| {
+                                assessment.set(Some(event_target_value(&ev)));
+                                work.set(works().first().map(|w| w.id.to_string()));
+                            }>
+                                {l.items.into_iter().map(|a| {
+                                    let id = a.id.to_string();
+                                    let selected = assessment.get_untracked().as_deref() == Some(id.as_str());
+                                    view! { <option value=id selected=selected>{format!("{} ({})", a.title, a.project)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label>"Работа "
+                            <select on:change=move |ev| work.set(Some(event_target_value(&ev)))>
+                                {move || works().into_iter().map(|w| {
+                                    let id = w.id.to_string();
+                                    let selected = work.get_untracked().as_deref() == Some(id.as_str());
+                                    view! { <option value=id selected=selected>{w.title}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label>"Отчет "
+                            <select on:change=move |ev| {
+                                if let Some(k) = ReportKind::from_slug(&event_target_value(&ev)) { kind.set(k); }
+                            }>
+                                {report_kinds().into_iter().map(|(k, title)| view! {
+                                    <option value=k.slug() selected=move || kind.get() == k>{title}</option>
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="button" on:click=move |_| show()>"Показать отчет"</button>
+                        <button type="button" class="secondary" on:click=fetch_xlsx>"Скачать отчет"</button>
+                        <button type="button" class="secondary" on:click=order>"Заказать отчет"</button>
+                        {move || unit.get().map(|_| view! {
+                            <button type="button" class="link" on:click=move |_| { unit.set(None); show(); }>
+                                "К своей территории"
+                            </button>
+                        })}
+                    </div>
+                }.into_any(),
+            })}
+            {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || shown.get().map(|r| match r {
+                Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+                Ok(report) => view! { <ReportView report=report open=open_unit/> }.into_any(),
+            })}
+            <h2>"Заказанные отчеты"</h2>
+            <JobItems feed=feed/>
+        </section>
+    }
+}
+
+/// A shown report: heading, notes, chart and table. Rows of units the caller may
+/// open are links to that unit's report.
+#[component]
+fn ReportView(report: Report, open: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let labelled = report.kind != ReportKind::Individual;
+    view! {
+        <article class="report" aria-label=report.title.clone()>
+            <h2>{report.title.clone()}</h2>
+            <p class="muted">{format!("{} — {}", report.work, report.unit)}</p>
+            {report.notes.iter().map(|n| view! { <p class="note" role="note">{n.clone()}</p> }).collect_view()}
+            <BarChart chart=report.chart.clone()/>
+            <div class="table-scroll">
+                <table class="report-table">
+                    <thead><tr>
+                        {labelled.then(|| view! { <th scope="col"></th> })}
+                        {report.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                    </tr></thead>
+                    <tbody>
+                        {report.rows.into_iter().map(|row| {
+                            let flagged = !row.flags.is_empty();
+                            let level = row.level.map(|l| format!("{l:?}").to_lowercase()).unwrap_or_default();
+                            let label = match row.unit.clone() {
+                                Some(key) => view! {
+                                    <button type="button" class="link" on:click=move |_| open(key.clone())>{row.label.clone()}</button>
+                                }.into_any(),
+                                None => view! { <span>{row.label.clone()}</span> }.into_any(),
+                            };
+                            view! {
+                                <tr class=format!("level-{level}") class:flagged=flagged>
+                                    {labelled.then(|| view! {
+                                        <th scope="row">
+                                            {label}
+                                            {flagged.then(|| view! {
+                                                <span class="flag" title=row.flags.join("\n")>" ⚠ "{row.flags.join("; ")}</span>
+                                            })}
+                                        </th>
+                                    })}
+                                    {row.values.iter().map(|v| view! { <td>{cell(v.as_ref())}</td> }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </article>
+    }
+}
+
+fn cell(value: Option<&ReportValue>) -> String {
+    match value {
+        None => "—".to_owned(),
+        Some(ReportValue::Number(n)) => oko_domain::forms::value::decimal_ru(*n),
+        Some(ReportValue::Text(t)) => t.clone(),
     }
 }
