@@ -32,13 +32,16 @@ fn main() -> ExitCode {
             bench::run_surge(args.get(2).and_then(|n| n.parse().ok()))
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => {
+            bench::run_analytics(args.get(2).and_then(|n| n.parse().ok()))
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("export") => {
             bench::run_export(args.get(2).and_then(|n| n.parse().ok()))
         }
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | bench [surge [N] | export [N] | editor]"
+                "usage: cargo xtask run | test | openapi | bench [surge [N] | export [N] | analytics [N] | editor]"
             );
             return ExitCode::from(2);
         }

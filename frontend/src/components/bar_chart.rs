@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use oko_domain::analytics::report::Chart;
 
 /// Colours of the series, in order (the unit last gets the strongest).
-const COLOURS: [&str; 6] = ["#9aa5b1", "#5b8def", "#2f6fd6", "#1c4fa0", "#e07b39", "#7a4fd0"];
+const COLOURS: [&str; 6] = [
+    "#9aa5b1", "#5b8def", "#2f6fd6", "#1c4fa0", "#e07b39", "#7a4fd0",
+];
 const HEIGHT: f64 = 220.0;
 const TOP: f64 = 16.0;
 const LEFT: f64 = 40.0;

@@ -50,7 +50,11 @@ pub fn Analytics() -> impl IntoView {
         assessments
             .get()
             .and_then(Result::ok)
-            .and_then(|l| l.items.into_iter().find(|a| Some(a.id.to_string()) == chosen))
+            .and_then(|l| {
+                l.items
+                    .into_iter()
+                    .find(|a| Some(a.id.to_string()) == chosen)
+            })
             .map(|a| a.works)
             .unwrap_or_default()
     };
@@ -61,7 +65,10 @@ pub fn Analytics() -> impl IntoView {
     };
     let path = move |suffix: &str| {
         work.get_untracked().map(|w| {
-            format!("/api/assessment-works/{w}/reports/{}{suffix}", kind.get_untracked().slug())
+            format!(
+                "/api/assessment-works/{w}/reports/{}{suffix}",
+                kind.get_untracked().slug()
+            )
         })
     };
     let show = move || {
@@ -79,7 +86,11 @@ pub fn Analytics() -> impl IntoView {
     };
     let fetch_xlsx = move |_| {
         let Some(path) = path("") else { return };
-        let join = if unit.get_untracked().is_some() { "&" } else { "?" };
+        let join = if unit.get_untracked().is_some() {
+            "&"
+        } else {
+            "?"
+        };
         let path = format!("{path}{}{join}format=xlsx", query());
         let name = format!("{}.xlsx", kind.get_untracked().title_ru());
         spawn_local(async move {
@@ -169,7 +180,10 @@ pub fn Analytics() -> impl IntoView {
 /// A shown report: heading, notes, chart and table. Rows of units the caller may
 /// open are links to that unit's report.
 #[component]
-fn ReportView(report: Report, open: impl Fn(String) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ReportView(
+    report: Report,
+    open: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let labelled = report.kind != ReportKind::Individual;
     view! {
         <article class="report" aria-label=report.title.clone()>

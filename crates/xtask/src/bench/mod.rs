@@ -9,6 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod analytics;
 mod export;
 mod forms;
 mod storages;
@@ -212,6 +213,35 @@ fn start_bench_postgres(dir: &Path) -> Result<Server, Fail> {
     let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
     crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
     start_server_on(Path::new(OKO), dir, "full", &postgres_url)
+}
+
+/// `cargo xtask bench analytics [N]`: N results (default 10,000,000) on the full
+/// demo, SQLite and PostgreSQL; report latencies against the GROUP BY baseline.
+pub fn run_analytics(students: Option<u64>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let students = students.unwrap_or(analytics::STUDENTS);
+    let mut rows = Vec::new();
+    let on_sqlite = start_server(Path::new(OKO), &dir.join("analytics"), "full")?;
+    analytics::rows(
+        "SQLite",
+        &on_sqlite,
+        students,
+        || analytics::sqlite_size(&on_sqlite),
+        &mut rows,
+    )?;
+    drop(on_sqlite);
+    let on_postgres = start_bench_postgres(&dir.join("analytics-postgres"))?;
+    analytics::rows(
+        "PostgreSQL",
+        &on_postgres,
+        students,
+        analytics::postgres_size,
+        &mut rows,
+    )?;
+    drop(on_postgres);
+    print_rows(&rows);
+    Ok(())
 }
 
 /// `cargo xtask bench editor`: the form editor's figures and the SPA's size alone

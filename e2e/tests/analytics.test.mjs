@@ -1,0 +1,100 @@
+// «Аналитика» (seed 003, steps 9–10) on the small demo's «ВПР 2026»: a school sees
+// its results beside its municipality, region and the country, and its students;
+// a regional coordinator sees its municipalities and schools (with objectivity
+// flags), opens a school's report from the table and returns, downloads the table
+// as XLSX and orders a report made in the background.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+
+before(async () => {
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openAnalyticsAs(name) {
+  await page.goto(BASE_URL);
+  const logOut = page.getByRole("button", { name: "Выйти" });
+  await page.getByLabel("Логин").or(logOut).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+  }
+  await page.getByLabel("Логин").waitFor();
+  await logIn(page, name, DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText(name).waitFor();
+  await page.getByRole("link", { name: "Аналитика" }).click();
+  await page.getByRole("heading", { name: "Аналитика" }).waitFor();
+  await page.getByLabel("Работа").locator("option").first().waitFor({ state: "attached" });
+}
+
+const reportRows = () => page.locator(".report-table tbody tr");
+const firstCell = (row) => row.locator("td").first();
+
+test("a school sees its marks beside its municipality, region and country, and its students", async () => {
+  await openAnalyticsAs("sch240001");
+  await page.getByLabel("Работа").selectOption({ label: "Математика, 5 класс" });
+  await page.getByRole("button", { name: "Показать отчет" }).click();
+  await page.getByRole("heading", { name: "Статистика по отметкам" }).waitFor();
+  await assert.equal(await reportRows().count(), 4);
+  const labels = await page.locator(".report-table tbody th").allTextContents();
+  assert.equal(labels[0].trim(), "Российская Федерация");
+  assert.equal(labels[1].trim(), "Красноярский край");
+  assert.match(labels[3], /\(sch240001\)/);
+  assert.equal((await firstCell(reportRows().nth(3)).textContent()).trim(), "25");
+  assert.equal((await firstCell(reportRows().nth(0)).textContent()).trim(), "1800");
+  await page.getByRole("img", { name: "Диаграмма: % участников" }).waitFor();
+  // Nothing above the school opens: those are other units' details.
+  assert.equal(await page.locator(".report-table tbody th button").count(), 0);
+
+  await page.getByLabel("Отчет").selectOption({ label: "Индивидуальные результаты" });
+  await page.getByRole("button", { name: "Показать отчет" }).click();
+  await page.getByRole("heading", { name: "Индивидуальные результаты" }).waitFor();
+  assert.equal(await reportRows().count(), 25);
+  await page.getByRole("columnheader", { name: "Первичный балл" }).waitFor();
+
+  await page.getByLabel("Отчет").selectOption({ label: "Распределение первичных баллов" });
+  await page.getByRole("button", { name: "Показать отчет" }).click();
+  await page.getByRole("heading", { name: "Распределение первичных баллов" }).waitFor();
+  assert.equal(await page.locator(".chart svg g, .chart svg text.chart-axis").count() > 20, true);
+  await screenshot(page, "analytics-school-scores");
+});
+
+test("a region opens its schools' reports, downloads the table and orders a file", async () => {
+  await openAnalyticsAs("spo_coord_24");
+  await page.getByRole("button", { name: "Показать отчет" }).click();
+  await page.getByRole("heading", { name: "Статистика по отметкам" }).waitFor();
+  // Country and region, then every municipality with its schools.
+  assert.equal(await reportRows().count(), 2 + 3 + 24);
+  await page.getByRole("note").filter({ hasText: "Признаки необъективности результатов" }).waitFor();
+  assert.ok((await page.locator("tr.flagged").count()) >= 1);
+  await screenshot(page, "analytics-region-marks");
+
+  await page.getByRole("button", { name: /\(sch240002\)/ }).click();
+  await page.locator(".report .muted").filter({ hasText: "(sch240002)" }).waitFor();
+  assert.equal(await reportRows().count(), 4);
+  await page.getByRole("button", { name: "К своей территории" }).click();
+  await page.locator(".report .muted").filter({ hasText: "— Красноярский край" }).waitFor();
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Скачать отчет" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "Статистика по отметкам.xlsx");
+  assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), "PK");
+
+  await page.getByLabel("Отчет").selectOption({ label: "Индивидуальные результаты" });
+  await page.getByRole("button", { name: "Заказать отчет" }).click();
+  await page.getByRole("button", { name: "Загрузить отчёт" }).first().waitFor({ timeout: 20_000 });
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Загрузить отчёт" }).first().click(),
+  ]);
+  assert.match(file.suggestedFilename(), /^Индивидуальные результаты — Математика, 5 класс — Красноярский край\.xlsx$/);
+});
