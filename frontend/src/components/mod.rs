@@ -8,5 +8,6 @@ pub mod notifications;
 pub mod pager;
 pub mod publication_item;
 pub mod section_manager;
+pub mod spreadsheet_upload;
 pub mod storages;
 pub mod upload;

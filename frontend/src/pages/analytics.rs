@@ -4,9 +4,15 @@
 //! made in the background for the biggest ones.
 
 use leptos::{prelude::*, task::spawn_local};
-use oko_domain::analytics::{
-    Report, ReportKind, ReportValue,
-    api::{AssessmentList, report_kinds},
+use oko_domain::{
+    analytics::{
+        Report, ReportKind, ReportValue,
+        api::{
+            AssessmentInput, AssessmentList, AssessmentView, ResultsImported, WorkView,
+            report_kinds,
+        },
+    },
+    role::Role,
 };
 
 use crate::{
@@ -14,6 +20,7 @@ use crate::{
     components::{
         bar_chart::BarChart,
         exports::{JobFeed, JobItems},
+        spreadsheet_upload::SpreadsheetUpload,
     },
     download::download,
     session::Session,
@@ -23,9 +30,13 @@ use crate::{
 #[component]
 pub fn Analytics() -> impl IntoView {
     let session = expect_context::<Session>();
-    let assessments = LocalResource::new(move || async move {
-        session.get::<AssessmentList>("/api/assessments").await
+    let reload = RwSignal::new(0u32);
+    let assessments = LocalResource::new(move || {
+        reload.track();
+        async move { session.get::<AssessmentList>("/api/assessments").await }
     });
+    let changed = Callback::new(move |()| reload.update(|n| *n += 1));
+    let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
     let assessment = RwSignal::new(None::<String>);
     let work = RwSignal::new(None::<String>);
     let kind = RwSignal::new(ReportKind::Marks);
@@ -166,6 +177,7 @@ pub fn Analytics() -> impl IntoView {
                     </div>
                 }.into_any(),
             })}
+            {move || is_operator().then(|| view! { <OperatorPanel assessment=assessment work=work changed=changed/> })}
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || shown.get().map(|r| match r {
                 Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
@@ -175,6 +187,88 @@ pub fn Analytics() -> impl IntoView {
             <JobItems feed=feed/>
         </section>
     }
+}
+
+/// The operator's tools: a new assessment, a work from its description
+/// spreadsheet (docs/analytics.md), a work's description, results of many schools.
+#[component]
+fn OperatorPanel(
+    assessment: RwSignal<Option<String>>,
+    work: RwSignal<Option<String>>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let title = RwSignal::new(String::new());
+    let project = RwSignal::new("ВПР".to_owned());
+    let problem = RwSignal::new(None::<String>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = AssessmentInput {
+            title: title.get_untracked(),
+            project: project.get_untracked(),
+        };
+        spawn_local(async move {
+            match session
+                .save::<_, AssessmentView>(Method::Post, "/api/assessments", &input)
+                .await
+            {
+                Ok(created) => {
+                    problem.set(None);
+                    title.set(String::new());
+                    assessment.set(Some(created.id.to_string()));
+                    work.set(None);
+                    changed.run(());
+                }
+                Err(f) => problem.set(Some(
+                    f.errors.first().map_or(f.message, |e| e.message.clone()),
+                )),
+            }
+        });
+    };
+    let describe = move |_| {
+        let Some(id) = work.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            let path = format!("/api/assessment-works/{id}/description");
+            if let Err(f) = download(session, &path, "Описание работы.xlsx").await {
+                problem.set(Some(f.message));
+            }
+        });
+    };
+    view! {
+        <details class="operator-panel card">
+            <summary>"Процедуры и результаты (оператор)"</summary>
+            <form class="inline-form" on:submit=create>
+                <label>"Новая процедура " <input type="text" placeholder="ВПР 2026" prop:value=move || title.get()
+                    on:input=move |ev| title.set(event_target_value(&ev))/></label>
+                <label>"Проект " <input type="text" prop:value=move || project.get()
+                    on:input=move |ev| project.set(event_target_value(&ev))/></label>
+                <button type="submit">"Создать"</button>
+            </form>
+            {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            {move || assessment.get().map(|id| view! {
+                <SpreadsheetUpload path=format!("/api/assessments/{id}/works/import") label="Новая работа из Excel"
+                    accept=".xlsx" describe=added_work uploaded=changed/>
+            })}
+            {move || work.get().map(|id| view! {
+                <SpreadsheetUpload path=format!("/api/assessment-works/{id}/results/import")
+                    label="Результаты ОО (Excel или CSV)" accept=".xlsx,.csv" describe=imported uploaded=changed/>
+                <button type="button" class="secondary" on:click=describe>"Скачать описание работы"</button>
+            })}
+        </details>
+    }
+}
+
+fn added_work(work: WorkView) -> String {
+    format!("Добавлена работа «{}»", work.title)
+}
+
+fn imported(done: ResultsImported) -> String {
+    format!(
+        "Загружены результаты: организаций {}, участников {}",
+        done.organisations, done.students
+    )
 }
 
 /// A shown report: heading, notes, chart and table. Rows of units the caller may

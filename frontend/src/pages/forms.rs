@@ -2,7 +2,7 @@
 //! or a next version from a description spreadsheet (docs/forms.md, «Описание формы
 //! в Excel»), and each form's description to download and edit.
 
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     collections::{FormList, FormVersion},
     moscow_time::short_date_time,
@@ -11,9 +11,7 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
-    api::{ApiFailure, Body, Method, json},
-    download::download,
-    session::Session,
+    components::spreadsheet_upload::SpreadsheetUpload, download::download, session::Session,
 };
 
 /// The operator's list of forms.
@@ -30,7 +28,7 @@ pub fn FormsPage() -> impl IntoView {
     view! {
         <h1 class="page-title">"Формы сбора данных"</h1>
         <Show when=is_operator fallback=|| view! { <p class="error" role="alert">"Формы ведет федеральный оператор"</p> }>
-            <DescriptionUpload path="/api/forms/import".to_owned() label="Новая форма из Excel" uploaded=changed/>
+            <SpreadsheetUpload path="/api/forms/import".to_owned() label="Новая форма из Excel" accept=".xlsx" describe=saved_form uploaded=changed/>
             {move || match forms.get() {
                 None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
                 Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
@@ -42,8 +40,8 @@ pub fn FormsPage() -> impl IntoView {
                                 <h2>{form.title.clone()}</h2>
                                 <p class="muted">{format!("Версия {} · создана {}", form.latest_version, short_date_time(form.created_at))}</p>
                                 <DescriptionDownload form_id=form.id title=form.title.clone()/>
-                                <DescriptionUpload path=format!("/api/forms/{}/versions/import", form.id)
-                                    label="Новая версия из Excel" uploaded=changed/>
+                                <SpreadsheetUpload path=format!("/api/forms/{}/versions/import", form.id)
+                                    label="Новая версия из Excel" accept=".xlsx" describe=saved_form uploaded=changed/>
                             </li>
                         }).collect_view()}
                     </ul>
@@ -75,52 +73,10 @@ fn DescriptionDownload(form_id: Uuid, title: String) -> impl IntoView {
     }
 }
 
-/// A description spreadsheet sent to `path`; the server's list of mistakes, each
-/// with its worksheet, row and column, is shown as it comes.
-#[component]
-fn DescriptionUpload(path: String, label: &'static str, uploaded: Callback<()>) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let input = NodeRef::<html::Input>::new();
-    let outcome = RwSignal::new(None::<Result<String, ApiFailure>>);
-    let path = StoredValue::new(path);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
-            return;
-        };
-        spawn_local(async move {
-            let sent = session
-                .send_body(Method::Post, &path.get_value(), Body::File(file.into()))
-                .await;
-            let saved = match sent {
-                Ok(response) => json::<FormVersion>(response).await,
-                Err(failure) => Err(failure),
-            };
-            outcome.set(Some(saved.map(|version| {
-                format!(
-                    "Сохранена форма «{}», версия {}",
-                    version.definition.title, version.version
-                )
-            })));
-            if matches!(outcome.get_untracked(), Some(Ok(_))) {
-                uploaded.run(());
-            }
-        })
-    };
-    view! {
-        <form class="description-upload" on:submit=submit>
-            <label>{label} " " <input type="file" accept=".xlsx" node_ref=input/></label>
-            <button type="submit">"Загрузить"</button>
-            {move || match outcome.get() {
-                None => ().into_any(),
-                Some(Ok(done)) => view! { <p role="status">{done}</p> }.into_any(),
-                Some(Err(failure)) => view! {
-                    <div class="error" role="alert">
-                        <p>{failure.message.clone()}</p>
-                        <ul>{failure.errors.into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any(),
-            }}
-        </form>
-    }
+/// «Сохранена форма «…», версия N».
+fn saved_form(version: FormVersion) -> String {
+    format!(
+        "Сохранена форма «{}», версия {}",
+        version.definition.title, version.version
+    )
 }
