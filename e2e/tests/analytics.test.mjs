@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
 
 let browser;
 let page;
@@ -42,7 +42,7 @@ test("a school sees its marks beside its municipality, region and country, and i
   await page.getByLabel("Работа").selectOption({ label: "Математика, 5 класс" });
   await page.getByRole("button", { name: "Показать отчет" }).click();
   await page.getByRole("heading", { name: "Статистика по отметкам" }).waitFor();
-  await assert.equal(await reportRows().count(), 4);
+  assert.equal(await reportRows().count(), 4);
   const labels = await page.locator(".report-table tbody th").allTextContents();
   assert.equal(labels[0].trim(), "Российская Федерация");
   assert.equal(labels[1].trim(), "Красноярский край");
@@ -97,4 +97,24 @@ test("a region opens its schools' reports, downloads the table and orders a file
     page.getByRole("button", { name: "Загрузить отчёт" }).first().click(),
   ]);
   assert.match(file.suggestedFilename(), /^Индивидуальные результаты — Математика, 5 класс — Красноярский край\.xlsx$/);
+});
+
+test("the operator puts a work's electronic protocol into a publication", async () => {
+  const admin = await tokenOf("admin");
+  const section = await api(admin, "POST", "/api/sections", { title: `Протоколы e2e ${Date.now()}` });
+  const saved = await api(admin, "POST", "/api/publications", {
+    section_id: section.id, title: "Электронный протокол ВПР", body_markdown: "Заполните протокол.",
+    published_on: "2026-01-01T00:00:00Z", audience: { region_codes: ["24"] },
+  });
+  await openAnalyticsAs("admin");
+  await page.getByText("Процедуры и результаты (оператор)").click();
+  await page.getByRole("button", { name: "Скачать описание работы" }).waitFor();
+  await page.goto(`${BASE_URL}/publications/${saved.summary.id}`);
+  const settings = page.locator(".collection-settings");
+  await settings.getByRole("heading", { name: "Добавить сбор данных" }).waitFor();
+  await settings.locator("select").selectOption({ label: "ВПР 2026: Русский язык, 5 класс" });
+  await settings.getByLabel("Открыт с (мск)").fill("2026-01-01T08:00");
+  await settings.getByLabel("по (мск)").fill("2099-09-07T18:00");
+  await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
+  await page.locator(".collection-title").getByText("Электронный протокол: Русский язык, 5 класс").waitFor();
 });

@@ -7,6 +7,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use oko_domain::{
+    analytics::api::{AssessmentList, ProtocolInput, ProtocolView},
     collections::{
         CollectionInput, CollectionState, CollectionView, FormList, StateInput, action_ru,
         state_note_ru,
@@ -132,7 +133,11 @@ fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
     }
 }
 
-/// The operator's form: which form, from when to when (Moscow time).
+/// The select's value prefix of a work's electronic protocol.
+const PROTOCOL: &str = "protocol:";
+
+/// The operator's form: which form (or a work's electronic protocol), from when to
+/// when (Moscow time).
 #[component]
 fn CollectionSettings(
     publication_id: Uuid,
@@ -142,6 +147,11 @@ fn CollectionSettings(
     let session = expect_context::<Session>();
     let forms =
         LocalResource::new(move || async move { session.get::<FormList>("/api/forms").await });
+    // A new block may instead collect a work's electronic protocol («Аналитика»).
+    let works = LocalResource::new(move || async move {
+        session.get::<AssessmentList>("/api/assessments").await
+    });
+    let is_new = current.is_none();
     let version = RwSignal::new(
         current
             .as_ref()
@@ -164,8 +174,27 @@ fn CollectionSettings(
     let pinned_title = current.as_ref().map(|c| c.form_title.clone());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let chosen = version.get_untracked();
+        if let (Some(work), Some(opens_at), Some(closes_at)) = (
+            chosen.strip_prefix(PROTOCOL).and_then(|id| Uuid::parse_str(id).ok()),
+            from_moscow_input(&opens.get_untracked()),
+            from_moscow_input(&closes.get_untracked()),
+        ) {
+            let input = ProtocolInput { publication_id, opens_at, closes_at };
+            spawn_local(async move {
+                let path = format!("/api/assessment-works/{work}/protocol");
+                match session.save::<_, ProtocolView>(Method::Post, &path, &input).await {
+                    Ok(_) => {
+                        message.set(None);
+                        saved.run(());
+                    }
+                    Err(f) => message.set(Some(f.errors.first().map_or(f.message, |e| e.message.clone()))),
+                }
+            });
+            return;
+        }
         let (Ok(form_version_id), Some(opens_at), Some(closes_at)) = (
-            Uuid::parse_str(&version.get_untracked()),
+            Uuid::parse_str(&chosen),
             from_moscow_input(&opens.get_untracked()),
             from_moscow_input(&closes.get_untracked()),
         ) else {
@@ -212,6 +241,16 @@ fn CollectionSettings(
                     {move || forms.get().and_then(Result::ok).map(|list| list.items.into_iter().map(|form| view! {
                         <option value=form.latest_version_id.to_string()>{format!("{} (версия {})", form.title, form.latest_version)}</option>
                     }).collect_view())}
+                    {move || is_new.then(|| works.get().and_then(Result::ok).map(|list| view! {
+                        <optgroup label="Электронный протокол работы">
+                            {list.items.into_iter().flat_map(|a| {
+                                let assessment = a.title.clone();
+                                a.works.into_iter().map(move |w| view! {
+                                    <option value=format!("{PROTOCOL}{}", w.id)>{format!("{assessment}: {}", w.title)}</option>
+                                })
+                            }).collect_view()}
+                        </optgroup>
+                    }))}
                 </select>
             </label>
             <label>"Открыт с (мск) " <input type="datetime-local" bind:value=opens/></label>
