@@ -176,19 +176,30 @@ fn CollectionSettings(
         ev.prevent_default();
         let chosen = version.get_untracked();
         if let (Some(work), Some(opens_at), Some(closes_at)) = (
-            chosen.strip_prefix(PROTOCOL).and_then(|id| Uuid::parse_str(id).ok()),
+            chosen
+                .strip_prefix(PROTOCOL)
+                .and_then(|id| Uuid::parse_str(id).ok()),
             from_moscow_input(&opens.get_untracked()),
             from_moscow_input(&closes.get_untracked()),
         ) {
-            let input = ProtocolInput { publication_id, opens_at, closes_at };
+            let input = ProtocolInput {
+                publication_id,
+                opens_at,
+                closes_at,
+            };
             spawn_local(async move {
                 let path = format!("/api/assessment-works/{work}/protocol");
-                match session.save::<_, ProtocolView>(Method::Post, &path, &input).await {
+                match session
+                    .save::<_, ProtocolView>(Method::Post, &path, &input)
+                    .await
+                {
                     Ok(_) => {
                         message.set(None);
                         saved.run(());
                     }
-                    Err(f) => message.set(Some(f.errors.first().map_or(f.message, |e| e.message.clone()))),
+                    Err(f) => message.set(Some(
+                        f.errors.first().map_or(f.message, |e| e.message.clone()),
+                    )),
                 }
             });
             return;

@@ -158,16 +158,14 @@ pub fn report_input<'a>(
         Unit::Organisation(id) => organisation(roster, id),
     };
     if let Some(entry) = anchor {
-        chain.push(line(
+        chain.push(parent(
             Unit::Region(entry.region_id),
             entry.region.to_string(),
-            None,
         ));
         if unit.level() != UnitLevel::Region {
-            chain.push(line(
+            chain.push(parent(
                 Unit::Municipality(entry.municipality_id),
                 entry.municipality.to_string(),
-                None,
             ));
         }
         if unit.level() == UnitLevel::Organisation {
