@@ -14,6 +14,7 @@ mod m20261124_000008_jobs;
 mod m20261124_000009_api_tokens;
 mod m20261124_000010_notifications;
 mod m20261124_000011_analytics;
+mod m20261124_000012_audit_log;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000009_api_tokens::Migration),
             Box::new(m20261124_000010_notifications::Migration),
             Box::new(m20261124_000011_analytics::Migration),
+            Box::new(m20261124_000012_audit_log::Migration),
         ]
     }
 }

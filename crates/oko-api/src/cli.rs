@@ -16,8 +16,8 @@ use crate::{auth::password, config::Config, file_store::FileStore, startup::Appl
 
 /// The demo's shared password, printed by `oko seed-demo`.
 pub const DEMO_PASSWORD: &str = "oko-demo-2026";
-/// Shortest password accepted for a real account.
-pub const MIN_PASSWORD_CHARS: usize = 8;
+/// Shortest password accepted for a real account (the policy's).
+pub const MIN_PASSWORD_CHARS: usize = oko_domain::password_policy::MIN_CHARS;
 
 /// Oko: data collection for the education-quality system.
 #[derive(Parser, Debug)]

@@ -17,6 +17,8 @@ pub struct ApiError {
     code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
+    /// `Retry-After` for `too_many_attempts`.
+    retry_after: Option<String>,
 }
 
 impl ApiError {
@@ -26,6 +28,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -46,6 +49,7 @@ impl ApiError {
             code: ErrorCode::InvalidParameter,
             detail: format!("Параметр «{field}»: {message}"),
             errors: vec![FieldError::about_field(field, "invalid_value", &message)],
+            retry_after: None,
         }
     }
 
@@ -60,6 +64,7 @@ impl ApiError {
             code: ErrorCode::ValidationFailed,
             detail,
             errors,
+            retry_after: None,
         }
     }
 
@@ -75,6 +80,12 @@ impl ApiError {
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "internal error");
         ApiError::plain(ErrorCode::Internal)
+    }
+
+    /// The same error telling the client when to try again (`Retry-After`).
+    pub fn retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds.to_string());
+        self
     }
 
     /// The machine code.
@@ -112,7 +123,11 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
+        let mut response = HttpResponse::build(self.status_code());
+        if let Some(seconds) = &self.retry_after {
+            response.insert_header((actix_web::http::header::RETRY_AFTER, seconds.clone()));
+        }
+        response
             .content_type(ContentType(
                 "application/problem+json"
                     .parse()
@@ -157,6 +172,7 @@ fn describe_json_error(cause: &serde_json::Error) -> ApiError {
                 "required",
                 "Обязательное поле",
             )],
+            retry_after: None,
         };
     }
     let what = if cause.is_syntax() || cause.is_eof() {

@@ -2,6 +2,7 @@
 //! errors, the OpenAPI document and the SPA's static files.
 
 mod analytics;
+mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -48,6 +48,8 @@ pub struct AppState {
     pub max_form_upload_bytes: u64,
     /// Background jobs: the worker's settings and wake-up.
     pub jobs: crate::jobs::JobQueue,
+    /// Failed logins per account and address: the back-off.
+    pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// «Аналитика»: every work's statistics per organisation and their sums.
     pub analytics: oko_db::analytics::cache::StatsCache,
 }
@@ -83,6 +85,7 @@ impl Application {
                 config.data_dir.join("jobs"),
             ),
             analytics: oko_db::analytics::cache::StatsCache::default(),
+            login_throttle: crate::auth::throttle::LoginThrottle::default(),
         });
         crate::jobs::start(state.clone());
         // Computed once, so the first unknown-login attempt is as slow as the rest.

@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod api_tokens;
+pub mod audit;
 pub mod board;
 pub mod collections;
 pub mod connection;

@@ -35,6 +35,8 @@ pub enum ErrorCode {
     Conflict,
     /// The HTTP method is not supported here.
     MethodNotAllowed,
+    /// Too many failed logins: wait `Retry-After` seconds (back-off, never a lock).
+    TooManyAttempts,
     /// Something failed on our side; the details are in the server log.
     Internal,
 }
@@ -55,6 +57,7 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => "validation_failed",
             ErrorCode::Conflict => "conflict",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Internal => "internal",
         }
     }
@@ -70,6 +73,7 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => 422,
             ErrorCode::Conflict => 409,
             ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::TooManyAttempts => 429,
             ErrorCode::Internal => 500,
         }
     }
@@ -89,6 +93,7 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => "Данные содержат ошибки",
             ErrorCode::Conflict => "Данные изменены другим пользователем",
             ErrorCode::MethodNotAllowed => "Метод не поддерживается",
+            ErrorCode::TooManyAttempts => "Слишком много попыток входа",
             ErrorCode::Internal => "Внутренняя ошибка сервера",
         }
     }

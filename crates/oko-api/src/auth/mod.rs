@@ -3,5 +3,6 @@
 
 pub mod extractor;
 pub mod password;
+pub mod throttle;
 pub mod tokens;
 pub mod user_cache;

@@ -8,6 +8,7 @@ use chrono::Utc;
 use oko_db::{entities::job, jobs};
 use oko_domain::{
     api::Problem,
+    audit::AuditAction,
     error_code::ErrorCode,
     jobs::{ExportKind, ExportRequest, GroupReportRequest, JobList, JobSpec, JobView},
 };
@@ -20,7 +21,7 @@ use super::{
     storages::attachment,
 };
 use crate::{
-    auth::extractor::Authenticated, error::ApiError, file_store::Download, startup::AppState,
+    audit, auth::extractor::Authenticated, error::ApiError, file_store::Download, startup::AppState,
 };
 
 /// How many of the caller's jobs the list shows.
@@ -154,6 +155,12 @@ pub(super) async fn queue_job(
     )
     .await?;
     state.jobs.wake();
+    let entry = audit::Entry {
+        action: AuditAction::ReportOrdered,
+        target: title,
+        detail: file_name,
+    };
+    audit::by_user(state, user, entry, None).await;
     Ok(job)
 }
 

@@ -4,8 +4,10 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 mod access;
+mod accounts;
 mod analytics;
 mod api_tokens;
+mod audit;
 mod auth;
 mod collections;
 mod common_responses;
@@ -31,6 +33,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(auth::refresh::refresh)
         .service(auth::logout::logout)
         .service(me::get_me)
+        .service(accounts::change_password)
+        .service(accounts::issue_password)
+        .service(accounts::block_user)
+        .service(accounts::unblock_user)
+        .service(audit::list_audit_events)
+        .service(audit::export_audit_events)
         .service(orgs::list_orgs)
         .service(sections::list::list_sections)
         .service(sections::save::create_section)

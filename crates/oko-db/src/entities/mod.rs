@@ -5,6 +5,7 @@ pub mod assessment;
 pub mod assessment_org_stat;
 pub mod assessment_result;
 pub mod assessment_work;
+pub mod audit_event;
 pub mod collection;
 pub mod draft;
 pub mod draft_return;

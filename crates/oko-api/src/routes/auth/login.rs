@@ -1,17 +1,30 @@
-//! `POST /api/auth/login`.
+//! `POST /api/auth/login`, with back-off after failed attempts
+//! (`oko_domain::login_throttle`) and every attempt in the audit log.
 
-use actix_web::{HttpResponse, post, web};
-use oko_domain::api::{LoginRequest, Problem, TokenResponse};
+use std::net::{IpAddr, Ipv4Addr};
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use chrono::Utc;
+use oko_db::audit::{NewEvent, Place, place_of_user};
+use oko_domain::{
+    api::{LoginRequest, Problem, TokenResponse},
+    audit::AuditAction,
+    error_code::ErrorCode,
+    login_throttle::wait_message_ru,
+};
 
 use super::session_response;
-use crate::{auth::password, error::ApiError, startup::AppState};
+use crate::{audit, auth::password, error::ApiError, startup::AppState};
 
 /// Log in with login and password.
 ///
 /// Returns a 15-minute access token and a refresh token (also set as the HttpOnly
 /// cookie `oko_refresh`). Any failure — unknown login, wrong password, blocked
 /// account — answers the same 401 «Неверный логин или пароль» in the same time.
-/// Logins are case-sensitive.
+/// Logins are case-sensitive. After repeated failures the same login from the same
+/// address (and, more leniently, the address or the login alone) must wait — 1, 2,
+/// 4 … seconds, at most 5 minutes (30 s for an account tried from many addresses):
+/// 429 with `Retry-After`, the password not even checked. Never a permanent lock.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -28,20 +41,88 @@ use crate::{auth::password, error::ApiError, startup::AppState};
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Слишком большой запрос", "status": 413,
                 "code": "payload_too_large", "detail": "Тело запроса больше допустимых 4096 КиБ"})),
+        (status = 429, description = "Too many failed attempts: wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Слишком много попыток входа", "status": 429,
+                "code": "too_many_attempts", "detail": "Слишком много неудачных попыток входа. Повторите через 8 с"})),
     )
 )]
 #[post("/auth/login")]
 #[tracing::instrument(skip_all, fields(login = %body.login))]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { login, password } = body.into_inner();
+    let address = req
+        .peer_addr()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    let now = Utc::now();
+    let wait = state
+        .login_throttle
+        .wait_seconds(&login, address, now.timestamp_millis());
     let user = oko_db::users::find_by_login(&state.db, &login).await?;
+    let place = match &user {
+        Some(user) => place_of_user(user, &*state.roster.get(&state.db).await?),
+        None => Place::default(),
+    };
+    let event = |action, detail: &'static str| NewEvent {
+        actor_id: user.as_ref().map(|u| u.id),
+        actor: &login,
+        action,
+        target: &login,
+        detail,
+        address: None,
+        place,
+        at: now,
+    };
+    let address_text = address.to_string();
+    if wait > 0 {
+        audit::write(
+            &state,
+            NewEvent {
+                address: Some(&address_text),
+                ..event(AuditAction::LoginThrottled, "Попытка до истечения паузы")
+            },
+        )
+        .await;
+        return Err(
+            ApiError::new(ErrorCode::TooManyAttempts, wait_message_ru(wait)).retry_after(wait),
+        );
+    }
     let password_ok =
         password::verify_off_thread(password, user.as_ref().map(|u| u.password_hash.clone())).await;
-    match user {
-        Some(user) if password_ok && !user.blocked => session_response(&state, user.id).await,
-        _ => Err(ApiError::invalid_credentials()),
+    match &user {
+        Some(found) if password_ok && !found.blocked => {
+            state.login_throttle.succeeded(&login, address);
+            audit::write(
+                &state,
+                NewEvent {
+                    address: Some(&address_text),
+                    ..event(AuditAction::Login, "")
+                },
+            )
+            .await;
+            session_response(&state, found.id).await
+        }
+        _ => {
+            state
+                .login_throttle
+                .failed(&login, address, Utc::now().timestamp_millis());
+            let why = match &user {
+                None => "Нет такой учетной записи",
+                Some(found) if found.blocked => "Учетная запись заблокирована",
+                Some(_) => "Неверный пароль",
+            };
+            audit::write(
+                &state,
+                NewEvent {
+                    address: Some(&address_text),
+                    ..event(AuditAction::LoginFailed, why)
+                },
+            )
+            .await;
+            Err(ApiError::invalid_credentials())
+        }
     }
 }

@@ -6,6 +6,7 @@ use chrono::Utc;
 use oko_db::forms;
 use oko_domain::{
     api::Problem,
+    audit::AuditAction,
     collections::{FormList, FormVersion},
     error_code::ErrorCode,
     forms::{FormDefinition, check::check_definition},
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 use super::exchange::{XLSX, read_body, read_workbook};
 use crate::{
+    audit,
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
@@ -27,6 +29,22 @@ use crate::{
 
 fn form_not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "Форма не найдена")
+}
+
+/// 201 with the saved version, noted in the audit log.
+async fn answer_saved(
+    state: &AppState,
+    user: &Authenticated,
+    saved: FormVersion,
+) -> Result<HttpResponse, ApiError> {
+    let detail = format!("Версия {}", saved.version);
+    let entry = audit::Entry {
+        action: AuditAction::FormSaved,
+        target: &saved.definition.title,
+        detail: &detail,
+    };
+    audit::by_user(state, user, entry, None).await;
+    Ok(HttpResponse::Created().json(saved))
 }
 
 /// Refuses an incoherent definition with every problem and its place.
@@ -65,7 +83,7 @@ pub async fn create_form(
     require_operator(&user)?;
     check(&body)?;
     let saved = forms::create(&state.db, &body, Utc::now()).await?;
-    Ok(HttpResponse::Created().json(saved))
+    answer_saved(&state, &user, saved).await
 }
 
 /// Save a new version of a form (operator). Collections keep the version they pin.
@@ -93,7 +111,7 @@ pub async fn add_form_version(
     let saved = forms::add_version(&state.db, id.into_inner(), &body, Utc::now())
         .await?
         .ok_or_else(form_not_found)?;
-    Ok(HttpResponse::Created().json(saved))
+    answer_saved(&state, &user, saved).await
 }
 
 /// Every form with its latest version (operator).
@@ -177,7 +195,7 @@ pub async fn import_form(
     require_operator(&user)?;
     let definition = described(&state, body).await?;
     let saved = forms::create(&state.db, &definition, Utc::now()).await?;
-    Ok(HttpResponse::Created().json(saved))
+    answer_saved(&state, &user, saved).await
 }
 
 /// Save the next version of a form from a description spreadsheet (operator); the
@@ -213,7 +231,7 @@ pub async fn import_form_version(
     let saved = forms::add_version(&state.db, id, &definition, Utc::now())
         .await?
         .ok_or_else(form_not_found)?;
-    Ok(HttpResponse::Created().json(saved))
+    answer_saved(&state, &user, saved).await
 }
 
 /// A form's latest version as a description spreadsheet (operator), to change in

@@ -14,6 +14,7 @@ use oko_db::{
 };
 use oko_domain::{
     api::Problem,
+    audit::AuditAction,
     collections::CollectionState,
     error_code::ErrorCode,
     monitoring::{CollectionStats, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest},
@@ -23,6 +24,7 @@ use uuid::Uuid;
 
 use super::{seen_collection, target_organisation};
 use crate::{
+    audit,
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
@@ -206,6 +208,12 @@ pub async fn return_submission(
                 note.returned_at,
             );
             tell_returned(&state, &found, organisation.id, &note).await;
+            let entry = audit::Entry {
+                action: AuditAction::Returned,
+                target: &organisation.login,
+                detail: &note.comment,
+            };
+            audit::by_user(&state, &user, entry, None).await;
             Ok(HttpResponse::Created().json(note))
         }
         None => Err(ApiError::new(

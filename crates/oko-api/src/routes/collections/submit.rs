@@ -5,6 +5,7 @@ use chrono::Utc;
 use oko_db::{collections, entities::submission};
 use oko_domain::{
     api::Problem,
+    audit::AuditAction,
     collections::{
         SubmissionHistory, SubmissionReceipt, SubmitRequest, cell_problems, filled_in_ru,
     },
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 use super::{OrganisationParam, open_for_writing, seen_collection, target_organisation};
 use crate::{
+    audit,
     auth::extractor::Authenticated,
     error::ApiError,
     routes::common_responses::{NotFound, Unauthenticated},
@@ -94,6 +96,13 @@ pub async fn submit_draft(
     match submitted {
         Some(snapshot) => {
             writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
+            let detail = format!("Версия черновика {}", snapshot.draft_version);
+            let entry = audit::Entry {
+                action: AuditAction::Submitted,
+                target: &form.title,
+                detail: &detail,
+            };
+            audit::by_user(&state, &user, entry, None).await;
             Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
         }
         None => writing.conflict(&state).await,

@@ -5,12 +5,14 @@ use chrono::Utc;
 use oko_db::{publications::ResolvedAudience, reach::Reach};
 use oko_domain::{
     api::{FieldError, Problem},
+    audit::AuditAction,
     publications::{Publication, PublicationInput},
 };
 use uuid::Uuid;
 
 use super::get::publication_not_found;
 use crate::{
+    audit,
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
@@ -49,6 +51,7 @@ pub async fn create_publication(
     let id = oko_db::publications::create(&state.db, &body, &targets).await?;
     state.board.invalidate();
     let saved = reopen(&state, &user, id).await?;
+    noted(&state, &user, &saved).await;
     Ok(HttpResponse::Created().json(saved))
 }
 
@@ -83,7 +86,9 @@ pub async fn update_publication(
         return Err(publication_not_found());
     }
     state.board.invalidate();
-    Ok(web::Json(reopen(&state, &user, id).await?))
+    let saved = reopen(&state, &user, id).await?;
+    noted(&state, &user, &saved).await;
+    Ok(web::Json(saved))
 }
 
 /// Every problem of the input at once: its own rules, its section, its audience.
@@ -104,6 +109,16 @@ async fn checked(state: &AppState, input: &PublicationInput) -> Result<ResolvedA
             Err(ApiError::validation(problems))
         }
     }
+}
+
+/// «Публикация сохранена» in the audit log.
+async fn noted(state: &AppState, user: &Authenticated, saved: &Publication) {
+    let entry = audit::Entry {
+        action: AuditAction::PublicationSaved,
+        target: &saved.summary.title,
+        detail: "",
+    };
+    audit::by_user(state, user, entry, None).await;
 }
 
 /// The saved publication as the operator sees it.

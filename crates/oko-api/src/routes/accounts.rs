@@ -1,0 +1,230 @@
+//! Accounts as the seeds practise them: a user changes their own password (with
+//! the old one, under the password policy); a coordinator issues a new password to
+//! a subordinate account (shown once, the old sessions end at once) and blocks or
+//! unblocks it. Nobody can read a password back.
+
+use actix_web::{HttpResponse, post, web};
+use oko_db::{
+    audit::{Place, place_of_user},
+    entities::user,
+    reach::Reach,
+};
+use oko_domain::{
+    accounts::{AccountAccess, ISSUED_CHARS, IssuedPassword, PasswordChange, password_from},
+    api::{FieldError, Problem},
+    audit::AuditAction,
+    error_code::ErrorCode,
+    password_policy,
+    role::Role,
+};
+use rand_core::{OsRng, RngCore};
+
+use super::common_responses::{NotFound, Unauthenticated};
+use crate::{
+    audit,
+    auth::{extractor::Authenticated, password},
+    error::ApiError,
+    startup::AppState,
+};
+
+/// Change one's own password: the old one is checked, the new one must pass the
+/// policy (at least 8 characters, 5 different, not a common password, not
+/// containing the login). Other sessions end: their refresh tokens are revoked.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "change_password",
+    security(("bearer" = [])),
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 422, description = "Wrong old password, or the new one breaks the policy", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Этот пароль слишком распространен: его подберут первым",
+                "errors": [{"field": "new_password", "code": "too_common", "message": "Этот пароль слишком распространен: его подберут первым"}]})),
+        Unauthenticated,
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Json<PasswordChange>,
+) -> Result<HttpResponse, ApiError> {
+    let login = user.0.principal.login.clone();
+    let stored = oko_db::users::find_by_id(&state.db, user.0.principal.user_id)
+        .await?
+        .ok_or_else(ApiError::invalid_credentials)?;
+    let old_ok =
+        password::verify_off_thread(body.old_password.clone(), Some(stored.password_hash)).await;
+    let mut problems = Vec::new();
+    if !old_ok {
+        problems.push(FieldError::about_field(
+            "old_password",
+            "wrong_password",
+            "Текущий пароль введен неверно",
+        ));
+    }
+    problems.extend(password_policy::problems(
+        &login,
+        &body.new_password,
+        "new_password",
+    ));
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let hash = password::hash_off_thread(body.new_password.clone()).await;
+    oko_db::users::set_password_hash(&state.db, &login, &hash).await?;
+    let entry = audit::Entry {
+        action: AuditAction::PasswordChanged,
+        target: &login,
+        detail: "",
+    };
+    audit::by_user(&state, &user, entry, None).await;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Issue a new password to a subordinate account (a region's coordinator for its
+/// municipalities' coordinators and organisations, a municipal coordinator for its
+/// organisations, the operator for anyone but operators). The password is in this
+/// answer only; the account's sessions end at once.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "issue_password",
+    security(("bearer" = [])),
+    params(("login" = String, Path, description = "The account's login")),
+    responses(
+        (status = 201, description = "The new password, shown once", body = IssuedPassword),
+        (status = 403, description = "Not a subordinate account", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Эта учетная запись не подчинена вам"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/users/{login}/password")]
+pub async fn issue_password(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    login: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (target, place) = subordinate(&state, &user, &login).await?;
+    let mut random = [0u8; ISSUED_CHARS];
+    OsRng.fill_bytes(&mut random);
+    let password = password_from(&random);
+    let hash = password::hash_off_thread(password.clone()).await;
+    oko_db::users::set_password_hash(&state.db, &target.login, &hash).await?;
+    let entry = audit::Entry {
+        action: AuditAction::PasswordReset,
+        target: &target.login,
+        detail: "",
+    };
+    audit::by_user(&state, &user, entry, Some(place)).await;
+    Ok(HttpResponse::Created().json(IssuedPassword {
+        login: target.login,
+        password,
+    }))
+}
+
+/// Block a subordinate account: it cannot log in and its sessions end everywhere
+/// at once (refresh tokens revoked; access tokens refused within a second).
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "block_user",
+    security(("bearer" = [])),
+    params(("login" = String, Path, description = "The account's login")),
+    responses(
+        (status = 200, description = "Blocked", body = AccountAccess),
+        (status = 403, description = "Not a subordinate account", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Эта учетная запись не подчинена вам"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/users/{login}/block")]
+pub async fn block_user(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    login: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    set_blocked(&state, &user, &login, true).await
+}
+
+/// Unblock a subordinate account.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "unblock_user",
+    security(("bearer" = [])),
+    params(("login" = String, Path, description = "The account's login")),
+    responses(
+        (status = 200, description = "Unblocked", body = AccountAccess),
+        (status = 403, description = "Not a subordinate account", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Эта учетная запись не подчинена вам"})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/users/{login}/unblock")]
+pub async fn unblock_user(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    login: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    set_blocked(&state, &user, &login, false).await
+}
+
+async fn set_blocked(
+    state: &AppState,
+    user: &Authenticated,
+    login: &str,
+    blocked: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (target, place) = subordinate(state, user, login).await?;
+    oko_db::users::set_blocked(&state.db, &target.login, blocked).await?;
+    let action = if blocked {
+        AuditAction::UserBlocked
+    } else {
+        AuditAction::UserUnblocked
+    };
+    let entry = audit::Entry {
+        action,
+        target: &target.login,
+        detail: "",
+    };
+    audit::by_user(state, user, entry, Some(place)).await;
+    Ok(HttpResponse::Ok().json(AccountAccess {
+        login: target.login,
+        blocked,
+    }))
+}
+
+/// The account `login` and where it stands, if it is the caller's subordinate.
+async fn subordinate(
+    state: &AppState,
+    user: &Authenticated,
+    login: &str,
+) -> Result<(user::Model, Place), ApiError> {
+    let target = oko_db::users::find_by_login(&state.db, login)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Учетная запись не найдена"))?;
+    let role = Role::parse(&target.role);
+    let place = place_of_user(&target, &*state.roster.get(&state.db).await?);
+    let allowed = match &user.0.reach {
+        Reach::Everything => role != Some(Role::Operator),
+        Reach::Region(region) => {
+            matches!(role, Some(Role::MunicipalCoordinator | Role::Organisation))
+                && place.region == Some(*region)
+        }
+        Reach::Municipality { id, .. } => {
+            role == Some(Role::Organisation) && place.municipality == Some(*id)
+        }
+        Reach::Organisation { .. } => false,
+    };
+    if allowed {
+        Ok((target, place))
+    } else {
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Эта учетная запись не подчинена вам",
+        ))
+    }
+}
