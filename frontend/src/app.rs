@@ -8,6 +8,7 @@ use leptos_router::{
 
 use crate::pages::{
     api_tokens::ApiTokensPage,
+    audit::AuditPageView,
     collection_form::CollectionFormPage,
     forms::FormsPage,
     group_report::GroupReportPage,
@@ -68,6 +69,7 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/forms") view=FormsPage/>
                 <Route path=path!("/tokens") view=ApiTokensPage/>
                 <Route path=path!("/reports/group") view=GroupReportPage/>
+                <Route path=path!("/audit") view=AuditPageView/>
             </Routes>
         </main>
     }

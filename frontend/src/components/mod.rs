@@ -1,11 +1,13 @@
 //! Parts shared by pages.
 
+pub mod account_actions;
 pub mod bar_chart;
 pub mod collection_block;
 pub mod exports;
 pub mod header;
 pub mod notifications;
 pub mod pager;
+pub mod password_change;
 pub mod publication_item;
 pub mod section_manager;
 pub mod spreadsheet_upload;

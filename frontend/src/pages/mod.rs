@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod api_tokens;
+pub mod audit;
 pub mod bench;
 pub mod collection_form;
 pub mod exchange;

@@ -2,9 +2,15 @@
 //! organisations under them, searchable by login or name.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use oko_domain::api::{Me, OrgPage};
+use oko_domain::{
+    api::{Me, OrgPage},
+    role::Role,
+};
 
-use crate::{components::pager::Pager, session::Session};
+use crate::{
+    components::{account_actions::AccountActions, pager::Pager, password_change::PasswordChangeForm},
+    session::Session,
+};
 
 const PER_PAGE: u64 = 20;
 
@@ -14,7 +20,7 @@ pub fn Passport() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
         <h1 class="page-title">"Паспорт"</h1>
-        {move || session.me().map(|me| view! { <UserCard me=me/> })}
+        {move || session.me().map(|me| view! { <UserCard me=me.clone()/> <PasswordChangeForm login=me.login/> })}
         <OrgList/>
     }
 }
@@ -75,6 +81,9 @@ fn OrgList() -> impl IntoView {
 
 #[component]
 fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
+    let session = expect_context::<Session>();
+    // Coordinators and the operator act on the accounts they list.
+    let manages = session.me().is_some_and(|me| me.role != Role::Organisation);
     let (current, total) = (found.page, found.total);
     let rows = found
         .items
@@ -82,10 +91,11 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
         .map(|org| {
             view! {
                 <tr>
-                    <td class="mono">{org.login}</td>
+                    <td class="mono">{org.login.clone()}</td>
                     <td>{org.short_name}</td>
                     <td>{org.region.name}</td>
                     <td>{org.municipality.name}</td>
+                    {manages.then(|| view! { <td><AccountActions login=org.login.clone()/></td> })}
                 </tr>
             }
         })
@@ -94,7 +104,8 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
         <p class="total" data-testid="orgs-total">{format!("Найдено: {}", found.total)}</p>
         <table class="grid">
             <thead><tr><th scope="col">"Логин"</th><th scope="col">"Организация"</th>
-                <th scope="col">"Регион"</th><th scope="col">"Муниципалитет"</th></tr></thead>
+                <th scope="col">"Регион"</th><th scope="col">"Муниципалитет"</th>
+                {manages.then(|| view! { <th scope="col">"Учетная запись"</th> })}</tr></thead>
             <tbody>{rows}</tbody>
         </table>
         <Pager page=page current=current total=total per_page=PER_PAGE/>

@@ -1,0 +1,75 @@
+// Accounts (seed 003, step 1; seed 002 §1): a school changes its password in
+// «Паспорт» with the policy shown as it types; a municipal coordinator issues a
+// new password to one of its schools (shown once), blocks and unblocks it; the
+// region reads all of it in «Журнал событий».
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+
+before(async () => {
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openAs(name, password, path) {
+  await page.goto(BASE_URL);
+  const logOut = page.getByRole("button", { name: "Выйти" });
+  await page.getByLabel("Логин").or(logOut).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+  }
+  await page.getByLabel("Логин").waitFor();
+  await logIn(page, name, password);
+  await page.getByTestId("user-login").getByText(name).waitFor();
+  await page.goto(`${BASE_URL}${path}`);
+}
+
+test("a school changes its password under the policy", async () => {
+  await openAs("sch240008", DEMO_PASSWORD, "/passport");
+  const form = page.locator(".password-change");
+  await form.getByLabel("Текущий пароль").fill(DEMO_PASSWORD);
+  await form.getByLabel("Новый пароль").fill("password1");
+  await form.getByText("Этот пароль слишком распространен").waitFor();
+  assert.equal(await form.getByRole("button", { name: "Сменить пароль" }).isDisabled(), true);
+  await form.getByLabel("Новый пароль").fill("Kedr-Lipa-42");
+  await form.getByRole("button", { name: "Сменить пароль" }).click();
+  await form.getByText("Пароль изменен").waitFor();
+  await openAs("sch240008", "Kedr-Lipa-42", "/passport");
+});
+
+test("a coordinator issues a password, blocks and unblocks a school; the region reads the log", async () => {
+  await openAs("mun24001", DEMO_PASSWORD, "/passport");
+  await page.getByPlaceholder("Логин или название").fill("sch240007");
+  await page.getByRole("button", { name: "Искать" }).click();
+  const row = page.locator("table.grid tbody tr").filter({ hasText: "sch240007" });
+  await row.waitFor();
+  await row.getByRole("button", { name: "Выдать новый пароль" }).click();
+  const issued = await row.locator(".issued").textContent();
+  const password = issued.match(/sch240007: (\S+) —/)[1];
+  assert.equal(password.length, 12);
+  await screenshot(page, "accounts-issued-password");
+  await row.getByRole("button", { name: "Заблокировать" }).click();
+  await row.getByText("sch240007 заблокирована").waitFor();
+  await row.getByRole("button", { name: "Разблокировать" }).click();
+  await row.getByText("sch240007 разблокирована").waitFor();
+
+  await openAs("sch240007", password, "/passport");
+
+  await openAs("spo_coord_24", DEMO_PASSWORD, "/exchange");
+  await page.getByRole("link", { name: "Журнал событий" }).click();
+  await page.getByRole("heading", { name: "Журнал событий" }).waitFor();
+  await page.getByLabel("Логин").fill("sch240007");
+  await page.getByRole("button", { name: "Показать" }).click();
+  const log = page.locator(".audit-table tbody");
+  await log.getByText("Выдан новый пароль").waitFor();
+  await log.getByText("Учетная запись заблокирована").waitFor();
+  await log.getByText("Учетная запись разблокирована").waitFor();
+  await log.getByText("Вход", { exact: true }).first().waitFor();
+  await screenshot(page, "audit-log");
+});
