@@ -15,6 +15,7 @@ mod m20261124_000009_api_tokens;
 mod m20261124_000010_notifications;
 mod m20261124_000011_analytics;
 mod m20261124_000012_audit_log;
+mod m20261124_000013_passports;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000010_notifications::Migration),
             Box::new(m20261124_000011_analytics::Migration),
             Box::new(m20261124_000012_audit_log::Migration),
+            Box::new(m20261124_000013_passports::Migration),
         ]
     }
 }

@@ -9,7 +9,6 @@ use oko_domain::{
         region_coordinator_login,
     },
     role::Role,
-    text::search_key,
 };
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set,
@@ -276,7 +275,7 @@ fn generate(scale: DemoScale, password_hash: &str) -> Country {
                     municipality_id: Set(municipality_id),
                     kind: Set(prefix.kind().as_str().to_owned()),
                     code: Set(i32::from(org_code)),
-                    search_text: Set(search_key(&format!("{login} {short_name} {name}"))),
+                    search_text: Set(oko_domain::org::search_text(&login, &short_name, &name)),
                     login: Set(login),
                     name: Set(name),
                     short_name: Set(short_name),

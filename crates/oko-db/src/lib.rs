@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod monitoring;
 pub mod notifications;
 pub mod orgs;
+pub mod passports;
 pub mod principal;
 pub mod publications;
 pub mod reach;

@@ -85,6 +85,25 @@ fn escape_like(text: &str) -> String {
     escaped
 }
 
+/// One organisation as lists show it.
+pub async fn summary(
+    db: &DatabaseConnection,
+    organisation: organisation::Model,
+) -> Result<Option<OrgSummary>, DbErr> {
+    Ok(with_places(db, vec![organisation]).await?.pop())
+}
+
+/// The organisation with login `login`.
+pub async fn by_login(
+    db: &DatabaseConnection,
+    login: &str,
+) -> Result<Option<organisation::Model>, DbErr> {
+    organisation::Entity::find()
+        .filter(organisation::Column::Login.eq(login))
+        .one(db)
+        .await
+}
+
 /// Attaches region and municipality names with one query each for the whole page.
 async fn with_places(
     db: &DatabaseConnection,

@@ -42,3 +42,8 @@ impl OrgKind {
         }
     }
 }
+
+/// What organisation search matches: login, short and full name as a search key.
+pub fn search_text(login: &str, short_name: &str, name: &str) -> String {
+    crate::text::search_key(&format!("{login} {short_name} {name}"))
+}

@@ -32,7 +32,11 @@ pub fn PasswordChangeForm(login: String) -> impl IntoView {
         };
         spawn_local(async move {
             let sent = session
-                .send(Method::Post, "/api/me/password", serde_json::to_value(&body).ok())
+                .send(
+                    Method::Post,
+                    "/api/me/password",
+                    serde_json::to_value(&body).ok(),
+                )
                 .await;
             outcome.set(Some(match sent {
                 Ok(_) => {

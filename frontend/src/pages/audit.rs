@@ -23,7 +23,11 @@ pub fn AuditPageView() -> impl IntoView {
     let applied = RwSignal::new(String::new());
     let page = RwSignal::new(1u64);
     let events = LocalResource::new(move || {
-        let path = format!("/api/audit?page={}&per_page={PER_PAGE}{}", page.get(), applied.get());
+        let path = format!(
+            "/api/audit?page={}&per_page={PER_PAGE}{}",
+            page.get(),
+            applied.get()
+        );
         async move { session.get::<AuditPage>(&path).await }
     });
     let filter = move || {
@@ -32,7 +36,10 @@ pub fn AuditPageView() -> impl IntoView {
             query.push_str(&format!("&action={}", action.get_untracked()));
         }
         if !login.get_untracked().trim().is_empty() {
-            query.push_str(&format!("&login={}", encode_query(login.get_untracked().trim())));
+            query.push_str(&format!(
+                "&login={}",
+                encode_query(login.get_untracked().trim())
+            ));
         }
         for (name, value) in [("from", from), ("to", to)] {
             if let Some(at) = from_moscow_input(&value.get_untracked()) {
@@ -47,7 +54,10 @@ pub fn AuditPageView() -> impl IntoView {
         page.set(1);
     };
     let export = move |_| {
-        let path = format!("/api/audit/export?{}", applied.get_untracked().trim_start_matches('&'));
+        let path = format!(
+            "/api/audit/export?{}",
+            applied.get_untracked().trim_start_matches('&')
+        );
         spawn_local(async move {
             let _ = download(session, &path, "Журнал событий.csv").await;
         });

@@ -8,7 +8,9 @@ use oko_domain::{
 };
 
 use crate::{
-    components::{account_actions::AccountActions, pager::Pager, password_change::PasswordChangeForm},
+    components::{
+        account_actions::AccountActions, pager::Pager, password_change::PasswordChangeForm,
+    },
     session::Session,
 };
 

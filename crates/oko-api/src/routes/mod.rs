@@ -17,6 +17,7 @@ mod meta;
 mod notifications;
 mod orgs;
 mod paging;
+mod passport;
 mod publications;
 mod sections;
 mod storages;
@@ -40,6 +41,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(audit::list_audit_events)
         .service(audit::export_audit_events)
         .service(orgs::list_orgs)
+        .service(passport::get_passport)
+        .service(passport::update_passport)
+        .service(passport::get_passport_history)
         .service(sections::list::list_sections)
         .service(sections::save::create_section)
         .service(sections::save::update_section)

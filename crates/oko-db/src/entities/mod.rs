@@ -16,6 +16,8 @@ pub mod job;
 pub mod municipality;
 pub mod notification;
 pub mod organisation;
+pub mod organisation_profile;
+pub mod passport_change;
 pub mod publication;
 pub mod publication_audience;
 pub mod publication_read;

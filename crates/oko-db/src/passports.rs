@@ -1,0 +1,179 @@
+//! «Паспорт» in the database: the registry row (names) and the profile (address,
+//! head, contacts) read together; a change writes both and one history row per
+//! changed field in one transaction.
+
+use chrono::{DateTime, Utc};
+use oko_domain::passport::{PassportChangeEntry, PassportField};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{organisation, organisation_profile, passport_change};
+
+/// Every passport field's current value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Values {
+    pub name: String,
+    pub short_name: String,
+    pub address: String,
+    pub head: String,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl Values {
+    pub fn get(&self, field: PassportField) -> &str {
+        match field {
+            PassportField::Name => &self.name,
+            PassportField::ShortName => &self.short_name,
+            PassportField::Address => &self.address,
+            PassportField::Head => &self.head,
+            PassportField::ContactPerson => &self.contact_person,
+            PassportField::Phone => &self.phone,
+            PassportField::Email => &self.email,
+        }
+    }
+
+    fn set(&mut self, field: PassportField, value: String) {
+        let slot = match field {
+            PassportField::Name => &mut self.name,
+            PassportField::ShortName => &mut self.short_name,
+            PassportField::Address => &mut self.address,
+            PassportField::Head => &mut self.head,
+            PassportField::ContactPerson => &mut self.contact_person,
+            PassportField::Phone => &mut self.phone,
+            PassportField::Email => &mut self.email,
+        };
+        *slot = value;
+    }
+}
+
+/// The organisation's passport values.
+pub async fn values(
+    db: &impl sea_orm::ConnectionTrait,
+    organisation: &organisation::Model,
+) -> Result<Values, DbErr> {
+    let profile = organisation_profile::Entity::find_by_id(organisation.id)
+        .one(db)
+        .await?;
+    Ok(Values {
+        name: organisation.name.clone(),
+        short_name: organisation.short_name.clone(),
+        address: profile
+            .as_ref()
+            .map(|p| p.address.clone())
+            .unwrap_or_default(),
+        head: profile.as_ref().map(|p| p.head.clone()).unwrap_or_default(),
+        contact_person: profile
+            .as_ref()
+            .map(|p| p.contact_person.clone())
+            .unwrap_or_default(),
+        phone: profile
+            .as_ref()
+            .map(|p| p.phone.clone())
+            .unwrap_or_default(),
+        email: profile
+            .as_ref()
+            .map(|p| p.email.clone())
+            .unwrap_or_default(),
+        updated_at: profile.map(|p| p.updated_at),
+    })
+}
+
+/// Applies `changes` by `login`; returns the fields that actually changed.
+pub async fn change(
+    db: &DatabaseConnection,
+    organisation: &organisation::Model,
+    changes: &[(PassportField, String)],
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<PassportField>, DbErr> {
+    let txn = db.begin().await?;
+    let mut current = values(&txn, organisation).await?;
+    let had_profile = current.updated_at.is_some();
+    let mut changed = Vec::new();
+    for (field, value) in changes {
+        let old = current.get(*field).to_owned();
+        if old == *value {
+            continue;
+        }
+        passport_change::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            organisation_id: Set(organisation.id),
+            at: Set(now),
+            changed_by: Set(login.to_owned()),
+            field: Set(field.as_str().to_owned()),
+            old_value: Set(old),
+            new_value: Set(value.clone()),
+        }
+        .insert(&txn)
+        .await?;
+        current.set(*field, value.clone());
+        changed.push(*field);
+    }
+    if changed.is_empty() {
+        txn.rollback().await?;
+        return Ok(changed);
+    }
+    if changed
+        .iter()
+        .any(|f| matches!(f, PassportField::Name | PassportField::ShortName))
+    {
+        let mut row: organisation::ActiveModel = organisation.clone().into();
+        row.search_text = Set(oko_domain::org::search_text(
+            &organisation.login,
+            &current.short_name,
+            &current.name,
+        ));
+        row.name = Set(current.name.clone());
+        row.short_name = Set(current.short_name.clone());
+        row.update(&txn).await?;
+    }
+    let profile = organisation_profile::ActiveModel {
+        organisation_id: Set(organisation.id),
+        address: Set(current.address),
+        head: Set(current.head),
+        contact_person: Set(current.contact_person),
+        phone: Set(current.phone),
+        email: Set(current.email),
+        updated_at: Set(now),
+    };
+    if had_profile {
+        profile.update(&txn).await?;
+    } else {
+        profile.insert(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The passport's history, newest first (at most `limit` changes).
+pub async fn history(
+    db: &DatabaseConnection,
+    organisation_id: Uuid,
+    limit: u64,
+) -> Result<Vec<PassportChangeEntry>, DbErr> {
+    Ok(passport_change::Entity::find()
+        .filter(passport_change::Column::OrganisationId.eq(organisation_id))
+        .order_by_desc(passport_change::Column::At)
+        .limit(limit)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            let field = PassportField::parse(&row.field)?;
+            Some(PassportChangeEntry {
+                at: row.at,
+                by: row.changed_by,
+                field,
+                field_title: field.title_ru().to_owned(),
+                old_value: row.old_value,
+                new_value: row.new_value,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,245 @@
+//! «Паспорт» of an organisation: what the registry says (names, address, head —
+//! kept by the operator) and whom to call (contact person, phone, e-mail — kept by
+//! the organisation itself). Every change is kept in the history.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::api::{FieldError, OrgSummary};
+
+/// A field of the passport someone may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PassportField {
+    Name,
+    ShortName,
+    Address,
+    Head,
+    ContactPerson,
+    Phone,
+    Email,
+}
+
+impl PassportField {
+    pub const ALL: [PassportField; 7] = [
+        PassportField::Name,
+        PassportField::ShortName,
+        PassportField::Address,
+        PassportField::Head,
+        PassportField::ContactPerson,
+        PassportField::Phone,
+        PassportField::Email,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassportField::Name => "name",
+            PassportField::ShortName => "short_name",
+            PassportField::Address => "address",
+            PassportField::Head => "head",
+            PassportField::ContactPerson => "contact_person",
+            PassportField::Phone => "phone",
+            PassportField::Email => "email",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PassportField> {
+        PassportField::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            PassportField::Name => "Полное наименование",
+            PassportField::ShortName => "Краткое наименование",
+            PassportField::Address => "Адрес",
+            PassportField::Head => "Руководитель",
+            PassportField::ContactPerson => "Контактное лицо",
+            PassportField::Phone => "Телефон",
+            PassportField::Email => "Электронная почта",
+        }
+    }
+
+    /// Contacts: the organisation keeps them itself; the rest is the operator's.
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            PassportField::ContactPerson | PassportField::Phone | PassportField::Email
+        )
+    }
+
+    /// Most characters.
+    pub fn max_chars(self) -> usize {
+        match self {
+            PassportField::Name | PassportField::Address => 500,
+            _ => 200,
+        }
+    }
+}
+
+/// The passport as shown.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "organisation": {"id": "5f0e8c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b", "login": "sch240001",
+        "name": "Муниципальное бюджетное общеобразовательное учреждение «Гимназия № 1»",
+        "short_name": "МБОУ Гимназия № 1", "kind": "school", "code": "0001",
+        "region": {"id": "0b5c6d7e-8f90-4a1b-9c2d-3e4f5a6b7c8d", "code": "24", "name": "Красноярский край"},
+        "municipality": {"id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "code": 1, "name": "г. Красноярск"}},
+    "address": "660000, г. Красноярск, ул. Ленина, 1", "head": "Иванова Мария Петровна",
+    "contact_person": "Петров Олег Иванович", "phone": "+7 391 200-00-01", "email": "school1@example.ru",
+    "updated_at": "2026-03-02T09:15:00Z", "editable": ["contact_person", "phone", "email"]
+})))]
+pub struct Passport {
+    /// Names, code, kind, region and municipality.
+    pub organisation: OrgSummary,
+    pub address: String,
+    pub head: String,
+    pub contact_person: String,
+    pub phone: String,
+    pub email: String,
+    /// The last change, if any.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// What the caller may change.
+    pub editable: Vec<PassportField>,
+}
+
+/// `PUT /api/orgs/{login}/passport`: the fields to change (absent: unchanged).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"phone": "+7 391 200-00-02", "email": "school1@example.ru"})))]
+pub struct PassportChange {
+    pub name: Option<String>,
+    pub short_name: Option<String>,
+    pub address: Option<String>,
+    pub head: Option<String>,
+    pub contact_person: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl PassportChange {
+    /// The fields given, trimmed.
+    pub fn fields(&self) -> Vec<(PassportField, String)> {
+        [
+            (PassportField::Name, &self.name),
+            (PassportField::ShortName, &self.short_name),
+            (PassportField::Address, &self.address),
+            (PassportField::Head, &self.head),
+            (PassportField::ContactPerson, &self.contact_person),
+            (PassportField::Phone, &self.phone),
+            (PassportField::Email, &self.email),
+        ]
+        .into_iter()
+        .filter_map(|(field, value)| value.as_ref().map(|v| (field, v.trim().to_owned())))
+        .collect()
+    }
+
+    /// What is wrong with the values (who may change what is the server's).
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        for (field, value) in self.fields() {
+            let mut refuse = |code: &str, message: String| {
+                problems.push(FieldError::about_field(field.as_str(), code, &message));
+            };
+            if value.chars().count() > field.max_chars() {
+                refuse(
+                    "too_long",
+                    format!(
+                        "{}: не длиннее {} символов",
+                        field.title_ru(),
+                        field.max_chars()
+                    ),
+                );
+            }
+            let required = matches!(field, PassportField::Name | PassportField::ShortName);
+            if required && value.is_empty() {
+                refuse("required", format!("{}: обязательно", field.title_ru()));
+            }
+            if field == PassportField::Email && !value.is_empty() && !looks_like_email(&value) {
+                refuse(
+                    "invalid_email",
+                    "Электронная почта: ожидается адрес вида name@example.ru".to_owned(),
+                );
+            }
+            if field == PassportField::Phone && !value.is_empty() && !looks_like_phone(&value) {
+                refuse(
+                    "invalid_phone",
+                    "Телефон: ожидается от 6 до 15 цифр, например +7 391 200-00-01".to_owned(),
+                );
+            }
+        }
+        problems
+    }
+}
+
+fn looks_like_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !value.contains(char::is_whitespace)
+}
+
+fn looks_like_phone(value: &str) -> bool {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    (6..=15).contains(&digits)
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-()".contains(c))
+}
+
+/// One change in the history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PassportChangeEntry {
+    pub at: DateTime<Utc>,
+    /// Who changed it.
+    pub by: String,
+    pub field: PassportField,
+    pub field_title: String,
+    pub old_value: String,
+    pub new_value: String,
+}
+
+/// The history, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{"at": "2026-03-02T09:15:00Z", "by": "sch240001",
+    "field": "phone", "field_title": "Телефон", "old_value": "+7 391 200-00-01", "new_value": "+7 391 200-00-02"}]})))]
+pub struct PassportHistory {
+    pub items: Vec<PassportChangeEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_contacts_are_named_and_good_ones_pass() {
+        let change = PassportChange {
+            phone: Some("звоните".into()),
+            email: Some("school1-at-example.ru".into()),
+            short_name: Some("  ".into()),
+            ..PassportChange::default()
+        };
+        let codes: Vec<_> = change
+            .problems()
+            .into_iter()
+            .map(|p| (p.field.unwrap(), p.code))
+            .collect();
+        assert!(codes.contains(&("phone".into(), "invalid_phone".into())));
+        assert!(codes.contains(&("email".into(), "invalid_email".into())));
+        assert!(codes.contains(&("short_name".into(), "required".into())));
+        let good = PassportChange {
+            phone: Some("+7 (391) 200-00-01".into()),
+            email: Some("school1@example.ru".into()),
+            ..PassportChange::default()
+        };
+        assert!(good.problems().is_empty());
+        assert_eq!(good.fields().len(), 2);
+    }
+}
