@@ -73,3 +73,28 @@ test("a coordinator issues a password, blocks and unblocks a school; the region 
   await log.getByText("Вход", { exact: true }).first().waitFor();
   await screenshot(page, "audit-log");
 });
+
+test("a school keeps its contacts in «Паспорт»; its coordinator reads them and the history", async () => {
+  await openAs("sch240006", DEMO_PASSWORD, "/passport");
+  const card = page.locator("form.passport");
+  await card.getByRole("heading", { name: /Паспорт:/ }).waitFor();
+  assert.equal(await card.locator("#passport-address").evaluate((e) => e.tagName), "SPAN", "the address is the operator's");
+  await card.getByLabel("Телефон").fill("звоните");
+  await card.getByRole("button", { name: "Сохранить паспорт" }).click();
+  await card.getByText("Телефон: ожидается от 6 до 15 цифр").waitFor();
+  await card.getByLabel("Телефон").fill("+7 (391) 200-00-06");
+  await card.getByLabel("Электронная почта").fill("school6@example.ru");
+  await card.getByRole("button", { name: "Сохранить паспорт" }).click();
+  await card.getByText("Паспорт сохранен").waitFor();
+  await page.locator(".passport-history tbody tr").filter({ hasText: "school6@example.ru" }).waitFor();
+
+  await openAs("mun24001", DEMO_PASSWORD, "/passport");
+  await page.getByPlaceholder("Логин или название").fill("sch240006");
+  await page.getByRole("button", { name: "Искать" }).click();
+  await page.getByRole("link", { name: "sch240006" }).click();
+  await page.getByRole("heading", { name: "Паспорт организации" }).waitFor();
+  await page.locator("#passport-phone").getByText("+7 (391) 200-00-06").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Сохранить паспорт" }).count(), 0);
+  await page.locator(".passport-history tbody tr").filter({ hasText: "Телефон" }).waitFor();
+  await screenshot(page, "passport-coordinator");
+});

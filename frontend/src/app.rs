@@ -20,7 +20,7 @@ use crate::{
     components::header::Header,
     pages::{
         analytics::Analytics, bench::ValidationBench, exchange::Exchange, login::Login,
-        not_found::NotFound, passport::Passport,
+        not_found::NotFound, passport::{OrgPassportPage, Passport},
     },
     session::{Session, SessionState},
 };
@@ -61,6 +61,7 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/exchange") view=Exchange/>
                 <Route path=path!("/analytics") view=Analytics/>
                 <Route path=path!("/passport") view=Passport/>
+                <Route path=path!("/passport/:login") view=OrgPassportPage/>
                 <Route path=path!("/publications/new") view=NewPublication/>
                 <Route path=path!("/publications/:id/edit") view=EditPublication/>
                 <Route path=path!("/publications/:id") view=PublicationPage/>

@@ -6,6 +6,7 @@ pub mod collection_block;
 pub mod exports;
 pub mod header;
 pub mod notifications;
+pub mod org_passport;
 pub mod pager;
 pub mod password_change;
 pub mod publication_item;

@@ -2,6 +2,7 @@
 //! organisations under them, searchable by login or name.
 
 use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{
     api::{Me, OrgPage},
     role::Role,
@@ -9,7 +10,8 @@ use oko_domain::{
 
 use crate::{
     components::{
-        account_actions::AccountActions, pager::Pager, password_change::PasswordChangeForm,
+        account_actions::AccountActions, org_passport::OrgPassport, pager::Pager,
+        password_change::PasswordChangeForm,
     },
     session::Session,
 };
@@ -22,7 +24,14 @@ pub fn Passport() -> impl IntoView {
     let session = expect_context::<Session>();
     view! {
         <h1 class="page-title">"Паспорт"</h1>
-        {move || session.me().map(|me| view! { <UserCard me=me.clone()/> <PasswordChangeForm login=me.login/> })}
+        {move || session.me().map(|me| {
+            let own = (me.role == Role::Organisation).then(|| me.login.clone());
+            view! {
+                <UserCard me=me.clone()/>
+                {own.map(|login| view! { <OrgPassport login=login/> })}
+                <PasswordChangeForm login=me.login/>
+            }
+        })}
         <OrgList/>
     }
 }
@@ -91,13 +100,14 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
         .items
         .into_iter()
         .map(|org| {
+            let login = org.login.clone();
             view! {
                 <tr>
-                    <td class="mono">{org.login.clone()}</td>
+                    <td class="mono"><A href=format!("/passport/{}", org.login)>{org.login.clone()}</A></td>
                     <td>{org.short_name}</td>
                     <td>{org.region.name}</td>
                     <td>{org.municipality.name}</td>
-                    {manages.then(|| view! { <td><AccountActions login=org.login.clone()/></td> })}
+                    {manages.then(|| view! { <td><AccountActions login=login/></td> })}
                 </tr>
             }
         })
@@ -111,5 +121,18 @@ fn OrgTable(found: OrgPage, page: RwSignal<u64>) -> impl IntoView {
             <tbody>{rows}</tbody>
         </table>
         <Pager page=page current=current total=total per_page=PER_PAGE/>
+    }
+}
+
+/// `/passport/{login}`: an organisation's passport for its coordinators and the
+/// operator (opened from the list of organisations).
+#[component]
+pub fn OrgPassportPage() -> impl IntoView {
+    let params = use_params_map();
+    let login = move || params.read().get("login").unwrap_or_default();
+    view! {
+        <h1 class="page-title">"Паспорт организации"</h1>
+        <p><A href="/passport">"← Все организации"</A></p>
+        {move || view! { <OrgPassport login=login()/> }}
     }
 }
