@@ -4,8 +4,9 @@
 //! login is refused without checking the password while any of them says «wait».
 //! The per-account back-off is capped low (30 s), so an attacker can at most slow
 //! a school's own login to one try every 30 seconds, never lock it out on
-//! deadline day; the caps of the other two, which only the attacker's own address
-//! reaches, are 5 minutes. Counters are forgotten 15 minutes after the last
+//! deadline day; the per-address one starts only after 100 failures (schools
+//! behind one NAT share an address) and waits a minute at most; the account and
+//! address pair — what a brute force from one machine hits — waits up to 5 minutes. Counters are forgotten 15 minutes after the last
 //! failure and reset by a successful login (per account and address).
 
 use serde::{Deserialize, Serialize};

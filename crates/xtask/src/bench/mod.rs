@@ -12,6 +12,7 @@ use std::{
 mod analytics;
 mod export;
 mod forms;
+mod logins;
 mod storages;
 mod surge;
 
@@ -240,6 +241,18 @@ pub fn run_analytics(students: Option<u64>) -> Result<(), Fail> {
         &mut rows,
     )?;
     drop(on_postgres);
+    print_rows(&rows);
+    Ok(())
+}
+
+/// `cargo xtask bench logins`: the brute force against one account while others
+/// log in (small demo, SQLite), printed.
+pub fn run_logins() -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let server = start_server(Path::new(OKO), &PathBuf::from("target/bench/logins"), "small")?;
+    let mut rows = Vec::new();
+    logins::rows(&server, &mut rows)?;
+    drop(server);
     print_rows(&rows);
     Ok(())
 }

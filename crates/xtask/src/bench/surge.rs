@@ -352,14 +352,14 @@ fn baseline(address: &str, token: &str) -> Result<f64, Fail> {
 }
 
 /// A keep-alive HTTP/1.1 connection that sends one request at a time.
-struct Client {
+pub(super) struct Client {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
     last_body: String,
 }
 
 impl Client {
-    fn connect(address: &str) -> Result<Client, Fail> {
+    pub(super) fn connect(address: &str) -> Result<Client, Fail> {
         let stream = TcpStream::connect(address).map_err(Fail::io("connect to oko"))?;
         stream
             .set_nodelay(true)
@@ -373,7 +373,13 @@ impl Client {
     }
 
     /// Sends a request and reads the whole answer; its status.
-    fn send(&mut self, method: &str, path: &str, token: &str, body: &str) -> Result<u16, Fail> {
+    pub(super) fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: &str,
+    ) -> Result<u16, Fail> {
         let request = format!(
             "{method} {path} HTTP/1.1\r\nHost: oko\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             body.len()
