@@ -6,7 +6,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, RwLock},
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -110,6 +113,9 @@ pub const ROSTER_MAX_AGE: Duration = Duration::from_secs(60);
 pub struct RosterCache {
     current: RwLock<Option<(Arc<Roster>, Instant)>>,
     max_age: Duration,
+    /// Set while one request reloads an old roster: the others keep using the old
+    /// one instead of all reading 45,000 organisations at once.
+    reloading: AtomicBool,
 }
 
 impl Default for RosterCache {
@@ -117,18 +123,27 @@ impl Default for RosterCache {
         RosterCache {
             current: RwLock::new(None),
             max_age: ROSTER_MAX_AGE,
+            reloading: AtomicBool::new(false),
         }
     }
 }
 
 impl RosterCache {
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Roster>, DbErr> {
-        if let Some((roster, loaded)) = &*self.current.read().unwrap_or_else(|p| p.into_inner())
-            && loaded.elapsed() < self.max_age
-        {
-            return Ok(roster.clone());
+        let cached = self
+            .current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let Some((roster, loaded)) = &cached {
+            let fresh = loaded.elapsed() < self.max_age;
+            if fresh || self.reloading.swap(true, Ordering::AcqRel) {
+                return Ok(roster.clone());
+            }
         }
-        let roster = Arc::new(Roster::load(db).await?);
+        let loaded = Roster::load(db).await;
+        self.reloading.store(false, Ordering::Release);
+        let roster = Arc::new(loaded?);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) =
             Some((roster.clone(), Instant::now()));
         Ok(roster)

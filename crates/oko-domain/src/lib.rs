@@ -11,6 +11,7 @@ pub mod audit;
 pub mod collections;
 pub mod error_code;
 pub mod forms;
+pub mod forum;
 pub mod jobs;
 pub mod login;
 pub mod login_throttle;

@@ -214,7 +214,7 @@ pub fn report_input<'a>(
                 children.push(UnitLine {
                     label: organisation_label(e),
                     level: UnitLevel::Organisation,
-                    unit: Some(unit_key(Unit::Organisation(e.id), roster)),
+                    unit: Some(format!("organisation:{}", e.login)),
                     stats: stats.as_ref().clone(),
                     municipality: Some(municipality),
                 });
