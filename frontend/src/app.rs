@@ -19,8 +19,12 @@ use crate::pages::{
 use crate::{
     components::header::Header,
     pages::{
-        analytics::Analytics, bench::ValidationBench, exchange::Exchange, login::Login,
-        not_found::NotFound, passport::{OrgPassportPage, Passport},
+        analytics::Analytics,
+        bench::ValidationBench,
+        exchange::Exchange,
+        login::Login,
+        not_found::NotFound,
+        passport::{OrgPassportPage, Passport},
     },
     session::{Session, SessionState},
 };

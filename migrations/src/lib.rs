@@ -16,6 +16,7 @@ mod m20261124_000010_notifications;
 mod m20261124_000011_analytics;
 mod m20261124_000012_audit_log;
 mod m20261124_000013_passports;
+mod m20261124_000014_forum;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000011_analytics::Migration),
             Box::new(m20261124_000012_audit_log::Migration),
             Box::new(m20261124_000013_passports::Migration),
+            Box::new(m20261124_000014_forum::Migration),
         ]
     }
 }

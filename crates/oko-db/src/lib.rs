@@ -16,6 +16,7 @@ pub mod demo_surge;
 pub mod download_report;
 pub mod entities;
 pub mod forms;
+pub mod forum;
 pub mod jobs;
 pub mod monitoring;
 pub mod notifications;

@@ -62,7 +62,11 @@ impl AnswerInput {
 
 fn text_problems(field: &str, text: &str, max: usize, what: &str) -> Vec<FieldError> {
     if text.trim().is_empty() {
-        vec![FieldError::about_field(field, "required", &format!("{what}: обязательно"))]
+        vec![FieldError::about_field(
+            field,
+            "required",
+            &format!("{what}: обязательно"),
+        )]
     } else if text.chars().count() > max {
         vec![FieldError::about_field(
             field,
@@ -90,6 +94,7 @@ pub struct Moderation {
 /// An attached file (a screenshot).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"id": "4c5d6e7f-8091-4aab-9c2d-3e4f5a6b7c8d", "name": "ошибка.png", "size": 48213})))]
 pub struct AttachmentView {
     pub id: Uuid,
     pub name: String,
@@ -186,12 +191,77 @@ pub fn search_words(text: &str) -> Vec<String> {
 
 /// Russian inflectional endings, longest first.
 const ENDINGS: [&str; 71] = [
-    "ировать", "ованием", "овать", "евать", "ывать", "ивать", "ениями", "ениях", "ением",
-    "ения", "ение", "ении", "ться", "тся", "ость", "ости", "ями", "ами", "ого", "его", "ому",
-    "ему", "ыми", "ими", "ешь", "ишь", "ете", "ите", "ать", "ять", "ить", "еть", "уть", "ах",
-    "ях", "ов", "ев", "ей", "ам", "ям", "ом", "ем", "ой", "ью", "ия", "ие", "ии", "ию", "ый",
-    "ий", "ая", "яя", "ое", "ее", "ые", "ую", "юю", "ла", "ли", "ло", "ет", "ют", "ут", "ит",
-    "ат", "а", "я", "о", "е", "ы", "и",
+    "ировать",
+    "ованием",
+    "овать",
+    "евать",
+    "ывать",
+    "ивать",
+    "ениями",
+    "ениях",
+    "ением",
+    "ения",
+    "ение",
+    "ении",
+    "ться",
+    "тся",
+    "ость",
+    "ости",
+    "ями",
+    "ами",
+    "ого",
+    "его",
+    "ому",
+    "ему",
+    "ыми",
+    "ими",
+    "ешь",
+    "ишь",
+    "ете",
+    "ите",
+    "ать",
+    "ять",
+    "ить",
+    "еть",
+    "уть",
+    "ах",
+    "ях",
+    "ов",
+    "ев",
+    "ей",
+    "ам",
+    "ям",
+    "ом",
+    "ем",
+    "ой",
+    "ью",
+    "ия",
+    "ие",
+    "ии",
+    "ию",
+    "ый",
+    "ий",
+    "ая",
+    "яя",
+    "ое",
+    "ее",
+    "ые",
+    "ую",
+    "юю",
+    "ла",
+    "ли",
+    "ло",
+    "ет",
+    "ют",
+    "ут",
+    "ит",
+    "ат",
+    "а",
+    "я",
+    "о",
+    "е",
+    "ы",
+    "и",
 ];
 /// More endings of one letter.
 const SHORT_ENDINGS: [&str; 4] = ["у", "ю", "ь", "й"];
@@ -252,7 +322,10 @@ mod tests {
 
     #[test]
     fn queries_are_words_without_punctuation() {
-        assert_eq!(query_stems("Не загружается «файл»!"), ["загружае", "не", "файл"]);
+        assert_eq!(
+            query_stems("Не загружается «файл»!"),
+            ["загружае", "не", "файл"]
+        );
         assert_eq!(search_words("Ёлки-палки, 2026"), ["елки", "палки", "2026"]);
         assert!(query_stems("  ,,  ").is_empty());
     }

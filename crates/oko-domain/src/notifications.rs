@@ -14,6 +14,8 @@ pub enum NotificationKind {
     Returned,
     CollectionOpened,
     ClosingSoon,
+    /// The operator answered one's forum question.
+    ForumAnswer,
 }
 
 impl NotificationKind {
@@ -23,6 +25,7 @@ impl NotificationKind {
             NotificationKind::Returned => "returned",
             NotificationKind::CollectionOpened => "collection_opened",
             NotificationKind::ClosingSoon => "closing_soon",
+            NotificationKind::ForumAnswer => "forum_answer",
         }
     }
 
@@ -31,6 +34,7 @@ impl NotificationKind {
             NotificationKind::ReportReady,
             NotificationKind::Returned,
             NotificationKind::CollectionOpened,
+            NotificationKind::ForumAnswer,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

@@ -97,7 +97,10 @@ fn PassportCard(passport: Passport, saved: Callback<()>) -> impl IntoView {
         }
         let path = format!("/api/orgs/{}/passport", login);
         spawn_local(async move {
-            match session.save::<_, Passport>(Method::Put, &path, &change).await {
+            match session
+                .save::<_, Passport>(Method::Put, &path, &change)
+                .await
+            {
                 Ok(_) => {
                     outcome.set(Some(Ok("Паспорт сохранен".to_owned())));
                     saved.run(());

@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod collections;
 mod common_responses;
+mod forum;
 mod jobs;
 mod me;
 mod meta;
@@ -38,6 +39,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::issue_password)
         .service(accounts::block_user)
         .service(accounts::unblock_user)
+        .service(forum::list_forums)
+        .service(forum::list_questions)
+        .service(forum::ask_question)
+        .service(forum::get_question)
+        .service(forum::answer_question)
+        .service(forum::moderate_question)
+        .service(forum::attach_to_question)
+        .service(forum::download_forum_attachment)
         .service(audit::list_audit_events)
         .service(audit::export_audit_events)
         .service(orgs::list_orgs)

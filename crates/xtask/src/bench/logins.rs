@@ -53,14 +53,25 @@ fn login_body(login: &str, password: &str) -> String {
 fn legitimate(address: &str, stop: &AtomicBool, limit: Duration) -> Result<Logins, Fail> {
     let mut client = Client::connect(address)?;
     let started = Instant::now();
-    let mut seen = Logins { ok: 0, failed: 0, latencies_ms: Vec::new(), elapsed: Duration::ZERO };
+    let mut seen = Logins {
+        ok: 0,
+        failed: 0,
+        latencies_ms: Vec::new(),
+        elapsed: Duration::ZERO,
+    };
     let mut n = 0;
     while !stop.load(Ordering::Relaxed) && started.elapsed() < limit {
         let login = format!("sch24{:04}", 2 + n % 20);
         n += 1;
         let sent = Instant::now();
-        let status = client.send("POST", "/api/auth/login", "", &login_body(&login, "oko-demo-2026"))?;
-        seen.latencies_ms.push(sent.elapsed().as_secs_f64() * 1000.0);
+        let status = client.send(
+            "POST",
+            "/api/auth/login",
+            "",
+            &login_body(&login, "oko-demo-2026"),
+        )?;
+        seen.latencies_ms
+            .push(sent.elapsed().as_secs_f64() * 1000.0);
         if status == 200 {
             seen.ok += 1;
         } else {
@@ -133,7 +144,10 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
             alone.p99(),
             alone.failed
         ),
-        format!("{:.0}% of the rate without the attack", 100.0 * during.rate() / alone.rate()),
+        format!(
+            "{:.0}% of the rate without the attack",
+            100.0 * during.rate() / alone.rate()
+        ),
     ));
     Ok(())
 }

@@ -249,7 +249,11 @@ pub fn run_analytics(students: Option<u64>) -> Result<(), Fail> {
 /// log in (small demo, SQLite), printed.
 pub fn run_logins() -> Result<(), Fail> {
     toolchain::build_release(&[])?;
-    let server = start_server(Path::new(OKO), &PathBuf::from("target/bench/logins"), "small")?;
+    let server = start_server(
+        Path::new(OKO),
+        &PathBuf::from("target/bench/logins"),
+        "small",
+    )?;
     let mut rows = Vec::new();
     logins::rows(&server, &mut rows)?;
     drop(server);
