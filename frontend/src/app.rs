@@ -15,6 +15,7 @@ use crate::pages::{
     monitoring::MonitoringPage,
     publication::PublicationPage,
     publication_editor::{EditPublication, NewPublication},
+    support::{QuestionPage, SupportPage},
 };
 use crate::{
     components::header::Header,
@@ -75,6 +76,8 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/tokens") view=ApiTokensPage/>
                 <Route path=path!("/reports/group") view=GroupReportPage/>
                 <Route path=path!("/audit") view=AuditPageView/>
+                <Route path=path!("/support") view=SupportPage/>
+                <Route path=path!("/support/questions/:id") view=QuestionPage/>
             </Routes>
         </main>
     }

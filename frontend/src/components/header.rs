@@ -34,6 +34,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/passport">"Паспорт"</A>
                 <Show when=move || session.me().is_some_and(|me| me.role != Role::Organisation)>
                     <A href="/reports/group">"Групповой отчет"</A>
+                    <A href="/support">"Техническая поддержка"</A>
                     <A href="/audit">"Журнал событий"</A>
                 </Show>
             </nav>

@@ -14,3 +14,4 @@ pub mod not_found;
 pub mod passport;
 pub mod publication;
 pub mod publication_editor;
+pub mod support;

@@ -1,0 +1,70 @@
+// «Техническая поддержка» (seed 000, Рис. 3–4): a regional coordinator asks in
+// «Форум поддержки СПО» and attaches a screenshot; the operator answers and marks
+// the question as frequently asked; another coordinator searches with another
+// word form and finds it on top; the asker's bell hears of the answer.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+
+let browser;
+let page;
+const TITLE = `Не загружается шаблон расписания ${Date.now()}`;
+
+before(async () => {
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openAs(name, path) {
+  await page.goto(BASE_URL);
+  const logOut = page.getByRole("button", { name: "Выйти" });
+  await page.getByLabel("Логин").or(logOut).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+  }
+  await page.getByLabel("Логин").waitFor();
+  await logIn(page, name, DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText(name).waitFor();
+  await page.goto(`${BASE_URL}${path}`);
+}
+
+test("a question is asked, answered, marked frequent and found by another word form", async () => {
+  await openAs("spo_coord_24", "/exchange");
+  await page.getByRole("link", { name: "Техническая поддержка" }).click();
+  await page.getByRole("heading", { name: "Техническая поддержка" }).waitFor();
+  const ask = page.locator("form.ask");
+  await ask.getByLabel("Заголовок").fill(TITLE);
+  await ask.getByLabel("Вопрос").fill("При загрузке файла появляется ошибка. Логин spo_coord_24.");
+  await ask.getByRole("button", { name: "Отправить вопрос" }).click();
+  await page.getByRole("link", { name: TITLE }).click();
+  await page.getByRole("heading", { name: TITLE }).waitFor();
+  await page.locator("form.attach input[type=file]").setInputFiles({
+    name: "ошибка.png", mimeType: "image/png", buffer: Buffer.from("\x89PNG\r\n\x1a\nscreen", "latin1"),
+  });
+  await page.getByRole("button", { name: "Прикрепить" }).click();
+  await page.getByRole("button", { name: "ошибка.png" }).waitFor();
+  const questionUrl = page.url();
+
+  await openAs("admin", new URL(questionUrl).pathname);
+  await page.getByRole("heading", { name: TITLE }).waitFor();
+  await page.getByLabel("Ответ").fill("Сохраните книгу в формате xlsx и загрузите ее еще раз.");
+  await page.getByRole("button", { name: "Ответить" }).click();
+  await page.getByText("Ответы (1)").waitFor();
+  await page.getByRole("button", { name: "В часто задаваемые вопросы" }).click();
+  await page.getByRole("button", { name: "Убрать из частых вопросов" }).waitFor();
+
+  await openAs("spo_coord_50", "/support");
+  await page.getByPlaceholder("Поиск по вопросам и ответам").fill("загрузить формат");
+  await page.getByRole("button", { name: "Искать" }).click();
+  const first = page.locator(".question-item").first();
+  await first.getByRole("link", { name: TITLE }).waitFor();
+  await first.getByText("Часто задаваемый вопрос").waitFor();
+  await screenshot(page, "support-search");
+
+  await openAs("spo_coord_24", "/exchange");
+  await page.getByRole("button", { name: /Уведомления/ }).click();
+  await page.getByText("Ответ на ваш вопрос").first().waitFor();
+});
