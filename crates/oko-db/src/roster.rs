@@ -59,6 +59,9 @@ impl RosterEntry {
 /// Every organisation, by login.
 pub struct Roster {
     pub entries: Vec<RosterEntry>,
+    /// Changes when an organisation is added, removed or moved: what sums over
+    /// the tree (analytics) must be rebuilt for, unlike a reload of the same tree.
+    pub placement: u64,
 }
 
 impl Roster {
@@ -96,14 +99,25 @@ impl Roster {
                 municipality_id: o.municipality_id,
                 kind: o.kind,
             })
-            .collect();
-        Ok(Roster { entries })
+            .collect::<Vec<RosterEntry>>();
+        let placement = placement_of(&entries);
+        Ok(Roster { entries, placement })
     }
 
     /// The organisations under `reach`.
     pub fn under<'a>(&'a self, reach: &'a Reach) -> impl Iterator<Item = &'a RosterEntry> {
         self.entries.iter().filter(move |e| e.is_under(reach))
     }
+}
+
+/// A hash of every organisation's place in the tree.
+fn placement_of(entries: &[RosterEntry]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for e in entries {
+        (e.id, e.region_id, e.municipality_id).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// How long a loaded roster is used before it is read again.

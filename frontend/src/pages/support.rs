@@ -25,7 +25,8 @@ const PER_PAGE: u64 = 20;
 #[component]
 pub fn SupportPage() -> impl IntoView {
     let session = expect_context::<Session>();
-    let forums = LocalResource::new(move || async move { session.get::<ForumList>("/api/forums").await });
+    let forums =
+        LocalResource::new(move || async move { session.get::<ForumList>("/api/forums").await });
     let forum = RwSignal::new("vpr-spo".to_owned());
     let draft = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
@@ -101,14 +102,20 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let input = QuestionInput { title: title.get_untracked(), body: body.get_untracked() };
+        let input = QuestionInput {
+            title: title.get_untracked(),
+            body: body.get_untracked(),
+        };
         if let Some(p) = input.problems().first() {
             problem.set(Some(p.message.clone()));
             return;
         }
         let path = format!("/api/forums/{}/questions", forum.get_untracked());
         spawn_local(async move {
-            match session.save::<_, QuestionView>(Method::Post, &path, &input).await {
+            match session
+                .save::<_, QuestionView>(Method::Post, &path, &input)
+                .await
+            {
                 Ok(_) => {
                     title.set(String::new());
                     body.set(String::new());
@@ -140,7 +147,11 @@ pub fn QuestionPage() -> impl IntoView {
     let question = LocalResource::new(move || {
         reload.track();
         let id = params.read().get("id").unwrap_or_default();
-        async move { session.get::<QuestionView>(&format!("/api/forum/questions/{id}")).await }
+        async move {
+            session
+                .get::<QuestionView>(&format!("/api/forum/questions/{id}"))
+                .await
+        }
     });
     let changed = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
@@ -156,7 +167,9 @@ pub fn QuestionPage() -> impl IntoView {
 fn QuestionCard(question: QuestionView, changed: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let operator = session.me().is_some_and(|me| me.role == Role::Operator);
-    let author = session.me().is_some_and(|me| me.login == question.summary.author);
+    let author = session
+        .me()
+        .is_some_and(|me| me.login == question.summary.author);
     let id = question.summary.id;
     let summary = question.summary.clone();
     view! {
@@ -201,10 +214,15 @@ fn AnswerForm(id: Uuid, changed: Callback<()>) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let input = AnswerInput { body: body.get_untracked() };
+        let input = AnswerInput {
+            body: body.get_untracked(),
+        };
         spawn_local(async move {
             let path = format!("/api/forum/questions/{id}/answers");
-            match session.save::<_, QuestionView>(Method::Post, &path, &input).await {
+            match session
+                .save::<_, QuestionView>(Method::Post, &path, &input)
+                .await
+            {
                 Ok(_) => {
                     body.set(String::new());
                     changed.run(());
@@ -230,9 +248,14 @@ fn ModerationBar(id: Uuid, faq: bool, closed: bool, changed: Callback<()>) -> im
     let send = move |change: Moderation| {
         spawn_local(async move {
             let path = format!("/api/forum/questions/{id}/moderation");
-            match session.save::<_, QuestionView>(Method::Put, &path, &change).await {
+            match session
+                .save::<_, QuestionView>(Method::Put, &path, &change)
+                .await
+            {
                 Ok(_) => changed.run(()),
-                Err(f) => problem.set(Some(f.errors.first().map_or(f.message, |e| e.message.clone()))),
+                Err(f) => problem.set(Some(
+                    f.errors.first().map_or(f.message, |e| e.message.clone()),
+                )),
             }
         });
     };
@@ -241,8 +264,13 @@ fn ModerationBar(id: Uuid, faq: bool, closed: bool, changed: Callback<()>) -> im
         let text = target.get_untracked();
         let id_text = text.trim().rsplit('/').next().unwrap_or("").to_owned();
         match Uuid::parse_str(&id_text) {
-            Ok(into) => send(Moderation { merged_into: Some(into), ..Moderation::default() }),
-            Err(_) => problem.set(Some("Вставьте ссылку на вопрос, с которым объединить".to_owned())),
+            Ok(into) => send(Moderation {
+                merged_into: Some(into),
+                ..Moderation::default()
+            }),
+            Err(_) => problem.set(Some(
+                "Вставьте ссылку на вопрос, с которым объединить".to_owned(),
+            )),
         }
     };
     view! {
@@ -270,11 +298,19 @@ fn AttachForm(id: Uuid, changed: Callback<()>) -> impl IntoView {
         let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
             return;
         };
-        let path = format!("/api/forum/questions/{id}/attachments?name={}", encode_query(&file.name()));
+        let path = format!(
+            "/api/forum/questions/{id}/attachments?name={}",
+            encode_query(&file.name())
+        );
         spawn_local(async move {
-            match session.send_body(Method::Post, &path, Body::File(file.into())).await {
+            match session
+                .send_body(Method::Post, &path, Body::File(file.into()))
+                .await
+            {
                 Ok(_) => changed.run(()),
-                Err(f) => problem.set(Some(f.errors.first().map_or(f.message, |e| e.message.clone()))),
+                Err(f) => problem.set(Some(
+                    f.errors.first().map_or(f.message, |e| e.message.clone()),
+                )),
             }
         });
     };

@@ -40,8 +40,8 @@ struct Entry {
     organisations: HashMap<Uuid, Arc<UnitStats>>,
     newest: Option<DateTime<Utc>>,
     totals: Option<Arc<Totals>>,
-    /// The roster the totals were summed with (organisations may move).
-    roster: Option<Arc<Roster>>,
+    /// The placement of the roster the totals were summed with.
+    placement: Option<u64>,
 }
 
 /// The cache one instance's requests share.
@@ -70,7 +70,7 @@ impl StatsCache {
                     organisations: HashMap::new(),
                     newest: None,
                     totals: None,
-                    roster: None,
+                    placement: None,
                 }));
                 self.map().entry(id).or_insert(fresh).clone()
             }
@@ -98,10 +98,7 @@ impl StatsCache {
             entry.totals = None;
         }
         let mut entry = lock(&entry);
-        let same_roster = entry
-            .roster
-            .as_ref()
-            .is_some_and(|r| Arc::ptr_eq(r, roster));
+        let same_roster = entry.placement == Some(roster.placement);
         if let Some(totals) = &entry.totals
             && same_roster
         {
@@ -109,7 +106,7 @@ impl StatsCache {
         }
         let totals = Arc::new(sum(&entry.work, &entry.organisations, roster));
         entry.totals = Some(totals.clone());
-        entry.roster = Some(roster.clone());
+        entry.placement = Some(roster.placement);
         Ok(Some(totals))
     }
 
