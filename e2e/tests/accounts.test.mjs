@@ -31,7 +31,7 @@ async function openAs(name, password, path) {
 }
 
 test("a school changes its password under the policy", async () => {
-  await openAs("sch240008", DEMO_PASSWORD, "/passport");
+  await openAs("sch240005", DEMO_PASSWORD, "/passport");
   const form = page.locator(".password-change");
   await form.getByLabel("Текущий пароль").fill(DEMO_PASSWORD);
   await form.getByLabel("Новый пароль").fill("password1");
@@ -40,31 +40,31 @@ test("a school changes its password under the policy", async () => {
   await form.getByLabel("Новый пароль").fill("Kedr-Lipa-42");
   await form.getByRole("button", { name: "Сменить пароль" }).click();
   await form.getByText("Пароль изменен").waitFor();
-  await openAs("sch240008", "Kedr-Lipa-42", "/passport");
+  await openAs("sch240005", "Kedr-Lipa-42", "/passport");
 });
 
 test("a coordinator issues a password, blocks and unblocks a school; the region reads the log", async () => {
   await openAs("mun24001", DEMO_PASSWORD, "/passport");
-  await page.getByPlaceholder("Логин или название").fill("sch240007");
+  await page.getByPlaceholder("Логин или название").fill("sch240004");
   await page.getByRole("button", { name: "Искать" }).click();
-  const row = page.locator("table.grid tbody tr").filter({ hasText: "sch240007" });
+  const row = page.locator("table.grid tbody tr").filter({ hasText: "sch240004" });
   await row.waitFor();
   await row.getByRole("button", { name: "Выдать новый пароль" }).click();
   const issued = await row.locator(".issued").textContent();
-  const password = issued.match(/sch240007: (\S+) —/)[1];
+  const password = issued.match(/sch240004: (\S+) —/)[1];
   assert.equal(password.length, 12);
   await screenshot(page, "accounts-issued-password");
   await row.getByRole("button", { name: "Заблокировать" }).click();
-  await row.getByText("sch240007 заблокирована").waitFor();
+  await row.getByText("sch240004 заблокирована").waitFor();
   await row.getByRole("button", { name: "Разблокировать" }).click();
-  await row.getByText("sch240007 разблокирована").waitFor();
+  await row.getByText("sch240004 разблокирована").waitFor();
 
-  await openAs("sch240007", password, "/passport");
+  await openAs("sch240004", password, "/passport");
 
   await openAs("spo_coord_24", DEMO_PASSWORD, "/exchange");
   await page.getByRole("link", { name: "Журнал событий" }).click();
   await page.getByRole("heading", { name: "Журнал событий" }).waitFor();
-  await page.getByLabel("Логин").fill("sch240007");
+  await page.getByLabel("Логин").fill("sch240004");
   await page.getByRole("button", { name: "Показать" }).click();
   const log = page.locator(".audit-table tbody");
   await log.getByText("Выдан новый пароль").waitFor();

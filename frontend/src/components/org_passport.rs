@@ -13,10 +13,10 @@ use crate::{api::Method, session::Session};
 #[component]
 pub fn OrgPassport(login: String) -> impl IntoView {
     let session = expect_context::<Session>();
+    // A save changes the history; the card keeps what was typed (and its message).
     let reload = RwSignal::new(0u32);
     let login = StoredValue::new(login);
     let passport = LocalResource::new(move || {
-        reload.track();
         let path = format!("/api/orgs/{}/passport", login.get_value());
         async move { session.get::<Passport>(&path).await }
     });
