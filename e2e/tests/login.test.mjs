@@ -51,7 +51,7 @@ test("the passport shows the organisation and only its own row", async () => {
 test("a reload keeps the session", async () => {
   await page.reload();
   await page.getByTestId("user-login").getByText("sch240001").waitFor();
-  await page.getByRole("heading", { name: "Паспорт" }).waitFor();
+  await page.getByRole("heading", { name: "Паспорт", exact: true }).waitFor();
   await screenshot(page, "05-after-reload");
 });
 

@@ -78,6 +78,12 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
+    /// Benchmark set-up: `questions` generated support-forum questions, each with
+    /// an answer, asked by the first regional coordinator.
+    SeedForum {
+        #[arg(long, default_value_t = 25_000)]
+        questions: u64,
+    },
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -169,6 +175,7 @@ impl Cli {
             Command::AnalyticsBaseline { work, unit, runs } => {
                 analytics_baseline(&config, work, &unit, runs).await
             }
+            Command::SeedForum { questions } => seed_forum(&config, questions).await,
             Command::User(UserCommand::Create(args)) | Command::CreateUser(args) => {
                 create_user(&config, args).await
             }
@@ -284,6 +291,20 @@ async fn analytics_baseline(
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!("p50 {:.2} ms, p99 {:.2} ms", at(0.5), at(0.99));
+    Ok(())
+}
+
+async fn seed_forum(config: &Config, questions: u64) -> CliResult {
+    let db = open_database(config).await?;
+    let author = users::find_by_login(&db, "spo_coord_24")
+        .await?
+        .ok_or("нет координатора spo_coord_24: сначала `oko seed-demo`")?;
+    let started = std::time::Instant::now();
+    oko_db::demo_forum::seed(&db, questions, author.id, chrono::Utc::now()).await?;
+    println!(
+        "Форум: вопросов {questions} с ответами за {:.1} с.",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

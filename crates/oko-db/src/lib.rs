@@ -8,6 +8,7 @@ pub mod board;
 pub mod collections;
 pub mod connection;
 pub mod demo;
+pub mod demo_forum;
 mod demo_names;
 mod demo_publications;
 pub mod demo_results;

@@ -33,6 +33,9 @@ fn main() -> ExitCode {
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
         Some("bench") if args.get(1).map(String::as_str) == Some("logins") => bench::run_logins(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("forum") => {
+            bench::run_forum(args.get(2).and_then(|n| n.parse().ok()))
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => {
             bench::run_analytics(args.get(2).and_then(|n| n.parse().ok()))
         }
@@ -42,7 +45,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | bench [surge [N] | export [N] | analytics [N] | logins | editor]"
+                "usage: cargo xtask run | test | openapi | bench [surge [N] | export [N] | analytics [N] | logins | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }

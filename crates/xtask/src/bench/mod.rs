@@ -12,6 +12,7 @@ use std::{
 mod analytics;
 mod export;
 mod forms;
+mod forum;
 mod logins;
 mod storages;
 mod surge;
@@ -257,6 +258,23 @@ pub fn run_logins() -> Result<(), Fail> {
     let mut rows = Vec::new();
     logins::rows(&server, &mut rows)?;
     drop(server);
+    print_rows(&rows);
+    Ok(())
+}
+
+/// `cargo xtask bench forum [N]`: N questions with an answer each on the full
+/// demo, SQLite and PostgreSQL; search latencies, printed.
+pub fn run_forum(questions: Option<u64>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let questions = questions.unwrap_or(forum::QUESTIONS);
+    let mut rows = Vec::new();
+    let on_sqlite = start_server(Path::new(OKO), &dir.join("forum"), "full")?;
+    forum::rows("SQLite", &on_sqlite, questions, &mut rows)?;
+    drop(on_sqlite);
+    let on_postgres = start_bench_postgres(&dir.join("forum-postgres"))?;
+    forum::rows("PostgreSQL", &on_postgres, questions, &mut rows)?;
+    drop(on_postgres);
     print_rows(&rows);
     Ok(())
 }
