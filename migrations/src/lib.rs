@@ -17,6 +17,7 @@ mod m20261124_000011_analytics;
 mod m20261124_000012_audit_log;
 mod m20261124_000013_passports;
 mod m20261124_000014_forum;
+mod m20261124_000015_organisation_closing;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000012_audit_log::Migration),
             Box::new(m20261124_000013_passports::Migration),
             Box::new(m20261124_000014_forum::Migration),
+            Box::new(m20261124_000015_organisation_closing::Migration),
         ]
     }
 }

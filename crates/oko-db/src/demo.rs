@@ -279,6 +279,7 @@ fn generate(scale: DemoScale, password_hash: &str) -> Country {
                     login: Set(login),
                     name: Set(name),
                     short_name: Set(short_name),
+                    closed_at: Set(None),
                 });
             }
         }

@@ -54,7 +54,7 @@ pub async fn list(
 }
 
 fn filtered(scope: Scope, search: Option<&str>) -> Select<organisation::Entity> {
-    let select = organisation::Entity::find();
+    let select = organisation::Entity::find().filter(organisation::Column::ClosedAt.is_null());
     let select = match scope {
         Scope::All => select,
         Scope::Region(id) => select.filter(organisation::Column::RegionId.eq(id)),

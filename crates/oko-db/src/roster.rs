@@ -13,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::{
@@ -79,6 +79,7 @@ impl Roster {
             .map(|m| (m.id, Arc::from(m.name)))
             .collect();
         let entries = organisation::Entity::find()
+            .filter(organisation::Column::ClosedAt.is_null())
             .order_by_asc(organisation::Column::Login)
             .all(db)
             .await?

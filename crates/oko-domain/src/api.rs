@@ -50,6 +50,7 @@ pub struct TokenResponse {
 /// A region as a short reference.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"code": "24", "name": "Красноярский край"})))]
 pub struct RegionRef {
     /// Two-digit code, e.g. `24`.
     pub code: String,
@@ -60,6 +61,7 @@ pub struct RegionRef {
 /// A municipality as a short reference.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "name": "г. Красноярск"})))]
 pub struct MunicipalityRef {
     /// Opaque id.
     pub id: Uuid,

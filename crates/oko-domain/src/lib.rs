@@ -4,6 +4,7 @@
 //! (one login parser, one set of error texts, one Moscow clock format).
 
 pub mod accounts;
+pub mod admin;
 pub mod analytics;
 pub mod api;
 pub mod api_tokens;

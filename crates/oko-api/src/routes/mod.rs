@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 mod access;
 mod accounts;
+mod admin;
 mod analytics;
 mod api_tokens;
 mod audit;
@@ -47,6 +48,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(forum::moderate_question)
         .service(forum::attach_to_question)
         .service(forum::download_forum_attachment)
+        .service(admin::create_region)
+        .service(admin::create_municipality)
+        .service(admin::create_organisation)
+        .service(admin::import_organisations)
+        .service(admin::close_organisation)
         .service(audit::list_audit_events)
         .service(audit::export_audit_events)
         .service(orgs::list_orgs)

@@ -15,6 +15,8 @@ pub struct Model {
     pub name: String,
     pub short_name: String,
     pub search_text: String,
+    /// When the organisation closed (out of counts and lists since).
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,283 @@
+//! The operator's administration: regions, municipalities, organisations with
+//! their accounts (one by one or from a spreadsheet — all or nothing, every
+//! problem at its row and column), and closing organisations that no longer exist.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use oko_db::admin::{self, MunicipalityRefusal, NewOrganisation};
+use oko_domain::{
+    accounts::{ISSUED_CHARS, IssuedPassword, password_from},
+    admin::{
+        MunicipalityInput, OrganisationClosed, OrganisationInput, OrganisationsCreated,
+        RegionInput, import_form, organisation_of,
+    },
+    api::{FieldError, MunicipalityRef, Problem, RegionRef},
+    error_code::ErrorCode,
+};
+use rand_core::{OsRng, RngCore};
+
+use super::{
+    access::require_operator,
+    collections::exchange::{read_body, read_upload},
+    common_responses::{NotFound, OperatorOnly, Unauthenticated},
+};
+use crate::{
+    auth::{extractor::Authenticated, password},
+    error::ApiError,
+    startup::AppState,
+};
+
+/// Add a region (operator).
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "create_region",
+    security(("bearer" = [])),
+    request_body = RegionInput,
+    responses(
+        (status = 201, description = "Created", body = RegionRef),
+        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409,
+                "code": "conflict", "detail": "Регион с кодом 24 уже есть"})),
+        (status = 422, description = "Bad code or no name", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Код региона — две цифры, например 24",
+                "errors": [{"field": "code", "code": "invalid_code", "message": "Код региона — две цифры, например 24"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/admin/regions")]
+pub async fn create_region(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Json<RegionInput>,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let problems = body.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let code = body.code.trim();
+    match admin::create_region(&state.db, code, &body.name).await? {
+        Some(region) => Ok(HttpResponse::Created().json(RegionRef {
+            code: region.code,
+            name: region.name,
+        })),
+        None => Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("Регион с кодом {code} уже есть"),
+        )),
+    }
+}
+
+/// Add a municipality to a region (operator).
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "create_municipality",
+    security(("bearer" = [])),
+    request_body = MunicipalityInput,
+    responses(
+        (status = 201, description = "Created", body = MunicipalityRef),
+        (status = 409, description = "The number is taken in the region", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409,
+                "code": "conflict", "detail": "В регионе 24 уже есть муниципалитет № 12"})),
+        (status = 422, description = "Unknown region or bad fields", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Нет региона с кодом 98",
+                "errors": [{"field": "region_code", "code": "unknown_region", "message": "Нет региона с кодом 98"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/admin/municipalities")]
+pub async fn create_municipality(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Json<MunicipalityInput>,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let problems = body.problems();
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let region = body.region_code.trim();
+    match admin::create_municipality(&state.db, region, body.code, &body.name).await? {
+        Ok(created) => {
+            state.roster.invalidate();
+            Ok(HttpResponse::Created().json(MunicipalityRef {
+                id: created.id,
+                name: created.name,
+            }))
+        }
+        Err(MunicipalityRefusal::NoRegion) => {
+            Err(ApiError::validation(vec![FieldError::about_field(
+                "region_code",
+                "unknown_region",
+                &format!("Нет региона с кодом {region}"),
+            )]))
+        }
+        Err(MunicipalityRefusal::Taken) => Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("В регионе {region} уже есть муниципалитет № {}", body.code),
+        )),
+    }
+}
+
+/// Add an organisation with its account (operator); the account's password is
+/// in this answer only.
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "create_organisation",
+    security(("bearer" = [])),
+    request_body = OrganisationInput,
+    responses(
+        (status = 201, description = "Created; the password is shown once", body = OrganisationsCreated),
+        (status = 422, description = "Bad login, unknown region or municipality, login taken", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Логин «sch240001» уже занят",
+                "errors": [{"field": "login", "code": "login_taken", "message": "Логин «sch240001» уже занят"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/admin/organisations")]
+pub async fn create_organisation(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Json<OrganisationInput>,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let mut problems = body.problems();
+    if problems.is_empty() {
+        problems = admin::check_organisations(&state.db, &[(0, &body)], None).await?;
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    created(&state, &[(0, body.into_inner())]).await
+}
+
+/// Add organisations from a spreadsheet (operator): `.xlsx` or CSV with «Логин»,
+/// «Полное наименование», «Краткое наименование», «Номер муниципалитета», at most
+/// 5,000 rows. All or nothing: every problem — a bad cell, a login repeated or
+/// taken, an unknown region or municipality — is named by row and column and
+/// nothing is created. The accounts' passwords are in this answer only.
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "import_organisations",
+    security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The `.xlsx` or CSV file"),
+    responses(
+        (status = 201, description = "Created; passwords shown once", body = OrganisationsCreated),
+        (status = 422, description = "Problems, each at its row and column; nothing created", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «Организации», строка 3, столбец «Номер муниципалитета»: В регионе 24 нет муниципалитета № 77",
+                "errors": [{"sheet": "Организации", "row": 3, "column": "Номер муниципалитета", "code": "unknown_municipality",
+                    "message": "В регионе 24 нет муниципалитета № 77"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/admin/organisations/import")]
+pub async fn import_organisations(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    let form = import_form();
+    let data = web::block(move || read_upload(&form, &bytes))
+        .await
+        .map_err(ApiError::internal)??;
+    // Data row i is spreadsheet row i + 2 (the header is row 1).
+    let rows: Vec<(u32, OrganisationInput)> = data
+        .rows("organisations")
+        .iter()
+        .enumerate()
+        .map(|(at, row)| (at as u32 + 2, organisation_of(row)))
+        .collect();
+    let mut problems: Vec<FieldError> = Vec::new();
+    for (row, input) in &rows {
+        for problem in input.problems() {
+            let column = match problem.field.as_deref() {
+                Some("login") => "Логин",
+                Some("name") => "Полное наименование",
+                Some("short_name") => "Краткое наименование",
+                _ => "Номер муниципалитета",
+            };
+            problems.push(FieldError::in_sheet(
+                "Организации",
+                *row,
+                Some(column),
+                &problem.code,
+                &problem.message,
+            ));
+        }
+    }
+    if problems.is_empty() {
+        let refs: Vec<(u32, &OrganisationInput)> = rows.iter().map(|(r, i)| (*r, i)).collect();
+        problems = admin::check_organisations(&state.db, &refs, Some("Организации")).await?;
+    }
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    created(&state, &rows).await
+}
+
+/// Creates the checked organisations with new passwords; answers 201 with them.
+async fn created(
+    state: &AppState,
+    rows: &[(u32, OrganisationInput)],
+) -> Result<HttpResponse, ApiError> {
+    let mut credentials = Vec::with_capacity(rows.len());
+    let mut new = Vec::with_capacity(rows.len());
+    for (_, input) in rows {
+        let mut random = [0u8; ISSUED_CHARS];
+        OsRng.fill_bytes(&mut random);
+        let issued = password_from(&random);
+        new.push(NewOrganisation {
+            input,
+            password_hash: password::hash_off_thread(issued.clone()).await,
+        });
+        credentials.push(IssuedPassword {
+            login: input.login.trim().to_lowercase(),
+            password: issued,
+        });
+    }
+    admin::create_organisations(&state.db, &new, Utc::now()).await?;
+    state.roster.invalidate();
+    Ok(HttpResponse::Created().json(OrganisationsCreated {
+        created: credentials.len(),
+        credentials,
+    }))
+}
+
+/// Close an organisation that no longer exists (operator): it leaves every count
+/// and list from now on, its accounts are blocked and their sessions end; its
+/// history stays.
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "close_organisation",
+    security(("bearer" = [])),
+    params(("login" = String, Path, description = "The organisation's login")),
+    responses((status = 200, description = "Closed", body = OrganisationClosed), Unauthenticated, OperatorOnly, NotFound)
+)]
+#[post("/admin/organisations/{login}/close")]
+pub async fn close_organisation(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    login: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let login = login.trim().to_lowercase();
+    if !admin::close_organisation(&state.db, &login, Utc::now()).await? {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "Организация не найдена или уже закрыта",
+        ));
+    }
+    state.roster.invalidate();
+    Ok(HttpResponse::Ok().json(OrganisationClosed {
+        login,
+        closed: true,
+    }))
+}

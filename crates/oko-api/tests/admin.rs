@@ -1,0 +1,157 @@
+//! The operator's administration: a region, a municipality, an organisation with
+//! its account, a spreadsheet of organisations (all or nothing, problems at their
+//! rows), and closing an organisation.
+
+mod support;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{Backend, TestApp, spawn_app};
+
+on_both_databases!(the_operator_builds_the_tree_and_closes_an_organisation);
+
+async fn import(app: &TestApp, token: &str, csv: &str) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .post(app.url("/api/admin/organisations/import"))
+        .bearer_auth(token)
+        .body(csv.as_bytes().to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/admin/regions",
+            &app.token("spo_coord_24").await,
+            Some(json!({"code": "24", "name": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/admin/regions",
+            &admin,
+            Some(json!({"code": "24", "name": "Красноярский край"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let (status, region) = app
+        .call(
+            Method::POST,
+            "/api/admin/regions",
+            &admin,
+            Some(json!({"code": "95", "name": "Чеченская Республика"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{region}");
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/admin/municipalities",
+            &admin,
+            Some(json!({"region_code": "95", "code": 1, "name": "г. Грозный"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let (status, created) = app
+        .call(
+            Method::POST,
+            "/api/admin/organisations",
+            &admin,
+            Some(json!({"login": "sch950001", "name": "Средняя школа № 1 г. Грозного", "short_name": "СШ № 1", "municipality": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let password = created["credentials"][0]["password"].as_str().unwrap();
+    let (status, _) = app.login("sch950001", password).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the new account logs in with the issued password"
+    );
+
+    // A file with problems creates nothing; each problem names its row and column.
+    let header = "Логин;Полное наименование;Краткое наименование;Номер муниципалитета\r\n";
+    let bad = format!(
+        "{header}sch950002;Школа 2;СШ № 2;1\r\nsch950001;Школа 1 еще раз;СШ № 1;1\r\nsch950003;Школа 3;СШ № 3;7\r\nmun95001;Не школа;Н;1\r\n"
+    );
+    let (status, problem) = import(&app, &admin, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let places: Vec<(u64, &str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap(),
+                e["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [(5, "Логин", "invalid_login")],
+        "cell problems come first"
+    );
+    let bad = format!(
+        "{header}sch950002;Школа 2;СШ № 2;1\r\nsch950001;Школа 1 еще раз;СШ № 1;1\r\nsch950003;Школа 3;СШ № 3;7\r\n"
+    );
+    let (status, problem) = import(&app, &admin, &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let places: Vec<(u64, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        places,
+        [(3, "login_taken"), (4, "unknown_municipality")],
+        "{problem}"
+    );
+    let (_, orgs) = app.get("/api/orgs?search=sch95", &admin).await;
+    assert_eq!(orgs["total"], 1, "nothing of the bad file was created");
+
+    let good =
+        format!("{header}sch950002;Школа 2;СШ № 2;1\r\nspo950001;Колледж 1;ГБПОУ К № 1;1\r\n");
+    let (status, done) = import(&app, &admin, &good).await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    assert_eq!(done["created"], 2);
+    let (_, orgs) = app.get("/api/orgs?search=95000", &admin).await;
+    assert_eq!(orgs["total"], 3);
+
+    // Closing: out of lists, its account blocked.
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/admin/organisations/sch950001/close",
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, orgs) = app.get("/api/orgs?search=95000", &admin).await;
+    assert_eq!(orgs["total"], 2);
+    let (status, _) = app.login("sch950001", password).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/admin/organisations/sch950001/close",
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,264 @@
+//! The operator's administration in the database: new regions, municipalities and
+//! organisations with their accounts (all of a file in one transaction), and
+//! closing an organisation (out of counts and lists, its accounts blocked).
+
+use chrono::{DateTime, Utc};
+use oko_domain::{admin::OrganisationInput, api::FieldError, role::Role};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::{
+    entities::{municipality, organisation, region, user, user_change},
+    refresh_tokens,
+};
+
+pub async fn create_region(
+    db: &DatabaseConnection,
+    code: &str,
+    name: &str,
+) -> Result<Option<region::Model>, DbErr> {
+    if region::Entity::find()
+        .filter(region::Column::Code.eq(code))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    Ok(Some(
+        region::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            code: Set(code.to_owned()),
+            name: Set(name.trim().to_owned()),
+        }
+        .insert(db)
+        .await?,
+    ))
+}
+
+/// Why a municipality could not be created.
+pub enum MunicipalityRefusal {
+    NoRegion,
+    Taken,
+}
+
+pub async fn create_municipality(
+    db: &DatabaseConnection,
+    region_code: &str,
+    code: u16,
+    name: &str,
+) -> Result<Result<municipality::Model, MunicipalityRefusal>, DbErr> {
+    let Some(region) = region::Entity::find()
+        .filter(region::Column::Code.eq(region_code))
+        .one(db)
+        .await?
+    else {
+        return Ok(Err(MunicipalityRefusal::NoRegion));
+    };
+    let taken = municipality::Entity::find()
+        .filter(municipality::Column::RegionId.eq(region.id))
+        .filter(municipality::Column::Code.eq(i32::from(code)))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Ok(Err(MunicipalityRefusal::Taken));
+    }
+    Ok(Ok(municipality::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        region_id: Set(region.id),
+        code: Set(i32::from(code)),
+        name: Set(name.trim().to_owned()),
+    }
+    .insert(db)
+    .await?))
+}
+
+/// An organisation to create, with its account's password hash.
+pub struct NewOrganisation<'a> {
+    pub input: &'a OrganisationInput,
+    pub password_hash: String,
+}
+
+/// Every problem the tree finds with the organisations (unknown region or
+/// municipality, a login already taken), each at its row; nothing is written.
+pub async fn check_organisations(
+    db: &DatabaseConnection,
+    organisations: &[(u32, &OrganisationInput)],
+    sheet: Option<&str>,
+) -> Result<Vec<FieldError>, DbErr> {
+    let regions = region::Entity::find().all(db).await?;
+    let municipalities = municipality::Entity::find().all(db).await?;
+    let logins: Vec<String> = organisations
+        .iter()
+        .map(|(_, o)| o.login.trim().to_lowercase())
+        .collect();
+    let taken: Vec<String> = user::Entity::find()
+        .filter(user::Column::Login.is_in(logins.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.login)
+        .chain(
+            organisation::Entity::find()
+                .filter(organisation::Column::Login.is_in(logins))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|o| o.login),
+        )
+        .collect();
+    let mut problems = Vec::new();
+    let mut refuse = |row: u32, column: &str, field: &str, code: &str, message: String| {
+        problems.push(match sheet {
+            Some(sheet) => FieldError::in_sheet(sheet, row, Some(column), code, &message),
+            None => FieldError::about_field(field, code, &message),
+        });
+    };
+    for (row, input) in organisations {
+        let Ok(parsed) = input.parsed_login() else {
+            continue;
+        };
+        let login = input.login.trim().to_lowercase();
+        if taken.contains(&login) {
+            refuse(
+                *row,
+                "Логин",
+                "login",
+                "login_taken",
+                format!("Логин «{login}» уже занят"),
+            );
+        }
+        let code = format!("{:02}", parsed.region.get());
+        match regions.iter().find(|r| r.code == code) {
+            None => refuse(
+                *row,
+                "Логин",
+                "login",
+                "unknown_region",
+                format!("Нет региона с кодом {code}"),
+            ),
+            Some(region) => {
+                let known = municipalities
+                    .iter()
+                    .any(|m| m.region_id == region.id && m.code == i32::from(input.municipality));
+                if !known {
+                    refuse(
+                        *row,
+                        "Номер муниципалитета",
+                        "municipality",
+                        "unknown_municipality",
+                        format!(
+                            "В регионе {code} нет муниципалитета № {}",
+                            input.municipality
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Creates the (checked) organisations and their accounts in one transaction.
+pub async fn create_organisations(
+    db: &DatabaseConnection,
+    organisations: &[NewOrganisation<'_>],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let regions = region::Entity::find().all(db).await?;
+    let municipalities = municipality::Entity::find().all(db).await?;
+    let txn = db.begin().await?;
+    for new in organisations {
+        let input = new.input;
+        let parsed = input.parsed_login().map_err(DbErr::Custom)?;
+        let code = format!("{:02}", parsed.region.get());
+        let region = regions
+            .iter()
+            .find(|r| r.code == code)
+            .ok_or_else(|| DbErr::Custom(format!("region {code}")))?;
+        let municipality = municipalities
+            .iter()
+            .find(|m| m.region_id == region.id && m.code == i32::from(input.municipality))
+            .ok_or_else(|| DbErr::Custom("municipality".into()))?;
+        let login = input.login.trim().to_lowercase();
+        let id = Uuid::new_v4();
+        organisation::ActiveModel {
+            id: Set(id),
+            region_id: Set(region.id),
+            municipality_id: Set(municipality.id),
+            kind: Set(parsed.prefix.kind().as_str().to_owned()),
+            code: Set(i32::from(parsed.code)),
+            search_text: Set(oko_domain::org::search_text(
+                &login,
+                input.short_name.trim(),
+                input.name.trim(),
+            )),
+            login: Set(login.clone()),
+            name: Set(input.name.trim().to_owned()),
+            short_name: Set(input.short_name.trim().to_owned()),
+            closed_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        user::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            login: Set(login),
+            password_hash: Set(new.password_hash.clone()),
+            role: Set(Role::Organisation.as_str().to_owned()),
+            display_name: Set(input.short_name.trim().to_owned()),
+            region_id: Set(Some(region.id)),
+            municipality_id: Set(Some(municipality.id)),
+            organisation_id: Set(Some(id)),
+            blocked: Set(false),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await
+}
+
+/// Closes organisation `login`: out of counts and lists, its accounts blocked and
+/// their sessions ended. `false` when there is no such open organisation.
+pub async fn close_organisation(
+    db: &DatabaseConnection,
+    login: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = db.begin().await?;
+    let Some(found) = organisation::Entity::find()
+        .filter(organisation::Column::Login.eq(login))
+        .filter(organisation::Column::ClosedAt.is_null())
+        .one(&txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let mut row: organisation::ActiveModel = found.clone().into();
+    row.closed_at = Set(Some(now));
+    row.update(&txn).await?;
+    let accounts = user::Entity::find()
+        .filter(user::Column::OrganisationId.eq(found.id))
+        .all(&txn)
+        .await?;
+    for account in accounts {
+        let id = account.id;
+        let mut active: user::ActiveModel = account.into();
+        active.blocked = Set(true);
+        active.update(&txn).await?;
+        user_change::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            user_id: Set(id),
+            changed_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        refresh_tokens::revoke_all_for_user(&txn, id).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,256 @@
+//! The operator's administration of the tree: regions, municipalities,
+//! organisations with their accounts (one by one or from a spreadsheet, all or
+//! nothing), and closing organisations that no longer exist.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    accounts::IssuedPassword,
+    api::FieldError,
+    forms::{ColumnDef, ColumnType, FormDefinition, Row, Rule, SheetDef},
+    login::{LoginKind, OrgPrefix, RegionCode, parse_login},
+};
+
+/// `POST /api/admin/regions`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"code": "95", "name": "Чеченская Республика"})))]
+pub struct RegionInput {
+    /// Two digits, «01»–«99».
+    pub code: String,
+    pub name: String,
+}
+
+impl RegionInput {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        if RegionCode::parse(self.code.trim()).is_none() {
+            problems.push(FieldError::about_field(
+                "code",
+                "invalid_code",
+                "Код региона — две цифры, например 24",
+            ));
+        }
+        if self.name.trim().is_empty() {
+            problems.push(FieldError::about_field(
+                "name",
+                "required",
+                "Укажите название региона",
+            ));
+        }
+        problems
+    }
+}
+
+/// `POST /api/admin/municipalities`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"region_code": "24", "code": 12, "name": "Емельяновский район"})))]
+pub struct MunicipalityInput {
+    pub region_code: String,
+    /// 1–999: the MMM of its coordinator's login `munRRMMM`.
+    pub code: u16,
+    pub name: String,
+}
+
+impl MunicipalityInput {
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        if RegionCode::parse(self.region_code.trim()).is_none() {
+            problems.push(FieldError::about_field(
+                "region_code",
+                "invalid_code",
+                "Код региона — две цифры, например 24",
+            ));
+        }
+        if !(1..=999).contains(&self.code) {
+            problems.push(FieldError::about_field(
+                "code",
+                "out_of_range",
+                "Номер муниципалитета — от 1 до 999",
+            ));
+        }
+        if self.name.trim().is_empty() {
+            problems.push(FieldError::about_field(
+                "name",
+                "required",
+                "Укажите название муниципалитета",
+            ));
+        }
+        problems
+    }
+}
+
+/// `POST /api/admin/organisations`, and one row of the import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "login": "sch240999", "name": "Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 99»",
+    "short_name": "МБОУ СШ № 99", "municipality": 1})))]
+pub struct OrganisationInput {
+    /// `schRRNNNN`, `spoRRNNNN`, `eduRRNNNN` or `kshRRNNNN`: kind, region and code.
+    pub login: String,
+    pub name: String,
+    pub short_name: String,
+    /// The municipality's number in the login's region.
+    pub municipality: u16,
+}
+
+/// What an organisation's login says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrgLogin {
+    pub prefix: OrgPrefix,
+    pub region: RegionCode,
+    pub code: u16,
+}
+
+impl OrganisationInput {
+    /// The login's parts, or why it is not an organisation's login.
+    pub fn parsed_login(&self) -> Result<OrgLogin, String> {
+        match parse_login(self.login.trim()) {
+            Ok(LoginKind::Organisation {
+                prefix,
+                region,
+                code,
+            }) => Ok(OrgLogin {
+                prefix,
+                region,
+                code,
+            }),
+            Ok(_) => {
+                Err("Логин организации — schRRNNNN, spoRRNNNN, eduRRNNNN или kshRRNNNN".to_owned())
+            }
+            Err(e) => Err(e.message_ru().to_owned()),
+        }
+    }
+
+    /// Problems of the fields alone (the tree is the server's).
+    pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
+        if let Err(message) = self.parsed_login() {
+            problems.push(FieldError::about_field("login", "invalid_login", &message));
+        }
+        if self.name.trim().is_empty() {
+            problems.push(FieldError::about_field(
+                "name",
+                "required",
+                "Укажите полное наименование",
+            ));
+        }
+        if self.short_name.trim().is_empty() {
+            problems.push(FieldError::about_field(
+                "short_name",
+                "required",
+                "Укажите краткое наименование",
+            ));
+        }
+        if !(1..=999).contains(&self.municipality) {
+            problems.push(FieldError::about_field(
+                "municipality",
+                "out_of_range",
+                "Номер муниципалитета — от 1 до 999",
+            ));
+        }
+        problems
+    }
+}
+
+/// A created organisation with its account's password (shown once).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"created": 1,
+    "credentials": [{"login": "sch240999", "password": "kTr7mQ4pXz9w"}]})))]
+pub struct OrganisationsCreated {
+    pub created: usize,
+    /// Logins and new passwords, in this answer only.
+    pub credentials: Vec<IssuedPassword>,
+}
+
+/// A closed organisation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"login": "sch240999", "closed": true})))]
+pub struct OrganisationClosed {
+    pub login: String,
+    pub closed: bool,
+}
+
+/// Column keys of the import spreadsheet.
+pub const LOGIN: &str = "login";
+pub const NAME: &str = "name";
+pub const SHORT_NAME: &str = "short_name";
+pub const MUNICIPALITY: &str = "municipality";
+/// Most organisations one import creates.
+pub const MAX_IMPORT: u32 = 5_000;
+
+/// The import spreadsheet as a form: «Логин», «Полное наименование», «Краткое
+/// наименование», «Номер муниципалитета» (cells checked by the forms engine).
+pub fn import_form() -> FormDefinition {
+    let text = |key: &str, title: &str, max: u32| ColumnDef {
+        required: true,
+        max_length: Some(max),
+        ..ColumnDef::new(key, title, ColumnType::Text)
+    };
+    FormDefinition {
+        title: "Организации".to_owned(),
+        sheets: vec![SheetDef {
+            key: "organisations".to_owned(),
+            title: "Организации".to_owned(),
+            hint: "Одна строка — одна организация; логин задает вид, регион и код".to_owned(),
+            columns: vec![
+                text(LOGIN, "Логин", 20),
+                text(NAME, "Полное наименование", 500),
+                text(SHORT_NAME, "Краткое наименование", 200),
+                ColumnDef {
+                    required: true,
+                    min: Some(1.0),
+                    max: Some(999.0),
+                    ..ColumnDef::new(MUNICIPALITY, "Номер муниципалитета", ColumnType::Integer)
+                },
+            ],
+            fixed_rows: Vec::new(),
+            max_rows: Some(MAX_IMPORT),
+            rules: vec![Rule::Unique {
+                columns: vec![LOGIN.to_owned()],
+            }],
+        }],
+    }
+}
+
+/// A checked import row as an organisation.
+pub fn organisation_of(row: &Row) -> OrganisationInput {
+    let cell = |key: &str| row.get(key).map_or("", String::as_str).trim().to_owned();
+    OrganisationInput {
+        login: cell(LOGIN).to_lowercase(),
+        name: cell(NAME),
+        short_name: cell(SHORT_NAME),
+        municipality: cell(MUNICIPALITY).parse().unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::check::check_definition;
+
+    #[test]
+    fn the_import_form_is_valid_and_logins_tell_kind_region_and_code() {
+        assert!(check_definition(&import_form()).is_empty());
+        let input = OrganisationInput {
+            login: "spo240123".into(),
+            name: "Колледж".into(),
+            short_name: "К".into(),
+            municipality: 3,
+        };
+        let parsed = input.parsed_login().unwrap();
+        assert_eq!(
+            (parsed.prefix, parsed.region.get(), parsed.code),
+            (OrgPrefix::Spo, 24, 123)
+        );
+        let bad = OrganisationInput {
+            login: "mun24001".into(),
+            ..input
+        };
+        assert_eq!(bad.problems()[0].field.as_deref(), Some("login"));
+    }
+}
