@@ -98,3 +98,32 @@ test("a school keeps its contacts in «Паспорт»; its coordinator reads t
   await page.locator(".passport-history tbody tr").filter({ hasText: "Телефон" }).waitFor();
   await screenshot(page, "passport-coordinator");
 });
+
+test("the operator adds an organisation, imports a file with a mistake, then closes one", async () => {
+  await openAs("admin", DEMO_PASSWORD, "/exchange");
+  await page.getByRole("link", { name: "Администрирование" }).click();
+  const add = page.locator("form.admin-action").filter({ hasText: "Новая организация" });
+  await add.getByLabel("Логин").fill("sch240777");
+  await add.getByLabel("Полное наименование").fill("Средняя школа № 777");
+  await add.getByLabel("Краткое наименование").fill("СШ № 777");
+  await add.getByLabel("Номер муниципалитета").fill("1");
+  await add.getByRole("button", { name: "Добавить организацию" }).click();
+  const issued = await add.locator(".issued").textContent();
+  const password = issued.match(/sch240777;(\S+)/)[1];
+
+  const upload = page.locator("section").filter({ hasText: "Организации из Excel или CSV" });
+  const header = "Логин;Полное наименование;Краткое наименование;Номер муниципалитета\r\n";
+  await upload.locator("input[type=file]").setInputFiles({
+    name: "организации.csv", mimeType: "text/csv",
+    buffer: Buffer.from(`${header}sch240778;Школа 778;СШ № 778;1\r\nsch240777;Повтор;П;1\r\n`),
+  });
+  await upload.getByRole("button", { name: "Загрузить" }).click();
+  await upload.getByRole("listitem").filter({ hasText: "Логин «sch240777» уже занят" }).waitFor();
+  await screenshot(page, "admin-import-errors");
+
+  const close = page.locator("form.admin-action").filter({ hasText: "Закрыть организацию" });
+  await close.getByLabel("Логин").fill("sch240777");
+  await close.getByRole("button", { name: "Закрыть организацию" }).click();
+  await close.getByText("Организация sch240777 закрыта").waitFor();
+  assert.ok(password.length === 12);
+});

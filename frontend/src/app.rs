@@ -7,6 +7,7 @@ use leptos_router::{
 };
 
 use crate::pages::{
+    admin::AdminPage,
     api_tokens::ApiTokensPage,
     audit::AuditPageView,
     collection_form::CollectionFormPage,
@@ -76,6 +77,7 @@ fn Cabinet() -> impl IntoView {
                 <Route path=path!("/tokens") view=ApiTokensPage/>
                 <Route path=path!("/reports/group") view=GroupReportPage/>
                 <Route path=path!("/audit") view=AuditPageView/>
+                <Route path=path!("/admin") view=AdminPage/>
                 <Route path=path!("/support") view=SupportPage/>
                 <Route path=path!("/support/questions/:id") view=QuestionPage/>
             </Routes>

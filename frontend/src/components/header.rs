@@ -37,6 +37,9 @@ pub fn Header() -> impl IntoView {
                     <A href="/support">"Техническая поддержка"</A>
                     <A href="/audit">"Журнал событий"</A>
                 </Show>
+                <Show when=move || session.me().is_some_and(|me| me.role == Role::Operator)>
+                    <A href="/admin">"Администрирование"</A>
+                </Show>
             </nav>
             <div class="user">
                 <NotificationBell/>

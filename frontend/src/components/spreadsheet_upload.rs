@@ -48,7 +48,7 @@ pub fn SpreadsheetUpload<T: DeserializeOwned + 'static>(
             <button type="submit">"Загрузить"</button>
             {move || match outcome.get() {
                 None => ().into_any(),
-                Some(Ok(done)) => view! { <p role="status">{done}</p> }.into_any(),
+                Some(Ok(done)) => view! { <p role="status" class="issued">{done}</p> }.into_any(),
                 Some(Err(failure)) => view! {
                     <div class="error" role="alert">
                         <p>{failure.message.clone()}</p>

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod admin;
 pub mod analytics;
 pub mod api_tokens;
 pub mod audit;

@@ -1,0 +1,131 @@
+//! «Администрирование» (operator): regions, municipalities, organisations with
+//! their accounts — one by one or from a spreadsheet — and closing organisations.
+//! New passwords are shown once.
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use oko_domain::{
+    admin::{
+        MunicipalityInput, OrganisationClosed, OrganisationInput, OrganisationsCreated, RegionInput,
+    },
+    api::{MunicipalityRef, RegionRef},
+};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::{api::Method, components::spreadsheet_upload::SpreadsheetUpload, session::Session};
+
+/// The page.
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let region_code = RwSignal::new(String::new());
+    let region_name = RwSignal::new(String::new());
+    let municipality_region = RwSignal::new(String::new());
+    let municipality_code = RwSignal::new(String::new());
+    let municipality_name = RwSignal::new(String::new());
+    let org_login = RwSignal::new(String::new());
+    let org_name = RwSignal::new(String::new());
+    let org_short = RwSignal::new(String::new());
+    let org_municipality = RwSignal::new(String::new());
+    let closing = RwSignal::new(String::new());
+    view! {
+        <h1 class="page-title">"Администрирование"</h1>
+        <Action title="Новый регион" button="Добавить регион" path="/api/admin/regions"
+            body=move || RegionInput { code: region_code.get_untracked(), name: region_name.get_untracked() }
+            done=|r: RegionRef| format!("Добавлен регион {} ({})", r.name, r.code)>
+            <label>"Код " <input type="text" bind:value=region_code size="3"/></label>
+            <label>"Название " <input type="text" bind:value=region_name/></label>
+        </Action>
+        <Action title="Новый муниципалитет" button="Добавить муниципалитет" path="/api/admin/municipalities"
+            body=move || MunicipalityInput {
+                region_code: municipality_region.get_untracked(),
+                code: municipality_code.get_untracked().trim().parse().unwrap_or(0),
+                name: municipality_name.get_untracked(),
+            }
+            done=|m: MunicipalityRef| format!("Добавлен муниципалитет {}", m.name)>
+            <label>"Код региона " <input type="text" bind:value=municipality_region size="3"/></label>
+            <label>"Номер " <input type="text" bind:value=municipality_code size="4"/></label>
+            <label>"Название " <input type="text" bind:value=municipality_name/></label>
+        </Action>
+        <Action title="Новая организация" button="Добавить организацию" path="/api/admin/organisations"
+            body=move || OrganisationInput {
+                login: org_login.get_untracked(),
+                name: org_name.get_untracked(),
+                short_name: org_short.get_untracked(),
+                municipality: org_municipality.get_untracked().trim().parse().unwrap_or(0),
+            }
+            done=credentials>
+            <label>"Логин " <input type="text" bind:value=org_login placeholder="sch240999" size="10"/></label>
+            <label>"Полное наименование " <input type="text" bind:value=org_name/></label>
+            <label>"Краткое наименование " <input type="text" bind:value=org_short/></label>
+            <label>"Номер муниципалитета " <input type="text" bind:value=org_municipality size="4"/></label>
+        </Action>
+        <section class="card" aria-labelledby="import-title">
+            <h2 id="import-title">"Организации из Excel или CSV"</h2>
+            <p class="muted">"Столбцы: «Логин», «Полное наименование», «Краткое наименование», «Номер муниципалитета». Если в файле есть ошибки, не создается ничего."</p>
+            <SpreadsheetUpload path="/api/admin/organisations/import".to_owned() label="Файл"
+                accept=".xlsx,.csv" describe=credentials uploaded=Callback::new(|()| ())/>
+        </section>
+        <Action title="Закрыть организацию" button="Закрыть организацию" path=""
+            path_of=move || format!("/api/admin/organisations/{}/close", closing.get_untracked().trim())
+            body=|| ()
+            done=|c: OrganisationClosed| format!("Организация {} закрыта: ее учетная запись заблокирована", c.login)>
+            <label>"Логин " <input type="text" bind:value=closing size="10"/></label>
+        </Action>
+    }
+}
+
+/// «Создано организаций: N» and the logins with their passwords, shown once.
+fn credentials(created: OrganisationsCreated) -> String {
+    let mut text = format!(
+        "Создано организаций: {}. Пароли показаны один раз — сохраните их:",
+        created.created
+    );
+    for c in created.credentials {
+        text.push_str(&format!("\n{};{}", c.login, c.password));
+    }
+    text
+}
+
+/// One form posting `body` to `path` (or `path_of`), showing what was done or why not.
+#[component]
+fn Action<B, T>(
+    title: &'static str,
+    button: &'static str,
+    path: &'static str,
+    #[prop(optional, into)] path_of: Option<Callback<(), String>>,
+    body: impl Fn() -> B + Send + Sync + 'static,
+    done: fn(T) -> String,
+    children: Children,
+) -> impl IntoView
+where
+    B: Serialize + 'static,
+    T: DeserializeOwned + 'static,
+{
+    let session = expect_context::<Session>();
+    let outcome = RwSignal::new(None::<Result<String, Vec<String>>>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let input = body();
+        let target = path_of.map_or_else(|| path.to_owned(), |p| p.run(()));
+        spawn_local(async move {
+            let answer = session.save::<_, T>(Method::Post, &target, &input).await;
+            outcome.set(Some(match answer {
+                Ok(value) => Ok(done(value)),
+                Err(f) if f.errors.is_empty() => Err(vec![f.message]),
+                Err(f) => Err(f.errors.into_iter().map(|e| e.message).collect()),
+            }));
+        });
+    };
+    view! {
+        <form class="card admin-action" on:submit=submit>
+            <h2>{title}</h2>
+            <div class="inline-form">{children()}</div>
+            <button type="submit">{button}</button>
+            {move || outcome.get().map(|o| match o {
+                Ok(text) => view! { <p role="status" class="issued">{text}</p> }.into_any(),
+                Err(lines) => view! {
+                    <div role="alert" class="error">{lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
+                }.into_any(),
+            })}
+        </form>
+    }
+}
