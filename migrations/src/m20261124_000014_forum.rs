@@ -1,6 +1,6 @@
 //! «Техническая поддержка»: forum questions, answers and attached screenshots, and
-//! the search over them — an FTS5 table on SQLite, a GIN index over the words on
-//! PostgreSQL. Both hold the same lower-cased words (`search_text`); the query's
+//! the search over them — an FTS5 table on SQLite, a stored tsvector with a GIN
+//! index on PostgreSQL. Both hold the same lower-cased words (`search_text`); the query's
 //! Russian stems are matched as word prefixes (`oko_domain::forum`).
 
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DatabaseBackend};
@@ -71,12 +71,14 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // The list's order: frequently asked first, then the newest.
         manager
             .create_index(index(
                 "ix_forum_questions_list",
                 ForumQuestions::Table,
                 vec![
                     ForumQuestions::Forum.into_iden(),
+                    ForumQuestions::Faq.into_iden(),
                     ForumQuestions::CreatedAt.into_iden(),
                 ],
             ))
@@ -123,9 +125,14 @@ impl MigrationTrait for Migration {
                 .await?;
             }
             _ => {
+                // Stored, so that no query computes a vector per row.
                 db.execute_unprepared(
-                    "CREATE INDEX ix_forum_questions_words ON forum_questions \
-                     USING GIN (to_tsvector('simple', search_text))",
+                    "ALTER TABLE forum_questions ADD COLUMN search_vector tsvector \
+                     GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED",
+                )
+                .await?;
+                db.execute_unprepared(
+                    "CREATE INDEX ix_forum_questions_words ON forum_questions USING GIN (search_vector)",
                 )
                 .await?;
             }

@@ -77,5 +77,8 @@ pub async fn seed(
     if !batch.is_empty() {
         crate::forum::seed(db, &batch, author_id, now).await?;
     }
+    // Fresh statistics, as autovacuum would gather them after a bulk load.
+    use sea_orm::ConnectionTrait;
+    db.execute_unprepared("ANALYZE").await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The support forums in the database. A question's `search_text` holds the words
 //! of its title, text and answers; SQLite searches them through the `forum_search`
-//! FTS5 table (kept in step here), PostgreSQL through a GIN index on
-//! `to_tsvector('simple', search_text)`. Both take the query's stems as prefixes.
+//! FTS5 table (kept in step here), PostgreSQL through the stored `search_vector`
+//! (`to_tsvector('simple', search_text)`) and its GIN index. Both take the query's stems as prefixes.
 
 use chrono::{DateTime, Utc};
 use oko_domain::forum::{Moderation, search_words};
@@ -263,7 +263,7 @@ fn matching(
                 .collect::<Vec<_>>()
                 .join(" & ");
             query.filter(Expr::cust_with_values(
-                "to_tsvector('simple', forum_questions.search_text) @@ to_tsquery('simple', $1)",
+                "forum_questions.search_vector @@ to_tsquery('simple', $1)",
                 [expression],
             ))
         }
