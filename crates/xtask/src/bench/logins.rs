@@ -49,6 +49,17 @@ fn login_body(login: &str, password: &str) -> String {
     format!("{{\"login\":\"{login}\",\"password\":\"{password}\"}}")
 }
 
+/// A login attempt's status; a connection the server closed is opened again.
+fn attempt(client: &mut Client, address: &str, body: &str) -> Result<u16, Fail> {
+    match client.send("POST", "/api/auth/login", "", body) {
+        Ok(status) => Ok(status),
+        Err(_) => {
+            *client = Client::connect(address)?;
+            client.send("POST", "/api/auth/login", "", body)
+        }
+    }
+}
+
 /// Other schools log in one after another until `stop`.
 fn legitimate(address: &str, stop: &AtomicBool, limit: Duration) -> Result<Logins, Fail> {
     let mut client = Client::connect(address)?;
@@ -99,10 +110,9 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
     let mut throttled = 0usize;
     let mut tried = 0usize;
     while started.elapsed() < ATTACK && tried < PASSWORDS {
-        let status = client.send(
-            "POST",
-            "/api/auth/login",
-            "",
+        let status = attempt(
+            &mut client,
+            &address,
             &login_body("sch240001", &format!("guess-{tried:04}")),
         )?;
         match status {
