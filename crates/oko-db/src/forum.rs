@@ -35,21 +35,23 @@ fn words_of(parts: &[&str]) -> String {
         .join(" ")
 }
 
-/// Keeps SQLite's FTS5 table in step with a question's words.
+/// Keeps SQLite's FTS5 table in step with a question's words. An entry's rowid is
+/// its question's rowid (a `VACUUM` may renumber those: rebuild `forum_search`
+/// after one, see docs/accounts.md).
 async fn index(conn: &impl ConnectionTrait, id: Uuid, words: &str) -> Result<(), DbErr> {
     if conn.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
     }
     conn.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Sqlite,
-        "DELETE FROM forum_search WHERE question_id = ?",
+        "DELETE FROM forum_search WHERE rowid = (SELECT rowid FROM forum_questions WHERE id = ?)",
         [id.into()],
     ))
     .await?;
     conn.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Sqlite,
-        "INSERT INTO forum_search (question_id, words) VALUES (?, ?)",
-        [id.into(), words.into()],
+        "INSERT INTO forum_search (rowid, words) SELECT rowid, ? FROM forum_questions WHERE id = ?",
+        [words.into(), id.into()],
     ))
     .await?;
     Ok(())
@@ -252,7 +254,7 @@ fn matching(
                 .collect::<Vec<_>>()
                 .join(" AND ");
             query.filter(Expr::cust_with_values(
-                "forum_questions.id IN (SELECT question_id FROM forum_search WHERE forum_search MATCH ?)",
+                "forum_questions.rowid IN (SELECT rowid FROM forum_search WHERE forum_search MATCH ?)",
                 [format!("words : ({expression})")],
             ))
         }
