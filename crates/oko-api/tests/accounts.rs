@@ -14,6 +14,7 @@ on_both_databases!(
     failed_logins_back_off_while_other_accounts_log_in,
     a_user_changes_their_password_under_the_policy,
     coordinators_issue_passwords_and_block_only_their_subordinates,
+    a_municipality_gets_a_workbook_of_new_passwords_for_all_its_organisations,
 );
 
 async fn refresh(app: &TestApp, token: &str) -> StatusCode {
@@ -236,4 +237,80 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
     let csv = response.text().await.unwrap();
     assert!(csv.starts_with("\u{feff}Время (мск);Кто;Действие"), "{csv}");
     assert_eq!(csv.matches("Выдан новый пароль").count(), 2);
+}
+
+async fn a_municipality_gets_a_workbook_of_new_passwords_for_all_its_organisations(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let municipality = app.token("mun24001").await;
+    let (status, job) = app
+        .call(
+            Method::POST,
+            "/api/credentials",
+            &municipality,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_str().unwrap();
+    let mut done = Value::Null;
+    for _ in 0..600 {
+        let (_, body) = app.get(&format!("/api/jobs/{id}"), &municipality).await;
+        if body["status"] == "ready" || body["status"] == "failed" {
+            done = body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(done["status"], "ready", "{done}");
+    let bytes = app
+        .client
+        .get(app.url(&format!("/api/jobs/{id}/file")))
+        .bearer_auth(&municipality)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<(String, String)> = sheet
+        .rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), r[2].to_string()))
+        .collect();
+    assert_eq!(
+        rows.len(),
+        8,
+        "the municipality's eight organisations: {rows:?}"
+    );
+    assert!(rows.iter().all(|(login, _)| login.ends_with(|c: char| c.is_ascii_digit()) && login.contains("24")));
+    let (login, password) = &rows[0];
+    let (status, _) = app.login(login, password).await;
+    assert_eq!(status, StatusCode::OK, "the new password works");
+    let (status, _) = app.login(login, PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old one does not");
+    // Another territory, or the whole country, is refused.
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/credentials",
+            &app.token("sch500001").await,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/credentials",
+            &app.token("admin").await,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -223,7 +223,13 @@ pub async fn list(
     per_page: u64,
 ) -> Result<(Vec<forum_question::Model>, u64), DbErr> {
     let query = matching(db.get_database_backend(), forum, stems);
-    let total = query.clone().count(db).await?;
+    // Counting ids only: the full rows (texts and words) are read for the page alone.
+    let total = query
+        .clone()
+        .select_only()
+        .column(forum_question::Column::Id)
+        .count(db)
+        .await?;
     let rows = query
         .order_by_desc(forum_question::Column::Faq)
         .order_by_desc(forum_question::Column::CreatedAt)

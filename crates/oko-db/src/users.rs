@@ -3,13 +3,19 @@
 use chrono::{DateTime, Utc};
 use oko_domain::role::Role;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::entities::{municipality, organisation, region, user, user_change};
-use crate::refresh_tokens;
+use crate::{
+    analytics::units::Unit,
+    audit::{Place, place_of_user},
+    entities::{municipality, organisation, region, user, user_change},
+    reach::Reach,
+    refresh_tokens,
+    roster::Roster,
+};
 
 /// Looks a user up by login, exactly (logins are case-sensitive).
 #[tracing::instrument(skip(db))]
@@ -227,4 +233,50 @@ pub async fn set_blocked(
     }
     txn.commit().await?;
     Ok(true)
+}
+
+/// Whether the owner of `reach` may issue passwords to and block an account of
+/// `role` placed at `place`: a region's coordinator its municipalities'
+/// coordinators and organisations, a municipal coordinator its organisations, the
+/// operator anyone but operators.
+pub fn is_subordinate(reach: &Reach, role: Role, place: &Place) -> bool {
+    match reach {
+        Reach::Everything => role != Role::Operator,
+        Reach::Region(region) => {
+            matches!(role, Role::MunicipalCoordinator | Role::Organisation)
+                && place.region == Some(*region)
+        }
+        Reach::Municipality { id, .. } => {
+            role == Role::Organisation && place.municipality == Some(*id)
+        }
+        Reach::Organisation { .. } => false,
+    }
+}
+
+/// The unblocked accounts under `unit` that the owner of `reach` may issue
+/// passwords to, by login.
+pub async fn subordinates(
+    db: &DatabaseConnection,
+    roster: &Roster,
+    unit: Unit,
+    reach: &Reach,
+) -> Result<Vec<user::Model>, DbErr> {
+    let within = |place: &Place| match unit {
+        Unit::Country => true,
+        Unit::Region(id) => place.region == Some(id),
+        Unit::Municipality(id) => place.municipality == Some(id),
+        Unit::Organisation(id) => place.organisation == Some(id),
+    };
+    Ok(user::Entity::find()
+        .filter(user::Column::Blocked.eq(false))
+        .order_by_asc(user::Column::Login)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            let place = place_of_user(u, roster);
+            Role::parse(&u.role).is_some_and(|role| is_subordinate(reach, role, &place))
+                && within(&place)
+        })
+        .collect())
 }

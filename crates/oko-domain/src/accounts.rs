@@ -43,3 +43,14 @@ pub fn password_from(random: &[u8; ISSUED_CHARS]) -> String {
         .map(|b| PASSWORD_ALPHABET[*b as usize % PASSWORD_ALPHABET.len()] as char)
         .collect()
 }
+
+/// `POST /api/credentials`: new passwords for a whole territory.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"unit": null})))]
+pub struct CredentialsRequest {
+    /// `region:<id>` or `municipality:<id>` within the caller's territory; the
+    /// caller's own territory when absent.
+    #[serde(default)]
+    pub unit: Option<String>,
+}

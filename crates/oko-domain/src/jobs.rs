@@ -112,6 +112,13 @@ pub enum JobSpec {
         storage_id: Uuid,
         publication_id: Uuid,
     },
+    /// New passwords for every subordinate account of a territory, as a workbook
+    /// of logins and passwords («Архив с паролями»).
+    Credentials {
+        /// As `?unit=` names it (`region:<id>`, `municipality:<id>`); the owner's
+        /// own territory when `None`.
+        unit: Option<String>,
+    },
     /// A report of «Аналитика» as a file («Заказать отчет»).
     AnalyticsReport {
         work_id: Uuid,
@@ -137,6 +144,7 @@ impl JobSpec {
             JobSpec::GroupReport { .. } => "group_report",
             JobSpec::DownloadReport { .. } => "download_report",
             JobSpec::AnalyticsReport { .. } => "analytics_report",
+            JobSpec::Credentials { .. } => "credentials",
         }
     }
 }

@@ -10,8 +10,8 @@ use oko_domain::{
 
 use crate::{
     components::{
-        account_actions::AccountActions, org_passport::OrgPassport, pager::Pager,
-        password_change::PasswordChangeForm,
+        account_actions::AccountActions, credentials::CredentialsArchive,
+        org_passport::OrgPassport, pager::Pager, password_change::PasswordChangeForm,
     },
     session::Session,
 };
@@ -26,10 +26,12 @@ pub fn Passport() -> impl IntoView {
         <h1 class="page-title">"Паспорт"</h1>
         {move || session.me().map(|me| {
             let own = (me.role == Role::Organisation).then(|| me.login.clone());
+            let coordinator = matches!(me.role, Role::RegionCoordinator | Role::MunicipalCoordinator);
             view! {
                 <UserCard me=me.clone()/>
                 {own.map(|login| view! { <OrgPassport login=login/> })}
                 <PasswordChangeForm login=me.login/>
+                {coordinator.then(|| view! { <CredentialsArchive/> })}
             }
         })}
         <OrgList/>

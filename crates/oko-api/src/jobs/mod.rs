@@ -6,6 +6,7 @@
 
 mod analytics_report;
 mod announce;
+mod credentials;
 mod download_report;
 mod export;
 mod group_report;
@@ -150,6 +151,9 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         JobSpec::AnalyticsReport { .. } => {
             analytics_report::run(state, &job, &spec, &path, progress.clone()).await
         }
+        JobSpec::Credentials { .. } => {
+            credentials::run(state, &job, &spec, &path, progress.clone()).await
+        }
     };
     heartbeat.abort();
     let now = Utc::now();
@@ -189,6 +193,7 @@ async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
         JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
         JobSpec::DownloadReport { publication_id, .. } => format!("/publications/{publication_id}"),
         JobSpec::AnalyticsReport { .. } => "/analytics".to_owned(),
+        JobSpec::Credentials { .. } => "/passport".to_owned(),
     };
     let notice = Notice {
         kind: NotificationKind::ReportReady,

@@ -5,12 +5,15 @@
 
 use actix_web::{HttpResponse, post, web};
 use oko_db::{
+    analytics::units::Unit,
     audit::{Place, place_of_user},
     entities::user,
-    reach::Reach,
 };
 use oko_domain::{
-    accounts::{AccountAccess, ISSUED_CHARS, IssuedPassword, PasswordChange, password_from},
+    accounts::{
+        AccountAccess, CredentialsRequest, ISSUED_CHARS, IssuedPassword, PasswordChange,
+        password_from,
+    },
     api::{FieldError, Problem},
     audit::AuditAction,
     error_code::ErrorCode,
@@ -19,7 +22,11 @@ use oko_domain::{
 };
 use rand_core::{OsRng, RngCore};
 
-use super::common_responses::{NotFound, Unauthenticated};
+use super::{
+    access::require_coordinator,
+    common_responses::{NotFound, Unauthenticated},
+    jobs::queue_job,
+};
 use crate::{
     audit,
     auth::{extractor::Authenticated, password},
@@ -206,19 +213,9 @@ async fn subordinate(
     let target = oko_db::users::find_by_login(&state.db, login)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Учетная запись не найдена"))?;
-    let role = Role::parse(&target.role);
     let place = place_of_user(&target, &*state.roster.get(&state.db).await?);
-    let allowed = match &user.0.reach {
-        Reach::Everything => role != Some(Role::Operator),
-        Reach::Region(region) => {
-            matches!(role, Some(Role::MunicipalCoordinator | Role::Organisation))
-                && place.region == Some(*region)
-        }
-        Reach::Municipality { id, .. } => {
-            role == Some(Role::Organisation) && place.municipality == Some(*id)
-        }
-        Reach::Organisation { .. } => false,
-    };
+    let allowed = Role::parse(&target.role)
+        .is_some_and(|role| oko_db::users::is_subordinate(&user.0.reach, role, &place));
     if allowed {
         Ok((target, place))
     } else {
@@ -227,4 +224,84 @@ async fn subordinate(
             "Эта учетная запись не подчинена вам",
         ))
     }
+}
+
+/// «Архив с паролями»: new passwords for every account of a territory the caller
+/// may issue passwords to (a municipality's organisations; a region's municipal
+/// coordinators and organisations), made in the background as a workbook of logins
+/// and passwords that only the caller downloads («Отчёты», `GET /api/jobs/{id}/file`),
+/// until it expires. Every listed account's old password and sessions end.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "issue_credentials",
+    security(("bearer" = [])),
+    request_body = CredentialsRequest,
+    responses(
+        (status = 202, description = "Queued; `Location` is the job", body = oko_domain::jobs::JobView),
+        (status = 403, description = "Organisations issue nothing; a unit outside the caller's territory", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
+                "detail": "Это могут только координаторы и федеральный оператор"})),
+        (status = 422, description = "The operator must name a region or a municipality", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Выберите регион или муниципалитет",
+                "errors": [{"field": "unit", "code": "required", "message": "Выберите регион или муниципалитет"}]})),
+        Unauthenticated,
+    )
+)]
+#[post("/credentials")]
+pub async fn issue_credentials(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Json<CredentialsRequest>,
+) -> Result<HttpResponse, ApiError> {
+    require_coordinator(&user)?;
+    let roster = state.roster.get(&state.db).await?;
+    let unit = match body.unit.as_deref().filter(|u| !u.is_empty()) {
+        None => Unit::own(&user.0.reach),
+        Some(text) => Unit::parse(text, &roster).ok_or_else(|| {
+            ApiError::invalid_parameter("unit", "ожидается region:<id> или municipality:<id>")
+        })?,
+    };
+    if unit == Unit::Country {
+        return Err(ApiError::validation(vec![FieldError::about_field(
+            "unit",
+            "required",
+            "Выберите регион или муниципалитет",
+        )]));
+    }
+    if !unit.is_within(&user.0.reach, &roster) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "Эта территория вне ваших прав",
+        ));
+    }
+    let name = unit.name(&roster).unwrap_or_default();
+    let title = format!("Архив с паролями: {name}");
+    let spec = oko_domain::jobs::JobSpec::Credentials {
+        unit: body.unit.clone(),
+    };
+    let job = queue_job(
+        &state,
+        &user,
+        &spec,
+        &title,
+        &format!("Пароли — {name}.xlsx"),
+        oko_domain::jobs::ExportFormat::Xlsx.content_type(),
+        chrono::Utc::now(),
+    )
+    .await?;
+    let entry = audit::Entry {
+        action: AuditAction::PasswordReset,
+        target: &name,
+        detail: "Архив с паролями всей территории",
+    };
+    audit::by_user(&state, &user, entry, None).await;
+    Ok(HttpResponse::Accepted()
+        .insert_header((
+            actix_web::http::header::LOCATION,
+            format!("/api/jobs/{}", job.id),
+        ))
+        .json(oko_db::jobs::describe(&job)))
 }

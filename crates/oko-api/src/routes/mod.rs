@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(accounts::issue_password)
         .service(accounts::block_user)
         .service(accounts::unblock_user)
+        .service(accounts::issue_credentials)
         .service(forum::list_forums)
         .service(forum::list_questions)
         .service(forum::ask_question)
