@@ -53,7 +53,8 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{region}");
-    let (status, _) = app
+    assert_eq!(region["coordinator"]["login"], "spo_coord_95");
+    let (status, municipality) = app
         .call(
             Method::POST,
             "/api/admin/municipalities",
@@ -62,6 +63,17 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(municipality["coordinator"]["login"], "mun95001");
+    // The new coordinators log in with their issued passwords.
+    for created in [&region, &municipality] {
+        let (status, _) = app
+            .login(
+                created["coordinator"]["login"].as_str().unwrap(),
+                created["coordinator"]["password"].as_str().unwrap(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+    }
 
     let (status, created) = app
         .call(

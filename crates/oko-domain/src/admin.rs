@@ -166,6 +166,27 @@ pub struct OrganisationsCreated {
     pub credentials: Vec<IssuedPassword>,
 }
 
+/// A new region and its coordinator's account `spo_coord_RR` (password shown once;
+/// `None` when that account already existed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"region": {"code": "95", "name": "Чеченская Республика"},
+    "coordinator": {"login": "spo_coord_95", "password": "kTr7mQ4pXz9w"}})))]
+pub struct RegionCreated {
+    pub region: crate::api::RegionRef,
+    pub coordinator: Option<IssuedPassword>,
+}
+
+/// A new municipality and its coordinator's account `munRRMMM`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"municipality": {"id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "name": "г. Грозный"},
+    "coordinator": {"login": "mun95001", "password": "kTr7mQ4pXz9w"}})))]
+pub struct MunicipalityCreated {
+    pub municipality: crate::api::MunicipalityRef,
+    pub coordinator: Option<IssuedPassword>,
+}
+
 /// A closed organisation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

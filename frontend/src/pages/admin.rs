@@ -4,10 +4,11 @@
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::{
+    accounts::IssuedPassword,
     admin::{
-        MunicipalityInput, OrganisationClosed, OrganisationInput, OrganisationsCreated, RegionInput,
+        MunicipalityCreated, MunicipalityInput, OrganisationClosed, OrganisationInput,
+        OrganisationsCreated, RegionCreated, RegionInput,
     },
-    api::{MunicipalityRef, RegionRef},
 };
 use serde::{Serialize, de::DeserializeOwned};
 
@@ -30,7 +31,7 @@ pub fn AdminPage() -> impl IntoView {
         <h1 class="page-title">"Администрирование"</h1>
         <Action title="Новый регион" button="Добавить регион" path="/api/admin/regions"
             body=move || RegionInput { code: region_code.get_untracked(), name: region_name.get_untracked() }
-            done=|r: RegionRef| format!("Добавлен регион {} ({})", r.name, r.code)>
+            done=|r: RegionCreated| with_coordinator(format!("Добавлен регион {} ({})", r.region.name, r.region.code), r.coordinator)>
             <label>"Код " <input type="text" bind:value=region_code size="3"/></label>
             <label>"Название " <input type="text" bind:value=region_name/></label>
         </Action>
@@ -40,7 +41,7 @@ pub fn AdminPage() -> impl IntoView {
                 code: municipality_code.get_untracked().trim().parse().unwrap_or(0),
                 name: municipality_name.get_untracked(),
             }
-            done=|m: MunicipalityRef| format!("Добавлен муниципалитет {}", m.name)>
+            done=|m: MunicipalityCreated| with_coordinator(format!("Добавлен муниципалитет {}", m.municipality.name), m.coordinator)>
             <label>"Код региона " <input type="text" bind:value=municipality_region size="3"/></label>
             <label>"Номер " <input type="text" bind:value=municipality_code size="4"/></label>
             <label>"Название " <input type="text" bind:value=municipality_name/></label>
@@ -70,6 +71,17 @@ pub fn AdminPage() -> impl IntoView {
             done=|c: OrganisationClosed| format!("Организация {} закрыта: ее учетная запись заблокирована", c.login)>
             <label>"Логин " <input type="text" bind:value=closing size="10"/></label>
         </Action>
+    }
+}
+
+/// What was added and its coordinator's new password (shown once).
+fn with_coordinator(added: String, coordinator: Option<IssuedPassword>) -> String {
+    match coordinator {
+        Some(c) => format!(
+            "{added}. Координатор: {};{} — пароль показан один раз",
+            c.login, c.password
+        ),
+        None => format!("{added}. Учетная запись координатора уже была"),
     }
 }
 

@@ -124,6 +124,14 @@ pub async fn hash_off_thread(password: String) -> String {
     on_hashing_thread(move || hash(&password)).await
 }
 
+/// A new random password for an account (shown once, `oko_domain::accounts`).
+pub fn issue() -> String {
+    use rand_core::RngCore;
+    let mut random = [0u8; oko_domain::accounts::ISSUED_CHARS];
+    OsRng.fill_bytes(&mut random);
+    oko_domain::accounts::password_from(&random)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

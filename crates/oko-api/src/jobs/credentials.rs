@@ -7,12 +7,8 @@ use std::path::Path;
 
 use actix_web::web;
 use oko_db::{analytics::units::Unit, entities::job};
-use oko_domain::{
-    accounts::{ISSUED_CHARS, password_from},
-    jobs::{ExportFormat, JobSpec},
-};
+use oko_domain::jobs::{ExportFormat, JobSpec};
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
-use rand_core::{OsRng, RngCore};
 
 use super::Progress;
 use crate::{auth::password, startup::AppState};
@@ -56,9 +52,7 @@ pub async fn run(
         if progress.cancelled() {
             return Err("Задание перешло к другому экземпляру".into());
         }
-        let mut random = [0u8; ISSUED_CHARS];
-        OsRng.fill_bytes(&mut random);
-        let issued = password_from(&random);
+        let issued = password::issue();
         let hash = password::hash_off_thread(issued.clone()).await;
         oko_db::users::set_password_hash(&state.db, &account.login, &hash)
             .await

@@ -10,17 +10,13 @@ use oko_db::{
     entities::user,
 };
 use oko_domain::{
-    accounts::{
-        AccountAccess, CredentialsRequest, ISSUED_CHARS, IssuedPassword, PasswordChange,
-        password_from,
-    },
+    accounts::{AccountAccess, CredentialsRequest, IssuedPassword, PasswordChange},
     api::{FieldError, Problem},
     audit::AuditAction,
     error_code::ErrorCode,
     password_policy,
     role::Role,
 };
-use rand_core::{OsRng, RngCore};
 
 use super::{
     access::require_coordinator,
@@ -115,9 +111,7 @@ pub async fn issue_password(
     login: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (target, place) = subordinate(&state, &user, &login).await?;
-    let mut random = [0u8; ISSUED_CHARS];
-    OsRng.fill_bytes(&mut random);
-    let password = password_from(&random);
+    let password = password::issue();
     let hash = password::hash_off_thread(password.clone()).await;
     oko_db::users::set_password_hash(&state.db, &target.login, &hash).await?;
     let entry = audit::Entry {

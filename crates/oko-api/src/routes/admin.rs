@@ -4,17 +4,20 @@
 
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use oko_db::admin::{self, MunicipalityRefusal, NewOrganisation};
+use oko_db::{
+    admin::{self, MunicipalityRefusal, NewOrganisation},
+    users::{CreateUserError, Placement},
+};
 use oko_domain::{
-    accounts::{ISSUED_CHARS, IssuedPassword, password_from},
+    accounts::IssuedPassword,
     admin::{
-        MunicipalityInput, OrganisationClosed, OrganisationInput, OrganisationsCreated,
-        RegionInput, import_form, organisation_of,
+        MunicipalityCreated, MunicipalityInput, OrganisationClosed, OrganisationInput,
+        OrganisationsCreated, RegionCreated, RegionInput, import_form, organisation_of,
     },
     api::{FieldError, MunicipalityRef, Problem, RegionRef},
     error_code::ErrorCode,
+    login::{RegionCode, municipal_coordinator_login, region_coordinator_login},
 };
-use rand_core::{OsRng, RngCore};
 
 use super::{
     access::require_operator,
@@ -27,14 +30,14 @@ use crate::{
     startup::AppState,
 };
 
-/// Add a region (operator).
+/// Add a region with its coordinator's account `spo_coord_RR` (operator).
 #[utoipa::path(
     tag = "admin",
     operation_id = "create_region",
     security(("bearer" = [])),
     request_body = RegionInput,
     responses(
-        (status = 201, description = "Created", body = RegionRef),
+        (status = 201, description = "Created with its coordinator's account (password shown once)", body = RegionCreated),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409,
                 "code": "conflict", "detail": "Регион с кодом 24 уже есть"})),
@@ -57,26 +60,35 @@ pub async fn create_region(
         return Err(ApiError::validation(problems));
     }
     let code = body.code.trim();
-    match admin::create_region(&state.db, code, &body.name).await? {
-        Some(region) => Ok(HttpResponse::Created().json(RegionRef {
-            code: region.code,
-            name: region.name,
-        })),
-        None => Err(ApiError::new(
+    let Some(region) = admin::create_region(&state.db, code, &body.name).await? else {
+        return Err(ApiError::new(
             ErrorCode::Conflict,
             format!("Регион с кодом {code} уже есть"),
-        )),
-    }
+        ));
+    };
+    let login = RegionCode::parse(code)
+        .map(region_coordinator_login)
+        .unwrap_or_default();
+    let coordinator =
+        coordinator_account(&state, &login, Placement::Region(code.to_owned())).await?;
+    Ok(HttpResponse::Created().json(RegionCreated {
+        region: RegionRef {
+            code: region.code,
+            name: region.name,
+        },
+        coordinator,
+    }))
 }
 
-/// Add a municipality to a region (operator).
+/// Add a municipality to a region with its coordinator's account `munRRMMM`
+/// (operator).
 #[utoipa::path(
     tag = "admin",
     operation_id = "create_municipality",
     security(("bearer" = [])),
     request_body = MunicipalityInput,
     responses(
-        (status = 201, description = "Created", body = MunicipalityRef),
+        (status = 201, description = "Created with its coordinator's account (password shown once)", body = MunicipalityCreated),
         (status = 409, description = "The number is taken in the region", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409,
                 "code": "conflict", "detail": "В регионе 24 уже есть муниципалитет № 12"})),
@@ -102,9 +114,20 @@ pub async fn create_municipality(
     match admin::create_municipality(&state.db, region, body.code, &body.name).await? {
         Ok(created) => {
             state.roster.invalidate();
-            Ok(HttpResponse::Created().json(MunicipalityRef {
-                id: created.id,
-                name: created.name,
+            let login = RegionCode::parse(region)
+                .map(|r| municipal_coordinator_login(r, body.code))
+                .unwrap_or_default();
+            let placement = Placement::Municipality {
+                region: region.to_owned(),
+                code: i32::from(body.code),
+            };
+            let coordinator = coordinator_account(&state, &login, placement).await?;
+            Ok(HttpResponse::Created().json(MunicipalityCreated {
+                municipality: MunicipalityRef {
+                    id: created.id,
+                    name: created.name,
+                },
+                coordinator,
             }))
         }
         Err(MunicipalityRefusal::NoRegion) => {
@@ -118,6 +141,28 @@ pub async fn create_municipality(
             ErrorCode::Conflict,
             format!("В регионе {region} уже есть муниципалитет № {}", body.code),
         )),
+    }
+}
+
+/// The coordinator's account of a new region or municipality, with a new
+/// password; `None` when the login is already taken.
+async fn coordinator_account(
+    state: &AppState,
+    login: &str,
+    placement: Placement,
+) -> Result<Option<IssuedPassword>, ApiError> {
+    let issued = password::issue();
+    let hash = password::hash_off_thread(issued.clone()).await;
+    match oko_db::users::create(&state.db, login, &hash, placement).await {
+        Ok(_) => Ok(Some(IssuedPassword {
+            login: login.to_owned(),
+            password: issued,
+        })),
+        Err(CreateUserError::LoginTaken) => Ok(None),
+        Err(CreateUserError::PlacementNotFound) => {
+            Err(ApiError::internal("a placement just created is missing"))
+        }
+        Err(CreateUserError::Db(e)) => Err(e.into()),
     }
 }
 
@@ -231,9 +276,7 @@ async fn created(
     let mut credentials = Vec::with_capacity(rows.len());
     let mut new = Vec::with_capacity(rows.len());
     for (_, input) in rows {
-        let mut random = [0u8; ISSUED_CHARS];
-        OsRng.fill_bytes(&mut random);
-        let issued = password_from(&random);
+        let issued = password::issue();
         new.push(NewOrganisation {
             input,
             password_hash: password::hash_off_thread(issued.clone()).await,
