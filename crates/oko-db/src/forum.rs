@@ -38,7 +38,28 @@ fn words_of(parts: &[&str]) -> String {
 /// Keeps SQLite's FTS5 table in step with a question's words. An entry's rowid is
 /// its question's rowid (a `VACUUM` may renumber those: rebuild `forum_search`
 /// after one, see docs/accounts.md).
-async fn index(conn: &impl ConnectionTrait, id: Uuid, words: &str) -> Result<(), DbErr> {
+/// The entry also carries its forum's tag, so that SQLite counts a forum's matches
+/// from the index alone; a merged question leaves the index.
+async fn index(
+    conn: &impl ConnectionTrait,
+    id: Uuid,
+    forum: &str,
+    words: &str,
+) -> Result<(), DbErr> {
+    if conn.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(());
+    }
+    unindex(conn, id).await?;
+    conn.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Sqlite,
+        "INSERT INTO forum_search (rowid, words) SELECT rowid, ? FROM forum_questions WHERE id = ?",
+        [format!("{words} {}", forum_tag(forum)).into(), id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+async fn unindex(conn: &impl ConnectionTrait, id: Uuid) -> Result<(), DbErr> {
     if conn.get_database_backend() != DatabaseBackend::Sqlite {
         return Ok(());
     }
@@ -48,13 +69,20 @@ async fn index(conn: &impl ConnectionTrait, id: Uuid, words: &str) -> Result<(),
         [id.into()],
     ))
     .await?;
-    conn.execute_raw(Statement::from_sql_and_values(
-        DatabaseBackend::Sqlite,
-        "INSERT INTO forum_search (rowid, words) SELECT rowid, ? FROM forum_questions WHERE id = ?",
-        [words.into(), id.into()],
-    ))
-    .await?;
     Ok(())
+}
+
+/// A token no one types, standing for the forum in SQLite's index.
+fn forum_tag(forum: &str) -> String {
+    format!("zzforum{}", forum.replace('-', ""))
+}
+
+/// SQLite's FTS5 query: the forum's tag and every stem as a word prefix (stems
+/// hold letters and digits only: safe inside FTS5's syntax).
+fn fts_query(forum: &str, stems: &[String]) -> String {
+    let mut terms = vec![forum_tag(forum)];
+    terms.extend(stems.iter().map(|s| format!("\"{s}\"*")));
+    format!("words : ({})", terms.join(" AND "))
 }
 
 pub async fn ask(
@@ -79,7 +107,7 @@ pub async fn ask(
     }
     .insert(&txn)
     .await?;
-    index(&txn, question.id, &words).await?;
+    index(&txn, question.id, new.forum, &words).await?;
     txn.commit().await?;
     Ok(question)
 }
@@ -115,7 +143,7 @@ pub async fn answer(
         .filter(forum_question::Column::Id.eq(question.id))
         .exec(&txn)
         .await?;
-    index(&txn, question.id, &words).await?;
+    index(&txn, question.id, &question.forum, &words).await?;
     txn.commit().await?;
     Ok(answer)
 }
@@ -137,7 +165,11 @@ pub async fn moderate(
         row.merged_into = Set(Some(target));
         row.closed = Set(true);
     }
-    row.update(db).await
+    let changed = row.update(db).await?;
+    if changed.merged_into.is_some() {
+        unindex(db, changed.id).await?;
+    }
+    Ok(changed)
 }
 
 pub async fn find(
@@ -222,14 +254,27 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> Result<(Vec<forum_question::Model>, u64), DbErr> {
-    let query = matching(db.get_database_backend(), forum, stems);
-    // Counting ids only: the full rows (texts and words) are read for the page alone.
-    let total = query
-        .clone()
-        .select_only()
-        .column(forum_question::Column::Id)
-        .count(db)
-        .await?;
+    let backend = db.get_database_backend();
+    let query = matching(backend, forum, stems);
+    let total = if backend == DatabaseBackend::Sqlite {
+        // From the FTS5 index alone: no table rows are read.
+        let counted = db
+            .query_one_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                "SELECT count(*) AS n FROM forum_search WHERE forum_search MATCH ?",
+                [fts_query(forum, stems).into()],
+            ))
+            .await?;
+        counted.map_or(Ok(0), |row| row.try_get::<i64>("", "n"))? as u64
+    } else {
+        // Counting ids only: the full rows are read for the page alone.
+        query
+            .clone()
+            .select_only()
+            .column(forum_question::Column::Id)
+            .count(db)
+            .await?
+    };
     let rows = query
         .order_by_desc(forum_question::Column::Faq)
         .order_by_desc(forum_question::Column::CreatedAt)
@@ -252,18 +297,10 @@ fn matching(
         return query;
     }
     match backend {
-        DatabaseBackend::Sqlite => {
-            // Stems hold letters and digits only: safe inside FTS5's syntax.
-            let expression = stems
-                .iter()
-                .map(|s| format!("\"{s}\"*"))
-                .collect::<Vec<_>>()
-                .join(" AND ");
-            query.filter(Expr::cust_with_values(
-                "forum_questions.rowid IN (SELECT rowid FROM forum_search WHERE forum_search MATCH ?)",
-                [format!("words : ({expression})")],
-            ))
-        }
+        DatabaseBackend::Sqlite => query.filter(Expr::cust_with_values(
+            "forum_questions.rowid IN (SELECT rowid FROM forum_search WHERE forum_search MATCH ?)",
+            [fts_query(forum, stems)],
+        )),
         _ => {
             let expression = stems
                 .iter()
@@ -314,7 +351,7 @@ pub async fn seed(
         }
         .insert(&txn)
         .await?;
-        index(&txn, id, &words).await?;
+        index(&txn, id, forum, &words).await?;
     }
     txn.commit().await
 }
