@@ -23,6 +23,19 @@ async fn import(app: &TestApp, token: &str, csv: &str) -> (StatusCode, Value) {
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
+async fn post_file(app: &TestApp, token: &str, path: &str, body: &str) -> (StatusCode, Value) {
+    let response = app
+        .client
+        .post(app.url(path))
+        .bearer_auth(token)
+        .body(body.as_bytes().to_vec())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
 async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
@@ -64,6 +77,36 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(municipality["coordinator"]["login"], "mun95001");
+    // Municipalities from a file: all or nothing, problems at their rows.
+    let path = "/api/admin/municipalities/import";
+    let header = "Код региона;Номер;Название\r\n";
+    let (status, problem) = post_file(
+        &app,
+        &admin,
+        path,
+        &format!("{header}95;2;Аргун\r\n98;1;Нигде\r\n24;1;Повтор\r\n"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let places: Vec<(u64, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(places, [(3, "unknown_region"), (4, "taken")]);
+    let (status, imported) =
+        post_file(&app, &admin, path, &format!("{header}95;2;Аргун\r\n")).await;
+    assert_eq!(status, StatusCode::CREATED, "{imported}");
+    assert_eq!(imported["credentials"][0]["login"], "mun95002");
+    let (status, _) = app
+        .login(
+            "mun95002",
+            imported["credentials"][0]["password"].as_str().unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
     // The new coordinators log in with their issued passwords.
     for created in [&region, &municipality] {
         let (status, _) = app

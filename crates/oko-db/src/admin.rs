@@ -262,3 +262,102 @@ pub async fn close_organisation(
     txn.commit().await?;
     Ok(true)
 }
+
+/// A municipality of an import with its coordinator's login and password hash.
+pub struct NewMunicipality<'a> {
+    pub row: u32,
+    pub region_code: &'a str,
+    pub code: u16,
+    pub name: &'a str,
+    pub login: String,
+    pub password_hash: String,
+}
+
+/// Every problem the tree finds with the municipalities (unknown region, a number
+/// taken in its region, a coordinator login taken), each at its row.
+pub async fn check_municipalities(
+    db: &DatabaseConnection,
+    rows: &[NewMunicipality<'_>],
+    sheet: &str,
+) -> Result<Vec<FieldError>, DbErr> {
+    let regions = region::Entity::find().all(db).await?;
+    let municipalities = municipality::Entity::find().all(db).await?;
+    let logins: Vec<String> = rows.iter().map(|m| m.login.clone()).collect();
+    let taken: Vec<String> = user::Entity::find()
+        .filter(user::Column::Login.is_in(logins))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.login)
+        .collect();
+    let mut problems = Vec::new();
+    for m in rows {
+        match regions.iter().find(|r| r.code == m.region_code) {
+            None => problems.push(FieldError::in_sheet(
+                sheet,
+                m.row,
+                Some("Код региона"),
+                "unknown_region",
+                &format!("Нет региона с кодом {}", m.region_code),
+            )),
+            Some(region) => {
+                let exists = municipalities
+                    .iter()
+                    .any(|x| x.region_id == region.id && x.code == i32::from(m.code));
+                if exists || taken.contains(&m.login) {
+                    problems.push(FieldError::in_sheet(
+                        sheet,
+                        m.row,
+                        Some("Номер"),
+                        "taken",
+                        &format!(
+                            "В регионе {} уже есть муниципалитет № {}",
+                            m.region_code, m.code
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// Creates the (checked) municipalities and their coordinators in one transaction.
+pub async fn create_municipalities(
+    db: &DatabaseConnection,
+    rows: &[NewMunicipality<'_>],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let regions = region::Entity::find().all(db).await?;
+    let txn = db.begin().await?;
+    for m in rows {
+        let region = regions
+            .iter()
+            .find(|r| r.code == m.region_code)
+            .ok_or_else(|| DbErr::Custom(format!("region {}", m.region_code)))?;
+        let id = Uuid::new_v4();
+        municipality::ActiveModel {
+            id: Set(id),
+            region_id: Set(region.id),
+            code: Set(i32::from(m.code)),
+            name: Set(m.name.trim().to_owned()),
+        }
+        .insert(&txn)
+        .await?;
+        user::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            login: Set(m.login.clone()),
+            password_hash: Set(m.password_hash.clone()),
+            role: Set(Role::MunicipalCoordinator.as_str().to_owned()),
+            display_name: Set(m.name.trim().to_owned()),
+            region_id: Set(Some(region.id)),
+            municipality_id: Set(Some(id)),
+            organisation_id: Set(None),
+            blocked: Set(false),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await
+}

@@ -155,12 +155,13 @@ impl OrganisationInput {
     }
 }
 
-/// A created organisation with its account's password (shown once).
+/// What an import or a creation made, with the new accounts' passwords (shown
+/// once): organisations' accounts, or municipalities' coordinators.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({"created": 1,
     "credentials": [{"login": "sch240999", "password": "kTr7mQ4pXz9w"}]})))]
-pub struct OrganisationsCreated {
+pub struct AccountsCreated {
     pub created: usize,
     /// Logins and new passwords, in this answer only.
     pub credentials: Vec<IssuedPassword>,
@@ -194,6 +195,57 @@ pub struct MunicipalityCreated {
 pub struct OrganisationClosed {
     pub login: String,
     pub closed: bool,
+}
+
+/// Column keys of the municipalities' import.
+pub const REGION_CODE: &str = "region_code";
+pub const NUMBER: &str = "number";
+pub const TITLE: &str = "name";
+
+/// The municipalities' import as a form: «Код региона», «Номер», «Название».
+pub fn municipality_import_form() -> FormDefinition {
+    FormDefinition {
+        title: "Муниципалитеты".to_owned(),
+        sheets: vec![SheetDef {
+            key: "municipalities".to_owned(),
+            title: "Муниципалитеты".to_owned(),
+            hint: "Одна строка — один муниципалитет; его координатор получит логин munRRMMM"
+                .to_owned(),
+            columns: vec![
+                ColumnDef {
+                    required: true,
+                    pattern: Some("##".to_owned()),
+                    ..ColumnDef::new(REGION_CODE, "Код региона", ColumnType::Text)
+                },
+                ColumnDef {
+                    required: true,
+                    min: Some(1.0),
+                    max: Some(999.0),
+                    ..ColumnDef::new(NUMBER, "Номер", ColumnType::Integer)
+                },
+                ColumnDef {
+                    required: true,
+                    max_length: Some(300),
+                    ..ColumnDef::new(TITLE, "Название", ColumnType::Text)
+                },
+            ],
+            fixed_rows: Vec::new(),
+            max_rows: Some(MAX_IMPORT),
+            rules: vec![Rule::Unique {
+                columns: vec![REGION_CODE.to_owned(), NUMBER.to_owned()],
+            }],
+        }],
+    }
+}
+
+/// A checked row of the municipalities' import.
+pub fn municipality_of(row: &Row) -> MunicipalityInput {
+    let cell = |key: &str| row.get(key).map_or("", String::as_str).trim().to_owned();
+    MunicipalityInput {
+        region_code: cell(REGION_CODE),
+        code: cell(NUMBER).parse().unwrap_or(0),
+        name: cell(TITLE),
+    }
 }
 
 /// Column keys of the import spreadsheet.
@@ -257,6 +309,7 @@ mod tests {
     #[test]
     fn the_import_form_is_valid_and_logins_tell_kind_region_and_code() {
         assert!(check_definition(&import_form()).is_empty());
+        assert!(check_definition(&municipality_import_form()).is_empty());
         let input = OrganisationInput {
             login: "spo240123".into(),
             name: "Колледж".into(),

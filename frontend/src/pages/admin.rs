@@ -6,8 +6,8 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::{
     accounts::IssuedPassword,
     admin::{
-        MunicipalityCreated, MunicipalityInput, OrganisationClosed, OrganisationInput,
-        OrganisationsCreated, RegionCreated, RegionInput,
+        AccountsCreated, MunicipalityCreated, MunicipalityInput, OrganisationClosed,
+        OrganisationInput, RegionCreated, RegionInput,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -46,6 +46,12 @@ pub fn AdminPage() -> impl IntoView {
             <label>"Номер " <input type="text" bind:value=municipality_code size="4"/></label>
             <label>"Название " <input type="text" bind:value=municipality_name/></label>
         </Action>
+        <section class="card" aria-labelledby="municipalities-import-title">
+            <h2 id="municipalities-import-title">"Муниципалитеты из Excel или CSV"</h2>
+            <p class="muted">"Столбцы: «Код региона», «Номер», «Название». Координаторы получат логины munRRMMM; если в файле есть ошибки, не создается ничего."</p>
+            <SpreadsheetUpload path="/api/admin/municipalities/import".to_owned() label="Файл"
+                accept=".xlsx,.csv" describe=credentials uploaded=Callback::new(|()| ())/>
+        </section>
         <Action title="Новая организация" button="Добавить организацию" path="/api/admin/organisations"
             body=move || OrganisationInput {
                 login: org_login.get_untracked(),
@@ -85,10 +91,10 @@ fn with_coordinator(added: String, coordinator: Option<IssuedPassword>) -> Strin
     }
 }
 
-/// «Создано организаций: N» and the logins with their passwords, shown once.
-fn credentials(created: OrganisationsCreated) -> String {
+/// «Создано: N» and the logins with their passwords, shown once.
+fn credentials(created: AccountsCreated) -> String {
     let mut text = format!(
-        "Создано организаций: {}. Пароли показаны один раз — сохраните их:",
+        "Создано: {}. Пароли показаны один раз — сохраните их:",
         created.created
     );
     for c in created.credentials {

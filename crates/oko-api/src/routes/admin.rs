@@ -5,14 +5,15 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use oko_db::{
-    admin::{self, MunicipalityRefusal, NewOrganisation},
+    admin::{self, MunicipalityRefusal, NewMunicipality, NewOrganisation},
     users::{CreateUserError, Placement},
 };
 use oko_domain::{
     accounts::IssuedPassword,
     admin::{
-        MunicipalityCreated, MunicipalityInput, OrganisationClosed, OrganisationInput,
-        OrganisationsCreated, RegionCreated, RegionInput, import_form, organisation_of,
+        AccountsCreated, MunicipalityCreated, MunicipalityInput, OrganisationClosed,
+        OrganisationInput, RegionCreated, RegionInput, import_form, municipality_import_form,
+        municipality_of, organisation_of,
     },
     api::{FieldError, MunicipalityRef, Problem, RegionRef},
     error_code::ErrorCode,
@@ -144,6 +145,78 @@ pub async fn create_municipality(
     }
 }
 
+/// Add municipalities with their coordinators' accounts from a spreadsheet
+/// (operator): `.xlsx` or CSV with «Код региона», «Номер», «Название». All or
+/// nothing; every problem at its row and column; passwords in this answer only.
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "import_municipalities",
+    security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The `.xlsx` or CSV file"),
+    responses(
+        (status = 201, description = "Created; coordinators' passwords shown once", body = AccountsCreated),
+        (status = 422, description = "Problems, each at its row and column; nothing created", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «Муниципалитеты», строка 2, столбец «Номер»: В регионе 24 уже есть муниципалитет № 1",
+                "errors": [{"sheet": "Муниципалитеты", "row": 2, "column": "Номер", "code": "taken",
+                    "message": "В регионе 24 уже есть муниципалитет № 1"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/admin/municipalities/import")]
+pub async fn import_municipalities(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    let form = municipality_import_form();
+    let data = web::block(move || read_upload(&form, &bytes))
+        .await
+        .map_err(ApiError::internal)??;
+    let inputs: Vec<MunicipalityInput> = data
+        .rows("municipalities")
+        .iter()
+        .map(municipality_of)
+        .collect();
+    let mut credentials = Vec::with_capacity(inputs.len());
+    let mut rows = Vec::with_capacity(inputs.len());
+    for (at, input) in inputs.iter().enumerate() {
+        let login = RegionCode::parse(&input.region_code)
+            .map(|r| municipal_coordinator_login(r, input.code))
+            .unwrap_or_default();
+        let issued = password::issue();
+        rows.push(NewMunicipality {
+            // Data row i is spreadsheet row i + 2 (the header is row 1).
+            row: at as u32 + 2,
+            region_code: &input.region_code,
+            code: input.code,
+            name: &input.name,
+            login: login.clone(),
+            password_hash: String::new(),
+        });
+        credentials.push(IssuedPassword {
+            login,
+            password: issued,
+        });
+    }
+    let problems = admin::check_municipalities(&state.db, &rows, "Муниципалитеты").await?;
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    for (row, issued) in rows.iter_mut().zip(&credentials) {
+        row.password_hash = password::hash_off_thread(issued.password.clone()).await;
+    }
+    admin::create_municipalities(&state.db, &rows, Utc::now()).await?;
+    state.roster.invalidate();
+    Ok(HttpResponse::Created().json(AccountsCreated {
+        created: credentials.len(),
+        credentials,
+    }))
+}
+
 /// The coordinator's account of a new region or municipality, with a new
 /// password; `None` when the login is already taken.
 async fn coordinator_account(
@@ -174,7 +247,7 @@ async fn coordinator_account(
     security(("bearer" = [])),
     request_body = OrganisationInput,
     responses(
-        (status = 201, description = "Created; the password is shown once", body = OrganisationsCreated),
+        (status = 201, description = "Created; the password is shown once", body = AccountsCreated),
         (status = 422, description = "Bad login, unknown region or municipality, login taken", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
@@ -211,7 +284,7 @@ pub async fn create_organisation(
     security(("bearer" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The `.xlsx` or CSV file"),
     responses(
-        (status = 201, description = "Created; passwords shown once", body = OrganisationsCreated),
+        (status = 201, description = "Created; passwords shown once", body = AccountsCreated),
         (status = 422, description = "Problems, each at its row and column; nothing created", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
@@ -288,7 +361,7 @@ async fn created(
     }
     admin::create_organisations(&state.db, &new, Utc::now()).await?;
     state.roster.invalidate();
-    Ok(HttpResponse::Created().json(OrganisationsCreated {
+    Ok(HttpResponse::Created().json(AccountsCreated {
         created: credentials.len(),
         credentials,
     }))

@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(forum::download_forum_attachment)
         .service(admin::create_region)
         .service(admin::create_municipality)
+        .service(admin::import_municipalities)
         .service(admin::create_organisation)
         .service(admin::import_organisations)
         .service(admin::close_organisation)
