@@ -77,6 +77,26 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(municipality["coordinator"]["login"], "mun95001");
+    // Regions from a file: a code that exists refuses the whole file.
+    let (status, problem) = post_file(
+        &app,
+        &admin,
+        "/api/admin/regions/import",
+        "Код региона;Название\r\n96;Новый край\r\n24;Повтор\r\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["row"], 3);
+    let (status, regions) = post_file(
+        &app,
+        &admin,
+        "/api/admin/regions/import",
+        "Код региона;Название\r\n96;Новый край\r\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{regions}");
+    assert_eq!(regions["credentials"][0]["login"], "spo_coord_96");
+
     // Municipalities from a file: all or nothing, problems at their rows.
     let path = "/api/admin/municipalities/import";
     let header = "Код региона;Номер;Название\r\n";

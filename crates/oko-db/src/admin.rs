@@ -77,6 +77,30 @@ pub async fn create_municipality(
     .await?))
 }
 
+/// A new unblocked account.
+fn account(
+    login: &str,
+    password_hash: &str,
+    role: Role,
+    display_name: &str,
+    place: (Option<Uuid>, Option<Uuid>, Option<Uuid>),
+    now: DateTime<Utc>,
+) -> user::ActiveModel {
+    let (region, municipality, organisation) = place;
+    user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        login: Set(login.to_owned()),
+        password_hash: Set(password_hash.to_owned()),
+        role: Set(role.as_str().to_owned()),
+        display_name: Set(display_name.trim().to_owned()),
+        region_id: Set(region),
+        municipality_id: Set(municipality),
+        organisation_id: Set(organisation),
+        blocked: Set(false),
+        created_at: Set(now),
+    }
+}
+
 /// An organisation to create, with its account's password hash.
 pub struct NewOrganisation<'a> {
     pub input: &'a OrganisationInput,
@@ -204,18 +228,14 @@ pub async fn create_organisations(
         }
         .insert(&txn)
         .await?;
-        user::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            login: Set(login),
-            password_hash: Set(new.password_hash.clone()),
-            role: Set(Role::Organisation.as_str().to_owned()),
-            display_name: Set(input.short_name.trim().to_owned()),
-            region_id: Set(Some(region.id)),
-            municipality_id: Set(Some(municipality.id)),
-            organisation_id: Set(Some(id)),
-            blocked: Set(false),
-            created_at: Set(now),
-        }
+        account(
+            &login,
+            &new.password_hash,
+            Role::Organisation,
+            &input.short_name,
+            (Some(region.id), Some(municipality.id), Some(id)),
+            now,
+        )
         .insert(&txn)
         .await?;
     }
@@ -344,18 +364,75 @@ pub async fn create_municipalities(
         }
         .insert(&txn)
         .await?;
-        user::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            login: Set(m.login.clone()),
-            password_hash: Set(m.password_hash.clone()),
-            role: Set(Role::MunicipalCoordinator.as_str().to_owned()),
-            display_name: Set(m.name.trim().to_owned()),
-            region_id: Set(Some(region.id)),
-            municipality_id: Set(Some(id)),
-            organisation_id: Set(None),
-            blocked: Set(false),
-            created_at: Set(now),
+        account(
+            &m.login,
+            &m.password_hash,
+            Role::MunicipalCoordinator,
+            m.name,
+            (Some(region.id), Some(id), None),
+            now,
+        )
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await
+}
+
+/// A region of an import with its coordinator's login and password hash.
+pub struct NewRegion<'a> {
+    pub row: u32,
+    pub code: &'a str,
+    pub name: &'a str,
+    pub login: String,
+    pub password_hash: String,
+}
+
+/// Regions of the file whose code exists already, each at its row.
+pub async fn check_regions(
+    db: &DatabaseConnection,
+    rows: &[NewRegion<'_>],
+    sheet: &str,
+) -> Result<Vec<FieldError>, DbErr> {
+    let existing = region::Entity::find().all(db).await?;
+    Ok(rows
+        .iter()
+        .filter(|r| existing.iter().any(|e| e.code == r.code))
+        .map(|r| {
+            FieldError::in_sheet(
+                sheet,
+                r.row,
+                Some("Код региона"),
+                "taken",
+                &format!("Регион с кодом {} уже есть", r.code),
+            )
+        })
+        .collect())
+}
+
+/// Creates the (checked) regions and their coordinators in one transaction.
+pub async fn create_regions(
+    db: &DatabaseConnection,
+    rows: &[NewRegion<'_>],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    for r in rows {
+        let id = Uuid::new_v4();
+        region::ActiveModel {
+            id: Set(id),
+            code: Set(r.code.to_owned()),
+            name: Set(r.name.trim().to_owned()),
         }
+        .insert(&txn)
+        .await?;
+        account(
+            &r.login,
+            &r.password_hash,
+            Role::RegionCoordinator,
+            r.name,
+            (Some(id), None, None),
+            now,
+        )
         .insert(&txn)
         .await?;
     }

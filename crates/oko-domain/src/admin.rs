@@ -197,6 +197,84 @@ pub struct OrganisationClosed {
     pub closed: bool,
 }
 
+/// A one-sheet import form: its columns, at most `max_rows` rows, `unique`
+/// columns never repeated.
+fn import_sheet(
+    (key, title, hint): (&str, &str, &str),
+    columns: Vec<ColumnDef>,
+    max_rows: u32,
+    unique: &[&str],
+) -> FormDefinition {
+    FormDefinition {
+        title: title.to_owned(),
+        sheets: vec![SheetDef {
+            key: key.to_owned(),
+            title: title.to_owned(),
+            hint: hint.to_owned(),
+            columns,
+            fixed_rows: Vec::new(),
+            max_rows: Some(max_rows),
+            rules: vec![Rule::Unique {
+                columns: unique.iter().map(|c| (*c).to_owned()).collect(),
+            }],
+        }],
+    }
+}
+
+fn required(key: &str, title: &str, kind: ColumnType) -> ColumnDef {
+    ColumnDef {
+        required: true,
+        ..ColumnDef::new(key, title, kind)
+    }
+}
+
+fn region_code_column() -> ColumnDef {
+    ColumnDef {
+        pattern: Some("##".to_owned()),
+        ..required(REGION_CODE, "Код региона", ColumnType::Text)
+    }
+}
+
+fn bounded(key: &str, title: &str, kind: ColumnType, max: u32) -> ColumnDef {
+    match kind {
+        ColumnType::Integer => ColumnDef {
+            min: Some(1.0),
+            max: Some(f64::from(max)),
+            ..required(key, title, kind)
+        },
+        _ => ColumnDef {
+            max_length: Some(max),
+            ..required(key, title, kind)
+        },
+    }
+}
+
+/// The regions' import as a form: «Код региона», «Название».
+pub fn region_import_form() -> FormDefinition {
+    import_sheet(
+        (
+            "regions",
+            "Регионы",
+            "Одна строка — один регион; его координатор получит логин spo_coord_RR",
+        ),
+        vec![
+            region_code_column(),
+            bounded(TITLE, "Название", ColumnType::Text, 300),
+        ],
+        100,
+        &[REGION_CODE],
+    )
+}
+
+/// A checked row of the regions' import.
+pub fn region_of(row: &Row) -> RegionInput {
+    let cell = |key: &str| row.get(key).map_or("", String::as_str).trim().to_owned();
+    RegionInput {
+        code: cell(REGION_CODE),
+        name: cell(TITLE),
+    }
+}
+
 /// Column keys of the municipalities' import.
 pub const REGION_CODE: &str = "region_code";
 pub const NUMBER: &str = "number";
@@ -204,38 +282,20 @@ pub const TITLE: &str = "name";
 
 /// The municipalities' import as a form: «Код региона», «Номер», «Название».
 pub fn municipality_import_form() -> FormDefinition {
-    FormDefinition {
-        title: "Муниципалитеты".to_owned(),
-        sheets: vec![SheetDef {
-            key: "municipalities".to_owned(),
-            title: "Муниципалитеты".to_owned(),
-            hint: "Одна строка — один муниципалитет; его координатор получит логин munRRMMM"
-                .to_owned(),
-            columns: vec![
-                ColumnDef {
-                    required: true,
-                    pattern: Some("##".to_owned()),
-                    ..ColumnDef::new(REGION_CODE, "Код региона", ColumnType::Text)
-                },
-                ColumnDef {
-                    required: true,
-                    min: Some(1.0),
-                    max: Some(999.0),
-                    ..ColumnDef::new(NUMBER, "Номер", ColumnType::Integer)
-                },
-                ColumnDef {
-                    required: true,
-                    max_length: Some(300),
-                    ..ColumnDef::new(TITLE, "Название", ColumnType::Text)
-                },
-            ],
-            fixed_rows: Vec::new(),
-            max_rows: Some(MAX_IMPORT),
-            rules: vec![Rule::Unique {
-                columns: vec![REGION_CODE.to_owned(), NUMBER.to_owned()],
-            }],
-        }],
-    }
+    import_sheet(
+        (
+            "municipalities",
+            "Муниципалитеты",
+            "Одна строка — один муниципалитет; его координатор получит логин munRRMMM",
+        ),
+        vec![
+            region_code_column(),
+            bounded(NUMBER, "Номер", ColumnType::Integer, 999),
+            bounded(TITLE, "Название", ColumnType::Text, 300),
+        ],
+        MAX_IMPORT,
+        &[REGION_CODE, NUMBER],
+    )
 }
 
 /// A checked row of the municipalities' import.
@@ -259,35 +319,26 @@ pub const MAX_IMPORT: u32 = 5_000;
 /// The import spreadsheet as a form: «Логин», «Полное наименование», «Краткое
 /// наименование», «Номер муниципалитета» (cells checked by the forms engine).
 pub fn import_form() -> FormDefinition {
-    let text = |key: &str, title: &str, max: u32| ColumnDef {
-        required: true,
-        max_length: Some(max),
-        ..ColumnDef::new(key, title, ColumnType::Text)
-    };
-    FormDefinition {
-        title: "Организации".to_owned(),
-        sheets: vec![SheetDef {
-            key: "organisations".to_owned(),
-            title: "Организации".to_owned(),
-            hint: "Одна строка — одна организация; логин задает вид, регион и код".to_owned(),
-            columns: vec![
-                text(LOGIN, "Логин", 20),
-                text(NAME, "Полное наименование", 500),
-                text(SHORT_NAME, "Краткое наименование", 200),
-                ColumnDef {
-                    required: true,
-                    min: Some(1.0),
-                    max: Some(999.0),
-                    ..ColumnDef::new(MUNICIPALITY, "Номер муниципалитета", ColumnType::Integer)
-                },
-            ],
-            fixed_rows: Vec::new(),
-            max_rows: Some(MAX_IMPORT),
-            rules: vec![Rule::Unique {
-                columns: vec![LOGIN.to_owned()],
-            }],
-        }],
-    }
+    import_sheet(
+        (
+            "organisations",
+            "Организации",
+            "Одна строка — одна организация; логин задает вид, регион и код",
+        ),
+        vec![
+            bounded(LOGIN, "Логин", ColumnType::Text, 20),
+            bounded(NAME, "Полное наименование", ColumnType::Text, 500),
+            bounded(SHORT_NAME, "Краткое наименование", ColumnType::Text, 200),
+            bounded(
+                MUNICIPALITY,
+                "Номер муниципалитета",
+                ColumnType::Integer,
+                999,
+            ),
+        ],
+        MAX_IMPORT,
+        &[LOGIN],
+    )
 }
 
 /// A checked import row as an organisation.
@@ -310,6 +361,7 @@ mod tests {
     fn the_import_form_is_valid_and_logins_tell_kind_region_and_code() {
         assert!(check_definition(&import_form()).is_empty());
         assert!(check_definition(&municipality_import_form()).is_empty());
+        assert!(check_definition(&region_import_form()).is_empty());
         let input = OrganisationInput {
             login: "spo240123".into(),
             name: "Колледж".into(),

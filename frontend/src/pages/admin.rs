@@ -46,6 +46,12 @@ pub fn AdminPage() -> impl IntoView {
             <label>"Номер " <input type="text" bind:value=municipality_code size="4"/></label>
             <label>"Название " <input type="text" bind:value=municipality_name/></label>
         </Action>
+        <section class="card" aria-labelledby="regions-import-title">
+            <h2 id="regions-import-title">"Регионы из Excel или CSV"</h2>
+            <p class="muted">"Столбцы: «Код региона», «Название». Координаторы получат логины spo_coord_RR."</p>
+            <SpreadsheetUpload path="/api/admin/regions/import".to_owned() label="Файл"
+                accept=".xlsx,.csv" describe=credentials uploaded=Callback::new(|()| ())/>
+        </section>
         <section class="card" aria-labelledby="municipalities-import-title">
             <h2 id="municipalities-import-title">"Муниципалитеты из Excel или CSV"</h2>
             <p class="muted">"Столбцы: «Код региона», «Номер», «Название». Координаторы получат логины munRRMMM; если в файле есть ошибки, не создается ничего."</p>

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use oko_db::{
-    admin::{self, MunicipalityRefusal, NewMunicipality, NewOrganisation},
+    admin::{self, MunicipalityRefusal, NewMunicipality, NewOrganisation, NewRegion},
     users::{CreateUserError, Placement},
 };
 use oko_domain::{
@@ -13,7 +13,7 @@ use oko_domain::{
     admin::{
         AccountsCreated, MunicipalityCreated, MunicipalityInput, OrganisationClosed,
         OrganisationInput, RegionCreated, RegionInput, import_form, municipality_import_form,
-        municipality_of, organisation_of,
+        municipality_of, organisation_of, region_import_form, region_of,
     },
     api::{FieldError, MunicipalityRef, Problem, RegionRef},
     error_code::ErrorCode,
@@ -22,7 +22,7 @@ use oko_domain::{
 
 use super::{
     access::require_operator,
-    collections::exchange::{read_body, read_upload},
+    collections::exchange::read_uploaded,
     common_responses::{NotFound, OperatorOnly, Unauthenticated},
 };
 use crate::{
@@ -171,50 +171,113 @@ pub async fn import_municipalities(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    let form = municipality_import_form();
-    let data = web::block(move || read_upload(&form, &bytes))
-        .await
-        .map_err(ApiError::internal)??;
+    let data = read_uploaded(&state, body, municipality_import_form()).await?;
     let inputs: Vec<MunicipalityInput> = data
         .rows("municipalities")
         .iter()
         .map(municipality_of)
         .collect();
-    let mut credentials = Vec::with_capacity(inputs.len());
-    let mut rows = Vec::with_capacity(inputs.len());
-    for (at, input) in inputs.iter().enumerate() {
-        let login = RegionCode::parse(&input.region_code)
-            .map(|r| municipal_coordinator_login(r, input.code))
-            .unwrap_or_default();
-        let issued = password::issue();
-        rows.push(NewMunicipality {
+    let mut rows: Vec<NewMunicipality> = inputs
+        .iter()
+        .enumerate()
+        .map(|(at, input)| NewMunicipality {
             // Data row i is spreadsheet row i + 2 (the header is row 1).
             row: at as u32 + 2,
             region_code: &input.region_code,
             code: input.code,
             name: &input.name,
-            login: login.clone(),
+            login: RegionCode::parse(&input.region_code)
+                .map(|r| municipal_coordinator_login(r, input.code))
+                .unwrap_or_default(),
             password_hash: String::new(),
-        });
-        credentials.push(IssuedPassword {
-            login,
-            password: issued,
-        });
-    }
+        })
+        .collect();
     let problems = admin::check_municipalities(&state.db, &rows, "Муниципалитеты").await?;
     if !problems.is_empty() {
         return Err(ApiError::validation(problems));
     }
-    for (row, issued) in rows.iter_mut().zip(&credentials) {
-        row.password_hash = password::hash_off_thread(issued.password.clone()).await;
-    }
+    let credentials = issue_all(
+        rows.iter_mut()
+            .map(|r| (r.login.clone(), &mut r.password_hash)),
+    )
+    .await;
     admin::create_municipalities(&state.db, &rows, Utc::now()).await?;
     state.roster.invalidate();
     Ok(HttpResponse::Created().json(AccountsCreated {
         created: credentials.len(),
         credentials,
     }))
+}
+
+/// Add regions with their coordinators' accounts from a spreadsheet (operator):
+/// «Код региона», «Название». All or nothing; passwords in this answer only.
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "import_regions",
+    security(("bearer" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The `.xlsx` or CSV file"),
+    responses(
+        (status = 201, description = "Created; coordinators' passwords shown once", body = AccountsCreated),
+        (status = 422, description = "Problems, each at its row and column; nothing created", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Лист «Регионы», строка 2, столбец «Код региона»: Регион с кодом 24 уже есть",
+                "errors": [{"sheet": "Регионы", "row": 2, "column": "Код региона", "code": "taken",
+                    "message": "Регион с кодом 24 уже есть"}]})),
+        Unauthenticated, OperatorOnly,
+    )
+)]
+#[post("/admin/regions/import")]
+pub async fn import_regions(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    require_operator(&user)?;
+    let data = read_uploaded(&state, body, region_import_form()).await?;
+    let inputs: Vec<RegionInput> = data.rows("regions").iter().map(region_of).collect();
+    let mut rows: Vec<NewRegion> = inputs
+        .iter()
+        .enumerate()
+        .map(|(at, input)| NewRegion {
+            // Data row i is spreadsheet row i + 2 (the header is row 1).
+            row: at as u32 + 2,
+            code: &input.code,
+            name: &input.name,
+            login: RegionCode::parse(&input.code)
+                .map(region_coordinator_login)
+                .unwrap_or_default(),
+            password_hash: String::new(),
+        })
+        .collect();
+    let problems = admin::check_regions(&state.db, &rows, "Регионы").await?;
+    if !problems.is_empty() {
+        return Err(ApiError::validation(problems));
+    }
+    let credentials = issue_all(
+        rows.iter_mut()
+            .map(|r| (r.login.clone(), &mut r.password_hash)),
+    )
+    .await;
+    admin::create_regions(&state.db, &rows, Utc::now()).await?;
+    Ok(HttpResponse::Created().json(AccountsCreated {
+        created: credentials.len(),
+        credentials,
+    }))
+}
+
+/// New passwords for accounts `(login, where its hash goes)`: the passwords to
+/// show once.
+async fn issue_all<'a>(
+    accounts: impl Iterator<Item = (String, &'a mut String)>,
+) -> Vec<IssuedPassword> {
+    let mut issued = Vec::new();
+    for (login, hash) in accounts {
+        let password = password::issue();
+        *hash = password::hash_off_thread(password.clone()).await;
+        issued.push(IssuedPassword { login, password });
+    }
+    issued
 }
 
 /// The coordinator's account of a new region or municipality, with a new
@@ -301,11 +364,7 @@ pub async fn import_organisations(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    let form = import_form();
-    let data = web::block(move || read_upload(&form, &bytes))
-        .await
-        .map_err(ApiError::internal)??;
+    let data = read_uploaded(&state, body, import_form()).await?;
     // Data row i is spreadsheet row i + 2 (the header is row 1).
     let rows: Vec<(u32, OrganisationInput)> = data
         .rows("organisations")
@@ -346,19 +405,18 @@ async fn created(
     state: &AppState,
     rows: &[(u32, OrganisationInput)],
 ) -> Result<HttpResponse, ApiError> {
-    let mut credentials = Vec::with_capacity(rows.len());
-    let mut new = Vec::with_capacity(rows.len());
-    for (_, input) in rows {
-        let issued = password::issue();
-        new.push(NewOrganisation {
+    let mut new: Vec<NewOrganisation> = rows
+        .iter()
+        .map(|(_, input)| NewOrganisation {
             input,
-            password_hash: password::hash_off_thread(issued.clone()).await,
-        });
-        credentials.push(IssuedPassword {
-            login: input.login.trim().to_lowercase(),
-            password: issued,
-        });
-    }
+            password_hash: String::new(),
+        })
+        .collect();
+    let credentials = issue_all(
+        new.iter_mut()
+            .map(|n| (n.input.login.trim().to_lowercase(), &mut n.password_hash)),
+    )
+    .await;
     admin::create_organisations(&state.db, &new, Utc::now()).await?;
     state.roster.invalidate();
     Ok(HttpResponse::Created().json(AccountsCreated {

@@ -50,6 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(forum::attach_to_question)
         .service(forum::download_forum_attachment)
         .service(admin::create_region)
+        .service(admin::import_regions)
         .service(admin::create_municipality)
         .service(admin::import_municipalities)
         .service(admin::create_organisation)

@@ -25,7 +25,7 @@ use crate::{
     error::ApiError,
     routes::{
         access::{reach_of, require_operator},
-        collections::exchange::{read_body, read_upload},
+        collections::exchange::read_uploaded,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
     },
     startup::AppState,
@@ -129,17 +129,8 @@ pub async fn import_results(
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
     let work = find_work(&state, id.into_inner()).await?;
-    let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    let form = protocol::bulk_form(&work.definition);
-    let definition = work.definition.clone();
-    let (data, by_login) = web::block(move || {
-        read_upload(&form, &bytes).map(|data| {
-            let by_login = protocol::students_by_login(&definition, &data);
-            (data, by_login)
-        })
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let data = read_uploaded(&state, body, protocol::bulk_form(&work.definition)).await?;
+    let by_login = protocol::students_by_login(&work.definition, &data);
     let roster = state.roster.get(&state.db).await?;
     let ids: HashMap<&str, Uuid> = roster
         .entries

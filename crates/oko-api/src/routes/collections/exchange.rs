@@ -157,6 +157,19 @@ pub(crate) fn read_upload(
     import(form, sheets).map_err(|errors| ApiError::validation(cell_problems(form, &errors)))
 }
 
+/// The data of an uploaded spreadsheet read as `form` (every cell checked), or
+/// every problem at its row and column.
+pub(crate) async fn read_uploaded(
+    state: &AppState,
+    body: web::Payload,
+    form: FormDefinition,
+) -> Result<oko_domain::forms::FormData, ApiError> {
+    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    web::block(move || read_upload(&form, &bytes))
+        .await
+        .map_err(ApiError::internal)?
+}
+
 /// A problem with an uploaded file as a whole.
 fn file_problem(code: &str, message: &str) -> ApiError {
     ApiError::validation(vec![FieldError::about_field("file", code, message)])
