@@ -253,30 +253,11 @@ async fn a_municipality_gets_a_workbook_of_new_passwords_for_all_its_organisatio
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let id = job["id"].as_str().unwrap();
-    let mut done = Value::Null;
-    for _ in 0..600 {
-        let (_, body) = app.get(&format!("/api/jobs/{id}"), &municipality).await;
-        if body["status"] == "ready" || body["status"] == "failed" {
-            done = body;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let done = app.finished_job(&municipality, &job).await;
     assert_eq!(done["status"], "ready", "{done}");
-    let bytes = app
-        .client
-        .get(app.url(&format!("/api/jobs/{id}/file")))
-        .bearer_auth(&municipality)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let (_, bytes) = app.job_file(&municipality, &done).await;
     use calamine::Reader;
-    let mut book: calamine::Xlsx<_> =
-        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     let rows: Vec<(String, String)> = sheet
         .rows()

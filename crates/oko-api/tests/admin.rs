@@ -5,36 +5,10 @@
 mod support;
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app};
+use serde_json::json;
+use support::{Backend, spawn_app};
 
 on_both_databases!(the_operator_builds_the_tree_and_closes_an_organisation);
-
-async fn import(app: &TestApp, token: &str, csv: &str) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(app.url("/api/admin/organisations/import"))
-        .bearer_auth(token)
-        .body(csv.as_bytes().to_vec())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
-async fn post_file(app: &TestApp, token: &str, path: &str, body: &str) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .body(body.as_bytes().to_vec())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -78,35 +52,35 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(municipality["coordinator"]["login"], "mun95001");
     // Regions from a file: a code that exists refuses the whole file.
-    let (status, problem) = post_file(
-        &app,
-        &admin,
-        "/api/admin/regions/import",
-        "Код региона;Название\r\n96;Новый край\r\n24;Повтор\r\n",
-    )
-    .await;
+    let (status, problem) = app
+        .post_file(
+            &admin,
+            "/api/admin/regions/import",
+            "Код региона;Название\r\n96;Новый край\r\n24;Повтор\r\n",
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["row"], 3);
-    let (status, regions) = post_file(
-        &app,
-        &admin,
-        "/api/admin/regions/import",
-        "Код региона;Название\r\n96;Новый край\r\n",
-    )
-    .await;
+    let (status, regions) = app
+        .post_file(
+            &admin,
+            "/api/admin/regions/import",
+            "Код региона;Название\r\n96;Новый край\r\n",
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{regions}");
     assert_eq!(regions["credentials"][0]["login"], "spo_coord_96");
 
     // Municipalities from a file: all or nothing, problems at their rows.
     let path = "/api/admin/municipalities/import";
     let header = "Код региона;Номер;Название\r\n";
-    let (status, problem) = post_file(
-        &app,
-        &admin,
-        path,
-        &format!("{header}95;2;Аргун\r\n98;1;Нигде\r\n24;1;Повтор\r\n"),
-    )
-    .await;
+    let (status, problem) = app
+        .post_file(
+            &admin,
+            path,
+            &format!("{header}95;2;Аргун\r\n98;1;Нигде\r\n24;1;Повтор\r\n"),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let places: Vec<(u64, &str)> = problem["errors"]
         .as_array()
@@ -115,8 +89,9 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         .map(|e| (e["row"].as_u64().unwrap(), e["code"].as_str().unwrap()))
         .collect();
     assert_eq!(places, [(3, "unknown_region"), (4, "taken")]);
-    let (status, imported) =
-        post_file(&app, &admin, path, &format!("{header}95;2;Аргун\r\n")).await;
+    let (status, imported) = app
+        .post_file(&admin, path, &format!("{header}95;2;Аргун\r\n"))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{imported}");
     assert_eq!(imported["credentials"][0]["login"], "mun95002");
     let (status, _) = app
@@ -160,7 +135,9 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
     let bad = format!(
         "{header}sch950002;Школа 2;СШ № 2;1\r\nsch950001;Школа 1 еще раз;СШ № 1;1\r\nsch950003;Школа 3;СШ № 3;7\r\nmun95001;Не школа;Н;1\r\n"
     );
-    let (status, problem) = import(&app, &admin, &bad).await;
+    let (status, problem) = app
+        .post_file(&admin, "/api/admin/organisations/import", &bad)
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let places: Vec<(u64, &str, &str)> = problem["errors"]
         .as_array()
@@ -182,7 +159,9 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
     let bad = format!(
         "{header}sch950002;Школа 2;СШ № 2;1\r\nsch950001;Школа 1 еще раз;СШ № 1;1\r\nsch950003;Школа 3;СШ № 3;7\r\n"
     );
-    let (status, problem) = import(&app, &admin, &bad).await;
+    let (status, problem) = app
+        .post_file(&admin, "/api/admin/organisations/import", &bad)
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let places: Vec<(u64, &str)> = problem["errors"]
         .as_array()
@@ -200,7 +179,9 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
 
     let good =
         format!("{header}sch950002;Школа 2;СШ № 2;1\r\nspo950001;Колледж 1;ГБПОУ К № 1;1\r\n");
-    let (status, done) = import(&app, &admin, &good).await;
+    let (status, done) = app
+        .post_file(&admin, "/api/admin/organisations/import", &good)
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{done}");
     assert_eq!(done["created"], 2);
     let (_, orgs) = app.get("/api/orgs?search=95000", &admin).await;

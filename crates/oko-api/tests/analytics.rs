@@ -5,8 +5,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{Backend, TestApp, spawn_app};
@@ -81,20 +79,6 @@ fn row<'a>(report: &'a Value, label: &str) -> &'a Value {
         .iter()
         .find(|r| r["label"].as_str().unwrap().starts_with(label))
         .unwrap_or_else(|| panic!("no row {label} in {report}"))
-}
-
-async fn post_file(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .header("content-type", "application/octet-stream")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend: Backend) {
@@ -309,19 +293,19 @@ async fn a_bulk_upload_is_all_or_nothing_and_feeds_every_level(backend: Backend)
         "sch240001;2;5А;1;1;9;0;4",
         "nobody;3;5Б;2;0;0;0;",
     ]);
-    let (status, problem) = post_file(&app, &admin, &path, bad).await;
+    let (status, problem) = app.post_file(&admin, &path, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let error = &problem["errors"][0];
     assert_eq!(error["code"], "out_of_range", "{problem}");
     assert_eq!(error["row"], 3);
     assert_eq!(error["column"], "Задание 2 (макс. 2)");
-    let (status, problem) = post_file(
-        &app,
-        &admin,
-        &path,
-        bulk_csv(&["sch240001;1;5А;1;1;2;2;5", "nobody;3;5Б;2;0;0;0;"]),
-    )
-    .await;
+    let (status, problem) = app
+        .post_file(
+            &admin,
+            &path,
+            bulk_csv(&["sch240001;1;5А;1;1;2;2;5", "nobody;3;5Б;2;0;0;0;"]),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["code"], "unknown_login", "{problem}");
     assert_eq!(problem["errors"][0]["row"], 3);
@@ -337,7 +321,7 @@ async fn a_bulk_upload_is_all_or_nothing_and_feeds_every_level(backend: Backend)
         "sch240002;1;5Б;2;1;1;1;4",
         "sch500001;1;5А;1;0;0;0;2",
     ]);
-    let (status, imported) = post_file(&app, &admin, &path, good).await;
+    let (status, imported) = app.post_file(&admin, &path, good).await;
     assert_eq!(status, StatusCode::OK, "{imported}");
     assert_eq!(imported, json!({"organisations": 3, "students": 4}));
 
@@ -398,7 +382,9 @@ async fn a_bulk_upload_is_all_or_nothing_and_feeds_every_level(backend: Backend)
     );
 
     // A second upload of one school replaces only that school.
-    let (status, _) = post_file(&app, &admin, &path, bulk_csv(&["sch240001;7;5А;1;1;2;2;5"])).await;
+    let (status, _) = app
+        .post_file(&admin, &path, bulk_csv(&["sch240001;7;5А;1;1;2;2;5"]))
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (_, country) = report(&app, &admin, &work, "marks", "").await;
     assert_eq!(country["rows"][0]["values"][0], 3.0, "{country}");
@@ -432,22 +418,22 @@ async fn a_work_round_trips_through_its_description_spreadsheet(backend: Backend
     let bytes = response.bytes().await.unwrap().to_vec();
     let (_, list) = app.get("/api/assessments", &admin).await;
     let assessment = list["items"][0]["id"].as_str().unwrap();
-    let (status, copy) = post_file(
-        &app,
-        &admin,
-        &format!("/api/assessments/{assessment}/works/import"),
-        bytes,
-    )
-    .await;
+    let (status, copy) = app
+        .post_file(
+            &admin,
+            &format!("/api/assessments/{assessment}/works/import"),
+            bytes,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{copy}");
     assert_eq!(copy["definition"], small_work());
-    let (status, problem) = post_file(
-        &app,
-        &admin,
-        &format!("/api/assessments/{assessment}/works/import"),
-        b"PK nonsense".to_vec(),
-    )
-    .await;
+    let (status, problem) = app
+        .post_file(
+            &admin,
+            &format!("/api/assessments/{assessment}/works/import"),
+            b"PK nonsense".to_vec(),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let school = app.token("sch240001").await;
     let (status, _) = app
@@ -465,13 +451,13 @@ async fn reports_are_ordered_as_files_in_the_background(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let work = work(&app, &admin).await;
-    let (status, _) = post_file(
-        &app,
-        &admin,
-        &format!("/api/assessment-works/{work}/results/import"),
-        bulk_csv(&["sch240001;1;5А;1;1;2;2;5", "sch240002;1;5Б;2;1;1;1;4"]),
-    )
-    .await;
+    let (status, _) = app
+        .post_file(
+            &admin,
+            &format!("/api/assessment-works/{work}/results/import"),
+            bulk_csv(&["sch240001;1;5А;1;1;2;2;5", "sch240002;1;5Б;2;1;1;1;4"]),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let region = app.token("spo_coord_24").await;
     let (status, job) = app
@@ -483,29 +469,10 @@ async fn reports_are_ordered_as_files_in_the_background(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let id = job["id"].as_str().unwrap();
-    let mut done = Value::Null;
-    for _ in 0..200 {
-        let (_, body) = app.get(&format!("/api/jobs/{id}"), &region).await;
-        if body["status"] == "ready" || body["status"] == "failed" {
-            done = body;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let done = app.finished_job(&region, &job).await;
     assert_eq!(done["status"], "ready", "{done}");
-    let bytes = app
-        .client
-        .get(app.url(&format!("/api/jobs/{id}/file")))
-        .bearer_auth(&region)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut book: calamine::Xlsx<_> =
-        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let (_, bytes) = app.job_file(&region, &done).await;
+    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     use calamine::Reader;
     let sheet = book.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(sheet.height(), 3, "header + two students");

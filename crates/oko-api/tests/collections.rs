@@ -525,21 +525,8 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
 }
 
 async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-    post_file(app, token, &format!("/api/collections/{id}/upload"), bytes).await
-}
-
-async fn post_file(app: &TestApp, token: &str, path: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
-    let response = app
-        .client
-        .post(app.url(path))
-        .bearer_auth(token)
-        .header("content-type", "application/octet-stream")
-        .body(bytes)
-        .send()
+    app.post_file(token, &format!("/api/collections/{id}/upload"), bytes)
         .await
-        .unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 async fn templates_download_and_uploads_replace_the_draft_all_or_nothing(backend: Backend) {
@@ -689,46 +676,46 @@ async fn forms_are_described_in_excel_and_back(backend: Backend) {
     assert_eq!(response.status(), StatusCode::OK);
     let description = response.bytes().await.unwrap().to_vec();
 
-    let (status, imported) =
-        post_file(&app, &admin, "/api/forms/import", description.clone()).await;
+    let (status, imported) = app
+        .post_file(&admin, "/api/forms/import", description.clone())
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{imported}");
     assert_eq!(imported["definition"], json!(college));
     assert_ne!(imported["form_id"], saved["form_id"]);
-    let (status, next) = post_file(
-        &app,
-        &admin,
-        &format!("/api/forms/{form_id}/versions/import"),
-        description.clone(),
-    )
-    .await;
+    let (status, next) = app
+        .post_file(
+            &admin,
+            &format!("/api/forms/{form_id}/versions/import"),
+            description.clone(),
+        )
+        .await;
     assert_eq!(
         (status, next["version"].as_i64()),
         (StatusCode::CREATED, Some(2))
     );
 
     let school = app.token("sch240001").await;
-    let (status, _) = post_file(&app, &school, "/api/forms/import", description).await;
+    let (status, _) = app
+        .post_file(&school, "/api/forms/import", description)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Two columns with one key: placed at the second one's row (six parameter lines,
     // a blank row, the header on row 8, columns from row 9) in the column «Ключ».
     let mut repeated = college.clone();
     repeated.sheets[0].columns[1].key = "code".into();
-    let (status, problem) = post_file(
-        &app,
-        &admin,
-        "/api/forms/import",
-        describe(&repeated).unwrap(),
-    )
-    .await;
+    let (status, problem) = app
+        .post_file(&admin, "/api/forms/import", describe(&repeated).unwrap())
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         problem["errors"][0],
         json!({"sheet": "СПЕЦИАЛЬНОСТИ", "row": 10, "column": "Ключ", "code": "invalid_definition",
             "message": "Лист «СПЕЦИАЛЬНОСТИ», строка 10, столбец «Ключ»: Ключ столбца повторяется на листе"})
     );
-    let (status, problem) =
-        post_file(&app, &admin, "/api/forms/import", b"title;key".to_vec()).await;
+    let (status, problem) = app
+        .post_file(&admin, "/api/forms/import", b"title;key".to_vec())
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["code"], "not_a_workbook");
     let (_, forms) = app.get("/api/forms", &admin).await;

@@ -112,32 +112,6 @@ async fn export(app: &TestApp, token: &str, collection: &str, body: Value) -> Va
     job
 }
 
-/// Polls the job until it is ready or failed.
-async fn finished(app: &TestApp, token: &str, job: &Value) -> Value {
-    let id = job["id"].as_str().unwrap();
-    for _ in 0..300 {
-        let (status, body) = app.get(&format!("/api/jobs/{id}"), token).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        if body["status"] == "ready" || body["status"] == "failed" {
-            return body;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("job {id} never finished");
-}
-
-async fn file(app: &TestApp, token: &str, job: &Value) -> (StatusCode, Vec<u8>) {
-    let response = app
-        .client
-        .get(app.url(&format!("/api/jobs/{}/file", job["id"].as_str().unwrap())))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status();
-    (status, response.bytes().await.unwrap().to_vec())
-}
-
 async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) {
     let app = spawn_app(backend).await;
     let collection = collection_with_a_submission(&app).await;
@@ -145,14 +119,14 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
 
     let job = export(&app, &region, &collection, json!({"kind": "results"})).await;
     assert!(job["number"].as_i64().unwrap() >= 1);
-    let done = finished(&app, &region, &job).await;
+    let done = app.finished_job(&region, &job).await;
     assert_eq!(done["status"], "ready", "{done}");
     assert_eq!(
         done["status_line"],
         format!("Отчёт #{} готов к загрузке", job["number"])
     );
     assert!(done["expires_at"].is_string());
-    let (status, bytes) = file(&app, &region, &done).await;
+    let (status, bytes) = app.job_file(&region, &done).await;
     assert_eq!(status, StatusCode::OK);
     {
         use calamine::{DataType, Reader, Xlsx};
@@ -189,37 +163,37 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
         );
     }
 
-    let csv = finished(
-        &app,
-        &region,
-        &export(
-            &app,
+    let csv = app
+        .finished_job(
             &region,
-            &collection,
-            json!({"kind": "results", "format": "csv"}),
+            &export(
+                &app,
+                &region,
+                &collection,
+                json!({"kind": "results", "format": "csv"}),
+            )
+            .await,
         )
-        .await,
-    )
-    .await;
-    let (_, bytes) = file(&app, &region, &csv).await;
+        .await;
+    let (_, bytes) = app.job_file(&region, &csv).await;
     let text = String::from_utf8(bytes).unwrap();
     assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
     assert!(text.contains(";sch240001;"), "{text}");
     assert!(text.contains("'=HYPERLINK"), "{text}");
 
-    let lines = finished(
-        &app,
-        &region,
-        &export(
-            &app,
+    let lines = app
+        .finished_job(
             &region,
-            &collection,
-            json!({"kind": "statuses", "format": "jsonl"}),
+            &export(
+                &app,
+                &region,
+                &collection,
+                json!({"kind": "statuses", "format": "jsonl"}),
+            )
+            .await,
         )
-        .await,
-    )
-    .await;
-    let (_, bytes) = file(&app, &region, &lines).await;
+        .await;
+    let (_, bytes) = app.job_file(&region, &lines).await;
     let rows: Vec<Value> = String::from_utf8(bytes)
         .unwrap()
         .lines()
@@ -304,7 +278,7 @@ async fn a_job_left_running_by_a_dead_instance_runs_again(backend: Backend) {
     let collection = collection_with_a_submission(&app).await;
     let id = abandoned_job(&app, &collection).await;
     let region = app.token("spo_coord_24").await;
-    let done = finished(&app, &region, &json!({"id": id})).await;
+    let done = app.finished_job(&region, &json!({"id": id})).await;
     assert_eq!(done["status"], "ready", "{done}");
     assert_eq!(done["number"], 9_000);
     let row = job::Entity::find_by_id(id)
@@ -313,7 +287,7 @@ async fn a_job_left_running_by_a_dead_instance_runs_again(backend: Backend) {
         .unwrap()
         .unwrap();
     assert_eq!(row.attempts, 2, "claimed once more");
-    let (status, bytes) = file(&app, &region, &done).await;
+    let (status, bytes) = app.job_file(&region, &done).await;
     assert_eq!((status, &bytes[..2]), (StatusCode::OK, &b"PK"[..]));
 }
 
@@ -346,7 +320,7 @@ async fn two_processes_share_the_queue_and_run_each_job_once(backend: Backend) {
         );
     }
     for job in &queued {
-        assert_eq!(finished(&app, &region, job).await["status"], "ready");
+        assert_eq!(app.finished_job(&region, job).await["status"], "ready");
     }
     let _ = other.kill();
     let _ = other.wait();
@@ -363,13 +337,13 @@ async fn finished_files_expire(backend: Backend) {
     let collection = collection_with_a_submission(&app).await;
     let region = app.token("spo_coord_24").await;
     let job = export(&app, &region, &collection, json!({"kind": "statuses"})).await;
-    let done = finished(&app, &region, &job).await;
+    let done = app.finished_job(&region, &job).await;
     assert_eq!(done["status"], "ready");
     let id = job["id"].as_str().unwrap();
     for _ in 0..100 {
         let (status, _) = app.get(&format!("/api/jobs/{id}"), &region).await;
         if status == StatusCode::NOT_FOUND {
-            let (status, _) = file(&app, &region, &done).await;
+            let (status, _) = app.job_file(&region, &done).await;
             assert_eq!(status, StatusCode::NOT_FOUND);
             return;
         }
@@ -389,7 +363,7 @@ async fn reports_and_returns_are_notified_and_read(backend: Backend) {
     let collection = collection_with_a_submission(&app).await;
     let region = app.token("spo_coord_24").await;
     let job = export(&app, &region, &collection, json!({"kind": "statuses"})).await;
-    finished(&app, &region, &job).await;
+    app.finished_job(&region, &job).await;
     let list = notifications_of(&app, &region).await;
     assert_eq!(list["unread"], 1, "{list}");
     assert_eq!(list["items"][0]["kind"], "report_ready");
@@ -610,9 +584,9 @@ async fn a_group_report_has_a_row_per_organisation_and_columns_per_collection(ba
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let done = finished(&app, &region, &job).await;
+    let done = app.finished_job(&region, &job).await;
     assert_eq!(done["status"], "ready", "{done}");
-    let (_, bytes) = file(&app, &region, &done).await;
+    let (_, bytes) = app.job_file(&region, &done).await;
     let text = String::from_utf8(bytes).unwrap();
     let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(

@@ -212,6 +212,56 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// POST of a file's bytes with a bearer token; returns status and JSON body.
+    pub async fn post_file(
+        &self,
+        token: &str,
+        path: &str,
+        bytes: impl AsRef<[u8]>,
+    ) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .body(bytes.as_ref().to_vec())
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Polls background job `job` as `token` until it is ready or failed.
+    pub async fn finished_job(&self, token: &str, job: &Value) -> Value {
+        let id = job["id"].as_str().expect("a job id");
+        for _ in 0..300 {
+            let (status, body) = self.get(&format!("/api/jobs/{id}"), token).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            if body["status"] == "ready" || body["status"] == "failed" {
+                return body;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("job {id} never finished");
+    }
+
+    /// A job's file as `token`: status and bytes.
+    pub async fn job_file(&self, token: &str, job: &Value) -> (StatusCode, Vec<u8>) {
+        let id = job["id"].as_str().expect("a job id");
+        let response = self
+            .client
+            .get(self.url(&format!("/api/jobs/{id}/file")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        (status, response.bytes().await.expect("a body").to_vec())
+    }
+}
+
 /// Asserts an answer is a problem+json with this status and code.
 pub async fn assert_problem(response: reqwest::Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status);
