@@ -402,19 +402,13 @@ pub async fn attach_to_question(
     }))
 }
 
+/// Types a screenshot may have, as `oko_io::sniff` tells them from the bytes.
+const PICTURES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "application/pdf"];
+
 /// The type of a screenshot by its first bytes (the name can lie).
 fn picture_type(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"GIF8") {
-        Some("image/gif")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
+    let sniffed = oko_io::sniff::content_type(bytes, "");
+    PICTURES.contains(&sniffed).then_some(sniffed)
 }
 
 /// An attached file.
