@@ -101,6 +101,49 @@ fn account(
     }
 }
 
+/// The regions and municipalities, to place new rows in.
+struct Tree {
+    regions: Vec<region::Model>,
+    municipalities: Vec<municipality::Model>,
+}
+
+/// Why a row has no place in the tree.
+enum Misplaced {
+    Region(String),
+    Municipality(String, u16),
+}
+
+impl Tree {
+    async fn load(db: &impl sea_orm::ConnectionTrait) -> Result<Tree, DbErr> {
+        Ok(Tree {
+            regions: region::Entity::find().all(db).await?,
+            municipalities: municipality::Entity::find().all(db).await?,
+        })
+    }
+
+    fn region(&self, code: &str) -> Option<&region::Model> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// The region and municipality of an organisation (region from its login).
+    fn place(
+        &self,
+        input: &OrganisationInput,
+    ) -> Result<(&region::Model, &municipality::Model), Misplaced> {
+        let code = input
+            .parsed_login()
+            .map(|p| format!("{:02}", p.region.get()))
+            .unwrap_or_default();
+        let region = self.region(&code).ok_or(Misplaced::Region(code.clone()))?;
+        let municipality = self
+            .municipalities
+            .iter()
+            .find(|m| m.region_id == region.id && m.code == i32::from(input.municipality))
+            .ok_or(Misplaced::Municipality(code, input.municipality))?;
+        Ok((region, municipality))
+    }
+}
+
 /// An organisation to create, with its account's password hash.
 pub struct NewOrganisation<'a> {
     pub input: &'a OrganisationInput,
@@ -114,8 +157,7 @@ pub async fn check_organisations(
     organisations: &[(u32, &OrganisationInput)],
     sheet: Option<&str>,
 ) -> Result<Vec<FieldError>, DbErr> {
-    let regions = region::Entity::find().all(db).await?;
-    let municipalities = municipality::Entity::find().all(db).await?;
+    let tree = Tree::load(db).await?;
     let logins: Vec<String> = organisations
         .iter()
         .map(|(_, o)| o.login.trim().to_lowercase())
@@ -143,9 +185,9 @@ pub async fn check_organisations(
         });
     };
     for (row, input) in organisations {
-        let Ok(parsed) = input.parsed_login() else {
+        if input.parsed_login().is_err() {
             continue;
-        };
+        }
         let login = input.login.trim().to_lowercase();
         if taken.contains(&login) {
             refuse(
@@ -156,32 +198,22 @@ pub async fn check_organisations(
                 format!("Логин «{login}» уже занят"),
             );
         }
-        let code = format!("{:02}", parsed.region.get());
-        match regions.iter().find(|r| r.code == code) {
-            None => refuse(
+        match tree.place(input) {
+            Ok(_) => {}
+            Err(Misplaced::Region(code)) => refuse(
                 *row,
                 "Логин",
                 "login",
                 "unknown_region",
                 format!("Нет региона с кодом {code}"),
             ),
-            Some(region) => {
-                let known = municipalities
-                    .iter()
-                    .any(|m| m.region_id == region.id && m.code == i32::from(input.municipality));
-                if !known {
-                    refuse(
-                        *row,
-                        "Номер муниципалитета",
-                        "municipality",
-                        "unknown_municipality",
-                        format!(
-                            "В регионе {code} нет муниципалитета № {}",
-                            input.municipality
-                        ),
-                    );
-                }
-            }
+            Err(Misplaced::Municipality(code, number)) => refuse(
+                *row,
+                "Номер муниципалитета",
+                "municipality",
+                "unknown_municipality",
+                format!("В регионе {code} нет муниципалитета № {number}"),
+            ),
         }
     }
     Ok(problems)
@@ -193,21 +225,14 @@ pub async fn create_organisations(
     organisations: &[NewOrganisation<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let regions = region::Entity::find().all(db).await?;
-    let municipalities = municipality::Entity::find().all(db).await?;
+    let tree = Tree::load(db).await?;
     let txn = db.begin().await?;
     for new in organisations {
         let input = new.input;
         let parsed = input.parsed_login().map_err(DbErr::Custom)?;
-        let code = format!("{:02}", parsed.region.get());
-        let region = regions
-            .iter()
-            .find(|r| r.code == code)
-            .ok_or_else(|| DbErr::Custom(format!("region {code}")))?;
-        let municipality = municipalities
-            .iter()
-            .find(|m| m.region_id == region.id && m.code == i32::from(input.municipality))
-            .ok_or_else(|| DbErr::Custom("municipality".into()))?;
+        let (region, municipality) = tree
+            .place(input)
+            .map_err(|_| DbErr::Custom(format!("{} has no place in the tree", input.login)))?;
         let login = input.login.trim().to_lowercase();
         let id = Uuid::new_v4();
         organisation::ActiveModel {
@@ -300,8 +325,7 @@ pub async fn check_municipalities(
     rows: &[NewMunicipality<'_>],
     sheet: &str,
 ) -> Result<Vec<FieldError>, DbErr> {
-    let regions = region::Entity::find().all(db).await?;
-    let municipalities = municipality::Entity::find().all(db).await?;
+    let tree = Tree::load(db).await?;
     let logins: Vec<String> = rows.iter().map(|m| m.login.clone()).collect();
     let taken: Vec<String> = user::Entity::find()
         .filter(user::Column::Login.is_in(logins))
@@ -312,7 +336,7 @@ pub async fn check_municipalities(
         .collect();
     let mut problems = Vec::new();
     for m in rows {
-        match regions.iter().find(|r| r.code == m.region_code) {
+        match tree.region(m.region_code) {
             None => problems.push(FieldError::in_sheet(
                 sheet,
                 m.row,
@@ -321,7 +345,8 @@ pub async fn check_municipalities(
                 &format!("Нет региона с кодом {}", m.region_code),
             )),
             Some(region) => {
-                let exists = municipalities
+                let exists = tree
+                    .municipalities
                     .iter()
                     .any(|x| x.region_id == region.id && x.code == i32::from(m.code));
                 if exists || taken.contains(&m.login) {
