@@ -85,12 +85,13 @@ fn fts_query(forum: &str, stems: &[String]) -> String {
     format!("words : ({})", terms.join(" AND "))
 }
 
-pub async fn ask(
-    db: &DatabaseConnection,
-    new: NewQuestion<'_>,
+/// Stores a question with `answers` answers counted and its search `words`.
+async fn insert_question(
+    conn: &impl ConnectionTrait,
+    new: &NewQuestion<'_>,
+    answers: i32,
+    words: &str,
 ) -> Result<forum_question::Model, DbErr> {
-    let txn = db.begin().await?;
-    let words = words_of(&[new.title, new.body]);
     let question = forum_question::ActiveModel {
         id: Set(Uuid::new_v4()),
         forum: Set(new.forum.to_owned()),
@@ -102,12 +103,41 @@ pub async fn ask(
         faq: Set(false),
         closed: Set(false),
         merged_into: Set(None),
-        answers: Set(0),
-        search_text: Set(words.clone()),
+        answers: Set(answers),
+        search_text: Set(words.to_owned()),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
-    index(&txn, question.id, new.forum, &words).await?;
+    index(conn, question.id, new.forum, words).await?;
+    Ok(question)
+}
+
+/// Stores an answer (the question's count and words are the caller's).
+async fn insert_answer(
+    conn: &impl ConnectionTrait,
+    question_id: Uuid,
+    author: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<forum_answer::Model, DbErr> {
+    forum_answer::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        question_id: Set(question_id),
+        author: Set(author.to_owned()),
+        body: Set(body.trim().to_owned()),
+        created_at: Set(now),
+    }
+    .insert(conn)
+    .await
+}
+
+pub async fn ask(
+    db: &DatabaseConnection,
+    new: NewQuestion<'_>,
+) -> Result<forum_question::Model, DbErr> {
+    let txn = db.begin().await?;
+    let words = words_of(&[new.title, new.body]);
+    let question = insert_question(&txn, &new, 0, &words).await?;
     txn.commit().await?;
     Ok(question)
 }
@@ -121,15 +151,7 @@ pub async fn answer(
     now: DateTime<Utc>,
 ) -> Result<forum_answer::Model, DbErr> {
     let txn = db.begin().await?;
-    let answer = forum_answer::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        question_id: Set(question.id),
-        author: Set(author.to_owned()),
-        body: Set(body.trim().to_owned()),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let answer = insert_answer(&txn, question.id, author, body, now).await?;
     let words = format!("{} {}", question.search_text, words_of(&[body]));
     forum_question::Entity::update_many()
         .col_expr(
@@ -324,34 +346,16 @@ pub async fn seed(
 ) -> Result<(), DbErr> {
     let txn = db.begin().await?;
     for (forum, title, body, reply) in questions {
-        let words = words_of(&[title, body, reply]);
-        let id = Uuid::new_v4();
-        forum_question::ActiveModel {
-            id: Set(id),
-            forum: Set(forum.clone()),
-            title: Set(title.clone()),
-            body: Set(body.clone()),
-            author_id: Set(author_id),
-            author: Set("spo_coord_24".to_owned()),
-            created_at: Set(now),
-            faq: Set(false),
-            closed: Set(false),
-            merged_into: Set(None),
-            answers: Set(1),
-            search_text: Set(words.clone()),
-        }
-        .insert(&txn)
-        .await?;
-        forum_answer::ActiveModel {
-            id: Set(Uuid::new_v4()),
-            question_id: Set(id),
-            author: Set("admin".to_owned()),
-            body: Set(reply.clone()),
-            created_at: Set(now),
-        }
-        .insert(&txn)
-        .await?;
-        index(&txn, id, forum, &words).await?;
+        let new = NewQuestion {
+            forum,
+            title,
+            body,
+            author_id,
+            author: "spo_coord_24",
+            now,
+        };
+        let question = insert_question(&txn, &new, 1, &words_of(&[title, body, reply])).await?;
+        insert_answer(&txn, question.id, "admin", reply, now).await?;
     }
     txn.commit().await
 }
