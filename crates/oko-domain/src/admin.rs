@@ -268,7 +268,7 @@ pub fn region_import_form() -> FormDefinition {
 
 /// A checked row of the regions' import.
 pub fn region_of(row: &Row) -> RegionInput {
-    let cell = |key: &str| row.get(key).map_or("", String::as_str).trim().to_owned();
+    let cell = |key: &str| row.get(key).unwrap_or("").trim().to_owned();
     RegionInput {
         code: cell(REGION_CODE),
         name: cell(TITLE),
@@ -300,7 +300,7 @@ pub fn municipality_import_form() -> FormDefinition {
 
 /// A checked row of the municipalities' import.
 pub fn municipality_of(row: &Row) -> MunicipalityInput {
-    let cell = |key: &str| row.get(key).map_or("", String::as_str).trim().to_owned();
+    let cell = |key: &str| row.get(key).unwrap_or("").trim().to_owned();
     MunicipalityInput {
         region_code: cell(REGION_CODE),
         code: cell(NUMBER).parse().unwrap_or(0),
@@ -343,7 +343,7 @@ pub fn import_form() -> FormDefinition {
 
 /// A checked import row as an organisation.
 pub fn organisation_of(row: &Row) -> OrganisationInput {
-    let cell = |key: &str| row.get(key).map_or("", String::as_str).trim().to_owned();
+    let cell = |key: &str| row.get(key).unwrap_or("").trim().to_owned();
     OrganisationInput {
         login: cell(LOGIN).to_lowercase(),
         name: cell(NAME),

@@ -15,7 +15,7 @@ use oko_domain::forms::{FormDefinition, demo, validate};
 use oko_io::{
     form_import::import,
     form_template::template,
-    workbook::{WorkbookLimits, read_xlsx},
+    workbook::{WorkbookLimits, open_xlsx},
 };
 
 const ROWS: u32 = 5_000;
@@ -50,8 +50,8 @@ fn read_with_calamine_alone(bytes: &[u8]) {
 }
 
 fn read_upload(form: &FormDefinition, bytes: &[u8]) {
-    let sheets = read_xlsx(bytes, WorkbookLimits::default()).expect("readable");
-    let read = import(form, sheets).expect("valid");
+    let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).expect("readable");
+    let read = import(form, &mut workbook).expect("valid");
     assert_eq!(read.rows("specialties").len(), ROWS as usize);
 }
 

@@ -15,7 +15,7 @@ use oko_domain::{
     text::search_key,
 };
 
-use crate::form_template::worksheet_names;
+use crate::{form_template::worksheet_names, workbook::Refusal};
 
 /// How far down the header row may be (title lines above it are common).
 const HEADER_SEARCH_ROWS: usize = 10;
@@ -113,32 +113,78 @@ pub(crate) fn raw_text(cell: &RawCell) -> String {
     }
 }
 
-/// The read data, or every error (rows as the spreadsheet numbers them). Takes the
-/// sheets to move their texts into the data instead of copying them.
-pub fn import(
-    form: &FormDefinition,
-    mut sheets: Vec<RawSheet>,
-) -> Result<FormData, Vec<CellError>> {
+/// Where an import's rows come from: a workbook streamed cell by cell, or sheets
+/// already in memory (a CSV file).
+pub trait RowSource {
+    /// The sheets' names, in the file's order.
+    fn sheet_names(&self) -> Vec<String>;
+    /// Hands each row of sheet `index` that holds a cell to `each`, in order, with
+    /// its 0-based row number.
+    fn each_row(
+        &mut self,
+        index: usize,
+        each: &mut dyn FnMut(usize, Vec<RawCell>),
+    ) -> Result<(), Refusal>;
+}
+
+impl RowSource for Vec<RawSheet> {
+    fn sheet_names(&self) -> Vec<String> {
+        self.iter().map(|s| s.name.clone()).collect()
+    }
+
+    fn each_row(
+        &mut self,
+        index: usize,
+        each: &mut dyn FnMut(usize, Vec<RawCell>),
+    ) -> Result<(), Refusal> {
+        for (at, row) in std::mem::take(&mut self[index].rows)
+            .into_iter()
+            .enumerate()
+        {
+            each(at, row);
+        }
+        Ok(())
+    }
+}
+
+/// Why an import gives no data.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The file itself cannot be read.
+    Unreadable(Refusal),
+    /// Every problem of its cells, rows as the spreadsheet numbers them.
+    Cells(Vec<CellError>),
+}
+
+/// The read data, or why not. Rows are converted as the source gives them, so the
+/// file's cells are never all held beside the data they become (an upload's peak
+/// memory is a figure of issue #4).
+pub fn import(form: &FormDefinition, source: &mut impl RowSource) -> Result<FormData, ImportError> {
     let names = worksheet_names(form);
+    let in_file = source.sheet_names();
     let mut data = FormData::default();
     let mut errors = Vec::new();
     let mut row_numbers: HashMap<String, Vec<u32>> = HashMap::new();
     for (index, sheet) in form.sheets.iter().enumerate() {
-        let found = sheets
+        let found = in_file
             .iter()
-            .position(|s| {
-                let name = header_key(&s.name);
+            .position(|name| {
+                let name = header_key(name);
                 name == header_key(&names[index]) || name == header_key(&sheet.title)
             })
-            .or_else(|| (form.sheets.len() == 1 && sheets.len() == 1).then_some(0));
-        let Some(raw) = found.map(|at| &mut sheets[at]) else {
+            .or_else(|| (form.sheets.len() == 1 && in_file.len() == 1).then_some(0));
+        let Some(at) = found else {
             errors.push(sheet_error(
                 sheet,
                 format!("В файле нет листа «{}»", names[index]),
             ));
             continue;
         };
-        match read_sheet(sheet, raw) {
+        let mut reader = SheetReader::new(sheet);
+        source
+            .each_row(at, &mut |number, cells| reader.push(number, cells))
+            .map_err(ImportError::Unreadable)?;
+        match reader.finish() {
             Ok((rows, numbers)) => {
                 data.sheets.insert(sheet.key.clone(), rows);
                 row_numbers.insert(sheet.key.clone(), numbers);
@@ -147,7 +193,7 @@ pub fn import(
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Err(ImportError::Cells(errors));
     }
     let mut found = validate(form, &data);
     if found.is_empty() {
@@ -162,7 +208,7 @@ pub fn import(
             error.row = *number;
         }
     }
-    Err(found)
+    Err(ImportError::Cells(found))
 }
 
 fn sheet_error(sheet: &SheetDef, message: String) -> CellError {
@@ -175,108 +221,166 @@ fn sheet_error(sheet: &SheetDef, message: String) -> CellError {
     }
 }
 
-/// A sheet's rows and, for each, its row number in the file.
-fn read_sheet(
-    sheet: &SheetDef,
-    raw: &mut RawSheet,
-) -> Result<(Vec<Row>, Vec<u32>), Vec<CellError>> {
-    let wanted: Vec<String> = sheet.columns.iter().map(|c| header_key(&c.title)).collect();
-    let needed = sheet.columns.len().div_ceil(2).max(1);
-    let header = raw.rows.iter().take(HEADER_SEARCH_ROWS).position(|row| {
-        row.iter()
-            .filter(|cell| wanted.contains(&header_key(&raw_text(cell))))
-            .count()
-            >= needed
-    });
-    let Some(header) = header else {
-        let titles: Vec<String> = sheet
-            .columns
-            .iter()
-            .take(3)
-            .map(|c| format!("«{}»", c.title))
-            .collect();
-        return Err(vec![sheet_error(
+/// One form sheet read from the file's rows as they come: the header row looked
+/// for among the first rows (title lines above it are skipped), then each row
+/// converted by its column's type.
+struct SheetReader<'a> {
+    sheet: &'a SheetDef,
+    /// The columns' titles as compared.
+    wanted: Vec<String>,
+    /// The header's row number and each column's position in the file.
+    header: Option<(usize, Vec<usize>)>,
+    rows: Vec<Row>,
+    /// Each row's number in the file.
+    numbers: Vec<u32>,
+    /// Rows past the sheet's limit, counted for the message but not kept.
+    rows_over: usize,
+    /// What makes the sheet unreadable (missing columns, rows past a fixed sheet).
+    problems: Vec<CellError>,
+}
+
+impl<'a> SheetReader<'a> {
+    fn new(sheet: &'a SheetDef) -> SheetReader<'a> {
+        SheetReader {
             sheet,
-            format!(
-                "Не найдена строка заголовков: ожидаются столбцы {}, …",
-                titles.join(", ")
-            ),
-        )]);
-    };
-    let mut positions: Vec<Option<usize>> = vec![None; sheet.columns.len()];
-    for (at, cell) in raw.rows[header].iter().enumerate() {
-        let key = header_key(&raw_text(cell));
-        if let Some(column) = wanted.iter().position(|w| *w == key)
-            && positions[column].is_none()
-        {
-            positions[column] = Some(at);
+            wanted: sheet.columns.iter().map(|c| header_key(&c.title)).collect(),
+            header: None,
+            rows: Vec::new(),
+            numbers: Vec::new(),
+            rows_over: 0,
+            problems: Vec::new(),
         }
     }
-    let missing: Vec<CellError> = sheet
-        .columns
-        .iter()
-        .zip(&positions)
-        .filter(|(_, at)| at.is_none())
-        .map(|(column, _)| CellError {
-            sheet: sheet.key.clone(),
-            row: header as u32 + 1,
-            column: Some(column.key.clone()),
-            code: CellCode::Unknown,
-            message: format!("В файле нет столбца «{}»", column.title),
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(missing);
-    }
-    let mut rows = Vec::new();
-    let mut numbers = Vec::new();
-    for (offset, raw_row) in raw.rows.iter_mut().enumerate().skip(header + 1) {
-        // Each file row is freed once read, so the file and the data it becomes are
-        // not both held whole (peak memory of an upload).
-        let mut raw_row = std::mem::take(raw_row);
-        let mut row = Row::new();
-        for (column, at) in sheet.columns.iter().zip(&positions) {
-            let Some(cell) = at.and_then(|at| raw_row.get_mut(at)) else {
-                continue;
-            };
-            let text = canonical_text(column, cell);
-            if !text.is_empty() {
-                row.insert(column.key.clone(), text);
+
+    fn push(&mut self, number: usize, mut cells: Vec<RawCell>) {
+        if !self.problems.is_empty() {
+            return;
+        }
+        let Some((header, positions)) = &self.header else {
+            if number < HEADER_SEARCH_ROWS && self.is_header(&cells) {
+                self.place_columns(number, &cells);
+            }
+            return;
+        };
+        let mut row = Row::with_capacity(self.sheet.columns.len());
+        for (column, at) in self.sheet.columns.iter().zip(positions) {
+            if let Some(cell) = cells.get_mut(*at) {
+                let text = canonical_text(column, cell);
+                if !text.is_empty() {
+                    row.insert(&column.key, text);
+                }
             }
         }
-        if sheet.is_free() && row.is_empty() {
-            continue;
+        row.shrink_to_fit();
+        if self.sheet.is_free() {
+            if row.is_empty() {
+                return;
+            }
+            if self.rows.len() >= self.sheet.row_limit() as usize {
+                self.rows_over += 1;
+                return;
+            }
+            self.rows.push(row);
+            self.numbers.push(number as u32 + 1);
+            return;
         }
-        rows.push(row);
-        numbers.push(offset as u32 + 1);
+        // A fixed sheet's rows go by position; the definition's cells win over
+        // whatever the file says.
+        let index = number - header - 1;
+        let expected = self.sheet.fixed_rows.len();
+        if index >= expected {
+            if !row.is_empty() {
+                let message = format!(
+                    "На листе «{}» должно быть {expected} строк",
+                    self.sheet.title
+                );
+                self.problems.push(sheet_error(self.sheet, message));
+            }
+            return;
+        }
+        self.rows.resize(index, Row::new());
+        self.rows.push(row);
     }
-    if !sheet.is_free() {
-        // Rows by position; the definition's cells win over whatever the file says.
-        let expected = sheet.fixed_rows.len();
-        if rows.iter().skip(expected).any(|r| !r.is_empty()) {
+
+    fn is_header(&self, cells: &[RawCell]) -> bool {
+        let needed = self.sheet.columns.len().div_ceil(2).max(1);
+        cells
+            .iter()
+            .filter(|cell| self.wanted.contains(&header_key(&raw_text(cell))))
+            .count()
+            >= needed
+    }
+
+    /// Finds every column in the header row, or names the missing ones.
+    fn place_columns(&mut self, number: usize, cells: &[RawCell]) {
+        let mut positions: Vec<Option<usize>> = vec![None; self.sheet.columns.len()];
+        for (at, cell) in cells.iter().enumerate() {
+            let key = header_key(&raw_text(cell));
+            if let Some(column) = self.wanted.iter().position(|w| *w == key)
+                && positions[column].is_none()
+            {
+                positions[column] = Some(at);
+            }
+        }
+        self.problems = self
+            .sheet
+            .columns
+            .iter()
+            .zip(&positions)
+            .filter(|(_, at)| at.is_none())
+            .map(|(column, _)| CellError {
+                sheet: self.sheet.key.clone(),
+                row: number as u32 + 1,
+                column: Some(column.key.clone()),
+                code: CellCode::Unknown,
+                message: format!("В файле нет столбца «{}»", column.title),
+            })
+            .collect();
+        self.header = Some((number, positions.into_iter().flatten().collect()));
+    }
+
+    /// The sheet's rows and, for each, its row number in the file.
+    fn finish(mut self) -> Result<(Vec<Row>, Vec<u32>), Vec<CellError>> {
+        let sheet = self.sheet;
+        let Some((header, _)) = self.header else {
+            let titles: Vec<String> = sheet
+                .columns
+                .iter()
+                .take(3)
+                .map(|c| format!("«{}»", c.title))
+                .collect();
             return Err(vec![sheet_error(
                 sheet,
-                format!("На листе «{}» должно быть {expected} строк", sheet.title),
+                format!(
+                    "Не найдена строка заголовков: ожидаются столбцы {}, …",
+                    titles.join(", ")
+                ),
+            )]);
+        };
+        if !self.problems.is_empty() {
+            return Err(self.problems);
+        }
+        if self.rows_over > 0 {
+            let limit = sheet.row_limit();
+            return Err(vec![sheet_error(
+                sheet,
+                format!(
+                    "На листе «{}» не более {limit} строк, в файле {}",
+                    sheet.title,
+                    self.rows.len() + self.rows_over
+                ),
             )]);
         }
-        rows.resize(expected, Row::new());
-        numbers = (0..expected).map(|i| (header + 2 + i) as u32).collect();
-        for (row, preset) in rows.iter_mut().zip(&sheet.fixed_rows) {
-            row.extend(preset.clone());
+        if !sheet.is_free() {
+            let expected = sheet.fixed_rows.len();
+            self.rows.resize(expected, Row::new());
+            self.numbers = (0..expected).map(|i| (header + 2 + i) as u32).collect();
+            for (row, preset) in self.rows.iter_mut().zip(&sheet.fixed_rows) {
+                row.extend(preset);
+            }
         }
+        Ok((self.rows, self.numbers))
     }
-    let limit = sheet.row_limit() as usize;
-    if rows.len() > limit {
-        return Err(vec![sheet_error(
-            sheet,
-            format!(
-                "На листе «{}» не более {limit} строк, в файле {}",
-                sheet.title,
-                rows.len()
-            ),
-        )]);
-    }
-    Ok((rows, numbers))
 }
 
 #[cfg(test)]
@@ -286,6 +390,13 @@ mod tests {
 
     fn text(t: &str) -> RawCell {
         RawCell::Text(t.into())
+    }
+
+    fn cell_errors(form: &FormDefinition, mut sheets: Vec<RawSheet>) -> Vec<CellError> {
+        match import(form, &mut sheets) {
+            Err(ImportError::Cells(errors)) => errors,
+            other => panic!("cell errors expected, got {other:?}"),
+        }
     }
 
     #[test]
@@ -331,7 +442,7 @@ mod tests {
                 vec![RawCell::Empty; 3],
             ],
         };
-        let data = import(&form, vec![sheet.clone()]).expect("valid");
+        let data = import(&form, &mut vec![sheet.clone()]).expect("valid");
         let rows = data.rows("specialties");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["admitted"], "Нет");
@@ -339,7 +450,7 @@ mod tests {
 
         let mut bad = sheet;
         bad.rows[3][columns.len() - 1 - 3] = RawCell::Number(9.0); // course
-        let errors = import(&form, vec![bad]).unwrap_err();
+        let errors = cell_errors(&form, vec![bad]);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!((errors[0].row, errors[0].code), (4, CellCode::OutOfRange));
     }
@@ -347,14 +458,13 @@ mod tests {
     #[test]
     fn a_missing_sheet_or_column_is_named() {
         let form = demo::schedule();
-        let errors = import(
+        let errors = cell_errors(
             &form,
             vec![RawSheet {
                 name: "Лист1".into(),
                 rows: vec![],
             }],
-        )
-        .unwrap_err();
+        );
         assert_eq!(errors.len(), 3);
         assert_eq!(errors[0].message, "В файле нет листа «РАБОТЫ НА БЛАНКЕ»");
         let college = demo::college();
@@ -364,17 +474,67 @@ mod tests {
             .skip(1)
             .map(|c| text(&c.title))
             .collect();
-        let errors = import(
+        let errors = cell_errors(
             &college,
             vec![RawSheet {
                 name: "x".into(),
                 rows: vec![header],
             }],
-        )
-        .unwrap_err();
+        );
         assert_eq!(
             errors[0].message,
             "В файле нет столбца «1. Код и название профессии/специальности»"
+        );
+    }
+
+    #[test]
+    fn rows_past_the_limit_are_counted_not_kept() {
+        let (form, data) = demo::college_filled(40);
+        let bytes = crate::form_template::template(&form, &data).unwrap();
+        let mut book = crate::workbook::open_xlsx(&bytes, Default::default()).unwrap();
+        let errors = match import(&demo::college_for(25), &mut book) {
+            Err(ImportError::Cells(errors)) => errors,
+            other => panic!("the limit is exceeded: {other:?}"),
+        };
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.ends_with("не более 25 строк, в файле 40"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn a_fixed_sheet_takes_rows_by_position_and_refuses_extra_ones() {
+        let form = demo::schedule();
+        let fixed = form
+            .sheets
+            .iter()
+            .find(|s| !s.is_free())
+            .expect("a fixed sheet");
+        let header: Vec<RawCell> = fixed.columns.iter().map(|c| text(&c.title)).collect();
+        let named = |rows: Vec<Vec<RawCell>>| RawSheet {
+            name: fixed.title.clone(),
+            rows,
+        };
+        let errors = cell_errors(&form, vec![named(vec![header.clone()])]);
+        assert!(
+            errors.iter().all(|e| e.sheet != fixed.key),
+            "an empty fixed sheet reads as its presets: {errors:?}"
+        );
+        let mut rows = vec![header];
+        rows.resize(fixed.fixed_rows.len() + 2, Vec::new());
+        rows.push(vec![text("лишняя строка")]);
+        let errors = cell_errors(&form, vec![named(rows)]);
+        assert!(
+            errors.iter().any(|e| e.sheet == fixed.key
+                && e.message
+                    == format!(
+                        "На листе «{}» должно быть {} строк",
+                        fixed.title,
+                        fixed.fixed_rows.len()
+                    )),
+            "{errors:?}"
         );
     }
 }

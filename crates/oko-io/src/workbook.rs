@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 use calamine::{DataRef, Reader, SheetVisible, Xlsx};
 use chrono::NaiveDate;
 
-use crate::form_import::{RawCell, RawSheet, excel_serial_date};
+use crate::form_import::{RawCell, RawSheet, RowSource, excel_serial_date};
 
 /// What a workbook may unpack to.
 #[derive(Clone, Copy, Debug)]
@@ -117,51 +117,87 @@ pub fn check_archive(bytes: &[u8], limits: WorkbookLimits) -> Result<(), Refusal
     Ok(())
 }
 
-/// The visible worksheets of a checked workbook.
-pub fn read_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Vec<RawSheet>, Refusal> {
+/// A checked workbook, read one worksheet at a time.
+pub struct Workbook<'a> {
+    xlsx: Xlsx<Cursor<&'a [u8]>>,
+    /// The visible worksheets' names, in order.
+    names: Vec<String>,
+}
+
+/// Checks the archive and opens the workbook in it.
+pub fn open_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Workbook<'_>, Refusal> {
     check_archive(bytes, limits)?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+    let xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|e| not_a_workbook(&format!("не удалось прочитать книгу ({e})")))?;
-    let visible: Vec<String> = workbook
+    let names = xlsx
         .sheets_metadata()
         .iter()
         .filter(|s| s.visible == SheetVisible::Visible)
         .map(|s| s.name.clone())
         .collect();
-    let mut sheets = Vec::with_capacity(visible.len());
-    for name in visible {
-        let rows = read_rows(&mut workbook, &name)
-            .map_err(|e| not_a_workbook(&format!("не удалось прочитать лист «{name}» ({e})")))?;
+    Ok(Workbook { xlsx, names })
+}
+
+impl RowSource for Workbook<'_> {
+    fn sheet_names(&self) -> Vec<String> {
+        self.names.clone()
+    }
+
+    /// Streams the worksheet cell by cell (calamine's own `worksheet_range` would
+    /// first build a dense copy of the whole sheet); a row is handed on as soon as
+    /// the next one starts, so only one row of the file is held at a time.
+    fn each_row(
+        &mut self,
+        index: usize,
+        each: &mut dyn FnMut(usize, Vec<RawCell>),
+    ) -> Result<(), Refusal> {
+        let name = &self.names[index];
+        let unreadable = |e: calamine::XlsxError| {
+            not_a_workbook(&format!("не удалось прочитать лист «{name}» ({e})"))
+        };
+        let mut cells = self.xlsx.worksheet_cells_reader(name).map_err(unreadable)?;
+        let mut current: Option<(usize, Vec<RawCell>)> = None;
+        while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+            let raw = raw_cell(cell.get_value());
+            if raw == RawCell::Empty {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            let (row, col) = (row as usize, col as usize);
+            if current.as_ref().is_some_and(|(at, _)| *at != row)
+                && let Some((at, done)) = current.take()
+            {
+                each(at, done);
+            }
+            let (_, cells) = current.get_or_insert_with(|| (row, Vec::new()));
+            if cells.len() <= col {
+                cells.resize(col + 1, RawCell::Empty);
+            }
+            cells[col] = raw;
+        }
+        if let Some((at, done)) = current {
+            each(at, done);
+        }
+        Ok(())
+    }
+}
+
+/// The visible worksheets of a checked workbook, whole (descriptions: small files
+/// read by position).
+pub fn read_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Vec<RawSheet>, Refusal> {
+    let mut workbook = open_xlsx(bytes, limits)?;
+    let mut sheets = Vec::with_capacity(workbook.names.len());
+    for (index, name) in workbook.sheet_names().into_iter().enumerate() {
+        let mut rows: Vec<Vec<RawCell>> = Vec::new();
+        workbook.each_row(index, &mut |at, cells| {
+            if rows.len() <= at {
+                rows.resize_with(at + 1, Vec::new);
+            }
+            rows[at] = cells;
+        })?;
         sheets.push(RawSheet { name, rows });
     }
     Ok(sheets)
-}
-
-/// A worksheet's rows from row 1 down, streamed cell by cell: calamine's own
-/// `worksheet_range` would first build a dense copy of the whole sheet.
-fn read_rows(
-    workbook: &mut Xlsx<Cursor<&[u8]>>,
-    name: &str,
-) -> Result<Vec<Vec<RawCell>>, calamine::XlsxError> {
-    let mut cells = workbook.worksheet_cells_reader(name)?;
-    let mut rows: Vec<Vec<RawCell>> = Vec::new();
-    while let Some(cell) = cells.next_cell()? {
-        let raw = raw_cell(cell.get_value());
-        if raw == RawCell::Empty {
-            continue;
-        }
-        let (row, col) = cell.get_position();
-        let (row, col) = (row as usize, col as usize);
-        if rows.len() <= row {
-            rows.resize_with(row + 1, Vec::new);
-        }
-        let cells = &mut rows[row];
-        if cells.len() <= col {
-            cells.resize(col + 1, RawCell::Empty);
-        }
-        cells[col] = raw;
-    }
-    Ok(rows)
 }
 
 fn raw_cell(data: &DataRef) -> RawCell {

@@ -4,9 +4,9 @@ use std::io::Write;
 
 use oko_domain::forms::{CellCode, Change, FormData, demo};
 use oko_io::{
-    form_import::import,
+    form_import::{ImportError, import},
     form_template::template,
-    workbook::{WorkbookLimits, read_xlsx},
+    workbook::{WorkbookLimits, open_xlsx, read_xlsx},
 };
 
 fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
@@ -52,7 +52,10 @@ fn a_filled_template_reads_back_as_the_same_draft() {
             "РАБОТЫ НА КОМПЬЮТЕРЕ"
         ]
     );
-    assert_eq!(import(&form, sheets).unwrap(), data);
+    let mut streamed = open_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    assert_eq!(import(&form, &mut streamed).unwrap(), data);
+    let mut whole = sheets;
+    assert_eq!(import(&form, &mut whole).unwrap(), data);
 }
 
 #[test]
@@ -68,8 +71,10 @@ fn errors_name_the_sheet_row_and_column_as_excel_shows_them() {
     )
     .unwrap();
     let bytes = template(&form, &data).unwrap();
-    let sheets = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
-    let errors = import(&form, sheets).unwrap_err();
+    let mut book = open_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    let Err(ImportError::Cells(errors)) = import(&form, &mut book) else {
+        panic!("the cells are wrong");
+    };
     let course = errors
         .iter()
         .find(|e| e.column.as_deref() == Some("course") && e.row == 3);

@@ -134,7 +134,7 @@ fn student(work: &WorkDefinition, row: &Row) -> StudentResult {
 }
 
 fn cell<'a>(row: &'a Row, key: &str) -> &'a str {
-    row.get(key).map_or("", String::as_str)
+    row.get(key).unwrap_or("")
 }
 
 #[cfg(test)]

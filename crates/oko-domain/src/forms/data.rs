@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CellCode, CellError, FormDefinition, MAX_CELL_CHARS, value::normalize};
+use smol_str::SmolStr;
 
-/// One row: column key → canonical text. Empty cells are absent.
-pub type Row = BTreeMap<String, String>;
+use super::{CellCode, CellError, FormDefinition, MAX_CELL_CHARS, Row, value::normalize};
 
 /// Every sheet's rows, in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -104,7 +103,7 @@ impl FormData {
                 let rows = self.sheets.entry(sheet).or_default();
                 if let Some(row) = rows.get_mut(index) {
                     match old {
-                        Some(text) => row.insert(column, text),
+                        Some(text) => row.insert(&column, text),
                         None => row.remove(&column),
                     };
                 }
@@ -239,7 +238,7 @@ enum Revert {
         sheet: String,
         index: usize,
         column: String,
-        old: Option<String>,
+        old: Option<SmolStr>,
         rows_before: usize,
     },
     Insert {

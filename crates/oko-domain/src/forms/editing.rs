@@ -349,8 +349,8 @@ impl FormData {
                 let old = rows
                     .get(index)
                     .and_then(|r| r.get(column))
-                    .cloned()
-                    .unwrap_or_default();
+                    .unwrap_or_default()
+                    .to_owned();
                 vec![Change::Set {
                     sheet: key,
                     row: *row,
@@ -371,8 +371,8 @@ impl FormData {
                     back.extend(cells.iter().map(|(column, value)| Change::Set {
                         sheet: key.clone(),
                         row: *row,
-                        column: column.clone(),
-                        value: value.clone(),
+                        column: column.to_owned(),
+                        value: value.to_owned(),
                     }));
                 }
                 back
@@ -421,8 +421,8 @@ pub fn overlaps<'a>(
         data.rows(sheet)
             .get(row as usize - 1)
             .and_then(|r| r.get(column))
-            .cloned()
             .unwrap_or_default()
+            .to_owned()
     };
     let mut seen = BTreeSet::new();
     let mut found = Vec::new();

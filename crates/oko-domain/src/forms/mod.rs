@@ -11,6 +11,7 @@ pub mod editing;
 pub mod errors;
 pub mod outbox;
 pub mod pattern;
+pub mod row;
 pub mod rule_text;
 pub mod rules;
 #[cfg(test)]
@@ -20,8 +21,9 @@ pub mod value;
 
 use serde::{Deserialize, Serialize};
 
-pub use data::{Change, FormData, Row};
+pub use data::{Change, FormData};
 pub use errors::{CellCode, CellError};
+pub use row::Row;
 pub use rules::{CompareOp, Rule};
 pub use validate::validate;
 

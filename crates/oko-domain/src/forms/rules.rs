@@ -116,7 +116,7 @@ impl ReadSheet<'_> {
     }
 
     fn text(&self, row: usize, key: &str) -> Option<&str> {
-        self.texts[row].get(key).map(String::as_str)
+        self.texts[row].get(key)
     }
 
     fn titles(&self, keys: &[String]) -> String {

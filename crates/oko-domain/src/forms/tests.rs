@@ -45,11 +45,11 @@ fn codes(errors: &[CellError]) -> Vec<(u32, Option<&str>, CellCode)> {
 fn each_cell_error_names_its_place_and_code() {
     let form = demo::college();
     let mut bad = valid_college_row(2);
-    bad.insert("course".into(), "7".into());
-    bad.insert("code".into(), "Экономика".into());
+    bad.insert("course", "7");
+    bad.insert("code", "Экономика");
     bad.remove("subject_a");
-    bad.insert("digital".into(), "много".into());
-    bad.insert("subject_b".into(), "Астрология".into());
+    bad.insert("digital", "много");
+    bad.insert("subject_b", "Астрология");
     let errors = validate(&form, &college_data(vec![valid_college_row(1), bad]));
     assert_eq!(
         codes(&errors),
@@ -72,9 +72,9 @@ fn each_cell_error_names_its_place_and_code() {
 fn sheet_rules_unique_compare_and_required_if() {
     let form = demo::college();
     let mut over = valid_college_row(3);
-    over.insert("after_11".into(), "5".into());
+    over.insert("after_11", "5");
     let mut admitted = valid_college_row(4);
-    admitted.insert("admitted".into(), "Да".into());
+    admitted.insert("admitted", "Да");
     let errors = validate(
         &form,
         &college_data(vec![
@@ -117,11 +117,11 @@ fn at_most_five_days_per_subject_and_dates_in_the_window() {
         ])
     };
     let mut rows: Vec<Row> = (0..6).map(day).collect();
-    rows[1].insert("date1".into(), "2021-12-01".into());
+    rows[1].insert("date1", "2021-12-01");
     data.sheets.insert("paper".into(), rows);
     for meta in data.sheets.get_mut("meta").unwrap() {
-        meta.insert("participants1".into(), "0".into());
-        meta.insert("participants2".into(), "0".into());
+        meta.insert("participants1", "0");
+        meta.insert("participants2", "0");
     }
     let errors = validate(&form, &data);
     assert_eq!(
@@ -148,7 +148,7 @@ fn fixed_rows_keep_their_presets_and_empty_free_rows_are_gaps() {
     let mut data = FormData::blank(&form);
     data.sheets.insert("paper".into(), vec![Row::new()]);
     let meta = data.sheets.get_mut("meta").unwrap();
-    meta[0].insert("subject".into(), "Физика".into());
+    meta[0].insert("subject", "Физика");
     meta.pop();
     let errors = validate(&form, &data);
     let found = codes(&errors);
@@ -167,7 +167,7 @@ fn fixed_rows_keep_their_presets_and_empty_free_rows_are_gaps() {
 fn unknown_sheets_and_columns_are_reported() {
     let form = demo::college();
     let mut data = college_data(vec![valid_college_row(1)]);
-    data.sheets.get_mut("specialties").unwrap()[0].insert("extra".into(), "1".into());
+    data.sheets.get_mut("specialties").unwrap()[0].insert("extra", "1");
     data.sheets.insert("other".into(), vec![]);
     let errors = validate(&form, &data);
     assert_eq!(
@@ -201,7 +201,7 @@ fn generated_row(
         ("admitted", if admitted { "Да" } else { "Нет" }),
     ]);
     if admitted || units.is_some() {
-        r.insert("units".into(), units.unwrap_or(1).to_string());
+        r.insert("units", units.unwrap_or(1).to_string());
     }
     r
 }
@@ -239,7 +239,7 @@ enum Mutation {
 
 impl Mutation {
     fn apply(&self, row: &mut Row) -> (&'static str, CellCode) {
-        let mut set = |k: &str, v: String| row.insert(k.into(), v);
+        let mut set = |k: &str, v: String| row.insert(k, v);
         match self {
             Mutation::CourseOutOfRange => {
                 set("course", "7".into());
@@ -259,11 +259,11 @@ impl Mutation {
             }
             Mutation::TooManyAfter9 => {
                 let students: u32 = row["students"].parse().unwrap();
-                row.insert("after_9".into(), (students + 1).to_string());
+                row.insert("after_9", (students + 1).to_string());
                 ("after_9", CellCode::ComparisonFailed)
             }
             Mutation::AdmittedWithoutUnits => {
-                row.insert("admitted".into(), "Да".into());
+                row.insert("admitted", "Да");
                 row.remove("units");
                 ("units", CellCode::RequiredIf)
             }

@@ -197,9 +197,9 @@ fn read_row(sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &super
     let mut texts: Vec<&str> = vec![""; sheet.columns.len()];
     let mut known = order.iter().peekable();
     for (key, text) in row {
-        while known.next_if(|(k, _)| *k < key.as_str()).is_some() {}
+        while known.next_if(|(k, _)| *k < key).is_some() {}
         match known.peek() {
-            Some((k, at)) if *k == key.as_str() => texts[*at] = text,
+            Some((k, at)) if *k == key => texts[*at] = text,
             _ => errors.push(CellError::at(
                 &sheet.key,
                 index,
@@ -254,7 +254,7 @@ fn read_cell(
         return Ok(None);
     }
     let value = value::parse(column, text).map_err(|problem| parse_error(column, problem))?;
-    check_constraints(column, &value)?;
+    check_constraints(column, &value, text)?;
     Ok(Some(value))
 }
 
@@ -281,7 +281,11 @@ fn parse_error(column: &ColumnDef, problem: ParseProblem) -> (CellCode, String) 
     }
 }
 
-fn check_constraints(column: &ColumnDef, value: &Value) -> Result<(), (CellCode, String)> {
+fn check_constraints(
+    column: &ColumnDef,
+    value: &Value,
+    text: &str,
+) -> Result<(), (CellCode, String)> {
     match value {
         Value::Integer(_) | Value::Decimal(_) => {
             let n = value.as_number().unwrap_or_default();
@@ -291,7 +295,7 @@ fn check_constraints(column: &ColumnDef, value: &Value) -> Result<(), (CellCode,
                 return Err((CellCode::OutOfRange, number_range_ru(column)));
             }
         }
-        Value::Text(text) => {
+        Value::Text => {
             let length = text.chars().count() as u32;
             let short = column.min_length.is_some_and(|min| length < min);
             let long = column.max_length.is_some_and(|max| length > max);

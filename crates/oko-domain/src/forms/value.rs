@@ -9,7 +9,9 @@ use super::{ColumnDef, ColumnType};
 /// A cell's value once read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
-    Text(String),
+    /// A text: the cell's own text is it (not copied: validation keeps every
+    /// cell's value, and a school's 5,000-row upload is held whole meanwhile).
+    Text,
     Integer(i64),
     Decimal(f64),
     Date(NaiveDate),
@@ -42,7 +44,7 @@ pub enum ParseProblem {
 /// Reads `text` (not empty, trimmed) as a value of `column`.
 pub fn parse(column: &ColumnDef, text: &str) -> Result<Value, ParseProblem> {
     match column.kind {
-        ColumnType::Text => Ok(Value::Text(text.to_owned())),
+        ColumnType::Text => Ok(Value::Text),
         ColumnType::Integer => parse_integer(text)
             .map(Value::Integer)
             .ok_or(ParseProblem::NotInteger),
@@ -70,15 +72,15 @@ pub fn normalize(column: &ColumnDef, text: &str) -> String {
         return trimmed.to_owned();
     }
     match parse(column, trimmed) {
-        Ok(value) => canonical(column, &value),
+        Ok(value) => canonical(column, &value, trimmed),
         Err(_) => trimmed.to_owned(),
     }
 }
 
-/// The one spelling of a value.
-pub fn canonical(column: &ColumnDef, value: &Value) -> String {
+/// The one spelling of a value read from `text`.
+fn canonical(column: &ColumnDef, value: &Value, text: &str) -> String {
     match value {
-        Value::Text(text) => text.clone(),
+        Value::Text => text.to_owned(),
         Value::Integer(n) => integer_text(*n),
         Value::Decimal(n) => format_decimal(*n),
         Value::Date(date) => date.format("%Y-%m-%d").to_string(),

@@ -92,7 +92,7 @@ fn write_params(
 
 /// The one column every fixed row presets, and the preset values in row order.
 fn single_column_presets(sheet: &SheetDef) -> Result<(String, Vec<String>), Undescribable> {
-    let mut column: Option<&String> = None;
+    let mut column: Option<&str> = None;
     let mut presets = Vec::new();
     for row in &sheet.fixed_rows {
         let mut cells = row.iter();
@@ -103,9 +103,9 @@ fn single_column_presets(sheet: &SheetDef) -> Result<(String, Vec<String>), Unde
             return Err(not_single(sheet));
         }
         column = Some(key);
-        presets.push(preset.clone());
+        presets.push(preset.to_owned());
     }
-    Ok((column.cloned().unwrap_or_default(), presets))
+    Ok((column.unwrap_or_default().to_owned(), presets))
 }
 
 fn not_single(sheet: &SheetDef) -> Undescribable {

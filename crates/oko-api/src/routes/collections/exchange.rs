@@ -14,9 +14,9 @@ use oko_domain::{
 };
 use oko_io::{
     csv_read::read_csv,
-    form_import::{RawSheet, import},
+    form_import::{ImportError, RawSheet, import},
     form_template::template,
-    workbook::{WorkbookLimits, read_xlsx},
+    workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
 use uuid::Uuid;
 
@@ -139,22 +139,27 @@ pub async fn upload_draft(
     )?))
 }
 
-/// The form's data from the file, or why not.
+/// The form's data from the file, or why not. A workbook is read as it streams out
+/// of the archive, never held whole beside the data it becomes.
 pub(crate) fn read_upload(
     form: &FormDefinition,
     bytes: &[u8],
 ) -> Result<oko_domain::forms::FormData, ApiError> {
-    let sheets = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        read_workbook(bytes)?
+    let read = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
+        import(form, &mut workbook)
     } else if form.sheets.len() == 1 {
-        vec![read_csv(bytes)]
+        import(form, &mut vec![read_csv(bytes)])
     } else {
         return Err(file_problem(
             "csv_needs_one_sheet",
             "CSV подходит только для форм с одним листом: загрузите шаблон Excel",
         ));
     };
-    import(form, sheets).map_err(|errors| ApiError::validation(cell_problems(form, &errors)))
+    read.map_err(|error| match error {
+        ImportError::Unreadable(refusal) => refused(refusal),
+        ImportError::Cells(errors) => ApiError::validation(cell_problems(form, &errors)),
+    })
 }
 
 /// The data of an uploaded spreadsheet read as `form` (every cell checked), or
@@ -178,7 +183,12 @@ fn file_problem(code: &str, message: &str) -> ApiError {
 /// The visible worksheets of an uploaded workbook, refused when it is not one or
 /// unpacks too large.
 pub(crate) fn read_workbook(bytes: &[u8]) -> Result<Vec<RawSheet>, ApiError> {
-    read_xlsx(bytes, WorkbookLimits::default()).map_err(|r| file_problem(r.code, &r.message))
+    read_xlsx(bytes, WorkbookLimits::default()).map_err(refused)
+}
+
+/// A workbook refused as a whole, as the file's problem.
+fn refused(refusal: Refusal) -> ApiError {
+    file_problem(refusal.code, &refusal.message)
 }
 
 /// The whole body, refused past `limit` bytes.
