@@ -35,6 +35,12 @@ test("a question is asked, answered, marked frequent and found by another word f
   await openAs("spo_coord_24", "/exchange");
   await page.getByRole("link", { name: "Техническая поддержка" }).click();
   await page.getByRole("heading", { name: "Техническая поддержка" }).waitFor();
+  // The college coordinators' forum is open first and shown as the chosen tab.
+  await page.getByRole("tab", { name: /Форум поддержки СПО/, selected: true }).waitFor();
+  await page.getByRole("tab", { name: /Форум поддержки ВПР/ }).click();
+  await page.getByRole("tab", { name: /Форум поддержки ВПР/, selected: true }).waitFor();
+  assert.equal(await page.getByRole("tab", { selected: true }).count(), 1);
+  await page.getByRole("tab", { name: /Форум поддержки СПО/ }).click();
   const ask = page.locator("form.ask");
   await ask.getByLabel("Заголовок").fill(TITLE);
   await ask.getByLabel("Вопрос").fill("При загрузке файла появляется ошибка. Логин spo_coord_24.");

@@ -50,12 +50,12 @@ pub fn SupportPage() -> impl IntoView {
     view! {
         <section class="support" aria-labelledby="support-title">
             <h1 id="support-title" class="page-title">"Техническая поддержка"</h1>
-            <nav class="tabs" aria-label="Форумы">
+            <nav class="tabs" role="tablist" aria-label="Форумы">
                 {move || forums.get().and_then(Result::ok).map(|list| list.items.into_iter().map(|f| {
                     let slug = f.slug.clone();
                     let current = slug.clone();
                     view! {
-                        <button type="button" class="tab" class:active=move || forum.get() == current
+                        <button type="button" role="tab" class="tab" aria-selected=move || (forum.get() == current).to_string()
                             on:click=move |_| { forum.set(slug.clone()); page.set(1); }>
                             {f.title} " " <span class="count">{f.questions}</span>
                         </button>
