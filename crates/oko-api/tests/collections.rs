@@ -12,6 +12,7 @@ use support::{Backend, TestApp, spawn_app};
 on_both_databases!(
     forms_are_checked_versioned_and_pinned,
     autosave_applies_each_batch_once_and_refuses_stale_versions,
+    two_instances_on_one_database_lose_no_save,
     drafts_are_scoped_to_their_organisation,
     submit_validates_snapshots_and_keeps_history,
     a_closed_collection_changes_nothing,
@@ -313,6 +314,95 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "change_id");
+}
+
+/// Two servers behind one balancer: each remembers the drafts it wrote, and a save
+/// on a version the other one has moved past is still refused, never applied over
+/// the other's work.
+async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
+    let first = spawn_app(backend).await;
+    let second = first.other_instance().await;
+    let admin = first.token("admin").await;
+    let id = open_college_collection(&first, &admin).await;
+    let school = first.token("sch240001").await;
+
+    let (status, saved) = patch(&first, &school, &id, 0, "a-1", valid_row()).await;
+    assert_eq!(
+        (status, saved["version"].clone()),
+        (StatusCode::OK, json!(1))
+    );
+    let (status, saved) = patch(
+        &first,
+        &school,
+        &id,
+        1,
+        "a-2",
+        vec![set(1, "students", "40")],
+    )
+    .await;
+    assert_eq!(
+        (status, saved["version"].clone()),
+        (StatusCode::OK, json!(2))
+    );
+    // The other instance saves on version 2: the first one still remembers version 2.
+    let (status, saved) = patch(
+        &second,
+        &school,
+        &id,
+        2,
+        "b-1",
+        vec![set(1, "after_9", "36")],
+    )
+    .await;
+    assert_eq!(
+        (status, saved["version"].clone()),
+        (StatusCode::OK, json!(3))
+    );
+
+    // A tab that missed it saves on version 2 through the first instance: refused,
+    // with the other instance's work in the answer.
+    let (status, conflict) = patch(
+        &first,
+        &school,
+        &id,
+        2,
+        "a-3",
+        vec![set(1, "students", "41")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
+    assert_eq!(conflict["current"]["version"], 3);
+    assert_eq!(
+        conflict["current"]["data"]["specialties"][0]["after_9"],
+        "36"
+    );
+
+    // On version 3 the first instance saves over both.
+    let (status, saved) = patch(
+        &first,
+        &school,
+        &id,
+        3,
+        "a-4",
+        vec![set(1, "students", "41")],
+    )
+    .await;
+    assert_eq!(
+        (status, saved["version"].clone()),
+        (StatusCode::OK, json!(4))
+    );
+    let (_, draft) = second
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    let row = &draft["data"]["specialties"][0];
+    assert_eq!(
+        (
+            draft["version"].clone(),
+            row["students"].clone(),
+            row["after_9"].clone()
+        ),
+        (json!(4), json!("41"), json!("36"))
+    );
 }
 
 async fn drafts_are_scoped_to_their_organisation(backend: Backend) {

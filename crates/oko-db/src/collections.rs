@@ -232,13 +232,13 @@ pub struct DraftWrite<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Writes the draft over `current` (`None`: there was none). Answers the new
-/// version, or `None` when someone saved first (the caller answers 409).
+/// Writes the draft over `current` (`None`: there was none). Answers the draft as
+/// written, or `None` when someone saved first (the caller answers 409).
 pub async fn write_draft(
     db: &DatabaseConnection,
     current: Option<&draft::Model>,
     write: DraftWrite<'_>,
-) -> Result<Option<i32>, DbErr> {
+) -> Result<Option<draft::Model>, DbErr> {
     let data = serde_json::to_string(write.data).map_err(|e| DbErr::Custom(e.to_string()))?;
     let mut ids = current.map(recent_ids).unwrap_or_default();
     if let Some(id) = write.change_id {
@@ -249,36 +249,40 @@ pub async fn write_draft(
     let ids = serde_json::to_string(&ids).map_err(|e| DbErr::Custom(e.to_string()))?;
     match current {
         None => {
-            let inserted = draft::Entity::insert(draft::ActiveModel {
-                collection_id: Set(write.collection_id),
-                organisation_id: Set(write.organisation_id),
-                data: Set(data),
-                version: Set(1),
-                recent_change_ids: Set(ids),
-                started_at: Set(write.now),
-                updated_at: Set(write.now),
-                updated_by: Set(write.user_id),
-                first_submitted_at: Set(None),
-                last_submitted_at: Set(None),
-                returned_at: Set(None),
-                returned_by: Set(None),
-                return_comment: Set(None),
-            })
-            .on_conflict(
-                OnConflict::columns([draft::Column::CollectionId, draft::Column::OrganisationId])
+            let written = draft::Model {
+                collection_id: write.collection_id,
+                organisation_id: write.organisation_id,
+                data,
+                version: 1,
+                recent_change_ids: ids,
+                started_at: write.now,
+                updated_at: write.now,
+                updated_by: write.user_id,
+                first_submitted_at: None,
+                last_submitted_at: None,
+                returned_at: None,
+                returned_by: None,
+                return_comment: None,
+            };
+            let inserted = draft::Entity::insert(draft::ActiveModel::from(written.clone()))
+                .on_conflict(
+                    OnConflict::columns([
+                        draft::Column::CollectionId,
+                        draft::Column::OrganisationId,
+                    ])
                     .do_nothing()
                     .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-            Ok((inserted == 1).then_some(1))
+                )
+                .exec_without_returning(db)
+                .await?;
+            Ok((inserted == 1).then_some(written))
         }
         Some(existing) => {
             let next = existing.version + 1;
             let updated = draft::Entity::update_many()
-                .col_expr(draft::Column::Data, Expr::value(data))
+                .col_expr(draft::Column::Data, Expr::value(data.clone()))
                 .col_expr(draft::Column::Version, Expr::value(next))
-                .col_expr(draft::Column::RecentChangeIds, Expr::value(ids))
+                .col_expr(draft::Column::RecentChangeIds, Expr::value(ids.clone()))
                 .col_expr(draft::Column::UpdatedAt, Expr::value(write.now))
                 .col_expr(draft::Column::UpdatedBy, Expr::value(write.user_id))
                 .filter(draft::Column::CollectionId.eq(write.collection_id))
@@ -286,7 +290,14 @@ pub async fn write_draft(
                 .filter(draft::Column::Version.eq(existing.version))
                 .exec(db)
                 .await?;
-            Ok((updated.rows_affected == 1).then_some(next))
+            Ok((updated.rows_affected == 1).then(|| draft::Model {
+                data,
+                version: next,
+                recent_change_ids: ids,
+                updated_at: write.now,
+                updated_by: write.user_id,
+                ..existing.clone()
+            }))
         }
     }
 }

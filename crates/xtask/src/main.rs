@@ -28,9 +28,10 @@ fn main() -> ExitCode {
         Some("run") => run_app(),
         Some("test") => test_everything(),
         Some("openapi") => write_openapi(),
-        Some("bench") if args.get(1).map(String::as_str) == Some("surge") => {
-            bench::run_surge(args.get(2).and_then(|n| n.parse().ok()))
-        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("surge") => bench::run_surge(
+            args.get(2).and_then(|n| n.parse().ok()),
+            args.iter().any(|a| a == "postgres"),
+        ),
         Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
         Some("bench") if args.get(1).map(String::as_str) == Some("logins") => bench::run_logins(),
         Some("bench") if args.get(1).map(String::as_str) == Some("forum") => {
@@ -45,7 +46,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | bench [surge [N] | export [N] | analytics [N] | logins | forum [N] | editor]"
+                "usage: cargo xtask run | test | openapi | bench [surge [N] [postgres] | export [N] | analytics [N] | logins | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }

@@ -105,18 +105,7 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Test
     std::fs::create_dir_all(&spa_dir).expect("create the SPA directory");
     std::fs::write(spa_dir.join("index.html"), TEST_SPA_INDEX).expect("write index.html");
     std::fs::write(spa_dir.join("app-1a2b.js"), "console.log('oko');").expect("write a SPA asset");
-    let config = Config::from_lookup(|name| match name {
-        "OKO_DATABASE_URL" => Some(database_url.clone()),
-        "OKO_LISTEN" => Some("127.0.0.1:0".to_owned()),
-        "OKO_DATA_DIR" => Some(dir.display().to_string()),
-        "OKO_SPA_DIR" => Some(spa_dir.display().to_string()),
-        "OKO_AUTH_CACHE_SECONDS" => Some(AUTH_CACHE_SECONDS.to_string()),
-        other => settings
-            .iter()
-            .find(|(name, _)| *name == other)
-            .map(|(_, value)| value.to_string()),
-    })
-    .expect("test configuration is valid");
+    let config = test_config(&database_url, &dir, settings);
     let db = oko_db::connection::connect(&config.database_url)
         .await
         .expect("connect");
@@ -124,9 +113,7 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Test
     demo::seed(&db, demo::DemoScale::Small, demo_hash())
         .await
         .expect("seed the small demo");
-    let app = Application::build(&config, db.clone()).expect("bind");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let base = start(&config, &db);
     TestApp {
         base,
         db,
@@ -136,7 +123,48 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Test
     }
 }
 
+/// A test server's configuration: its database, data directory and stand-in SPA.
+fn test_config(database_url: &str, dir: &std::path::Path, settings: &[(&str, &str)]) -> Config {
+    let spa_dir = dir.join("spa");
+    Config::from_lookup(|name| match name {
+        "OKO_DATABASE_URL" => Some(database_url.to_owned()),
+        "OKO_LISTEN" => Some("127.0.0.1:0".to_owned()),
+        "OKO_DATA_DIR" => Some(dir.display().to_string()),
+        "OKO_SPA_DIR" => Some(spa_dir.display().to_string()),
+        "OKO_AUTH_CACHE_SECONDS" => Some(AUTH_CACHE_SECONDS.to_string()),
+        other => settings
+            .iter()
+            .find(|(name, _)| *name == other)
+            .map(|(_, value)| value.to_string()),
+    })
+    .expect("test configuration is valid")
+}
+
+/// Runs a server on `db`; its base URL.
+fn start(config: &Config, db: &DatabaseConnection) -> String {
+    let app = Application::build(config, db.clone()).expect("bind");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
+}
+
 impl TestApp {
+    /// Starts another instance on this server's database and data directory.
+    pub async fn other_instance(&self) -> TestApp {
+        let config = test_config(&self.database_url, &self.dir, &[]);
+        let db = oko_db::connection::connect(&config.database_url)
+            .await
+            .expect("connect");
+        TestApp {
+            base: start(&config, &db),
+            db,
+            client: reqwest::Client::new(),
+            database_url: self.database_url.clone(),
+            // Its own (empty) directory to clean up: the first one owns the data.
+            dir: std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple())),
+        }
+    }
+
     /// The server's data directory (`OKO_DATA_DIR`).
     pub fn data_dir(&self) -> &std::path::Path {
         &self.dir

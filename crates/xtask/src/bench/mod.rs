@@ -147,17 +147,19 @@ pub fn run_all() -> Result<(), Fail> {
     write_table(&rows)
 }
 
-/// `cargo xtask bench surge [N]`: the deadline surge alone on both databases (full
-/// demo), its rows printed rather than written into the document.
-pub fn run_surge(organisations: Option<usize>) -> Result<(), Fail> {
+/// `cargo xtask bench surge [N] [postgres]`: the deadline surge alone on both
+/// databases, or on PostgreSQL only (full demo), its rows printed rather than
+/// written into the document.
+pub fn run_surge(organisations: Option<usize>, only_postgres: bool) -> Result<(), Fail> {
     toolchain::build_release(&[])?;
     let dir = PathBuf::from("target/bench");
     let organisations = organisations.unwrap_or(surge::ALL_ORGANISATIONS);
     let mut rows = Vec::new();
-    let on_sqlite = start_server(Path::new(OKO), &dir.join("surge-sqlite"), "full")?;
-    let surged = surge::run(&on_sqlite, organisations, &dir)?;
-    surge::rows("SQLite", &surged, &mut rows);
-    drop(on_sqlite);
+    if !only_postgres {
+        let on_sqlite = start_server(Path::new(OKO), &dir.join("surge-sqlite"), "full")?;
+        let surged = surge::run(&on_sqlite, organisations, &dir)?;
+        surge::rows("SQLite", &surged, &mut rows);
+    }
     let on_postgres = start_bench_postgres(&dir.join("surge-postgres"))?;
     let surged = surge::run(&on_postgres, organisations, &dir)?;
     surge::rows("PostgreSQL", &surged, &mut rows);

@@ -122,19 +122,16 @@ pub async fn upload_draft(
         user_id: user.0.principal.user_id,
         now: writing.now,
     };
-    if collections::write_draft(&state.db, current.as_ref(), write)
-        .await?
-        .is_none()
-    {
+    let Some(written) = collections::write_draft(&state.db, current.as_ref(), write).await? else {
         return writing.conflict(&state).await;
-    }
+    };
     writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
-    let saved = writing.current(&state).await?;
+    let saved = writing.wrote(&state, written);
     Ok(HttpResponse::Ok().json(draft_of(
         &writing.collection,
         writing.organisation_id,
         &writing.form,
-        saved.as_ref(),
+        Some(&saved),
         writing.now,
     )?))
 }
