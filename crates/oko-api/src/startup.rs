@@ -34,8 +34,6 @@ pub struct AppState {
     pub forms: oko_db::forms::DefinitionCache,
     /// Collections, briefly remembered (every save reads its collection).
     pub collections: oko_db::collections::CollectionCache,
-    /// Drafts as this instance last read or wrote them (one round trip per autosave).
-    pub drafts: oko_db::draft_cache::DraftCache,
     /// Every organisation, for monitoring's counts and lists.
     pub roster: oko_db::roster::RosterCache,
     /// Which organisations each collection reaches under each coordinator.
@@ -75,7 +73,6 @@ impl Application {
             board: oko_db::board::BoardCache::default(),
             forms: oko_db::forms::DefinitionCache::default(),
             collections: oko_db::collections::CollectionCache::default(),
-            drafts: oko_db::draft_cache::DraftCache::default(),
             roster: oko_db::roster::RosterCache::default(),
             reached: oko_db::monitoring::ReachedCache::default(),
             draft_dates: oko_db::monitoring::DraftDatesCache::default(),

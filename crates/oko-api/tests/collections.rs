@@ -316,9 +316,8 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
     assert_eq!(problem["errors"][0]["field"], "change_id");
 }
 
-/// Two servers behind one balancer: each remembers the drafts it wrote, and a save
-/// on a version the other one has moved past is still refused, never applied over
-/// the other's work.
+/// Two servers behind one balancer: a save on a version the other one has moved
+/// past is refused, never applied over the other's work.
 async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
     let first = spawn_app(backend).await;
     let second = first.other_instance().await;
@@ -344,7 +343,7 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
         (status, saved["version"].clone()),
         (StatusCode::OK, json!(2))
     );
-    // The other instance saves on version 2: the first one still remembers version 2.
+    // The other instance saves on version 2.
     let (status, saved) = patch(
         &second,
         &school,

@@ -16,7 +16,6 @@ pub mod demo_results;
 pub mod demo_storages;
 pub mod demo_surge;
 pub mod download_report;
-pub mod draft_cache;
 pub mod entities;
 pub mod forms;
 pub mod forum;

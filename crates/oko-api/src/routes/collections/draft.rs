@@ -87,21 +87,20 @@ pub async fn save_draft(
 ) -> Result<HttpResponse, ApiError> {
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let (form, now) = (&writing.form, writing.now);
-    let current = writing.current_at(&state, body.version).await?;
-    let current = current.as_deref();
-    let current_version = current.map_or(0, |d| d.version);
-    if collections::already_applied(current, &body.change_id) {
-        let data = collections::data_of(current, || FormData::blank(form))?;
+    let current = writing.current(&state).await?;
+    let current_version = current.as_ref().map_or(0, |d| d.version);
+    if collections::already_applied(current.as_ref(), &body.change_id) {
+        let data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
         return Ok(HttpResponse::Ok().json(DraftSaved {
             version: current_version,
-            saved_at: current.map_or(now, |d| d.updated_at),
+            saved_at: current.as_ref().map_or(now, |d| d.updated_at),
             errors: validate(form, &data),
         }));
     }
     if body.version != current_version {
         return writing.conflict(&state).await;
     }
-    let mut data = collections::data_of(current, || FormData::blank(form))?;
+    let mut data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
     let write = DraftWrite {
@@ -112,12 +111,11 @@ pub async fn save_draft(
         user_id: user.0.principal.user_id,
         now,
     };
-    match collections::write_draft(&state.db, current, write).await? {
+    match collections::write_draft(&state.db, current.as_ref(), write).await? {
         Some(written) => {
             writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
-            let version = writing.wrote(&state, written).version;
             Ok(HttpResponse::Ok().json(DraftSaved {
-                version,
+                version: written.version,
                 saved_at: now,
                 errors: validate(form, &data),
             }))

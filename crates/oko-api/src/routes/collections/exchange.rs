@@ -126,12 +126,11 @@ pub async fn upload_draft(
         return writing.conflict(&state).await;
     };
     writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
-    let saved = writing.wrote(&state, written);
     Ok(HttpResponse::Ok().json(draft_of(
         &writing.collection,
         writing.organisation_id,
         &writing.form,
-        Some(&saved),
+        Some(&written),
         writing.now,
     )?))
 }

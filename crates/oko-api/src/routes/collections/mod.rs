@@ -180,33 +180,8 @@ impl Writing {
         Ok(collections::draft(&state.db, self.collection.id, self.organisation_id).await?)
     }
 
-    /// The draft a save made on `version` goes over: this instance's copy when it
-    /// holds the draft at that version (the write checks the version anyway), else
-    /// the database's.
-    pub async fn current_at(
-        &self,
-        state: &AppState,
-        version: i32,
-    ) -> Result<Option<Arc<draft_entity::Model>>, ApiError> {
-        let (collection, organisation) = (self.collection.id, self.organisation_id);
-        if let Some(known) = state.drafts.at_version(collection, organisation, version) {
-            return Ok(Some(known));
-        }
-        Ok(self.current(state).await?.map(Arc::new))
-    }
-
-    /// Keeps what this request wrote as the organisation's current draft.
-    pub fn wrote(&self, state: &AppState, draft: draft_entity::Model) -> Arc<draft_entity::Model> {
-        let draft = Arc::new(draft);
-        state.drafts.remember(draft.clone());
-        draft
-    }
-
     /// 409 with the draft as it is now: someone saved first.
     pub async fn conflict(&self, state: &AppState) -> Result<HttpResponse, ApiError> {
-        state
-            .drafts
-            .forget(self.collection.id, self.organisation_id);
         let draft = self.current(state).await?;
         let current = draft_of(
             &self.collection,
