@@ -10,6 +10,24 @@ pub fn test_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
 }
 
+/// The directory of the local PostgreSQL server's Unix socket (Debian's).
+const SOCKET_DIR: &str = "/var/run/postgresql";
+
+/// The URL of database `name` for the benchmarks: over the local server's Unix
+/// socket when it has one, as a same-host deployment connects (the loopback TCP
+/// stack cost PostgreSQL and `oko` a tenth of the machine's CPU per query in the
+/// deadline surge), else over the test URL. `OKO_BENCH_POSTGRES_URL` (a server URL
+/// without a database) overrides both.
+pub fn bench_url(name: &str) -> String {
+    if let Ok(server) = std::env::var("OKO_BENCH_POSTGRES_URL") {
+        return format!("{server}/{name}");
+    }
+    if std::path::Path::new(SOCKET_DIR).join(".s.PGSQL.5432").exists() {
+        return format!("postgres://postgres@localhost/{name}?host={SOCKET_DIR}");
+    }
+    format!("{}/{name}", test_url())
+}
+
 /// `host:port` of a `postgres://user@host:port` URL.
 fn host_port(url: &str) -> String {
     let rest = url.split("://").nth(1).unwrap_or(url);
@@ -42,9 +60,13 @@ or point OKO_TEST_POSTGRES_URL at one."
 
 /// Drops one database, if it is there.
 pub fn drop_database(url: &str, name: &str) {
-    let admin = format!("{url}/postgres");
+    drop_database_at(&format!("{url}/postgres"), name);
+}
+
+/// Drops database `name` through the connection URL `admin`.
+pub fn drop_database_at(admin: &str, name: &str) {
     succeeds(Command::new("psql").args([
-        &admin,
+        admin,
         "-qc",
         &format!("DROP DATABASE IF EXISTS \"{name}\""),
     ]));

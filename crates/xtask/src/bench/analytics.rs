@@ -164,7 +164,7 @@ pub fn sqlite_size(server: &Server) -> Option<u64> {
 
 /// PostgreSQL's `oko_bench` database size.
 pub fn postgres_size() -> Option<u64> {
-    let admin = format!("{}/postgres", crate::postgres::test_url());
+    let admin = crate::postgres::bench_url("postgres");
     stdout_of(Command::new("psql").args([&admin, "-Atc", "SELECT pg_database_size('oko_bench')"]))
         .and_then(|s| s.trim().parse().ok())
 }

@@ -214,8 +214,8 @@ pub fn run_export(organisations: Option<usize>) -> Result<(), Fail> {
 
 /// A server on a fresh `oko_bench` PostgreSQL database with the full demo.
 fn start_bench_postgres(dir: &Path) -> Result<Server, Fail> {
-    let postgres_url = format!("{}/oko_bench", crate::postgres::test_url());
-    crate::postgres::drop_database(&crate::postgres::test_url(), "oko_bench");
+    let postgres_url = crate::postgres::bench_url("oko_bench");
+    crate::postgres::drop_database_at(&crate::postgres::bench_url("postgres"), "oko_bench");
     start_server_on(Path::new(OKO), dir, "full", &postgres_url)
 }
 
