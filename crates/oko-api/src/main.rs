@@ -3,6 +3,12 @@
 use clap::Parser;
 use oko_api::{cli::Cli, config::Config};
 
+/// mimalloc rather than glibc's allocator: in the deadline surge glibc's malloc and
+/// free were a sixth of the server's CPU (every request parses and writes JSON
+/// drafts of hundreds of small strings); see docs/benchmarks.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()

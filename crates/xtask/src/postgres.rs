@@ -22,7 +22,10 @@ pub fn bench_url(name: &str) -> String {
     if let Ok(server) = std::env::var("OKO_BENCH_POSTGRES_URL") {
         return format!("{server}/{name}");
     }
-    if std::path::Path::new(SOCKET_DIR).join(".s.PGSQL.5432").exists() {
+    if std::path::Path::new(SOCKET_DIR)
+        .join(".s.PGSQL.5432")
+        .exists()
+    {
         return format!("postgres://postgres@localhost/{name}?host={SOCKET_DIR}");
     }
     format!("{}/{name}", test_url())
