@@ -325,37 +325,31 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
     let id = open_college_collection(&first, &admin).await;
     let school = first.token("sch240001").await;
 
-    let (status, saved) = patch(&first, &school, &id, 0, "a-1", valid_row()).await;
-    assert_eq!(
-        (status, saved["version"].clone()),
-        (StatusCode::OK, json!(1))
-    );
-    let (status, saved) = patch(
-        &first,
-        &school,
-        &id,
-        1,
-        "a-2",
-        vec![set(1, "students", "40")],
-    )
-    .await;
-    assert_eq!(
-        (status, saved["version"].clone()),
-        (StatusCode::OK, json!(2))
+    saves_as(patch(&first, &school, &id, 0, "a-1", valid_row()).await, 1);
+    saves_as(
+        patch(
+            &first,
+            &school,
+            &id,
+            1,
+            "a-2",
+            vec![set(1, "students", "40")],
+        )
+        .await,
+        2,
     );
     // The other instance saves on version 2.
-    let (status, saved) = patch(
-        &second,
-        &school,
-        &id,
-        2,
-        "b-1",
-        vec![set(1, "after_9", "36")],
-    )
-    .await;
-    assert_eq!(
-        (status, saved["version"].clone()),
-        (StatusCode::OK, json!(3))
+    saves_as(
+        patch(
+            &second,
+            &school,
+            &id,
+            2,
+            "b-1",
+            vec![set(1, "after_9", "36")],
+        )
+        .await,
+        3,
     );
 
     // A tab that missed it saves on version 2 through the first instance: refused,
@@ -377,18 +371,17 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
     );
 
     // On version 3 the first instance saves over both.
-    let (status, saved) = patch(
-        &first,
-        &school,
-        &id,
-        3,
-        "a-4",
-        vec![set(1, "students", "41")],
-    )
-    .await;
-    assert_eq!(
-        (status, saved["version"].clone()),
-        (StatusCode::OK, json!(4))
+    saves_as(
+        patch(
+            &first,
+            &school,
+            &id,
+            3,
+            "a-4",
+            vec![set(1, "students", "41")],
+        )
+        .await,
+        4,
     );
     let (_, draft) = second
         .get(&format!("/api/collections/{id}/draft"), &school)
@@ -402,6 +395,12 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
         ),
         (json!(4), json!("41"), json!("36"))
     );
+}
+
+/// Asserts a save was accepted as `version`.
+fn saves_as((status, saved): (StatusCode, Value), version: i64) {
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], version, "{saved}");
 }
 
 async fn drafts_are_scoped_to_their_organisation(backend: Backend) {

@@ -71,34 +71,14 @@ impl Row {
         self.position(key).ok().map(|at| self.cells.remove(at).1)
     }
 
-    /// How many cells hold a text.
-    pub fn len(&self) -> usize {
-        self.cells.len()
-    }
-
     /// Whether no cell holds a text.
     pub fn is_empty(&self) -> bool {
         self.cells.is_empty()
     }
 
     /// (column key, text) in key order.
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + ExactSizeIterator + '_ {
-        self.cells.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    /// The keys of the columns holding a text, in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator + '_ {
-        self.cells.iter().map(|(k, _)| k.as_str())
-    }
-
-    /// The texts, in key order.
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator + '_ {
-        self.cells.iter().map(|(_, v)| v.as_str())
-    }
-
-    /// Keeps only the cells `keep` says yes to.
-    pub fn retain(&mut self, mut keep: impl FnMut(&str, &str) -> bool) {
-        self.cells.retain(|(k, v)| keep(k, v));
+    pub fn iter(&self) -> <&Row as IntoIterator>::IntoIter {
+        self.into_iter()
     }
 }
 
@@ -198,7 +178,7 @@ mod tests {
     #[test]
     fn behaves_as_a_sorted_map() {
         let mut row = Row::from([("b", "2"), ("a", "1")]);
-        assert_eq!(row.keys().collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(row.iter().collect::<Vec<_>>(), [("a", "1"), ("b", "2")]);
         assert_eq!(row.insert("c", "3"), None);
         assert_eq!(row.insert("a", "одна единица").as_deref(), Some("1"));
         assert_eq!(row["a"], "одна единица");
