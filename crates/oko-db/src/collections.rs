@@ -20,7 +20,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{collection, draft, submission, user};
+use crate::{
+    entities::{collection, draft, submission, user},
+    held::Held,
+};
 
 /// How many recent client change ids a draft remembers (a retry comes right after
 /// its original, so a handful is plenty).
@@ -200,6 +203,17 @@ pub async fn draft(
         .await
 }
 
+/// The organisation's draft, read on `held` to be written on it next (see
+/// [`write_draft`]).
+pub async fn draft_to_write(
+    held: &mut Held,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Option<draft::Model>, DbErr> {
+    held.one(&draft::Entity::find_by_id((collection_id, organisation_id)))
+        .await
+}
+
 /// A draft's data (blank when there is no draft).
 pub fn data_of(
     draft: Option<&draft::Model>,
@@ -232,10 +246,11 @@ pub struct DraftWrite<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// Writes the draft over `current` (`None`: there was none). Answers the draft as
-/// written, or `None` when someone saved first (the caller answers 409).
+/// Writes the draft over `current` (`None`: there was none), on the connection it
+/// was read on. Answers the draft as written, or `None` when someone saved first
+/// (the caller answers 409).
 pub async fn write_draft(
-    db: &DatabaseConnection,
+    held: &mut Held,
     current: Option<&draft::Model>,
     write: DraftWrite<'_>,
 ) -> Result<Option<draft::Model>, DbErr> {
@@ -264,33 +279,36 @@ pub async fn write_draft(
                 returned_by: None,
                 return_comment: None,
             };
-            let inserted = draft::Entity::insert(draft::ActiveModel::from(written.clone()))
-                .on_conflict(
-                    OnConflict::columns([
-                        draft::Column::CollectionId,
-                        draft::Column::OrganisationId,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
+            let inserted = held
+                .execute(
+                    &draft::Entity::insert(draft::ActiveModel::from(written.clone())).on_conflict(
+                        OnConflict::columns([
+                            draft::Column::CollectionId,
+                            draft::Column::OrganisationId,
+                        ])
+                        .do_nothing()
+                        .to_owned(),
+                    ),
                 )
-                .exec_without_returning(db)
                 .await?;
             Ok((inserted == 1).then_some(written))
         }
         Some(existing) => {
             let next = existing.version + 1;
-            let updated = draft::Entity::update_many()
-                .col_expr(draft::Column::Data, Expr::value(data.clone()))
-                .col_expr(draft::Column::Version, Expr::value(next))
-                .col_expr(draft::Column::RecentChangeIds, Expr::value(ids.clone()))
-                .col_expr(draft::Column::UpdatedAt, Expr::value(write.now))
-                .col_expr(draft::Column::UpdatedBy, Expr::value(write.user_id))
-                .filter(draft::Column::CollectionId.eq(write.collection_id))
-                .filter(draft::Column::OrganisationId.eq(write.organisation_id))
-                .filter(draft::Column::Version.eq(existing.version))
-                .exec(db)
+            let updated = held
+                .execute(
+                    &draft::Entity::update_many()
+                        .col_expr(draft::Column::Data, Expr::value(data.clone()))
+                        .col_expr(draft::Column::Version, Expr::value(next))
+                        .col_expr(draft::Column::RecentChangeIds, Expr::value(ids.clone()))
+                        .col_expr(draft::Column::UpdatedAt, Expr::value(write.now))
+                        .col_expr(draft::Column::UpdatedBy, Expr::value(write.user_id))
+                        .filter(draft::Column::CollectionId.eq(write.collection_id))
+                        .filter(draft::Column::OrganisationId.eq(write.organisation_id))
+                        .filter(draft::Column::Version.eq(existing.version)),
+                )
                 .await?;
-            Ok((updated.rows_affected == 1).then(|| draft::Model {
+            Ok((updated == 1).then(|| draft::Model {
                 data,
                 version: next,
                 recent_change_ids: ids,

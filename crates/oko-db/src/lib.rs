@@ -19,6 +19,7 @@ pub mod download_report;
 pub mod entities;
 pub mod forms;
 pub mod forum;
+pub mod held;
 pub mod jobs;
 pub mod monitoring;
 pub mod notifications;

@@ -87,7 +87,7 @@ pub async fn save_draft(
 ) -> Result<HttpResponse, ApiError> {
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let (form, now) = (&writing.form, writing.now);
-    let current = writing.current(&state).await?;
+    let (mut held, current) = writing.open_draft(&state).await?;
     let current_version = current.as_ref().map_or(0, |d| d.version);
     if collections::already_applied(current.as_ref(), &body.change_id) {
         let data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
@@ -98,7 +98,7 @@ pub async fn save_draft(
         }));
     }
     if body.version != current_version {
-        return writing.conflict(&state).await;
+        return writing.conflict(current.as_ref());
     }
     let mut data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
     data.apply(form, &body.changes)
@@ -111,7 +111,7 @@ pub async fn save_draft(
         user_id: user.0.principal.user_id,
         now,
     };
-    match collections::write_draft(&state.db, current.as_ref(), write).await? {
+    match collections::write_draft(&mut held, current.as_ref(), write).await? {
         Some(written) => {
             writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
             Ok(HttpResponse::Ok().json(DraftSaved {
@@ -120,6 +120,9 @@ pub async fn save_draft(
                 errors: validate(form, &data),
             }))
         }
-        None => writing.conflict(&state).await,
+        None => {
+            let now_current = writing.reread(&mut held).await?;
+            writing.conflict(now_current.as_ref())
+        }
     }
 }

@@ -109,11 +109,12 @@ pub async fn upload_draft(
 ) -> Result<HttpResponse, ApiError> {
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    let current = writing.current(&state).await?;
     let reading = writing.form.clone();
     let data = web::block(move || read_upload(&reading, &bytes))
         .await
         .map_err(ApiError::internal)??;
+    // Read only now: the file may take a while, and the draft may change meanwhile.
+    let (mut held, current) = writing.open_draft(&state).await?;
     let write = DraftWrite {
         collection_id: writing.collection.id,
         organisation_id: writing.organisation_id,
@@ -122,8 +123,9 @@ pub async fn upload_draft(
         user_id: user.0.principal.user_id,
         now: writing.now,
     };
-    let Some(written) = collections::write_draft(&state.db, current.as_ref(), write).await? else {
-        return writing.conflict(&state).await;
+    let Some(written) = collections::write_draft(&mut held, current.as_ref(), write).await? else {
+        let now_current = writing.reread(&mut held).await?;
+        return writing.conflict(now_current.as_ref());
     };
     writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
     Ok(HttpResponse::Ok().json(draft_of(

@@ -15,6 +15,7 @@ use chrono::{DateTime, Utc};
 use oko_db::{
     collections,
     entities::{collection as collection_entity, draft as draft_entity, organisation},
+    held::Held,
     reach::Reach,
 };
 use oko_domain::{
@@ -180,14 +181,33 @@ impl Writing {
         Ok(collections::draft(&state.db, self.collection.id, self.organisation_id).await?)
     }
 
-    /// 409 with the draft as it is now: someone saved first.
-    pub async fn conflict(&self, state: &AppState) -> Result<HttpResponse, ApiError> {
-        let draft = self.current(state).await?;
+    /// The draft as it is now, read on a connection held to write it back.
+    pub async fn open_draft(
+        &self,
+        state: &AppState,
+    ) -> Result<(Held, Option<draft_entity::Model>), ApiError> {
+        let mut held = Held::acquire(&state.db).await?;
+        let current =
+            collections::draft_to_write(&mut held, self.collection.id, self.organisation_id)
+                .await?;
+        Ok((held, current))
+    }
+
+    /// The draft read again on `held` (a write found it changed).
+    pub async fn reread(&self, held: &mut Held) -> Result<Option<draft_entity::Model>, ApiError> {
+        Ok(collections::draft_to_write(held, self.collection.id, self.organisation_id).await?)
+    }
+
+    /// 409 with the draft as it is now (`current`): someone saved first.
+    pub fn conflict(
+        &self,
+        current: Option<&draft_entity::Model>,
+    ) -> Result<HttpResponse, ApiError> {
         let current = draft_of(
             &self.collection,
             self.organisation_id,
             &self.form,
-            draft.as_ref(),
+            current,
             self.now,
         )?;
         let code = ErrorCode::Conflict;

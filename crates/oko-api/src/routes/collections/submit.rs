@@ -63,7 +63,7 @@ pub async fn submit_draft(
         ));
     };
     if draft.version != body.version {
-        return writing.conflict(&state).await;
+        return writing.conflict(Some(&draft));
     }
     let data = collections::data_of(Some(&draft), || FormData::blank(form))?;
     let errors = validate(form, &data);
@@ -105,7 +105,7 @@ pub async fn submit_draft(
             audit::by_user(&state, &user, entry, None).await;
             Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
         }
-        None => writing.conflict(&state).await,
+        None => writing.conflict(writing.current(&state).await?.as_ref()),
     }
 }
 
