@@ -88,19 +88,20 @@ pub async fn save_draft(
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let (form, now) = (&writing.form, writing.now);
     let (mut held, current) = writing.open_draft(&state).await?;
-    let current_version = current.as_ref().map_or(0, |d| d.version);
-    if collections::already_applied(current.as_ref(), &body.change_id) {
-        let data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
+    let current = current.as_ref();
+    let current_version = current.map_or(0, |d| d.version);
+    if collections::already_applied(current, &body.change_id) {
+        let data = collections::data_of(current, || FormData::blank(form))?;
         return Ok(HttpResponse::Ok().json(DraftSaved {
             version: current_version,
-            saved_at: current.as_ref().map_or(now, |d| d.updated_at),
+            saved_at: current.map_or(now, |d| d.updated_at),
             errors: validate(form, &data),
         }));
     }
     if body.version != current_version {
-        return writing.conflict(current.as_ref());
+        return writing.conflict(current);
     }
-    let mut data = collections::data_of(current.as_ref(), || FormData::blank(form))?;
+    let mut data = collections::data_of(current, || FormData::blank(form))?;
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
     let write = DraftWrite {
@@ -111,18 +112,15 @@ pub async fn save_draft(
         user_id: user.0.principal.user_id,
         now,
     };
-    match collections::write_draft(&mut held, current.as_ref(), write).await? {
-        Some(written) => {
-            writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
-            Ok(HttpResponse::Ok().json(DraftSaved {
-                version: written.version,
-                saved_at: now,
-                errors: validate(form, &data),
-            }))
-        }
-        None => {
-            let now_current = writing.reread(&mut held).await?;
-            writing.conflict(now_current.as_ref())
-        }
-    }
+    let Some(written) = collections::write_draft(&mut held, current, write).await? else {
+        return writing.conflict_on(&mut held).await;
+    };
+    // The connection goes back to the pool before the answer is worked out.
+    drop(held);
+    writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
+    Ok(HttpResponse::Ok().json(DraftSaved {
+        version: written.version,
+        saved_at: now,
+        errors: validate(form, &data),
+    }))
 }

@@ -124,9 +124,9 @@ pub async fn upload_draft(
         now: writing.now,
     };
     let Some(written) = collections::write_draft(&mut held, current.as_ref(), write).await? else {
-        let now_current = writing.reread(&mut held).await?;
-        return writing.conflict(now_current.as_ref());
+        return writing.conflict_on(&mut held).await;
     };
+    drop(held);
     writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
     Ok(HttpResponse::Ok().json(draft_of(
         &writing.collection,

@@ -187,15 +187,18 @@ impl Writing {
         state: &AppState,
     ) -> Result<(Held, Option<draft_entity::Model>), ApiError> {
         let mut held = Held::acquire(&state.db).await?;
-        let current =
-            collections::draft_to_write(&mut held, self.collection.id, self.organisation_id)
-                .await?;
+        let current = self.read_on(&mut held).await?;
         Ok((held, current))
     }
 
-    /// The draft read again on `held` (a write found it changed).
-    pub async fn reread(&self, held: &mut Held) -> Result<Option<draft_entity::Model>, ApiError> {
+    async fn read_on(&self, held: &mut Held) -> Result<Option<draft_entity::Model>, ApiError> {
         Ok(collections::draft_to_write(held, self.collection.id, self.organisation_id).await?)
+    }
+
+    /// 409 with the draft read again on `held`: a write found it changed.
+    pub async fn conflict_on(&self, held: &mut Held) -> Result<HttpResponse, ApiError> {
+        let current = self.read_on(held).await?;
+        self.conflict(current.as_ref())
     }
 
     /// 409 with the draft as it is now (`current`): someone saved first.
