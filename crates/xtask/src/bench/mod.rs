@@ -10,6 +10,7 @@ use std::{
 };
 
 mod analytics;
+mod cpu;
 mod export;
 mod forms;
 mod forum;

@@ -17,7 +17,11 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{OKO, login_token, row};
+use super::{
+    OKO,
+    cpu::{CpuTicks, CpuUsed},
+    login_token, row,
+};
 use crate::{
     e2e::Server,
     process::{Fail, output},
@@ -59,6 +63,8 @@ pub struct Surge {
     pub monitoring: Latencies,
     /// The collection the surge filled.
     pub collection: String,
+    /// CPU used while the surge ran (load generator included in the machine's).
+    pub cpu: CpuUsed,
 }
 
 /// Sorted latencies in microseconds.
@@ -118,6 +124,7 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
         let admin = login_token(&server.base_url, "admin")?;
         std::thread::spawn(move || watch(&address, &collection, &admin, &running))
     };
+    let cpu_before = CpuTicks::now(server.pid());
     let started = Instant::now();
     let workers: Vec<_> = (0..CONNECTIONS)
         .map(|connection| {
@@ -135,6 +142,7 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
         submits.extend(u);
     }
     let elapsed = started.elapsed();
+    let cpu = CpuTicks::now(server.pid()).since(cpu_before);
     running.store(false, Ordering::Relaxed);
     let mut monitoring = monitor
         .join()
@@ -150,6 +158,7 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
         baseline_rate,
         monitoring: Latencies(monitoring),
         collection,
+        cpu,
     })
 }
 
@@ -180,6 +189,28 @@ pub fn rows(database: &str, surge: &Surge, rows: &mut Vec<[String; 4]>) {
             request_rate / surge.baseline_rate
         ),
     ));
+    let per_save = |used: Duration| format!("{:.0} µs", used.as_secs_f64() * 1e6 / saves);
+    let cpu = &surge.cpu;
+    rows.push(row(
+        &format!(
+            "CPU per save in that surge ({database}; the submits' and the watching operator's share included)"
+        ),
+        format!(
+            "{} of the machine: `oko` {}, PostgreSQL {}",
+            per_save(cpu.machine),
+            per_save(cpu.server),
+            per_save(cpu.postgres)
+        ),
+        &format!(
+            "the rest (load generator, kernel, neighbours): {}",
+            per_save(cpu.machine.saturating_sub(cpu.server + cpu.postgres))
+        ),
+        format!(
+            "{:.0}% of {:.0} core-seconds busy",
+            100.0 * cpu.machine.as_secs_f64() / (seconds * cores()),
+            seconds * cores()
+        ),
+    ));
     rows.push(row(
         &format!(
             "Operator's statistics and first page of «Список участников» during that surge ({database}, {} organisations)",
@@ -197,6 +228,11 @@ pub fn rows(database: &str, surge: &Surge, rows: &mut Vec<[String; 4]>) {
             surge.monitoring.percentile_ms(0.99) / 50.0
         ),
     ));
+}
+
+/// Cores of this machine.
+fn cores() -> f64 {
+    std::thread::available_parallelism().map_or(1.0, |n| n.get() as f64)
 }
 
 /// The 20 patch bodies: the form's 200 cells in order, 10 per patch, each patch on
