@@ -6,6 +6,7 @@ mod support;
 
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use support::{Backend, TestApp, spawn_app};
 
@@ -13,6 +14,7 @@ on_both_databases!(
     forms_are_checked_versioned_and_pinned,
     autosave_applies_each_batch_once_and_refuses_stale_versions,
     two_instances_on_one_database_lose_no_save,
+    saves_reuse_one_connection_and_outlive_its_loss,
     drafts_are_scoped_to_their_organisation,
     submit_validates_snapshots_and_keeps_history,
     a_closed_collection_changes_nothing,
@@ -401,6 +403,68 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
 fn saves_as((status, saved): (StatusCode, Value), version: i64) {
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], version, "{saved}");
+}
+
+/// Saves one after another share one connection of the drafts' pool (the
+/// database's connection count does not grow with them), and when the database
+/// drops it (a restart, an administrator) the next save still succeeds.
+async fn saves_reuse_one_connection_and_outlive_its_loss(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let school = app.token("sch240001").await;
+    saves_as(patch(&app, &school, &id, 0, "c-0", valid_row()).await, 1);
+    for version in 1..6 {
+        let students = (30 + version).to_string();
+        let change = vec![set(1, "students", &students)];
+        let change_id = format!("c-{version}");
+        saves_as(
+            patch(&app, &school, &id, version, &change_id, change).await,
+            version + 1,
+        );
+    }
+    if let Backend::Postgres = backend {
+        assert_eq!(
+            drafts_connections(&app).await,
+            1,
+            "one connection for six saves"
+        );
+        app.db
+            .execute_unprepared(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND application_name = '{}'",
+                oko_db::held::APPLICATION_NAME
+            ))
+            .await
+            .expect("terminate the drafts' connections");
+    }
+    // (A SQLite file has no server to drop connections: there the save just goes on.)
+    saves_as(
+        patch(&app, &school, &id, 6, "c-6", vec![set(1, "students", "40")]).await,
+        7,
+    );
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(draft["data"]["specialties"][0]["students"], "40");
+}
+
+/// Open PostgreSQL connections of the drafts' pool to the test's database.
+async fn drafts_connections(app: &TestApp) -> i64 {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            format!(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND application_name = '{}'",
+                oko_db::held::APPLICATION_NAME
+            ),
+        ))
+        .await
+        .expect("count connections")
+        .expect("a row");
+    row.try_get("", "n").expect("a count")
 }
 
 async fn drafts_are_scoped_to_their_organisation(backend: Backend) {

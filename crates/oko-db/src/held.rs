@@ -1,88 +1,247 @@
-//! One pooled connection held for a few statements in a row.
+//! Connections for deadline day's hot path: an autosave reads the draft and writes
+//! it back on one connection, and that connection goes back without a round trip.
 //!
 //! sqlx checks every connection handed back to its pool with a round trip to the
-//! database (a "ping"), so each statement run through the pool costs two round
-//! trips. An autosave reads the draft and writes it back: on one held connection
-//! that is three round trips instead of four, and round trips (with the process
-//! wake-ups they cost on both sides) are most of a save's price on deadline day.
+//! database (a "ping", unconditionally), so on sqlx's pool a save cost three round
+//! trips: read, write, ping. Round trips, with the process wake-ups they cost on
+//! both sides, are most of a save's price. A [`HeldPool`] keeps its own few
+//! connections, opened with the main pool's settings, and takes one back as it is
+//! when every statement on it ran to the end; a connection whose statement failed
+//! or was abandoned half way (the request was cancelled) is closed instead, since
+//! nobody knows what state it is in. One idle long enough for a server, proxy or
+//! firewall to have dropped it is pinged before use, as the main pool does.
+
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use sea_orm::{
     DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryResult, QueryTrait, RuntimeErr,
     Statement, Values,
-    sqlx::{self, Postgres, Sqlite, pool::PoolConnection},
+    sqlx::{
+        self, ConnectOptions, Connection as _, PgConnection, SqliteConnection,
+        postgres::PgConnectOptions, sqlite::SqliteConnectOptions,
+    },
 };
 use sea_query_sqlx::SqlxValues;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-/// A connection taken from the pool until dropped.
-pub struct Held(Connection);
+/// A connection idle this long is pinged before it is used again (as the main pool).
+const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+/// How long a request waits for a connection before it fails (as the main pool).
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
-enum Connection {
-    Postgres(PoolConnection<Postgres>),
-    Sqlite(PoolConnection<Sqlite>),
+/// How this pool's PostgreSQL connections are named (`application_name`).
+pub const APPLICATION_NAME: &str = "oko-drafts";
+
+/// A few connections for statements run in a row on one of them.
+#[derive(Clone)]
+pub struct HeldPool(Arc<Inner>);
+
+struct Inner {
+    options: Options,
+    /// One per connection that may be open: bounds what this pool adds to the
+    /// database's connection count.
+    permits: Arc<Semaphore>,
+    /// Connections not in use, the last one back on top (the warmest is reused).
+    idle: Mutex<Vec<Idle>>,
 }
 
-impl Held {
-    /// Takes a connection from `db`'s pool.
-    pub async fn acquire(db: &DatabaseConnection) -> Result<Held, DbErr> {
-        let connection = match db.get_database_backend() {
-            DbBackend::Postgres => Connection::Postgres(
-                db.get_postgres_connection_pool()
-                    .acquire()
-                    .await
-                    .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))?,
-            ),
-            DbBackend::Sqlite => Connection::Sqlite(
-                db.get_sqlite_connection_pool()
-                    .acquire()
-                    .await
-                    .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))?,
-            ),
+enum Options {
+    Postgres(Arc<PgConnectOptions>),
+    Sqlite(Arc<SqliteConnectOptions>),
+}
+
+struct Idle {
+    connection: Connection,
+    since: Instant,
+}
+
+enum Connection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+impl HeldPool {
+    /// Up to `size` connections to `db`'s database, opened with its pool's settings
+    /// (SQLite's WAL, busy timeout and foreign keys included) when first needed.
+    pub fn new(db: &DatabaseConnection, size: usize) -> Result<HeldPool, DbErr> {
+        let options = match db.get_database_backend() {
+            DbBackend::Postgres => {
+                let options = db.get_postgres_connection_pool().connect_options();
+                // Told apart from the main pool's in `pg_stat_activity`.
+                Options::Postgres(Arc::new(
+                    options.as_ref().clone().application_name(APPLICATION_NAME),
+                ))
+            }
+            DbBackend::Sqlite => Options::Sqlite(db.get_sqlite_connection_pool().connect_options()),
             other => return Err(DbErr::Custom(format!("unsupported database: {other:?}"))),
         };
-        Ok(Held(connection))
+        Ok(HeldPool(Arc::new(Inner {
+            options,
+            permits: Arc::new(Semaphore::new(size)),
+            idle: Mutex::default(),
+        })))
     }
 
+    /// A connection until the [`Held`] is dropped.
+    pub async fn acquire(&self) -> Result<Held, DbErr> {
+        let permit =
+            tokio::time::timeout(ACQUIRE_TIMEOUT, Arc::clone(&self.0.permits).acquire_owned())
+                .await
+                .map_err(|_| DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout))?
+                .map_err(|_| {
+                    DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed)
+                })?;
+        let idle = self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let (connection, unproven) = match idle {
+            Some(idle) if idle.since.elapsed() < PING_AFTER_IDLE => (idle.connection, true),
+            Some(mut idle) => match idle.connection.ping().await {
+                Ok(()) => (idle.connection, false),
+                Err(_) => (self.0.options.connect().await?, false),
+            },
+            None => (self.0.options.connect().await?, false),
+        };
+        Ok(Held {
+            connection: Some(connection),
+            unproven,
+            pool: Arc::clone(&self.0),
+            _permit: permit,
+        })
+    }
+
+    /// Connections open and not in use.
+    pub fn idle_count(&self) -> usize {
+        self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+}
+
+impl Options {
     fn backend(&self) -> DbBackend {
-        match self.0 {
-            Connection::Postgres(_) => DbBackend::Postgres,
-            Connection::Sqlite(_) => DbBackend::Sqlite,
+        match self {
+            Options::Postgres(_) => DbBackend::Postgres,
+            Options::Sqlite(_) => DbBackend::Sqlite,
         }
     }
 
+    async fn connect(&self) -> Result<Connection, DbErr> {
+        match self {
+            Options::Postgres(o) => o.connect().await.map(Connection::Postgres),
+            Options::Sqlite(o) => o.connect().await.map(Connection::Sqlite),
+        }
+        .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))
+    }
+}
+
+impl Connection {
+    async fn ping(&mut self) -> Result<(), sqlx::Error> {
+        match self {
+            Connection::Postgres(c) => c.ping().await,
+            Connection::Sqlite(c) => c.ping().await,
+        }
+    }
+}
+
+/// A connection of a [`HeldPool`], back in the pool when dropped if every statement
+/// on it finished (otherwise closed).
+pub struct Held {
+    /// `None` while a statement runs: if the request is cancelled then, or the
+    /// statement fails, the connection is not given back.
+    connection: Option<Connection>,
+    /// Taken from the idle ones without a ping and not yet used: it may have been
+    /// closed by the database meanwhile (a restart), so a first read that fails is
+    /// tried once more on a new connection.
+    unproven: bool,
+    pool: Arc<Inner>,
+    // Released after the connection is back (fields drop after `drop`).
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            self.pool
+                .idle
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(Idle {
+                    connection,
+                    since: Instant::now(),
+                });
+        }
+    }
+}
+
+impl Held {
     /// The first row `query` selects, if any.
     pub async fn one<M: FromQueryResult>(
         &mut self,
         query: &impl QueryTrait,
     ) -> Result<Option<M>, DbErr> {
-        let statement = query.build(self.backend());
-        let row: Option<QueryResult> = match &mut self.0 {
-            Connection::Postgres(c) => sqlx_query(&statement)
-                .fetch_optional(&mut **c)
+        let statement = query.build(self.pool.options.backend());
+        let row = match self.fetch_optional(&statement).await {
+            // Reading twice changes nothing; writing twice might.
+            Err(_) if self.unproven => {
+                self.unproven = false;
+                self.connection = Some(self.pool.options.connect().await?);
+                self.fetch_optional(&statement).await?
+            }
+            read => read?,
+        };
+        row.map(|row| M::from_query_result(&row, "")).transpose()
+    }
+
+    async fn fetch_optional(
+        &mut self,
+        statement: &Statement,
+    ) -> Result<Option<QueryResult>, DbErr> {
+        let mut connection = self.take()?;
+        let row = match &mut connection {
+            Connection::Postgres(c) => sqlx_query(statement)
+                .fetch_optional(&mut *c)
                 .await
                 .map(|row| row.map(QueryResult::from)),
-            Connection::Sqlite(c) => sqlx_query(&statement)
-                .fetch_optional(&mut **c)
+            Connection::Sqlite(c) => sqlx_query(statement)
+                .fetch_optional(&mut *c)
                 .await
                 .map(|row| row.map(QueryResult::from)),
         }
         .map_err(|e| DbErr::Query(RuntimeErr::SqlxError(e.into())))?;
-        row.map(|row| M::from_query_result(&row, "")).transpose()
+        self.give_back(connection);
+        Ok(row)
     }
 
     /// Runs `query`; how many rows it changed.
     pub async fn execute(&mut self, query: &impl QueryTrait) -> Result<u64, DbErr> {
-        let statement = query.build(self.backend());
-        match &mut self.0 {
+        let statement = query.build(self.pool.options.backend());
+        let mut connection = self.take()?;
+        let changed = match &mut connection {
             Connection::Postgres(c) => sqlx_query(&statement)
-                .execute(&mut **c)
+                .execute(&mut *c)
                 .await
                 .map(|done| done.rows_affected()),
             Connection::Sqlite(c) => sqlx_query(&statement)
-                .execute(&mut **c)
+                .execute(&mut *c)
                 .await
                 .map(|done| done.rows_affected()),
         }
-        .map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e.into())))
+        .map_err(|e| DbErr::Exec(RuntimeErr::SqlxError(e.into())))?;
+        self.give_back(connection);
+        Ok(changed)
+    }
+
+    /// The connection, out of `self` while a statement runs on it.
+    fn take(&mut self) -> Result<Connection, DbErr> {
+        self.connection
+            .take()
+            .ok_or_else(|| DbErr::Custom("a statement on this connection failed before".into()))
+    }
+
+    /// The connection back after a statement ran to its end.
+    fn give_back(&mut self, connection: Connection) {
+        self.connection = Some(connection);
+        self.unproven = false;
     }
 }
 

@@ -186,7 +186,7 @@ impl Writing {
         &self,
         state: &AppState,
     ) -> Result<(Held, Option<draft_entity::Model>), ApiError> {
-        let mut held = Held::acquire(&state.db).await?;
+        let mut held = state.drafts_db.acquire().await?;
         let current = self.read_on(&mut held).await?;
         Ok((held, current))
     }
