@@ -75,6 +75,15 @@ pub fn drop_database_at(admin: &str, name: &str) {
     ]));
 }
 
+/// Lets PostgreSQL finish with a bulk insert before anything is timed: its
+/// autovacuum and checkpoint would otherwise run in the middle of the next
+/// measurement (`GET /api/me` p99 measured 300–1,500 ms right after the million
+/// download marks, every list after it under 7 ms). A live server did this long
+/// before anyone waits on it.
+pub fn settle(url: &str) {
+    succeeds(Command::new("psql").args([url, "-qc", "VACUUM (ANALYZE)", "-qc", "CHECKPOINT"]));
+}
+
 /// Drops `oko_t_*` databases left by earlier test runs (each test makes its own).
 pub fn drop_stale_test_databases(url: &str) {
     let admin = format!("{url}/postgres");

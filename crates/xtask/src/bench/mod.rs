@@ -128,6 +128,7 @@ pub fn run_all() -> Result<(), Fail> {
     let on_postgres = start_bench_postgres(&dir.join("postgres"))?;
     let pg_token = login_token(&on_postgres.base_url, "admin")?;
     let (pg_storage, _) = storages::seed_marks(&on_postgres)?;
+    crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
     let pg_me = wrk_latency(&on_postgres.base_url, "/api/me", Some(&pg_token), 2, 8, 5)?;
     publication_rows("PostgreSQL", &on_postgres.base_url, &pg_me, &mut rows)?;
     storages::file_list_row(
