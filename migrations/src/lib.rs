@@ -18,6 +18,7 @@ mod m20261124_000012_audit_log;
 mod m20261124_000013_passports;
 mod m20261124_000014_forum;
 mod m20261124_000015_organisation_closing;
+mod m20261125_000016_drop_report_jobs;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000013_passports::Migration),
             Box::new(m20261124_000014_forum::Migration),
             Box::new(m20261124_000015_organisation_closing::Migration),
+            Box::new(m20261125_000016_drop_report_jobs::Migration),
         ]
     }
 }

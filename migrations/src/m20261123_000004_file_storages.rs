@@ -48,7 +48,7 @@ enum FileDownloads {
 }
 
 #[derive(DeriveIden)]
-enum ReportJobs {
+pub(crate) enum ReportJobs {
     Table,
     Id,
     UserId,
@@ -197,33 +197,7 @@ impl MigrationTrait for Migration {
                 ],
             ))
             .await?;
-        manager
-            .create_table(
-                Table::create()
-                    .table(ReportJobs::Table)
-                    .col(pk_uuid(ReportJobs::Id))
-                    .col(uuid(ReportJobs::UserId))
-                    .col(uuid(ReportJobs::StorageId))
-                    // queued | running | ready | failed
-                    .col(string_len(ReportJobs::Status, 16))
-                    .col(string(ReportJobs::FileName))
-                    .col(string_null(ReportJobs::StoreKey))
-                    .col(text_null(ReportJobs::Error))
-                    .col(timestamp_with_time_zone(ReportJobs::CreatedAt))
-                    .col(timestamp_with_time_zone_null(ReportJobs::FinishedAt))
-                    .foreign_key(&mut fk(
-                        (ReportJobs::Table, ReportJobs::UserId),
-                        (Users::Table, Users::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .foreign_key(&mut fk(
-                        (ReportJobs::Table, ReportJobs::StorageId),
-                        (Storages::Table, Storages::Id),
-                        ForeignKeyAction::Cascade,
-                    ))
-                    .to_owned(),
-            )
-            .await?;
+        manager.create_table(report_jobs_table()).await?;
         Ok(())
     }
 
@@ -240,4 +214,32 @@ impl MigrationTrait for Migration {
         }
         Ok(())
     }
+}
+
+/// The storage reports' own job table, replaced by `jobs` (migration 8) and dropped
+/// by migration 16, which builds it again when taken back.
+pub(crate) fn report_jobs_table() -> TableCreateStatement {
+    Table::create()
+        .table(ReportJobs::Table)
+        .col(pk_uuid(ReportJobs::Id))
+        .col(uuid(ReportJobs::UserId))
+        .col(uuid(ReportJobs::StorageId))
+        // queued | running | ready | failed
+        .col(string_len(ReportJobs::Status, 16))
+        .col(string(ReportJobs::FileName))
+        .col(string_null(ReportJobs::StoreKey))
+        .col(text_null(ReportJobs::Error))
+        .col(timestamp_with_time_zone(ReportJobs::CreatedAt))
+        .col(timestamp_with_time_zone_null(ReportJobs::FinishedAt))
+        .foreign_key(&mut fk(
+            (ReportJobs::Table, ReportJobs::UserId),
+            (Users::Table, Users::Id),
+            ForeignKeyAction::Cascade,
+        ))
+        .foreign_key(&mut fk(
+            (ReportJobs::Table, ReportJobs::StorageId),
+            (Storages::Table, Storages::Id),
+            ForeignKeyAction::Cascade,
+        ))
+        .to_owned()
 }
