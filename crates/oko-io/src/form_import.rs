@@ -230,6 +230,9 @@ struct SheetReader<'a> {
     wanted: Vec<String>,
     /// The header's row number and each column's position in the file.
     header: Option<(usize, Vec<usize>)>,
+    /// The columns' indices in the order of their keys: a row's cells are filled
+    /// in that order, so each goes at the row's end.
+    by_key: Vec<usize>,
     rows: Vec<Row>,
     /// Each row's number in the file.
     numbers: Vec<u32>,
@@ -245,6 +248,11 @@ impl<'a> SheetReader<'a> {
             sheet,
             wanted: sheet.columns.iter().map(|c| header_key(&c.title)).collect(),
             header: None,
+            by_key: {
+                let mut order: Vec<usize> = (0..sheet.columns.len()).collect();
+                order.sort_by(|&a, &b| sheet.columns[a].key.cmp(&sheet.columns[b].key));
+                order
+            },
             rows: Vec::new(),
             numbers: Vec::new(),
             rows_over: 0,
@@ -263,8 +271,9 @@ impl<'a> SheetReader<'a> {
             return;
         };
         let mut row = Row::with_capacity(self.sheet.columns.len());
-        for (column, at) in self.sheet.columns.iter().zip(positions) {
-            if let Some(cell) = cells.get_mut(*at) {
+        for &index in &self.by_key {
+            let column = &self.sheet.columns[index];
+            if let Some(cell) = cells.get_mut(positions[index]) {
                 let text = canonical_text(column, cell);
                 if !text.is_empty() {
                     row.insert(&column.key, text);

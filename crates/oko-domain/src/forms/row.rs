@@ -57,6 +57,16 @@ impl Row {
     /// Sets column `key` to `value`; the text it held before.
     pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<SmolStr>) -> Option<SmolStr> {
         let key = key.as_ref();
+        // Cells mostly come in key order (a stored draft's JSON, a sheet read
+        // column by column in key order): those go at the end without a search.
+        if self
+            .cells
+            .last()
+            .is_none_or(|(last, _)| last.as_str() < key)
+        {
+            self.cells.push((SmolStr::new(key), value.into()));
+            return None;
+        }
         match self.position(key) {
             Ok(at) => Some(std::mem::replace(&mut self.cells[at].1, value.into())),
             Err(at) => {
@@ -188,6 +198,30 @@ mod tests {
             row.iter().collect::<Vec<_>>(),
             [("a", "одна единица"), ("c", "3")]
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever order cells come in (appended at the end or put between),
+        /// the row answers as a sorted map would.
+        #[test]
+        fn any_inserts_and_removes_answer_as_a_sorted_map(
+            steps in proptest::collection::vec((proptest::bool::weighted(0.8), "[a-e]{1,2}", "[0-9]{0,3}"), 0..40)
+        ) {
+            let mut row = Row::new();
+            let mut map = std::collections::BTreeMap::new();
+            for (insert, key, value) in steps {
+                if insert {
+                    let before = row.insert(&key, value.as_str()).map(|v| v.to_string());
+                    proptest::prop_assert_eq!(before, map.insert(key, value));
+                } else {
+                    let removed = row.remove(&key).map(|v| v.to_string());
+                    proptest::prop_assert_eq!(removed, map.remove(&key));
+                }
+            }
+            let cells: Vec<(String, String)> =
+                row.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            proptest::prop_assert_eq!(cells, map.into_iter().collect::<Vec<_>>());
+        }
     }
 
     #[test]
