@@ -57,8 +57,8 @@ impl Row {
     /// Sets column `key` to `value`; the text it held before.
     pub fn insert(&mut self, key: impl AsRef<str>, value: impl Into<SmolStr>) -> Option<SmolStr> {
         let key = key.as_ref();
-        // Cells mostly come in key order (a stored draft's JSON, a sheet read
-        // column by column in key order): those go at the end without a search.
+        // Cells mostly come in key order (an uploaded sheet's row is filled column
+        // by column in key order): those go at the end without a search.
         if self
             .cells
             .last()
