@@ -110,11 +110,6 @@ impl HeldPool {
             _permit: permit,
         })
     }
-
-    /// Connections open and not in use.
-    pub fn idle_count(&self) -> usize {
-        self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).len()
-    }
 }
 
 impl Options {
