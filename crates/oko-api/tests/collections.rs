@@ -430,11 +430,7 @@ async fn saves_reuse_one_connection_and_outlive_its_loss(backend: Backend) {
             "one connection for six saves"
         );
         app.db
-            .execute_unprepared(&format!(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
-                 WHERE datname = current_database() AND application_name = '{}'",
-                oko_db::held::APPLICATION_NAME
-            ))
+            .execute_unprepared(&drafts_backends("pg_terminate_backend(pid)"))
             .await
             .expect("terminate the drafts' connections");
     }
@@ -449,17 +445,23 @@ async fn saves_reuse_one_connection_and_outlive_its_loss(backend: Backend) {
     assert_eq!(draft["data"]["specialties"][0]["students"], "40");
 }
 
+/// `SELECT <what>` over the PostgreSQL backends of the drafts' pool on the test's
+/// database.
+fn drafts_backends(what: &str) -> String {
+    format!(
+        "SELECT {what} FROM pg_stat_activity \
+         WHERE datname = current_database() AND application_name = '{}'",
+        oko_db::held::APPLICATION_NAME
+    )
+}
+
 /// Open PostgreSQL connections of the drafts' pool to the test's database.
 async fn drafts_connections(app: &TestApp) -> i64 {
     let row = app
         .db
         .query_one_raw(Statement::from_string(
             app.db.get_database_backend(),
-            format!(
-                "SELECT count(*) AS n FROM pg_stat_activity \
-                 WHERE datname = current_database() AND application_name = '{}'",
-                oko_db::held::APPLICATION_NAME
-            ),
+            drafts_backends("count(*) AS n"),
         ))
         .await
         .expect("count connections")
