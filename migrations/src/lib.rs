@@ -19,6 +19,7 @@ mod m20261124_000013_passports;
 mod m20261124_000014_forum;
 mod m20261124_000015_organisation_closing;
 mod m20261125_000016_drop_report_jobs;
+mod m20261204_000017_sessions_since;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000014_forum::Migration),
             Box::new(m20261124_000015_organisation_closing::Migration),
             Box::new(m20261125_000016_drop_report_jobs::Migration),
+            Box::new(m20261204_000017_sessions_since::Migration),
         ]
     }
 }

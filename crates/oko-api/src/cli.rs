@@ -404,7 +404,9 @@ async fn set_password(config: &Config, login: &str) -> CliResult {
     let password = read_password()?;
     let db = open_database(config).await?;
     let hash = password::hash_off_thread(password).await;
-    if users::set_password_hash(&db, login, &hash).await? {
+    if users::set_password_hash(&db, login, &hash, users::NewPassword::Reset)
+        .await?
+        .is_some() {
         println!("Пароль {login} изменён, его сессии завершены.");
         Ok(())
     } else {

@@ -40,6 +40,9 @@ pub struct Config {
     /// `OKO_REPORT_TTL_SECONDS` (default 86400, a day): how long finished exports
     /// and reports are kept.
     pub report_ttl: Duration,
+    /// `OKO_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in
+    /// front of `oko`; only from them is `X-Forwarded-For` believed (default none).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Whole seconds from `variable` within `range`, `default` when unset.
@@ -171,9 +174,22 @@ impl Config {
                 problem: format!("expected http://… or https://…, got `{endpoint}`"),
             });
         }
+        let trusted_proxies = lookup("OKO_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.parse().map_err(|_| ConfigError {
+                    variable: "OKO_TRUSTED_PROXIES",
+                    problem: format!("expected IP addresses separated by commas, got `{part}`"),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let job_lease = seconds(&lookup, "OKO_JOB_LEASE_SECONDS", 30, 2..=3600)?;
         let report_ttl = seconds(&lookup, "OKO_REPORT_TTL_SECONDS", 86_400, 1..=2_592_000)?;
         Ok(Config {
+            trusted_proxies,
             job_lease,
             report_ttl,
             auth_cache_ttl,

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod file_store;
+mod input_guard;
 mod jobs;
 pub mod openapi;
 mod routes;

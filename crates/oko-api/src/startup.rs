@@ -27,8 +27,11 @@ pub struct AppState {
     pub drafts_db: oko_db::held::HeldPool,
     /// Signs and checks access tokens.
     pub keys: tokens::TokenKeys,
-    /// Whether the refresh cookie is marked `Secure`.
+    /// Whether the refresh cookie is marked `Secure` (it also is whenever the
+    /// request came over HTTPS).
     pub secure_cookies: bool,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Who the tokens' subjects are, briefly remembered.
     pub users: user_cache::UserCache,
     /// The publications in memory, reloaded when they change.
@@ -80,6 +83,7 @@ impl Application {
             drafts_db,
             keys: tokens::TokenKeys::new(&secret),
             secure_cookies: config.secure_cookies,
+            trusted_proxies: config.trusted_proxies.clone(),
             users: user_cache::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
             forms: oko_db::forms::DefinitionCache::default(),
@@ -115,6 +119,7 @@ impl Application {
                 )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
+                .wrap(middleware::from_fn(crate::input_guard::refuse_nul))
                 .wrap(middleware::Compress::default())
                 .wrap(
                     middleware::DefaultHeaders::new()

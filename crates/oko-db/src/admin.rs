@@ -98,6 +98,7 @@ fn account(
         organisation_id: Set(organisation),
         blocked: Set(false),
         created_at: Set(now),
+        sessions_since: Set(None),
     }
 }
 

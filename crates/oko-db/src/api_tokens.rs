@@ -65,6 +65,22 @@ pub async fn revoke(
     Ok(done.rows_affected == 1)
 }
 
+/// Revokes every live token of a user (a password reset: the old password may
+/// have been used to make them).
+pub async fn revoke_all_for_user(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(now))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// The user a live (not revoked, not expired) token with this hash acts as; notes
 /// the use.
 pub async fn user_of(

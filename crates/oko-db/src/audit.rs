@@ -136,7 +136,7 @@ pub async fn page(
 ) -> Result<(Vec<AuditEvent>, u64), DbErr> {
     let total = query(reach, filter).count(db).await?;
     let rows = query(reach, filter)
-        .offset((page - 1) * per_page)
+        .offset(oko_domain::paging::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

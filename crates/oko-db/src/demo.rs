@@ -214,6 +214,7 @@ fn generate(scale: DemoScale, password_hash: &str) -> Country {
                 organisation_id: Set(place[2]),
                 blocked: Set(false),
                 created_at: Set(now),
+                sessions_since: Set(None),
             }
         };
     country.users.push(account(

@@ -300,7 +300,7 @@ pub async fn list(
     let rows = query
         .order_by_desc(forum_question::Column::Faq)
         .order_by_desc(forum_question::Column::CreatedAt)
-        .offset((page - 1) * per_page)
+        .offset(oko_domain::paging::offset(page, per_page))
         .limit(per_page)
         .all(db)
         .await?;

@@ -45,7 +45,7 @@ pub async fn list(
     let total = select.clone().count(db).await?;
     let rows = select
         .order_by_asc(organisation::Column::Login)
-        .offset((query.page.saturating_sub(1)) * query.per_page)
+        .offset(oko_domain::paging::offset(query.page, query.per_page))
         .limit(query.per_page)
         .all(db)
         .await?;

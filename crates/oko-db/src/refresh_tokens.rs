@@ -29,8 +29,16 @@ pub async fn store(
     Ok(())
 }
 
+/// How long after a token was spent a second use still counts as two tabs of one
+/// browser refreshing at once (the loser retries with the winner's cookie), not
+/// as a stolen copy replayed.
+pub const REPLAY_GRACE_SECONDS: i64 = 30;
+
 /// Spends a token: if it is live, marks it revoked and returns its user. The update is
-/// conditional, so two requests racing with one token cannot both succeed.
+/// conditional, so two requests racing with one token cannot both succeed. A token
+/// spent earlier than [`REPLAY_GRACE_SECONDS`] ago that comes back was copied: the
+/// whole chain it belongs to — every live refresh token of its user — is revoked,
+/// so the thief's rotated copy dies with it.
 #[tracing::instrument(skip_all)]
 pub async fn consume(
     db: &impl ConnectionTrait,
@@ -51,7 +59,17 @@ pub async fn consume(
         .filter(refresh_token::Column::ExpiresAt.gt(now))
         .exec(db)
         .await?;
-    Ok((spent.rows_affected == 1).then_some(token.user_id))
+    if spent.rows_affected == 1 {
+        return Ok(Some(token.user_id));
+    }
+    if token
+        .revoked_at
+        .is_some_and(|at| now - at > chrono::Duration::seconds(REPLAY_GRACE_SECONDS))
+    {
+        tracing::warn!(user_id = %token.user_id, "a spent refresh token came back: the user's sessions are revoked");
+        revoke_all_for_user(db, token.user_id).await?;
+    }
+    Ok(None)
 }
 
 /// Revokes one token (logout). Unknown or already revoked tokens are ignored.

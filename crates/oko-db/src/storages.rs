@@ -236,7 +236,7 @@ pub async fn files_page(
                 .add(contains(organisation::Column::SearchText, &key)),
         );
     }
-    let offset = query.page.saturating_sub(1) * query.per_page;
+    let offset = oko_domain::paging::offset(query.page, query.per_page);
     let rows = stored_file::Entity::find()
         .select_only()
         .columns([

@@ -87,6 +87,7 @@ pub async fn create(
         organisation_id: Set(organisation_id),
         blocked: Set(false),
         created_at: Set(Utc::now()),
+        sessions_since: Set(None),
     };
     Ok(model.insert(db).await?)
 }
@@ -163,28 +164,69 @@ async fn find_region_by_code(
         .await
 }
 
-/// Replaces a user's password hash and revokes every refresh token of the user, so
-/// sessions opened with the old password end. Returns `false` for an unknown login.
+/// Who set a new password, which decides what else it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewPassword {
+    /// The user changed it: every session ends (the caller gets a new one), the
+    /// user's own API tokens stay.
+    Own,
+    /// A coordinator, the operator or `oko user set-password` issued it: the old
+    /// password may have leaked, so the account's API tokens are revoked too.
+    Reset,
+}
+
+/// Replaces a user's password hash and ends what the old password reached:
+/// refresh tokens are revoked, access tokens issued before now are refused
+/// (`sessions_since`, dropped from every instance's user cache through
+/// `user_changes`), and on a reset the API tokens are revoked. Returns the new
+/// `sessions_since` — the next whole second, since tokens carry whole seconds and
+/// one signed earlier in this second must die too; a new session is signed at it —
+/// or `None` for an unknown login.
 pub async fn set_password_hash(
     db: &DatabaseConnection,
     login: &str,
     password_hash: &str,
-) -> Result<bool, DbErr> {
+    kind: NewPassword,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let now = Utc::now();
+    let since = DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now);
     let txn = db.begin().await?;
     let Some(found) = user::Entity::find()
         .filter(user::Column::Login.eq(login))
         .one(&txn)
         .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
     let user_id = found.id;
     let mut active: user::ActiveModel = found.into();
     active.password_hash = Set(password_hash.to_owned());
+    active.sessions_since = Set(Some(since));
     active.update(&txn).await?;
+    note_change(&txn, user_id, now).await?;
     refresh_tokens::revoke_all_for_user(&txn, user_id).await?;
+    if kind == NewPassword::Reset {
+        crate::api_tokens::revoke_all_for_user(&txn, user_id, now).await?;
+    }
     txn.commit().await?;
-    Ok(true)
+    Ok(Some(since))
+}
+
+/// Records that `user_id`'s access changed, so every instance's user cache drops
+/// the user at its next poll.
+async fn note_change(
+    db: &impl sea_orm::ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    user_change::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        changed_at: Set(now),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
 }
 
 /// Accounts whose access changed at or after `since`, with when: what instances
@@ -221,13 +263,7 @@ pub async fn set_blocked(
     let mut active: user::ActiveModel = found.into();
     active.blocked = Set(blocked);
     active.update(&txn).await?;
-    user_change::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(user_id),
-        changed_at: Set(Utc::now()),
-    }
-    .insert(&txn)
-    .await?;
+    note_change(&txn, user_id, Utc::now()).await?;
     if blocked {
         refresh_tokens::revoke_all_for_user(&txn, user_id).await?;
     }

@@ -21,6 +21,7 @@ pub mod monitoring;
 pub mod moscow_time;
 pub mod notifications;
 pub mod org;
+pub mod paging;
 pub mod passport;
 pub mod password_policy;
 pub mod publications;

@@ -128,6 +128,14 @@ impl LoginError {
 const REGION_COORDINATOR_PREFIX: &str = "spo_coord_";
 const MUNICIPAL_PREFIX: &str = "mun";
 
+/// The longest login accepted anywhere (the seeds' are 9–12 characters): a longer
+/// one is refused before it reaches the back-off's counters, the audit log or the
+/// database.
+pub const MAX_LOGIN_CHARS: usize = 64;
+/// The longest password accepted: argon2 hashes whatever it is given, so a
+/// megabyte «password» would cost every attempt that much more.
+pub const MAX_PASSWORD_CHARS: usize = 256;
+
 /// Checks a login's shape and tells which of the seeds' formats it follows.
 pub fn parse_login(login: &str) -> Result<LoginKind, LoginError> {
     if !(3..=64).contains(&login.len()) {

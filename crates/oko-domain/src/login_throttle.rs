@@ -27,8 +27,8 @@ pub const PER_ACCOUNT_AND_ADDRESS: Policy = Policy {
 };
 /// Any account from one address.
 pub const PER_ADDRESS: Policy = Policy {
-    free: 20,
-    cap_seconds: 300,
+    free: 100,
+    cap_seconds: 60,
 };
 /// One account from any address.
 pub const PER_ACCOUNT: Policy = Policy {

@@ -280,7 +280,7 @@ impl ParticipantQuery {
         let (page, per_page) = self.paging();
         let items = all
             .into_iter()
-            .skip(((page - 1) * per_page) as usize)
+            .skip(usize::try_from(crate::paging::offset(page, per_page)).unwrap_or(usize::MAX))
             .take(per_page as usize)
             .collect();
         (items, total)
@@ -289,7 +289,7 @@ impl ParticipantQuery {
     /// The page and its size, within bounds.
     pub fn paging(&self) -> (u64, u64) {
         (
-            self.page.unwrap_or(1).max(1),
+            self.page.unwrap_or(1).clamp(1, crate::paging::MAX_PAGE),
             self.per_page
                 .unwrap_or(DEFAULT_PER_PAGE)
                 .clamp(1, MAX_PER_PAGE),

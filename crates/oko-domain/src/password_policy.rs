@@ -66,6 +66,15 @@ pub fn problems(login: &str, password: &str, field: &str) -> Vec<FieldError> {
             &format!("Пароль должен быть не короче {MIN_CHARS} символов"),
         );
     }
+    if chars > crate::login::MAX_PASSWORD_CHARS {
+        refuse(
+            "too_long",
+            &format!(
+                "Пароль должен быть не длиннее {} символов",
+                crate::login::MAX_PASSWORD_CHARS
+            ),
+        );
+    }
     let lower = password.to_lowercase();
     if COMMON.contains(&lower.as_str()) {
         refuse(

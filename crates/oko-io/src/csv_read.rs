@@ -2,7 +2,7 @@
 //! or Windows-1251 (Excel's «CSV» on a Russian Windows), `;` or `,` between fields,
 //! quoted fields with `""` and line breaks inside. Detected, never asked.
 
-use crate::form_import::{RawCell, RawSheet};
+use crate::form_import::{RawSheet, text_cell};
 
 /// The text of the file: UTF-8 (BOM dropped) when it is valid UTF-8, otherwise
 /// Windows-1251.
@@ -74,13 +74,7 @@ pub fn read_csv(bytes: &[u8]) -> RawSheet {
         .map(|record| {
             record
                 .into_iter()
-                .map(|f| {
-                    if f.trim().is_empty() {
-                        RawCell::Empty
-                    } else {
-                        RawCell::Text(f)
-                    }
-                })
+                .map(|f| text_cell(&f))
                 .collect()
         })
         .collect();

@@ -105,6 +105,26 @@ pub(crate) fn header_key(text: &str) -> String {
     search_key(&bare.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// A text cell of an uploaded file, without the control characters no one types
+/// (a NUL from Excel's `_x0000_` escape or a binary CSV would reach PostgreSQL,
+/// which refuses it); tabs and line breaks stay. `None` when nothing is left.
+pub(crate) fn text_cell(text: &str) -> RawCell {
+    let clean: std::borrow::Cow<str> = if text.chars().any(is_stray_control) {
+        text.chars().filter(|c| !is_stray_control(*c)).collect::<String>().into()
+    } else {
+        text.into()
+    };
+    if clean.trim().is_empty() {
+        RawCell::Empty
+    } else {
+        RawCell::Text(clean.into_owned())
+    }
+}
+
+fn is_stray_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
 pub(crate) fn raw_text(cell: &RawCell) -> String {
     match cell {
         RawCell::Text(t) => t.clone(),
@@ -230,6 +250,9 @@ struct SheetReader<'a> {
     wanted: Vec<String>,
     /// The header's row number and each column's position in the file.
     header: Option<(usize, Vec<usize>)>,
+    /// How many columns the header row spans: a value right of it belongs to no
+    /// column and is refused, never silently dropped.
+    width: usize,
     /// The columns' indices in the order of their keys: a row's cells are filled
     /// in that order, so each goes at the row's end.
     by_key: Vec<usize>,
@@ -248,6 +271,7 @@ impl<'a> SheetReader<'a> {
             sheet,
             wanted: sheet.columns.iter().map(|c| header_key(&c.title)).collect(),
             header: None,
+            width: 0,
             by_key: {
                 let mut order: Vec<usize> = (0..sheet.columns.len()).collect();
                 order.sort_by(|&a, &b| sheet.columns[a].key.cmp(&sheet.columns[b].key));
@@ -270,6 +294,19 @@ impl<'a> SheetReader<'a> {
             }
             return;
         };
+        if let Some(past) = (self.width..cells.len()).find(|&at| cells[at] != RawCell::Empty) {
+            let message = format!(
+                "Лист «{}», ячейка {}: значение правее таблицы формы (последний столбец — {}); удалите его или перенесите в столбец формы",
+                self.sheet.title,
+                crate::workbook::cell_reference(number, past),
+                crate::form_template::column_letters(self.width.saturating_sub(1)),
+            );
+            self.problems.push(CellError {
+                row: number as u32 + 1,
+                ..sheet_error(self.sheet, message)
+            });
+            return;
+        }
         let mut row = Row::with_capacity(self.sheet.columns.len());
         for &index in &self.by_key {
             let column = &self.sheet.columns[index];
@@ -345,6 +382,7 @@ impl<'a> SheetReader<'a> {
                 message: format!("В файле нет столбца «{}»", column.title),
             })
             .collect();
+        self.width = cells.iter().rposition(|c| *c != RawCell::Empty).map_or(0, |at| at + 1);
         self.header = Some((number, positions.into_iter().flatten().collect()));
     }
 

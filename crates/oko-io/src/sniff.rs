@@ -54,6 +54,26 @@ pub fn content_type(head: &[u8], name: &str) -> &'static str {
     }
 }
 
+/// What a file that cannot be a spreadsheet is, in Russian, with what to send
+/// instead (an upload of a template or a CSV that is a picture, a PDF or a form
+/// post must say so, not «no header row found»). `None` when it may be a
+/// spreadsheet or text.
+pub fn not_a_spreadsheet(head: &[u8]) -> Option<&'static str> {
+    let starts = |magic: &[u8]| head.starts_with(magic);
+    let what = if starts(b"%PDF-") {
+        "документ PDF"
+    } else if starts(b"\x89PNG\r\n\x1a\n") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") {
+        "изображение"
+    } else if starts(b"--") && head.windows(19).any(|w| w.eq_ignore_ascii_case(b"content-disposition")) {
+        "тело формы multipart/form-data (отправьте сам файл, без формы)"
+    } else if starts(b"Rar!") || starts(b"7z\xBC\xAF") || starts(b"\x1f\x8b") {
+        "архив"
+    } else {
+        return None;
+    };
+    Some(what)
+}
+
 /// UTF-8 (a cut multi-byte character at the end is fine) without control bytes
 /// other than whitespace.
 fn is_text(head: &[u8]) -> bool {
@@ -69,7 +89,19 @@ fn is_text(head: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::content_type;
+    use super::{content_type, not_a_spreadsheet};
+
+    #[test]
+    fn tells_what_a_wrong_upload_is() {
+        assert_eq!(not_a_spreadsheet(b"\x89PNG\r\n\x1a\n...."), Some("изображение"));
+        assert_eq!(not_a_spreadsheet(b"%PDF-1.4"), Some("документ PDF"));
+        assert!(
+            not_a_spreadsheet(b"--x\r\nContent-Disposition: form-data; name=\"file\"")
+                .is_some_and(|w| w.contains("multipart"))
+        );
+        assert_eq!(not_a_spreadsheet("Код;Название\n".as_bytes()), None);
+        assert_eq!(not_a_spreadsheet(b"--;--\n1;2"), None, "a CSV may start with dashes");
+    }
 
     #[test]
     fn magic_bytes_decide_not_the_name() {

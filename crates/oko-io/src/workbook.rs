@@ -10,7 +10,7 @@ use std::io::{Cursor, Read};
 use calamine::{DataRef, Reader, SheetVisible, Xlsx};
 use chrono::NaiveDate;
 
-use crate::form_import::{RawCell, RawSheet, RowSource, excel_serial_date};
+use crate::form_import::{RawCell, RawSheet, RowSource, excel_serial_date, text_cell};
 
 /// What a workbook may unpack to.
 #[derive(Clone, Copy, Debug)]
@@ -60,11 +60,13 @@ fn too_large(detail: String) -> Refusal {
 pub fn check_archive(bytes: &[u8], limits: WorkbookLimits) -> Result<(), Refusal> {
     if !bytes.starts_with(b"PK\x03\x04") {
         let hint = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            "это старый формат .xls, сохраните файл как .xlsx"
+            "это старый формат .xls, сохраните файл как .xlsx".to_owned()
+        } else if let Some(what) = crate::sniff::not_a_spreadsheet(bytes) {
+            format!("это {what}; ожидается файл .xlsx")
         } else {
-            "ожидается файл .xlsx"
+            "ожидается файл .xlsx".to_owned()
         };
-        return Err(not_a_workbook(hint));
+        return Err(not_a_workbook(&hint));
     }
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_workbook("архив поврежден"))?;
@@ -72,7 +74,12 @@ pub fn check_archive(bytes: &[u8], limits: WorkbookLimits) -> Result<(), Refusal
         return Err(too_large(format!("{} файлов в архиве", archive.len())));
     }
     if archive.index_for_name("xl/workbook.xml").is_none() {
-        return Err(not_a_workbook("в архиве нет книги (xl/workbook.xml)"));
+        let hint = if archive.index_for_name("content.xml").is_some() {
+            "это документ OpenDocument (.ods); сохраните его как книгу Excel (.xlsx)"
+        } else {
+            "в архиве нет книги (xl/workbook.xml)"
+        };
+        return Err(not_a_workbook(hint));
     }
     let mut declared_total = 0u64;
     for index in 0..archive.len() {
@@ -127,7 +134,7 @@ pub struct Workbook<'a> {
 /// Checks the archive and opens the workbook in it.
 pub fn open_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Workbook<'_>, Refusal> {
     check_archive(bytes, limits)?;
-    let xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+    let xlsx: Xlsx<_> = guarded("", || Xlsx::new(Cursor::new(bytes)))?
         .map_err(|e| not_a_workbook(&format!("не удалось прочитать книгу ({e})")))?;
     let names = xlsx
         .sheets_metadata()
@@ -145,7 +152,10 @@ impl RowSource for Workbook<'_> {
 
     /// Streams the worksheet cell by cell (calamine's own `worksheet_range` would
     /// first build a dense copy of the whole sheet); a row is handed on as soon as
-    /// the next one starts, so only one row of the file is held at a time.
+    /// the next one starts, so only one row of the file is held at a time. No
+    /// allocation is sized by a cell reference: a cell past Excel's limits, or so
+    /// far from the sheet's other cells that its row would cost more than the
+    /// sheet's content ([`SpreadBudget`]), refuses the file naming the cell.
     fn each_row(
         &mut self,
         index: usize,
@@ -155,15 +165,18 @@ impl RowSource for Workbook<'_> {
         let unreadable = |e: calamine::XlsxError| {
             not_a_workbook(&format!("не удалось прочитать лист «{name}» ({e})"))
         };
-        let mut cells = self.xlsx.worksheet_cells_reader(name).map_err(unreadable)?;
+        let xlsx = &mut self.xlsx;
+        let mut cells = guarded(name, || xlsx.worksheet_cells_reader(name))?.map_err(unreadable)?;
+        let mut budget = SpreadBudget::default();
         let mut current: Option<(usize, Vec<RawCell>)> = None;
-        while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        while let Some(cell) = guarded(name, || cells.next_cell())?.map_err(unreadable)? {
             let raw = raw_cell(cell.get_value());
             if raw == RawCell::Empty {
                 continue;
             }
             let (row, col) = cell.get_position();
             let (row, col) = (row as usize, col as usize);
+            budget.place(name, row, col)?;
             if current.as_ref().is_some_and(|(at, _)| *at != row)
                 && let Some((at, done)) = current.take()
             {
@@ -180,6 +193,87 @@ impl RowSource for Workbook<'_> {
         }
         Ok(())
     }
+}
+
+/// Excel's last row and column (1,048,576 rows, 16,384 columns): no program
+/// people fill templates with writes a cell past them.
+pub const MAX_ROWS: usize = 1_048_576;
+/// See [`MAX_ROWS`].
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// Slots of dense rows a sheet may take beyond [`SPREAD`] per real cell: enough for
+/// any description or small form whatever its layout.
+const FREE_SLOTS: usize = 1 << 16;
+/// Dense slots per real cell allowed past [`FREE_SLOTS`]: a 30-column form filled
+/// in its first and last columns only uses 15.
+const SPREAD: usize = 16;
+
+/// What a sheet's rows cost when held dense: each row as wide as its last cell,
+/// each skipped row one slot. Kept within a multiple of the real cells, so a file
+/// whose few cells sit at `XFD1048576` costs no more than its content.
+#[derive(Default)]
+struct SpreadBudget {
+    cells: usize,
+    slots: usize,
+    row: Option<usize>,
+    width: usize,
+}
+
+impl SpreadBudget {
+    fn place(&mut self, sheet: &str, row: usize, col: usize) -> Result<(), Refusal> {
+        if row >= MAX_ROWS || col >= MAX_COLUMNS {
+            return Err(out_of_bounds(
+                sheet,
+                row,
+                col,
+                "за пределами листа Excel (1 048 576 строк, 16 384 столбца)",
+            ));
+        }
+        if self.row != Some(row) {
+            let gap = self.row.map_or(row, |last| row.saturating_sub(last));
+            self.slots = self.slots.saturating_add(gap);
+            self.row = Some(row);
+            self.width = 0;
+        }
+        self.cells += 1;
+        if col + 1 > self.width {
+            self.slots += col + 1 - self.width;
+            self.width = col + 1;
+        }
+        if self.slots > FREE_SLOTS + SPREAD * self.cells {
+            return Err(out_of_bounds(
+                sheet,
+                row,
+                col,
+                "слишком далеко от остальных данных листа; удалите лишние ячейки",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn out_of_bounds(sheet: &str, row: usize, col: usize, why: &str) -> Refusal {
+    Refusal {
+        code: "cell_out_of_bounds",
+        message: format!(
+            "Лист «{sheet}», ячейка {}: {why}",
+            cell_reference(row, col)
+        ),
+    }
+}
+
+/// `A1`-style name of a 0-based cell.
+pub fn cell_reference(row: usize, col: usize) -> String {
+    format!("{}{}", crate::form_template::column_letters(col), row + 1)
+}
+
+/// Runs a piece of calamine's parsing, turning a panic on a malformed file (its
+/// cell-reference arithmetic overflows on `ZZZZZZZ1` where overflow checks are
+/// on) into a refusal of the file rather than a failed request.
+fn guarded<T>(sheet: &str, read: impl FnOnce() -> T) -> Result<T, Refusal> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|_| {
+        not_a_workbook(&format!("лист «{sheet}» поврежден (неверные ссылки на ячейки)"))
+    })
 }
 
 /// The visible worksheets of a checked workbook, whole (descriptions: small files
@@ -200,6 +294,47 @@ pub fn read_xlsx(bytes: &[u8], limits: WorkbookLimits) -> Result<Vec<RawSheet>, 
     Ok(sheets)
 }
 
+/// The smallest `.xlsx` Excel opens: one worksheet named `name` whose
+/// `<dimension>` and `<sheetData>` are written as given, unchecked. The hostile
+/// workbooks of the readers' tests and of the API's are made with it.
+pub fn minimal_workbook(name: &str, dimension: &str, sheet_data: &str) -> Vec<u8> {
+    let entries: [(&str, String); 5] = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into(),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into(),
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (entry, text) in entries {
+        writer.start_file(entry, options).expect("writing to memory cannot fail");
+        writer.write_all(text.as_bytes()).expect("writing to memory cannot fail");
+    }
+    writer.finish().expect("writing to memory cannot fail").into_inner()
+}
+
 fn raw_cell(data: &DataRef) -> RawCell {
     match data {
         DataRef::Empty => RawCell::Empty,
@@ -216,13 +351,5 @@ fn raw_cell(data: &DataRef) -> RawCell {
             .map_or_else(|| RawCell::Text(text.clone()), RawCell::Date),
         DataRef::DurationIso(text) => RawCell::Text(text.clone()),
         DataRef::Error(e) => RawCell::Text(format!("#{e:?}")),
-    }
-}
-
-fn text_cell(text: &str) -> RawCell {
-    if text.trim().is_empty() {
-        RawCell::Empty
-    } else {
-        RawCell::Text(text.to_owned())
     }
 }

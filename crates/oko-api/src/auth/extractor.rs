@@ -6,7 +6,7 @@ use std::{future::Future, pin::Pin, sync::Arc};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use oko_domain::{api_tokens::TOKEN_PREFIX, error_code::ErrorCode};
 
-use super::user_cache::KnownUser;
+use super::{tokens::Bearer, user_cache::KnownUser};
 use crate::{error::ApiError, startup::AppState};
 
 /// The authenticated user of a request.
@@ -21,11 +21,11 @@ impl FromRequest for Authenticated {
         let token = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
-            let user_id = match token {
+            let bearer = match token {
                 Some(token) => bearer_user(&state, &token).await?,
                 None => None,
             };
-            known_user(&state, user_id).await.map(Authenticated)
+            known_user(&state, bearer).await.map(Authenticated)
         })
     }
 }
@@ -39,34 +39,40 @@ pub async fn downloader(
     ticket: Option<&str>,
     resource: &str,
 ) -> Result<Authenticated, ApiError> {
-    let user_id = match bearer_token(req) {
+    let bearer = match bearer_token(req) {
         Some(token) => bearer_user(state, &token).await?,
         None => ticket.and_then(|t| state.keys.verify_ticket(t, resource)),
     };
-    known_user(state, user_id).await.map(Authenticated)
+    known_user(state, bearer).await.map(Authenticated)
 }
 
-/// The live user behind a verified token; 401 when there is none.
-async fn known_user(
-    state: &AppState,
-    user_id: Option<uuid::Uuid>,
-) -> Result<Arc<KnownUser>, ApiError> {
+/// The live user behind a verified token; 401 when there is none, or when the
+/// token was signed before the user's password last changed.
+async fn known_user(state: &AppState, bearer: Option<Bearer>) -> Result<Arc<KnownUser>, ApiError> {
     let unauthenticated = || ApiError::plain(ErrorCode::Unauthenticated);
-    let user_id = user_id.ok_or_else(unauthenticated)?;
-    state
+    let bearer = bearer.ok_or_else(unauthenticated)?;
+    let user = state
         .users
-        .get(&state.db, user_id)
+        .get(&state.db, bearer.user_id)
         .await?
-        .ok_or_else(unauthenticated)
+        .ok_or_else(unauthenticated)?;
+    match (bearer.issued_at, user.sessions_since) {
+        (Some(issued), Some(since)) if issued < since => Err(unauthenticated()),
+        _ => Ok(user),
+    }
 }
 
 /// The user a bearer token stands for: a personal API token (`oko_…`, looked up
 /// by its hash, live only until it expires or is revoked) or a session's signed
 /// access token.
-async fn bearer_user(state: &AppState, token: &str) -> Result<Option<uuid::Uuid>, ApiError> {
+async fn bearer_user(state: &AppState, token: &str) -> Result<Option<Bearer>, ApiError> {
     if token.starts_with(TOKEN_PREFIX) {
         let hash = super::tokens::hash_refresh_token(token);
-        return Ok(oko_db::api_tokens::user_of(&state.db, &hash, chrono::Utc::now()).await?);
+        let user = oko_db::api_tokens::user_of(&state.db, &hash, chrono::Utc::now()).await?;
+        return Ok(user.map(|user_id| Bearer {
+            user_id,
+            issued_at: None,
+        }));
     }
     Ok(state.keys.verify_access(token))
 }

@@ -29,6 +29,26 @@ struct Claims {
     res: Option<String>,
 }
 
+/// Who a verified token speaks for, and since when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bearer {
+    /// The user.
+    pub user_id: Uuid,
+    /// Unix seconds the token was signed: one signed before the user's
+    /// `sessions_since` (a password change) is refused. `None` for API tokens,
+    /// which a reset revokes in the database instead.
+    pub issued_at: Option<i64>,
+}
+
+impl Bearer {
+    fn of(claims: Claims) -> Bearer {
+        Bearer {
+            user_id: claims.sub,
+            issued_at: Some(claims.iat),
+        }
+    }
+}
+
 /// Signs and checks access tokens.
 #[derive(Clone)]
 pub struct TokenKeys {
@@ -68,10 +88,10 @@ impl TokenKeys {
     }
 
     /// The user of a valid, unexpired access token.
-    pub fn verify_access(&self, token: &str) -> Option<Uuid> {
+    pub fn verify_access(&self, token: &str) -> Option<Bearer> {
         self.decode(token)
             .filter(|claims| claims.res.is_none())
-            .map(|claims| claims.sub)
+            .map(Bearer::of)
     }
 
     /// A download ticket of `user_id` for `resource`, and when it expires.
@@ -81,7 +101,19 @@ impl TokenKeys {
         resource: &str,
         now: DateTime<Utc>,
     ) -> (String, DateTime<Utc>) {
-        let expires = now + Duration::seconds(TICKET_TTL_SECONDS);
+        self.issue_ticket_for(user_id, resource, now, TICKET_TTL_SECONDS)
+    }
+
+    /// A ticket living `seconds` (the notification stream's: a minute, it is
+    /// opened at once).
+    pub fn issue_ticket_for(
+        &self,
+        user_id: Uuid,
+        resource: &str,
+        now: DateTime<Utc>,
+        seconds: i64,
+    ) -> (String, DateTime<Utc>) {
+        let expires = now + Duration::seconds(seconds);
         let claims = Claims {
             sub: user_id,
             iat: now.timestamp(),
@@ -94,10 +126,10 @@ impl TokenKeys {
     }
 
     /// The user of a valid, unexpired ticket for exactly `resource`.
-    pub fn verify_ticket(&self, token: &str, resource: &str) -> Option<Uuid> {
+    pub fn verify_ticket(&self, token: &str, resource: &str) -> Option<Bearer> {
         self.decode(token)
             .filter(|claims| claims.res.as_deref() == Some(resource))
-            .map(|claims| claims.sub)
+            .map(Bearer::of)
     }
 
     fn decode(&self, token: &str) -> Option<Claims> {
@@ -167,7 +199,7 @@ mod tests {
         let other = TokenKeys::new(b"fedcba9876543210fedcba9876543210");
         let user = Uuid::new_v4();
         let token = keys.issue_access(user, Utc::now());
-        assert_eq!(keys.verify_access(&token), Some(user));
+        assert_eq!(keys.verify_access(&token).map(|b| b.user_id), Some(user));
         assert_eq!(other.verify_access(&token), None);
         let old = keys.issue_access(
             user,

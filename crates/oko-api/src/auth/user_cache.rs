@@ -33,6 +33,9 @@ pub struct KnownUser {
     pub me: Me,
     /// Where the user stands for publications.
     pub reach: Reach,
+    /// Unix seconds of the last password change: access tokens signed before it
+    /// are refused.
+    pub sessions_since: Option<i64>,
 }
 
 /// Past this many entries the cache drops everything stale (and, if that is not
@@ -86,6 +89,7 @@ impl UserCache {
             self.forget(user_id);
             return Ok(None);
         };
+        let sessions_since = row.sessions_since.map(|at| at.timestamp());
         let me = principal::describe(db, &principal, row).await?;
         // A place that is gone (e.g. a deleted organisation) ends the session.
         let Some(reach) = Reach::of(db, principal.scope).await? else {
@@ -95,6 +99,7 @@ impl UserCache {
             principal,
             me,
             reach,
+            sessions_since,
         });
         self.insert(user_id, user.clone(), now);
         Ok(Some(user))
@@ -177,6 +182,7 @@ mod tests {
                 organisation_id: None,
             },
             reach: Reach::Everything,
+            sessions_since: None,
         })
     }
 

@@ -54,7 +54,12 @@ pub async fn run(
         }
         let issued = password::issue();
         let hash = password::hash_off_thread(issued.clone()).await;
-        oko_db::users::set_password_hash(&state.db, &account.login, &hash)
+        oko_db::users::set_password_hash(
+            &state.db,
+            &account.login,
+            &hash,
+            oko_db::users::NewPassword::Reset,
+        )
             .await
             .map_err(|e| failed(&e))?;
         file.row(

@@ -3,15 +3,16 @@
 //! a subordinate account (shown once, the old sessions end at once) and blocks or
 //! unblocks it. Nobody can read a password back.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use oko_db::{
     analytics::units::Unit,
     audit::{Place, place_of_user},
     entities::user,
+    users::NewPassword,
 };
 use oko_domain::{
     accounts::{AccountAccess, CredentialsRequest, IssuedPassword, PasswordChange},
-    api::{FieldError, Problem},
+    api::{FieldError, Problem, TokenResponse},
     audit::AuditAction,
     error_code::ErrorCode,
     password_policy,
@@ -32,14 +33,17 @@ use crate::{
 
 /// Change one's own password: the old one is checked, the new one must pass the
 /// policy (at least 8 characters, 5 different, not a common password, not
-/// containing the login). Other sessions end: their refresh tokens are revoked.
+/// containing the login). Every session of the old password ends — refresh tokens
+/// revoked, access tokens refused within `OKO_AUTH_CACHE_SECONDS` — and the caller
+/// gets a new session in this answer (body and refresh cookie), so only the tab
+/// that changed the password stays logged in. Personal API tokens stay.
 #[utoipa::path(
     tag = "auth",
     operation_id = "change_password",
     security(("bearer" = [])),
     request_body = PasswordChange,
     responses(
-        (status = 204, description = "Changed"),
+        (status = 200, description = "Changed; the caller's new session", body = TokenResponse),
         (status = 422, description = "Wrong old password, or the new one breaks the policy", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
@@ -51,6 +55,7 @@ use crate::{
 #[post("/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: Authenticated,
     body: web::Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
@@ -77,14 +82,19 @@ pub async fn change_password(
         return Err(ApiError::validation(problems));
     }
     let hash = password::hash_off_thread(body.new_password.clone()).await;
-    oko_db::users::set_password_hash(&state.db, &login, &hash).await?;
+    let since = oko_db::users::set_password_hash(&state.db, &login, &hash, NewPassword::Own)
+        .await?
+        .ok_or_else(ApiError::invalid_credentials)?;
+    // This instance at once; the others at their next poll of `user_changes`.
+    state.users.forget(user.0.principal.user_id);
     let entry = audit::Entry {
         action: AuditAction::PasswordChanged,
         target: &login,
         detail: "",
     };
     audit::by_user(&state, &user, entry, None).await;
-    Ok(HttpResponse::NoContent().finish())
+    // Signed at `sessions_since` itself, the one session that outlives the change.
+    super::auth::session_response_at(&state, &req, user.0.principal.user_id, since).await
 }
 
 /// Issue a new password to a subordinate account (a region's coordinator for its
@@ -113,7 +123,14 @@ pub async fn issue_password(
     let (target, place) = subordinate(&state, &user, &login).await?;
     let password = password::issue();
     let hash = password::hash_off_thread(password.clone()).await;
-    oko_db::users::set_password_hash(&state.db, &target.login, &hash).await?;
+    oko_db::users::set_password_hash(
+        &state.db,
+        &target.login,
+        &hash,
+        oko_db::users::NewPassword::Reset,
+    )
+    .await?;
+    state.users.forget(target.id);
     let entry = audit::Entry {
         action: AuditAction::PasswordReset,
         target: &target.login,

@@ -372,6 +372,13 @@ pub async fn attach_to_question(
             "Прикреплять файлы может автор вопроса",
         ));
     }
+    // Cleaned like a storage upload's: no path, no control characters, not empty.
+    let Some(file_name) = oko_domain::storages::clean_file_name(&name.name) else {
+        return Err(ApiError::invalid_parameter(
+            "name",
+            "укажите имя файла (без пути и служебных символов)",
+        ));
+    };
     let bytes = read_body(body, MAX_ATTACHMENT).await?;
     let Some(content_type) = picture_type(&bytes) else {
         return Err(ApiError::validation(vec![
@@ -387,7 +394,7 @@ pub async fn attach_to_question(
         &state.db,
         forum::NewAttachment {
             question_id: question.id,
-            name: name.name.trim(),
+            name: &file_name,
             content_type,
             size: bytes.len() as u64,
             store_key: &key,

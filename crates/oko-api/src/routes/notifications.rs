@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use actix_web::{HttpResponse, get, post, web, web::Bytes};
+use actix_web::{HttpRequest, HttpResponse, get, post, web, web::Bytes};
 use chrono::{DateTime, Utc};
 use oko_db::notifications;
 use oko_domain::{error_code::ErrorCode, notifications::NotificationList, storages::DownloadLink};
@@ -14,7 +14,11 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::common_responses::{NotFound, Unauthenticated};
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::{
+    auth::extractor::{Authenticated, downloader},
+    error::ApiError,
+    startup::AppState,
+};
 
 /// Notifications the list shows.
 const LISTED: u64 = 50;
@@ -24,6 +28,9 @@ const STREAM_POLL: Duration = Duration::from_secs(2);
 const KEEP_ALIVE_POLLS: u32 = 10;
 /// The ticket's resource.
 const STREAM: &str = "notifications";
+/// How long a stream link works: the SPA opens it at once, so a copied link is
+/// soon useless.
+const STREAM_TICKET_SECONDS: i64 = 60;
 
 /// The caller's latest notifications and the unread count (the bell).
 #[utoipa::path(
@@ -100,10 +107,12 @@ pub async fn link_notification_stream(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> web::Json<DownloadLink> {
-    let (ticket, expires_at) =
-        state
-            .keys
-            .issue_ticket(user.0.principal.user_id, STREAM, Utc::now());
+    let (ticket, expires_at) = state.keys.issue_ticket_for(
+        user.0.principal.user_id,
+        STREAM,
+        Utc::now(),
+        STREAM_TICKET_SECONDS,
+    );
     web::Json(DownloadLink {
         url: format!("/api/notifications/stream?ticket={ticket}"),
         expires_at,
@@ -130,18 +139,24 @@ pub struct StreamParams {
 )]
 #[get("/notifications/stream")]
 pub async fn notification_stream(
+    req: HttpRequest,
     state: web::Data<AppState>,
     params: web::Query<StreamParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = state
-        .keys
-        .verify_ticket(&params.ticket, STREAM)
-        .ok_or_else(|| ApiError::plain(ErrorCode::Unauthenticated))?;
+    // A blocked user, or a ticket signed before a password change, is refused
+    // like any other token.
+    let user = downloader(&req, &state, Some(&params.ticket), STREAM).await?;
+    let user_id = user.0.principal.user_id;
     let seen = notifications::latest(&state.db, user_id).await?;
     let events = futures_util::stream::unfold(
         (state, seen, 0u32),
         move |(state, seen, quiet)| async move {
             tokio::time::sleep(STREAM_POLL).await;
+            // The stream ends when its user is blocked (the cache knows within
+            // `OKO_AUTH_CACHE_SECONDS`).
+            if !matches!(state.users.get(&state.db, user_id).await, Ok(Some(_))) {
+                return None;
+            }
             let latest: Option<DateTime<Utc>> = notifications::latest(&state.db, user_id)
                 .await
                 .ok()

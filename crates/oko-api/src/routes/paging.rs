@@ -1,5 +1,7 @@
 //! `page` and `per_page`, the same for every list.
 
+use oko_domain::paging::MAX_PAGE;
+
 use crate::error::ApiError;
 
 /// Largest page a client may ask for.
@@ -21,10 +23,10 @@ impl Paging {
     /// `(page, per_page)` with defaults, or the parameter that is out of range.
     pub fn checked(&self) -> Result<(u64, u64), ApiError> {
         let page = self.page.unwrap_or(1);
-        if page == 0 {
+        if !(1..=MAX_PAGE).contains(&page) {
             return Err(ApiError::invalid_parameter(
                 "page",
-                "должно быть не меньше 1",
+                format!("должно быть от 1 до {MAX_PAGE}"),
             ));
         }
         let per_page = self.per_page.unwrap_or(50);

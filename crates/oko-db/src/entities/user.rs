@@ -16,6 +16,8 @@ pub struct Model {
     pub organisation_id: Option<Uuid>,
     pub blocked: bool,
     pub created_at: DateTimeUtc,
+    /// Access tokens issued before this are refused (a password change or reset).
+    pub sessions_since: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

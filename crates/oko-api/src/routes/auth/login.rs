@@ -1,20 +1,49 @@
 //! `POST /api/auth/login`, with back-off after failed attempts
 //! (`oko_domain::login_throttle`) and every attempt in the audit log.
 
-use std::net::{IpAddr, Ipv4Addr};
-
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::Utc;
 use oko_db::audit::{NewEvent, Place, place_of_user};
 use oko_domain::{
-    api::{LoginRequest, Problem, TokenResponse},
+    api::{FieldError, LoginRequest, Problem, TokenResponse},
     audit::AuditAction,
     error_code::ErrorCode,
+    login::{MAX_LOGIN_CHARS, MAX_PASSWORD_CHARS},
     login_throttle::wait_message_ru,
 };
 
 use super::session_response;
-use crate::{audit, auth::password, error::ApiError, startup::AppState};
+use crate::{
+    audit,
+    auth::{client_address::client_address, password},
+    error::ApiError,
+    startup::AppState,
+};
+
+/// A login or password longer than any real one is refused as it is, before the
+/// back-off counts it or the audit log and the database see it.
+fn refuse_oversized(login: &str, password: &str) -> Result<(), ApiError> {
+    let mut problems = Vec::new();
+    if login.chars().count() > MAX_LOGIN_CHARS {
+        problems.push(FieldError::about_field(
+            "login",
+            "too_long",
+            &format!("Логин длиннее {MAX_LOGIN_CHARS} символов"),
+        ));
+    }
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        problems.push(FieldError::about_field(
+            "password",
+            "too_long",
+            &format!("Пароль длиннее {MAX_PASSWORD_CHARS} символов"),
+        ));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(problems))
+    }
+}
 
 /// Log in with login and password.
 ///
@@ -41,6 +70,10 @@ use crate::{audit, auth::password, error::ApiError, startup::AppState};
         (status = 413, description = "The body is too large", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Слишком большой запрос", "status": 413,
                 "code": "payload_too_large", "detail": "Тело запроса больше допустимых 4096 КиБ"})),
+        (status = 422, description = "The login or the password is longer than any real one", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Логин длиннее 64 символов",
+                "errors": [{"field": "login", "code": "too_long", "message": "Логин длиннее 64 символов"}]})),
         (status = 429, description = "Too many failed attempts: wait `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Слишком много попыток входа", "status": 429,
                 "code": "too_many_attempts", "detail": "Слишком много неудачных попыток входа. Повторите через 8 с"})),
@@ -54,9 +87,8 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { login, password } = body.into_inner();
-    let address = req
-        .peer_addr()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+    refuse_oversized(&login, &password)?;
+    let address = client_address(&req, &state.trusted_proxies);
     let now = Utc::now();
     let wait = state
         .login_throttle
@@ -103,7 +135,7 @@ pub async fn login(
                 },
             )
             .await;
-            session_response(&state, found.id).await
+            session_response(&state, &req, found.id).await
         }
         _ => {
             state

@@ -24,8 +24,21 @@ const REFRESH_COOKIE: &str = "oko_refresh";
 const REFRESH_COOKIE_PATH: &str = "/api/auth";
 
 /// Issues a new token pair for `user_id` and answers with it (body and cookie).
-async fn session_response(state: &AppState, user_id: Uuid) -> Result<HttpResponse, ApiError> {
-    let now = Utc::now();
+pub(crate) async fn session_response(
+    state: &AppState,
+    req: &HttpRequest,
+    user_id: Uuid,
+) -> Result<HttpResponse, ApiError> {
+    session_response_at(state, req, user_id, Utc::now()).await
+}
+
+/// [`session_response`] with the access token signed at `now`.
+pub(crate) async fn session_response_at(
+    state: &AppState,
+    req: &HttpRequest,
+    user_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
     let refresh = new_refresh_token(now);
     oko_db::refresh_tokens::store(&state.db, user_id, &refresh.hash, refresh.expires_at).await?;
     let body = TokenResponse {
@@ -37,7 +50,9 @@ async fn session_response(state: &AppState, user_id: Uuid) -> Result<HttpRespons
     let cookie = Cookie::build(REFRESH_COOKIE, refresh.token)
         .path(REFRESH_COOKIE_PATH)
         .http_only(true)
-        .secure(state.secure_cookies)
+        // Whenever the request came over HTTPS (directly or as the proxy says),
+        // not only when the operator remembered `OKO_SECURE_COOKIES`.
+        .secure(state.secure_cookies || req.connection_info().scheme() == "https")
         .same_site(SameSite::Strict)
         .max_age(CookieDuration::days(REFRESH_TTL_DAYS))
         .finish();

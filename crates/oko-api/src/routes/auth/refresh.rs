@@ -43,7 +43,7 @@ pub async fn refresh(
         None => None,
     };
     match live_user {
-        Some(principal) => session_response(&state, principal.user_id).await,
+        Some(principal) => session_response(&state, &req, principal.user_id).await,
         None => {
             let mut response =
                 actix_web::ResponseError::error_response(&ApiError::invalid_credentials());

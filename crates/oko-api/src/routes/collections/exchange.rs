@@ -146,6 +146,11 @@ pub(crate) fn read_upload(
     let read = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
         import(form, &mut workbook)
+    } else if let Some(what) = oko_io::sniff::not_a_spreadsheet(bytes) {
+        return Err(file_problem(
+            "not_a_workbook",
+            &format!("Файл не является таблицей: это {what}. Загрузите шаблон Excel (.xlsx) или CSV"),
+        ));
     } else if form.sheets.len() == 1 {
         import(form, &mut vec![read_csv(bytes)])
     } else {

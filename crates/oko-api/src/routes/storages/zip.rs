@@ -14,12 +14,14 @@ use futures_util::{
 };
 use oko_db::{entities::stored_file, storages};
 use oko_domain::{
-    error_code::ErrorCode, moscow_time::to_moscow, storages::DownloadLink, storages::FileKind,
+    error_code::ErrorCode,
+    moscow_time::to_moscow,
+    storages::{DownloadLink, DownloadRight, FileKind},
 };
 use oko_io::zip::{ZipEntry, ZipPlan, dos_date_time};
 use uuid::Uuid;
 
-use super::{Downloadable, attachment, download::TicketParams, link, seen_storage};
+use super::{Downloadable, attachment, download::TicketParams, ensure_allowed, link, seen_storage};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
@@ -36,7 +38,13 @@ use crate::{
     operation_id = "link_zip",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Storage id")),
-    responses((status = 200, description = "The link", body = DownloadLink), Unauthenticated, NotFound)
+    responses(
+        (status = 200, description = "The link", body = DownloadLink),
+        (status = 403, description = "The storage opens later", body = oko_domain::api::Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Файлы еще недоступны", "status": 403, "code": "not_yet_available",
+                "detail": "Файлы доступны для скачивания с 01.09.2021 09:00 (мск)"})),
+        Unauthenticated, NotFound,
+    )
 )]
 #[post("/storages/{id}/zip/link")]
 pub async fn link_zip(
@@ -45,7 +53,13 @@ pub async fn link_zip(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<DownloadLink>, ApiError> {
     let id = id.into_inner();
-    seen_storage(&state, &user, id, Utc::now()).await?;
+    let now = Utc::now();
+    let storage = seen_storage(&state, &user, id, now).await?;
+    // Refused like a file's link: a link made before the opening would only
+    // fail later, at the download. The operator may download any time.
+    if storage.available_from > now && user.0.principal.role != oko_domain::role::Role::Operator {
+        ensure_allowed(DownloadRight::NotYetAvailable, storage.available_from)?;
+    }
     Ok(web::Json(link(
         &state,
         user.0.principal.user_id,
