@@ -20,6 +20,7 @@ mod m20261124_000014_forum;
 mod m20261124_000015_organisation_closing;
 mod m20261125_000016_drop_report_jobs;
 mod m20261204_000017_sessions_since;
+mod m20261204_000018_login_failures;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000015_organisation_closing::Migration),
             Box::new(m20261125_000016_drop_report_jobs::Migration),
             Box::new(m20261204_000017_sessions_since::Migration),
+            Box::new(m20261204_000018_login_failures::Migration),
         ]
     }
 }

@@ -406,7 +406,8 @@ async fn set_password(config: &Config, login: &str) -> CliResult {
     let hash = password::hash_off_thread(password).await;
     if users::set_password_hash(&db, login, &hash, users::NewPassword::Reset)
         .await?
-        .is_some() {
+        .is_some()
+    {
         println!("Пароль {login} изменён, его сессии завершены.");
         Ok(())
     } else {

@@ -176,25 +176,58 @@ fn describe_json_error(cause: &serde_json::Error) -> ApiError {
         };
     }
     let what = if cause.is_syntax() || cause.is_eof() {
-        "Некорректный JSON"
+        "Некорректный JSON".to_owned()
     } else {
-        "Значение неверного типа"
+        serde_message_ru(&text)
     };
     ApiError::new(
         ErrorCode::MalformedBody,
         format!(
-            "{what}: строка {}, позиция {} ({text})",
+            "{what}: строка {}, позиция {}",
             cause.line(),
             cause.column()
         ),
     )
 }
 
+/// serde's English message about a value, in Russian: the field or value it
+/// names is kept, the rest translated (integrators read `code`, people `detail`).
+fn serde_message_ru(text: &str) -> String {
+    let quoted = |after: &str| {
+        text.split_once(after)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    if let Some(field) = quoted("missing field `") {
+        format!("Не заполнено обязательное поле «{field}»")
+    } else if let Some(field) = quoted("unknown field `") {
+        format!("Неизвестное поле «{field}»")
+    } else if let Some(value) = quoted("unknown variant `") {
+        let expected = text
+            .split_once("expected one of ")
+            .map(|(_, rest)| rest.replace('`', "«").replace("«,", "»,"))
+            .map(|list| format!(": ожидается одно из {}»", list.trim_end_matches('«')))
+            .unwrap_or_default();
+        format!("Недопустимое значение «{value}»{expected}")
+    } else if text.starts_with("invalid length") {
+        "Неверное число элементов".to_owned()
+    } else if text.starts_with("invalid value") || text.contains("invalid digit") {
+        "Недопустимое значение".to_owned()
+    } else if text.contains("number too large") || text.contains("out of range") {
+        "Число вне допустимого диапазона".to_owned()
+    } else {
+        "Значение неверного типа".to_owned()
+    }
+}
+
 /// Turns query-string errors into `invalid_parameter` problems.
 pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api_error = ApiError::new(
         ErrorCode::InvalidParameter,
-        format!("Некорректные параметры запроса: {err}"),
+        format!(
+            "Некорректные параметры запроса: {}",
+            serde_message_ru(&err.to_string())
+        ),
     );
     actix_web::error::InternalError::from_response(err, api_error.error_response()).into()
 }
@@ -203,4 +236,29 @@ pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Err
 pub fn path_error(err: actix_web::error::PathError, _req: &HttpRequest) -> actix_web::Error {
     let api_error = ApiError::plain(ErrorCode::NotFound);
     actix_web::error::InternalError::from_response(err, api_error.error_response()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::serde_message_ru;
+
+    #[test]
+    fn serde_messages_are_told_in_russian() {
+        assert_eq!(
+            serde_message_ru("missing field `ticket`"),
+            "Не заполнено обязательное поле «ticket»"
+        );
+        assert_eq!(
+            serde_message_ru("unknown variant `pdf`, expected one of `xlsx`, `csv`"),
+            "Недопустимое значение «pdf»: ожидается одно из «xlsx», «csv»"
+        );
+        assert_eq!(
+            serde_message_ru("invalid digit found in string"),
+            "Недопустимое значение"
+        );
+        assert_eq!(
+            serde_message_ru("invalid type: string \"x\", expected u64"),
+            "Значение неверного типа"
+        );
+    }
 }

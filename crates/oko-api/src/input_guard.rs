@@ -54,7 +54,9 @@ pub async fn refuse_nul(
         }
         req.set_payload(Payload::from(body.freeze()));
     }
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// A JSON body, by its media type (`application/json`, `…+json`).
@@ -91,7 +93,10 @@ mod tests {
     fn finds_nul_escapes_only() {
         assert!(has_escaped_nul(br#"{"login":"a\u0000b"}"#));
         assert!(has_escaped_nul(br#"{"a":"\\\u0000"}"#));
-        assert!(!has_escaped_nul(br#"{"a":"\\u0000"}"#), "an escaped backslash");
+        assert!(
+            !has_escaped_nul(br#"{"a":"\\u0000"}"#),
+            "an escaped backslash"
+        );
         assert!(!has_escaped_nul(br#"{"a":"u0000"}"#));
         assert!(has_encoded_nul("/api/orgs/a%00b"));
         assert!(!has_encoded_nul("/api/orgs?search=%D0%B0100"));

@@ -76,9 +76,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
 pub fn document_json() -> &'static str {
     static JSON: OnceLock<String> = OnceLock::new();
     JSON.get_or_init(|| {
-        let mut text = document()
-            .to_pretty_json()
-            .expect("the OpenAPI document serialises");
+        let mut doc = serde_json::to_value(document()).expect("the OpenAPI document serialises");
+        crate::openapi_errors::complete(&mut doc);
+        let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");
         text.push('\n');
         text
     })

@@ -69,14 +69,18 @@ pub async fn serve(req: HttpRequest, spa: web::Data<SpaFiles>) -> HttpResponse {
         );
         return response;
     }
-    match NamedFile::open_async(spa.root.join("index.html")).await {
+    match tokio::fs::read_to_string(spa.root.join("index.html")).await {
         Ok(index) => {
-            let mut response = index.respond_to(&req).map_into_boxed_body();
-            response.headers_mut().insert(
-                header::CACHE_CONTROL,
-                header::HeaderValue::from_static("no-cache"),
-            );
-            response
+            // Read as it is now (a rebuilt SPA has a new bootstrap), hashed for the
+            // policy that lets only that bootstrap run.
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .insert_header((
+                    header::CONTENT_SECURITY_POLICY,
+                    crate::csp::spa_policy(&index),
+                ))
+                .body(index)
         }
         Err(_) => HttpResponse::ServiceUnavailable()
             .content_type("text/html; charset=utf-8")

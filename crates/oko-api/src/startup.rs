@@ -125,7 +125,9 @@ impl Application {
                     middleware::DefaultHeaders::new()
                         .add(("X-Content-Type-Options", "nosniff"))
                         .add(("Referrer-Policy", "same-origin"))
-                        .add(("X-Frame-Options", "DENY")),
+                        .add(("X-Frame-Options", "DENY"))
+                        // Pages set their own (crate::csp); everything else allows nothing.
+                        .add(("Content-Security-Policy", crate::csp::API_POLICY)),
                 )
                 .into_utoipa_app()
                 .openapi(openapi::ApiDoc::openapi())

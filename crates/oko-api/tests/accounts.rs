@@ -12,6 +12,8 @@ use support::{Backend, PASSWORD, TestApp, spawn_app};
 
 on_both_databases!(
     failed_logins_back_off_while_other_accounts_log_in,
+    the_back_off_is_one_limit_across_instances,
+    a_sprayed_address_still_lets_a_known_browser_in,
     a_user_changes_their_password_under_the_policy,
     coordinators_issue_passwords_and_block_only_their_subordinates,
     a_municipality_gets_a_workbook_of_new_passwords_for_all_its_organisations,
@@ -84,6 +86,67 @@ async fn failed_logins_back_off_while_other_accounts_log_in(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+async fn the_back_off_is_one_limit_across_instances(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let second = app.other_instance().await;
+    for instance in [&app, &second, &app] {
+        let (status, _) = instance.login("sch240001", "wrong-password").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // Three failures spread over two instances count as three.
+    for instance in [&second, &app] {
+        let (status, problem) = instance.login("sch240001", PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
+    }
+}
+
+async fn a_sprayed_address_still_lets_a_known_browser_in(backend: Backend) {
+    use oko_db::entities::login_failure;
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = spawn_app(backend).await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = |client: &reqwest::Client, login: &str| {
+        client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"login": login, "password": PASSWORD}))
+            .send()
+    };
+    assert_eq!(
+        login(&browser, "sch240001").await.unwrap().status(),
+        StatusCode::OK
+    );
+    // Someone behind the same NAT sprayed 150 wrong passwords a moment ago.
+    login_failure::ActiveModel {
+        counter_key: Set("address:127.0.0.1".to_owned()),
+        failures: Set(150),
+        last_ms: Set(chrono::Utc::now().timestamp_millis()),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let stranger = login(&app.client, "sch240002").await.unwrap();
+    assert_eq!(stranger.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = stranger.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry <= 60, "the address waits a minute at most: {retry}");
+    assert_eq!(
+        login(&browser, "sch240001").await.unwrap().status(),
+        StatusCode::OK,
+        "the browser that logged in to its account before is let in"
+    );
+    assert_eq!(
+        login(&browser, "sch240002").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "for that account only"
+    );
+}
+
 async fn a_user_changes_their_password_under_the_policy(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, session) = app.login("sch240001", PASSWORD).await;
@@ -117,7 +180,7 @@ async fn a_user_changes_their_password_under_the_policy(backend: Backend) {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
         assert_eq!(problem["errors"][0]["code"], code, "{problem}");
     }
-    let (status, _) = app
+    let (status, renewed) = app
         .call(
             Method::POST,
             "/api/me/password",
@@ -125,7 +188,12 @@ async fn a_user_changes_their_password_under_the_policy(backend: Backend) {
             Some(change(PASSWORD, "Kedr-Lipa-42")),
         )
         .await;
-    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the caller's new session: {renewed}"
+    );
+    assert!(renewed["access_token"].as_str().is_some());
     assert_eq!(
         refresh(&app, old_refresh).await,
         StatusCode::UNAUTHORIZED,
@@ -181,7 +249,7 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
         assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
     }
     let region = app.token("spo_coord_24").await;
-    let (status, _) = app
+    let (status, issued) = app
         .call(Method::POST, "/api/users/mun24001/password", &region, None)
         .await;
     assert_eq!(
@@ -189,6 +257,13 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
         StatusCode::CREATED,
         "a region issues to its municipalities"
     );
+    // The reset ended the municipality's session: it logs in with the new password.
+    let (status, _) = app.get("/api/me", &municipality).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the old session ended");
+    let (_, session) = app
+        .login("mun24001", issued["password"].as_str().unwrap())
+        .await;
+    let municipality = session["access_token"].as_str().unwrap().to_owned();
 
     let (status, access) = app
         .call(

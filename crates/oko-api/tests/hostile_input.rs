@@ -126,10 +126,20 @@ async fn crafted_workbooks_are_refused_naming_the_cell(backend: Backend) {
             );
         }
     }
+    let titles: String = [
+        "Логин",
+        "Полное наименование",
+        "Краткое наименование",
+        "Номер муниципалитета",
+    ]
+    .iter()
+    .zip(["A1", "B1", "C1", "D1"])
+    .map(|(title, at)| format!(r#"<c r="{at}" t="inlineStr"><is><t>{title}</t></is></c>"#))
+    .collect();
     let bytes = minimal_workbook(
         "Лист1",
         "A1",
-        &format!(r#"{header}<row r="2"><c r="XFD2"><v>1</v></c></row>"#),
+        &format!(r#"<row r="1">{titles}</row><row r="2"><c r="Z2"><v>1</v></c></row>"#),
     );
     let (status, problem) = app
         .post_file(&admin, "/api/admin/organisations/import", &bytes)
@@ -139,7 +149,7 @@ async fn crafted_workbooks_are_refused_naming_the_cell(backend: Backend) {
         problem["detail"]
             .as_str()
             .unwrap()
-            .contains("ячейка XFD2: значение правее таблицы формы"),
+            .contains("ячейка Z2: значение правее таблицы формы"),
         "{problem}"
     );
     still_serves(&app).await;

@@ -11,21 +11,32 @@ on_both_databases!(the_newest_migration_goes_down_and_up_again);
 async fn the_newest_migration_goes_down_and_up_again(backend: Backend) {
     let app = spawn_app(backend).await;
     let schema = SchemaManager::new(&app.db);
-    let has_sessions_since = || async {
-        schema
-            .has_column("users", "sessions_since")
-            .await
-            .expect("look")
+    let applied = || async {
+        (
+            schema
+                .has_column("users", "sessions_since")
+                .await
+                .expect("look"),
+            schema.has_table("login_failures").await.expect("look"),
+        )
     };
-    assert!(has_sessions_since().await, "migration 17 added it");
+    assert_eq!(applied().await, (true, true), "migrations 17 and 18");
 
     Migrator::down(&app.db, Some(1))
         .await
+        .expect("take migration 18 back");
+    assert_eq!(
+        applied().await,
+        (true, false),
+        "the shared counters are gone"
+    );
+    Migrator::down(&app.db, Some(1))
+        .await
         .expect("take migration 17 back");
-    assert!(!has_sessions_since().await, "taken back, the column is gone");
+    assert_eq!(applied().await, (false, false), "and the column");
 
-    Migrator::up(&app.db, None).await.expect("apply it again");
-    assert!(has_sessions_since().await);
+    Migrator::up(&app.db, None).await.expect("apply them again");
+    assert_eq!(applied().await, (true, true));
     let (status, me) = app.get("/api/me", &app.token("admin").await).await;
     assert!(status.is_success(), "{me}");
 }

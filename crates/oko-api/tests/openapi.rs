@@ -55,3 +55,93 @@ fn schema_has_example(doc: &Value, reference: &str) -> bool {
     let name = reference.rsplit('/').next().unwrap_or_default();
     doc["components"]["schemas"][name].get("example").is_some()
 }
+
+/// Every `$ref` in the document points at a schema it defines.
+#[test]
+fn no_reference_dangles() {
+    let doc: Value = serde_json::from_str(oko_api::openapi::document_json()).unwrap();
+    let mut references = Vec::new();
+    collect_refs(&doc, &mut references);
+    assert!(!references.is_empty());
+    for reference in references {
+        let pointer = reference.trim_start_matches('#');
+        assert!(
+            doc.pointer(pointer).is_some(),
+            "{reference} points at nothing"
+        );
+    }
+}
+
+fn collect_refs(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                into.push(reference.clone());
+            }
+            map.values().for_each(|v| collect_refs(v, into));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, into)),
+        _ => {}
+    }
+}
+
+/// Each problem example is what the server answers for its code: the code's own
+/// Russian title and status, under the response of that status; every operation
+/// lists the 400 any request can get, and a JSON body's 413.
+#[test]
+fn error_examples_agree_with_their_codes_and_every_operation_lists_its_400() {
+    let doc: Value = serde_json::from_str(oko_api::openapi::document_json()).unwrap();
+    let mut problems = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let name = format!("{method} {path}");
+            let responses = op["responses"].as_object().unwrap();
+            assert!(responses.contains_key("400"), "{name} documents no 400");
+            if op["requestBody"]["content"]
+                .get("application/json")
+                .is_some()
+            {
+                assert!(responses.contains_key("413"), "{name} documents no 413");
+            }
+            for (status, response) in responses {
+                let Some(example) = response["content"]["application/problem+json"].get("example")
+                else {
+                    continue;
+                };
+                problems += 1;
+                let code: oko_domain::error_code::ErrorCode =
+                    serde_json::from_value(example["code"].clone())
+                        .unwrap_or_else(|e| panic!("{name} {status}: unknown code: {e}"));
+                assert_eq!(
+                    status,
+                    &code.http_status().to_string(),
+                    "{name}: a «{}» example under {status}",
+                    code.as_str()
+                );
+                assert_eq!(example["title"], code.title_ru(), "{name} {status}");
+                assert_eq!(example["status"], code.http_status(), "{name} {status}");
+                let detail = example["detail"].as_str().unwrap_or_default();
+                assert!(
+                    detail
+                        .chars()
+                        .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c))),
+                    "{name} {status}: the detail is not Russian: {detail}"
+                );
+            }
+        }
+    }
+    assert!(problems > 100, "{problems} problem examples");
+}
+
+#[test]
+fn a_job_file_lists_every_format_it_comes_in() {
+    let doc: Value = serde_json::from_str(oko_api::openapi::document_json()).unwrap();
+    let content = &doc["paths"]["/api/jobs/{id}/file"]["get"]["responses"]["200"]["content"];
+    for media in [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "text/csv; charset=utf-8",
+        "application/jsonl; charset=utf-8",
+    ] {
+        assert!(content.get(media).is_some(), "{media}: {content}");
+    }
+}

@@ -87,7 +87,11 @@ async fn a_password_change_ends_every_other_session(backend: Backend) {
         "the changing tab's old token too"
     );
     let (status, me) = app.get("/api/me", renewed_access).await;
-    assert_eq!(status, StatusCode::OK, "the session in the answer lives: {me}");
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the session in the answer lives: {me}"
+    );
     let (status, _) = refresh(&app, renewed["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
@@ -105,7 +109,10 @@ async fn a_password_change_ends_every_other_session(backend: Backend) {
     );
     let admin = app.token("admin").await;
     let (_, events) = app
-        .get("/api/audit?action=password_changed&login=spo_coord_24", &admin)
+        .get(
+            "/api/audit?action=password_changed&login=spo_coord_24",
+            &admin,
+        )
         .await;
     assert_eq!(events["total"], 1, "{events}");
 }
@@ -138,7 +145,10 @@ async fn a_reset_also_revokes_the_accounts_api_tokens(backend: Backend) {
     let password = issued["password"].as_str().unwrap();
     assert_eq!(app.login("mun24001", password).await.0, StatusCode::OK);
     let (_, events) = app
-        .get("/api/audit?action=password_reset&login=mun24001", &coordinator)
+        .get(
+            "/api/audit?action=password_reset&login=mun24001",
+            &coordinator,
+        )
         .await;
     assert_eq!(events["total"], 1, "{events}");
 }

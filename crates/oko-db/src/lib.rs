@@ -21,6 +21,7 @@ pub mod forms;
 pub mod forum;
 pub mod held;
 pub mod jobs;
+pub mod login_failures;
 pub mod monitoring;
 pub mod notifications;
 pub mod orgs;

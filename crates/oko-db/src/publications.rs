@@ -233,7 +233,8 @@ pub async fn list(
     // Starred publications come first in their section («Избранные публикации»),
     // each group still newest first (the sort is stable).
     matching.sort_by_key(|e| !marks.starred.contains(&e.id));
-    let skip = usize::try_from(oko_domain::paging::offset(query.page, query.per_page)).unwrap_or(usize::MAX);
+    let skip = usize::try_from(oko_domain::paging::offset(query.page, query.per_page))
+        .unwrap_or(usize::MAX);
     let take = usize::try_from(query.per_page).unwrap_or(usize::MAX);
     let items = matching
         .iter()

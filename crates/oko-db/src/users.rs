@@ -179,9 +179,8 @@ pub enum NewPassword {
 /// refresh tokens are revoked, access tokens issued before now are refused
 /// (`sessions_since`, dropped from every instance's user cache through
 /// `user_changes`), and on a reset the API tokens are revoked. Returns the new
-/// `sessions_since` — the next whole second, since tokens carry whole seconds and
-/// one signed earlier in this second must die too; a new session is signed at it —
-/// or `None` for an unknown login.
+/// `sessions_since` (a new session signed at it or later lives), or `None` for an
+/// unknown login.
 pub async fn set_password_hash(
     db: &DatabaseConnection,
     login: &str,
@@ -189,7 +188,7 @@ pub async fn set_password_hash(
     kind: NewPassword,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
     let now = Utc::now();
-    let since = DateTime::from_timestamp(now.timestamp() + 1, 0).unwrap_or(now);
+    let since = now;
     let txn = db.begin().await?;
     let Some(found) = user::Entity::find()
         .filter(user::Column::Login.eq(login))

@@ -111,6 +111,8 @@ pub struct ParticipantQuery {
     pub municipality: Option<Uuid>,
     /// Part of the login or the name, any case.
     pub search: Option<String>,
+    /// The order (by status unless asked).
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub sort: Option<ParticipantSort>,
     /// Reverse the order.
     #[serde(default)]

@@ -18,6 +18,10 @@ use oko_io::{
     workbook::{WorkbookLimits, open_xlsx},
 };
 
+mod support;
+
+use support::{high_water_kib, peak_of};
+
 const ROWS: u32 = 5_000;
 
 fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
@@ -29,16 +33,6 @@ fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
         })
         .min()
         .unwrap_or_default()
-}
-
-/// The process's peak resident memory so far, in KiB.
-fn high_water_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 fn read_with_calamine_alone(bytes: &[u8]) {
@@ -64,19 +58,6 @@ fn peak_child(reader: &str, path: &str, form: &FormDefinition) {
         _ => read_upload(form, &bytes),
     }
     println!("{}", high_water_kib().saturating_sub(before));
-}
-
-/// Runs this bench as a child measuring `reader`; its peak growth in KiB.
-fn peak_of(reader: &str, path: &std::path::Path) -> u64 {
-    let output = std::process::Command::new(std::env::current_exe().expect("own path"))
-        .args(["--peak", reader])
-        .arg(path)
-        .output()
-        .expect("the child bench runs");
-    String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .expect("the child prints its peak")
 }
 
 fn main() {

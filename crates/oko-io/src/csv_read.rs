@@ -71,12 +71,7 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
 pub fn read_csv(bytes: &[u8]) -> RawSheet {
     let rows = parse(&decode(bytes))
         .into_iter()
-        .map(|record| {
-            record
-                .into_iter()
-                .map(|f| text_cell(&f))
-                .collect()
-        })
+        .map(|record| record.into_iter().map(|f| text_cell(&f)).collect())
         .collect();
     RawSheet {
         name: String::new(),

@@ -110,7 +110,10 @@ pub(crate) fn header_key(text: &str) -> String {
 /// which refuses it); tabs and line breaks stay. `None` when nothing is left.
 pub(crate) fn text_cell(text: &str) -> RawCell {
     let clean: std::borrow::Cow<str> = if text.chars().any(is_stray_control) {
-        text.chars().filter(|c| !is_stray_control(*c)).collect::<String>().into()
+        text.chars()
+            .filter(|c| !is_stray_control(*c))
+            .collect::<String>()
+            .into()
     } else {
         text.into()
     };
@@ -382,7 +385,10 @@ impl<'a> SheetReader<'a> {
                 message: format!("В файле нет столбца «{}»", column.title),
             })
             .collect();
-        self.width = cells.iter().rposition(|c| *c != RawCell::Empty).map_or(0, |at| at + 1);
+        self.width = cells
+            .iter()
+            .rposition(|c| *c != RawCell::Empty)
+            .map_or(0, |at| at + 1);
         self.header = Some((number, positions.into_iter().flatten().collect()));
     }
 

@@ -64,7 +64,11 @@ pub fn not_a_spreadsheet(head: &[u8]) -> Option<&'static str> {
         "документ PDF"
     } else if starts(b"\x89PNG\r\n\x1a\n") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") {
         "изображение"
-    } else if starts(b"--") && head.windows(19).any(|w| w.eq_ignore_ascii_case(b"content-disposition")) {
+    } else if starts(b"--")
+        && head
+            .windows(19)
+            .any(|w| w.eq_ignore_ascii_case(b"content-disposition"))
+    {
         "тело формы multipart/form-data (отправьте сам файл, без формы)"
     } else if starts(b"Rar!") || starts(b"7z\xBC\xAF") || starts(b"\x1f\x8b") {
         "архив"
@@ -93,14 +97,21 @@ mod tests {
 
     #[test]
     fn tells_what_a_wrong_upload_is() {
-        assert_eq!(not_a_spreadsheet(b"\x89PNG\r\n\x1a\n...."), Some("изображение"));
+        assert_eq!(
+            not_a_spreadsheet(b"\x89PNG\r\n\x1a\n...."),
+            Some("изображение")
+        );
         assert_eq!(not_a_spreadsheet(b"%PDF-1.4"), Some("документ PDF"));
         assert!(
             not_a_spreadsheet(b"--x\r\nContent-Disposition: form-data; name=\"file\"")
                 .is_some_and(|w| w.contains("multipart"))
         );
         assert_eq!(not_a_spreadsheet("Код;Название\n".as_bytes()), None);
-        assert_eq!(not_a_spreadsheet(b"--;--\n1;2"), None, "a CSV may start with dashes");
+        assert_eq!(
+            not_a_spreadsheet(b"--;--\n1;2"),
+            None,
+            "a CSV may start with dashes"
+        );
     }
 
     #[test]

@@ -201,9 +201,10 @@ pub const MAX_ROWS: usize = 1_048_576;
 /// See [`MAX_ROWS`].
 pub const MAX_COLUMNS: usize = 16_384;
 
-/// Slots of dense rows a sheet may take beyond [`SPREAD`] per real cell: enough for
-/// any description or small form whatever its layout.
-const FREE_SLOTS: usize = 1 << 16;
+/// Slots of dense rows a sheet may take beyond [`SPREAD`] per real cell: 128 KiB,
+/// enough for any description or small form whatever its layout, while a lone
+/// cell at `XFD1` (16,384 slots) is refused before its row is built.
+const FREE_SLOTS: usize = 4_096;
 /// Dense slots per real cell allowed past [`FREE_SLOTS`]: a 30-column form filled
 /// in its first and last columns only uses 15.
 const SPREAD: usize = 16;
@@ -255,10 +256,7 @@ impl SpreadBudget {
 fn out_of_bounds(sheet: &str, row: usize, col: usize, why: &str) -> Refusal {
     Refusal {
         code: "cell_out_of_bounds",
-        message: format!(
-            "Лист «{sheet}», ячейка {}: {why}",
-            cell_reference(row, col)
-        ),
+        message: format!("Лист «{sheet}», ячейка {}: {why}", cell_reference(row, col)),
     }
 }
 
@@ -272,7 +270,9 @@ pub fn cell_reference(row: usize, col: usize) -> String {
 /// on) into a refusal of the file rather than a failed request.
 fn guarded<T>(sheet: &str, read: impl FnOnce() -> T) -> Result<T, Refusal> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).map_err(|_| {
-        not_a_workbook(&format!("лист «{sheet}» поврежден (неверные ссылки на ячейки)"))
+        not_a_workbook(&format!(
+            "лист «{sheet}» поврежден (неверные ссылки на ячейки)"
+        ))
     })
 }
 
@@ -329,10 +329,17 @@ pub fn minimal_workbook(name: &str, dimension: &str, sheet_data: &str) -> Vec<u8
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
     for (entry, text) in entries {
-        writer.start_file(entry, options).expect("writing to memory cannot fail");
-        writer.write_all(text.as_bytes()).expect("writing to memory cannot fail");
+        writer
+            .start_file(entry, options)
+            .expect("writing to memory cannot fail");
+        writer
+            .write_all(text.as_bytes())
+            .expect("writing to memory cannot fail");
     }
-    writer.finish().expect("writing to memory cannot fail").into_inner()
+    writer
+        .finish()
+        .expect("writing to memory cannot fail")
+        .into_inner()
 }
 
 fn raw_cell(data: &DataRef) -> RawCell {

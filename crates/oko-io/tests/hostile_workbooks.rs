@@ -85,10 +85,7 @@ fn a_cell_past_excels_last_column_is_refused_naming_it() {
             "{reference}: names the sheet: {message}"
         );
     }
-    let (form, bytes) = college_sheet(&format!(
-        r#"<row r="2">{}</row>"#,
-        number_cell("XFE2", 1.0)
-    ));
+    let (form, bytes) = college_sheet(&format!(r#"<row r="2">{}</row>"#, number_cell("XFE2", 1.0)));
     assert_eq!(
         upload_refusal(&form, &bytes),
         "Лист «СПЕЦИАЛЬНОСТИ», ячейка XFE2: за пределами листа Excel (1 048 576 строк, 16 384 столбца)"
@@ -112,11 +109,11 @@ fn a_value_right_of_the_forms_columns_is_refused_not_dropped() {
     let (form, bytes) = college_sheet(&format!(
         r#"<row r="2">{}{}</row>"#,
         text_cell("A2", "38.02.01"),
-        number_cell("XFD2", 5.0)
+        number_cell("Z2", 5.0)
     ));
     let message = upload_refusal(&form, &bytes);
     assert!(
-        message.starts_with("Лист «СПЕЦИАЛЬНОСТИ», ячейка XFD2: значение правее таблицы формы"),
+        message.starts_with("Лист «СПЕЦИАЛЬНОСТИ», ячейка Z2: значение правее таблицы формы"),
         "{message}"
     );
 }
@@ -168,11 +165,7 @@ fn every_reader_refuses_a_far_cell_with_a_message() {
     );
     let sheets = read_xlsx(&bytes, WorkbookLimits::default());
     let refusal = sheets.expect_err("refused before any reader sees it");
-    assert!(
-        refusal.message.contains("«Работа»"),
-        "{}",
-        refusal.message
-    );
+    assert!(refusal.message.contains("«Работа»"), "{}", refusal.message);
     // Descriptions read the same sheets: an honest small one still reads.
     let honest = workbook(
         "Работа",
@@ -186,7 +179,10 @@ fn every_reader_refuses_a_far_cell_with_a_message() {
         ),
     );
     let sheets = read_xlsx(&honest, WorkbookLimits::default()).unwrap();
-    assert!(read_work(&sheets).is_err(), "no tasks or scale: refused by field");
+    assert!(
+        read_work(&sheets).is_err(),
+        "no tasks or scale: refused by field"
+    );
     assert!(read_description(&sheets).is_err());
 }
 

@@ -49,7 +49,10 @@ mod tests {
         let proxy: IpAddr = "10.0.0.1".parse().unwrap();
         let school = "203.0.113.7".parse::<IpAddr>().unwrap();
         assert_eq!(
-            client_address(&from("10.0.0.1", Some("198.51.100.1, 203.0.113.7")), &[proxy]),
+            client_address(
+                &from("10.0.0.1", Some("198.51.100.1, 203.0.113.7")),
+                &[proxy]
+            ),
             school,
             "the address the proxy saw, not the one the client claimed"
         );

@@ -56,7 +56,7 @@ async fn known_user(state: &AppState, bearer: Option<Bearer>) -> Result<Arc<Know
         .get(&state.db, bearer.user_id)
         .await?
         .ok_or_else(unauthenticated)?;
-    match (bearer.issued_at, user.sessions_since) {
+    match (bearer.issued_at_ms, user.sessions_since_ms) {
         (Some(issued), Some(since)) if issued < since => Err(unauthenticated()),
         _ => Ok(user),
     }
@@ -71,7 +71,7 @@ async fn bearer_user(state: &AppState, token: &str) -> Result<Option<Bearer>, Ap
         let user = oko_db::api_tokens::user_of(&state.db, &hash, chrono::Utc::now()).await?;
         return Ok(user.map(|user_id| Bearer {
             user_id,
-            issued_at: None,
+            issued_at_ms: None,
         }));
     }
     Ok(state.keys.verify_access(token))

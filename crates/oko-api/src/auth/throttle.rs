@@ -1,83 +1,133 @@
-//! The login back-off of `oko_domain::login_throttle`, kept in this instance's
-//! memory: counters per account and address, per address, per account. Several
-//! instances each keep their own (an attacker spread over N instances gets N times
-//! the budget; still exponential).
+//! The login back-off of `oko_domain::login_throttle` over counters every instance
+//! shares (`oko_db::login_failures`): per account and address, per address, per
+//! account. One limit across instances: two of them must not double an attacker's
+//! rate. A browser that has logged in to an account before carries a device cookie
+//! for it (`device`), and its attempts at that account skip the per-address
+//! counter: a school behind a NAT whose address is throttled by someone else's
+//! spraying still logs in with its own correct password.
 
-use std::{collections::HashMap, net::IpAddr, sync::Mutex};
-
-use oko_domain::login_throttle::{
-    Failures, PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS, Policy, is_forgotten,
-    record_failure,
+use std::{
+    net::IpAddr,
+    sync::atomic::{AtomicI64, Ordering},
 };
 
-/// Counters kept at most; past it, forgotten ones are dropped first.
-const MAX_COUNTERS: usize = 200_000;
+use oko_db::{DatabaseConnection, DbErr, login_failures};
+use oko_domain::login_throttle::{
+    Failures, PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS, Policy,
+};
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// How often an instance drops forgotten counters.
+const PURGE_EVERY_MS: i64 = 60_000;
+
+/// The three counters of one attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Key {
-    AccountAddress(String, IpAddr),
-    Address(IpAddr),
-    Account(String),
+    AccountAddress,
+    Address,
+    Account,
 }
 
 impl Key {
-    fn policy(&self) -> Policy {
+    const ALL: [Key; 3] = [Key::AccountAddress, Key::Address, Key::Account];
+
+    fn policy(self) -> Policy {
         match self {
-            Key::AccountAddress(..) => PER_ACCOUNT_AND_ADDRESS,
-            Key::Address(_) => PER_ADDRESS,
-            Key::Account(_) => PER_ACCOUNT,
+            Key::AccountAddress => PER_ACCOUNT_AND_ADDRESS,
+            Key::Address => PER_ADDRESS,
+            Key::Account => PER_ACCOUNT,
+        }
+    }
+
+    fn text(self, login: &str, address: IpAddr) -> String {
+        match self {
+            Key::AccountAddress => format!("pair:{login} {address}"),
+            Key::Address => format!("address:{address}"),
+            Key::Account => format!("login:{login}"),
         }
     }
 }
 
-fn keys(login: &str, address: IpAddr) -> [Key; 3] {
-    [
-        Key::AccountAddress(login.to_owned(), address),
-        Key::Address(address),
-        Key::Account(login.to_owned()),
-    ]
+/// What the counters say of one attempt.
+pub struct Attempt {
+    keys: [String; 3],
+    found: Vec<(String, Failures)>,
+    known_device: bool,
 }
 
-/// The shared counters.
+impl Attempt {
+    /// Seconds to wait before the password may be checked (0: now). The address's
+    /// counter is skipped for a device that logged in to this account before.
+    pub fn wait_seconds(&self, now_ms: i64) -> u64 {
+        Key::ALL
+            .iter()
+            .zip(&self.keys)
+            .filter(|(key, _)| !(self.known_device && **key == Key::Address))
+            .filter_map(|(key, text)| {
+                self.found
+                    .iter()
+                    .find(|(found, _)| found == text)
+                    .map(|(_, failures)| key.policy().remaining_ms(failures, now_ms))
+            })
+            .max()
+            .map_or(0, |ms| (ms.max(0) as u64).div_ceil(1000))
+    }
+
+    fn has_pair_counter(&self) -> bool {
+        self.found.iter().any(|(key, _)| *key == self.keys[0])
+    }
+}
+
+/// The shared back-off, with this instance's purge clock.
 #[derive(Default)]
 pub struct LoginThrottle {
-    counters: Mutex<HashMap<Key, Failures>>,
+    last_purge_ms: AtomicI64,
 }
 
 impl LoginThrottle {
-    fn counters(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Failures>> {
-        self.counters.lock().unwrap_or_else(|p| p.into_inner())
+    /// Reads the attempt's counters (one query).
+    pub async fn attempt(
+        &self,
+        db: &DatabaseConnection,
+        login: &str,
+        address: IpAddr,
+        known_device: bool,
+    ) -> Result<Attempt, DbErr> {
+        let keys = Key::ALL.map(|key| key.text(login, address));
+        let found = login_failures::read(db, &keys).await?;
+        Ok(Attempt {
+            keys,
+            found,
+            known_device,
+        })
     }
 
-    /// Seconds to wait before `login` may be tried from `address` (0: now).
-    pub fn wait_seconds(&self, login: &str, address: IpAddr, now_ms: i64) -> u64 {
-        let counters = self.counters();
-        keys(login, address)
-            .iter()
-            .filter_map(|key| {
-                counters
-                    .get(key)
-                    .map(|f| key.policy().remaining_ms(f, now_ms))
-            })
-            .max()
-            .map_or(0, |ms| (ms as u64).div_ceil(1000))
-    }
-
-    /// A wrong password (or unknown login, or blocked account).
-    pub fn failed(&self, login: &str, address: IpAddr, now_ms: i64) {
-        let mut counters = self.counters();
-        if counters.len() >= MAX_COUNTERS {
-            counters.retain(|_, f| !is_forgotten(f, now_ms));
+    /// A wrong password (or unknown login, or blocked account): every counter
+    /// grows, the address's too (a device cookie only skips it when reading).
+    pub async fn failed(
+        &self,
+        db: &DatabaseConnection,
+        attempt: &Attempt,
+        now_ms: i64,
+    ) -> Result<(), DbErr> {
+        let last = self.last_purge_ms.load(Ordering::Relaxed);
+        if now_ms - last > PURGE_EVERY_MS
+            && self
+                .last_purge_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            login_failures::purge(db, now_ms).await?;
         }
-        for key in keys(login, address) {
-            record_failure(counters.entry(key).or_default(), now_ms);
-        }
+        login_failures::record(db, &attempt.keys, now_ms).await
     }
 
-    /// A successful login clears its account-and-address counter.
-    pub fn succeeded(&self, login: &str, address: IpAddr) {
-        self.counters()
-            .remove(&Key::AccountAddress(login.to_owned(), address));
+    /// A successful login clears its account-and-address counter (a write only
+    /// when there is one: a morning of logins writes nothing).
+    pub async fn succeeded(&self, db: &DatabaseConnection, attempt: &Attempt) -> Result<(), DbErr> {
+        if attempt.has_pair_counter() {
+            login_failures::clear(db, &attempt.keys[0]).await?;
+        }
+        Ok(())
     }
 }
 
@@ -85,22 +135,44 @@ impl LoginThrottle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_address_hammering_one_account_waits_while_others_do_not() {
-        let throttle = LoginThrottle::default();
-        let attacker: IpAddr = "10.0.0.1".parse().unwrap();
-        let school: IpAddr = "10.0.0.2".parse().unwrap();
-        for n in 0..6 {
-            throttle.failed("sch240001", attacker, n);
+    fn attempt(found: &[(Key, u32)], known_device: bool) -> Attempt {
+        let address: IpAddr = "10.0.0.1".parse().unwrap();
+        let keys = Key::ALL.map(|key| key.text("sch240001", address));
+        let found = found
+            .iter()
+            .map(|(key, count)| {
+                (
+                    key.text("sch240001", address),
+                    Failures {
+                        count: *count,
+                        last_ms: 0,
+                    },
+                )
+            })
+            .collect();
+        Attempt {
+            keys,
+            found,
+            known_device,
         }
-        assert!(throttle.wait_seconds("sch240001", attacker, 10) >= 4);
-        assert_eq!(throttle.wait_seconds("sch240002", school, 10), 0);
+    }
+
+    #[test]
+    fn the_longest_wait_counts_and_a_known_device_skips_the_address() {
+        assert_eq!(attempt(&[], false).wait_seconds(10), 0);
+        assert!(attempt(&[(Key::AccountAddress, 6)], false).wait_seconds(10) >= 4);
+        let sprayed = attempt(&[(Key::Address, 110)], false);
+        assert!(sprayed.wait_seconds(10) >= 30, "the address waits");
+        let own_browser = attempt(&[(Key::Address, 110)], true);
         assert_eq!(
-            throttle.wait_seconds("sch240001", school, 10),
+            own_browser.wait_seconds(10),
             0,
-            "the account itself is not held yet"
+            "its own account's device does not"
         );
-        throttle.succeeded("sch240001", attacker);
-        assert_eq!(throttle.wait_seconds("sch240001", attacker, 10), 0);
+        let both = attempt(&[(Key::Address, 110), (Key::Account, 12)], true);
+        assert!(
+            both.wait_seconds(10) >= 2,
+            "the account's own counter still holds"
+        );
     }
 }

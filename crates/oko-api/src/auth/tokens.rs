@@ -23,6 +23,11 @@ struct Claims {
     sub: Uuid,
     iat: i64,
     exp: i64,
+    /// When it was signed, in Unix milliseconds (`iat` has whole seconds only: a
+    /// token signed just after a password change must outlive it, one just before
+    /// must not). Absent in tokens signed before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ims: Option<i64>,
     /// Set on download tickets only (`file:<id>`, `zip:<id>`, `report:<id>`): a
     /// ticket opens that one resource and is never an access token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -34,17 +39,17 @@ struct Claims {
 pub struct Bearer {
     /// The user.
     pub user_id: Uuid,
-    /// Unix seconds the token was signed: one signed before the user's
+    /// Unix milliseconds the token was signed: one signed before the user's
     /// `sessions_since` (a password change) is refused. `None` for API tokens,
     /// which a reset revokes in the database instead.
-    pub issued_at: Option<i64>,
+    pub issued_at_ms: Option<i64>,
 }
 
 impl Bearer {
     fn of(claims: Claims) -> Bearer {
         Bearer {
             user_id: claims.sub,
-            issued_at: Some(claims.iat),
+            issued_at_ms: Some(claims.ims.unwrap_or(claims.iat * 1000)),
         }
     }
 }
@@ -81,6 +86,7 @@ impl TokenKeys {
             sub: user_id,
             iat: now.timestamp(),
             exp: now.timestamp() + seconds,
+            ims: Some(now.timestamp_millis()),
             res: None,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -118,6 +124,7 @@ impl TokenKeys {
             sub: user_id,
             iat: now.timestamp(),
             exp: expires.timestamp(),
+            ims: Some(now.timestamp_millis()),
             res: Some(resource.to_owned()),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -215,7 +222,10 @@ mod tests {
         let user = Uuid::new_v4();
         let (ticket, expires) = keys.issue_ticket(user, "file:1", Utc::now());
         assert!(expires > Utc::now());
-        assert_eq!(keys.verify_ticket(&ticket, "file:1"), Some(user));
+        assert_eq!(
+            keys.verify_ticket(&ticket, "file:1").map(|b| b.user_id),
+            Some(user)
+        );
         assert_eq!(keys.verify_ticket(&ticket, "file:2"), None);
         assert_eq!(keys.verify_access(&ticket), None);
         let access = keys.issue_access(user, Utc::now());

@@ -33,9 +33,9 @@ pub struct KnownUser {
     pub me: Me,
     /// Where the user stands for publications.
     pub reach: Reach,
-    /// Unix seconds of the last password change: access tokens signed before it
-    /// are refused.
-    pub sessions_since: Option<i64>,
+    /// Unix milliseconds of the last password change: access tokens signed
+    /// before it are refused.
+    pub sessions_since_ms: Option<i64>,
 }
 
 /// Past this many entries the cache drops everything stale (and, if that is not
@@ -89,7 +89,7 @@ impl UserCache {
             self.forget(user_id);
             return Ok(None);
         };
-        let sessions_since = row.sessions_since.map(|at| at.timestamp());
+        let sessions_since_ms = row.sessions_since.map(|at| at.timestamp_millis());
         let me = principal::describe(db, &principal, row).await?;
         // A place that is gone (e.g. a deleted organisation) ends the session.
         let Some(reach) = Reach::of(db, principal.scope).await? else {
@@ -99,7 +99,7 @@ impl UserCache {
             principal,
             me,
             reach,
-            sessions_since,
+            sessions_since_ms,
         });
         self.insert(user_id, user.clone(), now);
         Ok(Some(user))
@@ -182,7 +182,7 @@ mod tests {
                 organisation_id: None,
             },
             reach: Reach::Everything,
-            sessions_since: None,
+            sessions_since_ms: None,
         })
     }
 

@@ -60,8 +60,8 @@ pub async fn run(
             &hash,
             oko_db::users::NewPassword::Reset,
         )
-            .await
-            .map_err(|e| failed(&e))?;
+        .await
+        .map_err(|e| failed(&e))?;
         file.row(
             0,
             &[

@@ -225,8 +225,11 @@ pub async fn get_job(
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Job id")),
     responses(
-        (status = 200, description = "The file (XLSX, CSV or JSON lines, as asked)",
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>, example = "PK…"),
+        (status = 200, description = "The file (XLSX, CSV or JSON lines, as asked)", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", example = "PK…"),
+            (String = "text/csv; charset=utf-8", example = "\u{feff}Логин;Статус\r\nsch240001;Сдано\r\n"),
+            (String = "application/jsonl; charset=utf-8", example = "{\"login\":\"sch240001\",\"status\":\"submitted\"}\n"),
+        )),
         (status = 409, description = "Not ready yet", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Конфликт", "status": 409, "code": "conflict",
                 "detail": "Отчёт #446 формируется (40%)"})),

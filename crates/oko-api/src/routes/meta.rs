@@ -27,7 +27,15 @@ pub async fn get_openapi() -> HttpResponse {
 )]
 #[get("/docs")]
 pub async fn get_api_docs() -> HttpResponse {
+    const PAGE: &str = include_str!("../assets/api-docs.html");
+    static POLICY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(include_str!("../assets/api-docs.html"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            POLICY
+                .get_or_init(|| crate::csp::docs_policy(PAGE))
+                .as_str(),
+        ))
+        .body(PAGE)
 }

@@ -16,6 +16,7 @@ pub mod forum_answer;
 pub mod forum_attachment;
 pub mod forum_question;
 pub mod job;
+pub mod login_failure;
 pub mod municipality;
 pub mod notification;
 pub mod organisation;

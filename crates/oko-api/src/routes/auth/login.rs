@@ -1,7 +1,11 @@
 //! `POST /api/auth/login`, with back-off after failed attempts
 //! (`oko_domain::login_throttle`) and every attempt in the audit log.
 
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    cookie::{Cookie, SameSite, time::Duration as CookieDuration},
+    post, web,
+};
 use chrono::Utc;
 use oko_db::audit::{NewEvent, Place, place_of_user};
 use oko_domain::{
@@ -20,11 +24,43 @@ use crate::{
     startup::AppState,
 };
 
+/// The cookie that marks a browser as one that logged in to an account before.
+const DEVICE_COOKIE: &str = "oko_device";
+/// How long a device stays known without logging in again.
+const DEVICE_DAYS: i64 = 365;
+
+/// The ticket scope of a device cookie: one login.
+fn device_resource(account: &str) -> String {
+    format!("device:{account}")
+}
+
+/// A signed, HttpOnly cookie sent back only to the login endpoint.
+fn device_cookie(
+    state: &AppState,
+    req: &HttpRequest,
+    user_id: uuid::Uuid,
+    account: &str,
+) -> Cookie<'static> {
+    let (ticket, _) = state.keys.issue_ticket_for(
+        user_id,
+        &device_resource(account),
+        Utc::now(),
+        DEVICE_DAYS * 86_400,
+    );
+    Cookie::build(DEVICE_COOKIE, ticket)
+        .path("/api/auth/login")
+        .http_only(true)
+        .secure(super::secure_cookies(state, req))
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::days(DEVICE_DAYS))
+        .finish()
+}
+
 /// A login or password longer than any real one is refused as it is, before the
 /// back-off counts it or the audit log and the database see it.
-fn refuse_oversized(login: &str, password: &str) -> Result<(), ApiError> {
+fn refuse_oversized(account: &str, password: &str) -> Result<(), ApiError> {
     let mut problems = Vec::new();
-    if login.chars().count() > MAX_LOGIN_CHARS {
+    if account.chars().count() > MAX_LOGIN_CHARS {
         problems.push(FieldError::about_field(
             "login",
             "too_long",
@@ -54,6 +90,9 @@ fn refuse_oversized(login: &str, password: &str) -> Result<(), ApiError> {
 /// address (and, more leniently, the address or the login alone) must wait — 1, 2,
 /// 4 … seconds, at most 5 minutes (30 s for an account tried from many addresses):
 /// 429 with `Retry-After`, the password not even checked. Never a permanent lock.
+/// The counters are shared by every instance. A browser that logged in to the
+/// account before (the `oko_device` cookie this answer sets) skips the per-address
+/// counter, so a school behind a busy NAT still logs in.
 #[utoipa::path(
     tag = "auth",
     operation_id = "login",
@@ -90,9 +129,19 @@ pub async fn login(
     refuse_oversized(&login, &password)?;
     let address = client_address(&req, &state.trusted_proxies);
     let now = Utc::now();
-    let wait = state
+    let known_device = req
+        .cookie(DEVICE_COOKIE)
+        .and_then(|c| {
+            state
+                .keys
+                .verify_ticket(c.value(), &device_resource(&login))
+        })
+        .is_some();
+    let attempt = state
         .login_throttle
-        .wait_seconds(&login, address, now.timestamp_millis());
+        .attempt(&state.db, &login, address, known_device)
+        .await?;
+    let wait = attempt.wait_seconds(now.timestamp_millis());
     let user = oko_db::users::find_by_login(&state.db, &login).await?;
     let place = match &user {
         Some(user) => place_of_user(user, &*state.roster.get(&state.db).await?),
@@ -126,7 +175,7 @@ pub async fn login(
         password::verify_off_thread(password, user.as_ref().map(|u| u.password_hash.clone())).await;
     match &user {
         Some(found) if password_ok && !found.blocked => {
-            state.login_throttle.succeeded(&login, address);
+            state.login_throttle.succeeded(&state.db, &attempt).await?;
             audit::write(
                 &state,
                 NewEvent {
@@ -135,12 +184,17 @@ pub async fn login(
                 },
             )
             .await;
-            session_response(&state, &req, found.id).await
+            let mut response = session_response(&state, &req, found.id).await?;
+            response
+                .add_cookie(&device_cookie(&state, &req, found.id, &login))
+                .map_err(ApiError::internal)?;
+            Ok(response)
         }
         _ => {
             state
                 .login_throttle
-                .failed(&login, address, Utc::now().timestamp_millis());
+                .failed(&state.db, &attempt, Utc::now().timestamp_millis())
+                .await?;
             let why = match &user {
                 None => "Нет такой учетной записи",
                 Some(found) if found.blocked => "Учетная запись заблокирована",

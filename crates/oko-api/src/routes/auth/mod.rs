@@ -50,9 +50,7 @@ pub(crate) async fn session_response_at(
     let cookie = Cookie::build(REFRESH_COOKIE, refresh.token)
         .path(REFRESH_COOKIE_PATH)
         .http_only(true)
-        // Whenever the request came over HTTPS (directly or as the proxy says),
-        // not only when the operator remembered `OKO_SECURE_COOKIES`.
-        .secure(state.secure_cookies || req.connection_info().scheme() == "https")
+        .secure(secure_cookies(state, req))
         .same_site(SameSite::Strict)
         .max_age(CookieDuration::days(REFRESH_TTL_DAYS))
         .finish();
@@ -60,6 +58,13 @@ pub(crate) async fn session_response_at(
         .insert_header(("Cache-Control", "no-store"))
         .cookie(cookie)
         .json(body))
+}
+
+/// Whether a cookie set in answer to `req` is `Secure`: whenever the request came
+/// over HTTPS (directly or as the proxy says), not only when the operator
+/// remembered `OKO_SECURE_COOKIES`.
+fn secure_cookies(state: &AppState, req: &HttpRequest) -> bool {
+    state.secure_cookies || req.connection_info().scheme() == "https"
 }
 
 /// The refresh token of a request: the body's, else the cookie's.

@@ -149,7 +149,9 @@ pub(crate) fn read_upload(
     } else if let Some(what) = oko_io::sniff::not_a_spreadsheet(bytes) {
         return Err(file_problem(
             "not_a_workbook",
-            &format!("Файл не является таблицей: это {what}. Загрузите шаблон Excel (.xlsx) или CSV"),
+            &format!(
+                "Файл не является таблицей: это {what}. Загрузите шаблон Excel (.xlsx) или CSV"
+            ),
         ));
     } else if form.sheets.len() == 1 {
         import(form, &mut vec![read_csv(bytes)])
