@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use oko_domain::{admin::OrganisationInput, api::FieldError, role::Role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter,
 };
 use uuid::Uuid;
 
@@ -227,7 +227,7 @@ pub async fn create_organisations(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let tree = Tree::load(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     for new in organisations {
         let input = new.input;
         let parsed = input.parsed_login().map_err(DbErr::Custom)?;
@@ -275,7 +275,7 @@ pub async fn close_organisation(
     login: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let Some(found) = organisation::Entity::find()
         .filter(organisation::Column::Login.eq(login))
         .filter(organisation::Column::ClosedAt.is_null())
@@ -375,7 +375,7 @@ pub async fn create_municipalities(
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     let regions = region::Entity::find().all(db).await?;
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     for m in rows {
         let region = regions
             .iter()
@@ -441,7 +441,7 @@ pub async fn create_regions(
     rows: &[NewRegion<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     for r in rows {
         let id = Uuid::new_v4();
         region::ActiveModel {

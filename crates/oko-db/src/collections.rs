@@ -15,7 +15,7 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, TransactionTrait,
+    Set,
     sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
@@ -329,7 +329,7 @@ pub async fn submit(
     protocol: Option<ProtocolResults<'_>>,
     now: DateTime<Utc>,
 ) -> Result<Option<submission::Model>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let marked = draft::Entity::update_many()
         .col_expr(
             draft::Column::FirstSubmittedAt,

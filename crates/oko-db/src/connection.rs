@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use oko_migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 /// Creates the PostgreSQL database named in `url` when the server does not have it yet,
 /// so `oko serve` on a fresh server needs no `createdb`. SQLite files are created by
@@ -73,6 +76,19 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA journal_mode=WAL").await?;
     }
     Ok(db)
+}
+
+/// Begins a transaction that writes. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes after
+/// fails at once with «database is locked» (`SQLITE_BUSY_SNAPSHOT`) when another
+/// writer committed in between, instead of waiting its turn in the busy timeout.
+/// PostgreSQL ignores the mode.
+pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    })
+    .await
 }
 
 /// `sqlite://./data/oko.db?mode=rwc` needs `./data` to exist before SQLite creates the file.

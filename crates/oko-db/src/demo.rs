@@ -12,7 +12,6 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -95,7 +94,7 @@ pub async fn seed(
             .collect();
         crate::demo_publications::generate(&regions, &organisations)
     });
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     insert_chunked(&txn, country.regions).await?;
     insert_chunked(&txn, country.municipalities).await?;
     insert_chunked(&txn, country.organisations).await?;

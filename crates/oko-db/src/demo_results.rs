@@ -6,10 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use oko_domain::analytics::{StudentResult, UnitStats, WorkDefinition, demo_work};
-use sea_orm::{
-    ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::{
@@ -58,7 +55,7 @@ pub async fn seed(
     let per_organisation =
         (students / (made.len() as u64 * organisations.len().max(1) as u64)).max(1) as usize;
     let mut written = 0;
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let mut rows = Vec::with_capacity(CHUNK);
     let mut stats_rows = Vec::with_capacity(CHUNK);
     for (w, work) in made.iter().enumerate() {

@@ -3,9 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use oko_domain::storages::StorageInput;
-use sea_orm::{
-    DatabaseConnection, DbErr, EntityTrait, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::{
@@ -46,7 +44,7 @@ pub async fn seed(
         .iter()
         .flat_map(|(user, org)| ids.iter().map(move |file| (*user, *org, *file)))
         .take(marks as usize);
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let mut made = 0u64;
     let mut batch = Vec::with_capacity(1000);
     for (i, (user_id, organisation_id, file_id)) in pairs.enumerate() {

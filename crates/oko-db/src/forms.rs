@@ -14,7 +14,7 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -26,7 +26,7 @@ pub async fn create(
     definition: &FormDefinition,
     now: DateTime<Utc>,
 ) -> Result<FormVersion, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let form = form::ActiveModel {
         id: Set(Uuid::new_v4()),
         title: Set(definition.title.clone()),
@@ -46,7 +46,7 @@ pub async fn add_version(
     definition: &FormDefinition,
     now: DateTime<Utc>,
 ) -> Result<Option<FormVersion>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let Some(form) = form::Entity::find_by_id(form_id).one(&txn).await? else {
         return Ok(None);
     };

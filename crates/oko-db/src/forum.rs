@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, Statement,
     sea_query::{Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -135,7 +135,7 @@ pub async fn ask(
     db: &DatabaseConnection,
     new: NewQuestion<'_>,
 ) -> Result<forum_question::Model, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let words = words_of(&[new.title, new.body]);
     let question = insert_question(&txn, &new, 0, &words).await?;
     txn.commit().await?;
@@ -150,7 +150,7 @@ pub async fn answer(
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<forum_answer::Model, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let answer = insert_answer(&txn, question.id, author, body, now).await?;
     let words = format!("{} {}", question.search_text, words_of(&[body]));
     forum_question::Entity::update_many()
@@ -344,7 +344,7 @@ pub async fn seed(
     author_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     for (forum, title, body, reply) in questions {
         let new = NewQuestion {
             forum,

@@ -17,7 +17,7 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -274,7 +274,7 @@ pub async fn return_for_revision(
     db: &DatabaseConnection,
     request: ReturnFor<'_>,
 ) -> Result<Option<ReturnNote>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let Some(current) = draft::Entity::find_by_id((request.collection_id, request.organisation_id))
         .one(&txn)
         .await?

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use oko_domain::passport::{PassportChangeEntry, PassportField};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -92,7 +92,7 @@ pub async fn change(
     login: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<PassportField>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let mut current = values(&txn, organisation).await?;
     let had_profile = current.updated_at.is_some();
     let mut changed = Vec::new();

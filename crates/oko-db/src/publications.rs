@@ -12,7 +12,7 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
     sea_query::{Expr, OnConflict, Query, SelectStatement, UnionType},
 };
 use uuid::Uuid;
@@ -102,7 +102,7 @@ pub async fn create(
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::new_v4();
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let mut row = publication::ActiveModel {
         id: Set(id),
         created_at: Set(now),
@@ -122,7 +122,7 @@ pub async fn update(
     input: &PublicationInput,
     targets: &ResolvedAudience,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let Some(found) = publication::Entity::find_by_id(id).one(&txn).await? else {
         return Ok(false);
     };

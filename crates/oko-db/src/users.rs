@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use oko_domain::role::Role;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -189,7 +189,7 @@ pub async fn set_password_hash(
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
     let now = Utc::now();
     let since = now;
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let Some(found) = user::Entity::find()
         .filter(user::Column::Login.eq(login))
         .one(&txn)
@@ -250,7 +250,7 @@ pub async fn set_blocked(
     login: &str,
     blocked: bool,
 ) -> Result<bool, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     let Some(found) = user::Entity::find()
         .filter(user::Column::Login.eq(login))
         .one(&txn)

@@ -14,6 +14,7 @@ mod e2e;
 mod postgres;
 mod process;
 mod s3;
+mod schemathesis;
 mod toolchain;
 
 use std::{path::PathBuf, process::ExitCode};
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Some("run") => run_app(),
         Some("test") => test_everything(),
         Some("openapi") => write_openapi(),
+        Some("attack") => schemathesis::run_attack(),
         Some("bench") if args.get(1).map(String::as_str) == Some("surge") => bench::run_surge(
             args.get(2).and_then(|n| n.parse().ok()),
             args.iter().any(|a| a == "postgres"),
@@ -46,7 +48,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | bench [surge [N] [postgres] | export [N] | analytics [N] | logins | forum [N] | editor]"
+                "usage: cargo xtask run | test | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | logins | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }
@@ -111,6 +113,7 @@ fn test_everything() -> Result<(), Fail> {
         .env("AWS_SECRET_ACCESS_KEY", "oko-test"))?;
     drop(s3);
     run(&mut cargo(&["test", "--doc"]))?;
+    schemathesis::run_attack()?;
     e2e::run_browser_tests()?;
     postgres::drop_stale_test_databases(&postgres_url);
     println!(

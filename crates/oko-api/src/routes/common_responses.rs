@@ -35,3 +35,14 @@ pub struct OperatorOnly(#[allow(dead_code)] Problem);
         "code": "not_found", "detail": "Публикация не найдена"})
 )]
 pub struct NotFound(#[allow(dead_code)] Problem);
+
+/// Endpoints for coordinators and the operator answer this to organisations.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 403,
+    description = "Only coordinators and the federal operator may do this",
+    content_type = "application/problem+json",
+    example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403,
+        "code": "forbidden", "detail": "Это могут только координаторы и федеральный оператор"})
+)]
+pub struct CoordinatorsOnly(#[allow(dead_code)] Problem);

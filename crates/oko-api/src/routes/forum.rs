@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::{
     access::{require_coordinator, require_operator},
     collections::exchange::read_body,
-    common_responses::{NotFound, OperatorOnly, Unauthenticated},
+    common_responses::{CoordinatorsOnly, NotFound, OperatorOnly, Unauthenticated},
     paging::Paging,
     storages::attachment,
 };
@@ -104,7 +104,7 @@ pub struct QuestionQuery {
     operation_id = "list_questions",
     security(("bearer" = [])),
     params(("forum" = String, Path, description = "vpr | vpr-spo | niko"), QuestionQuery),
-    responses((status = 200, description = "A page", body = QuestionList), Unauthenticated, NotFound)
+    responses((status = 200, description = "A page", body = QuestionList), Unauthenticated, CoordinatorsOnly, NotFound)
 )]
 #[get("/forums/{forum}/questions")]
 pub async fn list_questions(
@@ -139,7 +139,7 @@ pub async fn list_questions(
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
                 "detail": "Заголовок: обязательно",
                 "errors": [{"field": "title", "code": "required", "message": "Заголовок: обязательно"}]})),
-        Unauthenticated, NotFound,
+        Unauthenticated, CoordinatorsOnly, NotFound,
     )
 )]
 #[post("/forums/{forum}/questions")]
@@ -211,7 +211,7 @@ async fn found(state: &AppState, id: Uuid) -> Result<forum_question::Model, ApiE
     operation_id = "get_question",
     security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "Question id")),
-    responses((status = 200, description = "The question", body = QuestionView), Unauthenticated, NotFound)
+    responses((status = 200, description = "The question", body = QuestionView), Unauthenticated, CoordinatorsOnly, NotFound)
 )]
 #[get("/forum/questions/{id}")]
 pub async fn get_question(
@@ -426,7 +426,7 @@ fn picture_type(bytes: &[u8]) -> Option<&'static str> {
     params(("id" = Uuid, Path, description = "Attachment id")),
     responses(
         (status = 200, description = "The file", content_type = "image/png", body = Vec<u8>, example = "\u{89}PNG…"),
-        Unauthenticated, NotFound,
+        Unauthenticated, CoordinatorsOnly, NotFound,
     )
 )]
 #[get("/forum/attachments/{id}")]

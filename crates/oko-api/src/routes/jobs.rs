@@ -96,7 +96,7 @@ pub async fn create_export(
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
                 "detail": "Выберите от 1 до 50 сборов данных",
                 "errors": [{"field": "collections", "code": "out_of_range", "message": "Выберите от 1 до 50 сборов данных"}]})),
-        Unauthenticated,
+        Unauthenticated, NotFound,
     )
 )]
 #[post("/reports/group")]

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use oko_domain::analytics::{StudentResult, UnitStats, WorkDefinition};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::OnConflict,
+    EntityTrait, QueryFilter, QueryOrder, sea_query::OnConflict,
 };
 use uuid::Uuid;
 
@@ -126,7 +126,7 @@ pub async fn replace_results(
     organisations: &[(Uuid, Vec<StudentResult>)],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::connection::begin_write(db).await?;
     for (organisation_id, students) in organisations {
         replace_in(&txn, work_id, work, *organisation_id, students, now).await?;
     }
