@@ -48,7 +48,7 @@ fn hashes(html: &str, tag: &str) -> String {
             break;
         };
         if !after_open[..head_end].contains("src=") {
-            let digest = Sha256::digest(body[..end].as_bytes());
+            let digest = Sha256::digest(&body.as_bytes()[..end]);
             out.push_str(&format!(" 'sha256-{}'", STANDARD.encode(digest)));
         }
         rest = &body[end + close.len()..];
