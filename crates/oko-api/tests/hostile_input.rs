@@ -14,6 +14,11 @@ on_both_databases!(
     a_login_longer_than_any_real_one_never_reaches_the_throttle_or_the_log,
     crafted_workbooks_are_refused_naming_the_cell,
     a_picture_sent_as_a_spreadsheet_is_told_what_it_is,
+    the_notification_stream_ticket_is_short_and_refuses_a_blocked_user,
+    pages_run_only_their_own_scripts,
+    a_cookie_over_https_is_secure,
+    behind_a_trusted_proxy_each_client_has_its_own_back_off,
+    a_forum_attachment_is_named_like_a_stored_file,
 );
 
 async fn still_serves(app: &TestApp) {
@@ -168,4 +173,179 @@ async fn a_picture_sent_as_a_spreadsheet_is_told_what_it_is(backend: Backend) {
             "{endpoint}: {problem}"
         );
     }
+}
+
+async fn the_notification_stream_ticket_is_short_and_refuses_a_blocked_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let school = app.token("sch240001").await;
+    let (status, link) = app
+        .call(Method::POST, "/api/notifications/link", &school, None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{link}");
+    let expires: chrono::DateTime<chrono::Utc> =
+        link["expires_at"].as_str().unwrap().parse().unwrap();
+    let lives = expires - chrono::Utc::now();
+    assert!(
+        lives <= chrono::Duration::seconds(60) && lives > chrono::Duration::seconds(50),
+        "a minute: {lives}"
+    );
+    let municipality = app.token("mun24001").await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/users/sch240001/block",
+            &municipality,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_millis(
+        support::AUTH_CACHE_SECONDS * 1000 + 1200,
+    ))
+    .await;
+    let stream = app
+        .client
+        .get(app.url(link["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(stream, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+async fn pages_run_only_their_own_scripts(backend: Backend) {
+    use base64::Engine;
+    use sha2::Digest;
+    let app = spawn_app(backend).await;
+    let docs = app.client.get(app.url("/api/docs")).send().await.unwrap();
+    let policy = docs.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = docs.text().await.unwrap();
+    let script = page
+        .split("<script>")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the docs page has its inline script");
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+    assert!(
+        policy.contains(&format!("script-src 'sha256-{hash}'")),
+        "only that script runs: {policy}"
+    );
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    let spa = app.client.get(app.url("/monitoring")).send().await.unwrap();
+    let policy = spa.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval'")
+            && policy.contains("frame-ancestors 'none'"),
+        "{policy}"
+    );
+    let api = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}
+
+async fn a_cookie_over_https_is_secure(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let login = |proto: Option<&'static str>| {
+        let mut request = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .json(&json!({"login": "sch240001", "password": PASSWORD}));
+        if let Some(proto) = proto {
+            request = request.header("X-Forwarded-Proto", proto);
+        }
+        request.send()
+    };
+    let cookies = |response: &reqwest::Response| -> Vec<String> {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    let plain = login(None).await.unwrap();
+    assert!(
+        cookies(&plain).iter().all(|c| !c.contains("Secure")),
+        "{:?}",
+        cookies(&plain)
+    );
+    let https = login(Some("https")).await.unwrap();
+    let set = cookies(&https);
+    assert_eq!(set.len(), 2, "the refresh and the device cookie: {set:?}");
+    assert!(
+        set.iter()
+            .all(|c| c.contains("Secure") && c.contains("HttpOnly")),
+        "{set:?}"
+    );
+}
+
+async fn behind_a_trusted_proxy_each_client_has_its_own_back_off(backend: Backend) {
+    let app = support::spawn_app_with(backend, &[("OKO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let login = |client_address: &'static str, password: &'static str| {
+        app.client
+            .post(app.url("/api/auth/login"))
+            .header("X-Forwarded-For", client_address)
+            .json(&json!({"login": "sch240001", "password": password}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            login("203.0.113.7", "wrong").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login("203.0.113.7", PASSWORD).await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the attacking client waits"
+    );
+    assert_eq!(
+        login("198.51.100.2", PASSWORD).await.unwrap().status(),
+        StatusCode::OK,
+        "another school behind the same proxy does not"
+    );
+}
+
+async fn a_forum_attachment_is_named_like_a_stored_file(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let region = app.token("spo_coord_24").await;
+    let (status, question) = app
+        .call(
+            Method::POST,
+            "/api/forums/vpr-spo/questions",
+            &region,
+            Some(json!({"title": "Не загружается файл", "body": "Снимок экрана ниже"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{question}");
+    let id = question["summary"]["id"].as_str().unwrap();
+    let attach = |name: &str| {
+        app.client
+            .post(app.url(&format!(
+                "/api/forum/questions/{id}/attachments?name={name}"
+            )))
+            .bearer_auth(&region)
+            .body(b"\x89PNG\r\n\x1a\nscreen".to_vec())
+            .send()
+    };
+    let response = attach("C%3A%5CUsers%5Cschool%5C%09screen.png")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let attached: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(
+        attached["name"], "screen.png",
+        "no path, no control characters"
+    );
+    let response = attach("%2F%2F").await.unwrap();
+    assert_problem(response, StatusCode::BAD_REQUEST, "invalid_parameter").await;
 }

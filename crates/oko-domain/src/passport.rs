@@ -173,15 +173,34 @@ impl PassportChange {
     }
 }
 
+/// An address a mail server would take: one `@`, a local part of letters, digits
+/// and the signs RFC 5322 allows unquoted (no leading, trailing or doubled dot), a domain of
+/// letters (Cyrillic too: `школа.рф`), digits and inner hyphens in dot-separated
+/// labels, a top-level label of at least two letters, 254 characters at most.
 fn looks_like_email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else {
         return false;
     };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !value.contains(char::is_whitespace)
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic));
+    value.chars().count() <= 254 && local_ok && domain_ok
 }
 
 fn looks_like_phone(value: &str) -> bool {
@@ -241,5 +260,37 @@ mod tests {
         };
         assert!(good.problems().is_empty());
         assert_eq!(good.fields().len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::looks_like_email;
+
+    #[test]
+    fn email_addresses_are_checked() {
+        for good in [
+            "school1@example.ru",
+            "i.ivanova+oko@mail.ru",
+            "директор@школа.рф",
+            "a@b.co",
+        ] {
+            assert!(looks_like_email(good), "{good}");
+        }
+        for bad in [
+            "a@b@c.ru",
+            "<script>@x.ru",
+            "a@b..ru",
+            "a@.ru",
+            "a@ru",
+            ".a@b.ru",
+            "a..b@c.ru",
+            "a b@c.ru",
+            "a@b.r1",
+            "a@-b.ru",
+            "a@b.ru\u{0}",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
     }
 }

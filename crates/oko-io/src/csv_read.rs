@@ -2,7 +2,10 @@
 //! or Windows-1251 (Excel's «CSV» on a Russian Windows), `;` or `,` between fields,
 //! quoted fields with `""` and line breaks inside. Detected, never asked.
 
-use crate::form_import::{RawSheet, text_cell};
+use crate::{
+    form_import::{RawCell, RawSheet, text_cell},
+    workbook::{Refusal, SpreadBudget},
+};
 
 /// The text of the file: UTF-8 (BOM dropped) when it is valid UTF-8, otherwise
 /// Windows-1251.
@@ -34,15 +37,40 @@ fn separator(text: &str) -> char {
     }
 }
 
+/// What the reader meets as it goes through the text.
+enum Event<'a> {
+    /// A field of the current record, its 0-based column and its text.
+    Field(usize, &'a mut String),
+    /// The end of a record.
+    EndOfRecord,
+}
+
 /// Every record's fields.
 pub fn parse(text: &str) -> Vec<Vec<String>> {
-    let separator = separator(text);
     let mut records = Vec::new();
     let mut record = Vec::new();
+    tokenize(text, &mut |event| {
+        match event {
+            Event::Field(_, text) => record.push(std::mem::take(text)),
+            Event::EndOfRecord => records.push(std::mem::take(&mut record)),
+        }
+        Ok(())
+    })
+    .expect("collecting never fails");
+    records
+}
+
+/// Hands each field and each record's end to `each` as the text is read: a file is
+/// never held as fields, and an empty field costs nothing.
+fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> Result<(), Refusal> {
+    let separator = separator(text);
+    let mut col = 0;
     let mut field = String::new();
     let mut quoted = false;
+    let mut pending = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        pending = true;
         match (quoted, c) {
             (true, '"') if chars.peek() == Some(&'"') => {
                 field.push('"');
@@ -51,32 +79,54 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
             (true, '"') => quoted = false,
             (true, c) => field.push(c),
             (false, '"') if field.is_empty() => quoted = true,
-            (false, c) if c == separator => record.push(std::mem::take(&mut field)),
+            (false, c) if c == separator => {
+                each(Event::Field(col, &mut field))?;
+                field.clear();
+                col += 1;
+            }
             (false, '\r') if chars.peek() == Some(&'\n') => {}
             (false, '\n' | '\r') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
+                each(Event::Field(col, &mut field))?;
+                field.clear();
+                each(Event::EndOfRecord)?;
+                col = 0;
+                pending = false;
             }
             (false, c) => field.push(c),
         }
     }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
+    if pending {
+        each(Event::Field(col, &mut field))?;
+        each(Event::EndOfRecord)?;
     }
-    records
+    Ok(())
 }
 
-/// The file as one sheet.
-pub fn read_csv(bytes: &[u8]) -> RawSheet {
-    let rows = parse(&decode(bytes))
-        .into_iter()
-        .map(|record| record.into_iter().map(|f| text_cell(&f)).collect())
-        .collect();
-    RawSheet {
+/// The file as one sheet, each row up to its last non-empty field. Held in bounded
+/// memory like a workbook's rows: empty fields take no room, and a value far from
+/// the others is refused by the same spread budget, naming its cell.
+pub fn read_csv(bytes: &[u8]) -> Result<RawSheet, Refusal> {
+    let mut budget = SpreadBudget::default();
+    let mut rows: Vec<Vec<RawCell>> = Vec::new();
+    let mut current: Vec<RawCell> = Vec::new();
+    tokenize(&decode(bytes), &mut |event| {
+        match event {
+            Event::Field(col, text) => {
+                let cell = text_cell(text);
+                if cell != RawCell::Empty {
+                    budget.place("CSV", rows.len(), col)?;
+                    current.resize(col, RawCell::Empty);
+                    current.push(cell);
+                }
+            }
+            Event::EndOfRecord => rows.push(std::mem::take(&mut current)),
+        }
+        Ok(())
+    })?;
+    Ok(RawSheet {
         name: String::new(),
         rows,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -213,7 +213,7 @@ const SPREAD: usize = 16;
 /// each skipped row one slot. Kept within a multiple of the real cells, so a file
 /// whose few cells sit at `XFD1048576` costs no more than its content.
 #[derive(Default)]
-struct SpreadBudget {
+pub(crate) struct SpreadBudget {
     cells: usize,
     slots: usize,
     row: Option<usize>,
@@ -221,7 +221,7 @@ struct SpreadBudget {
 }
 
 impl SpreadBudget {
-    fn place(&mut self, sheet: &str, row: usize, col: usize) -> Result<(), Refusal> {
+    pub(crate) fn place(&mut self, sheet: &str, row: usize, col: usize) -> Result<(), Refusal> {
         if row >= MAX_ROWS || col >= MAX_COLUMNS {
             return Err(out_of_bounds(
                 sheet,

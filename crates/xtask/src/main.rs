@@ -36,6 +36,9 @@ fn main() -> ExitCode {
         ),
         Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
         Some("bench") if args.get(1).map(String::as_str) == Some("logins") => bench::run_logins(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("hardening") => {
+            bench::run_hardening()
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("forum") => {
             bench::run_forum(args.get(2).and_then(|n| n.parse().ok()))
         }
@@ -48,7 +51,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | logins | forum [N] | editor]"
+                "usage: cargo xtask run | test | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | logins | hardening | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }

@@ -14,6 +14,7 @@ mod cpu;
 mod export;
 mod forms;
 mod forum;
+mod hardening;
 mod logins;
 mod storages;
 mod surge;
@@ -46,6 +47,7 @@ pub fn run_all() -> Result<(), Fail> {
     ));
     let idle = peak_rss_kib(&empty)?;
     forms::rows(&empty, &mut rows)?;
+    hardening::rows(&empty, &mut rows)?;
     drop(empty);
 
     let seed_started = Instant::now();
@@ -266,6 +268,22 @@ pub fn run_logins() -> Result<(), Fail> {
     Ok(())
 }
 
+/// `cargo xtask bench hardening`: issue #20's figures (crafted workbooks' memory,
+/// login throughput on the shared back-off), printed.
+pub fn run_hardening() -> Result<(), Fail> {
+    toolchain::build_release(&["--example", "argon2_rate"])?;
+    let server = start_server(
+        Path::new(OKO),
+        &PathBuf::from("target/bench/hardening"),
+        "small",
+    )?;
+    let mut rows = Vec::new();
+    hardening::rows(&server, &mut rows)?;
+    drop(server);
+    print_rows(&rows);
+    Ok(())
+}
+
 /// `cargo xtask bench forum [N]`: N questions with an answer each on the full
 /// demo, SQLite and PostgreSQL; search latencies, printed.
 pub fn run_forum(questions: Option<u64>) -> Result<(), Fail> {
@@ -418,7 +436,7 @@ fn first_string_field(text: &str, field: &str) -> Result<String, Fail> {
         .ok_or_else(|| Fail(format!("no {field} in: {text}")))
 }
 
-fn argon2_rate() -> Result<f64, Fail> {
+pub(crate) fn argon2_rate() -> Result<f64, Fail> {
     let out = output({
         let mut c = Command::new("target/release/examples/argon2_rate");
         c.env("SECONDS", "10");
@@ -549,7 +567,7 @@ fn publication_rows(
     Ok(())
 }
 
-fn wrk_login(base: &str) -> Result<f64, Fail> {
+pub(crate) fn wrk_login(base: &str) -> Result<f64, Fail> {
     let script = Path::new("target/bench/login.lua");
     std::fs::write(
         script,

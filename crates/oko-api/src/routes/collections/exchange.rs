@@ -154,7 +154,7 @@ pub(crate) fn read_upload(
             ),
         ));
     } else if form.sheets.len() == 1 {
-        import(form, &mut vec![read_csv(bytes)])
+        import(form, &mut vec![read_csv(bytes).map_err(refused)?])
     } else {
         return Err(file_problem(
             "csv_needs_one_sheet",
