@@ -40,6 +40,11 @@ test("a school changes its password under the policy", async () => {
   await form.getByLabel("Новый пароль").fill("Kedr-Lipa-42");
   await form.getByRole("button", { name: "Сменить пароль" }).click();
   await form.getByText("Пароль изменен").waitFor();
+  // The tab that changed it stays logged in: the old tokens died with the old
+  // password, the new session came with the answer (its refresh cookie too).
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await page.locator(".password-change").waitFor();
   await openAs("sch240005", "Kedr-Lipa-42", "/passport");
 });
 
