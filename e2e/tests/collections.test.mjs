@@ -222,7 +222,7 @@ test("edits made offline are saved when the connection returns", async () => {
   await cell("specialties", "students", 1).waitFor();
   await page.context().setOffline(true);
   await typeInto(cell("specialties", "students", 1), "31");
-  await page.getByText("Нет связи — изменения сохранятся, когда связь вернётся").waitFor();
+  await page.getByText("Нет связи с сервером — изменения сохранятся, когда связь вернётся").waitFor();
   await page.context().setOffline(false);
   await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor({ timeout: 15_000 });
   const school = await tokenOf("sch240001");

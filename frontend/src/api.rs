@@ -45,6 +45,13 @@ impl ApiFailure {
     pub fn is_network(&self) -> bool {
         self.status == 0
     }
+
+    /// Whether trying again later may succeed: no answer at all, or the server
+    /// or its database away for a moment (5xx, 503 `unavailable` with
+    /// `Retry-After`). Nothing was changed by such an answer.
+    pub fn is_transient(&self) -> bool {
+        self.is_network() || self.status >= 500
+    }
 }
 
 /// What a request sends.

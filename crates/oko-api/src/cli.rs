@@ -197,19 +197,58 @@ async fn open_database(
         .await
         .map_err(|e| {
             format!(
-                "OKO_DATABASE_URL: cannot create the database of {}: {e}",
+                "OKO_DATABASE_URL: не удалось создать базу {} ({e}). Проверьте, что сервер PostgreSQL запущен и пользователь может создавать базы, или создайте ее сами (createdb)",
                 config.database_url
             )
         })?;
     let db = oko_db::connection::connect(&config.database_url)
         .await
-        .map_err(|e| format!("OKO_DATABASE_URL: cannot open {}: {e}", config.database_url))?;
+        .map_err(|e| {
+            format!(
+                "OKO_DATABASE_URL: не удалось открыть базу {} ({e}). Проверьте адрес, что сервер базы запущен, и права на файл базы и его каталог",
+                config.database_url
+            )
+        })?;
     oko_db::connection::migrate(&db).await?;
     Ok(db)
 }
 
+/// Refuses to serve what cannot work, naming the path and what to do: a start
+/// that «succeeds» on a read-only database answers 500 to every login.
+async fn refuse_what_cannot_work(config: &Config, db: &oko_db::DatabaseConnection) -> CliResult {
+    let dir = &config.data_dir;
+    let probe = dir.join(".oko-write-probe");
+    std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&probe, b"oko"))
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            format!(
+                "OKO_DATA_DIR: в каталог {} нельзя записывать ({e}). Дайте пользователю, от имени которого работает oko, права на запись в него или укажите другой каталог",
+                dir.display()
+            )
+        })?;
+    oko_db::connection::probe_writable(db).await.map_err(|e| {
+        format!(
+            "OKO_DATABASE_URL: база {} не принимает записи ({e}). Для SQLite дайте права на запись в файл базы и в его каталог; для PostgreSQL укажите основной сервер, а не реплику только для чтения",
+            config.database_url
+        )
+    })?;
+    let store = crate::file_store::FileStore::configured(config)?;
+    store.probe().await.map_err(|e| {
+        let place = match &config.s3 {
+            Some(s3) => format!("корзина S3 {}", s3.bucket),
+            None => format!("каталог {}", config.data_dir.join("files").display()),
+        };
+        format!(
+            "Хранилище файлов ({place}) не принимает файлы ({e}). Проверьте права на запись или ключи доступа (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"
+        )
+    })?;
+    Ok(())
+}
+
 async fn serve(config: Config) -> CliResult {
     let db = open_database(&config).await?;
+    refuse_what_cannot_work(&config, &db).await?;
     let app = Application::build(&config, db)
         .map_err(|e| format!("OKO_LISTEN: cannot listen on {}: {e}", config.listen))?;
     tracing::info!(port = app.port(), "serving");
@@ -408,11 +447,35 @@ async fn set_password(config: &Config, login: &str) -> CliResult {
         .await?
         .is_some()
     {
-        println!("Пароль {login} изменён, его сессии завершены.");
+        record_reset(&db, login).await?;
+        println!("Пароль {login} изменён, его сессии и API-токены завершены.");
         Ok(())
     } else {
         Err(format!("нет пользователя {login}").into())
     }
+}
+
+/// The reset in the audit log, as done from the server's console.
+async fn record_reset(db: &oko_db::DatabaseConnection, login: &str) -> CliResult {
+    let Some(user) = users::find_by_login(db, login).await? else {
+        return Ok(());
+    };
+    let roster = oko_db::roster::Roster::load(db).await?;
+    oko_db::audit::record(
+        db,
+        oko_db::audit::NewEvent {
+            actor_id: None,
+            actor: "oko user set-password",
+            action: oko_domain::audit::AuditAction::PasswordReset,
+            target: login,
+            detail: "Пароль задан с консоли сервера",
+            address: None,
+            place: oko_db::audit::place_of_user(&user, &roster),
+            at: chrono::Utc::now(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn set_blocked(config: &Config, login: &str, blocked: bool) -> CliResult {

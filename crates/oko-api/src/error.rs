@@ -17,7 +17,7 @@ pub struct ApiError {
     code: ErrorCode,
     detail: String,
     errors: Vec<FieldError>,
-    /// `Retry-After` for `too_many_attempts`.
+    /// `Retry-After` for `too_many_attempts` and `unavailable`.
     retry_after: Option<String>,
 }
 
@@ -76,6 +76,30 @@ impl ApiError {
         )
     }
 
+    /// A failure of the file store. A file the database knows but this instance's
+    /// store does not have means instances that do not share their files (503,
+    /// saying so, never 500); a full disk is 507; anything else is ours.
+    pub fn file_store(cause: std::io::Error) -> ApiError {
+        match cause.kind() {
+            std::io::ErrorKind::NotFound => {
+                tracing::error!(%cause, "a stored file is missing from this instance's store");
+                ApiError::new(
+                    ErrorCode::Unavailable,
+                    "Файл есть в базе, но его нет в хранилище этого сервера: все экземпляры oko должны видеть один каталог файлов (OKO_DATA_DIR/files) или одну корзину S3",
+                )
+                .retry_after(UNAVAILABLE_RETRY_SECONDS)
+            }
+            std::io::ErrorKind::StorageFull => {
+                tracing::error!(%cause, "the file store's disk is full");
+                ApiError::new(
+                    ErrorCode::InsufficientStorage,
+                    "На диске сервера закончилось место: файл не сохранен",
+                )
+            }
+            _ => ApiError::internal(cause),
+        }
+    }
+
     /// A failure on our side; the cause goes to the log, never to the client.
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "internal error");
@@ -111,9 +135,33 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// Seconds a client waits before trying again after the database went away.
+const UNAVAILABLE_RETRY_SECONDS: u64 = 2;
+
 impl From<oko_db::DbErr> for ApiError {
+    /// A database out of reach or busy for a moment is 503 `unavailable` with
+    /// `Retry-After` (nothing was changed: the request may be sent again), a full
+    /// disk 507; anything else is our bug, 500.
     fn from(err: oko_db::DbErr) -> Self {
-        ApiError::internal(err)
+        use oko_db::faults::{Fault, fault_of};
+        match fault_of(&err) {
+            Fault::Unavailable => {
+                tracing::warn!(cause = %err, "the database is unavailable");
+                ApiError::new(
+                    ErrorCode::Unavailable,
+                    "Нет связи с базой данных: повторите через несколько секунд, ничего не изменено",
+                )
+                .retry_after(UNAVAILABLE_RETRY_SECONDS)
+            }
+            Fault::DiskFull => {
+                tracing::error!(cause = %err, "the database's disk is full");
+                ApiError::new(
+                    ErrorCode::InsufficientStorage,
+                    "На диске сервера закончилось место: сохранить не удалось, ничего не изменено",
+                )
+            }
+            Fault::Other => ApiError::internal(err),
+        }
     }
 }
 

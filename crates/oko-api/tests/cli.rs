@@ -58,11 +58,20 @@ async fn user_create_and_set_password_work_for_the_server(backend: Backend) {
     assert!(created.status.success(), "{}", stderr(&created));
     let (status, tokens) = app.login("mun24901", "Первый-пароль-1").await;
     assert_eq!(status, StatusCode::OK);
-    let (_, me) = app
-        .get("/api/me", tokens["access_token"].as_str().unwrap())
-        .await;
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let (_, me) = app.get("/api/me", &access).await;
     assert_eq!(me["role"], "municipal_coordinator");
     assert_eq!(me["region"]["code"], "24");
+    let (status, made) = app
+        .call(
+            reqwest::Method::POST,
+            "/api/me/tokens",
+            &access,
+            Some(serde_json::json!({"name": "Выгрузка", "expires_in_days": 30})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    let api_token = made["token"].as_str().unwrap().to_owned();
 
     let changed = oko(
         &app,
@@ -87,6 +96,26 @@ async fn user_create_and_set_password_work_for_the_server(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(refresh.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.get("/api/me", &api_token).await.0,
+        StatusCode::UNAUTHORIZED,
+        "a reset from the console revokes the API tokens too"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(
+        support::AUTH_CACHE_SECONDS * 1000 + 1200,
+    ))
+    .await;
+    assert_eq!(
+        app.get("/api/me", &access).await.0,
+        StatusCode::UNAUTHORIZED,
+        "and the old access token"
+    );
+    let admin = app.token("admin").await;
+    let (_, events) = app
+        .get("/api/audit?action=password_reset&login=mun24901", &admin)
+        .await;
+    assert_eq!(events["total"], 1, "{events}");
+    assert_eq!(events["items"][0]["actor"], "oko user set-password");
 
     let blocked = oko(&app, &["user", "block", "sch240001"], "");
     assert!(blocked.status.success(), "{}", stderr(&blocked));

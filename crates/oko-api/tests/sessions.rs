@@ -56,6 +56,9 @@ async fn a_password_change_ends_every_other_session(backend: Backend) {
     let tab_access = tab["access_token"].as_str().unwrap();
     let stolen_access = stolen["access_token"].as_str().unwrap();
     let secret = api_token(&app, tab_access).await;
+    let (_, stream_link) = app
+        .call(Method::POST, "/api/notifications/link", stolen_access, None)
+        .await;
 
     let (status, renewed) = app
         .call(
@@ -80,6 +83,17 @@ async fn a_password_change_ends_every_other_session(backend: Backend) {
             .0,
         StatusCode::UNAUTHORIZED,
         "and its refresh token"
+    );
+    let stream = app
+        .client
+        .get(app.url(stream_link["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stream.status(),
+        StatusCode::UNAUTHORIZED,
+        "a ticket signed before the change dies with its session"
     );
     assert_eq!(
         app.get("/api/me", tab_access).await.0,

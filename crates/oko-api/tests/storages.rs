@@ -19,6 +19,7 @@ on_both_databases!(
     the_report_lists_every_organisation_and_file,
     the_operator_manages_storages,
     big_storages_page_and_search,
+    a_file_another_instance_cannot_see_is_named_as_such,
 );
 
 const PAST: &str = "2021-09-01T06:00:00Z";
@@ -493,6 +494,26 @@ async fn the_zip_holds_what_the_user_may_download(backend: Backend) {
     upload(&app, &admin, &later, "name=later.pdf", b"%PDF later").await;
     let response = fetch(&app, &school, &format!("/api/storages/{later}/zip")).await;
     assert_problem(response, StatusCode::FORBIDDEN, "not_yet_available").await;
+    // Its link is refused as a file's is, not handed out to fail at the download.
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &format!("/api/storages/{later}/zip/link"),
+            &school,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert_eq!(problem["code"], "not_yet_available");
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/storages/{later}/zip/link"),
+            &admin,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the operator may download any time");
 }
 
 async fn tickets_open_one_thing_only(backend: Backend) {
@@ -889,4 +910,27 @@ async fn big_storages_page_and_search(backend: Backend) {
         .get(&format!("/api/storages/{open}/files?page=0"), &coordinator)
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// Two instances with data directories of their own: what one stored, the other
+/// does not have. It says so with 503, never 500.
+async fn a_file_another_instance_cannot_see_is_named_as_such(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let open = storage(&app, &admin, PAST).await;
+    let file = upload(&app, &admin, &open, "name=plan.pdf", b"%PDF plan").await;
+    // As the second instance sees it: its own, empty, files directory.
+    std::fs::remove_dir_all(app.data_dir().join("files")).unwrap();
+    std::fs::create_dir_all(app.data_dir().join("files")).unwrap();
+    let school = app.token("sch240001").await;
+    let response = fetch(&app, &school, &format!("/api/files/{file}/content")).await;
+    assert!(response.headers().contains_key("retry-after"));
+    let problem = assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("один каталог файлов"),
+        "{problem}"
+    );
 }

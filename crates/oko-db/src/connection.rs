@@ -43,6 +43,10 @@ pub async fn create_postgres_database_if_missing(url: &str) -> Result<(), DbErr>
     admin.close().await
 }
 
+/// How long a SQLite writer waits for the write lock before the request answers
+/// 503.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Opens a pool on `url` (`sqlite://…` or `postgres://…`).
 ///
 /// SQLite gets WAL and a busy timeout so that readers never wait for the writer and
@@ -67,7 +71,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         options.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
-                .busy_timeout(Duration::from_secs(10))
+                // A locked database says so (503 «нет связи с базой») within 5 s
+                // rather than hanging a request; writers queue well inside it.
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 .foreign_keys(true)
         });
     }
@@ -89,6 +95,20 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// Whether the database takes writes: a table made and dropped again in a rolled
+/// back transaction (a read-only file, a replica or a full disk refuse it).
+pub async fn probe_writable(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let txn = begin_write(db).await?;
+    txn.execute_unprepared("CREATE TABLE oko_write_probe (x INTEGER)")
+        .await?;
+    txn.rollback().await
+}
+
+/// How many migrations of this build the database has not had.
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.len())
 }
 
 /// `sqlite://./data/oko.db?mode=rwc` needs `./data` to exist before SQLite creates the file.

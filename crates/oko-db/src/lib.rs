@@ -17,6 +17,7 @@ pub mod demo_storages;
 pub mod demo_surge;
 pub mod download_report;
 pub mod entities;
+pub mod faults;
 pub mod forms;
 pub mod forum;
 pub mod held;

@@ -37,6 +37,11 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// Too many failed logins: wait `Retry-After` seconds (back-off, never a lock).
     TooManyAttempts,
+    /// The database is out of reach or busy for a moment (a restart, a dropped
+    /// connection): try again after `Retry-After` seconds; nothing was changed.
+    Unavailable,
+    /// The server's disk is (nearly) full: nothing was stored.
+    InsufficientStorage,
     /// Something failed on our side; the details are in the server log.
     Internal,
 }
@@ -58,6 +63,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::TooManyAttempts => "too_many_attempts",
+            ErrorCode::Unavailable => "unavailable",
+            ErrorCode::InsufficientStorage => "insufficient_storage",
             ErrorCode::Internal => "internal",
         }
     }
@@ -74,6 +81,8 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::TooManyAttempts => 429,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::InsufficientStorage => 507,
             ErrorCode::Internal => 500,
         }
     }
@@ -94,6 +103,8 @@ impl ErrorCode {
             ErrorCode::Conflict => "Данные изменены другим пользователем",
             ErrorCode::MethodNotAllowed => "Метод не поддерживается",
             ErrorCode::TooManyAttempts => "Слишком много попыток входа",
+            ErrorCode::Unavailable => "Сервер временно недоступен",
+            ErrorCode::InsufficientStorage => "На сервере нет места",
             ErrorCode::Internal => "Внутренняя ошибка сервера",
         }
     }

@@ -22,7 +22,17 @@ use crate::{api::Method, session::Session};
 /// Quiet time after the last keystroke before changes are sent.
 const AUTOSAVE_DELAY_MS: u32 = 700;
 /// Wait before trying again without a connection.
-const OFFLINE_RETRY_MS: u32 = 5_000;
+/// The first retry of a batch the server did not take for a transient reason;
+/// each next waits twice as long, up to [`MAX_RETRY_MS`].
+const OFFLINE_RETRY_MS: u32 = 2_000;
+const MAX_RETRY_MS: u32 = 30_000;
+
+/// How long to wait before the next try after `retries` transient failures.
+fn retry_delay_ms(retries: u32) -> u32 {
+    OFFLINE_RETRY_MS
+        .saturating_mul(1 << retries.min(5))
+        .min(MAX_RETRY_MS)
+}
 
 /// What the header says about saving.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,7 +41,7 @@ pub enum SaveState {
     Idle,
     Saving,
     Saved(DateTime<Utc>),
-    /// «Нет связи — изменения сохранятся, когда связь вернётся».
+    /// «Нет связи с сервером — изменения сохранятся, когда связь вернётся».
     Offline,
     /// The server refused (closed collection, a change that does not fit).
     Refused(String),
@@ -67,6 +77,8 @@ pub struct EditorState {
     /// Which debounce timer is the latest.
     timer: StoredValue<u32>,
     sending: StoredValue<bool>,
+    /// Transient failures in a row: the back-off's exponent.
+    retries: StoredValue<u32>,
     storage_key: StoredValue<String>,
     tab_id: StoredValue<String>,
     next_batch: StoredValue<u32>,
@@ -105,6 +117,7 @@ impl EditorState {
             session,
             timer: StoredValue::new(0),
             sending: StoredValue::new(false),
+            retries: StoredValue::new(0),
             storage_key: StoredValue::new(format!("{storage_prefix}-{tab_id}")),
             tab_id: StoredValue::new(tab_id),
             next_batch: StoredValue::new(0),
@@ -327,6 +340,7 @@ impl EditorState {
             .await;
         match answer {
             Ok(saved) => {
+                self.retries.set_value(0);
                 let form = self.form.read_value();
                 self.base.update_value(|base| {
                     // The server applied this very batch: ours now too.
@@ -352,9 +366,13 @@ impl EditorState {
                 self.rebase(conflict);
                 true
             }
-            Err(failure) if failure.is_network() => {
+            Err(failure) if failure.is_transient() => {
+                // Kept in the outbox (and the browser's storage): sent again with
+                // back-off until the server takes it.
                 self.save_state.set(SaveState::Offline);
-                self.schedule(OFFLINE_RETRY_MS);
+                let retries = self.retries.get_value();
+                self.retries.set_value(retries.saturating_add(1));
+                self.schedule(retry_delay_ms(retries));
                 false
             }
             Err(failure) => {

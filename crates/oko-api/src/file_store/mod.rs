@@ -107,6 +107,13 @@ impl FileStore {
         }
     }
 
+    /// Stores and removes a few bytes: the store takes files now.
+    pub async fn probe(&self) -> io::Result<()> {
+        let key = self.put(b"oko: the store takes files").await?;
+        self.remove(&key).await;
+        Ok(())
+    }
+
     /// Stores bytes made on the server (a report, demo files) and returns their key.
     pub async fn put(&self, bytes: &[u8]) -> io::Result<String> {
         let key = fresh_key();

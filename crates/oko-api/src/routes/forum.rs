@@ -389,7 +389,11 @@ pub async fn attach_to_question(
             ),
         ]));
     };
-    let key = state.files.put(&bytes).await.map_err(ApiError::internal)?;
+    let key = state
+        .files
+        .put(&bytes)
+        .await
+        .map_err(ApiError::file_store)?;
     let saved = forum::attach(
         &state.db,
         forum::NewAttachment {
@@ -449,5 +453,5 @@ pub async fn download_forum_attachment(
         .files
         .serve(&req, download)
         .await
-        .map_err(ApiError::internal)
+        .map_err(ApiError::file_store)
 }

@@ -267,7 +267,7 @@ pub(super) async fn serve_job_file(
         .files
         .serve(req, download)
         .await
-        .map_err(ApiError::internal)
+        .map_err(ApiError::file_store)
 }
 
 async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {

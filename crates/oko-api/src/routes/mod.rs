@@ -13,6 +13,7 @@ mod auth;
 mod collections;
 mod common_responses;
 mod forum;
+mod health;
 mod jobs;
 mod me;
 mod meta;
@@ -129,5 +130,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::exchange::download_template)
         .service(collections::exchange::upload_draft)
         .service(meta::get_openapi)
-        .service(meta::get_api_docs);
+        .service(meta::get_api_docs)
+        .service(health::get_health)
+        .service(health::get_ready);
 }

@@ -121,7 +121,7 @@ pub async fn download_file(
         .files
         .serve(&req, download)
         .await
-        .map_err(ApiError::internal)
+        .map_err(ApiError::file_store)
 }
 
 /// The file `id` if the user sees it and may download it now.
