@@ -69,6 +69,7 @@ const DRAFT_CONNECTIONS: usize = 16;
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
 }
 
 impl Application {
@@ -103,6 +104,7 @@ impl Application {
             login_throttle: crate::auth::throttle::LoginThrottle::default(),
         });
         crate::jobs::start(state.clone());
+        let stopping = state.clone();
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();
         let spa = web::Data::new(spa::SpaFiles::new(&config.spa_dir));
@@ -136,8 +138,15 @@ impl Application {
             app.default_service(web::to(spa::serve))
         })
         .listen(listener)?
+        // SIGTERM and Ctrl+C are handled in `run_until_stopped`: the job worker
+        // gives its job back before the server drains.
+        .disable_signals()
         .run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            state: stopping,
+        })
     }
 
     /// The port the server listens on.
@@ -145,10 +154,29 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped (Ctrl+C or SIGTERM: actix drains
-    /// in-flight requests first).
+    /// Serves until the process is stopped. On SIGTERM or Ctrl+C the job worker
+    /// stops claiming and gives its running job back to the queue at once, then
+    /// the server drains the requests in flight.
     pub async fn run_until_stopped(self) -> io::Result<()> {
+        let handle = self.server.handle();
+        let state = self.state.clone();
+        tokio::spawn(async move {
+            stop_requested().await;
+            tracing::info!("stopping: jobs given back, requests in flight drained");
+            state.jobs.stop(&state.db).await;
+            handle.stop(true).await;
+        });
         self.server.await
+    }
+}
+
+/// SIGTERM (an orchestrator, `systemctl stop`) or Ctrl+C.
+async fn stop_requested() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a SIGTERM handler can be installed");
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
     }
 }
 

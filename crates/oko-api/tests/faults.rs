@@ -19,6 +19,7 @@ on_both_databases!(
     a_database_that_goes_away_answers_503_not_500,
     readiness_names_what_is_wrong,
     a_start_that_cannot_work_is_refused_naming_the_path,
+    sigterm_gives_the_running_job_back_and_stops,
 );
 
 /// Statuses of a round of reads and writes, each checked to be a success or a
@@ -168,4 +169,97 @@ async fn a_start_that_cannot_work_is_refused_naming_the_path(backend: Backend) {
         "names the variable and the path: {said}"
     );
     assert!(said.contains("права на запись"), "and what to do: {said}");
+}
+
+async fn sigterm_gives_the_running_job_back_and_stops(backend: Backend) {
+    use oko_db::entities::job;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = spawn_app(backend).await;
+    // A job some instance holds mid-run, leased for ten minutes: given back, it is
+    // queued at once, not «формируется» with nobody working.
+    let (status, queued) = app
+        .call(
+            Method::POST,
+            "/api/credentials",
+            &app.token("mun24001").await,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
+    let id: uuid::Uuid = queued["id"].as_str().unwrap().parse().unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let held = job::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut running: job::ActiveModel = held.into();
+    running.status = Set("running".to_owned());
+    running.lease_owner = Set(Some("oko-stopping".to_owned()));
+    running.lease_until = Set(Some(chrono::Utc::now() + chrono::Duration::minutes(10)));
+    running.update(&app.db).await.unwrap();
+    let released = oko_db::jobs::release(&app.db, "oko-stopping", chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(released, 1);
+    let back = job::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        back.lease_owner.as_deref(),
+        Some("oko-stopping"),
+        "queued again (or already claimed by the running instance)"
+    );
+    assert!(
+        back.status == "queued" || back.lease_owner.is_some(),
+        "{back:?}"
+    );
+
+    // `oko serve` handles SIGTERM itself (to give its job back first) and still
+    // stops cleanly and at once.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_oko"))
+        .arg("serve")
+        .env("OKO_DATABASE_URL", &app.database_url)
+        .env("OKO_DATA_DIR", app.data_dir().join("second"))
+        .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
+        .spawn()
+        .expect("oko serve starts");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..100 {
+        if client
+            .get(format!("http://127.0.0.1:{port}/api/health"))
+            .send()
+            .await
+            .is_ok()
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(up, "the server came up");
+    let stopped = Instant::now();
+    Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            stopped.elapsed() < Duration::from_secs(10),
+            "it stops on SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "a clean stop: {status:?}");
 }

@@ -202,6 +202,26 @@ pub async fn fail(
     Ok(())
 }
 
+/// Gives back the jobs `owner` runs (an instance stopping): queued again at once,
+/// for another instance or this one's next start, instead of «формируется» with
+/// nobody working until the lease runs out.
+pub async fn release(
+    db: &DatabaseConnection,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(job::Entity::update_many()
+        .col_expr(job::Column::Status, Expr::value(JobStatus::Queued.as_str()))
+        .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))
+        .col_expr(job::Column::LeaseUntil, Expr::value(now))
+        .col_expr(job::Column::Progress, Expr::value(0))
+        .filter(job::Column::LeaseOwner.eq(owner))
+        .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// The user's own job.
 pub async fn find_own(
     db: &DatabaseConnection,

@@ -202,6 +202,22 @@ pub fn status_line_ru(number: i64, status: JobStatus, progress: u8) -> String {
     }
 }
 
+/// What a job's owner reads of its failure. Our own Russian sentences stay as they
+/// are; the text of a library or a panic (English, Rust) is cut off — it goes to
+/// the server's log, and the job's number leads there.
+pub fn failure_ru(number: i64, message: &str) -> String {
+    let cyrillic = |text: &str| {
+        text.chars()
+            .any(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(c)) || c == 'ё')
+    };
+    let pointer = format!("подробности — в журнале сервера, отчёт #{number}");
+    match message.split_once(": ") {
+        _ if !cyrillic(message) => format!("Внутренняя ошибка при формировании отчёта ({pointer})"),
+        Some((ours, cause)) if cyrillic(ours) && !cyrillic(cause) => format!("{ours} ({pointer})"),
+        _ => message.to_owned(),
+    }
+}
+
 /// Whether `text`, written into a spreadsheet cell, could be taken for a formula
 /// (`=`, `+`, `-`, `@`, tab or CR first) and is not simply a number.
 pub fn looks_like_formula(text: &str) -> bool {
@@ -221,6 +237,25 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_failure_is_told_in_russian_without_rust_text() {
+        assert_eq!(
+            failure_ru(
+                446,
+                "Экспорт прерван: task 12 panicked with message \"index out of bounds\""
+            ),
+            "Экспорт прерван (подробности — в журнале сервера, отчёт #446)"
+        );
+        assert_eq!(
+            failure_ru(7, "called `Option::unwrap()` on a `None` value"),
+            "Внутренняя ошибка при формировании отчёта (подробности — в журнале сервера, отчёт #7)"
+        );
+        assert_eq!(
+            failure_ru(8, "Пользователь, заказавший отчёт, не найден"),
+            "Пользователь, заказавший отчёт, не найден"
+        );
+    }
     use super::*;
 
     #[test]

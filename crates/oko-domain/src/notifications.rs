@@ -11,6 +11,8 @@ use uuid::Uuid;
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     ReportReady,
+    /// A report could not be made: what failed, in Russian.
+    ReportFailed,
     Returned,
     CollectionOpened,
     ClosingSoon,
@@ -22,6 +24,7 @@ impl NotificationKind {
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationKind::ReportReady => "report_ready",
+            NotificationKind::ReportFailed => "report_failed",
             NotificationKind::Returned => "returned",
             NotificationKind::CollectionOpened => "collection_opened",
             NotificationKind::ClosingSoon => "closing_soon",
@@ -32,6 +35,7 @@ impl NotificationKind {
     pub fn parse(text: &str) -> NotificationKind {
         [
             NotificationKind::ReportReady,
+            NotificationKind::ReportFailed,
             NotificationKind::Returned,
             NotificationKind::CollectionOpened,
             NotificationKind::ForumAnswer,

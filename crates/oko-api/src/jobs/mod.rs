@@ -28,7 +28,7 @@ use oko_db::{
     notifications::{self, Notice},
 };
 use oko_domain::{
-    jobs::{JobSpec, JobStatus, status_line_ru},
+    jobs::{JobSpec, JobStatus, failure_ru, status_line_ru},
     notifications::NotificationKind,
 };
 use tokio::sync::Notify;
@@ -48,6 +48,10 @@ pub struct JobQueue {
     /// Where files are written before they are stored.
     pub work_dir: PathBuf,
     wake: Notify,
+    /// Set when the instance stops: no new job is claimed.
+    stopping: AtomicBool,
+    /// The running job's progress, to cancel it when the instance stops.
+    running: std::sync::Mutex<Option<Progress>>,
 }
 
 impl JobQueue {
@@ -58,6 +62,28 @@ impl JobQueue {
             ttl,
             work_dir,
             wake: Notify::new(),
+            stopping: AtomicBool::new(false),
+            running: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The instance stops: claim nothing more, cancel the running job, and give
+    /// it back to the queue at once (another instance, or this one's next start,
+    /// runs it again).
+    pub async fn stop(&self, db: &oko_db::DatabaseConnection) {
+        self.stopping.store(true, Ordering::SeqCst);
+        if let Some(progress) = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            progress.cancelled.store(true, Ordering::SeqCst);
+        }
+        match jobs::release(db, &self.owner, Utc::now()).await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(released, "running jobs given back to the queue"),
+            Err(error) => tracing::warn!(%error, "could not give the running jobs back"),
         }
     }
 
@@ -92,6 +118,9 @@ pub fn start(state: web::Data<AppState>) {
     tokio::spawn(async move {
         let _ = std::fs::create_dir_all(&state.jobs.work_dir);
         loop {
+            if state.jobs.stopping.load(Ordering::SeqCst) {
+                return;
+            }
             let now = Utc::now();
             let lease = chrono::Duration::from_std(state.jobs.lease).unwrap_or_default();
             match jobs::claim(&state.db, &state.jobs.owner, lease, now).await {
@@ -115,6 +144,7 @@ pub fn start(state: web::Data<AppState>) {
 async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
     let owner = state.jobs.owner.clone();
     let progress = Progress::default();
+    *state.jobs.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(progress.clone());
     let heartbeat = {
         let (state, owner, progress, id) = (state.clone(), owner.clone(), progress.clone(), job.id);
         tokio::spawn(async move {
@@ -156,6 +186,12 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         }
     };
     heartbeat.abort();
+    state
+        .jobs
+        .running
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
     let now = Utc::now();
     let stored = match outcome {
         Ok(()) => state.files.put_file(&path).await.map_err(|e| e.to_string()),
@@ -168,7 +204,7 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
             match jobs::finish(&state.db, job.id, &owner, &key, expires, now).await {
                 Ok(true) => {
                     tracing::info!(job = job.number, kind = %job.kind, "job ready");
-                    tell_ready(state, &job, &spec).await;
+                    tell(state, &job, &spec, JobStatus::Ready, &job.title).await;
                 }
                 Ok(false) | Err(_) => state.files.remove(&key).await,
             }
@@ -178,16 +214,19 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         }
         Err(message) => {
             tracing::warn!(job = job.number, %message, "job failed");
-            if let Err(error) = jobs::fail(&state.db, job.id, &owner, &message, now).await {
-                tracing::warn!(%error, "could not record a job failure");
+            let shown = failure_ru(job.number, &message);
+            match jobs::fail(&state.db, job.id, &owner, &shown, now).await {
+                Ok(()) => tell(state, &job, &spec, JobStatus::Failed, &shown).await,
+                Err(error) => tracing::warn!(%error, "could not record a job failure"),
             }
         }
     }
 }
 
-/// «Отчёт #446 готов к загрузке» for the job's owner.
-async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
-    let title = status_line_ru(job.number, JobStatus::Ready, 100);
+/// «Отчёт #446 готов к загрузке» (or «…: не удалось сформировать», with why) for
+/// the job's owner.
+async fn tell(state: &AppState, job: &job::Model, spec: &JobSpec, status: JobStatus, body: &str) {
+    let title = status_line_ru(job.number, status, 100);
     let link = match spec {
         JobSpec::Export { collection_id, .. } => format!("/collections/{collection_id}/monitoring"),
         JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
@@ -195,10 +234,14 @@ async fn tell_ready(state: &AppState, job: &job::Model, spec: &JobSpec) {
         JobSpec::AnalyticsReport { .. } => "/analytics".to_owned(),
         JobSpec::Credentials { .. } => "/passport".to_owned(),
     };
+    let kind = match status {
+        JobStatus::Failed => NotificationKind::ReportFailed,
+        _ => NotificationKind::ReportReady,
+    };
     let notice = Notice {
-        kind: NotificationKind::ReportReady,
+        kind,
         title: &title,
-        body: &job.title,
+        body,
         link: Some(&link),
     };
     if let Err(error) = notifications::notify(&state.db, &[job.user_id], &notice, Utc::now()).await
