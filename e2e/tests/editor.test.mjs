@@ -239,60 +239,65 @@ async function waitUntilUp(base) {
   throw new Error(`${base} did not start`);
 }
 
-test("edits made while the server is down are sent when it is back, even after the tab closed",
-  { skip: !process.env.OKO_E2E_BIN && "needs OKO_E2E_BIN (cargo xtask test sets it)" }, async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const base = `http://127.0.0.1:${port}`;
-    let server = startServer(port);
-    try {
-      await waitUntilUp(base);
-      const tab = await browser.newPage();
-      await openForm(tab, base);
-      server.kill("SIGKILL");
-      await new Promise((resolve) => server.once("exit", resolve));
-      await cell(2, "students", tab).click();
-      await tab.keyboard.type("41");
-      await tab.keyboard.press("Enter");
-      await tab.getByText("Нет связи с сервером — изменения сохранятся, когда связь вернётся").waitFor({ timeout: 15_000 });
-      await screenshot(tab, "editor-server-down");
-      await tab.close();
+/** Runs `steps` against an `oko serve` of its own on the suite's data, on a free
+ * port; `steps` gets its base URL and a way to stop it (with a signal) and start
+ * it again. The server is killed afterwards, whatever happened. */
+async function withOwnServer(steps) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const base = `http://127.0.0.1:${port}`;
+  let server = startServer(port);
+  const stop = async (signal) => {
+    server.kill(signal);
+    await new Promise((resolve) => server.once("exit", resolve));
+  };
+  const start = async () => {
+    server = startServer(port);
+    await waitUntilUp(base);
+  };
+  try {
+    await waitUntilUp(base);
+    await steps({ base, stop, start });
+  } finally {
+    server.kill("SIGKILL");
+  }
+}
 
-      server = startServer(port);
-      await waitUntilUp(base);
-      const again = await browser.newPage();
-      await openForm(again, base);
-      assert.equal(await textOf(cell(2, "students", again)), "41");
-      await serverHas(2, "students", "41");
-      await again.close();
-    } finally {
-      server.kill("SIGKILL");
-    }
-  });
+const ownServer = { skip: !process.env.OKO_E2E_BIN && "needs OKO_E2E_BIN (cargo xtask test sets it)" };
+
+test("edits made while the server is down are sent when it is back, even after the tab closed",
+  ownServer, () => withOwnServer(async ({ base, stop, start }) => {
+    const tab = await browser.newPage();
+    await openForm(tab, base);
+    await stop("SIGKILL");
+    await cell(2, "students", tab).click();
+    await tab.keyboard.type("41");
+    await tab.keyboard.press("Enter");
+    await tab.getByText("Нет связи с сервером — изменения сохранятся, когда связь вернётся").waitFor({ timeout: 15_000 });
+    await screenshot(tab, "editor-server-down");
+    await tab.close();
+
+    await start();
+    const again = await browser.newPage();
+    await openForm(again, base);
+    assert.equal(await textOf(cell(2, "students", again)), "41");
+    await serverHas(2, "students", "41");
+    await again.close();
+  }));
 
 test("a server restarted mid-edit gets the edit from the same tab by itself",
-  { skip: !process.env.OKO_E2E_BIN && "needs OKO_E2E_BIN (cargo xtask test sets it)" }, async () => {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    const base = `http://127.0.0.1:${port}`;
-    let server = startServer(port);
-    try {
-      await waitUntilUp(base);
-      const tab = await browser.newPage();
-      await openForm(tab, base);
-      server.kill("SIGTERM");
-      await new Promise((resolve) => server.once("exit", resolve));
-      await cell(2, "students", tab).click();
-      await tab.keyboard.type("43");
-      await tab.keyboard.press("Enter");
-      await tab.getByText("Нет связи с сервером — изменения сохранятся, когда связь вернётся")
-        .waitFor({ timeout: 15_000 });
-      server = startServer(port);
-      await waitUntilUp(base);
-      // Retried with back-off: no click, no reload.
-      await tab.getByText(/^Сохранено в/).waitFor({ timeout: 40_000 });
-      await screenshot(tab, "editor-server-back");
-      await serverHas(2, "students", "43");
-      await tab.close();
-    } finally {
-      server.kill("SIGKILL");
-    }
-  });
+  ownServer, () => withOwnServer(async ({ base, stop, start }) => {
+    const tab = await browser.newPage();
+    await openForm(tab, base);
+    await stop("SIGTERM");
+    await cell(2, "students", tab).click();
+    await tab.keyboard.type("43");
+    await tab.keyboard.press("Enter");
+    await tab.getByText("Нет связи с сервером — изменения сохранятся, когда связь вернётся")
+      .waitFor({ timeout: 15_000 });
+    await start();
+    // Retried with back-off: no click, no reload.
+    await tab.getByText(/^Сохранено в/).waitFor({ timeout: 40_000 });
+    await screenshot(tab, "editor-server-back");
+    await serverHas(2, "students", "43");
+    await tab.close();
+  }));

@@ -101,10 +101,7 @@ async fn user_create_and_set_password_work_for_the_server(backend: Backend) {
         StatusCode::UNAUTHORIZED,
         "a reset from the console revokes the API tokens too"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(
-        support::AUTH_CACHE_SECONDS * 1000 + 1200,
-    ))
-    .await;
+    support::after_the_cache_poll().await;
     assert_eq!(
         app.get("/api/me", &access).await.0,
         StatusCode::UNAUTHORIZED,

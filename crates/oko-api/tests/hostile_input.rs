@@ -199,10 +199,7 @@ async fn the_notification_stream_ticket_is_short_and_refuses_a_blocked_user(back
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    tokio::time::sleep(std::time::Duration::from_millis(
-        support::AUTH_CACHE_SECONDS * 1000 + 1200,
-    ))
-    .await;
+    support::after_the_cache_poll().await;
     let stream = app
         .client
         .get(app.url(link["url"].as_str().unwrap()))

@@ -6,7 +6,7 @@ mod support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{AUTH_CACHE_SECONDS, Backend, PASSWORD, TestApp, spawn_app};
+use support::{Backend, PASSWORD, TestApp, after_the_cache_poll, spawn_app};
 
 on_both_databases!(
     a_password_change_ends_every_other_session,
@@ -39,14 +39,6 @@ async fn api_token(app: &TestApp, session: &str) -> String {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
     made["token"].as_str().unwrap().to_owned()
-}
-
-/// Past every instance's user-cache poll.
-async fn after_the_cache_poll() {
-    tokio::time::sleep(std::time::Duration::from_millis(
-        AUTH_CACHE_SECONDS * 1000 + 1200,
-    ))
-    .await;
 }
 
 async fn a_password_change_ends_every_other_session(backend: Backend) {

@@ -12,6 +12,7 @@
 use oko_domain::forms::demo;
 use oko_io::{
     form_import::import,
+    form_template::column_letters,
     workbook::{WorkbookLimits, minimal_workbook, open_xlsx, read_xlsx},
 };
 
@@ -38,10 +39,10 @@ fn shapes() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         .map(|r| row(r, &cell(&format!("A{r}"))))
         .collect();
     let sparse_wide: String = (0..160)
-        .map(|i| cell(&format!("{}2", letters(i * 100))))
+        .map(|i| cell(&format!("{}2", column_letters(i * 100))))
         .collect();
     let dense_wide: String = (0..160)
-        .map(|i| cell(&format!("{}2", letters(i))))
+        .map(|i| cell(&format!("{}2", column_letters(i))))
         .collect();
     vec![
         (
@@ -74,18 +75,6 @@ fn shapes() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             with_header(&row(2, &cell("A2"))),
         ),
     ]
-}
-
-fn letters(mut index: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push((b'A' + (index % 26) as u8) as char);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    out.iter().rev().collect()
 }
 
 fn peak_child(reader: &str, path: &str) {

@@ -226,7 +226,7 @@ fn expectation_ru(column: &ColumnDef) -> String {
 }
 
 /// `A`, `B`, …, `Z`, `AA`, … for a 0-based column.
-pub(crate) fn column_letters(mut index: usize) -> String {
+pub fn column_letters(mut index: usize) -> String {
     let mut letters = Vec::new();
     loop {
         letters.push((b'A' + (index % 26) as u8) as char);

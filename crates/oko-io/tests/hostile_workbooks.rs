@@ -9,6 +9,7 @@ use oko_domain::forms::{FormDefinition, demo};
 use oko_io::{
     form_description::read_description,
     form_import::{ImportError, import},
+    form_template::column_letters,
     work_description::read_work,
     workbook::{WorkbookLimits, minimal_workbook as workbook, open_xlsx, read_xlsx},
 };
@@ -42,7 +43,7 @@ fn college_sheet(extra: &str) -> (FormDefinition, Vec<u8>) {
         .columns
         .iter()
         .enumerate()
-        .map(|(at, column)| text_cell(&format!("{}1", letters(at)), &column.header()))
+        .map(|(at, column)| text_cell(&format!("{}1", column_letters(at)), &column.header()))
         .collect();
     let bytes = workbook(
         "СПЕЦИАЛЬНОСТИ",
@@ -50,18 +51,6 @@ fn college_sheet(extra: &str) -> (FormDefinition, Vec<u8>) {
         &format!(r#"<row r="1">{header}</row>{extra}"#),
     );
     (form, bytes)
-}
-
-fn letters(mut index: usize) -> String {
-    let mut out = Vec::new();
-    loop {
-        out.push((b'A' + (index % 26) as u8) as char);
-        if index < 26 {
-            break;
-        }
-        index = index / 26 - 1;
-    }
-    out.iter().rev().collect()
 }
 
 fn upload_refusal(form: &FormDefinition, bytes: &[u8]) -> String {

@@ -149,17 +149,23 @@ fn test_files() -> Result<Vec<String>, Fail> {
     Ok(files)
 }
 
-/// Runs `e2e/tests/*.test.mjs` against a fresh server. Expects `frontend/dist` built.
-pub fn run_browser_tests() -> Result<(), Fail> {
-    ensure_chromium()?;
-    ensure_node_modules()?;
+/// Builds `target/debug/oko`, the binary the browser tests and the schema attack
+/// serve with.
+pub fn build_debug_oko() -> Result<(), Fail> {
     run(&mut cargo(&[
         "build",
         "--package",
         "oko-api",
         "--bin",
         "oko",
-    ]))?;
+    ]))
+}
+
+/// Runs `e2e/tests/*.test.mjs` against a fresh server. Expects `frontend/dist` built.
+pub fn run_browser_tests() -> Result<(), Fail> {
+    ensure_chromium()?;
+    ensure_node_modules()?;
+    build_debug_oko()?;
     let data_dir = PathBuf::from("target/e2e-data");
     let server = start_server(Path::new("target/debug/oko"), &data_dir, "small")?;
     std::fs::create_dir_all("e2e/output").map_err(Fail::io("create e2e/output"))?;

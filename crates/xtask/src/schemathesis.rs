@@ -12,8 +12,8 @@ use std::{
 };
 
 use crate::{
-    e2e::start_server,
-    process::{Fail, cargo, output, run},
+    e2e::{build_debug_oko, start_server},
+    process::{Fail, output, run},
 };
 
 const VENV: &str = "target/schemathesis-venv";
@@ -33,13 +33,7 @@ pub fn run_attack() -> Result<(), Fail> {
         run(Command::new("python3").args(["-m", "venv", VENV]))?;
         run(Command::new(Path::new(VENV).join("bin/pip")).args(["install", "--quiet", PACKAGE]))?;
     }
-    run(&mut cargo(&[
-        "build",
-        "--package",
-        "oko-api",
-        "--bin",
-        "oko",
-    ]))?;
+    build_debug_oko()?;
     for login in ["admin", "sch240001"] {
         let data_dir = PathBuf::from(format!("target/schemathesis-data/{login}"));
         let server = start_server(Path::new("target/debug/oko"), &data_dir, "small")?;

@@ -20,6 +20,15 @@ pub const TEST_SPA_INDEX: &str = "<!doctype html><title>ФИС ОКО (test)</ti
 /// How long the test servers remember a user between requests.
 pub const AUTH_CACHE_SECONDS: u64 = 1;
 
+/// Waits past every test server's next poll of `user_changes`: a blocked user or
+/// a changed password has reached every user cache by then.
+pub async fn after_the_cache_poll() {
+    tokio::time::sleep(std::time::Duration::from_millis(
+        AUTH_CACHE_SECONDS * 1000 + 1200,
+    ))
+    .await;
+}
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {

@@ -9,10 +9,7 @@
 use std::time::{Duration, Instant};
 
 use super::{curl, first_string_field, login_token, peak_rss_kib, row};
-use crate::{
-    e2e::Server,
-    process::{Fail, cargo, output},
-};
+use crate::{e2e::Server, process::Fail};
 
 /// One export as the server made it.
 pub struct Exported {
@@ -75,18 +72,7 @@ pub fn export(server: &Server, collection: &str, login: &str) -> Result<Exported
 
 /// rust_xlsxwriter alone on the same cells: (seconds, peak KiB).
 pub fn baseline(organisations: usize) -> Result<(f64, u64), Fail> {
-    let printed = output(cargo(&[
-        "run",
-        "--release",
-        "--quiet",
-        "-p",
-        "oko-io",
-        "--example",
-        "export_baseline",
-        "--",
-        &organisations.to_string(),
-    ]))?;
-    let text = String::from_utf8_lossy(&printed).into_owned();
+    let text = super::example_output("oko-io", "export_baseline", &[&organisations.to_string()])?;
     let number = |marker: &str| {
         text.split(marker)
             .nth(1)

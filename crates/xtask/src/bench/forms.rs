@@ -9,21 +9,12 @@ use std::process::Command;
 use super::row;
 use crate::{
     e2e::{Server, ensure_chromium, ensure_node_modules},
-    process::{Fail, cargo, output},
+    process::{Fail, output},
 };
 
 /// Runs both and adds their rows.
 pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
-    let native = output(cargo(&[
-        "run",
-        "--release",
-        "--quiet",
-        "-p",
-        "oko-io",
-        "--example",
-        "forms_bench",
-    ]))?;
-    let text = String::from_utf8_lossy(&native).into_owned();
+    let text = super::example_output("oko-io", "forms_bench", &[])?;
     let validation = number_after(&text, "(native): ")?;
     let calamine = number_after(&text, "calamine alone reading it: ")?;
     let upload = number_after(&text, "+ validation): ")?;

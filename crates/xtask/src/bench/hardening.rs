@@ -3,24 +3,12 @@
 //! hostile_bench`), and login throughput with the back-off's counters shared in
 //! the database against raw argon2 verification on all cores, in the same run.
 
-use super::{argon2_rate, row, wrk_login};
-use crate::{
-    e2e::Server,
-    process::{Fail, cargo, output},
-};
+use super::{argon2_rate, example_output, row, wrk_login};
+use crate::{e2e::Server, process::Fail};
 
 /// Runs both and adds their rows.
 pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
-    let printed = output(cargo(&[
-        "run",
-        "--release",
-        "--quiet",
-        "-p",
-        "oko-io",
-        "--example",
-        "hostile_bench",
-    ]))?;
-    let text = String::from_utf8_lossy(&printed).into_owned();
+    let text = example_output("oko-io", "hostile_bench", &[])?;
     for line in text.lines().filter(|l| l.contains(": crafted ")) {
         let (shape, figures) = line.split_once(": crafted ").unwrap_or((line, ""));
         let (crafted, rest) = figures.split_once(", honest ").unwrap_or((figures, ""));

@@ -318,6 +318,25 @@ pub fn run_editor() -> Result<(), Fail> {
     Ok(())
 }
 
+/// What `cargo run --release -p <package> --example <name> -- <args>` printed.
+pub(crate) fn example_output(package: &str, name: &str, args: &[&str]) -> Result<String, Fail> {
+    let mut command = vec![
+        "run",
+        "--release",
+        "--quiet",
+        "-p",
+        package,
+        "--example",
+        name,
+    ];
+    if !args.is_empty() {
+        command.push("--");
+        command.extend_from_slice(args);
+    }
+    let printed = output(crate::process::cargo(&command))?;
+    Ok(String::from_utf8_lossy(&printed).into_owned())
+}
+
 fn print_rows(rows: &[[String; 4]]) {
     for [what, value, baseline, ratio] in rows {
         println!("| {what} | {value} | {baseline} | {ratio} |");
