@@ -99,6 +99,19 @@ async fn a_login_longer_than_any_real_one_never_reaches_the_throttle_or_the_log(
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "password");
     let admin = app.token("admin").await;
+    for path in [
+        format!("/api/orgs/{long}/passport"),
+        format!("/api/users/{long}/block"),
+    ] {
+        let method = if path.ends_with("block") {
+            Method::POST
+        } else {
+            Method::GET
+        };
+        let (status, problem) = app.call(method, &path, &admin, None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {problem}");
+        assert_eq!(problem["errors"][0]["field"], "login", "{problem}");
+    }
     let (status, events) = app.get("/api/audit?per_page=200", &admin).await;
     assert_eq!(status, StatusCode::OK, "{events}");
     assert!(

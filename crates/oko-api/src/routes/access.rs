@@ -32,3 +32,16 @@ pub fn require_coordinator(user: &Authenticated) -> Result<(), ApiError> {
 pub fn reach_of(user: &Authenticated) -> &Reach {
     &user.0.reach
 }
+
+/// A login named in the path, refused as it is when it is longer than any login
+/// can be: it never reaches the database.
+pub fn login_param(login: &str) -> Result<&str, ApiError> {
+    use oko_domain::login::MAX_LOGIN_CHARS;
+    if login.chars().count() > MAX_LOGIN_CHARS {
+        return Err(ApiError::invalid_parameter(
+            "login",
+            format!("логин длиннее {MAX_LOGIN_CHARS} символов"),
+        ));
+    }
+    Ok(login)
+}

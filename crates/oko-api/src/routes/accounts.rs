@@ -221,7 +221,7 @@ async fn subordinate(
     user: &Authenticated,
     login: &str,
 ) -> Result<(user::Model, Place), ApiError> {
-    let target = oko_db::users::find_by_login(&state.db, login)
+    let target = oko_db::users::find_by_login(&state.db, super::access::login_param(login)?)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Учетная запись не найдена"))?;
     let place = place_of_user(&target, &*state.roster.get(&state.db).await?);

@@ -442,7 +442,7 @@ pub async fn close_organisation(
     login: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let login = login.trim().to_lowercase();
+    let login = super::access::login_param(&login)?.trim().to_lowercase();
     if !admin::close_organisation(&state.db, &login, Utc::now()).await? {
         return Err(ApiError::new(
             ErrorCode::NotFound,

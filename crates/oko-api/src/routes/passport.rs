@@ -27,6 +27,7 @@ async fn visible(
     login: &str,
 ) -> Result<organisation::Model, ApiError> {
     let not_found = || ApiError::new(ErrorCode::NotFound, "Организация не найдена");
+    let login = super::access::login_param(login)?;
     let found = oko_db::orgs::by_login(&state.db, &login.trim().to_lowercase())
         .await?
         .ok_or_else(not_found)?;
