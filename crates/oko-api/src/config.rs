@@ -40,6 +40,10 @@ pub struct Config {
     /// `OKO_REPORT_TTL_SECONDS` (default 86400, a day): how long finished exports
     /// and reports are kept.
     pub report_ttl: Duration,
+    /// `OKO_MIN_FREE_MB` (default 1024, 0 turns it off): uploads and exports are
+    /// refused with 507 when they would leave less than this on the volume of
+    /// `OKO_DATA_DIR`, kept for the database.
+    pub min_free_bytes: u64,
     /// `OKO_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in
     /// front of `oko`; only from them is `X-Forwarded-For` believed (default none).
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -186,9 +190,20 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let free_text = lookup("OKO_MIN_FREE_MB").unwrap_or_else(|| "1024".to_owned());
+        let min_free_bytes = match free_text.parse::<u64>() {
+            Ok(mib) if mib <= 1024 * 1024 * 1024 => mib * 1024 * 1024,
+            _ => {
+                return Err(ConfigError {
+                    variable: "OKO_MIN_FREE_MB",
+                    problem: format!("expected whole MiB from 0 to 1073741824, got `{free_text}`"),
+                });
+            }
+        };
         let job_lease = seconds(&lookup, "OKO_JOB_LEASE_SECONDS", 30, 2..=3600)?;
         let report_ttl = seconds(&lookup, "OKO_REPORT_TTL_SECONDS", 86_400, 1..=2_592_000)?;
         Ok(Config {
+            min_free_bytes,
             trusted_proxies,
             job_lease,
             report_ttl,

@@ -112,6 +112,11 @@ impl ApiError {
         self
     }
 
+    /// The Russian explanation.
+    pub fn detail(&self) -> &str {
+        &self.detail
+    }
+
     /// The machine code.
     pub fn code(&self) -> ErrorCode {
         self.code

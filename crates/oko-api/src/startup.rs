@@ -30,6 +30,10 @@ pub struct AppState {
     /// Whether the refresh cookie is marked `Secure` (it also is whenever the
     /// request came over HTTPS).
     pub secure_cookies: bool,
+    /// `OKO_DATA_DIR`, whose volume keeps `min_free_bytes` free.
+    pub data_dir: std::path::PathBuf,
+    /// Room uploads and exports leave on the data volume.
+    pub min_free_bytes: u64,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Who the tokens' subjects are, briefly remembered.
@@ -85,6 +89,8 @@ impl Application {
             keys: tokens::TokenKeys::new(&secret),
             secure_cookies: config.secure_cookies,
             trusted_proxies: config.trusted_proxies.clone(),
+            data_dir: config.data_dir.clone(),
+            min_free_bytes: config.min_free_bytes,
             users: user_cache::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
             forms: oko_db::forms::DefinitionCache::default(),

@@ -20,6 +20,7 @@ on_both_databases!(
     the_operator_manages_storages,
     big_storages_page_and_search,
     a_file_another_instance_cannot_see_is_named_as_such,
+    files_leave_the_room_kept_for_the_database,
 );
 
 const PAST: &str = "2021-09-01T06:00:00Z";
@@ -933,4 +934,51 @@ async fn a_file_another_instance_cannot_see_is_named_as_such(backend: Backend) {
             .contains("один каталог файлов"),
         "{problem}"
     );
+}
+
+/// With less free room than `OKO_MIN_FREE_MB` keeps (here: more than any disk
+/// has), uploads and exports refuse with 507 and keep nothing; autosave, which
+/// needs that room, still works.
+async fn files_leave_the_room_kept_for_the_database(backend: Backend) {
+    let app = spawn_app_with(backend, &[("OKO_MIN_FREE_MB", "1073741824")]).await;
+    let admin = app.token("admin").await;
+    let open = storage(&app, &admin, PAST).await;
+    let response = upload_raw(&app, &admin, &open, "name=plan.pdf", b"%PDF plan".to_vec()).await;
+    let problem = assert_problem(
+        response,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "insufficient_storage",
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("оставлены базе данных"),
+        "{problem}"
+    );
+    let (_, files) = app
+        .get(&format!("/api/storages/{open}/files"), &admin)
+        .await;
+    assert_eq!(files["total"], 0, "nothing kept: {files}");
+    let region = app.token("spo_coord_24").await;
+    let (status, job) = app
+        .call(
+            Method::POST,
+            "/api/credentials",
+            &app.token("mun24001").await,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let finished = app.finished_job(&app.token("mun24001").await, &job).await;
+    assert_eq!(finished["status"], "failed", "{finished}");
+    assert!(
+        finished["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("мало места"),
+        "{finished}"
+    );
+    let _ = region;
 }

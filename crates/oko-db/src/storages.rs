@@ -492,14 +492,19 @@ pub fn describe_new_file(
     row.into_api(Downloader::Operator, storage.available_from, now)
 }
 
-/// Deletes a file with its marks; returns its store key, whose bytes the caller
-/// removes. `None` when there is no such file.
-pub async fn delete_file(db: &DatabaseConnection, id: Uuid) -> Result<Option<String>, DbErr> {
-    let Some(file) = stored_file::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
+/// The store key of a file, whose bytes go before its row; `None` when there is
+/// no such file.
+pub async fn file_key(db: &DatabaseConnection, id: Uuid) -> Result<Option<String>, DbErr> {
+    Ok(stored_file::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(|file| file.store_key))
+}
+
+/// Deletes a file with its marks (its bytes are gone already).
+pub async fn delete_file(db: &DatabaseConnection, id: Uuid) -> Result<(), DbErr> {
     stored_file::Entity::delete_by_id(id).exec(db).await?;
-    Ok(Some(file.store_key))
+    Ok(())
 }
 
 /// The organisation with this login, for a personal file.

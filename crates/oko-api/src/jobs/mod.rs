@@ -169,7 +169,9 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         .jobs
         .work_dir
         .join(format!("job-{}", Uuid::new_v4().simple()));
+    let room = crate::disk::ensure_room(state, 0).map_err(|e| e.detail().to_owned());
     let outcome = match &spec {
+        _ if room.is_err() => room,
         JobSpec::Export { .. } => export::run(state, &job, &spec, &path, progress.clone()).await,
         JobSpec::GroupReport {
             collections,

@@ -380,6 +380,7 @@ pub async fn attach_to_question(
         ));
     };
     let bytes = read_body(body, MAX_ATTACHMENT).await?;
+    crate::disk::ensure_room(&state, bytes.len() as u64)?;
     let Some(content_type) = picture_type(&bytes) else {
         return Err(ApiError::validation(vec![
             oko_domain::api::FieldError::about_field(

@@ -101,9 +101,13 @@ pub async fn delete_file(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let key = storages::delete_file(&state.db, id.into_inner())
+    let id = id.into_inner();
+    let key = storages::file_key(&state.db, id)
         .await?
         .ok_or_else(file_not_found)?;
+    // The bytes first: on a full disk they are the room the database needs to
+    // delete the row (SQLite writes its journal even to delete).
     state.files.remove(&key).await;
+    storages::delete_file(&state.db, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

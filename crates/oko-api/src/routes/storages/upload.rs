@@ -59,6 +59,9 @@ pub struct UploadParams {
         (status = 413, description = "The file is larger than allowed", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Слишком большой запрос", "status": 413, "code": "payload_too_large",
                 "detail": "Файл больше 512 МиБ"})),
+        (status = 507, description = "The data volume would be left with less than `OKO_MIN_FREE_MB`", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "На сервере нет места", "status": 507, "code": "insufficient_storage",
+                "detail": "На сервере мало места: осталось 900 МиБ, а 1024 МиБ оставлены базе данных. Ничего не сохранено; сообщите администратору"})),
         (status = 422, description = "Bad name, kind or organisation", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
                 "detail": "Нет организации с логином «sch999999»",
@@ -88,6 +91,7 @@ pub async fn upload_file(
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::file_too_large(limit));
     }
+    crate::disk::ensure_room(&state, declared.unwrap_or(0))?;
     let received = state
         .files
         .receive(body, limit)
