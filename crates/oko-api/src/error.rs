@@ -68,6 +68,22 @@ impl ApiError {
         }
     }
 
+    /// A JSON body over `limit` bytes.
+    pub fn body_too_large(limit: usize) -> ApiError {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("Тело запроса больше допустимых {} КиБ", limit / 1024),
+        )
+    }
+
+    /// A URL with `%00` in it: no database keeps a NUL.
+    pub fn nul_in_url() -> ApiError {
+        ApiError::new(
+            ErrorCode::InvalidParameter,
+            "Адрес запроса содержит недопустимый символ NUL (%00): уберите его",
+        )
+    }
+
     /// An uploaded file over `limit` bytes.
     pub fn file_too_large(limit: u64) -> ApiError {
         ApiError::new(
@@ -122,7 +138,8 @@ impl ApiError {
         self.code
     }
 
-    fn problem(&self) -> Problem {
+    /// The problem+json body this error answers with.
+    pub(crate) fn problem(&self) -> Problem {
         Problem {
             kind: "about:blank".to_owned(),
             title: self.code.title_ru().to_owned(),
@@ -194,10 +211,7 @@ impl ResponseError for ApiError {
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let api_error = match &err {
         JsonPayloadError::Overflow { limit }
-        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            format!("Тело запроса больше допустимых {} КиБ", limit / 1024),
-        ),
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => ApiError::body_too_large(*limit),
         JsonPayloadError::ContentType => ApiError::new(
             ErrorCode::MalformedBody,
             "Ожидается тело в формате JSON (Content-Type: application/json)",

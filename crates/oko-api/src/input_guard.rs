@@ -22,11 +22,9 @@ pub async fn refuse_nul(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
     if has_encoded_nul(req.uri().path()) || req.uri().query().is_some_and(has_encoded_nul) {
-        let error = ApiError::new(
-            ErrorCode::InvalidParameter,
-            "Адрес запроса содержит недопустимый символ NUL (%00): уберите его",
-        );
-        return Ok(req.error_response(error).map_into_right_body());
+        return Ok(req
+            .error_response(ApiError::nul_in_url())
+            .map_into_right_body());
     }
     if is_json(&req) {
         let mut payload = req.take_payload();
@@ -34,14 +32,9 @@ pub async fn refuse_nul(
         while let Some(chunk) = payload.next().await {
             let chunk = chunk?;
             if body.len() + chunk.len() > JSON_BODY_LIMIT {
-                let error = ApiError::new(
-                    ErrorCode::PayloadTooLarge,
-                    format!(
-                        "Тело запроса больше допустимых {} КиБ",
-                        JSON_BODY_LIMIT / 1024
-                    ),
-                );
-                return Ok(req.error_response(error).map_into_right_body());
+                return Ok(req
+                    .error_response(ApiError::body_too_large(JSON_BODY_LIMIT))
+                    .map_into_right_body());
             }
             body.extend_from_slice(&chunk);
         }

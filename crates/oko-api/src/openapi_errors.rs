@@ -7,18 +7,9 @@
 use oko_domain::error_code::ErrorCode;
 use serde_json::{Value, json};
 
-const PROBLEM: &str = "application/problem+json";
+use crate::{error::ApiError, startup::JSON_BODY_LIMIT};
 
-/// A problem+json example for `code` with `detail`, as the server answers it.
-pub fn problem_example(code: ErrorCode, detail: &str) -> Value {
-    json!({
-        "type": "about:blank",
-        "title": code.title_ru(),
-        "status": code.http_status(),
-        "code": code.as_str(),
-        "detail": detail,
-    })
-}
+const PROBLEM: &str = "application/problem+json";
 
 /// Completes the document in place.
 pub fn complete(doc: &mut Value) {
@@ -48,28 +39,22 @@ pub fn complete(doc: &mut Value) {
                     titled_from_code(example);
                 }
             }
-            let (status, code, detail) = if json_body {
-                (
-                    "400",
-                    ErrorCode::MalformedBody,
-                    "Некорректный JSON: строка 1, позиция 12",
-                )
-            } else {
-                (
-                    "400",
-                    ErrorCode::InvalidParameter,
-                    "Адрес запроса содержит недопустимый символ NUL (%00): уберите его",
-                )
-            };
-            responses
-                .entry(status)
-                .or_insert_with(|| problem_response("The request is malformed", code, detail));
+            responses.entry("400").or_insert_with(|| {
+                let malformed = if json_body {
+                    ApiError::new(
+                        ErrorCode::MalformedBody,
+                        "Некорректный JSON: строка 1, позиция 12",
+                    )
+                } else {
+                    ApiError::nul_in_url()
+                };
+                problem_response("The request is malformed", &malformed)
+            });
             if json_body {
                 responses.entry("413").or_insert_with(|| {
                     problem_response(
                         "The body is too large",
-                        ErrorCode::PayloadTooLarge,
-                        "Тело запроса больше допустимых 4096 КиБ",
+                        &ApiError::body_too_large(JSON_BODY_LIMIT),
                     )
                 });
             }
@@ -77,14 +62,14 @@ pub fn complete(doc: &mut Value) {
     }
 }
 
-/// A documented problem response.
-fn problem_response(description: &str, code: ErrorCode, detail: &str) -> Value {
+/// A documented problem response, its example the body `error` answers with.
+fn problem_response(description: &str, error: &ApiError) -> Value {
     json!({
         "description": description,
         "content": {
             PROBLEM: {
                 "schema": {"$ref": "#/components/schemas/Problem"},
-                "example": problem_example(code, detail),
+                "example": error.problem(),
             }
         }
     })

@@ -319,15 +319,7 @@ async fn a_municipality_gets_a_workbook_of_new_passwords_for_all_its_organisatio
 ) {
     let app = spawn_app(backend).await;
     let municipality = app.token("mun24001").await;
-    let (status, job) = app
-        .call(
-            Method::POST,
-            "/api/credentials",
-            &municipality,
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = app.order_credentials(&municipality).await;
     let done = app.finished_job(&municipality, &job).await;
     assert_eq!(done["status"], "ready", "{done}");
     let (_, bytes) = app.job_file(&municipality, &done).await;

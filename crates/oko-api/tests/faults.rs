@@ -177,15 +177,7 @@ async fn sigterm_gives_the_running_job_back_and_stops(backend: Backend) {
     let app = spawn_app(backend).await;
     // A job some instance holds mid-run, leased for ten minutes: given back, it is
     // queued at once, not «формируется» with nobody working.
-    let (status, queued) = app
-        .call(
-            Method::POST,
-            "/api/credentials",
-            &app.token("mun24001").await,
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
+    let queued = app.order_credentials(&app.token("mun24001").await).await;
     let id: uuid::Uuid = queued["id"].as_str().unwrap().parse().unwrap();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let held = job::Entity::find_by_id(id)

@@ -961,17 +961,9 @@ async fn files_leave_the_room_kept_for_the_database(backend: Backend) {
         .get(&format!("/api/storages/{open}/files"), &admin)
         .await;
     assert_eq!(files["total"], 0, "nothing kept: {files}");
-    let region = app.token("spo_coord_24").await;
-    let (status, job) = app
-        .call(
-            Method::POST,
-            "/api/credentials",
-            &app.token("mun24001").await,
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let finished = app.finished_job(&app.token("mun24001").await, &job).await;
+    let municipality = app.token("mun24001").await;
+    let job = app.order_credentials(&municipality).await;
+    let finished = app.finished_job(&municipality, &job).await;
     assert_eq!(finished["status"], "failed", "{finished}");
     assert!(
         finished["error"]
@@ -980,5 +972,4 @@ async fn files_leave_the_room_kept_for_the_database(backend: Backend) {
             .contains("мало места"),
         "{finished}"
     );
-    let _ = region;
 }

@@ -3,7 +3,7 @@
 //! attacker's budget. A login reads its three counters in one query; only a failure
 //! writes (and a success whose pair counter exists clears it).
 
-use oko_domain::login_throttle::{FORGET_AFTER_SECONDS, Failures};
+use oko_domain::login_throttle::{Failures, forgotten_before};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, ExprTrait, QueryFilter, Set,
     sea_query::{Expr, OnConflict},
@@ -31,12 +31,12 @@ pub async fn read(
         .collect())
 }
 
-/// One more failure at `now_ms` on each of `keys`: a counter quiet for
-/// [`FORGET_AFTER_SECONDS`] starts again at one (the rule of
+/// One more failure at `now_ms` on each of `keys`: a forgotten counter starts
+/// again at one (the rule of
 /// `login_throttle::record_failure`, in one statement per key so that instances
 /// failing at once never lose a count).
 pub async fn record(db: &impl ConnectionTrait, keys: &[String], now_ms: i64) -> Result<(), DbErr> {
-    let forgotten_before = now_ms - 1000 * FORGET_AFTER_SECONDS as i64;
+    let before = forgotten_before(now_ms);
     for key in keys {
         let first = login_failure::ActiveModel {
             counter_key: Set(key.clone()),
@@ -44,7 +44,7 @@ pub async fn record(db: &impl ConnectionTrait, keys: &[String], now_ms: i64) -> 
             last_ms: Set(now_ms),
         };
         let count = Expr::case(
-            Expr::col((login_failure::Entity, Column::LastMs)).lt(forgotten_before),
+            Expr::col((login_failure::Entity, Column::LastMs)).lt(before),
             1,
         )
         .finally(Expr::col((login_failure::Entity, Column::Failures)).add(1));
@@ -71,9 +71,8 @@ pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
 
 /// Drops the counters forgotten by `now_ms`.
 pub async fn purge(db: &impl ConnectionTrait, now_ms: i64) -> Result<u64, DbErr> {
-    let forgotten_before = now_ms - 1000 * FORGET_AFTER_SECONDS as i64;
     Ok(login_failure::Entity::delete_many()
-        .filter(Column::LastMs.lt(forgotten_before))
+        .filter(Column::LastMs.lt(forgotten_before(now_ms)))
         .exec(db)
         .await?
         .rows_affected)

@@ -69,7 +69,12 @@ impl Policy {
 
 /// Whether a counter is old enough to be dropped.
 pub fn is_forgotten(failures: &Failures, now_ms: i64) -> bool {
-    now_ms - failures.last_ms > 1000 * FORGET_AFTER_SECONDS as i64
+    failures.last_ms < forgotten_before(now_ms)
+}
+
+/// A counter whose last failure is before this (Unix ms) is forgotten at `now_ms`.
+pub fn forgotten_before(now_ms: i64) -> i64 {
+    now_ms - 1000 * FORGET_AFTER_SECONDS as i64
 }
 
 /// One more failure at `now_ms` (a forgotten counter starts again).

@@ -107,7 +107,8 @@ pub(crate) fn header_key(text: &str) -> String {
 
 /// A text cell of an uploaded file, without the control characters no one types
 /// (a NUL from Excel's `_x0000_` escape or a binary CSV would reach PostgreSQL,
-/// which refuses it); tabs and line breaks stay. `None` when nothing is left.
+/// which refuses it); tabs and line breaks stay. Empty when nothing but spaces is
+/// left.
 pub(crate) fn text_cell(text: &str) -> RawCell {
     let clean: std::borrow::Cow<str> = if text.chars().any(is_stray_control) {
         text.chars()

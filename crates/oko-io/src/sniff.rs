@@ -59,23 +59,19 @@ pub fn content_type(head: &[u8], name: &str) -> &'static str {
 /// post must say so, not «no header row found»). `None` when it may be a
 /// spreadsheet or text.
 pub fn not_a_spreadsheet(head: &[u8]) -> Option<&'static str> {
-    let starts = |magic: &[u8]| head.starts_with(magic);
-    let what = if starts(b"%PDF-") {
-        "документ PDF"
-    } else if starts(b"\x89PNG\r\n\x1a\n") || starts(b"\xFF\xD8\xFF") || starts(b"GIF8") {
-        "изображение"
-    } else if starts(b"--")
+    let form_post = head.starts_with(b"--")
         && head
             .windows(19)
-            .any(|w| w.eq_ignore_ascii_case(b"content-disposition"))
-    {
-        "тело формы multipart/form-data (отправьте сам файл, без формы)"
-    } else if starts(b"Rar!") || starts(b"7z\xBC\xAF") || starts(b"\x1f\x8b") {
-        "архив"
-    } else {
-        return None;
-    };
-    Some(what)
+            .any(|w| w.eq_ignore_ascii_case(b"content-disposition"));
+    if form_post {
+        return Some("тело формы multipart/form-data (отправьте сам файл, без формы)");
+    }
+    match content_type(head, "") {
+        "application/pdf" => Some("документ PDF"),
+        "image/png" | "image/jpeg" | "image/gif" => Some("изображение"),
+        "application/vnd.rar" | "application/x-7z-compressed" | "application/gzip" => Some("архив"),
+        _ => None,
+    }
 }
 
 /// UTF-8 (a cut multi-byte character at the end is fine) without control bytes

@@ -82,12 +82,24 @@ impl TokenKeys {
     /// An access token living `seconds` (`oko seed-surge` hands out tokens that
     /// outlive a long benchmark; sessions use [`TokenKeys::issue_access`]).
     pub fn issue_access_for(&self, user_id: Uuid, now: DateTime<Utc>, seconds: i64) -> String {
+        self.sign(user_id, now, now + Duration::seconds(seconds), None)
+    }
+
+    /// The signed claims of `user_id` from `now` to `expires`, for `resource` when
+    /// a ticket.
+    fn sign(
+        &self,
+        user_id: Uuid,
+        now: DateTime<Utc>,
+        expires: DateTime<Utc>,
+        resource: Option<&str>,
+    ) -> String {
         let claims = Claims {
             sub: user_id,
             iat: now.timestamp(),
-            exp: now.timestamp() + seconds,
+            exp: expires.timestamp(),
             ims: Some(now.timestamp_millis()),
-            res: None,
+            res: resource.map(str::to_owned),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")
@@ -120,15 +132,7 @@ impl TokenKeys {
         seconds: i64,
     ) -> (String, DateTime<Utc>) {
         let expires = now + Duration::seconds(seconds);
-        let claims = Claims {
-            sub: user_id,
-            iat: now.timestamp(),
-            exp: expires.timestamp(),
-            ims: Some(now.timestamp_millis()),
-            res: Some(resource.to_owned()),
-        };
-        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .expect("HS256 signing cannot fail");
+        let token = self.sign(user_id, now, expires, Some(resource));
         (token, expires)
     }
 

@@ -67,17 +67,17 @@ impl JobQueue {
         }
     }
 
+    /// The running job's progress (a poisoned lock still holds a valid slot).
+    fn running(&self) -> std::sync::MutexGuard<'_, Option<Progress>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The instance stops: claim nothing more, cancel the running job, and give
     /// it back to the queue at once (another instance, or this one's next start,
     /// runs it again).
     pub async fn stop(&self, db: &oko_db::DatabaseConnection) {
         self.stopping.store(true, Ordering::SeqCst);
-        if let Some(progress) = self
-            .running
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
+        if let Some(progress) = self.running().as_ref() {
             progress.cancelled.store(true, Ordering::SeqCst);
         }
         match jobs::release(db, &self.owner, Utc::now()).await {
@@ -144,7 +144,7 @@ pub fn start(state: web::Data<AppState>) {
 async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
     let owner = state.jobs.owner.clone();
     let progress = Progress::default();
-    *state.jobs.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(progress.clone());
+    *state.jobs.running() = Some(progress.clone());
     let heartbeat = {
         let (state, owner, progress, id) = (state.clone(), owner.clone(), progress.clone(), job.id);
         tokio::spawn(async move {
@@ -188,12 +188,7 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
         }
     };
     heartbeat.abort();
-    state
-        .jobs
-        .running
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .take();
+    state.jobs.running().take();
     let now = Utc::now();
     let stored = match outcome {
         Ok(()) => state.files.put_file(&path).await.map_err(|e| e.to_string()),

@@ -270,6 +270,20 @@ impl TestApp {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// Queues «Архив с паролями» as the coordinator of `token`; the queued job.
+    pub async fn order_credentials(&self, token: &str) -> Value {
+        let (status, job) = self
+            .call(
+                reqwest::Method::POST,
+                "/api/credentials",
+                token,
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        job
+    }
+
     /// Polls background job `job` as `token` until it is ready or failed.
     pub async fn finished_job(&self, token: &str, job: &Value) -> Value {
         let id = job["id"].as_str().expect("a job id");

@@ -55,11 +55,11 @@ pub async fn link_zip(
     let id = id.into_inner();
     let now = Utc::now();
     let storage = seen_storage(&state, &user, id, now).await?;
-    // Refused like a file's link: a link made before the opening would only
-    // fail later, at the download. The operator may download any time.
-    if storage.available_from > now && user.0.principal.role != oko_domain::role::Role::Operator {
-        ensure_allowed(DownloadRight::NotYetAvailable, storage.available_from)?;
-    }
+    // Refused like a file's link, by the same rule (the operator any time): a link
+    // made before the opening would only fail later, at the download.
+    let who = storages::downloader(reach_of(&user));
+    let right = DownloadRight::of(FileKind::Common, who, storage.available_from, now);
+    ensure_allowed(right, storage.available_from)?;
     Ok(web::Json(link(
         &state,
         user.0.principal.user_id,
