@@ -37,7 +37,7 @@ pub fn ensure_room(state: &AppState, incoming: u64) -> Result<(), ApiError> {
 }
 
 /// Bytes an unprivileged writer may still use on the volume holding `dir`.
-fn available_bytes(dir: &Path) -> Option<u64> {
+pub fn available_bytes(dir: &Path) -> Option<u64> {
     let stats = rustix::fs::statvfs(dir).ok()?;
     Some(stats.f_bavail.saturating_mul(stats.f_frsize))
 }

@@ -94,7 +94,8 @@ impl ApiError {
 
     /// A failure of the file store. A file the database knows but this instance's
     /// store does not have means instances that do not share their files (503,
-    /// saying so, never 500); a full disk is 507; anything else is ours.
+    /// saying so, never 500), as do bytes that differ from their record; a full
+    /// disk is 507; anything else is ours.
     pub fn file_store(cause: std::io::Error) -> ApiError {
         match cause.kind() {
             std::io::ErrorKind::NotFound => {
@@ -102,6 +103,14 @@ impl ApiError {
                 ApiError::new(
                     ErrorCode::Unavailable,
                     "Файл есть в базе, но его нет в хранилище этого сервера: все экземпляры oko должны видеть один каталог файлов (OKO_DATA_DIR/files) или одну корзину S3",
+                )
+                .retry_after(UNAVAILABLE_RETRY_SECONDS)
+            }
+            std::io::ErrorKind::InvalidData => {
+                tracing::error!(%cause, "a stored file differs from its record");
+                ApiError::new(
+                    ErrorCode::Unavailable,
+                    "Файл в хранилище этого сервера не совпадает с записью в базе: проверьте, что все экземпляры oko видят одно хранилище файлов",
                 )
                 .retry_after(UNAVAILABLE_RETRY_SECONDS)
             }
@@ -114,6 +123,15 @@ impl ApiError {
             }
             _ => ApiError::internal(cause),
         }
+    }
+
+    /// The database cannot be reached for a moment (a restart, a failover, a lock).
+    pub fn database_unavailable() -> ApiError {
+        ApiError::new(
+            ErrorCode::Unavailable,
+            "Нет связи с базой данных: повторите через несколько секунд, ничего не изменено",
+        )
+        .retry_after(UNAVAILABLE_RETRY_SECONDS)
     }
 
     /// A failure on our side; the cause goes to the log, never to the client.
@@ -169,11 +187,7 @@ impl From<oko_db::DbErr> for ApiError {
         match fault_of(&err) {
             Fault::Unavailable => {
                 tracing::warn!(cause = %err, "the database is unavailable");
-                ApiError::new(
-                    ErrorCode::Unavailable,
-                    "Нет связи с базой данных: повторите через несколько секунд, ничего не изменено",
-                )
-                .retry_after(UNAVAILABLE_RETRY_SECONDS)
+                ApiError::database_unavailable()
             }
             Fault::DiskFull => {
                 tracing::error!(cause = %err, "the database's disk is full");

@@ -7,7 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 mod csp;
-mod disk;
+pub mod disk;
 pub mod error;
 pub mod file_store;
 mod input_guard;

@@ -2,7 +2,8 @@
 //! typed by hand: every problem example's `title` and `status` come from its
 //! [`ErrorCode`] (hand-written ones drifted), and every operation lists the 400 any
 //! request can get (a NUL in the URL, a malformed parameter) and, with a JSON body,
-//! the 400 and 413 of a malformed or oversized body.
+//! the 400 and 413 of a malformed or oversized body, and every operation but the
+//! liveness probe the 503 of a database (or file store) gone for a moment.
 
 use oko_domain::error_code::ErrorCode;
 use serde_json::{Value, json};
@@ -10,6 +11,9 @@ use serde_json::{Value, json};
 use crate::{error::ApiError, startup::JSON_BODY_LIMIT};
 
 const PROBLEM: &str = "application/problem+json";
+
+/// `GET /api/health` answers while the process runs, whatever the database does.
+const LIVENESS_OPERATION: &str = "get_health";
 
 /// Completes the document in place.
 pub fn complete(doc: &mut Value) {
@@ -27,6 +31,7 @@ pub fn complete(doc: &mut Value) {
             let json_body = operation
                 .pointer("/requestBody/content/application~1json")
                 .is_some();
+            let liveness = operation["operationId"] == LIVENESS_OPERATION;
             let responses = operation["responses"]
                 .as_object_mut()
                 .expect("responses are an object");
@@ -50,6 +55,14 @@ pub fn complete(doc: &mut Value) {
                 };
                 problem_response("The request is malformed", &malformed)
             });
+            if !liveness {
+                responses.entry("503").or_insert_with(|| {
+                    problem_response(
+                        "The database or the file store is unavailable for a moment: retry after `Retry-After` seconds",
+                        &ApiError::database_unavailable(),
+                    )
+                });
+            }
             if json_body {
                 responses.entry("413").or_insert_with(|| {
                     problem_response(

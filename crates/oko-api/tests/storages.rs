@@ -21,6 +21,8 @@ on_both_databases!(
     big_storages_page_and_search,
     a_file_another_instance_cannot_see_is_named_as_such,
     files_leave_the_room_kept_for_the_database,
+    a_streamed_upload_stops_when_the_room_runs_out,
+    a_zip_with_a_file_this_instance_cannot_see_sends_no_header,
 );
 
 const PAST: &str = "2021-09-01T06:00:00Z";
@@ -971,5 +973,96 @@ async fn files_leave_the_room_kept_for_the_database(backend: Backend) {
             .unwrap_or_default()
             .contains("мало места"),
         "{finished}"
+    );
+}
+
+/// An upload without `Content-Length` (a chunked body, as scripts send) is asked
+/// for room while it arrives, not only before its first byte: with the kept room
+/// set just below what the disk has now, a body several times that gap is refused
+/// with 507 part way and leaves neither a file nor a row.
+async fn a_streamed_upload_stops_when_the_room_runs_out(backend: Backend) {
+    const MIB: u64 = 1024 * 1024;
+    let probe = spawn_app(backend).await;
+    let free = oko_api::disk::available_bytes(probe.data_dir()).expect("statvfs");
+    let gap = 96 * MIB;
+    let kept = ((free - gap) / MIB).to_string();
+    let app = spawn_app_with(backend, &[("OKO_MIN_FREE_MB", &kept)]).await;
+    let admin = app.token("admin").await;
+    let open = storage(&app, &admin, PAST).await;
+    let chunk = actix_web::web::Bytes::from(vec![b'x'; MIB as usize]);
+    let chunks = futures_util::stream::iter(
+        (0..4 * gap / MIB).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+    );
+    let response = app
+        .client
+        .post(app.url(&format!("/api/storages/{open}/files?name=big.bin")))
+        .bearer_auth(&admin)
+        .header("content-type", "application/octet-stream")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(
+        response,
+        StatusCode::INSUFFICIENT_STORAGE,
+        "insufficient_storage",
+    )
+    .await;
+    let (_, files) = app
+        .get(&format!("/api/storages/{open}/files"), &admin)
+        .await;
+    assert_eq!(files["total"], 0, "nothing kept: {files}");
+    let left = walk(&app.data_dir().join("files"));
+    assert!(left.is_empty(), "no partial bytes left: {left:?}");
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
+/// «Скачать всё.zip» from an instance that does not have one of the files answers
+/// 503 naming the cause before any byte of the zip: once a 200 and its length are
+/// sent, a missing file could only cut the download short.
+async fn a_zip_with_a_file_this_instance_cannot_see_sends_no_header(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let open = storage(&app, &admin, PAST).await;
+    upload(&app, &admin, &open, "name=plan.pdf", b"%PDF plan").await;
+    upload(&app, &admin, &open, "name=order.pdf", b"%PDF order").await;
+    let school = app.token("sch240001").await;
+    std::fs::remove_dir_all(app.data_dir().join("files")).unwrap();
+    std::fs::create_dir_all(app.data_dir().join("files")).unwrap();
+    let response = fetch(&app, &school, &format!("/api/storages/{open}/zip")).await;
+    assert!(response.headers().contains_key("retry-after"));
+    let problem = assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("один каталог файлов"),
+        "{problem}"
+    );
+    let (_, page) = app
+        .get(&format!("/api/storages/{open}/files"), &school)
+        .await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{page}");
+    assert!(
+        items.iter().all(|f| f["first_downloaded_at"].is_null()),
+        "a zip that was not sent marks nothing downloaded: {page}"
     );
 }

@@ -85,6 +85,10 @@ impl LocalStore {
         Ok(named.into_response(req))
     }
 
+    pub async fn size(&self, key: &str) -> io::Result<u64> {
+        Ok(tokio::fs::metadata(self.path(key)).await?.len())
+    }
+
     pub async fn read(&self, key: &str) -> io::Result<BoxStream<'static, io::Result<Bytes>>> {
         let file = tokio::fs::File::open(self.path(key)).await?;
         Ok(

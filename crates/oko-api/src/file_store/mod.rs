@@ -53,6 +53,8 @@ pub enum ReceiveError {
     Broken(String),
     /// Our disk or bucket failed.
     Io(io::Error),
+    /// The room check refused to take more bytes.
+    NoRoom(crate::error::ApiError),
 }
 
 impl From<io::Error> for ReceiveError {
@@ -98,12 +100,20 @@ impl FileStore {
         })
     }
 
-    /// Streams a request body into the store, at most `limit` bytes.
-    pub async fn receive(&self, body: Payload, limit: u64) -> Result<Received, ReceiveError> {
+    /// Streams a request body into the store, at most `limit` bytes, asking `room`
+    /// again every [`ROOM_CHECK_BYTES`]: a body without `Content-Length` was only
+    /// checked against the room it would need before its first byte.
+    pub async fn receive(
+        &self,
+        body: Payload,
+        limit: u64,
+        room: impl Fn() -> Result<(), crate::error::ApiError>,
+    ) -> Result<Received, ReceiveError> {
         let key = fresh_key();
+        let intake = Intake { body, limit, room };
         match &self.backend {
-            Backend::Local(store) => fill(store.sink(&key).await?, body, limit, key).await,
-            Backend::S3(store) => fill(store.sink(&key).await?, body, limit, key).await,
+            Backend::Local(store) => intake.fill(store.sink(&key).await?, key).await,
+            Backend::S3(store) => intake.fill(store.sink(&key).await?, key).await,
         }
     }
 
@@ -159,6 +169,14 @@ impl FileStore {
         }
     }
 
+    /// How many bytes `key` holds; `NotFound` when this store does not have it.
+    pub async fn size(&self, key: &str) -> io::Result<u64> {
+        match &self.backend {
+            Backend::Local(store) => store.size(key).await,
+            Backend::S3(store) => store.size(key).await,
+        }
+    }
+
     /// The bytes of `key`, chunk by chunk (for «Скачать всё.zip»).
     pub async fn read(&self, key: &str) -> io::Result<BoxStream<'static, io::Result<Bytes>>> {
         match &self.backend {
@@ -168,49 +186,62 @@ impl FileStore {
     }
 }
 
-/// Copies the body into `sink`, counting, hashing and keeping the head; aborts the
-/// sink on any failure.
-async fn fill(
-    mut sink: impl Sink,
-    mut body: Payload,
+/// How often a body being received asks for room again.
+pub const ROOM_CHECK_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A request body on its way into the store, with its limits.
+struct Intake<R> {
+    body: Payload,
     limit: u64,
-    key: String,
-) -> Result<Received, ReceiveError> {
-    let mut crc = crc32fast::Hasher::new();
-    let mut head = Vec::with_capacity(SNIFF_LEN);
-    let mut size = 0u64;
-    let failure = loop {
-        let Some(chunk) = body.next().await else {
-            break None;
+    room: R,
+}
+
+impl<R: Fn() -> Result<(), crate::error::ApiError>> Intake<R> {
+    /// Copies the body into `sink`, counting, hashing and keeping the head; aborts
+    /// the sink on any failure.
+    async fn fill(mut self, mut sink: impl Sink, key: String) -> Result<Received, ReceiveError> {
+        let mut crc = crc32fast::Hasher::new();
+        let mut head = Vec::with_capacity(SNIFF_LEN);
+        let mut size = 0u64;
+        let failure = loop {
+            let Some(chunk) = self.body.next().await else {
+                break None;
+            };
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(err) => break Some(ReceiveError::Broken(err.to_string())),
+            };
+            let before = size;
+            size += chunk.len() as u64;
+            if size > self.limit {
+                break Some(ReceiveError::TooLarge);
+            }
+            if before / ROOM_CHECK_BYTES != size / ROOM_CHECK_BYTES
+                && let Err(refused) = (self.room)()
+            {
+                break Some(ReceiveError::NoRoom(refused));
+            }
+            if head.len() < SNIFF_LEN {
+                let take = (SNIFF_LEN - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            crc.update(&chunk);
+            if let Err(err) = sink.write(chunk).await {
+                break Some(ReceiveError::Io(err));
+            }
         };
-        let chunk = match chunk {
-            Ok(chunk) => chunk,
-            Err(err) => break Some(ReceiveError::Broken(err.to_string())),
-        };
-        size += chunk.len() as u64;
-        if size > limit {
-            break Some(ReceiveError::TooLarge);
+        if let Some(failure) = failure {
+            sink.abort().await;
+            return Err(failure);
         }
-        if head.len() < SNIFF_LEN {
-            let take = (SNIFF_LEN - head.len()).min(chunk.len());
-            head.extend_from_slice(&chunk[..take]);
-        }
-        crc.update(&chunk);
-        if let Err(err) = sink.write(chunk).await {
-            break Some(ReceiveError::Io(err));
-        }
-    };
-    if let Some(failure) = failure {
-        sink.abort().await;
-        return Err(failure);
+        sink.finish().await?;
+        Ok(Received {
+            key,
+            size,
+            crc32: crc.finalize(),
+            head,
+        })
     }
-    sink.finish().await?;
-    Ok(Received {
-        key,
-        size,
-        crc32: crc.finalize(),
-        head,
-    })
 }
 
 /// Copies the file at `path` into `sink` chunk by chunk; aborts the sink on failure.

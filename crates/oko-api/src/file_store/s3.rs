@@ -93,6 +93,15 @@ impl S3Store {
         }
     }
 
+    pub async fn size(&self, key: &str) -> io::Result<u64> {
+        let meta = self
+            .store
+            .head(&ObjectPath::from(key))
+            .await
+            .map_err(to_io)?;
+        Ok(meta.size)
+    }
+
     pub async fn read(&self, key: &str) -> io::Result<BoxStream<'static, io::Result<Bytes>>> {
         let result = self
             .store

@@ -94,7 +94,7 @@ pub async fn upload_file(
     crate::disk::ensure_room(&state, declared.unwrap_or(0))?;
     let received = state
         .files
-        .receive(body, limit)
+        .receive(body, limit, || crate::disk::ensure_room(&state, 0))
         .await
         .map_err(|err| match err {
             ReceiveError::TooLarge => ApiError::file_too_large(limit),
@@ -102,7 +102,8 @@ pub async fn upload_file(
                 ErrorCode::MalformedBody,
                 format!("Загрузка прервана: {why}"),
             ),
-            ReceiveError::Io(err) => ApiError::internal(err),
+            ReceiveError::NoRoom(refused) => refused,
+            ReceiveError::Io(err) => ApiError::file_store(err),
         })?;
     let now = Utc::now();
     let file = NewFile {

@@ -9,7 +9,7 @@ use actix_web::{
 };
 use chrono::{Datelike, Timelike, Utc};
 use futures_util::{
-    TryStreamExt,
+    StreamExt, TryStreamExt,
     stream::{self, BoxStream},
 };
 use oko_db::{entities::stored_file, storages};
@@ -109,6 +109,7 @@ pub async fn download_zip(
             "Нет файлов, которые можно скачать сейчас",
         ));
     }
+    ensure_all_stored(&state, &files).await?;
     let owners = storages::owner_logins(&state.db, &files).await?;
     let ids: Vec<Uuid> = files.iter().map(|f| f.id).collect();
     let organisation = user.0.principal.scope.organisation();
@@ -130,6 +131,32 @@ pub async fn download_zip(
         ))
         .insert_header(ContentEncoding::Identity)
         .streaming(zip_stream(state.clone(), plan, keys)))
+}
+
+/// How many files the zip asks the store about at once before it starts.
+const CHECKS_AT_ONCE: usize = 16;
+
+/// Asks the store for every file before the first header goes out: once the 200
+/// and its `Content-Length` are sent, a missing file could only cut the zip short.
+async fn ensure_all_stored(state: &AppState, files: &[stored_file::Model]) -> Result<(), ApiError> {
+    stream::iter(files)
+        .map(|file| async move {
+            let size = state.files.size(&file.store_key).await?;
+            if i64::try_from(size).ok() != Some(file.size) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "stored file {} holds {size} bytes, its record says {}",
+                        file.id, file.size
+                    ),
+                ));
+            }
+            Ok(())
+        })
+        .buffer_unordered(CHECKS_AT_ONCE)
+        .try_collect::<()>()
+        .await
+        .map_err(ApiError::file_store)
 }
 
 /// The zip entry of a file; personal files go into a folder named by the login.
