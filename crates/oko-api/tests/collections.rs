@@ -14,6 +14,7 @@ on_both_databases!(
     forms_are_checked_versioned_and_pinned,
     autosave_applies_each_batch_once_and_refuses_stale_versions,
     two_instances_on_one_database_lose_no_save,
+    two_server_processes_on_one_database_lose_no_save,
     saves_reuse_one_connection_and_outlive_its_loss,
     drafts_are_scoped_to_their_organisation,
     submit_validates_snapshots_and_keeps_history,
@@ -397,6 +398,59 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
         ),
         (json!(4), json!("41"), json!("36"))
     );
+}
+
+/// Two `oko serve` processes on one database and data directory (on SQLite: one
+/// file two processes write, as on a small server run twice): six schools save
+/// at once, each alternating between the processes, and every save is answered
+/// 200 and present when read back through the other process.
+async fn two_server_processes_on_one_database_lose_no_save(backend: Backend) {
+    const SAVES: i64 = 12;
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let first = app.serve_process(app.data_dir()).await;
+    let second = app.serve_process(app.data_dir()).await;
+    let processes = [&first.app, &second.app];
+    let schools: Vec<String> = (1..=6).map(|n| format!("sch24000{n}")).collect();
+    let mut tokens = Vec::new();
+    for school in &schools {
+        tokens.push(app.token(school).await);
+    }
+    let saving = tokens.iter().map(|token| {
+        let id = id.clone();
+        async move {
+            for n in 1..=SAVES {
+                let through = processes[n as usize % 2];
+                let value = n.to_string();
+                let answer = patch(
+                    through,
+                    token,
+                    &id,
+                    n - 1,
+                    &format!("p-{n}"),
+                    vec![set(1, "students", &value)],
+                )
+                .await;
+                saves_as(answer, n);
+            }
+        }
+    });
+    futures_util::future::join_all(saving).await;
+    for token in &tokens {
+        for through in processes {
+            let (status, draft) = through
+                .get(&format!("/api/collections/{id}/draft"), token)
+                .await;
+            assert_eq!(status, StatusCode::OK, "{draft}");
+            assert_eq!(draft["version"], SAVES, "{draft}");
+            assert_eq!(
+                draft["data"]["specialties"][0]["students"],
+                SAVES.to_string(),
+                "{draft}"
+            );
+        }
+    }
 }
 
 /// Asserts a save was accepted as `version`.

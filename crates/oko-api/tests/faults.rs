@@ -211,40 +211,14 @@ async fn sigterm_gives_the_running_job_back_and_stops(backend: Backend) {
 
     // `oko serve` handles SIGTERM itself (to give its job back first) and still
     // stops cleanly and at once.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_oko"))
-        .arg("serve")
-        .env("OKO_DATABASE_URL", &app.database_url)
-        .env("OKO_DATA_DIR", app.data_dir().join("second"))
-        .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
-        .spawn()
-        .expect("oko serve starts");
-    let client = reqwest::Client::new();
-    let mut up = false;
-    for _ in 0..100 {
-        if client
-            .get(format!("http://127.0.0.1:{port}/api/health"))
-            .send()
-            .await
-            .is_ok()
-        {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(up, "the server came up");
+    let mut server = app.serve_process(&app.data_dir().join("second")).await;
     let stopped = Instant::now();
     Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     let status = loop {
-        if let Some(status) = server.try_wait().unwrap() {
+        if let Some(status) = server.child.try_wait().unwrap() {
             break status;
         }
         assert!(

@@ -9,7 +9,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{Backend, TestApp, assert_problem, spawn_app_with};
 
-on_both_databases!(files_live_in_the_bucket_and_download_by_range);
+on_both_databases!(
+    files_live_in_the_bucket_and_download_by_range,
+    two_instances_on_one_bucket_serve_each_others_files,
+);
 
 fn endpoint() -> String {
     std::env::var("OKO_TEST_S3_ENDPOINT").unwrap_or_else(|_| {
@@ -65,6 +68,40 @@ async fn upload(
         .unwrap()
 }
 
+/// A storage open since 2021 in a publication for everyone; its id.
+async fn storage(app: &TestApp, admin: &str) -> String {
+    let (_, section) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            admin,
+            Some(json!({"title": "S3"})),
+        )
+        .await;
+    let (_, publication) = app
+        .call(
+            Method::POST,
+            "/api/publications",
+            admin,
+            Some(json!({"section_id": section["id"], "title": "Файлы",
+            "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}})),
+        )
+        .await;
+    let (status, storage) = app
+        .call(
+            Method::POST,
+            &format!(
+                "/api/publications/{}/storages",
+                publication["summary"]["id"].as_str().unwrap()
+            ),
+            admin,
+            Some(json!({"title": "Материалы", "available_from": "2021-09-01T06:00:00Z"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{storage}");
+    storage["id"].as_str().unwrap().to_owned()
+}
+
 async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
     let bucket = bucket().await;
     let endpoint = endpoint();
@@ -78,36 +115,7 @@ async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
     )
     .await;
     let admin = app.token("admin").await;
-    let (_, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": "S3"})),
-        )
-        .await;
-    let (_, publication) = app
-        .call(
-            Method::POST,
-            "/api/publications",
-            &admin,
-            Some(json!({"section_id": section["id"], "title": "Файлы",
-            "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}})),
-        )
-        .await;
-    let (status, storage) = app
-        .call(
-            Method::POST,
-            &format!(
-                "/api/publications/{}/storages",
-                publication["summary"]["id"].as_str().unwrap()
-            ),
-            &admin,
-            Some(json!({"title": "Материалы", "available_from": "2021-09-01T06:00:00Z"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{storage}");
-    let storage = storage["id"].as_str().unwrap().to_owned();
+    let storage = storage(&app, &admin).await;
 
     let content: Vec<u8> = b"%PDF-1.4\n"
         .iter()
@@ -256,5 +264,119 @@ async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(keys(&bucket).await.len(), 1, "only the report is left");
+}
+
+/// The recommended layout for several instances: each its own data directory, one
+/// bucket, one signing secret. A file uploaded through one downloads (whole, by
+/// range and in the zip) through the other, a report ordered from one is built by
+/// whichever takes the job and read through the other, and a file deleted through
+/// one is gone for both.
+async fn two_instances_on_one_bucket_serve_each_others_files(backend: Backend) {
+    let bucket = bucket().await;
+    let endpoint = endpoint();
+    let shared = [
+        ("OKO_S3_BUCKET", bucket.as_str()),
+        ("OKO_S3_ENDPOINT", endpoint.as_str()),
+        (
+            "OKO_JWT_SECRET",
+            "one secret for every instance, 32+ bytes long",
+        ),
+    ];
+    let first = spawn_app_with(backend, &shared).await;
+    let second = first.other_machine(&shared).await;
+    assert_ne!(first.data_dir(), second.data_dir());
+    let admin = first.token("admin").await;
+    let storage = storage(&first, &admin).await;
+    let content: Vec<u8> = b"%PDF-1.4\n"
+        .iter()
+        .copied()
+        .chain((0..200_000u32).map(|i| (i % 251) as u8))
+        .collect();
+    let response = upload(&first, &admin, &storage, "plan.pdf", content.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let file: Value = response.json().await.unwrap();
+    let path = format!("/api/files/{}/content", file["id"].as_str().unwrap());
+
+    let school = second.token("sch240001").await;
+    let whole = second
+        .client
+        .get(second.url(&path))
+        .bearer_auth(&school)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.bytes().await.unwrap().to_vec(), content);
+    let part = second
+        .client
+        .get(second.url(&path))
+        .bearer_auth(&school)
+        .header("range", "bytes=150000-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part.bytes().await.unwrap().to_vec(), content[150_000..]);
+    let zip = second
+        .client
+        .get(second.url(&format!("/api/storages/{storage}/zip")))
+        .bearer_auth(&school)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zip.status(), StatusCode::OK);
+    let zipped = second.data_dir().join("all.zip");
+    std::fs::write(&zipped, zip.bytes().await.unwrap()).unwrap();
+    let unpacked = std::process::Command::new("unzip")
+        .arg("-p")
+        .arg(&zipped)
+        .arg("plan.pdf")
+        .output()
+        .unwrap();
+    assert_eq!(unpacked.stdout, content);
+
+    let coordinator = first.token("mun24001").await;
+    let (status, job) = first
+        .call(
+            Method::POST,
+            &format!("/api/storages/{storage}/reports"),
+            &coordinator,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_str().unwrap();
+    let done = second.wait_for_report(&coordinator, id).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    for instance in [&first, &second] {
+        let report = instance
+            .client
+            .get(instance.url(&format!("/api/reports/{id}/content")))
+            .bearer_auth(&coordinator)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(report.status(), StatusCode::OK);
+        assert!(report.bytes().await.unwrap().starts_with(b"PK"));
+    }
+
+    let (status, _) = second
+        .call(
+            Method::DELETE,
+            &format!("/api/files/{}", file["id"].as_str().unwrap()),
+            &second.token("admin").await,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let gone = first
+        .client
+        .get(first.url(&path))
+        .bearer_auth(&school)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     assert_eq!(keys(&bucket).await.len(), 1, "only the report is left");
 }

@@ -63,6 +63,21 @@ pub struct TestApp {
     dir: PathBuf,
 }
 
+/// `oko serve` running as a separate process (see [`TestApp::serve_process`]).
+pub struct ServeProcess {
+    /// The process's API, through the usual helpers.
+    pub app: TestApp,
+    /// The process itself, for signals.
+    pub child: std::process::Child,
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
@@ -107,8 +122,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// Like [`spawn_app`], with extra configuration variables.
 pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> TestApp {
-    let dir = std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    let dir = fresh_dir();
     let database_url = fresh_database(backend, &dir).await;
     let spa_dir = dir.join("spa");
     std::fs::create_dir_all(&spa_dir).expect("create the SPA directory");
@@ -130,6 +144,13 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Test
         database_url: config.database_url.clone(),
         dir,
     }
+}
+
+/// A new directory under the system's temporary directory.
+fn fresh_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("create a temporary directory");
+    dir
 }
 
 /// A test server's configuration: its database, data directory and stand-in SPA.
@@ -160,7 +181,29 @@ fn start(config: &Config, db: &DatabaseConnection) -> String {
 impl TestApp {
     /// Starts another instance on this server's database and data directory.
     pub async fn other_instance(&self) -> TestApp {
-        let config = test_config(&self.database_url, &self.dir, &[]);
+        // Its own (empty) directory to clean up: the first one owns the data.
+        let cleanup = fresh_dir();
+        self.instance(&self.dir, cleanup, &[]).await
+    }
+
+    /// Starts another instance on this server's database as another machine would
+    /// run it: its own, empty, data directory and the given configuration.
+    pub async fn other_machine(&self, settings: &[(&str, &str)]) -> TestApp {
+        let dir = fresh_dir();
+        let spa_dir = dir.join("spa");
+        std::fs::create_dir_all(&spa_dir).expect("create the SPA directory");
+        std::fs::write(spa_dir.join("index.html"), TEST_SPA_INDEX).expect("write index.html");
+        self.instance(&dir, dir.clone(), settings).await
+    }
+
+    /// A server on this database with `data_dir`; `cleanup` is removed with it.
+    async fn instance(
+        &self,
+        data_dir: &std::path::Path,
+        cleanup: std::path::PathBuf,
+        settings: &[(&str, &str)],
+    ) -> TestApp {
+        let config = test_config(&self.database_url, data_dir, settings);
         let db = oko_db::connection::connect(&config.database_url)
             .await
             .expect("connect");
@@ -169,9 +212,43 @@ impl TestApp {
             db,
             client: reqwest::Client::new(),
             database_url: self.database_url.clone(),
-            // Its own (empty) directory to clean up: the first one owns the data.
-            dir: std::env::temp_dir().join(format!("oko-test-{}", uuid::Uuid::new_v4().simple())),
+            dir: cleanup,
         }
+    }
+
+    /// `oko serve` as a process of its own on this server's database, with
+    /// `data_dir`, once its `/api/health` answers; killed when dropped.
+    pub async fn serve_process(&self, data_dir: &std::path::Path) -> ServeProcess {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_oko"))
+            .arg("serve")
+            .env("OKO_DATABASE_URL", &self.database_url)
+            .env("OKO_DATA_DIR", data_dir)
+            .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
+            .env("OKO_AUTH_CACHE_SECONDS", AUTH_CACHE_SECONDS.to_string())
+            .spawn()
+            .expect("oko serve starts");
+        let db = oko_db::connection::connect(&self.database_url)
+            .await
+            .expect("connect");
+        let app = TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            db,
+            client: reqwest::Client::new(),
+            database_url: self.database_url.clone(),
+            dir: fresh_dir(),
+        };
+        for _ in 0..200 {
+            if app.client.get(app.url("/api/health")).send().await.is_ok() {
+                return ServeProcess { app, child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("oko serve did not come up in 20 s");
     }
 
     /// The server's data directory (`OKO_DATA_DIR`).
