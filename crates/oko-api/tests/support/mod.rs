@@ -242,9 +242,12 @@ impl TestApp {
             database_url: self.database_url.clone(),
             dir: fresh_dir(),
         };
+        // Owned at once, so a failed start below still kills and reaps it.
+        let process = ServeProcess { app, child };
         for _ in 0..200 {
-            if app.client.get(app.url("/api/health")).send().await.is_ok() {
-                return ServeProcess { app, child };
+            let health = process.app.client.get(process.app.url("/api/health"));
+            if health.send().await.is_ok() {
+                return process;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
