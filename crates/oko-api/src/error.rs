@@ -100,19 +100,15 @@ impl ApiError {
         match cause.kind() {
             std::io::ErrorKind::NotFound => {
                 tracing::error!(%cause, "a stored file is missing from this instance's store");
-                ApiError::new(
-                    ErrorCode::Unavailable,
+                ApiError::unavailable(
                     "Файл есть в базе, но его нет в хранилище этого сервера: все экземпляры oko должны видеть один каталог файлов (OKO_DATA_DIR/files) или одну корзину S3",
                 )
-                .retry_after(UNAVAILABLE_RETRY_SECONDS)
             }
             std::io::ErrorKind::InvalidData => {
                 tracing::error!(%cause, "a stored file differs from its record");
-                ApiError::new(
-                    ErrorCode::Unavailable,
+                ApiError::unavailable(
                     "Файл в хранилище этого сервера не совпадает с записью в базе: проверьте, что все экземпляры oko видят одно хранилище файлов",
                 )
-                .retry_after(UNAVAILABLE_RETRY_SECONDS)
             }
             std::io::ErrorKind::StorageFull => {
                 tracing::error!(%cause, "the file store's disk is full");
@@ -127,11 +123,15 @@ impl ApiError {
 
     /// The database cannot be reached for a moment (a restart, a failover, a lock).
     pub fn database_unavailable() -> ApiError {
-        ApiError::new(
-            ErrorCode::Unavailable,
+        ApiError::unavailable(
             "Нет связи с базой данных: повторите через несколько секунд, ничего не изменено",
         )
-        .retry_after(UNAVAILABLE_RETRY_SECONDS)
+    }
+
+    /// 503 `unavailable` with `detail`: a part we depend on is missing for now,
+    /// so the client is told when to try again.
+    pub fn unavailable(detail: impl Into<String>) -> ApiError {
+        ApiError::new(ErrorCode::Unavailable, detail).retry_after(UNAVAILABLE_RETRY_SECONDS)
     }
 
     /// A failure on our side; the cause goes to the log, never to the client.

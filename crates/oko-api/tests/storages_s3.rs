@@ -102,6 +102,54 @@ async fn storage(app: &TestApp, admin: &str) -> String {
     storage["id"].as_str().unwrap().to_owned()
 }
 
+/// The bytes of `entry` in the storage's zip as `token` downloads it from `app`.
+async fn zipped(app: &TestApp, token: &str, storage: &str, entry: &str) -> Vec<u8> {
+    let zip = app
+        .client
+        .get(app.url(&format!("/api/storages/{storage}/zip")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zip.status(), StatusCode::OK);
+    let saved = app.data_dir().join("all.zip");
+    std::fs::write(&saved, zip.bytes().await.unwrap()).unwrap();
+    let unpacked = std::process::Command::new("unzip")
+        .arg("-p")
+        .arg(&saved)
+        .arg(entry)
+        .output()
+        .unwrap();
+    unpacked.stdout
+}
+
+/// Orders the coordinators' report of `storage` through `app`; the job's id.
+async fn order_report(app: &TestApp, coordinator: &str, storage: &str) -> String {
+    let (status, job) = app
+        .call(
+            Method::POST,
+            &format!("/api/storages/{storage}/reports"),
+            coordinator,
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    job["id"].as_str().unwrap().to_owned()
+}
+
+/// Asserts the built report `id` downloads through `app` as a workbook.
+async fn assert_report_reads(app: &TestApp, coordinator: &str, id: &str) {
+    let report = app
+        .client
+        .get(app.url(&format!("/api/reports/{id}/content")))
+        .bearer_auth(coordinator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), StatusCode::OK);
+    assert!(report.bytes().await.unwrap().starts_with(b"PK"));
+}
+
 async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
     let bucket = bucket().await;
     let endpoint = endpoint();
@@ -210,49 +258,16 @@ async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
         .unwrap();
     assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
 
-    let zip = app
-        .client
-        .get(app.url(&format!("/api/storages/{storage}/zip")))
-        .bearer_auth(&school)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(zip.status(), StatusCode::OK);
-    let zipped = app.data_dir().join("all.zip");
-    std::fs::write(&zipped, zip.bytes().await.unwrap()).unwrap();
-    let unpacked = std::process::Command::new("unzip")
-        .arg("-p")
-        .arg(&zipped)
-        .arg("plan.pdf")
-        .output()
-        .unwrap();
-    assert_eq!(unpacked.stdout, content);
+    assert_eq!(zipped(&app, &school, &storage, "plan.pdf").await, content);
 
     let coordinator = app.token("mun24001").await;
-    let (status, job) = app
-        .call(
-            Method::POST,
-            &format!("/api/storages/{storage}/reports"),
-            &coordinator,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
-    let id = job["id"].as_str().unwrap();
-    let done = app.wait_for_report(&coordinator, id).await;
+    let id = order_report(&app, &coordinator, &storage).await;
+    let done = app.wait_for_report(&coordinator, &id).await;
     assert_eq!(
         done["status"], "ready",
         "the report is built into the bucket: {done}"
     );
-    let report = app
-        .client
-        .get(app.url(&format!("/api/reports/{id}/content")))
-        .bearer_auth(&coordinator)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(report.status(), StatusCode::OK);
-    assert!(report.bytes().await.unwrap().starts_with(b"PK"));
+    assert_report_reads(&app, &coordinator, &id).await;
     assert_eq!(keys(&bucket).await.len(), 2);
 
     let (status, _) = app
@@ -318,47 +333,17 @@ async fn two_instances_on_one_bucket_serve_each_others_files(backend: Backend) {
         .unwrap();
     assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(part.bytes().await.unwrap().to_vec(), content[150_000..]);
-    let zip = second
-        .client
-        .get(second.url(&format!("/api/storages/{storage}/zip")))
-        .bearer_auth(&school)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(zip.status(), StatusCode::OK);
-    let zipped = second.data_dir().join("all.zip");
-    std::fs::write(&zipped, zip.bytes().await.unwrap()).unwrap();
-    let unpacked = std::process::Command::new("unzip")
-        .arg("-p")
-        .arg(&zipped)
-        .arg("plan.pdf")
-        .output()
-        .unwrap();
-    assert_eq!(unpacked.stdout, content);
+    assert_eq!(
+        zipped(&second, &school, &storage, "plan.pdf").await,
+        content
+    );
 
     let coordinator = first.token("mun24001").await;
-    let (status, job) = first
-        .call(
-            Method::POST,
-            &format!("/api/storages/{storage}/reports"),
-            &coordinator,
-            None,
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let id = job["id"].as_str().unwrap();
-    let done = second.wait_for_report(&coordinator, id).await;
+    let id = order_report(&first, &coordinator, &storage).await;
+    let done = second.wait_for_report(&coordinator, &id).await;
     assert_eq!(done["status"], "ready", "{done}");
     for instance in [&first, &second] {
-        let report = instance
-            .client
-            .get(instance.url(&format!("/api/reports/{id}/content")))
-            .bearer_auth(&coordinator)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(report.status(), StatusCode::OK);
-        assert!(report.bytes().await.unwrap().starts_with(b"PK"));
+        assert_report_reads(instance, &coordinator, &id).await;
     }
 
     let (status, _) = second
