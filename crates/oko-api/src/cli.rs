@@ -50,10 +50,13 @@ enum Command {
     /// Benchmark set-up: a collection of the schedule demo form, open now, on the
     /// newest publication for everyone, and access tokens of `organisations`
     /// organisation accounts (valid `hours`), one per line, written to `out`. The
-    /// tokens act as those accounts: keep the file to the benchmark.
+    /// tokens act as those accounts: keep the file to the benchmark. `skip` passes
+    /// over the first accounts (by login), so runs on one database use fresh ones.
     SeedSurge {
         #[arg(long, default_value_t = 45_000)]
         organisations: u64,
+        #[arg(long, default_value_t = 0)]
+        skip: u64,
         #[arg(long)]
         out: std::path::PathBuf,
         #[arg(long, default_value_t = 2)]
@@ -166,9 +169,10 @@ impl Cli {
             Command::SeedDownloads { files, marks } => seed_downloads(&config, files, marks).await,
             Command::SeedSurge {
                 organisations,
+                skip,
                 out,
                 hours,
-            } => seed_surge(&config, organisations, &out, hours).await,
+            } => seed_surge(&config, organisations, skip, &out, hours).await,
             Command::SeedResults { works, students } => {
                 seed_results(&config, works, students).await
             }
@@ -378,12 +382,13 @@ async fn seed_downloads(config: &Config, files: u32, marks: u64) -> CliResult {
 async fn seed_surge(
     config: &Config,
     organisations: u64,
+    skip: u64,
     out: &std::path::Path,
     hours: i64,
 ) -> CliResult {
     let db = open_database(config).await?;
     let now = chrono::Utc::now();
-    let Some(surge) = oko_db::demo_surge::seed(&db, organisations, now).await? else {
+    let Some(surge) = oko_db::demo_surge::seed(&db, organisations, skip, now).await? else {
         return Err("нет публикации для всех: сначала `oko seed-demo`".into());
     };
     let keys = crate::auth::tokens::TokenKeys::new(&crate::startup::signing_secret(config)?);

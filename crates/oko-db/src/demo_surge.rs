@@ -18,11 +18,13 @@ pub struct Surge {
     pub users: Vec<Uuid>,
 }
 
-/// Sets the collection up for up to `organisations` accounts; `None` when there is
-/// no publication for everyone (load the full demo first).
+/// Sets the collection up for up to `organisations` accounts, after the first
+/// `skip` (by login); `None` when there is no publication for everyone (load the
+/// full demo first).
 pub async fn seed(
     db: &DatabaseConnection,
     organisations: u64,
+    skip: u64,
     now: DateTime<Utc>,
 ) -> Result<Option<Surge>, DbErr> {
     let Some(target) = publications::newest_for_everyone(db).await? else {
@@ -40,6 +42,7 @@ pub async fn seed(
         .column(user::Column::Id)
         .filter(user::Column::OrganisationId.is_not_null())
         .order_by_asc(user::Column::Login)
+        .offset(skip)
         .limit(organisations)
         .into_tuple()
         .all(db)

@@ -43,6 +43,31 @@ impl Server {
         command.envs(self.env.iter().map(|(k, v)| (*k, v.as_str())));
         command
     }
+
+    /// A second `oko serve` of `binary` on the same database and data directory
+    /// (so the same signing key and file store), on a port of its own: the
+    /// several-instances deployment on one machine.
+    pub fn another_instance(&self, binary: &Path) -> Result<Server, Fail> {
+        let port = free_port()?;
+        let mut env = self.env.clone();
+        for (name, value) in &mut env {
+            if *name == "OKO_LISTEN" {
+                *value = format!("127.0.0.1:{port}");
+            }
+        }
+        let child = Command::new(binary)
+            .arg("serve")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .spawn()
+            .map_err(Fail::io("start a second oko serve"))?;
+        let server = Server {
+            child,
+            base_url: format!("http://127.0.0.1:{port}"),
+            env,
+        };
+        wait_for_port(port, "the second oko serve", Duration::from_secs(30))?;
+        Ok(server)
+    }
 }
 
 impl Drop for Server {

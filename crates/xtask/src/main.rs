@@ -7,7 +7,8 @@
 //! - `bench`: measure the figures of `docs/benchmarks.md`; `bench editor` runs the
 //!   form editor's alone; `bench export [N]` the surge and its exports on SQLite;
 //!   `bench surge [N]` runs
-//!   only the deadline surge (N organisations, all by default) and prints its rows.
+//!   only the deadline surge (N organisations, all by default) and prints its rows;
+//!   `bench faults [N]` two instances against one and PostgreSQL restarted mid-surge.
 
 mod bench;
 mod e2e;
@@ -45,13 +46,16 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("analytics") => {
             bench::run_analytics(args.get(2).and_then(|n| n.parse().ok()))
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("faults") => {
+            bench::run_faults(args.get(2).and_then(|n| n.parse().ok()))
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("export") => {
             bench::run_export(args.get(2).and_then(|n| n.parse().ok()))
         }
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | logins | hardening | forum [N] | editor]"
+                "usage: cargo xtask run | test | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | faults [N] | logins | hardening | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }

@@ -12,6 +12,7 @@ use std::{
 mod analytics;
 mod cpu;
 mod export;
+mod faults;
 mod forms;
 mod forum;
 mod hardening;
@@ -221,6 +222,29 @@ fn start_bench_postgres(dir: &Path) -> Result<Server, Fail> {
     let postgres_url = crate::postgres::bench_url("oko_bench");
     crate::postgres::drop_database_at(&crate::postgres::bench_url("postgres"), "oko_bench");
     start_server_on(Path::new(OKO), dir, "full", &postgres_url)
+}
+
+/// Organisations per run of `cargo xtask bench faults`: long enough a surge
+/// (about a minute on this machine) for a restart in its middle.
+const FAULT_ORGANISATIONS: usize = 10_000;
+
+/// `cargo xtask bench faults [N]`: issue #21's figures (two instances against
+/// one; PostgreSQL restarted mid-surge), N organisations a run, printed.
+pub fn run_faults(organisations: Option<usize>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let on_postgres = start_bench_postgres(&dir.join("faults-postgres"))?;
+    crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
+    let mut rows = Vec::new();
+    faults::rows(
+        &on_postgres,
+        organisations.unwrap_or(FAULT_ORGANISATIONS),
+        &dir,
+        &mut rows,
+    )?;
+    drop(on_postgres);
+    print_rows(&rows);
+    Ok(())
 }
 
 /// `cargo xtask bench analytics [N]`: N results (default 10,000,000) on the full

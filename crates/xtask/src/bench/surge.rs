@@ -68,10 +68,10 @@ pub struct Surge {
 }
 
 /// Sorted latencies in microseconds.
-pub struct Latencies(Vec<u32>);
+pub struct Latencies(pub(super) Vec<u32>);
 
 impl Latencies {
-    fn percentile_ms(&self, p: f64) -> f64 {
+    pub(super) fn percentile_ms(&self, p: f64) -> f64 {
         if self.0.is_empty() {
             return 0.0;
         }
@@ -80,9 +80,21 @@ impl Latencies {
     }
 }
 
-/// Sets the surge up in `server`'s database and drives it; `organisations` caps
-/// how many take part (all demo organisations by default).
-pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, Fail> {
+/// A surge made ready in a server's database: its collection and the access
+/// tokens of the organisations that will fill it in.
+pub struct Prepared {
+    pub collection: String,
+    pub tokens: Vec<String>,
+}
+
+/// `oko seed-surge` on `server`'s data: up to `organisations` accounts after the
+/// first `skip` (so several runs on one database each get fresh organisations).
+pub fn prepare(
+    server: &Server,
+    organisations: usize,
+    skip: usize,
+    dir: &Path,
+) -> Result<Prepared, Fail> {
     std::fs::create_dir_all(dir).map_err(Fail::io("create the bench directory"))?;
     let tokens_file = dir.join("surge-tokens.txt");
     let out = output({
@@ -91,6 +103,8 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
             "seed-surge",
             "--organisations",
             &organisations.to_string(),
+            "--skip",
+            &skip.to_string(),
             "--out",
         ]);
         c.arg(&tokens_file);
@@ -109,14 +123,24 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
         .map(str::to_owned)
         .collect();
     let _ = std::fs::remove_file(&tokens_file);
-    let address = server
+    Ok(Prepared { collection, tokens })
+}
+
+/// `host:port` of a server, as the load generator connects.
+pub fn address_of(server: &Server) -> String {
+    server
         .base_url
         .strip_prefix("http://")
         .unwrap_or(&server.base_url)
-        .to_owned();
+        .to_owned()
+}
+
+/// Sets the surge up in `server`'s database and drives it;  `organisations` caps
+/// how many take part (all demo organisations by default).
+pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, Fail> {
+    let Prepared { collection, tokens } = prepare(server, organisations, 0, dir)?;
+    let address = address_of(server);
     let baseline_rate = baseline(&address, &tokens[0])?;
-    let bodies = Arc::new(patch_bodies());
-    let tokens = Arc::new(tokens);
     let running = Arc::new(AtomicBool::new(true));
     let monitor = {
         let (address, collection, running) =
@@ -125,41 +149,112 @@ pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, F
         std::thread::spawn(move || watch(&address, &collection, &admin, &running))
     };
     let cpu_before = CpuTicks::now(server.pid());
-    let started = Instant::now();
-    let workers: Vec<_> = (0..CONNECTIONS)
-        .map(|connection| {
-            let (address, collection) = (address.clone(), collection.clone());
-            let (tokens, bodies) = (Arc::clone(&tokens), Arc::clone(&bodies));
-            std::thread::spawn(move || drive(&address, &collection, &tokens, &bodies, connection))
-        })
-        .collect();
-    let (mut saves, mut submits) = (Vec::new(), Vec::new());
-    for worker in workers {
-        let (s, u) = worker
-            .join()
-            .map_err(|_| Fail("a surge connection panicked".into()))??;
-        saves.extend(s);
-        submits.extend(u);
-    }
-    let elapsed = started.elapsed();
+    let driven = drive_all(&[address], &collection, tokens, OnFailure::Stop)?;
     let cpu = CpuTicks::now(server.pid()).since(cpu_before);
     running.store(false, Ordering::Relaxed);
     let mut monitoring = monitor
         .join()
         .map_err(|_| Fail("the monitoring connection panicked".into()))??;
-    saves.sort_unstable();
-    submits.sort_unstable();
     monitoring.sort_unstable();
     Ok(Surge {
-        organisations: tokens.len(),
-        elapsed,
-        saves: Latencies(saves),
-        submits: Latencies(submits),
+        organisations: driven.organisations,
+        elapsed: driven.elapsed,
+        saves: driven.saves,
+        submits: driven.submits,
         baseline_rate,
         monitoring: Latencies(monitoring),
         collection,
         cpu,
     })
+}
+
+/// What the load generator does with an answer that is not 2xx.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OnFailure {
+    /// Fail the run: nothing should fail.
+    Stop,
+    /// As the SPA's autosave does: a 5xx or a lost connection is sent again after
+    /// the answer's `Retry-After` (1 s without one); a 4xx is counted and the
+    /// organisation goes on.
+    Retry,
+}
+
+/// Every request of one surge, by every connection.
+pub struct Driven {
+    pub organisations: usize,
+    pub elapsed: Duration,
+    pub saves: Latencies,
+    pub submits: Latencies,
+    /// When each acknowledged request was answered, µs from the start, sorted.
+    pub acknowledged_at: Vec<u32>,
+    /// Answers that were not 2xx, and connections lost, all retried.
+    pub failed_answers: usize,
+    /// 4xx answers (with [`OnFailure::Retry`]): a save or submit refused for good.
+    pub refused: usize,
+    /// The longest single answer, any status, µs.
+    pub longest_answer: u32,
+    /// The longest a save or submit took to be acknowledged, retries included, µs.
+    pub longest_acknowledgement: u32,
+}
+
+/// Drives every organisation of `tokens` through the surge, connections dealt
+/// round-robin over `addresses` (one or more instances).
+pub fn drive_all(
+    addresses: &[String],
+    collection: &str,
+    tokens: Vec<String>,
+    on_failure: OnFailure,
+) -> Result<Driven, Fail> {
+    let bodies = Arc::new(patch_bodies());
+    let organisations = tokens.len();
+    let tokens = Arc::new(tokens);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONNECTIONS)
+        .map(|connection| {
+            let address = addresses[connection % addresses.len()].clone();
+            let collection = collection.to_owned();
+            let (tokens, bodies) = (Arc::clone(&tokens), Arc::clone(&bodies));
+            std::thread::spawn(move || {
+                drive(
+                    &address,
+                    &collection,
+                    &tokens,
+                    &bodies,
+                    connection,
+                    on_failure,
+                    started,
+                )
+            })
+        })
+        .collect();
+    let mut all = Driven {
+        organisations,
+        elapsed: Duration::ZERO,
+        saves: Latencies(Vec::new()),
+        submits: Latencies(Vec::new()),
+        acknowledged_at: Vec::new(),
+        failed_answers: 0,
+        refused: 0,
+        longest_answer: 0,
+        longest_acknowledgement: 0,
+    };
+    for worker in workers {
+        let one = worker
+            .join()
+            .map_err(|_| Fail("a surge connection panicked".into()))??;
+        all.saves.0.extend(one.saves.0);
+        all.submits.0.extend(one.submits.0);
+        all.acknowledged_at.extend(one.acknowledged_at);
+        all.failed_answers += one.failed_answers;
+        all.refused += one.refused;
+        all.longest_answer = all.longest_answer.max(one.longest_answer);
+        all.longest_acknowledgement = all.longest_acknowledgement.max(one.longest_acknowledgement);
+    }
+    all.elapsed = started.elapsed();
+    all.saves.0.sort_unstable();
+    all.submits.0.sort_unstable();
+    all.acknowledged_at.sort_unstable();
+    Ok(all)
 }
 
 /// The table rows of a run on `database`.
@@ -277,23 +372,38 @@ fn cell(sheet: &str, row: u32, column: &str, value: &str) -> String {
     format!(r#"{{"op":"set","sheet":"{sheet}","row":{row},"column":"{column}","value":"{value}"}}"#)
 }
 
-/// One connection's share: its organisations, step by step; the latencies of its
-/// saves and of its submits.
+/// Microseconds since `since`, saturated to what the figures keep.
+fn micros_since(since: Instant) -> u32 {
+    since.elapsed().as_micros().min(u128::from(u32::MAX)) as u32
+}
+
+/// One connection's share: its organisations, step by step.
 fn drive(
     address: &str,
     collection: &str,
     tokens: &[String],
     bodies: &[String],
     connection: usize,
-) -> Result<(Vec<u32>, Vec<u32>), Fail> {
+    on_failure: OnFailure,
+    started: Instant,
+) -> Result<Driven, Fail> {
     let mine: Vec<&String> = tokens
         .iter()
         .skip(connection)
         .step_by(CONNECTIONS)
         .collect();
     let mut client = Client::connect(address)?;
-    let mut saves = Vec::with_capacity(mine.len() * PATCHES);
-    let mut submits = Vec::with_capacity(mine.len());
+    let mut driven = Driven {
+        organisations: mine.len(),
+        elapsed: Duration::ZERO,
+        saves: Latencies(Vec::with_capacity(mine.len() * PATCHES)),
+        submits: Latencies(Vec::with_capacity(mine.len())),
+        acknowledged_at: Vec::with_capacity(mine.len() * (PATCHES + 1)),
+        failed_answers: 0,
+        refused: 0,
+        longest_answer: 0,
+        longest_acknowledgement: 0,
+    };
     let draft = format!("/api/collections/{collection}/draft");
     let submit = format!("/api/collections/{collection}/submit");
     let submit_body = format!(r#"{{"version":{PATCHES}}}"#);
@@ -307,23 +417,50 @@ fn drive(
         )));
     for (step, (method, path, body)) in steps.enumerate() {
         for token in &mine {
-            let started = Instant::now();
-            let status = client.send(method, path, token, body)?;
-            let micros = started.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+            let asked = Instant::now();
+            let status = loop {
+                let sent = Instant::now();
+                let answer = client.send(method, path, token, body);
+                driven.longest_answer = driven.longest_answer.max(micros_since(sent));
+                let wait = match answer {
+                    Ok(status) if status < 500 => break status,
+                    _ if on_failure == OnFailure::Stop => {
+                        let what = match answer {
+                            Ok(status) => format!("answered {status}: {}", client.last_body),
+                            Err(Fail(err)) => err,
+                        };
+                        return Err(Fail(format!("surge: step {step} {what}")));
+                    }
+                    Ok(_) => Duration::from_secs(client.retry_after.unwrap_or(1)),
+                    Err(_) => {
+                        client = Client::reconnect(address, asked)?;
+                        Duration::ZERO
+                    }
+                };
+                driven.failed_answers += 1;
+                std::thread::sleep(wait);
+            };
             if status != 200 && status != 201 {
-                return Err(Fail(format!(
-                    "surge: step {step} answered {status}: {}",
-                    client.last_body
-                )));
+                if on_failure == OnFailure::Stop {
+                    return Err(Fail(format!(
+                        "surge: step {step} answered {status}: {}",
+                        client.last_body
+                    )));
+                }
+                driven.refused += 1;
+                continue;
             }
+            let micros = micros_since(asked);
+            driven.longest_acknowledgement = driven.longest_acknowledgement.max(micros);
+            driven.acknowledged_at.push(micros_since(started));
             if step < PATCHES {
-                saves.push(micros);
+                driven.saves.0.push(micros);
             } else {
-                submits.push(micros);
+                driven.submits.0.push(micros);
             }
         }
     }
-    Ok((saves, submits))
+    Ok(driven)
 }
 
 /// How often the watching operator asks (statistics and the list's first page):
@@ -392,6 +529,8 @@ pub(super) struct Client {
     reader: BufReader<TcpStream>,
     writer: TcpStream,
     last_body: String,
+    /// The last answer's `Retry-After`, seconds.
+    retry_after: Option<u64>,
 }
 
 impl Client {
@@ -405,7 +544,20 @@ impl Client {
             reader: BufReader::new(stream),
             writer,
             last_body: String::new(),
+            retry_after: None,
         })
+    }
+
+    /// A new connection after one was lost, tried every 100 ms for a minute
+    /// from `since` (the instance may be restarting).
+    fn reconnect(address: &str, since: Instant) -> Result<Client, Fail> {
+        loop {
+            match Client::connect(address) {
+                Ok(client) => return Ok(client),
+                Err(fail) if since.elapsed() > Duration::from_secs(60) => return Err(fail),
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        }
     }
 
     /// Sends a request and reads the whole answer; its status.
@@ -433,6 +585,7 @@ impl Client {
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| Fail(format!("not an HTTP answer: {line:?}")))?;
         let mut length = 0usize;
+        self.retry_after = None;
         loop {
             line.clear();
             self.reader
@@ -446,6 +599,10 @@ impl Client {
                 && name.eq_ignore_ascii_case("content-length")
             {
                 length = value.trim().parse().unwrap_or(0);
+            } else if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("retry-after")
+            {
+                self.retry_after = value.trim().parse().ok();
             }
         }
         let mut body = vec![0u8; length];
