@@ -4,7 +4,10 @@
 //! the result with the row number Excel shows. All or nothing: the caller saves the
 //! data only when no error comes back.
 
-use std::{borrow::Cow, collections::HashMap};
+use std::{
+    borrow::Cow,
+    collections::{HashMap, VecDeque},
+};
 
 use chrono::NaiveDate;
 use oko_domain::{
@@ -265,8 +268,137 @@ struct SheetReader<'a> {
     numbers: Vec<u32>,
     /// Rows past the sheet's limit, counted for the message but not kept.
     rows_over: usize,
+    /// A fixed sheet with preset values: each file row goes to the preset row
+    /// its values name, wherever the user moved it.
+    presets: Option<PresetMatcher>,
     /// What makes the sheet unreadable (missing columns, rows past a fixed sheet).
     problems: Vec<CellError>,
+}
+
+/// The rows of a fixed sheet matched by their preset values, not by position: a
+/// user who sorted the rows keeps every value under its own preset.
+struct PresetMatcher {
+    /// The columns that hold presets on this sheet.
+    columns: Vec<String>,
+    /// The preset rows not matched yet, by their key, in the definition's order
+    /// (several rows with the same presets are matched in turn).
+    unmatched: HashMap<String, VecDeque<usize>>,
+    /// Each preset row's key.
+    keys: Vec<String>,
+    /// Each preset row as read and the file's row number it came from.
+    matched: Vec<Option<(Row, u32)>>,
+}
+
+impl PresetMatcher {
+    /// `None` for a sheet whose fixed rows preset nothing (they go by position).
+    fn new(sheet: &SheetDef) -> Option<PresetMatcher> {
+        let mut columns: Vec<String> = sheet
+            .columns
+            .iter()
+            .filter(|c| sheet.fixed_rows.iter().any(|row| row.contains_key(&c.key)))
+            .map(|c| c.key.clone())
+            .collect();
+        if columns.is_empty() {
+            return None;
+        }
+        columns.shrink_to_fit();
+        let keys: Vec<String> = sheet
+            .fixed_rows
+            .iter()
+            .map(|row| preset_key(&columns, row))
+            .collect();
+        let mut unmatched: HashMap<String, VecDeque<usize>> = HashMap::new();
+        for (index, key) in keys.iter().enumerate() {
+            unmatched.entry(key.clone()).or_default().push_back(index);
+        }
+        Some(PresetMatcher {
+            columns,
+            unmatched,
+            matched: vec![None; keys.len()],
+            keys,
+        })
+    }
+
+    /// Files `row` (file row `number`, 1-based) under its preset row, or says why
+    /// it cannot be.
+    fn place(&mut self, sheet: &SheetDef, row: Row, number: u32) -> Result<(), String> {
+        let key = preset_key(&self.columns, &row);
+        if let Some(index) = self.unmatched.get_mut(&key).and_then(VecDeque::pop_front) {
+            self.matched[index] = Some((row, number));
+            return Ok(());
+        }
+        let titles = self
+            .columns
+            .iter()
+            .filter_map(|key| sheet.column(key))
+            .map(|c| format!("«{}»", c.title))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let shown = self
+            .columns
+            .iter()
+            .filter_map(|key| row.get(key))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if shown.is_empty() {
+            return Err(format!(
+                "Лист «{}», строка {number}: пусто в столбце {titles} — строки этого листа задает форма, верните значение из шаблона",
+                sheet.title
+            ));
+        }
+        if let Some(first) = self
+            .keys
+            .iter()
+            .zip(&self.matched)
+            .find_map(|(k, m)| (*k == key).then_some(m.as_ref()?.1))
+        {
+            return Err(format!(
+                "Лист «{}», строка {number}: строка «{shown}» уже есть в строке {first}; оставьте одну",
+                sheet.title
+            ));
+        }
+        let expected: Vec<String> = sheet
+            .fixed_rows
+            .iter()
+            .take(5)
+            .map(|preset| {
+                let values: Vec<&str> = self.columns.iter().filter_map(|k| preset.get(k)).collect();
+                format!("«{}»", values.join(", "))
+            })
+            .collect();
+        let more = if sheet.fixed_rows.len() > expected.len() {
+            ", …"
+        } else {
+            ""
+        };
+        Err(format!(
+            "Лист «{}», строка {number}: в форме нет строки «{shown}» (столбец {titles} изменять нельзя; строки листа: {}{more})",
+            sheet.title,
+            expected.join(", ")
+        ))
+    }
+
+    /// The sheet's rows in the definition's order (a preset row absent from the
+    /// file is empty) and each one's row number: the file's, or where the
+    /// template put it.
+    fn into_rows(self, header: usize) -> (Vec<Row>, Vec<u32>) {
+        self.matched
+            .into_iter()
+            .enumerate()
+            .map(|(index, found)| {
+                found.unwrap_or_else(|| (Row::new(), (header + 2 + index) as u32))
+            })
+            .unzip()
+    }
+}
+
+/// The values of a row's preset columns as compared: any case, spaces collapsed.
+fn preset_key(columns: &[String], row: &Row) -> String {
+    columns
+        .iter()
+        .map(|key| header_key(row.get(key).unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
 }
 
 impl<'a> SheetReader<'a> {
@@ -284,6 +416,7 @@ impl<'a> SheetReader<'a> {
             rows: Vec::new(),
             numbers: Vec::new(),
             rows_over: 0,
+            presets: PresetMatcher::new(sheet),
             problems: Vec::new(),
         }
     }
@@ -334,8 +467,20 @@ impl<'a> SheetReader<'a> {
             self.numbers.push(number as u32 + 1);
             return;
         }
-        // A fixed sheet's rows go by position; the definition's cells win over
-        // whatever the file says.
+        if let Some(presets) = &mut self.presets {
+            if row.is_empty() {
+                return;
+            }
+            let file_row = number as u32 + 1;
+            if let Err(message) = presets.place(self.sheet, row, file_row) {
+                self.problems.push(CellError {
+                    row: file_row,
+                    ..sheet_error(self.sheet, message)
+                });
+            }
+            return;
+        }
+        // A fixed sheet without presets: its rows go by position.
         let index = number - header - 1;
         let expected = self.sheet.fixed_rows.len();
         if index >= expected {
@@ -427,8 +572,13 @@ impl<'a> SheetReader<'a> {
         }
         if !sheet.is_free() {
             let expected = sheet.fixed_rows.len();
-            self.rows.resize(expected, Row::new());
-            self.numbers = (0..expected).map(|i| (header + 2 + i) as u32).collect();
+            if let Some(presets) = self.presets.take() {
+                (self.rows, self.numbers) = presets.into_rows(header);
+            } else {
+                self.rows.resize(expected, Row::new());
+                self.numbers = (0..expected).map(|i| (header + 2 + i) as u32).collect();
+            }
+            // The definition's spelling of the presets wins over the file's.
             for (row, preset) in self.rows.iter_mut().zip(&sheet.fixed_rows) {
                 row.extend(preset);
             }
@@ -558,37 +708,129 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_fixed_sheet_takes_rows_by_position_and_refuses_extra_ones() {
+    /// The schedule form's fixed sheet, its header and a row of it: the preset
+    /// «Работа» and a date and rooms.
+    fn fixed_sheet_rows() -> (FormDefinition, SheetDef, Vec<RawCell>) {
         let form = demo::schedule();
         let fixed = form
             .sheets
             .iter()
             .find(|s| !s.is_free())
-            .expect("a fixed sheet");
-        let header: Vec<RawCell> = fixed.columns.iter().map(|c| text(&c.title)).collect();
-        let named = |rows: Vec<Vec<RawCell>>| RawSheet {
-            name: fixed.title.clone(),
+            .expect("a fixed sheet")
+            .clone();
+        let header = fixed.columns.iter().map(|c| text(&c.title)).collect();
+        (form, fixed, header)
+    }
+
+    fn fixed_row(sheet: &SheetDef, subject: &str, date: &str, rooms: f64) -> Vec<RawCell> {
+        sheet
+            .columns
+            .iter()
+            .map(|c| match c.key.as_str() {
+                "subject" => text(subject),
+                "date1" => text(date),
+                "rooms1" => RawCell::Number(rooms),
+                _ => RawCell::Empty,
+            })
+            .collect()
+    }
+
+    fn named(sheet: &SheetDef, rows: Vec<Vec<RawCell>>) -> Vec<RawSheet> {
+        vec![RawSheet {
+            name: sheet.title.clone(),
             rows,
+        }]
+    }
+
+    fn errors_of(form: &FormDefinition, sheets: Vec<RawSheet>, key: &str) -> Vec<String> {
+        cell_errors(form, sheets)
+            .into_iter()
+            .filter(|e| e.sheet == key)
+            .map(|e| format!("{}: {}", e.row, e.message))
+            .collect()
+    }
+
+    #[test]
+    fn sorted_fixed_rows_keep_each_value_under_its_own_preset() {
+        let (form, fixed, header) = fixed_sheet_rows();
+        let [reading, digital] = ["Читательская грамотность", "Цифровая грамотность"];
+        assert_eq!(
+            (
+                fixed.fixed_rows[0].get("subject"),
+                fixed.fixed_rows[1].get("subject")
+            ),
+            (Some(reading), Some(digital))
+        );
+        // Sorted Z→A, the digital work first; a blank line and the preset typed in
+        // other case and spacing change nothing.
+        let rows = vec![
+            header,
+            fixed_row(&fixed, digital, "20.09.2021", 3.0),
+            vec![],
+            fixed_row(&fixed, " читательская  грамотность", "15.09.2021", 2.0),
+        ];
+        let sheets = named(&fixed, rows);
+        let mut source = sheets.clone();
+        let errors = match import(&form, &mut source) {
+            Err(ImportError::Cells(errors)) => errors,
+            other => panic!("other sheets are empty: {other:?}"),
         };
-        let errors = cell_errors(&form, vec![named(vec![header.clone()])]);
+        assert!(errors.iter().all(|e| e.sheet != fixed.key), "{errors:?}");
+        let mut reader = SheetReader::new(&fixed);
+        for (number, row) in sheets[0].rows.iter().enumerate() {
+            reader.push(number, row.clone());
+        }
+        let (rows, numbers) = reader.finish().expect("read");
+        assert_eq!(rows[0].get("subject"), Some(reading));
+        assert_eq!(rows[0].get("date1"), Some("2021-09-15"));
+        assert_eq!(rows[0].get("rooms1"), Some("2"));
+        assert_eq!(rows[1].get("subject"), Some(digital));
+        assert_eq!(rows[1].get("date1"), Some("2021-09-20"));
+        assert_eq!(numbers, vec![4, 2], "the file's own rows");
+    }
+
+    #[test]
+    fn an_edited_missing_or_repeated_preset_is_refused_naming_its_row() {
+        let (form, fixed, header) = fixed_sheet_rows();
+        let title = &fixed.title;
+        let edited = vec![
+            header.clone(),
+            fixed_row(&fixed, "Читательская грамотность", "15.09.2021", 2.0),
+            fixed_row(&fixed, "Цифровая грамотность 2", "20.09.2021", 3.0),
+        ];
+        assert_eq!(
+            errors_of(&form, named(&fixed, edited), &fixed.key),
+            vec![format!(
+                "3: Лист «{title}», строка 3: в форме нет строки «Цифровая грамотность 2» (столбец «Работа» изменять нельзя; строки листа: «Читательская грамотность», «Цифровая грамотность»)"
+            )]
+        );
+        let missing = vec![header.clone(), fixed_row(&fixed, "", "15.09.2021", 2.0)];
+        assert_eq!(
+            errors_of(&form, named(&fixed, missing), &fixed.key),
+            vec![format!(
+                "2: Лист «{title}», строка 2: пусто в столбце «Работа» — строки этого листа задает форма, верните значение из шаблона"
+            )]
+        );
+        let repeated = vec![
+            header,
+            fixed_row(&fixed, "Цифровая грамотность", "15.09.2021", 2.0),
+            fixed_row(&fixed, "Цифровая грамотность", "20.09.2021", 3.0),
+        ];
+        assert_eq!(
+            errors_of(&form, named(&fixed, repeated), &fixed.key),
+            vec![format!(
+                "3: Лист «{title}», строка 3: строка «Цифровая грамотность» уже есть в строке 2; оставьте одну"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_fixed_sheet_read_without_its_rows_keeps_its_presets() {
+        let (form, fixed, header) = fixed_sheet_rows();
+        let errors = cell_errors(&form, named(&fixed, vec![header]));
         assert!(
             errors.iter().all(|e| e.sheet != fixed.key),
             "an empty fixed sheet reads as its presets: {errors:?}"
-        );
-        let mut rows = vec![header];
-        rows.resize(fixed.fixed_rows.len() + 2, Vec::new());
-        rows.push(vec![text("лишняя строка")]);
-        let errors = cell_errors(&form, vec![named(rows)]);
-        assert!(
-            errors.iter().any(|e| e.sheet == fixed.key
-                && e.message
-                    == format!(
-                        "На листе «{}» должно быть {} строк",
-                        fixed.title,
-                        fixed.fixed_rows.len()
-                    )),
-            "{errors:?}"
         );
     }
 }

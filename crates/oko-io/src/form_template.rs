@@ -1,7 +1,9 @@
 //! The Excel template of a form: one worksheet per sheet, a frozen header with `*`
 //! on required columns and the hints as notes, Excel's own data validation
 //! (drop-downs, number and date limits, with Russian messages), and the draft's
-//! data filled in with real numbers and dates.
+//! data filled in with real numbers and dates. A fixed-row sheet is protected
+//! without a password, as Excel's own «Защитить лист» does: its preset cells
+//! cannot be typed over, every other cell can.
 
 use chrono::{Datelike, NaiveDate};
 use oko_domain::forms::{
@@ -9,8 +11,8 @@ use oko_domain::forms::{
     value::{self, Value},
 };
 use rust_xlsxwriter::{
-    DataValidation, DataValidationRule, ExcelDateTime, Format, Formula, Note, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, DataValidationRule, ExcelDateTime, Format, Formula, Note, ProtectionOptions,
+    Workbook, Worksheet, XlsxError,
 };
 
 /// Excel's limit on a worksheet name.
@@ -61,7 +63,10 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
         .set_text_wrap()
         .set_background_color("#E8EEF7");
     let locked = Format::new().set_background_color("#F2F2F2");
-    let date = Format::new().set_num_format("dd.mm.yyyy");
+    // Every cell the user fills is unlocked, so a protected sheet keeps only
+    // the header and the presets from being typed over.
+    let input = Format::new().set_unlocked();
+    let date = Format::new().set_num_format("dd.mm.yyyy").set_unlocked();
     let mut long_lists: Vec<Vec<String>> = Vec::new();
     for (sheet, name) in form.sheets.iter().zip(&names) {
         let worksheet = workbook.add_worksheet();
@@ -75,6 +80,12 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
                 col,
                 (column.title.chars().count() as f64 * 0.9).clamp(12.0, 40.0),
             )?;
+            let typed = if column.kind == ColumnType::Date {
+                &date
+            } else {
+                &input
+            };
+            worksheet.set_column_format(col, typed)?;
             let note = [column.hint.as_str(), sheet.hint.as_str()]
                 .into_iter()
                 .filter(|t| !t.is_empty())
@@ -91,7 +102,10 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
                 worksheet.add_data_validation(1, col, last_row, col, &validation)?;
             }
         }
-        write_rows(worksheet, sheet, data, &locked, &date)?;
+        write_rows(worksheet, sheet, data, &locked, &input, &date)?;
+        if !sheet.is_free() {
+            worksheet.protect_with_options(&preset_protection());
+        }
     }
     if !long_lists.is_empty() {
         let lists = workbook.add_worksheet();
@@ -106,11 +120,27 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
     workbook.save_to_buffer()
 }
 
+/// What a protected sheet still lets the user do: everything but typing over
+/// the header and the presets (no password: protection guards against slips,
+/// the server checks the presets anyway).
+fn preset_protection() -> ProtectionOptions {
+    ProtectionOptions {
+        format_cells: true,
+        format_columns: true,
+        format_rows: true,
+        sort: true,
+        use_autofilter: true,
+        edit_objects: true,
+        ..ProtectionOptions::default()
+    }
+}
+
 fn write_rows(
     worksheet: &mut Worksheet,
     sheet: &SheetDef,
     data: &FormData,
     locked: &Format,
+    input: &Format,
     date: &Format,
 ) -> Result<(), XlsxError> {
     for (index, row) in data.rows(&sheet.key).iter().enumerate() {
@@ -126,16 +156,16 @@ fn write_rows(
             }
             match value::parse(column, text) {
                 Ok(Value::Integer(n)) => {
-                    worksheet.write_number(r, col, n as f64)?;
+                    worksheet.write_number_with_format(r, col, n as f64, input)?;
                 }
                 Ok(Value::Decimal(n)) => {
-                    worksheet.write_number(r, col, n)?;
+                    worksheet.write_number_with_format(r, col, n, input)?;
                 }
                 Ok(Value::Date(day)) => {
                     worksheet.write_date_with_format(r, col, excel_date(day)?, date)?;
                 }
                 _ => {
-                    worksheet.write_string(r, col, text)?;
+                    worksheet.write_string_with_format(r, col, text, input)?;
                 }
             }
         }

@@ -138,3 +138,79 @@ fn zip_with(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
     }
     writer.finish().unwrap().into_inner()
 }
+
+/// The text of one part of an `.xlsx` archive.
+fn part(bytes: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+    text
+}
+
+#[test]
+fn a_fixed_sheet_is_protected_without_a_password_and_only_its_presets_are_locked() {
+    let form = demo::schedule();
+    let bytes = template(&form, &FormData::blank(&form)).unwrap();
+    // Sheets in the form's order: «РАБОТЫ НА БЛАНКЕ» (free), the fixed
+    // «МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ», «РАБОТЫ НА КОМПЬЮТЕРЕ» (free).
+    let free = part(&bytes, "xl/worksheets/sheet1.xml");
+    let fixed = part(&bytes, "xl/worksheets/sheet2.xml");
+    assert!(!free.contains("<sheetProtection"), "a free sheet is open");
+    let protection = fixed
+        .split("<sheetProtection")
+        .nth(1)
+        .and_then(|rest| rest.split("/>").next())
+        .expect("the fixed sheet is protected");
+    assert!(!protection.contains("password"), "{protection}");
+    assert!(
+        protection.contains(r#"sort="0""#),
+        "sorting stays allowed: {protection}"
+    );
+    // The preset cell A2 («Читательская грамотность») carries a locked style,
+    // the input columns an unlocked one.
+    let styles = part(&bytes, "xl/styles.xml");
+    let xfs: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    let style_of = |cell: &str| -> usize {
+        let at = fixed.find(&format!(r#"<c r="{cell}""#)).unwrap();
+        let tag = &fixed[at..at + fixed[at..].find('>').unwrap()];
+        tag.split(r#"s=""#)
+            .nth(1)
+            .map_or(0, |rest| rest.split('"').next().unwrap().parse().unwrap())
+    };
+    let unlocked = |xf: usize| xfs[xf].contains(r#"locked="0""#);
+    assert!(!unlocked(style_of("A2")), "the preset is locked");
+    let columns = fixed
+        .split("<cols>")
+        .nth(1)
+        .unwrap()
+        .split("</cols>")
+        .next()
+        .unwrap();
+    let column_styles: Vec<usize> = columns
+        .split("<col ")
+        .skip(1)
+        .map(|c| {
+            c.split(r#"style=""#)
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        column_styles.iter().all(|&xf| unlocked(xf)),
+        "every column is typed in"
+    );
+}

@@ -170,24 +170,53 @@ pub fn format_decimal(n: f64) -> String {
     if text == "-0" { "0".to_owned() } else { text }
 }
 
-/// `15.09.2021`, `15.09.21`, `2021-09-15` (ISO, as the API and exports write it).
+/// A date as people and programs write it: `15.09.2021`, `5.9.2021`, `15/09/2021`,
+/// `15.09.21` (two-digit years by Excel's rule: 00–29 are 20xx, 30–99 are 19xx),
+/// `2021-09-15` (ISO, as the API and exports write it), and any of these followed
+/// by a time of day (`15.09.2021 0:00:00`, `2021-09-15T00:00:00`), as a date-time
+/// cell saved as text comes.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     if let Some(date) = parse_canonical_date(text) {
         return Some(date);
     }
-    if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+    let text = text.trim();
+    let day_part = text
+        .split_once(['T', ' '])
+        .filter(|(_, time)| is_time_of_day(time.trim()))
+        .map_or(text, |(day, _)| day);
+    if let Some(date) = parse_canonical_date(day_part) {
         return Some(date);
     }
-    let parts: Vec<&str> = text.split(['.', '/']).collect();
+    let parts: Vec<&str> = day_part.split(['.', '/']).collect();
     let [day, month, year] = parts[..] else {
         return None;
     };
+    if !(1..=2).contains(&day.len()) || !(1..=2).contains(&month.len()) {
+        return None;
+    }
     let year: i32 = match year.len() {
         4 => year.parse().ok()?,
-        2 => 2000 + year.parse::<i32>().ok()?,
+        2 => excel_two_digit_year(year.parse().ok()?),
         _ => return None,
     };
     NaiveDate::from_ymd_opt(year, month.parse().ok()?, day.parse().ok()?)
+}
+
+/// The century Excel gives a two-digit year (its «1930–2029» window).
+fn excel_two_digit_year(year: i32) -> i32 {
+    if year < 30 { 2000 + year } else { 1900 + year }
+}
+
+/// `10:30`, `0:00:00`, `00:00:00.000`, `10:30:00Z`: a time after a date.
+fn is_time_of_day(text: &str) -> bool {
+    let text = text.trim_end_matches('Z');
+    let (clock, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    let parts: Vec<&str> = clock.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Exactly `YYYY-MM-DD`, the way drafts store dates: every date cell of every
@@ -272,6 +301,23 @@ mod tests {
         let date = column(ColumnType::Date);
         assert_eq!(normalize(&date, "15.09.2021"), "2021-09-15");
         assert_eq!(normalize(&date, "15.09.21"), "2021-09-15");
+        assert_eq!(normalize(&date, "5.9.2021"), "2021-09-05");
+        assert_eq!(normalize(&date, "05/09/2021"), "2021-09-05");
+        // Excel's window for two-digit years: 00–29 are this century, 30–99 the last.
+        assert_eq!(normalize(&date, "03.02.70"), "1970-02-03");
+        assert_eq!(normalize(&date, "03.02.30"), "1930-02-03");
+        assert_eq!(normalize(&date, "03.02.29"), "2029-02-03");
+        assert_eq!(normalize(&date, "03.02.00"), "2000-02-03");
+        // Date-times saved as text read as their day.
+        assert_eq!(normalize(&date, "15.09.2021 0:00:00"), "2021-09-15");
+        assert_eq!(normalize(&date, "2021-09-15T00:00:00"), "2021-09-15");
+        assert_eq!(normalize(&date, "2021-09-15 10:30"), "2021-09-15");
+        assert_eq!(normalize(&date, " 15.09.2021 "), "2021-09-15");
+        assert_eq!(
+            parse(&date, "15.09.2021 завтра"),
+            Err(ParseProblem::NotDate)
+        );
+        assert_eq!(parse(&date, "150.09.2021"), Err(ParseProblem::NotDate));
         assert_eq!(normalize(&date, "2021-09-15"), "2021-09-15");
         assert_eq!(display(&date, "2021-09-15"), "15.09.2021");
         assert_eq!(parse(&date, "31.02.2021"), Err(ParseProblem::NotDate));
