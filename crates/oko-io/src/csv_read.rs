@@ -1,46 +1,82 @@
-//! Reading an uploaded CSV the way people make them: UTF-8 with or without a BOM
-//! or Windows-1251 (Excel's «CSV» on a Russian Windows), `;` or `,` between fields,
-//! quoted fields with `""` and line breaks inside. Detected, never asked.
+//! Reading an uploaded CSV the way Russian users make them, detected, never asked:
+//!
+//! - the encoding: UTF-8 with or without a BOM, UTF-16 with its BOM (Excel's
+//!   «Текст Юникод»), or Windows-1251 (Excel's «CSV» and «Текст (разделители —
+//!   табуляция)» on a Russian Windows);
+//! - the separator: Excel's `sep=X` first line when there is one, otherwise
+//!   whichever of `;`, tab and `,` the first lines hold most outside quotes;
+//! - quoted fields with `""` and line breaks inside (stored as `\n`).
+//!
+//! The fields are split by `csv-core` (the `csv` crate's own parser) one at a
+//! time, never as whole records: a line of a million empty fields costs nothing.
+
+use csv_core::{ReadFieldResult, Reader, ReaderBuilder};
 
 use crate::{
     form_import::{RawCell, RawSheet, text_cell},
     workbook::{Refusal, SpreadBudget},
 };
 
-/// The text of the file: UTF-8 (BOM dropped) when it is valid UTF-8, otherwise
-/// Windows-1251.
+/// How many lines the separator is looked for in: a title line above the header
+/// may hold a comma of its text.
+const SEPARATOR_LINES: usize = 10;
+/// The separators a Russian user's programs write, in the order a tie goes.
+const SEPARATORS: [u8; 3] = [b';', b'\t', b','];
+
+/// The text of the file: UTF-16 by its BOM, UTF-8 (BOM dropped) when it is valid
+/// UTF-8, otherwise Windows-1251.
 pub fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return encoding
+            .decode_without_bom_handling(&bytes[bom..])
+            .0
+            .into_owned();
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(_) => encoding_rs::WINDOWS_1251.decode(bytes).0.into_owned(),
     }
 }
 
-/// `;` or `,`: whichever appears more often outside quotes in the first line.
-fn separator(text: &str) -> char {
-    let mut quoted = false;
-    let (mut semicolons, mut commas) = (0, 0);
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '\n' if !quoted => break,
-            ';' if !quoted => semicolons += 1,
-            ',' if !quoted => commas += 1,
+/// The separator and where the records start: after a `sep=X` line (Excel's
+/// way to name it), or at the top with the separator counted.
+fn separator(text: &str) -> (u8, usize) {
+    let first = text.split('\n').next().unwrap_or("");
+    if let Some(sep) = first.trim_end_matches('\r').strip_prefix("sep=")
+        && let [only] = sep.as_bytes()
+    {
+        return (*only, first.len() + 1);
+    }
+    let mut counts = [0usize; SEPARATORS.len()];
+    let (mut quoted, mut lines) = (false, 0);
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                lines += 1;
+                if lines == SEPARATOR_LINES {
+                    break;
+                }
+            }
+            _ if !quoted => {
+                if let Some(at) = SEPARATORS.iter().position(|s| *s == b) {
+                    counts[at] += 1;
+                }
+            }
             _ => {}
         }
     }
-    if semicolons >= commas && semicolons > 0 {
-        ';'
-    } else {
-        ','
-    }
+    let best = (0..SEPARATORS.len())
+        .rev()
+        .max_by_key(|&at| counts[at])
+        .unwrap_or(0);
+    (SEPARATORS[best], 0)
 }
 
 /// What the reader meets as it goes through the text.
 enum Event<'a> {
     /// A field of the current record, its 0-based column and its text.
-    Field(usize, &'a mut String),
+    Field(usize, &'a str),
     /// The end of a record.
     EndOfRecord,
 }
@@ -51,7 +87,7 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
     let mut record = Vec::new();
     tokenize(text, &mut |event| {
         match event {
-            Event::Field(_, text) => record.push(std::mem::take(text)),
+            Event::Field(_, text) => record.push(text.to_owned()),
             Event::EndOfRecord => records.push(std::mem::take(&mut record)),
         }
         Ok(())
@@ -60,46 +96,48 @@ pub fn parse(text: &str) -> Vec<Vec<String>> {
     records
 }
 
-/// Hands each field and each record's end to `each` as the text is read: a file is
-/// never held as fields, and an empty field costs nothing.
+/// A field's text with its line breaks as `\n` (Windows writes `\r\n` inside
+/// quotes too).
+fn with_plain_line_breaks(field: &str) -> std::borrow::Cow<'_, str> {
+    if field.contains('\r') {
+        field.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        field.into()
+    }
+}
+
+/// Hands each field and each record's end to `each` as the text is read.
 fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> Result<(), Refusal> {
-    let separator = separator(text);
+    let (separator, start) = separator(text);
+    let mut reader: Reader = ReaderBuilder::new().delimiter(separator).build();
+    let mut input = &text.as_bytes()[start.min(text.len())..];
+    let mut field = vec![0u8; 1024];
+    let mut filled = 0;
     let mut col = 0;
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut pending = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        pending = true;
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
+    loop {
+        let (result, read, written) = reader.read_field(input, &mut field[filled..]);
+        input = &input[read..];
+        filled += written;
+        match result {
+            ReadFieldResult::InputEmpty => {}
+            ReadFieldResult::OutputFull => {
+                let grown = field.len() * 2;
+                field.resize(grown, 0);
             }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, c) if c == separator => {
-                each(Event::Field(col, &mut field))?;
-                field.clear();
+            ReadFieldResult::Field { record_end } => {
+                // The input is UTF-8 and the separators ASCII: a field is UTF-8.
+                let text = String::from_utf8_lossy(&field[..filled]);
+                each(Event::Field(col, &with_plain_line_breaks(&text)))?;
+                filled = 0;
                 col += 1;
+                if record_end {
+                    each(Event::EndOfRecord)?;
+                    col = 0;
+                }
             }
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n' | '\r') => {
-                each(Event::Field(col, &mut field))?;
-                field.clear();
-                each(Event::EndOfRecord)?;
-                col = 0;
-                pending = false;
-            }
-            (false, c) => field.push(c),
+            ReadFieldResult::End => return Ok(()),
         }
     }
-    if pending {
-        each(Event::Field(col, &mut field))?;
-        each(Event::EndOfRecord)?;
-    }
-    Ok(())
 }
 
 /// The file as one sheet, each row up to its last non-empty field. Held in bounded
@@ -150,12 +188,63 @@ mod tests {
         );
     }
 
+    /// Excel's «Текст Юникод»: UTF-16LE with its BOM, tabs between fields.
+    #[test]
+    fn reads_excel_unicode_text() {
+        let text = "Предмет\tУчастники\r\nХимия\t1\u{a0}234\r\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            parse(&decode(&bytes)),
+            vec![vec!["Предмет", "Участники"], vec!["Химия", "1\u{a0}234"]]
+        );
+    }
+
+    /// Excel's «Текст (разделители — табуляция)»: Windows-1251 with tabs, and a
+    /// no-break space from a copied number.
+    #[test]
+    fn reads_cp1251_tab_separated_text() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251
+            .encode("Предмет\tУчастники\r\nОбществознание\t2\u{a0}500\r\n");
+        assert_eq!(
+            parse(&decode(&bytes)),
+            vec![
+                vec!["Предмет", "Участники"],
+                vec!["Обществознание", "2\u{a0}500"]
+            ]
+        );
+    }
+
+    #[test]
+    fn a_sep_line_names_the_separator_and_is_no_row() {
+        let text = "sep=,\r\nПредмет;код,Дата\r\nФизика;1,15.09.2021\r\n";
+        assert_eq!(
+            parse(text),
+            vec![vec!["Предмет;код", "Дата"], vec!["Физика;1", "15.09.2021"]]
+        );
+    }
+
+    #[test]
+    fn a_title_line_with_a_comma_does_not_decide_the_separator() {
+        let text = "Расписание, 2021 год\nПредмет;Дата;Аудиторий\nФизика;15.09.2021;2\n";
+        assert_eq!(parse(text)[1], vec!["Предмет", "Дата", "Аудиторий"]);
+    }
+
     #[test]
     fn quotes_escape_quotes_and_line_breaks() {
-        let text = "a;b\n\"он сказал \"\"да\"\"\";\"две\nстроки\"\n";
+        let text = "a;b\r\n\"он сказал \"\"да\"\"\";\"две\r\nстроки\"\r\n";
         assert_eq!(
             parse(text),
             vec![vec!["a", "b"], vec!["он сказал \"да\"", "две\nстроки"]]
+        );
+    }
+
+    #[test]
+    fn a_long_field_is_read_whole() {
+        let long = "я".repeat(5_000);
+        assert_eq!(
+            parse(&format!("a;{long}\n")),
+            vec![vec!["a", long.as_str()]]
         );
     }
 }

@@ -73,7 +73,8 @@ pub async fn download_template(
 }
 
 /// Upload a filled template (`.xlsx`, detected by its content) or, for one-sheet
-/// forms, a CSV (UTF-8 or Windows-1251, `;` or `,`). Every cell is checked; with
+/// forms, a CSV (UTF-8, UTF-16 with its BOM or Windows-1251; `;`, tab or `,`,
+/// or as a `sep=` first line says). Every cell is checked; with
 /// any error nothing changes and every error comes back with its sheet, row (as
 /// the file numbers it) and column. A clean upload replaces the draft (it does not
 /// submit). Workbooks are checked against zip bombs before they are read.
