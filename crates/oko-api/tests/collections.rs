@@ -19,7 +19,8 @@ on_both_databases!(
     drafts_are_scoped_to_their_organisation,
     submit_validates_snapshots_and_keeps_history,
     a_closed_collection_changes_nothing,
-    templates_download_and_uploads_replace_the_draft_all_or_nothing,
+    templates_download_and_uploads_replace_the_draft_as_they_came,
+    a_sorted_fixed_sheet_keeps_each_value_under_its_preset,
     forms_are_described_in_excel_and_back,
     monitoring_counts_and_lists_the_callers_scope,
     a_returned_submission_is_in_work_until_submitted_again,
@@ -737,7 +738,7 @@ async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (Status
         .await
 }
 
-async fn templates_download_and_uploads_replace_the_draft_all_or_nothing(backend: Backend) {
+async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: Backend) {
     use calamine::{Data, Reader, Xlsx};
     use oko_domain::forms::{Change, FormData};
 
@@ -803,27 +804,64 @@ async fn templates_download_and_uploads_replace_the_draft_all_or_nothing(backend
         )
     }));
     changes.push(row(2, "code", "38.02.02 Страховое дело"));
-    changes.push(row(2, "course", "9"));
+    changes.push(row(2, "course", "второй"));
     data.apply(&form, &changes).unwrap();
+    // A word in a number cell: the file cannot be the draft; every error with its
+    // place (the file's row), nothing changes.
     let bad = oko_io::form_template::template(&form, &data).unwrap();
     let (status, problem) = upload(&app, &school, &id, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["row"], 3);
     assert_eq!(
         problem["errors"][0]["message"],
-        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6"
+        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Введите целое число, например 25"
     );
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), &school)
         .await;
     assert_eq!(draft["version"], 1, "nothing changed");
 
+    // A half-filled file (a course out of range, a required subject left empty)
+    // replaces the draft as it is and lists its errors, as autosave would.
+    data.apply(&form, &[row(2, "course", "9"), row(2, "subject_a", "")])
+        .unwrap();
+    let half = oko_io::form_template::template(&form, &data).unwrap();
+    let (status, draft) = upload(&app, &school, &id, half).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(draft["version"], 2);
+    assert_eq!(draft["data"]["specialties"][1]["course"], "9");
+    let mut codes: Vec<(u64, String, String)> = draft["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_u64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [
+            (2, "course".into(), "out_of_range".into()),
+            (2, "subject_a".into(), "required".into())
+        ]
+    );
+
     // The corrected file replaces the draft; it does not submit.
-    data.apply(&form, &[row(2, "course", "2")]).unwrap();
+    data.apply(
+        &form,
+        &[row(2, "course", "2"), row(2, "subject_a", "Физика")],
+    )
+    .unwrap();
     let good = oko_io::form_template::template(&form, &data).unwrap();
     let (status, draft) = upload(&app, &school, &id, good).await;
     assert_eq!(status, StatusCode::OK, "{draft}");
-    assert_eq!(draft["version"], 2);
+    assert_eq!(draft["version"], 3);
+    assert_eq!(draft["errors"], json!([]));
     assert_eq!(draft["data"]["specialties"].as_array().unwrap().len(), 2);
     assert_eq!(draft["progress"]["status_title"], "В работе");
 
@@ -848,6 +886,65 @@ async fn templates_download_and_uploads_replace_the_draft_all_or_nothing(backend
     let coordinator = app.token("spo_coord_24").await;
     let (status, _) = upload(&app, &coordinator, &id, b"x".to_vec()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn a_sorted_fixed_sheet_keeps_each_value_under_its_preset(backend: Backend) {
+    use oko_domain::forms::{FormData, Row};
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let form = demo::schedule();
+    let version = self::form(&app, &admin, json!(form)).await;
+    let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
+    let id = block["id"].as_str().unwrap();
+    let school = app.token("sch240001").await;
+
+    // The school typed 10 participants for the digital work and sorted the
+    // fixed sheet Z→A before uploading: the digital work now comes first.
+    let row = |subject: &str, participants: &str| {
+        Row::from([
+            ("subject".to_owned(), subject.to_owned()),
+            ("participants1".to_owned(), participants.to_owned()),
+        ])
+    };
+    let mut data = FormData::blank(&form);
+    data.sheets.insert(
+        "meta".into(),
+        vec![
+            row("Цифровая грамотность", "10"),
+            row("Читательская грамотность", ""),
+        ],
+    );
+    let sorted = oko_io::form_template::template(&form, &data).unwrap();
+    let (status, draft) = upload(&app, &school, id, sorted).await;
+    assert_eq!(status, StatusCode::OK, "{draft}");
+    assert_eq!(
+        draft["data"]["meta"][0]["subject"],
+        "Читательская грамотность"
+    );
+    assert_eq!(draft["data"]["meta"][0].get("participants1"), None);
+    assert_eq!(draft["data"]["meta"][1]["subject"], "Цифровая грамотность");
+    assert_eq!(draft["data"]["meta"][1]["participants1"], "10");
+
+    // A preset edited in the file is refused, naming the sheet and the row.
+    data.sheets.insert(
+        "meta".into(),
+        vec![
+            row("Читательская грамотность", ""),
+            row("Цифровая грамотность!", "10"),
+        ],
+    );
+    let edited = oko_io::form_template::template(&form, &data).unwrap();
+    let (status, problem) = upload(&app, &school, id, edited).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "«МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ», строка 3: в форме нет строки «Цифровая грамотность!»"
+        ),
+        "{message}"
+    );
+    assert_eq!(problem["errors"][0]["row"], 3);
 }
 
 /// Windows-1251 bytes of Russian text (the test avoids a dependency for it: the

@@ -183,15 +183,43 @@ pub enum ImportError {
     Cells(Vec<CellError>),
 }
 
-/// The read data, or why not. Rows are converted as the source gives them, so the
-/// file's cells are never all held beside the data they become (an upload's peak
-/// memory is a figure of issue #4).
+/// The read data, or why not: every error of the data refuses it (imports of
+/// organisations, regions, results). Rows are converted as the source gives
+/// them, so the file's cells are never all held beside the data they become (an
+/// upload's peak memory is a figure of issue #4).
 pub fn import(form: &FormDefinition, source: &mut impl RowSource) -> Result<FormData, ImportError> {
+    let (data, row_numbers) = read_sheets(form, source)?;
+    refuse_on(form, data, &row_numbers, |_| true)
+}
+
+/// A filled template read as a draft: the file is refused only when it cannot
+/// be read or a cell cannot be what its column holds (a word in a number cell);
+/// an empty required cell, a number out of range or a broken rule stay in the
+/// draft as its errors, as autosave keeps them (they refuse a submission).
+pub fn import_draft(
+    form: &FormDefinition,
+    source: &mut impl RowSource,
+) -> Result<FormData, ImportError> {
+    let (data, row_numbers) = read_sheets(form, source)?;
+    refuse_on(form, data, &row_numbers, |error| {
+        error.code.is_unreadable_value()
+    })
+}
+
+/// Each sheet's rows' numbers in the file.
+type RowNumbers = HashMap<String, Vec<u32>>;
+
+/// Every sheet of the form from the file, or the file's problems with its sheets
+/// and columns (missing, unreadable, rows past a fixed sheet).
+fn read_sheets(
+    form: &FormDefinition,
+    source: &mut impl RowSource,
+) -> Result<(FormData, RowNumbers), ImportError> {
     let names = worksheet_names(form);
     let in_file = source.sheet_names();
     let mut data = FormData::default();
     let mut errors = Vec::new();
-    let mut row_numbers: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut row_numbers: RowNumbers = HashMap::new();
     for (index, sheet) in form.sheets.iter().enumerate() {
         let found = in_file
             .iter()
@@ -219,11 +247,23 @@ pub fn import(form: &FormDefinition, source: &mut impl RowSource) -> Result<Form
             Err(mut sheet_errors) => errors.append(&mut sheet_errors),
         }
     }
-    if !errors.is_empty() {
-        return Err(ImportError::Cells(errors));
+    if errors.is_empty() {
+        Ok((data, row_numbers))
+    } else {
+        Err(ImportError::Cells(errors))
     }
+}
+
+/// The data, or every error of it (rows as the file numbers them) when any of
+/// them `refuses`.
+fn refuse_on(
+    form: &FormDefinition,
+    data: FormData,
+    row_numbers: &RowNumbers,
+    refuses: impl Fn(&CellError) -> bool,
+) -> Result<FormData, ImportError> {
     let mut found = validate(form, &data);
-    if found.is_empty() {
+    if !found.iter().any(refuses) {
         return Ok(data);
     }
     for error in &mut found {

@@ -48,6 +48,21 @@ pub enum CellCode {
 }
 
 impl CellCode {
+    /// Whether the value cannot be what its column holds at all (a word in a
+    /// number cell): an uploaded file with such a cell is refused whole, while
+    /// the other errors (an empty required cell, a number out of range, a rule)
+    /// are a draft's to keep and its submission's to refuse.
+    pub fn is_unreadable_value(self) -> bool {
+        matches!(
+            self,
+            CellCode::NotInteger
+                | CellCode::NotDecimal
+                | CellCode::NotDate
+                | CellCode::NotInList
+                | CellCode::NotYesNo
+        )
+    }
+
     /// The stable snake_case code.
     pub fn as_str(self) -> &'static str {
         match self {

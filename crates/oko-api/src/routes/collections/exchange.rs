@@ -14,7 +14,7 @@ use oko_domain::{
 };
 use oko_io::{
     csv_read::read_csv,
-    form_import::{ImportError, RawSheet, import},
+    form_import::{ImportError, RawSheet, RowSource, import, import_draft},
     form_template::template,
     workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
@@ -74,10 +74,14 @@ pub async fn download_template(
 
 /// Upload a filled template (`.xlsx`, detected by its content) or, for one-sheet
 /// forms, a CSV (UTF-8, UTF-16 with its BOM or Windows-1251; `;`, tab or `,`,
-/// or as a `sep=` first line says). Every cell is checked; with
-/// any error nothing changes and every error comes back with its sheet, row (as
-/// the file numbers it) and column. A clean upload replaces the draft (it does not
-/// submit). Workbooks are checked against zip bombs before they are read.
+/// or as a `sep=` first line says). A file whose every cell reads as its column's
+/// type replaces the draft (it does not submit), and the draft's errors (empty
+/// required cells, numbers out of range, rules) come back in it, as autosave keeps
+/// them: a half-filled template goes back as it came. A cell that cannot be its
+/// column's type (a word in a number cell), a missing sheet or column or a
+/// changed preset refuses the whole file: nothing changes and every error comes
+/// back with its sheet, row (as the file numbers it) and column. Workbooks are
+/// checked against zip bombs before they are read.
 #[utoipa::path(
     tag = "collections",
     operation_id = "upload_draft",
@@ -92,12 +96,12 @@ pub async fn download_template(
         (status = 409, description = "The draft changed while the file was read", body = oko_domain::collections::DraftConflict,
             content_type = "application/problem+json"),
         (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a workbook, a zip bomb, or cells with errors; nothing changed", body = Problem,
+        (status = 422, description = "Not a workbook, a zip bomb, a missing sheet or column, a changed preset, or a cell that cannot be its column's type; nothing changed", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
-                "detail": "Лист «СПЕЦИАЛЬНОСТИ», строка 12, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6",
-                "errors": [{"sheet": "СПЕЦИАЛЬНОСТИ", "row": 12, "column": "3. Курс, на котором выполняется обучение", "code": "out_of_range",
-                    "message": "Лист «СПЕЦИАЛЬНОСТИ», строка 12, столбец «3. Курс, на котором выполняется обучение»: Число должно быть между 1 и 6"}]})),
+                "detail": "Лист «СПЕЦИАЛЬНОСТИ», строка 12, столбец «3. Курс, на котором выполняется обучение»: Введите целое число, например 25",
+                "errors": [{"sheet": "СПЕЦИАЛЬНОСТИ", "row": 12, "column": "3. Курс, на котором выполняется обучение", "code": "not_integer",
+                    "message": "Лист «СПЕЦИАЛЬНОСТИ», строка 12, столбец «3. Курс, на котором выполняется обучение»: Введите целое число, например 25"}]})),
         Unauthenticated, NotFound,
     )
 )]
@@ -111,7 +115,7 @@ pub async fn upload_draft(
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
     let reading = writing.form.clone();
-    let data = web::block(move || read_upload(&reading, &bytes))
+    let data = web::block(move || read_upload(&reading, &bytes, Reading::Draft))
         .await
         .map_err(ApiError::internal)??;
     // Read only now: the file may take a while, and the draft may change meanwhile.
@@ -138,15 +142,39 @@ pub async fn upload_draft(
     )?))
 }
 
+/// How much of a file's data must be right for it to be taken.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// A draft: every cell readable as its column's type; the rest of the errors
+    /// stay in the draft, as autosave keeps them.
+    Draft,
+    /// Everything valid, or nothing (imports of organisations, regions, results).
+    Whole,
+}
+
+impl Reading {
+    fn import(
+        self,
+        form: &FormDefinition,
+        source: &mut impl RowSource,
+    ) -> Result<oko_domain::forms::FormData, ImportError> {
+        match self {
+            Reading::Draft => import_draft(form, source),
+            Reading::Whole => import(form, source),
+        }
+    }
+}
+
 /// The form's data from the file, or why not. A workbook is read as it streams out
 /// of the archive, never held whole beside the data it becomes.
-pub(crate) fn read_upload(
+fn read_upload(
     form: &FormDefinition,
     bytes: &[u8],
+    reading: Reading,
 ) -> Result<oko_domain::forms::FormData, ApiError> {
     let read = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
-        import(form, &mut workbook)
+        reading.import(form, &mut workbook)
     } else if let Some(what) = oko_io::sniff::not_a_spreadsheet(bytes) {
         return Err(file_problem(
             "not_a_workbook",
@@ -155,7 +183,7 @@ pub(crate) fn read_upload(
             ),
         ));
     } else if form.sheets.len() == 1 {
-        import(form, &mut vec![read_csv(bytes).map_err(refused)?])
+        reading.import(form, &mut vec![read_csv(bytes).map_err(refused)?])
     } else {
         return Err(file_problem(
             "csv_needs_one_sheet",
@@ -176,7 +204,7 @@ pub(crate) async fn read_uploaded(
     form: FormDefinition,
 ) -> Result<oko_domain::forms::FormData, ApiError> {
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    web::block(move || read_upload(&form, &bytes))
+    web::block(move || read_upload(&form, &bytes, Reading::Whole))
         .await
         .map_err(ApiError::internal)?
 }
