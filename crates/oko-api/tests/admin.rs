@@ -156,8 +156,9 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         [(5, "Логин", "invalid_login")],
         "cell problems come first"
     );
+    // A title line and blank lines count: rows are named as the file numbers them.
     let bad = format!(
-        "{header}sch950002;Школа 2;СШ № 2;1\r\nsch950001;Школа 1 еще раз;СШ № 1;1\r\nsch950003;Школа 3;СШ № 3;7\r\n"
+        "Список организаций на 2026 год\r\n\r\n{header}sch950002;Школа 2;СШ № 2;1\r\n\r\nsch950001;Школа 1 еще раз;СШ № 1;1\r\nsch950003;Школа 3;СШ № 3;7\r\n"
     );
     let (status, problem) = app
         .post_file(&admin, "/api/admin/organisations/import", &bad)
@@ -171,7 +172,7 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         .collect();
     assert_eq!(
         places,
-        [(3, "login_taken"), (4, "unknown_municipality")],
+        [(6, "login_taken"), (7, "unknown_municipality")],
         "{problem}"
     );
     let (_, orgs) = app.get("/api/orgs?search=sch95", &admin).await;

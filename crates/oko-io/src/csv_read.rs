@@ -106,7 +106,9 @@ fn with_plain_line_breaks(field: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Hands each field and each record's end to `each` as the text is read.
+/// Hands each field and each record's end to `each` as the text is read. A blank
+/// line is an empty record, as Excel shows an empty row: `csv-core` would skip
+/// it, and every row after it would be named one too high.
 fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> Result<(), Refusal> {
     let (separator, start) = separator(text);
     let mut reader: Reader = ReaderBuilder::new().delimiter(separator).build();
@@ -114,8 +116,14 @@ fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> R
     let mut field = vec![0u8; 1024];
     let mut filled = 0;
     let mut col = 0;
+    let mut record_start = true;
     loop {
+        if record_start {
+            input = blank_lines(input, each)?;
+            record_start = false;
+        }
         let (result, read, written) = reader.read_field(input, &mut field[filled..]);
+        let ended_on_cr = input[..read].last() == Some(&b'\r');
         input = &input[read..];
         filled += written;
         match result {
@@ -133,10 +141,31 @@ fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> R
                 if record_end {
                     each(Event::EndOfRecord)?;
                     col = 0;
+                    record_start = true;
+                    // The `\n` of a CRLF the record ended on is no blank line.
+                    if ended_on_cr && input.first() == Some(&b'\n') {
+                        input = &input[1..];
+                    }
                 }
             }
             ReadFieldResult::End => return Ok(()),
         }
+    }
+}
+
+/// The input after the blank lines at its start, each handed on as an empty record.
+fn blank_lines<'a>(
+    mut input: &'a [u8],
+    each: &mut dyn FnMut(Event) -> Result<(), Refusal>,
+) -> Result<&'a [u8], Refusal> {
+    loop {
+        let terminator = match input {
+            [b'\r', b'\n', ..] => 2,
+            [b'\n' | b'\r', ..] => 1,
+            _ => return Ok(input),
+        };
+        input = &input[terminator..];
+        each(Event::EndOfRecord)?;
     }
 }
 
@@ -237,6 +266,18 @@ mod tests {
             parse(text),
             vec![vec!["a", "b"], vec!["он сказал \"да\"", "две\nстроки"]]
         );
+    }
+
+    #[test]
+    fn blank_lines_are_empty_rows() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = ["Заголовок", "", "a;b", "", "", "1;2", ""].join(end);
+            let rows = parse(&text);
+            assert_eq!(rows.len(), 6, "{end:?}: {rows:?}");
+            assert_eq!(rows[2], vec!["a", "b"], "{end:?}");
+            assert!(rows[3].is_empty() && rows[4].is_empty(), "{end:?}");
+            assert_eq!(rows[5], vec!["1", "2"], "{end:?}");
+        }
     }
 
     #[test]

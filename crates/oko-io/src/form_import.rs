@@ -188,8 +188,17 @@ pub enum ImportError {
 /// them, so the file's cells are never all held beside the data they become (an
 /// upload's peak memory is a figure of issue #4).
 pub fn import(form: &FormDefinition, source: &mut impl RowSource) -> Result<FormData, ImportError> {
-    let (data, row_numbers) = read_sheets(form, source)?;
-    refuse_on(form, data, &row_numbers, |_| true)
+    import_numbered(form, source).map(|read| read.data)
+}
+
+/// [`import`], with each row's number in the file (to name a row that a later
+/// check refuses where the user sees it).
+pub fn import_numbered(
+    form: &FormDefinition,
+    source: &mut impl RowSource,
+) -> Result<Numbered, ImportError> {
+    let read = read_sheets(form, source)?;
+    refuse_on(form, read, |_| true)
 }
 
 /// A filled template read as a draft: the file is refused only when it cannot
@@ -199,11 +208,28 @@ pub fn import(form: &FormDefinition, source: &mut impl RowSource) -> Result<Form
 pub fn import_draft(
     form: &FormDefinition,
     source: &mut impl RowSource,
-) -> Result<FormData, ImportError> {
-    let (data, row_numbers) = read_sheets(form, source)?;
-    refuse_on(form, data, &row_numbers, |error| {
-        error.code.is_unreadable_value()
-    })
+) -> Result<Numbered, ImportError> {
+    let read = read_sheets(form, source)?;
+    refuse_on(form, read, |error| error.code.is_unreadable_value())
+}
+
+/// Data read from a file and where each of its rows was.
+#[derive(Debug)]
+pub struct Numbered {
+    pub data: FormData,
+    row_numbers: RowNumbers,
+}
+
+impl Numbered {
+    /// The file's row (1-based, as the spreadsheet shows it) of the sheet's data
+    /// row `index` (0-based).
+    pub fn file_row(&self, sheet: &str, index: usize) -> u32 {
+        self.row_numbers
+            .get(sheet)
+            .and_then(|numbers| numbers.get(index))
+            .copied()
+            .unwrap_or(index as u32 + 2)
+    }
 }
 
 /// Each sheet's rows' numbers in the file.
@@ -214,7 +240,7 @@ type RowNumbers = HashMap<String, Vec<u32>>;
 fn read_sheets(
     form: &FormDefinition,
     source: &mut impl RowSource,
-) -> Result<(FormData, RowNumbers), ImportError> {
+) -> Result<Numbered, ImportError> {
     let names = worksheet_names(form);
     let in_file = source.sheet_names();
     let mut data = FormData::default();
@@ -248,7 +274,7 @@ fn read_sheets(
         }
     }
     if errors.is_empty() {
-        Ok((data, row_numbers))
+        Ok(Numbered { data, row_numbers })
     } else {
         Err(ImportError::Cells(errors))
     }
@@ -258,24 +284,22 @@ fn read_sheets(
 /// them `refuses`.
 fn refuse_on(
     form: &FormDefinition,
-    data: FormData,
-    row_numbers: &RowNumbers,
+    read: Numbered,
     refuses: impl Fn(&CellError) -> bool,
-) -> Result<FormData, ImportError> {
-    let mut found = validate(form, &data);
+) -> Result<Numbered, ImportError> {
+    let found = validate(form, &read.data);
     if !found.iter().any(refuses) {
-        return Ok(data);
+        return Ok(read);
     }
-    for error in &mut found {
-        if error.row > 0
-            && let Some(number) = row_numbers
-                .get(&error.sheet)
-                .and_then(|n| n.get(error.row as usize - 1))
-        {
-            error.row = *number;
-        }
-    }
-    Err(ImportError::Cells(found))
+    Err(ImportError::Cells(
+        found
+            .into_iter()
+            .map(|error| {
+                let numbers = read.row_numbers.get(&error.sheet);
+                error.renumbered(|row| numbers?.get(row as usize - 1).copied())
+            })
+            .collect(),
+    ))
 }
 
 fn sheet_error(sheet: &SheetDef, message: String) -> CellError {

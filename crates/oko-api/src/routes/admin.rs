@@ -171,8 +171,9 @@ pub async fn import_municipalities(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let data = read_uploaded(&state, body, municipality_import_form()).await?;
-    let inputs: Vec<MunicipalityInput> = data
+    let read = read_uploaded(&state, body, municipality_import_form()).await?;
+    let inputs: Vec<MunicipalityInput> = read
+        .data
         .rows("municipalities")
         .iter()
         .map(municipality_of)
@@ -181,8 +182,7 @@ pub async fn import_municipalities(
         .iter()
         .enumerate()
         .map(|(at, input)| NewMunicipality {
-            // Data row i is spreadsheet row i + 2 (the header is row 1).
-            row: at as u32 + 2,
+            row: read.file_row("municipalities", at),
             region_code: &input.region_code,
             code: input.code,
             name: &input.name,
@@ -234,14 +234,13 @@ pub async fn import_regions(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let data = read_uploaded(&state, body, region_import_form()).await?;
-    let inputs: Vec<RegionInput> = data.rows("regions").iter().map(region_of).collect();
+    let read = read_uploaded(&state, body, region_import_form()).await?;
+    let inputs: Vec<RegionInput> = read.data.rows("regions").iter().map(region_of).collect();
     let mut rows: Vec<NewRegion> = inputs
         .iter()
         .enumerate()
         .map(|(at, input)| NewRegion {
-            // Data row i is spreadsheet row i + 2 (the header is row 1).
-            row: at as u32 + 2,
+            row: read.file_row("regions", at),
             code: &input.code,
             name: &input.name,
             login: RegionCode::parse(&input.code)
@@ -364,13 +363,14 @@ pub async fn import_organisations(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let data = read_uploaded(&state, body, import_form()).await?;
-    // Data row i is spreadsheet row i + 2 (the header is row 1).
-    let rows: Vec<(u32, OrganisationInput)> = data
+    let read = read_uploaded(&state, body, import_form()).await?;
+    // Each row named as the file numbers it (title lines and blank rows count).
+    let rows: Vec<(u32, OrganisationInput)> = read
+        .data
         .rows("organisations")
         .iter()
         .enumerate()
-        .map(|(at, row)| (at as u32 + 2, organisation_of(row)))
+        .map(|(at, row)| (read.file_row("organisations", at), organisation_of(row)))
         .collect();
     let mut problems: Vec<FieldError> = Vec::new();
     for (row, input) in &rows {

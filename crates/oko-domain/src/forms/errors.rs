@@ -108,7 +108,28 @@ pub struct CellError {
     pub message: String,
 }
 
+/// How a repeated value names the row it repeats (followed by that row's number).
+pub const SAME_VALUE_IN_ROW: &str = "то же значение в строке ";
+
 impl CellError {
+    /// The error with its rows numbered as a file numbers them: its own row and
+    /// the row a repeated value names in its message; `file_row` maps a data row
+    /// (1-based) to the file's, `None` keeps it.
+    pub fn renumbered(mut self, file_row: impl Fn(u32) -> Option<u32>) -> CellError {
+        if self.row > 0
+            && let Some(row) = file_row(self.row)
+        {
+            self.row = row;
+        }
+        if let Some((before, after)) = self.message.split_once(SAME_VALUE_IN_ROW) {
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if let Some(row) = after[..digits].parse().ok().and_then(&file_row) {
+                self.message = format!("{before}{SAME_VALUE_IN_ROW}{row}{}", &after[digits..]);
+            }
+        }
+        self
+    }
+
     /// An error about the cell in `column` of data row `row` (0-based).
     pub fn at(sheet: &str, row: usize, column: &str, code: CellCode, message: String) -> Self {
         CellError {
@@ -159,5 +180,33 @@ impl CellError {
     pub fn to_field_error(&self, form: &FormDefinition, header_rows: u32) -> FieldError {
         let (sheet, row, column) = self.titles(form, header_rows);
         FieldError::in_sheet(sheet, row, column, self.code.as_str(), &self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CellCode, CellError, SAME_VALUE_IN_ROW};
+
+    #[test]
+    fn renumbering_moves_the_row_and_the_repeated_row_it_names() {
+        let error = CellError::at(
+            "orgs",
+            4,
+            "login",
+            CellCode::Duplicate,
+            format!("«Логин» повторяется: {SAME_VALUE_IN_ROW}2"),
+        );
+        // The file has a title line and a blank line above its header.
+        let renumbered = error.renumbered(|row| Some(row + 3));
+        assert_eq!(renumbered.row, 8);
+        assert_eq!(
+            renumbered.message,
+            "«Логин» повторяется: то же значение в строке 5"
+        );
+        let sheet_wide = CellError {
+            row: 0,
+            ..renumbered.clone()
+        };
+        assert_eq!(sheet_wide.renumbered(|_| None).row, 0);
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{CellCode, CellError, SheetDef, value::Value};
+use super::{CellCode, CellError, SheetDef, errors::SAME_VALUE_IN_ROW, value::Value};
 
 /// A sheet rule. Empty cells never break a comparison or a uniqueness rule (the
 /// `required` flag is what demands a value).
@@ -162,7 +162,7 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
                         &columns[0],
                         CellCode::Duplicate,
                         format!(
-                            "{} повторяется: то же значение в строке {}",
+                            "{} повторяется: {SAME_VALUE_IN_ROW}{}",
                             read.titles(columns),
                             first + 1
                         ),

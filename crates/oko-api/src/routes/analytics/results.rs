@@ -129,8 +129,9 @@ pub async fn import_results(
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
     let work = find_work(&state, id.into_inner()).await?;
-    let data = read_uploaded(&state, body, protocol::bulk_form(&work.definition)).await?;
-    let by_login = protocol::students_by_login(&work.definition, &data);
+    let read = read_uploaded(&state, body, protocol::bulk_form(&work.definition)).await?;
+    let data = &read.data;
+    let by_login = protocol::students_by_login(&work.definition, data);
     let roster = state.roster.get(&state.db).await?;
     let ids: HashMap<&str, Uuid> = roster
         .entries
@@ -146,7 +147,7 @@ pub async fn import_results(
             (!ids.contains_key(login.as_str())).then(|| {
                 FieldError::in_sheet(
                     "Протокол",
-                    at as u32 + 2,
+                    read.file_row(protocol::SHEET, at),
                     Some("Логин ОО"),
                     "unknown_login",
                     &format!("Нет организации с логином «{login}»"),

@@ -14,7 +14,7 @@ use oko_domain::{
 };
 use oko_io::{
     csv_read::read_csv,
-    form_import::{ImportError, RawSheet, RowSource, import, import_draft},
+    form_import::{ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered},
     form_template::template,
     workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
@@ -117,7 +117,8 @@ pub async fn upload_draft(
     let reading = writing.form.clone();
     let data = web::block(move || read_upload(&reading, &bytes, Reading::Draft))
         .await
-        .map_err(ApiError::internal)??;
+        .map_err(ApiError::internal)??
+        .data;
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;
     let write = DraftWrite {
@@ -157,10 +158,10 @@ impl Reading {
         self,
         form: &FormDefinition,
         source: &mut impl RowSource,
-    ) -> Result<oko_domain::forms::FormData, ImportError> {
+    ) -> Result<Numbered, ImportError> {
         match self {
             Reading::Draft => import_draft(form, source),
-            Reading::Whole => import(form, source),
+            Reading::Whole => import_numbered(form, source),
         }
     }
 }
@@ -171,7 +172,7 @@ fn read_upload(
     form: &FormDefinition,
     bytes: &[u8],
     reading: Reading,
-) -> Result<oko_domain::forms::FormData, ApiError> {
+) -> Result<Numbered, ApiError> {
     let read = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
         reading.import(form, &mut workbook)
@@ -196,13 +197,13 @@ fn read_upload(
     })
 }
 
-/// The data of an uploaded spreadsheet read as `form` (every cell checked), or
-/// every problem at its row and column.
+/// The data of an uploaded spreadsheet read as `form` (every cell checked) with
+/// its rows' numbers in the file, or every problem at its row and column.
 pub(crate) async fn read_uploaded(
     state: &AppState,
     body: web::Payload,
     form: FormDefinition,
-) -> Result<oko_domain::forms::FormData, ApiError> {
+) -> Result<Numbered, ApiError> {
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
     web::block(move || read_upload(&form, &bytes, Reading::Whole))
         .await
