@@ -15,7 +15,7 @@ use oko_domain::{
         CellCode, CellError, ColumnDef, ColumnType, FormData, FormDefinition, Row, SheetDef,
         validate, value,
     },
-    text::search_key,
+    text::{at_most_rows_ru, rows_ru, search_key},
 };
 
 use crate::{form_template::worksheet_names, workbook::Refusal};
@@ -550,8 +550,9 @@ impl<'a> SheetReader<'a> {
         if index >= expected {
             if !row.is_empty() {
                 let message = format!(
-                    "На листе «{}» должно быть {expected} строк",
-                    self.sheet.title
+                    "На листе «{}» должно быть {}",
+                    self.sheet.title,
+                    rows_ru(expected as u64)
                 );
                 self.problems.push(sheet_error(self.sheet, message));
             }
@@ -628,8 +629,9 @@ impl<'a> SheetReader<'a> {
             return Err(vec![sheet_error(
                 sheet,
                 format!(
-                    "На листе «{}» не более {limit} строк, в файле {}",
+                    "На листе «{}» не более {}, в файле {}",
                     sheet.title,
+                    at_most_rows_ru(u64::from(limit)),
                     self.rows.len() + self.rows_over
                 ),
             )]);

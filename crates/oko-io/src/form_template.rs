@@ -228,11 +228,12 @@ fn validation_of(
         ),
         _ => return Ok(None),
     };
-    let message = if column.hint.is_empty() {
-        expectation_ru(column)
-    } else {
-        column.hint.clone()
-    };
+    // What the column takes, its limits stated, then the form's own hint.
+    let message = [expectation_ru(column), column.hint.clone()]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(". ");
     if !message.is_empty() {
         let short: String = message.chars().take(MAX_INPUT_MESSAGE).collect();
         validation = validation
@@ -244,14 +245,44 @@ fn validation_of(
     Ok(Some(validation))
 }
 
-/// What a column expects, when its definition gives no hint.
+/// What a column takes, with its limits: «Целое число от 0 до 70», «Дата с
+/// 01.01.1950 по 31.12.2008» (Excel shows it as the cell's input message and
+/// as the refusal of a wrong value).
 fn expectation_ru(column: &ColumnDef) -> String {
+    let number = |n: f64| value::decimal_ru(n);
+    let day = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+    let between = |from: Option<String>, to: Option<String>, words: [&str; 4]| match (from, to) {
+        (Some(from), Some(to)) => format!(" {} {from} {} {to}", words[0], words[1]),
+        (Some(from), None) => format!(" {} {from}", words[2]),
+        (None, Some(to)) => format!(" {} {to}", words[3]),
+        (None, None) => String::new(),
+    };
+    let numbers = ["от", "до", "не меньше", "не больше"];
     match column.kind {
         ColumnType::List | ColumnType::YesNo => "Выберите значение из списка".into(),
-        ColumnType::Integer => "Целое число".into(),
-        ColumnType::Decimal => "Число".into(),
-        ColumnType::Date => "Дата в формате дд.мм.гггг".into(),
-        ColumnType::Text => String::new(),
+        ColumnType::Integer => format!(
+            "Целое число{}",
+            between(column.min.map(number), column.max.map(number), numbers)
+        ),
+        ColumnType::Decimal => format!(
+            "Число{}",
+            between(column.min.map(number), column.max.map(number), numbers)
+        ),
+        ColumnType::Date => format!(
+            "Дата в формате дд.мм.гггг{}",
+            between(
+                column.date_from.map(day),
+                column.date_to.map(day),
+                ["с", "по", "не раньше", "не позже"]
+            )
+        ),
+        ColumnType::Text => match column.max_length {
+            Some(max) => format!(
+                "Текст не длиннее {}",
+                oko_domain::text::count_ru(u64::from(max), ["символа", "символов", "символов"])
+            ),
+            None => String::new(),
+        },
     }
 }
 
@@ -266,4 +297,35 @@ pub fn column_letters(mut index: usize) -> String {
         index = index / 26 - 1;
     }
     letters.iter().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use oko_domain::forms::{ColumnDef, ColumnType};
+
+    use super::expectation_ru;
+
+    #[test]
+    fn a_columns_message_states_its_limits() {
+        let mut marks = ColumnDef::new("marks", "Баллы", ColumnType::Integer);
+        marks.min = Some(0.0);
+        marks.max = Some(70.0);
+        assert_eq!(expectation_ru(&marks), "Целое число от 0 до 70");
+        marks.min = None;
+        assert_eq!(expectation_ru(&marks), "Целое число не больше 70");
+        let mut share = ColumnDef::new("share", "Доля", ColumnType::Decimal);
+        share.min = Some(0.5);
+        assert_eq!(expectation_ru(&share), "Число не меньше 0,5");
+        let mut born = ColumnDef::new("born", "Дата рождения", ColumnType::Date);
+        born.date_from = NaiveDate::from_ymd_opt(1950, 1, 1);
+        born.date_to = NaiveDate::from_ymd_opt(2008, 12, 31);
+        assert_eq!(
+            expectation_ru(&born),
+            "Дата в формате дд.мм.гггг с 01.01.1950 по 31.12.2008"
+        );
+        let mut code = ColumnDef::new("code", "Код", ColumnType::Text);
+        code.max_length = Some(21);
+        assert_eq!(expectation_ru(&code), "Текст не длиннее 21 символа");
+    }
 }

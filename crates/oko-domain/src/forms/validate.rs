@@ -163,16 +163,16 @@ fn row_count_errors(sheet: &SheetDef, rows: &[super::Row]) -> Vec<CellError> {
     let mut errors = Vec::new();
     if sheet.is_free() && rows.len() > sheet.row_limit() as usize {
         errors.push(row_count_error(format!(
-            "На листе «{}» не более {} строк",
+            "На листе «{}» не более {}",
             sheet.title,
-            sheet.row_limit()
+            crate::text::at_most_rows_ru(u64::from(sheet.row_limit()))
         )));
     }
     if !sheet.is_free() && rows.len() != sheet.fixed_rows.len() {
         errors.push(row_count_error(format!(
-            "На листе «{}» должно быть {} строк",
+            "На листе «{}» должно быть {}",
             sheet.title,
-            sheet.fixed_rows.len()
+            crate::text::rows_ru(sheet.fixed_rows.len() as u64)
         )));
     }
     errors
