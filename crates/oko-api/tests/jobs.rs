@@ -152,9 +152,15 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
             Some(30.0),
             "numbers stay numbers"
         );
+        // An XLSX string is never run as a formula: it is shown as typed.
         assert_eq!(
             sheet.get_value((1, 8)).unwrap().to_string(),
-            "'=HYPERLINK(\"http://x\")"
+            "=HYPERLINK(\"http://x\")"
+        );
+        assert!(
+            matches!(sheet.get_value((1, 4)), Some(calamine::Data::DateTime(_))),
+            "the moment of submission is a date cell: {:?}",
+            sheet.get_value((1, 4))
         );
         assert_eq!(sheet.get_value((2, 6)).unwrap().to_string(), "102");
         assert!(
@@ -202,6 +208,11 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
     assert!(rows.len() > 2, "every organisation of the region");
     let first = rows.iter().find(|r| r["login"] == "sch240001").unwrap();
     assert_eq!(first["status"], "Сдано");
+    let submitted = first["submitted_at"].as_str().unwrap();
+    assert!(
+        submitted.len() == 25 && submitted.ends_with("+03:00"),
+        "an ISO moment in Moscow time: {submitted}"
+    );
     assert!(rows.iter().any(|r| r["status"] == "Не приступил"));
 
     // The list is the caller's; others do not see the job; schools export nothing.

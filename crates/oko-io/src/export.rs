@@ -1,8 +1,11 @@
 //! Exports written row by row to a file, in constant memory whatever the number of
 //! organisations: XLSX (one worksheet per table, rust_xlsxwriter's constant-memory
 //! worksheets), CSV as Russian Excel opens it (the tables one after another, a
-//! «Лист» column telling them apart) or JSON lines for machines. Text that a
-//! spreadsheet could take for a formula is neutralised (`oko_domain::jobs::neutralise`).
+//! «Лист» column telling them apart) or JSON lines for machines. Each keeps the
+//! values' types: XLSX real numbers and date cells (`ДД.ММ.ГГГГ`, Moscow time
+//! for moments), JSON lines integers, numbers and ISO dates. Text that a CSV
+//! reader could take for a formula is neutralised
+//! (`oko_domain::jobs::neutralise`); an XLSX string is never run as one.
 
 use std::{
     fs::File,
@@ -10,8 +13,9 @@ use std::{
     path::Path,
 };
 
+use chrono::{NaiveDate, NaiveDateTime, Timelike};
 use oko_domain::jobs::{ExportFormat, neutralise};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
 use crate::csv::{BOM, write_record};
 
@@ -47,6 +51,33 @@ pub enum Cell<'a> {
     Empty,
     Text(&'a str),
     Number(f64),
+    /// A day.
+    Date(NaiveDate),
+    /// A moment in Moscow time (the column's title says «(мск)»).
+    MoscowTime(NaiveDateTime),
+}
+
+/// The number format of date cells (Russian Excel shows it as `ДД.ММ.ГГГГ`).
+const DATE_FORMAT: &str = "dd.mm.yyyy";
+/// The number format of moments.
+const DATE_TIME_FORMAT: &str = "dd.mm.yyyy hh:mm";
+
+/// A day or a moment as Excel stores it.
+fn excel_date_time(at: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
+    crate::form_template::excel_date(at.date())?.and_hms(
+        at.hour() as u16,
+        at.minute() as u8,
+        f64::from(at.second()),
+    )
+}
+
+/// A JSON number: an integer when it is one (`34`, not `34.0`).
+fn json_number(n: f64) -> serde_json::Value {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        (n as i64).into()
+    } else {
+        serde_json::Number::from_f64(n).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    }
 }
 
 /// Why an export could not be written.
@@ -77,8 +108,16 @@ enum Target {
         path: std::path::PathBuf,
         /// The next row of each worksheet.
         next_rows: Vec<u32>,
+        /// Date cells' and moments' formats.
+        date: Format,
+        date_time: Format,
     },
-    Csv(BufWriter<File>),
+    /// Each table's rows in a file of its own under the temporary directory,
+    /// joined one table after another when the export is finished.
+    Csv {
+        path: std::path::PathBuf,
+        tables: Vec<(std::path::PathBuf, BufWriter<File>)>,
+    },
     Jsonl(BufWriter<File>),
 }
 
@@ -135,25 +174,22 @@ impl ExportWriter {
                     workbook,
                     path: path.to_owned(),
                     next_rows: vec![1; tables.len()],
+                    date: Format::new().set_num_format(DATE_FORMAT),
+                    date_time: Format::new().set_num_format(DATE_TIME_FORMAT),
                 }
             }
-            ExportFormat::Csv => {
-                let mut out = BufWriter::new(File::create(path)?);
-                out.write_all(BOM)?;
-                Target::Csv(out)
-            }
+            ExportFormat::Csv => Target::Csv {
+                path: path.to_owned(),
+                tables: (0..tables.len())
+                    .map(|at| {
+                        let part = temp_dir.join(format!("table-{at}.csv"));
+                        Ok((part.clone(), BufWriter::new(File::create(part)?)))
+                    })
+                    .collect::<io::Result<_>>()?,
+            },
             ExportFormat::Jsonl => Target::Jsonl(BufWriter::new(File::create(path)?)),
         };
-        let mut writer = ExportWriter { tables, target };
-        if let Target::Csv(out) = &mut writer.target {
-            // One header per table: CSV has one table after another.
-            for table in &writer.tables {
-                let mut header = vec!["Лист".to_owned()];
-                header.extend(table.columns.iter().map(|c| c.title.clone()));
-                write_record(out, &header)?;
-            }
-        }
-        Ok(writer)
+        Ok(ExportWriter { tables, target })
     }
 
     /// Writes one row of table `table`.
@@ -163,6 +199,8 @@ impl ExportWriter {
             Target::Xlsx {
                 workbook,
                 next_rows,
+                date,
+                date_time,
                 ..
             } => {
                 let row = next_rows[table];
@@ -173,20 +211,40 @@ impl ExportWriter {
                     match cell {
                         Cell::Empty => {}
                         Cell::Text(text) => {
-                            sheet.write_string(row, col, neutralise(text).as_ref())?;
+                            sheet.write_string(row, col, *text)?;
                         }
                         Cell::Number(n) => {
                             sheet.write_number(row, col, *n)?;
                         }
+                        Cell::Date(day) => {
+                            let at = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+                            sheet.write_datetime_with_format(
+                                row,
+                                col,
+                                excel_date_time(at)?,
+                                &*date,
+                            )?;
+                        }
+                        Cell::MoscowTime(at) => {
+                            sheet.write_datetime_with_format(
+                                row,
+                                col,
+                                excel_date_time(*at)?,
+                                &*date_time,
+                            )?;
+                        }
                     }
                 }
             }
-            Target::Csv(out) => {
+            Target::Csv { tables, .. } => {
+                let out = &mut tables[table].1;
                 let mut fields = vec![spec.title.clone()];
                 fields.extend(cells.iter().map(|cell| match cell {
                     Cell::Empty => String::new(),
                     Cell::Text(text) => neutralise(text).into_owned(),
                     Cell::Number(n) => oko_domain::forms::value::decimal_ru(*n),
+                    Cell::Date(day) => day.format("%d.%m.%Y").to_string(),
+                    Cell::MoscowTime(at) => at.format("%d.%m.%Y %H:%M").to_string(),
                 }));
                 write_record(out, &fields)?;
             }
@@ -197,8 +255,11 @@ impl ExportWriter {
                     let value = match cell {
                         Cell::Empty => serde_json::Value::Null,
                         Cell::Text(text) => (*text).into(),
-                        Cell::Number(n) => serde_json::Number::from_f64(*n)
-                            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                        Cell::Number(n) => json_number(*n),
+                        Cell::Date(day) => day.format("%Y-%m-%d").to_string().into(),
+                        Cell::MoscowTime(at) => {
+                            at.format("%Y-%m-%dT%H:%M:%S+03:00").to_string().into()
+                        }
                     };
                     object.insert(column.key.clone(), value);
                 }
@@ -216,10 +277,35 @@ impl ExportWriter {
             Target::Xlsx {
                 mut workbook, path, ..
             } => workbook.save(&path)?,
-            Target::Csv(mut out) | Target::Jsonl(mut out) => out.flush()?,
+            Target::Csv { path, tables } => join_tables(&path, &self.tables, tables)?,
+            Target::Jsonl(mut out) => out.flush()?,
         }
         Ok(())
     }
+}
+
+/// The CSV file: a BOM, then each table's header and rows, a blank line between
+/// tables; the tables' own files are removed.
+fn join_tables(
+    path: &Path,
+    specs: &[ExportTable],
+    parts: Vec<(std::path::PathBuf, BufWriter<File>)>,
+) -> Result<(), ExportError> {
+    let mut out = BufWriter::new(File::create(path)?);
+    out.write_all(BOM)?;
+    for (at, (spec, (part, rows))) in specs.iter().zip(parts).enumerate() {
+        rows.into_inner().map_err(|e| e.into_error())?;
+        if at > 0 {
+            out.write_all(b"\r\n")?;
+        }
+        let mut header = vec!["Лист".to_owned()];
+        header.extend(spec.columns.iter().map(|c| c.title.clone()));
+        write_record(&mut out, &header)?;
+        io::copy(&mut File::open(&part)?, &mut out)?;
+        std::fs::remove_file(&part)?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -239,9 +325,26 @@ mod tests {
             ExportTable {
                 key: "pc".into(),
                 title: "РАБОТЫ НА КОМПЬЮТЕРЕ".into(),
-                columns: vec![ExportColumn::new("login", "Логин")],
+                columns: vec![
+                    ExportColumn::new("login", "Логин"),
+                    ExportColumn::new("date1", "Дата"),
+                    ExportColumn::new("submitted_at", "Дата подачи (мск)"),
+                ],
             },
         ]
+    }
+
+    fn day() -> Cell<'static> {
+        Cell::Date(NaiveDate::from_ymd_opt(2021, 9, 15).unwrap())
+    }
+
+    fn moment() -> Cell<'static> {
+        Cell::MoscowTime(
+            NaiveDate::from_ymd_opt(2021, 9, 2)
+                .unwrap()
+                .and_hms_opt(17, 42, 0)
+                .unwrap(),
+        )
     }
 
     fn write(format: ExportFormat) -> Vec<u8> {
@@ -256,9 +359,11 @@ mod tests {
         writer
             .row(0, &[Cell::Text("=cmd()"), Cell::Number(12.5)])
             .unwrap();
-        writer.row(1, &[Cell::Text("sch240001")]).unwrap();
         writer
-            .row(0, &[Cell::Text("sch240002"), Cell::Empty])
+            .row(1, &[Cell::Text("sch240001"), day(), moment()])
+            .unwrap();
+        writer
+            .row(0, &[Cell::Text("sch240002"), Cell::Number(34.0)])
             .unwrap();
         writer.finish().unwrap();
         let bytes = std::fs::read(&path).unwrap();
@@ -270,9 +375,18 @@ mod tests {
     fn csv_has_a_bom_a_sheet_column_and_no_formulas() {
         let text = String::from_utf8(write(ExportFormat::Csv)).unwrap();
         let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
-        assert_eq!(lines[0], "Лист;Логин;Участников");
-        assert_eq!(lines[2], "РАБОТЫ НА БЛАНКЕ;'=cmd();12,5");
-        assert_eq!(lines[3], "РАБОТЫ НА КОМПЬЮТЕРЕ;sch240001");
+        // One table after another, each under its own header.
+        assert_eq!(
+            lines,
+            [
+                "Лист;Логин;Участников",
+                "РАБОТЫ НА БЛАНКЕ;'=cmd();12,5",
+                "РАБОТЫ НА БЛАНКЕ;sch240002;34",
+                "",
+                "Лист;Логин;Дата;Дата подачи (мск)",
+                "РАБОТЫ НА КОМПЬЮТЕРЕ;sch240001;15.09.2021;02.09.2021 17:42",
+            ]
+        );
     }
 
     #[test]
@@ -283,7 +397,18 @@ mod tests {
             first,
             serde_json::json!({"table": "paper", "login": "=cmd()", "n": 12.5})
         );
-        assert_eq!(text.lines().count(), 3);
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(
+            lines[1],
+            serde_json::json!({"table": "pc", "login": "sch240001", "date1": "2021-09-15",
+                "submitted_at": "2021-09-02T17:42:00+03:00"})
+        );
+        assert_eq!(lines[2]["n"], serde_json::json!(34), "an integer stays one");
+        assert!(text.lines().nth(2).unwrap().contains(r#""n":34"#));
+        assert_eq!(lines.len(), 3);
     }
 
     #[test]
@@ -296,8 +421,21 @@ mod tests {
             ["РАБОТЫ НА БЛАНКЕ", "РАБОТЫ НА КОМПЬЮТЕРЕ"]
         );
         let range = book.worksheet_range("РАБОТЫ НА БЛАНКЕ").unwrap();
-        assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "'=cmd()");
+        // An XLSX string is never a formula: no visible apostrophe.
+        assert_eq!(range.get_value((1, 0)).unwrap().to_string(), "=cmd()");
         assert_eq!(range.get_value((1, 1)).unwrap().get_float(), Some(12.5));
         assert_eq!(range.get_value((2, 0)).unwrap().to_string(), "sch240002");
+        let pc = book.worksheet_range("РАБОТЫ НА КОМПЬЮТЕРЕ").unwrap();
+        // Real date cells: Excel's serial days (2021-09-15 is day 44454).
+        let serial = |cell: (u32, u32)| match pc.get_value(cell) {
+            Some(calamine::Data::DateTime(at)) => at.as_f64(),
+            other => panic!("a date cell expected, got {other:?}"),
+        };
+        assert_eq!(serial((1, 1)), 44454.0);
+        let moment = serial((1, 2));
+        assert!(
+            (moment - (44441.0 + (17.0 * 60.0 + 42.0) / 1440.0)).abs() < 1e-6,
+            "{moment}"
+        );
     }
 }

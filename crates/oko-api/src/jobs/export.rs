@@ -20,7 +20,7 @@ use oko_domain::{
     collections::{CollectionState, OrgStatus},
     forms::{ColumnType, FormData, FormDefinition, value},
     jobs::{ExportFormat, ExportKind, JobSpec},
-    moscow_time::short_date_time,
+    moscow_time::to_moscow,
 };
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 use tokio::runtime::Handle;
@@ -212,7 +212,7 @@ fn write_submission(
     submitted_at: DateTime<Utc>,
     data: &FormData,
 ) -> Result<(), String> {
-    let when = short_date_time(submitted_at);
+    let when = Cell::MoscowTime(to_moscow(submitted_at).naive_local());
     for (table, sheet) in form.sheets.iter().enumerate() {
         for (index, row) in data.rows(&sheet.key).iter().enumerate() {
             if row.is_empty() {
@@ -229,7 +229,7 @@ fn write_submission(
                 Cell::Text(&organisation.municipality),
                 Cell::Text(&organisation.login),
                 Cell::Text(&organisation.name),
-                Cell::Text(&when),
+                when.clone(),
                 Cell::Number(number),
             ];
             for (column, text) in sheet.columns.iter().zip(&shown) {
@@ -238,6 +238,9 @@ fn write_submission(
                     (_, None, _) => Cell::Empty,
                     (ColumnType::Integer | ColumnType::Decimal, Some(raw), Some(text)) => {
                         value::parse_decimal(raw).map_or(Cell::Text(text), Cell::Number)
+                    }
+                    (ColumnType::Date, Some(raw), Some(text)) => {
+                        value::parse_date(raw).map_or(Cell::Text(text), Cell::Date)
                     }
                     (_, _, Some(text)) => Cell::Text(text),
                     (_, _, None) => Cell::Empty,
@@ -274,13 +277,13 @@ fn write_statuses(
     for (done, organisation) in scope.organisations.iter().enumerate() {
         let draft = scope.dates.get(&organisation.id);
         let status = status_of(scope, organisation);
-        let started = draft
-            .map(|d| short_date_time(d.started_at))
-            .unwrap_or_default();
-        let submitted = draft
-            .and_then(|d| d.last_submitted_at)
-            .map(short_date_time)
-            .unwrap_or_default();
+        let moment = |at: Option<DateTime<Utc>>| {
+            at.map_or(Cell::Empty, |at| {
+                Cell::MoscowTime(to_moscow(at).naive_local())
+            })
+        };
+        let started = moment(draft.map(|d| d.started_at));
+        let submitted = moment(draft.and_then(|d| d.last_submitted_at));
         let returned = if draft.is_some_and(DraftDates::returned) {
             "Да"
         } else {
@@ -295,8 +298,8 @@ fn write_statuses(
                     Cell::Text(&organisation.login),
                     Cell::Text(&organisation.name),
                     Cell::Text(status.title_ru()),
-                    Cell::Text(&started),
-                    Cell::Text(&submitted),
+                    started,
+                    submitted,
                     Cell::Text(returned),
                 ],
             )
