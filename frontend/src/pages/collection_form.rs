@@ -472,8 +472,10 @@ fn Overlaps(editor: EditorState, jump: Callback<(String, u32, String)>) -> impl 
     }
 }
 
-/// «Загрузить заполненный шаблон»: a clean file replaces the draft; a file with
-/// errors changes nothing and its errors join the «Ошибки» panel.
+/// «Загрузить заполненный шаблон»: a readable file replaces the draft, its errors
+/// (empty required cells, values out of range) opening the «Ошибки» panel as the
+/// editor's own; a file that cannot be the draft changes nothing and its
+/// problems join the panel.
 #[component]
 fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
     let session = expect_context::<Session>();
@@ -502,6 +504,9 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
             match answer {
                 Ok(draft) => {
                     editor.upload_problems.set(Vec::new());
+                    if !draft.errors.is_empty() {
+                        shown.set(true);
+                    }
                     editor.replace(draft.data, draft.version);
                     editor.save_state.set(SaveState::Saved(
                         draft.progress.updated_at.unwrap_or_else(chrono::Utc::now),
