@@ -1,6 +1,8 @@
 //! Form figures of issue #4: validating a 5,000-row sheet, and reading a filled
 //! 5,000-row template (archive checks + calamine + import + validation) against
-//! calamine alone reading the same file, in the same run.
+//! calamine alone reading the same file, in the same run. Issue #22's: the same
+//! template as a fixed-row sheet (every row matched by its preset), and the same
+//! rows as a `;` CSV read as an upload against the `csv` crate reading it alone.
 //!
 //! `cargo run --release -p oko-io --example forms_bench`
 //!
@@ -11,9 +13,11 @@
 use std::time::{Duration, Instant};
 
 use calamine::{Reader, Xlsx};
-use oko_domain::forms::{FormDefinition, demo, validate};
+use oko_domain::forms::{FormData, FormDefinition, Row, demo, validate};
 use oko_io::{
-    form_import::import,
+    csv::write_record,
+    csv_read::read_csv,
+    form_import::import_draft,
     form_template::template,
     workbook::{WorkbookLimits, open_xlsx},
 };
@@ -45,8 +49,51 @@ fn read_with_calamine_alone(bytes: &[u8]) {
 
 fn read_upload(form: &FormDefinition, bytes: &[u8]) {
     let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).expect("readable");
-    let read = import(form, &mut workbook).expect("valid");
-    assert_eq!(read.rows("specialties").len(), ROWS as usize);
+    let read = import_draft(form, &mut workbook).expect("valid");
+    assert_eq!(read.data.rows("specialties").len(), ROWS as usize);
+}
+
+/// The college form with its rows fixed: each row's code preset, as a
+/// one-row-per-specialty sheet would be.
+fn fixed_college(form: &FormDefinition, data: &FormData) -> FormDefinition {
+    let mut fixed = form.clone();
+    fixed.sheets[0].fixed_rows = data
+        .rows("specialties")
+        .iter()
+        .map(|row| Row::from([("code".to_owned(), row["code"].to_owned())]))
+        .collect();
+    fixed
+}
+
+/// The sheet as a `;` CSV, with its header, as a school's script writes it.
+fn csv_of(form: &FormDefinition, data: &FormData) -> Vec<u8> {
+    let columns = &form.sheets[0].columns;
+    let mut out = Vec::new();
+    let header: Vec<String> = columns.iter().map(|c| c.header()).collect();
+    write_record(&mut out, &header).expect("in memory");
+    for row in data.rows("specialties") {
+        let fields: Vec<&str> = columns
+            .iter()
+            .map(|c| row.get(&c.key).unwrap_or(""))
+            .collect();
+        write_record(&mut out, &fields).expect("in memory");
+    }
+    out
+}
+
+fn read_csv_upload(form: &FormDefinition, bytes: &[u8]) {
+    let read = import_draft(form, &mut vec![read_csv(bytes).expect("readable")]).expect("valid");
+    assert_eq!(read.data.rows("specialties").len(), ROWS as usize);
+}
+
+fn read_with_csv_crate_alone(bytes: &[u8]) {
+    let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut fields = 0;
+    while reader.read_record(&mut record).expect("a record") {
+        fields += record.len();
+    }
+    std::hint::black_box(fields);
 }
 
 /// The growth of the peak while one reader reads the file (child process side).
@@ -55,6 +102,8 @@ fn peak_child(reader: &str, path: &str, form: &FormDefinition) {
     let before = high_water_kib();
     match reader {
         "calamine" => read_with_calamine_alone(&bytes),
+        "csv-crate" => read_with_csv_crate_alone(&bytes),
+        "csv-upload" => read_csv_upload(form, &bytes),
         _ => read_upload(form, &bytes),
     }
     println!("{}", high_water_kib().saturating_sub(before));
@@ -84,6 +133,16 @@ fn main() {
     let path = std::env::temp_dir().join(format!("oko-forms-bench-{}.xlsx", std::process::id()));
     std::fs::write(&path, &bytes).expect("a temporary file");
     let (calamine_peak, upload_peak) = (peak_of("calamine", &path), peak_of("upload", &path));
+    let fixed = fixed_college(&form, &data);
+    let fixed_bytes = template(&fixed, &data).expect("a template");
+    let fixed_calamine = best_of(5, || read_with_calamine_alone(&fixed_bytes));
+    let fixed_upload = best_of(5, || read_upload(&fixed, &fixed_bytes));
+    let csv = csv_of(&form, &data);
+    let csv_crate = best_of(5, || read_with_csv_crate_alone(&csv));
+    let csv_upload = best_of(5, || read_csv_upload(&form, &csv));
+    std::fs::write(&path, &csv).expect("a temporary file");
+    let (csv_crate_peak, csv_upload_peak) =
+        (peak_of("csv-crate", &path), peak_of("csv-upload", &path));
     let _ = std::fs::remove_file(&path);
     println!(
         "validation of {ROWS} rows × 10 columns (native): {:.2} ms (goal < 20 ms)",
@@ -102,5 +161,18 @@ fn main() {
     println!(
         "peak memory growth while reading: upload {upload_peak} KiB, calamine alone {calamine_peak} KiB = {:.2}×",
         upload_peak as f64 / calamine_peak.max(1) as f64
+    );
+    println!(
+        "fixed-row template, every row matched by its preset: upload {:.1} ms, calamine alone {:.1} ms = {:.2}×",
+        fixed_upload.as_secs_f64() * 1e3,
+        fixed_calamine.as_secs_f64() * 1e3,
+        fixed_upload.as_secs_f64() / fixed_calamine.as_secs_f64()
+    );
+    println!(
+        "CSV of {ROWS} rows ({} KiB): upload {:.1} ms, csv crate alone {:.1} ms = {:.2}×; peak upload {csv_upload_peak} KiB, csv crate {csv_crate_peak} KiB",
+        csv.len() / 1024,
+        csv_upload.as_secs_f64() * 1e3,
+        csv_crate.as_secs_f64() * 1e3,
+        csv_upload.as_secs_f64() / csv_crate.as_secs_f64()
     );
 }

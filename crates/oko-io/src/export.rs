@@ -108,9 +108,9 @@ enum Target {
         path: std::path::PathBuf,
         /// The next row of each worksheet.
         next_rows: Vec<u32>,
-        /// Date cells' and moments' formats.
-        date: Format,
-        date_time: Format,
+        /// Date cells' and moments' formats (boxed: a format is large).
+        date: Box<Format>,
+        date_time: Box<Format>,
     },
     /// Each table's rows in a file of its own under the temporary directory,
     /// joined one table after another when the export is finished.
@@ -174,8 +174,8 @@ impl ExportWriter {
                     workbook,
                     path: path.to_owned(),
                     next_rows: vec![1; tables.len()],
-                    date: Format::new().set_num_format(DATE_FORMAT),
-                    date_time: Format::new().set_num_format(DATE_TIME_FORMAT),
+                    date: Box::new(Format::new().set_num_format(DATE_FORMAT)),
+                    date_time: Box::new(Format::new().set_num_format(DATE_TIME_FORMAT)),
                 }
             }
             ExportFormat::Csv => Target::Csv {
@@ -222,7 +222,7 @@ impl ExportWriter {
                                 row,
                                 col,
                                 excel_date_time(at)?,
-                                &*date,
+                                date,
                             )?;
                         }
                         Cell::MoscowTime(at) => {
@@ -230,7 +230,7 @@ impl ExportWriter {
                                 row,
                                 col,
                                 excel_date_time(*at)?,
-                                &*date_time,
+                                date_time,
                             )?;
                         }
                     }

@@ -20,6 +20,12 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
     let upload = number_after(&text, "+ validation): ")?;
     let upload_peak = number_after(&text, "while reading: upload ")?;
     let calamine_peak = number_after(&text, "KiB, calamine alone ")?;
+    let fixed_upload = number_after(&text, "matched by its preset: upload ")?;
+    let fixed_calamine = number_after(&text, "ms, calamine alone ")?;
+    let csv_upload = number_after(&text, "KiB): upload ")?;
+    let csv_crate = number_after(&text, "ms, csv crate alone ")?;
+    let csv_upload_peak = number_after(&text, "peak upload ")?;
+    let csv_crate_peak = number_after(&text, "KiB, csv crate ")?;
     let wasm_text = browser_bench(server, "bench/validation.mjs")?;
     let wasm_ms: f64 = wasm_text
         .trim()
@@ -49,6 +55,24 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
             upload / calamine,
             upload_peak / calamine_peak
         ),
+    ));
+    rows.push(row(
+        "Upload of the same 5,000 rows as a fixed-row sheet (each row matched by its preset)",
+        format!("{fixed_upload:.1} ms"),
+        &format!("calamine alone reading it: {fixed_calamine:.1} ms"),
+        format!("{:.2}× (goal ≤ 1.5×)", fixed_upload / fixed_calamine),
+    ));
+    rows.push(row(
+        "Upload of the same 5,000 rows as a `;` CSV: decode + csv-core + import + validation",
+        format!(
+            "{csv_upload:.1} ms, peak +{:.1} MiB",
+            csv_upload_peak / 1024.0
+        ),
+        &format!(
+            "the `csv` crate alone reading it: {csv_crate:.1} ms, peak +{:.1} MiB",
+            csv_crate_peak / 1024.0
+        ),
+        format!("time {:.1}×", csv_upload / csv_crate),
     ));
     editor_rows(server, rows)
 }
