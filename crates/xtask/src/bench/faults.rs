@@ -129,8 +129,8 @@ fn restart_row(
         ),
         &format!("rate before the restart: {before:.0} requests/s"),
         format!(
-            "{:.2} of the requests not 2xx; {lost} lost",
-            driven.failed_answers as f64
+            "{:.3}% of the requests not 2xx; {lost} lost",
+            100.0 * driven.failed_answers as f64
                 / (driven.saves.0.len() + driven.submits.0.len()).max(1) as f64
         ),
     ));
