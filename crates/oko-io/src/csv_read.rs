@@ -112,16 +112,11 @@ fn with_plain_line_breaks(field: &str) -> std::borrow::Cow<'_, str> {
 fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> Result<(), Refusal> {
     let (separator, start) = separator(text);
     let mut reader: Reader = ReaderBuilder::new().delimiter(separator).build();
-    let mut input = &text.as_bytes()[start.min(text.len())..];
+    let mut input = blank_lines(&text.as_bytes()[start.min(text.len())..], each)?;
     let mut field = vec![0u8; 1024];
     let mut filled = 0;
     let mut col = 0;
-    let mut record_start = true;
     loop {
-        if record_start {
-            input = blank_lines(input, each)?;
-            record_start = false;
-        }
         let (result, read, written) = reader.read_field(input, &mut field[filled..]);
         let ended_on_cr = input[..read].last() == Some(&b'\r');
         input = &input[read..];
@@ -141,11 +136,11 @@ fn tokenize(text: &str, each: &mut dyn FnMut(Event) -> Result<(), Refusal>) -> R
                 if record_end {
                     each(Event::EndOfRecord)?;
                     col = 0;
-                    record_start = true;
                     // The `\n` of a CRLF the record ended on is no blank line.
                     if ended_on_cr && input.first() == Some(&b'\n') {
                         input = &input[1..];
                     }
+                    input = blank_lines(input, each)?;
                 }
             }
             ReadFieldResult::End => return Ok(()),

@@ -13,11 +13,14 @@ use std::{
     path::Path,
 };
 
-use chrono::{NaiveDate, NaiveDateTime, Timelike};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Timelike, Utc};
 use oko_domain::jobs::{ExportFormat, neutralise};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, XlsxError};
 
-use crate::csv::{BOM, write_record};
+use crate::{
+    csv::{BOM, write_record},
+    form_template::excel_date,
+};
 
 /// One table of an export (a form sheet, or the statuses).
 #[derive(Clone, Debug)]
@@ -57,18 +60,21 @@ pub enum Cell<'a> {
     MoscowTime(NaiveDateTime),
 }
 
+impl Cell<'_> {
+    /// A stored moment (UTC) as Moscow time, the way people read it.
+    pub fn moscow_time(at: DateTime<Utc>) -> Cell<'static> {
+        Cell::MoscowTime(oko_domain::moscow_time::to_moscow(at).naive_local())
+    }
+}
+
 /// The number format of date cells (Russian Excel shows it as `ДД.ММ.ГГГГ`).
 const DATE_FORMAT: &str = "dd.mm.yyyy";
 /// The number format of moments.
 const DATE_TIME_FORMAT: &str = "dd.mm.yyyy hh:mm";
 
-/// A day or a moment as Excel stores it.
+/// A moment as Excel stores it.
 fn excel_date_time(at: NaiveDateTime) -> Result<ExcelDateTime, XlsxError> {
-    crate::form_template::excel_date(at.date())?.and_hms(
-        at.hour() as u16,
-        at.minute() as u8,
-        f64::from(at.second()),
-    )
+    excel_date(at.date())?.and_hms(at.hour() as u16, at.minute() as u8, f64::from(at.second()))
 }
 
 /// A JSON number: an integer when it is one (`34`, not `34.0`).
@@ -217,13 +223,7 @@ impl ExportWriter {
                             sheet.write_number(row, col, *n)?;
                         }
                         Cell::Date(day) => {
-                            let at = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-                            sheet.write_datetime_with_format(
-                                row,
-                                col,
-                                excel_date_time(at)?,
-                                date,
-                            )?;
+                            sheet.write_date_with_format(row, col, excel_date(*day)?, date)?;
                         }
                         Cell::MoscowTime(at) => {
                             sheet.write_datetime_with_format(

@@ -450,10 +450,16 @@ impl PresetMatcher {
             .into_iter()
             .enumerate()
             .map(|(index, found)| {
-                found.unwrap_or_else(|| (Row::new(), (header + 2 + index) as u32))
+                found.unwrap_or_else(|| (Row::new(), template_row(header, index)))
             })
             .unzip()
     }
+}
+
+/// Where a template under its header (row `header`, 0-based) puts data row
+/// `index` (0-based), as the spreadsheet numbers it.
+fn template_row(header: usize, index: usize) -> u32 {
+    (header + 2 + index) as u32
 }
 
 /// The values of a row's preset columns as compared: any case, spaces collapsed.
@@ -642,7 +648,7 @@ impl<'a> SheetReader<'a> {
                 (self.rows, self.numbers) = presets.into_rows(header);
             } else {
                 self.rows.resize(expected, Row::new());
-                self.numbers = (0..expected).map(|i| (header + 2 + i) as u32).collect();
+                self.numbers = (0..expected).map(|i| template_row(header, i)).collect();
             }
             // The definition's spelling of the presets wins over the file's.
             for (row, preset) in self.rows.iter_mut().zip(&sheet.fixed_rows) {

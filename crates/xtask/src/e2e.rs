@@ -55,18 +55,7 @@ impl Server {
                 *value = format!("127.0.0.1:{port}");
             }
         }
-        let child = Command::new(binary)
-            .arg("serve")
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .spawn()
-            .map_err(Fail::io("start a second oko serve"))?;
-        let server = Server {
-            child,
-            base_url: format!("http://127.0.0.1:{port}"),
-            env,
-        };
-        wait_for_port(port, "the second oko serve", Duration::from_secs(30))?;
-        Ok(server)
+        serve(binary, env, port, "the second oko serve")
     }
 }
 
@@ -112,17 +101,28 @@ pub fn start_server_on(
     run(Command::new(binary)
         .args(["seed-demo", "--scale", scale])
         .envs(env.clone()))?;
+    serve(binary, env.to_vec(), port, "oko serve")
+}
+
+/// `binary serve` with `env` (listening on `port`), once it answers; `what`
+/// names it if it does not start.
+fn serve(
+    binary: &Path,
+    env: Vec<(&'static str, String)>,
+    port: u16,
+    what: &str,
+) -> Result<Server, Fail> {
     let child = Command::new(binary)
         .arg("serve")
-        .envs(env.clone())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .spawn()
-        .map_err(Fail::io("start oko serve"))?;
+        .map_err(|e| Fail(format!("start {what}: {e}")))?;
     let server = Server {
         child,
         base_url: format!("http://127.0.0.1:{port}"),
-        env: env.to_vec(),
+        env,
     };
-    wait_for_port(port, "oko serve", Duration::from_secs(30))?;
+    wait_for_port(port, what, Duration::from_secs(30))?;
     Ok(server)
 }
 

@@ -20,7 +20,6 @@ use oko_domain::{
     collections::{CollectionState, OrgStatus},
     forms::{ColumnType, FormData, FormDefinition, value},
     jobs::{ExportFormat, ExportKind, JobSpec},
-    moscow_time::to_moscow,
 };
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 use tokio::runtime::Handle;
@@ -212,7 +211,7 @@ fn write_submission(
     submitted_at: DateTime<Utc>,
     data: &FormData,
 ) -> Result<(), String> {
-    let when = Cell::MoscowTime(to_moscow(submitted_at).naive_local());
+    let when = Cell::moscow_time(submitted_at);
     for (table, sheet) in form.sheets.iter().enumerate() {
         for (index, row) in data.rows(&sheet.key).iter().enumerate() {
             if row.is_empty() {
@@ -277,13 +276,10 @@ fn write_statuses(
     for (done, organisation) in scope.organisations.iter().enumerate() {
         let draft = scope.dates.get(&organisation.id);
         let status = status_of(scope, organisation);
-        let moment = |at: Option<DateTime<Utc>>| {
-            at.map_or(Cell::Empty, |at| {
-                Cell::MoscowTime(to_moscow(at).naive_local())
-            })
-        };
-        let started = moment(draft.map(|d| d.started_at));
-        let submitted = moment(draft.and_then(|d| d.last_submitted_at));
+        let started = draft.map_or(Cell::Empty, |d| Cell::moscow_time(d.started_at));
+        let submitted = draft
+            .and_then(|d| d.last_submitted_at)
+            .map_or(Cell::Empty, Cell::moscow_time);
         let returned = if draft.is_some_and(DraftDates::returned) {
             "Да"
         } else {

@@ -11,12 +11,12 @@ use std::{
 };
 
 use super::{
-    OKO, curl, login_token, row,
+    OKO, curl, login_token, number_after, row,
     surge::{self, Driven, OnFailure, address_of, drive_all, prepare},
 };
 use crate::{
     e2e::Server,
-    process::{Fail, run, stdout_of},
+    process::{Fail, run},
 };
 
 /// When PostgreSQL is restarted, after the surge's start: long enough for the
@@ -147,23 +147,15 @@ fn submitted(server: &Server, collection: &str, admin: &str) -> Result<usize, Fa
         ),
         &["-H", &auth],
     )?;
-    text.split("\"submitted\":")
-        .nth(1)
-        .and_then(|rest| {
-            let digits: String = rest
-                .trim_start()
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            digits.parse().ok()
-        })
-        .ok_or_else(|| Fail(format!("no submitted count in: {text}")))
+    Ok(number_after(&text, "\"submitted\":")? as usize)
 }
 
 /// Restarts the local PostgreSQL cluster, ending every connection at once.
 fn restart_postgres() -> Result<(), Fail> {
-    let version = stdout_of(Command::new("ls").arg("/etc/postgresql"))
-        .and_then(|v| v.lines().next().map(str::to_owned))
+    let version = std::fs::read_dir("/etc/postgresql")
+        .ok()
+        .and_then(|mut versions| versions.next()?.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .ok_or_else(|| Fail("no PostgreSQL cluster in /etc/postgresql to restart".into()))?;
     run(Command::new("pg_ctlcluster").args([
         "--skip-systemctl-redirect",

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use super::row;
+use super::{number_after, row};
 use crate::{
     e2e::{Server, ensure_chromium, ensure_node_modules},
     process::{Fail, output},
@@ -117,18 +117,4 @@ pub fn editor_rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), F
         format!("p95 {:.2} of goal", key_p95 / 16.0),
     ));
     Ok(())
-}
-
-/// The number right after `marker` in `text`.
-fn number_after(text: &str, marker: &str) -> Result<f64, Fail> {
-    text.split(marker)
-        .nth(1)
-        .and_then(|rest| {
-            let digits: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_digit() || *c == '.')
-                .collect();
-            digits.parse().ok()
-        })
-        .ok_or_else(|| Fail(format!("forms_bench printed no «{marker}…»:\n{text}")))
 }

@@ -470,6 +470,21 @@ fn curl(url: &str, args: &[&str]) -> Result<String, Fail> {
     Ok(String::from_utf8_lossy(&output(command)?).into_owned())
 }
 
+/// The number right after `marker` in `text` (a program's output, a JSON text).
+fn number_after(text: &str, marker: &str) -> Result<f64, Fail> {
+    text.split(marker)
+        .nth(1)
+        .and_then(|rest| {
+            let digits: String = rest
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            digits.parse().ok()
+        })
+        .ok_or_else(|| Fail(format!("no number after «{marker}» in:\n{text}")))
+}
+
 /// The first `"field":"value"` of a JSON text (xtask has no JSON parser on purpose).
 fn first_string_field(text: &str, field: &str) -> Result<String, Fail> {
     text.split(&format!("\"{field}\":\""))

@@ -68,6 +68,7 @@ pub struct Surge {
 }
 
 /// Sorted latencies in microseconds.
+#[derive(Default)]
 pub struct Latencies(pub(super) Vec<u32>);
 
 impl Latencies {
@@ -135,7 +136,7 @@ pub fn address_of(server: &Server) -> String {
         .to_owned()
 }
 
-/// Sets the surge up in `server`'s database and drives it;  `organisations` caps
+/// Sets the surge up in `server`'s database and drives it; `organisations` caps
 /// how many take part (all demo organisations by default).
 pub fn run(server: &Server, organisations: usize, dir: &Path) -> Result<Surge, Fail> {
     let Prepared { collection, tokens } = prepare(server, organisations, 0, dir)?;
@@ -180,6 +181,7 @@ pub enum OnFailure {
 }
 
 /// Every request of one surge, by every connection.
+#[derive(Default)]
 pub struct Driven {
     pub organisations: usize,
     pub elapsed: Duration,
@@ -195,6 +197,21 @@ pub struct Driven {
     pub longest_answer: u32,
     /// The longest a save or submit took to be acknowledged, retries included, µs.
     pub longest_acknowledgement: u32,
+}
+
+impl Driven {
+    /// Adds one connection's requests to the run's (unsorted until the end).
+    fn absorb(&mut self, one: Driven) {
+        self.saves.0.extend(one.saves.0);
+        self.submits.0.extend(one.submits.0);
+        self.acknowledged_at.extend(one.acknowledged_at);
+        self.failed_answers += one.failed_answers;
+        self.refused += one.refused;
+        self.longest_answer = self.longest_answer.max(one.longest_answer);
+        self.longest_acknowledgement = self
+            .longest_acknowledgement
+            .max(one.longest_acknowledgement);
+    }
 }
 
 /// Drives every organisation of `tokens` through the surge, connections dealt
@@ -227,29 +244,15 @@ pub fn drive_all(
             })
         })
         .collect();
-    let mut all = Driven {
-        organisations,
-        elapsed: Duration::ZERO,
-        saves: Latencies(Vec::new()),
-        submits: Latencies(Vec::new()),
-        acknowledged_at: Vec::new(),
-        failed_answers: 0,
-        refused: 0,
-        longest_answer: 0,
-        longest_acknowledgement: 0,
-    };
+    let mut all = Driven::default();
     for worker in workers {
-        let one = worker
-            .join()
-            .map_err(|_| Fail("a surge connection panicked".into()))??;
-        all.saves.0.extend(one.saves.0);
-        all.submits.0.extend(one.submits.0);
-        all.acknowledged_at.extend(one.acknowledged_at);
-        all.failed_answers += one.failed_answers;
-        all.refused += one.refused;
-        all.longest_answer = all.longest_answer.max(one.longest_answer);
-        all.longest_acknowledgement = all.longest_acknowledgement.max(one.longest_acknowledgement);
+        all.absorb(
+            worker
+                .join()
+                .map_err(|_| Fail("a surge connection panicked".into()))??,
+        );
     }
+    all.organisations = organisations;
     all.elapsed = started.elapsed();
     all.saves.0.sort_unstable();
     all.submits.0.sort_unstable();
@@ -395,14 +398,10 @@ fn drive(
     let mut client = Client::connect(address)?;
     let mut driven = Driven {
         organisations: mine.len(),
-        elapsed: Duration::ZERO,
         saves: Latencies(Vec::with_capacity(mine.len() * PATCHES)),
         submits: Latencies(Vec::with_capacity(mine.len())),
         acknowledged_at: Vec::with_capacity(mine.len() * (PATCHES + 1)),
-        failed_answers: 0,
-        refused: 0,
-        longest_answer: 0,
-        longest_acknowledgement: 0,
+        ..Driven::default()
     };
     let draft = format!("/api/collections/{collection}/draft");
     let submit = format!("/api/collections/{collection}/submit");
