@@ -146,9 +146,12 @@ mod tests {
             );
         };
         std::hint::black_box(x);
+        // The machine's counters are sampled per tick while a process's time is
+        // measured exactly, so the machine may show a little less than the process
+        // it holds (190 ms against 200 ms was seen); a quarter off is a wrong reading.
         assert!(
-            used.machine >= used.server,
-            "{:?} < {:?}",
+            used.machine >= used.server * 3 / 4,
+            "the machine counted {:?}, this process alone {:?}",
             used.machine,
             used.server
         );
