@@ -814,12 +814,14 @@ async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: 
     assert_eq!(problem["errors"][0]["row"], 3);
     assert_eq!(
         problem["errors"][0]["message"],
-        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Введите целое число, например 25"
+        "Лист «СПЕЦИАЛЬНОСТИ», строка 3, столбец «3. Курс, на котором выполняется обучение»: Введите целое число, например 25 (в редакторе — строка 2)",
+        "the file's row, and the editor's where they differ"
     );
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), &school)
         .await;
     assert_eq!(draft["version"], 1, "nothing changed");
+    the_refused_file_comes_back_marked(&app, &school, &id, &data).await;
 
     // A half-filled file (a course out of range, a required subject left empty)
     // replaces the draft as it is and lists its errors, as autosave would.
@@ -886,6 +888,85 @@ async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: 
     let coordinator = app.token("spo_coord_24").await;
     let (status, _) = upload(&app, &coordinator, &id, b"x".to_vec()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// «Скачать файл с отметками ошибок» for the refused file of `data`: the file's
+/// own values back, its wrong cell named on a first sheet «Ошибки» with its
+/// message, nothing changed.
+async fn the_refused_file_comes_back_marked(
+    app: &TestApp,
+    school: &str,
+    id: &str,
+    data: &oko_domain::forms::FormData,
+) {
+    use calamine::{Data, Reader, Xlsx};
+
+    let form = demo::college();
+    let bad = oko_io::form_template::template(&form, data).unwrap();
+    let response = app
+        .client
+        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
+        .bearer_auth(school)
+        .body(bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.contains(".xlsx"), "{disposition}");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let mut marked = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(marked.sheet_names(), ["Ошибки", "СПЕЦИАЛЬНОСТИ"]);
+    let list = marked.worksheet_range("Ошибки").unwrap();
+    assert_eq!(
+        list.get((0, 0)),
+        Some(&Data::String(
+            "В файле 1 ошибка: ячейки с ошибками залиты красным, у каждой — примечание с объяснением".into()
+        ))
+    );
+    assert_eq!(
+        list.get((3, 0)),
+        Some(&Data::String("СПЕЦИАЛЬНОСТИ!D3".into()))
+    );
+    let Some(Data::String(message)) = list.get((3, 1)) else {
+        panic!("no message beside the cell: {list:?}");
+    };
+    assert!(message.contains("Введите целое число"), "{message}");
+    let sheet = marked.worksheet_range("СПЕЦИАЛЬНОСТИ").unwrap();
+    assert_eq!(
+        sheet.get((2, 3)),
+        Some(&Data::String("второй".into())),
+        "the file's own value"
+    );
+    assert_eq!(
+        sheet.get((1, 4)),
+        Some(&Data::Float(34.0)),
+        "numbers stay numbers"
+    );
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), school)
+        .await;
+    assert_eq!(draft["version"], 1, "marking changes nothing");
+
+    // Not a spreadsheet: nothing to mark, said as the upload says it.
+    let response = app
+        .client
+        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
+        .bearer_auth(school)
+        .body(b"%PDF-1.7 a scan".to_vec())
+        .send()
+        .await
+        .unwrap();
+    let problem = support::assert_problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "not_a_workbook");
 }
 
 async fn a_sorted_fixed_sheet_keeps_each_value_under_its_preset(backend: Backend) {

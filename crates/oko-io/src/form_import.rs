@@ -198,7 +198,7 @@ pub fn import_numbered(
     source: &mut impl RowSource,
 ) -> Result<Numbered, ImportError> {
     let read = read_sheets(form, source)?;
-    refuse_on(form, read, |_| true)
+    refuse_on(form, read, |_| true, RowsNamed::InFile)
 }
 
 /// A filled template read as a draft: the file is refused only when it cannot
@@ -210,7 +210,22 @@ pub fn import_draft(
     source: &mut impl RowSource,
 ) -> Result<Numbered, ImportError> {
     let read = read_sheets(form, source)?;
-    refuse_on(form, read, |error| error.code.is_unreadable_value())
+    refuse_on(
+        form,
+        read,
+        |error| error.code.is_unreadable_value(),
+        RowsNamed::InFileAndEditor,
+    )
+}
+
+/// Which rows a refusal names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RowsNamed {
+    /// The file's (imports: the file is all there is).
+    InFile,
+    /// The file's, and the editor's where they differ (a form's draft: the user
+    /// fixes it in the file or in the editor, whose rows start under the header).
+    InFileAndEditor,
 }
 
 /// Data read from a file and where each of its rows was.
@@ -230,6 +245,13 @@ impl Numbered {
             .copied()
             .unwrap_or(index as u32 + 2)
     }
+
+    /// `error` of the data (its rows the data's) with its rows as the file
+    /// numbers them.
+    pub fn in_file(&self, error: CellError) -> CellError {
+        let numbers = self.row_numbers.get(&error.sheet);
+        error.renumbered(|row| numbers?.get(row as usize - 1).copied())
+    }
 }
 
 /// Each sheet's rows' numbers in the file.
@@ -247,14 +269,7 @@ fn read_sheets(
     let mut errors = Vec::new();
     let mut row_numbers: RowNumbers = HashMap::new();
     for (index, sheet) in form.sheets.iter().enumerate() {
-        let found = in_file
-            .iter()
-            .position(|name| {
-                let name = header_key(name);
-                name == header_key(&names[index]) || name == header_key(&sheet.title)
-            })
-            .or_else(|| (form.sheets.len() == 1 && in_file.len() == 1).then_some(0));
-        let Some(at) = found else {
+        let Some(at) = sheet_in_file(form, &names, index, &in_file) else {
             errors.push(sheet_error(
                 sheet,
                 format!("В файле нет листа «{}»", names[index]),
@@ -280,12 +295,101 @@ fn read_sheets(
     }
 }
 
+/// Where the file holds the form's sheet `index` (`names`: the template's
+/// worksheet names): by the template's name or the sheet's title, or the one
+/// sheet of a one-sheet file for a one-sheet form.
+fn sheet_in_file(
+    form: &FormDefinition,
+    names: &[String],
+    index: usize,
+    in_file: &[String],
+) -> Option<usize> {
+    let wanted = [
+        header_key(&names[index]),
+        header_key(&form.sheets[index].title),
+    ];
+    in_file
+        .iter()
+        .position(|name| wanted.contains(&header_key(name)))
+        .or_else(|| (form.sheets.len() == 1 && in_file.len() == 1).then_some(0))
+}
+
+/// Where an error of a file's import is in the file: its worksheet (index in the
+/// file), row and column (0-based); `None` where the file has no such place (a
+/// missing sheet or column, a row the file lacks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilePlace {
+    pub sheet: Option<usize>,
+    pub row: Option<usize>,
+    pub column: Option<usize>,
+}
+
+/// The places in `sheets` of errors an import of them gave (rows as the file
+/// numbers them), found as the import finds them: sheets by name, columns by
+/// their header's titles.
+pub fn places_in_file(
+    form: &FormDefinition,
+    sheets: &[RawSheet],
+    errors: &[CellError],
+) -> Vec<FilePlace> {
+    let names = worksheet_names(form);
+    let in_file: Vec<String> = sheets.iter().map(|s| s.name.clone()).collect();
+    let columns: HashMap<&str, (usize, HashMap<&str, usize>)> = form
+        .sheets
+        .iter()
+        .enumerate()
+        .filter_map(|(index, sheet)| {
+            let at = sheet_in_file(form, &names, index, &in_file)?;
+            Some((
+                sheet.key.as_str(),
+                (at, header_positions(sheet, &sheets[at])),
+            ))
+        })
+        .collect();
+    errors
+        .iter()
+        .map(|error| {
+            let found = columns.get(error.sheet.as_str());
+            let row = (error.row > 0).then(|| error.row as usize - 1);
+            FilePlace {
+                sheet: found.map(|(at, _)| *at),
+                row: row.filter(|&row| found.is_some_and(|(at, _)| row < sheets[*at].rows.len())),
+                column: error
+                    .column
+                    .as_deref()
+                    .and_then(|key| found.and_then(|(_, positions)| positions.get(key).copied())),
+            }
+        })
+        .collect()
+}
+
+/// Each column's position in the sheet's header row (as the import finds it),
+/// by the column's key; empty when the sheet has no header row.
+fn header_positions<'a>(sheet: &'a SheetDef, raw: &RawSheet) -> HashMap<&'a str, usize> {
+    let reader = SheetReader::new(sheet);
+    let Some(cells) = raw
+        .rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .find(|cells| reader.is_header(cells))
+    else {
+        return HashMap::new();
+    };
+    sheet
+        .columns
+        .iter()
+        .zip(reader.column_positions(cells))
+        .filter_map(|(column, at)| Some((column.key.as_str(), at?)))
+        .collect()
+}
+
 /// The data, or every error of it (rows as the file numbers them) when any of
 /// them `refuses`.
 fn refuse_on(
     form: &FormDefinition,
     read: Numbered,
     refuses: impl Fn(&CellError) -> bool,
+    rows_named: RowsNamed,
 ) -> Result<Numbered, ImportError> {
     let found = validate(form, &read.data);
     if !found.iter().any(refuses) {
@@ -295,8 +399,13 @@ fn refuse_on(
         found
             .into_iter()
             .map(|error| {
-                let numbers = read.row_numbers.get(&error.sheet);
-                error.renumbered(|row| numbers?.get(row as usize - 1).copied())
+                let editor_row = error.row;
+                let mut moved = read.in_file(error);
+                if rows_named == RowsNamed::InFileAndEditor && moved.row != editor_row {
+                    moved.message =
+                        format!("{} (в редакторе — строка {editor_row})", moved.message);
+                }
+                moved
             })
             .collect(),
     ))
@@ -579,15 +688,7 @@ impl<'a> SheetReader<'a> {
 
     /// Finds every column in the header row, or names the missing ones.
     fn place_columns(&mut self, number: usize, cells: &[RawCell]) {
-        let mut positions: Vec<Option<usize>> = vec![None; self.sheet.columns.len()];
-        for (at, cell) in cells.iter().enumerate() {
-            let key = header_key(&raw_text(cell));
-            if let Some(column) = self.wanted.iter().position(|w| *w == key)
-                && positions[column].is_none()
-            {
-                positions[column] = Some(at);
-            }
-        }
+        let positions = self.column_positions(cells);
         self.problems = self
             .sheet
             .columns
@@ -607,6 +708,21 @@ impl<'a> SheetReader<'a> {
             .rposition(|c| *c != RawCell::Empty)
             .map_or(0, |at| at + 1);
         self.header = Some((number, positions.into_iter().flatten().collect()));
+    }
+
+    /// Each column's position in the header row `cells` (the first cell with its
+    /// title), in the definition's order.
+    fn column_positions(&self, cells: &[RawCell]) -> Vec<Option<usize>> {
+        let mut positions: Vec<Option<usize>> = vec![None; self.sheet.columns.len()];
+        for (at, cell) in cells.iter().enumerate() {
+            let key = header_key(&raw_text(cell));
+            if let Some(column) = self.wanted.iter().position(|w| *w == key)
+                && positions[column].is_none()
+            {
+                positions[column] = Some(at);
+            }
+        }
+        positions
     }
 
     /// The sheet's rows and, for each, its row number in the file.

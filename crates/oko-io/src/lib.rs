@@ -10,6 +10,7 @@ pub mod export;
 pub mod form_description;
 pub mod form_import;
 pub mod form_template;
+pub mod marked_workbook;
 pub mod sniff;
 pub mod work_description;
 pub mod workbook;

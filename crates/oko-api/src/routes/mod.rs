@@ -129,6 +129,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(analytics::reports::order_analytics_report)
         .service(collections::exchange::download_template)
         .service(collections::exchange::upload_draft)
+        .service(collections::exchange::mark_upload_errors)
         .service(meta::get_openapi)
         .service(meta::get_api_docs)
         .service(health::get_health)

@@ -10,12 +10,15 @@ use oko_domain::{
     api::{FieldError, Problem},
     collections::{Draft, cell_problems},
     error_code::ErrorCode,
-    forms::FormDefinition,
+    forms::{FormDefinition, validate},
 };
 use oko_io::{
     csv_read::read_csv,
-    form_import::{ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered},
+    form_import::{
+        ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered, places_in_file,
+    },
     form_template::template,
+    marked_workbook::{Marked, marked_workbook},
     workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
 use uuid::Uuid;
@@ -166,6 +169,36 @@ impl Reading {
     }
 }
 
+/// What kind of spreadsheet an upload is, told by its content.
+enum Upload {
+    Workbook,
+    Csv,
+}
+
+impl Upload {
+    /// A workbook, or a CSV for a one-sheet form; anything else is refused with
+    /// what it is.
+    fn of(form: &FormDefinition, bytes: &[u8]) -> Result<Upload, ApiError> {
+        if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            Ok(Upload::Workbook)
+        } else if let Some(what) = oko_io::sniff::not_a_spreadsheet(bytes) {
+            Err(file_problem(
+                "not_a_workbook",
+                &format!(
+                    "Файл не является таблицей: это {what}. Загрузите шаблон Excel (.xlsx) или CSV"
+                ),
+            ))
+        } else if form.sheets.len() == 1 {
+            Ok(Upload::Csv)
+        } else {
+            Err(file_problem(
+                "csv_needs_one_sheet",
+                "CSV подходит только для форм с одним листом: загрузите шаблон Excel",
+            ))
+        }
+    }
+}
+
 /// The form's data from the file, or why not. A workbook is read as it streams out
 /// of the archive, never held whole beside the data it becomes.
 fn read_upload(
@@ -173,28 +206,86 @@ fn read_upload(
     bytes: &[u8],
     reading: Reading,
 ) -> Result<Numbered, ApiError> {
-    let read = if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
-        reading.import(form, &mut workbook)
-    } else if let Some(what) = oko_io::sniff::not_a_spreadsheet(bytes) {
-        return Err(file_problem(
-            "not_a_workbook",
-            &format!(
-                "Файл не является таблицей: это {what}. Загрузите шаблон Excel (.xlsx) или CSV"
-            ),
-        ));
-    } else if form.sheets.len() == 1 {
-        reading.import(form, &mut vec![read_csv(bytes).map_err(refused)?])
-    } else {
-        return Err(file_problem(
-            "csv_needs_one_sheet",
-            "CSV подходит только для форм с одним листом: загрузите шаблон Excel",
-        ));
+    let read = match Upload::of(form, bytes)? {
+        Upload::Workbook => {
+            let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
+            reading.import(form, &mut workbook)
+        }
+        Upload::Csv => reading.import(form, &mut vec![read_csv(bytes).map_err(refused)?]),
     };
     read.map_err(|error| match error {
         ImportError::Unreadable(refusal) => refused(refusal),
         ImportError::Cells(errors) => ApiError::validation(cell_problems(form, &errors)),
     })
+}
+
+/// «Скачать файл с отметками ошибок»: a filled template (or CSV) back as a
+/// workbook with every error the upload would list (or, for a file the upload
+/// takes, every error its draft would have) filled red where it is, its message
+/// as the cell's note, and a first sheet «Ошибки» listing them with links. It
+/// changes nothing; the file's values are kept, its formatting is not.
+#[utoipa::path(
+    tag = "collections",
+    operation_id = "mark_upload_errors",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Collection id")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "The same `.xlsx` or `.csv` file as for `upload`"),
+    responses(
+        (status = 200, description = "The file with its errors marked", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            body = Vec<u8>, example = "PK…"),
+        (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a spreadsheet, or a zip bomb: there is nothing to mark", body = Problem,
+            content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Файл не является таблицей: это PDF. Загрузите шаблон Excel (.xlsx) или CSV",
+                "errors": [{"field": "file", "code": "not_a_workbook",
+                    "message": "Файл не является таблицей: это PDF. Загрузите шаблон Excel (.xlsx) или CSV"}]})),
+        Unauthenticated, NotFound,
+    )
+)]
+#[post("/collections/{id}/upload/marked")]
+pub async fn mark_upload_errors(
+    state: web::Data<AppState>,
+    user: Authenticated,
+    id: web::Path<Uuid>,
+    body: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let found = seen_collection(&state, &user, id.into_inner(), Utc::now()).await?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    let name = format!("{} — ошибки.xlsx", form.title);
+    let marked = web::block(move || marked_upload(&form, &bytes))
+        .await
+        .map_err(ApiError::internal)??;
+    Ok(HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(("Content-Disposition", attachment(&name)))
+        .body(marked))
+}
+
+/// The file with its errors marked (see [`mark_upload_errors`]).
+fn marked_upload(form: &FormDefinition, bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let sheets = match Upload::of(form, bytes)? {
+        Upload::Workbook => read_workbook(bytes)?,
+        Upload::Csv => vec![read_csv(bytes).map_err(refused)?],
+    };
+    let errors = match import_draft(form, &mut sheets.clone()) {
+        Ok(read) => validate(form, &read.data)
+            .into_iter()
+            .map(|error| read.in_file(error))
+            .collect(),
+        Err(ImportError::Cells(errors)) => errors,
+        Err(ImportError::Unreadable(refusal)) => return Err(refused(refusal)),
+    };
+    let places = places_in_file(form, &sheets, &errors);
+    let messages: Vec<String> = errors.iter().map(|e| e.located(form, 0)).collect();
+    let marks: Vec<Marked> = places
+        .iter()
+        .zip(&messages)
+        .map(|(place, message)| Marked { place, message })
+        .collect();
+    marked_workbook(&sheets, &marks).map_err(ApiError::internal)
 }
 
 /// The data of an uploaded spreadsheet read as `form` (every cell checked) with
