@@ -7,6 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
 
 const SCHOOL = "sch240002";
@@ -206,11 +207,19 @@ test("a template with a word in a number cell lists it in «Ошибки» and c
   });
   await page.getByRole("button", { name: "Загрузить шаблон" }).click();
   await page.getByText("Ошибки в загруженном файле (черновик не изменен)").waitFor();
-  await page.getByText(/строка 2, столбец «Участников»/).waitFor();
+  // The file's row, and the editor's (its rows start under the header).
+  await page.getByText(/строка 2, столбец «Участников».*\(в редакторе — строка 1\)/).waitFor();
   // The file's errors are not the draft's: the draft itself is said to be clean.
   await page.getByText("В черновике ошибок нет").waitFor();
   await screenshot(page, "editor-upload-errors");
   assert.equal(await textOf(cell(1, "students")), "50");
+  // The user's own file comes back with the wrong cell marked.
+  const [marked] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Скачать файл с отметками ошибок" }).click(),
+  ]);
+  assert.equal(marked.suggestedFilename(), "экзамены — ошибки.xlsx");
+  assert.equal(readFileSync(await marked.path()).subarray(0, 2).toString(), "PK");
 });
 
 /** `oko serve` of this test on the suite's data, on `port`. */

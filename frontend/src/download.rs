@@ -1,17 +1,36 @@
 //! Files the server answers only with the Authorization header (Excel templates,
 //! form descriptions): fetched, then handed to the browser as a download.
 
+use gloo_net::http::Response;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::{
-    api::{ApiFailure, Method},
+    api::{ApiFailure, Body, Method},
     session::Session,
 };
 
 /// Fetches `path` as the user and saves the answer as `name`.
 pub async fn download(session: Session, path: &str, name: &str) -> Result<(), ApiFailure> {
-    let response = session.send(Method::Get, path, None).await?;
+    save_answer(session.send(Method::Get, path, None).await?, name).await
+}
+
+/// Posts `file` to `path` as the user and saves the answer as `name` (a file
+/// made from the user's own, such as the upload with its errors marked).
+pub async fn download_made_from(
+    session: Session,
+    path: &str,
+    file: web_sys::Blob,
+    name: &str,
+) -> Result<(), ApiFailure> {
+    let answer = session
+        .send_body(Method::Post, path, Body::File(file))
+        .await?;
+    save_answer(answer, name).await
+}
+
+/// Saves a successful answer's body as `name`.
+async fn save_answer(response: Response, name: &str) -> Result<(), ApiFailure> {
     let bytes = response.binary().await.map_err(|e| ApiFailure {
         status: 0,
         code: None,

@@ -67,6 +67,9 @@ pub struct EditorState {
     validation: StoredValue<Validation>,
     /// Errors of the last uploaded file (rows as the file numbers them).
     pub upload_problems: RwSignal<Vec<String>>,
+    /// The last uploaded file when it was refused: sent back for its errors
+    /// marked («Скачать файл с отметками ошибок»).
+    pub refused_upload: RwSignal<Option<web_sys::File>, LocalStorage>,
     pub save_state: RwSignal<SaveState>,
     /// Bumped when rows appear or vanish or the data is replaced: the grid redraws.
     pub layout: RwSignal<u32>,
@@ -110,6 +113,7 @@ impl EditorState {
             errors: RwSignal::new(errors),
             validation: StoredValue::new(validation),
             upload_problems: RwSignal::new(Vec::new()),
+            refused_upload: RwSignal::new_local(None),
             save_state: RwSignal::new(SaveState::Idle),
             layout: RwSignal::new(0),
             shape: StoredValue::new(Vec::new()),

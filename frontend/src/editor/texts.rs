@@ -48,6 +48,15 @@ pub const SAVING: &str = "Сохранение…";
 pub const OFFLINE: &str = "Нет связи с сервером — изменения сохранятся, когда связь вернётся";
 pub const ERRORS: &str = "Ошибки";
 pub const UPLOAD_ERRORS: &str = "Ошибки в загруженном файле (черновик не изменен)";
+pub const DOWNLOAD_MARKED: &str = "Скачать файл с отметками ошибок";
+pub const MARKED_HINT: &str =
+    "Ваш файл с ошибками, залитыми красным; объяснение — в примечании к ячейке";
+
+/// The marked file's name: the user's own with «ошибки» added.
+pub fn marked_file_name(uploaded: &str) -> String {
+    let stem = uploaded.rsplit_once('.').map_or(uploaded, |(stem, _)| stem);
+    format!("{stem} — ошибки.xlsx")
+}
 pub const NO_ERRORS: &str = "В черновике ошибок нет";
 pub const CHOOSE_TEMPLATE: &str = "Выберите файл шаблона";
 pub const FILLED_TEMPLATE: &str = "Заполненный шаблон ";

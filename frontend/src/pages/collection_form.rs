@@ -6,7 +6,7 @@
 
 use crate::{
     api::{ApiFailure, Body, Method, encode_query, json},
-    download::download,
+    download::{download, download_made_from},
     editor::{
         grid::{GridState, SheetGrid},
         state::{EditorState, SaveState, forget_outbox, stored_outboxes},
@@ -417,6 +417,7 @@ fn ErrorsPanel(
                 let problems = editor.upload_problems.get();
                 (!problems.is_empty()).then(|| view! {
                     <h2>{texts::UPLOAD_ERRORS}</h2>
+                    <MarkedDownload editor=editor/>
                     <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
                 })
             }}
@@ -438,6 +439,39 @@ fn ErrorsPanel(
                 }.into_any()
             }}
         </div>
+    }
+}
+
+/// «Скачать файл с отметками ошибок»: the refused file sent back and saved with
+/// each wrong cell red and its message as a note.
+#[component]
+fn MarkedDownload(editor: EditorState) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let busy = RwSignal::new(false);
+    let failed = RwSignal::new(None::<String>);
+    let fetch = move |_| {
+        let Some(file) = editor.refused_upload.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let path = format!("/api/collections/{}/upload/marked", editor.collection_id);
+            let name = texts::marked_file_name(&file.name());
+            let saved = download_made_from(session, &path, file.into(), &name).await;
+            busy.set(false);
+            failed.set(saved.err().map(|failure| failure.message));
+        });
+    };
+    move || {
+        editor.refused_upload.with(Option::is_some).then(|| view! {
+            <p class="marked-download">
+                <button type="button" class="secondary" disabled=move || busy.get() on:click=fetch>
+                    {texts::DOWNLOAD_MARKED}
+                </button>
+                " " <span class="hint">{texts::MARKED_HINT}</span>
+                {move || failed.get().map(|message| view! { <span class="error" role="alert">" " {message}</span> })}
+            </p>
+        })
     }
 }
 
@@ -489,6 +523,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
             return;
         };
         busy.set(true);
+        let marked_source = file.clone();
         spawn_local(async move {
             // What was typed goes first; the file then replaces the draft.
             editor.flush().await;
@@ -504,6 +539,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
             match answer {
                 Ok(draft) => {
                     editor.upload_problems.set(Vec::new());
+                    editor.refused_upload.set(None);
                     if !draft.errors.is_empty() {
                         shown.set(true);
                     }
@@ -515,9 +551,12 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
                 Err(failure) => {
                     let mut problems: Vec<String> =
                         failure.errors.iter().map(|e| e.message.clone()).collect();
+                    // Only a file whose cells were read has cells to mark.
+                    let markable = failure.errors.iter().any(|e| e.sheet.is_some());
                     if problems.is_empty() {
                         problems.push(failure.message);
                     }
+                    editor.refused_upload.set(markable.then_some(marked_source));
                     editor.upload_problems.set(problems);
                     shown.set(true);
                 }
