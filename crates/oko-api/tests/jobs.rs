@@ -182,10 +182,25 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
         )
         .await;
     let (_, bytes) = app.job_file(&region, &csv).await;
-    let text = String::from_utf8(bytes).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
     assert!(text.contains(";sch240001;"), "{text}");
     assert!(text.contains("'=HYPERLINK"), "{text}");
+    // For old systems: the same table in Windows-1251, without the BOM.
+    let cp1251 = job_file_encoded(&app, &region, &csv, "cp1251").await;
+    assert_eq!(
+        cp1251.headers()["content-type"],
+        "text/csv; charset=windows-1251"
+    );
+    let cp1251 = cp1251.bytes().await.unwrap().to_vec();
+    assert!(std::str::from_utf8(&cp1251).is_err(), "not UTF-8 any more");
+    assert!(!cp1251.starts_with(b"\xEF\xBB\xBF"), "no BOM");
+    let (read_utf8, read_cp1251) = (
+        oko_io::csv_read::read_csv(&bytes).unwrap(),
+        oko_io::csv_read::read_csv(&cp1251).unwrap(),
+    );
+    assert_eq!(read_cp1251.rows, read_utf8.rows, "the same cells");
+    assert!(read_cp1251.rows.len() > 2);
 
     let lines = app
         .finished_job(
@@ -200,6 +215,14 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
         )
         .await;
     let (_, bytes) = app.job_file(&region, &lines).await;
+    let refused = job_file_encoded(&app, &region, &lines, "cp1251").await;
+    let problem = support::assert_problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(problem["errors"][0]["code"], "not_csv");
     let rows: Vec<Value> = String::from_utf8(bytes)
         .unwrap()
         .lines()
@@ -617,4 +640,20 @@ async fn a_group_report_has_a_row_per_organisation_and_columns_per_collection(ba
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// `GET /api/jobs/{id}/file?encoding=…`.
+async fn job_file_encoded(
+    app: &TestApp,
+    token: &str,
+    job: &Value,
+    encoding: &str,
+) -> reqwest::Response {
+    let id = job["id"].as_str().unwrap();
+    app.client
+        .get(app.url(&format!("/api/jobs/{id}/file?encoding={encoding}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
 }

@@ -3,6 +3,7 @@
 //! Excel templates and their uploads (checked against zip bombs).
 
 pub mod analytics_report;
+pub mod cp1251;
 pub mod csv;
 pub mod csv_read;
 pub mod download_report;

@@ -155,14 +155,23 @@ fn JobLine(job: JobView) -> impl IntoView {
     let failed = RwSignal::new(None::<String>);
     let path = format!("/api/jobs/{}/file", job.id);
     let name = job.file_name.clone();
-    let fetch = move |_| {
-        let (path, name) = (path.clone(), name.clone());
-        spawn_local(async move {
-            if let Err(failure) = download(session, &path, &name).await {
-                failed.set(Some(failure.message));
-            }
-        })
+    let fetch_as = move |query: &'static str| {
+        let (path, name) = (format!("{path}{query}"), name.clone());
+        move |_| {
+            let (path, name) = (path.clone(), name.clone());
+            spawn_local(async move {
+                if let Err(failure) = download(session, &path, &name).await {
+                    failed.set(Some(failure.message));
+                }
+            })
+        }
     };
+    let fetch = fetch_as("");
+    // Old systems read nothing but Windows-1251.
+    let fetch_cp1251 = job
+        .file_name
+        .ends_with(".csv")
+        .then(|| fetch_as("?encoding=cp1251"));
     let running = job.status == JobStatus::Running;
     view! {
         <li class="job">
@@ -172,6 +181,9 @@ fn JobLine(job: JobView) -> impl IntoView {
             {running.then(|| view! { <progress max="100" value=job.progress aria-label=job.status_line.clone()></progress> })}
             {(job.status == JobStatus::Ready).then(|| view! {
                 <button type="button" class="secondary" on:click=fetch>"Загрузить отчёт"</button>
+                {fetch_cp1251.map(|fetch| view! {
+                    " " <button type="button" class="secondary" on:click=fetch>"CSV в Windows-1251"</button>
+                })}
             })}
             {job.error.clone().map(|e| view! { <span class="error">{e}</span> })}
             {move || failed.get().map(|m| view! { <span class="error" role="alert">{m}</span> })}

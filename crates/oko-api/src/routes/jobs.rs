@@ -3,15 +3,20 @@
 //! формируется (40%)»), `GET /api/jobs/{id}/file` downloads it («Загрузить
 //! отчёт»). A job is its creator's alone.
 
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};
 use chrono::Utc;
+use futures_util::StreamExt;
 use oko_db::{entities::job, jobs};
 use oko_domain::{
-    api::Problem,
+    api::{FieldError, Problem},
     audit::AuditAction,
     error_code::ErrorCode,
     jobs::{ExportKind, ExportRequest, GroupReportRequest, JobList, JobSpec, JobView},
 };
+use oko_io::cp1251::Cp1251Transcoder;
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
@@ -218,21 +223,50 @@ pub async fn get_job(
     Ok(web::Json(jobs::describe(&job)))
 }
 
-/// «Загрузить отчёт»: the finished file. 409 while it is being made.
+/// How a CSV file is encoded on download.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum CsvEncoding {
+    /// UTF-8 with a byte-order mark, as written (what Russian Excel opens).
+    #[default]
+    #[serde(rename = "utf-8")]
+    Utf8,
+    /// Windows-1251 without a byte-order mark, for old systems; a character it
+    /// lacks becomes `?`.
+    #[serde(rename = "cp1251")]
+    Cp1251,
+}
+
+/// The download's encoding.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JobFileParams {
+    /// For CSV files: `utf-8` (default) or `cp1251`.
+    #[param(inline, example = "cp1251")]
+    #[serde(default)]
+    encoding: CsvEncoding,
+}
+
+/// «Загрузить отчёт»: the finished file. 409 while it is being made. A CSV comes
+/// as written (UTF-8 with a BOM) or, with `?encoding=cp1251`, in Windows-1251.
 #[utoipa::path(
     tag = "jobs",
     operation_id = "download_job_file",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Job id")),
+    params(("id" = Uuid, Path, description = "Job id"), JobFileParams),
     responses(
         (status = 200, description = "The file (XLSX, CSV or JSON lines, as asked)", content(
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", example = "PK…"),
             (String = "text/csv; charset=utf-8", example = "\u{feff}Логин;Статус\r\nsch240001;Сдано\r\n"),
+            (Vec<u8> = "text/csv; charset=windows-1251", example = "Логин;Статус (in Windows-1251)"),
             (String = "application/jsonl; charset=utf-8", example = "{\"login\":\"sch240001\",\"status\":\"submitted\"}\n"),
         )),
         (status = 409, description = "Not ready yet", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Конфликт", "status": 409, "code": "conflict",
                 "detail": "Отчёт #446 формируется (40%)"})),
+        (status = 422, description = "An encoding asked of a file that is not CSV", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
+                "detail": "Кодировку можно выбрать только для CSV",
+                "errors": [{"field": "encoding", "code": "not_csv", "message": "Кодировку можно выбрать только для CSV"}]})),
         Unauthenticated, NotFound,
     )
 )]
@@ -242,10 +276,53 @@ pub async fn download_job_file(
     req: HttpRequest,
     user: Authenticated,
     id: web::Path<Uuid>,
+    params: web::Query<JobFileParams>,
 ) -> Result<HttpResponse, ApiError> {
     let job = own_job(&state, &user, id.into_inner()).await?;
     let not_ready = jobs::describe(&job).status_line;
+    if params.encoding == CsvEncoding::Cp1251 {
+        return serve_in_cp1251(&state, &job, not_ready).await;
+    }
     serve_job_file(&state, &req, &job, not_ready).await
+}
+
+/// A finished CSV re-encoded as Windows-1251 as it streams out (no byte ranges:
+/// its length is known only at the end).
+async fn serve_in_cp1251(
+    state: &AppState,
+    job: &job::Model,
+    not_ready: String,
+) -> Result<HttpResponse, ApiError> {
+    if !job.content_type.starts_with("text/csv") {
+        return Err(ApiError::validation(vec![FieldError::about_field(
+            "encoding",
+            "not_csv",
+            "Кодировку можно выбрать только для CSV",
+        )]));
+    }
+    let Some(key) = job.store_key.as_deref() else {
+        return Err(ApiError::new(ErrorCode::Conflict, not_ready));
+    };
+    let utf8 = state.files.read(key).await.map_err(ApiError::file_store)?;
+    let body = futures_util::stream::try_unfold(
+        (utf8, Some(Cp1251Transcoder::default())),
+        |(mut utf8, transcoder)| async move {
+            let Some(mut transcoder) = transcoder else {
+                return Ok::<_, std::io::Error>(None);
+            };
+            Ok(Some(match utf8.next().await {
+                Some(chunk) => {
+                    let bytes = Bytes::from(transcoder.push(&chunk?));
+                    (bytes, (utf8, Some(transcoder)))
+                }
+                None => (Bytes::from(transcoder.finish()), (utf8, None)),
+            }))
+        },
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=windows-1251")
+        .insert_header(("Content-Disposition", attachment(&job.file_name)))
+        .streaming(body))
 }
 
 /// A finished job's file as a download; 409 with `not_ready` while it is made.
