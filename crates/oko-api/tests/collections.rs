@@ -2,6 +2,7 @@
 //! autosave with versions and retries, submission with the same validation as the
 //! editor, history, and the clock (closed collections change nothing).
 
+mod programs;
 mod support;
 
 use oko_domain::forms::demo;
@@ -21,6 +22,7 @@ on_both_databases!(
     a_closed_collection_changes_nothing,
     templates_download_and_uploads_replace_the_draft_as_they_came,
     a_sorted_fixed_sheet_keeps_each_value_under_its_preset,
+    templates_and_exports_survive_the_programs_people_use,
     forms_are_described_in_excel_and_back,
     monitoring_counts_and_lists_the_callers_scope,
     a_returned_submission_is_in_work_until_submitted_again,
@@ -1380,4 +1382,152 @@ async fn counts_stay_whole_while_a_surge_saves_and_submits(backend: Backend) {
         .await;
     assert_eq!(stats["submitted"], schools.len());
     assert_eq!(stats["in_progress"], 0);
+}
+
+/// What a school types into the schedule's template: a day of one exam and the
+/// fixed sheet's two works (numbers, a list value, date cells).
+fn typed_schedule() -> Vec<programs::Typed> {
+    use programs::{Kind::*, Typed};
+    let paper = "РАБОТЫ НА БЛАНКЕ";
+    let meta = "МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ";
+    let cell = |sheet, cell, value| Typed { sheet, cell, value };
+    vec![
+        cell(paper, "A2", Text("Математика")),
+        cell(paper, "B2", Date("2021-09-15")),
+        cell(paper, "C2", Number(3.0)),
+        cell(paper, "D2", Number(40.0)),
+        cell(paper, "G2", Number(0.0)),
+        cell(meta, "D2", Number(10.0)),
+        cell(meta, "G2", Number(0.0)),
+        cell(meta, "B3", Date("2021-09-20")),
+        cell(meta, "C3", Number(2.0)),
+        cell(meta, "D3", Number(12.0)),
+        cell(meta, "G3", Number(0.0)),
+    ]
+}
+
+/// A template filled by openpyxl, LibreOffice and Gnumeric uploads as exactly what
+/// was typed; a results export opens in each with its dates as dates and its
+/// numbers as numbers; the error-marked file shows its marks in openpyxl.
+async fn templates_and_exports_survive_the_programs_people_use(backend: Backend) {
+    use programs::{Program, Programs};
+
+    let app = spawn_app(backend).await;
+    let office = Programs::from_env(app.data_dir());
+    let admin = app.token("admin").await;
+    let version = self::form(&app, &admin, json!(demo::schedule())).await;
+    let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
+    let id = block["id"].as_str().unwrap();
+    let school = app.token("sch240001").await;
+    let template = app
+        .client
+        .get(app.url(&format!("/api/collections/{id}/template")))
+        .bearer_auth(&school)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    let expected = json!({
+        "paper": [{"subject": "Математика", "date1": "2021-09-15", "rooms1": "3",
+            "participants1": "40", "participants2": "0"}],
+        "meta": [
+            {"subject": "Читательская грамотность", "participants1": "10", "participants2": "0"},
+            {"subject": "Цифровая грамотность", "date1": "2021-09-20", "rooms1": "2",
+                "participants1": "12", "participants2": "0"},
+        ],
+        "computer": [],
+    });
+    let mut draft = Value::Null;
+    for program in Program::ALL {
+        let filled = office.fill(program, &template, &typed_schedule());
+        let (status, uploaded) = upload(&app, &school, id, filled).await;
+        assert_eq!(status, StatusCode::OK, "{program:?}: {uploaded}");
+        assert_eq!(uploaded["data"], expected, "{program:?}");
+        assert_eq!(uploaded["errors"], json!([]), "{program:?}");
+        draft = uploaded;
+    }
+
+    // A refused file's marks, as a third-party reader sees them.
+    let mut wrong = typed_schedule();
+    wrong[3].value = programs::Kind::Text("сорок");
+    let refused = office.fill(Program::Openpyxl, &template, &wrong);
+    let marked = app
+        .client
+        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
+        .bearer_auth(&school)
+        .body(refused)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let marks = office.marks(&marked);
+    assert_eq!(marks.as_array().unwrap().len(), 1, "{marks}");
+    assert_eq!(marks[0]["sheet"], "РАБОТЫ НА БЛАНКЕ");
+    assert_eq!(marks[0]["cell"], "D2");
+    assert!(
+        marks[0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("Введите целое число"),
+        "{marks}"
+    );
+
+    let (status, receipt) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/submit"),
+            &school,
+            Some(json!({"version": draft["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    let (status, job) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/exports"),
+            &admin,
+            Some(json!({"kind": "results", "format": "xlsx"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let job = app.finished_job(&admin, &job).await;
+    let (_, export) = app.job_file(&admin, &job).await;
+    for program in Program::ALL {
+        let rows = office.cells(program, "РАБОТЫ НА БЛАНКЕ", &export);
+        let header: Vec<&str> = rows[0]
+            .iter()
+            .map(|cell| cell[1].as_str().unwrap_or(""))
+            .collect();
+        let at = |title: &str| {
+            header
+                .iter()
+                .position(|h| h.starts_with(title))
+                .unwrap_or_else(|| panic!("{program:?}: no «{title}» in {header:?}"))
+        };
+        let row = rows
+            .iter()
+            .find(|row| row.get(at("Логин")).is_some_and(|c| c[1] == "sch240001"))
+            .unwrap_or_else(|| panic!("{program:?}: no row of sch240001 in {rows:?}"));
+        let kind = |title: &str| row[at(title)][0].as_str().unwrap_or("empty").to_owned();
+        let number = |title: &str| row[at(title)][1].as_str().unwrap().parse::<f64>().unwrap();
+        assert_eq!(kind("Дата 1й курс"), "date", "{program:?}: {row:?}");
+        assert_eq!(kind("Дата подачи"), "date", "{program:?}: {row:?}");
+        assert_eq!(
+            kind("Количество участников 1й курс"),
+            "number",
+            "{program:?}"
+        );
+        assert_eq!(number("Количество участников 1й курс"), 40.0, "{program:?}");
+        assert_eq!(kind("Предмет"), "text", "{program:?}");
+        assert_eq!(
+            row[at("Предмет")][1],
+            "Математика",
+            "{program:?}: no apostrophe"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::{
 };
 
 use crate::{
-    process::{Fail, cargo, run},
+    process::{Fail, apt_install, cargo, run},
     toolchain::has_chromium,
 };
 
@@ -146,8 +146,7 @@ pub fn ensure_chromium() -> Result<(), Fail> {
     if has_chromium() {
         return Ok(());
     }
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 pub fn ensure_node_modules() -> Result<(), Fail> {

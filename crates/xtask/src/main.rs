@@ -12,6 +12,7 @@
 
 mod bench;
 mod e2e;
+mod office;
 mod postgres;
 mod process;
 mod s3;
@@ -112,8 +113,10 @@ fn test_everything() -> Result<(), Fail> {
     ]))?;
     toolchain::build_spa()?;
     let s3 = s3::start()?;
+    let openpyxl_python = office::ensure()?;
     run(cargo(&["test", "--all-targets"])
         .env("OKO_TEST_POSTGRES_URL", &postgres_url)
+        .env("OKO_TEST_OPENPYXL_PYTHON", &openpyxl_python)
         .env("OKO_TEST_S3_ENDPOINT", &s3.endpoint)
         // moto accepts any credentials; object_store wants some.
         .env("AWS_ACCESS_KEY_ID", "oko-test")

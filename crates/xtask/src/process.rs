@@ -73,3 +73,13 @@ pub fn stdout_of(command: &mut Command) -> Option<String> {
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
+
+/// Installs Debian `packages` (without recommended extras, which would double
+/// LibreOffice's download).
+pub fn apt_install(packages: &[&str]) -> Result<(), Fail> {
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
