@@ -1450,6 +1450,15 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
         draft = uploaded;
     }
 
+    // The template saved as OpenDocument is told what it is and what to send.
+    let (status, problem) = upload(&app, &school, id, office.as_ods(&template)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let message = problem["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("OpenDocument (.ods)") && message.contains(".xlsx"),
+        "{message}"
+    );
+
     // A refused file's marks, as a third-party reader sees them.
     let mut wrong = typed_schedule();
     wrong[3].value = programs::Kind::Text("сорок");

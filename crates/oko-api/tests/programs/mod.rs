@@ -113,6 +113,28 @@ impl Programs {
             .unwrap_or_else(|e| panic!("{program:?} printed {output}: {e}"))
     }
 
+    /// `workbook` saved by LibreOffice as OpenDocument (`.ods`).
+    pub fn as_ods(&self, workbook: &[u8]) -> Vec<u8> {
+        let input = self.work.join("as-ods.xlsx");
+        std::fs::write(&input, workbook).unwrap();
+        let profile = self.work.join("lo-profile");
+        run(Command::new("soffice")
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "ods",
+                "--outdir",
+            ])
+            .arg(&self.work)
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .arg(&input));
+        std::fs::read(self.work.join("as-ods.ods")).unwrap()
+    }
+
     /// Every red-filled cell of `workbook` with its note, as openpyxl reads them.
     pub fn marks(&self, workbook: &[u8]) -> Value {
         let path = self.work.join("marked.xlsx");

@@ -50,6 +50,16 @@ macro_rules! on_both_databases {
     };
 }
 
+/// A client that drops a connection idle for a second: the server closes idle
+/// ones after 5 s (actix's keep-alive), and a request sent on one just as it
+/// closes fails with `IncompleteMessage` (seen after a slow LibreOffice step).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_idle_timeout(std::time::Duration::from_secs(1))
+        .build()
+        .expect("a client")
+}
+
 /// A running server with the small demo country loaded.
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
@@ -140,7 +150,7 @@ pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> Test
     TestApp {
         base,
         db,
-        client: reqwest::Client::new(),
+        client: client(),
         database_url: config.database_url.clone(),
         dir,
     }
@@ -210,7 +220,7 @@ impl TestApp {
         TestApp {
             base: start(&config, &db),
             db,
-            client: reqwest::Client::new(),
+            client: client(),
             database_url: self.database_url.clone(),
             dir: cleanup,
         }
@@ -238,7 +248,7 @@ impl TestApp {
         let app = TestApp {
             base: format!("http://127.0.0.1:{port}"),
             db,
-            client: reqwest::Client::new(),
+            client: client(),
             database_url: self.database_url.clone(),
             dir: fresh_dir(),
         };
