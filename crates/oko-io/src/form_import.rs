@@ -15,7 +15,7 @@ use oko_domain::{
         CellCode, CellError, ColumnDef, ColumnType, FormData, FormDefinition, Row, SheetDef,
         validate, value,
     },
-    text::{at_most_rows_ru, rows_ru, search_key},
+    text::{at_most_rows_ru, rows_ru},
 };
 
 use crate::{form_template::worksheet_names, workbook::Refusal};
@@ -102,10 +102,25 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
     epoch.checked_add_signed(chrono::Duration::days(days))
 }
 
-/// A header as compared: no `*`, spaces collapsed, any case, «ё» as «е».
+/// A header (or a preset value) as compared: no `*`, spaces collapsed, any case,
+/// «ё» as «е». One pass and one allocation: a fixed sheet's presets are keyed
+/// for every row of the file.
 pub(crate) fn header_key(text: &str) -> String {
-    let bare = text.trim().trim_end_matches('*').trim();
-    search_key(&bare.split_whitespace().collect::<Vec<_>>().join(" "))
+    let bare = text.trim().trim_end_matches('*');
+    let mut key = String::with_capacity(bare.len());
+    for word in bare.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                'ё' | 'Ё' => key.push('е'),
+                c if c.is_ascii() => key.push(c.to_ascii_lowercase()),
+                c => key.extend(c.to_lowercase()),
+            }
+        }
+    }
+    key
 }
 
 /// A text cell of an uploaded file, without the control characters no one types
@@ -788,6 +803,19 @@ mod tests {
         match import(form, &mut sheets) {
             Err(ImportError::Cells(errors)) => errors,
             other => panic!("cell errors expected, got {other:?}"),
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-pass key is the search key of the collapsed, unstarred text.
+        #[test]
+        fn header_keys_fold_as_search_keys(text in "[ \t*a-zA-Zа-яА-ЯёЁ0-9.«»]{0,24}") {
+            let bare = text.trim().trim_end_matches('*');
+            let collapsed = bare.split_whitespace().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(
+                header_key(&text),
+                oko_domain::text::search_key(&collapsed)
+            );
         }
     }
 
