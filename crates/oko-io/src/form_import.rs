@@ -311,8 +311,9 @@ fn read_sheets(
 }
 
 /// Where the file holds the form's sheet `index` (`names`: the template's
-/// worksheet names): by the template's name or the sheet's title, or the one
-/// sheet of a one-sheet file for a one-sheet form.
+/// worksheet names): by the template's name or the sheet's title, or, for a
+/// one-sheet form, the file's first sheet (a book of «Лист1», «Лист2», «Лист3»
+/// with the data on the first, as Excel makes new books).
 fn sheet_in_file(
     form: &FormDefinition,
     names: &[String],
@@ -326,7 +327,7 @@ fn sheet_in_file(
     in_file
         .iter()
         .position(|name| wanted.contains(&header_key(name)))
-        .or_else(|| (form.sheets.len() == 1 && in_file.len() == 1).then_some(0))
+        .or_else(|| (form.sheets.len() == 1 && !in_file.is_empty()).then_some(0))
 }
 
 /// Where an error of a file's import is in the file: its worksheet (index in the
@@ -867,6 +868,18 @@ mod tests {
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0]["admitted"], "Нет");
         assert_eq!(rows[0]["course"], "1");
+        // A new Excel book: the data on «Лист1», two empty sheets beside it.
+        let book = |name: &str, rows| RawSheet {
+            name: name.into(),
+            rows,
+        };
+        let mut new_book = vec![
+            book("Лист1", sheet.rows.clone()),
+            book("Лист2", vec![]),
+            book("Лист3", vec![]),
+        ];
+        let read = import(&form, &mut new_book).expect("the first sheet read");
+        assert_eq!(read.rows("specialties").len(), 1);
 
         let mut bad = sheet;
         bad.rows[3][columns.len() - 1 - 3] = RawCell::Number(9.0); // course

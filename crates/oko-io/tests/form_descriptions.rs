@@ -169,3 +169,31 @@ fn a_workbook_without_the_form_sheet_or_the_column_table_says_so() {
         ]
     );
 }
+
+#[test]
+fn reading_and_definition_problems_come_back_in_one_answer() {
+    let mut sheets = typed_by_hand();
+    sheets[1].rows[6][4] = text("ноль"); // a reading problem in row 7
+    sheets[1].rows[7][1] = text("total"); // a repeated key in row 8
+    let found = read_description(&sheets).unwrap_err();
+    let places: Vec<(Option<u32>, &str)> = found.iter().map(|e| (e.row, e.code.as_str())).collect();
+    assert!(
+        places.contains(&(Some(7), "invalid_description")),
+        "{found:?}"
+    );
+    assert!(
+        places.contains(&(Some(8), "invalid_definition")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn an_empty_extra_sheet_is_ignored() {
+    let mut sheets = typed_by_hand();
+    sheets.push(RawSheet {
+        name: "Лист2".into(),
+        rows: vec![vec![RawCell::Empty, RawCell::Empty]],
+    });
+    let form = read_description(&sheets).expect("the empty sheet is no form sheet");
+    assert_eq!(form.sheets.len(), 1);
+}

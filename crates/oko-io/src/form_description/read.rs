@@ -52,7 +52,8 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
         sheets: Vec::new(),
     };
     for (index, raw) in sheets.iter().enumerate() {
-        if Some(index) == form_sheet {
+        // The form's own sheet, and the empty «Лист2» every new book has.
+        if Some(index) == form_sheet || is_blank(raw) {
             continue;
         }
         let mut reader = SheetReader {
@@ -68,18 +69,30 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
         }
         places.push(reader.places);
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let checked: Vec<FieldError> = check_definition(&form)
-        .into_iter()
-        .map(|found| locate(found, title_row, &places))
-        .collect();
-    if checked.is_empty() {
+    // The definition's own problems come in the same answer as the reading's,
+    // but not a second one for a row already refused (a rule over a column
+    // whose line could not be read would only repeat it).
+    let read_wrong: Vec<(Option<String>, Option<u32>)> =
+        problems.iter().map(|p| (p.sheet.clone(), p.row)).collect();
+    problems.extend(
+        check_definition(&form)
+            .into_iter()
+            .map(|found| locate(found, title_row, &places))
+            .filter(|found| !read_wrong.contains(&(found.sheet.clone(), found.row))),
+    );
+    if problems.is_empty() {
         Ok(form)
     } else {
-        Err(checked)
+        Err(problems)
     }
+}
+
+/// Whether a worksheet holds nothing at all.
+fn is_blank(sheet: &RawSheet) -> bool {
+    sheet
+        .rows
+        .iter()
+        .all(|row| row.iter().all(|cell| *cell == RawCell::Empty))
 }
 
 /// Where each part of a sheet's description sits, to place `check_definition`'s
