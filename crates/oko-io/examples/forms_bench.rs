@@ -19,7 +19,8 @@ use oko_io::{
     csv_read::read_csv,
     form_import::{RawCell, RawSheet, import_draft},
     form_template::template,
-    workbook::{WorkbookLimits, open_xlsx},
+    marked_workbook::mark_errors,
+    workbook::{WorkbookLimits, open_xlsx, read_xlsx},
 };
 
 mod support;
@@ -124,6 +125,30 @@ fn read_with_csv_crate_then_import(form: &FormDefinition, bytes: &[u8]) {
     assert_eq!(read.data.rows("specialties").len(), ROWS as usize);
 }
 
+/// «Скачать файл с отметками ошибок» of a refused 5,000-row template: the
+/// workbook read, imported, and written back with its marks.
+fn mark_refused(form: &FormDefinition, bytes: &[u8]) -> usize {
+    let sheets = read_xlsx(bytes, WorkbookLimits::default()).expect("readable");
+    mark_errors(form, &sheets).expect("marked").len()
+}
+
+/// The college sheet with a word in the course of every tenth row: 500 errors.
+fn with_words(data: &FormData) -> FormData {
+    let mut wrong = data.clone();
+    for (at, row) in wrong
+        .sheets
+        .get_mut("specialties")
+        .expect("the sheet")
+        .iter_mut()
+        .enumerate()
+    {
+        if at % 10 == 0 {
+            row.insert("course", "второй".to_owned());
+        }
+    }
+    wrong
+}
+
 /// The growth of the peak while one reader reads the file (child process side).
 fn peak_child(reader: &str, path: &str, form: &FormDefinition) {
     let bytes = std::fs::read(path).expect("the template file");
@@ -132,6 +157,9 @@ fn peak_child(reader: &str, path: &str, form: &FormDefinition) {
         "calamine" => read_with_calamine_alone(&bytes),
         "csv-crate" => read_with_csv_crate_alone(&bytes),
         "csv-upload" => read_csv_upload(form, &bytes),
+        "marked" => {
+            mark_refused(form, &bytes);
+        }
         _ => read_upload(form, &bytes),
     }
     println!("{}", high_water_kib().saturating_sub(before));
@@ -165,6 +193,14 @@ fn main() {
     let fixed_bytes = template(&fixed, &data).expect("a template");
     let fixed_calamine = best_of(5, || read_with_calamine_alone(&fixed_bytes));
     let fixed_upload = best_of(5, || read_upload(&fixed, &fixed_bytes));
+    let refused = template(&form, &with_words(&data)).expect("a template");
+    let refused_calamine = best_of(5, || read_with_calamine_alone(&refused));
+    let marking = best_of(5, || {
+        std::hint::black_box(mark_refused(&form, &refused));
+    });
+    std::fs::write(&path, &refused).expect("a temporary file");
+    let (refused_calamine_peak, marking_peak) =
+        (peak_of("calamine", &path), peak_of("marked", &path));
     let csv = csv_of(&form, &data);
     let csv_crate = best_of(5, || read_with_csv_crate_alone(&csv));
     let csv_upload = best_of(5, || read_csv_upload(&form, &csv));
@@ -196,6 +232,13 @@ fn main() {
         fixed_upload.as_secs_f64() * 1e3,
         fixed_calamine.as_secs_f64() * 1e3,
         fixed_upload.as_secs_f64() / fixed_calamine.as_secs_f64()
+    );
+    println!(
+        "error-marked workbook of a refused {ROWS}-row template (500 wrong cells): {:.1} ms, calamine alone reading it {:.1} ms = {:.2}×; peak {marking_peak} KiB vs {refused_calamine_peak} KiB = {:.2}×",
+        marking.as_secs_f64() * 1e3,
+        refused_calamine.as_secs_f64() * 1e3,
+        marking.as_secs_f64() / refused_calamine.as_secs_f64(),
+        marking_peak as f64 / refused_calamine_peak.max(1) as f64
     );
     println!(
         "CSV of {ROWS} rows ({} KiB): upload {:.1} ms, csv crate alone {:.1} ms = {:.2}×; peak upload {csv_upload_peak} KiB, csv crate {csv_crate_peak} KiB",

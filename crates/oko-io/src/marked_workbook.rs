@@ -9,10 +9,12 @@ use std::collections::BTreeMap;
 use oko_domain::text::count_ru;
 use rust_xlsxwriter::{Format, Note, Url, Workbook, Worksheet, XlsxError};
 
+use oko_domain::forms::{FormDefinition, validate};
+
 use crate::{
-    form_import::{FilePlace, RawCell, RawSheet},
+    form_import::{FilePlace, ImportError, RawCell, RawSheet, import_draft, places_in_file},
     form_template::excel_date,
-    workbook::cell_reference,
+    workbook::{Refusal, cell_reference},
 };
 
 /// The list's own sheet; a file sheet of that name is renamed.
@@ -20,6 +22,35 @@ const ERRORS_SHEET: &str = "Ошибки";
 /// Column widths in characters: text is not wrapped past the widest.
 const MAX_WIDTH: usize = 60;
 const MIN_WIDTH: usize = 8;
+
+/// Why a file cannot be marked.
+#[derive(Debug)]
+pub enum MarkError {
+    /// The file itself cannot be read (as its upload would be refused).
+    Unreadable(Refusal),
+    Writing(XlsxError),
+}
+
+/// `sheets` (an upload's, as read) with every error the upload would list, or,
+/// for a file the upload takes, every error its draft would have.
+pub fn mark_errors(form: &FormDefinition, sheets: &[RawSheet]) -> Result<Vec<u8>, MarkError> {
+    let errors = match import_draft(form, &mut sheets.to_vec()) {
+        Ok(read) => validate(form, &read.data)
+            .into_iter()
+            .map(|error| read.in_file(error))
+            .collect(),
+        Err(ImportError::Cells(errors)) => errors,
+        Err(ImportError::Unreadable(refusal)) => return Err(MarkError::Unreadable(refusal)),
+    };
+    let places = places_in_file(form, sheets, &errors);
+    let messages: Vec<String> = errors.iter().map(|e| e.located(form, 0)).collect();
+    let marks: Vec<Marked> = places
+        .iter()
+        .zip(&messages)
+        .map(|(place, message)| Marked { place, message })
+        .collect();
+    marked_workbook(sheets, &marks).map_err(MarkError::Writing)
+}
 
 /// One problem and where the file has it.
 pub struct Marked<'a> {

@@ -10,15 +10,13 @@ use oko_domain::{
     api::{FieldError, Problem},
     collections::{Draft, cell_problems},
     error_code::ErrorCode,
-    forms::{FormDefinition, validate},
+    forms::FormDefinition,
 };
 use oko_io::{
     csv_read::read_csv,
-    form_import::{
-        ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered, places_in_file,
-    },
+    form_import::{ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered},
     form_template::template,
-    marked_workbook::{Marked, marked_workbook},
+    marked_workbook::{MarkError, mark_errors},
     workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
 use uuid::Uuid;
@@ -270,22 +268,10 @@ fn marked_upload(form: &FormDefinition, bytes: &[u8]) -> Result<Vec<u8>, ApiErro
         Upload::Workbook => read_workbook(bytes)?,
         Upload::Csv => vec![read_csv(bytes).map_err(refused)?],
     };
-    let errors = match import_draft(form, &mut sheets.clone()) {
-        Ok(read) => validate(form, &read.data)
-            .into_iter()
-            .map(|error| read.in_file(error))
-            .collect(),
-        Err(ImportError::Cells(errors)) => errors,
-        Err(ImportError::Unreadable(refusal)) => return Err(refused(refusal)),
-    };
-    let places = places_in_file(form, &sheets, &errors);
-    let messages: Vec<String> = errors.iter().map(|e| e.located(form, 0)).collect();
-    let marks: Vec<Marked> = places
-        .iter()
-        .zip(&messages)
-        .map(|(place, message)| Marked { place, message })
-        .collect();
-    marked_workbook(&sheets, &marks).map_err(ApiError::internal)
+    mark_errors(form, &sheets).map_err(|error| match error {
+        MarkError::Unreadable(refusal) => refused(refusal),
+        MarkError::Writing(error) => ApiError::internal(error),
+    })
 }
 
 /// The data of an uploaded spreadsheet read as `form` (every cell checked) with
