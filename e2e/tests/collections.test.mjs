@@ -168,7 +168,14 @@ test("a school fills the form with live errors, autosaves and submits", async ()
   await page.keyboard.type("x");
   await page.getByText("Эта ячейка заполнена заранее и не изменяется").waitFor();
   await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
-  await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
+  const saved = page.getByText(/^Сохранено в \d\d:\d\d \(мск\)$/);
+  await saved.waitFor();
+  // Moscow's clock, whatever the browser's zone: within a minute of now in UTC+3.
+  const shown = (await saved.textContent()).match(/(\d\d):(\d\d)/);
+  const moscow = new Date(Date.now() + 3 * 3600_000);
+  const minutes = moscow.getUTCHours() * 60 + moscow.getUTCMinutes();
+  const apart = Math.abs(Number(shown[1]) * 60 + Number(shown[2]) - minutes);
+  assert.ok(apart <= 1 || apart >= 1439, `${shown[0]} is not Moscow time`);
   await screenshot(page, "collection-editor-saved");
 
   // What was typed is on the server: a reload shows it.
@@ -213,7 +220,7 @@ test("the template downloads as a workbook and a bad file changes nothing", asyn
     name: "шаблон.xlsx", mimeType: "application/octet-stream", buffer: bytes,
   });
   await page.getByRole("button", { name: "Загрузить шаблон" }).click();
-  await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor();
+  await page.getByText(/^Сохранено в \d\d:\d\d \(мск\)$/).waitFor();
   assert.equal(await textOf(cell("specialties", "course", 1)), "2");
 });
 
@@ -224,7 +231,7 @@ test("edits made offline are saved when the connection returns", async () => {
   await typeInto(cell("specialties", "students", 1), "31");
   await page.getByText("Нет связи с сервером — изменения сохранятся, когда связь вернётся").waitFor();
   await page.context().setOffline(false);
-  await page.getByText(/^Сохранено в \d\d:\d\d$/).waitFor({ timeout: 15_000 });
+  await page.getByText(/^Сохранено в \d\d:\d\d \(мск\)$/).waitFor({ timeout: 15_000 });
   const school = await tokenOf("sch240001");
   const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
   assert.equal(draft.data.specialties[0].students, "31");

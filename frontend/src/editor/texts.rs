@@ -67,7 +67,7 @@ pub fn organisation_view(login: &str) -> String {
 }
 
 pub fn saved_at(time: &str) -> String {
-    format!("Сохранено в {time}")
+    format!("Сохранено в {time} (мск)")
 }
 
 pub fn errors_count(count: usize) -> String {

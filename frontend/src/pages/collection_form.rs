@@ -353,7 +353,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     }
 }
 
-/// «Сохранено в 17:42» and its siblings.
+/// «Сохранено в 17:42 (мск)» and its siblings.
 fn save_line(state: &SaveState, read_only: bool) -> String {
     match state {
         SaveState::Idle if read_only => texts::READ_ONLY.to_owned(),
