@@ -97,3 +97,14 @@ test("the operator pages through the whole country's organisations", async () =>
   assert.ok(await back.isEnabled());
   await screenshot(page, "08-operator-paging");
 });
+
+test("a failure of the page's own code is shown and reported, never silent", async () => {
+  const reported = page.waitForRequest((r) => r.url().endsWith("/api/client-errors") && r.method() === "POST");
+  await page.goto(`${BASE_URL}/bench/panic`);
+  const banner = page.getByRole("alert").filter({ hasText: "На странице произошла ошибка" });
+  await banner.waitFor();
+  await banner.getByRole("link", { name: "Обновить страницу" }).waitFor();
+  const request = await reported;
+  assert.match(request.postData(), /a deliberate failure at \/bench\/panic/);
+  await screenshot(page, "09-panic-banner");
+});

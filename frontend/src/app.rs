@@ -35,11 +35,14 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     // The browser benchmark needs no session and no server data.
-    let on_bench = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .is_some_and(|path| path == "/bench/validation");
-    if on_bench {
-        return view! { <ValidationBench/> }.into_any();
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok());
+    match path.as_deref() {
+        Some("/bench/validation") => return view! { <ValidationBench/> }.into_any(),
+        // A deliberate failure, for the test that a crash is shown and reported.
+        Some("/bench/panic") => {
+            spawn_local(async { panic!("a deliberate failure at /bench/panic") });
+        }
+        _ => {}
     }
     let session = Session::new();
     provide_context(session);

@@ -6,9 +6,10 @@ mod components;
 mod download;
 mod editor;
 mod pages;
+mod panic_report;
 mod session;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    panic_report::install();
     leptos::mount::mount_to_body(app::App);
 }

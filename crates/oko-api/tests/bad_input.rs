@@ -5,7 +5,10 @@ mod support;
 use reqwest::StatusCode;
 use support::{Backend, assert_problem, spawn_app};
 
-on_both_databases!(bad_bodies_and_paths_get_clear_problems);
+on_both_databases!(
+    bad_bodies_and_paths_get_clear_problems,
+    a_crashed_page_reports_without_a_session,
+);
 
 async fn bad_bodies_and_paths_get_clear_problems(backend: Backend) {
     let app = spawn_app(backend).await;
@@ -79,5 +82,32 @@ async fn bad_bodies_and_paths_get_clear_problems(backend: Backend) {
     assert_eq!(
         app.login("admin", support::PASSWORD).await.0,
         StatusCode::OK
+    );
+}
+
+/// The SPA's crash report is taken without a session (the page that crashed may
+/// have lost it) and answers nothing more; a report without its message is told.
+async fn a_crashed_page_reports_without_a_session(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let report = |body: &'static str| {
+        app.client
+            .post(app.url("/api/client-errors"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let taken = report(r#"{"message": "panicked at state.rs:1:1: boom", "page": "/"}"#)
+        .await
+        .unwrap();
+    assert_eq!(taken.status(), StatusCode::NO_CONTENT);
+    let refused = assert_problem(
+        report(r#"{"page": "/"}"#).await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "malformed_body",
+    )
+    .await;
+    assert_eq!(
+        refused["detail"],
+        "Не заполнено обязательное поле «message»"
     );
 }

@@ -10,6 +10,7 @@ mod analytics;
 mod api_tokens;
 mod audit;
 mod auth;
+mod client_errors;
 mod collections;
 mod common_responses;
 mod forum;
@@ -132,6 +133,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::exchange::mark_upload_errors)
         .service(meta::get_openapi)
         .service(meta::get_api_docs)
+        .service(client_errors::report_client_error)
         .service(health::get_health)
         .service(health::get_ready);
 }
