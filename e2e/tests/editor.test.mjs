@@ -84,6 +84,33 @@ async function serverHas(row, column, expected) {
   assert.equal(value, expected, `the server's ${column} of row ${row}`);
 }
 
+test("at 1024×600 the first screen holds the tabs and «Добавить строку», hints show on focus", async () => {
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await openForm();
+  await page.getByText("Строк пока нет").waitFor();
+  // An empty sheet's grid points at no cell.
+  assert.equal(await page.getByRole("grid").getAttribute("aria-activedescendant"), null);
+  for (const control of [
+    page.getByRole("button", { name: "Добавить строку" }),
+    page.locator(".sheet-tab.active button"),
+  ]) {
+    const box = await control.boundingBox();
+    assert.ok(box && box.y + box.height <= 600, `${await control.textContent()} is below the first screen`);
+  }
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(sideways, 0, "no horizontal scroll at 1024 px");
+  // The grid is as tall as its rows: no white box under an empty sheet.
+  const grid = await page.locator(".form-grid-scroll").boundingBox();
+  assert.ok(grid.height < 120, `an empty grid is ${grid.height} px tall`);
+  // A column's «i» shows its hint on keyboard focus, not only on hover.
+  const mark = page.getByRole("columnheader", { name: /Дата/ }).locator(".hint-mark");
+  await mark.focus();
+  const shown = await mark.evaluate((el) => getComputedStyle(el, "::after").content);
+  assert.equal(shown, '"С 13.09.2021 по 16.10.2021"');
+  await screenshot(page, "editor-1024x600");
+  await page.setViewportSize({ width: 1366, height: 768 });
+});
+
 test("a block pasted from a spreadsheet, copied back, cleared, undone and redone", async () => {
   await openForm();
   await page.getByText("Строк пока нет").waitFor();
@@ -123,6 +150,24 @@ test("a block pasted from a spreadsheet, copied back, cleared, undone and redone
   assert.equal(await textOf(cell(2, "share")), "7");
   await serverHas(1, "students", "1234");
   await serverHas(2, "share", "7");
+});
+
+test("Tab leaves the grid at its last cell, Shift+Tab at its first; F6 goes to the sheet tabs", async () => {
+  await openForm();
+  const onGrid = () => page.evaluate(() => document.activeElement?.getAttribute("role") === "grid");
+  await cell(2, "note").click();
+  assert.ok(await onGrid());
+  await page.keyboard.press("Tab");
+  assert.ok(!(await onGrid()), "Tab from the last cell leaves the grid");
+  await cell(1, "subject").click();
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(!(await onGrid()), "Shift+Tab from the first cell leaves the grid");
+  // Inside the grid Tab still moves from cell to cell, as in Excel.
+  await cell(1, "students").click();
+  await page.keyboard.press("Tab");
+  await page.locator('[role=grid][aria-activedescendant="cell-exams-1-share"]').waitFor();
+  await page.keyboard.press("F6");
+  assert.ok(await page.evaluate(() => document.activeElement?.closest(".sheet-tab.active") !== null));
 });
 
 test("a list filters as one types, a date comes from the calendar, a bad date is red", async () => {

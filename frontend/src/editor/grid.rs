@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use leptos::{ev, html, prelude::*, task::spawn_local};
 use oko_domain::forms::{
     Change,
-    editing::{Selection, clear, copy_block, parse_tsv, paste, to_tsv},
+    editing::{Move, Selection, clear, copy_block, parse_tsv, paste, to_tsv},
 };
 use wasm_bindgen::JsCast;
 
@@ -305,9 +305,19 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         let Some(key) = grid_key(&ev, grid.page_rows()) else {
             return;
         };
-        ev.prevent_default();
         let rows = total.get_untracked();
         let selection = grid.selection.get_untracked();
+        // Tab past the last cell (Shift+Tab before the first) leaves the grid, as
+        // from any other control: the keyboard is never trapped in it.
+        let leaves = match key {
+            GridKey::Move(Move::Next, _) => selection.active >= (rows.max(1), columns - 1),
+            GridKey::Move(Move::Previous, _) => selection.active <= (1, 0),
+            _ => false,
+        };
+        if leaves {
+            return;
+        }
+        ev.prevent_default();
         match key {
             GridKey::Move(step, extend) => {
                 grid.select(selection.moved(step, extend, rows, columns))
@@ -326,6 +336,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
             ),
             GridKey::Undo => editor.undo(),
             GridKey::Redo => editor.redo(),
+            GridKey::ToTabs => focus_sheet_tabs(),
         }
     };
 
@@ -411,9 +422,12 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         }
     };
 
+    // An empty sheet has no cell to point at (a reference to nothing is an
+    // accessibility error).
     let active_id = move || {
         let (row, column) = grid.selection.get().active;
-        def.with_value(|s| cell_id(&s.key, row, &s.columns[column].key))
+        (row <= total.get())
+            .then(|| def.with_value(|s| cell_id(&s.key, row, &s.columns[column].key)))
     };
     let can_add =
         move || free && !editor.read_only && total.get() < def.with_value(|s| s.row_limit());
@@ -430,8 +444,12 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         .iter()
         .enumerate()
         .map(|(at, c)| {
+            let hint = (!c.hint.is_empty()).then(|| view! {
+                <span class="hint-mark" tabindex="0" role="note" data-hint=c.hint.clone()
+                    aria-label=texts::column_hint(&c.title, &c.hint)>"i"</span>
+            });
             view! {
-                <th scope="col" role="columnheader" aria-colindex=at + 2 title=c.hint.clone() class:required=c.required>{c.header()}</th>
+                <th scope="col" role="columnheader" aria-colindex=at + 2 class:required=c.required>{c.header()} {hint}</th>
             }
         })
         .collect_view();
@@ -453,6 +471,8 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         by_cell.with(|m| m.contains_key(&active))
     };
     view! {
+        // Above the grid, so it is on the first screen however many rows there are.
+        {move || can_add().then(|| view! { <button type="button" class="secondary add-row" on:click=add_row>{texts::ADD_ROW}</button> })}
         <div class="form-grid-scroll" node_ref=grid.container
             on:scroll=move |ev| {
                 let element: web_sys::Element = event_target(&ev);
@@ -491,7 +511,17 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         </div>
         <p class=move || if hint_is_error() { "cell-hint error" } else { "cell-hint" } aria-live="polite">{hint}</p>
         {move || (total.get() == 0).then(|| view! { <p class="muted">{texts::NO_ROWS}</p> })}
-        {move || can_add().then(|| view! { <button type="button" class="secondary" on:click=add_row>{texts::ADD_ROW}</button> })}
+    }
+}
+
+/// Puts the keyboard on the sheet tab shown (F6 from the grid).
+fn focus_sheet_tabs() {
+    let tab = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".sheet-tab.active button").ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(tab) = tab {
+        let _ = tab.focus();
     }
 }
 

@@ -20,6 +20,8 @@ pub enum GridKey {
     Clear,
     Undo,
     Redo,
+    /// F6: the keyboard goes to the sheet tabs (and on to the buttons).
+    ToTabs,
 }
 
 /// The request of `ev`, or `None` for keys the grid leaves to the browser
@@ -54,6 +56,7 @@ pub fn grid_key(ev: &KeyboardEvent, page: u32) -> Option<GridKey> {
         "PageUp" => step(Move::PageUp(page.max(1))),
         "PageDown" => step(Move::PageDown(page.max(1))),
         "F2" => Some(GridKey::Edit),
+        "F6" => Some(GridKey::ToTabs),
         "Escape" => Some(GridKey::Collapse),
         "Delete" | "Backspace" => Some(GridKey::Clear),
         _ if command && code == "KeyZ" && shift => Some(GridKey::Redo),

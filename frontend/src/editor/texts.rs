@@ -111,3 +111,13 @@ pub fn cell_place(column: &str, row: u32) -> String {
 pub fn cell_label(column: &str, row: u32) -> String {
     format!("{column}, строка {row}")
 }
+
+/// What a screen reader says of a column's «i».
+pub fn column_hint(title: &str, hint: &str) -> String {
+    format!("Подсказка к столбцу «{title}»: {hint}")
+}
+
+/// A sheet tab with its errors: «РАБОТЫ НА БЛАНКЕ, ошибок: 2».
+pub fn sheet_errors(count: usize) -> String {
+    format!("ошибок: {count}")
+}

@@ -312,11 +312,14 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
             </header>
             <div class="form-toolbar">
                 {(!read_only).then(|| view! { <button type="button" class="secondary" on:click=save_now>{texts::SAVE_DRAFT}</button> })}
-                <button type="button" class=move || { if error_count() > 0 { "errors-button has-errors" } else { "errors-button" } }
-                    aria-expanded=move || show_errors.get().to_string()
-                    on:click=move |_| show_errors.update(|s| *s = !*s)>
-                    {move || texts::errors_count(error_count())}
-                </button>
+                // A form that can no longer change has no errors to fix.
+                {open.then(|| view! {
+                    <button type="button" class=move || { if error_count() > 0 && !read_only { "errors-button has-errors" } else { "errors-button" } }
+                        aria-expanded=move || show_errors.get().to_string()
+                        on:click=move |_| show_errors.update(|s| *s = !*s)>
+                        {move || texts::errors_count(error_count())}
+                    </button>
+                })}
                 {(!read_only).then(|| view! {
                     <span class="submit-wrap" title=move || why_not().unwrap_or_default()>
                         <button type="button" class="submit" disabled=move || why_not().is_some() || submitting.get() on:click=submit.clone()>{texts::SUBMIT}</button>
@@ -331,24 +334,37 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                 <ErrorsPanel editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, c))/>
             </Show>
             <Overlaps editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, Some(c)))/>
-            {move || {
-                let index = sheet.get();
-                view! { <SheetGrid editor=editor index=index grid=grid/> }
-            }}
             <nav class="sheet-tabs" aria-label=texts::SHEETS>
                 {sheets.into_iter().enumerate().map(|(index, s)| {
                     let hint = s.hint.clone();
+                    let key = s.key.clone();
+                    // Errors of every sheet, opened or not, counted on its tab.
+                    let errors = Memo::new(move |_| {
+                        editor.errors.with(|all| all.iter().filter(|e| e.sheet == key).count())
+                    });
                     view! {
                         <span class="sheet-tab" class:active=move || sheet.get() == index>
                             <button type="button" aria-pressed=move || (sheet.get() == index).to_string()
-                                on:click=move |_| { grid.reset(); sheet.set(index); }>{s.title.clone()}</button>
+                                on:click=move |_| { grid.reset(); sheet.set(index); }>
+                                {s.title.clone()}
+                                {move || (!read_only && errors.get() > 0).then(|| view! {
+                                    " " <span class="tab-errors" title=texts::sheet_errors(errors.get())>
+                                        <span class="visually-hidden">", " {texts::sheet_errors(errors.get())}</span>
+                                        <span aria-hidden="true">{errors.get()}</span>
+                                    </span>
+                                })}
+                            </button>
                             {(!hint.is_empty()).then(|| view! {
-                                <span class="sheet-hint" tabindex="0" role="note" title=hint.clone() aria-label=texts::sheet_rules(&hint)>"i"</span>
+                                <span class="hint-mark" tabindex="0" role="note" data-hint=hint.clone() aria-label=texts::sheet_rules(&hint)>"i"</span>
                             })}
                         </span>
                     }
                 }).collect_view()}
             </nav>
+            {move || {
+                let index = sheet.get();
+                view! { <SheetGrid editor=editor index=index grid=grid/> }
+            }}
         </section>
     }
 }
