@@ -23,6 +23,23 @@ export async function openBrowser() {
       "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
     ],
   });
+  // A panic of the app's own code fails the test file (the one at /bench/panic is
+  // made on purpose): each page's console is watched, and closing the browser
+  // says what panicked where.
+  const panics = [];
+  const watch = (page) => page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" && text.includes("panicked at") && !text.includes("a deliberate failure")) {
+      panics.push(`${page.url()}: ${text.split("\n")[0]}`);
+    }
+  });
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  const close = context.close.bind(context);
+  context.close = async () => {
+    await close();
+    assert.deepEqual(panics, [], "the app's code panicked");
+  };
   const page = context.pages()[0] ?? (await context.newPage());
   return { browser: context, page };
 }

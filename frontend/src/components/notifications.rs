@@ -95,21 +95,24 @@ pub fn NotificationBell() -> impl IntoView {
 /// Keeps an event stream open while the page lives; every event reloads the list.
 fn listen(session: Session, reload: RwSignal<u32>, alive: StoredValue<bool>) {
     spawn_local(async move {
-        while alive.get_value() {
+        // `alive` is gone with the header (logout): the loop ends, never panics.
+        while alive.try_get_value().unwrap_or(false) {
             if let Ok(link) = session
                 .save::<_, DownloadLink>(Method::Post, "/api/notifications/link", &())
                 .await
                 && let Ok(source) = web_sys::EventSource::new(&link.url)
             {
                 let heard = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                    reload.update(|n| *n += 1);
+                    reload.try_update(|n| *n += 1);
                 });
                 let _ = source.add_event_listener_with_callback(
                     "notification",
                     heard.as_ref().unchecked_ref(),
                 );
                 // Wait until the stream breaks (or the page goes).
-                while alive.get_value() && source.ready_state() != web_sys::EventSource::CLOSED {
+                while alive.try_get_value().unwrap_or(false)
+                    && source.ready_state() != web_sys::EventSource::CLOSED
+                {
                     TimeoutFuture::new(1_000).await;
                 }
                 source.close();

@@ -284,13 +284,21 @@ impl EditorState {
         self.layout.update(|n| *n += 1);
     }
 
+    /// Whether the editor is still on the page. After the user left it (back,
+    /// another link) its values are gone, and an answer or a timer arriving later
+    /// has nothing to update: what was not confirmed stays in the browser's
+    /// storage and is sent on the next visit.
+    fn alive(self) -> bool {
+        self.timer.try_get_value().is_some()
+    }
+
     /// Sends a save after `delay_ms` unless another change comes first.
     fn schedule(self, delay_ms: u32) {
         self.timer.update_value(|t| *t += 1);
         let mine = self.timer.get_value();
         spawn_local(async move {
             TimeoutFuture::new(delay_ms).await;
-            if self.timer.get_value() == mine {
+            if self.timer.try_get_value() == Some(mine) {
                 self.flush().await;
             }
         });
@@ -298,14 +306,18 @@ impl EditorState {
 
     /// Sends every waiting batch, oldest first; answers whether all are saved.
     pub async fn flush(self) -> bool {
-        if self.sending.get_value() {
+        if !self.alive() || self.sending.get_value() {
             return false;
         }
         self.sending.set_value(true);
         let mut all_saved = true;
         while let Some(patch) = self.outbox.try_update_value(Outbox::next_patch).flatten() {
             self.save_state.set(SaveState::Saving);
-            if !self.send(patch).await {
+            let sent = self.send(patch).await;
+            if !self.alive() {
+                return false;
+            }
+            if !sent {
                 all_saved = false;
                 break;
             }
@@ -342,6 +354,9 @@ impl EditorState {
             .session
             .save::<_, DraftSaved>(Method::Patch, &path, &patch)
             .await;
+        if !self.alive() {
+            return false;
+        }
         match answer {
             Ok(saved) => {
                 self.retries.set_value(0);

@@ -225,7 +225,10 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
             submitting.set(true);
             spawn_local(async move {
                 let done = editor.submit().await;
-                submitting.set(false);
+                // The page may be gone by now (back, a second click): nothing to show.
+                if submitting.try_set(false).is_some() {
+                    return;
+                }
                 match done {
                     Ok(_) => back(),
                     Err(message) => {
