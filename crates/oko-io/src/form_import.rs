@@ -171,7 +171,7 @@ pub trait RowSource {
 
 impl RowSource for Vec<RawSheet> {
     fn sheet_names(&self) -> Vec<String> {
-        self.iter().map(|s| s.name.clone()).collect()
+        Lent(self).sheet_names()
     }
 
     fn each_row(
@@ -184,6 +184,27 @@ impl RowSource for Vec<RawSheet> {
             .enumerate()
         {
             each(at, row);
+        }
+        Ok(())
+    }
+}
+
+/// Sheets read earlier, lent to an import: each row is copied only as it is
+/// converted (the error-marked file needs the cells again afterwards).
+pub struct Lent<'a>(pub &'a [RawSheet]);
+
+impl RowSource for Lent<'_> {
+    fn sheet_names(&self) -> Vec<String> {
+        self.0.iter().map(|s| s.name.clone()).collect()
+    }
+
+    fn each_row(
+        &mut self,
+        index: usize,
+        each: &mut dyn FnMut(usize, Vec<RawCell>),
+    ) -> Result<(), Refusal> {
+        for (at, row) in self.0[index].rows.iter().enumerate() {
+            each(at, row.clone());
         }
         Ok(())
     }
@@ -469,11 +490,16 @@ struct SheetReader<'a> {
 struct PresetMatcher {
     /// The columns that hold presets on this sheet.
     columns: Vec<String>,
-    /// The preset rows not matched yet, by their key, in the definition's order
-    /// (several rows with the same presets are matched in turn).
+    /// The preset rows not matched yet, by their key (the presets' values as
+    /// the definition spells them), in the definition's order (several rows
+    /// with the same presets are matched in turn).
     unmatched: HashMap<String, VecDeque<usize>>,
     /// Each preset row's key.
     keys: Vec<String>,
+    /// The keys by their values as compared (any case, spaces collapsed): made
+    /// at the first row whose presets are not spelled exactly as the template's,
+    /// so a file that keeps them pays for no folding.
+    folded: Option<HashMap<String, Vec<String>>>,
     /// Each preset row as read and the file's row number it came from.
     matched: Vec<Option<(Row, u32)>>,
 }
@@ -494,7 +520,7 @@ impl PresetMatcher {
         let keys: Vec<String> = sheet
             .fixed_rows
             .iter()
-            .map(|row| preset_key(&columns, row))
+            .map(|row| exact_key(&columns, row))
             .collect();
         let mut unmatched: HashMap<String, VecDeque<usize>> = HashMap::new();
         for (index, key) in keys.iter().enumerate() {
@@ -505,13 +531,43 @@ impl PresetMatcher {
             unmatched,
             matched: vec![None; keys.len()],
             keys,
+            folded: None,
         })
+    }
+
+    /// The key of the preset row `row` names: spelled as the template spells
+    /// it, or in another case or spacing.
+    fn key_of(&mut self, row: &Row) -> String {
+        let exact = exact_key(&self.columns, row);
+        if self.unmatched.contains_key(&exact) {
+            return exact;
+        }
+        let keys = &self.keys;
+        let folded = self.folded.get_or_insert_with(|| {
+            let mut folded: HashMap<String, Vec<String>> = HashMap::new();
+            for key in keys {
+                let named = folded.entry(fold_key(key)).or_default();
+                if !named.contains(key) {
+                    named.push(key.clone());
+                }
+            }
+            folded
+        });
+        let candidates = folded.get(&fold_key(&exact));
+        candidates
+            .and_then(|keys| {
+                keys.iter()
+                    .find(|key| self.unmatched.get(*key).is_some_and(|q| !q.is_empty()))
+                    .or(keys.first())
+            })
+            .cloned()
+            .unwrap_or(exact)
     }
 
     /// Files `row` (file row `number`, 1-based) under its preset row, or says why
     /// it cannot be.
     fn place(&mut self, sheet: &SheetDef, row: Row, number: u32) -> Result<(), String> {
-        let key = preset_key(&self.columns, &row);
+        let key = self.key_of(&row);
         if let Some(index) = self.unmatched.get_mut(&key).and_then(VecDeque::pop_front) {
             self.matched[index] = Some((row, number));
             return Ok(());
@@ -587,14 +643,26 @@ fn template_row(header: usize, index: usize) -> u32 {
     (header + 2 + index) as u32
 }
 
-/// The values of a row's preset columns as compared: any case, spaces collapsed.
-fn preset_key(columns: &[String], row: &Row) -> String {
+/// The values of a row's preset columns, as they are spelled.
+fn exact_key(columns: &[String], row: &Row) -> String {
     columns
         .iter()
-        .map(|key| header_key(row.get(key).unwrap_or("")))
+        .map(|key| row.get(key).unwrap_or(""))
         .collect::<Vec<_>>()
-        .join("\u{1f}")
+        .join(PRESET_SEPARATOR)
 }
+
+/// An exact key as compared: each value in any case, spaces collapsed.
+fn fold_key(exact: &str) -> String {
+    exact
+        .split(PRESET_SEPARATOR)
+        .map(header_key)
+        .collect::<Vec<_>>()
+        .join(PRESET_SEPARATOR)
+}
+
+/// Between a key's values: a character no one types.
+const PRESET_SEPARATOR: &str = "\u{1f}";
 
 impl<'a> SheetReader<'a> {
     fn new(sheet: &'a SheetDef) -> SheetReader<'a> {

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{Format, Note, Url, Workbook, Worksheet, XlsxError};
 use oko_domain::forms::{FormDefinition, validate};
 
 use crate::{
-    form_import::{FilePlace, ImportError, RawCell, RawSheet, import_draft, places_in_file},
+    form_import::{FilePlace, ImportError, Lent, RawCell, RawSheet, import_draft, places_in_file},
     form_template::excel_date,
     workbook::{Refusal, cell_reference},
 };
@@ -34,7 +34,7 @@ pub enum MarkError {
 /// `sheets` (an upload's, as read) with every error the upload would list, or,
 /// for a file the upload takes, every error its draft would have.
 pub fn mark_errors(form: &FormDefinition, sheets: &[RawSheet]) -> Result<Vec<u8>, MarkError> {
-    let errors = match import_draft(form, &mut sheets.to_vec()) {
+    let errors = match import_draft(form, &mut Lent(sheets)) {
         Ok(read) => validate(form, &read.data)
             .into_iter()
             .map(|error| read.in_file(error))
@@ -72,37 +72,38 @@ pub fn marked_workbook(sheets: &[RawSheet], marks: &[Marked]) -> Result<Vec<u8>,
     let mut workbook = Workbook::new();
     error_list(workbook.add_worksheet(), &names, marks)?;
     for (index, sheet) in sheets.iter().enumerate() {
-        let worksheet = workbook.add_worksheet();
+        // Row by row to a temporary file, not the whole sheet in memory: a
+        // 5,000-row template is marked in the memory of a few rows.
+        let worksheet = workbook.add_worksheet_with_constant_memory()?;
         worksheet.set_name(&names[index])?;
-        let mut widths: Vec<usize> = Vec::new();
+        for (column, width) in widths_of(sheet).iter().enumerate() {
+            worksheet.set_column_width(to_column(column), (*width).min(MAX_WIDTH) as f64)?;
+        }
+        let mut marked = notes.range((index, 0, 0)..(index + 1, 0, 0)).peekable();
         for (row, cells) in sheet.rows.iter().enumerate() {
+            let mut row_marks = Vec::new();
+            while let Some(((_, _, column), note)) = marked.next_if(|((_, r, _), _)| *r == row) {
+                row_marks.push((*column, note));
+            }
             for (column, cell) in cells.iter().enumerate() {
-                let (plain, dated) = if notes.contains_key(&(index, row, column)) {
+                let (plain, dated) = if row_marks.iter().any(|(c, _)| *c == column) {
                     (&wrong, &wrong_date)
                 } else {
                     (&Format::new(), &date)
                 };
                 write_cell(worksheet, row, column, cell, plain, dated)?;
-                if widths.len() <= column {
-                    widths.resize(column + 1, MIN_WIDTH);
+            }
+            for (column, note) in row_marks {
+                // A cell the file left empty (an empty required cell) is filled too.
+                if cells.get(column).is_none_or(|cell| *cell == RawCell::Empty) {
+                    worksheet.write_blank(to_row(row), to_column(column), &wrong)?;
                 }
-                widths[column] = widths[column].max(shown_width(cell));
+                worksheet.insert_note(
+                    to_row(row),
+                    to_column(column),
+                    &Note::new(note).set_author("ФИС ОКО").set_width(360),
+                )?;
             }
-        }
-        for ((_, row, column), note) in notes.range((index, 0, 0)..(index + 1, 0, 0)) {
-            // A cell the file left empty (an empty required cell) is filled too.
-            let held = sheet.rows.get(*row).and_then(|cells| cells.get(*column));
-            if held.is_none_or(|cell| *cell == RawCell::Empty) {
-                worksheet.write_blank(to_row(*row), to_column(*column), &wrong)?;
-            }
-            worksheet.insert_note(
-                to_row(*row),
-                to_column(*column),
-                &Note::new(note).set_author("ФИС ОКО").set_width(360),
-            )?;
-        }
-        for (column, width) in widths.iter().enumerate() {
-            worksheet.set_column_width(to_column(column), (*width).min(MAX_WIDTH) as f64)?;
         }
     }
     workbook.save_to_buffer()
@@ -201,6 +202,20 @@ fn write_cell(
         }
     }
     Ok(())
+}
+
+/// Each column's width: its widest value's, within bounds.
+fn widths_of(sheet: &RawSheet) -> Vec<usize> {
+    let mut widths: Vec<usize> = Vec::new();
+    for cells in &sheet.rows {
+        if widths.len() < cells.len() {
+            widths.resize(cells.len(), MIN_WIDTH);
+        }
+        for (width, cell) in widths.iter_mut().zip(cells) {
+            *width = (*width).max(shown_width(cell));
+        }
+    }
+    widths
 }
 
 /// How wide a cell's value shows, in characters.
