@@ -98,6 +98,36 @@ test("the operator pages through the whole country's organisations", async () =>
   await screenshot(page, "08-operator-paging");
 });
 
+test("the header fits every role: no sideways scroll at 1024×600, one line at 1366, whose account it is", async () => {
+  const accounts = [
+    ["admin", "Федеральный оператор"], ["spo_coord_24", "Красноярский край"],
+    ["mun24001", "г. Красноярск"], ["sch240001", "МБОУ Гимназия № 1"],
+  ];
+  for (const [login, whose] of accounts) {
+    const logOut = page.getByRole("button", { name: "Выйти" });
+    if (await logOut.isVisible()) {
+      await logOut.click();
+    }
+    await logIn(page, login, DEMO_PASSWORD);
+    await page.getByTestId("user-login").getByText(login).waitFor();
+    await page.locator("header .who-name").getByText(whose).waitFor();
+    for (const [width, height] of [[1024, 600], [1366, 768]]) {
+      await page.setViewportSize({ width, height });
+      const fit = await page.evaluate(() => ({
+        sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        // One line: every section link on the same row as «Выйти».
+        rows: new Set([...document.querySelectorAll("header .sections a, header .logout")]
+          .map((e) => Math.round(e.getBoundingClientRect().top / 20))).size,
+      }));
+      assert.equal(fit.sideways, 0, `${login} at ${width}: sideways scroll`);
+      if (width === 1366) {
+        assert.equal(fit.rows, 1, `${login}: the header is not one line at 1366`);
+      }
+      await screenshot(page, `10-header-${login}-${width}`);
+    }
+  }
+});
+
 test("a failure of the page's own code is shown and reported, never silent", async () => {
   const reported = page.waitForRequest((r) => r.url().endsWith("/api/client-errors") && r.method() === "POST");
   await page.goto(`${BASE_URL}/bench/panic`);

@@ -70,6 +70,8 @@ pub fn marked_workbook(sheets: &[RawSheet], marks: &[Marked]) -> Result<Vec<u8>,
     let names = sheet_names(sheets);
     let notes = notes_by_cell(marks);
     let mut workbook = Workbook::new();
+    // Made once for one download: saving fast matters more than a smaller file.
+    workbook.set_zip_compression_level(1);
     error_list(workbook.add_worksheet(), &names, marks)?;
     for (index, sheet) in sheets.iter().enumerate() {
         // Row by row to a temporary file, not the whole sheet in memory: a

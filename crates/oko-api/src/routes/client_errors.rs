@@ -58,6 +58,11 @@ pub async fn report_client_error(report: web::Json<ClientError>) -> HttpResponse
     HttpResponse::NoContent().finish()
 }
 
+/// At most `LOGGED_CHARS` of `text`, control characters escaped: a report is one
+/// log line whatever it holds (no forged lines from a sent line break).
 fn cut(text: &str) -> String {
-    text.chars().take(LOGGED_CHARS).collect()
+    text.chars()
+        .take(LOGGED_CHARS)
+        .flat_map(char::escape_debug)
+        .collect()
 }
