@@ -44,7 +44,11 @@ test("a question is asked, answered, marked frequent and found by another word f
   const ask = page.locator("form.ask");
   await ask.getByLabel("Заголовок").fill(TITLE);
   await ask.getByLabel("Вопрос").fill("При загрузке файла появляется ошибка. Логин spo_coord_24.");
-  await ask.getByRole("button", { name: "Отправить вопрос" }).click();
+  // A double click sends one question, and the form says it was sent.
+  await ask.getByRole("button", { name: "Отправить вопрос" }).dblclick();
+  await ask.getByRole("status").getByText(`Вопрос отправлен: «${TITLE}»`).waitFor();
+  await page.getByRole("link", { name: TITLE }).first().waitFor();
+  assert.equal(await page.getByRole("link", { name: TITLE }).count(), 1, "one question, not two");
   await page.getByRole("link", { name: TITLE }).click();
   await page.getByRole("heading", { name: TITLE }).waitFor();
   await page.locator("form.attach input[type=file]").setInputFiles({
@@ -73,4 +77,11 @@ test("a question is asked, answered, marked frequent and found by another word f
   await openAs("spo_coord_24", "/exchange");
   await page.getByRole("button", { name: /Уведомления/ }).click();
   await page.getByText("Ответ на ваш вопрос").first().waitFor();
+});
+
+test("a school that opens the support address is told whom to ask, with no form to fail", async () => {
+  await openAs("sch240001", "/support");
+  await page.getByText("С вопросом обратитесь к своему муниципальному или региональному координатору").waitFor();
+  assert.equal(await page.locator("form.ask").count(), 0);
+  assert.equal(await page.getByRole("alert").count(), 0, "no refusal shown");
 });

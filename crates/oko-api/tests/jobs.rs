@@ -618,6 +618,10 @@ async fn a_group_report_has_a_row_per_organisation_and_columns_per_collection(ba
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(
+        job["title"], "Групповой отчет: 2 сбора данных",
+        "in Russian plural"
+    );
     let done = app.finished_job(&region, &job).await;
     assert_eq!(done["status"], "ready", "{done}");
     let (_, bytes) = app.job_file(&region, &done).await;

@@ -12,22 +12,32 @@ pub fn AccountActions(login: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let login = StoredValue::new(login);
+    // The old password stops working at once: asked first, as the bulk one is,
+    // and sent once however often the button is clicked.
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
     let issue = move |_| {
+        if !confirming.get_untracked() {
+            confirming.set(true);
+            return;
+        }
+        confirming.set(false);
+        busy.set(true);
         let login = login.get_value();
         spawn_local(async move {
             let path = format!("/api/users/{login}/password");
-            outcome.set(Some(
-                session
-                    .save::<_, IssuedPassword>(Method::Post, &path, &())
-                    .await
-                    .map(|issued| {
-                        format!(
-                            "Новый пароль {}: {} — он показан один раз, передайте его организации",
-                            issued.login, issued.password
-                        )
-                    })
-                    .map_err(|f| f.message),
-            ));
+            let issued = session
+                .save::<_, IssuedPassword>(Method::Post, &path, &())
+                .await
+                .map(|issued| {
+                    format!(
+                        "Новый пароль {}: {} — он показан один раз, передайте его организации",
+                        issued.login, issued.password
+                    )
+                })
+                .map_err(|f| f.message);
+            busy.try_set(false);
+            outcome.try_set(Some(issued));
         });
     };
     let set_blocked = move |block: bool| {
@@ -52,7 +62,16 @@ pub fn AccountActions(login: String) -> impl IntoView {
     };
     view! {
         <div class="account-actions">
-            <button type="button" class="secondary small" on:click=issue>"Выдать новый пароль"</button>
+            <button type="button" class="secondary small" disabled=move || busy.get() on:click=issue>
+                {move || if confirming.get() {
+                    format!("Подтвердите: новый пароль для {}", login.get_value())
+                } else {
+                    "Выдать новый пароль".to_owned()
+                }}
+            </button>
+            {move || confirming.get().then(|| view! {
+                <button type="button" class="link small" on:click=move |_| confirming.set(false)>"Отмена"</button>
+            })}
             <button type="button" class="secondary small" on:click=move |_| set_blocked(true)>"Заблокировать"</button>
             <button type="button" class="secondary small" on:click=move |_| set_blocked(false)>"Разблокировать"</button>
             {move || outcome.get().map(|o| match o {

@@ -54,8 +54,8 @@ pub fn PublicationItem(summary: PublicationSummary, changed: Callback<()>) -> im
                     // Sanitised on the server by oko_domain::markdown.
                     Some(Ok(html)) => view! {
                         <div class="publication-body" inner_html=html></div>
-                        <CollectionBlock publication_id=id/>
                         <Storages publication_id=id/>
+                        <CollectionBlock publication_id=id/>
                     }.into_any(),
                 }}
             </Show>

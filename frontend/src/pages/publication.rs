@@ -40,8 +40,9 @@ pub fn PublicationPage() -> impl IntoView {
                     // Sanitised on the server by oko_domain::markdown.
                     <div class="publication-body" inner_html=p.body_html></div>
                 </article>
-                <CollectionBlock publication_id=p.summary.id/>
+                // As the seeds show: the files first, then the data to send.
                 <Storages publication_id=p.summary.id/>
+                <CollectionBlock publication_id=p.summary.id/>
             }.into_any(),
         }}
     }

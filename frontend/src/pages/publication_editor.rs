@@ -23,6 +23,9 @@ fn items(text: &str) -> Vec<String> {
 }
 
 /// The new-publication page (`/publications/new`).
+/// The problem of a publication without its date.
+const NO_DATE: &str = "Укажите дату публикации";
+
 #[component]
 pub fn NewPublication() -> impl IntoView {
     view! { <PublicationEditor editing=None/> }
@@ -88,10 +91,21 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
         });
     }
 
+    // The date's own problem goes as soon as a date is there.
+    Effect::new(move |_| {
+        if from_moscow_input(&published_on.get()).is_some() {
+            problems.update(|p| p.retain(|m| m != NO_DATE));
+        }
+    });
+    let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        // One publication however often the button is pressed.
+        if busy.get_untracked() {
+            return;
+        }
         let Some(published) = from_moscow_input(&published_on.get_untracked()) else {
-            problems.set(vec!["Укажите дату публикации".to_owned()]);
+            problems.set(vec![NO_DATE.to_owned()]);
             return;
         };
         let input = PublicationInput {
@@ -119,11 +133,15 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
             return;
         }
         let navigate = navigate.clone();
+        busy.set(true);
         spawn_local(async move {
-            match session
+            let answer = session
                 .save::<_, Publication>(Method::Post, "/api/publications", &input)
-                .await
-            {
+                .await;
+            if busy.try_set(false).is_some() {
+                return;
+            }
+            match answer {
                 Ok(saved) => navigate(
                     &format!("/publications/{}", saved.summary.id),
                     Default::default(),
@@ -175,7 +193,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
             <ul class="problems" role="alert">
                 {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
-            <button type="submit">{if editing.is_some() { "Сохранить" } else { "Опубликовать" }}</button>
+            <button type="submit" disabled=move || busy.get()>{if editing.is_some() { "Сохранить" } else { "Опубликовать" }}</button>
         </form>
     }
 }

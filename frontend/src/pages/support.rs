@@ -47,6 +47,17 @@ pub fn SupportPage() -> impl IntoView {
         search.set(draft.get_untracked());
         page.set(1);
     };
+    // The forum is the coordinators' and the operator's: a school that opens the
+    // address is told whom to ask, not shown a form it cannot send.
+    if session.me().is_some_and(|me| me.role == Role::Organisation) {
+        return view! {
+            <section class="support" aria-labelledby="support-title">
+                <h1 id="support-title" class="page-title">"Техническая поддержка"</h1>
+                <p class="empty">"Форум технической поддержки ведут координаторы и федеральный оператор. С вопросом обратитесь к своему муниципальному или региональному координатору."</p>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="support" aria-labelledby="support-title">
             <h1 id="support-title" class="page-title">"Техническая поддержка"</h1>
@@ -92,6 +103,7 @@ pub fn SupportPage() -> impl IntoView {
             <AskForm forum=forum asked=Callback::new(move |()| reload.update(|n| *n += 1))/>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -100,6 +112,8 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let sent = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let input = QuestionInput {
@@ -110,16 +124,29 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
             problem.set(Some(p.message.clone()));
             return;
         }
+        // One question however often the button is pressed.
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        sent.set(None);
         let path = format!("/api/forums/{}/questions", forum.get_untracked());
         spawn_local(async move {
-            match session
+            let answer = session
                 .save::<_, QuestionView>(Method::Post, &path, &input)
-                .await
-            {
-                Ok(_) => {
+                .await;
+            if busy.try_set(false).is_some() {
+                return;
+            }
+            match answer {
+                Ok(question) => {
                     title.set(String::new());
                     body.set(String::new());
                     problem.set(None);
+                    sent.set(Some(format!(
+                        "Вопрос отправлен: «{}»",
+                        question.summary.title
+                    )));
                     asked.run(());
                 }
                 Err(f) => problem.set(Some(f.message)),
@@ -132,8 +159,9 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
             <label>"Заголовок " <input type="text" bind:value=title/></label>
             <label>"Вопрос " <textarea rows="5" bind:value=body></textarea></label>
             <p class="muted">"Укажите логин и название ОО / МОУО и подробно опишите проблему; снимки экрана можно прикрепить после отправки."</p>
-            <button type="submit">"Отправить вопрос"</button>
+            <button type="submit" disabled=move || busy.get()>"Отправить вопрос"</button>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
+            <p class="done" role="status" aria-live="polite">{move || sent.get()}</p>
         </form>
     }
 }

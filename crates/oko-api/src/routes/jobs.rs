@@ -123,7 +123,13 @@ pub async fn create_group_report(
         collections: body.collections.clone(),
         format: body.format,
     };
-    let title = format!("Групповой отчет: {} сборов данных", body.collections.len());
+    let title = format!(
+        "Групповой отчет: {}",
+        oko_domain::text::count_ru(
+            body.collections.len() as u64,
+            ["сбор данных", "сбора данных", "сборов данных"]
+        )
+    );
     let file_name = format!("Групповой отчет.{}", body.format.extension());
     queue(
         &state,
