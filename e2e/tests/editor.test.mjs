@@ -240,6 +240,34 @@ test("two tabs: changes to different cells merge, the same cell offers both valu
   await question.waitFor({ state: "detached" });
   assert.equal(await textOf(cell(1, "students", other)), "50");
   await serverHas(1, "students", "50");
+
+  // A stale tab brought to the front shows the other's value at once, without
+  // a save of its own.
+  await cell(2, "share").click();
+  await page.keyboard.type("9");
+  await page.keyboard.press("Enter");
+  await serverHas(2, "share", "9");
+  await other.evaluate(() => window.dispatchEvent(new Event("focus")));
+  await cell(2, "share", other).getByText("9", { exact: true }).waitFor();
+
+  // «Сдать отчет» in a tab that missed a save: merged in and asked again, then
+  // submitted; never a refusal to merge by hand.
+  await cell(2, "note").click();
+  await page.keyboard.type("three");
+  await page.keyboard.press("Enter");
+  await serverHas(2, "note", "three");
+  const asked = [];
+  other.on("dialog", (dialog) => {
+    asked.push(dialog.message());
+    dialog.accept();
+  });
+  await other.getByRole("button", { name: "Сдать отчет" }).click();
+  await other.waitForURL(/\/publications\//);
+  assert.equal(asked.length, 2, asked.join(" | "));
+  assert.match(asked[1], /Их изменения добавлены в таблицу/);
+  const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
+  assert.equal(draft.data.exams[1].note, "three", "the other's change went in with the submission");
+  assert.equal(draft.progress.status_title, "Сдано");
   await other.close();
 });
 

@@ -6,7 +6,9 @@ use chrono::{DateTime, Utc};
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
-    collections::{DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest},
+    collections::{
+        Draft, DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest,
+    },
     forms::{
         CellError, Change, FormData, FormDefinition,
         editing::{Overlap, Step, UndoHistory, overlaps},
@@ -32,6 +34,14 @@ fn retry_delay_ms(retries: u32) -> u32 {
     OFFLINE_RETRY_MS
         .saturating_mul(1 << retries.min(5))
         .min(MAX_RETRY_MS)
+}
+
+/// How «Сдать отчет» ended.
+pub enum Submitted {
+    Done,
+    /// Someone saved in between: their changes are merged in (and shown); the
+    /// user decides again, on what is now there.
+    Merged,
 }
 
 /// What the header says about saving.
@@ -326,9 +336,30 @@ impl EditorState {
         all_saved && !self.has_unsaved()
     }
 
+    /// Another tab or person saved since: their values shown now, ours kept on
+    /// top (a cell both changed is asked about). Called when the tab comes back
+    /// to the front, so a stale tab does not wait for its next save to learn.
+    pub async fn catch_up(self) {
+        if self.read_only || !self.alive() || self.sending.get_value() {
+            return;
+        }
+        let path = format!("/api/collections/{}/draft", self.collection_id);
+        let Ok(current) = self.session.get::<Draft>(&path).await else {
+            return;
+        };
+        if self.alive() && !self.sending.get_value() && current.version > self.version() {
+            self.rebase(current);
+            if self.has_unsaved() {
+                self.schedule(0);
+            }
+        }
+    }
+
     /// «Сдать отчет»: saves what waits, then submits the saved version; the error
-    /// to show otherwise.
-    pub async fn submit(self) -> Result<SubmissionReceipt, String> {
+    /// to show otherwise. When someone saved in between, their changes are merged
+    /// in first and the user is asked again ([`Submitted::Merged`]), never left
+    /// with a refusal to merge by hand.
+    pub async fn submit(self) -> Result<Submitted, String> {
         if !self.flush().await {
             return Err(texts::NOT_SAVED_YET.to_owned());
         }
@@ -336,15 +367,30 @@ impl EditorState {
         let request = SubmitRequest {
             version: self.version(),
         };
-        self.session
+        let answer = self
+            .session
             .save::<_, SubmissionReceipt>(Method::Post, &path, &request)
-            .await
-            .map_err(|failure| {
-                failure
-                    .errors
-                    .first()
-                    .map_or(failure.message, |e| e.message.clone())
-            })
+            .await;
+        match answer {
+            Ok(_) => Ok(Submitted::Done),
+            Err(failure) if failure.status == 409 => {
+                let conflict = failure
+                    .body
+                    .and_then(|b| serde_json::from_value::<DraftConflict>(b).ok());
+                let Some(conflict) = conflict.filter(|_| self.alive()) else {
+                    return Err(failure.message);
+                };
+                self.rebase(conflict.current);
+                if self.has_unsaved() && !self.flush().await {
+                    return Err(texts::NOT_SAVED_YET.to_owned());
+                }
+                Ok(Submitted::Merged)
+            }
+            Err(failure) => Err(failure
+                .errors
+                .first()
+                .map_or(failure.message, |e| e.message.clone())),
+        }
     }
 
     /// One batch; false when it is not saved (offline, refused).
@@ -382,7 +428,7 @@ impl EditorState {
                     self.save_state.set(SaveState::Refused(failure.message));
                     return false;
                 };
-                self.rebase(conflict);
+                self.rebase(conflict.current);
                 true
             }
             Err(failure) if failure.is_transient() => {
@@ -406,8 +452,7 @@ impl EditorState {
     }
 
     /// Saved elsewhere first: show their draft with our unsaved changes on top.
-    fn rebase(self, conflict: DraftConflict) {
-        let current = conflict.current;
+    fn rebase(self, current: Draft) {
         let form = self.form.read_value();
         let pending: Vec<Change> = self.outbox.with_value(|o| o.changes().cloned().collect());
         let rebased = self

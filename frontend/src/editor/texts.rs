@@ -121,3 +121,6 @@ pub fn column_hint(title: &str, hint: &str) -> String {
 pub fn sheet_errors(count: usize) -> String {
     format!("ошибок: {count}")
 }
+
+pub const MERGED_SUBMIT_AGAIN: &str = "Черновик только что изменили в другой вкладке или другой сотрудник. Их изменения добавлены в таблицу. Сдать отчёт вместе с ними?";
+pub const MERGED_LOOK: &str = "Черновик изменили в другой вкладке или другой сотрудник: их изменения добавлены в таблицу. Проверьте и нажмите «Сдать отчет» ещё раз";

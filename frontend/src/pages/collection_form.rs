@@ -9,7 +9,7 @@ use crate::{
     download::{download, download_made_from},
     editor::{
         grid::{GridState, SheetGrid},
-        state::{EditorState, SaveState, forget_outbox, stored_outboxes},
+        state::{EditorState, SaveState, Submitted, forget_outbox, stored_outboxes},
         texts,
     },
     session::Session,
@@ -182,6 +182,12 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     if let Some(problem) = replay_problem {
         editor.save_state.set(SaveState::Refused(problem));
     }
+    // Back at this tab: what another tab or person saved meanwhile shows now,
+    // not at this tab's next save.
+    let caught_up = window_event_listener(leptos::ev::focus, move |_| {
+        spawn_local(editor.catch_up());
+    });
+    on_cleanup(move || caught_up.remove());
     let sheet = RwSignal::new(0usize);
     let grid = GridState::new();
     let show_errors = RwSignal::new(false);
@@ -224,17 +230,33 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
             let back = back.clone();
             submitting.set(true);
             spawn_local(async move {
-                let done = editor.submit().await;
-                // The page may be gone by now (back, a second click): nothing to show.
-                if submitting.try_set(false).is_some() {
-                    return;
-                }
-                match done {
-                    Ok(_) => back(),
-                    Err(message) => {
-                        editor.save_state.set(SaveState::Refused(message));
-                        show_errors.set(true);
+                loop {
+                    let done = editor.submit().await;
+                    // The page may be gone by now (back, a second click): nothing to show.
+                    if submitting.try_set(false).is_some() {
+                        return;
                     }
+                    let clean = editor.overlaps.with_untracked(Vec::is_empty)
+                        && editor.errors.with_untracked(Vec::is_empty);
+                    match done {
+                        Ok(Submitted::Done) => back(),
+                        // Someone saved in between: merged; asked again on what is there.
+                        Ok(Submitted::Merged) if clean && confirm(texts::MERGED_SUBMIT_AGAIN) => {
+                            submitting.set(true);
+                            continue;
+                        }
+                        Ok(Submitted::Merged) => {
+                            editor
+                                .save_state
+                                .set(SaveState::Refused(texts::MERGED_LOOK.to_owned()));
+                            show_errors.set(!editor.errors.with_untracked(Vec::is_empty));
+                        }
+                        Err(message) => {
+                            editor.save_state.set(SaveState::Refused(message));
+                            show_errors.set(true);
+                        }
+                    }
+                    return;
                 }
             })
         }
