@@ -4,7 +4,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::accounts::{AccountAccess, IssuedPassword};
 
-use crate::{api::Method, session::Session};
+use crate::{api::Method, components::one_at_a_time::OneAtATime, session::Session};
 
 /// The buttons for account `login`, and what the last one did.
 #[component]
@@ -15,30 +15,34 @@ pub fn AccountActions(login: String) -> impl IntoView {
     // The old password stops working at once: asked first, as the bulk one is,
     // and sent once however often the button is clicked.
     let confirming = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let issuing = OneAtATime::new();
     let issue = move |_| {
         if !confirming.get_untracked() {
             confirming.set(true);
             return;
         }
         confirming.set(false);
-        busy.set(true);
         let login = login.get_value();
-        spawn_local(async move {
-            let path = format!("/api/users/{login}/password");
-            let issued = session
-                .save::<_, IssuedPassword>(Method::Post, &path, &())
-                .await
-                .map(|issued| {
-                    format!(
-                        "Новый пароль {}: {} — он показан один раз, передайте его организации",
-                        issued.login, issued.password
-                    )
-                })
-                .map_err(|f| f.message);
-            busy.try_set(false);
-            outcome.try_set(Some(issued));
-        });
+        let path = format!("/api/users/{login}/password");
+        issuing.run(
+            async move {
+                session
+                    .save::<_, IssuedPassword>(Method::Post, &path, &())
+                    .await
+            },
+            move |answer| {
+                outcome.set(Some(
+                    answer
+                        .map(|issued| {
+                            format!(
+                                "Новый пароль {}: {} — он показан один раз, передайте его организации",
+                                issued.login, issued.password
+                            )
+                        })
+                        .map_err(|f| f.message),
+                ))
+            },
+        );
     };
     let set_blocked = move |block: bool| {
         let login = login.get_value();
@@ -62,7 +66,7 @@ pub fn AccountActions(login: String) -> impl IntoView {
     };
     view! {
         <div class="account-actions">
-            <button type="button" class="secondary small" disabled=move || busy.get() on:click=issue>
+            <button type="button" class="secondary small" disabled=move || issuing.busy() on:click=issue>
                 {move || if confirming.get() {
                     format!("Подтвердите: новый пароль для {}", login.get_value())
                 } else {

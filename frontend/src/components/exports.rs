@@ -6,7 +6,9 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::jobs::{ExportFormat, ExportKind, ExportRequest, JobList, JobStatus, JobView};
 
-use crate::{api::Method, download::download, session::Session};
+use crate::{
+    api::Method, components::one_at_a_time::OneAtATime, download::download, session::Session,
+};
 
 /// How often the list is asked again while a report is being made.
 const POLL_MS: u32 = 1_000;
@@ -108,6 +110,7 @@ pub fn Exports(collection: String) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let feed = JobFeed::new(session);
     let path = format!("/api/collections/{collection}/exports");
+    let sending = OneAtATime::new();
     let start = move |kind: ExportKind| {
         let (path, request) = (
             path.clone(),
@@ -116,18 +119,20 @@ pub fn Exports(collection: String) -> impl IntoView {
                 format: format.get_untracked(),
             },
         );
-        spawn_local(async move {
-            match session
-                .save::<_, JobView>(Method::Post, &path, &request)
-                .await
-            {
+        sending.run(
+            async move {
+                session
+                    .save::<_, JobView>(Method::Post, &path, &request)
+                    .await
+            },
+            move |answer| match answer {
                 Ok(job) => {
                     problem.set(None);
                     feed.started(job);
                 }
                 Err(failure) => problem.set(Some(failure.message)),
-            }
-        })
+            },
+        )
     };
     let start_results = {
         let start = start.clone();
@@ -139,8 +144,8 @@ pub fn Exports(collection: String) -> impl IntoView {
             <h2 id="exports-title">"Отчёты"</h2>
             <div class="export-controls">
                 <FormatSelect format=format/>
-                <button type="button" on:click=start_results>"Экспорт результатов"</button>
-                <button type="button" class="secondary" on:click=start_statuses>"Экспорт статусов"</button>
+                <button type="button" disabled=move || sending.busy() on:click=start_results>"Экспорт результатов"</button>
+                <button type="button" class="secondary" disabled=move || sending.busy() on:click=start_statuses>"Экспорт статусов"</button>
             </div>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <JobItems feed=feed/>

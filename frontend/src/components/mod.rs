@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod exports;
 pub mod header;
 pub mod notifications;
+pub mod one_at_a_time;
 pub mod org_passport;
 pub mod pager;
 pub mod password_change;

@@ -6,9 +6,7 @@ use chrono::{DateTime, Utc};
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
-    collections::{
-        Draft, DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest,
-    },
+    collections::{Draft, DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest},
     forms::{
         CellError, Change, FormData, FormDefinition,
         editing::{Overlap, Step, UndoHistory, overlaps},

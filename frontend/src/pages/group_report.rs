@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use oko_domain::{
     collections::CollectionList,
     jobs::{ExportFormat, GroupReportRequest, JobView},
@@ -13,7 +13,10 @@ use uuid::Uuid;
 
 use crate::{
     api::Method,
-    components::exports::{FormatSelect, JobFeed, JobItems},
+    components::{
+        exports::{FormatSelect, JobFeed, JobItems},
+        one_at_a_time::OneAtATime,
+    },
     session::Session,
 };
 
@@ -41,16 +44,19 @@ pub fn GroupReportPage() -> impl IntoView {
             .unwrap_or_default()
     };
     let select_all = move |_| chosen.set(all_ids().into_iter().collect());
+    let sending = OneAtATime::new();
     let make = move |_| {
         let request = GroupReportRequest {
             collections: chosen.get_untracked().into_iter().collect(),
             format: format.get_untracked(),
         };
-        spawn_local(async move {
-            match session
-                .save::<_, JobView>(Method::Post, "/api/reports/group", &request)
-                .await
-            {
+        sending.run(
+            async move {
+                session
+                    .save::<_, JobView>(Method::Post, "/api/reports/group", &request)
+                    .await
+            },
+            move |answer| match answer {
                 Ok(job) => {
                     problem.set(None);
                     feed.started(job);
@@ -61,8 +67,8 @@ pub fn GroupReportPage() -> impl IntoView {
                         .first()
                         .map_or(failure.message, |e| e.message.clone()),
                 )),
-            }
-        })
+            },
+        )
     };
     view! {
         <section class="group-report" aria-labelledby="group-title">
@@ -76,7 +82,7 @@ pub fn GroupReportPage() -> impl IntoView {
                 </label>
                 <button type="button" class="secondary" on:click=select_all>"Выбрать все"</button>
                 <FormatSelect format=format/>
-                <button type="button" on:click=make disabled=move || chosen.with(BTreeSet::is_empty)>"Сформировать"</button>
+                <button type="button" on:click=make disabled=move || sending.busy() || chosen.with(BTreeSet::is_empty)>"Сформировать"</button>
             </div>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || list.get().map(|l| match l {

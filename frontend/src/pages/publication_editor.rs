@@ -12,7 +12,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use crate::{api::Method, session::Session};
+use crate::{api::Method, components::one_at_a_time::OneAtATime, session::Session};
 
 /// Comma- or space-separated items.
 fn items(text: &str) -> Vec<String> {
@@ -97,13 +97,9 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
             problems.update(|p| p.retain(|m| m != NO_DATE));
         }
     });
-    let busy = RwSignal::new(false);
+    let sending = OneAtATime::new();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        // One publication however often the button is pressed.
-        if busy.get_untracked() {
-            return;
-        }
         let Some(published) = from_moscow_input(&published_on.get_untracked()) else {
             problems.set(vec![NO_DATE.to_owned()]);
             return;
@@ -133,15 +129,13 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
             return;
         }
         let navigate = navigate.clone();
-        busy.set(true);
-        spawn_local(async move {
-            let answer = session
-                .save::<_, Publication>(Method::Post, "/api/publications", &input)
-                .await;
-            if busy.try_set(false).is_some() {
-                return;
-            }
-            match answer {
+        sending.run(
+            async move {
+                session
+                    .save::<_, Publication>(Method::Post, "/api/publications", &input)
+                    .await
+            },
+            move |answer| match answer {
                 Ok(saved) => navigate(
                     &format!("/publications/{}", saved.summary.id),
                     Default::default(),
@@ -150,8 +144,8 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
                 Err(failure) => {
                     problems.set(failure.errors.into_iter().map(|e| e.message).collect())
                 }
-            }
-        });
+            },
+        );
     };
 
     view! {
@@ -193,7 +187,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
             <ul class="problems" role="alert">
                 {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
             </ul>
-            <button type="submit" disabled=move || busy.get()>{if editing.is_some() { "Сохранить" } else { "Опубликовать" }}</button>
+            <button type="submit" disabled=move || sending.busy()>{if editing.is_some() { "Сохранить" } else { "Опубликовать" }}</button>
         </form>
     }
 }

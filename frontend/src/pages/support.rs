@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     api::{Body, Method, encode_query},
-    components::pager::Pager,
+    components::{one_at_a_time::OneAtATime, pager::Pager},
     download::download,
     session::Session,
 };
@@ -112,7 +112,7 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let sending = OneAtATime::new();
     let sent = RwSignal::new(None::<String>);
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -124,21 +124,15 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
             problem.set(Some(p.message.clone()));
             return;
         }
-        // One question however often the button is pressed.
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
         sent.set(None);
         let path = format!("/api/forums/{}/questions", forum.get_untracked());
-        spawn_local(async move {
-            let answer = session
-                .save::<_, QuestionView>(Method::Post, &path, &input)
-                .await;
-            if busy.try_set(false).is_some() {
-                return;
-            }
-            match answer {
+        sending.run(
+            async move {
+                session
+                    .save::<_, QuestionView>(Method::Post, &path, &input)
+                    .await
+            },
+            move |answer| match answer {
                 Ok(question) => {
                     title.set(String::new());
                     body.set(String::new());
@@ -150,8 +144,8 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
                     asked.run(());
                 }
                 Err(f) => problem.set(Some(f.message)),
-            }
-        });
+            },
+        );
     };
     view! {
         <form class="card ask" on:submit=submit aria-labelledby="ask-title">
@@ -159,7 +153,7 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
             <label>"Заголовок " <input type="text" bind:value=title/></label>
             <label>"Вопрос " <textarea rows="5" bind:value=body></textarea></label>
             <p class="muted">"Укажите логин и название ОО / МОУО и подробно опишите проблему; снимки экрана можно прикрепить после отправки."</p>
-            <button type="submit" disabled=move || busy.get()>"Отправить вопрос"</button>
+            <button type="submit" disabled=move || sending.busy()>"Отправить вопрос"</button>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <p class="done" role="status" aria-live="polite">{move || sent.get()}</p>
         </form>
