@@ -71,6 +71,10 @@ const row = (name) => page.locator(".participants tbody tr").filter({ hasText: n
 
 test("a coordinator follows who has done what and returns a submission for revision", async () => {
   await openAs("mun24001", publicationPath);
+  // The counts are in the block itself, with the time left; «Мониторинг» one click away.
+  const counts = page.locator(".collection .scope-counts");
+  await counts.getByText(/^Всего \d+ · Сдано 1 · В работе \d+ · Не приступило \d+$/).waitFor();
+  await page.locator(".collection").getByText(/^До окончания приёма: \d+ (день|дня|дней)/).waitFor();
   await page.locator(".collection").getByRole("link", { name: "Мониторинг" }).click();
   await page.getByRole("heading", { name: `Мониторинг: ${FORM.title}` }).waitFor();
   const stats = page.getByLabel("Статистика");
@@ -84,6 +88,9 @@ test("a coordinator follows who has done what and returns a submission for revis
   await page.getByRole("button", { name: "Экспорт статусов" }).click();
   const report = page.locator(".job").filter({ hasText: "Экспорт статусов" }).first();
   await report.getByText(/^Отчёт #\d+ готов к загрузке$/).waitFor();
+  // What, when (Moscow time) and the format.
+  await report.locator(".job-format").getByText("XLSX").waitFor();
+  await report.getByText(/^заказан \d\d\.\d\d\.\d{4} \d\d:\d\d \(мск\)$/).waitFor();
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     report.getByRole("button", { name: "Загрузить отчёт" }).click(),

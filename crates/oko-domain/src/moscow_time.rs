@@ -130,6 +130,27 @@ pub fn to_moscow_input(at: DateTime<Utc>) -> String {
     to_moscow(at).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// How long until `deadline`, as a coordinator reads it on deadline day: «2 дня
+/// 5 часов», «3 часа 20 минут», «15 минут»; `None` once it has passed.
+pub fn time_left_ru(now: DateTime<Utc>, deadline: DateTime<Utc>) -> Option<String> {
+    use crate::text::count_ru;
+    let minutes = (deadline - now).num_minutes();
+    if minutes <= 0 {
+        return None;
+    }
+    let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let days_ru = |n: i64| count_ru(n as u64, ["день", "дня", "дней"]);
+    let hours_ru = |n: i64| count_ru(n as u64, ["час", "часа", "часов"]);
+    let minutes_ru = |n: i64| count_ru(n as u64, ["минута", "минуты", "минут"]);
+    Some(match (days, hours, minutes) {
+        (0, 0, m) => minutes_ru(m),
+        (0, h, 0) => hours_ru(h),
+        (0, h, m) => format!("{} {}", hours_ru(h), minutes_ru(m)),
+        (d, 0, _) => days_ru(d),
+        (d, h, _) => format!("{} {}", days_ru(d), hours_ru(h)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +203,32 @@ mod tests {
         );
         assert_eq!(to_moscow_input(utc(2021, 9, 7, 15, 0)), "2021-09-07T18:00");
         assert_eq!(from_moscow_input("7 сентября"), None);
+    }
+
+    #[test]
+    fn time_left_is_said_in_russian_to_the_minute() {
+        let deadline = utc(2021, 9, 7, 15, 0);
+        let before = |minutes: i64| deadline - chrono::Duration::minutes(minutes);
+        assert_eq!(
+            time_left_ru(before(15), deadline).as_deref(),
+            Some("15 минут")
+        );
+        assert_eq!(
+            time_left_ru(before(61), deadline).as_deref(),
+            Some("1 час 1 минута")
+        );
+        assert_eq!(
+            time_left_ru(before(180), deadline).as_deref(),
+            Some("3 часа")
+        );
+        assert_eq!(
+            time_left_ru(before(2 * 1440 + 5 * 60 + 7), deadline).as_deref(),
+            Some("2 дня 5 часов")
+        );
+        assert_eq!(
+            time_left_ru(before(21 * 1440), deadline).as_deref(),
+            Some("21 день")
+        );
+        assert_eq!(time_left_ru(deadline, deadline), None);
     }
 }

@@ -178,9 +178,18 @@ fn JobLine(job: JobView) -> impl IntoView {
         .ends_with(".csv")
         .then(|| fetch_as("?encoding=cp1251"));
     let running = job.status == JobStatus::Running;
+    // What, when (Moscow time) and in which format, as the seeds list reports.
+    let format = job
+        .file_name
+        .rsplit_once('.')
+        .map(|(_, extension)| extension.to_uppercase())
+        .unwrap_or_default();
+    let ordered = oko_domain::moscow_time::short_date_time(job.created_at);
     view! {
         <li class="job">
             <span class="job-title">{job.title.clone()}</span>
+            " " <span class="job-format">{format}</span>
+            " " <span class="muted job-when">{format!("заказан {ordered}")}</span>
             " — "
             <span class="job-status">{job.status_line.clone()}</span>
             {running.then(|| view! { <progress max="100" value=job.progress aria-label=job.status_line.clone()></progress> })}
