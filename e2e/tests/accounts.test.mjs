@@ -4,7 +4,7 @@
 // region reads all of it in «Журнал событий».
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -83,6 +83,7 @@ test("a coordinator issues a password, blocks and unblocks a school; the region 
   await log.getByText("Учетная запись разблокирована").waitFor();
   await log.getByText("Вход", { exact: true }).first().waitFor();
   await screenshot(page, "audit-log");
+  await assertAccessible(page, "«Журнал событий»");
 });
 
 test("a school keeps its contacts in «Паспорт»; its coordinator reads them and the history", async () => {
@@ -131,6 +132,7 @@ test("the operator adds an organisation, imports a file with a mistake, then clo
   await upload.getByRole("button", { name: "Загрузить" }).click();
   await upload.getByRole("listitem").filter({ hasText: "Логин «sch240777» уже занят" }).waitFor();
   await screenshot(page, "admin-import-errors");
+  await assertAccessible(page, "an import's errors");
 
   const close = page.locator("form.admin-action").filter({ hasText: "Закрыть организацию" });
   await close.getByLabel("Логин").fill("sch240777");

@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -66,6 +66,7 @@ test("a school sees its marks beside its municipality, region and country, and i
   await page.getByRole("heading", { name: "Распределение первичных баллов" }).waitFor();
   assert.equal(await page.locator(".chart svg g, .chart svg text.chart-axis").count() > 20, true);
   await screenshot(page, "analytics-school-scores");
+  await assertAccessible(page, "a school's analytics report");
 });
 
 test("a region opens its schools' reports, downloads the table and orders a file", async () => {
@@ -77,6 +78,7 @@ test("a region opens its schools' reports, downloads the table and orders a file
   await page.getByRole("note").filter({ hasText: "Признаки необъективности результатов" }).waitFor();
   assert.ok((await page.locator("tr.flagged").count()) >= 1);
   await screenshot(page, "analytics-region-marks");
+  await assertAccessible(page, "a region's analytics report");
 
   await page.getByRole("button", { name: /\(sch240002\)/ }).click();
   await page.locator(".report .muted").filter({ hasText: "(sch240002)" }).waitFor();

@@ -2,7 +2,7 @@
 // the server under test at OKO_BASE_URL, screenshots into e2e/output.
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -71,4 +71,18 @@ export async function api(token, method, path, body) {
 /** An access token of demo account `name`. */
 export async function tokenOf(name) {
   return (await api(null, "POST", "/api/auth/login", { login: name, password: DEMO_PASSWORD })).access_token;
+}
+
+const AXE = readFileSync(new URL("../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/** axe-core on the page as it is now: no critical and no serious violation. */
+export async function assertAccessible(page, what) {
+  await page.evaluate(AXE);
+  const found = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "critical" || v.impact === "serious")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  });
+  assert.deepEqual(found, [], `${what}: axe-core found critical or serious violations`);
 }

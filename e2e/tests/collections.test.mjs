@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -150,6 +150,7 @@ test("a school fills the form with live errors, autosaves and submits", async ()
   await page.keyboard.press("Enter");
   assert.equal(await textOf(cell("specialties", "admitted", 1)), "Да");
   await screenshot(page, "collection-editor-errors");
+  await assertAccessible(page, "the editor with live errors");
 
   // The error list jumps to the other sheet's cell.
   await page.getByRole("button", { name: /Лист «ИТОГИ», строка 1, столбец «Участников»/ }).click();
@@ -290,4 +291,5 @@ test("the operator imports a form from Excel, attaches it and closes early", asy
   await block().getByText("Прием закрыт.").waitFor();
   await block().getByRole("button", { name: "Открыть снова" }).waitFor();
   await screenshot(page, "collection-block-operator");
+  await assertAccessible(page, "the operator's collection block");
 });

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
 
 const SCHOOL = "sch240002";
 const FORM = {
@@ -108,6 +108,7 @@ test("at 1024×600 the first screen holds the tabs and «Добавить стр
   const shown = await mark.evaluate((el) => getComputedStyle(el, "::after").content);
   assert.equal(shown, '"С 13.09.2021 по 16.10.2021"');
   await screenshot(page, "editor-1024x600");
+  await assertAccessible(page, "an empty sheet at 1024×600");
   await page.setViewportSize({ width: 1366, height: 768 });
 });
 
@@ -125,6 +126,7 @@ test("a block pasted from a spreadsheet, copied back, cleared, undone and redone
   assert.equal(await cell(2, "note").textContent(), "два\tслова");
   await errors(0);
   await screenshot(page, "editor-pasted");
+  await assertAccessible(page, "a filled sheet");
 
   // One paste is one undo step; redo brings it back.
   await page.keyboard.press("Control+Z");
@@ -285,6 +287,7 @@ test("a template with a word in a number cell lists it in «Ошибки» and c
   // The file's errors are not the draft's: the draft itself is said to be clean.
   await page.getByText("В черновике ошибок нет").waitFor();
   await screenshot(page, "editor-upload-errors");
+  await assertAccessible(page, "the editor with the upload's errors open");
   assert.equal(await textOf(cell(1, "students")), "50");
   // The user's own file comes back with the wrong cell marked.
   const [marked] = await Promise.all([

@@ -1,7 +1,7 @@
 // The login page, the cabinet header, reload and logout (issue: foundation).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -20,6 +20,7 @@ test("the login page asks for login and password in Russian", async () => {
   assert.equal(await page.getByLabel("Логин").getAttribute("placeholder"), "Введите логин");
   assert.equal(await page.getByLabel("Пароль").getAttribute("type"), "password");
   await screenshot(page, "01-login");
+  await assertAccessible(page, "the login page");
 });
 
 test("a wrong password shows «Неверный логин или пароль» and stays on the login page", async () => {
@@ -28,6 +29,7 @@ test("a wrong password shows «Неверный логин или пароль»
   await alert.getByText("Неверный логин или пароль").waitFor();
   assert.equal(await page.getByRole("button", { name: "Выйти" }).count(), 0);
   await screenshot(page, "02-login-error");
+  await assertAccessible(page, "a refused login");
 });
 
 test("the right password opens the cabinet with the login top right", async () => {

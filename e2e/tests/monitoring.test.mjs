@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
 
 const FORM = {
   title: "Сведения о кабинетах (e2e мониторинг)",
@@ -83,6 +83,7 @@ test("a coordinator follows who has done what and returns a submission for revis
   await row("sch240001").getByText("Сдано").waitFor();
   await page.getByText("Список пользователей, не приступивших к сбору данных").waitFor();
   await screenshot(page, "monitoring");
+  await assertAccessible(page, "«Мониторинг»");
 
   // «Экспорт статусов» is made in the background, then downloads.
   await page.getByRole("button", { name: "Экспорт статусов" }).click();

@@ -2,7 +2,7 @@
 // SPA; a school sees the tab counters, opens, searches, stars and reads the news.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -46,6 +46,7 @@ test("the operator creates a section and publications, with a safe preview", asy
   await page.getByText("Предпросмотр").click();
   assert.equal(await page.locator(".publication-body strong").innerText(), "Жирный");
   await screenshot(page, "10-publication-editor");
+  await assertAccessible(page, "the publication editor with its problem");
   await page.getByRole("link", { name: "Обмен данными" }).click();
 
   await newPublication({
@@ -67,6 +68,7 @@ test("a school sees the counters, opens a publication and the new counter drops"
   await tab.click();
   await page.getByText("30 авг. 2021 (понедельник)").first().waitFor();
   await screenshot(page, "12-sections-with-counters");
+  await assertAccessible(page, "«Обмен данными» of a school");
 
   await page.getByRole("button", { name: /Сбор данных об участниках ВПР СПО/ }).click();
   const body = page.locator(".publication-body").first();

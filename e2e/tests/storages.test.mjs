@@ -3,7 +3,7 @@
 // municipal coordinator searches the storage and gets «Отчет».
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -96,6 +96,7 @@ test("a school downloads a file and everything, and sees when", async () => {
   assert.equal(zip.suggestedFilename(), `${STORAGE}.zip`);
   await fileRow("Логин и пароль.txt").getByText(/^Скачан /).waitFor();
   await screenshot(page, "21-storage-school");
+  await assertAccessible(page, "a storage as a school sees it");
   await logOut();
 });
 

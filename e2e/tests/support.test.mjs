@@ -4,7 +4,7 @@
 // word form and finds it on top; the asker's bell hears of the answer.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
 
 let browser;
 let page;
@@ -73,6 +73,7 @@ test("a question is asked, answered, marked frequent and found by another word f
   await first.getByRole("link", { name: TITLE }).waitFor();
   await first.getByText("Часто задаваемый вопрос").waitFor();
   await screenshot(page, "support-search");
+  await assertAccessible(page, "the support forum");
 
   await openAs("spo_coord_24", "/exchange");
   await page.getByRole("button", { name: /Уведомления/ }).click();

@@ -150,7 +150,7 @@ pub fn ensure_chromium() -> Result<(), Fail> {
 }
 
 pub fn ensure_node_modules() -> Result<(), Fail> {
-    let installed = ["playwright-core", "binaryen"]
+    let installed = ["playwright-core", "binaryen", "axe-core"]
         .iter()
         .all(|package| Path::new("e2e/node_modules").join(package).is_dir());
     if installed {
