@@ -97,9 +97,23 @@ pub async fn send(
     token: Option<&str>,
     body: &Body,
 ) -> Result<Response, ApiFailure> {
+    send_keyed(method, path, token, body, None).await
+}
+
+/// [`send`] with an `Idempotency-Key` when `key` is given.
+pub async fn send_keyed(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: &Body,
+    key: Option<&str>,
+) -> Result<Response, ApiFailure> {
     let mut builder = method.builder(path);
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(key) = key {
+        builder = builder.header("Idempotency-Key", key);
     }
     let request = match body {
         Body::Empty => builder.build(),

@@ -111,11 +111,23 @@ impl Session {
         path: &str,
         body: Body,
     ) -> Result<Response, ApiFailure> {
+        self.send_keyed(method, path, body, None).await
+    }
+
+    /// A request with its `Idempotency-Key`, when it creates something: the
+    /// retry after a refreshed token, or any repeat, makes nothing twice.
+    async fn send_keyed(
+        self,
+        method: Method,
+        path: &str,
+        body: Body,
+        key: Option<&str>,
+    ) -> Result<Response, ApiFailure> {
         let token = match self.state.get_untracked() {
             SessionState::Active { token, .. } => token,
             _ => return Err(not_logged_in()),
         };
-        match api::send(method, path, Some(&token), &body).await {
+        match api::send_keyed(method, path, Some(&token), &body, key).await {
             Err(failure) if failure.is_unauthenticated() => {
                 let Ok(tokens) = api::refresh().await else {
                     self.state.set(SessionState::Anonymous);
@@ -123,10 +135,22 @@ impl Session {
                 };
                 let token = tokens.access_token.clone();
                 self.begin(tokens).await?;
-                api::send(method, path, Some(&token), &body).await
+                api::send_keyed(method, path, Some(&token), &body, key).await
             }
             other => other,
         }
+    }
+
+    /// [`Session::save`] of something to create, made once whatever repeats it
+    /// (the server honours `key`; [`crate::components::one_at_a_time`] makes one).
+    pub async fn create<B: Serialize, T: DeserializeOwned>(
+        self,
+        path: &str,
+        body: &B,
+        key: &str,
+    ) -> Result<T, ApiFailure> {
+        let body = serde_json::to_value(body).map_or(Body::Empty, Body::Json);
+        api::json(self.send_keyed(Method::Post, path, body, Some(key)).await?).await
     }
 
     /// `GET path` as the user, as JSON.

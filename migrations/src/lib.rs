@@ -21,6 +21,7 @@ mod m20261124_000015_organisation_closing;
 mod m20261125_000016_drop_report_jobs;
 mod m20261204_000017_sessions_since;
 mod m20261204_000018_login_failures;
+mod m20261206_000019_idempotency_keys;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000016_drop_report_jobs::Migration),
             Box::new(m20261204_000017_sessions_since::Migration),
             Box::new(m20261204_000018_login_failures::Migration),
+            Box::new(m20261206_000019_idempotency_keys::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod csp;
 pub mod disk;
 pub mod error;
 pub mod file_store;
+mod idempotency;
 mod input_guard;
 mod jobs;
 pub mod openapi;

@@ -2,8 +2,10 @@
 //! typed by hand: every problem example's `title` and `status` come from its
 //! [`ErrorCode`] (hand-written ones drifted), and every operation lists the 400 any
 //! request can get (a NUL in the URL, a malformed parameter) and, with a JSON body,
-//! the 400 and 413 of a malformed or oversized body, and every operation but the
-//! liveness probe the 503 of a database (or file store) gone for a moment.
+//! the 400 and 413 of a malformed or oversized body, every operation but the
+//! liveness probe the 503 of a database (or file store) gone for a moment, and
+//! every authenticated POST its optional `Idempotency-Key` with the 409 of a
+//! repeat while the first runs.
 
 use oko_domain::error_code::ErrorCode;
 use serde_json::{Value, json};
@@ -24,9 +26,12 @@ pub fn complete(doc: &mut Value) {
         let Some(operations) = item.as_object_mut() else {
             continue;
         };
-        for operation in operations.values_mut() {
+        for (method, operation) in operations.iter_mut() {
             if operation.get("responses").is_none() {
                 continue;
+            }
+            if method == "post" && operation.get("security").is_some() {
+                idempotent(operation);
             }
             let json_body = operation
                 .pointer("/requestBody/content/application~1json")
@@ -72,6 +77,30 @@ pub fn complete(doc: &mut Value) {
                 });
             }
         }
+    }
+}
+
+/// An authenticated POST takes an `Idempotency-Key` (`crate::idempotency`).
+fn idempotent(operation: &mut Value) {
+    let parameter = json!({
+        "name": crate::idempotency::HEADER,
+        "in": "header",
+        "required": false,
+        "description": "Any 1–200 visible ASCII characters, new for each thing to create (a UUID). A repeat with the same key by the same user gets the first answer again (`Idempotent-Replayed: true`) instead of creating a second thing; kept for a day",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        "example": "6f1c2a9e-4b7d-4e0a-9c1f-2d3b4a5c6d7e",
+    });
+    match operation["parameters"].as_array_mut() {
+        Some(parameters) => parameters.push(parameter),
+        None => operation["parameters"] = json!([parameter]),
+    }
+    if let Some(responses) = operation["responses"].as_object_mut() {
+        responses.entry("409").or_insert_with(|| {
+            problem_response(
+                "A request with the same Idempotency-Key is still running",
+                &ApiError::new(ErrorCode::Conflict, crate::idempotency::RUNNING),
+            )
+        });
     }
 }
 

@@ -127,6 +127,9 @@ impl Application {
                 )
                 .app_data(web::QueryConfig::default().error_handler(error::query_error))
                 .app_data(web::PathConfig::default().error_handler(error::path_error))
+                // Innermost: a repeated request is answered before any handler
+                // runs, and a kept answer is the handler's own, uncompressed.
+                .wrap(middleware::from_fn(crate::idempotency::idempotent))
                 .wrap(middleware::from_fn(crate::input_guard::refuse_nul))
                 .wrap(middleware::Compress::default())
                 .wrap(

@@ -21,6 +21,7 @@ pub mod faults;
 pub mod forms;
 pub mod forum;
 pub mod held;
+pub mod idempotency;
 pub mod jobs;
 pub mod login_failures;
 pub mod monitoring;

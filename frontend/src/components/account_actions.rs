@@ -25,11 +25,7 @@ pub fn AccountActions(login: String) -> impl IntoView {
         let login = login.get_value();
         let path = format!("/api/users/{login}/password");
         issuing.run(
-            async move {
-                session
-                    .save::<_, IssuedPassword>(Method::Post, &path, &())
-                    .await
-            },
+            move |key| async move { session.create::<_, IssuedPassword>(&path, &(), &key).await },
             move |answer| {
                 outcome.set(Some(
                     answer

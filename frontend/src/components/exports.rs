@@ -6,9 +6,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::jobs::{ExportFormat, ExportKind, ExportRequest, JobList, JobStatus, JobView};
 
-use crate::{
-    api::Method, components::one_at_a_time::OneAtATime, download::download, session::Session,
-};
+use crate::{components::one_at_a_time::OneAtATime, download::download, session::Session};
 
 /// How often the list is asked again while a report is being made.
 const POLL_MS: u32 = 1_000;
@@ -120,11 +118,7 @@ pub fn Exports(collection: String) -> impl IntoView {
             },
         );
         sending.run(
-            async move {
-                session
-                    .save::<_, JobView>(Method::Post, &path, &request)
-                    .await
-            },
+            move |key| async move { session.create::<_, JobView>(&path, &request, &key).await },
             move |answer| match answer {
                 Ok(job) => {
                     problem.set(None);

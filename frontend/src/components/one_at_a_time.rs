@@ -21,17 +21,19 @@ impl OneAtATime {
         self.0.get()
     }
 
-    /// Sends `request` unless one is on its way; hands its answer to `then` if
-    /// the page is still there.
-    pub fn run<T: 'static>(
+    /// Sends the request `send` makes with a new `Idempotency-Key` (the server
+    /// then makes one thing even if the request is repeated) unless one is on
+    /// its way; hands its answer to `then` if the page is still there.
+    pub fn run<T: 'static, F: Future<Output = T> + 'static>(
         self,
-        request: impl Future<Output = T> + 'static,
+        send: impl FnOnce(String) -> F,
         then: impl FnOnce(T) + 'static,
     ) {
         if self.0.get_untracked() {
             return;
         }
         self.0.set(true);
+        let request = send(new_key());
         spawn_local(async move {
             let answer = request.await;
             if self.0.try_set(false).is_none() {
@@ -45,4 +47,10 @@ impl Default for OneAtATime {
     fn default() -> Self {
         OneAtATime::new()
     }
+}
+
+/// A key no other request has: 104 random bits.
+fn new_key() -> String {
+    let half = || (js_sys::Math::random() * 2f64.powi(52)) as u64;
+    format!("{:013x}{:013x}", half(), half())
 }

@@ -12,7 +12,6 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
-    api::Method,
     components::{
         exports::{FormatSelect, JobFeed, JobItems},
         one_at_a_time::OneAtATime,
@@ -51,9 +50,9 @@ pub fn GroupReportPage() -> impl IntoView {
             format: format.get_untracked(),
         };
         sending.run(
-            async move {
+            move |key| async move {
                 session
-                    .save::<_, JobView>(Method::Post, "/api/reports/group", &request)
+                    .create::<_, JobView>("/api/reports/group", &request, &key)
                     .await
             },
             move |answer| match answer {

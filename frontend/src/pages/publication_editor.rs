@@ -12,7 +12,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use crate::{api::Method, components::one_at_a_time::OneAtATime, session::Session};
+use crate::{components::one_at_a_time::OneAtATime, session::Session};
 
 /// Comma- or space-separated items.
 fn items(text: &str) -> Vec<String> {
@@ -130,9 +130,9 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
         }
         let navigate = navigate.clone();
         sending.run(
-            async move {
+            move |key| async move {
                 session
-                    .save::<_, Publication>(Method::Post, "/api/publications", &input)
+                    .create::<_, Publication>("/api/publications", &input, &key)
                     .await
             },
             move |answer| match answer {

@@ -127,11 +127,7 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
         sent.set(None);
         let path = format!("/api/forums/{}/questions", forum.get_untracked());
         sending.run(
-            async move {
-                session
-                    .save::<_, QuestionView>(Method::Post, &path, &input)
-                    .await
-            },
+            move |key| async move { session.create::<_, QuestionView>(&path, &input, &key).await },
             move |answer| match answer {
                 Ok(question) => {
                     title.set(String::new());

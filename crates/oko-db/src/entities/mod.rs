@@ -15,6 +15,7 @@ pub mod form_version;
 pub mod forum_answer;
 pub mod forum_attachment;
 pub mod forum_question;
+pub mod idempotency_key;
 pub mod job;
 pub mod login_failure;
 pub mod municipality;
