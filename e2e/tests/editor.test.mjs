@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
 
 const SCHOOL = "sch240002";
 const FORM = {
@@ -33,18 +33,10 @@ let school;
 let collectionId;
 
 before(async () => {
-  const admin = await tokenOf("admin");
   school = await tokenOf(SCHOOL);
-  const section = await api(admin, "POST", "/api/sections", { title: `Редактор e2e ${Date.now()}` });
-  const version = await api(admin, "POST", "/api/forms", FORM);
-  const saved = await api(admin, "POST", "/api/publications", {
-    section_id: section.id, title: "Расписание экзаменов", body_markdown: "Заполните расписание.",
-    published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
-  });
-  const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
-    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
-  });
-  collectionId = block.id;
+  ({ collectionId } = await publishCollection(FORM, {
+    section: "Редактор e2e", publication: "Расписание экзаменов",
+  }));
   ({ browser, page } = await openBrowser());
   await browser.grantPermissions(["clipboard-read", "clipboard-write"]);
 });

@@ -2,7 +2,7 @@
 // logs out without touching the mouse; every step reached with Tab and Enter.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, api, tokenOf } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, api, tokenOf, publishCollection } from "./browser.mjs";
 
 const SCHOOL = "sch240003";
 const FORM = {
@@ -21,17 +21,9 @@ let page;
 let collectionId;
 
 before(async () => {
-  const admin = await tokenOf("admin");
-  const section = await api(admin, "POST", "/api/sections", { title: `Клавиатура e2e ${Date.now()}` });
-  const version = await api(admin, "POST", "/api/forms", FORM);
-  const saved = await api(admin, "POST", "/api/publications", {
-    section_id: section.id, title: "Кабинеты для ВПР", body_markdown: "Заполните.",
-    published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
-  });
-  const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
-    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
-  });
-  collectionId = block.id;
+  ({ collectionId } = await publishCollection(FORM, {
+    section: "Клавиатура e2e", publication: "Кабинеты для ВПР",
+  }));
   ({ browser, page } = await openBrowser());
   page.on("dialog", (dialog) => dialog.accept());
 });

@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
 
 const FORM = {
   title: "Сведения о кабинетах (e2e мониторинг)",
@@ -26,18 +26,9 @@ let publicationPath;
 let collectionId;
 
 before(async () => {
-  const admin = await tokenOf("admin");
-  const section = await api(admin, "POST", "/api/sections", { title: `Мониторинг e2e ${Date.now()}` });
-  const version = await api(admin, "POST", "/api/forms", FORM);
-  const saved = await api(admin, "POST", "/api/publications", {
-    section_id: section.id, title: "Сведения о кабинетах", body_markdown: "Заполните.",
-    published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
-  });
-  publicationPath = `/publications/${saved.summary.id}`;
-  const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
-    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
-  });
-  collectionId = block.id;
+  ({ collectionId, publicationPath } = await publishCollection(FORM, {
+    section: "Мониторинг e2e", publication: "Сведения о кабинетах",
+  }));
   const school = await tokenOf("sch240001");
   const draft = await api(school, "PATCH", `/api/collections/${collectionId}/draft`, {
     version: 0, change_id: "e2e-1",

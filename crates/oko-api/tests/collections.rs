@@ -741,7 +741,7 @@ async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (Status
 }
 
 async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: Backend) {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Data, Reader};
     use oko_domain::forms::{Change, FormData};
 
     let app = spawn_app(backend).await;
@@ -757,14 +757,7 @@ async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: 
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let disposition = response.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(disposition.contains("sch240001.xlsx"), "{disposition}");
-    let bytes = response.bytes().await.unwrap().to_vec();
-    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut workbook = workbook_named(response, "sch240001.xlsx").await;
     assert_eq!(workbook.sheet_names(), ["СПЕЦИАЛЬНОСТИ"]);
     let range = workbook.worksheet_range("СПЕЦИАЛЬНОСТИ").unwrap();
     assert_eq!(
@@ -892,6 +885,32 @@ async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: 
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
+/// `POST …/upload/marked` of `file`: the file with its errors marked.
+async fn mark(app: &TestApp, token: &str, id: &str, file: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
+        .bearer_auth(token)
+        .body(file)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A workbook answered as a download whose name holds `name`.
+async fn workbook_named(
+    response: reqwest::Response,
+    name: &str,
+) -> calamine::Xlsx<std::io::Cursor<Vec<u8>>> {
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.contains(name), "{disposition}");
+    let bytes = response.bytes().await.unwrap().to_vec();
+    <calamine::Xlsx<_> as calamine::Reader<_>>::new(std::io::Cursor::new(bytes)).unwrap()
+}
+
 /// «Скачать файл с отметками ошибок» for the refused file of `data`: the file's
 /// own values back, its wrong cell named on a first sheet «Ошибки» with its
 /// message, nothing changed.
@@ -901,26 +920,11 @@ async fn the_refused_file_comes_back_marked(
     id: &str,
     data: &oko_domain::forms::FormData,
 ) {
-    use calamine::{Data, Reader, Xlsx};
+    use calamine::{Data, Reader};
 
     let form = demo::college();
     let bad = oko_io::form_template::template(&form, data).unwrap();
-    let response = app
-        .client
-        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
-        .bearer_auth(school)
-        .body(bad)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let disposition = response.headers()["content-disposition"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(disposition.contains(".xlsx"), "{disposition}");
-    let bytes = response.bytes().await.unwrap().to_vec();
-    let mut marked = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut marked = workbook_named(mark(app, school, id, bad).await, "ошибки.xlsx").await;
     assert_eq!(marked.sheet_names(), ["Ошибки", "СПЕЦИАЛЬНОСТИ"]);
     let list = marked.worksheet_range("Ошибки").unwrap();
     assert_eq!(
@@ -954,14 +958,7 @@ async fn the_refused_file_comes_back_marked(
     assert_eq!(draft["version"], 1, "marking changes nothing");
 
     // Not a spreadsheet: nothing to mark, said as the upload says it.
-    let response = app
-        .client
-        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
-        .bearer_auth(school)
-        .body(b"%PDF-1.7 a scan".to_vec())
-        .send()
-        .await
-        .unwrap();
+    let response = mark(app, school, id, b"%PDF-1.7 a scan".to_vec()).await;
     let problem = support::assert_problem(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -1463,14 +1460,8 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
     let mut wrong = typed_schedule();
     wrong[3].value = programs::Kind::Text("сорок");
     let refused = office.fill(Program::Openpyxl, &template, &wrong);
-    let marked = app
-        .client
-        .post(app.url(&format!("/api/collections/{id}/upload/marked")))
-        .bearer_auth(&school)
-        .body(refused)
-        .send()
+    let marked = mark(&app, &school, id, refused)
         .await
-        .unwrap()
         .bytes()
         .await
         .unwrap();

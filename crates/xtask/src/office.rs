@@ -5,7 +5,7 @@
 
 use std::{path::Path, process::Command};
 
-use crate::process::{Fail, apt_install, run, succeeds};
+use crate::process::{Fail, apt_install, pip_venv, succeeds};
 
 const VENV: &str = "target/openpyxl-venv";
 
@@ -17,15 +17,8 @@ pub fn ensure() -> Result<String, Fail> {
     if !has_programs {
         apt_install(&["libreoffice-calc-nogui", "python3-uno", "gnumeric"])?;
     }
+    pip_venv(VENV, "openpyxl==3.1.*")?;
     let python = Path::new(VENV).join("bin/python");
-    if !succeeds(Command::new(&python).args(["-c", "import openpyxl"])) {
-        run(Command::new("python3").args(["-m", "venv", VENV]))?;
-        run(Command::new(Path::new(VENV).join("bin/pip")).args([
-            "install",
-            "--quiet",
-            "openpyxl==3.1.*",
-        ]))?;
-    }
     // Absolute, but not through its symlink: a virtualenv is found from the path
     // its python is started by.
     let here = std::env::current_dir().map_err(Fail::io("find the workspace"))?;

@@ -83,3 +83,17 @@ pub fn apt_install(packages: &[&str]) -> Result<(), Fail> {
         .args(packages)
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
+
+/// A Python virtualenv at `venv` with `package` in it, made once: the PyPI
+/// programs the tests use (moto, schemathesis, openpyxl) live under `target/`.
+/// A marker written after a finished install tells the next run it is there.
+pub fn pip_venv(venv: &str, package: &str) -> Result<(), Fail> {
+    let venv = std::path::Path::new(venv);
+    let marker = venv.join(".oko-installed");
+    if std::fs::read_to_string(&marker).is_ok_and(|installed| installed == package) {
+        return Ok(());
+    }
+    run(Command::new("python3").arg("-m").arg("venv").arg(venv))?;
+    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", package]))?;
+    std::fs::write(&marker, package).map_err(Fail::io("mark the virtualenv installed"))
+}

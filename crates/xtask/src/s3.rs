@@ -10,7 +10,7 @@ use std::{
 
 use crate::{
     e2e::{free_port, wait_for_port},
-    process::{Fail, run},
+    process::{Fail, pip_venv},
 };
 
 const VENV: &str = "target/moto-venv";
@@ -31,15 +31,8 @@ impl Drop for S3Server {
 
 /// Installs moto once, then starts it.
 pub fn start() -> Result<S3Server, Fail> {
+    pip_venv(VENV, "moto[server]==5.*")?;
     let server = Path::new(VENV).join("bin/moto_server");
-    if !server.exists() {
-        run(Command::new("python3").args(["-m", "venv", VENV]))?;
-        run(Command::new(Path::new(VENV).join("bin/pip")).args([
-            "install",
-            "--quiet",
-            "moto[server]==5.*",
-        ]))?;
-    }
     let port = free_port()?;
     let child = Command::new(&server)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])

@@ -13,7 +13,7 @@ use std::{
 
 use crate::{
     e2e::{build_debug_oko, start_server},
-    process::{Fail, output, run},
+    process::{Fail, output, pip_venv, run},
 };
 
 const VENV: &str = "target/schemathesis-venv";
@@ -30,11 +30,8 @@ const EXCLUDED: [&str; 2] = ["change_password", "notification_stream"];
 
 /// Installs schemathesis once, then attacks a fresh server per role.
 pub fn run_attack() -> Result<(), Fail> {
+    pip_venv(VENV, PACKAGE)?;
     let st = Path::new(VENV).join("bin/st");
-    if !st.exists() {
-        run(Command::new("python3").args(["-m", "venv", VENV]))?;
-        run(Command::new(Path::new(VENV).join("bin/pip")).args(["install", "--quiet", PACKAGE]))?;
-    }
     build_debug_oko()?;
     let seed = std::env::var("OKO_ATTACK_SEED").unwrap_or_else(|_| SEED.to_owned());
     for login in ["admin", "sch240001"] {
