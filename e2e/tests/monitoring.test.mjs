@@ -89,6 +89,16 @@ test("a coordinator follows who has done what and returns a submission for revis
   ]);
   assert.equal(download.suggestedFilename(), `Экспорт статусов — ${FORM.title}.xlsx`);
   assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), "PK");
+  // The bell's notification offers the same file at once.
+  const bell = page.getByRole("button", { name: /Уведомления/ });
+  await bell.click();
+  const ready = page.locator(".notification").filter({ hasText: "готов к загрузке" }).first();
+  const [fromBell] = await Promise.all([
+    page.waitForEvent("download"),
+    ready.getByRole("button", { name: "Скачать" }).click(),
+  ]);
+  assert.equal(fromBell.suggestedFilename(), `Экспорт статусов — ${FORM.title}.xlsx`);
+  await bell.click();
 
   // Filters: status, then a search by login.
   await page.getByLabel("Статус").selectOption({ label: "Сдано" });

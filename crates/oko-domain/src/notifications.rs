@@ -60,7 +60,8 @@ pub struct NotificationView {
     pub kind: NotificationKind,
     pub title: String,
     pub body: String,
-    /// Where in the SPA it leads.
+    /// Where in the SPA it leads; for a ready report, its file
+    /// (`/api/jobs/{id}/file`, downloaded with the user's token).
     pub link: Option<String>,
     pub created_at: DateTime<Utc>,
     pub read: bool,

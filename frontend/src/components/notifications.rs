@@ -7,11 +7,12 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use oko_domain::{
-    moscow_time::short_date_time, notifications::NotificationList, storages::DownloadLink,
+    jobs::JobView, moscow_time::short_date_time, notifications::NotificationList,
+    storages::DownloadLink,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 
-use crate::{api::Method, session::Session};
+use crate::{api::Method, download::download, session::Session};
 
 /// Wait before reopening a broken stream.
 const RECONNECT_MS: u32 = 5_000;
@@ -77,8 +78,18 @@ pub fn NotificationBell() -> impl IntoView {
                                             <span class="notification-title">{n.title.clone()}</span>
                                             <span class="notification-body">{n.body.clone()}</span>
                                             <span class="muted">{short_date_time(n.created_at)}</span>
-                                            {n.link.clone().map(|href| view! {
-                                                <A href=href on:click=move |_| { read_one(id); open.set(false); }>"Открыть"</A>
+                                            {n.link.clone().map(|href| if href.starts_with("/api/") {
+                                                // A ready report: its file, at once.
+                                                view! {
+                                                    <button type="button" class="link" on:click=move |_| {
+                                                        read_one(id);
+                                                        spawn_local(download_report(session, href.clone()));
+                                                    }>"Скачать"</button>
+                                                }.into_any()
+                                            } else {
+                                                view! {
+                                                    <A href=href on:click=move |_| { read_one(id); open.set(false); }>"Открыть"</A>
+                                                }.into_any()
                                             })}
                                         </li>
                                     }
@@ -90,6 +101,17 @@ pub fn NotificationBell() -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// Downloads a ready report's file (`/api/jobs/{id}/file`) under its own name.
+async fn download_report(session: Session, file: String) {
+    let job = file.trim_end_matches("/file");
+    let name = match session.get::<JobView>(job).await {
+        Ok(view) => view.file_name,
+        Err(_) => "Отчёт".to_owned(),
+    };
+    // A failure shows on the report's own page; the bell has no room for it.
+    let _ = download(session, &file, &name).await;
 }
 
 /// Keeps an event stream open while the page lives; every event reloads the list.

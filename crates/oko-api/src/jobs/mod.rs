@@ -224,12 +224,18 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
 /// the job's owner.
 async fn tell(state: &AppState, job: &job::Model, spec: &JobSpec, status: JobStatus, body: &str) {
     let title = status_line_ru(job.number, status, 100);
-    let link = match spec {
+    // A ready report's notification leads to its file («Скачать», as the seeds
+    // show); a failed one to the page it was ordered from.
+    let page = match spec {
         JobSpec::Export { collection_id, .. } => format!("/collections/{collection_id}/monitoring"),
         JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
         JobSpec::DownloadReport { publication_id, .. } => format!("/publications/{publication_id}"),
         JobSpec::AnalyticsReport { .. } => "/analytics".to_owned(),
         JobSpec::Credentials { .. } => "/passport".to_owned(),
+    };
+    let link = match status {
+        JobStatus::Failed => page,
+        _ => format!("/api/jobs/{}/file", job.id),
     };
     let kind = match status {
         JobStatus::Failed => NotificationKind::ReportFailed,
