@@ -39,6 +39,10 @@ test("the operator creates a section and publications, with a safe preview", asy
   await page.getByRole("link", { name: "Новая публикация" }).click();
   await page.getByRole("button", { name: "Опубликовать" }).click();
   await page.getByRole("alert").getByText("Укажите дату публикации").waitFor();
+  // The error summary at the top takes the focus; its link puts the cursor in the field.
+  await page.waitForFunction(() => document.activeElement?.classList.contains("error-summary"));
+  await page.getByRole("link", { name: "Укажите дату публикации" }).click();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "pub-date");
   // Filling the date takes its problem away at once.
   await page.getByLabel("Дата публикации (мск)*").fill("2021-08-30T20:41");
   await page.getByText("Укажите дату публикации").waitFor({ state: "detached" });

@@ -36,6 +36,22 @@ impl ApiFailure {
         }
     }
 
+    /// The problems to show beside a form: each field's, or the message alone.
+    pub fn problems(self) -> Vec<FieldError> {
+        if self.errors.is_empty() {
+            vec![FieldError {
+                field: None,
+                sheet: None,
+                row: None,
+                column: None,
+                code: self.code.map(|c| c.as_str().to_owned()).unwrap_or_default(),
+                message: self.message,
+            }]
+        } else {
+            self.errors
+        }
+    }
+
     /// Whether the access token was refused (and a refresh may help).
     pub fn is_unauthenticated(&self) -> bool {
         self.status == 401

@@ -407,7 +407,10 @@ async fn reports_and_returns_are_notified_and_read(backend: Backend) {
     );
     // The notification leads to the file itself («Скачать»).
     let file = list["items"][0]["link"].as_str().unwrap().to_owned();
-    assert_eq!(file, format!("/api/jobs/{}/file", job["id"].as_str().unwrap()));
+    assert_eq!(
+        file,
+        format!("/api/jobs/{}/file", job["id"].as_str().unwrap())
+    );
     let (status, _) = app.get(&file, &region).await;
     assert_eq!(status, StatusCode::OK);
 

@@ -4,6 +4,7 @@ pub mod account_actions;
 pub mod bar_chart;
 pub mod collection_block;
 pub mod credentials;
+pub mod error_summary;
 pub mod exports;
 pub mod header;
 pub mod notifications;

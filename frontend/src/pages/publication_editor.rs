@@ -5,6 +5,7 @@
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use oko_domain::{
+    api::FieldError,
     markdown::to_safe_html,
     moscow_time::{from_moscow_input, to_moscow_input},
     org::OrgKind,
@@ -12,7 +13,10 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use crate::{components::one_at_a_time::OneAtATime, session::Session};
+use crate::{
+    components::{error_summary::ErrorSummary, one_at_a_time::OneAtATime},
+    session::Session,
+};
 
 /// Comma- or space-separated items.
 fn items(text: &str) -> Vec<String> {
@@ -23,6 +27,16 @@ fn items(text: &str) -> Vec<String> {
 }
 
 /// The new-publication page (`/publications/new`).
+/// Each field of `PublicationInput` and its input, for the error summary's links.
+const FIELDS: &[(&str, &str)] = &[
+    ("section_id", "pub-section"),
+    ("title", "pub-title"),
+    ("body_markdown", "pub-body"),
+    ("published_on", "pub-date"),
+    ("visible_from", "pub-visible"),
+    ("audience", "pub-regions"),
+];
+
 /// The problem of a publication without its date.
 const NO_DATE: &str = "Укажите дату публикации";
 
@@ -62,7 +76,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
     let kinds = OrgKind::ALL.map(|kind| (kind, RwSignal::new(false)));
     let regions = RwSignal::new(String::new());
     let logins = RwSignal::new(String::new());
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<FieldError>::new());
     let navigate = use_navigate();
     if let Some(id) = editing {
         // The operator's view of a publication carries its source and audience.
@@ -86,7 +100,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
                     regions.set(audience.region_codes.join(", "));
                     logins.set(audience.organisation_logins.join(", "));
                 }
-                Err(failure) => problems.set(vec![failure.message]),
+                Err(failure) => problems.set(failure.problems()),
             }
         });
     }
@@ -94,14 +108,18 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
     // The date's own problem goes as soon as a date is there.
     Effect::new(move |_| {
         if from_moscow_input(&published_on.get()).is_some() {
-            problems.update(|p| p.retain(|m| m != NO_DATE));
+            problems.update(|p| p.retain(|m| m.message != NO_DATE));
         }
     });
     let sending = OneAtATime::new();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(published) = from_moscow_input(&published_on.get_untracked()) else {
-            problems.set(vec![NO_DATE.to_owned()]);
+            problems.set(vec![FieldError::about_field(
+                "published_on",
+                "required",
+                NO_DATE,
+            )]);
             return;
         };
         let input = PublicationInput {
@@ -125,7 +143,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
         // The same rules the server checks, shown before the round trip.
         let local = input.problems();
         if !local.is_empty() {
-            problems.set(local.into_iter().map(|p| p.message).collect());
+            problems.set(local);
             return;
         }
         let navigate = navigate.clone();
@@ -140,10 +158,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
                     &format!("/publications/{}", saved.summary.id),
                     Default::default(),
                 ),
-                Err(failure) if failure.errors.is_empty() => problems.set(vec![failure.message]),
-                Err(failure) => {
-                    problems.set(failure.errors.into_iter().map(|e| e.message).collect())
-                }
+                Err(failure) => problems.set(failure.problems()),
             },
         );
     };
@@ -151,6 +166,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
     view! {
         <h1 class="page-title">{if editing.is_some() { "Изменение публикации" } else { "Новая публикация" }}</h1>
         <form class="card editor" on:submit=submit>
+            <ErrorSummary problems=problems fields=FIELDS/>
             <label for="pub-section">"Раздел*"</label>
             <select id="pub-section" on:change=move |ev| section.set(event_target_value(&ev))>
                 <option value="">"— выберите —"</option>
@@ -184,9 +200,6 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
                 <label for="pub-logins">"Организации (логины через запятую)"</label>
                 <input id="pub-logins" placeholder="sch240001" bind:value=logins/>
             </fieldset>
-            <ul class="problems" role="alert">
-                {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-            </ul>
             <button type="submit" disabled=move || sending.busy()>{if editing.is_some() { "Сохранить" } else { "Опубликовать" }}</button>
         </form>
     }
