@@ -23,22 +23,32 @@ export async function openBrowser() {
       "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
     ],
   });
-  // A panic of the app's own code fails the test file (the one at /bench/panic is
-  // made on purpose): each page's console is watched, and closing the browser
-  // says what panicked where.
-  const panics = [];
-  const watch = (page) => page.on("console", (message) => {
-    const text = message.text();
-    if (message.type() === "error" && text.includes("panicked at") && !text.includes("a deliberate failure")) {
-      panics.push(`${page.url()}: ${text.split("\n")[0]}`);
-    }
-  });
+  // An error of the app's own code fails the test file: a panic (the one at
+  // /bench/panic is made on purpose), an uncaught exception or any other console
+  // error. Refused requests are the tests' own doing (a wrong password, a bad
+  // file) and Chromium logs each as "Failed to load resource": those are not.
+  const failures = [];
+  const watch = (page) => {
+    page.on("console", (message) => {
+      const text = message.text();
+      const expected = page.url().endsWith("/bench/panic") || text.startsWith("Failed to load resource");
+      if (message.type() === "error" && !expected) {
+        failures.push(`${page.url()}: ${text.split("\n")[0]}`);
+      }
+    });
+    page.on("pageerror", (error) => {
+      // A panic ends in WASM's "unreachable": the deliberate one is expected.
+      if (!page.url().endsWith("/bench/panic")) {
+        failures.push(`${page.url()}: ${error}`);
+      }
+    });
+  };
   context.pages().forEach(watch);
   context.on("page", watch);
   const close = context.close.bind(context);
   context.close = async () => {
     await close();
-    assert.deepEqual(panics, [], "the app's code panicked");
+    assert.deepEqual(failures, [], "the app's code failed in the browser");
   };
   const page = context.pages()[0] ?? (await context.newPage());
   return { browser: context, page };

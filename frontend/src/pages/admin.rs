@@ -2,7 +2,7 @@
 //! their accounts — one by one or from a spreadsheet — and closing organisations.
 //! New passwords are shown once.
 
-use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos::{ev::SubmitEvent, prelude::*};
 use oko_domain::{
     accounts::IssuedPassword,
     admin::{
@@ -12,7 +12,10 @@ use oko_domain::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 
-use crate::{api::Method, components::spreadsheet_upload::SpreadsheetUpload, session::Session};
+use crate::{
+    components::{one_at_a_time::OneAtATime, spreadsheet_upload::SpreadsheetUpload},
+    session::Session,
+};
 
 /// The page.
 #[component]
@@ -126,24 +129,27 @@ where
 {
     let session = expect_context::<Session>();
     let outcome = RwSignal::new(None::<Result<String, Vec<String>>>);
+    // A region, a municipality or an organisation is made once however clicked.
+    let sending = OneAtATime::new();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let input = body();
         let target = path_of.map_or_else(|| path.to_owned(), |p| p.run(()));
-        spawn_local(async move {
-            let answer = session.save::<_, T>(Method::Post, &target, &input).await;
-            outcome.set(Some(match answer {
-                Ok(value) => Ok(done(value)),
-                Err(f) if f.errors.is_empty() => Err(vec![f.message]),
-                Err(f) => Err(f.errors.into_iter().map(|e| e.message).collect()),
-            }));
-        });
+        sending.run(
+            move |key| async move { session.create::<_, T>(&target, &input, &key).await },
+            move |answer| {
+                outcome.set(Some(match answer {
+                    Ok(value) => Ok(done(value)),
+                    Err(f) => Err(f.problems().into_iter().map(|e| e.message).collect()),
+                }))
+            },
+        );
     };
     view! {
         <form class="card admin-action" on:submit=submit>
             <h2>{title}</h2>
             <div class="inline-form">{children()}</div>
-            <button type="submit">{button}</button>
+            <button type="submit" disabled=move || sending.busy()>{button}</button>
             {move || outcome.get().map(|o| match o {
                 Ok(text) => view! { <p role="status" class="issued">{text}</p> }.into_any(),
                 Err(lines) => view! {
