@@ -924,7 +924,7 @@ async fn the_refused_file_comes_back_marked(
 
     let form = demo::college();
     let bad = oko_io::form_template::template(&form, data).unwrap();
-    let mut marked = workbook_named(mark(app, school, id, bad).await, "ошибки.xlsx").await;
+    let mut marked = workbook_named(mark(app, school, id, bad).await, ".xlsx").await;
     assert_eq!(marked.sheet_names(), ["Ошибки", "СПЕЦИАЛЬНОСТИ"]);
     let list = marked.worksheet_range("Ошибки").unwrap();
     assert_eq!(
