@@ -7,6 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
 import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
 
@@ -321,26 +322,50 @@ async function waitUntilUp(base) {
  * port; `steps` gets its base URL and a way to stop it (with a signal) and start
  * it again. The server is killed afterwards, whatever happened. */
 async function withOwnServer(steps) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A port the system says is free (a random one once met the suite's own
+  // server: the test then talked to it, and waited forever for its own to stop).
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let server = startServer(port);
+  const exited = (child) => child.exitCode !== null || child.signalCode !== null;
   const stop = async (signal) => {
+    if (exited(server)) {
+      throw new Error("the test's own server had already stopped");
+    }
+    const gone = new Promise((resolve) => server.once("exit", resolve));
     server.kill(signal);
-    await new Promise((resolve) => server.once("exit", resolve));
+    await gone;
   };
   const start = async () => {
     server = startServer(port);
     await waitUntilUp(base);
+    assert.ok(!exited(server), "the test's own server did not start");
   };
   try {
     await waitUntilUp(base);
+    assert.ok(!exited(server), "the test's own server did not start");
     await steps({ base, stop, start });
   } finally {
     server.kill("SIGKILL");
   }
 }
 
-const ownServer = { skip: !process.env.OKO_E2E_BIN && "needs OKO_E2E_BIN (cargo xtask test sets it)" };
+/** A TCP port nothing listens on now. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const ownServer = {
+  skip: !process.env.OKO_E2E_BIN && "needs OKO_E2E_BIN (cargo xtask test sets it)",
+  timeout: 120_000,
+};
 
 test("edits made while the server is down are sent when it is back, even after the tab closed",
   ownServer, () => withOwnServer(async ({ base, stop, start }) => {

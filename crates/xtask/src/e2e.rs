@@ -197,7 +197,8 @@ pub fn run_browser_tests() -> Result<(), Fail> {
     // Tests that stop and start a server of their own on the same data get the
     // binary and the settings (with absolute paths: they run from e2e/).
     let result = run(Command::new("node")
-        .args(["--test", "--test-concurrency=1"])
+        // A test that hangs fails after five minutes instead of holding CI.
+        .args(["--test", "--test-concurrency=1", "--test-timeout=300000"])
         .args(test_files()?)
         .current_dir("e2e")
         .env("OKO_BASE_URL", &server.base_url)
