@@ -6,8 +6,6 @@
 //! without the header, or with a key that is not 1–200 visible ASCII characters,
 //! is served as usual.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use actix_web::{
     Error, HttpResponse, ResponseError,
     body::{BoxBody, MessageBody, to_bytes_limited},
@@ -20,7 +18,9 @@ use chrono::Utc;
 use oko_db::idempotency::{self, Claim};
 use oko_domain::error_code::ErrorCode;
 
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::{
+    auth::extractor::Authenticated, error::ApiError, now_and_then::NowAndThen, startup::AppState,
+};
 
 pub const HEADER: &str = "Idempotency-Key";
 /// What a repeat hears while the first request runs.
@@ -30,10 +30,8 @@ const REPLAYED: &str = "Idempotent-Replayed";
 const MAX_KEY: usize = 200;
 /// Answers kept for a repeat are JSON and small; a larger one is not kept.
 const MAX_KEPT_BODY: usize = 1 << 20;
-/// Old keys are dropped at most this often, by whichever request comes.
-const PURGE_EVERY_MS: i64 = 10 * 60 * 1000;
-
-static LAST_PURGE_MS: AtomicI64 = AtomicI64::new(0);
+/// Old keys are dropped at most every ten minutes, by whichever request comes.
+static PURGE: NowAndThen = NowAndThen::every(10 * 60 * 1000);
 
 /// The middleware (see the module's comment).
 pub async fn idempotent(
@@ -131,11 +129,7 @@ fn key_of(req: &ServiceRequest) -> Option<String> {
 }
 
 async fn purge_now_and_then(state: &AppState, now_ms: i64) {
-    let last = LAST_PURGE_MS.load(Ordering::Relaxed);
-    if now_ms - last > PURGE_EVERY_MS
-        && LAST_PURGE_MS
-            .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
-            .is_ok()
+    if PURGE.due(now_ms)
         && let Err(error) = idempotency::purge(&state.db, now_ms).await
     {
         tracing::warn!(%error, "old idempotency keys were not dropped");

@@ -6,12 +6,11 @@
 //! counter: a school behind a NAT whose address is throttled by someone else's
 //! spraying still logs in with its own correct password.
 
-use std::{
-    net::IpAddr,
-    sync::atomic::{AtomicI64, Ordering},
-};
+use std::net::IpAddr;
 
 use oko_db::{DatabaseConnection, DbErr, login_failures};
+
+use crate::now_and_then::NowAndThen;
 use oko_domain::login_throttle::{
     Failures, PER_ACCOUNT, PER_ACCOUNT_AND_ADDRESS, PER_ADDRESS, Policy,
 };
@@ -78,9 +77,16 @@ impl Attempt {
 }
 
 /// The shared back-off, with this instance's purge clock.
-#[derive(Default)]
 pub struct LoginThrottle {
-    last_purge_ms: AtomicI64,
+    purge: NowAndThen,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle {
+            purge: NowAndThen::every(PURGE_EVERY_MS),
+        }
+    }
 }
 
 impl LoginThrottle {
@@ -109,13 +115,7 @@ impl LoginThrottle {
         attempt: &Attempt,
         now_ms: i64,
     ) -> Result<(), DbErr> {
-        let last = self.last_purge_ms.load(Ordering::Relaxed);
-        if now_ms - last > PURGE_EVERY_MS
-            && self
-                .last_purge_ms
-                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
+        if self.purge.due(now_ms) {
             login_failures::purge(db, now_ms).await?;
         }
         login_failures::record(db, &attempt.keys, now_ms).await
