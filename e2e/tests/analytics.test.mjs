@@ -73,10 +73,27 @@ test("a region opens its schools' reports, downloads the table and orders a file
   await openAnalyticsAs("spo_coord_24");
   await page.getByRole("button", { name: "Показать отчет" }).click();
   await page.getByRole("heading", { name: "Статистика по отметкам" }).waitFor();
-  // Country and region, then every municipality with its schools.
-  assert.equal(await reportRows().count(), 2 + 3 + 24);
+  // Country and region, then every municipality with its schools folded under it.
+  assert.equal(await reportRows().count(), 2 + 3);
   await page.getByRole("note").filter({ hasText: "Признаки необъективности результатов" }).waitFor();
+  assert.equal(await page.locator("tr.flagged").count(), 0, "flagged schools are folded away");
+  const unfold = page.getByRole("button", { name: /^Раскрыть список школ \(\d+ школ[аы]?\)$/ });
+  assert.equal(await unfold.count(), 3);
+  await page.locator(".report-table .flag").filter({ hasText: "с признаками необъективности" }).first().waitFor();
+  await screenshot(page, "analytics-region-folded");
+  for (let left = 3; left > 0; left--) {
+    await unfold.first().click();
+  }
+  assert.equal(await reportRows().count(), 2 + 3 + 24);
+  assert.equal(await page.getByRole("button", { name: /^Свернуть список школ/, expanded: true }).count(), 3);
   assert.ok((await page.locator("tr.flagged").count()) >= 1);
+  // The header stays in view while the rows scroll under it.
+  const table = page.getByRole("region", { name: "Таблица: Статистика по отметкам" });
+  await table.evaluate((el) => { el.style.maxHeight = "120px"; el.scrollTop = 400; });
+  const header = await page.getByRole("columnheader", { name: "Кол-во участников" }).boundingBox();
+  const box = await table.boundingBox();
+  assert.ok(Math.abs(header.y - box.y) < 2, `header at ${header.y}, table at ${box.y}`);
+  await table.evaluate((el) => { el.style.maxHeight = ""; el.scrollTop = 0; });
   await screenshot(page, "analytics-region-marks");
   await assertAccessible(page, "a region's analytics report");
 
@@ -93,7 +110,18 @@ test("a region opens its schools' reports, downloads the table and orders a file
   assert.equal(download.suggestedFilename(), "Статистика по отметкам.xlsx");
   assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), "PK");
 
+  // Hundreds of students come a hundred rows to a page.
   await page.getByLabel("Отчет").selectOption({ label: "Индивидуальные результаты" });
+  await page.getByRole("button", { name: "Показать отчет" }).click();
+  await page.getByRole("heading", { name: "Индивидуальные результаты" }).waitFor();
+  const pager = page.getByRole("navigation", { name: "Страницы" });
+  await pager.getByText(/^Страница 1 из \d+$/).waitFor();
+  assert.equal(await reportRows().count(), 100);
+  const firstStudent = await reportRows().first().textContent();
+  await pager.getByRole("button", { name: "Вперёд →" }).click();
+  await pager.getByText(/^Страница 2 из \d+$/).waitFor();
+  assert.notEqual(await reportRows().first().textContent(), firstStudent);
+
   await page.getByRole("button", { name: "Заказать отчет" }).click();
   await page.getByRole("button", { name: "Загрузить отчёт" }).first().waitFor({ timeout: 20_000 });
   const [file] = await Promise.all([
@@ -117,8 +145,8 @@ test("the operator puts a work's electronic protocol into a publication", async 
   const settings = page.locator(".collection-settings");
   await settings.getByRole("heading", { name: "Добавить сбор данных" }).waitFor();
   await settings.locator("select").selectOption({ label: "ВПР 2026: Русский язык, 5 класс" });
-  await settings.getByLabel("Открыт с (мск)").fill("2026-01-01T08:00");
-  await settings.getByLabel("по (мск)").fill("2099-09-07T18:00");
+  await settings.getByLabel("Открыт с (мск)").fill("01.01.2026 08:00");
+  await settings.getByLabel("по (мск)").fill("07.09.2099 18:00");
   await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
   await page.locator(".collection-title").getByText("Электронный протокол: Русский язык, 5 класс").waitFor();
 });

@@ -281,9 +281,20 @@ test("the operator imports a form from Excel, attaches it and closes early", asy
   await page.goto(`${BASE_URL}${emptyPublicationPath}`);
   const settings = page.locator(".collection-settings");
   await settings.getByRole("heading", { name: "Добавить сбор данных" }).waitFor();
+  // Nothing chosen and a window the wrong way round: each problem at the top, linked.
+  await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
+  const summary = settings.locator(".error-summary");
+  await summary.getByRole("link", { name: "Выберите форму" }).waitFor();
+  await summary.getByRole("link", { name: /^Укажите, когда сбор закрывается \(мск\)/ }).click();
+  assert.equal(await settings.getByLabel("по (мск)").evaluate((el) => el === document.activeElement), true);
   await settings.locator("select").selectOption({ label: `${FORM_TITLE} (версия 1)` });
-  await settings.getByLabel("Открыт с (мск)").fill("2021-08-30T20:41");
-  await settings.getByLabel("по (мск)").fill("2099-09-07T18:00");
+  await settings.getByLabel("Открыт с (мск)").fill("07.09.2099 18:00");
+  await settings.getByLabel("по (мск)").fill("30.08.2021 20:41");
+  await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
+  await summary.getByRole("link", { name: /позже/ }).waitFor();
+  await assertAccessible(page, "the collection form's error summary");
+  await settings.getByLabel("Открыт с (мск)").fill("30.08.2021 20:41");
+  await settings.getByLabel("по (мск)").fill("07.09.2099 18:00");
   await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
   await block().getByText("Открыт", { exact: true }).waitFor();
   await block().getByRole("button", { name: "Закрыть досрочно" }).click();

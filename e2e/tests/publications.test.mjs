@@ -21,7 +21,7 @@ async function newPublication({ title, body, news }) {
   await page.locator("#pub-section").selectOption({ label: "ВПР СПО" });
   await page.getByLabel("Название*").fill(title);
   await page.getByLabel("Текст (Markdown)").fill(body);
-  await page.getByLabel("Дата публикации (мск)*").fill("2021-08-30T20:41");
+  await page.getByLabel("Дата публикации (мск)*").fill("30.08.2021 20:41");
   if (news) await page.getByLabel("Показывать в новостях").check();
   // A double click publishes once (checked by the list below having one of each).
   await page.getByRole("button", { name: "Опубликовать" }).dblclick();
@@ -44,7 +44,7 @@ test("the operator creates a section and publications, with a safe preview", asy
   await page.getByRole("link", { name: "Укажите дату публикации" }).click();
   assert.equal(await page.evaluate(() => document.activeElement?.id), "pub-date");
   // Filling the date takes its problem away at once.
-  await page.getByLabel("Дата публикации (мск)*").fill("2021-08-30T20:41");
+  await page.getByLabel("Дата публикации (мск)*").fill("30.08.2021 20:41");
   await page.getByText("Укажите дату публикации").waitFor({ state: "detached" });
   await page.getByLabel("Текст (Markdown)").fill("**Жирный** <script>window.__xss = 1</script>");
   await page.getByText("Предпросмотр").click();
@@ -161,7 +161,7 @@ test("the operator edits a publication's title and audience; the school no longe
   await page.getByRole("heading", { name: "Изменение публикации" }).waitFor();
   const title = page.getByLabel("Название*");
   await page.waitForFunction(() => document.querySelector("#pub-title")?.value === "Материалы ВПР, часть 30");
-  assert.equal(await page.getByLabel("Дата публикации (мск)*").inputValue(), "2022-01-30T12:00");
+  assert.equal(await page.getByLabel("Дата публикации (мск)*").inputValue(), "30.01.2022 12:00");
   await title.fill("Материалы ВПР для Москвы");
   await page.getByLabel("Всем организациям").uncheck();
   await page.getByLabel("Регионы (коды через запятую)").fill("77");

@@ -51,13 +51,26 @@ function fileRow(name) {
 
 test("the operator adds a storage and uploads files with progress", async () => {
   await openAs("admin");
+  // An empty form: a summary at its top names both fields and leads to each.
+  const dateField = page.getByLabel("Файлы доступны для скачивания с (мск)");
+  await dateField.fill("30 августа");
+  await page.getByRole("button", { name: "Добавить хранилище" }).click();
+  const summary = page.getByRole("alert").filter({ has: page.getByRole("heading", { name: "Исправьте ошибки" }) });
+  await summary.getByRole("link", { name: "Укажите название хранилища" }).waitFor();
+  await summary.getByRole("link", { name: /^Укажите, с какого времени \(мск\) файлы доступны: ДД\.ММ\.ГГГГ ЧЧ:ММ$/ }).click();
+  assert.equal(await dateField.evaluate((el) => el === document.activeElement), true);
+  assert.equal(await dateField.getAttribute("placeholder"), "ДД.ММ.ГГГГ ЧЧ:ММ");
   await page.getByLabel("Название", { exact: true }).fill(STORAGE);
-  await page.getByLabel("Файлы доступны для скачивания с (мск)").fill("2021-08-30T20:41");
+  await dateField.fill("30.08.2021 20:41");
   await page.getByRole("button", { name: "Добавить хранилище" }).click();
   await storagePanel().getByText("Файлы доступны для скачивания с 30 авг. 2021 / 20:41").waitFor();
 
   const pdf = Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(3 * 1024 * 1024, 7)]);
-  await storagePanel().locator('input[type="file"]').setInputFiles({ name: "План-график ВПР СПО.pdf", mimeType: "application/pdf", buffer: pdf });
+  // The file field speaks Russian whatever the browser's language.
+  await storagePanel().getByText("Файл не выбран").waitFor();
+  await storagePanel().getByText("Выбрать файл", { exact: true }).waitFor();
+  await storagePanel().getByLabel("Файл", { exact: true }).setInputFiles({ name: "План-график ВПР СПО.pdf", mimeType: "application/pdf", buffer: pdf });
+  await storagePanel().getByText("План-график ВПР СПО.pdf", { exact: true }).waitFor();
   await storagePanel().getByRole("button", { name: "Загрузить файл" }).click();
   await storagePanel().getByText("Файл загружен").waitFor();
   await fileRow("План-график ВПР СПО.pdf").waitFor();

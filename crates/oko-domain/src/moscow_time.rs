@@ -118,16 +118,29 @@ pub fn date_slash_time(at: DateTime<Utc>) -> String {
     )
 }
 
-/// A `datetime-local` input's value (`2021-08-30T20:41`) read as Moscow time.
+/// How a date and time field asks to be filled.
+pub const MOSCOW_INPUT_FORMAT: &str = "ДД.ММ.ГГГГ ЧЧ:ММ";
+
+/// A date and time typed into a field, read as Moscow time: «30.08.2021 20:41»
+/// as Russians write it (one-digit day, month or hour too; a date alone is its
+/// midnight), or `2021-08-30T20:41` as a browser's own date field or a paste
+/// from elsewhere gives it.
 pub fn from_moscow_input(text: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .ok()
+    let text = text.trim();
+    ["%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .into_iter()
+        .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(text, "%d.%m.%Y")
+                .ok()
+                .and_then(|day| day.and_hms_opt(0, 0, 0))
+        })
         .map(from_moscow)
 }
 
-/// The `datetime-local` input's value for a moment, in Moscow time.
+/// A moment in Moscow time as a date and time field shows it: «30.08.2021 20:41».
 pub fn to_moscow_input(at: DateTime<Utc>) -> String {
-    to_moscow(at).format("%Y-%m-%dT%H:%M").to_string()
+    to_moscow(at).format("%d.%m.%Y %H:%M").to_string()
 }
 
 /// How long until `deadline`, as a coordinator reads it on deadline day: «2 дня
@@ -201,8 +214,22 @@ mod tests {
             from_moscow_input("2021-09-07T18:00"),
             Some(utc(2021, 9, 7, 15, 0))
         );
-        assert_eq!(to_moscow_input(utc(2021, 9, 7, 15, 0)), "2021-09-07T18:00");
+        assert_eq!(to_moscow_input(utc(2021, 9, 7, 15, 0)), "07.09.2021 18:00");
+        for typed in ["07.09.2021 18:00", "7.9.2021 18:00", " 07.09.2021  18:00 "] {
+            assert_eq!(
+                from_moscow_input(typed),
+                Some(utc(2021, 9, 7, 15, 0)),
+                "{typed}"
+            );
+        }
+        assert_eq!(
+            from_moscow_input("07.09.2021"),
+            Some(utc(2021, 9, 6, 21, 0)),
+            "a date alone is its Moscow midnight"
+        );
         assert_eq!(from_moscow_input("7 сентября"), None);
+        assert_eq!(from_moscow_input("31.02.2021 10:00"), None);
+        assert_eq!(from_moscow_input("07.09.2021 25:00"), None);
     }
 
     #[test]

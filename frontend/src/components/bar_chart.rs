@@ -21,19 +21,10 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
     let series = chart.series.len().max(1) as f64;
     let group = series * BAR + GAP;
     let width = LEFT + group * chart.categories.len() as f64 + GAP;
-    let highest = chart
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .fold(0.0_f64, f64::max);
-    let top = if chart.measure.starts_with('%') || highest <= 100.0 && highest > 50.0 {
-        100.0
-    } else {
-        nice_ceiling(highest)
-    };
+    let axis = chart.axis();
+    let top = axis.top;
     let y = move |value: f64| TOP + HEIGHT - HEIGHT * (value / top).clamp(0.0, 1.0);
-    let grid = (0..=4).map(move |step| {
-        let value = top * f64::from(step) / 4.0;
+    let grid = axis.ticks.into_iter().map(move |value| {
         view! {
             <line x1=LEFT x2=width y1=y(value) y2=y(value) class="chart-grid"/>
             <text x=LEFT - 4.0 y=y(value) + 4.0 text-anchor="end" class="chart-axis">{format!("{value:.0}")}</text>
@@ -72,17 +63,4 @@ pub fn BarChart(chart: Chart) -> impl IntoView {
             </figcaption>
         </figure>
     }
-}
-
-/// 1, 2 or 5 times a power of ten, at least `value`.
-fn nice_ceiling(value: f64) -> f64 {
-    if value <= 0.0 {
-        return 1.0;
-    }
-    let power = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|&v| v >= value)
-        .unwrap_or(10.0 * power)
 }

@@ -4,21 +4,27 @@
 //! «Посмотреть»). The operator also attaches a form, sets the window, and closes
 //! early or reopens.
 
+use chrono::{DateTime, Utc};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use oko_domain::{
     analytics::api::{AssessmentList, ProtocolInput, ProtocolView},
+    api::FieldError,
     collections::{
         CollectionInput, CollectionState, CollectionView, FormList, StateInput, action_ru,
         state_note_ru,
     },
     monitoring::CollectionStats,
-    moscow_time::{from_moscow_input, time_left_ru, to_moscow_input},
+    moscow_time::{MOSCOW_INPUT_FORMAT, from_moscow_input, time_left_ru, to_moscow_input},
     role::Role,
 };
 use uuid::Uuid;
 
-use crate::{api::Method, session::Session};
+use crate::{
+    api::{ApiFailure, Method},
+    components::{date_time_field::DateTimeField, error_summary::ErrorSummary},
+    session::Session,
+};
 
 /// The block under a publication; nothing when the publication collects nothing
 /// (the operator gets the form to attach one instead).
@@ -169,18 +175,27 @@ fn CollectionSettings(
             .map(|c| to_moscow_input(c.closes_at))
             .unwrap_or_default(),
     );
-    let message = RwSignal::new(None::<String>);
+    let problems = RwSignal::new(Vec::<FieldError>::new());
     let pinned_title = current.as_ref().map(|c| c.form_title.clone());
+    let answered = move |answer: Result<(), ApiFailure>| match answer {
+        Ok(()) => {
+            problems.set(Vec::new());
+            saved.run(());
+        }
+        Err(failure) => problems.set(failure.problems()),
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let window = read_window(&opens.get_untracked(), &closes.get_untracked());
         let chosen = version.get_untracked();
-        if let (Some(work), Some(opens_at), Some(closes_at)) = (
-            chosen
-                .strip_prefix(PROTOCOL)
-                .and_then(|id| Uuid::parse_str(id).ok()),
-            from_moscow_input(&opens.get_untracked()),
-            from_moscow_input(&closes.get_untracked()),
-        ) {
+        if let Some(work) = chosen
+            .strip_prefix(PROTOCOL)
+            .and_then(|id| Uuid::parse_str(id).ok())
+        {
+            let (opens_at, closes_at) = match window {
+                Ok(window) => window,
+                Err(found) => return problems.set(found),
+            };
             let input = ProtocolInput {
                 publication_id,
                 opens_at,
@@ -188,39 +203,37 @@ fn CollectionSettings(
             };
             spawn_local(async move {
                 let path = format!("/api/assessment-works/{work}/protocol");
-                match session
+                let answer = session
                     .save::<_, ProtocolView>(Method::Post, &path, &input)
-                    .await
-                {
-                    Ok(_) => {
-                        message.set(None);
-                        saved.run(());
-                    }
-                    Err(f) => message.set(Some(
-                        f.errors.first().map_or(f.message, |e| e.message.clone()),
-                    )),
-                }
+                    .await;
+                answered(answer.map(drop));
             });
             return;
         }
-        let (Ok(form_version_id), Some(opens_at), Some(closes_at)) = (
-            Uuid::parse_str(&chosen),
-            from_moscow_input(&opens.get_untracked()),
-            from_moscow_input(&closes.get_untracked()),
-        ) else {
-            message.set(Some(
-                "Выберите форму и укажите даты открытия и закрытия".to_owned(),
-            ));
-            return;
+        let form = Uuid::parse_str(&chosen).ok();
+        let (form_version_id, (opens_at, closes_at)) = match (form, window) {
+            (Some(form), Ok(window)) => (form, window),
+            (form, window) => {
+                let mut found = Vec::new();
+                if form.is_none() {
+                    found.push(FieldError::about_field(
+                        "form_version_id",
+                        "required",
+                        "Выберите форму",
+                    ));
+                }
+                found.extend(window.err().unwrap_or_default());
+                return problems.set(found);
+            }
         };
         let input = CollectionInput {
             form_version_id,
             opens_at,
             closes_at,
         };
-        if let Some(problem) = input.problems().first() {
-            message.set(Some(problem.message.clone()));
-            return;
+        let found = input.problems();
+        if !found.is_empty() {
+            return problems.set(found);
         }
         spawn_local(async move {
             let answer = session
@@ -230,20 +243,15 @@ fn CollectionSettings(
                     &input,
                 )
                 .await;
-            match answer {
-                Ok(_) => {
-                    message.set(None);
-                    saved.run(());
-                }
-                Err(failure) => message.set(Some(failure.message)),
-            }
+            answered(answer.map(drop));
         })
     };
     view! {
         <form class="collection-settings card" on:submit=submit>
             <h3>{if current.is_some() { "Настройки сбора данных" } else { "Добавить сбор данных" }}</h3>
+            <ErrorSummary problems=problems fields=COLLECTION_FIELDS/>
             <label>"Форма "
-                <select prop:value=move || version.get() on:change=move |ev| version.set(event_target_value(&ev))>
+                <select id="collection-form" prop:value=move || version.get() on:change=move |ev| version.set(event_target_value(&ev))>
                     <option value="">"— выберите форму —"</option>
                     {pinned_title.map(|title| view! {
                         <option value=version.get_untracked()>{format!("{title} (закреплённая версия)")}</option>
@@ -263,12 +271,48 @@ fn CollectionSettings(
                     }))}
                 </select>
             </label>
-            <label>"Открыт с (мск) " <input type="datetime-local" bind:value=opens/></label>
-            <label>"по (мск) " <input type="datetime-local" bind:value=closes/></label>
+            <label for="collection-opens">"Открыт с (мск) "</label>
+            <DateTimeField id="collection-opens" value=opens/>
+            <label for="collection-closes">"по (мск) "</label>
+            <DateTimeField id="collection-closes" value=closes/>
             <button type="submit">"Сохранить сбор данных"</button>
             <A href="/forms">"Формы сбора данных"</A>
-            {move || message.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
         </form>
+    }
+}
+
+/// The settings' fields by the names the server gives their problems.
+const COLLECTION_FIELDS: &[(&str, &str)] = &[
+    ("form_version_id", "collection-form"),
+    ("opens_at", "collection-opens"),
+    ("closes_at", "collection-closes"),
+];
+
+/// The window as typed, or a problem for each end that is not a date and time.
+fn read_window(
+    opens: &str,
+    closes: &str,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), Vec<FieldError>> {
+    let unread = |field: &str, what: &str| {
+        FieldError::about_field(
+            field,
+            "required",
+            &format!("Укажите, {what} (мск): {MOSCOW_INPUT_FORMAT}"),
+        )
+    };
+    match (from_moscow_input(opens), from_moscow_input(closes)) {
+        (Some(opens), Some(closes)) => Ok((opens, closes)),
+        (opens, closes) => Err([
+            opens
+                .is_none()
+                .then(|| unread("opens_at", "когда сбор открывается")),
+            closes
+                .is_none()
+                .then(|| unread("closes_at", "когда сбор закрывается")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()),
     }
 }
 

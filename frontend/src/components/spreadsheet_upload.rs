@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 use crate::{
     api::{ApiFailure, Body, Method, json},
+    components::file_picker::FilePicker,
     session::Session,
 };
 
@@ -44,7 +45,7 @@ pub fn SpreadsheetUpload<T: DeserializeOwned + 'static>(
     };
     view! {
         <form class="description-upload" on:submit=submit>
-            <label>{label} " " <input type="file" accept=accept node_ref=input/></label>
+            <FilePicker caption=label accept=accept input=input/>
             <button type="submit">"Загрузить"</button>
             {move || match outcome.get() {
                 None => ().into_any(),

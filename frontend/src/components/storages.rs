@@ -5,7 +5,8 @@
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
-    moscow_time::{date_slash_time, from_moscow_input, short_date_time},
+    api::FieldError,
+    moscow_time::{MOSCOW_INPUT_FORMAT, date_slash_time, from_moscow_input, short_date_time},
     role::Role,
     storages::{
         DownloadLink, DownloadRight, FileKind, FilePage, Storage, StorageInput, StoredFile,
@@ -15,7 +16,10 @@ use uuid::Uuid;
 
 use crate::{
     api::{Method, encode_query},
-    components::{pager::Pager, upload::UploadForm},
+    components::{
+        date_time_field::DateTimeField, error_summary::ErrorSummary, pager::Pager,
+        upload::UploadForm,
+    },
     session::Session,
 };
 
@@ -302,25 +306,39 @@ fn ReportButton(storage_id: Uuid) -> impl IntoView {
     }
 }
 
+/// The storage form's fields by the names the server gives its problems.
+const STORAGE_FIELDS: &[(&str, &str)] = &[
+    ("title", "storage-title"),
+    ("available_from", "storage-opens"),
+];
+
 /// The operator's «Добавить хранилище».
 #[component]
 fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let title = RwSignal::new(String::new());
     let opens = RwSignal::new(String::new());
-    let problems = RwSignal::new(Vec::<String>::new());
+    let problems = RwSignal::new(Vec::<FieldError>::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(available_from) = from_moscow_input(&opens.get_untracked()) else {
-            problems.set(vec![
-                "Укажите, с какого времени (мск) файлы доступны".to_owned(),
-            ]);
-            return;
-        };
+        let available_from = from_moscow_input(&opens.get_untracked());
         let input = StorageInput {
             title: title.get_untracked(),
-            available_from,
+            available_from: available_from.unwrap_or_default(),
         };
+        // Every problem at once: the server's rules, and the date it cannot read.
+        let mut found = input.problems();
+        if available_from.is_none() {
+            found.push(FieldError::about_field(
+                "available_from",
+                "required",
+                &format!("Укажите, с какого времени (мск) файлы доступны: {MOSCOW_INPUT_FORMAT}"),
+            ));
+        }
+        if !found.is_empty() {
+            problems.set(found);
+            return;
+        }
         spawn_local(async move {
             match session
                 .save::<_, Storage>(
@@ -335,21 +353,18 @@ fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
                     problems.set(Vec::new());
                     saved.run(());
                 }
-                Err(failure) if failure.errors.is_empty() => problems.set(vec![failure.message]),
-                Err(failure) => {
-                    problems.set(failure.errors.into_iter().map(|e| e.message).collect())
-                }
+                Err(failure) => problems.set(failure.problems()),
             }
         });
     };
     view! {
         <form class="card new-storage" on:submit=submit>
             <h3>"Добавить хранилище"</h3>
+            <ErrorSummary problems=problems fields=STORAGE_FIELDS/>
             <label for="storage-title">"Название"</label>
             <input id="storage-title" bind:value=title placeholder="План-график ВПР СПО в 2021 году"/>
             <label for="storage-opens">"Файлы доступны для скачивания с (мск)"</label>
-            <input id="storage-opens" type="datetime-local" bind:value=opens/>
-            {move || problems.get().into_iter().map(|p| view! { <p class="error" role="alert">{p}</p> }).collect_view()}
+            <DateTimeField id="storage-opens" value=opens/>
             <button type="submit" class="primary">"Добавить хранилище"</button>
         </form>
     }

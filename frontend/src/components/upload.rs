@@ -8,7 +8,7 @@ use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{ProgressEvent, XmlHttpRequest};
 
-use crate::{api::encode_query, session::Session};
+use crate::{api::encode_query, components::file_picker::FilePicker, session::Session};
 
 /// What the upload is doing.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,7 +57,7 @@ pub fn UploadForm(storage_id: Uuid, uploaded: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="upload" on:submit=submit>
-            <label>"Файл " <input type="file" node_ref=input/></label>
+            <FilePicker caption="Файл" input=input/>
             <label>"Кому "
                 <select on:change=move |ev| kind.set(event_target_value(&ev)) prop:value=move || kind.get()>
                     <option value="common">{FileKind::Common.title_ru()}</option>

@@ -6,13 +6,15 @@
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     analytics::{
-        Report, ReportKind, ReportValue,
+        Report, ReportKind, ReportRow, ReportValue,
         api::{
             AssessmentInput, AssessmentList, AssessmentView, ResultsImported, WorkView,
             report_kinds,
         },
+        on_screen::{RowGroup, fold_lists},
     },
     role::Role,
+    text::count_ru,
 };
 
 use crate::{
@@ -20,6 +22,7 @@ use crate::{
     components::{
         bar_chart::BarChart,
         exports::{JobFeed, JobItems},
+        pager::Pager,
         spreadsheet_upload::SpreadsheetUpload,
     },
     download::download,
@@ -271,54 +274,124 @@ fn imported(done: ResultsImported) -> String {
     )
 }
 
-/// A shown report: heading, notes, chart and table. Rows of units the caller may
-/// open are links to that unit's report.
+/// Rows on one page of a shown report: «Индивидуальные результаты» of a region
+/// run to thousands, and a page of them stays quick to draw and to read.
+const ROWS_PER_PAGE: usize = 100;
+
+/// A shown report: heading, notes, chart and table (its header stays in view as
+/// the table scrolls). Rows of units the caller may open are links to that unit's
+/// report; a region's schools are folded under their municipality.
 #[component]
 fn ReportView(
     report: Report,
     open: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let labelled = report.kind != ReportKind::Individual;
+    let groups = fold_lists(report.rows);
+    let total = groups.len();
+    let groups = StoredValue::new(groups);
+    let page = RwSignal::new(1u64);
+    let shown = move || {
+        let start = (page.get() as usize - 1) * ROWS_PER_PAGE;
+        groups.with_value(|all| {
+            all.iter()
+                .skip(start)
+                .take(ROWS_PER_PAGE)
+                .cloned()
+                .map(|group| view! { <FoldedRows group=group labelled=labelled open=open/> })
+                .collect_view()
+        })
+    };
+    let table_name = format!("Таблица: {}", report.title);
     view! {
         <article class="report" aria-label=report.title.clone()>
             <h2>{report.title.clone()}</h2>
             <p class="muted">{format!("{} — {}", report.work, report.unit)}</p>
             {report.notes.iter().map(|n| view! { <p class="note" role="note">{n.clone()}</p> }).collect_view()}
             <BarChart chart=report.chart.clone()/>
-            <div class="table-scroll">
+            // Focusable, so the keyboard can scroll it too.
+            <div class="table-scroll report-scroll" tabindex="0" role="region" aria-label=table_name>
                 <table class="report-table">
                     <thead><tr>
                         {labelled.then(|| view! { <th scope="col"></th> })}
                         {report.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
                     </tr></thead>
-                    <tbody>
-                        {report.rows.into_iter().map(|row| {
-                            let flagged = !row.flags.is_empty();
-                            let level = row.level.map(|l| format!("{l:?}").to_lowercase()).unwrap_or_default();
-                            let label = match row.unit.clone() {
-                                Some(key) => view! {
-                                    <button type="button" class="link" on:click=move |_| open(key.clone())>{row.label.clone()}</button>
-                                }.into_any(),
-                                None => view! { <span>{row.label.clone()}</span> }.into_any(),
-                            };
-                            view! {
-                                <tr class=format!("level-{level}") class:flagged=flagged>
-                                    {labelled.then(|| view! {
-                                        <th scope="row">
-                                            {label}
-                                            {flagged.then(|| view! {
-                                                <span class="flag" title=row.flags.join("\n")>" ⚠ "{row.flags.join("; ")}</span>
-                                            })}
-                                        </th>
-                                    })}
-                                    {row.values.iter().map(|v| view! { <td>{cell(v.as_ref())}</td> }).collect_view()}
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
+                    <tbody>{shown}</tbody>
                 </table>
             </div>
+            {move || view! {
+                <Pager page=page current=page.get() total=total as u64 per_page=ROWS_PER_PAGE as u64/>
+            }}
         </article>
+    }
+}
+
+/// A row and, when it is a municipality in a region's report, its schools: folded
+/// until «Раскрыть список школ».
+#[component]
+fn FoldedRows(
+    group: RowGroup,
+    labelled: bool,
+    open: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let RowGroup { head, members } = group;
+    let expanded = RwSignal::new(false);
+    let toggle = (!members.is_empty()).then(|| {
+        let schools = count_ru(members.len() as u64, ["школа", "школы", "школ"]);
+        let flagged = members.iter().filter(|m| !m.flags.is_empty()).count() as u64;
+        view! {
+            <button type="button" class="link fold" aria-expanded=move || expanded.get().to_string()
+                on:click=move |_| expanded.update(|e| *e = !*e)>
+                {move || if expanded.get() { "Свернуть список школ" } else { "Раскрыть список школ" }}
+                {format!(" ({schools})")}
+            </button>
+            {(flagged > 0).then(|| view! {
+                <span class="flag">{format!(" ⚠ {} с признаками необъективности", count_ru(flagged, ["ОО", "ОО", "ОО"]))}</span>
+            })}
+        }
+        .into_any()
+    });
+    let members = StoredValue::new(members);
+    view! {
+        {report_row(head, labelled, open, toggle)}
+        {move || expanded.get().then(|| members.with_value(|rows| {
+            rows.iter().cloned().map(|row| report_row(row, labelled, open, None)).collect_view()
+        }))}
+    }
+}
+
+/// One line of the table; `extra` goes after the row's name (the fold's button).
+fn report_row(
+    row: ReportRow,
+    labelled: bool,
+    open: impl Fn(String) + Copy + Send + Sync + 'static,
+    extra: Option<AnyView>,
+) -> impl IntoView {
+    let flagged = !row.flags.is_empty();
+    let level = row
+        .level
+        .map(|l| format!("{l:?}").to_lowercase())
+        .unwrap_or_default();
+    let label = match row.unit.clone() {
+        Some(key) => view! {
+            <button type="button" class="link" on:click=move |_| open(key.clone())>{row.label.clone()}</button>
+        }
+        .into_any(),
+        None => view! { <span>{row.label.clone()}</span> }.into_any(),
+    };
+    view! {
+        <tr class=format!("level-{level}") class:flagged=flagged>
+            {labelled.then(|| view! {
+                <th scope="row">
+                    {label}
+                    {flagged.then(|| view! {
+                        <span class="flag" title=row.flags.join("\n")>" ⚠ "{row.flags.join("; ")}</span>
+                    })}
+                    {extra}
+                </th>
+            })}
+            {row.values.iter().map(|v| view! { <td>{cell(v.as_ref())}</td> }).collect_view()}
+        </tr>
     }
 }
 

@@ -7,7 +7,12 @@ use oko_domain::{
     moscow_time::{from_moscow_input, short_date_time},
 };
 
-use crate::{api::encode_query, components::pager::Pager, download::download, session::Session};
+use crate::{
+    api::encode_query,
+    components::{date_time_field::DateTimeField, pager::Pager},
+    download::download,
+    session::Session,
+};
 
 const PER_PAGE: u64 = 50;
 
@@ -73,8 +78,10 @@ pub fn AuditPageView() -> impl IntoView {
                     </select>
                 </label>
                 <label>"Логин " <input type="text" bind:value=login/></label>
-                <label>"С (мск) " <input type="datetime-local" bind:value=from/></label>
-                <label>"По (мск) " <input type="datetime-local" bind:value=to/></label>
+                <label for="audit-from">"С (мск) "</label>
+                <DateTimeField id="audit-from" value=from/>
+                <label for="audit-to">"По (мск) "</label>
+                <DateTimeField id="audit-to" value=to/>
                 <button type="submit">"Показать"</button>
                 <button type="button" class="secondary" on:click=export>"Скачать CSV"</button>
             </form>

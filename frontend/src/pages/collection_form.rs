@@ -6,6 +6,7 @@
 
 use crate::{
     api::{ApiFailure, Body, Method, encode_query, json},
+    components::file_picker::FilePicker,
     download::{download, download_made_from},
     editor::{
         grid::{GridState, SheetGrid},
@@ -606,7 +607,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
     };
     view! {
         <span class="template-upload">
-            <label>{texts::FILLED_TEMPLATE} <input type="file" accept=".xlsx,.csv" node_ref=input/></label>
+            <FilePicker caption=texts::FILLED_TEMPLATE.trim() accept=".xlsx,.csv" input=input/>
             <button type="button" class="secondary" disabled=move || busy.get() on:click=upload>{texts::UPLOAD_TEMPLATE}</button>
         </span>
     }

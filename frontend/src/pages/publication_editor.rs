@@ -14,7 +14,9 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
-    components::{error_summary::ErrorSummary, one_at_a_time::OneAtATime},
+    components::{
+        date_time_field::DateTimeField, error_summary::ErrorSummary, one_at_a_time::OneAtATime,
+    },
     session::Session,
 };
 
@@ -185,9 +187,9 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
                 <div class="publication-body" inner_html=move || to_safe_html(&body.get())></div>
             </details>
             <label for="pub-date">"Дата публикации (мск)*"</label>
-            <input id="pub-date" type="datetime-local" bind:value=published_on/>
+            <DateTimeField id="pub-date" value=published_on/>
             <label for="pub-visible">"Доступна с (мск), если позже"</label>
-            <input id="pub-visible" type="datetime-local" bind:value=visible_from/>
+            <DateTimeField id="pub-visible" value=visible_from/>
             <label class="check"><input type="checkbox" bind:checked=is_news/>" Показывать в новостях"</label>
             <fieldset>
                 <legend>"Кому"</legend>

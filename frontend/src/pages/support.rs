@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{
     api::{Body, Method, encode_query},
-    components::{one_at_a_time::OneAtATime, pager::Pager},
+    components::{file_picker::FilePicker, one_at_a_time::OneAtATime, pager::Pager},
     download::download,
     session::Session,
 };
@@ -334,7 +334,7 @@ fn AttachForm(id: Uuid, changed: Callback<()>) -> impl IntoView {
     };
     view! {
         <form class="inline-form attach" on:submit=submit>
-            <label>"Снимок экрана " <input type="file" accept="image/*,.pdf" node_ref=input/></label>
+            <FilePicker caption="Снимок экрана" accept="image/*,.pdf" input=input/>
             <button type="submit" class="secondary">"Прикрепить"</button>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
         </form>

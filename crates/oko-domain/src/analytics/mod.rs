@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod objectivity;
+pub mod on_screen;
 pub mod protocol;
 pub mod report;
 pub mod stats;

@@ -93,7 +93,7 @@ pub enum ReportValue {
 }
 
 /// One line of a report's table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReportRow {
     /// The unit's (or task's, or student's) name.
@@ -110,6 +110,11 @@ pub struct ReportRow {
     /// Objectivity flags (docs/analytics.md), each a reason in Russian.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flags: Vec<String>,
+    /// A municipality's row in a region's report: the rows after it, up to the
+    /// next such row, are its schools (the screen folds them under it:
+    /// «Раскрыть список школ»).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub opens_list: bool,
 }
 
 /// A bar chart: one group of bars per category, one bar per series.
@@ -316,6 +321,7 @@ fn groups(input: &ReportInput, report: &mut Report) {
                 unit: None,
                 values,
                 flags: Vec::new(),
+                opens_list: false,
             });
         }
     }
@@ -354,6 +360,7 @@ fn scores(input: &ReportInput, report: &mut Report) {
         unit: None,
         values: counts,
         flags: Vec::new(),
+        opens_list: false,
     });
     report.chart = chart(
         (0..=max).map(|s| s.to_string()).collect(),
@@ -396,6 +403,7 @@ fn skills(input: &ReportInput, report: &mut Report) {
             unit: None,
             values,
             flags: Vec::new(),
+            opens_list: false,
         });
     }
     report.chart = chart(
@@ -449,6 +457,7 @@ pub fn individual(
                 unit: None,
                 values,
                 flags: Vec::new(),
+                opens_list: false,
             }
         })
         .collect();
@@ -484,6 +493,7 @@ fn unit_rows(
     let mut flagged = 0;
     for line in &input.children {
         let mut row = unit_row(line, values(&line.stats));
+        row.opens_list = line.level == UnitLevel::Municipality;
         if let Some(municipality) = &line.municipality {
             row.flags = objectivity::flags(&line.stats, municipality);
             flagged += usize::from(!row.flags.is_empty());
@@ -504,6 +514,7 @@ fn unit_row(line: &UnitLine, values: Vec<Option<ReportValue>>) -> ReportRow {
         unit: line.unit.clone(),
         values,
         flags: Vec::new(),
+        opens_list: false,
     }
 }
 
@@ -677,6 +688,27 @@ mod tests {
         assert_eq!(report.rows[1].flags.len(), 1);
         assert!(report.rows[2].flags.is_empty());
         assert_eq!(report.notes.len(), 1);
+        assert!(
+            !report.rows.iter().any(|r| r.opens_list),
+            "a municipality's own schools are not folded"
+        );
+    }
+
+    #[test]
+    fn a_regions_municipalities_open_the_lists_of_their_schools() {
+        let work = demo_work("Математика", "5 класс");
+        let students = [student([0; 10], 3)];
+        let input = ReportInput {
+            work: &work,
+            chain: vec![line("Край", UnitLevel::Region, &students)],
+            children: vec![
+                line("Район", UnitLevel::Municipality, &students),
+                line("Школа", UnitLevel::Organisation, &students),
+            ],
+        };
+        let report = build(ReportKind::Marks, &input);
+        let opening: Vec<bool> = report.rows.iter().map(|r| r.opens_list).collect();
+        assert_eq!(opening, [false, true, false]);
     }
 
     #[test]
