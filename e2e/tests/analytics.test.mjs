@@ -55,13 +55,13 @@ test("a school sees its marks beside its municipality, region and country, and i
     assert.equal(await reportRows().nth(above).locator("th button").count(), 0);
   }
 
-  await page.getByLabel("Отчет").selectOption({ label: "Индивидуальные результаты" });
+  await page.getByLabel("Отчёт").selectOption({ label: "Индивидуальные результаты" });
   await page.getByRole("button", { name: "Показать отчет" }).click();
   await page.getByRole("heading", { name: "Индивидуальные результаты" }).waitFor();
   assert.equal(await reportRows().count(), 25);
   await page.getByRole("columnheader", { name: "Первичный балл" }).waitFor();
 
-  await page.getByLabel("Отчет").selectOption({ label: "Распределение первичных баллов" });
+  await page.getByLabel("Отчёт").selectOption({ label: "Распределение первичных баллов" });
   await page.getByRole("button", { name: "Показать отчет" }).click();
   await page.getByRole("heading", { name: "Распределение первичных баллов" }).waitFor();
   assert.equal(await page.locator(".chart svg g, .chart svg text.chart-axis").count() > 20, true);
@@ -111,7 +111,7 @@ test("a region opens its schools' reports, downloads the table and orders a file
   assert.equal(readFileSync(await download.path()).subarray(0, 2).toString(), "PK");
 
   // Hundreds of students come a hundred rows to a page.
-  await page.getByLabel("Отчет").selectOption({ label: "Индивидуальные результаты" });
+  await page.getByLabel("Отчёт").selectOption({ label: "Индивидуальные результаты" });
   await page.getByRole("button", { name: "Показать отчет" }).click();
   await page.getByRole("heading", { name: "Индивидуальные результаты" }).waitFor();
   const pager = page.getByRole("navigation", { name: "Страницы" });

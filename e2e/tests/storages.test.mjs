@@ -129,7 +129,7 @@ test("a coordinator sees subordinates' files but no organisations-only download,
     page.waitForEvent("download"),
     storagePanel().getByRole("button", { name: "Загрузить отчет" }).click(),
   ]);
-  assert.match(report.suggestedFilename(), /^Отчет о скачивании — .*\.xlsx$/);
+  assert.match(report.suggestedFilename(), /^Отчёт о скачивании — .*\.xlsx$/);
   await screenshot(page, "22-storage-coordinator");
   await logOut();
 });

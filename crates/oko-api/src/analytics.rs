@@ -63,7 +63,7 @@ pub async fn target(
     if !unit.is_within(reach, &roster) {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
-            "Отчет по этой территории или организации вам недоступен",
+            "Отчёт по этой территории или организации вам недоступен",
         ));
     }
     let name = unit
@@ -111,7 +111,7 @@ pub async fn individual_report(state: &AppState, target: &Target) -> Result<Repo
             "unit",
             "too_large",
             &format!(
-                "В отчете {students} участников — больше, чем помещается на экране \
+                "В отчёте {students} участников — больше, чем помещается на экране \
                  ({SHOWN_STUDENTS}). Закажите его файлом: «Заказать отчет»"
             ),
         )]));

@@ -294,7 +294,7 @@ impl JobStatus {
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "id": "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8",
     "status": "ready",
-    "file_name": "Отчет о скачивании — План-график ВПР СПО в 2021 году.xlsx",
+    "file_name": "Отчёт о скачивании — План-график ВПР СПО в 2021 году.xlsx",
     "created_at": "2021-09-03T09:00:00Z", "finished_at": "2021-09-03T09:00:01Z",
     "error": null
 })))]

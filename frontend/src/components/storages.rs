@@ -296,7 +296,7 @@ fn ReportButton(storage_id: Uuid) -> impl IntoView {
         {move || status.get().map(|s| match s {
             Err(message) => view! { <span class="error" role="alert">{message}</span> }.into_any(),
             Ok(job) => match job.status {
-                JobStatus::Queued | JobStatus::Running => view! { <span role="status">"Отчет формируется…"</span> }.into_any(),
+                JobStatus::Queued | JobStatus::Running => view! { <span role="status">"Отчёт формируется…"</span> }.into_any(),
                 JobStatus::Failed => view! { <span class="error" role="alert">{job.error.unwrap_or_default()}</span> }.into_any(),
                 JobStatus::Ready => view! {
                     <button type="button" class="primary" on:click=move |_| fetch(job.id)>"Загрузить отчет"</button>

@@ -33,9 +33,9 @@ pub const TAKE_THEIRS: &str = "Взять другое";
 pub const LOADING: &str = "Загрузка формы…";
 pub const CLOSE_UNSAVED: &str =
     "Есть несохраненные изменения. Закрыть форму? Они сохранятся, когда появится связь.";
-pub const SUBMIT_CONFIRM: &str = "Сдать отчет? Данные формы будут переданы в ФИС ОКО.";
+pub const SUBMIT_CONFIRM: &str = "Сдать отчёт? Данные формы будут переданы в ФИС ОКО.";
 pub const READ_ONLY_FORM: &str = "Форма открыта только для просмотра";
-pub const FIX_ERRORS: &str = "Исправьте ошибки, чтобы сдать отчет";
+pub const FIX_ERRORS: &str = "Исправьте ошибки, чтобы сдать отчёт";
 pub const BLANK_FORM: &str = "Форма без данных, только просмотр";
 pub const SAVE_DRAFT: &str = "Сохранить черновик";
 pub const SUBMIT: &str = "Сдать отчет";

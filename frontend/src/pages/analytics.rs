@@ -160,7 +160,7 @@ pub fn Analytics() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </label>
-                        <label>"Отчет "
+                        <label>"Отчёт "
                             <select on:change=move |ev| {
                                 if let Some(k) = ReportKind::from_slug(&event_target_value(&ev)) { kind.set(k); }
                             }>
@@ -186,7 +186,7 @@ pub fn Analytics() -> impl IntoView {
                 Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
                 Ok(report) => view! { <ReportView report=report open=open_unit/> }.into_any(),
             })}
-            <h2>"Заказанные отчеты"</h2>
+            <h2>"Заказанные отчёты"</h2>
             <JobItems feed=feed/>
         </section>
     }

@@ -28,7 +28,7 @@ pub async fn run(
     else {
         return Err("Не тот вид задания".into());
     };
-    let failed = |e: &dyn std::fmt::Display| format!("Не удалось построить отчет: {e}");
+    let failed = |e: &dyn std::fmt::Display| format!("Не удалось построить отчёт: {e}");
     let reach = super::owner_reach(state, job).await?;
     let target = analytics::target(state, &reach, *work_id, unit.as_deref())
         .await

@@ -18,7 +18,7 @@ pub async fn run(
     storage_id: uuid::Uuid,
     path: &Path,
 ) -> Result<(), String> {
-    let failed = |e: &dyn std::fmt::Display| format!("Не удалось построить отчет: {e}");
+    let failed = |e: &dyn std::fmt::Display| format!("Не удалось построить отчёт: {e}");
     let reach = super::owner_reach(state, job).await?;
     let storage = oko_db::storages::find(&state.db, storage_id)
         .await
@@ -28,7 +28,7 @@ pub async fn run(
     let report = DownloadReport::load(&state.db, &board, &reach, &storage, Utc::now())
         .await
         .map_err(|e| failed(&e))?;
-    let title = format!("Отчет о скачивании: {}", storage.title);
+    let title = format!("Отчёт о скачивании: {}", storage.title);
     let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
         let bytes = download_report(

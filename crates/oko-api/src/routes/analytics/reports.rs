@@ -59,13 +59,13 @@ fn kind_of(slug: &str) -> Result<ReportKind, ApiError> {
                     "message": "Ожидается country, region:<id>, municipality:<id> или organisation:<логин>"}]})),
         (status = 403, description = "The unit is outside the caller's scope", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
-                "detail": "Отчет по этой территории или организации вам недоступен"})),
+                "detail": "Отчёт по этой территории или организации вам недоступен"})),
         (status = 422, description = "«Индивидуальные результаты» too big to show: order them", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
-                "detail": "В отчете 118000 участников — больше, чем помещается на экране (20000). Закажите его файлом: «Заказать отчет»",
+                "detail": "В отчёте 118000 участников — больше, чем помещается на экране (20000). Закажите его файлом: «Заказать отчет»",
                 "errors": [{"field": "unit", "code": "too_large",
-                    "message": "В отчете 118000 участников — больше, чем помещается на экране (20000). Закажите его файлом: «Заказать отчет»"}]})),
+                    "message": "В отчёте 118000 участников — больше, чем помещается на экране (20000). Закажите его файлом: «Заказать отчет»"}]})),
         Unauthenticated, NotFound,
     )
 )]
@@ -138,7 +138,7 @@ pub async fn get_analytics_report(
                     "message": "Ожидается marks, tasks, scores, groups, individual, journal или skills"}]})),
         (status = 403, description = "The unit is outside the caller's scope", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
-                "detail": "Отчет по этой территории или организации вам недоступен"})),
+                "detail": "Отчёт по этой территории или организации вам недоступен"})),
         Unauthenticated, NotFound,
     )
 )]

@@ -40,7 +40,7 @@ const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.
         (status = 403, description = "Organisations have no report", body = oko_domain::api::Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
-                "detail": "Отчет доступен координаторам и оператору"})),
+                "detail": "Отчёт доступен координаторам и оператору"})),
         Unauthenticated, NotFound,
     )
 )]
@@ -53,13 +53,13 @@ pub async fn create_report(
     if user.0.principal.role == Role::Organisation {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
-            "Отчет доступен координаторам и оператору",
+            "Отчёт доступен координаторам и оператору",
         ));
     }
     let now = Utc::now();
     let storage = seen_storage(&state, &user, id.into_inner(), now).await?;
-    let file_name = format!("Отчет о скачивании — {}.xlsx", storage.title);
-    let title = format!("Отчет о скачивании: {}", storage.title);
+    let file_name = format!("Отчёт о скачивании — {}.xlsx", storage.title);
+    let title = format!("Отчёт о скачивании: {}", storage.title);
     let spec = JobSpec::DownloadReport {
         storage_id: storage.id,
         publication_id: storage.publication_id,
@@ -134,7 +134,7 @@ pub async fn link_report(
             body = Vec<u8>, example = "PK…"),
         (status = 409, description = "Not built yet", body = oko_domain::api::Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные изменены другим пользователем", "status": 409,
-                "code": "conflict", "detail": "Отчет еще строится"})),
+                "code": "conflict", "detail": "Отчёт ещё строится"})),
         Unauthenticated, NotFound,
     )
 )]
@@ -154,12 +154,12 @@ pub async fn download_report_file(
     )
     .await?;
     let job = own_job(&state, &user, id).await?;
-    serve_job_file(&state, &req, &job, "Отчет еще строится".to_owned()).await
+    serve_job_file(&state, &req, &job, "Отчёт ещё строится".to_owned()).await
 }
 
 async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {
     jobs::find_own(&state.db, user.0.principal.user_id, id)
         .await?
         .filter(|job| job.kind == "download_report")
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчет не найден"))
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчёт не найден"))
 }
