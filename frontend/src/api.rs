@@ -156,7 +156,7 @@ pub async fn send_keyed(
             Some(problem) => ApiFailure {
                 status,
                 code: Some(problem.code),
-                message: problem.detail,
+                message: with_request_id(status, problem.detail, problem.request_id.as_deref()),
                 errors: problem.errors,
                 body,
             },
@@ -169,6 +169,15 @@ pub async fn send_keyed(
             },
         },
     )
+}
+
+/// A failure on the server's side names its request, so a screenshot sent to
+/// support leads to the server's log line; the user's own mistakes do not need it.
+fn with_request_id(status: u16, message: String, id: Option<&str>) -> String {
+    match id {
+        Some(id) if status >= 500 => format!("{message} (код запроса для техподдержки: {id})"),
+        _ => message,
+    }
 }
 
 /// `POST /api/auth/login`.

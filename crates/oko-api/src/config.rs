@@ -103,6 +103,45 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// How the log is written (`OKO_LOG_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Lines for a person at a terminal (the default).
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+impl LogFormat {
+    /// Reads `OKO_LOG_FORMAT` through `lookup`: `text` (or unset) or `json`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
+        match lookup("OKO_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("" | "text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => Err(ConfigError {
+                variable: "OKO_LOG_FORMAT",
+                problem: format!("expected `text` or `json`, got `{other}`"),
+            }),
+        }
+    }
+
+    /// Sends the process's log to stderr in this format, at INFO.
+    pub fn init(self) {
+        let log = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_max_level(tracing::Level::INFO);
+        match self {
+            LogFormat::Text => log.init(),
+            LogFormat::Json => log
+                .json()
+                .flatten_event(true)
+                .with_current_span(false)
+                .with_span_list(false)
+                .init(),
+        }
+    }
+}
+
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://./data/oko.db?mode=rwc";
 

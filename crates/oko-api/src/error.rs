@@ -165,6 +165,7 @@ impl ApiError {
             code: self.code,
             detail: self.detail.clone(),
             errors: self.errors.clone(),
+            request_id: crate::request_log::current_id(),
         }
     }
 }

@@ -16,6 +16,7 @@ mod jobs;
 mod now_and_then;
 pub mod openapi;
 mod openapi_errors;
+pub mod request_log;
 mod routes;
 mod spa;
 pub mod startup;

@@ -1,7 +1,10 @@
 //! `oko`: see `oko --help`.
 
 use clap::Parser;
-use oko_api::{cli::Cli, config::Config};
+use oko_api::{
+    cli::Cli,
+    config::{Config, LogFormat},
+};
 
 /// mimalloc rather than glibc's allocator: in the deadline surge glibc's malloc and
 /// free were a sixth of the server's CPU (every request parses and writes JSON
@@ -11,10 +14,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_max_level(tracing::Level::INFO)
-        .init();
+    match LogFormat::from_lookup(|name| std::env::var(name).ok()) {
+        Ok(format) => format.init(),
+        Err(err) => {
+            eprintln!("Ошибка конфигурации: {err}");
+            return std::process::ExitCode::from(2);
+        }
+    }
     let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(config) => config,

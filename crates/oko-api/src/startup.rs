@@ -140,6 +140,8 @@ impl Application {
                         // Pages set their own (crate::csp); everything else allows nothing.
                         .add(("Content-Security-Policy", crate::csp::API_POLICY)),
                 )
+                // Outermost: every answer, errors included, carries the request's id.
+                .wrap(middleware::from_fn(crate::request_log::observe))
                 .into_utoipa_app()
                 .openapi(openapi::ApiDoc::openapi())
                 .service(utoipa_actix_web::scope("/api").configure(routes::configure))

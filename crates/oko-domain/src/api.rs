@@ -213,7 +213,8 @@ impl FieldError {
     "title": "Неверный логин или пароль",
     "status": 401,
     "code": "invalid_credentials",
-    "detail": "Неверный логин или пароль"
+    "detail": "Неверный логин или пароль",
+    "request_id": "3f2a9c0d41b7e865"
 })))]
 pub struct Problem {
     /// Always `about:blank`: the `code` says what happened.
@@ -230,4 +231,8 @@ pub struct Problem {
     /// Individual problems, each with where it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// The request's id, as in its `X-Request-Id` header and the server's log:
+    /// quote it to support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }

@@ -58,7 +58,10 @@ async fn known_user(state: &AppState, bearer: Option<Bearer>) -> Result<Arc<Know
         .ok_or_else(unauthenticated)?;
     match (bearer.issued_at_ms, user.sessions_since_ms) {
         (Some(issued), Some(since)) if issued < since => Err(unauthenticated()),
-        _ => Ok(user),
+        _ => {
+            crate::request_log::note_user(bearer.user_id);
+            Ok(user)
+        }
     }
 }
 

@@ -229,6 +229,18 @@ impl TestApp {
     /// `oko serve` as a process of its own on this server's database, with
     /// `data_dir`, once its `/api/health` answers; killed when dropped.
     pub async fn serve_process(&self, data_dir: &std::path::Path) -> ServeProcess {
+        self.serve_process_with(data_dir, &[], std::process::Stdio::inherit())
+            .await
+    }
+
+    /// `oko serve` as [`Self::serve_process`] starts it, with more `settings`
+    /// (environment variables) and its log (stderr) sent to `log`.
+    pub async fn serve_process_with(
+        &self,
+        data_dir: &std::path::Path,
+        settings: &[(&str, &str)],
+        log: std::process::Stdio,
+    ) -> ServeProcess {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -240,6 +252,8 @@ impl TestApp {
             .env("OKO_DATA_DIR", data_dir)
             .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
             .env("OKO_AUTH_CACHE_SECONDS", AUTH_CACHE_SECONDS.to_string())
+            .envs(settings.iter().copied())
+            .stderr(log)
             .spawn()
             .expect("oko serve starts");
         let db = oko_db::connection::connect(&self.database_url)
