@@ -47,6 +47,13 @@ pub struct Config {
     /// `OKO_TRUSTED_PROXIES`: comma-separated addresses of the reverse proxies in
     /// front of `oko`; only from them is `X-Forwarded-For` believed (default none).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `OKO_METRICS_TOKEN` (at least 16 characters): `GET /metrics` (Prometheus)
+    /// on the main listener, for a scraper sending `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+    /// `OKO_METRICS_LISTEN`: address:port of a listener that serves only
+    /// `GET /metrics`, without a token (keep it on an internal network). Metrics
+    /// are kept only when this or `OKO_METRICS_TOKEN` is set.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// Whole seconds from `variable` within `range`, `default` when unset.
@@ -239,9 +246,27 @@ impl Config {
                 });
             }
         };
+        let metrics_token = lookup("OKO_METRICS_TOKEN").filter(|t| !t.trim().is_empty());
+        if let Some(token) = &metrics_token
+            && token.trim().len() < 16
+        {
+            return Err(ConfigError {
+                variable: "OKO_METRICS_TOKEN",
+                problem: "expected at least 16 characters".to_owned(),
+            });
+        }
+        let metrics_listen = match lookup("OKO_METRICS_LISTEN").filter(|a| !a.trim().is_empty()) {
+            None => None,
+            Some(text) => Some(text.trim().parse().map_err(|_| ConfigError {
+                variable: "OKO_METRICS_LISTEN",
+                problem: format!("expected address:port such as 10.0.0.5:9464, got `{text}`"),
+            })?),
+        };
         let job_lease = seconds(&lookup, "OKO_JOB_LEASE_SECONDS", 30, 2..=3600)?;
         let report_ttl = seconds(&lookup, "OKO_REPORT_TTL_SECONDS", 86_400, 1..=2_592_000)?;
         Ok(Config {
+            metrics_token: metrics_token.map(|t| t.trim().to_owned()),
+            metrics_listen,
             min_free_bytes,
             trusted_proxies,
             job_lease,
@@ -285,6 +310,29 @@ mod tests {
         assert_eq!(config.data_dir, PathBuf::from("./data"));
         assert_eq!(config.max_upload_bytes, 512 * 1024 * 1024);
         assert_eq!(config.s3, None);
+    }
+
+    #[test]
+    fn metrics_are_off_unless_asked_for_and_a_short_token_is_refused() {
+        let config = read(&[]).unwrap();
+        assert_eq!((config.metrics_token, config.metrics_listen), (None, None));
+        let on = read(&[
+            ("OKO_METRICS_TOKEN", "a-scraper-secret-42"),
+            ("OKO_METRICS_LISTEN", "10.0.0.5:9464"),
+        ])
+        .unwrap();
+        assert_eq!(on.metrics_token.as_deref(), Some("a-scraper-secret-42"));
+        assert_eq!(on.metrics_listen.unwrap().port(), 9464);
+        for bad in [
+            ("OKO_METRICS_TOKEN", "short"),
+            ("OKO_METRICS_LISTEN", "9464"),
+        ] {
+            assert_eq!(read(&[bad]).unwrap_err().variable, bad.0);
+        }
+        let json = |v: &str| LogFormat::from_lookup(|_| Some(v.to_owned()));
+        assert_eq!(json("json"), Ok(LogFormat::Json));
+        assert_eq!(json("text"), Ok(LogFormat::Text));
+        assert_eq!(json("xml").unwrap_err().variable, "OKO_LOG_FORMAT");
     }
 
     #[test]

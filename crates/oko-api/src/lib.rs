@@ -13,6 +13,7 @@ pub mod file_store;
 mod idempotency;
 mod input_guard;
 mod jobs;
+pub mod metrics;
 mod now_and_then;
 pub mod openapi;
 mod openapi_errors;

@@ -58,6 +58,10 @@ impl Modify for BearerSecurity {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(Http::builder().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -67,6 +71,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .into_utoipa_app()
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api").configure(routes::configure))
+        .service(crate::metrics::get_metrics)
         .split_for_parts();
     api
 }

@@ -62,13 +62,16 @@ pub async fn observe(
         Ok(response) => (response.status(), response.request().match_pattern()),
         Err(err) => (err.as_response_error().status_code(), None),
     };
+    let route = route.as_deref().unwrap_or("(приложение)");
+    let latency = started.elapsed();
+    crate::metrics::request_done(method.as_str(), route, status.as_u16(), latency);
     tracing::info!(
         target: "oko::request",
         request_id = %id,
         method = %method,
-        route = route.as_deref().unwrap_or("(приложение)"),
+        route,
         status = status.as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1e3,
+        latency_ms = latency.as_secs_f64() * 1e3,
         user_id = user.map(tracing::field::display),
     );
     let mut response = answer?;

@@ -62,6 +62,8 @@ pub struct AppState {
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// «Аналитика»: every work's statistics per organisation and their sums.
     pub analytics: oko_db::analytics::cache::StatsCache,
+    /// What a scraper of `GET /metrics` on the main listener must send.
+    pub metrics_token: Option<String>,
 }
 
 /// Connections of the drafts' pool, beside the main pool's 32 (PostgreSQL) or 8
@@ -108,7 +110,14 @@ impl Application {
             ),
             analytics: oko_db::analytics::cache::StatsCache::default(),
             login_throttle: crate::auth::throttle::LoginThrottle::default(),
+            metrics_token: config.metrics_token.clone(),
         });
+        if config.metrics_token.is_some() || config.metrics_listen.is_some() {
+            crate::metrics::keep_up(crate::metrics::install());
+        }
+        if let Some(address) = config.metrics_listen {
+            tokio::spawn(crate::metrics::serve_alone(address, state.clone())?);
+        }
         crate::jobs::start(state.clone());
         let stopping = state.clone();
         // Computed once, so the first unknown-login attempt is as slow as the rest.
@@ -145,6 +154,7 @@ impl Application {
                 .into_utoipa_app()
                 .openapi(openapi::ApiDoc::openapi())
                 .service(utoipa_actix_web::scope("/api").configure(routes::configure))
+                .service(crate::metrics::get_metrics)
                 .split_for_parts();
             app.default_service(web::to(spa::serve))
         })

@@ -9,7 +9,11 @@ use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app};
+use support::{
+    Backend, TestApp,
+    collections::{OPEN_FROM, OPEN_UNTIL, collection, form, open_college_collection},
+    spawn_app,
+};
 
 on_both_databases!(
     forms_are_checked_versioned_and_pinned,
@@ -28,61 +32,6 @@ on_both_databases!(
     a_returned_submission_is_in_work_until_submitted_again,
     counts_stay_whole_while_a_surge_saves_and_submits,
 );
-
-const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
-const OPEN_UNTIL: &str = "2099-09-07T15:00:00Z";
-
-/// A form saved by the operator; returns its first version.
-async fn form(app: &TestApp, admin: &str, definition: Value) -> Value {
-    let (status, version) = app
-        .call(Method::POST, "/api/forms", admin, Some(definition))
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{version}");
-    version
-}
-
-/// A publication for region 24 with a collection of `version_id`; returns the
-/// collection.
-async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &str) -> Value {
-    let (_, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            admin,
-            Some(json!({"title": format!("Сбор {until} {version_id}")})),
-        )
-        .await;
-    let (status, publication) = app
-        .call(
-            Method::POST,
-            "/api/publications",
-            admin,
-            Some(
-                json!({"section_id": section["id"], "title": "Сбор сведений о специальностях",
-                "published_on": OPEN_FROM, "audience": {"region_codes": ["24"]}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{publication}");
-    let id = publication["summary"]["id"].as_str().unwrap();
-    let (status, block) = app
-        .call(
-            Method::PUT,
-            &format!("/api/publications/{id}/collection"),
-            admin,
-            Some(json!({"form_version_id": version_id, "opens_at": OPEN_FROM, "closes_at": until})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{block}");
-    block
-}
-
-/// The college demo form attached to an open collection; returns its id.
-async fn open_college_collection(app: &TestApp, admin: &str) -> String {
-    let version = form(app, admin, json!(demo::college())).await;
-    let block = collection(app, admin, &version["id"], OPEN_UNTIL).await;
-    block["id"].as_str().unwrap().to_owned()
-}
 
 fn set(row: u32, column: &str, value: &str) -> Value {
     json!({"op": "set", "sheet": "specialties", "row": row, "column": column, "value": value})

@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use oko_migrations::{Migrator, MigratorTrait};
+
+use crate::held::PoolUsage;
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -95,6 +97,35 @@ pub async fn begin_write<C: TransactionTrait>(db: &C) -> Result<C::Transaction, 
         ..TransactionOptions::default()
     })
     .await
+}
+
+/// How the main pool is used now (sqlx counts no waits: `waits` stay 0).
+pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
+    let (size, idle, max) = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        _ => {
+            let pool = db.get_sqlite_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+    };
+    PoolUsage {
+        max: max as usize,
+        in_use: (size as usize).saturating_sub(idle),
+        idle,
+        waits: 0,
+        waited: Duration::ZERO,
+    }
 }
 
 /// Whether the database takes writes: a table made and dropped again in a rolled

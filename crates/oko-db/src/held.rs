@@ -12,7 +12,10 @@
 //! firewall to have dropped it is pinged before use, as the main pool does.
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -44,6 +47,10 @@ struct Inner {
     /// One per connection that may be open: bounds what this pool adds to the
     /// database's connection count.
     permits: Arc<Semaphore>,
+    size: usize,
+    /// Acquisitions that found every connection taken, and their time waited.
+    waits: AtomicU64,
+    waited_micros: AtomicU64,
     /// Connections not in use, the last one back on top (the warmest is reused).
     idle: Mutex<Vec<Idle>>,
 }
@@ -81,19 +88,19 @@ impl HeldPool {
         Ok(HeldPool(Arc::new(Inner {
             options,
             permits: Arc::new(Semaphore::new(size)),
+            size,
+            waits: AtomicU64::new(0),
+            waited_micros: AtomicU64::new(0),
             idle: Mutex::default(),
         })))
     }
 
     /// A connection until the [`Held`] is dropped.
     pub async fn acquire(&self) -> Result<Held, DbErr> {
-        let permit =
-            tokio::time::timeout(ACQUIRE_TIMEOUT, Arc::clone(&self.0.permits).acquire_owned())
-                .await
-                .map_err(|_| DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout))?
-                .map_err(|_| {
-                    DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed)
-                })?;
+        let permit = match Arc::clone(&self.0.permits).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => self.wait_for_permit().await?,
+        };
         let idle = self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let (connection, unproven) = match idle {
             Some(idle) if idle.since.elapsed() < PING_AFTER_IDLE => (idle.connection, true),
@@ -110,6 +117,51 @@ impl HeldPool {
             _permit: permit,
         })
     }
+}
+
+impl HeldPool {
+    /// A permit once one is given back, the wait counted.
+    async fn wait_for_permit(&self) -> Result<OwnedSemaphorePermit, DbErr> {
+        let started = Instant::now();
+        let permit =
+            tokio::time::timeout(ACQUIRE_TIMEOUT, Arc::clone(&self.0.permits).acquire_owned())
+                .await;
+        self.0.waits.fetch_add(1, Ordering::Relaxed);
+        self.0.waited_micros.fetch_add(
+            u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        permit
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout))?
+            .map_err(|_| DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed))
+    }
+
+    /// How the pool is used now, and its waits so far.
+    pub fn usage(&self) -> PoolUsage {
+        let idle = self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).len();
+        PoolUsage {
+            max: self.0.size,
+            in_use: self.0.size - self.0.permits.available_permits(),
+            idle,
+            waits: self.0.waits.load(Ordering::Relaxed),
+            waited: Duration::from_micros(self.0.waited_micros.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+/// A pool's connections and waits, for the metrics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections it may open.
+    pub max: usize,
+    /// Connections lent out now.
+    pub in_use: usize,
+    /// Open connections waiting to be lent.
+    pub idle: usize,
+    /// Acquisitions so far that found every connection taken.
+    pub waits: u64,
+    /// Their time waited, in all.
+    pub waited: Duration,
 }
 
 impl Options {

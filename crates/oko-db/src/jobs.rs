@@ -271,6 +271,18 @@ pub async fn remove_expired(
     Ok(keys)
 }
 
+/// How many jobs are in each status now (for the metrics).
+pub async fn count_by_status(db: &DatabaseConnection) -> Result<Vec<(String, i64)>, DbErr> {
+    job::Entity::find()
+        .select_only()
+        .column(job::Column::Status)
+        .column_as(job::Column::Id.count(), "jobs")
+        .group_by(job::Column::Status)
+        .into_tuple()
+        .all(db)
+        .await
+}
+
 /// The API view of a job.
 pub fn describe(job: &job::Model) -> JobView {
     let status = JobStatus::parse(&job.status);

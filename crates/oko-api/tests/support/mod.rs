@@ -3,6 +3,8 @@
 //! `OKO_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`).
 #![allow(dead_code)]
 
+pub mod collections;
+
 use std::{path::PathBuf, sync::OnceLock};
 
 use oko_api::{auth::password, config::Config, startup::Application};

@@ -167,6 +167,7 @@ pub async fn login(
             },
         )
         .await;
+        crate::metrics::login_throttled();
         return Err(
             ApiError::new(ErrorCode::TooManyAttempts, wait_message_ru(wait)).retry_after(wait),
         );

@@ -146,6 +146,7 @@ pub struct Writing {
 impl Writing {
     /// Tells monitoring's dates what this request wrote.
     pub fn noted(&self, state: &AppState, write: oko_db::monitoring::DraftWriteKind) {
+        crate::metrics::draft_written(write);
         state
             .draft_dates
             .note(self.collection.id, self.organisation_id, write, self.now);

@@ -201,6 +201,7 @@ pub async fn return_submission(
     .await?;
     match returned {
         Some(note) => {
+            crate::metrics::draft_written(monitoring::DraftWriteKind::Returned);
             state.draft_dates.note(
                 found.id,
                 organisation.id,

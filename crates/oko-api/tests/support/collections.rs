@@ -1,0 +1,63 @@
+//! Forms and open collections made through the API, for tests that save and
+//! submit.
+
+use oko_domain::forms::demo;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::TestApp;
+
+pub const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
+pub const OPEN_UNTIL: &str = "2099-09-07T15:00:00Z";
+
+/// A form saved by the operator; returns its first version.
+pub async fn form(app: &TestApp, admin: &str, definition: Value) -> Value {
+    let (status, version) = app
+        .call(Method::POST, "/api/forms", admin, Some(definition))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{version}");
+    version
+}
+
+/// A publication for region 24 with a collection of `version_id`; returns the
+/// collection.
+pub async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &str) -> Value {
+    let (_, section) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            admin,
+            Some(json!({"title": format!("Сбор {until} {version_id}")})),
+        )
+        .await;
+    let (status, publication) = app
+        .call(
+            Method::POST,
+            "/api/publications",
+            admin,
+            Some(
+                json!({"section_id": section["id"], "title": "Сбор сведений о специальностях",
+                "published_on": OPEN_FROM, "audience": {"region_codes": ["24"]}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{publication}");
+    let id = publication["summary"]["id"].as_str().unwrap();
+    let (status, block) = app
+        .call(
+            Method::PUT,
+            &format!("/api/publications/{id}/collection"),
+            admin,
+            Some(json!({"form_version_id": version_id, "opens_at": OPEN_FROM, "closes_at": until})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{block}");
+    block
+}
+
+/// The college demo form attached to an open collection; returns its id.
+pub async fn open_college_collection(app: &TestApp, admin: &str) -> String {
+    let version = form(app, admin, json!(demo::college())).await;
+    let block = collection(app, admin, &version["id"], OPEN_UNTIL).await;
+    block["id"].as_str().unwrap().to_owned()
+}
