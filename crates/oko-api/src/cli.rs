@@ -94,6 +94,12 @@ enum Command {
     CreateUser(CreateUserArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Copy the database while it serves (SQLite: `VACUUM INTO`; PostgreSQL:
+    /// `pg_dump`) to FILE, and the local store's files to FILE.files/.
+    Backup { file: std::path::PathBuf },
+    /// Bring a copy made by `oko backup` into the empty database of
+    /// OKO_DATABASE_URL (and its files into OKO_DATA_DIR), then migrate it.
+    Restore { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand, Debug)]
@@ -160,6 +166,8 @@ impl Cli {
                 Ok(())
             }
             Command::Serve => serve(config).await,
+            Command::Backup { file } => crate::backup::backup(&config, &file).await,
+            Command::Restore { file } => crate::backup::restore(&config, &file).await,
             Command::Migrate => {
                 open_database(&config).await?;
                 println!("Миграции применены: {}", config.database_url);

@@ -4,6 +4,7 @@
 mod analytics;
 mod audit;
 pub mod auth;
+mod backup;
 pub mod cli;
 pub mod config;
 mod csp;

@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use support::{
     Backend, TestApp,
-    collections::{OPEN_FROM, OPEN_UNTIL, collection, form, open_college_collection},
+    arrange::{OPEN_FROM, OPEN_UNTIL, collection, form, open_college_collection},
     spawn_app,
 };
 

@@ -6,7 +6,7 @@ mod support;
 
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{Backend, TestApp, collections::open_college_collection, spawn_app, spawn_app_with};
+use support::{Backend, TestApp, arrange::open_college_collection, spawn_app, spawn_app_with};
 
 on_both_databases!(
     metrics_count_requests_saves_pools_and_jobs_behind_their_token,

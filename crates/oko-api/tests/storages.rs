@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, assert_problem, spawn_app, spawn_app_with};
+use support::{Backend, TestApp, arrange::storage, assert_problem, spawn_app, spawn_app_with};
 
 on_both_databases!(
     files_reach_whom_they_are_for,
@@ -27,42 +27,6 @@ on_both_databases!(
 
 const PAST: &str = "2021-09-01T06:00:00Z";
 const FUTURE: &str = "2099-01-01T00:00:00Z";
-
-/// A publication for everyone with one storage opening at `available_from`.
-async fn storage(app: &TestApp, admin: &str, available_from: &str) -> String {
-    let (status, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            admin,
-            Some(json!({"title": format!("ВПР {available_from}")})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{section}");
-    let (status, publication) = app
-        .call(
-            Method::POST,
-            "/api/publications",
-            admin,
-            Some(
-                json!({"section_id": section["id"], "title": "План-график ВПР СПО",
-                "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{publication}");
-    let id = publication["summary"]["id"].as_str().unwrap();
-    let (status, storage) = app
-        .call(
-            Method::POST,
-            &format!("/api/publications/{id}/storages"),
-            admin,
-            Some(json!({"title": "План-график ВПР СПО в 2021 году", "available_from": available_from})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{storage}");
-    storage["id"].as_str().unwrap().to_owned()
-}
 
 async fn upload_raw(
     app: &TestApp,

@@ -144,21 +144,50 @@ pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr>
 
 /// `sqlite://./data/oko.db?mode=rwc` needs `./data` to exist before SQLite creates the file.
 fn create_sqlite_parent_dir(url: &str) {
+    let Some(path) = sqlite_path(url) else {
+        return;
+    };
+    if let Some(parent) = path.parent()
+        && !parent.as_os_str().is_empty()
+    {
+        // An error here surfaces as a clear connect error from SQLite right after.
+        let _ = std::fs::create_dir_all(parent);
+    }
+}
+
+/// The file of a `sqlite://…` URL; `None` for PostgreSQL or an in-memory database.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path.starts_with(':') {
-        return;
-    }
-    if let Some(parent) = std::path::Path::new(path).parent()
-        && !parent.as_os_str().is_empty()
-    {
-        // An error here surfaces as a clear connect error from SQLite right after.
-        let _ = std::fs::create_dir_all(parent);
-    }
+    (!path.is_empty() && !path.starts_with(':')).then(|| path.into())
+}
+
+/// How many tables the database has (0: a new, empty one).
+pub async fn table_count(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Sqlite => "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'",
+        _ => "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'public'",
+    };
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(backend, sql))
+        .await?;
+    row.map_or(Ok(0), |row| row.try_get("", "n"))
+}
+
+/// Writes a SQLite database, as one read transaction sees it, to `path` (a new
+/// file): a consistent copy while others keep writing.
+pub async fn sqlite_copy_into(db: &DatabaseConnection, path: &str) -> Result<(), DbErr> {
+    db.execute_unprepared(&format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .await
+        .map(drop)
 }
 
 /// Applies every pending migration.

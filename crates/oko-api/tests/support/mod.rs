@@ -3,7 +3,7 @@
 //! `OKO_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`).
 #![allow(dead_code)]
 
-pub mod collections;
+pub mod arrange;
 
 use std::{path::PathBuf, sync::OnceLock};
 
@@ -96,7 +96,8 @@ impl Drop for TestApp {
     }
 }
 
-fn postgres_admin_url() -> String {
+/// The PostgreSQL server of the tests, without a database name.
+pub fn postgres_admin_url() -> String {
     std::env::var("OKO_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
 }
@@ -243,41 +244,7 @@ impl TestApp {
         settings: &[(&str, &str)],
         log: std::process::Stdio,
     ) -> ServeProcess {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_oko"))
-            .arg("serve")
-            .env("OKO_DATABASE_URL", &self.database_url)
-            .env("OKO_DATA_DIR", data_dir)
-            .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
-            .env("OKO_AUTH_CACHE_SECONDS", AUTH_CACHE_SECONDS.to_string())
-            .envs(settings.iter().copied())
-            .stderr(log)
-            .spawn()
-            .expect("oko serve starts");
-        let db = oko_db::connection::connect(&self.database_url)
-            .await
-            .expect("connect");
-        let app = TestApp {
-            base: format!("http://127.0.0.1:{port}"),
-            db,
-            client: client(),
-            database_url: self.database_url.clone(),
-            dir: fresh_dir(),
-        };
-        // Owned at once, so a failed start below still kills and reaps it.
-        let process = ServeProcess { app, child };
-        for _ in 0..200 {
-            let health = process.app.client.get(process.app.url("/api/health"));
-            if health.send().await.is_ok() {
-                return process;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("oko serve did not come up in 20 s");
+        serve_process_on(&self.database_url, data_dir, settings, log).await
     }
 
     /// The server's data directory (`OKO_DATA_DIR`).
@@ -434,4 +401,50 @@ pub async fn assert_problem(response: reqwest::Response, status: StatusCode, cod
     assert_eq!(body["status"], status.as_u16());
     assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
     body
+}
+
+/// `oko serve` as a process of its own on `database_url` with `data_dir`, more
+/// `settings` and its log sent to `log`, once its `/api/health` answers; killed
+/// when dropped.
+pub async fn serve_process_on(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    settings: &[(&str, &str)],
+    log: std::process::Stdio,
+) -> ServeProcess {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_oko"))
+        .arg("serve")
+        .env("OKO_DATABASE_URL", database_url)
+        .env("OKO_DATA_DIR", data_dir)
+        .env("OKO_LISTEN", format!("127.0.0.1:{port}"))
+        .env("OKO_AUTH_CACHE_SECONDS", AUTH_CACHE_SECONDS.to_string())
+        .envs(settings.iter().copied())
+        .stderr(log)
+        .spawn()
+        .expect("oko serve starts");
+    let db = oko_db::connection::connect(database_url)
+        .await
+        .expect("connect");
+    let app = TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        db,
+        client: client(),
+        database_url: database_url.to_owned(),
+        dir: fresh_dir(),
+    };
+    // Owned at once, so a failed start below still kills and reaps it.
+    let process = ServeProcess { app, child };
+    for _ in 0..200 {
+        let health = process.app.client.get(process.app.url("/api/health"));
+        if health.send().await.is_ok() {
+            return process;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("oko serve did not come up in 20 s");
 }

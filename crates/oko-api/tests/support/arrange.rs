@@ -1,5 +1,5 @@
-//! Forms and open collections made through the API, for tests that save and
-//! submit.
+//! Forms, open collections and file storages made through the API, for tests
+//! that save, submit and upload.
 
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
@@ -60,4 +60,40 @@ pub async fn open_college_collection(app: &TestApp, admin: &str) -> String {
     let version = form(app, admin, json!(demo::college())).await;
     let block = collection(app, admin, &version["id"], OPEN_UNTIL).await;
     block["id"].as_str().unwrap().to_owned()
+}
+
+/// A publication for everyone with one storage opening at `available_from`.
+pub async fn storage(app: &TestApp, admin: &str, available_from: &str) -> String {
+    let (status, section) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            admin,
+            Some(json!({"title": format!("ВПР {available_from}")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{section}");
+    let (status, publication) = app
+        .call(
+            Method::POST,
+            "/api/publications",
+            admin,
+            Some(
+                json!({"section_id": section["id"], "title": "План-график ВПР СПО",
+                "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{publication}");
+    let id = publication["summary"]["id"].as_str().unwrap();
+    let (status, storage) = app
+        .call(
+            Method::POST,
+            &format!("/api/publications/{id}/storages"),
+            admin,
+            Some(json!({"title": "План-график ВПР СПО в 2021 году", "available_from": available_from})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{storage}");
+    storage["id"].as_str().unwrap().to_owned()
 }
