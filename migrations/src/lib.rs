@@ -22,6 +22,7 @@ mod m20261125_000016_drop_report_jobs;
 mod m20261204_000017_sessions_since;
 mod m20261204_000018_login_failures;
 mod m20261206_000019_idempotency_keys;
+mod m20261206_000020_announcements;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_sessions_since::Migration),
             Box::new(m20261204_000018_login_failures::Migration),
             Box::new(m20261206_000019_idempotency_keys::Migration),
+            Box::new(m20261206_000020_announcements::Migration),
         ]
     }
 }

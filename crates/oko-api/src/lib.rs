@@ -5,6 +5,7 @@ mod analytics;
 mod audit;
 pub mod auth;
 mod backup;
+mod bell;
 pub mod cli;
 pub mod config;
 mod csp;

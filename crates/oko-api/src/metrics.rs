@@ -36,9 +36,47 @@ pub fn install() -> PrometheusHandle {
             if metrics::set_global_recorder(recorder).is_err() {
                 tracing::warn!("another metrics recorder was installed first");
             }
+            describe();
             handle
         })
         .clone()
+}
+
+/// What each series means, and the counters at 0 from the start: a rate needs
+/// its first sample, and a dashboard its series before the first event.
+fn describe() {
+    for (name, help) in [
+        (
+            "oko_http_requests_total",
+            "Answered requests by method, route and status",
+        ),
+        ("oko_draft_saves_total", "Draft saves (autosave, uploads)"),
+        ("oko_submissions_total", "Forms submitted («Сдать отчет»)"),
+        ("oko_returns_total", "Submissions returned for revision"),
+        (
+            "oko_login_throttled_total",
+            "Logins refused for the throttle's pause",
+        ),
+    ] {
+        metrics::describe_counter!(name, help);
+        if name != "oko_http_requests_total" {
+            counter!(name).increment(0);
+        }
+    }
+    metrics::describe_histogram!(
+        "oko_http_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "Time to answer a request, by method and route"
+    );
+    metrics::describe_gauge!("oko_jobs", "Background jobs (exports, reports) by status");
+    metrics::describe_gauge!(
+        "oko_db_pool_connections_in_use",
+        "Database connections lent out, by pool (main, drafts)"
+    );
+    metrics::describe_counter!(
+        "oko_db_pool_waits_total",
+        "Acquisitions that found every connection of the pool taken"
+    );
 }
 
 /// Drains the histograms now and then, so memory stays bounded between scrapes.

@@ -71,7 +71,8 @@ pub async fn observe(
         method = %method,
         route,
         status = status.as_u16(),
-        latency_ms = latency.as_secs_f64() * 1e3,
+        // Microseconds are enough, and print without float noise.
+        latency_ms = (latency.as_secs_f64() * 1e6).round() / 1e3,
         user_id = user.map(tracing::field::display),
     );
     let mut response = answer?;

@@ -14,7 +14,7 @@ use std::{
 use chrono::Utc;
 use oko_db::entities::job;
 use reqwest::{Method, StatusCode};
-use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, Statement};
 use serde_json::{Value, json};
 use support::{Backend, TestApp, spawn_app, spawn_app_with};
 
@@ -535,6 +535,85 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
     );
     let elsewhere = app.token("sch500001").await;
     assert_eq!(notifications_of(&app, &elsewhere).await["unread"], 0);
+
+    // The whole audience was told with one row per announcement, not one per account.
+    let rows = |table: &'static str| {
+        let db = app.db.clone();
+        async move {
+            let sql = format!("SELECT count(*) AS n FROM {table}");
+            let row = db
+                .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get::<i64>("", "n").unwrap()
+        }
+    };
+    assert_eq!(rows("announcements").await, 2);
+    assert_eq!(rows("notifications").await, 0);
+
+    // Reads are each reader's own.
+    let neighbour = app.token("sch240003").await;
+    let opened_id = opened["id"].as_str().unwrap();
+    let read = app
+        .call(
+            Method::POST,
+            &format!("/api/notifications/{opened_id}/read"),
+            &school,
+            None,
+        )
+        .await;
+    assert_eq!(read.0, StatusCode::NO_CONTENT, "{}", read.1);
+    assert_eq!(notifications_of(&app, &school).await["unread"], 1);
+    let again = app
+        .call(
+            Method::POST,
+            &format!("/api/notifications/{opened_id}/read"),
+            &school,
+            None,
+        )
+        .await;
+    assert_eq!(again.0, StatusCode::NOT_FOUND, "already read");
+    assert_eq!(notifications_of(&app, &neighbour).await["unread"], 2);
+    let all = app
+        .call(
+            Method::POST,
+            "/api/notifications/read-all",
+            &neighbour,
+            None,
+        )
+        .await;
+    assert_eq!(all.0, StatusCode::NO_CONTENT);
+    assert_eq!(notifications_of(&app, &neighbour).await["unread"], 0);
+
+    // A school that submits is no longer told the collection is closing.
+    let collection = block["id"].as_str().unwrap();
+    let (status, saved) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/collections/{collection}/draft"),
+            &school,
+            Some(json!({"version": 0, "change_id": "a-1", "changes": [
+                {"op": "set", "sheet": "s", "row": 1, "column": "n", "value": "5"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, receipt) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{collection}/submit"),
+            &school,
+            Some(json!({"version": saved["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+    let kinds: Vec<Value> = notifications_of(&app, &school).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].clone())
+        .collect();
+    assert_eq!(kinds, [json!("collection_opened")]);
 }
 
 async fn an_open_stream_hears_of_new_notifications(backend: Backend) {

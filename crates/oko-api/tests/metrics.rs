@@ -93,6 +93,19 @@ async fn metrics_count_requests_saves_pools_and_jobs_behind_their_token(backend:
     assert!(sample(&page, r#"oko_db_pool_connections_max{pool="main"}"#).unwrap() >= 8.0);
     assert!(sample(&page, r#"oko_jobs{status="queued"}"#).is_some());
 
+    // The example dashboard draws only what the server says.
+    let dashboard = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/grafana-dashboard.json"
+    ))
+    .unwrap();
+    for name in metric_names(&dashboard) {
+        assert!(
+            page.contains(&format!("\n{name}")) || page.contains(&format!("# TYPE {name} ")),
+            "docs/grafana-dashboard.json draws {name}, which /metrics does not have"
+        );
+    }
+
     // The listener of its own needs no token and says the same.
     let own = app
         .client
@@ -102,6 +115,23 @@ async fn metrics_count_requests_saves_pools_and_jobs_behind_their_token(backend:
         .unwrap();
     assert_eq!(own.status(), StatusCode::OK);
     assert!(own.text().await.unwrap().contains("oko_draft_saves_total"));
+}
+
+/// Every `oko_…` name in `text`, a histogram's `_bucket` as the histogram.
+fn metric_names(text: &str) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("oko_") {
+        let name: String = rest[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        rest = &rest[at + name.len()..];
+        if name.len() > "oko_".len() {
+            names.insert(name.trim_end_matches("_bucket").to_owned());
+        }
+    }
+    names
 }
 
 async fn metrics_are_off_unless_asked_for(backend: Backend) {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod analytics;
+pub mod announcements;
 pub mod api_tokens;
 pub mod audit;
 pub mod board;

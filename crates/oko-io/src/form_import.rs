@@ -645,11 +645,14 @@ fn template_row(header: usize, index: usize) -> u32 {
 
 /// The values of a row's preset columns, as they are spelled.
 fn exact_key(columns: &[String], row: &Row) -> String {
-    columns
-        .iter()
-        .map(|key| row.get(key).unwrap_or(""))
-        .collect::<Vec<_>>()
-        .join(PRESET_SEPARATOR)
+    let mut key = String::new();
+    for (at, column) in columns.iter().enumerate() {
+        if at > 0 {
+            key.push_str(PRESET_SEPARATOR);
+        }
+        key.push_str(row.get(column).unwrap_or(""));
+    }
+    key
 }
 
 /// An exact key as compared: each value in any case, spaces collapsed.

@@ -88,12 +88,14 @@ pub fn marked_workbook(sheets: &[RawSheet], marks: &[Marked]) -> Result<Vec<u8>,
                 row_marks.push((*column, note));
             }
             for (column, cell) in cells.iter().enumerate() {
-                let (plain, dated) = if row_marks.iter().any(|(c, _)| *c == column) {
-                    (&wrong, &wrong_date)
+                let formats = if row_marks.iter().any(|(c, _)| *c == column) {
+                    (Some(&wrong), &wrong_date)
                 } else {
-                    (&Format::new(), &date)
+                    // Most cells: no format to look up (rust_xlsxwriter hashes
+                    // every format it is given).
+                    (None, &date)
                 };
-                write_cell(worksheet, row, column, cell, plain, dated)?;
+                write_cell(worksheet, row, column, cell, formats)?;
             }
             for (column, note) in row_marks {
                 // A cell the file left empty (an empty required cell) is filled too.
@@ -179,27 +181,37 @@ fn notes_by_cell(marks: &[Marked]) -> BTreeMap<(usize, usize, usize), String> {
     notes
 }
 
+/// A cell's value; `plain` is the format of a non-date cell (`None`: Excel's
+/// default), `dated` of a date.
 fn write_cell(
     sheet: &mut Worksheet,
     row: usize,
     column: usize,
     cell: &RawCell,
-    plain: &Format,
-    dated: &Format,
+    (plain, dated): (Option<&Format>, &Format),
 ) -> Result<(), XlsxError> {
     let (row, column) = (to_row(row), to_column(column));
-    match cell {
-        RawCell::Empty => {}
-        RawCell::Text(text) => {
-            sheet.write_string_with_format(row, column, text, plain)?;
+    match (cell, plain) {
+        (RawCell::Empty, _) => {}
+        (RawCell::Text(text), None) => {
+            sheet.write_string(row, column, text)?;
         }
-        RawCell::Number(n) => {
-            sheet.write_number_with_format(row, column, *n, plain)?;
+        (RawCell::Text(text), Some(format)) => {
+            sheet.write_string_with_format(row, column, text, format)?;
         }
-        RawCell::Bool(b) => {
-            sheet.write_boolean_with_format(row, column, *b, plain)?;
+        (RawCell::Number(n), None) => {
+            sheet.write_number(row, column, *n)?;
         }
-        RawCell::Date(day) => {
+        (RawCell::Number(n), Some(format)) => {
+            sheet.write_number_with_format(row, column, *n, format)?;
+        }
+        (RawCell::Bool(b), None) => {
+            sheet.write_boolean(row, column, *b)?;
+        }
+        (RawCell::Bool(b), Some(format)) => {
+            sheet.write_boolean_with_format(row, column, *b, format)?;
+        }
+        (RawCell::Date(day), _) => {
             sheet.write_datetime_with_format(row, column, excel_date(*day)?, dated)?;
         }
     }

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Some("run") => run_app(),
         Some("test") => test_everything(),
         Some("openapi") => write_openapi(),
+        Some("spa") => toolchain::build_spa(),
         Some("attack") => schemathesis::run_attack(),
         Some("bench") if args.get(1).map(String::as_str) == Some("surge") => bench::run_surge(
             args.get(2).and_then(|n| n.parse().ok()),
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | faults [N] | logins | hardening | forum [N] | editor]"
+                "usage: cargo xtask run | test | spa | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | faults [N] | logins | hardening | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }

@@ -1,14 +1,20 @@
-//! The WASM toolchain (target, trunk, wasm-bindgen-cli at the locked version),
-//! installed when missing, and the release build of the SPA.
+//! The SPA's release build without a bundler: cargo builds the WebAssembly,
+//! `spa-build` (a workspace crate using wasm-bindgen as a library, at the version
+//! Cargo.lock pins) makes its glue and `dist/`, binaryen's `wasm-opt` from npm
+//! shrinks it. Nothing to `cargo install`: a new machine compiles only the
+//! workspace.
 
 use std::process::Command;
 
 use crate::process::{Fail, cargo, run, stdout_of, succeeds};
 
-/// trunk 0.22 needs a newer rustc than this machine has.
-const TRUNK_VERSION: &str = "~0.21";
+/// What the SPA is built from and into.
+const WASM: &str = "target/wasm32-unknown-unknown/wasm-release/oko-frontend.wasm";
+const STAGING: &str = "target/spa-staging";
+const DIST: &str = "frontend/dist";
 
-/// Installs whatever of the WASM toolchain is missing.
+/// The WASM target, when missing, and a check that the glue's wasm-bindgen is the
+/// app's.
 pub fn ensure_wasm_tools() -> Result<(), Fail> {
     let installed = stdout_of(Command::new("rustup").args(["target", "list", "--installed"]))
         .unwrap_or_default();
@@ -18,27 +24,13 @@ pub fn ensure_wasm_tools() -> Result<(), Fail> {
     {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    let trunk = stdout_of(Command::new("trunk").arg("--version")).unwrap_or_default();
-    if !trunk.starts_with("trunk 0.21") {
-        run(&mut cargo(&[
-            "install",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--locked",
-        ]))?;
-    }
-    let wanted = locked_version("wasm-bindgen")?;
-    let have = stdout_of(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
-    if have.trim() != format!("wasm-bindgen {wanted}") {
-        // Not --locked: one of its locked dependencies is missing from the registry.
-        run(&mut cargo(&[
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &wanted,
-            "--force",
-        ]))?;
+    let app = locked_version("wasm-bindgen")?;
+    let glue = locked_version("wasm-bindgen-cli-support")?;
+    if app != glue {
+        return Err(Fail(format!(
+            "the app uses wasm-bindgen {app}, spa-build wasm-bindgen-cli-support {glue}: \
+             set `wasm-bindgen-cli-support = \"={app}\"` in crates/spa-build/Cargo.toml"
+        )));
     }
     Ok(())
 }
@@ -57,26 +49,53 @@ fn locked_version(package: &str) -> Result<String, Fail> {
     Err(Fail(format!("{package} is not in Cargo.lock")))
 }
 
-/// `trunk build --release` into `frontend/dist`, offline, then `wasm-opt -Oz`.
+/// The SPA in release into `frontend/dist`: the WASM, its glue, `wasm-opt -Oz`,
+/// hashed names and `index.html`.
 pub fn build_spa() -> Result<(), Fail> {
     ensure_wasm_tools()?;
-    run(Command::new("trunk")
-        .args(["build", "--release", "--offline"])
-        .current_dir("frontend")
-        .env("TRUNK_SKIP_VERSION_CHECK", "true"))?;
-    optimise_wasm()
+    run(&mut cargo(&[
+        "build",
+        "--package",
+        "oko-frontend",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    run(&mut cargo(&[
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        "spa-build",
+        "--",
+        "glue",
+        WASM,
+        STAGING,
+    ]))?;
+    optimise_wasm(STAGING)?;
+    run(&mut cargo(&[
+        "run",
+        "--quiet",
+        "--release",
+        "--package",
+        "spa-build",
+        "--",
+        "assemble",
+        STAGING,
+        "frontend",
+        DIST,
+    ]))
 }
 
-/// Shrinks the SPA's WASM in place with binaryen's `wasm-opt -Oz` (about 40%
-/// smaller, 25% less gzip). Trunk cannot download binaryen offline and Debian's is
-/// too old for this rustc's output, so it is npm's build (`binaryen` in
-/// `e2e/package.json`), run by node. `frontend/index.html` asks trunk for no
-/// integrity hash, which this rewrite would break.
-fn optimise_wasm() -> Result<(), Fail> {
+/// Shrinks the staged WASM in place with binaryen's `wasm-opt -Oz` (about 40%
+/// smaller, 25% less gzip). Debian's binaryen is too old for this rustc's output,
+/// so it is npm's build (`binaryen` in `e2e/package.json`), run by node.
+fn optimise_wasm(dir: &str) -> Result<(), Fail> {
     crate::e2e::ensure_node_modules()?;
-    let dist = std::fs::read_dir("frontend/dist").map_err(Fail::io("list frontend/dist"))?;
-    for entry in dist {
-        let path = entry.map_err(Fail::io("list frontend/dist"))?.path();
+    let staged = std::fs::read_dir(dir).map_err(Fail::io("list the staged SPA"))?;
+    for entry in staged {
+        let path = entry.map_err(Fail::io("list the staged SPA"))?.path();
         if path.extension().and_then(|e| e.to_str()) != Some("wasm") {
             continue;
         }

@@ -1,24 +1,18 @@
 //! Collections announced to their audience once: «Открыт сбор данных» when the
 //! window opens, «Сбор данных закрывается через 24 часа» a day before it closes
 //! (only to those who have not submitted). Whichever instance marks a collection
-//! first announces it.
+//! first announces it, as one row its whole audience reads.
 
 use chrono::Utc;
 use oko_db::{
-    entities::collection,
-    monitoring,
+    announcements,
     notifications::{self, Announcement, Notice},
-    reach::Reach,
 };
 use oko_domain::{
     collections::window_ru, moscow_time::short_date_time, notifications::NotificationKind,
 };
 
 use crate::startup::AppState;
-
-/// Accounts told per batch of an announcement, and the pause between batches.
-const ANNOUNCE_CHUNK: usize = 500;
-const ANNOUNCE_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// Announces what is due.
 pub async fn due(state: &AppState) {
@@ -44,10 +38,6 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
     let form = state
         .forms
         .get(&state.db, found.form_version_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let organisations = audience(state, &found, closing).await?;
-    let users = notifications::users_of_organisations(&state.db, &organisations)
         .await
         .map_err(|e| e.to_string())?;
     let (kind, title, body) = if closing {
@@ -78,47 +68,10 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
         body: &body,
         link: Some(&link),
     };
-    let now = Utc::now();
-    for chunk in users.chunks(ANNOUNCE_CHUNK) {
-        notifications::notify(&state.db, chunk, &notice, now)
-            .await
-            .map_err(|e| e.to_string())?;
-        // A whole audience at once would hold SQLite's one writer away from the
-        // saves of the very deadline it announces.
-        tokio::time::sleep(ANNOUNCE_PAUSE).await;
-    }
+    // One row for the whole audience: who sees it is decided as each reads
+    // it (crate::bell), so nothing else waits while a country is told.
+    announcements::announce(&state.db, found.id, &notice, closing, Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// The organisations the collection reaches; for a closing, those who have not
-/// submitted.
-async fn audience(
-    state: &AppState,
-    found: &collection::Model,
-    closing: bool,
-) -> Result<Vec<uuid::Uuid>, String> {
-    let roster = state
-        .roster
-        .get(&state.db)
-        .await
-        .map_err(|e| e.to_string())?;
-    let board = state
-        .board
-        .get(&state.db)
-        .await
-        .map_err(|e| e.to_string())?;
-    let now = Utc::now();
-    let dates = monitoring::draft_dates(&state.db, found.id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let reached = state
-        .reached
-        .get(&roster, &board, &Reach::Everything, found, now);
-    Ok(reached
-        .positions
-        .iter()
-        .map(|at| &roster.entries[*at as usize])
-        .filter(|o| !closing || !dates.get(&o.id).is_some_and(|d| d.submitted()))
-        .map(|o| o.id)
-        .collect())
 }

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web, web::Bytes};
 use chrono::{DateTime, Utc};
-use oko_db::notifications;
 use oko_domain::{error_code::ErrorCode, notifications::NotificationList, storages::DownloadLink};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -16,6 +15,7 @@ use uuid::Uuid;
 use super::common_responses::{NotFound, Unauthenticated};
 use crate::{
     auth::extractor::{Authenticated, downloader},
+    bell,
     error::ApiError,
     startup::AppState,
 };
@@ -45,7 +45,7 @@ pub async fn list_notifications(
     user: Authenticated,
 ) -> Result<web::Json<NotificationList>, ApiError> {
     Ok(web::Json(
-        notifications::list(&state.db, user.0.principal.user_id, LISTED).await?,
+        bell::list(&state, &user.0, LISTED, Utc::now()).await?,
     ))
 }
 
@@ -63,13 +63,7 @@ pub async fn read_notification(
     user: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let changed = notifications::mark_read(
-        &state.db,
-        user.0.principal.user_id,
-        Some(id.into_inner()),
-        Utc::now(),
-    )
-    .await?;
+    let changed = bell::mark_read(&state, &user.0, Some(id.into_inner()), Utc::now()).await?;
     if changed == 0 {
         return Err(ApiError::new(
             ErrorCode::NotFound,
@@ -91,7 +85,7 @@ pub async fn read_all_notifications(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    notifications::mark_read(&state.db, user.0.principal.user_id, None, Utc::now()).await?;
+    bell::mark_read(&state, &user.0, None, Utc::now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -147,20 +141,18 @@ pub async fn notification_stream(
     // like any other token.
     let user = downloader(&req, &state, Some(&params.ticket), STREAM).await?;
     let user_id = user.0.principal.user_id;
-    let seen = notifications::latest(&state.db, user_id).await?;
+    let seen = bell::latest(&state, &user.0, Utc::now()).await?;
     let events = futures_util::stream::unfold(
         (state, seen, 0u32),
         move |(state, seen, quiet)| async move {
             tokio::time::sleep(STREAM_POLL).await;
             // The stream ends when its user is blocked (the cache knows within
             // `OKO_AUTH_CACHE_SECONDS`).
-            if !matches!(state.users.get(&state.db, user_id).await, Ok(Some(_))) {
+            let Ok(Some(user)) = state.users.get(&state.db, user_id).await else {
                 return None;
-            }
-            let latest: Option<DateTime<Utc>> = notifications::latest(&state.db, user_id)
-                .await
-                .ok()
-                .flatten();
+            };
+            let latest: Option<DateTime<Utc>> =
+                bell::latest(&state, &user, Utc::now()).await.ok().flatten();
             let chunk = if latest > seen {
                 let data = serde_json::json!({ "latest": latest }).to_string();
                 Some(format!("event: notification\ndata: {data}\n\n"))

@@ -1,5 +1,7 @@
 //! sea-orm entities, one per table; hand-written queries live in the sibling modules.
 
+pub mod announcement;
+pub mod announcement_read;
 pub mod api_token;
 pub mod assessment;
 pub mod assessment_org_stat;

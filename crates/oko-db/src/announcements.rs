@@ -1,0 +1,150 @@
+//! Announcements: a collection's opening, or its closing in a day, told to its
+//! whole audience as one row. Who sees one is decided when it is read (the
+//! collection's publication reaches the reader's organisation; a closing only
+//! while that organisation has not submitted), so announcing to a country writes
+//! one row instead of ≈ 91,000 and a school that submits stops being told.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use oko_domain::notifications::{NotificationKind, NotificationView};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::OnConflict,
+};
+use uuid::Uuid;
+
+use crate::{
+    entities::{announcement, announcement_read, draft},
+    notifications::Notice,
+};
+
+/// How long an announcement stays in the bell.
+pub const KEPT: Duration = Duration::days(60);
+
+/// Tells the audience of `collection_id` (only those who have not submitted,
+/// when `only_unsubmitted`).
+pub async fn announce(
+    db: &DatabaseConnection,
+    collection_id: Uuid,
+    notice: &Notice<'_>,
+    only_unsubmitted: bool,
+    now: DateTime<Utc>,
+) -> Result<Uuid, DbErr> {
+    let id = Uuid::new_v4();
+    announcement::Entity::insert(announcement::ActiveModel {
+        id: Set(id),
+        collection_id: Set(collection_id),
+        kind: Set(notice.kind.as_str().to_owned()),
+        title: Set(notice.title.to_owned()),
+        body: Set(notice.body.to_owned()),
+        link: Set(notice.link.map(str::to_owned)),
+        only_unsubmitted: Set(only_unsubmitted),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(id)
+}
+
+/// Announcements of the last [`KEPT`] days, newest first (a few per collection:
+/// the caller picks those its reader sees).
+pub async fn recent(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Vec<announcement::Model>, DbErr> {
+    announcement::Entity::find()
+        .filter(announcement::Column::CreatedAt.gt(now - KEPT))
+        .order_by_desc(announcement::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// A moment a draft may not have reached yet.
+type Moment = Option<DateTime<Utc>>;
+
+/// Whether the organisation's submission of the collection counts now (not
+/// returned since).
+pub async fn has_submitted(
+    db: &DatabaseConnection,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<bool, DbErr> {
+    let dates: Option<(Moment, Moment)> = draft::Entity::find()
+        .select_only()
+        .column(draft::Column::LastSubmittedAt)
+        .column(draft::Column::ReturnedAt)
+        .filter(draft::Column::CollectionId.eq(collection_id))
+        .filter(draft::Column::OrganisationId.eq(organisation_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(dates.is_some_and(|(submitted, returned)| {
+        submitted.is_some() && !oko_domain::monitoring::still_returned(returned, submitted)
+    }))
+}
+
+/// Which of `ids` the user has read.
+pub async fn read_by(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    ids: &[Uuid],
+) -> Result<HashSet<Uuid>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let read: Vec<Uuid> = announcement_read::Entity::find()
+        .select_only()
+        .column(announcement_read::Column::AnnouncementId)
+        .filter(announcement_read::Column::UserId.eq(user_id))
+        .filter(announcement_read::Column::AnnouncementId.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(read.into_iter().collect())
+}
+
+/// Marks `ids` read by the user (those already read stay as they were).
+pub async fn mark_read(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = ids.iter().map(|id| announcement_read::ActiveModel {
+        announcement_id: Set(*id),
+        user_id: Set(user_id),
+        read_at: Set(now),
+    });
+    let result = announcement_read::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([
+                announcement_read::Column::AnnouncementId,
+                announcement_read::Column::UserId,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await;
+    match result {
+        Ok(_) | Err(DbErr::RecordNotInserted) => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
+/// The bell's view of an announcement.
+pub fn describe(row: &announcement::Model, read: bool) -> NotificationView {
+    NotificationView {
+        id: row.id,
+        kind: NotificationKind::parse(&row.kind),
+        title: row.title.clone(),
+        body: row.body.clone(),
+        link: row.link.clone(),
+        created_at: row.created_at,
+        read,
+    }
+}
