@@ -48,8 +48,18 @@ impl Server {
     /// (so the same signing key and file store), on a port of its own: the
     /// several-instances deployment on one machine.
     pub fn another_instance(&self, binary: &Path) -> Result<Server, Fail> {
+        self.another_instance_with(binary, &[])
+    }
+
+    /// Like [`Self::another_instance`], with more `OKO_*` settings.
+    pub fn another_instance_with(
+        &self,
+        binary: &Path,
+        extra: &[(&'static str, String)],
+    ) -> Result<Server, Fail> {
         let port = free_port()?;
         let mut env = self.env.clone();
+        env.extend_from_slice(extra);
         for (name, value) in &mut env {
             if *name == "OKO_LISTEN" {
                 *value = format!("127.0.0.1:{port}");
@@ -89,19 +99,31 @@ pub fn start_server_on(
     scale: &str,
     database_url: &str,
 ) -> Result<Server, Fail> {
+    start_server_with(binary, data_dir, scale, database_url, &[])
+}
+
+/// Like [`start_server_on`], with more `OKO_*` settings.
+pub fn start_server_with(
+    binary: &Path,
+    data_dir: &Path,
+    scale: &str,
+    database_url: &str,
+    extra: &[(&'static str, String)],
+) -> Result<Server, Fail> {
     let _ = std::fs::remove_dir_all(data_dir);
     std::fs::create_dir_all(data_dir).map_err(Fail::io("create the server's data directory"))?;
     let port = free_port()?;
-    let env = [
+    let mut env = vec![
         ("OKO_DATABASE_URL", database_url.to_owned()),
         ("OKO_DATA_DIR", data_dir.display().to_string()),
         ("OKO_LISTEN", format!("127.0.0.1:{port}")),
         ("OKO_SPA_DIR", "frontend/dist".to_owned()),
     ];
+    env.extend_from_slice(extra);
     run(Command::new(binary)
         .args(["seed-demo", "--scale", scale])
-        .envs(env.clone()))?;
-    serve(binary, env.to_vec(), port, "oko serve")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str()))))?;
+    serve(binary, env, port, "oko serve")
 }
 
 /// `binary serve` with `env` (listening on `port`), once it answers; `what`
@@ -112,9 +134,22 @@ fn serve(
     port: u16,
     what: &str,
 ) -> Result<Server, Fail> {
+    // Its log (a line per request) goes to a file in its data directory: on the
+    // console it would drown the run's own output and slow a benchmark's server.
+    let data_dir = env
+        .iter()
+        .find(|(name, _)| *name == "OKO_DATA_DIR")
+        .map_or_else(PathBuf::new, |(_, dir)| PathBuf::from(dir));
+    let log_path = data_dir.join(format!("oko-{port}.log"));
+    let log = std::fs::File::create(&log_path).map_err(Fail::io("create the server's log"))?;
+    println!(
+        "xtask: {what} on port {port}, its log in {}",
+        log_path.display()
+    );
     let child = Command::new(binary)
         .arg("serve")
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stderr(log)
         .spawn()
         .map_err(|e| Fail(format!("start {what}: {e}")))?;
     let server = Server {

@@ -51,13 +51,16 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).map(String::as_str) == Some("faults") => {
             bench::run_faults(args.get(2).and_then(|n| n.parse().ok()))
         }
+        Some("bench") if args.get(1).map(String::as_str) == Some("operations") => {
+            bench::run_operations(args.get(2).and_then(|n| n.parse().ok()))
+        }
         Some("bench") if args.get(1).map(String::as_str) == Some("export") => {
             bench::run_export(args.get(2).and_then(|n| n.parse().ok()))
         }
         Some("bench") => bench::run_all(),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test | spa | openapi | attack | bench [surge [N] [postgres] | export [N] | analytics [N] | faults [N] | logins | hardening | forum [N] | editor]"
+                "usage: cargo xtask run | test | spa | openapi | attack | bench [surge [N] [postgres] | export [N] | operations [N] | analytics [N] | faults [N] | logins | hardening | forum [N] | editor]"
             );
             return ExitCode::from(2);
         }

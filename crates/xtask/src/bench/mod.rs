@@ -17,6 +17,7 @@ mod forms;
 mod forum;
 mod hardening;
 mod logins;
+mod operations;
 mod storages;
 mod surge;
 
@@ -239,6 +240,34 @@ pub fn run_faults(organisations: Option<usize>) -> Result<(), Fail> {
     faults::rows(
         &on_postgres,
         organisations.unwrap_or(FAULT_ORGANISATIONS),
+        &dir,
+        &mut rows,
+    )?;
+    drop(on_postgres);
+    print_rows(&rows);
+    Ok(())
+}
+
+/// Organisations per run of `cargo xtask bench operations`.
+const OPERATIONS_ORGANISATIONS: usize = 5_000;
+
+/// `cargo xtask bench operations [N]`: issue #24's figures on PostgreSQL with the
+/// full demo and a million download marks: the surge with metrics kept and
+/// scraped against without, and `oko backup` during the surge; N organisations
+/// a run (four runs for the metrics, two for the backup).
+pub fn run_operations(organisations: Option<usize>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let organisations = organisations.unwrap_or(OPERATIONS_ORGANISATIONS);
+    let on_postgres = start_bench_postgres(&dir.join("operations-postgres"))?;
+    crate::process::run(on_postgres.command(Path::new(OKO)).arg("seed-downloads"))?;
+    crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
+    let mut rows = Vec::new();
+    operations::metrics_row(&on_postgres, organisations, &dir, &mut rows)?;
+    operations::backup_row(
+        &on_postgres,
+        organisations,
+        4 * organisations,
         &dir,
         &mut rows,
     )?;
