@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use oko_domain::notifications::{NotificationKind, NotificationView};
+use oko_domain::notifications::NotificationView;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::OnConflict,
@@ -138,13 +138,11 @@ pub async fn mark_read(
 
 /// The bell's view of an announcement.
 pub fn describe(row: &announcement::Model, read: bool) -> NotificationView {
-    NotificationView {
-        id: row.id,
-        kind: NotificationKind::parse(&row.kind),
-        title: row.title.clone(),
-        body: row.body.clone(),
-        link: row.link.clone(),
-        created_at: row.created_at,
+    crate::notifications::view(
+        row.id,
+        &row.kind,
+        (&row.title, &row.body, row.link.as_deref()),
+        row.created_at,
         read,
-    }
+    )
 }

@@ -125,14 +125,32 @@ pub async fn mark_read(
 }
 
 pub fn describe(row: &notification::Model) -> NotificationView {
+    view(
+        row.id,
+        &row.kind,
+        (&row.title, &row.body, row.link.as_deref()),
+        row.created_at,
+        row.read_at.is_some(),
+    )
+}
+
+/// The bell's view of a stored item (a notification or an announcement): its
+/// id, kind, (title, body, link), time and whether the reader read it.
+pub fn view(
+    id: Uuid,
+    kind: &str,
+    (title, body, link): (&str, &str, Option<&str>),
+    created_at: DateTime<Utc>,
+    read: bool,
+) -> NotificationView {
     NotificationView {
-        id: row.id,
-        kind: NotificationKind::parse(&row.kind),
-        title: row.title.clone(),
-        body: row.body.clone(),
-        link: row.link.clone(),
-        created_at: row.created_at,
-        read: row.read_at.is_some(),
+        id,
+        kind: NotificationKind::parse(kind),
+        title: title.to_owned(),
+        body: body.to_owned(),
+        link: link.map(str::to_owned),
+        created_at,
+        read,
     }
 }
 

@@ -62,30 +62,23 @@ pub fn build_spa() -> Result<(), Fail> {
         "--profile",
         "wasm-release",
     ]))?;
-    run(&mut cargo(&[
-        "run",
-        "--quiet",
-        "--release",
-        "--package",
-        "spa-build",
-        "--",
-        "glue",
-        WASM,
-        STAGING,
-    ]))?;
+    spa_build(&["glue", WASM, STAGING])?;
     optimise_wasm(STAGING)?;
-    run(&mut cargo(&[
+    spa_build(&["assemble", STAGING, "frontend", DIST])
+}
+
+/// `spa-build <args>`, built in release (it handles megabytes of WASM).
+fn spa_build(args: &[&str]) -> Result<(), Fail> {
+    let mut command = cargo(&[
         "run",
         "--quiet",
         "--release",
         "--package",
         "spa-build",
         "--",
-        "assemble",
-        STAGING,
-        "frontend",
-        DIST,
-    ]))
+    ]);
+    command.args(args);
+    run(&mut command)
 }
 
 /// Shrinks the staged WASM in place with binaryen's `wasm-opt -Oz` (about 40%
