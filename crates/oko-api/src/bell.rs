@@ -23,28 +23,10 @@ pub async fn announcements_seen(
     else {
         return Ok(Vec::new());
     };
-    let recent = announcements::recent(&state.db, now).await?;
-    if recent.is_empty() {
-        return Ok(Vec::new());
-    }
-    let board = state.board.get(&state.db).await?;
     let mut seen = Vec::new();
-    for found in recent {
-        let Some(collection) = state
-            .collections
-            .get(&state.db, found.collection_id)
-            .await?
-        else {
-            continue;
-        };
-        if board
-            .find_visible(collection.publication_id, &user.reach, now)
-            .is_none()
-        {
-            continue;
-        }
+    for found in reaching(state, user, now).await? {
         if found.only_unsubmitted
-            && announcements::has_submitted(&state.db, collection.id, *organisation).await?
+            && announcements::has_submitted(&state.db, found.collection_id, *organisation).await?
         {
             continue;
         }
@@ -59,6 +41,40 @@ pub async fn announcements_seen(
             (a, was_read)
         })
         .collect())
+}
+
+/// The recent announcements whose collection's publication reaches the user's
+/// organisation (from memory: no query while the caches are fresh).
+async fn reaching(
+    state: &AppState,
+    user: &KnownUser,
+    now: DateTime<Utc>,
+) -> Result<Vec<announcement::Model>, ApiError> {
+    if !matches!(user.reach, Reach::Organisation { .. }) {
+        return Ok(Vec::new());
+    }
+    let recent = state.announcements.get(&state.db, now).await?;
+    if recent.is_empty() {
+        return Ok(Vec::new());
+    }
+    let board = state.board.get(&state.db).await?;
+    let mut reached = Vec::new();
+    for found in recent.iter() {
+        let Some(collection) = state
+            .collections
+            .get(&state.db, found.collection_id)
+            .await?
+        else {
+            continue;
+        };
+        if board
+            .find_visible(collection.publication_id, &user.reach, now)
+            .is_some()
+        {
+            reached.push(found.clone());
+        }
+    }
+    Ok(reached)
 }
 
 /// The newest `limit` of both kinds and how many are unread.
@@ -104,17 +120,19 @@ pub async fn mark_read(
     Ok(own + unread.len() as u64)
 }
 
-/// When the newest item the user sees arrived (the live stream compares it).
+/// When the newest item the user may see arrived (the live stream compares it;
+/// a closing already submitted counts too, which costs the bell one needless
+/// look, not a query per poll).
 pub async fn latest(
     state: &AppState,
     user: &KnownUser,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
     let own = notifications::latest(&state.db, user.principal.user_id).await?;
-    let announced = announcements_seen(state, user, now)
+    let announced = reaching(state, user, now)
         .await?
         .iter()
-        .map(|(found, _)| found.created_at)
+        .map(|found| found.created_at)
         .max();
     Ok(own.max(announced))
 }

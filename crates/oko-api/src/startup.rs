@@ -62,6 +62,8 @@ pub struct AppState {
     pub login_throttle: crate::auth::throttle::LoginThrottle,
     /// «Аналитика»: every work's statistics per organisation and their sums.
     pub analytics: oko_db::analytics::cache::StatsCache,
+    /// The announcements of the last weeks, briefly remembered (every bell asks).
+    pub announcements: oko_db::announcements::RecentCache,
     /// What a scraper of `GET /metrics` on the main listener must send.
     pub metrics_token: Option<String>,
 }
@@ -111,6 +113,7 @@ impl Application {
             analytics: oko_db::analytics::cache::StatsCache::default(),
             login_throttle: crate::auth::throttle::LoginThrottle::default(),
             metrics_token: config.metrics_token.clone(),
+            announcements: oko_db::announcements::RecentCache::default(),
         });
         if config.metrics_token.is_some() || config.metrics_listen.is_some() {
             crate::metrics::keep_up(crate::metrics::install());

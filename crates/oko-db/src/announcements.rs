@@ -4,7 +4,11 @@
 //! while that organisation has not submitted), so announcing to a country writes
 //! one row instead of ≈ 91,000 and a school that submits stops being told.
 
-use std::collections::HashSet;
+use std::{
+    collections::HashSet,
+    sync::{Arc, Mutex},
+    time::Instant,
+};
 
 use chrono::{DateTime, Duration, Utc};
 use oko_domain::notifications::NotificationView;
@@ -62,6 +66,40 @@ pub async fn recent(
 
 /// A moment a draft may not have reached yet.
 type Moment = Option<DateTime<Utc>>;
+
+/// [`recent`], read at most once per [`RECENT_TTL`] by this instance: every open
+/// bell's live stream asks every 2 seconds, and announcements come a few a day.
+#[derive(Default)]
+pub struct RecentCache {
+    held: Mutex<Option<(Instant, Arc<Vec<announcement::Model>>)>>,
+}
+
+/// How stale the cached list may be (another instance's announcement shows
+/// within it).
+pub const RECENT_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl RecentCache {
+    pub async fn get(
+        &self,
+        db: &DatabaseConnection,
+        now: DateTime<Utc>,
+    ) -> Result<Arc<Vec<announcement::Model>>, DbErr> {
+        if let Some((at, list)) = &*self.held.lock().unwrap_or_else(|p| p.into_inner())
+            && at.elapsed() < RECENT_TTL
+        {
+            return Ok(Arc::clone(list));
+        }
+        let list = Arc::new(recent(db, now).await?);
+        *self.held.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((Instant::now(), Arc::clone(&list)));
+        Ok(list)
+    }
+
+    /// Forgets the list: this instance just announced.
+    pub fn forget(&self) {
+        *self.held.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
 
 /// Whether the organisation's submission of the collection counts now (not
 /// returned since).

@@ -73,5 +73,6 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
     announcements::announce(&state.db, found.id, &notice, closing, Utc::now())
         .await
         .map_err(|e| e.to_string())?;
+    state.announcements.forget();
     Ok(())
 }
