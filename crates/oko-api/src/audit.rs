@@ -22,6 +22,17 @@ pub async fn by_user(
     entry: Entry<'_>,
     about: Option<Place>,
 ) {
+    write(state, event_by_user(state, user, entry, about).await).await;
+}
+
+/// The event [`by_user`] writes, for a caller that writes it in its own
+/// transaction.
+pub async fn event_by_user<'a>(
+    state: &AppState,
+    user: &'a Authenticated,
+    entry: Entry<'a>,
+    about: Option<Place>,
+) -> NewEvent<'a> {
     let place = match about {
         Some(place) => place,
         None => match state.roster.get(&state.db).await {
@@ -29,20 +40,16 @@ pub async fn by_user(
             Err(_) => Place::default(),
         },
     };
-    write(
-        state,
-        NewEvent {
-            actor_id: Some(user.0.principal.user_id),
-            actor: &user.0.principal.login,
-            action: entry.action,
-            target: entry.target,
-            detail: entry.detail,
-            address: None,
-            place,
-            at: Utc::now(),
-        },
-    )
-    .await;
+    NewEvent {
+        actor_id: Some(user.0.principal.user_id),
+        actor: &user.0.principal.login,
+        action: entry.action,
+        target: entry.target,
+        detail: entry.detail,
+        address: None,
+        place,
+        at: Utc::now(),
+    }
 }
 
 /// Any event.

@@ -615,6 +615,23 @@ async fn submit_validates_snapshots_and_keeps_history(backend: Backend) {
     assert_eq!(items[0]["draft_version"], 3, "newest first");
     assert_eq!(items[0]["submitted_by"], "sch240001");
     assert_eq!(items[1]["draft_version"], 2);
+    // Each submission is in the log, written in its own transaction; the refused
+    // one (stale version) is not.
+    let (status, log) = app
+        .get("/api/audit?action=submitted&login=sch240001", &coordinator)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let details: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        details,
+        ["Версия черновика 3", "Версия черновика 2"],
+        "{log}"
+    );
 }
 
 async fn a_closed_collection_changes_nothing(backend: Backend) {

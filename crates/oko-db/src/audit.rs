@@ -71,6 +71,12 @@ pub struct NewEvent<'a> {
 }
 
 pub async fn record(db: &DatabaseConnection, event: NewEvent<'_>) -> Result<(), DbErr> {
+    insert_of(event).exec_without_returning(db).await?;
+    Ok(())
+}
+
+/// The statement that records `event` (to run inside another's transaction).
+pub fn insert_of(event: NewEvent<'_>) -> sea_orm::Insert<audit_event::ActiveModel> {
     audit_event::Entity::insert(audit_event::ActiveModel {
         id: Set(Uuid::new_v4()),
         at: Set(event.at),
@@ -84,9 +90,6 @@ pub async fn record(db: &DatabaseConnection, event: NewEvent<'_>) -> Result<(), 
         municipality_id: Set(event.place.municipality),
         organisation_id: Set(event.place.organisation),
     })
-    .exec_without_returning(db)
-    .await?;
-    Ok(())
 }
 
 /// What the reader asks for.

@@ -330,31 +330,14 @@ pub async fn submit(
     now: DateTime<Utc>,
 ) -> Result<Option<submission::Model>, DbErr> {
     let txn = crate::connection::begin_write(db).await?;
-    let marked = draft::Entity::update_many()
-        .col_expr(
-            draft::Column::FirstSubmittedAt,
-            Expr::value(draft.first_submitted_at.unwrap_or(now)),
-        )
-        .col_expr(draft::Column::LastSubmittedAt, Expr::value(now))
-        .filter(draft::Column::CollectionId.eq(draft.collection_id))
-        .filter(draft::Column::OrganisationId.eq(draft.organisation_id))
-        .filter(draft::Column::Version.eq(draft.version))
-        .exec(&txn)
-        .await?;
+    let marked = mark_submitted(draft, now).exec(&txn).await?;
     if marked.rows_affected != 1 {
         return Ok(None);
     }
-    let snapshot = submission::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        collection_id: Set(draft.collection_id),
-        organisation_id: Set(draft.organisation_id),
-        data: Set(draft.data.clone()),
-        draft_version: Set(draft.version),
-        submitted_at: Set(now),
-        submitted_by: Set(user_id),
-    }
-    .insert(&txn)
-    .await?;
+    let snapshot = snapshot_of(draft, user_id, now);
+    submission::Entity::insert(submission::ActiveModel::from(snapshot.clone()))
+        .exec_without_returning(&txn)
+        .await?;
     if let Some(results) = protocol {
         crate::analytics::replace_in(
             &txn,
@@ -368,6 +351,58 @@ pub async fn submit(
     }
     txn.commit().await?;
     Ok(Some(snapshot))
+}
+
+/// Submits `draft` (read on `held` at its version) on that one connection, with
+/// the audit `event` in the same transaction: BEGIN, the draft marked, its
+/// snapshot, the event, COMMIT, and no pool round trip between them. `None`
+/// when the draft changed since it was read (nothing is written then).
+pub async fn submit_on(
+    held: &mut Held,
+    draft: &draft::Model,
+    user_id: Uuid,
+    event: crate::audit::NewEvent<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<submission::Model>, DbErr> {
+    held.begin_write().await?;
+    if held.execute(&mark_submitted(draft, now)).await? != 1 {
+        held.rollback().await?;
+        return Ok(None);
+    }
+    let snapshot = snapshot_of(draft, user_id, now);
+    held.execute(&submission::Entity::insert(submission::ActiveModel::from(
+        snapshot.clone(),
+    )))
+    .await?;
+    held.execute(&crate::audit::insert_of(event)).await?;
+    held.commit().await?;
+    Ok(Some(snapshot))
+}
+
+/// Marks `draft` submitted, if it is still at the version read.
+fn mark_submitted(draft: &draft::Model, now: DateTime<Utc>) -> sea_orm::UpdateMany<draft::Entity> {
+    draft::Entity::update_many()
+        .col_expr(
+            draft::Column::FirstSubmittedAt,
+            Expr::value(draft.first_submitted_at.unwrap_or(now)),
+        )
+        .col_expr(draft::Column::LastSubmittedAt, Expr::value(now))
+        .filter(draft::Column::CollectionId.eq(draft.collection_id))
+        .filter(draft::Column::OrganisationId.eq(draft.organisation_id))
+        .filter(draft::Column::Version.eq(draft.version))
+}
+
+/// What a submission keeps: the draft as it was submitted.
+fn snapshot_of(draft: &draft::Model, user_id: Uuid, now: DateTime<Utc>) -> submission::Model {
+    submission::Model {
+        id: Uuid::new_v4(),
+        collection_id: draft.collection_id,
+        organisation_id: draft.organisation_id,
+        data: draft.data.clone(),
+        draft_version: draft.version,
+        submitted_at: now,
+        submitted_by: user_id,
+    }
 }
 
 /// The students of a submitted electronic protocol, stored with the submission.

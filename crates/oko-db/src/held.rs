@@ -113,6 +113,7 @@ impl HeldPool {
         Ok(Held {
             connection: Some(connection),
             unproven,
+            in_transaction: false,
             pool: Arc::clone(&self.0),
             _permit: permit,
         })
@@ -200,6 +201,10 @@ pub struct Held {
     /// closed by the database meanwhile (a restart), so a first read that fails is
     /// tried once more on a new connection.
     unproven: bool,
+    /// Between [`Held::begin_write`] and its commit or rollback: dropped then (the
+    /// request was cancelled, a statement failed), the connection is closed, and
+    /// the database rolls back, never given back with a transaction open.
+    in_transaction: bool,
     pool: Arc<Inner>,
     // Released after the connection is back (fields drop after `drop`).
     _permit: OwnedSemaphorePermit,
@@ -207,6 +212,9 @@ pub struct Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
+        if self.in_transaction {
+            return;
+        }
         if let Some(connection) = self.connection.take() {
             self.pool
                 .idle
@@ -262,13 +270,47 @@ impl Held {
     /// Runs `query`; how many rows it changed.
     pub async fn execute(&mut self, query: &impl QueryTrait) -> Result<u64, DbErr> {
         let statement = query.build(self.pool.options.backend());
+        self.execute_statement(&statement).await
+    }
+
+    /// Starts a transaction that takes SQLite's write lock at once (as
+    /// [`crate::connection::begin_write`]); its statements run here until
+    /// [`Held::commit`] or [`Held::rollback`], with no pool round trip between.
+    pub async fn begin_write(&mut self) -> Result<(), DbErr> {
+        let begin = match self.pool.options.backend() {
+            DbBackend::Sqlite => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        };
+        self.plain(begin).await?;
+        self.in_transaction = true;
+        Ok(())
+    }
+
+    pub async fn commit(&mut self) -> Result<(), DbErr> {
+        self.plain("COMMIT").await?;
+        self.in_transaction = false;
+        Ok(())
+    }
+
+    pub async fn rollback(&mut self) -> Result<(), DbErr> {
+        self.plain("ROLLBACK").await?;
+        self.in_transaction = false;
+        Ok(())
+    }
+
+    async fn plain(&mut self, sql: &str) -> Result<(), DbErr> {
+        let statement = Statement::from_string(self.pool.options.backend(), sql);
+        self.execute_statement(&statement).await.map(drop)
+    }
+
+    async fn execute_statement(&mut self, statement: &Statement) -> Result<u64, DbErr> {
         let mut connection = self.take()?;
         let changed = match &mut connection {
-            Connection::Postgres(c) => sqlx_query(&statement)
+            Connection::Postgres(c) => sqlx_query(statement)
                 .execute(&mut *c)
                 .await
                 .map(|done| done.rows_affected()),
-            Connection::Sqlite(c) => sqlx_query(&statement)
+            Connection::Sqlite(c) => sqlx_query(statement)
                 .execute(&mut *c)
                 .await
                 .map(|done| done.rows_affected()),

@@ -56,7 +56,10 @@ pub async fn submit_draft(
 ) -> Result<HttpResponse, ApiError> {
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let form = &writing.form;
-    let Some(draft) = writing.current(&state).await? else {
+    // Read on the connection the submission is then written on: no pool round
+    // trip between the statements (oko_db::held).
+    let (mut held, current) = writing.open_draft(&state).await?;
+    let Some(draft) = current else {
         return Err(ApiError::new(
             ErrorCode::ValidationFailed,
             "Форма еще не заполнена: сдавать нечего",
@@ -70,43 +73,69 @@ pub async fn submit_draft(
     if !errors.is_empty() {
         return Err(ApiError::validation(cell_problems(form, &errors)));
     }
-    // An electronic protocol's submission becomes the organisation's results in
-    // the same transaction («Аналитика»).
-    let work = match writing.collection.assessment_work_id {
-        Some(id) => oko_db::analytics::work(&state.db, id).await?,
-        None => None,
+    let detail = format!("Версия черновика {}", draft.version);
+    let entry = audit::Entry {
+        action: AuditAction::Submitted,
+        target: &form.title,
+        detail: &detail,
     };
+    let submitted = match writing.collection.assessment_work_id {
+        // An electronic protocol's submission becomes the organisation's
+        // results in the same transaction («Аналитика»).
+        Some(work) => {
+            drop(held);
+            let submitted =
+                submit_protocol(&state, &user, &draft, work, &data, writing.now).await?;
+            if submitted.is_some() {
+                audit::by_user(&state, &user, entry, None).await;
+            }
+            submitted
+        }
+        None => {
+            let event = audit::event_by_user(&state, &user, entry, None).await;
+            let submitted = collections::submit_on(
+                &mut held,
+                &draft,
+                user.0.principal.user_id,
+                event,
+                writing.now,
+            )
+            .await?;
+            if submitted.is_none() {
+                return writing.conflict_on(&mut held).await;
+            }
+            submitted
+        }
+    };
+    match submitted {
+        Some(snapshot) => {
+            writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
+            Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
+        }
+        None => writing.conflict(writing.current(&state).await?.as_ref()),
+    }
+}
+
+/// A protocol's submission with its students' results, in one transaction.
+async fn submit_protocol(
+    state: &AppState,
+    user: &Authenticated,
+    draft: &oko_db::entities::draft::Model,
+    work: uuid::Uuid,
+    data: &FormData,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<oko_db::entities::submission::Model>, ApiError> {
+    let work = oko_db::analytics::work(&state.db, work).await?;
     let students = work
         .as_ref()
-        .map(|w| oko_domain::analytics::protocol::students(&w.definition, &data))
+        .map(|w| oko_domain::analytics::protocol::students(&w.definition, data))
         .unwrap_or_default();
     let protocol = work.as_ref().map(|w| collections::ProtocolResults {
         work_id: w.row.id,
         work: &w.definition,
         students: &students,
     });
-    let submitted = collections::submit(
-        &state.db,
-        &draft,
-        user.0.principal.user_id,
-        protocol,
-        writing.now,
-    )
-    .await?;
-    match submitted {
-        Some(snapshot) => {
-            writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
-            let detail = format!("Версия черновика {}", snapshot.draft_version);
-            let entry = audit::Entry {
-                action: AuditAction::Submitted,
-                target: &form.title,
-                detail: &detail,
-            };
-            audit::by_user(&state, &user, entry, None).await;
-            Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
-        }
-        None => writing.conflict(writing.current(&state).await?.as_ref()),
-    }
+    Ok(collections::submit(&state.db, draft, user.0.principal.user_id, protocol, now).await?)
 }
 
 /// The organisation's submissions, newest first (the first is what counts).
