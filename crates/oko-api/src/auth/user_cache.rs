@@ -9,7 +9,7 @@
 //! keeps its own copy; nothing here is the only copy.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex, RwLock},
     time::{Duration, Instant},
 };
@@ -55,10 +55,37 @@ pub struct UserCache {
     poll: Mutex<Poll>,
 }
 
-/// When `user_changes` is read next, and the latest change seen.
+/// When `user_changes` is read next, from when, and which changes of that window
+/// were applied already.
 struct Poll {
     next_at: Instant,
-    seen_up_to: DateTime<Utc>,
+    /// When the previous read began: the next one reads from there, less
+    /// [`POLL_OVERLAP`]. (It used to read from the latest change seen, less the
+    /// overlap: after a burst — a coordinator's new passwords for a thousand
+    /// schools — every poll read the burst again and dropped those users from
+    /// the cache each second, for good.)
+    read_from: DateTime<Utc>,
+    /// Changes applied that the overlap reads again: applied once.
+    applied: HashSet<(Uuid, DateTime<Utc>)>,
+}
+
+impl Poll {
+    /// The lower bound of a read starting at `now`.
+    fn window(&mut self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let since = self.read_from - POLL_OVERLAP;
+        self.read_from = now;
+        since
+    }
+
+    /// The users whose change read since `since` is news.
+    fn news(&mut self, since: DateTime<Utc>, changes: Vec<(Uuid, DateTime<Utc>)>) -> Vec<Uuid> {
+        self.applied.retain(|(_, at)| *at >= since);
+        changes
+            .into_iter()
+            .filter(|change| self.applied.insert(*change))
+            .map(|(user, _)| user)
+            .collect()
+    }
 }
 
 impl UserCache {
@@ -69,7 +96,8 @@ impl UserCache {
             entries: RwLock::new(HashMap::new()),
             poll: Mutex::new(Poll {
                 next_at: Instant::now() + ttl,
-                seen_up_to: Utc::now(),
+                read_from: Utc::now(),
+                applied: HashSet::new(),
             }),
         }
     }
@@ -114,13 +142,16 @@ impl UserCache {
                 return Ok(());
             }
             poll.next_at = now + self.ttl;
-            poll.seen_up_to - POLL_OVERLAP
+            poll.window(Utc::now())
         };
         let changed = users::changed_since(db, since).await?;
-        let mut poll = self.poll.lock().unwrap_or_else(|p| p.into_inner());
-        for (user_id, changed_at) in changed {
+        let news = self
+            .poll
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .news(since, changed);
+        for user_id in news {
             self.forget(user_id);
-            poll.seen_up_to = poll.seen_up_to.max(changed_at);
         }
         Ok(())
     }
@@ -196,6 +227,38 @@ mod tests {
         assert!(cache.fresh(id, start + DESCRIPTION_TTL).is_none());
         cache.forget(id);
         assert!(cache.fresh(id, start).is_none());
+    }
+
+    #[test]
+    fn a_burst_of_changes_drops_its_users_once_and_the_window_moves_on() {
+        let start = Utc::now();
+        let mut poll = Poll {
+            next_at: Instant::now(),
+            read_from: start,
+            applied: HashSet::new(),
+        };
+        let burst: Vec<(Uuid, DateTime<Utc>)> =
+            (0..1000).map(|_| (Uuid::new_v4(), start)).collect();
+        let second = chrono::Duration::seconds(1);
+        let since = poll.window(start + second);
+        assert_eq!(since, start - POLL_OVERLAP);
+        assert_eq!(poll.news(since, burst.clone()).len(), 1000);
+        // The next polls' overlap reads the burst again: nothing is news.
+        let since = poll.window(start + second * 2);
+        assert_eq!(since, start + second - POLL_OVERLAP);
+        assert!(poll.news(since, burst.clone()).is_empty());
+        let late = (Uuid::new_v4(), start + second);
+        assert_eq!(
+            poll.news(since, vec![late]),
+            [late.0],
+            "a change within the overlap"
+        );
+        // Past the overlap the window no longer holds the burst, nor remembers it.
+        let since = poll.window(start + second * 10);
+        let since = poll.window(start + second * 11).max(since);
+        assert!(since > start + second);
+        assert!(poll.news(since, Vec::new()).is_empty());
+        assert!(poll.applied.is_empty(), "{}", poll.applied.len());
     }
 
     #[test]
