@@ -132,10 +132,15 @@ impl LogFormat {
         }
     }
 
-    /// Sends the process's log to stderr in this format, at INFO.
-    pub fn init(self) {
+    /// Sends the process's log to stderr in this format, at INFO, written by a
+    /// thread of its own: a request (a line each) never waits for a slow log
+    /// reader, and past 128,000 lines waiting the newest are dropped rather than
+    /// the server slowed. Keep the guard for the process's life: dropping it
+    /// writes what is left.
+    pub fn init(self) -> tracing_appender::non_blocking::WorkerGuard {
+        let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
         let log = tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
+            .with_writer(writer)
             .with_max_level(tracing::Level::INFO);
         match self {
             LogFormat::Text => log.init(),
@@ -146,6 +151,7 @@ impl LogFormat {
                 .with_span_list(false)
                 .init(),
         }
+        guard
     }
 }
 

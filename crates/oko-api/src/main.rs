@@ -14,13 +14,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match LogFormat::from_lookup(|name| std::env::var(name).ok()) {
+    let _log = match LogFormat::from_lookup(|name| std::env::var(name).ok()) {
         Ok(format) => format.init(),
         Err(err) => {
             eprintln!("Ошибка конфигурации: {err}");
             return std::process::ExitCode::from(2);
         }
-    }
+    };
     let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(config) => config,
