@@ -19,30 +19,47 @@ pub async fn form(app: &TestApp, admin: &str, definition: Value) -> Value {
     version
 }
 
-/// A publication for region 24 with a collection of `version_id`; returns the
-/// collection.
-pub async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &str) -> Value {
-    let (_, section) = app
+/// A new section with one publication of `title` for `audience`; its id.
+pub async fn publication(
+    app: &TestApp,
+    admin: &str,
+    section: &str,
+    title: &str,
+    audience: Value,
+) -> String {
+    let (status, section) = app
         .call(
             Method::POST,
             "/api/sections",
             admin,
-            Some(json!({"title": format!("Сбор {until} {version_id}")})),
+            Some(json!({"title": section})),
         )
         .await;
+    assert_eq!(status, StatusCode::CREATED, "{section}");
     let (status, publication) = app
         .call(
             Method::POST,
             "/api/publications",
             admin,
-            Some(
-                json!({"section_id": section["id"], "title": "Сбор сведений о специальностях",
-                "published_on": OPEN_FROM, "audience": {"region_codes": ["24"]}}),
-            ),
+            Some(json!({"section_id": section["id"], "title": title,
+                "published_on": OPEN_FROM, "audience": audience})),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{publication}");
-    let id = publication["summary"]["id"].as_str().unwrap();
+    publication["summary"]["id"].as_str().unwrap().to_owned()
+}
+
+/// A publication for region 24 with a collection of `version_id`; returns the
+/// collection.
+pub async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &str) -> Value {
+    let id = publication(
+        app,
+        admin,
+        &format!("Сбор {until} {version_id}"),
+        "Сбор сведений о специальностях",
+        json!({"region_codes": ["24"]}),
+    )
+    .await;
     let (status, block) = app
         .call(
             Method::PUT,
@@ -64,28 +81,14 @@ pub async fn open_college_collection(app: &TestApp, admin: &str) -> String {
 
 /// A publication for everyone with one storage opening at `available_from`.
 pub async fn storage(app: &TestApp, admin: &str, available_from: &str) -> String {
-    let (status, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            admin,
-            Some(json!({"title": format!("ВПР {available_from}")})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{section}");
-    let (status, publication) = app
-        .call(
-            Method::POST,
-            "/api/publications",
-            admin,
-            Some(
-                json!({"section_id": section["id"], "title": "План-график ВПР СПО",
-                "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{publication}");
-    let id = publication["summary"]["id"].as_str().unwrap();
+    let id = publication(
+        app,
+        admin,
+        &format!("ВПР {available_from}"),
+        "План-график ВПР СПО",
+        json!({"everyone": true}),
+    )
+    .await;
     let (status, storage) = app
         .call(
             Method::POST,
