@@ -19,7 +19,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::{announcement, announcement_read, draft},
+    entities::{announcement, announcement_read},
+    monitoring,
     notifications::Notice,
 };
 
@@ -64,9 +65,6 @@ pub async fn recent(
         .await
 }
 
-/// A moment a draft may not have reached yet.
-type Moment = Option<DateTime<Utc>>;
-
 /// [`recent`], read at most once per [`RECENT_TTL`] by this instance: every open
 /// bell's live stream asks every 2 seconds, and announcements come a few a day.
 #[derive(Default)]
@@ -101,25 +99,18 @@ impl RecentCache {
     }
 }
 
-/// Whether the organisation's submission of the collection counts now (not
-/// returned since).
+/// Whether the organisation's submission of the collection counts now (as
+/// monitoring counts it: not returned since).
 pub async fn has_submitted(
     db: &DatabaseConnection,
     collection_id: Uuid,
     organisation_id: Uuid,
 ) -> Result<bool, DbErr> {
-    let dates: Option<(Moment, Moment)> = draft::Entity::find()
-        .select_only()
-        .column(draft::Column::LastSubmittedAt)
-        .column(draft::Column::ReturnedAt)
-        .filter(draft::Column::CollectionId.eq(collection_id))
-        .filter(draft::Column::OrganisationId.eq(organisation_id))
-        .into_tuple()
-        .one(db)
-        .await?;
-    Ok(dates.is_some_and(|(submitted, returned)| {
-        submitted.is_some() && !oko_domain::monitoring::still_returned(returned, submitted)
-    }))
+    Ok(
+        monitoring::draft_dates_of(db, collection_id, organisation_id)
+            .await?
+            .is_some_and(|dates| dates.submitted()),
+    )
 }
 
 /// Which of `ids` the user has read.

@@ -48,39 +48,60 @@ impl DraftDates {
     }
 }
 
+/// A time a draft may not have reached yet (submitted, returned).
+type Moment = Option<DateTime<Utc>>;
+
+/// A draft's started, last submitted and returned times, as read.
+type DatesRow = (DateTime<Utc>, Moment, Moment);
+
+impl From<DatesRow> for DraftDates {
+    fn from((started_at, last_submitted_at, returned_at): DatesRow) -> DraftDates {
+        DraftDates {
+            started_at,
+            last_submitted_at,
+            returned_at,
+        }
+    }
+}
+
+/// A draft's columns that decide its status, in [`DatesRow`]'s order.
+fn dates_columns<S: QuerySelect>(query: S) -> S {
+    query
+        .column(draft::Column::StartedAt)
+        .column(draft::Column::LastSubmittedAt)
+        .column(draft::Column::ReturnedAt)
+}
+
 /// Every draft's dates of a collection, by organisation.
 pub async fn draft_dates(
     db: &DatabaseConnection,
     collection_id: Uuid,
 ) -> Result<HashMap<Uuid, DraftDates>, DbErr> {
-    let rows = draft::Entity::find()
+    let query = draft::Entity::find()
         .select_only()
-        .column(draft::Column::OrganisationId)
-        .column(draft::Column::StartedAt)
-        .column(draft::Column::LastSubmittedAt)
-        .column(draft::Column::ReturnedAt)
+        .column(draft::Column::OrganisationId);
+    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment)> = dates_columns(query)
         .filter(draft::Column::CollectionId.eq(collection_id))
-        .into_tuple::<(
-            Uuid,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            Option<DateTime<Utc>>,
-        )>()
+        .into_tuple()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(org, started_at, last_submitted_at, returned_at)| {
-            (
-                org,
-                DraftDates {
-                    started_at,
-                    last_submitted_at,
-                    returned_at,
-                },
-            )
+        .map(|(org, started_at, submitted, returned)| {
+            (org, DraftDates::from((started_at, submitted, returned)))
         })
         .collect())
+}
+
+/// One organisation's draft dates of a collection (`None`: not started).
+pub async fn draft_dates_of(
+    db: &DatabaseConnection,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<Option<DraftDates>, DbErr> {
+    let query = draft::Entity::find_by_id((collection_id, organisation_id)).select_only();
+    let row: Option<DatesRow> = dates_columns(query).into_tuple().one(db).await?;
+    Ok(row.map(DraftDates::from))
 }
 
 /// How long a computed scope is reused at most (publications that become visible
