@@ -30,11 +30,7 @@ impl Server {
 
     /// The server's data directory (`OKO_DATA_DIR`).
     pub fn data_dir(&self) -> PathBuf {
-        self.env
-            .iter()
-            .find(|(name, _)| *name == "OKO_DATA_DIR")
-            .map(|(_, dir)| PathBuf::from(dir))
-            .unwrap_or_default()
+        data_dir_of(&self.env)
     }
 
     /// `binary` with the server's settings, to run another `oko` command on its data.
@@ -136,11 +132,7 @@ fn serve(
 ) -> Result<Server, Fail> {
     // Its log (a line per request) goes to a file in its data directory: on the
     // console it would drown the run's own output and slow a benchmark's server.
-    let data_dir = env
-        .iter()
-        .find(|(name, _)| *name == "OKO_DATA_DIR")
-        .map_or_else(PathBuf::new, |(_, dir)| PathBuf::from(dir));
-    let log_path = data_dir.join(format!("oko-{port}.log"));
+    let log_path = data_dir_of(&env).join(format!("oko-{port}.log"));
     let log = std::fs::File::create(&log_path).map_err(Fail::io("create the server's log"))?;
     println!(
         "xtask: {what} on port {port}, its log in {}",
@@ -159,6 +151,14 @@ fn serve(
     };
     wait_for_port(port, what, Duration::from_secs(30))?;
     Ok(server)
+}
+
+/// `OKO_DATA_DIR` of a server's settings.
+fn data_dir_of(env: &[(&'static str, String)]) -> PathBuf {
+    env.iter()
+        .find(|(name, _)| *name == "OKO_DATA_DIR")
+        .map(|(_, dir)| PathBuf::from(dir))
+        .unwrap_or_default()
 }
 
 /// Waits until something accepts connections on `port`; fails after `limit`

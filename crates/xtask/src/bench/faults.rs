@@ -59,7 +59,7 @@ pub fn rows(
 }
 
 /// The surge on fresh organisations through `servers`, nothing allowed to fail.
-fn surge_through(
+pub(super) fn surge_through(
     servers: &[&Server],
     organisations: usize,
     skip: usize,

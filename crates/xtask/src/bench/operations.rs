@@ -14,7 +14,7 @@ use std::{
 };
 
 use super::{
-    OKO, curl, row,
+    OKO, curl, faults, row,
     surge::{Driven, OnFailure, address_of, drive_all, prepare},
 };
 use crate::{
@@ -32,13 +32,7 @@ fn save_rate(driven: &Driven) -> f64 {
 
 /// The surge through `server` on organisations `skip..skip + organisations`.
 fn surge(server: &Server, organisations: usize, skip: usize, dir: &Path) -> Result<Driven, Fail> {
-    let prepared = prepare(server, organisations, skip, dir)?;
-    drive_all(
-        &[address_of(server)],
-        &prepared.collection,
-        prepared.tokens,
-        OnFailure::Stop,
-    )
+    faults::surge_through(&[server], organisations, skip, dir)
 }
 
 /// Metrics on against off: `organisations` a run, [`TURNS`] runs of each.
