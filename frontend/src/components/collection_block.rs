@@ -15,14 +15,17 @@ use oko_domain::{
         state_note_ru,
     },
     monitoring::CollectionStats,
-    moscow_time::{MOSCOW_INPUT_FORMAT, from_moscow_input, time_left_ru, to_moscow_input},
+    moscow_time::{time_left_ru, to_moscow_input},
     role::Role,
 };
 use uuid::Uuid;
 
 use crate::{
     api::{ApiFailure, Method},
-    components::{date_time_field::DateTimeField, error_summary::ErrorSummary},
+    components::{
+        date_time_field::{DateTimeField, read_moment},
+        error_summary::ErrorSummary,
+    },
     session::Session,
 };
 
@@ -293,26 +296,12 @@ fn read_window(
     opens: &str,
     closes: &str,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), Vec<FieldError>> {
-    let unread = |field: &str, what: &str| {
-        FieldError::about_field(
-            field,
-            "required",
-            &format!("Укажите, {what} (мск): {MOSCOW_INPUT_FORMAT}"),
-        )
-    };
-    match (from_moscow_input(opens), from_moscow_input(closes)) {
-        (Some(opens), Some(closes)) => Ok((opens, closes)),
-        (opens, closes) => Err([
-            opens
-                .is_none()
-                .then(|| unread("opens_at", "когда сбор открывается")),
-            closes
-                .is_none()
-                .then(|| unread("closes_at", "когда сбор закрывается")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()),
+    match (
+        read_moment(opens, "opens_at", "когда сбор открывается (мск)"),
+        read_moment(closes, "closes_at", "когда сбор закрывается (мск)"),
+    ) {
+        (Ok(opens), Ok(closes)) => Ok((opens, closes)),
+        (opens, closes) => Err([opens.err(), closes.err()].into_iter().flatten().collect()),
     }
 }
 

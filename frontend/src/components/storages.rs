@@ -6,7 +6,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     api::FieldError,
-    moscow_time::{MOSCOW_INPUT_FORMAT, date_slash_time, from_moscow_input, short_date_time},
+    moscow_time::{date_slash_time, short_date_time},
     role::Role,
     storages::{
         DownloadLink, DownloadRight, FileKind, FilePage, Storage, StorageInput, StoredFile,
@@ -17,7 +17,9 @@ use uuid::Uuid;
 use crate::{
     api::{Method, encode_query},
     components::{
-        date_time_field::DateTimeField, error_summary::ErrorSummary, pager::Pager,
+        date_time_field::{DateTimeField, read_moment},
+        error_summary::ErrorSummary,
+        pager::Pager,
         upload::UploadForm,
     },
     session::Session,
@@ -321,20 +323,18 @@ fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
     let problems = RwSignal::new(Vec::<FieldError>::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let available_from = from_moscow_input(&opens.get_untracked());
+        let available_from = read_moment(
+            &opens.get_untracked(),
+            "available_from",
+            "с какого времени (мск) файлы доступны",
+        );
         let input = StorageInput {
             title: title.get_untracked(),
-            available_from: available_from.unwrap_or_default(),
+            available_from: available_from.as_ref().ok().copied().unwrap_or_default(),
         };
         // Every problem at once: the server's rules, and the date it cannot read.
         let mut found = input.problems();
-        if available_from.is_none() {
-            found.push(FieldError::about_field(
-                "available_from",
-                "required",
-                &format!("Укажите, с какого времени (мск) файлы доступны: {MOSCOW_INPUT_FORMAT}"),
-            ));
-        }
+        found.extend(available_from.err());
         if !found.is_empty() {
             problems.set(found);
             return;
