@@ -72,7 +72,8 @@ async fn an_error_names_its_request_and_the_log_line_names_the_rest(backend: Bac
         .unwrap();
     assert_ne!(forged.headers()["x-request-id"], "a\"}{\"status\":200");
 
-    let lines = log_lines(&log_path, &header).await;
+    // The log is written by a thread of its own: wait for every line asserted.
+    let lines = log_lines(&log_path, &[&header, "nginx-7f3a.1"]).await;
     let line = lines
         .iter()
         .find(|l| l["request_id"] == header.as_str())
@@ -97,11 +98,13 @@ async fn an_error_names_its_request_and_the_log_line_names_the_rest(backend: Bac
     drop(server);
 }
 
-/// The JSON lines of the log once the one with `id` is written.
-async fn log_lines(path: &std::path::Path, id: &str) -> Vec<Value> {
+/// The JSON lines of the log once the lines of all `ids` are written.
+async fn log_lines(path: &std::path::Path, ids: &[&str]) -> Vec<Value> {
     for _ in 0..50 {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        if text.contains(id) {
+        // Only whole lines: the writer may be half way through the last one.
+        let text = &text[..text.rfind('\n').map_or(0, |end| end + 1)];
+        if ids.iter().all(|id| text.contains(id)) {
             return text
                 .lines()
                 .map(|line| {
@@ -112,5 +115,5 @@ async fn log_lines(path: &std::path::Path, id: &str) -> Vec<Value> {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("the log never named {id}");
+    panic!("the log never named all of {ids:?}");
 }
