@@ -491,6 +491,27 @@ async fn only_the_operator_publishes(backend: Backend) {
         ),
         (StatusCode::OK, json!("ВПР"), json!(5))
     );
+    // A tab at the largest position a client may set: the next one still goes
+    // last (the schema attack found a 500 here: the position overflowed).
+    let (status, far) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            &admin,
+            Some(json!({"title": "Последний", "position": i32::MAX})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{far}");
+    let (status, next) = app
+        .call(
+            Method::POST,
+            "/api/sections",
+            &admin,
+            Some(json!({"title": "Следующий"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{next}");
+    assert_eq!(next["position"], i32::MAX);
 }
 
 async fn a_publication_saved_elsewhere_shows_within_a_quarter_second(backend: Backend) {

@@ -88,7 +88,9 @@ pub async fn create(
                 .one(db)
                 .await?
                 .flatten();
-            last.map_or(1, |p| p + 1)
+            // The last tab may stand at the largest position (a client may set
+            // any): a new one goes beside it, never past the integer's end.
+            last.map_or(1, |p| p.saturating_add(1))
         }
     };
     Ok(section::ActiveModel {
