@@ -878,7 +878,7 @@ async fn workbook_named(
 }
 
 /// «Скачать файл с отметками ошибок» for the refused file of `data`: the file's
-/// own values back, its wrong cell named on a first sheet «Ошибки» with its
+/// own values back, its wrong cell named on a last sheet «Ошибки» with its
 /// message, nothing changed.
 async fn the_refused_file_comes_back_marked(
     app: &TestApp,
@@ -891,7 +891,7 @@ async fn the_refused_file_comes_back_marked(
     let form = demo::college();
     let bad = oko_io::form_template::template(&form, data).unwrap();
     let mut marked = workbook_named(mark(app, school, id, bad).await, ".xlsx").await;
-    assert_eq!(marked.sheet_names(), ["Ошибки", "СПЕЦИАЛЬНОСТИ"]);
+    assert_eq!(marked.sheet_names(), ["СПЕЦИАЛЬНОСТИ", "Ошибки"]);
     let list = marked.worksheet_range("Ошибки").unwrap();
     assert_eq!(
         list.get((0, 0)),
@@ -1431,17 +1431,23 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
         .bytes()
         .await
         .unwrap();
-    let marks = office.marks(&marked);
-    assert_eq!(marks.as_array().unwrap().len(), 1, "{marks}");
-    assert_eq!(marks[0]["sheet"], "РАБОТЫ НА БЛАНКЕ");
-    assert_eq!(marks[0]["cell"], "D2");
-    assert!(
-        marks[0]["note"]
-            .as_str()
-            .unwrap()
-            .contains("Введите целое число"),
-        "{marks}"
-    );
+    // Both programs open the changed package and see the same mark.
+    for program in [Program::Openpyxl, Program::LibreOffice] {
+        let marks = office.marks(program, &marked);
+        assert_eq!(marks.as_array().unwrap().len(), 1, "{program:?}: {marks}");
+        assert_eq!(marks[0]["sheet"], "РАБОТЫ НА БЛАНКЕ", "{program:?}");
+        assert_eq!(marks[0]["cell"], "D2", "{program:?}");
+        assert!(
+            marks[0]["note"]
+                .as_str()
+                .unwrap()
+                .contains("Введите целое число"),
+            "{program:?}: {marks}"
+        );
+    }
+    // The user's file is still theirs: LibreOffice reads every typed value back.
+    let sheet = office.cells(Program::LibreOffice, "РАБОТЫ НА БЛАНКЕ", &marked);
+    assert_eq!(sheet[1][3], json!(["text", "сорок"]), "{sheet:?}");
 
     let (status, receipt) = app
         .call(

@@ -19,8 +19,8 @@ use oko_io::{
     csv_read::read_csv,
     form_import::{RawCell, RawSheet, import_draft},
     form_template::template,
-    marked_workbook::mark_errors,
-    workbook::{WorkbookLimits, open_xlsx, read_xlsx},
+    marked_workbook::{Upload, mark_errors},
+    workbook::{WorkbookLimits, open_xlsx},
 };
 
 mod support;
@@ -144,8 +144,9 @@ fn read_with_csv_crate_then_import(form: &FormDefinition, bytes: &[u8]) {
 /// «Скачать файл с отметками ошибок» of a refused 5,000-row template: the
 /// workbook read, imported, and written back with its marks.
 fn mark_refused(form: &FormDefinition, bytes: &[u8]) -> usize {
-    let sheets = read_xlsx(bytes, WorkbookLimits::default()).expect("readable");
-    mark_errors(form, &sheets).expect("marked").len()
+    mark_errors(form, Upload::Workbook(bytes))
+        .expect("marked")
+        .len()
 }
 
 /// The college sheet with a word in the course of every tenth row: 500 errors.

@@ -171,7 +171,7 @@ pub trait RowSource {
 
 impl RowSource for Vec<RawSheet> {
     fn sheet_names(&self) -> Vec<String> {
-        Lent(self).sheet_names()
+        self.iter().map(|s| s.name.clone()).collect()
     }
 
     fn each_row(
@@ -189,13 +189,45 @@ impl RowSource for Vec<RawSheet> {
     }
 }
 
-/// Sheets read earlier, lent to an import: each row is copied only as it is
-/// converted (the error-marked file needs the cells again afterwards).
-pub struct Lent<'a>(pub &'a [RawSheet]);
+/// A source whose sheets' first rows and lengths are kept as an import reads
+/// them, to find the import's errors in the file afterwards
+/// ([`places_in_file`]) without holding its cells.
+pub struct Outlined<'a, S> {
+    source: &'a mut S,
+    outlines: Vec<SheetOutline>,
+}
 
-impl RowSource for Lent<'_> {
+/// What a sheet's errors are found by: its name, its rows where the header
+/// may be, and how many rows it has.
+#[derive(Clone, Debug, Default)]
+pub struct SheetOutline {
+    pub name: String,
+    pub head: Vec<Vec<RawCell>>,
+    pub rows: usize,
+}
+
+impl<'a, S: RowSource> Outlined<'a, S> {
+    pub fn new(source: &'a mut S) -> Self {
+        let outlines = source
+            .sheet_names()
+            .into_iter()
+            .map(|name| SheetOutline {
+                name,
+                ..SheetOutline::default()
+            })
+            .collect();
+        Outlined { source, outlines }
+    }
+
+    /// Every sheet's outline (a sheet the import did not read has no rows).
+    pub fn finish(self) -> Vec<SheetOutline> {
+        self.outlines
+    }
+}
+
+impl<S: RowSource> RowSource for Outlined<'_, S> {
     fn sheet_names(&self) -> Vec<String> {
-        self.0.iter().map(|s| s.name.clone()).collect()
+        self.outlines.iter().map(|o| o.name.clone()).collect()
     }
 
     fn each_row(
@@ -203,10 +235,17 @@ impl RowSource for Lent<'_> {
         index: usize,
         each: &mut dyn FnMut(usize, Vec<RawCell>),
     ) -> Result<(), Refusal> {
-        for (at, row) in self.0[index].rows.iter().enumerate() {
-            each(at, row.clone());
-        }
-        Ok(())
+        let outline = &mut self.outlines[index];
+        self.source.each_row(index, &mut |at, cells| {
+            if at < HEADER_SEARCH_ROWS {
+                if outline.head.len() <= at {
+                    outline.head.resize_with(at + 1, Vec::new);
+                }
+                outline.head[at] = cells.clone();
+            }
+            outline.rows = outline.rows.max(at + 1);
+            each(at, cells);
+        })
     }
 }
 
@@ -366,7 +405,7 @@ pub struct FilePlace {
 /// their header's titles.
 pub fn places_in_file(
     form: &FormDefinition,
-    sheets: &[RawSheet],
+    sheets: &[SheetOutline],
     errors: &[CellError],
 ) -> Vec<FilePlace> {
     let names = worksheet_names(form);
@@ -390,7 +429,7 @@ pub fn places_in_file(
             let row = (error.row > 0).then(|| error.row as usize - 1);
             FilePlace {
                 sheet: found.map(|(at, _)| *at),
-                row: row.filter(|&row| found.is_some_and(|(at, _)| row < sheets[*at].rows.len())),
+                row: row.filter(|&row| found.is_some_and(|(at, _)| row < sheets[*at].rows)),
                 column: error
                     .column
                     .as_deref()
@@ -402,14 +441,9 @@ pub fn places_in_file(
 
 /// Each column's position in the sheet's header row (as the import finds it),
 /// by the column's key; empty when the sheet has no header row.
-fn header_positions<'a>(sheet: &'a SheetDef, raw: &RawSheet) -> HashMap<&'a str, usize> {
+fn header_positions<'a>(sheet: &'a SheetDef, outline: &SheetOutline) -> HashMap<&'a str, usize> {
     let reader = SheetReader::new(sheet);
-    let Some(cells) = raw
-        .rows
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .find(|cells| reader.is_header(cells))
-    else {
+    let Some(cells) = outline.head.iter().find(|cells| reader.is_header(cells)) else {
         return HashMap::new();
     };
     sheet

@@ -1,40 +1,92 @@
-//! «Скачать файл с отметками ошибок»: the user's own file back as a workbook, each
-//! wrong cell filled red with its message as a cell note, and a first sheet
-//! «Ошибки» listing every problem with a link to its cell, so the fix happens
-//! where the mistake is. The values are rewritten from what was read (numbers as
-//! numbers, dates as date cells); the file's own formatting is not kept.
+//! «Скачать файл с отметками ошибок»: the user's own workbook back, each wrong
+//! cell filled red with its message as a cell note, and a last sheet «Ошибки»
+//! listing every problem with a link to its cell, so the fix happens where the
+//! mistake is. The file is changed, not rebuilt: its formatting, drop-downs,
+//! protection and notes stay, and its untouched parts are copied still
+//! compressed. A CSV is first made a plain workbook.
 
-use std::collections::BTreeMap;
+mod cells;
+mod error_list;
+mod notes;
+mod package;
+mod styles;
+mod xml;
 
-use oko_domain::text::count_ru;
-use rust_xlsxwriter::{Format, Note, Url, Workbook, Worksheet, XlsxError};
+use std::collections::{BTreeMap, HashMap};
+
+use rust_xlsxwriter::{Workbook, XlsxError};
 
 use oko_domain::forms::{FormDefinition, validate};
 
 use crate::{
-    form_import::{FilePlace, ImportError, Lent, RawCell, RawSheet, import_draft, places_in_file},
+    form_import::{
+        FilePlace, ImportError, Outlined, RawCell, RawSheet, import_draft, places_in_file,
+    },
     form_template::excel_date,
-    workbook::{Refusal, cell_reference},
+    workbook::{Refusal, WorkbookLimits, open_xlsx},
 };
 
-/// The list's own sheet; a file sheet of that name is renamed.
+use self::{
+    cells::mark_cells,
+    error_list::error_list,
+    notes::{NotesOf, add_notes},
+    package::{Package, PackageError, RELATIONSHIPS_NS},
+    styles::{DEFAULT_STYLES, RedStyles},
+    xml::{Edits, start_tag, tags},
+};
+
+/// The list's own sheet; numbered when the file has a sheet of that name.
 const ERRORS_SHEET: &str = "Ошибки";
-/// Column widths in characters: text is not wrapped past the widest.
+const WORKBOOK: &str = "xl/workbook.xml";
+const WORKSHEET_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+const STYLES_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml";
+/// Column widths of a CSV made a workbook, in characters.
 const MAX_WIDTH: usize = 60;
 const MIN_WIDTH: usize = 8;
+
+/// What was uploaded.
+pub enum Upload<'a> {
+    Workbook(&'a [u8]),
+    Csv(RawSheet),
+}
 
 /// Why a file cannot be marked.
 #[derive(Debug)]
 pub enum MarkError {
     /// The file itself cannot be read (as its upload would be refused).
     Unreadable(Refusal),
-    Writing(XlsxError),
+    /// Read, but a part of it is not as a workbook's should be.
+    Unmarkable(String),
 }
 
-/// `sheets` (an upload's, as read) with every error the upload would list, or,
-/// for a file the upload takes, every error its draft would have.
-pub fn mark_errors(form: &FormDefinition, sheets: &[RawSheet]) -> Result<Vec<u8>, MarkError> {
-    let errors = match import_draft(form, &mut Lent(sheets)) {
+impl From<PackageError> for MarkError {
+    fn from(error: PackageError) -> Self {
+        MarkError::Unmarkable(error.to_string())
+    }
+}
+
+impl From<XlsxError> for MarkError {
+    fn from(error: XlsxError) -> Self {
+        MarkError::Unmarkable(error.to_string())
+    }
+}
+
+/// The upload with every error its upload would list marked, or, for a file the
+/// upload takes, every error its draft would have.
+pub fn mark_errors(form: &FormDefinition, upload: Upload) -> Result<Vec<u8>, MarkError> {
+    let plain;
+    let bytes = match upload {
+        Upload::Workbook(bytes) => bytes,
+        Upload::Csv(sheet) => {
+            plain = plain_workbook(&sheet)?;
+            &plain
+        }
+    };
+    let mut workbook =
+        open_xlsx(bytes, WorkbookLimits::default()).map_err(MarkError::Unreadable)?;
+    let mut outlined = Outlined::new(&mut workbook);
+    let errors = match import_draft(form, &mut outlined) {
         Ok(read) => validate(form, &read.data)
             .into_iter()
             .map(|error| read.in_file(error))
@@ -42,14 +94,16 @@ pub fn mark_errors(form: &FormDefinition, sheets: &[RawSheet]) -> Result<Vec<u8>
         Err(ImportError::Cells(errors)) => errors,
         Err(ImportError::Unreadable(refusal)) => return Err(MarkError::Unreadable(refusal)),
     };
-    let places = places_in_file(form, sheets, &errors);
+    let outlines = outlined.finish();
+    let places = places_in_file(form, &outlines, &errors);
     let messages: Vec<String> = errors.iter().map(|e| e.located(form, 0)).collect();
     let marks: Vec<Marked> = places
         .iter()
         .zip(&messages)
         .map(|(place, message)| Marked { place, message })
         .collect();
-    marked_workbook(sheets, &marks).map_err(MarkError::Writing)
+    let names: Vec<String> = outlines.iter().map(|o| o.name.clone()).collect();
+    Ok(mark_workbook(bytes, &names, &marks)?)
 }
 
 /// One problem and where the file has it.
@@ -59,107 +113,140 @@ pub struct Marked<'a> {
     pub message: &'a str,
 }
 
-/// The workbook: «Ошибки» first, then the file's sheets with the marks.
-pub fn marked_workbook(sheets: &[RawSheet], marks: &[Marked]) -> Result<Vec<u8>, XlsxError> {
-    let wrong = Format::new()
-        .set_background_color("#FFC7CE")
-        .set_font_color("#9C0006")
-        .set_bold();
-    let date = Format::new().set_num_format("dd.mm.yyyy");
-    let wrong_date = wrong.clone().set_num_format("dd.mm.yyyy");
-    let names = sheet_names(sheets);
-    let notes = notes_by_cell(marks);
-    let mut workbook = Workbook::new();
-    // Made once for one download: saving fast matters more than a smaller file.
-    workbook.set_zip_compression_level(1);
-    error_list(workbook.add_worksheet(), &names, marks)?;
-    for (index, sheet) in sheets.iter().enumerate() {
-        // Row by row to a temporary file, not the whole sheet in memory: a
-        // 5,000-row template is marked in the memory of a few rows.
-        let worksheet = workbook.add_worksheet_with_constant_memory()?;
-        worksheet.set_name(&names[index])?;
-        for (column, width) in widths_of(sheet).iter().enumerate() {
-            worksheet.set_column_width(to_column(column), (*width).min(MAX_WIDTH) as f64)?;
-        }
-        let mut marked = notes.range((index, 0, 0)..(index + 1, 0, 0)).peekable();
-        for (row, cells) in sheet.rows.iter().enumerate() {
-            let mut row_marks = Vec::new();
-            while let Some(((_, _, column), note)) = marked.next_if(|((_, r, _), _)| *r == row) {
-                row_marks.push((*column, note));
-            }
-            for (column, cell) in cells.iter().enumerate() {
-                let formats = if row_marks.iter().any(|(c, _)| *c == column) {
-                    (Some(&wrong), &wrong_date)
-                } else {
-                    // Most cells: no format to look up (rust_xlsxwriter hashes
-                    // every format it is given).
-                    (None, &date)
-                };
-                write_cell(worksheet, row, column, cell, formats)?;
-            }
-            for (column, note) in row_marks {
-                // A cell the file left empty (an empty required cell) is filled too.
-                if cells.get(column).is_none_or(|cell| *cell == RawCell::Empty) {
-                    worksheet.write_blank(to_row(row), to_column(column), &wrong)?;
-                }
-                worksheet.insert_note(
-                    to_row(row),
-                    to_column(column),
-                    &Note::new(note).set_author("ФИС ОКО").set_width(360),
-                )?;
-            }
-        }
-    }
-    workbook.save_to_buffer()
-}
-
-/// «Ошибки»: how many problems, then each with a link to its cell.
-fn error_list(sheet: &mut Worksheet, names: &[String], marks: &[Marked]) -> Result<(), XlsxError> {
-    let bold = Format::new().set_bold();
-    sheet.set_name(ERRORS_SHEET)?;
-    sheet.write_string_with_format(
-        0,
-        0,
-        format!(
-            "В файле {}: ячейки с ошибками залиты красным, у каждой — примечание с объяснением",
-            count_ru(marks.len() as u64, ["ошибка", "ошибки", "ошибок"])
-        ),
-        &bold,
-    )?;
-    sheet.write_string_with_format(2, 0, "Ячейка", &bold)?;
-    sheet.write_string_with_format(2, 1, "Ошибка", &bold)?;
-    for (at, mark) in marks.iter().enumerate() {
-        let row = to_row(at + 3);
-        match (mark.place.sheet, mark.place.row) {
-            (Some(sheet_at), Some(file_row)) => {
-                let cell = cell_reference(file_row, mark.place.column.unwrap_or(0));
-                let name = &names[sheet_at];
-                let target = format!("internal:'{}'!{cell}", name.replace('\'', "''"));
-                sheet.write_url_with_text(row, 0, Url::new(target), format!("{name}!{cell}"))?;
-            }
-            (Some(sheet_at), None) => {
-                sheet.write_string(row, 0, &names[sheet_at])?;
-            }
-            _ => {}
-        }
-        sheet.write_string(row, 1, mark.message)?;
-    }
-    sheet.set_column_width(0, 24)?;
-    sheet.set_column_width(1, 120)?;
-    Ok(())
-}
-
-/// The file's sheet names, a name equal to the list's own changed (a CSV's one
-/// sheet has none: «Данные»).
-fn sheet_names(sheets: &[RawSheet]) -> Vec<String> {
-    sheets
+/// The workbook `bytes` (whose visible sheets are `names`) with `marks`.
+fn mark_workbook(
+    bytes: &[u8],
+    names: &[String],
+    marks: &[Marked],
+) -> Result<Vec<u8>, PackageError> {
+    let mut package = Package::open(bytes)?;
+    let workbook = package
+        .text(WORKBOOK)?
+        .ok_or("the file has no xl/workbook.xml")?;
+    let workbook_tags = tags(&workbook)?;
+    let relationships = package.relationships(WORKBOOK)?;
+    let part_of = |id: &str| {
+        relationships
+            .iter()
+            .find(|(own, _, _)| own == id)
+            .map(|(_, _, part)| part.clone())
+    };
+    let sheet_parts: HashMap<&str, String> = workbook_tags
         .iter()
-        .map(|sheet| match sheet.name.as_str() {
-            "" => "Данные".to_owned(),
-            name if name.eq_ignore_ascii_case(ERRORS_SHEET) => format!("{name} (файл)"),
-            name => name.to_owned(),
+        .filter(|t| t.opens("sheet"))
+        .filter_map(|t| Some((t.attribute("name")?, part_of(t.attribute("id")?)?)))
+        .collect();
+    let styles_part = relationships
+        .iter()
+        .find(|(_, kind, _)| kind == "styles")
+        .map(|(_, _, part)| part.clone());
+    let mut styles = RedStyles::read(match &styles_part {
+        Some(part) => package.text(part)?.ok_or("the file's styles are missing")?,
+        None => DEFAULT_STYLES.to_owned(),
+    })?;
+    let notes = notes_by_cell(marks);
+    for (index, name) in names.iter().enumerate() {
+        let in_sheet: Vec<((usize, usize), &str)> = notes
+            .range((index, 0, 0)..(index + 1, 0, 0))
+            .map(|((_, row, column), note)| ((*row, *column), note.as_str()))
+            .collect();
+        if in_sheet.is_empty() {
+            continue;
+        }
+        let part = sheet_parts
+            .get(name.as_str())
+            .ok_or("a sheet without its part")?;
+        let cells: Vec<(usize, usize)> = in_sheet.iter().map(|(cell, _)| *cell).collect();
+        let drawing_id = package.fresh_id(part)?;
+        let xml = package.bytes(part)?.ok_or("a sheet without its part")?;
+        let marked = mark_cells(&xml, &cells, &mut styles, &drawing_id)?;
+        drop(xml);
+        package.put(part, marked.xml);
+        let sheet = NotesOf {
+            sheet_part: part,
+            own_drawing: marked.own_drawing.as_deref(),
+            new_drawing_id: &drawing_id,
+        };
+        add_notes(&mut package, sheet, &in_sheet)?;
+    }
+    add_error_list(
+        &mut package,
+        &workbook,
+        &workbook_tags,
+        names,
+        marks,
+        &styles,
+    )?;
+    let styles_part = match styles_part {
+        Some(part) => part,
+        None => {
+            let part = "xl/styles.xml".to_owned();
+            let id = package.fresh_id(WORKBOOK)?;
+            package.relate(WORKBOOK, &id, "styles", &part)?;
+            package.declare(Some(&part), "", STYLES_TYPE)?;
+            part
+        }
+    };
+    package.put(&styles_part, styles.finish()?.into_bytes());
+    package.finish()
+}
+
+/// «Ошибки» as the workbook's last sheet (the file opens where it did).
+fn add_error_list(
+    package: &mut Package,
+    workbook: &str,
+    workbook_tags: &[xml::Tag],
+    names: &[String],
+    marks: &[Marked],
+    styles: &RedStyles,
+) -> Result<(), PackageError> {
+    let taken: Vec<&str> = workbook_tags
+        .iter()
+        .filter(|t| t.opens("sheet"))
+        .filter_map(|t| t.attribute("name"))
+        .collect();
+    let name = std::iter::once(ERRORS_SHEET.to_owned())
+        .chain((2..).map(|n| format!("{ERRORS_SHEET} ({n})")))
+        .find(|name| {
+            !taken
+                .iter()
+                .any(|t| t.to_lowercase() == name.to_lowercase())
         })
-        .collect()
+        .unwrap_or_default();
+    let sheet_id = workbook_tags
+        .iter()
+        .filter(|t| t.opens("sheet"))
+        .filter_map(|t| t.attribute("sheetId")?.parse::<u64>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let part = package.unused(|n| format!("xl/worksheets/sheet{n}.xml"));
+    package.put(
+        &part,
+        error_list(names, marks, &styles.list_styles()).into_bytes(),
+    );
+    let id = package.fresh_id(WORKBOOK)?;
+    package.relate(WORKBOOK, &id, "worksheet", &part)?;
+    package.declare(Some(&part), "", WORKSHEET_TYPE)?;
+    let end = workbook_tags
+        .iter()
+        .find(|t| t.closes("sheets"))
+        .ok_or("the workbook has no </sheets>")?;
+    let prefix = &end.qname[..end.qname.len() - end.name().len()];
+    let sheet = start_tag(
+        &format!("{prefix}sheet"),
+        &[
+            ("name".to_owned(), name),
+            ("sheetId".to_owned(), sheet_id.to_string()),
+            ("xmlns:r".to_owned(), RELATIONSHIPS_NS.to_owned()),
+            ("r:id".to_owned(), id),
+        ],
+        true,
+    );
+    let mut edits = Edits::default();
+    edits.insert(end.at.start, sheet);
+    package.put(WORKBOOK, edits.apply(workbook).into_bytes());
+    Ok(())
 }
 
 /// Each marked cell's note (its problems one per line) by (sheet, row, column);
@@ -181,41 +268,37 @@ fn notes_by_cell(marks: &[Marked]) -> BTreeMap<(usize, usize, usize), String> {
     notes
 }
 
-/// A cell's value; `plain` is the format of a non-date cell (`None`: Excel's
-/// default), `dated` of a date.
-fn write_cell(
-    sheet: &mut Worksheet,
-    row: usize,
-    column: usize,
-    cell: &RawCell,
-    (plain, dated): (Option<&Format>, &Format),
-) -> Result<(), XlsxError> {
-    let (row, column) = (to_row(row), to_column(column));
-    match (cell, plain) {
-        (RawCell::Empty, _) => {}
-        (RawCell::Text(text), None) => {
-            sheet.write_string(row, column, text)?;
-        }
-        (RawCell::Text(text), Some(format)) => {
-            sheet.write_string_with_format(row, column, text, format)?;
-        }
-        (RawCell::Number(n), None) => {
-            sheet.write_number(row, column, *n)?;
-        }
-        (RawCell::Number(n), Some(format)) => {
-            sheet.write_number_with_format(row, column, *n, format)?;
-        }
-        (RawCell::Bool(b), None) => {
-            sheet.write_boolean(row, column, *b)?;
-        }
-        (RawCell::Bool(b), Some(format)) => {
-            sheet.write_boolean_with_format(row, column, *b, format)?;
-        }
-        (RawCell::Date(day), _) => {
-            sheet.write_datetime_with_format(row, column, excel_date(*day)?, dated)?;
+/// A CSV's one sheet as a plain workbook («Данные»): numbers as numbers, dates
+/// as date cells, columns as wide as their values.
+fn plain_workbook(sheet: &RawSheet) -> Result<Vec<u8>, XlsxError> {
+    let date = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+    let mut workbook = Workbook::new();
+    let worksheet = workbook.add_worksheet();
+    worksheet.set_name("Данные")?;
+    for (column, width) in widths_of(sheet).iter().enumerate() {
+        worksheet.set_column_width(to_column(column), (*width).min(MAX_WIDTH) as f64)?;
+    }
+    for (row, cells) in sheet.rows.iter().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            let (row, column) = (to_row(row), to_column(column));
+            match cell {
+                RawCell::Empty => {}
+                RawCell::Text(text) => {
+                    worksheet.write_string(row, column, text)?;
+                }
+                RawCell::Number(n) => {
+                    worksheet.write_number(row, column, *n)?;
+                }
+                RawCell::Bool(b) => {
+                    worksheet.write_boolean(row, column, *b)?;
+                }
+                RawCell::Date(day) => {
+                    worksheet.write_datetime_with_format(row, column, excel_date(*day)?, &date)?;
+                }
+            }
         }
     }
-    Ok(())
+    workbook.save_to_buffer()
 }
 
 /// Each column's width: its widest value's, within bounds.
@@ -255,7 +338,10 @@ fn to_column(column: usize) -> u16 {
 mod tests {
     use std::io::Read;
 
+    use oko_domain::forms::{FormData, demo};
+
     use super::*;
+    use crate::{form_template::template, workbook::read_xlsx};
 
     fn part(bytes: &[u8], name: &str) -> String {
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -268,55 +354,131 @@ mod tests {
         text
     }
 
+    /// The college form's template with a word in a number cell (row 3's
+    /// course) and an empty required cell (row 4's code).
+    fn refused_template() -> (FormDefinition, Vec<u8>) {
+        let (form, mut data) = demo::college_filled(3);
+        let rows = data.sheets.get_mut("specialties").unwrap();
+        rows[1].insert("course", "второй".to_owned());
+        rows[2].remove("code");
+        let bytes = template(&form, &data).unwrap();
+        (form, bytes)
+    }
+
     #[test]
-    fn a_wrong_cell_is_filled_red_and_noted_and_an_empty_one_too() {
-        let sheet = RawSheet {
-            name: "СПЕЦИАЛЬНОСТИ".into(),
-            rows: vec![
-                vec![RawCell::Text("Код".into()), RawCell::Text("Курс".into())],
-                vec![RawCell::Empty, RawCell::Text("второй".into())],
-            ],
-        };
-        let word = FilePlace {
-            sheet: Some(0),
-            row: Some(1),
-            column: Some(1),
-        };
-        let empty = FilePlace {
-            column: Some(0),
-            ..word.clone()
-        };
-        let missing = FilePlace {
-            sheet: None,
-            row: None,
-            column: None,
-        };
-        let marks = [
-            Marked {
-                place: &word,
-                message: "Введите целое число",
-            },
-            Marked {
-                place: &empty,
-                message: "Заполните ячейку",
-            },
-            Marked {
-                place: &missing,
-                message: "В файле нет листа «ВТОРОЙ»",
-            },
-        ];
-        let bytes = marked_workbook(&[sheet], &marks).unwrap();
-        let notes = part(&bytes, "xl/comments1.xml");
-        assert!(notes.contains("Введите целое число"), "{notes}");
-        assert!(notes.contains("Заполните ячейку"), "{notes}");
-        assert!(part(&bytes, "xl/styles.xml").contains("FFFFC7CE"));
-        let data = part(&bytes, "xl/worksheets/sheet2.xml");
-        assert!(
-            data.contains(r#"<c r="A2" s="#),
-            "the empty cell is filled: {data}"
+    fn the_users_own_file_comes_back_with_its_wrong_cells_red_and_noted() {
+        let (form, bytes) = refused_template();
+        let marked = mark_errors(&form, Upload::Workbook(&bytes)).unwrap();
+
+        // Every value as it was, the list last.
+        let before = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+        let after = read_xlsx(&marked, WorkbookLimits::default()).unwrap();
+        assert_eq!(after.len(), before.len() + 1);
+        assert_eq!(
+            after[0].rows, before[0].rows,
+            "the values are the file's own"
         );
-        let list = part(&bytes, "xl/sharedStrings.xml");
-        assert!(list.contains("В файле 3 ошибки"), "{list}");
-        assert!(list.contains("В файле нет листа «ВТОРОЙ»"), "{list}");
+        assert_eq!(after.last().unwrap().name, "Ошибки");
+        let list = &after.last().unwrap().rows;
+        let RawCell::Text(summary) = &list[0][0] else {
+            panic!("{list:?}")
+        };
+        assert!(summary.starts_with("В файле 2 ошибки"), "{summary}");
+        let places: Vec<&RawCell> = list[3..].iter().map(|row| &row[0]).collect();
+        assert_eq!(
+            places,
+            [
+                &RawCell::Text("СПЕЦИАЛЬНОСТИ!D3".into()),
+                &RawCell::Text("СПЕЦИАЛЬНОСТИ!A4".into())
+            ]
+        );
+
+        // The wrong cell: a red copy of its own style, its message a note
+        // beside the template's own hints.
+        let sheet = part(&marked, "xl/worksheets/sheet1.xml");
+        let styles = part(&marked, "xl/styles.xml");
+        let red_fill = styles.matches("<fill>").count() - 1;
+        let cell = &sheet[sheet.find(r#"<c r="D3""#).unwrap()..];
+        let style: usize = cell[cell.find(" s=\"").unwrap() + 4..]
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+        let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+        assert!(xf.contains(&format!(r#"fillId="{red_fill}""#)), "{xf}");
+        assert!(styles.contains("FFFFC7CE"));
+        assert!(
+            sheet.contains("<legacyDrawing"),
+            "the sheet shows its notes"
+        );
+        assert!(sheet.contains("<dataValidations"), "the drop-downs stay");
+        let notes = part(&marked, "xl/comments1.xml");
+        assert!(notes.contains("Введите целое число"), "{notes}");
+        let hints = part(&bytes, "xl/comments1.xml");
+        for hint in hints.split("<comment ref=").skip(1) {
+            let cell = hint.split('"').nth(1).unwrap();
+            assert!(
+                notes.contains(&format!(r#"ref="{cell}""#)),
+                "the hint on {cell} stays"
+            );
+        }
+        assert_eq!(
+            notes.matches("<author>ФИС ОКО</author>").count(),
+            1,
+            "{notes}"
+        );
+    }
+
+    #[test]
+    fn an_empty_required_cell_the_file_lacks_is_added_red_in_its_columns_style() {
+        let (form, mut data) = demo::college_filled(3);
+        data.sheets.get_mut("specialties").unwrap()[2].remove("code");
+        let bytes = template(&form, &data).unwrap();
+        let marked = mark_errors(&form, Upload::Workbook(&bytes)).unwrap();
+        let sheet = part(&marked, "xl/worksheets/sheet1.xml");
+        assert!(sheet.contains(r#"<c r="A4" s=""#), "{sheet}");
+        let notes = part(&marked, "xl/comments1.xml");
+        assert!(notes.contains(r#"ref="A4""#), "{notes}");
+    }
+
+    #[test]
+    fn the_marked_file_still_uploads_as_the_users_file() {
+        let (form, bytes) = refused_template();
+        let marked = mark_errors(&form, Upload::Workbook(&bytes)).unwrap();
+        let again = mark_errors(&form, Upload::Workbook(&marked)).unwrap();
+        let sheets = read_xlsx(&again, WorkbookLimits::default()).unwrap();
+        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["СПЕЦИАЛЬНОСТИ", "Ошибки", "Ошибки (2)"]);
+        assert_eq!(
+            sheets[1].rows, sheets[2].rows,
+            "the same errors found again"
+        );
+    }
+
+    #[test]
+    fn a_csv_comes_back_as_a_plain_workbook_with_its_marks() {
+        let form = demo::college();
+        let mut data = FormData::blank(&form);
+        data.sheets.insert(
+            "specialties".into(),
+            vec![oko_domain::forms::Row::from([(
+                "course".to_owned(),
+                "второй".to_owned(),
+            )])],
+        );
+        let bytes = template(&form, &data).unwrap();
+        let sheet = read_xlsx(&bytes, WorkbookLimits::default())
+            .unwrap()
+            .remove(0);
+        let csv = RawSheet {
+            name: String::new(),
+            rows: sheet.rows,
+        };
+        let marked = mark_errors(&form, Upload::Csv(csv)).unwrap();
+        let after = read_xlsx(&marked, WorkbookLimits::default()).unwrap();
+        assert_eq!(after[0].name, "Данные");
+        assert!(part(&marked, "xl/comments1.xml").contains("Введите целое число"));
     }
 }

@@ -3,6 +3,8 @@ python3-uno, run with /usr/bin/python3), for the round-trip tests.
 
   fill TEMPLATE OUT CELLS.json  types the cells into the template, saves as .xlsx
   cells SHEET FILE              prints the sheet's cells: [[type, text], ...] per row
+  marks FILE                    prints each red-filled cell with its note:
+                                [{"sheet", "cell", "note"}, ...]
 
 A headless soffice is started for the call with its own profile and stopped after.
 """
@@ -129,6 +131,45 @@ def cells(sheet_name, path):
         process.wait(timeout=60)
 
 
+# Excel's «Плохой» fill, as LibreOffice reports a cell's background.
+RED = 0xFFC7CE
+
+
+def column_letters(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def marks(path):
+    process, desktop = office()
+    try:
+        document = load(desktop, path)
+        found = []
+        for sheet in document.getSheets():
+            notes = {}
+            for note in sheet.getAnnotations():
+                at = note.getPosition()
+                notes[(at.Row, at.Column)] = note.getString()
+            cursor = sheet.createCursor()
+            cursor.gotoEndOfUsedArea(False)
+            end = cursor.getRangeAddress()
+            for r in range(end.EndRow + 1):
+                for c in range(end.EndColumn + 1):
+                    if sheet.getCellByPosition(c, r).CellBackColor == RED:
+                        found.append({"sheet": sheet.getName(),
+                                      "cell": column_letters(c) + str(r + 1),
+                                      "note": notes.get((r, c), "")})
+        document.close(True)
+        print(json.dumps(found, ensure_ascii=False))
+    finally:
+        desktop.terminate()
+        process.wait(timeout=60)
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"fill": fill, "cells": cells}[command](*args)
+    {"fill": fill, "cells": cells, "marks": marks}[command](*args)

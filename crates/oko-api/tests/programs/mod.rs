@@ -135,17 +135,27 @@ impl Programs {
         std::fs::read(self.work.join("as-ods.ods")).unwrap()
     }
 
-    /// Every red-filled cell of `workbook` with its note, as openpyxl reads them.
-    pub fn marks(&self, workbook: &[u8]) -> Value {
-        let path = self.work.join("marked.xlsx");
+    /// Every red-filled cell of `workbook` with its note, as `program` (openpyxl
+    /// or LibreOffice) reads them.
+    pub fn marks(&self, program: Program, workbook: &[u8]) -> Value {
+        let path = self.work.join(format!("{program:?}-marked.xlsx"));
         std::fs::write(&path, workbook).unwrap();
-        let printed = output(
-            Command::new(&self.openpyxl_python)
-                .arg(script("openpyxl_tool.py"))
-                .arg("marks")
-                .arg(&path),
-        );
-        serde_json::from_str(&printed).unwrap()
+        let printed = match program {
+            Program::LibreOffice => output(
+                Command::new(UNO_PYTHON)
+                    .arg(script("libreoffice_tool.py"))
+                    .arg("marks")
+                    .arg(&path),
+            ),
+            _ => output(
+                Command::new(&self.openpyxl_python)
+                    .arg(script("openpyxl_tool.py"))
+                    .arg("marks")
+                    .arg(&path),
+            ),
+        };
+        serde_json::from_str(&printed)
+            .unwrap_or_else(|e| panic!("{program:?} printed {printed}: {e}"))
     }
 
     fn openpyxl(&self, command: &[&str], files: &[&Path]) {

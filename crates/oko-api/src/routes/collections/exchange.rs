@@ -16,7 +16,7 @@ use oko_io::{
     csv_read::read_csv,
     form_import::{ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered},
     form_template::template,
-    marked_workbook::{MarkError, mark_errors},
+    marked_workbook::{MarkError, Upload as Marking, mark_errors},
     workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
 use uuid::Uuid;
@@ -220,8 +220,9 @@ fn read_upload(
 /// «Скачать файл с отметками ошибок»: a filled template (or CSV) back as a
 /// workbook with every error the upload would list (or, for a file the upload
 /// takes, every error its draft would have) filled red where it is, its message
-/// as the cell's note, and a first sheet «Ошибки» listing them with links. It
-/// changes nothing; the file's values are kept, its formatting is not.
+/// as the cell's note, and a last sheet «Ошибки» listing them with links. It
+/// changes nothing; the file is the user's own, with its values, formatting,
+/// drop-downs and notes (a CSV comes back as a plain workbook).
 #[utoipa::path(
     tag = "collections",
     operation_id = "mark_upload_errors",
@@ -264,13 +265,16 @@ pub async fn mark_upload_errors(
 
 /// The file with its errors marked (see [`mark_upload_errors`]).
 fn marked_upload(form: &FormDefinition, bytes: &[u8]) -> Result<Vec<u8>, ApiError> {
-    let sheets = match Upload::of(form, bytes)? {
-        Upload::Workbook => read_workbook(bytes)?,
-        Upload::Csv => vec![read_csv(bytes).map_err(refused)?],
+    let upload = match Upload::of(form, bytes)? {
+        Upload::Workbook => Marking::Workbook(bytes),
+        Upload::Csv => Marking::Csv(read_csv(bytes).map_err(refused)?),
     };
-    mark_errors(form, &sheets).map_err(|error| match error {
+    mark_errors(form, upload).map_err(|error| match error {
         MarkError::Unreadable(refusal) => refused(refusal),
-        MarkError::Writing(error) => ApiError::internal(error),
+        MarkError::Unmarkable(reason) => file_problem(
+            "cannot_mark",
+            &format!("Не удалось отметить ошибки в этом файле ({reason}); ошибки перечислены при загрузке"),
+        ),
     })
 }
 
