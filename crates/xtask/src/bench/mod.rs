@@ -133,7 +133,7 @@ pub fn run_all() -> Result<(), Fail> {
     let pg_token = login_token(&on_postgres.base_url, "admin")?;
     let (pg_storage, _) = storages::seed_marks(&on_postgres)?;
     crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
-    let pg_me = wrk_latency(&on_postgres.base_url, "/api/me", Some(&pg_token), 2, 8, 5)?;
+    let pg_me = me_after_seeding(&on_postgres.base_url, &pg_token, &mut rows)?;
     publication_rows("PostgreSQL", &on_postgres.base_url, &pg_me, &mut rows)?;
     storages::file_list_row(
         "PostgreSQL",
@@ -535,7 +535,48 @@ pub(crate) fn argon2_rate() -> Result<f64, Fail> {
         .map_err(|_| Fail("argon2_rate printed no number".into()))
 }
 
-/// Requests per second that wrk reports.
+/// `GET /api/me` three times in a row right after the million download marks,
+/// each with the kernel's dirty page cache before it: earlier full runs read a
+/// p99 of 300–1,500 ms here that no run in isolation showed (issue #24). A bad
+/// first run only, with gigabytes dirty, is the machine writing back the
+/// seeding, not the endpoint. The last run is the lists' baseline.
+fn me_after_seeding(
+    base: &str,
+    token: &str,
+    rows: &mut Vec<[String; 4]>,
+) -> Result<WrkResult, Fail> {
+    let mut runs = Vec::new();
+    let mut shown = Vec::new();
+    for _ in 0..3 {
+        let dirty = dirty_mib();
+        let run = wrk_latency(base, "/api/me", Some(token), 2, 8, 5)?;
+        shown.push(format!(
+            "p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s ({dirty} MiB dirty before)",
+            run.p50_ms, run.p99_ms, run.rate
+        ));
+        runs.push(run);
+    }
+    rows.push(row(
+        "`GET /api/me` on PostgreSQL right after the million download marks, wrk 2 × 8 for 5 s, three times in a row",
+        shown.join("; "),
+        "—",
+        "—".into(),
+    ));
+    Ok(runs.pop().expect("three runs"))
+}
+
+/// The kernel's dirty page cache (`Dirty:` of /proc/meminfo), in MiB.
+fn dirty_mib() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find_map(|line| line.strip_prefix("Dirty:"))
+                .and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kib| kib / 1024)
+}
+
 /// What wrk measured.
 struct WrkResult {
     rate: f64,

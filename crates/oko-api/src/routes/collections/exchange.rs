@@ -234,7 +234,7 @@ fn read_upload(
         (status = 200, description = "The file with its errors marked", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             body = Vec<u8>, example = "PK…"),
         (status = 413, description = "Too large", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not a spreadsheet, or a zip bomb: there is nothing to mark", body = Problem,
+        (status = 422, description = "Not a spreadsheet, or a zip bomb: there is nothing to mark (`not_a_workbook`, `workbook_too_large`); or a workbook whose parts are not as Excel writes them, so its cells cannot be marked (`cannot_mark`)", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
                 "detail": "Файл не является таблицей: это PDF. Загрузите шаблон Excel (.xlsx) или CSV",
