@@ -197,3 +197,41 @@ test("a coordinator makes the group report over chosen collections", async () =>
   assert.match(text, new RegExp(`${FORM.title.replace(/[()]/g, "\\$&")}: статус`));
   assert.match(text, /;sch240001;/);
 });
+
+test("a coordinator reminds the schools that have not started, and one of them reads it in its bell", async () => {
+  const coordinator = await tokenOf("mun24001");
+  const waiting = await api(coordinator, "GET", `/api/collections/${collectionId}/participants?status=not_started&per_page=500`);
+  const school = waiting.items[0].login;
+  await openAs("mun24001", `/collections/${collectionId}/monitoring`);
+  const remind = page.getByRole("button", { name: "Напомнить" });
+  await remind.focus();
+  await page.keyboard.press("Enter");
+  const form = page.getByRole("form", { name: "Напоминание" });
+  await form.waitFor();
+  assert.equal(await remind.getAttribute("aria-expanded"), "true");
+  // «Не приступило» is chosen; the text offered names the form and its deadline.
+  assert.equal(await form.getByLabel("Не приступило").isChecked(), true);
+  assert.equal(await form.getByLabel("В работе").isChecked(), false);
+  assert.match(await form.getByLabel("Текст напоминания").inputValue(), /^Напоминаем: прием формы «Сведения о кабинетах \(e2e мониторинг\)» заканчивается .+ \(мск\)\./);
+  // The same checks as the server's, said before anything is sent.
+  await form.getByLabel("Не приступило").uncheck();
+  await form.getByLabel("Текст напоминания").fill("   ");
+  await form.getByRole("button", { name: "Отправить" }).click();
+  await form.getByText("Выберите, кому напомнить: хотя бы один статус").waitFor();
+  await form.getByText("Напишите текст напоминания").waitFor();
+  await assertAccessible(page, "«Напомнить» with its problems");
+  await form.getByLabel("Не приступило").check();
+  await form.getByLabel("Текст напоминания").fill("Пожалуйста, сдайте сведения о кабинетах до пятницы");
+  await form.getByRole("button", { name: "Отправить" }).click();
+  const said = page.getByRole("status").filter({ hasText: "Напоминание отправлено" });
+  await said.getByText(`Напоминание отправлено: ${waiting.total} организаци`, { exact: false }).waitFor();
+  await form.waitFor({ state: "detached" });
+  await screenshot(page, "monitoring-reminded");
+
+  // The school reads it in its bell, with a link to the form.
+  await openAs(school, "/");
+  await page.getByRole("button", { name: /^Уведомления/ }).click();
+  const panel = page.getByRole("region", { name: "Уведомления" });
+  const reminder = panel.locator(".notification").filter({ hasText: "Напоминание" });
+  await reminder.getByText("Сведения о кабинетах (e2e мониторинг): Пожалуйста, сдайте сведения о кабинетах до пятницы").waitFor();
+});

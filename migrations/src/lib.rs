@@ -23,6 +23,7 @@ mod m20261204_000017_sessions_since;
 mod m20261204_000018_login_failures;
 mod m20261206_000019_idempotency_keys;
 mod m20261206_000020_announcements;
+mod m20261206_000021_reminders;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_login_failures::Migration),
             Box::new(m20261206_000019_idempotency_keys::Migration),
             Box::new(m20261206_000020_announcements::Migration),
+            Box::new(m20261206_000021_reminders::Migration),
         ]
     }
 }

@@ -1,8 +1,8 @@
 //! What a user's bell holds: their own notifications and the announcements they
 //! see now. An announcement is one row for a collection's whole audience; who
 //! sees it is decided here, when it is read: the collection's publication
-//! reaches the reader's organisation, and a closing is shown only while that
-//! organisation has not submitted.
+//! reaches the reader's organisation, a closing is shown only while that
+//! organisation has not submitted, a reminder only in its place and statuses.
 
 use chrono::{DateTime, Utc};
 use oko_db::{announcements, entities::announcement, notifications, reach::Reach};
@@ -17,20 +17,21 @@ pub async fn announcements_seen(
     user: &KnownUser,
     now: DateTime<Utc>,
 ) -> Result<Vec<(announcement::Model, bool)>, ApiError> {
-    let Reach::Organisation {
-        id: organisation, ..
-    } = &user.reach
+    let (Reach::Organisation { id, region, .. }, Some(municipality)) =
+        (&user.reach, &user.me.municipality)
     else {
         return Ok(Vec::new());
     };
+    let reader = announcements::Reader {
+        organisation: *id,
+        region: *region,
+        municipality: municipality.id,
+    };
     let mut seen = Vec::new();
     for found in reaching(state, user, now).await? {
-        if found.only_unsubmitted
-            && announcements::has_submitted(&state.db, found.collection_id, *organisation).await?
-        {
-            continue;
+        if announcements::is_for(&state.db, &found, &reader).await? {
+            seen.push(found);
         }
-        seen.push(found);
     }
     let ids: Vec<Uuid> = seen.iter().map(|a| a.id).collect();
     let read = announcements::read_by(&state.db, user.principal.user_id, &ids).await?;

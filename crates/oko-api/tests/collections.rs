@@ -30,6 +30,7 @@ on_both_databases!(
     forms_are_described_in_excel_and_back,
     monitoring_counts_and_lists_the_callers_scope,
     a_returned_submission_is_in_work_until_submitted_again,
+    reminders_reach_the_chosen_statuses_until_they_submit,
     counts_stay_whole_while_a_surge_saves_and_submits,
 );
 
@@ -1099,6 +1100,222 @@ fn logins(page: &Value) -> Vec<&str> {
         .iter()
         .map(|p| p["login"].as_str().unwrap())
         .collect()
+}
+
+/// The logins of `status` among the participants `token` monitors.
+async fn participants_in(app: &TestApp, token: &str, id: &str, status: &str) -> Vec<String> {
+    let (status_code, page) = app
+        .get(
+            &format!("/api/collections/{id}/participants?status={status}&per_page=500"),
+            token,
+        )
+        .await;
+    assert_eq!(status_code, StatusCode::OK, "{page}");
+    logins(&page).into_iter().map(str::to_owned).collect()
+}
+
+/// Whether `login`'s bell holds a reminder whose text contains `text`.
+async fn reminded(app: &TestApp, login: &str, text: &str) -> bool {
+    let token = app.token(login).await;
+    let (status, bell) = app.get("/api/notifications", &token).await;
+    assert_eq!(status, StatusCode::OK, "{bell}");
+    bell["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["kind"] == "reminder" && n["body"].as_str().is_some_and(|b| b.contains(text)))
+}
+
+async fn remind(app: &TestApp, token: &str, id: &str, request: Value) -> (StatusCode, Value) {
+    app.call(
+        Method::POST,
+        &format!("/api/collections/{id}/reminders"),
+        token,
+        Some(request),
+    )
+    .await
+}
+
+/// «Напомнить»: the organisations of the coordinator's municipality in the
+/// chosen status read it in their bell, and keep reading it once they start;
+/// those submitted, in other statuses or elsewhere do not; submitting ends it.
+async fn reminders_reach_the_chosen_statuses_until_they_submit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    let municipal = app.token("mun24001").await;
+    let region = app.token("spo_coord_24").await;
+    let waiting = participants_in(&app, &municipal, &id, "not_started").await;
+    assert!(waiting.len() >= 3, "{waiting:?}");
+    let (submitted, working, late) = (&waiting[0], &waiting[1], &waiting[2]);
+    fill_and_submit(&app, &app.token(submitted).await, &id).await;
+    patch(
+        &app,
+        &app.token(working).await,
+        &id,
+        0,
+        "w",
+        vec![set(1, "course", "2")],
+    )
+    .await;
+    let elsewhere: Vec<String> = participants_in(&app, &region, &id, "not_started")
+        .await
+        .into_iter()
+        .filter(|login| !waiting.contains(login))
+        .collect();
+    let outside = elsewhere.first().expect("a school of another municipality");
+
+    // Whom and what are required; a school does not remind.
+    let (status, problem) =
+        remind(&app, &municipal, &id, json!({"statuses": [], "text": " "})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let fields: Vec<&Value> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["field"])
+        .collect();
+    assert_eq!(fields, [&json!("statuses"), &json!("text")]);
+    let (status, _) = remind(
+        &app,
+        &app.token(late).await,
+        &id,
+        json!({"statuses": ["not_started"], "text": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let text = "Сдайте форму до пятницы";
+    let (status, sent) = remind(
+        &app,
+        &municipal,
+        &id,
+        json!({"statuses": ["not_started"], "text": text}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{sent}");
+    assert_eq!(
+        sent["reminded"],
+        json!(waiting.len() - 2),
+        "every not-started school of the municipality"
+    );
+    assert!(
+        reminded(&app, late, text).await,
+        "a not-started school reads it"
+    );
+    assert!(
+        !reminded(&app, working, text).await,
+        "«В работе» was not chosen"
+    );
+    assert!(
+        !reminded(&app, submitted, text).await,
+        "a submitted school is not told"
+    );
+    assert!(
+        !reminded(&app, outside, text).await,
+        "another municipality is not told"
+    );
+
+    // Starting keeps it; submitting ends it.
+    let late_token = app.token(late).await;
+    patch(&app, &late_token, &id, 0, "l", vec![set(1, "course", "3")]).await;
+    assert!(
+        reminded(&app, late, text).await,
+        "started since: still reminded"
+    );
+    fill_and_submit_again(&app, &late_token, &id).await;
+    assert!(
+        !reminded(&app, late, text).await,
+        "submitted: no longer reminded"
+    );
+
+    // A region coordinator narrows to one municipality of its own; a municipal
+    // coordinator cannot name another.
+    let outside_municipality = {
+        let (_, page) = app
+            .get(
+                &format!("/api/collections/{id}/participants?search={outside}"),
+                &region,
+            )
+            .await;
+        page["items"][0]["municipality_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let (status, sent) = remind(
+        &app,
+        &region,
+        &id,
+        json!({"statuses": ["not_started", "in_progress"], "municipality": outside_municipality, "text": "Срок — завтра"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{sent}");
+    assert!(reminded(&app, outside, "Срок — завтра").await);
+    assert!(
+        !reminded(&app, working, "Срок — завтра").await,
+        "only that municipality"
+    );
+    let (status, problem) = remind(
+        &app,
+        &municipal,
+        &id,
+        json!({"statuses": ["not_started"], "municipality": outside_municipality, "text": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "out_of_scope");
+
+    // The audit says who reminded whom.
+    let (_, log) = app.get("/api/audit?action=reminded", &admin).await;
+    let entries = log["items"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{log}");
+    let first = entries
+        .iter()
+        .find(|e| e["actor"] == "mun24001")
+        .expect("the municipal one");
+    let detail = first["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("Не приступило")
+            && detail.contains(&format!("организаций: {}", waiting.len() - 2)),
+        "{detail}"
+    );
+
+    // Closed: too late to remind.
+    app.call(
+        Method::PUT,
+        &format!("/api/collections/{id}/state"),
+        &admin,
+        Some(json!({"state": "closed"})),
+    )
+    .await;
+    let (status, problem) = remind(
+        &app,
+        &region,
+        &id,
+        json!({"statuses": ["not_started"], "text": "x"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+}
+
+/// Submits what `token`'s organisation has as its draft, filled valid first.
+async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), token)
+        .await;
+    let version = draft["version"].as_i64().unwrap();
+    let (status, saved) = patch(app, token, id, version, "again", valid_row()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, receipt) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/submit"),
+            token,
+            Some(json!({"version": saved["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
 }
 
 async fn monitoring_counts_and_lists_the_callers_scope(backend: Backend) {

@@ -13,20 +13,27 @@ async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     let schema = SchemaManager::new(&app.db);
     let applied = || async {
         (
-            schema.has_table("idempotency_keys").await.expect("look"),
             schema.has_table("announcements").await.expect("look"),
+            schema
+                .has_column("announcements", "statuses")
+                .await
+                .expect("look"),
         )
     };
-    assert_eq!(applied().await, (true, true), "migrations 19 and 20");
+    assert_eq!(applied().await, (true, true), "migrations 20 and 21");
 
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 20 back");
-    assert_eq!(applied().await, (true, false), "the announcements are gone");
+        .expect("take migration 21 back");
+    assert_eq!(
+        applied().await,
+        (true, false),
+        "the reminders' audience is gone"
+    );
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 19 back");
-    assert_eq!(applied().await, (false, false), "and the kept answers");
+        .expect("take migration 20 back");
+    assert_eq!(applied().await, (false, false), "and the announcements");
 
     Migrator::up(&app.db, None).await.expect("apply them again");
     assert_eq!(applied().await, (true, true));

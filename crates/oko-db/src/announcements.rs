@@ -1,7 +1,9 @@
-//! Announcements: a collection's opening, or its closing in a day, told to its
-//! whole audience as one row. Who sees one is decided when it is read (the
-//! collection's publication reaches the reader's organisation; a closing only
-//! while that organisation has not submitted), so announcing to a country writes
+//! Announcements: a collection's opening, its closing in a day, or a
+//! coordinator's reminder, told to its whole audience as one row. Who sees one
+//! is decided when it is read (the collection's publication reaches the
+//! reader's organisation; a closing only while that organisation has not
+//! submitted; a reminder only in its region or municipality and while the
+//! organisation is in one of its statuses), so announcing to a country writes
 //! one row instead of ≈ 91,000 and a school that submits stops being told.
 
 use std::{
@@ -11,7 +13,7 @@ use std::{
 };
 
 use chrono::{DateTime, Duration, Utc};
-use oko_domain::notifications::NotificationView;
+use oko_domain::{notifications::NotificationView, reminders::ReminderStatus};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::OnConflict,
@@ -27,13 +29,66 @@ use crate::{
 /// How long an announcement stays in the bell.
 pub const KEPT: Duration = Duration::days(60);
 
-/// Tells the audience of `collection_id` (only those who have not submitted,
-/// when `only_unsubmitted`).
+/// Who of a collection's audience an announcement is for.
+#[derive(Clone, Debug, Default)]
+pub struct Audience {
+    /// Only those who have not submitted (a closing).
+    pub only_unsubmitted: bool,
+    /// Only those in these statuses (a reminder).
+    pub statuses: Option<Vec<ReminderStatus>>,
+    pub region: Option<Uuid>,
+    pub municipality: Option<Uuid>,
+}
+
+/// Where a reader's organisation is.
+pub struct Reader {
+    pub organisation: Uuid,
+    pub region: Uuid,
+    pub municipality: Uuid,
+}
+
+/// Whether `row` (whose collection reaches the reader) is for `reader` now: its
+/// place, and whether the organisation has submitted, as monitoring counts it
+/// at this moment. A reminder is for the organisations that were in its
+/// statuses when it was sent (one that started since still reads it) until
+/// they submit.
+pub async fn is_for(
+    db: &DatabaseConnection,
+    row: &announcement::Model,
+    reader: &Reader,
+) -> Result<bool, DbErr> {
+    if row.region_id.is_some_and(|r| r != reader.region)
+        || row
+            .municipality_id
+            .is_some_and(|m| m != reader.municipality)
+    {
+        return Ok(false);
+    }
+    if !row.only_unsubmitted && row.statuses.is_none() {
+        return Ok(true);
+    }
+    let dates = monitoring::draft_dates_of(db, row.collection_id, reader.organisation).await?;
+    if dates.as_ref().is_some_and(|d| d.submitted()) {
+        return Ok(false);
+    }
+    let Some(statuses) = &row.statuses else {
+        return Ok(true);
+    };
+    let when_sent = match &dates {
+        Some(dates) if dates.started_at <= row.created_at => {
+            ReminderStatus::of(Some((false, dates.returned())))
+        }
+        _ => Some(ReminderStatus::NotStarted),
+    };
+    Ok(when_sent.is_some_and(|status| ReminderStatus::split(statuses).contains(&status)))
+}
+
+/// Tells `audience` of the collection's audience.
 pub async fn announce(
     db: &DatabaseConnection,
     collection_id: Uuid,
     notice: &Notice<'_>,
-    only_unsubmitted: bool,
+    audience: &Audience,
     now: DateTime<Utc>,
 ) -> Result<Uuid, DbErr> {
     let id = Uuid::new_v4();
@@ -44,8 +99,11 @@ pub async fn announce(
         title: Set(notice.title.to_owned()),
         body: Set(notice.body.to_owned()),
         link: Set(notice.link.map(str::to_owned)),
-        only_unsubmitted: Set(only_unsubmitted),
+        only_unsubmitted: Set(audience.only_unsubmitted),
         created_at: Set(now),
+        statuses: Set(audience.statuses.as_deref().map(ReminderStatus::join)),
+        region_id: Set(audience.region),
+        municipality_id: Set(audience.municipality),
     })
     .exec_without_returning(db)
     .await?;
@@ -97,20 +155,6 @@ impl RecentCache {
     pub fn forget(&self) {
         *self.held.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
-}
-
-/// Whether the organisation's submission of the collection counts now (as
-/// monitoring counts it: not returned since).
-pub async fn has_submitted(
-    db: &DatabaseConnection,
-    collection_id: Uuid,
-    organisation_id: Uuid,
-) -> Result<bool, DbErr> {
-    Ok(
-        monitoring::draft_dates_of(db, collection_id, organisation_id)
-            .await?
-            .is_some_and(|dates| dates.submitted()),
-    )
 }
 
 /// Which of `ids` the user has read.

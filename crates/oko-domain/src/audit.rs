@@ -24,10 +24,11 @@ pub enum AuditAction {
     Submitted,
     Returned,
     ReportOrdered,
+    Reminded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -40,6 +41,7 @@ impl AuditAction {
         AuditAction::Submitted,
         AuditAction::Returned,
         AuditAction::ReportOrdered,
+        AuditAction::Reminded,
     ];
 
     /// The stored snake_case name.
@@ -57,6 +59,7 @@ impl AuditAction {
             AuditAction::Submitted => "submitted",
             AuditAction::Returned => "returned",
             AuditAction::ReportOrdered => "report_ordered",
+            AuditAction::Reminded => "reminded",
         }
     }
 
@@ -79,6 +82,7 @@ impl AuditAction {
             AuditAction::Submitted => "Отчет сдан",
             AuditAction::Returned => "Возвращено на доработку",
             AuditAction::ReportOrdered => "Заказан отчет или экспорт",
+            AuditAction::Reminded => "Напоминание",
         }
     }
 }

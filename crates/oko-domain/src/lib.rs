@@ -25,6 +25,7 @@ pub mod paging;
 pub mod passport;
 pub mod password_policy;
 pub mod publications;
+pub mod reminders;
 pub mod role;
 pub mod scope;
 pub mod storages;

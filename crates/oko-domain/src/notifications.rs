@@ -18,6 +18,8 @@ pub enum NotificationKind {
     ClosingSoon,
     /// The operator answered one's forum question.
     ForumAnswer,
+    /// A coordinator's «Напомнить».
+    Reminder,
 }
 
 impl NotificationKind {
@@ -29,6 +31,7 @@ impl NotificationKind {
             NotificationKind::CollectionOpened => "collection_opened",
             NotificationKind::ClosingSoon => "closing_soon",
             NotificationKind::ForumAnswer => "forum_answer",
+            NotificationKind::Reminder => "reminder",
         }
     }
 
@@ -39,6 +42,7 @@ impl NotificationKind {
             NotificationKind::Returned,
             NotificationKind::CollectionOpened,
             NotificationKind::ForumAnswer,
+            NotificationKind::Reminder,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

@@ -15,4 +15,5 @@ pub mod not_found;
 pub mod passport;
 pub mod publication;
 pub mod publication_editor;
+pub mod reminder;
 pub mod support;

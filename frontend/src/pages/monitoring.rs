@@ -2,19 +2,22 @@
 //! 19–23, seed 002 Рис. 23–31): the counts by status over the coordinator's scope,
 //! «Список участников» — those who started, then «Список пользователей, не
 //! приступивших к сбору данных» — with filters, sorting and pages; each
-//! organisation's form read-only, and «Вернуть на доработку» for submitted ones.
+//! organisation's form read-only, «Вернуть на доработку» for submitted ones, and
+//! «Напомнить» while the collection is open.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{
-    collections::{CollectionView, OrgStatus},
+    collections::{CollectionState, CollectionView, OrgStatus},
     monitoring::{Participant, ParticipantPage, ParticipantSort, ReturnNote, ReturnRequest},
     moscow_time::short_date_time,
+    reminders::suggested_text,
 };
 
 use crate::{
     api::{Method, encode_query},
     components::{exports::Exports, pager::Pager},
+    pages::reminder::ReminderForm,
     session::Session,
 };
 
@@ -94,6 +97,12 @@ pub fn MonitoringPage() -> impl IntoView {
             filters.update(|f| f.page = wanted);
         }
     });
+    let municipalities = Signal::derive(move || {
+        list.get()
+            .and_then(Result::ok)
+            .map(|p| p.municipalities)
+            .unwrap_or_default()
+    });
     let search_text = RwSignal::new(String::new());
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -109,7 +118,7 @@ pub fn MonitoringPage() -> impl IntoView {
                 Ok(v) => view! {
                     <h1 id="monitoring-title" class="page-title">{format!("Мониторинг: {}", v.form_title)}</h1>
                     <p class="collection-window">
-                        <span class=if v.state == oko_domain::collections::CollectionState::Open { "state open" } else { "state closed" }>{v.state_title.clone()}</span>" "{v.window.clone()}
+                        <span class=if v.state == CollectionState::Open { "state open" } else { "state closed" }>{v.state_title.clone()}</span>" "{v.window.clone()}
                     </p>
                     <p><A href=format!("/publications/{}", v.publication_id)>"← К публикации"</A></p>
                 }.into_any(),
@@ -121,6 +130,9 @@ pub fn MonitoringPage() -> impl IntoView {
                         <div class="stat"><dt>{title}</dt><dd>{count}</dd></div>
                     }).collect_view()}
                 </dl>
+            })}
+            {move || view.get().and_then(Result::ok).filter(|v| v.state == CollectionState::Open).map(|v| view! {
+                <ReminderForm collection=id() suggested=suggested_text(&v.form_title, v.closes_at) municipalities=municipalities/>
             })}
             <Exports collection=id()/>
             <h2>"Список участников"</h2>

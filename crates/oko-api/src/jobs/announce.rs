@@ -70,7 +70,11 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
     };
     // One row for the whole audience: who sees it is decided as each reads
     // it (crate::bell), so nothing else waits while a country is told.
-    announcements::announce(&state.db, found.id, &notice, closing, Utc::now())
+    let audience = announcements::Audience {
+        only_unsubmitted: closing,
+        ..announcements::Audience::default()
+    };
+    announcements::announce(&state.db, found.id, &notice, &audience, Utc::now())
         .await
         .map_err(|e| e.to_string())?;
     state.announcements.forget();

@@ -105,6 +105,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::monitoring::collection_statistics)
         .service(collections::monitoring::list_participants)
         .service(collections::monitoring::return_submission)
+        .service(collections::reminders::send_reminder)
         .service(api_tokens::create_api_token)
         .service(api_tokens::list_api_tokens)
         .service(api_tokens::revoke_api_token)

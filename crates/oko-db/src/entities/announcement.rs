@@ -20,6 +20,14 @@ pub struct Model {
     /// Only organisations that have not submitted see it.
     pub only_unsubmitted: bool,
     pub created_at: DateTimeUtc,
+    /// A reminder's: only organisations in these statuses see it
+    /// (`not_started,in_progress,returned`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub statuses: Option<String>,
+    /// Only organisations of this region see it.
+    pub region_id: Option<Uuid>,
+    /// Only organisations of this municipality see it.
+    pub municipality_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod draft;
 pub mod exchange;
 pub mod forms;
 pub mod monitoring;
+pub mod reminders;
 pub mod submit;
 
 use std::sync::Arc;

@@ -36,15 +36,15 @@ use crate::{
 
 /// What a monitoring request reads: the roster (the rows borrow it) and the
 /// collection's state and drafts' dates.
-struct Scope {
+pub(super) struct Scope {
     roster: Arc<Roster>,
-    reached: Arc<monitoring::ReachedScope>,
+    pub reached: Arc<monitoring::ReachedScope>,
     dates: Arc<monitoring::CachedDates>,
-    state: CollectionState,
+    pub state: CollectionState,
 }
 
 impl Scope {
-    async fn load(
+    pub async fn load(
         state: &web::Data<AppState>,
         user: &Authenticated,
         collection: &collection_entity::Model,
@@ -72,7 +72,7 @@ impl Scope {
         })
     }
 
-    fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
+    pub fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
         let dates = self.dates.dates.read().unwrap_or_else(|p| p.into_inner());
         monitoring::scope_rows(&self.roster, &self.reached.positions, &dates, self.state)
     }
