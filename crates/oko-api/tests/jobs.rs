@@ -27,6 +27,7 @@ on_both_databases!(
     collections_are_announced_once_when_they_open_and_before_they_close,
     an_open_stream_hears_of_new_notifications,
     a_group_report_has_a_row_per_organisation_and_columns_per_collection,
+    a_call_list_names_whom_to_call_per_municipality,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -743,4 +744,110 @@ async fn job_file_encoded(
         .send()
         .await
         .unwrap()
+}
+
+/// «Список для обзвона»: the schools that have not submitted, a worksheet per
+/// municipality, each with its status and whom to call from its passport.
+async fn a_call_list_names_whom_to_call_per_municipality(backend: Backend) {
+    use calamine::{Reader, Xlsx};
+
+    let app = spawn_app(backend).await;
+    let collection = collection_with_a_submission(&app).await;
+    let school = app.token("sch240002").await;
+    let (status, passport) = app
+        .call(
+            Method::PUT,
+            "/api/orgs/sch240002/passport",
+            &school,
+            Some(json!({"contact_person": "Петрова Анна Сергеевна", "phone": "+7 391 200-00-02"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{passport}");
+    let (status, saved) = app
+        .call(
+            Method::PATCH,
+            &format!("/api/collections/{collection}/draft"),
+            &school,
+            Some(json!({"version": 0, "change_id": "b", "changes": [
+                {"op": "set", "sheet": "rooms", "row": 1, "column": "room", "value": "5"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    let region = app.token("spo_coord_24").await;
+    let (_, statistics) = app
+        .get(
+            &format!("/api/collections/{collection}/statistics"),
+            &region,
+        )
+        .await;
+    let job = export(&app, &region, &collection, json!({"kind": "call_list"})).await;
+    assert_eq!(job["title"], "Список для обзвона: Кабинеты");
+    let done = app.finished_job(&region, &job).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    let (_, bytes) = app.job_file(&region, &done).await;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut rows = Vec::new();
+    for name in book.sheet_names() {
+        let sheet = book.worksheet_range(&name).unwrap();
+        let header: Vec<String> = (0..7)
+            .map(|c| {
+                sheet
+                    .get_value((0, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect();
+        assert_eq!(
+            header,
+            [
+                "Логин",
+                "Наименование",
+                "Статус",
+                "Контактное лицо",
+                "Телефон",
+                "E-mail",
+                "Дата начала работы (мск)"
+            ],
+            "{name}"
+        );
+        for row in 1..sheet.height() {
+            let cell = |c: u32| {
+                sheet
+                    .get_value((row as u32, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            };
+            rows.push((name.clone(), cell(0), cell(2), cell(3), cell(4), cell(6)));
+        }
+    }
+    let total = statistics["total"].as_u64().unwrap() as usize;
+    assert_eq!(rows.len(), total - 1, "everyone but the one who submitted");
+    assert!(
+        rows.iter().all(|r| r.1 != "sch240001"),
+        "a submitted school is not called"
+    );
+    let called = rows
+        .iter()
+        .find(|r| r.1 == "sch240002")
+        .expect("the school at work");
+    assert_eq!(
+        (called.2.as_str(), called.3.as_str(), called.4.as_str()),
+        ("В работе", "Петрова Анна Сергеевна", "+7 391 200-00-02")
+    );
+    assert!(called.5.ends_with("(мск)"), "when it started: {}", called.5);
+    assert!(
+        rows.iter()
+            .any(|r| r.2 == "Не приступило" && r.5.is_empty())
+    );
+    // A worksheet per municipality: each school under its own.
+    let (_, page) = app
+        .get(
+            &format!("/api/collections/{collection}/participants?search=sch240002"),
+            &region,
+        )
+        .await;
+    assert_eq!(called.0, page["items"][0]["municipality"].as_str().unwrap());
+    let municipalities: std::collections::HashSet<&String> = rows.iter().map(|r| &r.0).collect();
+    assert!(municipalities.len() > 1, "{municipalities:?}");
 }

@@ -17,6 +17,21 @@ pub enum ExportKind {
     Results,
     /// «Экспорт статусов»: every organisation of the scope with its status and dates.
     Statuses,
+    /// «Список для обзвона»: the organisations of the scope that have not
+    /// submitted, with whom to call from their passport (contact person, phone,
+    /// e-mail); a worksheet per municipality.
+    CallList,
+}
+
+impl ExportKind {
+    /// As the buttons and the reports' list name it.
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            ExportKind::Results => "Экспорт результатов",
+            ExportKind::Statuses => "Экспорт статусов",
+            ExportKind::CallList => "Список для обзвона",
+        }
+    }
 }
 
 /// The file an export is written as.
@@ -141,6 +156,10 @@ impl JobSpec {
                 kind: ExportKind::Statuses,
                 ..
             } => "status_export",
+            JobSpec::Export {
+                kind: ExportKind::CallList,
+                ..
+            } => "call_list",
             JobSpec::GroupReport { .. } => "group_report",
             JobSpec::DownloadReport { .. } => "download_report",
             JobSpec::AnalyticsReport { .. } => "analytics_report",

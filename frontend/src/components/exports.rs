@@ -1,4 +1,4 @@
-//! «Экспорт результатов» / «Экспорт статусов» of a collection and the user's
+//! «Экспорт результатов» / «Экспорт статусов» / «Список для обзвона» of a collection and the user's
 //! reports: «Отчёт #446 формируется (40%)», then «готов к загрузке» with
 //! «Загрузить отчёт». The list is polled while something is being made.
 
@@ -128,18 +128,18 @@ pub fn Exports(collection: String) -> impl IntoView {
             },
         )
     };
-    let start_results = {
-        let start = start.clone();
-        move |_| start(ExportKind::Results)
-    };
-    let start_statuses = move |_| start(ExportKind::Statuses);
     view! {
         <section class="exports card" aria-labelledby="exports-title">
             <h2 id="exports-title">"Отчёты"</h2>
             <div class="export-controls">
                 <FormatSelect format=format/>
-                <button type="button" disabled=move || sending.busy() on:click=start_results>"Экспорт результатов"</button>
-                <button type="button" class="secondary" disabled=move || sending.busy() on:click=start_statuses>"Экспорт статусов"</button>
+                {[ExportKind::Results, ExportKind::Statuses, ExportKind::CallList].into_iter().enumerate().map(|(at, kind)| {
+                    let start = start.clone();
+                    view! {
+                        <button type="button" class=if at == 0 { "" } else { "secondary" } disabled=move || sending.busy()
+                            on:click=move |_| start(kind)>{kind.title_ru()}</button>
+                    }
+                }).collect_view()}
             </div>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             <JobItems feed=feed/>

@@ -101,9 +101,11 @@ pub fn ReminderForm(
                     " "
                     <button type="button" class="secondary" on:click=move |_| open.set(false)>"Отмена"</button>
                     {move || (!problems.with(Vec::is_empty)).then(|| view! {
-                        <ul class="error" role="alert">
-                            {problems.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
-                        </ul>
+                        // The alert around the list: a list given the alert role
+                        // is no longer a list to a screen reader.
+                        <div class="error" role="alert">
+                            <ul>{problems.get().into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                        </div>
                     })}
                 </form>
             </Show>

@@ -14,12 +14,15 @@ use oko_db::{
     collections,
     entities::{collection, job},
     monitoring::{self, DraftDates},
+    passports::{self, Contacts},
     roster::RosterEntry,
 };
 use oko_domain::{
     collections::{CollectionState, OrgStatus},
     forms::{ColumnType, FormData, FormDefinition, value},
     jobs::{ExportFormat, ExportKind, JobSpec},
+    moscow_time::short_date_time,
+    reminders::ReminderStatus,
 };
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 use tokio::runtime::Handle;
@@ -69,6 +72,15 @@ pub async fn run(
     let scope = load_scope(state, job, *collection_id)
         .await
         .map_err(|e| format!("Не удалось прочитать данные: {e}"))?;
+    let contacts = match kind {
+        ExportKind::CallList => {
+            let laggards: Vec<uuid::Uuid> = scope.laggards().map(|(o, _)| o.id).collect();
+            passports::contacts_of(&state.db, &laggards)
+                .await
+                .map_err(|e| format!("Не удалось прочитать паспорта: {e}"))?
+        }
+        _ => HashMap::new(),
+    };
     let (state, path, kind, format) = (state.clone(), path.to_owned(), *kind, *format);
     let handle = Handle::current();
     tokio::task::spawn_blocking(move || {
@@ -78,6 +90,9 @@ pub async fn run(
                 write_results(&state, &handle, &scope, format, &path, &temp, &progress)
             }
             ExportKind::Statuses => write_statuses(&scope, format, &path, &temp, &progress),
+            ExportKind::CallList => {
+                write_call_list(&scope, &contacts, format, &path, &temp, &progress)
+            }
         }
     })
     .await
@@ -125,6 +140,18 @@ async fn load_scope(
         organisations,
         dates,
     })
+}
+
+impl Scope {
+    /// The organisations that have not submitted, in the scope's order, each with
+    /// where it is («Не приступило», «В работе», «Возвращено»).
+    fn laggards(&self) -> impl Iterator<Item = (&RosterEntry, ReminderStatus)> {
+        self.organisations.iter().filter_map(|organisation| {
+            let draft = self.dates.get(&organisation.id);
+            ReminderStatus::of(draft.map(|d| (d.submitted(), d.returned())))
+                .map(|status| (organisation, status))
+        })
+    }
 }
 
 fn front_columns() -> Vec<ExportColumn> {
@@ -249,6 +276,99 @@ fn write_submission(
         }
     }
     Ok(())
+}
+
+/// «Список для обзвона»: a worksheet per municipality of the laggards, whom to
+/// call first.
+fn write_call_list(
+    scope: &Scope,
+    contacts: &HashMap<uuid::Uuid, Contacts>,
+    format: ExportFormat,
+    path: &Path,
+    temp: &Path,
+    progress: &Progress,
+) -> Result<(), String> {
+    let columns: Vec<ExportColumn> = [
+        ("login", "Логин"),
+        ("name", "Наименование"),
+        ("status", "Статус"),
+        ("contact_person", "Контактное лицо"),
+        ("phone", "Телефон"),
+        ("email", "E-mail"),
+        ("started_at", "Дата начала работы (мск)"),
+    ]
+    .iter()
+    .map(|(key, title)| ExportColumn::new(key, title))
+    .collect();
+    // The scope is in region, municipality, login order: a municipality's
+    // laggards come together.
+    let laggards: Vec<(&RosterEntry, ReminderStatus)> = scope.laggards().collect();
+    let mut places: Vec<(&str, &str)> = Vec::new();
+    for (organisation, _) in &laggards {
+        let place = (&*organisation.region, &*organisation.municipality);
+        if places.last() != Some(&place) {
+            places.push(place);
+        }
+    }
+    let regions = places
+        .iter()
+        .map(|(region, _)| region)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let tables: Vec<ExportTable> = if places.is_empty() {
+        vec![ExportTable {
+            key: "call_list".into(),
+            title: "Все сдали".into(),
+            columns: columns.clone(),
+        }]
+    } else {
+        places
+            .iter()
+            .enumerate()
+            .map(|(at, (region, municipality))| ExportTable {
+                key: format!("municipality_{at}"),
+                // A country's list names the region too.
+                title: if regions > 1 {
+                    format!("{municipality} ({region})")
+                } else {
+                    (*municipality).to_owned()
+                },
+                columns: columns.clone(),
+            })
+            .collect()
+    };
+    let mut writer = ExportWriter::create(format, path, temp, tables).map_err(|e| e.0)?;
+    let none = Contacts::default();
+    let mut table = 0;
+    for (done, (organisation, status)) in laggards.iter().enumerate() {
+        while places[table] != (&*organisation.region, &*organisation.municipality) {
+            table += 1;
+        }
+        let whom = contacts.get(&organisation.id).unwrap_or(&none);
+        let started = scope
+            .dates
+            .get(&organisation.id)
+            .map(|d| short_date_time(d.started_at))
+            .unwrap_or_default();
+        writer
+            .row(
+                table,
+                &[
+                    Cell::Text(&organisation.login),
+                    Cell::Text(&organisation.name),
+                    Cell::Text(status.title_ru()),
+                    Cell::Text(&whom.person),
+                    Cell::Text(&whom.phone),
+                    Cell::Text(&whom.email),
+                    Cell::Text(&started),
+                ],
+            )
+            .map_err(|e| e.0)?;
+        if done % 1000 == 0 {
+            progress.set(done, laggards.len());
+        }
+    }
+    writer.finish().map_err(|e| e.0)
 }
 
 fn write_statuses(

@@ -12,7 +12,7 @@ use oko_domain::{
     api::{FieldError, Problem},
     audit::AuditAction,
     error_code::ErrorCode,
-    jobs::{ExportKind, ExportRequest, GroupReportRequest, JobList, JobSpec, JobView},
+    jobs::{ExportRequest, GroupReportRequest, JobList, JobSpec, JobView},
 };
 use oko_io::cp1251::Cp1251Transcoder;
 use serde::Deserialize;
@@ -64,10 +64,7 @@ pub async fn create_export(
         .forms
         .get(&state.db, collection.form_version_id)
         .await?;
-    let what = match body.kind {
-        ExportKind::Results => "Экспорт результатов",
-        ExportKind::Statuses => "Экспорт статусов",
-    };
+    let what = body.kind.title_ru();
     let title = format!("{what}: {}", form.title);
     let file_name = format!("{what} — {}.{}", form.title, body.format.extension());
     let spec = JobSpec::Export {
