@@ -290,13 +290,23 @@ test("the operator imports a form from Excel, attaches it and closes early", asy
   await settings.locator("select").selectOption({ label: `${FORM_TITLE} (версия 1)` });
   await settings.getByLabel("Открыт с (мск)").fill("07.09.2099 18:00");
   await settings.getByLabel("по (мск)").fill("30.08.2021 20:41");
+  // Closing reminders: a day before unless chosen; a word is not an hour.
+  const reminders = settings.getByLabel("Напомнить не сдавшим за (часов до окончания)");
+  assert.equal(await reminders.inputValue(), "24");
+  await reminders.fill("72, сутки");
   await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
   await summary.getByRole("link", { name: /позже/ }).waitFor();
+  await summary.getByRole("link", { name: /^«сутки» — не число часов/ }).click();
+  assert.equal(await reminders.evaluate((el) => el === document.activeElement), true);
+  await reminders.fill("3, 72, 24");
   await assertAccessible(page, "the collection form's error summary");
   await settings.getByLabel("Открыт с (мск)").fill("30.08.2021 20:41");
   await settings.getByLabel("по (мск)").fill("07.09.2099 18:00");
   await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();
   await block().getByText("Открыт", { exact: true }).waitFor();
+  // Kept largest first, as the server stores them.
+  await page.reload();
+  assert.equal(await page.locator(".collection-settings").getByLabel("Напомнить не сдавшим за (часов до окончания)").inputValue(), "72, 24, 3");
   await block().getByRole("button", { name: "Закрыть досрочно" }).click();
   await block().getByText("Закрыт", { exact: true }).waitFor();
   await block().getByText("Прием закрыт.").waitFor();

@@ -24,6 +24,7 @@ mod m20261204_000018_login_failures;
 mod m20261206_000019_idempotency_keys;
 mod m20261206_000020_announcements;
 mod m20261206_000021_reminders;
+mod m20261206_000022_reminder_hours;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_idempotency_keys::Migration),
             Box::new(m20261206_000020_announcements::Migration),
             Box::new(m20261206_000021_reminders::Migration),
+            Box::new(m20261206_000022_reminder_hours::Migration),
         ]
     }
 }

@@ -28,6 +28,7 @@ on_both_databases!(
     an_open_stream_hears_of_new_notifications,
     a_group_report_has_a_row_per_organisation_and_columns_per_collection,
     a_call_list_names_whom_to_call_per_municipality,
+    closing_reminders_come_once_at_each_chosen_hour,
 );
 
 const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
@@ -850,4 +851,75 @@ async fn a_call_list_names_whom_to_call_per_municipality(backend: Backend) {
     assert_eq!(called.0, page["items"][0]["municipality"].as_str().unwrap());
     let municipalities: std::collections::HashSet<&String> = rows.iter().map(|r| &r.0).collect();
     assert!(municipalities.len() > 1, "{municipalities:?}");
+}
+
+/// The operator's closing reminders: each of the chosen hours before the
+/// deadline is due once, when its moment comes (claimed by one instance); a
+/// moved deadline starts them over; hours are checked.
+async fn closing_reminders_come_once_at_each_chosen_hour(backend: Backend) {
+    use oko_db::notifications::{Announcement, due_announcements};
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let collection = collection_with_a_submission(&app).await;
+    let (_, block) = app
+        .get(&format!("/api/collections/{collection}"), &admin)
+        .await;
+    assert_eq!(
+        block["reminder_hours"],
+        json!([24]),
+        "a day before, as before"
+    );
+    let publication = block["publication_id"].as_str().unwrap().to_owned();
+    let save = |hours: Value, closes: chrono::DateTime<Utc>| {
+        let (app, admin, publication, block) = (&app, &admin, &publication, &block);
+        async move {
+            app.call(
+                Method::PUT,
+                &format!("/api/publications/{publication}/collection"),
+                admin,
+                Some(json!({"form_version_id": block["form_version_id"], "opens_at": block["opens_at"],
+                    "closes_at": closes.to_rfc3339(), "reminder_hours": hours})),
+            )
+            .await
+        }
+    };
+    let closes = Utc::now() + chrono::Duration::days(10);
+    let (status, problem) = save(json!([24, 0]), closes).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "reminder_hours");
+    let (status, saved) = save(json!([2, 72]), closes).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["reminder_hours"], json!([72, 2]));
+
+    let due_at = |before: chrono::Duration| {
+        let db = app.db.clone();
+        let collection = collection.clone();
+        async move {
+            due_announcements(&db, closes - before)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(
+                    |a| matches!(a, Announcement::ClosingSoon(c) if c.id.to_string() == collection),
+                )
+                .count()
+        }
+    };
+    let hours = chrono::Duration::hours;
+    assert_eq!(due_at(hours(73)).await, 0, "not yet");
+    assert_eq!(due_at(hours(71)).await, 1, "three days before");
+    assert_eq!(due_at(hours(70)).await, 0, "once");
+    assert_eq!(due_at(hours(30)).await, 0, "nothing between");
+    assert_eq!(
+        due_at(chrono::Duration::minutes(119)).await,
+        1,
+        "two hours before"
+    );
+    assert_eq!(due_at(hours(1)).await, 0, "once");
+
+    // A moved deadline starts the reminders over.
+    let (status, _) = save(json!([72, 2]), closes + hours(1)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(due_at(hours(70)).await, 1, "the new deadline's three days");
 }

@@ -11,29 +11,34 @@ on_both_databases!(the_newest_migrations_go_down_and_up_again);
 async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     let app = spawn_app(backend).await;
     let schema = SchemaManager::new(&app.db);
+    let has = |table: &'static str, column: &'static str| {
+        let schema = &schema;
+        async move { schema.has_column(table, column).await.expect("look") }
+    };
     let applied = || async {
         (
-            schema.has_table("announcements").await.expect("look"),
-            schema
-                .has_column("announcements", "statuses")
-                .await
-                .expect("look"),
+            has("announcements", "statuses").await,
+            has("collections", "reminder_hours").await,
         )
     };
-    assert_eq!(applied().await, (true, true), "migrations 20 and 21");
+    assert_eq!(applied().await, (true, true), "migrations 21 and 22");
 
+    Migrator::down(&app.db, Some(1))
+        .await
+        .expect("take migration 22 back");
+    assert_eq!(
+        applied().await,
+        (true, false),
+        "the closing reminders' hours are gone"
+    );
     Migrator::down(&app.db, Some(1))
         .await
         .expect("take migration 21 back");
     assert_eq!(
         applied().await,
-        (true, false),
-        "the reminders' audience is gone"
+        (false, false),
+        "and the reminders' audience"
     );
-    Migrator::down(&app.db, Some(1))
-        .await
-        .expect("take migration 20 back");
-    assert_eq!(applied().await, (false, false), "and the announcements");
 
     Migrator::up(&app.db, None).await.expect("apply them again");
     assert_eq!(applied().await, (true, true));

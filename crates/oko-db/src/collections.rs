@@ -133,6 +133,7 @@ pub async fn save(
             }
             row.opens_at = Set(input.opens_at);
             row.closes_at = Set(input.closes_at);
+            row.reminder_hours = Set(reminder_hours_of(input));
             row.update(db).await
         }
         None => {
@@ -147,11 +148,22 @@ pub async fn save(
                 opening_announced_at: Set(None),
                 closing_announced_at: Set(None),
                 assessment_work_id: Set(None),
+                reminder_hours: Set(reminder_hours_of(input)),
             }
             .insert(db)
             .await
         }
     }
+}
+
+/// The closing reminders' hours as stored: `72,24,3`.
+fn reminder_hours_of(input: &CollectionInput) -> String {
+    input
+        .reminder_hours
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Whether any organisation has saved a draft of the collection.

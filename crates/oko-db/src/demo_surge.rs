@@ -35,6 +35,7 @@ pub async fn seed(
         form_version_id: version.id,
         opens_at: now - Duration::hours(1),
         closes_at: now + Duration::days(1),
+        reminder_hours: oko_domain::collections::default_reminder_hours(),
     };
     let collection = collections::save(db, target.id, &input, now).await?;
     let users = user::Entity::find()

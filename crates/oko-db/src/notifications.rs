@@ -3,7 +3,10 @@
 //! announced once (whichever instance marks the collection first announces it).
 
 use chrono::{DateTime, Duration, Utc};
-use oko_domain::notifications::{NotificationKind, NotificationList, NotificationView};
+use oko_domain::{
+    collections,
+    notifications::{NotificationKind, NotificationList, NotificationView},
+};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, sea_query::Expr,
@@ -160,9 +163,12 @@ pub enum Announcement {
     ClosingSoon(collection::Model),
 }
 
-/// Collections whose opening (within the last day) or closing (within the next
-/// day) is not announced yet, each claimed for this caller: the mark is set with a
-/// conditional update, so of several instances exactly one announces.
+/// Collections whose opening (within the last day) or a closing reminder (the
+/// nearest of its hours before the deadline whose moment has come, later than
+/// the last one sent) is not announced yet, each claimed for this caller: the
+/// mark is set with a conditional update, so of several instances exactly one
+/// announces. Reminders missed while no instance ran are not sent late: only
+/// the nearest.
 pub async fn due_announcements(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
@@ -182,18 +188,51 @@ pub async fn due_announcements(
         }
     }
     let closing = collection::Entity::find()
-        .filter(collection::Column::ClosingAnnouncedAt.is_null())
         .filter(collection::Column::ClosesAt.gt(now))
-        .filter(collection::Column::ClosesAt.lte(now + day))
+        .filter(
+            collection::Column::ClosesAt
+                .lte(now + Duration::hours(i64::from(collections::MAX_REMINDER_HOURS))),
+        )
         .filter(collection::Column::OpensAt.lte(now))
         .all(db)
         .await?;
     for found in closing {
-        if claim(db, found.id, collection::Column::ClosingAnnouncedAt, now).await? {
+        let Some(moment) =
+            collections::due_closing_reminder(&found.reminder_hours(), found.closes_at, now)
+        else {
+            continue;
+        };
+        if found
+            .closing_announced_at
+            .is_some_and(|sent| sent >= moment)
+        {
+            continue;
+        }
+        if claim_closing(db, found.id, moment, now).await? {
             due.push(Announcement::ClosingSoon(found));
         }
     }
     Ok(due)
+}
+
+/// Marks the closing reminder of `moment` sent, unless another instance did.
+async fn claim_closing(
+    db: &DatabaseConnection,
+    id: Uuid,
+    moment: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let mark = collection::Column::ClosingAnnouncedAt;
+    let done = collection::Entity::update_many()
+        .col_expr(mark, Expr::value(now))
+        .filter(
+            Condition::all()
+                .add(collection::Column::Id.eq(id))
+                .add(Condition::any().add(mark.is_null()).add(mark.lt(moment))),
+        )
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 async fn claim(

@@ -229,26 +229,136 @@ pub fn filled_in_ru(at: DateTime<Utc>) -> String {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "form_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f",
-    "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z"
+    "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z",
+    "reminder_hours": [72, 24, 3]
 })))]
 pub struct CollectionInput {
     /// The form version the collection pins.
     pub form_version_id: Uuid,
     pub opens_at: DateTime<Utc>,
     pub closes_at: DateTime<Utc>,
+    /// «Сбор данных закрывается через …» to those who have not submitted, this
+    /// many hours before the deadline (each once; 1–720, at most 5). Default: 24.
+    #[serde(default = "default_reminder_hours")]
+    pub reminder_hours: Vec<u32>,
 }
+
+/// The closing reminder every collection had before they could be chosen.
+pub fn default_reminder_hours() -> Vec<u32> {
+    vec![24]
+}
+
+/// The most closing reminders a collection has.
+pub const MAX_REMINDERS: usize = 5;
+/// The earliest a closing reminder may come: 30 days before the deadline.
+pub const MAX_REMINDER_HOURS: u32 = 720;
 
 impl CollectionInput {
     /// What is wrong with the input (the version's existence is the server's).
     pub fn problems(&self) -> Vec<FieldError> {
+        let mut problems = Vec::new();
         if self.closes_at <= self.opens_at {
-            return vec![FieldError::about_field(
+            problems.push(FieldError::about_field(
                 "closes_at",
                 "window_inverted",
                 "Сбор должен закрываться позже, чем открывается",
-            )];
+            ));
         }
-        Vec::new()
+        if let Err(message) = check_reminder_hours(&self.reminder_hours) {
+            problems.push(FieldError::about_field(
+                "reminder_hours",
+                "invalid",
+                &message,
+            ));
+        }
+        problems
+    }
+}
+
+/// The closing reminders' hours, or what is wrong with them.
+fn check_reminder_hours(hours: &[u32]) -> Result<(), String> {
+    if hours.len() > MAX_REMINDERS {
+        return Err(format!("Не более {MAX_REMINDERS} напоминаний"));
+    }
+    if let Some(wrong) = hours
+        .iter()
+        .find(|h| !(1..=MAX_REMINDER_HOURS).contains(*h))
+    {
+        return Err(format!(
+            "Напоминание за {wrong} ч: можно от 1 до {MAX_REMINDER_HOURS} часов до окончания приема"
+        ));
+    }
+    let mut seen = hours.to_vec();
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != hours.len() {
+        return Err("Одно и то же время напоминания указано дважды".into());
+    }
+    Ok(())
+}
+
+/// The hours as the collection form shows them: «72, 24, 3».
+pub fn reminder_hours_text(hours: &[u32]) -> String {
+    hours
+        .iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The hours typed in the collection form (numbers separated by commas or
+/// spaces; empty: no reminders), largest first, or what is wrong.
+pub fn read_reminder_hours(text: &str) -> Result<Vec<u32>, String> {
+    let mut hours = Vec::new();
+    for word in text.split([',', ';', ' ']).filter(|w| !w.is_empty()) {
+        hours.push(word.parse::<u32>().map_err(|_| {
+            format!("«{word}» — не число часов; укажите часы через запятую, например 72, 24, 3")
+        })?);
+    }
+    check_reminder_hours(&hours)?;
+    hours.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(hours)
+}
+
+/// The closing reminder that is due at `now`: the nearest of `hours` whose
+/// moment (the deadline less it) has come, with that moment; `None` before
+/// the first, or once the collection has closed.
+pub fn due_closing_reminder(
+    hours: &[u32],
+    closes_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    if now >= closes_at {
+        return None;
+    }
+    hours
+        .iter()
+        .map(|h| closes_at - chrono::Duration::hours(i64::from(*h)))
+        .filter(|moment| *moment <= now)
+        .max()
+}
+
+/// «через 3 дня», «через 24 часа», «через 40 минут»: the time left, as the
+/// closing reminder says it (days from two days on).
+pub fn closing_in_ru(left: chrono::Duration) -> String {
+    let minutes = left.num_minutes().max(1);
+    let hours = (minutes + 30) / 60;
+    let days = (minutes + 12 * 60) / (24 * 60);
+    if hours >= 48 {
+        format!(
+            "через {}",
+            crate::text::count_ru(days as u64, ["день", "дня", "дней"])
+        )
+    } else if minutes >= 60 {
+        format!(
+            "через {}",
+            crate::text::count_ru(hours as u64, ["час", "часа", "часов"])
+        )
+    } else {
+        format!(
+            "через {}",
+            crate::text::count_ru(minutes as u64, ["минуту", "минуты", "минут"])
+        )
     }
 }
 
@@ -269,7 +379,7 @@ pub struct StateInput {
     "form_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f", "form_title": "Сбор расписания проведения ВПР СПО 2021",
     "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z",
     "state": "open", "state_title": "Открыт", "state_override": null,
-    "window": "30 августа 2021, 20:41 - 7 сентября 2021, 18:00",
+    "window": "30 августа 2021, 20:41 - 7 сентября 2021, 18:00", "reminder_hours": [72, 24],
     "progress": {"status": "submitted", "status_title": "Сдано", "started_at": "2021-09-01T08:00:00Z",
         "updated_at": "2021-09-02T14:42:00Z", "submitted_at": "2021-09-02T14:42:00Z",
         "last_action": "Вы заполнили форму 02.09.2021 17:42 (мск)"}
@@ -288,6 +398,9 @@ pub struct CollectionView {
     pub state_override: Option<CollectionState>,
     /// «30 августа 2021, 20:41 - 7 сентября 2021, 18:00».
     pub window: String,
+    /// Hours before the deadline of the closing reminders, largest first.
+    #[serde(default = "default_reminder_hours")]
+    pub reminder_hours: Vec<u32>,
     /// The user's organisation's progress (organisation users only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,
@@ -432,6 +545,64 @@ mod tests {
 
     fn at(day: u32, hour: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2021, 9, day, hour, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn the_due_closing_reminder_is_the_nearest_whose_moment_has_come() {
+        let closes = at(7, 15);
+        let hours = [72, 24, 3];
+        assert_eq!(due_closing_reminder(&hours, closes, at(4, 14)), None);
+        assert_eq!(
+            due_closing_reminder(&hours, closes, at(4, 15)),
+            Some(at(4, 15))
+        );
+        assert_eq!(
+            due_closing_reminder(&hours, closes, at(6, 14)),
+            Some(at(4, 15))
+        );
+        assert_eq!(
+            due_closing_reminder(&hours, closes, at(6, 16)),
+            Some(at(6, 15))
+        );
+        assert_eq!(
+            due_closing_reminder(&hours, closes, at(7, 13)),
+            Some(at(7, 12))
+        );
+        assert_eq!(
+            due_closing_reminder(&hours, closes, at(7, 15)),
+            None,
+            "closed"
+        );
+        assert_eq!(due_closing_reminder(&[], closes, at(7, 14)), None);
+    }
+
+    #[test]
+    fn the_time_left_is_said_in_days_hours_or_minutes() {
+        let left = chrono::Duration::minutes;
+        assert_eq!(closing_in_ru(left(72 * 60)), "через 3 дня");
+        assert_eq!(closing_in_ru(left(24 * 60)), "через 24 часа");
+        assert_eq!(closing_in_ru(left(3 * 60 - 1)), "через 3 часа");
+        assert_eq!(closing_in_ru(left(21 * 60)), "через 21 час");
+        assert_eq!(closing_in_ru(left(40)), "через 40 минут");
+    }
+
+    #[test]
+    fn reminder_hours_are_typed_as_numbers_and_checked() {
+        assert_eq!(read_reminder_hours("24, 72 3"), Ok(vec![72, 24, 3]));
+        assert_eq!(read_reminder_hours(" "), Ok(vec![]));
+        assert!(
+            read_reminder_hours("сутки")
+                .unwrap_err()
+                .contains("«сутки»")
+        );
+        assert!(read_reminder_hours("24, 24").is_err());
+        assert!(
+            read_reminder_hours("800")
+                .unwrap_err()
+                .contains("от 1 до 720")
+        );
+        assert!(read_reminder_hours("1 2 3 4 5 6").is_err());
+        assert_eq!(reminder_hours_text(&[72, 24, 3]), "72, 24, 3");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use oko_domain::{
     api::FieldError,
     collections::{
         CollectionInput, CollectionState, CollectionView, FormList, StateInput, action_ru,
-        state_note_ru,
+        default_reminder_hours, read_reminder_hours, reminder_hours_text, state_note_ru,
     },
     monitoring::CollectionStats,
     moscow_time::{time_left_ru, to_moscow_input},
@@ -178,6 +178,11 @@ fn CollectionSettings(
             .map(|c| to_moscow_input(c.closes_at))
             .unwrap_or_default(),
     );
+    let reminders = RwSignal::new(reminder_hours_text(
+        &current
+            .as_ref()
+            .map_or_else(default_reminder_hours, |c| c.reminder_hours.clone()),
+    ));
     let problems = RwSignal::new(Vec::<FieldError>::new());
     let pinned_title = current.as_ref().map(|c| c.form_title.clone());
     let answered = move |answer: Result<(), ApiFailure>| match answer {
@@ -214,9 +219,10 @@ fn CollectionSettings(
             return;
         }
         let form = Uuid::parse_str(&chosen).ok();
-        let (form_version_id, (opens_at, closes_at)) = match (form, window) {
-            (Some(form), Ok(window)) => (form, window),
-            (form, window) => {
+        let hours = read_reminder_hours(&reminders.get_untracked());
+        let (form_version_id, (opens_at, closes_at), reminder_hours) = match (form, window, hours) {
+            (Some(form), Ok(window), Ok(hours)) => (form, window, hours),
+            (form, window, hours) => {
                 let mut found = Vec::new();
                 if form.is_none() {
                     found.push(FieldError::about_field(
@@ -226,6 +232,13 @@ fn CollectionSettings(
                     ));
                 }
                 found.extend(window.err().unwrap_or_default());
+                if let Err(message) = hours {
+                    found.push(FieldError::about_field(
+                        "reminder_hours",
+                        "invalid",
+                        &message,
+                    ));
+                }
                 return problems.set(found);
             }
         };
@@ -233,6 +246,7 @@ fn CollectionSettings(
             form_version_id,
             opens_at,
             closes_at,
+            reminder_hours,
         };
         let found = input.problems();
         if !found.is_empty() {
@@ -278,6 +292,12 @@ fn CollectionSettings(
             <DateTimeField id="collection-opens" value=opens/>
             <label for="collection-closes">"по (мск) "</label>
             <DateTimeField id="collection-closes" value=closes/>
+            <label>"Напомнить не сдавшим за (часов до окончания) "
+                <input id="collection-reminders" type="text" inputmode="numeric" placeholder="72, 24, 3"
+                    aria-describedby="collection-reminders-hint"
+                    prop:value=move || reminders.get() on:input=move |ev| reminders.set(event_target_value(&ev))/>
+            </label>
+            <p id="collection-reminders-hint" class="hint">"Через запятую, от 1 до 720 часов; пусто — без напоминаний"</p>
             <button type="submit">"Сохранить сбор данных"</button>
             <A href="/forms">"Формы сбора данных"</A>
         </form>
@@ -289,6 +309,7 @@ const COLLECTION_FIELDS: &[(&str, &str)] = &[
     ("form_version_id", "collection-form"),
     ("opens_at", "collection-opens"),
     ("closes_at", "collection-closes"),
+    ("reminder_hours", "collection-reminders"),
 ];
 
 /// The window as typed, or a problem for each end that is not a date and time.

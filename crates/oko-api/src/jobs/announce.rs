@@ -1,6 +1,7 @@
-//! Collections announced to their audience once: «Открыт сбор данных» when the
-//! window opens, «Сбор данных закрывается через 24 часа» a day before it closes
-//! (only to those who have not submitted). Whichever instance marks a collection
+//! Collections announced to their audience: «Открыт сбор данных» once when the
+//! window opens, «Сбор данных закрывается через …» at each of its closing
+//! reminders (a day before, unless the operator chose other hours; only to
+//! those who have not submitted). Whichever instance marks a collection
 //! first announces it, as one row its whole audience reads.
 
 use chrono::Utc;
@@ -9,7 +10,9 @@ use oko_db::{
     notifications::{self, Announcement, Notice},
 };
 use oko_domain::{
-    collections::window_ru, moscow_time::short_date_time, notifications::NotificationKind,
+    collections::{closing_in_ru, window_ru},
+    moscow_time::short_date_time,
+    notifications::NotificationKind,
 };
 
 use crate::startup::AppState;
@@ -43,7 +46,10 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
     let (kind, title, body) = if closing {
         (
             NotificationKind::ClosingSoon,
-            "Сбор данных закрывается через 24 часа",
+            format!(
+                "Сбор данных закрывается {}",
+                closing_in_ru(found.closes_at - Utc::now())
+            ),
             format!(
                 "{}: прием до {}",
                 form.title,
@@ -53,7 +59,7 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
     } else {
         (
             NotificationKind::CollectionOpened,
-            "Открыт сбор данных",
+            "Открыт сбор данных".to_owned(),
             format!(
                 "{}: {}",
                 form.title,
@@ -64,7 +70,7 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
     let link = format!("/publications/{}", found.publication_id);
     let notice = Notice {
         kind,
-        title,
+        title: &title,
         body: &body,
         link: Some(&link),
     };

@@ -16,11 +16,28 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When «сбор открыт» was announced (once per window).
     pub opening_announced_at: Option<DateTimeUtc>,
-    /// When «сбор закрывается через 24 часа» was announced.
+    /// When the latest closing reminder («сбор закрывается через …») was
+    /// announced: the next is due once its moment is later.
     pub closing_announced_at: Option<DateTimeUtc>,
     /// The work whose electronic protocol the collection gathers («Аналитика»):
     /// each submission becomes the organisation's results.
     pub assessment_work_id: Option<Uuid>,
+    /// Hours before the deadline of the closing reminders: `72,24,3`.
+    #[sea_orm(column_type = "Text")]
+    pub reminder_hours: String,
+}
+
+impl Model {
+    /// The closing reminders' hours, largest first.
+    pub fn reminder_hours(&self) -> Vec<u32> {
+        let mut hours: Vec<u32> = self
+            .reminder_hours
+            .split(',')
+            .filter_map(|h| h.trim().parse().ok())
+            .collect();
+        hours.sort_unstable_by(|a, b| b.cmp(a));
+        hours
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -81,6 +81,7 @@ pub async fn create_protocol(
         form_version_id: Uuid::nil(),
         opens_at: body.opens_at,
         closes_at: body.closes_at,
+        reminder_hours: oko_domain::collections::default_reminder_hours(),
     };
     let problems = input.problems();
     if !problems.is_empty() {

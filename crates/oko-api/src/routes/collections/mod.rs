@@ -266,6 +266,7 @@ pub fn view_of(
         state_title: state.title_ru().to_owned(),
         state_override: collections::override_of(collection),
         window: oko_domain::collections::window_ru(collection.opens_at, collection.closes_at),
+        reminder_hours: collection.reminder_hours(),
         progress,
     }
 }
