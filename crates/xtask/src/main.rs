@@ -8,7 +8,8 @@
 //!   form editor's alone; `bench export [N]` the surge and its exports on SQLite;
 //!   `bench surge [N]` runs
 //!   only the deadline surge (N organisations, all by default) and prints its rows;
-//!   `bench faults [N]` two instances against one and PostgreSQL restarted mid-surge.
+//!   `bench faults [N]` two instances against one and PostgreSQL restarted mid-surge;
+//!   `bench reminders [N]` «Напомнить» to the country during the surge.
 
 mod bench;
 mod e2e;
@@ -53,6 +54,9 @@ fn main() -> ExitCode {
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("operations") => {
             bench::run_operations(args.get(2).and_then(|n| n.parse().ok()))
+        }
+        Some("bench") if args.get(1).map(String::as_str) == Some("reminders") => {
+            bench::run_reminders(args.get(2).and_then(|n| n.parse().ok()))
         }
         Some("bench") if args.get(1).map(String::as_str) == Some("export") => {
             bench::run_export(args.get(2).and_then(|n| n.parse().ok()))

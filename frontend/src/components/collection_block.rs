@@ -220,38 +220,37 @@ fn CollectionSettings(
         }
         let form = Uuid::parse_str(&chosen).ok();
         let hours = read_reminder_hours(&reminders.get_untracked());
-        let (form_version_id, (opens_at, closes_at), reminder_hours) = match (form, window, hours) {
-            (Some(form), Ok(window), Ok(hours)) => (form, window, hours),
-            (form, window, hours) => {
-                let mut found = Vec::new();
-                if form.is_none() {
-                    found.push(FieldError::about_field(
-                        "form_version_id",
-                        "required",
-                        "Выберите форму",
-                    ));
-                }
-                found.extend(window.err().unwrap_or_default());
-                if let Err(message) = hours {
-                    found.push(FieldError::about_field(
-                        "reminder_hours",
-                        "invalid",
-                        &message,
-                    ));
-                }
-                return problems.set(found);
-            }
-        };
-        let input = CollectionInput {
-            form_version_id,
-            opens_at,
-            closes_at,
-            reminder_hours,
-        };
-        let found = input.problems();
-        if !found.is_empty() {
-            return problems.set(found);
+        // Every problem at once, in the fields' order.
+        let mut found = Vec::new();
+        if form.is_none() {
+            found.push(FieldError::about_field(
+                "form_version_id",
+                "required",
+                "Выберите форму",
+            ));
         }
+        let window = window.map_err(|problems| found.extend(problems)).ok();
+        let input = form
+            .zip(window)
+            .map(|(form_version_id, (opens_at, closes_at))| CollectionInput {
+                form_version_id,
+                opens_at,
+                closes_at,
+                reminder_hours: hours.clone().unwrap_or_default(),
+            });
+        if let Some(input) = &input {
+            found.extend(input.problems());
+        }
+        if let Err(message) = &hours {
+            found.push(FieldError::about_field(
+                "reminder_hours",
+                "invalid",
+                message,
+            ));
+        }
+        let Some(input) = input.filter(|_| found.is_empty()) else {
+            return problems.set(found);
+        };
         spawn_local(async move {
             let answer = session
                 .save::<_, CollectionView>(

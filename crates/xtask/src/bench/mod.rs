@@ -18,6 +18,7 @@ mod forum;
 mod hardening;
 mod logins;
 mod operations;
+mod reminders;
 mod storages;
 mod surge;
 
@@ -271,6 +272,20 @@ pub fn run_operations(organisations: Option<usize>) -> Result<(), Fail> {
         &dir,
         &mut rows,
     )?;
+    drop(on_postgres);
+    print_rows(&rows);
+    Ok(())
+}
+
+/// `cargo xtask bench reminders [N]`: issue #25's reminder to the country while
+/// the surge of N organisations (default 5,000) runs, on PostgreSQL.
+pub fn run_reminders(organisations: Option<usize>) -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let organisations = organisations.unwrap_or(OPERATIONS_ORGANISATIONS);
+    let on_postgres = start_bench_postgres(&dir.join("reminders-postgres"))?;
+    let mut rows = Vec::new();
+    reminders::reminder_row(&on_postgres, organisations, 0, &dir, &mut rows)?;
     drop(on_postgres);
     print_rows(&rows);
     Ok(())
