@@ -235,3 +235,15 @@ test("a coordinator reminds the schools that have not started, and one of them r
   const reminder = panel.locator(".notification").filter({ hasText: "Напоминание" });
   await reminder.getByText("Сведения о кабинетах (e2e мониторинг): Пожалуйста, сдайте сведения о кабинетах до пятницы").waitFor();
 });
+
+test("the monitoring page draws the curve and lists the laggard municipalities first", async () => {
+  await openAs("spo_coord_24", `/collections/${collectionId}/monitoring`);
+  const panel = page.getByRole("region", { name: "Ход сбора и прогноз" });
+  await panel.getByRole("img", { name: /^Сдано \d+ из \d+; кривая сдачи/ }).waitFor();
+  const table = panel.getByRole("region", { name: "Прогноз по муниципалитетам" });
+  const percents = await table.locator("tbody tr td:last-child").allTextContents();
+  assert.ok(percents.length > 0);
+  const values = percents.map((p) => Number(p.replace(" %", "").replace(",", ".")));
+  assert.deepEqual(values, [...values].sort((a, b) => a - b), "the laggards first");
+  await assertAccessible(page, "«Ход сбора и прогноз»");
+});

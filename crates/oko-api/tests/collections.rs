@@ -31,6 +31,7 @@ on_both_databases!(
     monitoring_counts_and_lists_the_callers_scope,
     a_returned_submission_is_in_work_until_submitted_again,
     reminders_reach_the_chosen_statuses_until_they_submit,
+    the_forecast_puts_the_laggard_municipalities_first,
     counts_stay_whole_while_a_surge_saves_and_submits,
 );
 
@@ -1297,6 +1298,62 @@ async fn reminders_reach_the_chosen_statuses_until_they_submit(backend: Backend)
     )
     .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+}
+
+/// «Ход сбора и прогноз»: the curve ends at what is submitted now; the
+/// municipality that submits lately is forecast to finish, the others first.
+async fn the_forecast_puts_the_laggard_municipalities_first(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = open_college_collection(&app, &admin).await;
+    fill_and_submit(&app, &app.token("sch240001").await, &id).await;
+    let region = app.token("spo_coord_24").await;
+    let (status, forecast) = app
+        .get(&format!("/api/collections/{id}/forecast"), &region)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{forecast}");
+    let (_, statistics) = app
+        .get(&format!("/api/collections/{id}/statistics"), &region)
+        .await;
+    assert_eq!(forecast["total"], statistics["total"]);
+    assert_eq!(forecast["submitted"], 1);
+    assert_eq!(
+        forecast["curve"].as_array().unwrap().last().unwrap()["submitted"],
+        1
+    );
+    let places = forecast["municipalities"].as_array().unwrap();
+    assert!(places.len() > 1, "{forecast}");
+    let percents: Vec<f64> = places
+        .iter()
+        .map(|m| m["forecast_percent"].as_f64().unwrap())
+        .collect();
+    assert!(
+        percents.windows(2).all(|w| w[0] <= w[1]),
+        "laggards first: {percents:?}"
+    );
+    let (_, page) = app
+        .get(
+            &format!("/api/collections/{id}/participants?search=sch240001"),
+            &region,
+        )
+        .await;
+    let last = places.last().unwrap();
+    assert_eq!(
+        last["id"], page["items"][0]["municipality_id"],
+        "the one that submits"
+    );
+    assert_eq!(
+        last["forecast_percent"], 100.0,
+        "a day's rate finishes by 2099"
+    );
+    assert_eq!(places[0]["forecast_percent"], 0.0);
+    let (status, _) = app
+        .get(
+            &format!("/api/collections/{id}/forecast"),
+            &app.token("sch240002").await,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 /// Submits what `token`'s organisation has as its draft, filled valid first.

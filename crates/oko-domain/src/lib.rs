@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod collections;
 pub mod error_code;
+pub mod forecast;
 pub mod forms;
 pub mod forum;
 pub mod jobs;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod bench;
 pub mod collection_form;
 pub mod exchange;
+pub mod forecast;
 pub mod forms;
 pub mod group_report;
 pub mod login;

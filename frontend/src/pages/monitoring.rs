@@ -17,7 +17,7 @@ use oko_domain::{
 use crate::{
     api::{Method, encode_query},
     components::{exports::Exports, pager::Pager},
-    pages::reminder::ReminderForm,
+    pages::{forecast::ForecastPanel, reminder::ReminderForm},
     session::Session,
 };
 
@@ -134,6 +134,7 @@ pub fn MonitoringPage() -> impl IntoView {
             {move || view.get().and_then(Result::ok).filter(|v| v.state == CollectionState::Open).map(|v| view! {
                 <ReminderForm collection=id() suggested=suggested_text(&v.form_title, v.closes_at) municipalities=municipalities/>
             })}
+            <ForecastPanel collection=id()/>
             <Exports collection=id()/>
             <h2>"Список участников"</h2>
             <form class="filters" on:submit=search>

@@ -104,6 +104,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(collections::submit::list_submissions)
         .service(collections::monitoring::collection_statistics)
         .service(collections::monitoring::list_participants)
+        .service(collections::forecast::collection_forecast)
         .service(collections::monitoring::return_submission)
         .service(collections::reminders::send_reminder)
         .service(api_tokens::create_api_token)

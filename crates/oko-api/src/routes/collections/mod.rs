@@ -4,6 +4,7 @@
 pub mod collection;
 pub mod draft;
 pub mod exchange;
+pub mod forecast;
 pub mod forms;
 pub mod monitoring;
 pub mod reminders;
