@@ -122,6 +122,8 @@ impl Application {
             tokio::spawn(crate::metrics::serve_alone(address, state.clone())?);
         }
         crate::jobs::start(state.clone());
+        let following = state.clone();
+        tokio::spawn(async move { following.users.follow_changes(&following.db).await });
         let stopping = state.clone();
         // Computed once, so the first unknown-login attempt is as slow as the rest.
         let _ = password::dummy_hash();

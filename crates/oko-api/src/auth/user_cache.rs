@@ -2,8 +2,8 @@
 //! user's role, scope and `Me` description; reading them from the database each time
 //! costs several queries on the hottest path of deadline day. A user is described
 //! once and reused for five minutes (so a renamed organisation shows by then); every
-//! `OKO_AUTH_CACHE_SECONDS` (default 1) one request reads `user_changes` and the users
-//! blocked or unblocked since are dropped, so a blocked user's access tokens stop
+//! `OKO_AUTH_CACHE_SECONDS` (default 1) a task of its own reads `user_changes` and the
+//! users blocked or unblocked since are dropped, so a blocked user's access tokens stop
 //! within that time on every instance, and refresh tokens at once (they are always
 //! checked in the database). A save then costs no query for its user. Every instance
 //! keeps its own copy; nothing here is the only copy.
@@ -55,10 +55,9 @@ pub struct UserCache {
     poll: Mutex<Poll>,
 }
 
-/// When `user_changes` is read next, from when, and which changes of that window
-/// were applied already.
+/// From when `user_changes` is read next, and which changes of that window were
+/// applied already.
 struct Poll {
-    next_at: Instant,
     /// When the previous read began: the next one reads from there, less
     /// [`POLL_OVERLAP`]. (It used to read from the latest change seen, less the
     /// overlap: after a burst — a coordinator's new passwords for a thousand
@@ -95,7 +94,6 @@ impl UserCache {
             ttl,
             entries: RwLock::new(HashMap::new()),
             poll: Mutex::new(Poll {
-                next_at: Instant::now() + ttl,
                 read_from: Utc::now(),
                 applied: HashSet::new(),
             }),
@@ -109,7 +107,6 @@ impl UserCache {
         user_id: Uuid,
     ) -> Result<Option<Arc<KnownUser>>, DbErr> {
         let now = Instant::now();
-        self.drop_changed(db, now).await?;
         if let Some(user) = self.fresh(user_id, now) {
             return Ok(Some(user));
         }
@@ -133,17 +130,32 @@ impl UserCache {
         Ok(Some(user))
     }
 
-    /// When the poll is due (one request does it), drops the users whose access
-    /// changed since the last poll.
-    async fn drop_changed(&self, db: &DatabaseConnection, now: Instant) -> Result<(), DbErr> {
-        let since = {
-            let mut poll = self.poll.lock().unwrap_or_else(|p| p.into_inner());
-            if now < poll.next_at {
-                return Ok(());
+    /// Reads `user_changes` every `ttl`, for good, dropping the users whose
+    /// access changed: a task of its own (spawned at start), so no request waits
+    /// for it. One request a second used to do it inline, and on PostgreSQL with
+    /// the server's cores saturated that round trip took 0.5–5 s: that request's
+    /// latency was `GET /api/me`'s p99 jump of issue #24.
+    pub async fn follow_changes(&self, db: &DatabaseConnection) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut tick = tokio::time::interval(self.ttl);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(error) = self.drop_changed(db).await {
+                tracing::warn!(%error, "could not read the users' changes");
             }
-            poll.next_at = now + self.ttl;
-            poll.window(Utc::now())
-        };
+        }
+    }
+
+    /// Drops the users whose access changed since the last read.
+    async fn drop_changed(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        let since = self
+            .poll
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .window(Utc::now());
         let changed = users::changed_since(db, since).await?;
         let news = self
             .poll
@@ -233,7 +245,6 @@ mod tests {
     fn a_burst_of_changes_drops_its_users_once_and_the_window_moves_on() {
         let start = Utc::now();
         let mut poll = Poll {
-            next_at: Instant::now(),
             read_from: start,
             applied: HashSet::new(),
         };
