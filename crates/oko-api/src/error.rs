@@ -54,6 +54,15 @@ impl ApiError {
     }
 
     /// Content that breaks rules; each problem names its field.
+    /// `Ok` when `problems` is empty, else the 422 that lists every one of them.
+    pub fn unless_valid(problems: Vec<FieldError>) -> Result<(), ApiError> {
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(problems))
+        }
+    }
+
     pub fn validation(errors: Vec<FieldError>) -> ApiError {
         let detail = errors
             .iter()

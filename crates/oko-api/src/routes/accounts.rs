@@ -78,9 +78,7 @@ pub async fn change_password(
         &body.new_password,
         "new_password",
     ));
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(problems)?;
     let hash = password::hash_off_thread(body.new_password.clone()).await;
     let since = oko_db::users::set_password_hash(&state.db, &login, &hash, NewPassword::Own)
         .await?

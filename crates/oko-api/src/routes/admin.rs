@@ -56,10 +56,7 @@ pub async fn create_region(
     body: web::Json<RegionInput>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let code = body.code.trim();
     let Some(region) = admin::create_region(&state.db, code, &body.name).await? else {
         return Err(ApiError::new(
@@ -107,10 +104,7 @@ pub async fn create_municipality(
     body: web::Json<MunicipalityInput>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let region = body.region_code.trim();
     match admin::create_municipality(&state.db, region, body.code, &body.name).await? {
         Ok(created) => {
@@ -192,10 +186,7 @@ pub async fn import_municipalities(
             password_hash: String::new(),
         })
         .collect();
-    let problems = admin::check_municipalities(&state.db, &rows, "Муниципалитеты").await?;
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(admin::check_municipalities(&state.db, &rows, "Муниципалитеты").await?)?;
     let credentials = issue_all(
         rows.iter_mut()
             .map(|r| (r.login.clone(), &mut r.password_hash)),
@@ -249,10 +240,7 @@ pub async fn import_regions(
             password_hash: String::new(),
         })
         .collect();
-    let problems = admin::check_regions(&state.db, &rows, "Регионы").await?;
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(admin::check_regions(&state.db, &rows, "Регионы").await?)?;
     let credentials = issue_all(
         rows.iter_mut()
             .map(|r| (r.login.clone(), &mut r.password_hash)),
@@ -329,9 +317,7 @@ pub async fn create_organisation(
     if problems.is_empty() {
         problems = admin::check_organisations(&state.db, &[(0, &body)], None).await?;
     }
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(problems)?;
     created(&state, &[(0, body.into_inner())]).await
 }
 
@@ -394,9 +380,7 @@ pub async fn import_organisations(
         let refs: Vec<(u32, &OrganisationInput)> = rows.iter().map(|(r, i)| (*r, i)).collect();
         problems = admin::check_organisations(&state.db, &refs, Some("Организации")).await?;
     }
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(problems)?;
     created(&state, &rows).await
 }
 

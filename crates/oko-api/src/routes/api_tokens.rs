@@ -58,10 +58,7 @@ pub async fn create_api_token(
     body: web::Json<NewApiToken>,
 ) -> Result<HttpResponse, ApiError> {
     require_session(&req)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let now = Utc::now();
     let secret = tokens::new_api_token();
     let prefix: String = secret.chars().take(8).collect();

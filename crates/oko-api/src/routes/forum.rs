@@ -151,10 +151,7 @@ pub async fn ask_question(
 ) -> Result<HttpResponse, ApiError> {
     require_coordinator(&user)?;
     forum_of(&slug)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let asked = forum::ask(
         &state.db,
         forum::NewQuestion {
@@ -258,10 +255,7 @@ pub async fn answer_question(
             "Вопрос закрыт: ответы не принимаются",
         ));
     }
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     forum::answer(
         &state.db,
         &question,

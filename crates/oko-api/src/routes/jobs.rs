@@ -108,10 +108,7 @@ pub async fn create_group_report(
     body: web::Json<GroupReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
     require_coordinator(&user)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let now = Utc::now();
     for id in &body.collections {
         seen_collection(&state, &user, *id, now).await?;

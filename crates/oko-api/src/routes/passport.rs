@@ -6,7 +6,7 @@ use actix_web::{get, put, web};
 use chrono::Utc;
 use oko_db::{entities::organisation, passports, reach::Reach};
 use oko_domain::{
-    api::{FieldError, Problem},
+    api::Problem,
     error_code::ErrorCode,
     passport::{Passport, PassportChange, PassportField, PassportHistory},
 };
@@ -136,10 +136,7 @@ pub async fn update_passport(
             format!("Поле «{}» изменяет {who}", field.title_ru()),
         ));
     }
-    let problems: Vec<FieldError> = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let changed = passports::change(
         &state.db,
         &found,

@@ -26,10 +26,6 @@ use crate::{
 const TURNS: usize = 2;
 const METRICS_TOKEN: &str = "bench-metrics-token-0123";
 
-fn save_rate(driven: &Driven) -> f64 {
-    driven.saves.0.len() as f64 / driven.elapsed.as_secs_f64()
-}
-
 /// The surge through `server` on organisations `skip..skip + organisations`.
 fn surge(server: &Server, organisations: usize, skip: usize, dir: &Path) -> Result<Driven, Fail> {
     faults::surge_through(&[server], organisations, skip, dir)
@@ -50,7 +46,7 @@ pub fn metrics_row(
     let mut p99 = (0.0_f64, 0.0_f64);
     for turn in 0..TURNS {
         let plain = surge(server, organisations, 2 * turn * organisations, dir)?;
-        off = off.max(save_rate(&plain));
+        off = off.max(plain.save_rate());
         p99.0 = plain.saves.percentile_ms(0.99);
         let scraping = Arc::new(AtomicBool::new(true));
         let scraper = {
@@ -71,7 +67,7 @@ pub fn metrics_row(
         if scrapes == 0 {
             return Err(Fail("/metrics was never scraped".into()));
         }
-        on = on.max(save_rate(&kept));
+        on = on.max(kept.save_rate());
         p99.1 = kept.saves.percentile_ms(0.99);
     }
     rows.push(row(
@@ -146,18 +142,18 @@ pub fn backup_row(
             "{:.1} s, {:.0} MiB; the surge meanwhile: {:.0} saves/s, saves p99 {:.1} ms",
             took.as_secs_f64(),
             size as f64 / 1048576.0,
-            save_rate(&during),
+            during.save_rate(),
             during.saves.percentile_ms(0.99)
         ),
         &format!(
             "the same surge without a backup: {:.0} saves/s, p99 {:.1} ms",
-            save_rate(&alone),
+            alone.save_rate(),
             alone.saves.percentile_ms(0.99)
         ),
         format!(
             "p99 {:.2}× of the surge alone; {:.0}% of its rate",
             during.saves.percentile_ms(0.99) / alone.saves.percentile_ms(0.99),
-            100.0 * save_rate(&during) / save_rate(&alone)
+            100.0 * during.save_rate() / alone.save_rate()
         ),
     ));
     Ok(())

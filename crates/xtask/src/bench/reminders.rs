@@ -15,10 +15,6 @@ use super::{
 };
 use crate::{e2e::Server, process::Fail};
 
-fn save_rate(driven: &Driven) -> f64 {
-    driven.saves.0.len() as f64 / driven.elapsed.as_secs_f64()
-}
-
 /// What the reminder's sending measured.
 struct Sent {
     took: Duration,
@@ -113,12 +109,12 @@ pub fn reminder_row(
             sent.reminded,
             sent.took.as_secs_f64() * 1e3,
             sent.seen_after.as_secs_f64() * 1e3,
-            save_rate(&during),
+            during.save_rate(),
             p99(&during)
         ),
         &format!(
             "the same surge without it: {:.0} saves/s, p99 {:.1} ms",
-            save_rate(&alone),
+            alone.save_rate(),
             p99(&alone)
         ),
         format!(

@@ -614,3 +614,10 @@ impl Client {
         Ok(status)
     }
 }
+
+impl Driven {
+    /// Acknowledged saves a second over the whole drive.
+    pub fn save_rate(&self) -> f64 {
+        self.saves.0.len() as f64 / self.elapsed.as_secs_f64()
+    }
+}

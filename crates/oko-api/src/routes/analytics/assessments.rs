@@ -50,10 +50,7 @@ pub async fn create_assessment(
     body: web::Json<AssessmentInput>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let row =
         oko_db::analytics::create_assessment(&state.db, &body.title, &body.project, Utc::now())
             .await?;
@@ -108,10 +105,7 @@ pub async fn create_work(
     body: web::Json<WorkDefinition>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let problems = check_work(&body);
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(check_work(&body))?;
     save_work(&state, id.into_inner(), &body).await
 }
 

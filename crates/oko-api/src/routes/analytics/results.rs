@@ -83,10 +83,7 @@ pub async fn create_protocol(
         closes_at: body.closes_at,
         reminder_hours: oko_domain::collections::default_reminder_hours(),
     };
-    let problems = input.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(input.problems())?;
     let form = forms::create(&state.db, &protocol::protocol_form(&work.definition), now).await?;
     input.form_version_id = form.id;
     let collection = collections::save(&state.db, body.publication_id, &input, now).await?;

@@ -72,9 +72,7 @@ pub async fn save_collection(
             "Нет такой версии формы",
         ));
     }
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(problems)?;
     if let Some(existing) = collections::of_publication(&state.db, publication_id).await?
         && existing.form_version_id != body.form_version_id
         && collections::has_drafts(&state.db, existing.id).await?

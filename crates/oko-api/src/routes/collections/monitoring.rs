@@ -178,10 +178,7 @@ pub async fn return_submission(
     body: web::Json<ReturnRequest>,
 ) -> Result<HttpResponse, ApiError> {
     require_coordinator(&user)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
     let organisation =

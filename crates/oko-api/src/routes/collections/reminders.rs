@@ -65,10 +65,7 @@ pub async fn send_reminder(
     body: web::Json<ReminderRequest>,
 ) -> Result<HttpResponse, ApiError> {
     require_coordinator(&user)?;
-    let problems = body.problems();
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(body.problems())?;
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
     let scope = Scope::load(&state, &user, &found, now).await?;
