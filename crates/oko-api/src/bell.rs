@@ -4,8 +4,16 @@
 //! reaches the reader's organisation, a closing is shown only while that
 //! organisation has not submitted, a reminder only in its place and statuses.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
-use oko_db::{announcements, entities::announcement, notifications, reach::Reach};
+use oko_db::{
+    announcements,
+    entities::announcement,
+    monitoring::{self, DraftDates},
+    notifications,
+    reach::Reach,
+};
 use oko_domain::notifications::NotificationList;
 use uuid::Uuid;
 
@@ -28,8 +36,20 @@ pub async fn announcements_seen(
         municipality: municipality.id,
     };
     let mut seen = Vec::new();
+    // The draft's dates, read once per collection however many of its
+    // announcements (closing, reminders) the bell weighs.
+    let mut dates: HashMap<Uuid, Option<DraftDates>> = HashMap::new();
     for found in reaching(state, user, now).await? {
-        if announcements::is_for(&state.db, &found, &reader).await? {
+        let draft = match dates.get(&found.collection_id) {
+            Some(known) => *known,
+            None if announcements::depends_on_draft(&found) => {
+                let read = monitoring::draft_dates_of(&state.db, found.collection_id, *id).await?;
+                dates.insert(found.collection_id, read);
+                read
+            }
+            None => None,
+        };
+        if announcements::is_for(&found, &reader, draft.as_ref()) {
             seen.push(found);
         }
     }

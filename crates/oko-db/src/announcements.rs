@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::{
     entities::{announcement, announcement_read},
-    monitoring,
+    monitoring::DraftDates,
     notifications::Notice,
 };
 
@@ -49,38 +49,39 @@ pub struct Reader {
 
 /// Whether `row` (whose collection reaches the reader) is for `reader` now: its
 /// place, and whether the organisation has submitted, as monitoring counts it
-/// at this moment. A reminder is for the organisations that were in its
-/// statuses when it was sent (one that started since still reads it) until
-/// they submit.
-pub async fn is_for(
-    db: &DatabaseConnection,
-    row: &announcement::Model,
-    reader: &Reader,
-) -> Result<bool, DbErr> {
+/// at this moment (`dates`: its draft's in the row's collection; read only when
+/// [`depends_on_draft`]). A reminder is for the organisations that were in its
+/// statuses when it was sent (one that started since still reads it) until they
+/// submit.
+pub fn is_for(row: &announcement::Model, reader: &Reader, dates: Option<&DraftDates>) -> bool {
     if row.region_id.is_some_and(|r| r != reader.region)
         || row
             .municipality_id
             .is_some_and(|m| m != reader.municipality)
     {
-        return Ok(false);
+        return false;
     }
-    if !row.only_unsubmitted && row.statuses.is_none() {
-        return Ok(true);
+    if !depends_on_draft(row) {
+        return true;
     }
-    let dates = monitoring::draft_dates_of(db, row.collection_id, reader.organisation).await?;
-    if dates.as_ref().is_some_and(|d| d.submitted()) {
-        return Ok(false);
+    if dates.is_some_and(|d| d.submitted()) {
+        return false;
     }
     let Some(statuses) = &row.statuses else {
-        return Ok(true);
+        return true;
     };
-    let when_sent = match &dates {
+    let when_sent = match dates {
         Some(dates) if dates.started_at <= row.created_at => {
             ReminderStatus::of(Some((false, dates.returned())))
         }
         _ => Some(ReminderStatus::NotStarted),
     };
-    Ok(when_sent.is_some_and(|status| ReminderStatus::split(statuses).contains(&status)))
+    when_sent.is_some_and(|status| ReminderStatus::split(statuses).contains(&status))
+}
+
+/// Whether who sees `row` depends on the reader's draft (a closing, a reminder).
+pub fn depends_on_draft(row: &announcement::Model) -> bool {
+    row.only_unsubmitted || row.statuses.is_some()
 }
 
 /// Tells `audience` of the collection's audience.
@@ -218,4 +219,74 @@ pub fn describe(row: &announcement::Model, read: bool) -> NotificationView {
         row.created_at,
         read,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2021, 9, 6, hour, 0, 0).unwrap()
+    }
+
+    fn reminder(statuses: &str, municipality: Option<Uuid>) -> announcement::Model {
+        announcement::Model {
+            id: Uuid::nil(),
+            collection_id: Uuid::nil(),
+            kind: "reminder".into(),
+            title: "Напоминание".into(),
+            body: String::new(),
+            link: None,
+            only_unsubmitted: false,
+            created_at: at(12),
+            statuses: Some(statuses.into()),
+            region_id: None,
+            municipality_id: municipality,
+        }
+    }
+
+    fn dates(started: u32, submitted: Option<u32>) -> DraftDates {
+        DraftDates {
+            started_at: at(started),
+            last_submitted_at: submitted.map(at),
+            returned_at: None,
+        }
+    }
+
+    #[test]
+    fn a_reminder_is_for_those_in_its_statuses_when_sent_until_they_submit() {
+        let here = Uuid::from_u128(1);
+        let reader = Reader {
+            organisation: Uuid::from_u128(9),
+            region: Uuid::from_u128(2),
+            municipality: here,
+        };
+        let not_started = reminder("not_started", Some(here));
+        assert!(is_for(&not_started, &reader, None), "nothing saved");
+        assert!(
+            is_for(&not_started, &reader, Some(&dates(13, None))),
+            "started since: still told"
+        );
+        assert!(
+            !is_for(&not_started, &reader, Some(&dates(11, None))),
+            "was at work when sent"
+        );
+        assert!(
+            !is_for(&not_started, &reader, Some(&dates(13, Some(14)))),
+            "submitted"
+        );
+        assert!(is_for(
+            &reminder("in_progress", None),
+            &reader,
+            Some(&dates(11, None))
+        ));
+        let elsewhere = reminder("not_started", Some(Uuid::from_u128(3)));
+        assert!(!is_for(&elsewhere, &reader, None), "another municipality");
+        assert!(!depends_on_draft(&announcement::Model {
+            statuses: None,
+            ..not_started
+        }));
+    }
 }
