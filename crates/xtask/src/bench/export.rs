@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::{curl, first_string_field, login_token, peak_rss_kib, row};
+use super::{curl, first_string_field, login_token, peak_rss_kib, post_json, row};
 use crate::{e2e::Server, process::Fail};
 
 /// One export as the server made it.
@@ -30,18 +30,10 @@ pub fn export(server: &Server, collection: &str, login: &str) -> Result<Exported
         .map_err(Fail::io("reset the server's peak memory"))?;
     let before = peak_rss_kib(server)?;
     let started = Instant::now();
-    let job = curl(
+    let job = post_json(
         &format!("{base}/api/collections/{collection}/exports"),
-        &[
-            "-X",
-            "POST",
-            "-H",
-            &auth,
-            "-H",
-            "content-type: application/json",
-            "-d",
-            r#"{"kind":"results","format":"xlsx"}"#,
-        ],
+        Some(&token),
+        r#"{"kind":"results","format":"xlsx"}"#,
     )?;
     let id = first_string_field(&job, "id")?;
     loop {

@@ -75,6 +75,36 @@ pub(super) fn surge_through(
     )
 }
 
+/// The surge through `server` on organisations `skip..skip + organisations`,
+/// then on the next as many with `action` (given the second surge's collection)
+/// started 3 s into it, in the surge's stride: both surges and what the action
+/// gave, to set a deed done under load against the same load alone.
+pub(super) fn surge_alone_and_beside<T: Send + 'static>(
+    server: &Server,
+    organisations: usize,
+    skip: usize,
+    dir: &Path,
+    action: impl FnOnce(String) -> Result<T, Fail> + Send + 'static,
+) -> Result<(Driven, Driven, T), Fail> {
+    let alone = surge_through(&[server], organisations, skip, dir)?;
+    let prepared = prepare(server, organisations, skip + organisations, dir)?;
+    let collection = prepared.collection.clone();
+    let acting = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(3));
+        action(collection)
+    });
+    let during = drive_all(
+        &[address_of(server)],
+        &prepared.collection,
+        prepared.tokens,
+        OnFailure::Stop,
+    )?;
+    let done = acting
+        .join()
+        .map_err(|_| Fail("the thread acting beside the surge panicked".into()))??;
+    Ok((alone, during, done))
+}
+
 /// The surge with PostgreSQL restarted [`RESTART_AFTER`] into it.
 fn restart_row(
     server: &Server,

@@ -493,18 +493,27 @@ fn peak_rss_kib(server: &Server) -> Result<u64, Fail> {
 
 fn login_token(base: &str, login: &str) -> Result<String, Fail> {
     let body = format!(r#"{{"login":"{login}","password":"oko-demo-2026"}}"#);
-    let args = [
+    first_string_field(
+        &post_json(&format!("{base}/api/auth/login"), None, &body)?,
+        "access_token",
+    )
+}
+
+/// `POST` of the JSON `body` to `url`, as `token`'s user when given: the answer.
+fn post_json(url: &str, token: Option<&str>, body: &str) -> Result<String, Fail> {
+    let auth = token.map(|token| format!("Authorization: Bearer {token}"));
+    let mut args = vec![
         "-X",
         "POST",
         "-H",
         "content-type: application/json",
         "-d",
-        &body,
+        body,
     ];
-    first_string_field(
-        &curl(&format!("{base}/api/auth/login"), &args)?,
-        "access_token",
-    )
+    if let Some(auth) = &auth {
+        args.extend(["-H", auth.as_str()]);
+    }
+    curl(url, &args)
 }
 
 /// `curl -sf <args> <url>`: the body of a successful answer.

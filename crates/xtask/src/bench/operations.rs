@@ -13,10 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::{
-    OKO, curl, faults, row,
-    surge::{Driven, OnFailure, address_of, drive_all, prepare},
-};
+use super::{OKO, curl, faults, row, surge::Driven};
 use crate::{
     e2e::Server,
     process::{Fail, run},
@@ -108,30 +105,16 @@ pub fn backup_row(
     dir: &Path,
     rows: &mut Vec<[String; 4]>,
 ) -> Result<(), Fail> {
-    let alone = surge(server, organisations, skip, dir)?;
-    let prepared = prepare(server, organisations, skip + organisations, dir)?;
     let copy = dir.join("operations.backup");
     let _ = std::fs::remove_file(&copy);
     let _ = std::fs::remove_dir_all(dir.join("operations.backup.files"));
-    let backup = {
-        let mut command = server.command(Path::new(OKO));
-        command.arg("backup").arg(&copy);
-        std::thread::spawn(move || {
-            // Into the surge's stride before the copy starts.
-            std::thread::sleep(Duration::from_secs(3));
+    let mut command = server.command(Path::new(OKO));
+    command.arg("backup").arg(&copy);
+    let (alone, during, took) =
+        faults::surge_alone_and_beside(server, organisations, skip, dir, move |_| {
             let started = Instant::now();
             run(&mut command).map(|()| started.elapsed())
-        })
-    };
-    let during = drive_all(
-        &[address_of(server)],
-        &prepared.collection,
-        prepared.tokens,
-        OnFailure::Stop,
-    )?;
-    let took = backup
-        .join()
-        .map_err(|_| Fail("the backup thread panicked".into()))??;
+        })?;
     let size = std::fs::metadata(&copy).map_or(0, |m| m.len());
     let _ = std::fs::remove_file(&copy);
     rows.push(row(

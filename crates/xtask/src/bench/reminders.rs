@@ -10,8 +10,7 @@ use std::{
 };
 
 use super::{
-    curl, faults, first_string_field, login_token, number_after, row,
-    surge::{Driven, OnFailure, address_of, drive_all, prepare},
+    curl, faults, first_string_field, login_token, number_after, post_json, row, surge::Driven,
 };
 use crate::{e2e::Server, process::Fail};
 
@@ -30,18 +29,10 @@ fn remind(base: &str, collection: &str) -> Result<Sent, Fail> {
     let body =
         r#"{"statuses":["not_started"],"text":"Напоминаем: прием формы заканчивается сегодня"}"#;
     let started = Instant::now();
-    let answer = curl(
+    let answer = post_json(
         &format!("{base}/api/collections/{collection}/reminders"),
-        &[
-            "-X",
-            "POST",
-            "-H",
-            &auth,
-            "-H",
-            "content-type: application/json",
-            "-d",
-            body,
-        ],
+        Some(&admin),
+        body,
     )?;
     let took = started.elapsed();
     let reminded = number_after(&answer, "\"reminded\":")?;
@@ -80,25 +71,11 @@ pub fn reminder_row(
     dir: &Path,
     rows: &mut Vec<[String; 4]>,
 ) -> Result<(), Fail> {
-    let alone = faults::surge_through(&[server], organisations, skip, dir)?;
-    let prepared = prepare(server, organisations, skip + organisations, dir)?;
-    let sending = {
-        let (base, collection) = (server.base_url.clone(), prepared.collection.clone());
-        std::thread::spawn(move || {
-            // Into the surge's stride first.
-            std::thread::sleep(Duration::from_secs(3));
+    let base = server.base_url.clone();
+    let (alone, during, sent) =
+        faults::surge_alone_and_beside(server, organisations, skip, dir, move |collection| {
             remind(&base, &collection)
-        })
-    };
-    let during = drive_all(
-        &[address_of(server)],
-        &prepared.collection,
-        prepared.tokens,
-        OnFailure::Stop,
-    )?;
-    let sent = sending
-        .join()
-        .map_err(|_| Fail("the reminder's thread panicked".into()))??;
+        })?;
     let p99 = |driven: &Driven| driven.saves.percentile_ms(0.99);
     rows.push(row(
         &format!(
