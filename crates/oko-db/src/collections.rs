@@ -10,7 +10,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use oko_domain::{
-    collections::{CollectionInput, CollectionState},
+    collections::{CollectionInput, CollectionState, reminder_hours_text},
     forms::FormData,
 };
 use sea_orm::{
@@ -133,7 +133,7 @@ pub async fn save(
             }
             row.opens_at = Set(input.opens_at);
             row.closes_at = Set(input.closes_at);
-            row.reminder_hours = Set(reminder_hours_of(input));
+            row.reminder_hours = Set(reminder_hours_text(&input.reminder_hours));
             row.update(db).await
         }
         None => {
@@ -148,22 +148,12 @@ pub async fn save(
                 opening_announced_at: Set(None),
                 closing_announced_at: Set(None),
                 assessment_work_id: Set(None),
-                reminder_hours: Set(reminder_hours_of(input)),
+                reminder_hours: Set(reminder_hours_text(&input.reminder_hours)),
             }
             .insert(db)
             .await
         }
     }
-}
-
-/// The closing reminders' hours as stored: `72,24,3`.
-fn reminder_hours_of(input: &CollectionInput) -> String {
-    input
-        .reminder_hours
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Whether any organisation has saved a draft of the collection.

@@ -22,7 +22,8 @@ pub struct Model {
     /// The work whose electronic protocol the collection gathers («Аналитика»):
     /// each submission becomes the organisation's results.
     pub assessment_work_id: Option<Uuid>,
-    /// Hours before the deadline of the closing reminders: `72,24,3`.
+    /// Hours before the deadline of the closing reminders, as the collection
+    /// form shows them (`72, 24, 3`; the migration's default `24`).
     #[sea_orm(column_type = "Text")]
     pub reminder_hours: String,
 }
