@@ -14,6 +14,7 @@ use oko_domain::{
         MunicipalityOption, Participant, ParticipantRow, ReturnNote, municipalities_of,
         still_returned,
     },
+    reminders::ReminderStatus,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -45,6 +46,12 @@ impl DraftDates {
     /// Returned for revision and not submitted since.
     pub fn returned(&self) -> bool {
         still_returned(self.returned_at, self.last_submitted_at)
+    }
+
+    /// Where an organisation with these dates (`None`: no draft) is, as a
+    /// reminder chooses it; `None` once it has submitted.
+    pub fn reminder_status(dates: Option<&DraftDates>) -> Option<ReminderStatus> {
+        ReminderStatus::of(dates.map(|d| (d.submitted(), d.returned())))
     }
 }
 

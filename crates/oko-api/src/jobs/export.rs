@@ -148,8 +148,7 @@ impl Scope {
     fn laggards(&self) -> impl Iterator<Item = (&RosterEntry, ReminderStatus)> {
         self.organisations.iter().filter_map(|organisation| {
             let draft = self.dates.get(&organisation.id);
-            ReminderStatus::of(draft.map(|d| (d.submitted(), d.returned())))
-                .map(|status| (organisation, status))
+            DraftDates::reminder_status(draft).map(|status| (organisation, status))
         })
     }
 }

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use oko_db::{
     announcements::{self, Audience},
-    monitoring::ScopeRow,
+    monitoring::{DraftDates, ScopeRow},
     notifications::Notice,
     reach::Reach,
 };
@@ -136,7 +136,7 @@ pub async fn send_reminder(
 
 /// A monitoring row's status as a reminder chooses it.
 fn status_of(row: &ScopeRow) -> Option<ReminderStatus> {
-    ReminderStatus::of(row.dates.map(|d| (d.submitted(), d.returned())))
+    DraftDates::reminder_status(row.dates.as_ref())
 }
 
 /// The reminder's place: the caller's territory, narrowed to `municipality`.
