@@ -25,6 +25,7 @@ mod m20261206_000019_idempotency_keys;
 mod m20261206_000020_announcements;
 mod m20261206_000021_reminders;
 mod m20261206_000022_reminder_hours;
+mod m20261206_000023_acceptance;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_announcements::Migration),
             Box::new(m20261206_000021_reminders::Migration),
             Box::new(m20261206_000022_reminder_hours::Migration),
+            Box::new(m20261206_000023_acceptance::Migration),
         ]
     }
 }

@@ -111,6 +111,7 @@ pub fn draft_written(write: DraftWriteKind) {
         DraftWriteKind::Saved => "oko_draft_saves_total",
         DraftWriteKind::Submitted => "oko_submissions_total",
         DraftWriteKind::Returned => "oko_returns_total",
+        DraftWriteKind::Accepted(_) => "oko_acceptances_total",
     };
     counter!(name).increment(1);
 }

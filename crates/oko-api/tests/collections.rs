@@ -2,9 +2,12 @@
 //! autosave with versions and retries, submission with the same validation as the
 //! editor, history, and the clock (closed collections change nothing).
 
+#[path = "collections/acceptance.rs"]
+mod acceptance;
 mod programs;
 mod support;
 
+use acceptance::*;
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
@@ -29,13 +32,15 @@ on_both_databases!(
     templates_and_exports_survive_the_programs_people_use,
     forms_are_described_in_excel_and_back,
     monitoring_counts_and_lists_the_callers_scope,
-    a_returned_submission_is_in_work_until_submitted_again,
+    a_returned_submission_is_returned_until_submitted_again,
     reminders_reach_the_chosen_statuses_until_they_submit,
     the_forecast_puts_the_laggard_municipalities_first,
     counts_stay_whole_while_a_surge_saves_and_submits,
+    acceptance_climbs_the_levels_and_locks_the_form,
+    a_municipality_is_accepted_at_once_without_the_erroneous,
 );
 
-fn set(row: u32, column: &str, value: &str) -> Value {
+pub fn set(row: u32, column: &str, value: &str) -> Value {
     json!({"op": "set", "sheet": "specialties", "row": row, "column": column, "value": value})
 }
 
@@ -57,7 +62,7 @@ fn valid_row() -> Vec<Value> {
     .collect()
 }
 
-async fn patch(
+pub async fn patch(
     app: &TestApp,
     token: &str,
     id: &str,
@@ -703,7 +708,7 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
     assert_eq!(draft["progress"]["status_title"], "Не приступил");
 }
 
-async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+pub async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     app.post_file(token, &format!("/api/collections/{id}/upload"), bytes)
         .await
 }
@@ -1080,7 +1085,7 @@ async fn forms_are_described_in_excel_and_back(backend: Backend) {
 }
 
 /// Saves the valid row as `token`'s organisation and submits it.
-async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
+pub async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
     let (status, saved) = patch(app, token, id, 0, "fill", valid_row()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (status, receipt) = app
@@ -1104,7 +1109,7 @@ fn logins(page: &Value) -> Vec<&str> {
 }
 
 /// The logins of `status` among the participants `token` monitors.
-async fn participants_in(app: &TestApp, token: &str, id: &str, status: &str) -> Vec<String> {
+pub async fn participants_in(app: &TestApp, token: &str, id: &str, status: &str) -> Vec<String> {
     let (status_code, page) = app
         .get(
             &format!("/api/collections/{id}/participants?status={status}&per_page=500"),
@@ -1357,7 +1362,7 @@ async fn the_forecast_puts_the_laggard_municipalities_first(backend: Backend) {
 }
 
 /// Submits what `token`'s organisation has as its draft, filled valid first.
-async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
+pub async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), token)
         .await;
@@ -1489,7 +1494,7 @@ async fn monitoring_counts_and_lists_the_callers_scope(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
-async fn a_returned_submission_is_in_work_until_submitted_again(backend: Backend) {
+async fn a_returned_submission_is_returned_until_submitted_again(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
@@ -1526,9 +1531,9 @@ async fn a_returned_submission_is_in_work_until_submitted_again(backend: Backend
     let (status, again) = give_back("sch240001", "Еще раз").await;
     assert_eq!(status, StatusCode::CONFLICT, "already returned: {again}");
 
-    // The school sees it: «В работе» with the comment; the counts agree.
+    // The school sees it: «Возвращено» with the comment; the counts agree.
     let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
-    assert_eq!(block["progress"]["status_title"], "В работе");
+    assert_eq!(block["progress"]["status_title"], "Возвращено");
     assert_eq!(
         block["progress"]["returned"]["comment"],
         "Проверьте количество обучающихся"
@@ -1537,8 +1542,12 @@ async fn a_returned_submission_is_in_work_until_submitted_again(backend: Backend
         .get(&format!("/api/collections/{id}/statistics"), &municipal)
         .await;
     assert_eq!(
-        (&stats["submitted"], &stats["in_progress"]),
-        (&json!(0), &json!(1))
+        (
+            &stats["submitted"],
+            &stats["in_progress"],
+            &stats["returned"]
+        ),
+        (&json!(0), &json!(0), &json!(1))
     );
     let (_, page) = app
         .get(
@@ -1547,6 +1556,7 @@ async fn a_returned_submission_is_in_work_until_submitted_again(backend: Backend
         )
         .await;
     assert_eq!(page["items"][0]["returned"], true);
+    assert_eq!(page["items"][0]["status_title"], "Возвращено");
 
     // Submitting again ends the return; the history keeps both.
     let (_, draft) = app

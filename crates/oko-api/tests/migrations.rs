@@ -17,27 +17,23 @@ async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     };
     let applied = || async {
         (
-            has("announcements", "statuses").await,
             has("collections", "reminder_hours").await,
+            has("drafts", "accepted_level").await,
         )
     };
-    assert_eq!(applied().await, (true, true), "migrations 21 and 22");
+    assert_eq!(applied().await, (true, true), "migrations 22 and 23");
 
+    Migrator::down(&app.db, Some(1))
+        .await
+        .expect("take migration 23 back");
+    assert_eq!(applied().await, (true, false), "acceptance is gone");
     Migrator::down(&app.db, Some(1))
         .await
         .expect("take migration 22 back");
     assert_eq!(
         applied().await,
-        (true, false),
-        "the closing reminders' hours are gone"
-    );
-    Migrator::down(&app.db, Some(1))
-        .await
-        .expect("take migration 21 back");
-    assert_eq!(
-        applied().await,
         (false, false),
-        "and the reminders' audience"
+        "and the closing reminders' hours"
     );
 
     Migrator::up(&app.db, None).await.expect("apply them again");

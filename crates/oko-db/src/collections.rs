@@ -134,6 +134,7 @@ pub async fn save(
             row.opens_at = Set(input.opens_at);
             row.closes_at = Set(input.closes_at);
             row.reminder_hours = Set(reminder_hours_text(&input.reminder_hours));
+            row.acceptance_levels = Set(input.acceptance_levels.as_str().to_owned());
             row.update(db).await
         }
         None => {
@@ -149,6 +150,7 @@ pub async fn save(
                 closing_announced_at: Set(None),
                 assessment_work_id: Set(None),
                 reminder_hours: Set(reminder_hours_text(&input.reminder_hours)),
+                acceptance_levels: Set(input.acceptance_levels.as_str().to_owned()),
             }
             .insert(db)
             .await
@@ -280,6 +282,10 @@ pub async fn write_draft(
                 returned_at: None,
                 returned_by: None,
                 return_comment: None,
+                accepted_level: None,
+                accepted_at: None,
+                accepted_by: None,
+                accept_comment: None,
             };
             let inserted = held
                 .execute(
@@ -307,7 +313,9 @@ pub async fn write_draft(
                         .col_expr(draft::Column::UpdatedBy, Expr::value(write.user_id))
                         .filter(draft::Column::CollectionId.eq(write.collection_id))
                         .filter(draft::Column::OrganisationId.eq(write.organisation_id))
-                        .filter(draft::Column::Version.eq(existing.version)),
+                        .filter(draft::Column::Version.eq(existing.version))
+                        // An acceptance between the read and this write locks it.
+                        .filter(draft::Column::AcceptedLevel.is_null()),
                 )
                 .await?;
             Ok((updated == 1).then(|| draft::Model {
@@ -392,6 +400,7 @@ fn mark_submitted(draft: &draft::Model, now: DateTime<Utc>) -> sea_orm::UpdateMa
         .filter(draft::Column::CollectionId.eq(draft.collection_id))
         .filter(draft::Column::OrganisationId.eq(draft.organisation_id))
         .filter(draft::Column::Version.eq(draft.version))
+        .filter(draft::Column::AcceptedLevel.is_null())
 }
 
 /// What a submission keeps: the draft as it was submitted.

@@ -36,6 +36,7 @@ pub async fn seed(
         opens_at: now - Duration::hours(1),
         closes_at: now + Duration::days(1),
         reminder_hours: oko_domain::collections::default_reminder_hours(),
+        acceptance_levels: Default::default(),
     };
     let collection = collections::save(db, target.id, &input, now).await?;
     let users = user::Entity::find()

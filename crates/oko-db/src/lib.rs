@@ -1,6 +1,7 @@
 //! Oko's data layer: sea-orm entities and the queries the API needs. The one place
 //! that knows SQL; every query works on SQLite and PostgreSQL.
 
+pub mod acceptance;
 pub mod admin;
 pub mod analytics;
 pub mod announcements;

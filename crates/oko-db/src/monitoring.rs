@@ -9,12 +9,14 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use oko_domain::{
+    acceptance::{AcceptanceLevel, Refusal, return_by},
     collections::{CollectionState, OrgStatus},
     monitoring::{
         MunicipalityOption, Participant, ParticipantRow, ReturnNote, municipalities_of,
         still_returned,
     },
     reminders::ReminderStatus,
+    role::Role,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -35,9 +37,19 @@ pub struct DraftDates {
     pub started_at: DateTime<Utc>,
     pub last_submitted_at: Option<DateTime<Utc>>,
     pub returned_at: Option<DateTime<Utc>>,
+    /// The level that accepted the current submission.
+    pub accepted: Option<AcceptanceLevel>,
 }
 
 impl DraftDates {
+    /// The organisation's status in a collection in `state` (`None`: no draft).
+    pub fn status(dates: Option<&DraftDates>, state: CollectionState) -> OrgStatus {
+        OrgStatus::of(dates.is_some(), dates.is_some_and(|d| d.submitted()), state).reviewed(
+            dates.is_some_and(|d| d.returned()),
+            dates.and_then(|d| d.accepted),
+        )
+    }
+
     /// The submission that counts: none while returned for revision.
     pub fn submitted(&self) -> bool {
         self.last_submitted_at.is_some() && !self.returned()
@@ -58,15 +70,17 @@ impl DraftDates {
 /// A time a draft may not have reached yet (submitted, returned).
 type Moment = Option<DateTime<Utc>>;
 
-/// A draft's started, last submitted and returned times, as read.
-type DatesRow = (DateTime<Utc>, Moment, Moment);
+/// A draft's started, last submitted and returned times and accepted level, as
+/// read.
+type DatesRow = (DateTime<Utc>, Moment, Moment, Option<String>);
 
 impl From<DatesRow> for DraftDates {
-    fn from((started_at, last_submitted_at, returned_at): DatesRow) -> DraftDates {
+    fn from((started_at, last_submitted_at, returned_at, accepted): DatesRow) -> DraftDates {
         DraftDates {
             started_at,
             last_submitted_at,
             returned_at,
+            accepted: accepted.as_deref().and_then(AcceptanceLevel::parse),
         }
     }
 }
@@ -77,6 +91,7 @@ fn dates_columns<S: QuerySelect>(query: S) -> S {
         .column(draft::Column::StartedAt)
         .column(draft::Column::LastSubmittedAt)
         .column(draft::Column::ReturnedAt)
+        .column(draft::Column::AcceptedLevel)
 }
 
 /// Every draft's dates of a collection, by organisation.
@@ -87,15 +102,18 @@ pub async fn draft_dates(
     let query = draft::Entity::find()
         .select_only()
         .column(draft::Column::OrganisationId);
-    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment)> = dates_columns(query)
+    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment, Option<String>)> = dates_columns(query)
         .filter(draft::Column::CollectionId.eq(collection_id))
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(org, started_at, submitted, returned)| {
-            (org, DraftDates::from((started_at, submitted, returned)))
+        .map(|(org, started_at, submitted, returned, accepted)| {
+            (
+                org,
+                DraftDates::from((started_at, submitted, returned, accepted)),
+            )
         })
         .collect())
 }
@@ -222,8 +240,7 @@ pub fn scope_rows<'a>(
         .map(|at| {
             let organisation = &roster.entries[*at as usize];
             let dates = dates.get(&organisation.id).copied();
-            let status =
-                OrgStatus::of(dates.is_some(), dates.is_some_and(|d| d.submitted()), state);
+            let status = DraftDates::status(dates.as_ref(), state);
             ScopeRow {
                 organisation,
                 dates,
@@ -245,7 +262,7 @@ impl ScopeRow<'_> {
             status_title: self.status.title_ru().to_owned(),
             started_at: self.started_at(),
             submitted_at: self.submitted_at(),
-            returned: self.dates.is_some_and(|d| d.returned()),
+            returned: self.status == OrgStatus::Returned,
         }
     }
 }
@@ -290,38 +307,70 @@ pub fn active_return(draft: &draft::Model) -> Option<ReturnNote> {
 pub struct ReturnFor<'a> {
     pub collection_id: Uuid,
     pub organisation_id: Uuid,
+    /// Its login, for the refusals.
+    pub organisation: &'a str,
     pub user_id: Uuid,
+    pub role: Role,
     pub login: &'a str,
     pub comment: &'a str,
     pub now: DateTime<Utc>,
 }
 
-/// Returns the organisation's submission for revision. `None` when there is no
-/// submission to return (never submitted, or already returned since).
+/// The status of a stored draft as far as decisions on its submission go
+/// (they do not depend on the collection's window).
+pub fn decision_status(draft: Option<&draft::Model>) -> OrgStatus {
+    let dates = draft.map(|d| {
+        DraftDates::from((
+            d.started_at,
+            d.last_submitted_at,
+            d.returned_at,
+            d.accepted_level.clone(),
+        ))
+    });
+    DraftDates::status(dates.as_ref(), CollectionState::Open)
+}
+
+/// Returns the organisation's submission for revision, if `role` may: a
+/// submission not accepted yet, or accepted at the caller's level or below.
+/// The acceptance is cleared with it.
 pub async fn return_for_revision(
     db: &DatabaseConnection,
     request: ReturnFor<'_>,
-) -> Result<Option<ReturnNote>, DbErr> {
+) -> Result<Result<ReturnNote, Refusal>, DbErr> {
     let txn = crate::connection::begin_write(db).await?;
-    let Some(current) = draft::Entity::find_by_id((request.collection_id, request.organisation_id))
+    let current = draft::Entity::find_by_id((request.collection_id, request.organisation_id))
         .one(&txn)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let submitted = current.last_submitted_at.is_some()
-        && !still_returned(current.returned_at, current.last_submitted_at);
-    if !submitted {
-        return Ok(None);
+        .await?;
+    let status = decision_status(current.as_ref());
+    if let Err(refusal) = return_by(request.role, status, request.organisation) {
+        return Ok(Err(refusal));
     }
-    draft::Entity::update_many()
+    let Some(current) = current else {
+        return Ok(Err(crate::acceptance::changed_meanwhile(
+            request.organisation,
+        )));
+    };
+    let returned = draft::Entity::update_many()
         .col_expr(draft::Column::ReturnedAt, Expr::value(request.now))
         .col_expr(draft::Column::ReturnedBy, Expr::value(request.login))
         .col_expr(draft::Column::ReturnComment, Expr::value(request.comment))
+        .col_expr(draft::Column::AcceptedLevel, Expr::value(None::<String>))
+        .col_expr(
+            draft::Column::AcceptedAt,
+            Expr::value(None::<DateTime<Utc>>),
+        )
+        .col_expr(draft::Column::AcceptedBy, Expr::value(None::<String>))
+        .col_expr(draft::Column::AcceptComment, Expr::value(None::<String>))
         .filter(draft::Column::CollectionId.eq(request.collection_id))
         .filter(draft::Column::OrganisationId.eq(request.organisation_id))
+        .filter(crate::acceptance::still_as_read(&current))
         .exec(&txn)
         .await?;
+    if returned.rows_affected != 1 {
+        return Ok(Err(crate::acceptance::changed_meanwhile(
+            request.organisation,
+        )));
+    }
     draft_return::ActiveModel {
         id: Set(Uuid::new_v4()),
         collection_id: Set(request.collection_id),
@@ -334,7 +383,7 @@ pub async fn return_for_revision(
     .insert(&txn)
     .await?;
     txn.commit().await?;
-    Ok(Some(ReturnNote::new(
+    Ok(Ok(ReturnNote::new(
         request.now,
         request.login.to_owned(),
         request.comment.to_owned(),
@@ -448,11 +497,16 @@ impl CachedDates {
             started_at: at,
             last_submitted_at: None,
             returned_at: None,
+            accepted: None,
         });
         match write {
             DraftWriteKind::Saved => {}
             DraftWriteKind::Submitted => entry.last_submitted_at = Some(at),
-            DraftWriteKind::Returned => entry.returned_at = Some(at),
+            DraftWriteKind::Returned => {
+                entry.returned_at = Some(at);
+                entry.accepted = None;
+            }
+            DraftWriteKind::Accepted(level) => entry.accepted = Some(level),
         }
     }
 }
@@ -551,4 +605,5 @@ pub enum DraftWriteKind {
     Saved,
     Submitted,
     Returned,
+    Accepted(AcceptanceLevel),
 }

@@ -25,10 +25,11 @@ pub enum AuditAction {
     Returned,
     ReportOrdered,
     Reminded,
+    Accepted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -42,6 +43,7 @@ impl AuditAction {
         AuditAction::Returned,
         AuditAction::ReportOrdered,
         AuditAction::Reminded,
+        AuditAction::Accepted,
     ];
 
     /// The stored snake_case name.
@@ -60,6 +62,7 @@ impl AuditAction {
             AuditAction::Returned => "returned",
             AuditAction::ReportOrdered => "report_ordered",
             AuditAction::Reminded => "reminded",
+            AuditAction::Accepted => "accepted",
         }
     }
 
@@ -83,6 +86,7 @@ impl AuditAction {
             AuditAction::Returned => "Возвращено на доработку",
             AuditAction::ReportOrdered => "Заказан отчет или экспорт",
             AuditAction::Reminded => "Напоминание",
+            AuditAction::Accepted => "Форма принята",
         }
     }
 }

@@ -117,8 +117,9 @@ pub fn window_ru(opens_at: DateTime<Utc>, closes_at: DateTime<Utc>) -> String {
     )
 }
 
-/// Where an organisation is with a collection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Where an organisation is with a collection. The statuses are disjoint: each
+/// organisation is in exactly one, and the counts add up to «Всего».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgStatus {
@@ -126,13 +127,31 @@ pub enum OrgStatus {
     NotStarted,
     /// «В работе»: a draft, never submitted, the collection open.
     InProgress,
-    /// «Сдано»: submitted at least once.
+    /// «Сдано»: submitted and not accepted yet (where the collection has
+    /// acceptance) or submitted (where it has none).
     Submitted,
     /// «Не сдано»: a draft only, and the collection closed.
     NotSubmitted,
+    /// «Возвращено»: returned for revision and not submitted since.
+    Returned,
+    /// «Принято МОУО»: accepted by the municipal coordinator.
+    AcceptedMunicipality,
+    /// «Принято регионом»: accepted by the regional coordinator.
+    AcceptedRegion,
 }
 
 impl OrgStatus {
+    /// Every status, in the order lists group them.
+    pub const ALL: [OrgStatus; 7] = [
+        OrgStatus::AcceptedRegion,
+        OrgStatus::AcceptedMunicipality,
+        OrgStatus::Submitted,
+        OrgStatus::Returned,
+        OrgStatus::InProgress,
+        OrgStatus::NotSubmitted,
+        OrgStatus::NotStarted,
+    ];
+
     /// The status from what exists.
     pub fn of(has_draft: bool, submitted: bool, state: CollectionState) -> OrgStatus {
         match (has_draft, submitted, state) {
@@ -143,12 +162,46 @@ impl OrgStatus {
         }
     }
 
+    /// The status once a coordinator's decision is weighed in: a form returned
+    /// and not submitted since is «Возвращено»; a submission accepted at a
+    /// level is «Принято …».
+    pub fn reviewed(
+        self,
+        returned: bool,
+        accepted: Option<crate::acceptance::AcceptanceLevel>,
+    ) -> OrgStatus {
+        match (self, accepted) {
+            (OrgStatus::Submitted, Some(level)) => level.status(),
+            (OrgStatus::InProgress | OrgStatus::NotSubmitted, _) if returned => OrgStatus::Returned,
+            (status, _) => status,
+        }
+    }
+
+    /// Whether the submission counts (submitted, accepted or not).
+    pub fn has_submitted(self) -> bool {
+        matches!(
+            self,
+            OrgStatus::Submitted | OrgStatus::AcceptedMunicipality | OrgStatus::AcceptedRegion
+        )
+    }
+
+    /// Whether the form is locked for its organisation: accepted at some level.
+    pub fn is_accepted(self) -> bool {
+        matches!(
+            self,
+            OrgStatus::AcceptedMunicipality | OrgStatus::AcceptedRegion
+        )
+    }
+
     pub fn title_ru(self) -> &'static str {
         match self {
             OrgStatus::NotStarted => "Не приступил",
             OrgStatus::InProgress => "В работе",
             OrgStatus::Submitted => "Сдано",
             OrgStatus::NotSubmitted => "Не сдано",
+            OrgStatus::Returned => "Возвращено",
+            OrgStatus::AcceptedMunicipality => "Принято МОУО",
+            OrgStatus::AcceptedRegion => "Принято регионом",
         }
     }
 }
@@ -169,24 +222,29 @@ pub struct Progress {
     /// «Вы заполнили форму 02.03.2026 17:42 (мск)» after a submission.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_action: Option<String>,
-    /// Returned for revision and not submitted since: the status is «В работе»
-    /// again and this says why.
+    /// Returned for revision and not submitted since: the status is
+    /// «Возвращено» and this says why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returned: Option<crate::monitoring::ReturnNote>,
+    /// Accepted by a coordinator: the form is locked for the organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<crate::acceptance::AcceptanceNote>,
 }
 
 impl Progress {
     /// `returned`: the latest return for revision, if it came after the latest
-    /// submission.
+    /// submission; `accepted`: the submission's acceptance, if any.
     pub fn new(
         started_at: Option<DateTime<Utc>>,
         updated_at: Option<DateTime<Utc>>,
         submitted_at: Option<DateTime<Utc>>,
         state: CollectionState,
         returned: Option<crate::monitoring::ReturnNote>,
+        accepted: Option<crate::acceptance::AcceptanceNote>,
     ) -> Progress {
         let counts_as_submitted = submitted_at.is_some() && returned.is_none();
-        let status = OrgStatus::of(started_at.is_some(), counts_as_submitted, state);
+        let status = OrgStatus::of(started_at.is_some(), counts_as_submitted, state)
+            .reviewed(returned.is_some(), accepted.as_ref().map(|a| a.level));
         Progress {
             status,
             status_title: status.title_ru().to_owned(),
@@ -195,16 +253,19 @@ impl Progress {
             submitted_at,
             last_action: submitted_at.map(filled_in_ru),
             returned,
+            accepted,
         }
     }
 }
 
 /// The block's button (seed 002, Рис. 16): «Заполнить» while nothing is saved,
-/// «Редактировать» once something is, «Посмотреть» when the collection is closed or
-/// the user does not fill it in (`progress` is the user's organisation's).
+/// «Редактировать» once something is, «Посмотреть» when the collection is closed,
+/// the form is accepted or the user does not fill it in (`progress` is the user's organisation's).
 pub fn action_ru(state: CollectionState, progress: Option<&Progress>) -> &'static str {
     match (state, progress.map(|p| p.status)) {
         (CollectionState::Open, Some(OrgStatus::NotStarted)) => "Заполнить",
+        // Accepted: locked until a coordinator returns it.
+        (CollectionState::Open, Some(status)) if status.is_accepted() => "Посмотреть",
         (CollectionState::Open, Some(_)) => "Редактировать",
         _ => "Посмотреть",
     }
@@ -230,7 +291,7 @@ pub fn filled_in_ru(at: DateTime<Utc>) -> String {
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "form_version_id": "0d7c8a52-1e0f-4a4b-9a3e-9b1f2c3d4e5f",
     "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z",
-    "reminder_hours": [72, 24, 3]
+    "reminder_hours": [72, 24, 3], "acceptance_levels": "both"
 })))]
 pub struct CollectionInput {
     /// The form version the collection pins.
@@ -241,6 +302,10 @@ pub struct CollectionInput {
     /// many hours before the deadline (each once; 1–720, at most 5). Default: 24.
     #[serde(default = "default_reminder_hours")]
     pub reminder_hours: Vec<u32>,
+    /// Which levels accept submissions: `none` (default), `municipality`,
+    /// `region`, `both` (the municipality, then the region).
+    #[serde(default)]
+    pub acceptance_levels: crate::acceptance::AcceptanceLevels,
 }
 
 /// The closing reminder every collection had before they could be chosen.
@@ -380,6 +445,7 @@ pub struct StateInput {
     "opens_at": "2021-08-30T17:41:00Z", "closes_at": "2021-09-07T15:00:00Z",
     "state": "open", "state_title": "Открыт", "state_override": null,
     "window": "30 августа 2021, 20:41 - 7 сентября 2021, 18:00", "reminder_hours": [72, 24],
+    "acceptance_levels": "municipality",
     "progress": {"status": "submitted", "status_title": "Сдано", "started_at": "2021-09-01T08:00:00Z",
         "updated_at": "2021-09-02T14:42:00Z", "submitted_at": "2021-09-02T14:42:00Z",
         "last_action": "Вы заполнили форму 02.09.2021 17:42 (мск)"}
@@ -401,6 +467,9 @@ pub struct CollectionView {
     /// Hours before the deadline of the closing reminders, largest first.
     #[serde(default = "default_reminder_hours")]
     pub reminder_hours: Vec<u32>,
+    /// Which levels accept submissions.
+    #[serde(default)]
+    pub acceptance_levels: crate::acceptance::AcceptanceLevels,
     /// The user's organisation's progress (organisation users only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<Progress>,

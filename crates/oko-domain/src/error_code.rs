@@ -23,6 +23,9 @@ pub enum ErrorCode {
     NotYetAvailable,
     /// The data collection is closed: nothing is saved or submitted.
     CollectionClosed,
+    /// The form was accepted by a coordinator: it is locked for the
+    /// organisation until it is returned.
+    FormAccepted,
     /// The body is not JSON or does not have the expected shape.
     MalformedBody,
     /// The body is larger than the endpoint accepts.
@@ -56,6 +59,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::NotYetAvailable => "not_yet_available",
             ErrorCode::CollectionClosed => "collection_closed",
+            ErrorCode::FormAccepted => "form_accepted",
             ErrorCode::MalformedBody => "malformed_body",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::InvalidParameter => "invalid_parameter",
@@ -73,7 +77,10 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidCredentials | ErrorCode::Unauthenticated => 401,
-            ErrorCode::Forbidden | ErrorCode::NotYetAvailable | ErrorCode::CollectionClosed => 403,
+            ErrorCode::Forbidden
+            | ErrorCode::NotYetAvailable
+            | ErrorCode::CollectionClosed
+            | ErrorCode::FormAccepted => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MalformedBody | ErrorCode::InvalidParameter => 400,
             ErrorCode::PayloadTooLarge => 413,
@@ -96,6 +103,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "Не найдено",
             ErrorCode::NotYetAvailable => "Файлы еще недоступны",
             ErrorCode::CollectionClosed => "Сбор данных закрыт",
+            ErrorCode::FormAccepted => "Форма принята",
             ErrorCode::MalformedBody => "Некорректный запрос",
             ErrorCode::PayloadTooLarge => "Слишком большой запрос",
             ErrorCode::InvalidParameter => "Некорректный параметр",

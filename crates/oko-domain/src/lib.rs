@@ -3,6 +3,7 @@
 //! Nothing here does I/O, so the server and the WASM SPA run the very same code
 //! (one login parser, one set of error texts, one Moscow clock format).
 
+pub mod acceptance;
 pub mod accounts;
 pub mod admin;
 pub mod analytics;

@@ -17,13 +17,16 @@ pub const MAX_PER_PAGE: u64 = 500;
 /// A return's comment is at most this long.
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 
-/// How many organisations of the scope are where.
+/// How many organisations of the scope are where. The counts are disjoint, one
+/// per status, so filtering the list by a status lists exactly its count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "state": "open", "total": 1204, "not_started": 311, "in_progress": 402,
-    "submitted": 491, "not_submitted": 0,
-    "lines": [["Всего", 1204], ["Не приступило", 311], ["В работе", 402], ["Сдано", 491]]
+    "submitted": 391, "not_submitted": 0, "returned": 20, "accepted_municipality": 80,
+    "accepted_region": 0,
+    "lines": [["Всего", 1204], ["Не приступило", 311], ["В работе", 402], ["Сдано", 391],
+        ["Возвращено", 20], ["Принято МОУО", 80]]
 })))]
 pub struct CollectionStats {
     pub state: CollectionState,
@@ -31,14 +34,25 @@ pub struct CollectionStats {
     pub total: u32,
     /// «Не приступило».
     pub not_started: u32,
-    /// «В работе» (open collections; returned ones included).
+    /// «В работе» (open collections; returned ones are «Возвращено»).
     pub in_progress: u32,
-    /// «Сдано».
+    /// «Сдано»: submitted, not accepted (yet).
     pub submitted: u32,
     /// «Не сдано»: started and not submitted when the collection is closed.
     pub not_submitted: u32,
+    /// «Возвращено»: returned for revision, not submitted since.
+    #[serde(default)]
+    pub returned: u32,
+    /// «Принято МОУО».
+    #[serde(default)]
+    pub accepted_municipality: u32,
+    /// «Принято регионом».
+    #[serde(default)]
+    pub accepted_region: u32,
     /// The counts as the seeds show them: while open «Всего», «Не приступило», «В
-    /// работе», «Сдано»; once closed «Всего», «Сдано», «Не сдано», «Не приступило».
+    /// работе», «Сдано»; once closed «Всего», «Сдано», «Не сдано», «Не
+    /// приступило»; then «Возвращено», «Принято МОУО», «Принято регионом» where
+    /// there are any.
     pub lines: Vec<(String, u32)>,
 }
 
@@ -52,16 +66,14 @@ impl CollectionStats {
             in_progress: 0,
             submitted: 0,
             not_submitted: 0,
+            returned: 0,
+            accepted_municipality: 0,
+            accepted_region: 0,
             lines: Vec::new(),
         };
         for status in statuses {
             stats.total += 1;
-            *match status {
-                OrgStatus::NotStarted => &mut stats.not_started,
-                OrgStatus::InProgress => &mut stats.in_progress,
-                OrgStatus::Submitted => &mut stats.submitted,
-                OrgStatus::NotSubmitted => &mut stats.not_submitted,
-            } += 1;
+            *stats.count_of(status) += 1;
         }
         let line = |title: &str, n: u32| (title.to_owned(), n);
         stats.lines = match state {
@@ -78,7 +90,34 @@ impl CollectionStats {
                 line("Не приступило", stats.not_started),
             ],
         };
+        for status in [
+            OrgStatus::Returned,
+            OrgStatus::AcceptedMunicipality,
+            OrgStatus::AcceptedRegion,
+        ] {
+            let n = *stats.count_of(status);
+            if n > 0 {
+                stats.lines.push(line(status.title_ru(), n));
+            }
+        }
         stats
+    }
+
+    fn count_of(&mut self, status: OrgStatus) -> &mut u32 {
+        match status {
+            OrgStatus::NotStarted => &mut self.not_started,
+            OrgStatus::InProgress => &mut self.in_progress,
+            OrgStatus::Submitted => &mut self.submitted,
+            OrgStatus::NotSubmitted => &mut self.not_submitted,
+            OrgStatus::Returned => &mut self.returned,
+            OrgStatus::AcceptedMunicipality => &mut self.accepted_municipality,
+            OrgStatus::AcceptedRegion => &mut self.accepted_region,
+        }
+    }
+
+    /// Every submission that counts, accepted or not.
+    pub fn submitted_in_all(&self) -> u32 {
+        self.submitted + self.accepted_municipality + self.accepted_region
     }
 }
 
@@ -87,7 +126,8 @@ impl CollectionStats {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantSort {
-    /// Those who started first (submitted, then in work), then «не приступившие»;
+    /// Those who started first (accepted, submitted, returned, then in work),
+    /// then «не приступившие»;
     /// by login within each (the seeds' grouping).
     #[default]
     Status,
@@ -242,12 +282,7 @@ impl ParticipantQuery {
                     p.login().to_lowercase().contains(s) || p.name().to_lowercase().contains(s)
                 })
         });
-        let rank = |p: &R| match p.status() {
-            OrgStatus::Submitted => 0,
-            OrgStatus::InProgress => 1,
-            OrgStatus::NotSubmitted => 2,
-            OrgStatus::NotStarted => 3,
-        };
+        let rank = |p: &R| OrgStatus::ALL.iter().position(|s| *s == p.status());
         // Missing dates go last whatever the direction.
         let by_date = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>, desc: bool| match (a, b)
         {

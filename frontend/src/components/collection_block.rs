@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use oko_domain::{
+    acceptance::AcceptanceLevels,
     analytics::api::{AssessmentList, ProtocolInput, ProtocolView},
     api::FieldError,
     collections::{
@@ -86,6 +87,11 @@ fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
         .as_ref()
         .and_then(|p| p.returned.as_ref())
         .map(|r| r.message.clone());
+    let accepted = view
+        .progress
+        .as_ref()
+        .and_then(|p| p.accepted.as_ref())
+        .map(oko_domain::acceptance::AcceptanceNote::locked_ru);
     // Coordinators and the operator follow who has done what.
     let monitors = session.me().is_some_and(|me| me.role != Role::Organisation);
     let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
@@ -123,6 +129,7 @@ fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
             </p>
             <p class="collection-note" role="status">{note}</p>
             {returned.map(|message| view! { <p class="returned" role="alert">{message}</p> })}
+            {accepted.map(|message| view! { <p class="accepted" role="status">{message}</p> })}
             {monitors.then(|| view! { <ScopeProgress id=id closes_at=view.closes_at open=open/> })}
             <Show when=is_operator>
                 <div class="collection-controls">
@@ -183,6 +190,12 @@ fn CollectionSettings(
             .as_ref()
             .map_or_else(default_reminder_hours, |c| c.reminder_hours.clone()),
     ));
+    let acceptance = RwSignal::new(
+        current
+            .as_ref()
+            .map(|c| c.acceptance_levels)
+            .unwrap_or_default(),
+    );
     let problems = RwSignal::new(Vec::<FieldError>::new());
     let pinned_title = current.as_ref().map(|c| c.form_title.clone());
     let answered = move |answer: Result<(), ApiFailure>| match answer {
@@ -237,6 +250,7 @@ fn CollectionSettings(
                 opens_at,
                 closes_at,
                 reminder_hours: hours.clone().unwrap_or_default(),
+                acceptance_levels: acceptance.get_untracked(),
             });
         if let Some(input) = &input {
             found.extend(input.problems());
@@ -297,6 +311,14 @@ fn CollectionSettings(
                     prop:value=move || reminders.get() on:input=move |ev| reminders.set(event_target_value(&ev))/>
             </label>
             <p id="collection-reminders-hint" class="hint">"Через запятую, от 1 до 720 часов; пусто — без напоминаний"</p>
+            <label>"Приемка сданных форм "
+                <select id="collection-acceptance"
+                    on:change=move |ev| acceptance.set(AcceptanceLevels::parse(&event_target_value(&ev)))>
+                    {AcceptanceLevels::ALL.into_iter().map(|levels| view! {
+                        <option value=levels.as_str() selected=move || acceptance.get() == levels>{levels.title_ru()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             <button type="submit">"Сохранить сбор данных"</button>
             <A href="/forms">"Формы сбора данных"</A>
         </form>
@@ -309,6 +331,7 @@ const COLLECTION_FIELDS: &[(&str, &str)] = &[
     ("opens_at", "collection-opens"),
     ("closes_at", "collection-closes"),
     ("reminder_hours", "collection-reminders"),
+    ("acceptance_levels", "collection-acceptance"),
 ];
 
 /// The window as typed, or a problem for each end that is not a date and time.
@@ -340,13 +363,17 @@ fn ScopeProgress(id: Uuid, closes_at: chrono::DateTime<chrono::Utc>, open: bool)
         .flatten();
     view! {
         <div class="scope-progress">
-            {move || stats.get().and_then(Result::ok).map(|s| view! {
-                <p class="scope-counts">{format!(
-                    "Всего {} · Сдано {} · В работе {} · Не приступило {}",
-                    s.total, s.submitted, s.in_progress, s.not_started
-                )}</p>
-                <progress max=s.total.max(1) value=s.submitted
-                    aria-label=format!("Сдано {} из {}", s.submitted, s.total)></progress>
+            {move || stats.get().and_then(Result::ok).map(|s| {
+                // Accepted forms were submitted too; returned ones are still in work.
+                let submitted = s.submitted_in_all();
+                view! {
+                    <p class="scope-counts">{format!(
+                        "Всего {} · Сдано {} · В работе {} · Не приступило {}",
+                        s.total, submitted, s.in_progress + s.returned, s.not_started
+                    )}</p>
+                    <progress max=s.total.max(1) value=submitted
+                        aria-label=format!("Сдано {} из {}", submitted, s.total)></progress>
+                }
             })}
             {left.map(|left| view! { <p class="muted">{format!("До окончания приёма: {left}")}</p> })}
             <p><A href=format!("/collections/{id}/monitoring") attr:class="button secondary">"Мониторинг"</A></p>

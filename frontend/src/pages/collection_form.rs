@@ -150,7 +150,7 @@ fn blank_draft(view: &CollectionView, form: &FormDefinition) -> Draft {
         version: 0,
         data: oko_domain::forms::FormData::blank(form),
         errors: Vec::new(),
-        progress: oko_domain::collections::Progress::new(None, None, None, view.state, None),
+        progress: oko_domain::collections::Progress::new(None, None, None, view.state, None, None),
     }
 }
 
@@ -169,7 +169,15 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     } = loaded;
     let open = view.state == CollectionState::Open;
     let returned = draft.progress.returned.as_ref().map(|r| r.message.clone());
-    let read_only = !(fills_in && open && organisation.is_none());
+    let accepted = draft
+        .progress
+        .accepted
+        .as_ref()
+        .map(oko_domain::acceptance::AcceptanceNote::locked_ru);
+    // An accepted form is locked until a coordinator returns it (the server
+    // refuses its saves with `form_accepted`).
+    let read_only =
+        !(fills_in && open && organisation.is_none()) || draft.progress.status.is_accepted();
     let key = storage_prefix(session, &view.id.to_string());
     let editor = EditorState::new(
         session,
@@ -333,6 +341,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     (None, true) => String::new(),
                 }}</p>
                 {returned.map(|message| view! { <p class="returned" role="alert">{message}</p> })}
+                {accepted.map(|message| view! { <p class="accepted" role="status">{message}</p> })}
                 <p class="save-state" role="status" aria-live="polite">{move || save_line(&editor.save_state.get(), read_only)}</p>
                 {history_path.map(|path| view! { <History path=path/> })}
             </header>

@@ -2,16 +2,23 @@
 //! 19–23, seed 002 Рис. 23–31): the counts by status over the coordinator's scope,
 //! «Список участников» — those who started, then «Список пользователей, не
 //! приступивших к сбору данных» — with filters, sorting and pages; each
-//! organisation's form read-only, «Вернуть на доработку» for submitted ones, and
-//! «Напомнить» while the collection is open.
+//! organisation's form read-only, «Принять» and «Вернуть на доработку» where the
+//! caller's level may (the same `oko_domain::acceptance` rules as the server's),
+//! «Принять все без ошибок» for one municipality, and «Напомнить» while the
+//! collection is open.
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{
+    acceptance::{
+        AcceptanceLevels, AcceptanceOutcome, AcceptanceRequest, BulkAcceptanceOutcome,
+        BulkAcceptanceRequest, Decision, acceptance_by, return_by,
+    },
     collections::{CollectionState, CollectionView, OrgStatus},
-    monitoring::{Participant, ParticipantPage, ParticipantSort, ReturnNote, ReturnRequest},
+    monitoring::{Participant, ParticipantPage, ParticipantSort},
     moscow_time::short_date_time,
     reminders::suggested_text,
+    role::Role,
 };
 
 use crate::{
@@ -23,6 +30,17 @@ use crate::{
 
 /// Rows per page.
 const PER_PAGE: u64 = 50;
+
+/// The status filter's choices, in the order a form goes through them.
+const FILTERED_STATUSES: [OrgStatus; 7] = [
+    OrgStatus::NotStarted,
+    OrgStatus::InProgress,
+    OrgStatus::Returned,
+    OrgStatus::Submitted,
+    OrgStatus::AcceptedMunicipality,
+    OrgStatus::AcceptedRegion,
+    OrgStatus::NotSubmitted,
+];
 
 /// What the list is asked for.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,6 +121,14 @@ pub fn MonitoringPage() -> impl IntoView {
             .map(|p| p.municipalities)
             .unwrap_or_default()
     });
+    let levels = Signal::derive(move || {
+        view.get()
+            .and_then(Result::ok)
+            .map(|v| v.acceptance_levels)
+            .unwrap_or_default()
+    });
+    let role = session.me().map_or(Role::Organisation, |me| me.role);
+    let decided = Callback::new(move |()| reload.update(|n| *n += 1));
     let search_text = RwSignal::new(String::new());
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -141,7 +167,7 @@ pub fn MonitoringPage() -> impl IntoView {
                 <label>"Статус "
                     <select on:change=move |ev| { page.set(1); filters.update(|f| { f.status = event_target_value(&ev); f.page = 1; }) }>
                         <option value="">"Все"</option>
-                        {[OrgStatus::NotStarted, OrgStatus::InProgress, OrgStatus::Submitted, OrgStatus::NotSubmitted]
+                        {FILTERED_STATUSES
                             .into_iter()
                             .map(|s| {
                                 let value = serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
@@ -164,10 +190,16 @@ pub fn MonitoringPage() -> impl IntoView {
                 </label>
                 <button type="submit">"Искать"</button>
             </form>
+            {move || {
+                let municipality = filters.with(|f| f.municipality.clone());
+                (levels.get() != AcceptanceLevels::None && !municipality.is_empty()).then(|| view! {
+                    <BulkAcceptance collection=id() municipality=municipality decided=decided/>
+                })
+            }}
             {move || match list.get() {
                 None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
                 Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
-                Some(Ok(p)) => view! { <Participants page=p filters=filters pager=page changed=Callback::new(move |()| reload.update(|n| *n += 1)) collection=id()/> }.into_any(),
+                Some(Ok(p)) => view! { <Participants page=p filters=filters pager=page changed=decided collection=id() levels=levels.get_untracked() role=role/> }.into_any(),
             }}
         </section>
     }
@@ -181,6 +213,8 @@ fn Participants(
     pager: RwSignal<u64>,
     changed: Callback<()>,
     collection: String,
+    levels: AcceptanceLevels,
+    role: Role,
 ) -> impl IntoView {
     let grouped = filters.with_untracked(|f| f.sort == ParticipantSort::Status && !f.desc);
     let header = move |title: &'static str, sort: ParticipantSort| {
@@ -208,7 +242,7 @@ fn Participants(
                 <tr class="group-row"><th colspan="7" scope="rowgroup">"Список пользователей, не приступивших к сбору данных"</th></tr>
             }.into_any());
         }
-        rows.push(view! { <ParticipantRow participant=participant collection=collection.clone() changed=changed/> }.into_any());
+        rows.push(view! { <ParticipantRow participant=participant collection=collection.clone() changed=changed levels=levels role=role/> }.into_any());
     }
     let (current, total) = (page.page, page.total);
     view! {
@@ -231,30 +265,76 @@ fn Participants(
     }
 }
 
-/// One organisation, with its form and «Вернуть на доработку».
+/// «Принять все без ошибок»: every submission of the chosen municipality
+/// awaiting the caller's acceptance, at once.
+#[component]
+fn BulkAcceptance(
+    collection: String,
+    municipality: String,
+    decided: Callback<()>,
+) -> impl IntoView {
+    let session = expect_context::<Session>();
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let busy = RwSignal::new(false);
+    let path = format!("/api/collections/{collection}/acceptances/bulk");
+    let accept = move |_| {
+        let Ok(municipality) = municipality.parse() else {
+            return;
+        };
+        let path = path.clone();
+        busy.set(true);
+        spawn_local(async move {
+            let request = BulkAcceptanceRequest { municipality };
+            let answer = session
+                .save::<_, BulkAcceptanceOutcome>(Method::Post, &path, &request)
+                .await;
+            busy.set(false);
+            outcome.set(Some(answer.map(|o| o.message).map_err(|f| f.message)));
+            decided.run(());
+        })
+    };
+    view! {
+        <div class="bulk-acceptance">
+            <button type="button" on:click=accept disabled=move || busy.get()>"Принять все сданные формы муниципалитета без ошибок"</button>
+            {move || outcome.get().map(|o| match o {
+                Ok(message) => view! { <p role="status">{message}</p> }.into_any(),
+                Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+/// One organisation, with its form, «Принять» and «Вернуть на доработку».
 #[component]
 fn ParticipantRow(
     participant: Participant,
     collection: String,
     changed: Callback<()>,
+    levels: AcceptanceLevels,
+    role: Role,
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let returning = RwSignal::new(false);
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let login = participant.login.clone();
-    let path = format!("/api/collections/{collection}/returns");
-    let send = move |_| {
+    let path = format!("/api/collections/{collection}/acceptances");
+    let decide = move |decision: Decision| {
         let (path, request) = (
             path.clone(),
-            ReturnRequest {
+            AcceptanceRequest {
                 organisation: login.clone(),
-                comment: comment.get_untracked(),
+                decision,
+                comment: (decision == Decision::Return).then(|| comment.get_untracked()),
             },
         );
+        if let Some(first) = request.problems().into_iter().next() {
+            problem.set(Some(first.message));
+            return;
+        }
         spawn_local(async move {
             match session
-                .save::<_, ReturnNote>(Method::Post, &path, &request)
+                .save::<_, AcceptanceOutcome>(Method::Post, &path, &request)
                 .await
             {
                 Ok(_) => changed.run(()),
@@ -269,30 +349,31 @@ fn ParticipantRow(
     };
     let date =
         |at: Option<chrono::DateTime<chrono::Utc>>| at.map(short_date_time).unwrap_or_default();
-    let status = if participant.returned {
-        format!("{} (возвращено на доработку)", participant.status_title)
-    } else {
-        participant.status_title.clone()
-    };
-    let can_return = participant.status == OrgStatus::Submitted;
+    let can_return = return_by(role, participant.status, &participant.login).is_ok();
+    let can_accept = acceptance_by(levels, role, participant.status, &participant.login).is_ok();
     let open = format!(
         "/collections/{collection}?organisation={}",
         encode_query(&participant.login)
     );
     let label = format!("Комментарий для {}", participant.login);
+    let (accept, send) = (decide.clone(), decide);
     view! {
         <tr>
             <td>{participant.login.clone()}</td>
             <td>{participant.name.clone()}</td>
             <td>{participant.municipality.clone()}</td>
-            <td>{status}</td>
+            <td>{participant.status_title.clone()}</td>
             <td>{date(participant.started_at)}</td>
             <td>{date(participant.submitted_at)}</td>
             <td class="actions">
                 {(participant.status != OrgStatus::NotStarted).then(|| view! { <A href=open>"Посмотреть"</A> })}
+                {can_accept.then(|| view! {
+                    <button type="button" on:click=move |_| accept(Decision::Accept)>"Принять"</button>
+                })}
                 {can_return.then(|| view! {
                     <button type="button" class="secondary" on:click=move |_| returning.update(|r| *r = !*r)>"Вернуть на доработку"</button>
                 })}
+                {move || (!returning.get()).then(|| problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })).flatten()}
             </td>
         </tr>
         <Show when=move || returning.get()>
@@ -301,7 +382,7 @@ fn ParticipantRow(
                     <label>{label.clone()}
                         <textarea rows="2" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                     </label>
-                    <button type="button" on:click=send.clone()>"Вернуть"</button>
+                    <button type="button" on:click={let send = send.clone(); move |_| send(Decision::Return)}>"Вернуть"</button>
                     <button type="button" class="secondary" on:click=move |_| returning.set(false)>"Отмена"</button>
                     {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
                 </td>

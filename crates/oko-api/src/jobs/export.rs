@@ -161,12 +161,7 @@ fn front_columns() -> Vec<ExportColumn> {
 }
 
 fn status_of(scope: &Scope, organisation: &RosterEntry) -> OrgStatus {
-    let draft = scope.dates.get(&organisation.id);
-    OrgStatus::of(
-        draft.is_some(),
-        draft.is_some_and(DraftDates::submitted),
-        scope.state,
-    )
+    DraftDates::status(scope.dates.get(&organisation.id), scope.state)
 }
 
 fn write_results(
@@ -202,7 +197,7 @@ fn write_results(
     let submitted: Vec<&RosterEntry> = scope
         .organisations
         .iter()
-        .filter(|o| status_of(scope, o) == OrgStatus::Submitted)
+        .filter(|o| status_of(scope, o).has_submitted())
         .collect();
     for (done, batch) in submitted.chunks(BATCH).enumerate() {
         if progress.cancelled() {

@@ -17,11 +17,7 @@ use oko_db::{
     monitoring::{self, DraftDates, ReachedScope},
     roster::RosterEntry,
 };
-use oko_domain::{
-    collections::{CollectionState, OrgStatus},
-    jobs::ExportFormat,
-    moscow_time::short_date_time,
-};
+use oko_domain::{collections::CollectionState, jobs::ExportFormat, moscow_time::short_date_time};
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 
 use super::Progress;
@@ -160,11 +156,7 @@ fn write(
                 continue;
             }
             let draft = column.dates.get(&organisation.id);
-            let status = OrgStatus::of(
-                draft.is_some(),
-                draft.is_some_and(DraftDates::submitted),
-                column.state,
-            );
+            let status = DraftDates::status(draft, column.state);
             texts.push(status.title_ru().to_owned());
             texts.push(
                 draft

@@ -26,9 +26,18 @@ pub struct Model {
     /// form shows them (`72, 24, 3`; the migration's default `24`).
     #[sea_orm(column_type = "Text")]
     pub reminder_hours: String,
+    /// Which levels accept its submissions (`none`, `municipality`, `region`,
+    /// `both`).
+    #[sea_orm(column_type = "Text")]
+    pub acceptance_levels: String,
 }
 
 impl Model {
+    /// Which levels accept its submissions.
+    pub fn acceptance_levels(&self) -> oko_domain::acceptance::AcceptanceLevels {
+        oko_domain::acceptance::AcceptanceLevels::parse(&self.acceptance_levels)
+    }
+
     /// The closing reminders' hours, largest first.
     pub fn reminder_hours(&self) -> Vec<u32> {
         let mut hours: Vec<u32> = self

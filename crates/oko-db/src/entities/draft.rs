@@ -28,6 +28,25 @@ pub struct Model {
     pub returned_by: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub return_comment: Option<String>,
+    /// `municipality` or `region`: the level that accepted the current
+    /// submission (cleared when it is returned).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub accepted_level: Option<String>,
+    pub accepted_at: Option<DateTimeUtc>,
+    /// Login of the coordinator who accepted it.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub accepted_by: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub accept_comment: Option<String>,
+}
+
+impl Model {
+    /// The level that accepted the current submission, if any.
+    pub fn accepted(&self) -> Option<oko_domain::acceptance::AcceptanceLevel> {
+        self.accepted_level
+            .as_deref()
+            .and_then(oko_domain::acceptance::AcceptanceLevel::parse)
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

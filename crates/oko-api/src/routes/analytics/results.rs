@@ -82,6 +82,7 @@ pub async fn create_protocol(
         opens_at: body.opens_at,
         closes_at: body.closes_at,
         reminder_hours: oko_domain::collections::default_reminder_hours(),
+        acceptance_levels: Default::default(),
     };
     ApiError::unless_valid(input.problems())?;
     let form = forms::create(&state.db, &protocol::protocol_form(&work.definition), now).await?;

@@ -2,6 +2,7 @@
 //! each organisation's draft (autosave), submissions, and spreadsheet exchange.
 
 pub mod collection;
+pub mod decisions;
 pub mod draft;
 pub mod exchange;
 pub mod forecast;
@@ -184,13 +185,15 @@ impl Writing {
         Ok(collections::draft(&state.db, self.collection.id, self.organisation_id).await?)
     }
 
-    /// The draft as it is now, read on a connection held to write it back.
+    /// The draft as it is now, read on a connection held to write it back;
+    /// refused once a coordinator accepted it (locked until it is returned).
     pub async fn open_draft(
         &self,
         state: &AppState,
     ) -> Result<(Held, Option<draft_entity::Model>), ApiError> {
         let mut held = state.drafts_db.acquire().await?;
         let current = self.read_on(&mut held).await?;
+        refuse_if_accepted(current.as_ref())?;
         Ok((held, current))
     }
 
@@ -204,11 +207,13 @@ impl Writing {
         self.conflict(current.as_ref())
     }
 
-    /// 409 with the draft as it is now (`current`): someone saved first.
+    /// 409 with the draft as it is now (`current`): someone saved first (or
+    /// 403 when a coordinator accepted it meanwhile).
     pub fn conflict(
         &self,
         current: Option<&draft_entity::Model>,
     ) -> Result<HttpResponse, ApiError> {
+        refuse_if_accepted(current)?;
         let current = draft_of(
             &self.collection,
             self.organisation_id,
@@ -233,6 +238,15 @@ impl Writing {
     }
 }
 
+/// 403 `form_accepted` for a draft whose submission a coordinator accepted:
+/// nothing is saved, submitted or uploaded over it until it is returned.
+fn refuse_if_accepted(draft: Option<&draft_entity::Model>) -> Result<(), ApiError> {
+    match draft.and_then(oko_db::acceptance::active_acceptance) {
+        Some(accepted) => Err(ApiError::new(ErrorCode::FormAccepted, accepted.locked_ru())),
+        None => Ok(()),
+    }
+}
+
 /// The organisation's progress.
 pub fn progress_of(
     collection: &collection_entity::Model,
@@ -245,6 +259,7 @@ pub fn progress_of(
         draft.and_then(|d| d.last_submitted_at),
         collections::state_of(collection, now),
         draft.and_then(oko_db::monitoring::active_return),
+        draft.and_then(oko_db::acceptance::active_acceptance),
     )
 }
 
@@ -268,6 +283,7 @@ pub fn view_of(
         state_override: collections::override_of(collection),
         window: oko_domain::collections::window_ru(collection.opens_at, collection.closes_at),
         reminder_hours: collection.reminder_hours(),
+        acceptance_levels: collection.acceptance_levels(),
         progress,
     }
 }

@@ -1,30 +1,21 @@
 //! Monitoring a collection (coordinators and the operator, over their own scope):
-//! the counts by status, «Список участников», and returns for revision.
+//! the counts by status and «Список участников» (decisions on submissions are in
+//! `decisions`).
 
 use std::sync::Arc;
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{get, web};
 use chrono::{DateTime, Utc};
-use oko_db::{
-    collections,
-    entities::collection as collection_entity,
-    monitoring,
-    notifications::{self, Notice},
-    roster::Roster,
-};
+use oko_db::{collections, entities::collection as collection_entity, monitoring, roster::Roster};
 use oko_domain::{
-    api::Problem,
-    audit::AuditAction,
+    api::{FieldError, Problem},
     collections::CollectionState,
-    error_code::ErrorCode,
-    monitoring::{CollectionStats, ParticipantPage, ParticipantQuery, ReturnNote, ReturnRequest},
-    notifications::NotificationKind,
+    monitoring::{CollectionStats, MunicipalityOption, ParticipantPage, ParticipantQuery},
 };
 use uuid::Uuid;
 
-use super::{seen_collection, target_organisation};
+use super::seen_collection;
 use crate::{
-    audit,
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
@@ -75,6 +66,22 @@ impl Scope {
     pub fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
         let dates = self.dates.dates.read().unwrap_or_else(|p| p.into_inner());
         monitoring::scope_rows(&self.roster, &self.reached.positions, &dates, self.state)
+    }
+
+    /// Municipality `id` of the scope, or 422 naming `municipality`.
+    pub fn municipality(&self, id: Uuid) -> Result<MunicipalityOption, ApiError> {
+        self.reached
+            .municipalities
+            .iter()
+            .find(|m| m.id == id)
+            .cloned()
+            .ok_or_else(|| {
+                ApiError::validation(vec![FieldError::about_field(
+                    "municipality",
+                    "out_of_scope",
+                    "Этот муниципалитет не на вашей территории",
+                )])
+            })
     }
 
     fn statistics(&self, rows: &[monitoring::ScopeRow<'_>]) -> CollectionStats {
@@ -149,105 +156,4 @@ pub async fn list_participants(
         per_page,
         municipalities,
     }))
-}
-
-/// Returns an organisation's submission for revision with a comment: its status is
-/// «В работе» again (with «Возвращено на доработку» and the comment) until it
-/// submits again; the return stays in its history.
-#[utoipa::path(
-    tag = "monitoring",
-    operation_id = "return_submission",
-    security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Collection id")),
-    request_body = ReturnRequest,
-    responses(
-        (status = 201, description = "Returned", body = ReturnNote),
-        (status = 403, description = "Organisations do not return submissions", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing submitted to return", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Конфликт", "status": 409, "code": "conflict",
-                "detail": "Организация sch240001 еще не сдала форму (или она уже возвращена): возвращать нечего"})),
-        (status = 422, description = "No comment", body = Problem, content_type = "application/problem+json"),
-        Unauthenticated, NotFound,
-    )
-)]
-#[post("/collections/{id}/returns")]
-pub async fn return_submission(
-    state: web::Data<AppState>,
-    user: Authenticated,
-    id: web::Path<Uuid>,
-    body: web::Json<ReturnRequest>,
-) -> Result<HttpResponse, ApiError> {
-    require_coordinator(&user)?;
-    ApiError::unless_valid(body.problems())?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation =
-        target_organisation(&state, &user, &found, Some(&body.organisation), now).await?;
-    let principal = &user.0.principal;
-    let returned = monitoring::return_for_revision(
-        &state.db,
-        monitoring::ReturnFor {
-            collection_id: found.id,
-            organisation_id: organisation.id,
-            user_id: principal.user_id,
-            login: &principal.login,
-            comment: body.comment.trim(),
-            now,
-        },
-    )
-    .await?;
-    match returned {
-        Some(note) => {
-            crate::metrics::draft_written(monitoring::DraftWriteKind::Returned);
-            state.draft_dates.note(
-                found.id,
-                organisation.id,
-                monitoring::DraftWriteKind::Returned,
-                note.returned_at,
-            );
-            tell_returned(&state, &found, organisation.id, &note).await;
-            let entry = audit::Entry {
-                action: AuditAction::Returned,
-                target: &organisation.login,
-                detail: &note.comment,
-            };
-            audit::by_user(&state, &user, entry, None).await;
-            Ok(HttpResponse::Created().json(note))
-        }
-        None => Err(ApiError::new(
-            ErrorCode::Conflict,
-            format!(
-                "Организация {} еще не сдала форму (или она уже возвращена): возвращать нечего",
-                organisation.login
-            ),
-        )),
-    }
-}
-
-/// «Форма возвращена на доработку» for the organisation's accounts.
-async fn tell_returned(
-    state: &AppState,
-    collection: &collection_entity::Model,
-    organisation: Uuid,
-    note: &ReturnNote,
-) {
-    let told = async {
-        let form = state
-            .forms
-            .get(&state.db, collection.form_version_id)
-            .await?;
-        let users = notifications::users_of_organisations(&state.db, &[organisation]).await?;
-        let body = format!("{}: {}", form.title, note.comment);
-        let link = format!("/collections/{}", collection.id);
-        let notice = Notice {
-            kind: NotificationKind::Returned,
-            title: "Форма возвращена на доработку",
-            body: &body,
-            link: Some(&link),
-        };
-        notifications::notify(&state.db, &users, &notice, note.returned_at).await
-    };
-    if let Err(error) = told.await {
-        tracing::warn!(%error, "could not tell about a return");
-    }
 }

@@ -12,7 +12,7 @@ use oko_db::{
     reach::Reach,
 };
 use oko_domain::{
-    api::{FieldError, Problem},
+    api::Problem,
     audit::AuditAction,
     collections::CollectionState,
     error_code::ErrorCode,
@@ -75,24 +75,10 @@ pub async fn send_reminder(
             "Сбор данных закрыт: напоминать поздно",
         ));
     }
-    let municipality = match body.municipality {
-        None => None,
-        Some(id) => Some(
-            scope
-                .reached
-                .municipalities
-                .iter()
-                .find(|m| m.id == id)
-                .cloned()
-                .ok_or_else(|| {
-                    ApiError::validation(vec![FieldError::about_field(
-                        "municipality",
-                        "out_of_scope",
-                        "Этот муниципалитет не на вашей территории",
-                    )])
-                })?,
-        ),
-    };
+    let municipality = body
+        .municipality
+        .map(|id| scope.municipality(id))
+        .transpose()?;
     let reminded = scope
         .rows()
         .iter()
