@@ -101,7 +101,7 @@ export async function assertAccessible(page, what) {
  * As the operator: a new section with a publication for region 24 collecting
  * `form`, open until 2099. Returns { collectionId, publicationPath }.
  */
-export async function publishCollection(form, { section, publication }) {
+export async function publishCollection(form, { section, publication, acceptance = "none" }) {
   const admin = await tokenOf("admin");
   const created = await api(admin, "POST", "/api/sections", { title: `${section} ${Date.now()}` });
   const version = await api(admin, "POST", "/api/forms", form);
@@ -111,6 +111,7 @@ export async function publishCollection(form, { section, publication }) {
   });
   const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
     form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
+    acceptance_levels: acceptance,
   });
   return { collectionId: block.id, publicationPath: `/publications/${saved.summary.id}` };
 }

@@ -114,17 +114,17 @@ test("a coordinator follows who has done what and returns a submission for revis
   assert.equal((await page.locator('[id="cell-rooms-1-seats"]').textContent()).trim(), "30");
   await page.goBack();
 
-  // «Вернуть на доработку» with a comment: the status goes back to work.
+  // «Вернуть на доработку» with a comment: the status is «Возвращено».
   await row("sch240001").getByRole("button", { name: "Вернуть на доработку" }).click();
   await page.getByLabel("Комментарий для sch240001").fill("Укажите все кабинеты");
   await page.getByRole("button", { name: "Вернуть", exact: true }).click();
-  await row("sch240001").getByText("В работе (возвращено на доработку)").waitFor();
+  await row("sch240001").getByText("Возвращено", { exact: true }).waitFor();
   await screenshot(page, "monitoring-returned");
 
   // The school sees why.
   await openAs("sch240001", publicationPath);
   await page.locator(".collection").getByText(/^Возвращено на доработку .*: Укажите все кабинеты$/).waitFor();
-  await page.locator(".collection").getByText("В работе").waitFor();
+  await page.locator(".collection .org-status").getByText("Возвращено").waitFor();
 
   // The bell counts it, and hears of the next return without a reload.
   const unread = page.getByTestId("unread");
@@ -246,4 +246,49 @@ test("the monitoring page draws the curve and lists the laggard municipalities f
   const values = percents.map((p) => Number(p.replace(" %", "").replace(",", ".")));
   assert.deepEqual(values, [...values].sort((a, b) => a - b), "the laggards first");
   await assertAccessible(page, "«Ход сбора и прогноз»");
+});
+
+test("a municipal coordinator accepts a submission and then the rest of the municipality; the school's form is locked", async () => {
+  const { collectionId: accepting, publicationPath: acceptingPath } = await publishCollection(FORM, {
+    section: "Приемка e2e", publication: "Сведения о кабинетах с приемкой", acceptance: "municipality",
+  });
+  const coordinator = await tokenOf("mun24001");
+  const local = await api(coordinator, "GET", `/api/collections/${accepting}/participants?per_page=500`);
+  const [first, second, third] = local.items.map((p) => p.login);
+  for (const login of [first, second, third]) {
+    const school = await tokenOf(login);
+    const draft = await api(school, "PATCH", `/api/collections/${accepting}/draft`, {
+      version: 0, change_id: `accept-${login}`,
+      changes: [
+        { op: "set", sheet: "rooms", row: 1, column: "room", value: "201" },
+        { op: "set", sheet: "rooms", row: 1, column: "seats", value: "24" },
+      ],
+    });
+    await api(school, "POST", `/api/collections/${accepting}/submit`, { version: draft.version });
+  }
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await openAs("mun24001", `/collections/${accepting}/monitoring`);
+  // One at a time: «Принять» by keyboard; the row says so and the button is gone.
+  const accept = row(first).getByRole("button", { name: "Принять", exact: true });
+  await accept.focus();
+  await page.keyboard.press("Enter");
+  await row(first).getByText("Принято МОУО").waitFor();
+  assert.equal(await row(first).getByRole("button", { name: "Принять", exact: true }).count(), 0);
+  await page.getByLabel("Статистика").getByText("Принято МОУО").waitFor();
+  // The rest of the municipality at once.
+  await page.getByLabel("Муниципалитет").selectOption({ value: local.municipalities[0].id });
+  await page.getByRole("button", { name: "Принять все сданные формы муниципалитета без ошибок" }).click();
+  await page.getByRole("status").getByText("Принято 2 формы").waitFor();
+  await row(third).getByText("Принято МОУО").waitFor();
+  await screenshot(page, "monitoring-accepted");
+  await assertAccessible(page, "«Мониторинг» with acceptance");
+
+  // The school sees it accepted and its form read-only, with whom to ask.
+  await openAs(first, acceptingPath);
+  await page.locator(".collection .org-status").getByText("Принято МОУО").waitFor();
+  await page.locator(".collection").getByRole("link", { name: "Посмотреть" }).click();
+  await page.getByText(/^Принято МОУО .* \(mun24001\): форма закрыта для изменений/).waitFor();
+  await page.getByText("Только просмотр").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).count(), 0);
+  await page.setViewportSize({ width: 1366, height: 768 });
 });

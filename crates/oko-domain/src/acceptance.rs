@@ -337,14 +337,17 @@ pub struct AcceptanceOutcome {
 }
 
 /// `POST /api/collections/{id}/acceptances/bulk`: every submission of one
-/// municipality awaiting the caller's acceptance, without errors.
+/// municipality (or of the caller's whole territory) awaiting the caller's
+/// acceptance, without errors.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "municipality": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
 })))]
 pub struct BulkAcceptanceRequest {
-    pub municipality: Uuid,
+    /// A municipality of the caller's territory; none: the whole territory.
+    #[serde(default)]
+    pub municipality: Option<Uuid>,
 }
 
 /// What a bulk acceptance did.

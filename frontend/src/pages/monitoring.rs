@@ -192,7 +192,7 @@ pub fn MonitoringPage() -> impl IntoView {
             </form>
             {move || {
                 let municipality = filters.with(|f| f.municipality.clone());
-                (levels.get() != AcceptanceLevels::None && !municipality.is_empty()).then(|| view! {
+                (levels.get() != AcceptanceLevels::None).then(|| view! {
                     <BulkAcceptance collection=id() municipality=municipality decided=decided/>
                 })
             }}
@@ -265,8 +265,9 @@ fn Participants(
     }
 }
 
-/// «Принять все без ошибок»: every submission of the chosen municipality
-/// awaiting the caller's acceptance, at once.
+/// «Принять все без ошибок»: every submission of the chosen municipality (or of
+/// the whole territory while none is chosen) awaiting the caller's acceptance,
+/// at once.
 #[component]
 fn BulkAcceptance(
     collection: String,
@@ -277,10 +278,13 @@ fn BulkAcceptance(
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
     let path = format!("/api/collections/{collection}/acceptances/bulk");
+    let label = if municipality.is_empty() {
+        "Принять все сданные формы без ошибок"
+    } else {
+        "Принять все сданные формы муниципалитета без ошибок"
+    };
+    let municipality = municipality.parse().ok();
     let accept = move |_| {
-        let Ok(municipality) = municipality.parse() else {
-            return;
-        };
         let path = path.clone();
         busy.set(true);
         spawn_local(async move {
@@ -295,7 +299,7 @@ fn BulkAcceptance(
     };
     view! {
         <div class="bulk-acceptance">
-            <button type="button" on:click=accept disabled=move || busy.get()>"Принять все сданные формы муниципалитета без ошибок"</button>
+            <button type="button" on:click=accept disabled=move || busy.get()>{label}</button>
             {move || outcome.get().map(|o| match o {
                 Ok(message) => view! { <p role="status">{message}</p> }.into_any(),
                 Err(message) => view! { <p class="error" role="alert">{message}</p> }.into_any(),

@@ -374,6 +374,25 @@ pub async fn a_municipality_is_accepted_at_once_without_the_erroneous(backend: B
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "municipality");
 
+    // The operator, standing in, takes the whole territory: what is left.
+    let (status, everything) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/acceptances/bulk"),
+            &admin,
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{everything}");
+    assert_eq!(
+        (&everything["accepted"], &everything["with_errors"]),
+        (&json!(1), &json!([local[2]]))
+    );
+    assert_eq!(
+        participants_in(&app, &region, &id, "submitted").await,
+        [local[2].clone()]
+    );
+
     // The audit names who accepted where.
     let (_, log) = app.get("/api/audit?action=accepted", &admin).await;
     assert!(

@@ -9,6 +9,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod acceptance;
 mod analytics;
 mod cpu;
 mod export;
@@ -277,8 +278,12 @@ pub fn run_operations(organisations: Option<usize>) -> Result<(), Fail> {
     Ok(())
 }
 
+/// Submissions «Принять все» accepts in issue #25's figure.
+const ACCEPTED_AT_ONCE: usize = 1_000;
+
 /// `cargo xtask bench reminders [N]`: issue #25's reminder to the country while
-/// the surge of N organisations (default 5,000) runs, on PostgreSQL.
+/// the surge of N organisations (default 5,000) runs, and a thousand
+/// submissions accepted at once, on PostgreSQL.
 pub fn run_reminders(organisations: Option<usize>) -> Result<(), Fail> {
     toolchain::build_release(&[])?;
     let dir = PathBuf::from("target/bench");
@@ -286,6 +291,13 @@ pub fn run_reminders(organisations: Option<usize>) -> Result<(), Fail> {
     let on_postgres = start_bench_postgres(&dir.join("reminders-postgres"))?;
     let mut rows = Vec::new();
     reminders::reminder_row(&on_postgres, organisations, 0, &dir, &mut rows)?;
+    acceptance::acceptance_row(
+        &on_postgres,
+        ACCEPTED_AT_ONCE,
+        2 * organisations,
+        &dir,
+        &mut rows,
+    )?;
     drop(on_postgres);
     print_rows(&rows);
     Ok(())

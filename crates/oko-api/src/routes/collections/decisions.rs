@@ -184,7 +184,8 @@ pub async fn decide_submission(
 }
 
 /// Accepts, at the caller's level, every submission of one municipality of its
-/// scope that awaits that level, leaving those whose data has errors
+/// scope (or of the whole scope) that awaits that level, leaving those whose
+/// data has errors
 /// «Сдано» (listed in the answer). Submissions returned or accepted by
 /// someone else meanwhile are left alone.
 #[utoipa::path(
@@ -224,13 +225,19 @@ pub async fn accept_municipality(
         .into());
     }
     let scope = Scope::load(&state, &user, &found, now).await?;
-    let municipality = scope.municipality(body.municipality)?;
+    let municipality = body
+        .municipality
+        .map(|id| scope.municipality(id))
+        .transpose()?;
     let role = user.0.principal.role;
     // Each awaiting submission by where it stands and the level it gets.
     let mut awaiting: HashMap<(OrgStatus, AcceptanceLevel), Vec<(Uuid, String)>> = HashMap::new();
     for row in scope.rows() {
         let organisation = row.organisation;
-        if organisation.municipality_id != municipality.id {
+        if municipality
+            .as_ref()
+            .is_some_and(|m| organisation.municipality_id != m.id)
+        {
             continue;
         }
         if let Ok(level) = acceptance_by(levels, role, row.status, &organisation.login) {
@@ -270,7 +277,7 @@ pub async fn accept_municipality(
     let outcome = BulkAcceptanceOutcome::new(accepted, with_errors);
     let entry = audit::Entry {
         action: AuditAction::Accepted,
-        target: &municipality.name,
+        target: municipality.as_ref().map_or("Вся территория", |m| &m.name),
         detail: &outcome.message,
     };
     audit::by_user(&state, &user, entry, None).await;
