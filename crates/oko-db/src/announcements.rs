@@ -252,6 +252,7 @@ mod tests {
             started_at: at(started),
             last_submitted_at: submitted.map(at),
             returned_at: None,
+            accepted: None,
         }
     }
 

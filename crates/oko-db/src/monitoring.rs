@@ -70,9 +70,12 @@ impl DraftDates {
 /// A time a draft may not have reached yet (submitted, returned).
 type Moment = Option<DateTime<Utc>>;
 
+/// A draft's accepted level, as stored.
+type AcceptedLevel = Option<String>;
+
 /// A draft's started, last submitted and returned times and accepted level, as
 /// read.
-type DatesRow = (DateTime<Utc>, Moment, Moment, Option<String>);
+type DatesRow = (DateTime<Utc>, Moment, Moment, AcceptedLevel);
 
 impl From<DatesRow> for DraftDates {
     fn from((started_at, last_submitted_at, returned_at, accepted): DatesRow) -> DraftDates {
@@ -102,7 +105,7 @@ pub async fn draft_dates(
     let query = draft::Entity::find()
         .select_only()
         .column(draft::Column::OrganisationId);
-    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment, Option<String>)> = dates_columns(query)
+    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment, AcceptedLevel)> = dates_columns(query)
         .filter(draft::Column::CollectionId.eq(collection_id))
         .into_tuple()
         .all(db)

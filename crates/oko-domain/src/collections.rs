@@ -683,6 +683,7 @@ mod tests {
                 submitted.then(|| at(1, 9)),
                 state,
                 None,
+                None,
             )
         };
         let open = CollectionState::Open;
@@ -691,6 +692,21 @@ mod tests {
             action_ru(open, Some(&progress(false, false, open))),
             "Заполнить"
         );
+        let accepted = Progress::new(
+            Some(at(1, 8)),
+            Some(at(1, 9)),
+            Some(at(1, 9)),
+            open,
+            None,
+            Some(crate::acceptance::AcceptanceNote::new(
+                crate::acceptance::AcceptanceLevel::Municipality,
+                at(2, 9),
+                "mun24001".into(),
+                None,
+            )),
+        );
+        assert_eq!(accepted.status_title, "Принято МОУО");
+        assert_eq!(action_ru(open, Some(&accepted)), "Посмотреть", "locked");
         assert_eq!(
             action_ru(open, Some(&progress(true, false, open))),
             "Редактировать"
@@ -750,7 +766,14 @@ mod tests {
         assert_eq!(OrgStatus::of(true, true, Open), OrgStatus::Submitted);
         assert_eq!(OrgStatus::of(true, false, Closed), OrgStatus::NotSubmitted);
         assert_eq!(OrgStatus::of(false, false, Closed), OrgStatus::NotStarted);
-        let p = Progress::new(Some(at(1, 8)), Some(at(2, 14)), Some(at(2, 14)), Open, None);
+        let p = Progress::new(
+            Some(at(1, 8)),
+            Some(at(2, 14)),
+            Some(at(2, 14)),
+            Open,
+            None,
+            None,
+        );
         assert_eq!(
             p.last_action.as_deref(),
             Some("Вы заполнили форму 02.09.2021 17:00 (мск)")
