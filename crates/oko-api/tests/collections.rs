@@ -38,6 +38,7 @@ on_both_databases!(
     counts_stay_whole_while_a_surge_saves_and_submits,
     acceptance_climbs_the_levels_and_locks_the_form,
     a_municipality_is_accepted_at_once_without_the_erroneous,
+    comments_on_cells_are_answered_and_closed_by_acceptance,
 );
 
 pub fn set(row: u32, column: &str, value: &str) -> Value {

@@ -17,24 +17,20 @@ async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     };
     let applied = || async {
         (
-            has("collections", "reminder_hours").await,
             has("drafts", "accepted_level").await,
+            has("cell_comments", "answer").await,
         )
     };
-    assert_eq!(applied().await, (true, true), "migrations 22 and 23");
+    assert_eq!(applied().await, (true, true), "migrations 23 and 24");
 
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 23 back");
-    assert_eq!(applied().await, (true, false), "acceptance is gone");
+        .expect("take migration 24 back");
+    assert_eq!(applied().await, (true, false), "comments on cells are gone");
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 22 back");
-    assert_eq!(
-        applied().await,
-        (false, false),
-        "and the closing reminders' hours"
-    );
+        .expect("take migration 23 back");
+    assert_eq!(applied().await, (false, false), "and acceptance");
 
     Migrator::up(&app.db, None).await.expect("apply them again");
     assert_eq!(applied().await, (true, true));

@@ -66,13 +66,15 @@ pub struct AcceptFor<'a> {
 }
 
 /// Accepts the organisation's submission at the next level of the collection,
-/// if that level is the caller's; otherwise says why not.
+/// if that level is the caller's (otherwise says why not), and closes the
+/// comments on its cells.
 pub async fn accept(
     db: &DatabaseConnection,
     request: AcceptFor<'_>,
 ) -> Result<Result<AcceptanceNote, Refusal>, DbErr> {
+    let txn = crate::connection::begin_write(db).await?;
     let current = draft::Entity::find_by_id((request.collection_id, request.organisation_id))
-        .one(db)
+        .one(&txn)
         .await?;
     let status = decision_status(current.as_ref());
     let level = match acceptance_by(request.levels, request.role, status, request.organisation) {
@@ -90,11 +92,20 @@ pub async fn accept(
         .filter(draft::Column::CollectionId.eq(request.collection_id))
         .filter(draft::Column::OrganisationId.eq(request.organisation_id))
         .filter(still_as_read(&current))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if accepted.rows_affected != 1 {
         return Ok(Err(changed_meanwhile(request.organisation)));
     }
+    // An acceptance ends the discussion of the cells.
+    crate::comments::close(
+        &txn,
+        request.collection_id,
+        &[request.organisation_id],
+        request.now,
+    )
+    .await?;
+    txn.commit().await?;
     Ok(Ok(AcceptanceNote::new(
         level,
         request.now,
@@ -148,6 +159,7 @@ pub async fn accept_many(
             .await?;
     }
     let accepted = accepted_by_at(&txn, collection_id, organisations, level, login, now).await?;
+    crate::comments::close(&txn, collection_id, &accepted, now).await?;
     txn.commit().await?;
     Ok(accepted)
 }

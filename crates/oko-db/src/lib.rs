@@ -9,6 +9,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod board;
 pub mod collections;
+pub mod comments;
 pub mod connection;
 pub mod demo;
 pub mod demo_forum;

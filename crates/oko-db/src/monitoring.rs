@@ -316,6 +316,8 @@ pub struct ReturnFor<'a> {
     pub role: Role,
     pub login: &'a str,
     pub comment: &'a str,
+    /// Comments on the cells to fix (checked against the form by the caller).
+    pub cells: &'a [oko_domain::comments::CellCommentInput],
     pub now: DateTime<Utc>,
 }
 
@@ -335,7 +337,7 @@ pub fn decision_status(draft: Option<&draft::Model>) -> OrgStatus {
 
 /// Returns the organisation's submission for revision, if `role` may: a
 /// submission not accepted yet, or accepted at the caller's level or below.
-/// The acceptance is cleared with it.
+/// The acceptance is cleared with it; the comments on cells are stored with it.
 pub async fn return_for_revision(
     db: &DatabaseConnection,
     request: ReturnFor<'_>,
@@ -385,6 +387,13 @@ pub async fn return_for_revision(
     }
     .insert(&txn)
     .await?;
+    let commenting = crate::comments::Commenting {
+        collection_id: request.collection_id,
+        organisation_id: request.organisation_id,
+        author: request.login,
+        now: request.now,
+    };
+    crate::comments::insert(&txn, &commenting, request.cells).await?;
     txn.commit().await?;
     Ok(Ok(ReturnNote::new(
         request.now,

@@ -237,7 +237,9 @@ pub enum Decision {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
-    "organisation": "sch240001", "decision": "accept"
+    "organisation": "sch240001", "decision": "return", "comment": "Проверьте численность",
+    "cells": [{"sheet": "specialties", "row": 1, "column": "students",
+        "comment": "Численность не совпадает с отчетом за прошлый год"}]
 })))]
 pub struct AcceptanceRequest {
     /// Login of the organisation.
@@ -246,6 +248,10 @@ pub struct AcceptanceRequest {
     /// Required to return (what to fix); optional to accept.
     #[serde(default)]
     pub comment: Option<String>,
+    /// With a return: comments on the cells to fix, shown to the organisation
+    /// on those cells.
+    #[serde(default)]
+    pub cells: Vec<crate::comments::CellCommentInput>,
 }
 
 impl AcceptanceRequest {
@@ -263,6 +269,13 @@ impl AcceptanceRequest {
                 "comment",
                 "too_long",
                 &format!("Не более {MAX_COMMENT_CHARS} символов"),
+            )];
+        }
+        if self.decision == Decision::Accept && !self.cells.is_empty() {
+            return vec![FieldError::about_field(
+                "cells",
+                "not_with_acceptance",
+                "Комментарии к ячейкам оставляют при возврате на доработку, а не при приемке",
             )];
         }
         Vec::new()
@@ -461,6 +474,7 @@ mod tests {
             organisation: "sch1".into(),
             decision,
             comment: comment.map(String::from),
+            cells: Vec::new(),
         };
         assert!(request(Decision::Accept, None).problems().is_empty());
         assert_eq!(

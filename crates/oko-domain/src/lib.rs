@@ -11,6 +11,7 @@ pub mod api;
 pub mod api_tokens;
 pub mod audit;
 pub mod collections;
+pub mod comments;
 pub mod error_code;
 pub mod forecast;
 pub mod forms;

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use super::{
     cell_editor::{CellEditor, Editing},
     keys::{GridKey, grid_key},
-    state::EditorState,
+    state::{CellNote, EditorState, NoteKind},
     texts,
 };
 
@@ -207,6 +207,31 @@ fn errors_of_sheet(editor: EditorState, index: usize) -> Memo<HashMap<(u32, usiz
     })
 }
 
+/// The notes of one sheet by (row, column position).
+fn notes_of_sheet(editor: EditorState, index: usize) -> Memo<HashMap<(u32, usize), CellNote>> {
+    Memo::new(move |_| {
+        let (key, positions): (String, HashMap<String, usize>) = editor.form.with_value(|f| {
+            let sheet = &f.sheets[index];
+            let positions = sheet
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(at, c)| (c.key.clone(), at))
+                .collect();
+            (sheet.key.clone(), positions)
+        });
+        editor.notes.with(|notes| {
+            notes
+                .iter()
+                .filter(|((sheet, _, _), _)| *sheet == key)
+                .filter_map(|((_, row, column), note)| {
+                    Some(((*row, *positions.get(column)?), note.clone()))
+                })
+                .collect()
+        })
+    })
+}
+
 /// The (row, column) of the cell an event happened in, if any.
 fn cell_of(target: Option<web_sys::EventTarget>) -> Option<(u32, usize)> {
     let element: web_sys::Element = target?.dyn_into().ok()?;
@@ -223,6 +248,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
     let columns = sheet.columns.len();
     let free = sheet.is_free();
     let by_cell = errors_of_sheet(editor, index);
+    let notes = notes_of_sheet(editor, index);
     let total = Memo::new(move |_| {
         editor.layout.track();
         editor.row_count(index)
@@ -456,9 +482,10 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
     let hint = move || {
         let (row, column) = grid.selection.get().active;
         let error = by_cell.with(|m| m.get(&(row, column)).cloned());
+        let note = notes.with(|m| m.get(&(row, column)).map(|n| n.text.clone()));
         def.with_value(|s| {
             let c = &s.columns[column];
-            let detail = error.unwrap_or_else(|| c.hint.clone());
+            let detail = error.or(note).unwrap_or_else(|| c.hint.clone());
             if detail.is_empty() {
                 texts::cell_place(&c.title, row)
             } else {
@@ -502,7 +529,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
                 <tbody>
                     <tr class="spacer" aria-hidden="true" style=top_space></tr>
                     <For each=rows key=|row| *row let:row>
-                        <GridRow editor=editor index=index row=row grid=grid by_cell=by_cell/>
+                        <GridRow editor=editor index=index row=row grid=grid by_cell=by_cell notes=notes/>
                     </For>
                     <tr class="spacer" aria-hidden="true" style=bottom_space></tr>
                 </tbody>
@@ -533,6 +560,7 @@ fn GridRow(
     row: u32,
     grid: GridState,
     by_cell: Memo<HashMap<(u32, usize), String>>,
+    notes: Memo<HashMap<(u32, usize), CellNote>>,
 ) -> impl IntoView {
     let sheet = editor.form.with_value(|f| f.sheets[index].clone());
     let removable = sheet.is_free() && !editor.read_only;
@@ -544,8 +572,14 @@ fn GridRow(
             let locked = sheet.is_locked(row as usize - 1, &column.key);
             let id = cell_id(&sheet.key, row, &column.key);
             let error = Memo::new(move |_| by_cell.with(|m| m.get(&(row, at)).cloned()));
+            let note = Memo::new(move |_| notes.with(|m| m.get(&(row, at)).cloned()));
             let hint = column.hint.clone();
-            let title = move || error.get().unwrap_or_else(|| hint.clone());
+            let title = move || {
+                error
+                    .get()
+                    .or_else(|| note.get().map(|n| n.text))
+                    .unwrap_or_else(|| hint.clone())
+            };
             let state = Memo::new(move |_| {
                 let selection = grid.selection.get();
                 (
@@ -561,6 +595,14 @@ fn GridRow(
                     (selected, " selected"),
                     (locked, " locked"),
                     (error.with(Option::is_some), " invalid"),
+                    (
+                        note.with(|n| n.as_ref().is_some_and(|n| n.kind == NoteKind::Comment)),
+                        " commented",
+                    ),
+                    (
+                        note.with(|n| n.as_ref().is_some_and(|n| n.kind == NoteKind::Changed)),
+                        " changed",
+                    ),
                 ] {
                     if on {
                         class.push_str(name);

@@ -55,6 +55,26 @@ pub enum SaveState {
     Refused(String),
 }
 
+/// A remark shown on a cell besides its errors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellNote {
+    pub kind: NoteKind,
+    /// What the cell's title and the hint line say.
+    pub text: String,
+}
+
+/// Whose remark a [`CellNote`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A coordinator's comment from a return (marked until accepted).
+    Comment,
+    /// Changed since the previous submission (the old value on hover).
+    Changed,
+}
+
+/// A cell by its sheet key, 1-based row and column key.
+pub type CellKey = (String, u32, String);
+
 /// Everything the editor shares; cheap to copy into event handlers.
 #[derive(Clone, Copy)]
 pub struct EditorState {
@@ -71,6 +91,8 @@ pub struct EditorState {
     /// Bumped whenever any cell changes: the cells on screen redraw their text.
     pub revision: RwSignal<u64>,
     pub errors: RwSignal<Vec<CellError>>,
+    /// Comments and changes shown on cells (see `pages::review`).
+    pub notes: RwSignal<std::collections::HashMap<CellKey, CellNote>>,
     /// The checks behind `errors`, kept so a keystroke re-checks its row only.
     validation: StoredValue<Validation>,
     /// Errors of the last uploaded file (rows as the file numbers them).
@@ -119,6 +141,7 @@ impl EditorState {
             revision: RwSignal::new(0),
             outbox: StoredValue::new(Outbox::new(version)),
             errors: RwSignal::new(errors),
+            notes: RwSignal::new(std::collections::HashMap::new()),
             validation: StoredValue::new(validation),
             upload_problems: RwSignal::new(Vec::new()),
             refused_upload: RwSignal::new_local(None),

@@ -13,6 +13,7 @@ use crate::{
         state::{EditorState, SaveState, Submitted, forget_outbox, stored_outboxes},
         texts,
     },
+    pages::review::Review,
     session::Session,
 };
 use leptos::{html, prelude::*, task::spawn_local};
@@ -199,6 +200,20 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     on_cleanup(move || caught_up.remove());
     let sheet = RwSignal::new(0usize);
     let grid = GridState::new();
+    let status = draft.progress.status;
+    // The cell the grid is on, for a comment on it.
+    let active = Signal::derive(move || {
+        let index = sheet.get();
+        let (row, column) = grid.selection.get().active;
+        editor.form.with_value(|f| {
+            let shown = f.sheets.get(index)?;
+            Some((
+                shown.key.clone(),
+                row,
+                shown.columns.get(column)?.key.clone(),
+            ))
+        })
+    });
     let show_errors = RwSignal::new(false);
     let publication = view.publication_id;
     let error_count = move || editor.errors.with(Vec::len);
@@ -369,6 +384,10 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                 <ErrorsPanel editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, c))/>
             </Show>
             <Overlaps editor=editor jump=Callback::new(move |(s, r, c)| jump(s, r, Some(c)))/>
+            {(fills_in || organisation.is_some()).then(|| view! {
+                <Review editor=editor collection=view.id organisation=organisation.clone()
+                    status=status jump=Callback::new(move |(s, r, c)| jump(s, r, c)) active=active/>
+            })}
             <nav class="sheet-tabs" aria-label=texts::SHEETS>
                 {sheets.into_iter().enumerate().map(|(index, s)| {
                     let hint = s.hint.clone();

@@ -17,4 +17,5 @@ pub mod passport;
 pub mod publication;
 pub mod publication_editor;
 pub mod reminder;
+pub mod review;
 pub mod support;

@@ -330,6 +330,7 @@ fn ParticipantRow(
                 organisation: login.clone(),
                 decision,
                 comment: (decision == Decision::Return).then(|| comment.get_untracked()),
+                cells: Vec::new(),
             },
         );
         if let Some(first) = request.problems().into_iter().next() {

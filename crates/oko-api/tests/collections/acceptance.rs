@@ -405,3 +405,193 @@ pub async fn a_municipality_is_accepted_at_once_without_the_erroneous(backend: B
         "{log}"
     );
 }
+
+/// A return points at a cell: the school reads the comment and answers it; on
+/// resubmission the coordinator sees the cell that changed, with its old
+/// value, and how long the fix took; the acceptance closes the comment.
+pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let id = accepting_collection(&app, &admin, "municipality").await;
+    let school = app.token("sch240001").await;
+    let municipal = app.token("mun24001").await;
+    fill_and_submit(&app, &school, &id).await;
+    let (_, first) = app
+        .get(
+            &format!("/api/collections/{id}/changes?organisation=sch240001"),
+            &municipal,
+        )
+        .await;
+    assert_eq!(
+        first["summary"], "Форма сдана впервые: сравнивать не с чем",
+        "{first}"
+    );
+
+    let return_with = |cells: Value| {
+        let (app, municipal, id) = (&app, &municipal, &id);
+        async move {
+            app.call(
+                Method::POST,
+                &format!("/api/collections/{id}/acceptances"),
+                municipal,
+                Some(json!({"organisation": "sch240001", "decision": "return",
+                    "comment": "Проверьте численность", "cells": cells})),
+            )
+            .await
+        }
+    };
+    let (status, problem) = return_with(json!([
+        {"sheet": "specialties", "row": 1, "column": "nope", "comment": "?"}
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(problem["errors"][0]["field"], "cells[0]");
+    assert_eq!(
+        own_status(&app, &school, &id).await["status_title"],
+        "Сдано",
+        "nothing returned"
+    );
+    let (status, returned) = return_with(json!([
+        {"sheet": "specialties", "row": 1, "column": "students", "comment": "Численность не совпадает с прошлым годом"}
+    ]))
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{returned}");
+
+    // The school reads it with its place, and answers.
+    let (status, list) = app
+        .get(&format!("/api/collections/{id}/comments"), &school)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let comment = &list["items"][0];
+    assert_eq!(
+        (
+            &comment["row"],
+            &comment["column"],
+            &comment["open"],
+            &comment["author"]
+        ),
+        (
+            &json!(1),
+            &json!("students"),
+            &json!(true),
+            &json!("mun24001")
+        )
+    );
+    assert!(
+        comment["place"].as_str().unwrap().starts_with("Лист «"),
+        "{comment}"
+    );
+    let answer_path = format!(
+        "/api/collections/{id}/comments/{}/answer",
+        comment["id"].as_str().unwrap()
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &answer_path,
+            &app.token("sch240002").await,
+            Some(json!({"answer": "Не наше"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "another school's comment");
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &answer_path,
+            &municipal,
+            Some(json!({"answer": "x"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    let (status, answered) = app
+        .call(
+            Method::POST,
+            &answer_path,
+            &school,
+            Some(json!({"answer": "Исправили: 35, двое восстановлены"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answered}");
+    let (_, seen) = app
+        .get(
+            &format!("/api/collections/{id}/comments?organisation=sch240001"),
+            &municipal,
+        )
+        .await;
+    assert_eq!(seen["items"][0]["answer"], "Исправили: 35, двое восстановлены");
+
+    // The fix and the resubmission: the coordinator sees what changed.
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    let version = draft["version"].as_i64().unwrap();
+    let (status, saved) = patch(
+        &app,
+        &school,
+        &id,
+        version,
+        "fix",
+        vec![set(1, "students", "35")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/submit"),
+            &school,
+            Some(json!({"version": saved["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, changes) = app
+        .get(
+            &format!("/api/collections/{id}/changes?organisation=sch240001"),
+            &municipal,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{changes}");
+    assert_eq!(
+        changes["cells"],
+        json!([{"sheet": "specialties", "row": 1, "column": "students", "before": "34", "after": "35"}])
+    );
+    assert!(
+        changes["returned_at"].is_string() && changes["fix_minutes"].is_i64(),
+        "{changes}"
+    );
+    assert!(
+        changes["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Изменено 1 ячейка; исправлено за 0 ч"),
+        "{changes}"
+    );
+
+    // Accepted: the comment is closed and takes no more answers.
+    let (status, _) = decide(&app, &municipal, &id, "sch240001", "accept", None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (_, closed) = app
+        .get(&format!("/api/collections/{id}/comments"), &school)
+        .await;
+    assert_eq!(closed["items"][0]["open"], false);
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &answer_path,
+            &school,
+            Some(json!({"answer": "Еще"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{problem}");
+    // Comments on cells go with a return only.
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/acceptances"),
+            &municipal,
+            Some(json!({"organisation": "sch240001", "decision": "accept",
+                "cells": [{"sheet": "specialties", "row": 1, "column": "students", "comment": "x"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+}

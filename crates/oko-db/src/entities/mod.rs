@@ -8,6 +8,7 @@ pub mod assessment_org_stat;
 pub mod assessment_result;
 pub mod assessment_work;
 pub mod audit_event;
+pub mod cell_comment;
 pub mod collection;
 pub mod draft;
 pub mod draft_return;

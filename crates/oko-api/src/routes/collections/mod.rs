@@ -2,6 +2,7 @@
 //! each organisation's draft (autosave), submissions, and spreadsheet exchange.
 
 pub mod collection;
+pub mod comments;
 pub mod decisions;
 pub mod draft;
 pub mod exchange;
@@ -128,7 +129,7 @@ pub fn require_open(
 
 /// The caller's organisation; anyone but an organisation user is refused: only
 /// they fill forms.
-fn writing_organisation(user: &Authenticated) -> Result<uuid::Uuid, ApiError> {
+pub(super) fn writing_organisation(user: &Authenticated) -> Result<uuid::Uuid, ApiError> {
     match reach_of(user) {
         Reach::Organisation { id, .. } => Ok(*id),
         _ => Err(ApiError::new(
