@@ -292,3 +292,57 @@ test("a municipal coordinator accepts a submission and then the rest of the muni
   assert.equal(await page.getByRole("button", { name: "Сдать отчет" }).count(), 0);
   await page.setViewportSize({ width: 1366, height: 768 });
 });
+
+test("a coordinator returns a form with a comment on a cell; the school answers it there; the resubmission shows what changed", async () => {
+  const { collectionId: reviewed } = await publishCollection(FORM, {
+    section: "Комментарии e2e", publication: "Сведения о кабинетах с комментариями", acceptance: "municipality",
+  });
+  const school = await tokenOf("sch240001");
+  const submit = async (seats, change) => {
+    const current = await api(school, "GET", `/api/collections/${reviewed}/draft`);
+    const draft = await api(school, "PATCH", `/api/collections/${reviewed}/draft`, {
+      version: current.version, change_id: change,
+      changes: [
+        { op: "set", sheet: "rooms", row: 1, column: "room", value: "101" },
+        { op: "set", sheet: "rooms", row: 1, column: "seats", value: seats },
+      ],
+    });
+    await api(school, "POST", `/api/collections/${reviewed}/submit`, { version: draft.version });
+  };
+  await submit("30", "first");
+
+  // The coordinator picks the cell in the school's form and says what is wrong.
+  await openAs("mun24001", `/collections/${reviewed}?organisation=sch240001`);
+  await page.locator('[id="cell-rooms-1-seats"]').click();
+  const review = page.getByRole("region", { name: "Вернуть на доработку" });
+  await review.getByText("Выбрана ячейка: Лист «КАБИНЕТЫ», строка 1, столбец «Мест»").waitFor();
+  await review.getByLabel("Комментарий к выбранной ячейке").fill("Мест больше, чем 30?");
+  await review.getByRole("button", { name: "Добавить комментарий к ячейке" }).click();
+  await review.getByRole("list", { name: "Комментарии к ячейкам" }).getByText(/Мест больше, чем 30\?/).waitFor();
+  await review.getByLabel("Комментарий для организации").fill("Проверьте места");
+  await review.getByRole("button", { name: "Вернуть на доработку" }).click();
+  await review.getByRole("status").getByText(/^Возвращено на доработку/).waitFor();
+
+  // The school sees the mark on the cell, the text, and answers.
+  await openAs("sch240001", `/collections/${reviewed}`);
+  const cell = page.locator('[id="cell-rooms-1-seats"]');
+  await cell.and(page.locator(".commented")).waitFor();
+  assert.match(await cell.getAttribute("title"), /Комментарий mun24001: Мест больше, чем 30\?/);
+  const comments = page.getByRole("region", { name: /^Комментарии координатора/ });
+  await comments.getByText("mun24001: Мест больше, чем 30?").waitFor();
+  await comments.getByLabel(/^Ответ на комментарий/).fill("Да, 32: два кабинета объединили");
+  await comments.getByRole("button", { name: "Ответить" }).click();
+  await comments.getByText("Ответ: Да, 32: два кабинета объединили").waitFor();
+  await assertAccessible(page, "the form with a coordinator's comment");
+  await submit("32", "fix");
+
+  // The coordinator sees what changed, the old value on the cell.
+  await openAs("mun24001", `/collections/${reviewed}?organisation=sch240001`);
+  const changes = page.getByRole("region", { name: "Что изменилось с прошлой сдачи" });
+  await changes.getByText(/^Изменено 1 ячейка; исправлено за \d+ ч \d+ мин после возврата$/).waitFor();
+  await changes.getByText("было: 30; стало: 32").waitFor();
+  const changed = page.locator('[id="cell-rooms-1-seats"]');
+  await changed.and(page.locator(".changed")).waitFor();
+  assert.match(await changed.getAttribute("title"), /^Изменено, было: 30/);
+  await screenshot(page, "review-changes");
+});

@@ -518,7 +518,10 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
             &municipal,
         )
         .await;
-    assert_eq!(seen["items"][0]["answer"], "Исправили: 35, двое восстановлены");
+    assert_eq!(
+        seen["items"][0]["answer"],
+        "Исправили: 35, двое восстановлены"
+    );
 
     // The fix and the resubmission: the coordinator sees what changed.
     let (_, draft) = app

@@ -139,7 +139,7 @@ pub fn acceptance_row(
             alone.p99_ms
         ),
         format!(
-            "{:.2}× of one a request; list p99 {:.1} ms during it (goal < 50 ms), {:.2}× alone",
+            "{:.3}× of one a request; list p99 {:.1} ms during it (goal < 50 ms), {:.2}× alone",
             took.as_secs_f64() / (each.as_secs_f64() * accepted),
             during.p99_ms,
             during.p99_ms / alone.p99_ms

@@ -29,7 +29,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{monitoring::Scope, seen_collection, target_organisation};
+use super::{monitoring::Monitored, seen_collection, target_organisation};
 use crate::{
     audit,
     auth::extractor::Authenticated,
@@ -213,9 +213,11 @@ pub async fn accept_municipality(
     id: web::Path<Uuid>,
     body: web::Json<BulkAcceptanceRequest>,
 ) -> Result<web::Json<BulkAcceptanceOutcome>, ApiError> {
-    require_coordinator(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
+    let Monitored {
+        collection: found,
+        scope,
+        now,
+    } = Monitored::load(&state, &user, id.into_inner()).await?;
     let levels = found.acceptance_levels();
     if levels.levels().is_empty() {
         return Err(Refusal::Conflict(
@@ -223,7 +225,6 @@ pub async fn accept_municipality(
         )
         .into());
     }
-    let scope = Scope::load(&state, &user, &found, now).await?;
     let municipality = body
         .municipality
         .map(|id| scope.municipality(id))

@@ -3,21 +3,17 @@
 //! have submitted by the deadline, the laggards first.
 
 use actix_web::{get, web};
-use chrono::Utc;
 use oko_domain::{
     api::Problem,
     forecast::{Entry, Forecast, forecast},
 };
 use uuid::Uuid;
 
-use super::{monitoring::Scope, seen_collection};
+use super::monitoring::Monitored;
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
-    routes::{
-        access::require_coordinator,
-        common_responses::{NotFound, Unauthenticated},
-    },
+    routes::common_responses::{NotFound, Unauthenticated},
     startup::AppState,
 };
 
@@ -40,10 +36,11 @@ pub async fn collection_forecast(
     user: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Forecast>, ApiError> {
-    require_coordinator(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let scope = Scope::load(&state, &user, &found, now).await?;
+    let Monitored {
+        collection: found,
+        scope,
+        now,
+    } = Monitored::load(&state, &user, id.into_inner()).await?;
     let rows = scope.rows();
     let entries = rows.iter().map(|row| Entry {
         municipality_id: row.organisation.municipality_id,

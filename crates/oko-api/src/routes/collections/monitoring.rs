@@ -25,6 +25,32 @@ use crate::{
     startup::AppState,
 };
 
+/// What every monitoring request starts from: the caller is a coordinator (or
+/// the operator), sees collection `id`, and has a scope in it.
+pub(super) struct Monitored {
+    pub collection: collection_entity::Model,
+    pub scope: Scope,
+    pub now: DateTime<Utc>,
+}
+
+impl Monitored {
+    pub async fn load(
+        state: &web::Data<AppState>,
+        user: &Authenticated,
+        id: Uuid,
+    ) -> Result<Monitored, ApiError> {
+        require_coordinator(user)?;
+        let now = Utc::now();
+        let collection = seen_collection(state, user, id, now).await?;
+        let scope = Scope::load(state, user, &collection, now).await?;
+        Ok(Monitored {
+            collection,
+            scope,
+            now,
+        })
+    }
+}
+
 /// What a monitoring request reads: the roster (the rows borrow it) and the
 /// collection's state and drafts' dates.
 pub(super) struct Scope {
@@ -109,10 +135,7 @@ pub async fn collection_statistics(
     user: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<CollectionStats>, ApiError> {
-    require_coordinator(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let scope = Scope::load(&state, &user, &found, now).await?;
+    let Monitored { scope, .. } = Monitored::load(&state, &user, id.into_inner()).await?;
     Ok(web::Json(scope.statistics(&scope.rows())))
 }
 
@@ -138,10 +161,7 @@ pub async fn list_participants(
     id: web::Path<Uuid>,
     query: web::Query<ParticipantQuery>,
 ) -> Result<web::Json<ParticipantPage>, ApiError> {
-    require_coordinator(&user)?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let scope = Scope::load(&state, &user, &found, now).await?;
+    let Monitored { scope, .. } = Monitored::load(&state, &user, id.into_inner()).await?;
     let all = scope.rows();
     let statistics = scope.statistics(&all);
     let municipalities = scope.reached.municipalities.clone();

@@ -4,7 +4,6 @@
 //! written per organisation, and one that submits before reading it is not told.
 
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
 use oko_db::{
     announcements::{self, Audience},
     monitoring::{DraftDates, ScopeRow},
@@ -21,13 +20,13 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{monitoring::Scope, seen_collection};
+use super::monitoring::Monitored;
 use crate::{
     audit,
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::{reach_of, require_coordinator},
+        access::reach_of,
         common_responses::{NotFound, Unauthenticated},
     },
     startup::AppState,
@@ -64,11 +63,12 @@ pub async fn send_reminder(
     id: web::Path<Uuid>,
     body: web::Json<ReminderRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_coordinator(&user)?;
+    let Monitored {
+        collection: found,
+        scope,
+        now,
+    } = Monitored::load(&state, &user, id.into_inner()).await?;
     ApiError::unless_valid(body.problems())?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let scope = Scope::load(&state, &user, &found, now).await?;
     if scope.state != CollectionState::Open {
         return Err(ApiError::new(
             ErrorCode::Conflict,
