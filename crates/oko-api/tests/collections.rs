@@ -709,6 +709,20 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
     assert_eq!(draft["progress"]["status_title"], "Не приступил");
 }
 
+/// The collection's template as `token`'s organisation downloads it.
+pub async fn template_of(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
+    app.client
+        .get(app.url(&format!("/api/collections/{id}/template")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 pub async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     app.post_file(token, &format!("/api/collections/{id}/upload"), bytes)
         .await
@@ -1667,17 +1681,7 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
     let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
     let id = block["id"].as_str().unwrap();
     let school = app.token("sch240001").await;
-    let template = app
-        .client
-        .get(app.url(&format!("/api/collections/{id}/template")))
-        .bearer_auth(&school)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let template = template_of(&app, &school, id).await;
     let expected = json!({
         "paper": [{"subject": "Математика", "date1": "2021-09-15", "rooms1": "3",
             "participants1": "40", "participants2": "0"}],

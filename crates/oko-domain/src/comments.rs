@@ -125,6 +125,12 @@ pub fn place_of(form: &FormDefinition, sheet: &str, row: u32, column: &str) -> S
 /// `GET /api/collections/{id}/comments`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{
+    "id": "5b6c7d8e-9f00-4a1b-8c2d-3e4f5a6b7c8d", "sheet": "specialties", "row": 1, "column": "students",
+    "place": "Лист «СПЕЦИАЛЬНОСТИ», строка 1, столбец «Численность обучающихся»",
+    "comment": "Численность не совпадает с отчетом за прошлый год", "author": "mun24001",
+    "created_at": "2026-03-03T08:00:00Z", "answer": null, "answered_at": null, "open": true
+}]})))]
 pub struct CommentList {
     /// Open ones first, each group newest first.
     pub items: Vec<CellComment>,

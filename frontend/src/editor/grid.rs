@@ -181,19 +181,24 @@ impl Default for GridState {
     }
 }
 
+/// Sheet `index`'s key and each of its columns' position by key.
+fn column_positions(editor: EditorState, index: usize) -> (String, HashMap<String, usize>) {
+    editor.form.with_value(|f| {
+        let sheet = &f.sheets[index];
+        let positions = sheet
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(at, c)| (c.key.clone(), at))
+            .collect();
+        (sheet.key.clone(), positions)
+    })
+}
+
 /// The errors of one sheet by (row, column position), with their messages.
 fn errors_of_sheet(editor: EditorState, index: usize) -> Memo<HashMap<(u32, usize), String>> {
     Memo::new(move |_| {
-        let (key, positions): (String, HashMap<String, usize>) = editor.form.with_value(|f| {
-            let sheet = &f.sheets[index];
-            let positions = sheet
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(at, c)| (c.key.clone(), at))
-                .collect();
-            (sheet.key.clone(), positions)
-        });
+        let (key, positions) = column_positions(editor, index);
         editor.errors.with(|errors| {
             errors
                 .iter()
@@ -210,16 +215,7 @@ fn errors_of_sheet(editor: EditorState, index: usize) -> Memo<HashMap<(u32, usiz
 /// The notes of one sheet by (row, column position).
 fn notes_of_sheet(editor: EditorState, index: usize) -> Memo<HashMap<(u32, usize), CellNote>> {
     Memo::new(move |_| {
-        let (key, positions): (String, HashMap<String, usize>) = editor.form.with_value(|f| {
-            let sheet = &f.sheets[index];
-            let positions = sheet
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(at, c)| (c.key.clone(), at))
-                .collect();
-            (sheet.key.clone(), positions)
-        });
+        let (key, positions) = column_positions(editor, index);
         editor.notes.with(|notes| {
             notes
                 .iter()

@@ -148,17 +148,7 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
         (status, &problem["code"]),
         (StatusCode::FORBIDDEN, &json!("form_accepted"))
     );
-    let template = app
-        .client
-        .get(app.url(&format!("/api/collections/{id}/template")))
-        .bearer_auth(&school)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let template = super::template_of(&app, &school, &id).await;
     let (status, problem) = super::upload(&app, &school, &id, template).await;
     assert_eq!(
         (status, &problem["code"]),
