@@ -144,7 +144,7 @@ test("the operator puts a work's electronic protocol into a publication", async 
   await page.goto(`${BASE_URL}/publications/${saved.summary.id}`);
   const settings = page.locator(".collection-settings");
   await settings.getByRole("heading", { name: "Добавить сбор данных" }).waitFor();
-  await settings.locator("select").selectOption({ label: "ВПР 2026: Русский язык, 5 класс" });
+  await settings.locator("#collection-form").selectOption({ label: "ВПР 2026: Русский язык, 5 класс" });
   await settings.getByLabel("Открыт с (мск)").fill("01.01.2026 08:00");
   await settings.getByLabel("по (мск)").fill("07.09.2099 18:00");
   await settings.getByRole("button", { name: "Сохранить сбор данных" }).click();

@@ -287,7 +287,7 @@ test("the operator imports a form from Excel, attaches it and closes early", asy
   await summary.getByRole("link", { name: "Выберите форму" }).waitFor();
   await summary.getByRole("link", { name: /^Укажите, когда сбор закрывается \(мск\)/ }).click();
   assert.equal(await settings.getByLabel("по (мск)").evaluate((el) => el === document.activeElement), true);
-  await settings.locator("select").selectOption({ label: `${FORM_TITLE} (версия 1)` });
+  await settings.locator("#collection-form").selectOption({ label: `${FORM_TITLE} (версия 1)` });
   await settings.getByLabel("Открыт с (мск)").fill("07.09.2099 18:00");
   await settings.getByLabel("по (мск)").fill("30.08.2021 20:41");
   // Closing reminders: a day before unless chosen; a word is not an hour.
@@ -299,6 +299,10 @@ test("the operator imports a form from Excel, attaches it and closes early", asy
   await summary.getByRole("link", { name: /^«сутки» — не число часов/ }).click();
   assert.equal(await reminders.evaluate((el) => el === document.activeElement), true);
   await reminders.fill("3, 72, 24");
+  // Who accepts the submissions: none unless chosen.
+  const acceptance = settings.getByLabel("Приемка сданных форм");
+  assert.equal(await acceptance.inputValue(), "none");
+  await acceptance.selectOption({ label: "МОУО, затем регион" });
   await assertAccessible(page, "the collection form's error summary");
   await settings.getByLabel("Открыт с (мск)").fill("30.08.2021 20:41");
   await settings.getByLabel("по (мск)").fill("07.09.2099 18:00");
@@ -307,6 +311,7 @@ test("the operator imports a form from Excel, attaches it and closes early", asy
   // Kept largest first, as the server stores them.
   await page.reload();
   assert.equal(await page.locator(".collection-settings").getByLabel("Напомнить не сдавшим за (часов до окончания)").inputValue(), "72, 24, 3");
+  assert.equal(await page.locator(".collection-settings").getByLabel("Приемка сданных форм").inputValue(), "both");
   await block().getByRole("button", { name: "Закрыть досрочно" }).click();
   await block().getByText("Закрыт", { exact: true }).waitFor();
   await block().getByText("Прием закрыт.").waitFor();

@@ -276,7 +276,7 @@ test("a municipal coordinator accepts a submission and then the rest of the muni
   assert.equal(await row(first).getByRole("button", { name: "Принять", exact: true }).count(), 0);
   await page.getByLabel("Статистика").getByText("Принято МОУО").waitFor();
   // The rest of the municipality at once.
-  await page.getByLabel("Муниципалитет").selectOption({ value: local.municipalities[0].id });
+  await page.locator(".filters").getByLabel("Муниципалитет").selectOption({ value: local.municipalities[0].id });
   await page.getByRole("button", { name: "Принять все сданные формы муниципалитета без ошибок" }).click();
   await page.getByRole("status").getByText("Принято 2 формы").waitFor();
   await row(third).getByText("Принято МОУО").waitFor();

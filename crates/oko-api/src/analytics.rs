@@ -23,7 +23,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use crate::{error::ApiError, startup::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// Most students «Индивидуальные результаты» shows on screen; bigger ones are
 /// ordered as files («Заказать отчет»).

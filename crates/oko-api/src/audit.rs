@@ -5,7 +5,7 @@ use chrono::Utc;
 use oko_db::audit::{NewEvent, Place, record};
 use oko_domain::audit::AuditAction;
 
-use crate::{auth::extractor::Authenticated, startup::AppState};
+use crate::{auth::extractor::Authenticated, state::AppState};
 
 /// What one event says.
 pub struct Entry<'a> {
@@ -41,8 +41,8 @@ pub async fn event_by_user<'a>(
         },
     };
     NewEvent {
-        actor_id: Some(user.0.principal.user_id),
-        actor: &user.0.principal.login,
+        actor_id: Some(user.user_id()),
+        actor: user.login(),
         action: entry.action,
         target: entry.target,
         detail: entry.detail,

@@ -17,7 +17,7 @@ use oko_db::{
 use oko_domain::notifications::NotificationList;
 use uuid::Uuid;
 
-use crate::{auth::user_cache::KnownUser, error::ApiError, startup::AppState};
+use crate::{auth::user_cache::KnownUser, error::ApiError, state::AppState};
 
 /// The announcements `user` sees now, each with whether they read it.
 pub async fn announcements_seen(

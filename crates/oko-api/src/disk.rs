@@ -7,7 +7,7 @@ use std::path::Path;
 
 use oko_domain::error_code::ErrorCode;
 
-use crate::{error::ApiError, startup::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// Refuses `incoming` more bytes when they would leave less than the kept room.
 /// A volume whose free space cannot be read is not refused on a guess.

@@ -19,7 +19,7 @@ use oko_db::idempotency::{self, Claim};
 use oko_domain::error_code::ErrorCode;
 
 use crate::{
-    auth::extractor::Authenticated, error::ApiError, now_and_then::NowAndThen, startup::AppState,
+    auth::extractor::Authenticated, error::ApiError, now_and_then::NowAndThen, state::AppState,
 };
 
 pub const HEADER: &str = "Idempotency-Key";
@@ -48,12 +48,7 @@ pub async fn idempotent(
         // Not logged in: the handler answers 401 as always.
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let scope_key = format!(
-        "{} {} {} {key}",
-        user.0.principal.user_id,
-        req.method(),
-        req.path()
-    );
+    let scope_key = format!("{} {} {} {key}", user.user_id(), req.method(), req.path());
     let now_ms = Utc::now().timestamp_millis();
     purge_now_and_then(&state, now_ms).await;
     match idempotency::claim(&state.db, &scope_key, now_ms).await {

@@ -23,3 +23,4 @@ pub mod request_log;
 mod routes;
 mod spa;
 pub mod startup;
+pub mod state;

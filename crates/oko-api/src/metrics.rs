@@ -13,7 +13,7 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use oko_db::{held::PoolUsage, monitoring::DraftWriteKind};
 use oko_domain::{api::Problem, error_code::ErrorCode};
 
-use crate::{error::ApiError, startup::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// Latency buckets in seconds: a save is a few milliseconds, a slow export
 /// seconds; deadline day's question is which share stays under 100 ms.

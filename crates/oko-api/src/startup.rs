@@ -1,5 +1,6 @@
-//! Building and running the HTTP server: shared state, body limits and error
-//! handlers, the `/api` routes, and the SPA for every other path.
+//! Building and running the HTTP server: the shared state (`state`) filled in,
+//! body limits and error handlers, the `/api` routes, and the SPA for every
+//! other path.
 
 use std::{io, net::TcpListener, path::Path};
 
@@ -12,61 +13,12 @@ use crate::{
     auth::{password, tokens, user_cache},
     config::Config,
     error, file_store, openapi, routes, spa,
+    state::AppState,
 };
 
 /// Largest JSON body any endpoint accepts; file uploads have their own limits. A
 /// block of a few thousand rows pasted from Excel is one autosave batch of a few MiB.
 pub const JSON_BODY_LIMIT: usize = 4 * 1024 * 1024;
-
-/// What every handler shares.
-pub struct AppState {
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// Connections for autosave and upload: the draft read and written on one, given
-    /// back without sqlx's round trip.
-    pub drafts_db: oko_db::held::HeldPool,
-    /// Signs and checks access tokens.
-    pub keys: tokens::TokenKeys,
-    /// Whether the refresh cookie is marked `Secure` (it also is whenever the
-    /// request came over HTTPS).
-    pub secure_cookies: bool,
-    /// `OKO_DATA_DIR`, whose volume keeps `min_free_bytes` free.
-    pub data_dir: std::path::PathBuf,
-    /// Room uploads and exports leave on the data volume.
-    pub min_free_bytes: u64,
-    /// The reverse proxies whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Who the tokens' subjects are, briefly remembered.
-    pub users: user_cache::UserCache,
-    /// The publications in memory, reloaded when they change.
-    pub board: oko_db::board::BoardCache,
-    /// Parsed form definitions by version id (versions never change).
-    pub forms: oko_db::forms::DefinitionCache,
-    /// Collections, briefly remembered (every save reads its collection).
-    pub collections: oko_db::collections::CollectionCache,
-    /// Every organisation, for monitoring's counts and lists.
-    pub roster: oko_db::roster::RosterCache,
-    /// Which organisations each collection reaches under each coordinator.
-    pub reached: oko_db::monitoring::ReachedCache,
-    /// Drafts' dates per collection for monitoring, kept current with own writes.
-    pub draft_dates: oko_db::monitoring::DraftDatesCache,
-    /// Uploaded files and built reports.
-    pub files: file_store::FileStore,
-    /// The largest upload accepted, in bytes.
-    pub max_upload_bytes: u64,
-    /// The largest filled template or CSV accepted, in bytes.
-    pub max_form_upload_bytes: u64,
-    /// Background jobs: the worker's settings and wake-up.
-    pub jobs: crate::jobs::JobQueue,
-    /// Failed logins per account and address: the back-off.
-    pub login_throttle: crate::auth::throttle::LoginThrottle,
-    /// «Аналитика»: every work's statistics per organisation and their sums.
-    pub analytics: oko_db::analytics::cache::StatsCache,
-    /// The announcements of the last weeks, briefly remembered (every bell asks).
-    pub announcements: oko_db::announcements::RecentCache,
-    /// What a scraper of `GET /metrics` on the main listener must send.
-    pub metrics_token: Option<String>,
-}
 
 /// Connections of the drafts' pool, beside the main pool's 32 (PostgreSQL) or 8
 /// (SQLite): a save holds one for two short statements, and on two cores 16 saves

@@ -6,6 +6,7 @@
 //! organisation is in one of its statuses), so announcing to a country writes
 //! one row instead of ≈ 91,000 and a school that submits stops being told.
 
+use crate::sync::Locked;
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
@@ -141,20 +142,19 @@ impl RecentCache {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> Result<Arc<Vec<announcement::Model>>, DbErr> {
-        if let Some((at, list)) = &*self.held.lock().unwrap_or_else(|p| p.into_inner())
+        if let Some((at, list)) = &*self.held.locked()
             && at.elapsed() < RECENT_TTL
         {
             return Ok(Arc::clone(list));
         }
         let list = Arc::new(recent(db, now).await?);
-        *self.held.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((Instant::now(), Arc::clone(&list)));
+        *self.held.locked() = Some((Instant::now(), Arc::clone(&list)));
         Ok(list)
     }
 
     /// Forgets the list: this instance just announced.
     pub fn forget(&self) {
-        *self.held.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.held.locked() = None;
     }
 }
 

@@ -9,6 +9,7 @@
 //! this instance's own writes invalidate the board at once, other instances' writes
 //! show within `max_age`.
 
+use crate::sync::Shared;
 use std::{
     collections::{HashMap, HashSet},
     sync::{Arc, RwLock},
@@ -229,11 +230,7 @@ impl BoardCache {
     /// The board for the publications as they are in the database (as of at most
     /// `max_age` ago for other instances' writes).
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Board>, DbErr> {
-        let known = self
-            .current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let known = self.current.reading().clone();
         if let Some((board, checked)) = &known
             && checked.elapsed() < self.max_age
         {
@@ -244,15 +241,14 @@ impl BoardCache {
             Some((board, _)) if board.version == version => board,
             _ => Arc::new(Board::load(db, version).await?),
         };
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) =
-            Some((board.clone(), Instant::now()));
+        *self.current.writing() = Some((board.clone(), Instant::now()));
         Ok(board)
     }
 
     /// Forgets the board after this instance changed publications, so the next
     /// request sees the change.
     pub fn invalidate(&self) {
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.current.writing() = None;
     }
 }
 

@@ -2,6 +2,7 @@
 //! Saves are optimistic: a draft row is written only if its version is still the
 //! one the change was made on, so two tabs never overwrite each other silently.
 
+use crate::sync::Shared;
 use std::{
     collections::HashMap,
     sync::RwLock,
@@ -86,8 +87,7 @@ impl CollectionCache {
         let now = Instant::now();
         let cached = self
             .entries
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
+            .reading()
             .get(&id)
             .filter(|(read_at, _)| now.duration_since(*read_at) < self.max_age)
             .map(|(_, found)| found.clone());
@@ -96,20 +96,14 @@ impl CollectionCache {
         }
         let found = find(db, id).await?;
         if let Some(found) = &found {
-            self.entries
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(id, (now, found.clone()));
+            self.entries.writing().insert(id, (now, found.clone()));
         }
         Ok(found)
     }
 
     /// Drops collection `id` (this instance just changed it).
     pub fn forget(&self, id: Uuid) {
-        self.entries
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&id);
+        self.entries.writing().remove(&id);
     }
 }
 

@@ -11,6 +11,7 @@
 //! nobody knows what state it is in. One idle long enough for a server, proxy or
 //! firewall to have dropped it is pinged before use, as the main pool does.
 
+use crate::sync::Locked;
 use std::{
     sync::{
         Arc, Mutex,
@@ -101,7 +102,7 @@ impl HeldPool {
             Ok(permit) => permit,
             Err(_) => self.wait_for_permit().await?,
         };
-        let idle = self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let idle = self.0.idle.locked().pop();
         let (connection, unproven) = match idle {
             Some(idle) if idle.since.elapsed() < PING_AFTER_IDLE => (idle.connection, true),
             Some(mut idle) => match idle.connection.ping().await {
@@ -139,7 +140,7 @@ impl HeldPool {
 
     /// How the pool is used now, and its waits so far.
     pub fn usage(&self) -> PoolUsage {
-        let idle = self.0.idle.lock().unwrap_or_else(|p| p.into_inner()).len();
+        let idle = self.0.idle.locked().len();
         PoolUsage {
             max: self.0.size,
             in_use: self.0.size - self.0.permits.available_permits(),
@@ -216,14 +217,10 @@ impl Drop for Held {
             return;
         }
         if let Some(connection) = self.connection.take() {
-            self.pool
-                .idle
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(Idle {
-                    connection,
-                    since: Instant::now(),
-                });
+            self.pool.idle.locked().push(Idle {
+                connection,
+                since: Instant::now(),
+            });
         }
     }
 }

@@ -38,6 +38,7 @@ pub mod refresh_tokens;
 pub mod roster;
 pub mod sections;
 pub mod storages;
+pub mod sync;
 pub mod users;
 
 pub use sea_orm::{DatabaseConnection, DbErr};

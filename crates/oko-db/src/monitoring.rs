@@ -1,6 +1,7 @@
 //! Monitoring queries: where each organisation of a scope is with a collection
 //! (from the drafts' dates only, never their data) and returns for revision.
 
+use crate::sync::{Locked, Shared};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, RwLock, atomic::Ordering},
@@ -173,7 +174,7 @@ impl ReachedCache {
         now: DateTime<Utc>,
     ) -> Arc<ReachedScope> {
         let key = (collection.id, format!("{reach:?}"));
-        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        let mut known = self.known.locked();
         if let Some(found) = known.get(&key)
             && Arc::ptr_eq(&found.board, board)
             && Arc::ptr_eq(&found.roster, roster)
@@ -489,13 +490,8 @@ impl CachedDates {
 
     /// Claims the re-read when the dates are stale and nobody re-reads them yet.
     pub fn claim_refresh(&self) -> bool {
-        let stale = self
-            .loaded
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .elapsed()
-            >= DATES_MAX_AGE;
-        let mut refreshing = self.refreshing.lock().unwrap_or_else(|p| p.into_inner());
+        let stale = self.loaded.locked().elapsed() >= DATES_MAX_AGE;
+        let mut refreshing = self.refreshing.locked();
         if stale && refreshing.is_none() {
             *refreshing = Some(Vec::new());
             return true;
@@ -504,7 +500,7 @@ impl CachedDates {
     }
 
     fn apply(&self, organisation_id: Uuid, write: DraftWriteKind, at: DateTime<Utc>) {
-        let mut dates = self.dates.write().unwrap_or_else(|p| p.into_inner());
+        let mut dates = self.dates.writing();
         let entry = dates.entry(organisation_id).or_insert(DraftDates {
             started_at: at,
             last_submitted_at: None,
@@ -531,28 +527,19 @@ impl DraftDatesCache {
         db: &DatabaseConnection,
         collection_id: Uuid,
     ) -> Result<Arc<CachedDates>, DbErr> {
-        let held = self
-            .known
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&collection_id)
-            .cloned();
+        let held = self.known.locked().get(&collection_id).cloned();
         match held {
             Some(cached) if cached.ready.load(Ordering::Acquire) => return Ok(cached),
             // Another request is reading them for the first time: read for this one.
             Some(_) => {
                 let own = CachedDates::new(collection_id, None);
-                *own.dates.write().unwrap_or_else(|p| p.into_inner()) =
-                    draft_dates(db, collection_id).await?;
+                *own.dates.writing() = draft_dates(db, collection_id).await?;
                 return Ok(Arc::new(own));
             }
             None => {}
         }
         let made = Arc::new(CachedDates::new(collection_id, Some(Vec::new())));
-        self.known
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(collection_id, made.clone());
+        self.known.locked().insert(collection_id, made.clone());
         self.refresh(db, &made).await?;
         Ok(made)
     }
@@ -565,18 +552,13 @@ impl DraftDatesCache {
     ) -> Result<(), DbErr> {
         let started = Instant::now();
         let read = draft_dates(db, cached.collection_id).await;
-        let noted = cached
-            .refreshing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .unwrap_or_default();
+        let noted = cached.refreshing.locked().take().unwrap_or_default();
         let read = read?;
-        *cached.dates.write().unwrap_or_else(|p| p.into_inner()) = read;
+        *cached.dates.writing() = read;
         for (organisation, write, at) in noted {
             cached.apply(organisation, write, at);
         }
-        *cached.loaded.lock().unwrap_or_else(|p| p.into_inner()) = started;
+        *cached.loaded.locked() = started;
         cached.ready.store(true, Ordering::Release);
         Ok(())
     }
@@ -590,21 +572,10 @@ impl DraftDatesCache {
         write: DraftWriteKind,
         at: DateTime<Utc>,
     ) {
-        let Some(cached) = self
-            .known
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&collection_id)
-            .cloned()
-        else {
+        let Some(cached) = self.known.locked().get(&collection_id).cloned() else {
             return;
         };
-        if let Some(noted) = cached
-            .refreshing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_mut()
-        {
+        if let Some(noted) = cached.refreshing.locked().as_mut() {
             noted.push((organisation_id, write, at));
         }
         cached.apply(organisation_id, write, at);

@@ -4,6 +4,7 @@
 //! seed, the operator's administration), so the roster is reloaded when it is older
 //! than its maximum age or when this instance was told it changed.
 
+use crate::sync::Shared;
 use std::{
     collections::HashMap,
     sync::{
@@ -162,11 +163,7 @@ impl Default for RosterCache {
 
 impl RosterCache {
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Roster>, DbErr> {
-        let cached = self
-            .current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let cached = self.current.reading().clone();
         if let Some((roster, loaded)) = &cached {
             let fresh = loaded.elapsed() < self.max_age;
             if fresh || self.reloading.swap(true, Ordering::AcqRel) {
@@ -176,13 +173,12 @@ impl RosterCache {
         let loaded = Roster::load(db).await;
         self.reloading.store(false, Ordering::Release);
         let roster = Arc::new(loaded?);
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) =
-            Some((roster.clone(), Instant::now()));
+        *self.current.writing() = Some((roster.clone(), Instant::now()));
         Ok(roster)
     }
 
     /// Forgets the roster after this instance changed organisations.
     pub fn invalidate(&self) {
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.current.writing() = None;
     }
 }

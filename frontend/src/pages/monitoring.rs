@@ -121,6 +121,7 @@ pub fn MonitoringPage() -> impl IntoView {
             .map(|p| p.municipalities)
             .unwrap_or_default()
     });
+    // Tracked by the list: the collection may load after the list does.
     let levels = Signal::derive(move || {
         view.get()
             .and_then(Result::ok)
@@ -199,7 +200,7 @@ pub fn MonitoringPage() -> impl IntoView {
             {move || match list.get() {
                 None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
                 Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
-                Some(Ok(p)) => view! { <Participants page=p filters=filters pager=page changed=decided collection=id() levels=levels.get_untracked() role=role/> }.into_any(),
+                Some(Ok(p)) => view! { <Participants page=p filters=filters pager=page changed=decided collection=id() levels=levels.get() role=role/> }.into_any(),
             }}
         </section>
     }

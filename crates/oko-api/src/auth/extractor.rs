@@ -7,10 +7,29 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use oko_domain::{api_tokens::TOKEN_PREFIX, error_code::ErrorCode};
 
 use super::{tokens::Bearer, user_cache::KnownUser};
-use crate::{error::ApiError, startup::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// The authenticated user of a request.
 pub struct Authenticated(pub Arc<KnownUser>);
+
+impl Authenticated {
+    /// Role and scope, as loaded with the user.
+    pub fn principal(&self) -> &oko_db::principal::Principal {
+        &self.0.principal
+    }
+
+    pub fn user_id(&self) -> uuid::Uuid {
+        self.0.principal.user_id
+    }
+
+    pub fn login(&self) -> &str {
+        &self.0.principal.login
+    }
+
+    pub fn role(&self) -> oko_domain::role::Role {
+        self.0.principal.role
+    }
+}
 
 impl FromRequest for Authenticated {
     type Error = ApiError;

@@ -1,6 +1,7 @@
 //! Argon2id password hashes with the OWASP parameters (19 MiB, 2 passes, 1 lane —
 //! the `argon2` crate's defaults), computed on a few dedicated threads.
 
+use oko_db::sync::Locked;
 use std::{
     cell::RefCell,
     sync::{Arc, Mutex, OnceLock, mpsc},
@@ -79,7 +80,7 @@ fn hashing_queue() -> &'static Mutex<mpsc::Sender<Job>> {
                 .name(format!("oko-hash-{n}"))
                 .spawn(move || {
                     loop {
-                        let job = receiver.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        let job = receiver.locked().recv();
                         match job {
                             Ok(job) => job(),
                             Err(_) => break,
@@ -99,8 +100,7 @@ async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
         let _ = done.send(work());
     });
     hashing_queue()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
+        .locked()
         .send(job)
         .expect("the hashing threads never stop");
     result.await.expect("password hashing does not panic")

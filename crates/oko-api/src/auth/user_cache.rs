@@ -8,6 +8,7 @@
 //! checked in the database). A save then costs no query for its user. Every instance
 //! keeps its own copy; nothing here is the only copy.
 
+use oko_db::sync::{Locked, Shared};
 use std::{
     collections::{HashMap, HashSet},
     sync::{Arc, Mutex, RwLock},
@@ -151,17 +152,9 @@ impl UserCache {
 
     /// Drops the users whose access changed since the last read.
     async fn drop_changed(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
-        let since = self
-            .poll
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .window(Utc::now());
+        let since = self.poll.locked().window(Utc::now());
         let changed = users::changed_since(db, since).await?;
-        let news = self
-            .poll
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .news(since, changed);
+        let news = self.poll.locked().news(since, changed);
         for user_id in news {
             self.forget(user_id);
         }
@@ -169,17 +162,14 @@ impl UserCache {
     }
 
     pub fn forget(&self, user_id: Uuid) {
-        self.entries
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&user_id);
+        self.entries.writing().remove(&user_id);
     }
 
     fn fresh(&self, user_id: Uuid, now: Instant) -> Option<Arc<KnownUser>> {
         if self.ttl.is_zero() {
             return None;
         }
-        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
+        let entries = self.entries.reading();
         let (described_at, user) = entries.get(&user_id)?;
         (now.duration_since(*described_at) < DESCRIPTION_TTL).then(|| user.clone())
     }
@@ -188,7 +178,7 @@ impl UserCache {
         if self.ttl.is_zero() {
             return;
         }
-        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        let mut entries = self.entries.writing();
         if entries.len() >= MAX_ENTRIES {
             entries
                 .retain(|_, (described_at, _)| now.duration_since(*described_at) < DESCRIPTION_TTL);

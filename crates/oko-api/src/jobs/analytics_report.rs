@@ -10,7 +10,7 @@ use oko_domain::{analytics::ReportKind, jobs::JobSpec};
 use oko_io::analytics_report::ReportFile;
 
 use super::Progress;
-use crate::{analytics, startup::AppState};
+use crate::{analytics, state::AppState};
 
 pub async fn run(
     state: &web::Data<AppState>,

@@ -15,7 +15,7 @@ use oko_domain::{
     notifications::NotificationKind,
 };
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Announces what is due.
 pub async fn due(state: &AppState) {

@@ -11,7 +11,7 @@ use oko_domain::jobs::{ExportFormat, JobSpec};
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 
 use super::Progress;
-use crate::{auth::password, startup::AppState};
+use crate::{auth::password, state::AppState};
 
 pub async fn run(
     state: &web::Data<AppState>,

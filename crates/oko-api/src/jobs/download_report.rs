@@ -10,7 +10,7 @@ use oko_db::{download_report::DownloadReport, entities::job};
 use oko_domain::moscow_time::short_date_time;
 use oko_io::download_report::{ReportRow, download_report};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub async fn run(
     state: &web::Data<AppState>,

@@ -28,7 +28,7 @@ use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 use tokio::runtime::Handle;
 
 use super::Progress;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Organisations whose submissions are read at once.
 const BATCH: usize = 500;

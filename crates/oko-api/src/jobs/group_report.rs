@@ -21,7 +21,7 @@ use oko_domain::{collections::CollectionState, jobs::ExportFormat, moscow_time::
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 
 use super::Progress;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// One collection of the report, loaded.
 struct Column {

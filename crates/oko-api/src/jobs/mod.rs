@@ -10,9 +10,11 @@ mod credentials;
 mod download_report;
 mod export;
 mod group_report;
+mod queue;
+
+pub use queue::JobQueue;
 
 use std::{
-    path::PathBuf,
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicU8, Ordering},
@@ -31,67 +33,12 @@ use oko_domain::{
     jobs::{JobSpec, JobStatus, failure_ru, status_line_ru},
     notifications::NotificationKind,
 };
-use tokio::sync::Notify;
 use uuid::Uuid;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// How often an idle worker looks for work other instances queued.
 const IDLE_POLL: Duration = Duration::from_secs(1);
-
-/// The queue as request handlers see it: settings and a wake-up for the worker.
-pub struct JobQueue {
-    /// This instance's name on the leases it holds.
-    pub owner: String,
-    pub lease: Duration,
-    pub ttl: Duration,
-    /// Where files are written before they are stored.
-    pub work_dir: PathBuf,
-    wake: Notify,
-    /// Set when the instance stops: no new job is claimed.
-    stopping: AtomicBool,
-    /// The running job's progress, to cancel it when the instance stops.
-    running: std::sync::Mutex<Option<Progress>>,
-}
-
-impl JobQueue {
-    pub fn new(lease: Duration, ttl: Duration, work_dir: PathBuf) -> JobQueue {
-        JobQueue {
-            owner: format!("oko-{}-{}", std::process::id(), Uuid::new_v4().simple()),
-            lease,
-            ttl,
-            work_dir,
-            wake: Notify::new(),
-            stopping: AtomicBool::new(false),
-            running: std::sync::Mutex::new(None),
-        }
-    }
-
-    /// The running job's progress (a poisoned lock still holds a valid slot).
-    fn running(&self) -> std::sync::MutexGuard<'_, Option<Progress>> {
-        self.running.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The instance stops: claim nothing more, cancel the running job, and give
-    /// it back to the queue at once (another instance, or this one's next start,
-    /// runs it again).
-    pub async fn stop(&self, db: &oko_db::DatabaseConnection) {
-        self.stopping.store(true, Ordering::SeqCst);
-        if let Some(progress) = self.running().as_ref() {
-            progress.cancelled.store(true, Ordering::SeqCst);
-        }
-        match jobs::release(db, &self.owner, Utc::now()).await {
-            Ok(0) => {}
-            Ok(released) => tracing::info!(released, "running jobs given back to the queue"),
-            Err(error) => tracing::warn!(%error, "could not give the running jobs back"),
-        }
-    }
-
-    /// A job was queued: the worker looks at once.
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-}
 
 /// How a running job tells how far it is, and learns it should stop.
 #[derive(Clone, Default)]

@@ -8,7 +8,7 @@ use crate::{auth::extractor::Authenticated, error::ApiError};
 
 /// Refuses anyone but the federal operator.
 pub fn require_operator(user: &Authenticated) -> Result<(), ApiError> {
-    match user.0.principal.role {
+    match user.role() {
         Role::Operator => Ok(()),
         _ => Err(ApiError::new(
             ErrorCode::Forbidden,
@@ -19,7 +19,7 @@ pub fn require_operator(user: &Authenticated) -> Result<(), ApiError> {
 
 /// Refuses organisations: what coordinators and the operator do (monitoring).
 pub fn require_coordinator(user: &Authenticated) -> Result<(), ApiError> {
-    match user.0.principal.role {
+    match user.role() {
         Role::Organisation => Err(ApiError::new(
             ErrorCode::Forbidden,
             "Это могут только координаторы и федеральный оператор",

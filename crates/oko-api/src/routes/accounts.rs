@@ -28,7 +28,7 @@ use crate::{
     audit,
     auth::{extractor::Authenticated, password},
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Change one's own password: the old one is checked, the new one must pass the
@@ -59,8 +59,8 @@ pub async fn change_password(
     user: Authenticated,
     body: web::Json<PasswordChange>,
 ) -> Result<HttpResponse, ApiError> {
-    let login = user.0.principal.login.clone();
-    let stored = oko_db::users::find_by_id(&state.db, user.0.principal.user_id)
+    let login = user.login().to_owned();
+    let stored = oko_db::users::find_by_id(&state.db, user.user_id())
         .await?
         .ok_or_else(ApiError::invalid_credentials)?;
     let old_ok =
@@ -84,7 +84,7 @@ pub async fn change_password(
         .await?
         .ok_or_else(ApiError::invalid_credentials)?;
     // This instance at once; the others at their next poll of `user_changes`.
-    state.users.forget(user.0.principal.user_id);
+    state.users.forget(user.user_id());
     let entry = audit::Entry {
         action: AuditAction::PasswordChanged,
         target: &login,
@@ -92,7 +92,7 @@ pub async fn change_password(
     };
     audit::by_user(&state, &user, entry, None).await;
     // Signed at `sessions_since` itself, the one session that outlives the change.
-    super::auth::session_response_at(&state, &req, user.0.principal.user_id, since).await
+    super::auth::session_response_at(&state, &req, user.user_id(), since).await
 }
 
 /// Issue a new password to a subordinate account (a region's coordinator for its

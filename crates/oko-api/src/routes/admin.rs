@@ -28,7 +28,7 @@ use super::{
 use crate::{
     auth::{extractor::Authenticated, password},
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Add a region with its coordinator's account `spo_coord_RR` (operator).

@@ -21,7 +21,7 @@ use crate::{
         tokens,
     },
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Refuses a request authenticated by an API token.
@@ -64,7 +64,7 @@ pub async fn create_api_token(
     let prefix: String = secret.chars().take(8).collect();
     let made = api_tokens::create(
         &state.db,
-        user.0.principal.user_id,
+        user.user_id(),
         body.name.trim(),
         &tokens::hash_refresh_token(&secret),
         &prefix,
@@ -90,7 +90,7 @@ pub async fn list_api_tokens(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> Result<web::Json<ApiTokenList>, ApiError> {
-    let items = api_tokens::list(&state.db, user.0.principal.user_id)
+    let items = api_tokens::list(&state.db, user.user_id())
         .await?
         .iter()
         .map(api_tokens::describe)
@@ -118,14 +118,7 @@ pub async fn revoke_api_token(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     require_session(&req)?;
-    if api_tokens::revoke(
-        &state.db,
-        user.0.principal.user_id,
-        id.into_inner(),
-        Utc::now(),
-    )
-    .await?
-    {
+    if api_tokens::revoke(&state.db, user.user_id(), id.into_inner(), Utc::now()).await? {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::new(

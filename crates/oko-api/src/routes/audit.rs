@@ -17,7 +17,7 @@ use super::{
     paging::Paging,
     storages::attachment,
 };
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 /// Most events one export holds.
 const EXPORT_LIMIT: u64 = 100_000;

@@ -26,7 +26,7 @@ use super::{
     storages::attachment,
 };
 use crate::{
-    auth::extractor::Authenticated, error::ApiError, file_store::Download, startup::AppState,
+    auth::extractor::Authenticated, error::ApiError, file_store::Download, state::AppState,
 };
 
 /// Largest screenshot accepted.
@@ -158,8 +158,8 @@ pub async fn ask_question(
             forum: &slug,
             title: &body.title,
             body: &body.body,
-            author_id: user.0.principal.user_id,
-            author: &user.0.principal.login,
+            author_id: user.user_id(),
+            author: user.login(),
             now: Utc::now(),
         },
     )
@@ -256,14 +256,7 @@ pub async fn answer_question(
         ));
     }
     ApiError::unless_valid(body.problems())?;
-    forum::answer(
-        &state.db,
-        &question,
-        &user.0.principal.login,
-        &body.body,
-        Utc::now(),
-    )
-    .await?;
+    forum::answer(&state.db, &question, user.login(), &body.body, Utc::now()).await?;
     let link = format!("/support/questions/{}", question.id);
     let notice = notifications::Notice {
         kind: NotificationKind::ForumAnswer,
@@ -359,8 +352,8 @@ pub async fn attach_to_question(
 ) -> Result<HttpResponse, ApiError> {
     require_coordinator(&user)?;
     let question = found(&state, id.into_inner()).await?;
-    let operator = user.0.principal.role == oko_domain::role::Role::Operator;
-    if question.author_id != user.0.principal.user_id && !operator {
+    let operator = user.role() == oko_domain::role::Role::Operator;
+    if question.author_id != user.user_id() && !operator {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
             "Прикреплять файлы может автор вопроса",

@@ -8,7 +8,7 @@ use oko_domain::{api::Problem, error_code::ErrorCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{error::ApiError, startup::AppState};
+use crate::{error::ApiError, state::AppState};
 
 /// The answer of a healthy check.
 #[derive(Serialize, ToSchema)]

@@ -26,7 +26,7 @@ use super::{
     storages::attachment,
 };
 use crate::{
-    audit, auth::extractor::Authenticated, error::ApiError, file_store::Download, startup::AppState,
+    audit, auth::extractor::Authenticated, error::ApiError, file_store::Download, state::AppState,
 };
 
 /// How many of the caller's jobs the list shows.
@@ -151,7 +151,7 @@ pub(super) async fn queue_job(
         &state.db,
         jobs::NewJob {
             spec,
-            user_id: user.0.principal.user_id,
+            user_id: user.user_id(),
             title,
             file_name,
             content_type,
@@ -197,7 +197,7 @@ pub async fn list_jobs(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> Result<web::Json<JobList>, ApiError> {
-    let items = jobs::list_own(&state.db, user.0.principal.user_id, LISTED_JOBS)
+    let items = jobs::list_own(&state.db, user.user_id(), LISTED_JOBS)
         .await?
         .iter()
         .map(jobs::describe)
@@ -348,7 +348,7 @@ pub(super) async fn serve_job_file(
 }
 
 async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {
-    jobs::find_own(&state.db, user.0.principal.user_id, id)
+    jobs::find_own(&state.db, user.user_id(), id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчёт не найден"))
 }

@@ -17,7 +17,7 @@ use crate::{
     auth::extractor::{Authenticated, downloader},
     bell,
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Notifications the list shows.
@@ -101,12 +101,10 @@ pub async fn link_notification_stream(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> web::Json<DownloadLink> {
-    let (ticket, expires_at) = state.keys.issue_ticket_for(
-        user.0.principal.user_id,
-        STREAM,
-        Utc::now(),
-        STREAM_TICKET_SECONDS,
-    );
+    let (ticket, expires_at) =
+        state
+            .keys
+            .issue_ticket_for(user.user_id(), STREAM, Utc::now(), STREAM_TICKET_SECONDS);
     web::Json(DownloadLink {
         url: format!("/api/notifications/stream?ticket={ticket}"),
         expires_at,
@@ -140,7 +138,7 @@ pub async fn notification_stream(
     // A blocked user, or a ticket signed before a password change, is refused
     // like any other token.
     let user = downloader(&req, &state, Some(&params.ticket), STREAM).await?;
-    let user_id = user.0.principal.user_id;
+    let user_id = user.user_id();
     let seen = bell::latest(&state, &user.0, Utc::now()).await?;
     let events = futures_util::stream::unfold(
         (state, seen, 0u32),

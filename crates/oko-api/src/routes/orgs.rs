@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::{common_responses::Unauthenticated, paging::Paging};
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 /// Paging and search for organisation lists.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -62,7 +62,7 @@ pub async fn list_orgs(
         page,
         per_page,
     };
-    let (items, total) = oko_db::orgs::list(&state.db, user.0.principal.scope, &query).await?;
+    let (items, total) = oko_db::orgs::list(&state.db, user.principal().scope, &query).await?;
     Ok(web::Json(OrgPage {
         items,
         total,

@@ -15,7 +15,7 @@ use super::{
     access::reach_of,
     common_responses::{NotFound, Unauthenticated},
 };
-use crate::{auth::extractor::Authenticated, error::ApiError, startup::AppState};
+use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 /// History entries shown at most.
 const HISTORY_LIMIT: u64 = 200;
@@ -137,14 +137,7 @@ pub async fn update_passport(
         ));
     }
     ApiError::unless_valid(body.problems())?;
-    let changed = passports::change(
-        &state.db,
-        &found,
-        &changes,
-        &user.0.principal.login,
-        Utc::now(),
-    )
-    .await?;
+    let changed = passports::change(&state.db, &found, &changes, user.login(), Utc::now()).await?;
     if changed.iter().any(|f| !f.is_contact()) {
         state.roster.invalidate();
     }

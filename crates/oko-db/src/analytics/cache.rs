@@ -6,6 +6,7 @@
 //! for transactions that committed late) are read again, and the sums are rebuilt.
 //! Another instance's writes are seen on the next request.
 
+use crate::sync::Locked;
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
@@ -111,12 +112,12 @@ impl StatsCache {
     }
 
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Arc<Mutex<Entry>>>> {
-        self.works.lock().unwrap_or_else(|p| p.into_inner())
+        self.works.locked()
     }
 }
 
 fn lock(entry: &Mutex<Entry>) -> std::sync::MutexGuard<'_, Entry> {
-    entry.lock().unwrap_or_else(|p| p.into_inner())
+    entry.locked()
 }
 
 /// Sums the organisations' statistics per municipality, region and country.

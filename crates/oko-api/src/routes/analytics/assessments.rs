@@ -25,7 +25,7 @@ use crate::{
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         storages::attachment,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Create an assessment, e.g. «ВПР 2026» of project «ВПР» (operator).

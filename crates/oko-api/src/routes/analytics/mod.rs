@@ -13,7 +13,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use crate::{error::ApiError, startup::AppState};
+use crate::{error::ApiError, state::AppState};
 
 fn work_not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "Работа не найдена")

@@ -22,7 +22,7 @@ use crate::{
         jobs::queue_job,
         storages::attachment,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 fn kind_of(slug: &str) -> Result<ReportKind, ApiError> {

@@ -28,7 +28,7 @@ use crate::{
         collections::exchange::read_uploaded,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Put the work's electronic protocol into a publication as its data-collection

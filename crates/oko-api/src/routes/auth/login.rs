@@ -21,7 +21,7 @@ use crate::{
     audit,
     auth::{client_address::client_address, password},
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// The cookie that marks a browser as one that logged in to an account before.

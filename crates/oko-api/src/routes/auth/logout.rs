@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 use oko_domain::api::RefreshRequest;
 
 use super::{expired_refresh_cookie, presented_refresh_token};
-use crate::{auth::tokens::hash_refresh_token, error::ApiError, startup::AppState};
+use crate::{auth::tokens::hash_refresh_token, error::ApiError, state::AppState};
 
 /// End a session: revoke its refresh token and delete the cookie.
 ///

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::{
     auth::tokens::{ACCESS_TTL_SECONDS, REFRESH_TTL_DAYS, new_refresh_token},
     error::ApiError,
-    startup::AppState,
+    state::AppState,
 };
 
 const REFRESH_COOKIE: &str = "oko_refresh";

@@ -5,7 +5,7 @@ use chrono::Utc;
 use oko_domain::api::{Problem, RefreshRequest, TokenResponse};
 
 use super::{expired_refresh_cookie, presented_refresh_token, session_response};
-use crate::{auth::tokens::hash_refresh_token, error::ApiError, startup::AppState};
+use crate::{auth::tokens::hash_refresh_token, error::ApiError, state::AppState};
 
 /// Exchange a refresh token for a new token pair.
 ///

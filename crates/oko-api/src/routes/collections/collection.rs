@@ -21,7 +21,7 @@ use crate::{
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         publications::get::publication_not_found,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Attach a data collection to a publication, or change its form version and

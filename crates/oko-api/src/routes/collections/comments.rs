@@ -23,7 +23,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::common_responses::{NotFound, Unauthenticated},
-    startup::AppState,
+    state::AppState,
 };
 
 /// A stored comment as the API shows it.
@@ -107,7 +107,7 @@ pub async fn answer_cell_comment(
     let by = Commenting {
         collection_id: found.id,
         organisation_id: organisation,
-        author: &user.0.principal.login,
+        author: user.login(),
         now,
     };
     match comments::answer(&state.db, &by, comment, body.answer.trim()).await? {

@@ -38,7 +38,7 @@ use crate::{
         access::require_coordinator,
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 impl From<Refusal> for ApiError {
@@ -149,7 +149,7 @@ pub async fn decide_submission(
             (OrgStatus::Returned, note.message)
         }
         Decision::Accept => {
-            let principal = &user.0.principal;
+            let principal = user.principal();
             let accepted = acceptance::accept(
                 &state.db,
                 AcceptFor {
@@ -229,7 +229,7 @@ pub async fn accept_municipality(
         .municipality
         .map(|id| scope.municipality(id))
         .transpose()?;
-    let role = user.0.principal.role;
+    let role = user.role();
     // Each awaiting submission by where it stands and the level it gets.
     let mut awaiting: HashMap<(OrgStatus, AcceptanceLevel), Vec<(Uuid, String)>> = HashMap::new();
     for row in scope.rows() {
@@ -250,7 +250,7 @@ pub async fn accept_municipality(
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let mut accepted = 0u32;
     let mut with_errors = Vec::new();
-    let login = &user.0.principal.login;
+    let login = user.login();
     for ((from, level), organisations) in awaiting {
         let ids: Vec<Uuid> = organisations.iter().map(|(id, _)| *id).collect();
         let submissions = monitoring::latest_submissions(&state.db, found.id, &ids).await?;
@@ -332,7 +332,7 @@ async fn return_one(
     returning: Returning<'_>,
     now: DateTime<Utc>,
 ) -> Result<ReturnNote, ApiError> {
-    let principal = &user.0.principal;
+    let principal = user.principal();
     let note = monitoring::return_for_revision(
         &state.db,
         ReturnFor {

@@ -16,7 +16,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::common_responses::{NotFound, Unauthenticated},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The organisation's draft with every error it has now (version 0 and the blank
@@ -109,7 +109,7 @@ pub async fn save_draft(
         organisation_id: writing.organisation_id,
         data: &data,
         change_id: Some(&body.change_id),
-        user_id: user.0.principal.user_id,
+        user_id: user.user_id(),
         now,
     };
     let Some(written) = collections::write_draft(&mut held, current, write).await? else {

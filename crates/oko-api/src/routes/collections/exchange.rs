@@ -29,7 +29,7 @@ use crate::{
         common_responses::{NotFound, Unauthenticated},
         storages::attachment,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -127,7 +127,7 @@ pub async fn upload_draft(
         organisation_id: writing.organisation_id,
         data: &data,
         change_id: None,
-        user_id: user.0.principal.user_id,
+        user_id: user.user_id(),
         now: writing.now,
     };
     let Some(written) = collections::write_draft(&mut held, current.as_ref(), write).await? else {

@@ -14,7 +14,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::common_responses::{NotFound, Unauthenticated},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The completion curve and each municipality's forecast over the caller's

@@ -24,7 +24,7 @@ use crate::{
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         storages::attachment,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 fn form_not_found() -> ApiError {

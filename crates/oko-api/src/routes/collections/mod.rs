@@ -31,7 +31,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::{
-    auth::extractor::Authenticated, error::ApiError, routes::access::reach_of, startup::AppState,
+    auth::extractor::Authenticated, error::ApiError, routes::access::reach_of, state::AppState,
 };
 
 pub fn collection_not_found() -> ApiError {

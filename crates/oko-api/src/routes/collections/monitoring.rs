@@ -2,6 +2,7 @@
 //! the counts by status and «Список участников» (decisions on submissions are in
 //! `decisions`).
 
+use oko_db::sync::Shared;
 use std::sync::Arc;
 
 use actix_web::{get, web};
@@ -22,7 +23,7 @@ use crate::{
         access::{reach_of, require_coordinator},
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// What every monitoring request starts from: the caller is a coordinator (or
@@ -90,7 +91,7 @@ impl Scope {
     }
 
     pub fn rows(&self) -> Vec<monitoring::ScopeRow<'_>> {
-        let dates = self.dates.dates.read().unwrap_or_else(|p| p.into_inner());
+        let dates = self.dates.dates.reading();
         monitoring::scope_rows(&self.roster, &self.reached.positions, &dates, self.state)
     }
 

@@ -29,7 +29,7 @@ use crate::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Reminds the organisations of the caller's scope that are in any of

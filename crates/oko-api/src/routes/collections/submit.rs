@@ -20,7 +20,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::common_responses::{NotFound, Unauthenticated},
-    startup::AppState,
+    state::AppState,
 };
 
 /// «Сдать отчет»: validates the whole draft with the same engine as the editor;
@@ -93,14 +93,9 @@ pub async fn submit_draft(
         }
         None => {
             let event = audit::event_by_user(&state, &user, entry, None).await;
-            let submitted = collections::submit_on(
-                &mut held,
-                &draft,
-                user.0.principal.user_id,
-                event,
-                writing.now,
-            )
-            .await?;
+            let submitted =
+                collections::submit_on(&mut held, &draft, user.user_id(), event, writing.now)
+                    .await?;
             if submitted.is_none() {
                 return writing.conflict_on(&mut held).await;
             }
@@ -110,7 +105,7 @@ pub async fn submit_draft(
     match submitted {
         Some(snapshot) => {
             writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
-            Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.0.principal.login.clone())))
+            Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.login().to_owned())))
         }
         None => writing.conflict(writing.current(&state).await?.as_ref()),
     }
@@ -135,7 +130,7 @@ async fn submit_protocol(
         work: &w.definition,
         students: &students,
     });
-    Ok(collections::submit(&state.db, draft, user.0.principal.user_id, protocol, now).await?)
+    Ok(collections::submit(&state.db, draft, user.user_id(), protocol, now).await?)
 }
 
 /// The organisation's submissions, newest first (the first is what counts).

@@ -12,7 +12,7 @@ use crate::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Open a publication (its permalink): the body as sanitised HTML. Opening marks it
@@ -37,7 +37,7 @@ pub async fn get_publication(
         &state.db,
         &*state.board.get(&state.db).await?,
         reach,
-        user.0.principal.user_id,
+        user.user_id(),
         id.into_inner(),
         Utc::now(),
     )

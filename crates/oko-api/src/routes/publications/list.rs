@@ -12,7 +12,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{access::reach_of, common_responses::Unauthenticated, paging::Paging},
-    startup::AppState,
+    state::AppState,
 };
 
 /// Filters of the publication list.
@@ -75,7 +75,7 @@ pub async fn list_publications(
         &state.db,
         &*state.board.get(&state.db).await?,
         reach,
-        user.0.principal.user_id,
+        user.user_id(),
         &query,
         Utc::now(),
     )

@@ -19,7 +19,7 @@ use crate::{
         access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Publish in a section (operator). The body is Markdown; it is stored rendered and
@@ -127,7 +127,7 @@ async fn reopen(state: &AppState, user: &Authenticated, id: Uuid) -> Result<Publ
         &state.db,
         &*state.board.get(&state.db).await?,
         &Reach::Everything,
-        user.0.principal.user_id,
+        user.user_id(),
         id,
         Utc::now(),
     )

@@ -12,7 +12,7 @@ use crate::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Star a publication; starring it again changes nothing.
@@ -60,7 +60,7 @@ async fn set_star(
         &state.db,
         &*state.board.get(&state.db).await?,
         reach,
-        user.0.principal.user_id,
+        user.user_id(),
         id,
         starred,
         Utc::now(),

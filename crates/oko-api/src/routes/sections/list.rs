@@ -8,7 +8,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{access::reach_of, common_responses::Unauthenticated},
-    startup::AppState,
+    state::AppState,
 };
 
 /// The section tabs with counters: how many publications the user may see in each and
@@ -30,7 +30,7 @@ pub async fn list_sections(
         &state.db,
         &*state.board.get(&state.db).await?,
         reach,
-        user.0.principal.user_id,
+        user.user_id(),
         Utc::now(),
     )
     .await?;

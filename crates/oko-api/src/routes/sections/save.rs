@@ -16,7 +16,7 @@ use crate::{
         access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Create a section (operator). Without `position` it goes last.

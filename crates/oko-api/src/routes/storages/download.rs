@@ -20,7 +20,7 @@ use crate::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// A download ticket instead of the `Authorization` header.
@@ -57,7 +57,7 @@ pub async fn link_file(
     allowed_file(&state, &user, id).await?;
     Ok(web::Json(link(
         &state,
-        user.0.principal.user_id,
+        user.user_id(),
         Downloadable::File(id),
     )))
 }
@@ -100,15 +100,8 @@ pub async fn download_file(
     .await?;
     let (file, _) = allowed_file(&state, &user, id).await?;
     let now = Utc::now();
-    let organisation = user.0.principal.scope.organisation();
-    storages::record_downloads(
-        &state.db,
-        user.0.principal.user_id,
-        organisation,
-        &[file.id],
-        now,
-    )
-    .await?;
+    let organisation = user.principal().scope.organisation();
+    storages::record_downloads(&state.db, user.user_id(), organisation, &[file.id], now).await?;
     let download = Download {
         key: &file.store_key,
         content_type: file

@@ -17,7 +17,7 @@ use crate::{
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         paging::Paging,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Filters of a storage's file list.
@@ -74,15 +74,8 @@ pub async fn list_files(
         page,
         per_page,
     };
-    let page = storages::files_page(
-        &state.db,
-        reach,
-        user.0.principal.user_id,
-        &storage,
-        &query,
-        now,
-    )
-    .await?;
+    let page =
+        storages::files_page(&state.db, reach, user.user_id(), &storage, &query, now).await?;
     Ok(web::Json(page))
 }
 

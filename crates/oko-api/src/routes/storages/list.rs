@@ -13,7 +13,7 @@ use crate::{
         common_responses::{NotFound, Unauthenticated},
         publications::get::publication_not_found,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// The file storages of a publication, in order, each with the number of files the
@@ -41,7 +41,7 @@ pub async fn list_storages(
         &state.db,
         &*state.board.get(&state.db).await?,
         reach_of(&user),
-        user.0.principal.user_id,
+        user.user_id(),
         id.into_inner(),
         Utc::now(),
     )

@@ -32,7 +32,7 @@ use oko_domain::storages::{DownloadLink, DownloadRight};
 use oko_db::entities::storage;
 use uuid::Uuid;
 
-use crate::{auth::extractor::Authenticated, routes::access::reach_of, startup::AppState};
+use crate::{auth::extractor::Authenticated, routes::access::reach_of, state::AppState};
 
 /// `Content-Disposition: attachment` with the name in UTF-8 (RFC 6266 `filename*`)
 /// and an ASCII stand-in for clients that know no better.

@@ -22,7 +22,7 @@ use crate::{
         common_responses::{NotFound, Unauthenticated},
         jobs::{queue_job, serve_job_file},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -50,7 +50,7 @@ pub async fn create_report(
     user: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    if user.0.principal.role == Role::Organisation {
+    if user.role() == Role::Organisation {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
             "Отчёт доступен координаторам и оператору",
@@ -118,7 +118,7 @@ pub async fn link_report(
     let job = own_job(&state, &user, id.into_inner()).await?;
     Ok(web::Json(link(
         &state,
-        user.0.principal.user_id,
+        user.user_id(),
         Downloadable::Report(job.id),
     )))
 }
@@ -158,7 +158,7 @@ pub async fn download_report_file(
 }
 
 async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {
-    jobs::find_own(&state.db, user.0.principal.user_id, id)
+    jobs::find_own(&state.db, user.user_id(), id)
         .await?
         .filter(|job| job.kind == "download_report")
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Отчёт не найден"))

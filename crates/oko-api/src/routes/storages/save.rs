@@ -19,7 +19,7 @@ use crate::{
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         publications::get::publication_not_found,
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// Add a file storage to a publication (operator); it goes after the others.

@@ -25,7 +25,7 @@ use crate::{
         access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// What the uploaded file is.

@@ -29,7 +29,7 @@ use crate::{
         access::reach_of,
         common_responses::{NotFound, Unauthenticated},
     },
-    startup::AppState,
+    state::AppState,
 };
 
 /// A link that downloads the storage's zip without the `Authorization` header.
@@ -62,7 +62,7 @@ pub async fn link_zip(
     ensure_allowed(right, storage.available_from)?;
     Ok(web::Json(link(
         &state,
-        user.0.principal.user_id,
+        user.user_id(),
         Downloadable::Zip(id),
     )))
 }
@@ -112,9 +112,8 @@ pub async fn download_zip(
     ensure_all_stored(&state, &files).await?;
     let owners = storages::owner_logins(&state.db, &files).await?;
     let ids: Vec<Uuid> = files.iter().map(|f| f.id).collect();
-    let organisation = user.0.principal.scope.organisation();
-    storages::record_downloads(&state.db, user.0.principal.user_id, organisation, &ids, now)
-        .await?;
+    let organisation = user.principal().scope.organisation();
+    storages::record_downloads(&state.db, user.user_id(), organisation, &ids, now).await?;
     let keys: Vec<String> = files.iter().map(|f| f.store_key.clone()).collect();
     let plan = ZipPlan::new(
         files
