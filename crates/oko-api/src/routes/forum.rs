@@ -20,10 +20,10 @@ use uuid::Uuid;
 
 use super::{
     access::{require_coordinator, require_operator},
-    collections::exchange::read_body,
     common_responses::{CoordinatorsOnly, NotFound, OperatorOnly, Unauthenticated},
     paging::Paging,
     storages::attachment,
+    uploads::read_body,
 };
 use crate::{
     auth::extractor::Authenticated, error::ApiError, file_store::Download, state::AppState,

@@ -25,6 +25,7 @@ mod passport;
 mod publications;
 mod sections;
 mod storages;
+mod uploads;
 
 /// Registers every `/api` handler. Handlers are added with `.service(handler)` only:
 /// that is what puts them into the OpenAPI document.
@@ -51,13 +52,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(forum::moderate_question)
         .service(forum::attach_to_question)
         .service(forum::download_forum_attachment)
-        .service(admin::create_region)
-        .service(admin::import_regions)
-        .service(admin::create_municipality)
-        .service(admin::import_municipalities)
-        .service(admin::create_organisation)
-        .service(admin::import_organisations)
-        .service(admin::close_organisation)
+        .service(admin::regions::create_region)
+        .service(admin::regions::import_regions)
+        .service(admin::municipalities::create_municipality)
+        .service(admin::municipalities::import_municipalities)
+        .service(admin::organisations::create_organisation)
+        .service(admin::organisations::import_organisations)
+        .service(admin::organisations::close_organisation)
         .service(audit::list_audit_events)
         .service(audit::export_audit_events)
         .service(orgs::list_orgs)

@@ -21,9 +21,9 @@ use crate::{
     error::ApiError,
     routes::{
         access::require_operator,
-        collections::exchange::{XLSX, read_body, read_workbook},
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         storages::attachment,
+        uploads::{XLSX, read_body, read_workbook},
     },
     state::AppState,
 };

@@ -17,10 +17,10 @@ use crate::{
     error::ApiError,
     routes::{
         access::reach_of,
-        collections::exchange::XLSX,
         common_responses::{NotFound, Unauthenticated},
         jobs::queue_job,
         storages::attachment,
+        uploads::XLSX,
     },
     state::AppState,
 };

@@ -25,8 +25,8 @@ use crate::{
     error::ApiError,
     routes::{
         access::{reach_of, require_operator},
-        collections::exchange::read_uploaded,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
+        uploads::read_uploaded,
     },
     state::AppState,
 };

@@ -4,20 +4,12 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use futures_util::StreamExt;
 use oko_db::collections::{self, DraftWrite};
-use oko_domain::{
-    api::{FieldError, Problem},
-    collections::{Draft, cell_problems},
-    error_code::ErrorCode,
-    forms::FormDefinition,
-};
+use oko_domain::{api::Problem, collections::Draft, forms::FormDefinition};
 use oko_io::{
     csv_read::read_csv,
-    form_import::{ImportError, Numbered, RawSheet, RowSource, import_draft, import_numbered},
     form_template::template,
     marked_workbook::{MarkError, Upload as Marking, mark_errors},
-    workbook::{Refusal, WorkbookLimits, open_xlsx, read_xlsx},
 };
 use uuid::Uuid;
 
@@ -28,11 +20,10 @@ use crate::{
     routes::{
         common_responses::{NotFound, Unauthenticated},
         storages::attachment,
+        uploads::{Reading, Upload, XLSX, file_problem, read_body, read_upload, refused},
     },
     state::AppState,
 };
-
-pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// The form as an Excel workbook: a worksheet per sheet, required columns marked
 /// `*`, drop-downs and number/date checks, hints as notes, the draft filled in.
@@ -144,79 +135,6 @@ pub async fn upload_draft(
     )?))
 }
 
-/// How much of a file's data must be right for it to be taken.
-#[derive(Clone, Copy)]
-enum Reading {
-    /// A draft: every cell readable as its column's type; the rest of the errors
-    /// stay in the draft, as autosave keeps them.
-    Draft,
-    /// Everything valid, or nothing (imports of organisations, regions, results).
-    Whole,
-}
-
-impl Reading {
-    fn import(
-        self,
-        form: &FormDefinition,
-        source: &mut impl RowSource,
-    ) -> Result<Numbered, ImportError> {
-        match self {
-            Reading::Draft => import_draft(form, source),
-            Reading::Whole => import_numbered(form, source),
-        }
-    }
-}
-
-/// What kind of spreadsheet an upload is, told by its content.
-enum Upload {
-    Workbook,
-    Csv,
-}
-
-impl Upload {
-    /// A workbook, or a CSV for a one-sheet form; anything else is refused with
-    /// what it is.
-    fn of(form: &FormDefinition, bytes: &[u8]) -> Result<Upload, ApiError> {
-        if bytes.starts_with(b"PK") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            Ok(Upload::Workbook)
-        } else if let Some(what) = oko_io::sniff::not_a_spreadsheet(bytes) {
-            Err(file_problem(
-                "not_a_workbook",
-                &format!(
-                    "Файл не является таблицей: это {what}. Загрузите шаблон Excel (.xlsx) или CSV"
-                ),
-            ))
-        } else if form.sheets.len() == 1 {
-            Ok(Upload::Csv)
-        } else {
-            Err(file_problem(
-                "csv_needs_one_sheet",
-                "CSV подходит только для форм с одним листом: загрузите шаблон Excel",
-            ))
-        }
-    }
-}
-
-/// The form's data from the file, or why not. A workbook is read as it streams out
-/// of the archive, never held whole beside the data it becomes.
-fn read_upload(
-    form: &FormDefinition,
-    bytes: &[u8],
-    reading: Reading,
-) -> Result<Numbered, ApiError> {
-    let read = match Upload::of(form, bytes)? {
-        Upload::Workbook => {
-            let mut workbook = open_xlsx(bytes, WorkbookLimits::default()).map_err(refused)?;
-            reading.import(form, &mut workbook)
-        }
-        Upload::Csv => reading.import(form, &mut vec![read_csv(bytes).map_err(refused)?]),
-    };
-    read.map_err(|error| match error {
-        ImportError::Unreadable(refusal) => refused(refusal),
-        ImportError::Cells(errors) => ApiError::validation(cell_problems(form, &errors)),
-    })
-}
-
 /// «Скачать файл с отметками ошибок»: a filled template (or CSV) back as a
 /// workbook with every error the upload would list (or, for a file the upload
 /// takes, every error its draft would have) filled red where it is, its message
@@ -276,51 +194,4 @@ fn marked_upload(form: &FormDefinition, bytes: &[u8]) -> Result<Vec<u8>, ApiErro
             &format!("Не удалось отметить ошибки в этом файле ({reason}); ошибки перечислены при загрузке"),
         ),
     })
-}
-
-/// The data of an uploaded spreadsheet read as `form` (every cell checked) with
-/// its rows' numbers in the file, or every problem at its row and column.
-pub(crate) async fn read_uploaded(
-    state: &AppState,
-    body: web::Payload,
-    form: FormDefinition,
-) -> Result<Numbered, ApiError> {
-    let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    web::block(move || read_upload(&form, &bytes, Reading::Whole))
-        .await
-        .map_err(ApiError::internal)?
-}
-
-/// A problem with an uploaded file as a whole.
-fn file_problem(code: &str, message: &str) -> ApiError {
-    ApiError::validation(vec![FieldError::about_field("file", code, message)])
-}
-
-/// The visible worksheets of an uploaded workbook, refused when it is not one or
-/// unpacks too large.
-pub(crate) fn read_workbook(bytes: &[u8]) -> Result<Vec<RawSheet>, ApiError> {
-    read_xlsx(bytes, WorkbookLimits::default()).map_err(refused)
-}
-
-/// A workbook refused as a whole, as the file's problem.
-fn refused(refusal: Refusal) -> ApiError {
-    file_problem(refusal.code, &refusal.message)
-}
-
-/// The whole body, refused past `limit` bytes.
-pub(crate) async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<u8>, ApiError> {
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| {
-            ApiError::new(ErrorCode::MalformedBody, format!("Загрузка прервана: {e}"))
-        })?;
-        if (bytes.len() + chunk.len()) as u64 > limit {
-            return Err(ApiError::file_too_large(limit));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    if bytes.is_empty() {
-        return Err(file_problem("empty", "Файл пуст"));
-    }
-    Ok(bytes)
 }

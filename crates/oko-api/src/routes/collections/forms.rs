@@ -14,7 +14,7 @@ use oko_domain::{
 use oko_io::form_description::{Undescribable, describe, read_description};
 use uuid::Uuid;
 
-use super::exchange::{XLSX, read_body, read_workbook};
+use crate::routes::uploads::{XLSX, read_body, read_workbook};
 use crate::{
     audit,
     auth::extractor::Authenticated,

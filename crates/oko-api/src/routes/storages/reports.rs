@@ -21,11 +21,10 @@ use crate::{
     routes::{
         common_responses::{NotFound, Unauthenticated},
         jobs::{queue_job, serve_job_file},
+        uploads::XLSX,
     },
     state::AppState,
 };
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Start building the download report of a storage (coordinators and the operator):
 /// every organisation in the caller's scope × every file it should download, with
