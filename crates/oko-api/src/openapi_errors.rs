@@ -104,14 +104,18 @@ fn idempotent(operation: &mut Value) {
     }
 }
 
-/// A documented problem response, its example the body `error` answers with.
+/// A documented problem response, its example the body `error` answers with
+/// (without a request id: the document is built once, often inside the first
+/// request for it, whose id must not become every reader's example).
 fn problem_response(description: &str, error: &ApiError) -> Value {
+    let mut example = error.problem();
+    example.request_id = None;
     json!({
         "description": description,
         "content": {
             PROBLEM: {
                 "schema": {"$ref": "#/components/schemas/Problem"},
-                "example": error.problem(),
+                "example": example,
             }
         }
     })

@@ -1,10 +1,8 @@
 //! Schema changes of a release can be taken back: the newest migrations go down
 //! and up again on a database with data, on both databases.
 
-mod support;
-
+use crate::support::{Backend, spawn_app};
 use oko_migrations::{Migrator, MigratorTrait, SchemaManager};
-use support::{Backend, spawn_app};
 
 on_both_databases!(the_newest_migrations_go_down_and_up_again);
 

@@ -1,13 +1,11 @@
 //! Sections and publications: the operator publishes, the audience decides who sees
 //! what, counters, search, stars, news, sanitised bodies and refused bad input.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{Backend, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app};
 
 on_both_databases!(
     the_audience_decides_who_sees_a_publication,

@@ -3,11 +3,9 @@
 //! every error body and every answer's `X-Request-Id` carry the same id, so a
 //! user's screenshot of an error leads to its line.
 
-mod support;
-
+use crate::support::{Backend, PASSWORD, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, PASSWORD, spawn_app};
 
 on_both_databases!(an_error_names_its_request_and_the_log_line_names_the_rest);
 
@@ -49,7 +47,8 @@ async fn an_error_names_its_request_and_the_log_line_names_the_rest(backend: Bac
         .to_str()
         .unwrap()
         .to_owned();
-    let problem = support::assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+    let problem =
+        crate::support::assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(problem["request_id"], header.as_str(), "{problem}");
     assert_eq!(header.len(), 16);
     assert!(header.bytes().all(|b| b.is_ascii_hexdigit()), "{header}");

@@ -2,11 +2,9 @@
 //! refresh tokens) and, on a reset, the account's API tokens; a replayed refresh
 //! token takes its whole chain down.
 
-mod support;
-
+use crate::support::{Backend, PASSWORD, TestApp, after_the_cache_poll, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, PASSWORD, TestApp, after_the_cache_poll, spawn_app};
 
 on_both_databases!(
     a_password_change_ends_every_other_session,

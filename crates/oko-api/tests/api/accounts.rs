@@ -2,13 +2,11 @@
 //! password change under the policy, coordinators issuing passwords to and blocking
 //! their subordinate accounts, and the audit log of all of it by territory.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{Backend, PASSWORD, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, PASSWORD, TestApp, spawn_app};
 
 on_both_databases!(
     failed_logins_back_off_while_other_accounts_log_in,

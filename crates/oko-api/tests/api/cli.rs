@@ -1,15 +1,13 @@
 //! The `oko` command for operators: accounts created and changed from the shell, with
 //! passwords read from standard input, take effect for the running server.
 
-mod support;
-
 use std::{
     io::Write,
     process::{Command, Output, Stdio},
 };
 
+use crate::support::{Backend, PASSWORD, TestApp, spawn_app};
 use reqwest::StatusCode;
-use support::{Backend, PASSWORD, TestApp, spawn_app};
 
 on_both_databases!(
     user_create_and_set_password_work_for_the_server,
@@ -101,7 +99,7 @@ async fn user_create_and_set_password_work_for_the_server(backend: Backend) {
         StatusCode::UNAUTHORIZED,
         "a reset from the console revokes the API tokens too"
     );
-    support::after_the_cache_poll().await;
+    crate::support::after_the_cache_poll().await;
     assert_eq!(
         app.get("/api/me", &access).await.0,
         StatusCode::UNAUTHORIZED,

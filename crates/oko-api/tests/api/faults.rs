@@ -2,18 +2,16 @@
 //! is locked answers 503 `unavailable` with `Retry-After`, never 500; readiness
 //! says what is wrong; a start that cannot work refuses, naming the path.
 
-mod support;
-
 use std::{
     process::Command,
     time::{Duration, Instant},
 };
 
+use crate::support::{Backend, TestApp, spawn_app};
 use oko_migrations::{Migrator, MigratorTrait};
 use reqwest::{Method, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
-use support::{Backend, TestApp, spawn_app};
 
 on_both_databases!(
     a_database_that_goes_away_answers_503_not_500,
@@ -46,7 +44,7 @@ async fn round(app: &TestApp, token: &str) -> Vec<StatusCode> {
         let status = response.status();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             assert!(response.headers().contains_key("retry-after"));
-            let problem = support::assert_problem(response, status, "unavailable").await;
+            let problem = crate::support::assert_problem(response, status, "unavailable").await;
             assert!(
                 problem["detail"]
                     .as_str()
@@ -113,7 +111,12 @@ async fn a_database_that_goes_away_answers_503_not_500(backend: Backend) {
                 .await
                 .unwrap();
             let waited = started.elapsed();
-            support::assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+            crate::support::assert_problem(
+                response,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+            )
+            .await;
             assert!(
                 waited < Duration::from_secs(7),
                 "said so within 5 s: {waited:?}"
@@ -136,7 +139,8 @@ async fn readiness_names_what_is_wrong(backend: Backend) {
     Migrator::down(&app.db, Some(1)).await.unwrap();
     let response = app.client.get(app.url("/api/ready")).send().await.unwrap();
     let problem =
-        support::assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+        crate::support::assert_problem(response, StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            .await;
     assert!(
         problem["detail"]
             .as_str()

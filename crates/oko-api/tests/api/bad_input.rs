@@ -1,9 +1,7 @@
 //! Bad requests get a problem+json that says what is wrong, never a 500.
 
-mod support;
-
+use crate::support::{Backend, assert_problem, spawn_app};
 use reqwest::StatusCode;
-use support::{Backend, assert_problem, spawn_app};
 
 on_both_databases!(
     bad_bodies_and_paths_get_clear_problems,
@@ -80,7 +78,7 @@ async fn bad_bodies_and_paths_get_clear_problems(backend: Backend) {
     assert_problem(unknown, StatusCode::NOT_FOUND, "not_found").await;
     // The server is still fine after all of that.
     assert_eq!(
-        app.login("admin", support::PASSWORD).await.0,
+        app.login("admin", crate::support::PASSWORD).await.0,
         StatusCode::OK
     );
 }

@@ -1,12 +1,10 @@
 //! `GET /api/orgs`: scope, paging and search.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{Backend, TestApp, assert_problem, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestApp, assert_problem, spawn_app};
 
 on_both_databases!(
     a_region_coordinator_sees_only_its_region,

@@ -4,19 +4,17 @@
 //! twice; finished files expire. Notifications: a ready report, a return for
 //! revision, a collection opening and closing; read marks; the live stream.
 
-mod support;
-
 use std::{
     process::{Command, Stdio},
     time::Duration,
 };
 
+use crate::support::{Backend, TestApp, spawn_app, spawn_app_with};
 use chrono::Utc;
 use oko_db::entities::job;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, Statement};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app, spawn_app_with};
 
 on_both_databases!(
     exports_are_built_in_the_background_in_three_formats,
@@ -218,7 +216,7 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
         .await;
     let (_, bytes) = app.job_file(&region, &lines).await;
     let refused = job_file_encoded(&app, &region, &lines, "cp1251").await;
-    let problem = support::assert_problem(
+    let problem = crate::support::assert_problem(
         refused,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",

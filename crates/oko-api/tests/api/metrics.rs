@@ -2,11 +2,11 @@
 //! behind `OKO_METRICS_TOKEN` on the main listener, or without a token on a
 //! listener of its own (`OKO_METRICS_LISTEN`); off (404) unless asked for.
 
-mod support;
-
+use crate::support::{
+    Backend, TestApp, arrange::open_college_collection, spawn_app, spawn_app_with,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{Backend, TestApp, arrange::open_college_collection, spawn_app, spawn_app_with};
 
 on_both_databases!(
     metrics_count_requests_saves_pools_and_jobs_behind_their_token,
@@ -143,7 +143,8 @@ async fn metrics_are_off_unless_asked_for(backend: Backend) {
         .send()
         .await
         .unwrap();
-    let problem = support::assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+    let problem =
+        crate::support::assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
     assert!(
         problem["detail"]
             .as_str()

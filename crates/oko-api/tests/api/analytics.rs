@@ -3,11 +3,9 @@
 //! or nothing), marks come from the scale, and every level sees its own units
 //! beside the levels above — never another unit's details.
 
-mod support;
-
+use crate::support::{Backend, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app};
 
 on_both_databases!(
     a_submitted_protocol_becomes_the_schools_results_in_its_reports,

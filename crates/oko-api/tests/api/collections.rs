@@ -2,21 +2,18 @@
 //! autosave with versions and retries, submission with the same validation as the
 //! editor, history, and the clock (closed collections change nothing).
 
-#[path = "collections/acceptance.rs"]
 mod acceptance;
-mod programs;
-mod support;
 
+use crate::support::{
+    Backend, TestApp,
+    arrange::{OPEN_FROM, OPEN_UNTIL, collection, form, open_college_collection},
+    spawn_app,
+};
 use acceptance::*;
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
-use support::{
-    Backend, TestApp,
-    arrange::{OPEN_FROM, OPEN_UNTIL, collection, form, open_college_collection},
-    spawn_app,
-};
 
 on_both_databases!(
     forms_are_checked_versioned_and_pinned,
@@ -41,7 +38,7 @@ on_both_databases!(
     comments_on_cells_are_answered_and_closed_by_acceptance,
 );
 
-pub fn set(row: u32, column: &str, value: &str) -> Value {
+fn set(row: u32, column: &str, value: &str) -> Value {
     json!({"op": "set", "sheet": "specialties", "row": row, "column": column, "value": value})
 }
 
@@ -63,7 +60,7 @@ fn valid_row() -> Vec<Value> {
     .collect()
 }
 
-pub async fn patch(
+async fn patch(
     app: &TestApp,
     token: &str,
     id: &str,
@@ -710,7 +707,7 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
 }
 
 /// The collection's template as `token`'s organisation downloads it.
-pub async fn template_of(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
+async fn template_of(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
     app.client
         .get(app.url(&format!("/api/collections/{id}/template")))
         .bearer_auth(token)
@@ -723,7 +720,7 @@ pub async fn template_of(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
         .to_vec()
 }
 
-pub async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     app.post_file(token, &format!("/api/collections/{id}/upload"), bytes)
         .await
 }
@@ -947,7 +944,7 @@ async fn the_refused_file_comes_back_marked(
 
     // Not a spreadsheet: nothing to mark, said as the upload says it.
     let response = mark(app, school, id, b"%PDF-1.7 a scan".to_vec()).await;
-    let problem = support::assert_problem(
+    let problem = crate::support::assert_problem(
         response,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation_failed",
@@ -1100,7 +1097,7 @@ async fn forms_are_described_in_excel_and_back(backend: Backend) {
 }
 
 /// Saves the valid row as `token`'s organisation and submits it.
-pub async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
+async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
     let (status, saved) = patch(app, token, id, 0, "fill", valid_row()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (status, receipt) = app
@@ -1124,7 +1121,7 @@ fn logins(page: &Value) -> Vec<&str> {
 }
 
 /// The logins of `status` among the participants `token` monitors.
-pub async fn participants_in(app: &TestApp, token: &str, id: &str, status: &str) -> Vec<String> {
+async fn participants_in(app: &TestApp, token: &str, id: &str, status: &str) -> Vec<String> {
     let (status_code, page) = app
         .get(
             &format!("/api/collections/{id}/participants?status={status}&per_page=500"),
@@ -1377,7 +1374,7 @@ async fn the_forecast_puts_the_laggard_municipalities_first(backend: Backend) {
 }
 
 /// Submits what `token`'s organisation has as its draft, filled valid first.
-pub async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
+async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), token)
         .await;
@@ -1648,8 +1645,8 @@ async fn counts_stay_whole_while_a_surge_saves_and_submits(backend: Backend) {
 
 /// What a school types into the schedule's template: a day of one exam and the
 /// fixed sheet's two works (numbers, a list value, date cells).
-fn typed_schedule() -> Vec<programs::Typed> {
-    use programs::{Kind::*, Typed};
+fn typed_schedule() -> Vec<crate::programs::Typed> {
+    use crate::programs::{Kind::*, Typed};
     let paper = "РАБОТЫ НА БЛАНКЕ";
     let meta = "МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ";
     let cell = |sheet, cell, value| Typed { sheet, cell, value };
@@ -1672,7 +1669,7 @@ fn typed_schedule() -> Vec<programs::Typed> {
 /// was typed; a results export opens in each with its dates as dates and its
 /// numbers as numbers; the error-marked file shows its marks in openpyxl.
 async fn templates_and_exports_survive_the_programs_people_use(backend: Backend) {
-    use programs::{Program, Programs};
+    use crate::programs::{Program, Programs};
 
     let app = spawn_app(backend).await;
     let office = Programs::from_env(app.data_dir());
@@ -1713,7 +1710,7 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
 
     // A refused file's marks, as a third-party reader sees them.
     let mut wrong = typed_schedule();
-    wrong[3].value = programs::Kind::Text("сорок");
+    wrong[3].value = crate::programs::Kind::Text("сорок");
     let refused = office.fill(Program::Openpyxl, &template, &wrong);
     let marked = mark(&app, &school, id, refused)
         .await

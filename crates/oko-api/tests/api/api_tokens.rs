@@ -1,14 +1,12 @@
 //! Personal API tokens: made with a login session, shown once, acting as their
 //! maker, refused once revoked or expired, unable to make more.
 
-mod support;
-
+use crate::support::{Backend, spawn_app};
 use chrono::Utc;
 use oko_db::entities::api_token;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
-use support::{Backend, spawn_app};
 
 on_both_databases!(an_api_token_acts_as_its_maker_until_revoked_or_expired,);
 

@@ -1,10 +1,8 @@
 //! Everything that is not `/api` is the SPA: its files, and `index.html` for its own
 //! routes so a reload on `/passport` works. The API documents itself at `/api/docs`.
 
-mod support;
-
+use crate::support::{Backend, TEST_SPA_INDEX, assert_problem, spawn_app};
 use reqwest::StatusCode;
-use support::{Backend, TEST_SPA_INDEX, assert_problem, spawn_app};
 
 on_both_databases!(spa_routes_assets_and_api_docs_are_served);
 
@@ -58,6 +56,18 @@ async fn spa_routes_assets_and_api_docs_are_served(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(spec["info"]["title"], "Oko API");
+    // Served as committed: no example carries the id of the request that built it.
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../api-spec/openapi.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        spec == committed,
+        "the served document differs from api-spec/openapi.json"
+    );
 
     let unknown = app
         .client

@@ -1,11 +1,9 @@
 //! `Idempotency-Key`: a creating request repeated with its key makes one thing
 //! and gets the first answer again, on any instance; keys are per user.
 
-mod support;
-
+use crate::support::{Backend, TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app};
 
 on_both_databases!(a_repeated_request_makes_one_thing_and_gets_the_first_answer);
 

@@ -3,11 +3,9 @@
 //! nowhere else, downloads resume by range, the zip and the report read from it,
 //! refused uploads and deletions leave nothing there.
 
-mod support;
-
+use crate::support::{Backend, TestApp, assert_problem, spawn_app_with};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, assert_problem, spawn_app_with};
 
 on_both_databases!(
     files_live_in_the_bucket_and_download_by_range,

@@ -2,11 +2,9 @@
 //! hears of it), marks frequently asked questions and merges duplicates; search
 //! finds questions and answers by Russian word forms on both databases.
 
-mod support;
-
+use crate::support::{Backend, TestApp, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, spawn_app};
 
 on_both_databases!(coordinators_ask_the_operator_answers_and_search_finds_word_forms);
 

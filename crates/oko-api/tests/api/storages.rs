@@ -2,13 +2,13 @@
 //! downloads, «Скачать всё.zip», tickets, uploads that are refused whole, and the
 //! coordinators' report.
 
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::{
+    Backend, TestApp, arrange::storage, assert_problem, spawn_app, spawn_app_with,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Backend, TestApp, arrange::storage, assert_problem, spawn_app, spawn_app_with};
 
 on_both_databases!(
     files_reach_whom_they_are_for,

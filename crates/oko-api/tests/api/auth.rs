@@ -1,10 +1,8 @@
 //! Login, refresh, logout and `/api/me`, as a client sees them.
 
-mod support;
-
+use crate::support::{Backend, PASSWORD, TestApp, assert_problem, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{Backend, PASSWORD, TestApp, assert_problem, spawn_app};
 
 on_both_databases!(
     each_role_logs_in_and_me_describes_the_user,
@@ -209,7 +207,7 @@ async fn a_blocked_user_can_neither_log_in_nor_refresh(backend: Backend) {
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(
-        support::AUTH_CACHE_SECONDS * 1000 + 300,
+        crate::support::AUTH_CACHE_SECONDS * 1000 + 300,
     ))
     .await;
     assert_eq!(app.get("/api/me", access).await.0, StatusCode::UNAUTHORIZED);

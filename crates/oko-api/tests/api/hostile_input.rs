@@ -1,12 +1,10 @@
 //! What a hostile or careless client sends, against the server as it ships: every
 //! answer a clear 4xx, the server still serving afterwards, on both databases.
 
-mod support;
-
+use crate::support::{Backend, PASSWORD, TestApp, assert_problem, spawn_app};
 use oko_io::workbook::minimal_workbook;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{Backend, PASSWORD, TestApp, assert_problem, spawn_app};
 
 on_both_databases!(
     nul_characters_are_refused_at_the_door,
@@ -212,7 +210,7 @@ async fn the_notification_stream_ticket_is_short_and_refuses_a_blocked_user(back
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    support::after_the_cache_poll().await;
+    crate::support::after_the_cache_poll().await;
     let stream = app
         .client
         .get(app.url(link["url"].as_str().unwrap()))
@@ -299,7 +297,8 @@ async fn a_cookie_over_https_is_secure(backend: Backend) {
 }
 
 async fn behind_a_trusted_proxy_each_client_has_its_own_back_off(backend: Backend) {
-    let app = support::spawn_app_with(backend, &[("OKO_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let app =
+        crate::support::spawn_app_with(backend, &[("OKO_TRUSTED_PROXIES", "127.0.0.1")]).await;
     let login = |client_address: &'static str, password: &'static str| {
         app.client
             .post(app.url("/api/auth/login"))

@@ -1,7 +1,6 @@
 //! A real `oko` server for each test, on a fresh database of its own: a SQLite file in
 //! a temporary directory, or a new PostgreSQL database `oko_t_<uuid>` on the server at
 //! `OKO_TEST_POSTGRES_URL` (default `postgres://postgres@127.0.0.1:5432`).
-#![allow(dead_code)]
 
 pub mod arrange;
 

@@ -2,8 +2,6 @@
 //! every save acknowledged before the backup began is in the restored country,
 //! and so is every stored file; a database with data is never restored over.
 
-mod support;
-
 use std::{
     sync::{
         Arc,
@@ -12,13 +10,13 @@ use std::{
     time::{Duration, Instant},
 };
 
-use reqwest::{Method, StatusCode};
-use serde_json::json;
-use support::{
+use crate::support::{
     Backend, TestApp,
     arrange::{open_college_collection, storage},
     postgres_admin_url, serve_process_on, spawn_app,
 };
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
 on_both_databases!(a_backup_under_load_restores_every_acknowledged_save);
 

@@ -2,11 +2,9 @@
 //! its account, a spreadsheet of organisations (all or nothing, problems at their
 //! rows), and closing an organisation.
 
-mod support;
-
+use crate::support::{Backend, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{Backend, spawn_app};
 
 on_both_databases!(the_operator_builds_the_tree_and_closes_an_organisation);
 

@@ -2,11 +2,9 @@
 //! coordinators read their organisations' passports, and every change is kept in
 //! the history.
 
-mod support;
-
+use crate::support::{Backend, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use support::{Backend, spawn_app};
 
 on_both_databases!(the_organisation_keeps_its_contacts_and_the_operator_the_rest);
 
