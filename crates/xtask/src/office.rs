@@ -1,4 +1,4 @@
-//! The spreadsheet programs of the round-trip tests (`crates/oko-api/tests/
+//! The spreadsheet programs of the round-trip tests (`crates/oko-api/tests/api/
 //! programs`): LibreOffice Calc with Python UNO and Gnumeric's `ssconvert` from
 //! Debian (about 45 s to install), openpyxl from PyPI in a virtualenv under
 //! `target/` like moto. Installed once, when missing.

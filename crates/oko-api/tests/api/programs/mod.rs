@@ -184,7 +184,7 @@ fn cells_json(cells: &[Typed]) -> Value {
 
 fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/programs")
+        .join("tests/api/programs")
         .join(name)
 }
 
