@@ -79,12 +79,14 @@ pub async fn return_submission(
     id: web::Path<Uuid>,
     body: web::Json<ReturnRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_coordinator(&user)?;
-    ApiError::unless_valid(body.problems())?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation =
-        target_organisation(&state, &user, &found, Some(&body.organisation), now).await?;
+    let (found, organisation, now) = decided_on(
+        &state,
+        &user,
+        id.into_inner(),
+        &body.organisation,
+        body.problems(),
+    )
+    .await?;
     let returning = Returning {
         comment: body.comment.trim(),
         cells: &[],
@@ -126,12 +128,14 @@ pub async fn decide_submission(
     id: web::Path<Uuid>,
     body: web::Json<AcceptanceRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_coordinator(&user)?;
-    ApiError::unless_valid(body.problems())?;
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation =
-        target_organisation(&state, &user, &found, Some(&body.organisation), now).await?;
+    let (found, organisation, now) = decided_on(
+        &state,
+        &user,
+        id.into_inner(),
+        &body.organisation,
+        body.problems(),
+    )
+    .await?;
     let comment = body
         .comment
         .as_deref()
@@ -301,6 +305,24 @@ fn without_errors(
         }
     }
     (clean, erroneous)
+}
+
+/// What a decision on one organisation's submission starts from: a
+/// coordinator (or the operator) whose request has no `problems`, the
+/// collection it sees and the organisation `login` of its scope.
+async fn decided_on(
+    state: &AppState,
+    user: &Authenticated,
+    id: Uuid,
+    login: &str,
+    problems: Vec<oko_domain::api::FieldError>,
+) -> Result<(collection_entity::Model, organisation::Model, DateTime<Utc>), ApiError> {
+    require_coordinator(user)?;
+    ApiError::unless_valid(problems)?;
+    let now = Utc::now();
+    let found = seen_collection(state, user, id, now).await?;
+    let organisation = target_organisation(state, user, &found, Some(login), now).await?;
+    Ok((found, organisation, now))
 }
 
 /// Tells monitoring's dates and the metrics about an acceptance.
