@@ -109,61 +109,76 @@ impl GroupReportRequest {
     }
 }
 
-/// What a job does, with its parameters, as stored with it.
+/// What a job does, with its parameters, as stored with it (`{"job": "export",
+/// …fields}`). Each kind's parameters are a struct of their own, so each runner
+/// takes exactly its own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "job", rename_all = "snake_case")]
 pub enum JobSpec {
-    Export {
-        collection_id: Uuid,
-        kind: ExportKind,
-        format: ExportFormat,
-    },
-    GroupReport {
-        collections: Vec<Uuid>,
-        format: ExportFormat,
-    },
+    Export(ExportJob),
+    GroupReport(GroupReportJob),
     /// «Отчет» of a file storage: who downloaded what.
-    DownloadReport {
-        storage_id: Uuid,
-        publication_id: Uuid,
-    },
+    DownloadReport(DownloadReportJob),
     /// New passwords for every subordinate account of a territory, as a workbook
     /// of logins and passwords («Архив с паролями»).
-    Credentials {
-        /// As `?unit=` names it (`region:<id>`, `municipality:<id>`); the owner's
-        /// own territory when `None`.
-        unit: Option<String>,
-    },
+    Credentials(CredentialsJob),
     /// A report of «Аналитика» as a file («Заказать отчет»).
-    AnalyticsReport {
-        work_id: Uuid,
-        kind: crate::analytics::ReportKind,
-        /// As `?unit=` names it; the owner's own unit when `None`.
-        unit: Option<String>,
-        format: ExportFormat,
-    },
+    AnalyticsReport(AnalyticsReportJob),
+}
+
+/// «Экспорт результатов», «Экспорт статусов», «Список для обзвона».
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExportJob {
+    pub collection_id: Uuid,
+    pub kind: ExportKind,
+    pub format: ExportFormat,
+}
+
+/// «Групповой отчет» over several collections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupReportJob {
+    pub collections: Vec<Uuid>,
+    pub format: ExportFormat,
+}
+
+/// A storage's download report.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DownloadReportJob {
+    pub storage_id: Uuid,
+    pub publication_id: Uuid,
+}
+
+/// «Архив с паролями».
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CredentialsJob {
+    /// As `?unit=` names it (`region:<id>`, `municipality:<id>`); the owner's
+    /// own territory when `None`.
+    pub unit: Option<String>,
+}
+
+/// A report of «Аналитика».
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnalyticsReportJob {
+    pub work_id: Uuid,
+    pub kind: crate::analytics::ReportKind,
+    /// As `?unit=` names it; the owner's own unit when `None`.
+    pub unit: Option<String>,
+    pub format: ExportFormat,
 }
 
 impl JobSpec {
     /// The stored kind (for listing and logs).
     pub fn kind(&self) -> &'static str {
         match self {
-            JobSpec::Export {
-                kind: ExportKind::Results,
-                ..
-            } => "results_export",
-            JobSpec::Export {
-                kind: ExportKind::Statuses,
-                ..
-            } => "status_export",
-            JobSpec::Export {
-                kind: ExportKind::CallList,
-                ..
-            } => "call_list",
-            JobSpec::GroupReport { .. } => "group_report",
-            JobSpec::DownloadReport { .. } => "download_report",
-            JobSpec::AnalyticsReport { .. } => "analytics_report",
-            JobSpec::Credentials { .. } => "credentials",
+            JobSpec::Export(export) => match export.kind {
+                ExportKind::Results => "results_export",
+                ExportKind::Statuses => "status_export",
+                ExportKind::CallList => "call_list",
+            },
+            JobSpec::GroupReport(_) => "group_report",
+            JobSpec::DownloadReport(_) => "download_report",
+            JobSpec::AnalyticsReport(_) => "analytics_report",
+            JobSpec::Credentials(_) => "credentials",
         }
     }
 }
@@ -256,6 +271,28 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_job_is_stored_as_it_was_before_its_parameters_became_structs() {
+        // Jobs queued by an older instance must still run after an upgrade.
+        let stored = r#"{"job":"export","collection_id":"00000000-0000-0000-0000-000000000001","kind":"statuses","format":"csv"}"#;
+        let spec: JobSpec = serde_json::from_str(stored).expect("an old job reads");
+        assert_eq!(
+            spec,
+            JobSpec::Export(ExportJob {
+                collection_id: Uuid::from_u128(1),
+                kind: ExportKind::Statuses,
+                format: ExportFormat::Csv,
+            })
+        );
+        assert_eq!(serde_json::to_string(&spec).unwrap(), stored);
+        assert_eq!(spec.kind(), "status_export");
+        let credentials: JobSpec =
+            serde_json::from_str(r#"{"job":"credentials","unit":null}"#).unwrap();
+        assert_eq!(
+            credentials,
+            JobSpec::Credentials(CredentialsJob { unit: None })
+        );
+    }
 
     #[test]
     fn a_failure_is_told_in_russian_without_rust_text() {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use actix_web::web;
 use oko_db::entities::job;
-use oko_domain::{analytics::ReportKind, jobs::JobSpec};
+use oko_domain::{analytics::ReportKind, jobs::AnalyticsReportJob};
 use oko_io::analytics_report::ReportFile;
 
 use super::Progress;
@@ -15,19 +15,16 @@ use crate::{analytics, state::AppState};
 pub async fn run(
     state: &web::Data<AppState>,
     job: &job::Model,
-    spec: &JobSpec,
+    spec: &AnalyticsReportJob,
     path: &Path,
     progress: Progress,
 ) -> Result<(), String> {
-    let JobSpec::AnalyticsReport {
+    let AnalyticsReportJob {
         work_id,
         kind,
         unit,
         format,
-    } = spec
-    else {
-        return Err("Не тот вид задания".into());
-    };
+    } = spec;
     let failed = |e: &dyn std::fmt::Display| format!("Не удалось построить отчёт: {e}");
     let reach = super::owner_reach(state, job).await?;
     let target = analytics::target(state, &reach, *work_id, unit.as_deref())

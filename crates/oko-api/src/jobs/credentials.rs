@@ -7,7 +7,7 @@ use std::path::Path;
 
 use actix_web::web;
 use oko_db::{analytics::units::Unit, entities::job};
-use oko_domain::jobs::{ExportFormat, JobSpec};
+use oko_domain::jobs::{CredentialsJob, ExportFormat};
 use oko_io::export::{Cell, ExportColumn, ExportTable, ExportWriter};
 
 use super::Progress;
@@ -16,13 +16,11 @@ use crate::{auth::password, state::AppState};
 pub async fn run(
     state: &web::Data<AppState>,
     job: &job::Model,
-    spec: &JobSpec,
+    spec: &CredentialsJob,
     path: &Path,
     progress: Progress,
 ) -> Result<(), String> {
-    let JobSpec::Credentials { unit } = spec else {
-        return Err("Не тот вид задания".into());
-    };
+    let CredentialsJob { unit } = spec;
     let failed = |e: &dyn std::fmt::Display| format!("Не удалось выдать пароли: {e}");
     let reach = super::owner_reach(state, job).await?;
     let roster = state.roster.get(&state.db).await.map_err(|e| failed(&e))?;

@@ -20,7 +20,7 @@ use oko_db::{
 use oko_domain::{
     collections::{CollectionState, OrgStatus},
     forms::{ColumnType, FormData, FormDefinition, value},
-    jobs::{ExportFormat, ExportKind, JobSpec},
+    jobs::{ExportFormat, ExportJob, ExportKind},
     moscow_time::short_date_time,
     reminders::ReminderStatus,
 };
@@ -57,18 +57,15 @@ struct Scope {
 pub async fn run(
     state: &web::Data<AppState>,
     job: &job::Model,
-    spec: &JobSpec,
+    spec: &ExportJob,
     path: &Path,
     progress: Progress,
 ) -> Result<(), String> {
-    let JobSpec::Export {
+    let ExportJob {
         collection_id,
         kind,
         format,
-    } = spec
-    else {
-        return Err("Не экспорт сбора данных".into());
-    };
+    } = spec;
     let scope = load_scope(state, job, *collection_id)
         .await
         .map_err(|e| format!("Не удалось прочитать данные: {e}"))?;

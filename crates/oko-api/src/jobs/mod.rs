@@ -119,19 +119,19 @@ async fn run(state: &web::Data<AppState>, job: job::Model, spec: JobSpec) {
     let room = crate::disk::ensure_room(state, 0).map_err(|e| e.detail().to_owned());
     let outcome = match &spec {
         _ if room.is_err() => room,
-        JobSpec::Export { .. } => export::run(state, &job, &spec, &path, progress.clone()).await,
-        JobSpec::GroupReport {
-            collections,
-            format,
-        } => group_report::run(state, &job, collections, *format, &path, progress.clone()).await,
-        JobSpec::DownloadReport { storage_id, .. } => {
-            download_report::run(state, &job, *storage_id, &path).await
+        JobSpec::Export(export) => export::run(state, &job, export, &path, progress.clone()).await,
+        JobSpec::GroupReport(report) => {
+            let (collections, format) = (&report.collections, report.format);
+            group_report::run(state, &job, collections, format, &path, progress.clone()).await
         }
-        JobSpec::AnalyticsReport { .. } => {
-            analytics_report::run(state, &job, &spec, &path, progress.clone()).await
+        JobSpec::DownloadReport(report) => {
+            download_report::run(state, &job, report.storage_id, &path).await
         }
-        JobSpec::Credentials { .. } => {
-            credentials::run(state, &job, &spec, &path, progress.clone()).await
+        JobSpec::AnalyticsReport(report) => {
+            analytics_report::run(state, &job, report, &path, progress.clone()).await
+        }
+        JobSpec::Credentials(credentials) => {
+            credentials::run(state, &job, credentials, &path, progress.clone()).await
         }
     };
     heartbeat.abort();
@@ -174,11 +174,11 @@ async fn tell(state: &AppState, job: &job::Model, spec: &JobSpec, status: JobSta
     // A ready report's notification leads to its file («Скачать», as the seeds
     // show); a failed one to the page it was ordered from.
     let page = match spec {
-        JobSpec::Export { collection_id, .. } => format!("/collections/{collection_id}/monitoring"),
-        JobSpec::GroupReport { .. } => "/reports/group".to_owned(),
-        JobSpec::DownloadReport { publication_id, .. } => format!("/publications/{publication_id}"),
-        JobSpec::AnalyticsReport { .. } => "/analytics".to_owned(),
-        JobSpec::Credentials { .. } => "/passport".to_owned(),
+        JobSpec::Export(export) => format!("/collections/{}/monitoring", export.collection_id),
+        JobSpec::GroupReport(_) => "/reports/group".to_owned(),
+        JobSpec::DownloadReport(report) => format!("/publications/{}", report.publication_id),
+        JobSpec::AnalyticsReport(_) => "/analytics".to_owned(),
+        JobSpec::Credentials(_) => "/passport".to_owned(),
     };
     let link = match status {
         JobStatus::Failed => page,

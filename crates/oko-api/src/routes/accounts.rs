@@ -288,9 +288,9 @@ pub async fn issue_credentials(
     }
     let name = unit.name(&roster).unwrap_or_default();
     let title = format!("Архив с паролями: {name}");
-    let spec = oko_domain::jobs::JobSpec::Credentials {
+    let spec = oko_domain::jobs::JobSpec::Credentials(oko_domain::jobs::CredentialsJob {
         unit: body.unit.clone(),
-    };
+    });
     let job = queue_job(
         &state,
         &user,

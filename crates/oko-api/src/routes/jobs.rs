@@ -12,7 +12,9 @@ use oko_domain::{
     api::{FieldError, Problem},
     audit::AuditAction,
     error_code::ErrorCode,
-    jobs::{ExportRequest, GroupReportRequest, JobList, JobSpec, JobView},
+    jobs::{
+        ExportJob, ExportRequest, GroupReportJob, GroupReportRequest, JobList, JobSpec, JobView,
+    },
 };
 use oko_io::cp1251::Cp1251Transcoder;
 use serde::Deserialize;
@@ -67,11 +69,11 @@ pub async fn create_export(
     let what = body.kind.title_ru();
     let title = format!("{what}: {}", form.title);
     let file_name = format!("{what} — {}.{}", form.title, body.format.extension());
-    let spec = JobSpec::Export {
+    let spec = JobSpec::Export(ExportJob {
         collection_id: collection.id,
         kind: body.kind,
         format: body.format,
-    };
+    });
     queue(
         &state,
         &user,
@@ -113,10 +115,10 @@ pub async fn create_group_report(
     for id in &body.collections {
         seen_collection(&state, &user, *id, now).await?;
     }
-    let spec = JobSpec::GroupReport {
+    let spec = JobSpec::GroupReport(GroupReportJob {
         collections: body.collections.clone(),
         format: body.format,
-    };
+    });
     let title = format!(
         "Групповой отчет: {}",
         oko_domain::text::count_ru(

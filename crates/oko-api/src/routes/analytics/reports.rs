@@ -171,12 +171,12 @@ pub async fn order_analytics_report(
         target.name,
         format.extension()
     );
-    let spec = JobSpec::AnalyticsReport {
+    let spec = JobSpec::AnalyticsReport(oko_domain::jobs::AnalyticsReportJob {
         work_id,
         kind,
         unit: query.unit.clone(),
         format,
-    };
+    });
     let job = queue_job(
         &state,
         &user,

@@ -59,10 +59,10 @@ pub async fn create_report(
     let storage = seen_storage(&state, &user, id.into_inner(), now).await?;
     let file_name = format!("Отчёт о скачивании — {}.xlsx", storage.title);
     let title = format!("Отчёт о скачивании: {}", storage.title);
-    let spec = JobSpec::DownloadReport {
+    let spec = JobSpec::DownloadReport(oko_domain::jobs::DownloadReportJob {
         storage_id: storage.id,
         publication_id: storage.publication_id,
-    };
+    });
     let job = queue_job(&state, &user, &spec, &title, &file_name, XLSX, now).await?;
     let answer = report_of(&job);
     Ok(HttpResponse::Accepted()
