@@ -52,6 +52,15 @@ impl ApiFailure {
         }
     }
 
+    /// The one line to show for a refusal: its first problem's message, or the
+    /// message alone.
+    pub fn first_message(self) -> String {
+        match self.errors.into_iter().next() {
+            Some(first) => first.message,
+            None => self.message,
+        }
+    }
+
     /// Whether the access token was refused (and a refresh may help).
     pub fn is_unauthenticated(&self) -> bool {
         self.status == 401

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    api::FieldError, collections::OrgStatus, monitoring::MAX_COMMENT_CHARS, role::Role,
+    api::FieldError, collections::OrgStatus, monitoring::comment_problems, role::Role,
     text::count_ru,
 };
 
@@ -256,20 +256,10 @@ pub struct AcceptanceRequest {
 
 impl AcceptanceRequest {
     pub fn problems(&self) -> Vec<FieldError> {
-        let comment = self.comment.as_deref().map(str::trim).unwrap_or_default();
-        if self.decision == Decision::Return && comment.is_empty() {
-            return vec![FieldError::about_field(
-                "comment",
-                "required",
-                "Напишите, что нужно исправить",
-            )];
-        }
-        if comment.chars().count() > MAX_COMMENT_CHARS {
-            return vec![FieldError::about_field(
-                "comment",
-                "too_long",
-                &format!("Не более {MAX_COMMENT_CHARS} символов"),
-            )];
+        let comment = self.comment.as_deref().unwrap_or_default();
+        let problems = comment_problems(comment, self.decision == Decision::Return);
+        if !problems.is_empty() {
+            return problems;
         }
         if self.decision == Decision::Accept && !self.cells.is_empty() {
             return vec![FieldError::about_field(
@@ -481,7 +471,7 @@ mod tests {
             request(Decision::Return, Some("  ")).problems()[0].code,
             "required"
         );
-        let long = "я".repeat(MAX_COMMENT_CHARS + 1);
+        let long = "я".repeat(crate::monitoring::MAX_COMMENT_CHARS + 1);
         assert_eq!(
             request(Decision::Accept, Some(&long)).problems()[0].code,
             "too_long"

@@ -349,22 +349,27 @@ pub struct ReturnRequest {
 
 impl ReturnRequest {
     pub fn problems(&self) -> Vec<FieldError> {
-        let comment = self.comment.trim();
-        let mut problems = Vec::new();
-        if comment.is_empty() {
-            problems.push(FieldError::about_field(
-                "comment",
-                "required",
-                "Напишите, что нужно исправить",
-            ));
-        } else if comment.chars().count() > MAX_COMMENT_CHARS {
-            problems.push(FieldError::about_field(
-                "comment",
-                "too_long",
-                &format!("Не более {MAX_COMMENT_CHARS} символов"),
-            ));
-        }
-        problems
+        comment_problems(&self.comment, true)
+    }
+}
+
+/// What is wrong with a decision's `comment` (a return's is `required`).
+pub fn comment_problems(comment: &str, required: bool) -> Vec<FieldError> {
+    let comment = comment.trim();
+    if required && comment.is_empty() {
+        vec![FieldError::about_field(
+            "comment",
+            "required",
+            "Напишите, что нужно исправить",
+        )]
+    } else if comment.chars().count() > MAX_COMMENT_CHARS {
+        vec![FieldError::about_field(
+            "comment",
+            "too_long",
+            &format!("Не более {MAX_COMMENT_CHARS} символов"),
+        )]
+    } else {
+        Vec::new()
     }
 }
 

@@ -407,10 +407,7 @@ impl EditorState {
                 }
                 Ok(Submitted::Merged)
             }
-            Err(failure) => Err(failure
-                .errors
-                .first()
-                .map_or(failure.message, |e| e.message.clone())),
+            Err(failure) => Err(failure.first_message()),
         }
     }
 
@@ -462,10 +459,7 @@ impl EditorState {
                 false
             }
             Err(failure) => {
-                let detail = failure
-                    .errors
-                    .first()
-                    .map_or(failure.message, |e| e.message.clone());
+                let detail = failure.first_message();
                 self.save_state.set(SaveState::Refused(detail));
                 false
             }

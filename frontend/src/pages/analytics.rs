@@ -89,9 +89,12 @@ pub fn Analytics() -> impl IntoView {
         let Some(path) = path("") else { return };
         let path = format!("{path}{}", query());
         spawn_local(async move {
-            shown.set(Some(session.get::<Report>(&path).await.map_err(|f| {
-                f.errors.first().map_or(f.message, |e| e.message.clone())
-            })));
+            shown.set(Some(
+                session
+                    .get::<Report>(&path)
+                    .await
+                    .map_err(|f| f.first_message()),
+            ));
         });
     };
     let open_unit = move |key: String| {
@@ -222,9 +225,7 @@ fn OperatorPanel(
                     work.set(None);
                     changed.run(());
                 }
-                Err(f) => problem.set(Some(
-                    f.errors.first().map_or(f.message, |e| e.message.clone()),
-                )),
+                Err(f) => problem.set(Some(f.first_message())),
             }
         });
     };

@@ -60,12 +60,7 @@ pub fn GroupReportPage() -> impl IntoView {
                     problem.set(None);
                     feed.started(job);
                 }
-                Err(failure) => problem.set(Some(
-                    failure
-                        .errors
-                        .first()
-                        .map_or(failure.message, |e| e.message.clone()),
-                )),
+                Err(failure) => problem.set(Some(failure.first_message())),
             },
         )
     };

@@ -344,12 +344,7 @@ fn ParticipantRow(
                 .await
             {
                 Ok(_) => changed.run(()),
-                Err(failure) => problem.set(Some(
-                    failure
-                        .errors
-                        .first()
-                        .map_or(failure.message, |e| e.message.clone()),
-                )),
+                Err(failure) => problem.set(Some(failure.first_message())),
             }
         })
     };

@@ -290,9 +290,9 @@ fn ReturnWithComments(
             if answer.is_ok() {
                 cells.set(Vec::new());
             }
-            outcome.set(Some(answer.map(|o| o.message).map_err(|f| {
-                f.errors.first().map_or(f.message, |e| e.message.clone())
-            })));
+            outcome.set(Some(
+                answer.map(|o| o.message).map_err(|f| f.first_message()),
+            ));
         })
     };
     view! {

@@ -271,9 +271,7 @@ fn ModerationBar(id: Uuid, faq: bool, closed: bool, changed: Callback<()>) -> im
                 .await
             {
                 Ok(_) => changed.run(()),
-                Err(f) => problem.set(Some(
-                    f.errors.first().map_or(f.message, |e| e.message.clone()),
-                )),
+                Err(f) => problem.set(Some(f.first_message())),
             }
         });
     };
@@ -326,9 +324,7 @@ fn AttachForm(id: Uuid, changed: Callback<()>) -> impl IntoView {
                 .await
             {
                 Ok(_) => changed.run(()),
-                Err(f) => problem.set(Some(
-                    f.errors.first().map_or(f.message, |e| e.message.clone()),
-                )),
+                Err(f) => problem.set(Some(f.first_message())),
             }
         });
     };

@@ -29,7 +29,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{monitoring::Monitored, seen_collection, target_organisation};
+use super::{monitoring::Monitored, note_write, seen_collection, target_organisation};
 use crate::{
     audit,
     auth::extractor::Authenticated,
@@ -168,7 +168,13 @@ pub async fn decide_submission(
                 },
             )
             .await??;
-            noted(&state, found.id, organisation.id, accepted.level, now);
+            note_write(
+                &state,
+                found.id,
+                organisation.id,
+                DraftWriteKind::Accepted(accepted.level),
+                now,
+            );
             let entry = audit::Entry {
                 action: AuditAction::Accepted,
                 target: &organisation.login,
@@ -269,7 +275,13 @@ pub async fn accept_municipality(
         let done =
             acceptance::accept_many(&state.db, found.id, &clean, from, level, login, now).await?;
         for organisation in &done {
-            noted(&state, found.id, *organisation, level, now);
+            note_write(
+                &state,
+                found.id,
+                *organisation,
+                DraftWriteKind::Accepted(level),
+                now,
+            );
         }
         accepted += done.len() as u32;
     }
@@ -325,19 +337,6 @@ async fn decided_on(
     Ok((found, organisation, now))
 }
 
-/// Tells monitoring's dates and the metrics about an acceptance.
-fn noted(
-    state: &AppState,
-    collection: Uuid,
-    organisation: Uuid,
-    level: AcceptanceLevel,
-    at: DateTime<Utc>,
-) {
-    let write = DraftWriteKind::Accepted(level);
-    crate::metrics::draft_written(write);
-    state.draft_dates.note(collection, organisation, write, at);
-}
-
 /// Why a submission goes back: the comment and the cells to fix.
 struct Returning<'a> {
     comment: &'a str,
@@ -370,8 +369,8 @@ async fn return_one(
         },
     )
     .await??;
-    crate::metrics::draft_written(DraftWriteKind::Returned);
-    state.draft_dates.note(
+    note_write(
+        state,
         collection.id,
         organisation.id,
         DraftWriteKind::Returned,

@@ -20,6 +20,7 @@ use oko_db::{
     collections,
     entities::{collection as collection_entity, draft as draft_entity, organisation},
     held::Held,
+    monitoring::DraftWriteKind,
     reach::Reach,
 };
 use oko_domain::{
@@ -149,12 +150,28 @@ pub struct Writing {
 
 impl Writing {
     /// Tells monitoring's dates what this request wrote.
-    pub fn noted(&self, state: &AppState, write: oko_db::monitoring::DraftWriteKind) {
-        crate::metrics::draft_written(write);
-        state
-            .draft_dates
-            .note(self.collection.id, self.organisation_id, write, self.now);
+    pub fn noted(&self, state: &AppState, write: DraftWriteKind) {
+        note_write(
+            state,
+            self.collection.id,
+            self.organisation_id,
+            write,
+            self.now,
+        );
     }
+}
+
+/// Tells the metrics and monitoring's dates about a write to an organisation's
+/// draft (a save, a submission, a return, an acceptance).
+pub fn note_write(
+    state: &AppState,
+    collection: uuid::Uuid,
+    organisation: uuid::Uuid,
+    write: DraftWriteKind,
+    at: DateTime<Utc>,
+) {
+    crate::metrics::draft_written(write);
+    state.draft_dates.note(collection, organisation, write, at);
 }
 
 /// Checks that the caller is an organisation, sees collection `id` and that it is
