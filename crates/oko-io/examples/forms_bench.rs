@@ -128,7 +128,7 @@ fn read_with_csv_crate_then_import(form: &FormDefinition, bytes: &[u8]) {
                 .iter()
                 .map(|field| match field {
                     "" => RawCell::Empty,
-                    text => RawCell::Text(text.to_owned()),
+                    text => RawCell::Text(text.into()),
                 })
                 .collect()
         })

@@ -17,17 +17,19 @@ use oko_domain::{
     },
     text::{at_most_rows_ru, rows_ru},
 };
+use smol_str::SmolStr;
 
 use crate::{form_template::worksheet_names, workbook::Refusal};
 
 /// How far down the header row may be (title lines above it are common).
 const HEADER_SEARCH_ROWS: usize = 10;
 
-/// A cell as a spreadsheet holds it.
+/// A cell as a spreadsheet holds it. Texts are inline up to 23 bytes, as a
+/// row's cells are, so most cells go from the file into the row unallocated.
 #[derive(Clone, Debug, PartialEq)]
 pub enum RawCell {
     Empty,
-    Text(String),
+    Text(SmolStr),
     Number(f64),
     Bool(bool),
     Date(NaiveDate),
@@ -42,7 +44,7 @@ pub struct RawSheet {
 
 /// The canonical text of a cell for `column`. A number in a number column is written
 /// straight in its canonical form (most cells of a filled template are numbers).
-fn canonical_text(column: &ColumnDef, cell: &mut RawCell) -> String {
+fn canonical_text(column: &ColumnDef, cell: &mut RawCell) -> SmolStr {
     if let RawCell::Text(text) = cell
         && is_canonical(column, text)
     {
@@ -52,8 +54,10 @@ fn canonical_text(column: &ColumnDef, cell: &mut RawCell) -> String {
         (RawCell::Number(n), ColumnType::Integer) if n.fract() == 0.0 && n.abs() < 9.0e15 => {
             value::integer_text(*n as i64)
         }
-        (RawCell::Number(n), ColumnType::Decimal) if n.is_finite() => value::format_decimal(*n),
-        _ => value::normalize(column, &cell_text(column, cell)),
+        (RawCell::Number(n), ColumnType::Decimal) if n.is_finite() => {
+            value::format_decimal(*n).into()
+        }
+        _ => value::normalize(column, &cell_text(column, cell)).into(),
     }
 }
 
@@ -139,7 +143,7 @@ pub(crate) fn text_cell(text: &str) -> RawCell {
     if clean.trim().is_empty() {
         RawCell::Empty
     } else {
-        RawCell::Text(clean.into_owned())
+        RawCell::Text(SmolStr::new(clean))
     }
 }
 
@@ -149,7 +153,7 @@ fn is_stray_control(c: char) -> bool {
 
 pub(crate) fn raw_text(cell: &RawCell) -> String {
     match cell {
-        RawCell::Text(t) => t.clone(),
+        RawCell::Text(t) => t.to_string(),
         RawCell::Number(n) => n.to_string(),
         _ => String::new(),
     }

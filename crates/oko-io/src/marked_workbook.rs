@@ -284,7 +284,7 @@ fn plain_workbook(sheet: &RawSheet) -> Result<Vec<u8>, XlsxError> {
             match cell {
                 RawCell::Empty => {}
                 RawCell::Text(text) => {
-                    worksheet.write_string(row, column, text)?;
+                    worksheet.write_string(row, column, text.as_str())?;
                 }
                 RawCell::Number(n) => {
                     worksheet.write_number(row, column, *n)?;

@@ -169,6 +169,8 @@ impl RowSource for Workbook<'_> {
         let mut cells = guarded(name, || xlsx.worksheet_cells_reader(name))?.map_err(unreadable)?;
         let mut budget = SpreadBudget::default();
         let mut current: Option<(usize, Vec<RawCell>)> = None;
+        // Rows of a sheet are mostly as wide as the one before: sized once.
+        let mut width = 0;
         while let Some(cell) = guarded(name, || cells.next_cell())?.map_err(unreadable)? {
             let raw = raw_cell(cell.get_value());
             if raw == RawCell::Empty {
@@ -180,9 +182,10 @@ impl RowSource for Workbook<'_> {
             if current.as_ref().is_some_and(|(at, _)| *at != row)
                 && let Some((at, done)) = current.take()
             {
+                width = done.len();
                 each(at, done);
             }
-            let (_, cells) = current.get_or_insert_with(|| (row, Vec::new()));
+            let (_, cells) = current.get_or_insert_with(|| (row, Vec::with_capacity(width)));
             if cells.len() <= col {
                 cells.resize(col + 1, RawCell::Empty);
             }
@@ -355,8 +358,8 @@ fn raw_cell(data: &DataRef) -> RawCell {
         DataRef::DateTimeIso(text) => text
             .get(..10)
             .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
-            .map_or_else(|| RawCell::Text(text.clone()), RawCell::Date),
-        DataRef::DurationIso(text) => RawCell::Text(text.clone()),
-        DataRef::Error(e) => RawCell::Text(format!("#{e:?}")),
+            .map_or_else(|| RawCell::Text(text.into()), RawCell::Date),
+        DataRef::DurationIso(text) => RawCell::Text(text.into()),
+        DataRef::Error(e) => RawCell::Text(smol_str::format_smolstr!("#{e:?}")),
     }
 }

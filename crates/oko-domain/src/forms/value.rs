@@ -3,6 +3,7 @@
 //! submissions and exports hold one spelling whatever was typed or pasted.
 
 use chrono::NaiveDate;
+use smol_str::SmolStr;
 
 use super::{ColumnDef, ColumnType};
 
@@ -81,7 +82,7 @@ pub fn normalize(column: &ColumnDef, text: &str) -> String {
 fn canonical(column: &ColumnDef, value: &Value, text: &str) -> String {
     match value {
         Value::Text => text.to_owned(),
-        Value::Integer(n) => integer_text(*n),
+        Value::Integer(n) => integer_text(*n).into(),
         Value::Decimal(n) => format_decimal(*n),
         Value::Date(date) => date.format("%Y-%m-%d").to_string(),
         Value::Choice(index) => column.values[*index].clone(),
@@ -142,9 +143,10 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
 }
 
 /// The digits of `n`, written by hand: `to_string` goes through the formatting
-/// machinery, which costs more than the rest of reading a number cell.
-pub fn integer_text(n: i64) -> String {
-    let mut digits = [0u8; 20];
+/// machinery, which costs more than the rest of reading a number cell. Inline
+/// (at most 20 bytes), so a number cell costs no allocation.
+pub fn integer_text(n: i64) -> SmolStr {
+    let mut digits = [0u8; 21];
     let mut at = digits.len();
     let mut rest = n.unsigned_abs();
     loop {
@@ -155,12 +157,11 @@ pub fn integer_text(n: i64) -> String {
             break;
         }
     }
-    let mut text = String::with_capacity(21 - at);
     if n < 0 {
-        text.push('-');
+        at -= 1;
+        digits[at] = b'-';
     }
-    text.extend(digits[at..].iter().map(|d| char::from(*d)));
-    text
+    SmolStr::new(std::str::from_utf8(&digits[at..]).expect("ASCII digits"))
 }
 
 /// A decimal without a trailing `.0` and without float noise (`0.1 + 0.2`).
