@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{ColumnDef, ColumnType, FormDefinition, Rule, SheetDef, value};
+use super::{ColumnDef, ColumnType, FormDefinition, Rule, SheetDef, formula, value};
 use crate::api::FieldError;
 
 /// Longest key of a sheet or column.
@@ -98,6 +98,135 @@ fn check_sheet(problems: &mut Problems, at: &str, sheet: &SheetDef) {
     for (index, rule) in sheet.rules.iter().enumerate() {
         check_rule(problems, &format!("{at}.rules[{index}]"), sheet, rule);
     }
+    for (index, column) in sheet.columns.iter().enumerate() {
+        if let Some(text) = &column.formula {
+            check_formula(
+                problems,
+                &format!("{at}.columns[{index}]"),
+                sheet,
+                column,
+                text,
+            );
+        }
+    }
+}
+
+/// A calculated column: a number column whose formula reads existing columns
+/// (numbers, or anything for СЧЁТ), without reading itself through others.
+fn check_formula(
+    problems: &mut Problems,
+    at: &str,
+    sheet: &SheetDef,
+    column: &ColumnDef,
+    text: &str,
+) {
+    let field = format!("{at}.formula");
+    if !column.kind.is_numeric() {
+        problems.add(
+            &field,
+            "Вычисляемым может быть только столбец типа «целое» или «число»",
+        );
+    }
+    if column.required {
+        problems.add(
+            &format!("{at}.required"),
+            "Вычисляемый столбец заполняется сам: он не бывает обязательным",
+        );
+    }
+    if sheet
+        .fixed_rows
+        .iter()
+        .any(|preset| preset.contains_key(&column.key))
+    {
+        problems.add(&field, "Вычисляемый столбец не может быть заполнен заранее");
+    }
+    let expr = match formula::parse(text) {
+        Ok(expr) => expr,
+        Err(why) => return problems.add(&field, &why.0),
+    };
+    let counted = expr.counted_columns();
+    let mut unknown = Vec::new();
+    let mut not_numbers = Vec::new();
+    for key in expr.columns() {
+        match sheet.column(key) {
+            None => unknown.push(key),
+            Some(read) if !read.kind.is_numeric() && !counted.contains(&key) => {
+                not_numbers.push(format!("«{}»", read.title));
+            }
+            Some(_) => {}
+        }
+    }
+    if !unknown.is_empty() {
+        unknown.dedup();
+        return problems.add(
+            &field,
+            &format!(
+                "Формула ссылается на неизвестные столбцы: {}",
+                unknown.join(", ")
+            ),
+        );
+    }
+    if !not_numbers.is_empty() {
+        not_numbers.dedup();
+        problems.add(
+            &field,
+            &format!(
+                "В вычислениях участвуют только числовые столбцы (текстовые можно только считать функцией СЧЁТ): {}",
+                not_numbers.join(", ")
+            ),
+        );
+    }
+    if let Some(path) = cycle_from(sheet, &column.key) {
+        problems.add(
+            &field,
+            &format!(
+                "Формулы ссылаются друг на друга по кругу: {}",
+                path.join(" → ")
+            ),
+        );
+    }
+}
+
+/// The keys of a chain of formulas leading from `start` back to it, if any.
+fn cycle_from<'a>(sheet: &'a SheetDef, start: &'a str) -> Option<Vec<&'a str>> {
+    let reads = |key: &str| -> Vec<&'a str> {
+        sheet
+            .column(key)
+            .and_then(|c| c.formula.as_deref())
+            .and_then(|text| formula::parse(text).ok())
+            .map(|expr| {
+                expr.columns()
+                    .into_iter()
+                    .filter_map(|k| sheet.column(k).map(|c| c.key.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut path = vec![start];
+    let mut seen = HashSet::new();
+    fn walk<'a>(
+        reads: &impl Fn(&str) -> Vec<&'a str>,
+        path: &mut Vec<&'a str>,
+        seen: &mut HashSet<&'a str>,
+        start: &str,
+    ) -> bool {
+        let last = *path.last().expect("the path starts with its column");
+        for next in reads(last) {
+            if next == start {
+                path.push(next);
+                return true;
+            }
+            if seen.insert(next) {
+                path.push(next);
+                if walk(reads, path, seen, start) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+    walk(&reads, &mut path, &mut seen, start).then_some(path)
 }
 
 fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
@@ -158,6 +287,28 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
         kind == ColumnType::List,
         "«список»",
     );
+    misplaced(
+        "decimals",
+        column.decimals.is_some(),
+        kind == ColumnType::Decimal,
+        "«число»",
+    );
+    if column.decimals.is_some_and(|places| places > 9) {
+        problems.add(
+            &format!("{at}.decimals"),
+            "Знаков после запятой — от 0 до 9",
+        );
+    }
+    if column
+        .unit
+        .as_deref()
+        .is_some_and(|unit| unit.trim().is_empty())
+    {
+        problems.add(
+            &format!("{at}.unit"),
+            "Единица измерения не может быть пустой",
+        );
+    }
     if column.title.trim().is_empty() {
         problems.add(&format!("{at}.title"), "Укажите заголовок столбца");
     }

@@ -87,7 +87,24 @@ impl FormData {
                 }
             }
         }
+        self.calculate_changed(form, changes);
         Ok(())
+    }
+
+    /// Computes again the calculated cells of every row a batch set a cell in.
+    fn calculate_changed(&mut self, form: &FormDefinition, changes: &[Change]) {
+        for sheet in form.sheets.iter().filter(|s| s.has_formulas()) {
+            let rows: Vec<usize> = changes
+                .iter()
+                .filter_map(|change| match change {
+                    Change::Set {
+                        sheet: key, row, ..
+                    } if *key == sheet.key => Some(*row as usize - 1),
+                    _ => None,
+                })
+                .collect();
+            self.calculate_rows(sheet, &rows);
+        }
     }
 
     /// Takes one applied change back exactly.
@@ -157,13 +174,13 @@ impl FormData {
                         format!("На листе «{}» не более {limit} строк", sheet.title),
                     ));
                 }
-                if sheet.is_locked(index, column) {
+                if let Some(reason) = sheet.lock_reason(index, column) {
                     return Err(CellError::at(
                         &sheet.key,
                         index,
                         column,
                         CellCode::LockedCell,
-                        "Эта ячейка заполнена заранее и не изменяется".into(),
+                        reason.into(),
                     ));
                 }
                 if value.chars().count() > MAX_CELL_CHARS {

@@ -248,3 +248,50 @@ pub fn college_filled(rows: u32) -> (FormDefinition, FormData) {
         .expect("the generated changes fit the form");
     (form, data)
 }
+
+/// «Сведения об ОО для проведения ВПР», the classes sheet: the form language's
+/// calculated columns, decimals and units (docs/forms.md, «Вычисляемые столбцы»).
+/// Participants per subject are typed; their sum and the share of the class
+/// are computed.
+pub fn vpr_classes() -> FormDefinition {
+    let count =
+        |key: &str, title: &str| between(column(key, title, ColumnType::Integer), 0.0, 40.0);
+    let calculated = |mut c: ColumnDef, formula: &str| {
+        c.formula = Some(formula.to_owned());
+        c
+    };
+    let mut share = calculated(
+        column("share", "Доля участников", ColumnType::Decimal),
+        "ЕСЛИ(students > 0; participants / students * 100; 0)",
+    );
+    share.decimals = Some(1);
+    share.unit = Some("%".into());
+    let mut area = column("area", "Площадь кабинета", ColumnType::Decimal);
+    area.decimals = Some(1);
+    area.unit = Some("м²".into());
+    FormDefinition {
+        title: "Сведения об ОО для проведения ВПР".into(),
+        sheets: vec![SheetDef {
+            key: "classes".into(),
+            title: "КЛАССЫ".into(),
+            hint: "По строке на класс; итог и доля считаются сами.".into(),
+            columns: vec![
+                required(column("class", "Класс", ColumnType::Text)),
+                required(count("students", "Обучающихся")),
+                count("russian", "Участников по русскому языку"),
+                count("mathematics", "Участников по математике"),
+                calculated(
+                    column("participants", "Участников всего", ColumnType::Integer),
+                    "СУММ(russian; mathematics)",
+                ),
+                share,
+                area,
+            ],
+            fixed_rows: Vec::new(),
+            max_rows: Some(200),
+            rules: vec![Rule::Unique {
+                columns: vec!["class".into()],
+            }],
+        }],
+    }
+}

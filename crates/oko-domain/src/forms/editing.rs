@@ -367,13 +367,23 @@ impl FormData {
                     sheet: key.clone(),
                     row: *row,
                 }];
+                let sheet = form.sheet(&key);
                 if let Some(cells) = rows.get(*row as usize - 1) {
-                    back.extend(cells.iter().map(|(column, value)| Change::Set {
-                        sheet: key.clone(),
-                        row: *row,
-                        column: column.to_owned(),
-                        value: value.to_owned(),
-                    }));
+                    // Calculated cells come back by themselves with the row's others.
+                    let typed = |column: &str| {
+                        sheet.is_none_or(|s| !s.is_locked(*row as usize - 1, column))
+                    };
+                    back.extend(
+                        cells
+                            .iter()
+                            .filter(|(c, _)| typed(c))
+                            .map(|(column, value)| Change::Set {
+                                sheet: key.clone(),
+                                row: *row,
+                                column: column.to_owned(),
+                                value: value.to_owned(),
+                            }),
+                    );
                 }
                 back
             }

@@ -25,6 +25,8 @@ pub enum CellCode {
     NotYesNo,
     /// A number below `min` or above `max`.
     OutOfRange,
+    /// A number with more digits after the comma than `decimals`.
+    TooManyDecimals,
     /// A text shorter than `min_length` or longer than `max_length`.
     WrongLength,
     /// A text that does not match the column's mask.
@@ -73,6 +75,7 @@ impl CellCode {
             CellCode::NotInList => "not_in_list",
             CellCode::NotYesNo => "not_yes_no",
             CellCode::OutOfRange => "out_of_range",
+            CellCode::TooManyDecimals => "too_many_decimals",
             CellCode::WrongLength => "wrong_length",
             CellCode::PatternMismatch => "pattern_mismatch",
             CellCode::DateOutOfRange => "date_out_of_range",

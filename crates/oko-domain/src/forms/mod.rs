@@ -4,11 +4,13 @@
 //!
 //! docs/forms.md describes the format with the two demo forms (`demo`).
 
+pub mod calculate;
 pub mod check;
 pub mod data;
 pub mod demo;
 pub mod editing;
 pub mod errors;
+pub mod formula;
 pub mod outbox;
 pub mod pattern;
 pub mod row;
@@ -105,11 +107,40 @@ impl SheetDef {
         self.columns.iter().find(|c| c.key == key)
     }
 
-    /// Whether the cell of `row` (0-based) in `column` is given by the definition.
+    /// Whether the cell of `row` (0-based) in `column` is given by the definition:
+    /// preset, or computed by its column's formula.
     pub fn is_locked(&self, row: usize, column: &str) -> bool {
+        self.lock_reason(row, column).is_some()
+    }
+
+    /// Whether the cell of `row` (0-based) in `column` is one of the presets.
+    pub fn is_preset(&self, row: usize, column: &str) -> bool {
         self.fixed_rows
             .get(row)
             .is_some_and(|preset| preset.contains_key(column))
+    }
+
+    /// Why the cell of `row` (0-based) in `column` cannot be typed in, if so.
+    pub fn lock_reason(&self, row: usize, column: &str) -> Option<&'static str> {
+        if self.is_preset(row, column) {
+            Some(PRESET_CELL)
+        } else if self.column(column).is_some_and(ColumnDef::is_calculated) {
+            Some(CALCULATED_CELL)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why a preset cell cannot be typed in.
+pub const PRESET_CELL: &str = "Эта ячейка заполнена заранее и не изменяется";
+/// Why a calculated cell cannot be typed in.
+pub const CALCULATED_CELL: &str = "Эта ячейка вычисляется по формуле и не изменяется";
+
+impl SheetDef {
+    /// Whether any column is calculated.
+    pub fn has_formulas(&self) -> bool {
+        self.columns.iter().any(ColumnDef::is_calculated)
     }
 }
 
@@ -205,6 +236,18 @@ pub struct ColumnDef {
     /// The choices of a list column, in drop-down order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// A calculated column (numbers only): its cells are computed from the row's
+    /// other cells by this formula ([`formula`]: `a + b`, `СУММ(a; b)`,
+    /// `ЕСЛИ(a > 0; b / a; 0)`), shown read-only, never typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formula: Option<String>,
+    /// Digits after the comma of a «число» column: a typed value may not have
+    /// more, a computed one is rounded to them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    /// Unit of the values, shown after the header: «Площадь, м²».
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -228,16 +271,29 @@ impl ColumnDef {
             date_from: None,
             date_to: None,
             values: Vec::new(),
+            formula: None,
+            decimals: None,
+            unit: None,
         }
     }
 
-    /// The header as shown: the title, `*` when required.
+    /// The header as shown: the title, its unit after a comma, `*` when required.
     pub fn header(&self) -> String {
-        if self.required {
-            format!("{}*", self.title)
-        } else {
-            self.title.clone()
+        let star = if self.required { "*" } else { "" };
+        format!("{}{star}", self.title_with_unit())
+    }
+
+    /// «Площадь, м²»: the title and its unit.
+    pub fn title_with_unit(&self) -> String {
+        match &self.unit {
+            Some(unit) => format!("{}, {unit}", self.title),
+            None => self.title.clone(),
         }
+    }
+
+    /// Whether the column's cells are computed by a formula.
+    pub fn is_calculated(&self) -> bool {
+        self.formula.is_some()
     }
 }
 

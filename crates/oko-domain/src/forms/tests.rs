@@ -355,3 +355,139 @@ fn the_benchmarks_filled_college_form_is_valid() {
     assert_eq!(data.rows("specialties").len(), 300);
     assert_eq!(validate(&form, &data), vec![]);
 }
+
+mod calculated {
+    use super::*;
+    use crate::forms::{check::check_definition, demo::vpr_classes};
+
+    fn set(row: u32, column: &str, value: &str) -> Change {
+        Change::Set {
+            sheet: "classes".into(),
+            row,
+            column: column.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn cells_follow_their_formulas_as_the_row_is_typed() {
+        let form = vpr_classes();
+        assert_eq!(check_definition(&form), vec![]);
+        let mut data = FormData::blank(&form);
+        data.apply(&form, &[set(1, "class", "5А"), set(1, "students", "24")])
+            .expect("applied");
+        let first = |data: &FormData| data.rows("classes")[0].clone();
+        assert_eq!(first(&data).get("participants"), None, "nothing to add yet");
+        assert_eq!(first(&data).get("share"), Some("0"));
+        data.apply(
+            &form,
+            &[set(1, "russian", "20"), set(1, "mathematics", "3")],
+        )
+        .expect("applied");
+        assert_eq!(first(&data).get("participants"), Some("23"));
+        assert_eq!(
+            first(&data).get("share"),
+            Some("95.8"),
+            "rounded to one place"
+        );
+        data.apply(&form, &[set(1, "mathematics", "")])
+            .expect("applied");
+        assert_eq!(first(&data).get("participants"), Some("20"));
+        assert_eq!(validate(&form, &data), vec![]);
+    }
+
+    #[test]
+    fn a_calculated_cell_is_not_typed_and_comes_back_with_an_undone_row() {
+        let form = vpr_classes();
+        let mut data = FormData::blank(&form);
+        data.apply(&form, &[set(1, "class", "5А"), set(1, "russian", "7")])
+            .expect("applied");
+        let refused = data
+            .apply(&form, &[set(1, "participants", "100")])
+            .expect_err("a calculated cell");
+        assert_eq!(refused.code, CellCode::LockedCell);
+        assert_eq!(
+            refused.message,
+            "Эта ячейка вычисляется по формуле и не изменяется"
+        );
+        let before = data.clone();
+        let delete = [Change::DeleteRow {
+            sheet: "classes".into(),
+            row: 1,
+        }];
+        let undo = data.apply_undoable(&form, &delete).expect("deleted");
+        data.apply(&form, &undo).expect("undone");
+        assert_eq!(data, before, "the row is back with its computed total");
+    }
+
+    #[test]
+    fn decimals_limit_what_is_typed() {
+        let form = vpr_classes();
+        let mut data = FormData::blank(&form);
+        data.apply(
+            &form,
+            &[
+                set(1, "class", "5А"),
+                set(1, "students", "20"),
+                set(1, "area", "52,25"),
+            ],
+        )
+        .expect("applied");
+        let errors = validate(&form, &data);
+        assert_eq!(
+            codes(&errors),
+            vec![(1, Some("area"), CellCode::TooManyDecimals)]
+        );
+        assert_eq!(errors[0].message, "Не больше 1 знака после запятой");
+    }
+
+    #[test]
+    fn a_wrong_formula_is_named_where_it_is() {
+        let mut form = vpr_classes();
+        let columns = &mut form.sheets[0].columns;
+        columns[4].formula = Some("СУММ(russian; nobody)".into());
+        columns[5].formula = Some("class * 2".into());
+        columns[6].formula = Some("area + 1".into());
+        columns[1].formula = Some("participants".into());
+        columns[2].formula = Some("students".into());
+        columns[3].formula = Some("(russian".into());
+        let found: Vec<(String, String)> = check_definition(&form)
+            .into_iter()
+            .map(|p| (p.field.unwrap_or_default(), p.message))
+            .collect();
+        let about = |field: &str| -> Vec<&str> {
+            found
+                .iter()
+                .filter(|(f, _)| f == field)
+                .map(|(_, m)| m.as_str())
+                .collect()
+        };
+        assert_eq!(
+            about("sheets[0].columns[4].formula"),
+            ["Формула ссылается на неизвестные столбцы: nobody"]
+        );
+        assert_eq!(
+            about("sheets[0].columns[5].formula"),
+            [
+                "В вычислениях участвуют только числовые столбцы (текстовые можно только считать функцией СЧЁТ): «Класс»"
+            ]
+        );
+        assert_eq!(
+            about("sheets[0].columns[6].formula"),
+            ["Формулы ссылаются друг на друга по кругу: area → area"]
+        );
+        assert_eq!(
+            about("sheets[0].columns[3].formula"),
+            ["Не хватает закрывающей скобки «)»"]
+        );
+        assert_eq!(
+            about("sheets[0].columns[1].required"),
+            ["Вычисляемый столбец заполняется сам: он не бывает обязательным"]
+        );
+        assert!(
+            about("sheets[0].columns[2].formula")
+                .contains(&"Формулы ссылаются друг на друга по кругу: russian → students → participants → russian"),
+            "{found:?}"
+        );
+    }
+}

@@ -294,6 +294,17 @@ fn check_constraints(
             if below || above {
                 return Err((CellCode::OutOfRange, number_range_ru(column)));
             }
+            if let Some(places) = column.decimals
+                && decimal_places(text) > usize::from(places)
+            {
+                return Err((
+                    CellCode::TooManyDecimals,
+                    format!(
+                        "Не больше {} после запятой",
+                        crate::text::count_ru(u64::from(places), ["знака", "знаков", "знаков"])
+                    ),
+                ));
+            }
         }
         Value::Text => {
             let length = text.chars().count() as u32;
@@ -324,6 +335,12 @@ fn check_constraints(
         Value::Choice(_) | Value::YesNo(_) => {}
     }
     Ok(())
+}
+
+/// Digits after the point of a canonical number (`12.345` → 3).
+fn decimal_places(text: &str) -> usize {
+    text.split_once('.')
+        .map_or(0, |(_, fraction)| fraction.len())
 }
 
 /// «Число должно быть между 1 и 100», as the seeds' hints say it.

@@ -1,0 +1,113 @@
+//! Filling a sheet's calculated cells from its formulas ([`super::formula`]).
+//! Every write of a draft goes through here (autosave's changes, an uploaded
+//! file), on the server and in the SPA alike, so a calculated cell always holds
+//! what its formula gives for the row as it is, whatever a file claimed.
+
+use smol_str::SmolStr;
+
+use super::{
+    ColumnDef, ColumnType, FormData, FormDefinition, Row, SheetDef,
+    formula::{self, Expr},
+    value,
+};
+
+/// A sheet's formulas, parsed once, in the order they can be computed (a
+/// formula reading another calculated column comes after it).
+pub struct Calculation<'a> {
+    sheet: &'a SheetDef,
+    formulas: Vec<(&'a ColumnDef, Expr)>,
+}
+
+impl<'a> Calculation<'a> {
+    /// The sheet's formulas (one that does not parse is left out:
+    /// `check_definition` refuses such a form before it is saved).
+    pub fn of(sheet: &'a SheetDef) -> Calculation<'a> {
+        let mut pending: Vec<(&ColumnDef, Expr)> = sheet
+            .columns
+            .iter()
+            .filter_map(|c| Some((c, formula::parse(c.formula.as_deref()?).ok()?)))
+            .collect();
+        let mut formulas = Vec::with_capacity(pending.len());
+        while !pending.is_empty() {
+            let ready = pending.iter().position(|(_, expr)| {
+                expr.columns()
+                    .iter()
+                    .all(|key| !pending.iter().any(|(c, _)| c.key == *key))
+            });
+            // A cycle (refused by check_definition) is computed in column order.
+            formulas.push(pending.remove(ready.unwrap_or(0)));
+        }
+        Calculation { sheet, formulas }
+    }
+
+    /// Whether the sheet computes anything.
+    pub fn is_empty(&self) -> bool {
+        self.formulas.is_empty()
+    }
+
+    /// Computes the row's calculated cells again.
+    pub fn fill(&self, row: &mut Row) {
+        for (column, expr) in &self.formulas {
+            let result = {
+                let read: &Row = row;
+                let number = |key: &str| {
+                    let def = self.sheet.column(key)?;
+                    value::parse(def, read.get(key)?).ok()?.as_number()
+                };
+                let filled = |key: &str| read.contains_key(key);
+                expr.evaluate(&number, &filled)
+            };
+            match result {
+                Some(n) => {
+                    row.insert(&column.key, result_text(column, n));
+                }
+                None => {
+                    row.remove(&column.key);
+                }
+            }
+        }
+    }
+}
+
+/// A computed number as its column holds it: whole in an «целое» column,
+/// rounded to the column's decimals in a «число» one.
+fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
+    match (column.kind, column.decimals) {
+        (ColumnType::Integer, _) => value::integer_text(n.round() as i64),
+        (_, Some(places)) => {
+            let scale = 10f64.powi(i32::from(places));
+            value::format_decimal((n * scale).round() / scale).into()
+        }
+        _ => value::format_decimal(n).into(),
+    }
+}
+
+impl FormData {
+    /// Computes every calculated cell of the form again (an uploaded file's).
+    pub fn calculate(&mut self, form: &FormDefinition) {
+        for sheet in &form.sheets {
+            let calculation = Calculation::of(sheet);
+            if calculation.is_empty() {
+                continue;
+            }
+            if let Some(rows) = self.sheets.get_mut(&sheet.key) {
+                rows.iter_mut().for_each(|row| calculation.fill(row));
+            }
+        }
+    }
+
+    /// Computes the calculated cells of `rows` (0-based) of `sheet` again.
+    pub(crate) fn calculate_rows(&mut self, sheet: &SheetDef, rows: &[usize]) {
+        let calculation = Calculation::of(sheet);
+        if calculation.is_empty() {
+            return;
+        }
+        if let Some(held) = self.sheets.get_mut(&sheet.key) {
+            for &index in rows {
+                if let Some(row) = held.get_mut(index) {
+                    calculation.fill(row);
+                }
+            }
+        }
+    }
+}
