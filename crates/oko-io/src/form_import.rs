@@ -368,6 +368,7 @@ fn read_sheets(
         }
     }
     if errors.is_empty() {
+        data.calculate(form);
         Ok(Numbered { data, row_numbers })
     } else {
         Err(ImportError::Cells(errors))
@@ -501,10 +502,12 @@ fn sheet_error(sheet: &SheetDef, message: String) -> CellError {
 /// converted by its column's type.
 struct SheetReader<'a> {
     sheet: &'a SheetDef,
-    /// The columns' titles as compared.
-    wanted: Vec<String>,
-    /// The header's row number and each column's position in the file.
-    header: Option<(usize, Vec<usize>)>,
+    /// The columns' titles as compared, each also with its unit («Площадь, м²»,
+    /// as the template's header has it).
+    wanted: Vec<[String; 2]>,
+    /// The header's row number and each column's position in the file (a
+    /// calculated column may be missing: its cells are computed anyway).
+    header: Option<(usize, Vec<Option<usize>>)>,
     /// How many columns the header row spans: a value right of it belongs to no
     /// column and is refused, never silently dropped.
     width: usize,
@@ -709,7 +712,11 @@ impl<'a> SheetReader<'a> {
     fn new(sheet: &'a SheetDef) -> SheetReader<'a> {
         SheetReader {
             sheet,
-            wanted: sheet.columns.iter().map(|c| header_key(&c.title)).collect(),
+            wanted: sheet
+                .columns
+                .iter()
+                .map(|c| [header_key(&c.title), header_key(&c.title_with_unit())])
+                .collect(),
             header: None,
             width: 0,
             by_key: {
@@ -751,7 +758,12 @@ impl<'a> SheetReader<'a> {
         let mut row = Row::with_capacity(self.sheet.columns.len());
         for &index in &self.by_key {
             let column = &self.sheet.columns[index];
-            if let Some(cell) = cells.get_mut(positions[index]) {
+            // What a file holds in a calculated cell is never trusted: the
+            // import computes it again.
+            if column.is_calculated() {
+                continue;
+            }
+            if let Some(cell) = positions[index].and_then(|at| cells.get_mut(at)) {
                 let text = canonical_text(column, cell);
                 if !text.is_empty() {
                     row.insert(&column.key, text);
@@ -806,7 +818,7 @@ impl<'a> SheetReader<'a> {
         let needed = self.sheet.columns.len().div_ceil(2).max(1);
         cells
             .iter()
-            .filter(|cell| self.wanted.contains(&header_key(&raw_text(cell))))
+            .filter(|cell| self.column_titled(&header_key(&raw_text(cell))).is_some())
             .count()
             >= needed
     }
@@ -819,7 +831,7 @@ impl<'a> SheetReader<'a> {
             .columns
             .iter()
             .zip(&positions)
-            .filter(|(_, at)| at.is_none())
+            .filter(|(column, at)| at.is_none() && !column.is_calculated())
             .map(|(column, _)| CellError {
                 sheet: self.sheet.key.clone(),
                 row: number as u32 + 1,
@@ -832,7 +844,14 @@ impl<'a> SheetReader<'a> {
             .iter()
             .rposition(|c| *c != RawCell::Empty)
             .map_or(0, |at| at + 1);
-        self.header = Some((number, positions.into_iter().flatten().collect()));
+        self.header = Some((number, positions));
+    }
+
+    /// The column whose header reads `key` (compared as [`header_key`] makes it).
+    fn column_titled(&self, key: &str) -> Option<usize> {
+        self.wanted
+            .iter()
+            .position(|titles| titles.iter().any(|t| t == key))
     }
 
     /// Each column's position in the header row `cells` (the first cell with its
@@ -841,7 +860,7 @@ impl<'a> SheetReader<'a> {
         let mut positions: Vec<Option<usize>> = vec![None; self.sheet.columns.len()];
         for (at, cell) in cells.iter().enumerate() {
             let key = header_key(&raw_text(cell));
-            if let Some(column) = self.wanted.iter().position(|w| *w == key)
+            if let Some(column) = self.column_titled(&key)
                 && positions[column].is_none()
             {
                 positions[column] = Some(at);

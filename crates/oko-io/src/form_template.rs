@@ -1,13 +1,14 @@
 //! The Excel template of a form: one worksheet per sheet, a frozen header with `*`
 //! on required columns and the hints as notes, Excel's own data validation
 //! (drop-downs, number and date limits, with Russian messages), and the draft's
-//! data filled in with real numbers and dates. A fixed-row sheet is protected
-//! without a password, as Excel's own «Защитить лист» does: its preset cells
-//! cannot be typed over, every other cell can.
+//! data filled in with real numbers and dates. A calculated column holds a real
+//! Excel formula in each row (its value recomputed on upload all the same). A
+//! sheet with presets or formulas is protected without a password, as Excel's
+//! own «Защитить лист» does: those cells cannot be typed over, every other can.
 
 use chrono::{Datelike, NaiveDate};
 use oko_domain::forms::{
-    ColumnDef, ColumnType, FormData, FormDefinition, SheetDef,
+    ColumnDef, ColumnType, FormData, FormDefinition, SheetDef, formula,
     value::{self, Value},
 };
 use rust_xlsxwriter::{
@@ -23,6 +24,9 @@ const MAX_INLINE_LIST: usize = 255;
 const MAX_INPUT_MESSAGE: usize = 255;
 /// The hidden worksheet holding long drop-down lists.
 const LISTS_SHEET: &str = "Списки";
+/// Rows below a free sheet's data that get its formulas, for rows typed in
+/// Excel (the upload computes every row's anyway).
+const FORMULA_ROWS_AHEAD: u32 = 1_000;
 
 /// The worksheet name of each sheet: its title without the characters Excel
 /// forbids, cut to 31 characters, unique. Reading an upload uses the same names.
@@ -72,6 +76,8 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(name)?;
         worksheet.set_freeze_panes(1, 0)?;
+        // An empty calculated cell's stored result is an empty text (not 0).
+        worksheet.set_formula_result_default("");
         let last_row = sheet.row_limit().max(1);
         for (col, column) in sheet.columns.iter().enumerate() {
             let col = col as u16;
@@ -80,13 +86,15 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
                 col,
                 (column.title.chars().count() as f64 * 0.9).clamp(12.0, 40.0),
             )?;
-            let typed = if column.kind == ColumnType::Date {
-                &date
-            } else {
-                &input
+            let typed = match (column.kind, number_format(column)) {
+                (ColumnType::Date, _) => date.clone(),
+                (_, Some(shown)) if column.is_calculated() => locked.clone().set_num_format(shown),
+                (_, Some(shown)) => input.clone().set_num_format(shown),
+                _ => input.clone(),
             };
-            worksheet.set_column_format(col, typed)?;
-            let note = [column.hint.as_str(), sheet.hint.as_str()]
+            worksheet.set_column_format(col, &typed)?;
+            let computed = formula::explain(sheet, column).unwrap_or_default();
+            let note = [computed.as_str(), column.hint.as_str(), sheet.hint.as_str()]
                 .into_iter()
                 .filter(|t| !t.is_empty())
                 .collect::<Vec<_>>()
@@ -98,13 +106,19 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
                     &Note::new(note).set_author("ФИС ОКО").set_width(320),
                 )?;
             }
-            if let Some(validation) = validation_of(column, &mut long_lists)? {
+            if column.is_calculated() {
+                write_formulas(worksheet, sheet, data, col, &typed)?;
+            } else if let Some(validation) = validation_of(column, &mut long_lists)? {
                 worksheet.add_data_validation(1, col, last_row, col, &validation)?;
             }
         }
         write_rows(worksheet, sheet, data, &locked, &input, &date)?;
-        if !sheet.is_free() {
-            worksheet.protect_with_options(&preset_protection());
+        if !sheet.is_free() || sheet.has_formulas() {
+            worksheet.protect_with_options(&ProtectionOptions {
+                insert_rows: sheet.is_free(),
+                delete_rows: sheet.is_free(),
+                ..preset_protection()
+            });
         }
     }
     if !long_lists.is_empty() {
@@ -150,7 +164,10 @@ fn write_rows(
             let Some(text) = row.get(&column.key) else {
                 continue;
             };
-            if sheet.is_locked(index, &column.key) {
+            if column.is_calculated() {
+                continue;
+            }
+            if sheet.is_preset(index, &column.key) {
                 worksheet.write_string_with_format(r, col, text, locked)?;
                 continue;
             }
@@ -169,6 +186,65 @@ fn write_rows(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// How a number column's cells show: whole, or with its decimals.
+fn number_format(column: &ColumnDef) -> Option<String> {
+    match (column.kind, column.decimals) {
+        (ColumnType::Integer, _) => Some("0".to_owned()),
+        (ColumnType::Decimal, Some(0)) => Some("0".to_owned()),
+        (ColumnType::Decimal, Some(places)) => Some(format!("0.{}", "0".repeat(places.into()))),
+        _ => None,
+    }
+}
+
+/// The formula of calculated column `col` in each row the user may fill, with
+/// the value the form computed where the draft has the row (a program that
+/// does not recalculate shows it).
+fn write_formulas(
+    worksheet: &mut Worksheet,
+    sheet: &SheetDef,
+    data: &FormData,
+    col: u16,
+    shown: &Format,
+) -> Result<(), XlsxError> {
+    let column = &sheet.columns[col as usize];
+    let Some(expr) = column
+        .formula
+        .as_deref()
+        .and_then(|f| formula::parse(f).ok())
+    else {
+        return Ok(());
+    };
+    let rows = data.rows(&sheet.key);
+    let count = if sheet.is_free() {
+        (rows.len() as u32 + FORMULA_ROWS_AHEAD).min(sheet.row_limit())
+    } else {
+        sheet.fixed_rows.len() as u32
+    };
+    let letter = |key: &str| {
+        sheet
+            .columns
+            .iter()
+            .position(|c| c.key == key)
+            .map(column_letters)
+    };
+    let places = match column.kind {
+        ColumnType::Integer => Some(0),
+        _ => column.decimals,
+    };
+    for index in 0..count {
+        let r = index + 1;
+        // LibreOffice does not recalculate an .xlsx on opening by default: the
+        // stored result is what it shows, so an empty row's is empty, not 0.
+        let computed = rows
+            .get(index as usize)
+            .and_then(|row| row.get(&column.key));
+        let cell = Formula::new(expr.to_excel_cell(&letter, r + 1, places))
+            .set_result(computed.unwrap_or_default());
+        worksheet.write_formula_with_format(r, col, cell, shown)?;
     }
     Ok(())
 }

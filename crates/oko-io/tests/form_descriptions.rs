@@ -13,8 +13,8 @@ fn through_excel(form: &FormDefinition) -> Vec<RawSheet> {
 }
 
 #[test]
-fn both_demo_forms_survive_a_round_trip_through_excel() {
-    for form in [demo::schedule(), demo::college()] {
+fn the_demo_forms_survive_a_round_trip_through_excel() {
+    for form in [demo::schedule(), demo::college(), demo::vpr_classes()] {
         let sheets = through_excel(&form);
         assert_eq!(sheets[0].name, "Форма");
         assert_eq!(read_description(&sheets), Ok(form));

@@ -214,3 +214,74 @@ fn a_fixed_sheet_is_protected_without_a_password_and_only_its_presets_are_locked
         "every column is typed in"
     );
 }
+
+/// The «КЛАССЫ» sheet of the ВПР form with two classes typed.
+fn two_classes() -> (oko_domain::forms::FormDefinition, FormData) {
+    let form = demo::vpr_classes();
+    let mut data = FormData::blank(&form);
+    data.apply(
+        &form,
+        &[
+            set("classes", 1, "class", "5А"),
+            set("classes", 1, "students", "24"),
+            set("classes", 1, "russian", "20"),
+            set("classes", 1, "mathematics", "3"),
+            set("classes", 1, "area", "52,5"),
+            set("classes", 2, "class", "5Б"),
+            set("classes", 2, "students", "0"),
+        ],
+    )
+    .unwrap();
+    (form, data)
+}
+
+#[test]
+fn a_calculated_column_is_a_real_formula_in_the_template_and_recomputed_on_upload() {
+    let (form, data) = two_classes();
+    assert_eq!(data.rows("classes")[0].get("participants"), Some("23"));
+    let bytes = template(&form, &data).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    // «Участников всего» (E) sums C and D; «Доля» (F) is rounded to one place
+    // and shows the value the form computed until Excel recalculates.
+    assert!(
+        sheet.contains(r#"<c r="E2" s="#)
+            && sheet.contains("<f>IF(OR(LEN(C2)&gt;0,LEN(D2)&gt;0),IFERROR(ROUND(SUM(N(C2),N(D2)),0),\"\"),\"\")</f><v>23</v>"),
+        "{}",
+        &sheet[sheet.find(r#"<c r="E2""#).unwrap()..][..300]
+    );
+    assert!(sheet.contains("<v>95.8</v>"), "the share's computed value");
+    assert!(
+        sheet.contains("<sheetProtection"),
+        "calculated cells are protected"
+    );
+    assert!(
+        sheet.contains(r#"insertRows="0""#) && sheet.contains(r#"deleteRows="0""#),
+        "rows of a free sheet may still be added and removed"
+    );
+    // Headers carry their units, as the editor shows them.
+    let shared = part(&bytes, "xl/sharedStrings.xml");
+    assert!(shared.contains("Доля участников, %") && shared.contains("Площадь кабинета, м²"));
+    let mut streamed = open_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    assert_eq!(import(&form, &mut streamed).unwrap(), data);
+}
+
+#[test]
+fn what_a_file_claims_in_a_calculated_cell_is_never_trusted() {
+    let (form, data) = two_classes();
+    let bytes = template(&form, &data).unwrap();
+    let mut sheets = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    // Someone typed over the total and the share, and dropped no input.
+    sheets[0].rows[1][4] = oko_io::form_import::RawCell::Number(999.0);
+    sheets[0].rows[1][5] = oko_io::form_import::RawCell::Text("много".into());
+    // (an import takes the sheets' rows as it reads them)
+    assert_eq!(import(&form, &mut sheets.clone()).unwrap(), data);
+    // A file without the calculated columns at all reads the same.
+    for row in &mut sheets[0].rows {
+        row.resize(7, oko_io::form_import::RawCell::Empty);
+        row[4] = oko_io::form_import::RawCell::Empty;
+        row[5] = oko_io::form_import::RawCell::Empty;
+    }
+    sheets[0].rows[0][6] = oko_io::form_import::RawCell::Text("Площадь кабинета".into());
+    sheets[0].rows[1][6] = oko_io::form_import::RawCell::Number(52.5);
+    assert_eq!(import(&form, &mut sheets).unwrap(), data);
+}

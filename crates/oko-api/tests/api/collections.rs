@@ -3,6 +3,7 @@
 //! editor, history, and the clock (closed collections change nothing).
 
 mod acceptance;
+mod calculated;
 
 use crate::support::{
     Backend, TestApp,
@@ -10,6 +11,7 @@ use crate::support::{
     spawn_app,
 };
 use acceptance::*;
+use calculated::*;
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
@@ -36,6 +38,7 @@ on_both_databases!(
     acceptance_climbs_the_levels_and_locks_the_form,
     a_municipality_is_accepted_at_once_without_the_erroneous,
     comments_on_cells_are_answered_and_closed_by_acceptance,
+    calculated_cells_are_computed_by_the_server_and_by_the_programs,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

@@ -339,7 +339,44 @@ fn arity_ru(least: usize, most: usize) -> String {
     }
 }
 
+/// «Вычисляется: «Участников по русскому языку» + «Участников по математике»»:
+/// a calculated column's formula with the columns' titles, for hints.
+pub fn explain(sheet: &super::SheetDef, column: &super::ColumnDef) -> Option<String> {
+    let expr = parse(column.formula.as_deref()?).ok()?;
+    let title = |key: &str| {
+        sheet
+            .column(key)
+            .map_or_else(|| key.to_owned(), |c| format!("«{}»", c.title))
+    };
+    Some(format!("Вычисляется: {}", expr.to_text(&title)))
+}
+
 impl Expr {
+    /// The formula as people read it, each column named by `name`.
+    pub fn to_text(&self, name: &impl Fn(&str) -> String) -> String {
+        let nested = |expr: &Expr| match expr {
+            Expr::Binary(..) => format!("({})", expr.to_text(name)),
+            _ => expr.to_text(name),
+        };
+        match self {
+            Expr::Number(n) => crate::forms::value::decimal_ru(*n),
+            Expr::Column(key) => name(key),
+            Expr::Negate(inner) => format!("-{}", nested(inner)),
+            Expr::Binary(left, op, right) => {
+                format!("{} {} {}", nested(left), op.symbol(), nested(right))
+            }
+            Expr::Call(function, arguments) => format!(
+                "{}({})",
+                function.name_ru(),
+                arguments
+                    .iter()
+                    .map(|a| a.to_text(name))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        }
+    }
+
     /// Every column the formula reads, in order of appearance (repeats kept).
     pub fn columns(&self) -> Vec<&str> {
         let mut found = Vec::new();
@@ -453,15 +490,60 @@ impl Expr {
         })
     }
 
-    /// The formula as a file stores it for one row: `letter` gives a column's
-    /// letters, `row` is the row's number in the sheet.
-    pub fn to_excel(&self, letter: &impl Fn(&str) -> Option<String>, row: u32) -> String {
+    /// The whole formula of a calculated cell as a file stores it, giving what
+    /// [`Expr::evaluate`] gives: empty when every cell read is empty or on a
+    /// division by zero, rounded to `places` when given. `letter` gives a
+    /// column's letters, `row` is the row's number in the sheet.
+    pub fn to_excel_cell(
+        &self,
+        letter: &impl Fn(&str) -> Option<String>,
+        row: u32,
+        places: Option<u8>,
+    ) -> String {
+        let mut body = self.to_excel(letter, row);
+        if let Some(places) = places {
+            body = format!("ROUND({body},{places})");
+        }
+        let mut filled: Vec<String> = Vec::new();
+        for key in self.columns() {
+            if let Some(letters) = letter(key) {
+                let test = format!("LEN({letters}{row})>0");
+                if !filled.contains(&test) {
+                    filled.push(test);
+                }
+            }
+        }
+        if filled.is_empty() {
+            return format!("IFERROR({body},\"\")");
+        }
+        format!("IF(OR({}),IFERROR({body},\"\"),\"\")", filled.join(","))
+    }
+
+    /// The expression as a file stores it for one row. A column reads as
+    /// `N(B7)`: an empty calculated cell holds `""`, which Excel's arithmetic
+    /// refuses and ours counts as 0; СЧЁТ counts cells that are not empty,
+    /// whatever they hold.
+    fn to_excel(&self, letter: &impl Fn(&str) -> Option<String>, row: u32) -> String {
         match self {
             Expr::Number(n) => format!("{n}"),
             Expr::Column(key) => match letter(key) {
-                Some(letters) => format!("{letters}{row}"),
+                Some(letters) => format!("N({letters}{row})"),
                 None => "0".to_owned(),
             },
+            Expr::Call(Function::Count, arguments) => format!(
+                "({})",
+                arguments
+                    .iter()
+                    .map(|a| match a {
+                        Expr::Column(key) => match letter(key) {
+                            Some(letters) => format!("(LEN({letters}{row})>0)"),
+                            None => "0".to_owned(),
+                        },
+                        _ => "1".to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("+")
+            ),
             Expr::Negate(inner) => format!("-{}", inner.to_excel(letter, row)),
             Expr::Binary(left, op, right) => format!(
                 "({}{}{})",
@@ -551,13 +633,28 @@ mod tests {
         };
         let formula = parse("ЕСЛИ(a > 0; СУММ(a; b) / a; 0,5)").expect("a formula");
         assert_eq!(
-            formula.to_excel(&letters, 7),
-            "IF((B7>0),(SUM(B7,C7)/B7),0.5)"
+            formula.to_excel_cell(&letters, 7, None),
+            "IF(OR(LEN(B7)>0,LEN(C7)>0),IFERROR(IF((N(B7)>0),(SUM(N(B7),N(C7))/N(B7)),0.5),\"\"),\"\")"
         );
         assert_eq!(
-            parse("СЧЁТ(a)").expect("a formula").to_excel(&letters, 2),
-            "COUNTA(B2)"
+            parse("СЧЁТ(a; b) * 2")
+                .expect("a formula")
+                .to_excel_cell(&letters, 2, Some(0)),
+            "IF(OR(LEN(B2)>0,LEN(C2)>0),IFERROR(ROUND((((LEN(B2)>0)+(LEN(C2)>0))*2),0),\"\"),\"\")"
         );
         assert_eq!(parse("a + b").expect("a formula").columns(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn is_explained_with_the_columns_titles() {
+        let form = crate::forms::demo::vpr_classes();
+        let sheet = &form.sheets[0];
+        assert_eq!(
+            explain(sheet, &sheet.columns[5]).as_deref(),
+            Some(
+                "Вычисляется: ЕСЛИ(«Обучающихся» > 0; («Участников всего» / «Обучающихся») * 100; 0)"
+            )
+        );
+        assert_eq!(explain(sheet, &sheet.columns[0]), None);
     }
 }

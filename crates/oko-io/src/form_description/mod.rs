@@ -67,10 +67,13 @@ pub enum Attr {
     DateFrom,
     DateTo,
     Values,
+    Decimals,
+    Unit,
+    Formula,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 13] = [
+    pub const ALL: [Attr; 16] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -84,6 +87,9 @@ impl Attr {
         Attr::DateFrom,
         Attr::DateTo,
         Attr::Values,
+        Attr::Decimals,
+        Attr::Unit,
+        Attr::Formula,
     ];
 
     /// The header of the column table.
@@ -102,6 +108,9 @@ impl Attr {
             Attr::DateFrom => "Дата с",
             Attr::DateTo => "Дата по",
             Attr::Values => "Значения",
+            Attr::Decimals => "Знаков после запятой",
+            Attr::Unit => "Единица измерения",
+            Attr::Formula => "Формула",
         }
     }
 
@@ -121,6 +130,9 @@ impl Attr {
             Attr::DateFrom => "date_from",
             Attr::DateTo => "date_to",
             Attr::Values => "values",
+            Attr::Decimals => "decimals",
+            Attr::Unit => "unit",
+            Attr::Formula => "formula",
         }
     }
 }

@@ -279,6 +279,23 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::MaxLength => column.max_length = Some(length(cell)?),
         Attr::DateFrom => column.date_from = Some(date(cell)?),
         Attr::DateTo => column.date_to = Some(date(cell)?),
+        Attr::Decimals => {
+            column.decimals = Some(
+                whole_number(cell)
+                    .and_then(|n| u8::try_from(n).ok())
+                    .ok_or("Укажите целое число знаков от 0 до 9")?,
+            )
+        }
+        Attr::Unit => column.unit = Some(text),
+        // Typed with a leading «=», Excel takes it for its own formula and
+        // stores its error.
+        Attr::Formula if text.starts_with('#') => {
+            return Err(
+                "Excel принял формулу за свою и не смог ее вычислить: запишите ее без «=» в начале"
+                    .into(),
+            );
+        }
+        Attr::Formula => column.formula = Some(text),
     }
     Ok(())
 }

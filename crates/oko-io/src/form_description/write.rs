@@ -124,7 +124,7 @@ fn write_columns(
     let date = Format::new().set_num_format("dd.mm.yyyy");
     for (at, attr) in Attr::ALL.into_iter().enumerate() {
         let width = match attr {
-            Attr::Title | Attr::Hint | Attr::Values => 36,
+            Attr::Title | Attr::Hint | Attr::Values | Attr::Formula => 36,
             _ => 12,
         };
         worksheet.set_column_width(at as u16, width)?;
@@ -183,5 +183,8 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::DateFrom => date(column.date_from),
         Attr::DateTo => date(column.date_to),
         Attr::Values => text(&join_values(&column.values)),
+        Attr::Decimals => number(column.decimals.map(f64::from)),
+        Attr::Unit => text(column.unit.as_deref().unwrap_or("")),
+        Attr::Formula => text(column.formula.as_deref().unwrap_or("")),
     }
 }
