@@ -9,6 +9,7 @@ use leptos::{ev, html, prelude::*, task::spawn_local};
 use oko_domain::forms::{
     Change,
     editing::{Move, Selection, clear, copy_block, parse_tsv, paste, to_tsv},
+    formula,
 };
 use wasm_bindgen::JsCast;
 
@@ -293,11 +294,11 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         if row > total.get_untracked() {
             return;
         }
-        let locked = def.with_value(|s| s.is_locked(row as usize - 1, &s.columns[column].key));
-        if locked {
-            editor.save_state.set(super::state::SaveState::Refused(
-                texts::LOCKED_CELL.to_owned(),
-            ));
+        let locked = def.with_value(|s| s.lock_reason(row as usize - 1, &s.columns[column].key));
+        if let Some(reason) = locked {
+            editor
+                .save_state
+                .set(super::state::SaveState::Refused(reason.to_owned()));
             return;
         }
         let original = editor.shown(index, row, column);
@@ -566,10 +567,16 @@ fn GridRow(
         .enumerate()
         .map(|(at, column)| {
             let locked = sheet.is_locked(row as usize - 1, &column.key);
+            let calculated = column.is_calculated();
             let id = cell_id(&sheet.key, row, &column.key);
             let error = Memo::new(move |_| by_cell.with(|m| m.get(&(row, at)).cloned()));
             let note = Memo::new(move |_| notes.with(|m| m.get(&(row, at)).cloned()));
-            let hint = column.hint.clone();
+            // A calculated cell tells how it is computed.
+            let hint = formula::explain(&sheet, column)
+                .into_iter()
+                .chain(Some(column.hint.clone()).filter(|h| !h.is_empty()))
+                .collect::<Vec<_>>()
+                .join(". ");
             let title = move || {
                 error
                     .get()
@@ -590,6 +597,7 @@ fn GridRow(
                     (active, " active"),
                     (selected, " selected"),
                     (locked, " locked"),
+                    (calculated, " calculated"),
                     (error.with(Option::is_some), " invalid"),
                     (
                         note.with(|n| n.as_ref().is_some_and(|n| n.kind == NoteKind::Comment)),

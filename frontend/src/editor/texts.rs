@@ -3,7 +3,6 @@
 pub const NO_ROWS: &str = "Строк пока нет";
 pub const ADD_ROW: &str = "Добавить строку";
 pub const DELETE_ROW: &str = "Удалить строку";
-pub const LOCKED_CELL: &str = "Эта ячейка заполнена заранее и не изменяется";
 pub const CALENDAR: &str = "Календарь";
 pub const PREVIOUS_MONTH: &str = "Предыдущий месяц";
 pub const NEXT_MONTH: &str = "Следующий месяц";

@@ -1,0 +1,120 @@
+// The richer form language in the editor (issue #26): calculated columns follow
+// what is typed, are read-only with their formula told in words, and the server
+// holds the same numbers; headers carry their units.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
+
+const SCHOOL = "sch240003";
+const count = (key, title) => ({ key, title, type: "integer", min: 0, max: 40 });
+// demo::vpr_classes(), «Сведения об ОО для проведения ВПР».
+const FORM = {
+  title: "Сведения об ОО для проведения ВПР (e2e)",
+  sheets: [{
+    key: "classes", title: "КЛАССЫ", hint: "По строке на класс; итог и доля считаются сами.",
+    max_rows: 200,
+    columns: [
+      { key: "class", title: "Класс", type: "text", required: true },
+      { ...count("students", "Обучающихся"), required: true },
+      count("russian", "Участников по русскому языку"),
+      count("mathematics", "Участников по математике"),
+      { key: "participants", title: "Участников всего", type: "integer",
+        formula: "СУММ(russian; mathematics)" },
+      { key: "share", title: "Доля участников", type: "decimal", decimals: 1, unit: "%",
+        formula: "ЕСЛИ(students > 0; participants / students * 100; 0)" },
+      { key: "area", title: "Площадь кабинета", type: "decimal", decimals: 1, unit: "м²" },
+    ],
+    rules: [{ rule: "unique", columns: ["class"] }],
+  }],
+};
+
+let browser;
+let page;
+let school;
+let collectionId;
+
+before(async () => {
+  school = await tokenOf(SCHOOL);
+  ({ collectionId } = await publishCollection(FORM, {
+    section: "Язык форм e2e", publication: "Сведения для ВПР",
+  }));
+  ({ browser, page } = await openBrowser());
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const cell = (row, column) => page.locator(`[id="cell-classes-${row}-${column}"]`);
+const textOf = async (locator) => (await locator.textContent()).trim();
+
+async function typeInto(row, column, text) {
+  await cell(row, column).click();
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+}
+
+/** The draft's row as the server holds it, once `column` equals `expected`. */
+async function serverHas(row, column, expected) {
+  let value;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
+    value = draft.data.classes?.[row - 1]?.[column] ?? "";
+    if (value === expected) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  assert.equal(value, expected, `the server's ${column} of row ${row}`);
+}
+
+test("calculated cells follow the row as it is typed and cannot be typed over", async () => {
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await page.goto(BASE_URL);
+  await logIn(page, SCHOOL, DEMO_PASSWORD);
+  await page.getByTestId("user-login").getByText(SCHOOL).waitFor();
+  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await page.getByRole("grid").waitFor();
+  await page.getByRole("columnheader", { name: /Доля участников, %/ }).waitFor();
+  await page.getByRole("columnheader", { name: /Площадь кабинета, м²/ }).waitFor();
+
+  await page.getByRole("button", { name: "Добавить строку" }).click();
+  await typeInto(1, "class", "5А");
+  await typeInto(1, "students", "24");
+  assert.equal(await textOf(cell(1, "participants")), "", "nothing to add up yet");
+  assert.equal(await textOf(cell(1, "share")), "0");
+  await typeInto(1, "russian", "20");
+  await typeInto(1, "mathematics", "3");
+  assert.equal(await textOf(cell(1, "participants")), "23");
+  assert.equal(await textOf(cell(1, "share")), "95,8");
+  assert.equal(await cell(1, "participants").getAttribute("aria-readonly"), "true");
+  assert.match(
+    await cell(1, "participants").getAttribute("title"),
+    /Вычисляется: СУММ\(«Участников по русскому языку»; «Участников по математике»\)/,
+  );
+
+  // Typing into the total is refused with the reason, and changes nothing.
+  await cell(1, "participants").click();
+  await page.keyboard.type("9");
+  await page.getByText("Эта ячейка вычисляется по формуле и не изменяется").waitFor();
+  assert.equal(await textOf(cell(1, "participants")), "23");
+
+  // Two places after the comma where the column keeps one is an error.
+  await typeInto(1, "area", "52,25");
+  await page.getByRole("button", { name: "Ошибки (1)" }).waitFor();
+  assert.match(await cell(1, "area").getAttribute("title"), /Не больше 1 знака после запятой/);
+  await typeInto(1, "area", "52,5");
+  await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
+
+  await serverHas(1, "participants", "23");
+  await serverHas(1, "share", "95.8");
+  await screenshot(page, "form-language-calculated");
+  await assertAccessible(page, "a sheet with calculated columns");
+
+  // A changed input recomputes on the server as in the editor.
+  await typeInto(1, "mathematics", "4");
+  assert.equal(await textOf(cell(1, "participants")), "24");
+  await serverHas(1, "participants", "24");
+  await serverHas(1, "share", "100");
+  await page.setViewportSize({ width: 1366, height: 768 });
+});
