@@ -206,6 +206,7 @@ fn import_sheet(
     unique: &[&str],
 ) -> FormDefinition {
     FormDefinition {
+        rules: Vec::new(),
         title: title.to_owned(),
         sheets: vec![SheetDef {
             key: key.to_owned(),

@@ -14,7 +14,12 @@ fn through_excel(form: &FormDefinition) -> Vec<RawSheet> {
 
 #[test]
 fn the_demo_forms_survive_a_round_trip_through_excel() {
-    for form in [demo::schedule(), demo::college(), demo::vpr_classes()] {
+    for form in [
+        demo::schedule(),
+        demo::college(),
+        demo::vpr_classes(),
+        demo::vpr_info(),
+    ] {
         let sheets = through_excel(&form);
         assert_eq!(sheets[0].name, "Форма");
         assert_eq!(read_description(&sheets), Ok(form));
@@ -196,4 +201,32 @@ fn an_empty_extra_sheet_is_ignored() {
     });
     let form = read_description(&sheets).expect("the empty sheet is no form sheet");
     assert_eq!(form.sheets.len(), 1);
+}
+
+#[test]
+fn rules_between_sheets_and_formulas_are_placed_in_the_description() {
+    let mut sheets = through_excel(&demo::vpr_info());
+    // «Форма»: line 5 is the first rule between sheets, line 6 the second.
+    assert_eq!(sheets[0].rows[4][0], text("Правило между листами"));
+    sheets[0].rows[4][1] = text("rooms.class есть в classes.nobody");
+    sheets[0].rows[5][1] = text("итого rooms.seats");
+    // «КЛАССЫ»: a formula typed with «=», which Excel kept as its error.
+    let header = sheets[1]
+        .rows
+        .iter()
+        .position(|r| r.first() == Some(&text("Столбец")))
+        .unwrap();
+    let formula_at = sheets[1].rows[header]
+        .iter()
+        .position(|c| *c == text("Формула"))
+        .unwrap();
+    sheets[1].rows[header + 5][formula_at] = text("#NAME?");
+    assert_eq!(
+        messages(&sheets),
+        [
+            "Лист «Форма», строка 6: Не удалось разобрать правило «итого rooms.seats»: ожидается «participants.class есть в classes.class» или «сумма participants.count = сумма classes.participants»",
+            "Лист «КЛАССЫ», строка 12, столбец «Формула»: Excel принял формулу за свою и не смог ее вычислить: запишите ее без «=» в начале",
+            "Лист «Форма», строка 5: Правило ссылается на неизвестный столбец classes.nobody",
+        ]
+    );
 }

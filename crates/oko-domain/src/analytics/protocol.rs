@@ -85,6 +85,7 @@ fn form(work: &WorkDefinition, bulk: bool) -> FormDefinition {
         vec![CODE.into()]
     };
     FormDefinition {
+        rules: Vec::new(),
         title: format!("Электронный протокол: {}", work.title()),
         sheets: vec![SheetDef {
             key: SHEET.to_owned(),

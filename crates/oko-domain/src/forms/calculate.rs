@@ -97,13 +97,16 @@ impl FormData {
     }
 
     /// Computes the calculated cells of `rows` (0-based) of `sheet` again.
-    pub(crate) fn calculate_rows(&mut self, sheet: &SheetDef, rows: &[usize]) {
+    pub(crate) fn calculate_rows(&mut self, sheet: &SheetDef, rows: &mut Vec<usize>) {
         let calculation = Calculation::of(sheet);
         if calculation.is_empty() {
             return;
         }
+        // A pasted block sets many cells of each row: each row once.
+        rows.sort_unstable();
+        rows.dedup();
         if let Some(held) = self.sheets.get_mut(&sheet.key) {
-            for &index in rows {
+            for &index in rows.iter() {
                 if let Some(row) = held.get_mut(index) {
                     calculation.fill(row);
                 }

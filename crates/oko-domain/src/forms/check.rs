@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{ColumnDef, ColumnType, FormDefinition, Rule, SheetDef, formula, value};
+use super::{ColumnDef, ColumnType, FormDefinition, FormRule, Rule, SheetDef, formula, value};
 use crate::api::FieldError;
 
 /// Longest key of a sheet or column.
@@ -28,7 +28,40 @@ pub fn check_definition(form: &FormDefinition) -> Vec<FieldError> {
         }
         check_sheet(&mut problems, &at, sheet);
     }
+    for (index, rule) in form.rules.iter().enumerate() {
+        check_form_rule(&mut problems, &format!("rules[{index}]"), form, rule);
+    }
     problems.0
+}
+
+/// A rule across sheets reads existing columns; totals add numbers only.
+fn check_form_rule(problems: &mut Problems, at: &str, form: &FormDefinition, rule: &FormRule) {
+    for place in rule.columns() {
+        match form
+            .sheet(&place.sheet)
+            .and_then(|s| s.column(&place.column))
+        {
+            None => problems.add(
+                at,
+                &format!(
+                    "Правило ссылается на неизвестный столбец {}.{}",
+                    place.sheet, place.column
+                ),
+            ),
+            Some(column)
+                if matches!(rule, FormRule::Totals { .. }) && !column.kind.is_numeric() =>
+            {
+                problems.add(
+                    at,
+                    &format!(
+                        "Складывать можно только числовые столбцы, а «{}» — нет",
+                        column.title
+                    ),
+                )
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 struct Problems(Vec<FieldError>);

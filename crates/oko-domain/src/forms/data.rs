@@ -94,7 +94,7 @@ impl FormData {
     /// Computes again the calculated cells of every row a batch set a cell in.
     fn calculate_changed(&mut self, form: &FormDefinition, changes: &[Change]) {
         for sheet in form.sheets.iter().filter(|s| s.has_formulas()) {
-            let rows: Vec<usize> = changes
+            let mut rows: Vec<usize> = changes
                 .iter()
                 .filter_map(|change| match change {
                     Change::Set {
@@ -103,7 +103,7 @@ impl FormData {
                     _ => None,
                 })
                 .collect();
-            self.calculate_rows(sheet, &rows);
+            self.calculate_rows(sheet, &mut rows);
         }
     }
 

@@ -2,7 +2,8 @@
 //! and the college specialties form (seed 002, Рис. 25).
 
 use super::{
-    Change, ColumnDef, ColumnType, CompareOp, FormData, FormDefinition, Row, Rule, SheetDef,
+    Change, ColumnDef, ColumnType, CompareOp, FormData, FormDefinition, FormRule, Row, Rule,
+    SheetColumn, SheetDef,
 };
 
 const SUBJECTS: [&str; 8] = [
@@ -119,6 +120,7 @@ pub fn schedule() -> FormDefinition {
     let mut meta_subject = column("subject", "Работа", ColumnType::Text);
     meta_subject.required = true;
     FormDefinition {
+        rules: Vec::new(),
         title: "Сбор расписания проведения ВПР СПО 2021".into(),
         sheets: vec![
             free_sheet("paper", "РАБОТЫ НА БЛАНКЕ"),
@@ -170,6 +172,7 @@ pub fn college() -> FormDefinition {
     ));
     course.hint = "Число должно быть между 1 и 6".into();
     FormDefinition {
+        rules: Vec::new(),
         title: "Сведения о профессиях и специальностях".into(),
         sheets: vec![SheetDef {
             key: "specialties".into(),
@@ -270,6 +273,7 @@ pub fn vpr_classes() -> FormDefinition {
     area.decimals = Some(1);
     area.unit = Some("м²".into());
     FormDefinition {
+        rules: Vec::new(),
         title: "Сведения об ОО для проведения ВПР".into(),
         sheets: vec![SheetDef {
             key: "classes".into(),
@@ -294,4 +298,77 @@ pub fn vpr_classes() -> FormDefinition {
             }],
         }],
     }
+}
+
+/// The whole «Сведения об ОО для проведения ВПР»: the classes of
+/// [`vpr_classes`] and the rooms they write in, each room's class one of the
+/// classes (a look-up between sheets), and seats enough for every participant
+/// (the sheets' totals compared).
+pub fn vpr_info() -> FormDefinition {
+    let mut form = vpr_classes();
+    let mut seats = between(column("seats", "Мест", ColumnType::Integer), 1.0, 60.0);
+    seats.required = true;
+    form.sheets.push(SheetDef {
+        key: "rooms".into(),
+        title: "АУДИТОРИИ".into(),
+        hint: "По строке на аудиторию и класс, который в ней пишет.".into(),
+        columns: vec![
+            required(column("room", "Аудитория", ColumnType::Text)),
+            required(column("class", "Класс", ColumnType::Text)),
+            seats,
+        ],
+        fixed_rows: Vec::new(),
+        max_rows: None,
+        rules: Vec::new(),
+    });
+    let at = |sheet: &str, column: &str| SheetColumn {
+        sheet: sheet.into(),
+        column: column.into(),
+    };
+    form.rules = vec![
+        FormRule::ExistsIn {
+            value: at("rooms", "class"),
+            among: at("classes", "class"),
+            message: None,
+        },
+        FormRule::Totals {
+            left: at("rooms", "seats"),
+            op: CompareOp::Ge,
+            right: at("classes", "participants"),
+            message: None,
+        },
+    ];
+    form
+}
+
+/// [`vpr_info`] filled with `rows` classes and a room for each, valid.
+pub fn vpr_info_filled(rows: u32) -> (FormDefinition, FormData) {
+    let mut form = vpr_info();
+    for sheet in &mut form.sheets {
+        sheet.max_rows = Some(rows.max(1));
+    }
+    let mut data = FormData::blank(&form);
+    let mut changes = Vec::new();
+    for row in 1..=rows {
+        let class = format!("{}-{}", 5 + row % 7, row);
+        let set = |sheet: &str, column: &str, value: String| Change::Set {
+            sheet: sheet.into(),
+            row,
+            column: column.into(),
+            value,
+        };
+        changes.extend([
+            set("classes", "class", class.clone()),
+            set("classes", "students", (20 + row % 10).to_string()),
+            set("classes", "russian", (10 + row % 7).to_string()),
+            set("classes", "mathematics", (5 + row % 5).to_string()),
+            set("classes", "area", format!("{},5", 40 + row % 20)),
+            set("rooms", "room", format!("Каб. {row}")),
+            set("rooms", "class", class),
+            set("rooms", "seats", "30".to_owned()),
+        ]);
+    }
+    data.apply(&form, &changes)
+        .expect("the generated rows fit the form");
+    (form, data)
 }

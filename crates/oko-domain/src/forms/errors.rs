@@ -37,6 +37,10 @@ pub enum CellCode {
     Duplicate,
     /// A comparison between columns fails.
     ComparisonFailed,
+    /// A value not found on the sheet a rule between sheets looks it up on.
+    NotFoundInSheet,
+    /// Two sheets' totals do not compare as a rule between sheets says.
+    TotalsDiffer,
     /// A value appears in more rows than allowed.
     TooManyRowsWithValue,
     /// A cell required by another cell's value is empty.
@@ -81,6 +85,8 @@ impl CellCode {
             CellCode::DateOutOfRange => "date_out_of_range",
             CellCode::Duplicate => "duplicate",
             CellCode::ComparisonFailed => "comparison_failed",
+            CellCode::NotFoundInSheet => "not_found_in_sheet",
+            CellCode::TotalsDiffer => "totals_differ",
             CellCode::TooManyRowsWithValue => "too_many_rows_with_value",
             CellCode::RequiredIf => "required_if",
             CellCode::RowCount => "row_count",

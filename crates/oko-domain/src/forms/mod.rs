@@ -4,6 +4,7 @@
 //!
 //! docs/forms.md describes the format with the two demo forms (`demo`).
 
+pub mod across;
 pub mod calculate;
 pub mod check;
 pub mod data;
@@ -23,6 +24,7 @@ pub mod value;
 
 use serde::{Deserialize, Serialize};
 
+pub use across::{FormRule, SheetColumn};
 pub use data::{Change, FormData};
 pub use errors::{CellCode, CellError};
 pub use row::Row;
@@ -59,6 +61,9 @@ pub struct FormDefinition {
     pub title: String,
     /// Sheets, in tab order.
     pub sheets: Vec<SheetDef>,
+    /// Rules across sheets ([`across`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<FormRule>,
 }
 
 /// One sheet (tab) of a form.

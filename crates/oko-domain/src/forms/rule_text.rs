@@ -9,7 +9,7 @@
 //! reworded. [`render`] writes what [`parse`] reads, so a definition survives a
 //! round trip through the spreadsheet.
 
-use super::{CompareOp, Rule};
+use super::{CompareOp, FormRule, Rule, SheetColumn};
 
 const UNIQUE: &str = "уникально:";
 const AT_MOST: &str = "не более ";
@@ -171,6 +171,68 @@ fn split_keys(text: &str, separator: char) -> Option<Vec<String>> {
         .then_some(keys)
 }
 
+/// What a rule line between sheets may look like, for error messages.
+pub const FORM_RULES_RU: &str = "«participants.class есть в classes.class» или «сумма participants.count = сумма classes.participants»";
+const EXISTS_IN: &str = " есть в ";
+const TOTAL: &str = "сумма ";
+
+/// The line of a rule between sheets and its own message.
+pub fn render_form_rule(rule: &FormRule) -> (String, Option<String>) {
+    let at = |c: &SheetColumn| format!("{}.{}", c.sheet, c.column);
+    match rule {
+        FormRule::ExistsIn {
+            value,
+            among,
+            message,
+        } => (
+            format!("{}{EXISTS_IN}{}", at(value), at(among)),
+            message.clone(),
+        ),
+        FormRule::Totals {
+            left,
+            op,
+            right,
+            message,
+        } => (
+            format!("{TOTAL}{} {} {TOTAL}{}", at(left), symbol(*op), at(right)),
+            message.clone(),
+        ),
+    }
+}
+
+/// The rule between sheets a line describes.
+pub fn parse_form_rule(line: &str, message: Option<String>) -> Result<FormRule, String> {
+    let line = line.trim();
+    let cannot = || format!("Не удалось разобрать правило «{line}»: ожидается {FORM_RULES_RU}");
+    if let Some((value, among)) = line.split_once(EXISTS_IN) {
+        return Ok(FormRule::ExistsIn {
+            value: sheet_column(value).ok_or_else(cannot)?,
+            among: sheet_column(among).ok_or_else(cannot)?,
+            message,
+        });
+    }
+    let (left, op, right) = split_comparison(line).ok_or_else(cannot)?;
+    let total = |side: &str| {
+        let lower = side.trim().to_lowercase();
+        let rest = strip_prefix(side.trim(), &lower, TOTAL)?;
+        sheet_column(rest)
+    };
+    Ok(FormRule::Totals {
+        left: total(left).ok_or_else(cannot)?,
+        op,
+        right: total(right).ok_or_else(cannot)?,
+        message,
+    })
+}
+
+/// `sheet.column`, both keys.
+fn sheet_column(text: &str) -> Option<SheetColumn> {
+    let (sheet, column) = text.trim().split_once('.')?;
+    let [sheet, column]: [String; 2] =
+        [keys(sheet)?, keys(column)?].map(|mut k| k.pop().unwrap_or_default());
+    (!sheet.is_empty() && !column.is_empty()).then_some(SheetColumn { sheet, column })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,5 +305,40 @@ mod tests {
                 "{problem}"
             );
         }
+    }
+    #[test]
+    fn rules_between_sheets_are_written_and_read() {
+        let exists = FormRule::ExistsIn {
+            value: SheetColumn {
+                sheet: "participants".into(),
+                column: "class".into(),
+            },
+            among: SheetColumn {
+                sheet: "classes".into(),
+                column: "class".into(),
+            },
+            message: None,
+        };
+        let totals = FormRule::Totals {
+            left: SheetColumn {
+                sheet: "participants".into(),
+                column: "count".into(),
+            },
+            op: CompareOp::Eq,
+            right: SheetColumn {
+                sheet: "classes".into(),
+                column: "participants".into(),
+            },
+            message: Some("Участники не сходятся".into()),
+        };
+        for rule in [exists, totals] {
+            let (line, message) = render_form_rule(&rule);
+            assert_eq!(parse_form_rule(&line, message), Ok(rule));
+        }
+        assert_eq!(
+            parse_form_rule("Сумма a.b <= сумма c.d", None).map(|r| r.columns()[1].column.clone()),
+            Ok("d".to_owned())
+        );
+        assert!(parse_form_rule("a есть в b", None).is_err());
     }
 }

@@ -73,7 +73,7 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
-    fn holds(self, left: f64, right: f64) -> bool {
+    pub(crate) fn holds(self, left: f64, right: f64) -> bool {
         const EPSILON: f64 = 1e-9;
         match self {
             CompareOp::Lt => left < right - EPSILON,

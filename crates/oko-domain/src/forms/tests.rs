@@ -491,3 +491,96 @@ mod calculated {
         );
     }
 }
+
+mod across_sheets {
+    use super::*;
+    use crate::forms::{
+        CompareOp, FormRule, SheetColumn, check::check_definition, demo::vpr_info_filled,
+        validate::Validation,
+    };
+
+    fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
+        Change::Set {
+            sheet: sheet.into(),
+            row,
+            column: column.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn a_looked_up_value_and_the_sheets_totals_are_checked_as_the_data_changes() {
+        let (form, mut data) = vpr_info_filled(3);
+        assert_eq!(check_definition(&form), vec![]);
+        assert_eq!(validate(&form, &data), vec![]);
+        let mut checked = Validation::new(&form, &data);
+        let changes = [
+            set("rooms", 2, "class", "11-Я"),
+            set("rooms", 1, "seats", "1"),
+            set("rooms", 3, "seats", "1"),
+        ];
+        data.apply(&form, &changes).expect("applied");
+        checked.update(&form, &data, &changes);
+        let errors = validate(&form, &data);
+        assert_eq!(
+            checked.errors(),
+            errors,
+            "checking what changed equals checking all"
+        );
+        assert_eq!(
+            codes(&errors),
+            vec![
+                (2, Some("class"), CellCode::NotFoundInSheet),
+                (0, Some("seats"), CellCode::TotalsDiffer),
+            ]
+        );
+        assert_eq!(
+            errors[0].message,
+            "Значения «11-Я» нет в столбце «Класс» на листе «КЛАССЫ»"
+        );
+        assert_eq!(
+            errors[1].message,
+            "Сумма «Мест» на листе «АУДИТОРИИ» (32) должна быть не меньше суммы «Участников всего» на листе «КЛАССЫ» (57)"
+        );
+        // A change on the classes sheet alone re-checks the look-up too.
+        let renamed = [set("classes", 2, "class", "11-Я")];
+        data.apply(&form, &renamed).expect("applied");
+        checked.update(&form, &data, &renamed);
+        assert_eq!(checked.errors(), validate(&form, &data));
+        assert!(!codes(&checked.errors()).contains(&(2, Some("class"), CellCode::NotFoundInSheet)));
+    }
+
+    #[test]
+    fn a_rule_between_sheets_reads_existing_number_columns() {
+        let (mut form, _) = vpr_info_filled(1);
+        form.rules.push(FormRule::Totals {
+            left: SheetColumn {
+                sheet: "rooms".into(),
+                column: "room".into(),
+            },
+            op: CompareOp::Eq,
+            right: SheetColumn {
+                sheet: "nowhere".into(),
+                column: "x".into(),
+            },
+            message: None,
+        });
+        let found: Vec<(Option<String>, String)> = check_definition(&form)
+            .into_iter()
+            .map(|p| (p.field, p.message))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    Some("rules[2]".to_owned()),
+                    "Складывать можно только числовые столбцы, а «Аудитория» — нет".to_owned()
+                ),
+                (
+                    Some("rules[2]".to_owned()),
+                    "Правило ссылается на неизвестный столбец nowhere.x".to_owned()
+                ),
+            ]
+        );
+    }
+}

@@ -3,7 +3,8 @@
 //! every keystroke.
 
 use super::{
-    CellCode, CellError, Change, ColumnDef, FormData, FormDefinition, SheetDef, pattern,
+    CellCode, CellError, Change, ColumnDef, FormData, FormDefinition, Row, SheetColumn, SheetDef,
+    across, pattern,
     rules::{self, ReadSheet},
     value::{self, ParseProblem, Value},
 };
@@ -23,6 +24,8 @@ pub struct Validation {
     unknown_sheets: Vec<CellError>,
     /// The form's sheets, in its order.
     sheets: Vec<SheetCheck>,
+    /// The errors of the form's rules across sheets.
+    across: Vec<CellError>,
 }
 
 /// One sheet's checks.
@@ -48,10 +51,12 @@ impl Validation {
         let mut validation = Validation {
             unknown_sheets: unknown_sheets(form, data),
             sheets: vec![SheetCheck::default(); form.sheets.len()],
+            across: Vec::new(),
         };
         for at in 0..form.sheets.len() {
             validation.check_sheet(form, data, at);
         }
+        validation.check_across(form, data);
         validation
     }
 
@@ -87,6 +92,20 @@ impl Validation {
                 _ => self.check_sheet(form, data, at),
             }
         }
+        self.check_across(form, data);
+    }
+
+    /// The rules across sheets, over the values already read.
+    fn check_across(&mut self, form: &FormDefinition, data: &FormData) {
+        if form.rules.is_empty() {
+            return;
+        }
+        let read = ReadChecked {
+            form,
+            data,
+            sheets: &self.sheets,
+        };
+        self.across = across::check_all(form, &read);
     }
 
     /// Every error, in the order [`validate`] has always given them: unknown
@@ -100,6 +119,7 @@ impl Validation {
             }
             errors.extend(sheet.rules.iter().cloned());
         }
+        errors.extend(self.across.iter().cloned());
         errors
     }
 
@@ -135,6 +155,38 @@ impl Validation {
             }
         }
         check.rules = errors;
+    }
+}
+
+/// The data's texts and the values [`Validation`] has read, for the rules
+/// across sheets.
+struct ReadChecked<'a> {
+    form: &'a FormDefinition,
+    data: &'a FormData,
+    sheets: &'a [SheetCheck],
+}
+
+impl across::ReadValues for ReadChecked<'_> {
+    fn rows(&self, sheet: &str) -> &[Row] {
+        self.data.rows(sheet)
+    }
+
+    fn total(&self, at: &SheetColumn) -> f64 {
+        let Some(index) = self.form.sheets.iter().position(|s| s.key == at.sheet) else {
+            return 0.0;
+        };
+        let Some(column) = self.form.sheets[index]
+            .columns
+            .iter()
+            .position(|c| c.key == at.column)
+        else {
+            return 0.0;
+        };
+        self.sheets[index]
+            .rows
+            .iter()
+            .filter_map(|row| row.values.get(column)?.as_ref()?.as_number())
+            .sum()
     }
 }
 

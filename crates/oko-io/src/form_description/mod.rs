@@ -14,6 +14,8 @@ pub use write::{Undescribable, describe};
 pub const FORM_SHEET: &str = "Форма";
 /// Its line with the form's title.
 pub const FORM_TITLE: &str = "Название формы";
+/// Its lines with rules across sheets: the rule in B, its message in C.
+pub const FORM_RULE: &str = "Правило между листами";
 
 /// A parameter line above a sheet's column table: its name in column A, its value
 /// in B, and for rules and fixed rows a second value in C.

@@ -15,7 +15,7 @@ use oko_domain::{
     },
 };
 
-use super::{Attr, FORM_SHEET, FORM_TITLE, Param, split_values};
+use super::{Attr, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, split_values};
 use crate::form_import::{RawCell, RawSheet, excel_serial_date, header_key, raw_text};
 
 /// Code of a problem found while reading the spreadsheet.
@@ -28,6 +28,24 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
         .iter()
         .position(|s| header_key(&s.name) == header_key(FORM_SHEET));
     let mut title_row = 0;
+    let mut rule_rows = Vec::new();
+    let mut form_rules = Vec::new();
+    if let Some(index) = form_sheet {
+        for (at, cells) in sheets[index].rows.iter().enumerate() {
+            if !cells.first().is_some_and(|c| is(c, FORM_RULE)) {
+                continue;
+            }
+            let row = at as u32 + 1;
+            let message = Some(text_at(cells, 2)).filter(|m| !m.is_empty());
+            match rule_text::parse_form_rule(&text_at(cells, 1), message) {
+                Ok(rule) => {
+                    form_rules.push(rule);
+                    rule_rows.push(row);
+                }
+                Err(why) => problems.push(problem(FORM_SHEET, row, None, &why)),
+            }
+        }
+    }
     let title = match form_sheet {
         Some(index) => {
             let found = find_line(&sheets[index], FORM_TITLE);
@@ -48,6 +66,7 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
     };
     let mut places = Vec::new();
     let mut form = FormDefinition {
+        rules: form_rules,
         title,
         sheets: Vec::new(),
     };
@@ -77,7 +96,7 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
     problems.extend(
         check_definition(&form)
             .into_iter()
-            .map(|found| locate(found, title_row, &places))
+            .map(|found| locate(found, title_row, &rule_rows, &places))
             .filter(|found| !read_wrong.contains(&(found.sheet.clone(), found.row))),
     );
     if problems.is_empty() {
@@ -381,10 +400,14 @@ fn problem(sheet: &str, row: u32, column: Option<&str>, message: &str) -> FieldE
 
 /// `check_definition`'s finding (`sheets[1].columns[2].min`) at its place in the
 /// description.
-fn locate(found: FieldError, title_row: u32, places: &[Places]) -> FieldError {
+fn locate(found: FieldError, title_row: u32, rule_rows: &[u32], places: &[Places]) -> FieldError {
     let path = found.field.clone().unwrap_or_default();
+    let rule_row = path
+        .strip_prefix("rules[")
+        .and_then(|rest| rest.split_once(']'))
+        .and_then(|(index, _)| rule_rows.get(index.parse::<usize>().ok()?).copied());
     let (sheet, row, column) = match path.strip_prefix("sheets[") {
-        None => (FORM_SHEET, title_row, None),
+        None => (FORM_SHEET, rule_row.unwrap_or(title_row), None),
         Some(rest) => {
             let (index, rest) = rest.split_once(']').unwrap_or((rest, ""));
             match index.parse::<usize>().ok().and_then(|i| places.get(i)) {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use oko_domain::forms::{ColumnDef, FormDefinition, SheetDef, rule_text};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::{Attr, FORM_SHEET, FORM_TITLE, Param, join_values};
+use super::{Attr, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, join_values};
 use crate::form_template::{excel_date, worksheet_names};
 
 /// Why a definition cannot be written as a description.
@@ -41,6 +41,15 @@ pub fn describe(form: &FormDefinition) -> Result<Vec<u8>, Undescribable> {
         0,
         "Каждый следующий лист описывает лист формы: параметры листа, затем таблица столбцов.",
     )?;
+    for (at, rule) in form.rules.iter().enumerate() {
+        let row = 4 + at as u32;
+        let (line, message) = rule_text::render_form_rule(rule);
+        first.write_string_with_format(row, 0, FORM_RULE, &bold)?;
+        first.write_string(row, 1, &line)?;
+        if let Some(message) = message {
+            first.write_string(row, 2, &message)?;
+        }
+    }
     for (sheet, name) in form.sheets.iter().zip(worksheet_names(form)) {
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(&name)?;
