@@ -5,7 +5,7 @@
 //!   and PostgreSQL, the OpenAPI staleness check, browser tests in Chromium.
 //! - `openapi`: rewrite `api-spec/openapi.json` from the code.
 //! - `bench`: measure the figures of `docs/benchmarks.md`; `bench editor` runs the
-//!   form editor's alone; `bench export [N]` the surge and its exports on SQLite;
+//!   form editor's alone, `bench forms` every form figure; `bench export [N]` the surge and its exports on SQLite;
 //!   `bench surge [N]` runs
 //!   only the deadline surge (N organisations, all by default) and prints its rows;
 //!   `bench faults [N]` two instances against one and PostgreSQL restarted mid-surge;
@@ -39,6 +39,7 @@ fn main() -> ExitCode {
             args.iter().any(|a| a == "postgres"),
         ),
         Some("bench") if args.get(1).map(String::as_str) == Some("editor") => bench::run_editor(),
+        Some("bench") if args.get(1).map(String::as_str) == Some("forms") => bench::run_forms(),
         Some("bench") if args.get(1).map(String::as_str) == Some("logins") => bench::run_logins(),
         Some("bench") if args.get(1).map(String::as_str) == Some("hardening") => {
             bench::run_hardening()

@@ -2,7 +2,9 @@
 //! forms_bench` (validation and template upload against calamine alone, natively)
 //! and from the SPA's `/bench/validation` page in Chromium (validation in WASM);
 //! the editor's of issue #5 from `e2e/bench/editor.mjs` (a 5,000 × 20 sheet
-//! opened and typed into in Chromium).
+//! opened and typed into in Chromium); issue #26's for the ВПР form with
+//! calculated columns and rules across sheets, natively, in WASM and typed into
+//! (`cargo xtask bench forms` runs only these).
 
 use std::process::Command;
 
@@ -26,11 +28,11 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
     let csv_crate = number_after(&text, "ms, csv crate alone ")?;
     let csv_upload_peak = number_after(&text, "peak upload ")?;
     let csv_crate_peak = number_after(&text, "KiB, csv crate ")?;
+    let formulas = number_after(&text, "computed and validated, native: ")?;
+    let college_again = number_after(&text, "validation, same run: ")?;
     let wasm_text = browser_bench(server, "bench/validation.mjs")?;
-    let wasm_ms: f64 = wasm_text
-        .trim()
-        .parse()
-        .map_err(|_| Fail(format!("the browser bench printed {wasm_text:?}")))?;
+    let wasm_ms = number_after(&wasm_text, "\"validation_ms\":")?;
+    let wasm_formulas = number_after(&wasm_text, "\"formulas_ms\":")?;
     rows.push(row(
         "Validation of a 5,000-row × 10-column sheet (college demo form), native",
         format!("{validation:.2} ms"),
@@ -42,6 +44,18 @@ pub fn rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), Fail> {
         format!("{wasm_ms:.2} ms"),
         &format!("native, same run: {validation:.2} ms"),
         format!("{:.1}×", wasm_ms / validation),
+    ));
+    rows.push(row(
+        "The ВПР form (issue #26): 5,000 classes with 2 calculated columns and 5,000 rooms, a look-up and a totals rule across the sheets, every calculated cell computed, then validated, native",
+        format!("{formulas:.2} ms"),
+        &format!("the college sheet's validation, same run: {college_again:.2} ms; goal 20 ms"),
+        format!("{:.2}× college, {:.2} of goal", formulas / college_again, formulas / 20.0),
+    ));
+    rows.push(row(
+        "The same in Chromium (the SPA's WASM, release)",
+        format!("{wasm_formulas:.2} ms"),
+        &format!("native, same run: {formulas:.2} ms; goal ≤ 2×"),
+        format!("{:.1}×", wasm_formulas / formulas),
     ));
     rows.push(row(
         "Upload of the filled 5,000-row template: zip checks + read + import + validation",
@@ -100,6 +114,8 @@ pub fn editor_rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), F
     let key_p95 = number_after(&text, "\"key_p95_ms\":")?;
     let key_plain = number_after(&text, "\"key_baseline_median_ms\":")?;
     let drawn = number_after(&text, "\"drawn_rows\":")?;
+    let formula_median = number_after(&text, "\"formula_key_median_ms\":")?;
+    let formula_p95 = number_after(&text, "\"formula_key_p95_ms\":")?;
     rows.push(row(
         "Editor: open a 5,000 × 20 sheet in Chromium (navigation to a drawn grid with its errors counted)",
         format!("{open:.0} ms ({drawn:.0} rows drawn)"),
@@ -115,6 +131,12 @@ pub fn editor_rows(server: &Server, rows: &mut Vec<[String; 4]>) -> Result<(), F
         format!("median {key_median:.1} ms, p95 {key_p95:.1} ms"),
         &format!("a plain `<input>` in the same page: median {key_plain:.1} ms; goal 16 ms"),
         format!("p95 {:.2} of goal", key_p95 / 16.0),
+    ));
+    rows.push(row(
+        "Editor: a keystroke in the ВПР form (issue #26: 5,000 classes with 2 calculated columns, 5,000 rooms, a look-up and a totals rule across the sheets): the row recomputed, both sheets' rules checked again",
+        format!("median {formula_median:.1} ms, p95 {formula_p95:.1} ms"),
+        &format!("the 5,000 × 20 sheet's keystroke, same run: p95 {key_p95:.1} ms; goal 16 ms"),
+        format!("p95 {:.2} of goal", formula_p95 / 16.0),
     ));
     Ok(())
 }

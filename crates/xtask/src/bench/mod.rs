@@ -393,6 +393,21 @@ pub fn run_editor() -> Result<(), Fail> {
     Ok(())
 }
 
+/// `cargo xtask bench forms`: the forms' figures alone (issues #4, #5, #22, #26).
+pub fn run_forms() -> Result<(), Fail> {
+    toolchain::build_release(&[])?;
+    let server = start_server(
+        Path::new(OKO),
+        &PathBuf::from("target/bench/forms"),
+        "small",
+    )?;
+    let mut rows = Vec::new();
+    forms::rows(&server, &mut rows)?;
+    drop(server);
+    print_rows(&rows);
+    Ok(())
+}
+
 /// What `cargo run --release -p <package> --example <name> -- <args>` printed.
 pub(crate) fn example_output(package: &str, name: &str, args: &[&str]) -> Result<String, Fail> {
     let mut command = vec![
