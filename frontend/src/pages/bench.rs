@@ -32,7 +32,7 @@ pub fn ValidationBench() -> impl IntoView {
         gloo_timers::future::TimeoutFuture::new(0).await;
         let (form, data) = demo::college_filled(ROWS);
         let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
-            result.set(Some("no performance clock".to_owned()));
+            result.set(Some(("no performance clock".to_owned(), String::new())));
             return;
         };
         let mut errors = validate(&form, &data).len();
