@@ -1,6 +1,7 @@
 // The richer form language in the editor (issue #26): calculated columns follow
 // what is typed, are read-only with their formula told in words, and the server
-// holds the same numbers; headers carry their units.
+// holds the same numbers; headers carry their units; a list cell takes several
+// values, offered one after another.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
@@ -23,6 +24,8 @@ const FORM = {
       { key: "share", title: "Доля участников", type: "decimal", decimals: 1, unit: "%",
         formula: "ЕСЛИ(students > 0; participants / students * 100; 0)" },
       { key: "area", title: "Площадь кабинета", type: "decimal", decimals: 1, unit: "м²" },
+      { key: "subjects", title: "Предметы ВПР", type: "list", multiple: true,
+        values: ["Математика", "Русский язык", "Физика", "История"] },
     ],
     rules: [{ rule: "unique", columns: ["class"] }],
   }],
@@ -117,4 +120,34 @@ test("calculated cells follow the row as it is typed and cannot be typed over", 
   await serverHas(1, "participants", "24");
   await serverHas(1, "share", "100");
   await page.setViewportSize({ width: 1366, height: 768 });
+});
+
+test("a list cell takes several values, each chosen after the last «;»", async () => {
+  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await page.getByRole("grid").waitFor();
+  await cell(1, "subjects").click();
+  await page.keyboard.type("фи");
+  await page.getByRole("option", { name: "Физика" }).waitFor();
+  await page.keyboard.press("Enter");
+  assert.equal(await textOf(cell(1, "subjects")), "Физика");
+  // F2 goes on typing the cell: the list offers the next value alone.
+  await cell(1, "subjects").click();
+  await page.keyboard.press("F2");
+  await page.keyboard.type("; ру");
+  const offered = page.getByRole("option");
+  assert.deepEqual(await offered.allTextContents(), ["Русский язык"]);
+  // Picking keeps the cell open for one more.
+  await offered.first().click();
+  assert.equal(await page.locator(".cell-editor input").inputValue(), "Физика; Русский язык; ");
+  await page.keyboard.type("мат");
+  await page.keyboard.press("Enter");
+  assert.equal(await textOf(cell(1, "subjects")), "Математика; Русский язык; Физика");
+  await serverHas(1, "subjects", "Математика; Русский язык; Физика");
+  // A value not in the list is named.
+  await typeInto(1, "subjects", "Физика; Пение");
+  await page.getByRole("button", { name: "Ошибки (1)" }).waitFor();
+  assert.match(await cell(1, "subjects").getAttribute("title"), /Нет в списке: «Пение»/);
+  await typeInto(1, "subjects", "История");
+  await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
+  await assertAccessible(page, "a list cell of several values");
 });

@@ -260,6 +260,9 @@ fn validation_of(
     long_lists: &mut Vec<Vec<String>>,
 ) -> Result<Option<DataValidation>, XlsxError> {
     let mut validation = match column.kind {
+        // Excel's drop-down takes one value: a cell of several only gets its
+        // message (the upload checks each value).
+        ColumnType::List if column.multiple => DataValidation::new().allow_any_value(),
         ColumnType::List | ColumnType::YesNo => {
             let values: Vec<String> = if column.kind == ColumnType::YesNo {
                 vec!["Да".into(), "Нет".into()]
@@ -335,6 +338,10 @@ fn expectation_ru(column: &ColumnDef) -> String {
     };
     let numbers = ["от", "до", "не меньше", "не больше"];
     match column.kind {
+        ColumnType::List if column.multiple => format!(
+            "Одно или несколько значений через «;»: {}",
+            column.values.join("; ")
+        ),
         ColumnType::List | ColumnType::YesNo => "Выберите значение из списка".into(),
         ColumnType::Integer => format!(
             "Целое число{}",

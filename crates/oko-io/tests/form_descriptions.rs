@@ -24,6 +24,16 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
         assert_eq!(sheets[0].name, "Форма");
         assert_eq!(read_description(&sheets), Ok(form));
     }
+    // A list of several values, too.
+    let mut form = demo::vpr_info();
+    form.sheets[1].columns[2].kind = oko_domain::forms::ColumnType::List;
+    form.sheets[1].columns[2].min = None;
+    form.sheets[1].columns[2].max = None;
+    form.sheets[1].columns[2].hint = String::new();
+    form.sheets[1].columns[2].values = vec!["Математика".into(), "Физика".into()];
+    form.sheets[1].columns[2].multiple = true;
+    form.rules.pop();
+    assert_eq!(read_description(&through_excel(&form)), Ok(form));
 }
 
 fn text(t: &str) -> RawCell {

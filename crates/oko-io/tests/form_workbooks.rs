@@ -285,3 +285,45 @@ fn what_a_file_claims_in_a_calculated_cell_is_never_trusted() {
     sheets[0].rows[1][6] = oko_io::form_import::RawCell::Number(52.5);
     assert_eq!(import(&form, &mut sheets).unwrap(), data);
 }
+
+#[test]
+fn a_list_of_several_values_is_typed_with_semicolons_and_read_in_the_lists_order() {
+    let mut form = demo::vpr_info();
+    let mut subjects = oko_domain::forms::ColumnDef::new(
+        "subjects",
+        "Предметы",
+        oko_domain::forms::ColumnType::List,
+    );
+    subjects.values = ["Математика", "Русский язык", "Физика"]
+        .map(String::from)
+        .to_vec();
+    subjects.multiple = true;
+    form.sheets[1].columns.push(subjects);
+    let bytes = template(&form, &FormData::blank(&form)).unwrap();
+    // Excel's drop-down takes one value: the column gets its message only.
+    let rooms = part(&bytes, "xl/worksheets/sheet2.xml");
+    assert!(
+        rooms.contains("Одно или несколько значений через «;»: Математика; Русский язык; Физика"),
+        "{rooms}"
+    );
+    assert!(
+        !rooms.contains(r#"type="list""#),
+        "no single-value drop-down"
+    );
+    let mut sheets = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    let text = |t: &str| oko_io::form_import::RawCell::Text(t.into());
+    sheets[0]
+        .rows
+        .push(vec![text("5А"), oko_io::form_import::RawCell::Number(20.0)]);
+    sheets[1].rows.push(vec![
+        text("12"),
+        text("5А"),
+        oko_io::form_import::RawCell::Number(25.0),
+        text("физика;Математика"),
+    ]);
+    let data = import(&form, &mut sheets).unwrap();
+    assert_eq!(
+        data.rows("rooms")[0].get("subjects"),
+        Some("Математика; Физика")
+    );
+}

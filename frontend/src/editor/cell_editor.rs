@@ -136,19 +136,42 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
     };
     let has_choices = !choices.is_empty();
     let choices = StoredValue::new(choices);
+    // A cell of several values (`a; b`) is typed value after value: the list
+    // offers choices for the one being typed, after the last «;».
+    let multiple = column.multiple;
+    let part = move |t: &str| -> String {
+        let last = if multiple {
+            t.rsplit(';').next().unwrap_or("")
+        } else {
+            t
+        };
+        last.trim().to_owned()
+    };
+    let completed = move |choice: &str| -> String {
+        match text.with_untracked(|t| t.rfind(';').map(|at| t[..=at].to_owned())) {
+            Some(before) if multiple => format!("{before} {choice}"),
+            _ => choice.to_owned(),
+        }
+    };
     // The choices matching what is typed (all of them until the user types).
     let matching = Memo::new(move |_| {
-        let typed = text.get().to_lowercase();
+        let typed = text.with(|t| part(t).to_lowercase());
         let untouched = text.with(|t| *t == original.get_value());
         choices.with_value(|all| {
             all.iter()
-                .filter(|c| untouched || c.to_lowercase().contains(typed.trim()))
+                .filter(|c| untouched || c.to_lowercase().contains(&typed))
                 .cloned()
                 .collect::<Vec<_>>()
         })
     });
     let highlight = RwSignal::new(None::<usize>);
     let pick = move |choice: String| {
+        if multiple {
+            // Another value may follow: the editor stays open after «; ».
+            type_text(format!("{}; ", completed(&choice)));
+            highlight.set(None);
+            return;
+        }
         type_text(choice);
         finish(None);
     };
@@ -158,7 +181,7 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
         let shown = matching.get_untracked();
         match highlight.get_untracked() {
             Some(i) => shown.get(i).cloned(),
-            None if shown.len() == 1 && text.with_untracked(|t| *t != shown[0]) => {
+            None if shown.len() == 1 && text.with_untracked(|t| part(t) != shown[0]) => {
                 shown.into_iter().next()
             }
             None => None,
@@ -178,7 +201,7 @@ fn EditBox(editor: EditorState, index: usize, grid: GridState, editing: Editing)
             }
             "Enter" | "Tab" => {
                 if let Some(choice) = chosen() {
-                    type_text(choice);
+                    type_text(completed(&choice));
                 }
                 leave(match (key.as_str(), shift) {
                     ("Enter", false) => Move::Down,

@@ -321,6 +321,12 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
         "«список»",
     );
     misplaced(
+        "multiple",
+        column.multiple,
+        kind == ColumnType::List,
+        "«список»",
+    );
+    misplaced(
         "decimals",
         column.decimals.is_some(),
         kind == ColumnType::Decimal,
@@ -364,6 +370,11 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             );
         } else if distinct.len() != column.values.len() {
             problems.add(&format!("{at}.values"), "Значения списка повторяются");
+        } else if column.multiple && column.values.iter().any(|v| v.contains(';')) {
+            problems.add(
+                &format!("{at}.values"),
+                "В списке нескольких значений «;» разделяет значения: уберите его из значений",
+            );
         }
     }
 }

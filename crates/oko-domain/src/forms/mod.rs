@@ -241,6 +241,10 @@ pub struct ColumnDef {
     /// The choices of a list column, in drop-down order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// A list column whose cell holds several of its values (`a; b`), e.g. the
+    /// subjects a teacher teaches.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub multiple: bool,
     /// A calculated column (numbers only): its cells are computed from the row's
     /// other cells by this formula ([`formula`]: `a + b`, `СУММ(a; b)`,
     /// `ЕСЛИ(a > 0; b / a; 0)`), shown read-only, never typed.
@@ -276,6 +280,7 @@ impl ColumnDef {
             date_from: None,
             date_to: None,
             values: Vec::new(),
+            multiple: false,
             formula: None,
             decimals: None,
             unit: None,

@@ -584,3 +584,92 @@ mod across_sheets {
         );
     }
 }
+
+mod several_values {
+    use super::*;
+    use crate::forms::{
+        ColumnDef, ColumnType, FormDefinition, SheetDef, check::check_definition, value,
+    };
+
+    fn subjects() -> ColumnDef {
+        let mut column = ColumnDef::new("subjects", "Предметы", ColumnType::List);
+        column.values = ["Математика", "Русский язык", "Физика"]
+            .map(String::from)
+            .to_vec();
+        column.multiple = true;
+        column
+    }
+
+    fn teachers() -> FormDefinition {
+        FormDefinition {
+            title: "Педагоги".into(),
+            sheets: vec![SheetDef {
+                key: "teachers".into(),
+                title: "ПЕДАГОГИ".into(),
+                hint: String::new(),
+                columns: vec![ColumnDef::new("name", "ФИО", ColumnType::Text), subjects()],
+                fixed_rows: Vec::new(),
+                max_rows: None,
+                rules: Vec::new(),
+            }],
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_cell_holds_several_of_the_lists_values_in_its_order() {
+        let column = subjects();
+        assert_eq!(
+            value::normalize(&column, " физика;математика ; Физика; "),
+            "Математика; Физика"
+        );
+        assert_eq!(value::normalize(&column, "русский язык"), "Русский язык");
+        let form = teachers();
+        assert_eq!(check_definition(&form), vec![]);
+        let mut data = FormData::blank(&form);
+        let set = |value: &str| Change::Set {
+            sheet: "teachers".into(),
+            row: 1,
+            column: "subjects".into(),
+            value: value.into(),
+        };
+        data.apply(&form, &[set("Физика; математика")])
+            .expect("applied");
+        assert_eq!(
+            data.rows("teachers")[0].get("subjects"),
+            Some("Математика; Физика")
+        );
+        assert_eq!(validate(&form, &data), vec![]);
+        data.apply(&form, &[set("Физика; Физкультура; Пение")])
+            .expect("kept as typed");
+        let errors = validate(&form, &data);
+        assert_eq!(
+            codes(&errors),
+            vec![(1, Some("subjects"), CellCode::NotInList)]
+        );
+        assert_eq!(
+            errors[0].message,
+            "Нет в списке: «Физкультура», «Пение». Выберите одно или несколько значений через «;»"
+        );
+    }
+
+    #[test]
+    fn only_a_list_takes_several_values_and_none_of_them_holds_a_separator() {
+        let mut form = teachers();
+        form.sheets[0].columns[0].multiple = true;
+        form.sheets[0].columns[1]
+            .values
+            .push("Труд; технология".into());
+        let fields: Vec<String> = check_definition(&form)
+            .into_iter()
+            .filter_map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "sheets[0].columns[0].multiple",
+                "sheets[0].columns[1].values"
+            ]
+        );
+    }
+}

@@ -305,12 +305,12 @@ fn read_cell(
         }
         return Ok(None);
     }
-    let value = value::parse(column, text).map_err(|problem| parse_error(column, problem))?;
+    let value = value::parse(column, text).map_err(|problem| parse_error(column, problem, text))?;
     check_constraints(column, &value, text)?;
     Ok(Some(value))
 }
 
-fn parse_error(column: &ColumnDef, problem: ParseProblem) -> (CellCode, String) {
+fn parse_error(column: &ColumnDef, problem: ParseProblem, text: &str) -> (CellCode, String) {
     match problem {
         ParseProblem::NotInteger => (
             CellCode::NotInteger,
@@ -321,6 +321,20 @@ fn parse_error(column: &ColumnDef, problem: ParseProblem) -> (CellCode, String) 
             CellCode::NotDate,
             "Введите дату в формате дд.мм.гггг, например 15.09.2021".into(),
         ),
+        ParseProblem::NotInList if column.multiple => {
+            let wrong = value::unknown_choices(column, text);
+            (
+                CellCode::NotInList,
+                format!(
+                    "Нет в списке: {}. Выберите одно или несколько значений через «;»",
+                    wrong
+                        .iter()
+                        .map(|w| format!("«{w}»"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        }
         ParseProblem::NotInList => {
             let shown: Vec<&str> = column.values.iter().take(5).map(String::as_str).collect();
             let more = if column.values.len() > 5 { ", …" } else { "" };
@@ -384,7 +398,7 @@ fn check_constraints(
                 return Err((CellCode::DateOutOfRange, date_range_ru(column)));
             }
         }
-        Value::Choice(_) | Value::YesNo(_) => {}
+        Value::Choice(_) | Value::Choices | Value::YesNo(_) => {}
     }
     Ok(())
 }

@@ -18,6 +18,9 @@ pub enum Value {
     Date(NaiveDate),
     /// Index into the column's `values`.
     Choice(usize),
+    /// Several of the column's `values` (a `multiple` list): the cell's own
+    /// text names them, `; `-separated in the list's order.
+    Choices,
     YesNo(bool),
 }
 
@@ -55,6 +58,9 @@ pub fn parse(column: &ColumnDef, text: &str) -> Result<Value, ParseProblem> {
         ColumnType::Date => parse_date(text)
             .map(Value::Date)
             .ok_or(ParseProblem::NotDate),
+        ColumnType::List if column.multiple => choices_of(column, text)
+            .map(|_| Value::Choices)
+            .ok_or(ParseProblem::NotInList),
         ColumnType::List => choice_of(column, text)
             .map(Value::Choice)
             .ok_or(ParseProblem::NotInList),
@@ -86,6 +92,7 @@ fn canonical(column: &ColumnDef, value: &Value, text: &str) -> String {
         Value::Decimal(n) => format_decimal(*n),
         Value::Date(date) => date.format("%Y-%m-%d").to_string(),
         Value::Choice(index) => column.values[*index].clone(),
+        Value::Choices => join_choices(column, &choices_of(column, text).unwrap_or_default()),
         Value::YesNo(true) => "Да".to_owned(),
         Value::YesNo(false) => "Нет".to_owned(),
     }
@@ -140,6 +147,38 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
         return None;
     }
     compact.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// The values a cell of a `multiple` list names (`;`-separated, any case, in
+/// any order, repeats once): their indices in the list's order, or `None`
+/// when one of them is not in the list.
+pub fn choices_of(column: &ColumnDef, text: &str) -> Option<Vec<usize>> {
+    let mut chosen = text
+        .split(';')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| choice_of(column, part))
+        .collect::<Option<Vec<usize>>>()?;
+    chosen.sort_unstable();
+    chosen.dedup();
+    Some(chosen)
+}
+
+/// The values of `chosen` (indices) as a cell holds them: `a; b`.
+pub fn join_choices(column: &ColumnDef, chosen: &[usize]) -> String {
+    chosen
+        .iter()
+        .map(|&index| column.values[index].as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The parts of a `multiple` list's text that are not in the list.
+pub fn unknown_choices<'a>(column: &ColumnDef, text: &'a str) -> Vec<&'a str> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|part| !part.is_empty() && choice_of(column, part).is_none())
+        .collect()
 }
 
 /// The digits of `n`, written by hand: `to_string` goes through the formatting

@@ -72,10 +72,11 @@ pub enum Attr {
     Decimals,
     Unit,
     Formula,
+    Multiple,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 16] = [
+    pub const ALL: [Attr; 17] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -92,6 +93,7 @@ impl Attr {
         Attr::Decimals,
         Attr::Unit,
         Attr::Formula,
+        Attr::Multiple,
     ];
 
     /// The header of the column table.
@@ -113,6 +115,7 @@ impl Attr {
             Attr::Decimals => "Знаков после запятой",
             Attr::Unit => "Единица измерения",
             Attr::Formula => "Формула",
+            Attr::Multiple => "Несколько значений",
         }
     }
 
@@ -135,6 +138,7 @@ impl Attr {
             Attr::Decimals => "decimals",
             Attr::Unit => "unit",
             Attr::Formula => "formula",
+            Attr::Multiple => "multiple",
         }
     }
 }

@@ -286,12 +286,8 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Pattern => column.pattern = Some(text),
         Attr::Values => column.values = split_values(&text),
         Attr::Type => column.kind = column_type(&text)?,
-        Attr::Required => {
-            column.required = match cell {
-                RawCell::Bool(b) => *b,
-                _ => value::parse_yes_no(&text).ok_or("Укажите «да» или «нет»")?,
-            }
-        }
+        Attr::Required => column.required = yes_or_no(cell, &text)?,
+        Attr::Multiple => column.multiple = yes_or_no(cell, &text)?,
         Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),
         Attr::Max => column.max = Some(number(cell).ok_or("Укажите число")?),
         Attr::MinLength => column.min_length = Some(length(cell)?),
@@ -317,6 +313,13 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Formula => column.formula = Some(text),
     }
     Ok(())
+}
+
+fn yes_or_no(cell: &RawCell, text: &str) -> Result<bool, String> {
+    match cell {
+        RawCell::Bool(b) => Ok(*b),
+        _ => value::parse_yes_no(text).ok_or_else(|| "Укажите «да» или «нет»".to_owned()),
+    }
 }
 
 fn column_type(text: &str) -> Result<ColumnType, String> {

@@ -183,6 +183,7 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::Key => text(&column.key),
         Attr::Type => text(column.kind.title_ru()),
         Attr::Required => text(if column.required { "да" } else { "" }),
+        Attr::Multiple => text(if column.multiple { "да" } else { "" }),
         Attr::Hint => text(&column.hint),
         Attr::Min => number(column.min),
         Attr::Max => number(column.max),
