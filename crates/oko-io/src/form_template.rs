@@ -108,7 +108,9 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
             }
             if column.is_calculated() {
                 write_formulas(worksheet, sheet, data, col, &typed)?;
-            } else if let Some(validation) = validation_of(column, &mut long_lists)? {
+            } else if let Some(validation) =
+                validation_of(column, column.condition_ru(sheet), &mut long_lists)?
+            {
                 worksheet.add_data_validation(1, col, last_row, col, &validation)?;
             }
         }
@@ -257,6 +259,7 @@ pub(crate) fn excel_date(day: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
 /// Excel's own check for a column, with a Russian message, or `None` for free text.
 fn validation_of(
     column: &ColumnDef,
+    condition: Option<String>,
     long_lists: &mut Vec<Vec<String>>,
 ) -> Result<Option<DataValidation>, XlsxError> {
     let mut validation = match column.kind {
@@ -307,12 +310,17 @@ fn validation_of(
         ),
         _ => return Ok(None),
     };
-    // What the column takes, its limits stated, then the form's own hint.
-    let message = [expectation_ru(column), column.hint.clone()]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(". ");
+    // What the column takes, its limits stated, when it is asked for, then the
+    // form's own hint.
+    let message = [
+        expectation_ru(column),
+        condition.unwrap_or_default(),
+        column.hint.clone(),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(". ");
     if !message.is_empty() {
         let short: String = message.chars().take(MAX_INPUT_MESSAGE).collect();
         validation = validation

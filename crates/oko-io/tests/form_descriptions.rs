@@ -32,6 +32,16 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
     form.sheets[1].columns[2].hint = String::new();
     form.sheets[1].columns[2].values = vec!["Математика".into(), "Физика".into()];
     form.sheets[1].columns[2].multiple = true;
+    // and a column asked for only when another is filled, its hidden value kept.
+    form.sheets[1].columns[1].shown_if = Some(oko_domain::forms::Condition {
+        column: "room".into(),
+        equals: None,
+    });
+    form.sheets[1].columns[1].keep_hidden = true;
+    form.sheets[0].columns[6].shown_if = Some(oko_domain::forms::Condition {
+        column: "students".into(),
+        equals: Some("0".into()),
+    });
     form.rules.pop();
     assert_eq!(read_description(&through_excel(&form)), Ok(form));
 }

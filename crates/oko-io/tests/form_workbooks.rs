@@ -298,12 +298,16 @@ fn a_list_of_several_values_is_typed_with_semicolons_and_read_in_the_lists_order
         .map(String::from)
         .to_vec();
     subjects.multiple = true;
+    subjects.shown_if = Some(oko_domain::forms::Condition {
+        column: "room".into(),
+        equals: None,
+    });
     form.sheets[1].columns.push(subjects);
     let bytes = template(&form, &FormData::blank(&form)).unwrap();
     // Excel's drop-down takes one value: the column gets its message only.
     let rooms = part(&bytes, "xl/worksheets/sheet2.xml");
     assert!(
-        rooms.contains("Одно или несколько значений через «;»: Математика; Русский язык; Физика"),
+        rooms.contains("Одно или несколько значений через «;»: Математика; Русский язык; Физика. Заполняется, только если заполнен столбец «Аудитория»"),
         "{rooms}"
     );
     assert!(

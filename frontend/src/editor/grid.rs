@@ -294,11 +294,14 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         if row > total.get_untracked() {
             return;
         }
-        let locked = def.with_value(|s| s.lock_reason(row as usize - 1, &s.columns[column].key));
+        let locked = def
+            .with_value(|s| s.lock_reason(row as usize - 1, &s.columns[column].key))
+            .map(str::to_owned)
+            .or_else(|| editor.hidden_reason(index, row, column));
         if let Some(reason) = locked {
             editor
                 .save_state
-                .set(super::state::SaveState::Refused(reason.to_owned()));
+                .set(super::state::SaveState::Refused(reason));
             return;
         }
         let original = editor.shown(index, row, column);
@@ -577,10 +580,16 @@ fn GridRow(
                 .chain(Some(column.hint.clone()).filter(|h| !h.is_empty()))
                 .collect::<Vec<_>>()
                 .join(". ");
+            // A cell its column's condition hides in this row, and why.
+            let hidden = Memo::new(move |_| {
+                editor.revision.track();
+                editor.hidden_reason(index, row, at)
+            });
             let title = move || {
                 error
                     .get()
                     .or_else(|| note.get().map(|n| n.text))
+                    .or_else(|| hidden.get())
                     .unwrap_or_else(|| hint.clone())
             };
             let state = Memo::new(move |_| {
@@ -598,6 +607,7 @@ fn GridRow(
                     (selected, " selected"),
                     (locked, " locked"),
                     (calculated, " calculated"),
+                    (hidden.with(Option::is_some), " hidden-cell"),
                     (error.with(Option::is_some), " invalid"),
                     (
                         note.with(|n| n.as_ref().is_some_and(|n| n.kind == NoteKind::Comment)),
@@ -623,7 +633,7 @@ fn GridRow(
                     class=class title=title
                     aria-selected=move || state.get().1.to_string()
                     aria-invalid=move || error.with(Option::is_some).to_string()
-                    aria-readonly=(locked || editor.read_only).to_string()>{text}</td>
+                    aria-readonly=move || (locked || editor.read_only || hidden.with(Option::is_some)).to_string()>{text}</td>
             }
         })
         .collect_view();

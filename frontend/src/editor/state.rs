@@ -287,6 +287,21 @@ impl EditorState {
     }
 
     /// How many rows sheet `index` has.
+    /// Why cell (`row`, `column`) of sheet `sheet` is not asked for, if its
+    /// column's condition hides it in that row.
+    pub fn hidden_reason(self, sheet: usize, row: u32, column: usize) -> Option<String> {
+        let form = self.form.read_value();
+        let sheet = &form.sheets[sheet];
+        let def = &sheet.columns[column];
+        def.shown_if.as_ref()?;
+        let shown = self.data.with_value(|d| {
+            d.rows(&sheet.key)
+                .get(row as usize - 1)
+                .is_none_or(|r| def.is_shown(sheet, r))
+        });
+        if shown { None } else { def.condition_ru(sheet) }
+    }
+
     pub fn row_count(self, index: usize) -> u32 {
         let key = self.form.with_value(|f| f.sheets[index].key.clone());
         self.data.with_value(|d| d.rows(&key).len()) as u32

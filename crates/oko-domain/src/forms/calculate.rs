@@ -11,11 +11,13 @@ use super::{
     value,
 };
 
-/// A sheet's formulas, parsed once, in the order they can be computed (a
-/// formula reading another calculated column comes after it).
+/// A sheet's derived cells: its formulas, parsed once, in the order they can
+/// be computed (a formula reading another calculated column comes after it),
+/// and the columns whose hidden cells are cleared.
 pub struct Calculation<'a> {
     sheet: &'a SheetDef,
     formulas: Vec<(&'a ColumnDef, Expr)>,
+    cleared_when_hidden: Vec<&'a ColumnDef>,
 }
 
 impl<'a> Calculation<'a> {
@@ -37,16 +39,31 @@ impl<'a> Calculation<'a> {
             // A cycle (refused by check_definition) is computed in column order.
             formulas.push(pending.remove(ready.unwrap_or(0)));
         }
-        Calculation { sheet, formulas }
+        let cleared_when_hidden = sheet
+            .columns
+            .iter()
+            .filter(|c| c.shown_if.is_some() && !c.keep_hidden)
+            .collect();
+        Calculation {
+            sheet,
+            formulas,
+            cleared_when_hidden,
+        }
     }
 
-    /// Whether the sheet computes anything.
+    /// Whether the sheet derives anything.
     pub fn is_empty(&self) -> bool {
-        self.formulas.is_empty()
+        self.formulas.is_empty() && self.cleared_when_hidden.is_empty()
     }
 
-    /// Computes the row's calculated cells again.
+    /// Clears the row's hidden cells (those not kept), then computes its
+    /// calculated cells again.
     pub fn fill(&self, row: &mut Row) {
+        for column in &self.cleared_when_hidden {
+            if row.contains_key(&column.key) && !column.is_shown(self.sheet, row) {
+                row.remove(&column.key);
+            }
+        }
         for (column, expr) in &self.formulas {
             let result = {
                 let read: &Row = row;

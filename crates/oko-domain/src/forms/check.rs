@@ -132,6 +132,7 @@ fn check_sheet(problems: &mut Problems, at: &str, sheet: &SheetDef) {
         check_rule(problems, &format!("{at}.rules[{index}]"), sheet, rule);
     }
     for (index, column) in sheet.columns.iter().enumerate() {
+        check_condition(problems, &format!("{at}.columns[{index}]"), sheet, column);
         if let Some(text) = &column.formula {
             check_formula(
                 problems,
@@ -140,6 +141,39 @@ fn check_sheet(problems: &mut Problems, at: &str, sheet: &SheetDef) {
                 column,
                 text,
             );
+        }
+    }
+}
+
+/// A condition reads another existing column, with a value that column takes.
+fn check_condition(problems: &mut Problems, at: &str, sheet: &SheetDef, column: &ColumnDef) {
+    let Some(condition) = &column.shown_if else {
+        if column.keep_hidden {
+            problems.add(
+                &format!("{at}.keep_hidden"),
+                "Сохранять скрытые значения можно только у столбца с условием показа",
+            );
+        }
+        return;
+    };
+    let field = format!("{at}.shown_if");
+    match sheet.column(&condition.column) {
+        None => problems.add(
+            &field,
+            "Условие ссылается на столбец, которого нет на листе",
+        ),
+        Some(decides) if decides.key == column.key => {
+            problems.add(&field, "Условие столбца не может зависеть от него самого")
+        }
+        Some(decides) => {
+            if let Some(wanted) = &condition.equals
+                && value::parse(decides, wanted.trim()).is_err()
+            {
+                problems.add(
+                    &field,
+                    "Значение условия не подходит столбцу, от которого оно зависит",
+                );
+            }
         }
     }
 }

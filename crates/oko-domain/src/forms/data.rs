@@ -93,7 +93,7 @@ impl FormData {
 
     /// Computes again the calculated cells of every row a batch set a cell in.
     fn calculate_changed(&mut self, form: &FormDefinition, changes: &[Change]) {
-        for sheet in form.sheets.iter().filter(|s| s.has_formulas()) {
+        for sheet in form.sheets.iter().filter(|s| s.derives_cells()) {
             let mut rows: Vec<usize> = changes
                 .iter()
                 .filter_map(|change| match change {

@@ -147,6 +147,14 @@ impl SheetDef {
     pub fn has_formulas(&self) -> bool {
         self.columns.iter().any(ColumnDef::is_calculated)
     }
+
+    /// Whether writes change cells beyond the ones set: formulas, or hidden
+    /// cells cleared.
+    pub fn derives_cells(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|c| c.is_calculated() || (c.shown_if.is_some() && !c.keep_hidden))
+    }
 }
 
 /// A column's type.
@@ -257,6 +265,25 @@ pub struct ColumnDef {
     /// Unit of the values, shown after the header: «Площадь, м²».
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// A column asked for only in the rows where another column of the row
+    /// says so (`{"column": "admitted", "equals": "Да"}`); elsewhere its cell is
+    /// not shown, not required and not checked, and its value is cleared (kept
+    /// with `keep_hidden`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_if: Option<Condition>,
+    /// Keeps what a hidden cell held (it comes back when the condition does).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub keep_hidden: bool,
+}
+
+/// When a column is asked for: another column of the row holds `equals` (or,
+/// without it, anything).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Condition {
+    pub column: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -281,6 +308,8 @@ impl ColumnDef {
             date_to: None,
             values: Vec::new(),
             multiple: false,
+            shown_if: None,
+            keep_hidden: false,
             formula: None,
             decimals: None,
             unit: None,
@@ -304,6 +333,37 @@ impl ColumnDef {
     /// Whether the column's cells are computed by a formula.
     pub fn is_calculated(&self) -> bool {
         self.formula.is_some()
+    }
+
+    /// Whether the column is asked for in `row` (its condition holds, or it
+    /// has none). `sheet` is the column's own.
+    pub fn is_shown(&self, sheet: &SheetDef, row: &Row) -> bool {
+        let Some(condition) = &self.shown_if else {
+            return true;
+        };
+        let Some(held) = row.get(&condition.column) else {
+            return false;
+        };
+        match (&condition.equals, sheet.column(&condition.column)) {
+            (None, _) => true,
+            (Some(wanted), Some(decides)) => value::normalize(decides, wanted) == held,
+            (Some(wanted), None) => wanted == held,
+        }
+    }
+
+    /// «Заполняется, только если «Наличие поступления» = «Да»».
+    pub fn condition_ru(&self, sheet: &SheetDef) -> Option<String> {
+        let condition = self.shown_if.as_ref()?;
+        let decides = sheet.column(&condition.column);
+        let title = decides.map_or(condition.column.as_str(), |c| c.title.as_str());
+        Some(match &condition.equals {
+            Some(wanted) => {
+                let wanted =
+                    decides.map_or_else(|| wanted.clone(), |c| value::normalize(c, wanted));
+                format!("Заполняется, только если «{title}» = «{wanted}»")
+            }
+            None => format!("Заполняется, только если заполнен столбец «{title}»"),
+        })
     }
 }
 

@@ -9,7 +9,7 @@
 //! reworded. [`render`] writes what [`parse`] reads, so a definition survives a
 //! round trip through the spreadsheet.
 
-use super::{CompareOp, FormRule, Rule, SheetColumn};
+use super::{CompareOp, Condition, FormRule, Rule, SheetColumn};
 
 const UNIQUE: &str = "уникально:";
 const AT_MOST: &str = "не более ";
@@ -169,6 +169,40 @@ fn split_keys(text: &str, separator: char) -> Option<Vec<String>> {
     keys.iter()
         .all(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
         .then_some(keys)
+}
+
+/// A column's condition as the description writes it: `admitted = Да`, or
+/// `date1 заполнено`.
+pub fn render_condition(condition: &Condition) -> String {
+    match &condition.equals {
+        Some(value) => format!("{} = {value}", condition.column),
+        None => format!("{}{FILLED}", condition.column),
+    }
+}
+
+/// The condition a description cell states.
+pub fn parse_condition(text: &str) -> Result<Condition, String> {
+    let cannot = || {
+        format!(
+            "Не удалось разобрать условие «{}»: ожидается «a = Да» или «a заполнено»",
+            text.trim()
+        )
+    };
+    let (column, equals) = match text.split_once('=') {
+        Some((column, value)) => (column, Some(value.trim().to_owned())),
+        None => (
+            text.trim().strip_suffix(FILLED.trim()).ok_or_else(cannot)?,
+            None,
+        ),
+    };
+    let [column] = keys(column)
+        .ok_or_else(cannot)?
+        .try_into()
+        .map_err(|_| cannot())?;
+    Ok(Condition {
+        column,
+        equals: equals.filter(|v| !v.is_empty()),
+    })
 }
 
 /// What a rule line between sheets may look like, for error messages.

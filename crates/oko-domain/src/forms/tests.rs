@@ -673,3 +673,114 @@ mod several_values {
         );
     }
 }
+
+mod conditions {
+    use super::*;
+    use crate::forms::{
+        ColumnDef, ColumnType, Condition, FormDefinition, SheetDef, check::check_definition,
+    };
+
+    fn admissions() -> FormDefinition {
+        let mut units = ColumnDef::new("units", "Единиц", ColumnType::Integer);
+        units.required = true;
+        units.shown_if = Some(Condition {
+            column: "admitted".into(),
+            equals: Some("да".into()),
+        });
+        let mut note = ColumnDef::new("note", "Пояснение", ColumnType::Text);
+        note.shown_if = Some(Condition {
+            column: "admitted".into(),
+            equals: None,
+        });
+        note.keep_hidden = true;
+        FormDefinition {
+            title: "Поступление".into(),
+            sheets: vec![SheetDef {
+                key: "admissions".into(),
+                title: "ПОСТУПЛЕНИЕ".into(),
+                hint: String::new(),
+                columns: vec![
+                    ColumnDef::new("code", "Код", ColumnType::Text),
+                    ColumnDef::new("admitted", "Наличие поступления", ColumnType::YesNo),
+                    units,
+                    note,
+                ],
+                fixed_rows: Vec::new(),
+                max_rows: None,
+                rules: Vec::new(),
+            }],
+            rules: Vec::new(),
+        }
+    }
+
+    fn set(column: &str, value: &str) -> Change {
+        Change::Set {
+            sheet: "admissions".into(),
+            row: 1,
+            column: column.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn a_column_is_asked_for_only_where_its_condition_holds() {
+        let form = admissions();
+        assert_eq!(check_definition(&form), vec![]);
+        let mut data = FormData::blank(&form);
+        data.apply(
+            &form,
+            &[set("code", "01"), set("units", "5"), set("note", "уточним")],
+        )
+        .expect("applied");
+        let row = |data: &FormData| data.rows("admissions")[0].clone();
+        assert_eq!(row(&data).get("units"), None, "hidden, so cleared");
+        assert_eq!(row(&data).get("note"), Some("уточним"), "hidden, but kept");
+        assert_eq!(
+            validate(&form, &data),
+            vec![],
+            "nothing hidden is asked for"
+        );
+        data.apply(&form, &[set("admitted", "да")])
+            .expect("applied");
+        let errors = validate(&form, &data);
+        assert_eq!(codes(&errors), vec![(1, Some("units"), CellCode::Required)]);
+        data.apply(&form, &[set("units", "7")]).expect("applied");
+        assert_eq!(validate(&form, &data), vec![]);
+        data.apply(&form, &[set("admitted", "нет")])
+            .expect("applied");
+        assert_eq!(row(&data).get("units"), None, "hidden again, cleared again");
+        assert_eq!(
+            form.sheets[0].columns[2]
+                .condition_ru(&form.sheets[0])
+                .as_deref(),
+            Some("Заполняется, только если «Наличие поступления» = «Да»")
+        );
+    }
+
+    #[test]
+    fn a_condition_reads_another_column_with_a_value_it_takes() {
+        let mut form = admissions();
+        let columns = &mut form.sheets[0].columns;
+        columns[2].shown_if = Some(Condition {
+            column: "admitted".into(),
+            equals: Some("может быть".into()),
+        });
+        columns[3].shown_if = Some(Condition {
+            column: "note".into(),
+            equals: None,
+        });
+        columns[0].keep_hidden = true;
+        let fields: Vec<String> = check_definition(&form)
+            .into_iter()
+            .filter_map(|p| p.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "sheets[0].columns[0].keep_hidden",
+                "sheets[0].columns[2].shown_if",
+                "sheets[0].columns[3].shown_if"
+            ]
+        );
+    }
+}

@@ -276,19 +276,24 @@ fn read_row(sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &super
     }
     // A row left entirely empty in a free sheet is a gap, not a row to fill.
     let skip_required = sheet.is_free() && row.is_empty();
+    let conditional = sheet.columns.iter().any(|c| c.shown_if.is_some());
     let values = sheet
         .columns
         .iter()
         .zip(&texts)
-        .map(
-            |(column, text)| match read_cell(column, text, skip_required) {
+        .map(|(column, text)| {
+            // A cell its condition hides is neither asked for nor checked.
+            if conditional && !column.is_shown(sheet, row) {
+                return None;
+            }
+            match read_cell(column, text, skip_required) {
                 Ok(value) => value,
                 Err((code, message)) => {
                     errors.push(CellError::at(&sheet.key, index, &column.key, code, message));
                     None
                 }
-            },
-        )
+            }
+        })
         .collect();
     RowCheck { values, errors }
 }

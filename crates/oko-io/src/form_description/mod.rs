@@ -73,10 +73,12 @@ pub enum Attr {
     Unit,
     Formula,
     Multiple,
+    ShownIf,
+    KeepHidden,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 17] = [
+    pub const ALL: [Attr; 19] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -94,6 +96,8 @@ impl Attr {
         Attr::Unit,
         Attr::Formula,
         Attr::Multiple,
+        Attr::ShownIf,
+        Attr::KeepHidden,
     ];
 
     /// The header of the column table.
@@ -116,6 +120,8 @@ impl Attr {
             Attr::Unit => "Единица измерения",
             Attr::Formula => "Формула",
             Attr::Multiple => "Несколько значений",
+            Attr::ShownIf => "Заполняется, если",
+            Attr::KeepHidden => "Скрытое сохранять",
         }
     }
 
@@ -139,6 +145,8 @@ impl Attr {
             Attr::Unit => "unit",
             Attr::Formula => "formula",
             Attr::Multiple => "multiple",
+            Attr::ShownIf => "shown_if",
+            Attr::KeepHidden => "keep_hidden",
         }
     }
 }

@@ -288,6 +288,8 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Type => column.kind = column_type(&text)?,
         Attr::Required => column.required = yes_or_no(cell, &text)?,
         Attr::Multiple => column.multiple = yes_or_no(cell, &text)?,
+        Attr::KeepHidden => column.keep_hidden = yes_or_no(cell, &text)?,
+        Attr::ShownIf => column.shown_if = Some(rule_text::parse_condition(&text)?),
         Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),
         Attr::Max => column.max = Some(number(cell).ok_or("Укажите число")?),
         Attr::MinLength => column.min_length = Some(length(cell)?),

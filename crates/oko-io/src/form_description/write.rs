@@ -184,6 +184,14 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::Type => text(column.kind.title_ru()),
         Attr::Required => text(if column.required { "да" } else { "" }),
         Attr::Multiple => text(if column.multiple { "да" } else { "" }),
+        Attr::KeepHidden => text(if column.keep_hidden { "да" } else { "" }),
+        Attr::ShownIf => text(
+            &column
+                .shown_if
+                .as_ref()
+                .map(rule_text::render_condition)
+                .unwrap_or_default(),
+        ),
         Attr::Hint => text(&column.hint),
         Attr::Min => number(column.min),
         Attr::Max => number(column.max),
