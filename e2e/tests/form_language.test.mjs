@@ -1,7 +1,8 @@
 // The richer form language in the editor (issue #26): calculated columns follow
 // what is typed, are read-only with their formula told in words, and the server
 // holds the same numbers; headers carry their units; a list cell takes several
-// values, offered one after another.
+// values, offered one after another; a column is asked for only where another
+// answer says so.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
@@ -26,6 +27,9 @@ const FORM = {
       { key: "area", title: "Площадь кабинета", type: "decimal", decimals: 1, unit: "м²" },
       { key: "subjects", title: "Предметы ВПР", type: "list", multiple: true,
         values: ["Математика", "Русский язык", "Физика", "История"] },
+      { key: "online", title: "Пишут на компьютере", type: "yes_no" },
+      { key: "computers", title: "Компьютеров", type: "integer", required: true, min: 1, max: 40,
+        shown_if: { column: "online", equals: "Да" } },
     ],
     rules: [{ rule: "unique", columns: ["class"] }],
   }],
@@ -51,8 +55,12 @@ after(async () => {
 const cell = (row, column) => page.locator(`[id="cell-classes-${row}-${column}"]`);
 const textOf = async (locator) => (await locator.textContent()).trim();
 
+/** Types `text` over the cell's (F2 first: Playwright types Cyrillic letters as
+ * text input without key presses, which would not start editing the cell). */
 async function typeInto(row, column, text) {
   await cell(row, column).click();
+  await page.keyboard.press("F2");
+  await page.keyboard.press("Control+A");
   await page.keyboard.type(text);
   await page.keyboard.press("Enter");
 }
@@ -126,6 +134,7 @@ test("a list cell takes several values, each chosen after the last «;»", async
   await page.goto(`${BASE_URL}/collections/${collectionId}`);
   await page.getByRole("grid").waitFor();
   await cell(1, "subjects").click();
+  await page.keyboard.press("F2");
   await page.keyboard.type("фи");
   await page.getByRole("option", { name: "Физика" }).waitFor();
   await page.keyboard.press("Enter");
@@ -150,4 +159,29 @@ test("a list cell takes several values, each chosen after the last «;»", async
   await typeInto(1, "subjects", "История");
   await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
   await assertAccessible(page, "a list cell of several values");
+});
+
+test("a column is asked for only in the rows where its condition holds", async () => {
+  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await page.getByRole("grid").waitFor();
+  const reason = "Заполняется, только если «Пишут на компьютере» = «Да»";
+  assert.match(await cell(1, "computers").getAttribute("class"), /hidden-cell/);
+  assert.equal(await cell(1, "computers").getAttribute("title"), reason);
+  await cell(1, "computers").click();
+  await page.keyboard.type("5");
+  await page.getByText(reason).first().waitFor();
+  assert.equal(await textOf(cell(1, "computers")), "");
+  // «Да» asks for it: required now, then filled.
+  await typeInto(1, "online", "да");
+  await page.getByRole("button", { name: "Ошибки (1)" }).waitFor();
+  assert.doesNotMatch(await cell(1, "computers").getAttribute("class"), /hidden-cell/);
+  await typeInto(1, "computers", "12");
+  await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
+  await serverHas(1, "computers", "12");
+  // «Нет» hides it again, and the value goes, here and on the server.
+  await typeInto(1, "online", "нет");
+  assert.equal(await textOf(cell(1, "computers")), "");
+  await serverHas(1, "computers", "");
+  await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
+  await assertAccessible(page, "a sheet with a conditional column");
 });
