@@ -115,3 +115,18 @@ export async function publishCollection(form, { section, publication, acceptance
   });
   return { collectionId: block.id, publicationPath: `/publications/${saved.summary.id}` };
 }
+
+/** Waits until the draft's cell as the server holds it equals `expected` (an
+ * empty cell is ""); fails naming the cell after about 15 s. */
+export async function serverHolds(token, collectionId, { sheet, row, column }, expected) {
+  let value;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const draft = await api(token, "GET", `/api/collections/${collectionId}/draft`);
+    value = draft.data[sheet]?.[row - 1]?.[column] ?? "";
+    if (value === expected) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  assert.equal(value, expected, `the server's ${column} of row ${row}`);
+}

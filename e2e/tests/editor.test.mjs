@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
 
 const SCHOOL = "sch240002";
 const FORM = {
@@ -64,18 +64,8 @@ const textOf = async (locator) => (await locator.textContent()).trim();
 const errors = (count, target = page) => target.getByRole("button", { name: `Ошибки (${count})` }).waitFor();
 
 /** The draft's cell as the server holds it, once it equals `expected`. */
-async function serverHas(row, column, expected) {
-  let value;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
-    value = draft.data.exams?.[row - 1]?.[column] ?? "";
-    if (value === expected) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  assert.equal(value, expected, `the server's ${column} of row ${row}`);
-}
+const serverHas = (row, column, expected) =>
+  serverHolds(school, collectionId, { sheet: "exams", row, column }, expected);
 
 test("at 1024×600 the first screen holds the tabs and «Добавить строку», hints show on focus", async () => {
   await page.setViewportSize({ width: 1024, height: 600 });

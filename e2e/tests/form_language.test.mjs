@@ -5,7 +5,7 @@
 // answer says so.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
 
 const SCHOOL = "sch240003";
 const count = (key, title) => ({ key, title, type: "integer", min: 0, max: 40 });
@@ -65,19 +65,9 @@ async function typeInto(row, column, text) {
   await page.keyboard.press("Enter");
 }
 
-/** The draft's row as the server holds it, once `column` equals `expected`. */
-async function serverHas(row, column, expected) {
-  let value;
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const draft = await api(school, "GET", `/api/collections/${collectionId}/draft`);
-    value = draft.data.classes?.[row - 1]?.[column] ?? "";
-    if (value === expected) {
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  assert.equal(value, expected, `the server's ${column} of row ${row}`);
-}
+/** The draft's cell as the server holds it, once it equals `expected`. */
+const serverHas = (row, column, expected) =>
+  serverHolds(school, collectionId, { sheet: "classes", row, column }, expected);
 
 test("calculated cells follow the row as it is typed and cannot be typed over", async () => {
   await page.setViewportSize({ width: 1024, height: 600 });

@@ -9,15 +9,6 @@ use oko_io::{
     workbook::{WorkbookLimits, open_xlsx, read_xlsx},
 };
 
-fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
-    Change::Set {
-        sheet: sheet.into(),
-        row,
-        column: column.into(),
-        value: value.into(),
-    }
-}
-
 #[test]
 fn a_filled_template_reads_back_as_the_same_draft() {
     let form = demo::schedule();
@@ -25,17 +16,17 @@ fn a_filled_template_reads_back_as_the_same_draft() {
     let mut changes = Vec::new();
     for row in 1..=3 {
         changes.extend([
-            set("paper", row, "subject", "Математика"),
-            set("paper", row, "date1", &format!("{}.09.2021", 13 + row)),
-            set("paper", row, "rooms1", "2"),
-            set("paper", row, "participants1", "1 234"),
-            set("paper", row, "participants2", "0"),
+            Change::set("paper", row, "subject", "Математика"),
+            Change::set("paper", row, "date1", &format!("{}.09.2021", 13 + row)),
+            Change::set("paper", row, "rooms1", "2"),
+            Change::set("paper", row, "participants1", "1 234"),
+            Change::set("paper", row, "participants2", "0"),
         ]);
     }
     for row in 1..=2 {
         changes.extend([
-            set("meta", row, "participants1", "10"),
-            set("meta", row, "participants2", "5"),
+            Change::set("meta", row, "participants1", "10"),
+            Change::set("meta", row, "participants2", "5"),
         ]);
     }
     data.apply(&form, &changes).unwrap();
@@ -65,8 +56,8 @@ fn errors_name_the_sheet_row_and_column_as_excel_shows_them() {
     data.apply(
         &form,
         &[
-            set("specialties", 1, "code", "38.02.01 Экономика"),
-            set("specialties", 2, "course", "9"),
+            Change::set("specialties", 1, "code", "38.02.01 Экономика"),
+            Change::set("specialties", 2, "course", "9"),
         ],
     )
     .unwrap();
@@ -222,13 +213,13 @@ fn two_classes() -> (oko_domain::forms::FormDefinition, FormData) {
     data.apply(
         &form,
         &[
-            set("classes", 1, "class", "5А"),
-            set("classes", 1, "students", "24"),
-            set("classes", 1, "russian", "20"),
-            set("classes", 1, "mathematics", "3"),
-            set("classes", 1, "area", "52,5"),
-            set("classes", 2, "class", "5Б"),
-            set("classes", 2, "students", "0"),
+            Change::set("classes", 1, "class", "5А"),
+            Change::set("classes", 1, "students", "24"),
+            Change::set("classes", 1, "russian", "20"),
+            Change::set("classes", 1, "mathematics", "3"),
+            Change::set("classes", 1, "area", "52,5"),
+            Change::set("classes", 2, "class", "5Б"),
+            Change::set("classes", 2, "students", "0"),
         ],
     )
     .unwrap();

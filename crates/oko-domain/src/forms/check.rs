@@ -297,75 +297,38 @@ fn cycle_from<'a>(sheet: &'a SheetDef, start: &'a str) -> Option<Vec<&'a str>> {
 }
 
 fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
-    let mut misplaced = |name: &str, set: bool, allowed: bool, kinds: &str| {
+    let kind = column.kind;
+    let (numbers, text, dates, lists) = (
+        ("«целое» и «число»", kind.is_numeric()),
+        ("«текст»", kind == ColumnType::Text),
+        ("«дата»", kind == ColumnType::Date),
+        ("«список»", kind == ColumnType::List),
+    );
+    // Each constraint: its field, whether it is set, the types it fits.
+    let constraints = [
+        ("min", column.min.is_some(), numbers),
+        ("max", column.max.is_some(), numbers),
+        ("min_length", column.min_length.is_some(), text),
+        ("max_length", column.max_length.is_some(), text),
+        ("pattern", column.pattern.is_some(), text),
+        ("date_from", column.date_from.is_some(), dates),
+        ("date_to", column.date_to.is_some(), dates),
+        ("values", !column.values.is_empty(), lists),
+        ("multiple", column.multiple, lists),
+        (
+            "decimals",
+            column.decimals.is_some(),
+            ("«число»", kind == ColumnType::Decimal),
+        ),
+    ];
+    for (name, set, (kinds, allowed)) in constraints {
         if set && !allowed {
             problems.add(
                 &format!("{at}.{name}"),
                 &format!("Это ограничение только для столбцов типа {kinds}"),
             );
         }
-    };
-    let kind = column.kind;
-    misplaced(
-        "min",
-        column.min.is_some(),
-        kind.is_numeric(),
-        "«целое» и «число»",
-    );
-    misplaced(
-        "max",
-        column.max.is_some(),
-        kind.is_numeric(),
-        "«целое» и «число»",
-    );
-    misplaced(
-        "min_length",
-        column.min_length.is_some(),
-        kind == ColumnType::Text,
-        "«текст»",
-    );
-    misplaced(
-        "max_length",
-        column.max_length.is_some(),
-        kind == ColumnType::Text,
-        "«текст»",
-    );
-    misplaced(
-        "pattern",
-        column.pattern.is_some(),
-        kind == ColumnType::Text,
-        "«текст»",
-    );
-    misplaced(
-        "date_from",
-        column.date_from.is_some(),
-        kind == ColumnType::Date,
-        "«дата»",
-    );
-    misplaced(
-        "date_to",
-        column.date_to.is_some(),
-        kind == ColumnType::Date,
-        "«дата»",
-    );
-    misplaced(
-        "values",
-        !column.values.is_empty(),
-        kind == ColumnType::List,
-        "«список»",
-    );
-    misplaced(
-        "multiple",
-        column.multiple,
-        kind == ColumnType::List,
-        "«список»",
-    );
-    misplaced(
-        "decimals",
-        column.decimals.is_some(),
-        kind == ColumnType::Decimal,
-        "«число»",
-    );
+    }
     if column.decimals.is_some_and(|places| places > 9) {
         problems.add(
             &format!("{at}.decimals"),
@@ -490,10 +453,7 @@ mod tests {
         form.sheets[0].rules.push(Rule::Unique {
             columns: vec!["nope".into()],
         });
-        let fields: Vec<String> = check_definition(&form)
-            .into_iter()
-            .filter_map(|p| p.field)
-            .collect();
+        let fields = crate::forms::tests::problem_fields(&form);
         assert_eq!(
             fields,
             vec![

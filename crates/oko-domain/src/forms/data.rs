@@ -37,6 +37,16 @@ pub enum Change {
 }
 
 impl Change {
+    /// Sets cell (`row`, 1-based; `column`) of `sheet` to `value`.
+    pub fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
+        Change::Set {
+            sheet: sheet.to_owned(),
+            row,
+            column: column.to_owned(),
+            value: value.to_owned(),
+        }
+    }
+
     /// The sheet the change is on.
     pub fn sheet(&self) -> &str {
         match self {
@@ -274,15 +284,6 @@ mod tests {
     use super::*;
     use crate::forms::demo;
 
-    fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
-        Change::Set {
-            sheet: sheet.into(),
-            row,
-            column: column.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn set_normalises_extends_and_clears() {
         let form = demo::schedule();
@@ -290,8 +291,8 @@ mod tests {
         data.apply(
             &form,
             &[
-                set("paper", 3, "date1", "15.09.2021"),
-                set("paper", 3, "participants1", "1 234"),
+                Change::set("paper", 3, "date1", "15.09.2021"),
+                Change::set("paper", 3, "participants1", "1 234"),
             ],
         )
         .unwrap();
@@ -299,7 +300,8 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[2]["date1"], "2021-09-15");
         assert_eq!(rows[2]["participants1"], "1234");
-        data.apply(&form, &[set("paper", 3, "date1", " ")]).unwrap();
+        data.apply(&form, &[Change::set("paper", 3, "date1", " ")])
+            .unwrap();
         assert!(!data.rows("paper")[2].contains_key("date1"));
     }
 
@@ -312,8 +314,8 @@ mod tests {
             .apply(
                 &form,
                 &[
-                    set("paper", 1, "date1", "15.09.2021"),
-                    set("paper", 1, "nope", "1"),
+                    Change::set("paper", 1, "date1", "15.09.2021"),
+                    Change::set("paper", 1, "nope", "1"),
                 ],
             )
             .unwrap_err();
@@ -329,7 +331,7 @@ mod tests {
         data.apply(
             &form,
             &[
-                set(free, 1, "code", "38.02.01"),
+                Change::set(free, 1, "code", "38.02.01"),
                 Change::InsertRow {
                     sheet: free.clone(),
                     row: 1,
@@ -376,7 +378,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code, CellCode::RowCount);
         let err = data
-            .apply(&schedule, &[set(fixed, 1, "subject", "Физика")])
+            .apply(&schedule, &[Change::set(fixed, 1, "subject", "Физика")])
             .unwrap_err();
         assert_eq!(err.code, CellCode::LockedCell);
     }

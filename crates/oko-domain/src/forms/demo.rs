@@ -351,12 +351,8 @@ pub fn vpr_info_filled(rows: u32) -> (FormDefinition, FormData) {
     let mut changes = Vec::new();
     for row in 1..=rows {
         let class = format!("{}-{}", 5 + row % 7, row);
-        let set = |sheet: &str, column: &str, value: String| Change::Set {
-            sheet: sheet.into(),
-            row,
-            column: column.into(),
-            value,
-        };
+        let set =
+            |sheet: &str, column: &str, value: String| Change::set(sheet, row, column, &value);
         changes.extend([
             set("classes", "class", class.clone()),
             set("classes", "students", (20 + row % 10).to_string()),

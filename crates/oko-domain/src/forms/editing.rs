@@ -469,15 +469,6 @@ mod tests {
     use super::*;
     use crate::forms::demo;
 
-    fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
-        Change::Set {
-            sheet: sheet.into(),
-            row,
-            column: column.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn the_active_cell_moves_like_a_spreadsheets_and_shift_grows_the_range() {
         let start = Selection::at(2, 1);
@@ -597,8 +588,8 @@ mod tests {
         data.apply(
             &form,
             &[
-                set(&sheet.key, 1, &sheet.columns[0].key, "Математика"),
-                set(&sheet.key, 2, &sheet.columns[1].key, "15.09.2021"),
+                Change::set(&sheet.key, 1, &sheet.columns[0].key, "Математика"),
+                Change::set(&sheet.key, 2, &sheet.columns[1].key, "15.09.2021"),
             ],
         )
         .unwrap();
@@ -617,10 +608,10 @@ mod tests {
         let mut history = UndoHistory::default();
         let mut states = vec![data.clone()];
         let steps = [
-            vec![set(key, 3, code, "38.02.01")],
+            vec![Change::set(key, 3, code, "38.02.01")],
             vec![
-                set(key, 1, name, "Экономика"),
-                set(key, 3, code, "38.02.02"),
+                Change::set(key, 1, name, "Экономика"),
+                Change::set(key, 3, code, "38.02.02"),
             ],
             vec![Change::InsertRow {
                 sheet: key.clone(),
@@ -654,15 +645,15 @@ mod tests {
         let form = demo::schedule();
         let key = form.sheets[0].key.clone();
         let mut data = FormData::blank(&form);
-        data.apply(&form, &[set(&key, 1, "participants1", "5")])
+        data.apply(&form, &[Change::set(&key, 1, "participants1", "5")])
             .unwrap();
         let before = data.clone();
         let refused = data.apply_undoable(
             &form,
             &[
-                set(&key, 1, "participants1", "6"),
-                set(&key, 4, "rooms1", "2"),
-                set(&key, 1, "nope", "1"),
+                Change::set(&key, 1, "participants1", "6"),
+                Change::set(&key, 4, "rooms1", "2"),
+                Change::set(&key, 1, "nope", "1"),
             ],
         );
         assert!(refused.is_err());
@@ -676,7 +667,7 @@ mod tests {
         let mut data = FormData::blank(&form);
         let mut history = UndoHistory::default();
         for n in 0..UNDO_STEPS + 20 {
-            let forward = vec![set(&sheet.key, 1, "participants1", &n.to_string())];
+            let forward = vec![Change::set(&sheet.key, 1, "participants1", &n.to_string())];
             let backward = data.apply_undoable(&form, &forward).unwrap();
             history.record(Step { forward, backward });
         }
@@ -689,7 +680,7 @@ mod tests {
         assert_eq!(data.rows(&sheet.key)[0]["participants1"], "19");
         history.redo().unwrap();
         history.record(Step {
-            forward: vec![set(&sheet.key, 1, "participants1", "1")],
+            forward: vec![Change::set(&sheet.key, 1, "participants1", "1")],
             backward: vec![],
         });
         assert!(history.redo().is_none());
@@ -700,23 +691,23 @@ mod tests {
         let form = demo::schedule();
         let key = form.sheets[0].key.clone();
         let mut base = FormData::blank(&form);
-        base.apply(&form, &[set(&key, 1, "participants1", "5")])
+        base.apply(&form, &[Change::set(&key, 1, "participants1", "5")])
             .unwrap();
         let mut theirs = base.clone();
         theirs
             .apply(
                 &form,
                 &[
-                    set(&key, 1, "participants1", "7"),
-                    set(&key, 2, "participants1", "8"),
-                    set(&key, 3, "participants1", "9"),
+                    Change::set(&key, 1, "participants1", "7"),
+                    Change::set(&key, 2, "participants1", "8"),
+                    Change::set(&key, 3, "participants1", "9"),
                 ],
             )
             .unwrap();
         let pending = vec![
-            set(&key, 1, "participants1", "6"),
-            set(&key, 3, "participants1", "9"),
-            set(&key, 4, "participants1", "1"),
+            Change::set(&key, 1, "participants1", "6"),
+            Change::set(&key, 3, "participants1", "9"),
+            Change::set(&key, 4, "participants1", "1"),
         ];
         let mut mine = theirs.clone();
         mine.apply(&form, &pending).unwrap();

@@ -34,6 +34,14 @@ fn valid_college_row(index: usize) -> Row {
     ])
 }
 
+/// The fields `check_definition` names for `form`, in its order.
+pub(super) fn problem_fields(form: &super::FormDefinition) -> Vec<String> {
+    super::check::check_definition(form)
+        .into_iter()
+        .filter_map(|p| p.field)
+        .collect()
+}
+
 fn codes(errors: &[CellError]) -> Vec<(u32, Option<&str>, CellCode)> {
     errors
         .iter()
@@ -361,12 +369,7 @@ mod calculated {
     use crate::forms::{check::check_definition, demo::vpr_classes};
 
     fn set(row: u32, column: &str, value: &str) -> Change {
-        Change::Set {
-            sheet: "classes".into(),
-            row,
-            column: column.into(),
-            value: value.into(),
-        }
+        Change::set("classes", row, column, value)
     }
 
     #[test]
@@ -499,15 +502,6 @@ mod across_sheets {
         validate::Validation,
     };
 
-    fn set(sheet: &str, row: u32, column: &str, value: &str) -> Change {
-        Change::Set {
-            sheet: sheet.into(),
-            row,
-            column: column.into(),
-            value: value.into(),
-        }
-    }
-
     #[test]
     fn a_looked_up_value_and_the_sheets_totals_are_checked_as_the_data_changes() {
         let (form, mut data) = vpr_info_filled(3);
@@ -515,9 +509,9 @@ mod across_sheets {
         assert_eq!(validate(&form, &data), vec![]);
         let mut checked = Validation::new(&form, &data);
         let changes = [
-            set("rooms", 2, "class", "11-Я"),
-            set("rooms", 1, "seats", "1"),
-            set("rooms", 3, "seats", "1"),
+            Change::set("rooms", 2, "class", "11-Я"),
+            Change::set("rooms", 1, "seats", "1"),
+            Change::set("rooms", 3, "seats", "1"),
         ];
         data.apply(&form, &changes).expect("applied");
         checked.update(&form, &data, &changes);
@@ -543,7 +537,7 @@ mod across_sheets {
             "Сумма «Мест» на листе «АУДИТОРИИ» (32) должна быть не меньше суммы «Участников всего» на листе «КЛАССЫ» (57)"
         );
         // A change on the classes sheet alone re-checks the look-up too.
-        let renamed = [set("classes", 2, "class", "11-Я")];
+        let renamed = [Change::set("classes", 2, "class", "11-Я")];
         data.apply(&form, &renamed).expect("applied");
         checked.update(&form, &data, &renamed);
         assert_eq!(checked.errors(), validate(&form, &data));
@@ -627,12 +621,7 @@ mod several_values {
         let form = teachers();
         assert_eq!(check_definition(&form), vec![]);
         let mut data = FormData::blank(&form);
-        let set = |value: &str| Change::Set {
-            sheet: "teachers".into(),
-            row: 1,
-            column: "subjects".into(),
-            value: value.into(),
-        };
+        let set = |value: &str| Change::set("teachers", 1, "subjects", value);
         data.apply(&form, &[set("Физика; математика")])
             .expect("applied");
         assert_eq!(
@@ -660,10 +649,7 @@ mod several_values {
         form.sheets[0].columns[1]
             .values
             .push("Труд; технология".into());
-        let fields: Vec<String> = check_definition(&form)
-            .into_iter()
-            .filter_map(|p| p.field)
-            .collect();
+        let fields = problem_fields(&form);
         assert_eq!(
             fields,
             [
@@ -714,12 +700,7 @@ mod conditions {
     }
 
     fn set(column: &str, value: &str) -> Change {
-        Change::Set {
-            sheet: "admissions".into(),
-            row: 1,
-            column: column.into(),
-            value: value.into(),
-        }
+        Change::set("admissions", 1, column, value)
     }
 
     #[test]
@@ -770,10 +751,7 @@ mod conditions {
             equals: None,
         });
         columns[0].keep_hidden = true;
-        let fields: Vec<String> = check_definition(&form)
-            .into_iter()
-            .filter_map(|p| p.field)
-            .collect();
+        let fields = problem_fields(&form);
         assert_eq!(
             fields,
             [

@@ -379,32 +379,32 @@ pub fn run_forum(questions: Option<u64>) -> Result<(), Fail> {
 /// `cargo xtask bench editor`: the form editor's figures and the SPA's size alone
 /// (small demo), printed rather than written into the document.
 pub fn run_editor() -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let server = start_server(
-        Path::new(OKO),
-        &PathBuf::from("target/bench/editor"),
-        "small",
-    )?;
-    let mut rows = Vec::new();
-    forms::editor_rows(&server, &mut rows)?;
-    drop(server);
+    let mut rows = on_small_demo("editor", forms::editor_rows)?;
     rows.push(spa_size_row()?);
     print_rows(&rows);
     Ok(())
 }
 
-/// `cargo xtask bench forms`: the forms' figures alone (issues #4, #5, #22, #26).
-pub fn run_forms() -> Result<(), Fail> {
+/// The rows `measure` gives against a release server on a fresh small demo
+/// (its data under `target/bench/<name>`).
+fn on_small_demo(
+    name: &str,
+    measure: impl FnOnce(&Server, &mut Vec<[String; 4]>) -> Result<(), Fail>,
+) -> Result<Vec<[String; 4]>, Fail> {
     toolchain::build_release(&[])?;
     let server = start_server(
         Path::new(OKO),
-        &PathBuf::from("target/bench/forms"),
+        &PathBuf::from("target/bench").join(name),
         "small",
     )?;
     let mut rows = Vec::new();
-    forms::rows(&server, &mut rows)?;
-    drop(server);
-    print_rows(&rows);
+    measure(&server, &mut rows)?;
+    Ok(rows)
+}
+
+/// `cargo xtask bench forms`: the forms' figures alone (issues #4, #5, #22, #26).
+pub fn run_forms() -> Result<(), Fail> {
+    print_rows(&on_small_demo("forms", forms::rows)?);
     Ok(())
 }
 
