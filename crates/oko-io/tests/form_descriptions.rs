@@ -38,6 +38,9 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
         equals: None,
     });
     form.sheets[1].columns[1].keep_hidden = true;
+    // and a column filled from the passport, locked.
+    form.sheets[1].columns[0].prefill = Some(oko_domain::passport::PassportField::ShortName);
+    form.sheets[1].columns[0].prefill_locked = true;
     form.sheets[0].columns[6].shown_if = Some(oko_domain::forms::Condition {
         column: "students".into(),
         equals: Some("0".into()),

@@ -39,6 +39,7 @@ on_both_databases!(
     a_municipality_is_accepted_at_once_without_the_erroneous,
     comments_on_cells_are_answered_and_closed_by_acceptance,
     calculated_cells_are_computed_by_the_server_and_by_the_programs,
+    a_draft_starts_from_the_passport_and_keeps_its_locked_cells,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

@@ -100,6 +100,46 @@ fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
 }
 
 impl FormData {
+    /// Fills the prefilled columns from the organisation's passport (`passport`
+    /// gives a field's value): the empty cells, and the locked ones always —
+    /// or, with `locked_only`, the locked ones alone (after an upload, whose
+    /// file may hold anything there).
+    pub fn prefill(
+        &mut self,
+        form: &FormDefinition,
+        passport: &impl Fn(crate::passport::PassportField) -> String,
+        locked_only: bool,
+    ) {
+        for sheet in &form.sheets {
+            for column in &sheet.columns {
+                let Some(field) = column.prefill else {
+                    continue;
+                };
+                if locked_only && !column.prefill_locked {
+                    continue;
+                }
+                let text = value::normalize(column, &passport(field));
+                let rows = self.sheets.entry(sheet.key.clone()).or_default();
+                if rows.is_empty() && sheet.is_free() && !text.is_empty() {
+                    rows.push(Row::new());
+                }
+                for (index, row) in rows.iter_mut().enumerate() {
+                    if !sheet.is_prefilled_row(index) {
+                        break;
+                    }
+                    if !(column.prefill_locked || !row.contains_key(&column.key)) {
+                        continue;
+                    }
+                    if text.is_empty() {
+                        row.remove(&column.key);
+                    } else {
+                        row.insert(&column.key, text.as_str());
+                    }
+                }
+            }
+        }
+    }
+
     /// Computes every calculated cell of the form again (an uploaded file's).
     pub fn calculate(&mut self, form: &FormDefinition) {
         for sheet in &form.sheets {

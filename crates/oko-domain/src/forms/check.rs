@@ -329,6 +329,18 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             );
         }
     }
+    if column.prefill.is_some() && kind != ColumnType::Text {
+        problems.add(
+            &format!("{at}.prefill"),
+            "Из паспорта заполняются только текстовые столбцы",
+        );
+    }
+    if column.prefill_locked && column.prefill.is_none() {
+        problems.add(
+            &format!("{at}.prefill_locked"),
+            "Запретить изменение можно только у столбца, заполняемого из паспорта",
+        );
+    }
     if column.decimals.is_some_and(|places| places > 9) {
         problems.add(
             &format!("{at}.decimals"),

@@ -127,18 +127,30 @@ impl SheetDef {
 
     /// Why the cell of `row` (0-based) in `column` cannot be typed in, if so.
     pub fn lock_reason(&self, row: usize, column: &str) -> Option<&'static str> {
+        let def = self.column(column);
         if self.is_preset(row, column) {
             Some(PRESET_CELL)
-        } else if self.column(column).is_some_and(ColumnDef::is_calculated) {
+        } else if def.is_some_and(ColumnDef::is_calculated) {
             Some(CALCULATED_CELL)
+        } else if def.is_some_and(|c| c.prefill_locked) && self.is_prefilled_row(row) {
+            Some(PREFILLED_CELL)
         } else {
             None
         }
+    }
+
+    /// Whether a prefilled column fills row `row` (0-based): every row of a
+    /// fixed sheet, the first of a free one.
+    pub fn is_prefilled_row(&self, row: usize) -> bool {
+        !self.is_free() || row == 0
     }
 }
 
 /// Why a preset cell cannot be typed in.
 pub const PRESET_CELL: &str = "Эта ячейка заполнена заранее и не изменяется";
+/// Why a locked prefilled cell cannot be typed in.
+pub const PREFILLED_CELL: &str =
+    "Эта ячейка заполнена из паспорта организации и не изменяется (исправьте паспорт)";
 /// Why a calculated cell cannot be typed in.
 pub const CALCULATED_CELL: &str = "Эта ячейка вычисляется по формуле и не изменяется";
 
@@ -274,6 +286,15 @@ pub struct ColumnDef {
     /// Keeps what a hidden cell held (it comes back when the condition does).
     #[serde(default, skip_serializing_if = "is_false")]
     pub keep_hidden: bool,
+    /// A text column the organisation's passport fills when its draft starts
+    /// («head»: the head's name), in every row of a fixed sheet and the first
+    /// row of a free one; editable unless `prefill_locked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<crate::passport::PassportField>,
+    /// The prefilled cells cannot be changed: they always hold the passport's
+    /// value (a changed passport is changed there).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub prefill_locked: bool,
 }
 
 /// When a column is asked for: another column of the row holds `equals` (or,
@@ -310,6 +331,8 @@ impl ColumnDef {
             multiple: false,
             shown_if: None,
             keep_hidden: false,
+            prefill: None,
+            prefill_locked: false,
             formula: None,
             decimals: None,
             unit: None,
@@ -368,6 +391,13 @@ impl ColumnDef {
 }
 
 impl FormDefinition {
+    /// Whether any column is filled from the passport.
+    pub fn prefills(&self) -> bool {
+        self.sheets
+            .iter()
+            .any(|s| s.columns.iter().any(|c| c.prefill.is_some()))
+    }
+
     /// The sheet `key`.
     pub fn sheet(&self, key: &str) -> Option<&SheetDef> {
         self.sheets.iter().find(|s| s.key == key)

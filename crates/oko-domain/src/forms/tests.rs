@@ -762,3 +762,91 @@ mod conditions {
         );
     }
 }
+
+mod prefilled {
+    use super::*;
+    use crate::{
+        forms::{ColumnDef, ColumnType, FormDefinition, SheetDef, check::check_definition},
+        passport::PassportField,
+    };
+
+    fn about() -> FormDefinition {
+        let prefilled = |key: &str, title: &str, field: PassportField, locked: bool| {
+            let mut column = ColumnDef::new(key, title, ColumnType::Text);
+            column.prefill = Some(field);
+            column.prefill_locked = locked;
+            column
+        };
+        FormDefinition {
+            title: "Сведения об ОО".into(),
+            sheets: vec![SheetDef {
+                key: "about".into(),
+                title: "ОБЩИЕ СВЕДЕНИЯ".into(),
+                hint: String::new(),
+                columns: vec![
+                    prefilled("name", "Наименование", PassportField::ShortName, true),
+                    prefilled("head", "Руководитель", PassportField::Head, false),
+                    ColumnDef::new("classes", "Классов", ColumnType::Integer),
+                ],
+                fixed_rows: Vec::new(),
+                max_rows: None,
+                rules: Vec::new(),
+            }],
+            rules: Vec::new(),
+        }
+    }
+
+    fn passport(field: PassportField) -> String {
+        match field {
+            PassportField::ShortName => "МБОУ Гимназия № 1".into(),
+            PassportField::Head => "Иванова Мария Петровна".into(),
+            _ => String::new(),
+        }
+    }
+
+    #[test]
+    fn a_draft_starts_with_the_passports_values_and_keeps_the_locked_ones() {
+        let form = about();
+        assert_eq!(check_definition(&form), vec![]);
+        let mut data = FormData::blank(&form);
+        data.prefill(&form, &passport, false);
+        let first = |data: &FormData| data.rows("about")[0].clone();
+        assert_eq!(first(&data).get("name"), Some("МБОУ Гимназия № 1"));
+        assert_eq!(first(&data).get("head"), Some("Иванова Мария Петровна"));
+        let refused = data
+            .apply(&form, &[Change::set("about", 1, "name", "Другая школа")])
+            .expect_err("locked");
+        assert_eq!(refused.code, CellCode::LockedCell);
+        assert!(
+            refused.message.contains("из паспорта"),
+            "{}",
+            refused.message
+        );
+        data.apply(&form, &[Change::set("about", 1, "head", "Петров П. П.")])
+            .expect("the head may be corrected");
+        // A file brought another name: the locked cell gets the passport's back,
+        // the editable one keeps what the file said.
+        data.sheets.get_mut("about").unwrap()[0].insert("name", "Другая школа");
+        data.prefill(&form, &passport, true);
+        assert_eq!(first(&data).get("name"), Some("МБОУ Гимназия № 1"));
+        assert_eq!(first(&data).get("head"), Some("Петров П. П."));
+        // Only the first row of a free sheet is prefilled and locked.
+        assert!(form.sheets[0].is_locked(0, "name"));
+        assert!(!form.sheets[0].is_locked(1, "name"));
+    }
+
+    #[test]
+    fn only_text_columns_are_prefilled() {
+        let mut form = about();
+        form.sheets[0].columns[2].prefill = Some(PassportField::Phone);
+        form.sheets[0].columns[1].prefill_locked = true;
+        form.sheets[0].columns[1].prefill = None;
+        assert_eq!(
+            problem_fields(&form),
+            [
+                "sheets[0].columns[1].prefill_locked",
+                "sheets[0].columns[2].prefill"
+            ]
+        );
+    }
+}

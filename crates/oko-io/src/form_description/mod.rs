@@ -75,10 +75,12 @@ pub enum Attr {
     Multiple,
     ShownIf,
     KeepHidden,
+    Prefill,
+    PrefillLocked,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 19] = [
+    pub const ALL: [Attr; 21] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -98,6 +100,8 @@ impl Attr {
         Attr::Multiple,
         Attr::ShownIf,
         Attr::KeepHidden,
+        Attr::Prefill,
+        Attr::PrefillLocked,
     ];
 
     /// The header of the column table.
@@ -122,6 +126,8 @@ impl Attr {
             Attr::Multiple => "Несколько значений",
             Attr::ShownIf => "Заполняется, если",
             Attr::KeepHidden => "Скрытое сохранять",
+            Attr::Prefill => "Из паспорта",
+            Attr::PrefillLocked => "Паспортное не изменять",
         }
     }
 
@@ -147,6 +153,8 @@ impl Attr {
             Attr::Multiple => "multiple",
             Attr::ShownIf => "shown_if",
             Attr::KeepHidden => "keep_hidden",
+            Attr::Prefill => "prefill",
+            Attr::PrefillLocked => "prefill_locked",
         }
     }
 }

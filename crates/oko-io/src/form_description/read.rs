@@ -13,6 +13,7 @@ use oko_domain::{
         ColumnDef, ColumnType, FormDefinition, Row, SheetDef, check::check_definition, rule_text,
         value,
     },
+    passport::PassportField,
 };
 
 use super::{Attr, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, split_values};
@@ -289,6 +290,8 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Required => column.required = yes_or_no(cell, &text)?,
         Attr::Multiple => column.multiple = yes_or_no(cell, &text)?,
         Attr::KeepHidden => column.keep_hidden = yes_or_no(cell, &text)?,
+        Attr::PrefillLocked => column.prefill_locked = yes_or_no(cell, &text)?,
+        Attr::Prefill => column.prefill = Some(passport_field(&text)?),
         Attr::ShownIf => column.shown_if = Some(rule_text::parse_condition(&text)?),
         Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),
         Attr::Max => column.max = Some(number(cell).ok_or("Укажите число")?),
@@ -315,6 +318,24 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Formula => column.formula = Some(text),
     }
     Ok(())
+}
+
+/// A passport field by its Russian title («Руководитель») or its key («head»).
+fn passport_field(text: &str) -> Result<PassportField, String> {
+    let wanted = header_key(text);
+    PassportField::ALL
+        .into_iter()
+        .find(|f| header_key(f.title_ru()) == wanted || f.as_str() == wanted)
+        .ok_or_else(|| {
+            let known: Vec<String> = PassportField::ALL
+                .iter()
+                .map(|f| format!("«{}»", f.title_ru()))
+                .collect();
+            format!(
+                "Неизвестное поле паспорта «{text}»: ожидается одно из {}",
+                known.join(", ")
+            )
+        })
 }
 
 fn yes_or_no(cell: &RawCell, text: &str) -> Result<bool, String> {

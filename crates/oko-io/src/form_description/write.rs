@@ -185,6 +185,8 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::Required => text(if column.required { "да" } else { "" }),
         Attr::Multiple => text(if column.multiple { "да" } else { "" }),
         Attr::KeepHidden => text(if column.keep_hidden { "да" } else { "" }),
+        Attr::PrefillLocked => text(if column.prefill_locked { "да" } else { "" }),
+        Attr::Prefill => text(column.prefill.map_or("", |f| f.title_ru())),
         Attr::ShownIf => text(
             &column
                 .shown_if

@@ -11,7 +11,10 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{OrganisationParam, draft_of, open_for_writing, seen_collection, target_organisation};
+use super::{
+    OrganisationParam, blank_with, draft_of, open_for_writing, passport_for, seen_collection,
+    target_organisation,
+};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -42,11 +45,16 @@ pub async fn get_draft(
         target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let draft = collections::draft(&state.db, found.id, organisation.id).await?;
+    let passport = match draft {
+        None => passport_for(&state, &form, organisation.id).await?,
+        Some(_) => None,
+    };
     Ok(web::Json(draft_of(
         &found,
         organisation.id,
         &form,
         draft.as_ref(),
+        passport.as_ref(),
         now,
     )?))
 }
@@ -101,7 +109,12 @@ pub async fn save_draft(
     if body.version != current_version {
         return writing.conflict(current);
     }
-    let mut data = collections::data_of(current, || FormData::blank(form))?;
+    // A first save starts from the blank draft the organisation was shown.
+    let passport = match current {
+        None => passport_for(&state, form, writing.organisation_id).await?,
+        Some(_) => None,
+    };
+    let mut data = collections::data_of(current, || blank_with(form, passport.as_ref()))?;
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
     let write = DraftWrite {

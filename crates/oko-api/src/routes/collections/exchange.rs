@@ -13,7 +13,10 @@ use oko_io::{
 };
 use uuid::Uuid;
 
-use super::{OrganisationParam, draft_of, open_for_writing, seen_collection, target_organisation};
+use super::{
+    OrganisationParam, draft_of, open_for_writing, passport_for, seen_collection,
+    target_organisation,
+};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -52,7 +55,19 @@ pub async fn download_template(
         target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let draft = collections::draft(&state.db, found.id, organisation.id).await?;
-    let data = draft_of(&found, organisation.id, &form, draft.as_ref(), now)?.data;
+    let passport = match draft {
+        None => passport_for(&state, &form, organisation.id).await?,
+        Some(_) => None,
+    };
+    let data = draft_of(
+        &found,
+        organisation.id,
+        &form,
+        draft.as_ref(),
+        passport.as_ref(),
+        now,
+    )?
+    .data;
     let name = format!("{} {}.xlsx", form.title, organisation.login);
     let bytes = web::block(move || template(&form, &data))
         .await
@@ -107,10 +122,14 @@ pub async fn upload_draft(
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
     let reading = writing.form.clone();
-    let data = web::block(move || read_upload(&reading, &bytes, Reading::Draft))
+    let mut data = web::block(move || read_upload(&reading, &bytes, Reading::Draft))
         .await
         .map_err(ApiError::internal)??
         .data;
+    // A locked prefilled cell holds the passport's value whatever the file says.
+    if let Some(values) = passport_for(&state, &writing.form, writing.organisation_id).await? {
+        data.prefill(&writing.form, &|field| values.get(field).to_owned(), true);
+    }
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;
     let write = DraftWrite {
@@ -131,6 +150,7 @@ pub async fn upload_draft(
         writing.organisation_id,
         &writing.form,
         Some(&written),
+        None,
         writing.now,
     )?))
 }

@@ -237,6 +237,7 @@ impl Writing {
             self.organisation_id,
             &self.form,
             current,
+            None,
             self.now,
         )?;
         let code = ErrorCode::Conflict;
@@ -306,15 +307,45 @@ pub fn view_of(
     }
 }
 
-/// The draft with its errors.
+/// The organisation's passport when `form` fills columns from it (nothing is
+/// read otherwise: most forms do not).
+pub async fn passport_for(
+    state: &AppState,
+    form: &FormDefinition,
+    organisation_id: uuid::Uuid,
+) -> Result<Option<oko_db::passports::Values>, ApiError> {
+    if !form.prefills() {
+        return Ok(None);
+    }
+    let organisation = oko_db::orgs::find(&state.db, organisation_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Организация не найдена"))?;
+    Ok(Some(
+        oko_db::passports::values(&state.db, &organisation).await?,
+    ))
+}
+
+/// The organisation's draft as it starts: the form's presets, and its
+/// passport's values in the columns the form prefills.
+pub fn blank_with(form: &FormDefinition, passport: Option<&oko_db::passports::Values>) -> FormData {
+    let mut data = FormData::blank(form);
+    if let Some(values) = passport {
+        data.prefill(form, &|field| values.get(field).to_owned(), false);
+    }
+    data
+}
+
+/// The draft with its errors; without one, the blank draft (prefilled from
+/// `passport` where the form says).
 pub fn draft_of(
     collection: &collection_entity::Model,
     organisation_id: uuid::Uuid,
     form: &FormDefinition,
     draft: Option<&draft_entity::Model>,
+    passport: Option<&oko_db::passports::Values>,
     now: DateTime<Utc>,
 ) -> Result<Draft, ApiError> {
-    let data: FormData = collections::data_of(draft, || FormData::blank(form))?;
+    let data: FormData = collections::data_of(draft, || blank_with(form, passport))?;
     Ok(Draft {
         collection_id: collection.id,
         organisation_id,

@@ -114,3 +114,126 @@ pub(super) async fn calculated_cells_are_computed_by_the_server_and_by_the_progr
         assert_eq!(uploaded["data"], expected, "{program:?}");
     }
 }
+
+/// «Сведения об ОО»: the short name locked from the passport, the head
+/// prefilled but editable.
+fn about_the_school() -> Value {
+    json!({
+        "title": "Сведения об ОО",
+        "sheets": [{"key": "about", "title": "ОБЩИЕ СВЕДЕНИЯ", "columns": [
+            {"key": "name", "title": "Наименование", "type": "text", "prefill": "short_name", "prefill_locked": true},
+            {"key": "head", "title": "Руководитель", "type": "text", "prefill": "head"},
+            {"key": "classes", "title": "Классов", "type": "integer"}
+        ]}]
+    })
+}
+
+pub(super) async fn a_draft_starts_from_the_passport_and_keeps_its_locked_cells(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let version = form(&app, &admin, about_the_school()).await;
+    let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
+    let id = block["id"].as_str().unwrap();
+    let school = app.token("sch240001").await;
+    let (status, passport) = app.get("/api/orgs/sch240001/passport", &school).await;
+    assert_eq!(status, StatusCode::OK, "{passport}");
+    let short_name = passport["organisation"]["short_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The blank draft already holds the passport's values, and so does its template.
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(draft["version"], 0);
+    assert_eq!(
+        draft["data"]["about"][0]["name"],
+        short_name.as_str(),
+        "{draft}"
+    );
+    let head = passport["head"].as_str().unwrap_or_default();
+    if !head.is_empty() {
+        assert_eq!(draft["data"]["about"][0]["head"], head);
+    }
+    let template = template_of(&app, &school, id).await;
+    let sheets = read_xlsx(&template, WorkbookLimits::default()).unwrap();
+    assert_eq!(
+        sheets[0].rows[1][0],
+        RawCell::Text(short_name.as_str().into())
+    );
+
+    // The locked name is refused, the head is the school's to correct.
+    let about = |column: &str, value: &str| json!({"op": "set", "sheet": "about", "row": 1, "column": column, "value": value});
+    let (status, refused) = patch(
+        &app,
+        &school,
+        id,
+        0,
+        "p1",
+        vec![about("name", "Другая школа")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("заполнена из паспорта"),
+        "{refused}"
+    );
+    let (status, saved) = patch(
+        &app,
+        &school,
+        id,
+        0,
+        "p2",
+        vec![
+            about("head", "Петров Петр Петрович"),
+            about("classes", "11"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    assert_eq!(
+        draft["data"]["about"][0]["name"],
+        short_name.as_str(),
+        "the first save kept it"
+    );
+    assert_eq!(draft["data"]["about"][0]["head"], "Петров Петр Петрович");
+
+    // A file with another name uploads with the passport's name back.
+    let mut sheets = read_xlsx(
+        &template_of(&app, &school, id).await,
+        WorkbookLimits::default(),
+    )
+    .unwrap();
+    sheets[0].rows[1][0] = RawCell::Text("Другая школа".into());
+    let csv: String = sheets[0]
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| match cell {
+                    RawCell::Text(t) => t.to_string(),
+                    RawCell::Number(n) => n.to_string(),
+                    _ => String::new(),
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let (status, uploaded) = upload(&app, &school, id, csv.into_bytes()).await;
+    assert_eq!(status, StatusCode::OK, "{uploaded}");
+    assert_eq!(
+        uploaded["data"]["about"][0]["name"],
+        short_name.as_str(),
+        "{uploaded}"
+    );
+    assert_eq!(uploaded["data"]["about"][0]["head"], "Петров Петр Петрович");
+    assert_eq!(uploaded["data"]["about"][0]["classes"], "11");
+}
