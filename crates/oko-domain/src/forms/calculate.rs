@@ -127,7 +127,8 @@ impl FormData {
                     if !sheet.is_prefilled_row(index) {
                         break;
                     }
-                    if !(column.prefill_locked || !row.contains_key(&column.key)) {
+                    // What the school typed stays, unless the cell is locked.
+                    if !column.prefill_locked && row.contains_key(&column.key) {
                         continue;
                     }
                     if text.is_empty() {
