@@ -206,6 +206,7 @@ fn import_sheet(
     unique: &[&str],
 ) -> FormDefinition {
     FormDefinition {
+        lists: Default::default(),
         rules: Vec::new(),
         title: title.to_owned(),
         sheets: vec![SheetDef {

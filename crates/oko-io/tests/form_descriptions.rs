@@ -32,6 +32,10 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
     form.sheets[1].columns[2].hint = String::new();
     form.sheets[1].columns[2].values = vec!["Математика".into(), "Физика".into()];
     form.sheets[1].columns[2].multiple = true;
+    // its values from a list named once on «Форма»,
+    form.lists
+        .insert("subjects".into(), form.sheets[1].columns[2].values.clone());
+    form.sheets[1].columns[2].list = Some("subjects".into());
     // and a column asked for only when another is filled, its hidden value kept.
     form.sheets[1].columns[1].shown_if = Some(oko_domain::forms::Condition {
         column: "room".into(),

@@ -3,7 +3,7 @@
 //! editor, history, and the clock (closed collections change nothing).
 
 mod acceptance;
-mod calculated;
+mod form_language;
 
 use crate::support::{
     Backend, TestApp,
@@ -11,7 +11,7 @@ use crate::support::{
     spawn_app,
 };
 use acceptance::*;
-use calculated::*;
+use form_language::*;
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
@@ -40,6 +40,7 @@ on_both_databases!(
     comments_on_cells_are_answered_and_closed_by_acceptance,
     calculated_cells_are_computed_by_the_server_and_by_the_programs,
     a_draft_starts_from_the_passport_and_keeps_its_locked_cells,
+    a_list_named_once_gives_its_values_to_its_columns,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

@@ -85,6 +85,7 @@ fn form(work: &WorkDefinition, bulk: bool) -> FormDefinition {
         vec![CODE.into()]
     };
     FormDefinition {
+        lists: Default::default(),
         rules: Vec::new(),
         title: format!("Электронный протокол: {}", work.title()),
         sheets: vec![SheetDef {

@@ -31,7 +31,40 @@ pub fn check_definition(form: &FormDefinition) -> Vec<FieldError> {
     for (index, rule) in form.rules.iter().enumerate() {
         check_form_rule(&mut problems, &format!("rules[{index}]"), form, rule);
     }
+    check_named_lists(&mut problems, form);
     problems.0
+}
+
+/// The named lists: each with values, none repeated; each column that names
+/// one names a list the form has, and holds exactly its values.
+fn check_named_lists(problems: &mut Problems, form: &FormDefinition) {
+    for (name, values) in &form.lists {
+        let distinct: HashSet<String> = values.iter().map(|v| crate::text::search_key(v)).collect();
+        if values.is_empty() || values.iter().any(|v| v.trim().is_empty()) {
+            problems.add(
+                &format!("lists.{name}"),
+                "Укажите значения списка (непустые)",
+            );
+        } else if distinct.len() != values.len() {
+            problems.add(&format!("lists.{name}"), "Значения списка повторяются");
+        }
+    }
+    for (at, sheet) in form.sheets.iter().enumerate() {
+        for (index, column) in sheet.columns.iter().enumerate() {
+            let Some(name) = &column.list else {
+                continue;
+            };
+            let field = format!("sheets[{at}].columns[{index}].list");
+            match form.lists.get(name) {
+                None => problems.add(&field, &format!("В форме нет списка «{name}»")),
+                Some(values) if *values != column.values => problems.add(
+                    &field,
+                    &format!("Значения столбца берутся из списка «{name}»: не указывайте другие"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
 }
 
 /// A rule across sheets reads existing columns; totals add numbers only.
@@ -315,6 +348,7 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
         ("date_to", column.date_to.is_some(), dates),
         ("values", !column.values.is_empty(), lists),
         ("multiple", column.multiple, lists),
+        ("list", column.list.is_some(), lists),
         (
             "decimals",
             column.decimals.is_some(),

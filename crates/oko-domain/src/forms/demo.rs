@@ -120,6 +120,7 @@ pub fn schedule() -> FormDefinition {
     let mut meta_subject = column("subject", "Работа", ColumnType::Text);
     meta_subject.required = true;
     FormDefinition {
+        lists: Default::default(),
         rules: Vec::new(),
         title: "Сбор расписания проведения ВПР СПО 2021".into(),
         sheets: vec![
@@ -172,6 +173,7 @@ pub fn college() -> FormDefinition {
     ));
     course.hint = "Число должно быть между 1 и 6".into();
     FormDefinition {
+        lists: Default::default(),
         rules: Vec::new(),
         title: "Сведения о профессиях и специальностях".into(),
         sheets: vec![SheetDef {
@@ -273,6 +275,7 @@ pub fn vpr_classes() -> FormDefinition {
     area.decimals = Some(1);
     area.unit = Some("м²".into());
     FormDefinition {
+        lists: Default::default(),
         rules: Vec::new(),
         title: "Сведения об ОО для проведения ВПР".into(),
         sheets: vec![SheetDef {

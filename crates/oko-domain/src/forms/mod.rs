@@ -64,6 +64,10 @@ pub struct FormDefinition {
     /// Rules across sheets ([`across`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<FormRule>,
+    /// Lists of values defined once and named, for the list columns that take
+    /// their `values` from one (`"list": "subjects"`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub lists: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// One sheet (tab) of a form.
@@ -261,6 +265,11 @@ pub struct ColumnDef {
     /// The choices of a list column, in drop-down order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
+    /// The form's named list this list column takes its `values` from (they
+    /// are copied in when the form is saved, see
+    /// [`FormDefinition::resolve_lists`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
     /// A list column whose cell holds several of its values (`a; b`), e.g. the
     /// subjects a teacher teaches.
     #[serde(default, skip_serializing_if = "is_false")]
@@ -328,6 +337,7 @@ impl ColumnDef {
             date_from: None,
             date_to: None,
             values: Vec::new(),
+            list: None,
             multiple: false,
             shown_if: None,
             keep_hidden: false,
@@ -391,6 +401,16 @@ impl ColumnDef {
 }
 
 impl FormDefinition {
+    /// Gives every column that names one of the form's lists that list's
+    /// values (an unknown name is left for `check_definition` to name).
+    pub fn resolve_lists(&mut self) {
+        for column in self.sheets.iter_mut().flat_map(|s| s.columns.iter_mut()) {
+            if let Some(values) = column.list.as_ref().and_then(|name| self.lists.get(name)) {
+                column.values = values.clone();
+            }
+        }
+    }
+
     /// Whether any column is filled from the passport.
     pub fn prefills(&self) -> bool {
         self.sheets

@@ -596,6 +596,7 @@ mod several_values {
 
     fn teachers() -> FormDefinition {
         FormDefinition {
+            lists: Default::default(),
             title: "Педагоги".into(),
             sheets: vec![SheetDef {
                 key: "teachers".into(),
@@ -680,6 +681,7 @@ mod conditions {
         });
         note.keep_hidden = true;
         FormDefinition {
+            lists: Default::default(),
             title: "Поступление".into(),
             sheets: vec![SheetDef {
                 key: "admissions".into(),
@@ -778,6 +780,7 @@ mod prefilled {
             column
         };
         FormDefinition {
+            lists: Default::default(),
             title: "Сведения об ОО".into(),
             sheets: vec![SheetDef {
                 key: "about".into(),
@@ -848,5 +851,33 @@ mod prefilled {
                 "sheets[0].columns[2].prefill"
             ]
         );
+    }
+}
+
+mod named_lists {
+    use super::*;
+    use crate::forms::demo;
+
+    #[test]
+    fn a_list_is_defined_once_and_named_by_its_columns() {
+        let mut form = demo::vpr_info();
+        let subjects: Vec<String> = ["Математика", "Русский язык"].map(String::from).to_vec();
+        form.lists.insert("subjects".into(), subjects.clone());
+        let mut column =
+            crate::forms::ColumnDef::new("subjects", "Предметы", crate::forms::ColumnType::List);
+        column.list = Some("subjects".into());
+        form.sheets[1].columns.push(column.clone());
+        column.key = "more".into();
+        column.list = Some("nowhere".into());
+        form.sheets[0].columns.push(column);
+        form.resolve_lists();
+        assert_eq!(form.sheets[1].columns[3].values, subjects);
+        assert_eq!(
+            problem_fields(&form),
+            ["sheets[0].columns[7].values", "sheets[0].columns[7].list"],
+            "an unknown list leaves its column without values"
+        );
+        form.lists.insert("empty".into(), Vec::new());
+        assert!(problem_fields(&form).contains(&"lists.empty".to_owned()));
     }
 }

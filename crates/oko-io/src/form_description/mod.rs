@@ -16,6 +16,8 @@ pub const FORM_SHEET: &str = "Форма";
 pub const FORM_TITLE: &str = "Название формы";
 /// Its lines with rules across sheets: the rule in B, its message in C.
 pub const FORM_RULE: &str = "Правило между листами";
+/// Its lines with named lists: the name in B, the values in C.
+pub const FORM_LIST: &str = "Список";
 
 /// A parameter line above a sheet's column table: its name in column A, its value
 /// in B, and for rules and fixed rows a second value in C.
@@ -77,10 +79,11 @@ pub enum Attr {
     KeepHidden,
     Prefill,
     PrefillLocked,
+    List,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 21] = [
+    pub const ALL: [Attr; 22] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -102,6 +105,7 @@ impl Attr {
         Attr::KeepHidden,
         Attr::Prefill,
         Attr::PrefillLocked,
+        Attr::List,
     ];
 
     /// The header of the column table.
@@ -128,6 +132,7 @@ impl Attr {
             Attr::KeepHidden => "Скрытое сохранять",
             Attr::Prefill => "Из паспорта",
             Attr::PrefillLocked => "Паспортное не изменять",
+            Attr::List => "Список",
         }
     }
 
@@ -155,6 +160,7 @@ impl Attr {
             Attr::KeepHidden => "keep_hidden",
             Attr::Prefill => "prefill",
             Attr::PrefillLocked => "prefill_locked",
+            Attr::List => "list",
         }
     }
 }

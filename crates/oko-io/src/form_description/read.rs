@@ -16,7 +16,7 @@ use oko_domain::{
     passport::PassportField,
 };
 
-use super::{Attr, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, split_values};
+use super::{Attr, FORM_LIST, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, split_values};
 use crate::form_import::{RawCell, RawSheet, excel_serial_date, header_key, raw_text};
 
 /// Code of a problem found while reading the spreadsheet.
@@ -31,8 +31,13 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
     let mut title_row = 0;
     let mut rule_rows = Vec::new();
     let mut form_rules = Vec::new();
+    let mut lists = std::collections::BTreeMap::new();
     if let Some(index) = form_sheet {
         for (at, cells) in sheets[index].rows.iter().enumerate() {
+            if cells.first().is_some_and(|c| is(c, FORM_LIST)) {
+                lists.insert(text_at(cells, 1), split_values(&text_at(cells, 2)));
+                continue;
+            }
             if !cells.first().is_some_and(|c| is(c, FORM_RULE)) {
                 continue;
             }
@@ -67,6 +72,7 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
     };
     let mut places = Vec::new();
     let mut form = FormDefinition {
+        lists: Default::default(),
         rules: form_rules,
         title,
         sheets: Vec::new(),
@@ -89,6 +95,8 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
         }
         places.push(reader.places);
     }
+    form.lists = lists;
+    form.resolve_lists();
     // The definition's own problems come in the same answer as the reading's,
     // but not a second one for a row already refused (a rule over a column
     // whose line could not be read would only repeat it).
@@ -292,6 +300,7 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::KeepHidden => column.keep_hidden = yes_or_no(cell, &text)?,
         Attr::PrefillLocked => column.prefill_locked = yes_or_no(cell, &text)?,
         Attr::Prefill => column.prefill = Some(passport_field(&text)?),
+        Attr::List => column.list = Some(text),
         Attr::ShownIf => column.shown_if = Some(rule_text::parse_condition(&text)?),
         Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),
         Attr::Max => column.max = Some(number(cell).ok_or("Укажите число")?),

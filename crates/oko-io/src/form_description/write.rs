@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use oko_domain::forms::{ColumnDef, FormDefinition, SheetDef, rule_text};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::{Attr, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, join_values};
+use super::{Attr, FORM_LIST, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, join_values};
 use crate::form_template::{excel_date, worksheet_names};
 
 /// Why a definition cannot be written as a description.
@@ -41,6 +41,13 @@ pub fn describe(form: &FormDefinition) -> Result<Vec<u8>, Undescribable> {
         0,
         "Каждый следующий лист описывает лист формы: параметры листа, затем таблица столбцов.",
     )?;
+    let lists_from = 4 + form.rules.len() as u32;
+    for (at, (name, values)) in form.lists.iter().enumerate() {
+        let row = lists_from + at as u32;
+        first.write_string_with_format(row, 0, FORM_LIST, &bold)?;
+        first.write_string(row, 1, name)?;
+        first.write_string(row, 2, join_values(values))?;
+    }
     for (at, rule) in form.rules.iter().enumerate() {
         let row = 4 + at as u32;
         let (line, message) = rule_text::render_form_rule(rule);
@@ -202,7 +209,10 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::Pattern => text(column.pattern.as_deref().unwrap_or("")),
         Attr::DateFrom => date(column.date_from),
         Attr::DateTo => date(column.date_to),
+        // A column of a named list takes its values from the list's line.
+        Attr::Values if column.list.is_some() => Cell::Empty,
         Attr::Values => text(&join_values(&column.values)),
+        Attr::List => text(column.list.as_deref().unwrap_or("")),
         Attr::Decimals => number(column.decimals.map(f64::from)),
         Attr::Unit => text(column.unit.as_deref().unwrap_or("")),
         Attr::Formula => text(column.formula.as_deref().unwrap_or("")),

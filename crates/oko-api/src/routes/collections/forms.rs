@@ -81,8 +81,10 @@ pub async fn create_form(
     body: web::Json<FormDefinition>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    check(&body)?;
-    let saved = forms::create(&state.db, &body, Utc::now()).await?;
+    let mut definition = body.into_inner();
+    definition.resolve_lists();
+    check(&definition)?;
+    let saved = forms::create(&state.db, &definition, Utc::now()).await?;
     answer_saved(&state, &user, saved).await
 }
 
@@ -107,8 +109,10 @@ pub async fn add_form_version(
     body: web::Json<FormDefinition>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    check(&body)?;
-    let saved = forms::add_version(&state.db, id.into_inner(), &body, Utc::now())
+    let mut definition = body.into_inner();
+    definition.resolve_lists();
+    check(&definition)?;
+    let saved = forms::add_version(&state.db, id.into_inner(), &definition, Utc::now())
         .await?
         .ok_or_else(form_not_found)?;
     answer_saved(&state, &user, saved).await

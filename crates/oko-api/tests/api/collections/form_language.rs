@@ -1,6 +1,7 @@
-//! Calculated columns (issue #26): the server computes them on every write, a
-//! typed value is refused, and the template's Excel formulas compute the same
-//! numbers in the programs people fill templates with.
+//! The form language (issue #26) through the API: calculated columns computed
+//! by the server on every write (a typed value refused) and by the programs
+//! people fill templates with from the template's formulas; drafts prefilled
+//! from the passport; lists named once.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -236,4 +237,36 @@ pub(super) async fn a_draft_starts_from_the_passport_and_keeps_its_locked_cells(
     );
     assert_eq!(uploaded["data"]["about"][0]["head"], "Петров Петр Петрович");
     assert_eq!(uploaded["data"]["about"][0]["classes"], "11");
+}
+
+pub(super) async fn a_list_named_once_gives_its_values_to_its_columns(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let subjects = json!(["Математика", "Русский язык", "Физика"]);
+    let definition = json!({
+        "title": "Педагоги", "lists": {"subjects": subjects},
+        "sheets": [{"key": "teachers", "title": "ПЕДАГОГИ", "columns": [
+            {"key": "name", "title": "ФИО", "type": "text"},
+            {"key": "main", "title": "Основной предмет", "type": "list", "list": "subjects"},
+            {"key": "also", "title": "Ведет также", "type": "list", "list": "subjects", "multiple": true}
+        ]}]
+    });
+    let version = form(&app, &admin, definition.clone()).await;
+    let columns = &version["definition"]["sheets"][0]["columns"];
+    assert_eq!(columns[1]["values"], subjects, "{version}");
+    assert_eq!(columns[2]["values"], subjects);
+    // A column naming a list the form does not have is refused where it is.
+    let mut unknown = definition;
+    unknown["sheets"][0]["columns"][1]["list"] = json!("nowhere");
+    let (status, refused) = app
+        .call(reqwest::Method::POST, "/api/forms", &admin, Some(unknown))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    let fields: Vec<&str> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert!(fields.contains(&"sheets[0].columns[1].list"), "{refused}");
 }
