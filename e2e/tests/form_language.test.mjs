@@ -32,6 +32,11 @@ const FORM = {
         shown_if: { column: "online", equals: "Да" } },
     ],
     rules: [{ rule: "unique", columns: ["class"] }],
+  }, {
+    key: "computers", title: "КОМПЬЮТЕРЫ",
+    shown_if: { sheet: "classes", column: "online", equals: "Да" },
+    columns: [{ key: "room", title: "Кабинет", type: "text", required: true },
+      { key: "count", title: "Компьютеров", type: "integer", required: true }],
   }],
 };
 
@@ -174,4 +179,22 @@ test("a column is asked for only in the rows where its condition holds", async (
   await serverHas(1, "computers", "");
   await page.getByRole("button", { name: "Ошибки (0)" }).waitFor();
   await assertAccessible(page, "a sheet with a conditional column");
+});
+
+test("a sheet is asked for only when another sheet's answer says so", async () => {
+  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await page.getByRole("grid").waitFor();
+  const tab = page.locator(".sheet-tab", { hasText: "КОМПЬЮТЕРЫ" });
+  await tab.getByText("(не заполняется)").waitFor();
+  await tab.getByRole("button").click();
+  await page.getByRole("note").filter({
+    hasText: "Лист заполняется, только если на листе «КЛАССЫ» в столбце «Пишут на компьютере» указано «Да»",
+  }).waitFor();
+  await page.locator(".sheet-tab", { hasText: "КЛАССЫ" }).getByRole("button").click();
+  await typeInto(1, "online", "да");
+  await page.getByRole("button", { name: "Ошибки (1)" }).waitFor();
+  assert.equal(await tab.getByText("(не заполняется)").count(), 0, "asked for now");
+  await typeInto(1, "online", "нет");
+  await tab.getByText("(не заполняется)").waitFor();
+  await assertAccessible(page, "a sheet left out by its condition");
 });

@@ -79,6 +79,7 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
         // An empty calculated cell's stored result is an empty text (not 0).
         worksheet.set_formula_result_default("");
         let last_row = sheet.row_limit().max(1);
+        let sheet_condition = form.sheet_condition_ru(sheet).unwrap_or_default();
         for (col, column) in sheet.columns.iter().enumerate() {
             let col = col as u16;
             worksheet.write_string_with_format(0, col, column.header(), &header)?;
@@ -94,11 +95,16 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
             };
             worksheet.set_column_format(col, &typed)?;
             let computed = formula::explain(sheet, column).unwrap_or_default();
-            let note = [computed.as_str(), column.hint.as_str(), sheet.hint.as_str()]
-                .into_iter()
-                .filter(|t| !t.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n\n");
+            let note = [
+                computed.as_str(),
+                column.hint.as_str(),
+                sheet.hint.as_str(),
+                sheet_condition.as_str(),
+            ]
+            .into_iter()
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n");
             if !note.is_empty() {
                 worksheet.insert_note(
                     0,

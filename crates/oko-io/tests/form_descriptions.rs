@@ -45,6 +45,12 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
     // and a column filled from the passport, locked.
     form.sheets[1].columns[0].prefill = Some(oko_domain::passport::PassportField::ShortName);
     form.sheets[1].columns[0].prefill_locked = true;
+    // and a sheet asked for only when another says so.
+    form.sheets[1].shown_if = Some(oko_domain::forms::SheetCondition {
+        sheet: "classes".into(),
+        column: "students".into(),
+        equals: Some("25".into()),
+    });
     form.sheets[0].columns[6].shown_if = Some(oko_domain::forms::Condition {
         column: "students".into(),
         equals: Some("0".into()),

@@ -297,6 +297,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         let locked = def
             .with_value(|s| s.lock_reason(row as usize - 1, &s.columns[column].key))
             .map(str::to_owned)
+            .or_else(|| editor.sheet_off(index))
             .or_else(|| editor.hidden_reason(index, row, column));
         if let Some(reason) = locked {
             editor

@@ -287,6 +287,19 @@ impl EditorState {
     }
 
     /// How many rows sheet `index` has.
+    /// Why sheet `sheet` is not asked for, if its condition leaves it out.
+    pub fn sheet_off(self, sheet: usize) -> Option<String> {
+        let form = self.form.read_value();
+        let def = &form.sheets[sheet];
+        def.shown_if.as_ref()?;
+        let shown = self.data.with_value(|d| form.is_sheet_shown(def, d));
+        if shown {
+            None
+        } else {
+            form.sheet_condition_ru(def)
+        }
+    }
+
     /// Why cell (`row`, `column`) of sheet `sheet` is not asked for, if its
     /// column's condition hides it in that row.
     pub fn hidden_reason(self, sheet: usize, row: u32, column: usize) -> Option<String> {

@@ -41,6 +41,8 @@ pub const SUBMIT: &str = "Сдать отчет";
 pub const DOWNLOAD_TEMPLATE: &str = "Скачать шаблон Excel";
 pub const CLOSE: &str = "Закрыть";
 pub const SHEETS: &str = "Листы формы";
+/// On the tab of a sheet its condition leaves out.
+pub const SHEET_OFF: &str = "(не заполняется)";
 pub const READ_ONLY: &str = "Только просмотр";
 pub const AUTOSAVE: &str = "Изменения сохраняются автоматически";
 pub const SAVING: &str = "Сохранение…";

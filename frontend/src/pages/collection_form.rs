@@ -396,11 +396,21 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     let errors = Memo::new(move |_| {
                         editor.errors.with(|all| all.iter().filter(|e| e.sheet == key).count())
                     });
+                    // A sheet its condition leaves out says so on its tab.
+                    let off = Memo::new(move |_| {
+                        editor.revision.track();
+                        editor.sheet_off(index)
+                    });
                     view! {
-                        <span class="sheet-tab" class:active=move || sheet.get() == index>
+                        <span class="sheet-tab" class:active=move || sheet.get() == index
+                            class:off=move || off.with(Option::is_some)
+                            title=move || off.get().unwrap_or_default()>
                             <button type="button" aria-pressed=move || (sheet.get() == index).to_string()
                                 on:click=move |_| { grid.reset(); sheet.set(index); }>
                                 {s.title.clone()}
+                                {move || off.with(Option::is_some).then(|| view! {
+                                    " " <span class="tab-off">{texts::SHEET_OFF}</span>
+                                })}
                                 {move || (!read_only && errors.get() > 0).then(|| view! {
                                     " " <span class="tab-errors" title=texts::sheet_errors(errors.get())>
                                         <span class="visually-hidden">", " {texts::sheet_errors(errors.get())}</span>
@@ -415,6 +425,12 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
+            {move || {
+                editor.revision.track();
+                editor.sheet_off(sheet.get()).map(|reason| view! {
+                    <p class="sheet-off-note" role="note">{reason}</p>
+                })
+            }}
             {move || {
                 let index = sheet.get();
                 view! { <SheetGrid editor=editor index=index grid=grid/> }

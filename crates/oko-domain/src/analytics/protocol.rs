@@ -89,6 +89,7 @@ fn form(work: &WorkDefinition, bulk: bool) -> FormDefinition {
         rules: Vec::new(),
         title: format!("Электронный протокол: {}", work.title()),
         sheets: vec![SheetDef {
+            shown_if: None,
             key: SHEET.to_owned(),
             title: "Протокол".to_owned(),
             hint: "Одна строка — один участник. Баллы — целые числа от 0 до максимума задания."

@@ -4,7 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::{ColumnDef, ColumnType, FormDefinition, FormRule, Rule, SheetDef, formula, value};
+use super::{
+    ColumnDef, ColumnType, FormDefinition, FormRule, Rule, SheetCondition, SheetDef, formula, value,
+};
 use crate::api::FieldError;
 
 /// Longest key of a sheet or column.
@@ -26,7 +28,7 @@ pub fn check_definition(form: &FormDefinition) -> Vec<FieldError> {
         if !keys.insert(sheet.key.as_str()) {
             problems.add(&format!("{at}.key"), "Ключ листа повторяется");
         }
-        check_sheet(&mut problems, &at, sheet);
+        check_sheet(&mut problems, &at, form, sheet);
     }
     for (index, rule) in form.rules.iter().enumerate() {
         check_form_rule(&mut problems, &format!("rules[{index}]"), form, rule);
@@ -121,7 +123,40 @@ fn check_key(problems: &mut Problems, field: &str, key: &str) {
     }
 }
 
-fn check_sheet(problems: &mut Problems, at: &str, sheet: &SheetDef) {
+/// A sheet's condition reads a column of another sheet, with a value it takes.
+fn check_sheet_condition(
+    problems: &mut Problems,
+    at: &str,
+    form: &FormDefinition,
+    sheet: &SheetDef,
+    condition: &SheetCondition,
+) {
+    if condition.sheet == sheet.key {
+        return problems.add(at, "Условие листа не может зависеть от него самого");
+    }
+    let Some(decides) = form
+        .sheet(&condition.sheet)
+        .and_then(|s| s.column(&condition.column))
+    else {
+        return problems.add(
+            at,
+            &format!(
+                "Условие ссылается на неизвестный столбец {}.{}",
+                condition.sheet, condition.column
+            ),
+        );
+    };
+    if let Some(wanted) = &condition.equals
+        && value::parse(decides, wanted.trim()).is_err()
+    {
+        problems.add(
+            at,
+            "Значение условия не подходит столбцу, от которого оно зависит",
+        );
+    }
+}
+
+fn check_sheet(problems: &mut Problems, at: &str, form: &FormDefinition, sheet: &SheetDef) {
     if sheet.title.trim().is_empty() {
         problems.add(&format!("{at}.title"), "Укажите название листа");
     }
@@ -163,6 +198,9 @@ fn check_sheet(problems: &mut Problems, at: &str, sheet: &SheetDef) {
     }
     for (index, rule) in sheet.rules.iter().enumerate() {
         check_rule(problems, &format!("{at}.rules[{index}]"), sheet, rule);
+    }
+    if let Some(condition) = &sheet.shown_if {
+        check_sheet_condition(problems, &format!("{at}.shown_if"), form, sheet, condition);
     }
     for (index, column) in sheet.columns.iter().enumerate() {
         check_condition(problems, &format!("{at}.columns[{index}]"), sheet, column);

@@ -105,6 +105,7 @@ pub fn schedule_fixed_sheet_key() -> &'static str {
 pub fn schedule() -> FormDefinition {
     let subject = required(list("subject", "Предмет", &SUBJECTS));
     let free_sheet = |key: &str, title: &str| SheetDef {
+        shown_if: None,
         key: key.into(),
         title: title.into(),
         hint: SCHEDULE_HINT.into(),
@@ -126,6 +127,7 @@ pub fn schedule() -> FormDefinition {
         sheets: vec![
             free_sheet("paper", "РАБОТЫ НА БЛАНКЕ"),
             SheetDef {
+                shown_if: None,
                 key: schedule_fixed_sheet_key().into(),
                 title: "МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ".into(),
                 hint: "Одна строка на каждую метапредметную работу; оставьте дату пустой, если ОО не участвует.".into(),
@@ -177,6 +179,7 @@ pub fn college() -> FormDefinition {
         rules: Vec::new(),
         title: "Сведения о профессиях и специальностях".into(),
         sheets: vec![SheetDef {
+            shown_if: None,
             key: "specialties".into(),
             title: "СПЕЦИАЛЬНОСТИ".into(),
             hint: "Одна строка на каждую пару «специальность — курс». Сумма столбцов 3.2 и 3.3 не больше 3.1.".into(),
@@ -279,6 +282,7 @@ pub fn vpr_classes() -> FormDefinition {
         rules: Vec::new(),
         title: "Сведения об ОО для проведения ВПР".into(),
         sheets: vec![SheetDef {
+            shown_if: None,
             key: "classes".into(),
             title: "КЛАССЫ".into(),
             hint: "По строке на класс; итог и доля считаются сами.".into(),
@@ -312,6 +316,7 @@ pub fn vpr_info() -> FormDefinition {
     let mut seats = between(column("seats", "Мест", ColumnType::Integer), 1.0, 60.0);
     seats.required = true;
     form.sheets.push(SheetDef {
+        shown_if: None,
         key: "rooms".into(),
         title: "АУДИТОРИИ".into(),
         hint: "По строке на аудиторию и класс, который в ней пишет.".into(),

@@ -94,6 +94,23 @@ pub struct SheetDef {
     /// Rules across cells of the sheet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// A sheet asked for only when another sheet says so (`{"sheet": "about",
+    /// "column": "branches", "equals": "Да"}`: some row of that column holds
+    /// it, or anything without `equals`); otherwise nothing on it is checked
+    /// (what it holds is kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shown_if: Option<SheetCondition>,
+}
+
+/// When a sheet is asked for: a column of another sheet holds `equals` (or,
+/// without it, anything) in some row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SheetCondition {
+    pub sheet: String,
+    pub column: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
 }
 
 impl SheetDef {
@@ -401,6 +418,50 @@ impl ColumnDef {
 }
 
 impl FormDefinition {
+    /// Whether sheet `sheet` is asked for in `data` (its condition holds, or
+    /// it has none).
+    pub fn is_sheet_shown(&self, sheet: &SheetDef, data: &FormData) -> bool {
+        let Some(condition) = &sheet.shown_if else {
+            return true;
+        };
+        let decides = self
+            .sheet(&condition.sheet)
+            .and_then(|s| s.column(&condition.column));
+        let wanted = match (&condition.equals, decides) {
+            (Some(wanted), Some(column)) => Some(value::normalize(column, wanted)),
+            (wanted, _) => wanted.clone(),
+        };
+        data.rows(&condition.sheet)
+            .iter()
+            .any(|row| match (row.get(&condition.column), &wanted) {
+                (Some(held), Some(wanted)) => held == wanted,
+                (Some(_), None) => true,
+                (None, _) => false,
+            })
+    }
+
+    /// «Лист заполняется, только если на листе «ОБЩИЕ СВЕДЕНИЯ» в столбце «Есть
+    /// филиалы» указано «Да»».
+    pub fn sheet_condition_ru(&self, sheet: &SheetDef) -> Option<String> {
+        let condition = sheet.shown_if.as_ref()?;
+        let decider = self.sheet(&condition.sheet);
+        let column = decider.and_then(|s| s.column(&condition.column));
+        let sheet_title = decider.map_or(condition.sheet.as_str(), |s| s.title.as_str());
+        let column_title = column.map_or(condition.column.as_str(), |c| c.title.as_str());
+        Some(match (&condition.equals, column) {
+            (Some(wanted), Some(column)) => format!(
+                "Лист заполняется, только если на листе «{sheet_title}» в столбце «{column_title}» указано «{}»",
+                value::normalize(column, wanted)
+            ),
+            (Some(wanted), None) => format!(
+                "Лист заполняется, только если на листе «{sheet_title}» в столбце «{column_title}» указано «{wanted}»"
+            ),
+            (None, _) => format!(
+                "Лист заполняется, только если на листе «{sheet_title}» заполнен столбец «{column_title}»"
+            ),
+        })
+    }
+
     /// Gives every column that names one of the form's lists that list's
     /// values (an unknown name is left for `check_definition` to name).
     pub fn resolve_lists(&mut self) {

@@ -9,7 +9,7 @@
 //! reworded. [`render`] writes what [`parse`] reads, so a definition survives a
 //! round trip through the spreadsheet.
 
-use super::{CompareOp, Condition, FormRule, Rule, SheetColumn};
+use super::{CompareOp, Condition, FormRule, Rule, SheetColumn, SheetCondition};
 
 const UNIQUE: &str = "уникально:";
 const AT_MOST: &str = "не более ";
@@ -188,20 +188,47 @@ pub fn parse_condition(text: &str) -> Result<Condition, String> {
             text.trim()
         )
     };
-    let (column, equals) = match text.split_once('=') {
-        Some((column, value)) => (column, Some(value.trim().to_owned())),
-        None => (
-            text.trim().strip_suffix(FILLED.trim()).ok_or_else(cannot)?,
-            None,
-        ),
-    };
+    let (column, equals) = split_condition(text).ok_or_else(cannot)?;
     let [column] = keys(column)
         .ok_or_else(cannot)?
         .try_into()
         .map_err(|_| cannot())?;
-    Ok(Condition {
-        column,
-        equals: equals.filter(|v| !v.is_empty()),
+    Ok(Condition { column, equals })
+}
+
+/// `place = value` or `place заполнено`: the place and the value, if any.
+fn split_condition(text: &str) -> Option<(&str, Option<String>)> {
+    match text.split_once('=') {
+        Some((place, value)) => Some((
+            place,
+            Some(value.trim().to_owned()).filter(|v| !v.is_empty()),
+        )),
+        None => Some((text.trim().strip_suffix(FILLED.trim())?, None)),
+    }
+}
+
+/// A sheet's condition as the description writes it: `about.branches = Да`.
+pub fn render_sheet_condition(condition: &SheetCondition) -> String {
+    render_condition(&Condition {
+        column: format!("{}.{}", condition.sheet, condition.column),
+        equals: condition.equals.clone(),
+    })
+}
+
+/// The sheet condition a description line states.
+pub fn parse_sheet_condition(text: &str) -> Result<SheetCondition, String> {
+    let cannot = || {
+        format!(
+            "Не удалось разобрать условие «{}»: ожидается «лист.столбец = Да» или «лист.столбец заполнено»",
+            text.trim()
+        )
+    };
+    let (place, equals) = split_condition(text).ok_or_else(cannot)?;
+    let at = sheet_column(place).ok_or_else(cannot)?;
+    Ok(SheetCondition {
+        sheet: at.sheet,
+        column: at.column,
+        equals,
     })
 }
 

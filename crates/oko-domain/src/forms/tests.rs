@@ -599,6 +599,7 @@ mod several_values {
             lists: Default::default(),
             title: "Педагоги".into(),
             sheets: vec![SheetDef {
+                shown_if: None,
                 key: "teachers".into(),
                 title: "ПЕДАГОГИ".into(),
                 hint: String::new(),
@@ -684,6 +685,7 @@ mod conditions {
             lists: Default::default(),
             title: "Поступление".into(),
             sheets: vec![SheetDef {
+                shown_if: None,
                 key: "admissions".into(),
                 title: "ПОСТУПЛЕНИЕ".into(),
                 hint: String::new(),
@@ -783,6 +785,7 @@ mod prefilled {
             lists: Default::default(),
             title: "Сведения об ОО".into(),
             sheets: vec![SheetDef {
+                shown_if: None,
                 key: "about".into(),
                 title: "ОБЩИЕ СВЕДЕНИЯ".into(),
                 hint: String::new(),
@@ -879,5 +882,99 @@ mod named_lists {
         );
         form.lists.insert("empty".into(), Vec::new());
         assert!(problem_fields(&form).contains(&"lists.empty".to_owned()));
+    }
+}
+
+mod conditional_sheets {
+    use super::*;
+    use crate::forms::{
+        ColumnDef, ColumnType, FormDefinition, SheetCondition, SheetDef, validate::Validation,
+    };
+
+    fn with_branches() -> FormDefinition {
+        let sheet = |key: &str, title: &str, columns: Vec<ColumnDef>| SheetDef {
+            shown_if: None,
+            key: key.into(),
+            title: title.into(),
+            hint: String::new(),
+            columns,
+            fixed_rows: Vec::new(),
+            max_rows: None,
+            rules: Vec::new(),
+        };
+        let mut address = ColumnDef::new("address", "Адрес филиала", ColumnType::Text);
+        address.required = true;
+        let phone = ColumnDef::new("phone", "Телефон филиала", ColumnType::Text);
+        let mut branches = sheet("branches", "ФИЛИАЛЫ", vec![address, phone]);
+        branches.shown_if = Some(SheetCondition {
+            sheet: "about".into(),
+            column: "has_branches".into(),
+            equals: Some("да".into()),
+        });
+        FormDefinition {
+            lists: Default::default(),
+            rules: Vec::new(),
+            title: "Сведения об ОО".into(),
+            sheets: vec![
+                sheet(
+                    "about",
+                    "ОБЩИЕ СВЕДЕНИЯ",
+                    vec![ColumnDef::new(
+                        "has_branches",
+                        "Есть филиалы",
+                        ColumnType::YesNo,
+                    )],
+                ),
+                branches,
+            ],
+        }
+    }
+
+    #[test]
+    fn a_sheet_is_asked_for_only_when_another_says_so() {
+        let form = with_branches();
+        assert_eq!(problem_fields(&form), Vec::<String>::new());
+        let mut data = FormData::blank(&form);
+        let mut checked = Validation::new(&form, &data);
+        let changes = [
+            Change::set("about", 1, "has_branches", "Нет"),
+            Change::InsertRow {
+                sheet: "branches".into(),
+                row: 1,
+            },
+            Change::set("branches", 1, "phone", "+7 391 200-00-00"),
+        ];
+        data.apply(&form, &changes).expect("applied");
+        checked.update(&form, &data, &changes);
+        assert_eq!(checked.errors(), vec![], "the branches are not asked for");
+        assert_eq!(validate(&form, &data), vec![]);
+        let yes = [Change::set("about", 1, "has_branches", "да")];
+        data.apply(&form, &yes).expect("applied");
+        checked.update(&form, &data, &yes);
+        let errors = validate(&form, &data);
+        assert_eq!(
+            checked.errors(),
+            errors,
+            "a change on the deciding sheet re-checks it"
+        );
+        assert_eq!(
+            codes(&errors),
+            vec![(1, Some("address"), CellCode::Required)]
+        );
+        assert_eq!(
+            form.sheet_condition_ru(&form.sheets[1]).as_deref(),
+            Some(
+                "Лист заполняется, только если на листе «ОБЩИЕ СВЕДЕНИЯ» в столбце «Есть филиалы» указано «Да»"
+            )
+        );
+    }
+
+    #[test]
+    fn a_sheets_condition_reads_another_sheets_column() {
+        let mut form = with_branches();
+        form.sheets[1].shown_if.as_mut().unwrap().column = "nothing".into();
+        assert_eq!(problem_fields(&form), ["sheets[1].shown_if"]);
+        form.sheets[1].shown_if.as_mut().unwrap().sheet = "branches".into();
+        assert_eq!(problem_fields(&form), ["sheets[1].shown_if"]);
     }
 }

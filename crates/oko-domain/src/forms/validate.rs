@@ -82,7 +82,9 @@ impl Validation {
             let now = data.rows(&sheet.key);
             match rows {
                 Some(rows) if rows.is_empty() => {}
-                Some(rows) if now.len() == self.sheets[at].rows.len() => {
+                Some(rows)
+                    if now.len() == self.sheets[at].rows.len() && sheet.shown_if.is_none() =>
+                {
                     let order = column_order(sheet);
                     for index in rows {
                         self.sheets[at].rows[index] = read_row(sheet, &order, index, &now[index]);
@@ -90,6 +92,17 @@ impl Validation {
                     self.check_rules(sheet, now, at);
                 }
                 _ => self.check_sheet(form, data, at),
+            }
+        }
+        // A sheet shown or left out by what changed on another is checked anew.
+        for (at, sheet) in form.sheets.iter().enumerate() {
+            let decided_by_a_change = sheet.shown_if.as_ref().is_some_and(|condition| {
+                changes
+                    .iter()
+                    .any(|change| change.sheet() == condition.sheet)
+            });
+            if decided_by_a_change {
+                self.check_sheet(form, data, at);
             }
         }
         self.check_across(form, data);
@@ -125,6 +138,11 @@ impl Validation {
 
     fn check_sheet(&mut self, form: &FormDefinition, data: &FormData, at: usize) {
         let sheet = &form.sheets[at];
+        // A sheet its condition leaves out is not asked for: nothing on it counts.
+        if !form.is_sheet_shown(sheet, data) {
+            self.sheets[at] = SheetCheck::default();
+            return;
+        }
         let rows = data.rows(&sheet.key);
         let order = column_order(sheet);
         self.sheets[at] = SheetCheck {

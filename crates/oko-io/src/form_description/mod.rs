@@ -31,16 +31,19 @@ pub enum Param {
     FixedRows,
     /// B: the rule line (`forms::rule_text`); C: its message.
     Rule,
+    /// B: `sheet.column = value`: the sheet is asked for only then.
+    ShownIf,
 }
 
 impl Param {
-    pub const ALL: [Param; 6] = [
+    pub const ALL: [Param; 7] = [
         Param::Key,
         Param::Title,
         Param::Hint,
         Param::MaxRows,
         Param::FixedRows,
         Param::Rule,
+        Param::ShownIf,
     ];
 
     pub fn title(self) -> &'static str {
@@ -51,6 +54,7 @@ impl Param {
             Param::MaxRows => "Наибольшее число строк",
             Param::FixedRows => "Строки по столбцу",
             Param::Rule => "Правило",
+            Param::ShownIf => "Лист заполняется, если",
         }
     }
 }

@@ -163,6 +163,7 @@ impl SheetReader<'_> {
         };
         self.places.header = header as u32 + 1;
         let mut sheet = SheetDef {
+            shown_if: None,
             key: String::new(),
             title: raw.name.trim().to_owned(),
             hint: String::new(),
@@ -229,6 +230,10 @@ impl SheetReader<'_> {
                     .map(|preset| Row::from([(value.clone(), preset)]))
                     .collect();
             }
+            Param::ShownIf => match rule_text::parse_sheet_condition(&value) {
+                Ok(condition) => sheet.shown_if = Some(condition),
+                Err(why) => self.problem(row, None, &why),
+            },
             Param::Rule => {
                 let message = (!extra.is_empty()).then_some(extra);
                 match rule_text::parse(&value, message) {
@@ -479,6 +484,7 @@ fn place_in_sheet(at: &Places, path: &str) -> (u32, Option<&'static str>) {
         "title" => (param_row(Param::Title), None),
         "max_rows" => (param_row(Param::MaxRows), None),
         "fixed_rows" => (param_row(Param::FixedRows), None),
+        "shown_if" => (param_row(Param::ShownIf), None),
         _ => (at.header, None),
     }
 }

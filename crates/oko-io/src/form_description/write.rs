@@ -86,6 +86,13 @@ fn write_params(
         let (column, presets) = single_column_presets(sheet)?;
         lines.push((Param::FixedRows, column, join_values(&presets)));
     }
+    if let Some(condition) = &sheet.shown_if {
+        lines.push((
+            Param::ShownIf,
+            rule_text::render_sheet_condition(condition),
+            String::new(),
+        ));
+    }
     for rule in &sheet.rules {
         let (line, message) = rule_text::render(rule);
         lines.push((Param::Rule, line, message.unwrap_or_default()));
