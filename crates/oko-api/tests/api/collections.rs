@@ -41,6 +41,7 @@ on_both_databases!(
     calculated_cells_are_computed_by_the_server_and_by_the_programs,
     a_draft_starts_from_the_passport_and_keeps_its_locked_cells,
     a_list_named_once_gives_its_values_to_its_columns,
+    the_documented_form_is_saved_as_it_is,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

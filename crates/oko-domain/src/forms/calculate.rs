@@ -56,14 +56,24 @@ impl<'a> Calculation<'a> {
         self.formulas.is_empty() && self.cleared_when_hidden.is_empty()
     }
 
-    /// Clears the row's hidden cells (those not kept), then computes its
-    /// calculated cells again.
+    /// Computes the row's calculated cells again and clears its hidden cells
+    /// (those not kept). A condition may read a calculated column and a
+    /// formula a conditional one: the formulas run again after a clearing.
     pub fn fill(&self, row: &mut Row) {
+        self.compute(row);
+        let mut cleared = false;
         for column in &self.cleared_when_hidden {
             if row.contains_key(&column.key) && !column.is_shown(self.sheet, row) {
                 row.remove(&column.key);
+                cleared = true;
             }
         }
+        if cleared {
+            self.compute(row);
+        }
+    }
+
+    fn compute(&self, row: &mut Row) {
         for (column, expr) in &self.formulas {
             let result = {
                 let read: &Row = row;

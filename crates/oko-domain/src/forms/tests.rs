@@ -978,3 +978,58 @@ mod conditional_sheets {
         assert_eq!(problem_fields(&form), ["sheets[1].shown_if"]);
     }
 }
+
+mod a_condition_on_a_calculated_column {
+    use super::*;
+    use crate::forms::{ColumnDef, ColumnType, Condition, FormDefinition, SheetDef};
+
+    #[test]
+    fn is_decided_by_the_value_this_write_computes() {
+        let mut total = ColumnDef::new("total", "Участников", ColumnType::Integer);
+        total.formula = Some("a + b".into());
+        let mut reason = ColumnDef::new("reason", "Почему никто", ColumnType::Text);
+        reason.shown_if = Some(Condition {
+            column: "total".into(),
+            equals: Some("0".into()),
+        });
+        let form = FormDefinition {
+            lists: Default::default(),
+            rules: Vec::new(),
+            title: "Участие".into(),
+            sheets: vec![SheetDef {
+                shown_if: None,
+                key: "s".into(),
+                title: "УЧАСТИЕ".into(),
+                hint: String::new(),
+                columns: vec![
+                    ColumnDef::new("a", "А", ColumnType::Integer),
+                    ColumnDef::new("b", "Б", ColumnType::Integer),
+                    total,
+                    reason,
+                ],
+                fixed_rows: Vec::new(),
+                max_rows: None,
+                rules: Vec::new(),
+            }],
+        };
+        assert_eq!(problem_fields(&form), Vec::<String>::new());
+        let mut data = FormData::blank(&form);
+        data.apply(
+            &form,
+            &[
+                Change::set("s", 1, "a", "0"),
+                Change::set("s", 1, "reason", "каникулы"),
+            ],
+        )
+        .expect("applied");
+        assert_eq!(data.rows("s")[0].get("reason"), Some("каникулы"));
+        data.apply(&form, &[Change::set("s", 1, "b", "5")])
+            .expect("applied");
+        assert_eq!(data.rows("s")[0].get("total"), Some("5"));
+        assert_eq!(
+            data.rows("s")[0].get("reason"),
+            None,
+            "hidden by the new total at once"
+        );
+    }
+}

@@ -270,3 +270,25 @@ pub(super) async fn a_list_named_once_gives_its_values_to_its_columns(backend: B
         .collect();
     assert!(fields.contains(&"sheets[0].columns[1].list"), "{refused}");
 }
+
+/// docs/forms.md's form with the whole language saves as it is written.
+pub(super) async fn the_documented_form_is_saved_as_it_is(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let written: Value =
+        serde_json::from_str(include_str!("../../../../../docs/examples/vpr-info.json")).unwrap();
+    let version = form(&app, &admin, written).await;
+    let sheets = &version["definition"]["sheets"];
+    assert_eq!(
+        sheets[1]["columns"][6]["values"],
+        json!([
+            "Русский язык",
+            "Математика",
+            "Окружающий мир",
+            "История",
+            "Биология"
+        ]),
+        "the named list is in its column"
+    );
+    assert_eq!(sheets[2]["shown_if"]["sheet"], "about");
+}
