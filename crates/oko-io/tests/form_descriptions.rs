@@ -43,7 +43,9 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
     });
     form.sheets[1].columns[1].keep_hidden = true;
     // and a column filled from the passport, locked.
-    form.sheets[1].columns[0].prefill = Some(oko_domain::passport::PassportField::ShortName);
+    form.sheets[1].columns[0].prefill = Some(oko_domain::forms::Prefill::Roster(
+        oko_domain::forms::RosterFact::Municipality,
+    ));
     form.sheets[1].columns[0].prefill_locked = true;
     // and a sheet asked for only when another says so.
     form.sheets[1].shown_if = Some(oko_domain::forms::SheetCondition {

@@ -110,14 +110,14 @@ fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
 }
 
 impl FormData {
-    /// Fills the prefilled columns from the organisation's passport (`passport`
-    /// gives a field's value): the empty cells, and the locked ones always —
+    /// Fills the prefilled columns from the organisation's passport and roster
+    /// place (`passport` gives a source's value): the empty cells, and the locked ones always —
     /// or, with `locked_only`, the locked ones alone (after an upload, whose
     /// file may hold anything there).
     pub fn prefill(
         &mut self,
         form: &FormDefinition,
-        passport: &impl Fn(crate::passport::PassportField) -> String,
+        passport: &impl Fn(super::Prefill) -> String,
         locked_only: bool,
     ) {
         for sheet in &form.sheets {

@@ -312,15 +312,63 @@ pub struct ColumnDef {
     /// Keeps what a hidden cell held (it comes back when the condition does).
     #[serde(default, skip_serializing_if = "is_false")]
     pub keep_hidden: bool,
-    /// A text column the organisation's passport fills when its draft starts
-    /// («head»: the head's name), in every row of a fixed sheet and the first
-    /// row of a free one; editable unless `prefill_locked`.
+    /// A text column the organisation's passport or its place in the roster
+    /// fills when its draft starts («head»: the head's name, «municipality»),
+    /// in every row of a fixed sheet and the first row of a free one; editable
+    /// unless `prefill_locked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub prefill: Option<crate::passport::PassportField>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "head"))]
+    pub prefill: Option<Prefill>,
     /// The prefilled cells cannot be changed: they always hold the passport's
     /// value (a changed passport is changed there).
     #[serde(default, skip_serializing_if = "is_false")]
     pub prefill_locked: bool,
+}
+
+/// What fills a prefilled column: a field of the organisation's passport
+/// (`head`, `address`, …) or its place in the roster (`login`, `region`,
+/// `municipality`), written as the field's name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Prefill {
+    Passport(crate::passport::PassportField),
+    Roster(RosterFact),
+}
+
+/// An organisation's place in the roster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RosterFact {
+    Login,
+    Region,
+    Municipality,
+}
+
+impl Prefill {
+    /// Every source, in the order operators are offered them.
+    pub fn all() -> impl Iterator<Item = Prefill> {
+        crate::passport::PassportField::ALL
+            .into_iter()
+            .map(Prefill::Passport)
+            .chain(
+                [
+                    RosterFact::Login,
+                    RosterFact::Region,
+                    RosterFact::Municipality,
+                ]
+                .map(Prefill::Roster),
+            )
+    }
+
+    /// Its Russian name («Руководитель», «Муниципалитет»).
+    pub fn title_ru(self) -> &'static str {
+        match self {
+            Prefill::Passport(field) => field.title_ru(),
+            Prefill::Roster(RosterFact::Login) => "Логин",
+            Prefill::Roster(RosterFact::Region) => "Регион",
+            Prefill::Roster(RosterFact::Municipality) => "Муниципалитет",
+        }
+    }
 }
 
 /// When a column is asked for: another column of the row holds `equals` (or,

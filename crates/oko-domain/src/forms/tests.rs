@@ -770,12 +770,14 @@ mod conditions {
 mod prefilled {
     use super::*;
     use crate::{
-        forms::{ColumnDef, ColumnType, FormDefinition, SheetDef, check::check_definition},
+        forms::{
+            ColumnDef, ColumnType, FormDefinition, Prefill, SheetDef, check::check_definition,
+        },
         passport::PassportField,
     };
 
     fn about() -> FormDefinition {
-        let prefilled = |key: &str, title: &str, field: PassportField, locked: bool| {
+        let prefilled = |key: &str, title: &str, field: Prefill, locked: bool| {
             let mut column = ColumnDef::new(key, title, ColumnType::Text);
             column.prefill = Some(field);
             column.prefill_locked = locked;
@@ -790,8 +792,18 @@ mod prefilled {
                 title: "ОБЩИЕ СВЕДЕНИЯ".into(),
                 hint: String::new(),
                 columns: vec![
-                    prefilled("name", "Наименование", PassportField::ShortName, true),
-                    prefilled("head", "Руководитель", PassportField::Head, false),
+                    prefilled(
+                        "name",
+                        "Наименование",
+                        Prefill::Passport(PassportField::ShortName),
+                        true,
+                    ),
+                    prefilled(
+                        "head",
+                        "Руководитель",
+                        Prefill::Passport(PassportField::Head),
+                        false,
+                    ),
                     ColumnDef::new("classes", "Классов", ColumnType::Integer),
                 ],
                 fixed_rows: Vec::new(),
@@ -802,10 +814,10 @@ mod prefilled {
         }
     }
 
-    fn passport(field: PassportField) -> String {
+    fn passport(field: Prefill) -> String {
         match field {
-            PassportField::ShortName => "МБОУ Гимназия № 1".into(),
-            PassportField::Head => "Иванова Мария Петровна".into(),
+            Prefill::Passport(PassportField::ShortName) => "МБОУ Гимназия № 1".into(),
+            Prefill::Passport(PassportField::Head) => "Иванова Мария Петровна".into(),
             _ => String::new(),
         }
     }
@@ -842,9 +854,24 @@ mod prefilled {
     }
 
     #[test]
+    fn a_source_is_written_as_its_name() {
+        let read = |name: &str| serde_json::from_value::<Prefill>(serde_json::json!(name)).ok();
+        assert_eq!(read("head"), Some(Prefill::Passport(PassportField::Head)));
+        assert_eq!(
+            read("municipality"),
+            Some(Prefill::Roster(crate::forms::RosterFact::Municipality))
+        );
+        assert_eq!(read("favourite_colour"), None);
+        assert_eq!(
+            serde_json::to_value(Prefill::Roster(crate::forms::RosterFact::Region)).unwrap(),
+            "region"
+        );
+    }
+
+    #[test]
     fn only_text_columns_are_prefilled() {
         let mut form = about();
-        form.sheets[0].columns[2].prefill = Some(PassportField::Phone);
+        form.sheets[0].columns[2].prefill = Some(Prefill::Passport(PassportField::Phone));
         form.sheets[0].columns[1].prefill_locked = true;
         form.sheets[0].columns[1].prefill = None;
         assert_eq!(

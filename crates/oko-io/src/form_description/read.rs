@@ -10,10 +10,9 @@ use chrono::NaiveDate;
 use oko_domain::{
     api::FieldError,
     forms::{
-        ColumnDef, ColumnType, FormDefinition, Row, SheetDef, check::check_definition, rule_text,
-        value,
+        ColumnDef, ColumnType, FormDefinition, Prefill, Row, SheetDef, check::check_definition,
+        rule_text, value,
     },
-    passport::PassportField,
 };
 
 use super::{Attr, FORM_LIST, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, split_values};
@@ -304,7 +303,7 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Multiple => column.multiple = yes_or_no(cell, &text)?,
         Attr::KeepHidden => column.keep_hidden = yes_or_no(cell, &text)?,
         Attr::PrefillLocked => column.prefill_locked = yes_or_no(cell, &text)?,
-        Attr::Prefill => column.prefill = Some(passport_field(&text)?),
+        Attr::Prefill => column.prefill = Some(prefill_source(&text)?),
         Attr::List => column.list = Some(text),
         Attr::ShownIf => column.shown_if = Some(rule_text::parse_condition(&text)?),
         Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),
@@ -334,19 +333,22 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
     Ok(())
 }
 
-/// A passport field by its Russian title («Руководитель») or its key («head»).
-fn passport_field(text: &str) -> Result<PassportField, String> {
+/// A prefill source by its Russian name («Руководитель», «Муниципалитет») or
+/// its key («head»).
+fn prefill_source(text: &str) -> Result<Prefill, String> {
     let wanted = header_key(text);
-    PassportField::ALL
-        .into_iter()
-        .find(|f| header_key(f.title_ru()) == wanted || f.as_str() == wanted)
+    let key = |source: Prefill| serde_json::to_value(source).ok();
+    Prefill::all()
+        .find(|&source| {
+            header_key(source.title_ru()) == wanted
+                || key(source).is_some_and(|k| k.as_str() == Some(wanted.as_str()))
+        })
         .ok_or_else(|| {
-            let known: Vec<String> = PassportField::ALL
-                .iter()
-                .map(|f| format!("«{}»", f.title_ru()))
+            let known: Vec<String> = Prefill::all()
+                .map(|source| format!("«{}»", source.title_ru()))
                 .collect();
             format!(
-                "Неизвестное поле паспорта «{text}»: ожидается одно из {}",
+                "Неизвестный источник «{text}»: ожидается одно из {}",
                 known.join(", ")
             )
         })

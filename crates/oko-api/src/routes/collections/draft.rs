@@ -12,7 +12,7 @@ use oko_domain::{
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam, blank_with, draft_of, open_for_writing, passport_for, seen_collection,
+    OrganisationParam, blank_with, draft_of, open_for_writing, org_facts, seen_collection,
     target_organisation,
 };
 use crate::{
@@ -45,16 +45,13 @@ pub async fn get_draft(
         target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let draft = collections::draft(&state.db, found.id, organisation.id).await?;
-    let passport = match draft {
-        None => passport_for(&state, &form, organisation.id).await?,
-        Some(_) => None,
-    };
+    let facts = org_facts(&state, &form, organisation.id, draft.is_none()).await?;
     Ok(web::Json(draft_of(
         &found,
         organisation.id,
         &form,
         draft.as_ref(),
-        passport.as_ref(),
+        facts.as_ref(),
         now,
     )?))
 }
@@ -110,11 +107,8 @@ pub async fn save_draft(
         return writing.conflict(current);
     }
     // A first save starts from the blank draft the organisation was shown.
-    let passport = match current {
-        None => passport_for(&state, form, writing.organisation_id).await?,
-        Some(_) => None,
-    };
-    let mut data = collections::data_of(current, || blank_with(form, passport.as_ref()))?;
+    let facts = org_facts(&state, form, writing.organisation_id, current.is_none()).await?;
+    let mut data = collections::data_of(current, || blank_with(form, facts.as_ref()))?;
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
     let write = DraftWrite {

@@ -14,8 +14,7 @@ use oko_io::{
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam, draft_of, open_for_writing, passport_for, seen_collection,
-    target_organisation,
+    OrganisationParam, draft_of, open_for_writing, org_facts, seen_collection, target_organisation,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -55,16 +54,13 @@ pub async fn download_template(
         target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let draft = collections::draft(&state.db, found.id, organisation.id).await?;
-    let passport = match draft {
-        None => passport_for(&state, &form, organisation.id).await?,
-        Some(_) => None,
-    };
+    let facts = org_facts(&state, &form, organisation.id, draft.is_none()).await?;
     let data = draft_of(
         &found,
         organisation.id,
         &form,
         draft.as_ref(),
-        passport.as_ref(),
+        facts.as_ref(),
         now,
     )?
     .data;
@@ -127,8 +123,8 @@ pub async fn upload_draft(
         .map_err(ApiError::internal)??
         .data;
     // A locked prefilled cell holds the passport's value whatever the file says.
-    if let Some(values) = passport_for(&state, &writing.form, writing.organisation_id).await? {
-        data.prefill(&writing.form, &|field| values.get(field).to_owned(), true);
+    if let Some(facts) = org_facts(&state, &writing.form, writing.organisation_id, true).await? {
+        data.prefill(&writing.form, &|source| facts.get(source), true);
     }
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;

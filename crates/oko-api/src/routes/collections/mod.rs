@@ -26,7 +26,7 @@ use oko_db::{
 use oko_domain::{
     collections::{CollectionView, Draft, DraftConflict, Progress},
     error_code::ErrorCode,
-    forms::{FormData, FormDefinition, validate},
+    forms::{FormData, FormDefinition, Prefill, RosterFact, validate},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -307,45 +307,69 @@ pub fn view_of(
     }
 }
 
-/// The organisation's passport when `form` fills columns from it (nothing is
-/// read otherwise: most forms do not).
-pub async fn passport_for(
+/// What prefills an organisation's draft: its passport and its place in the
+/// roster.
+pub struct OrgFacts {
+    passport: oko_db::passports::Values,
+    summary: oko_domain::api::OrgSummary,
+}
+
+impl OrgFacts {
+    /// The value of `source`.
+    pub fn get(&self, source: Prefill) -> String {
+        match source {
+            Prefill::Passport(field) => self.passport.get(field).to_owned(),
+            Prefill::Roster(RosterFact::Login) => self.summary.login.clone(),
+            Prefill::Roster(RosterFact::Region) => self.summary.region.name.clone(),
+            Prefill::Roster(RosterFact::Municipality) => self.summary.municipality.name.clone(),
+        }
+    }
+}
+
+/// The organisation's facts when `needed` and `form` prefills columns from
+/// them (nothing is read otherwise: most forms do not, and a saved draft has
+/// them already).
+pub async fn org_facts(
     state: &AppState,
     form: &FormDefinition,
     organisation_id: uuid::Uuid,
-) -> Result<Option<oko_db::passports::Values>, ApiError> {
-    if !form.prefills() {
+    needed: bool,
+) -> Result<Option<OrgFacts>, ApiError> {
+    if !needed || !form.prefills() {
         return Ok(None);
     }
+    let not_found = || ApiError::new(ErrorCode::NotFound, "Организация не найдена");
     let organisation = oko_db::orgs::find(&state.db, organisation_id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Организация не найдена"))?;
-    Ok(Some(
-        oko_db::passports::values(&state.db, &organisation).await?,
-    ))
+        .ok_or_else(not_found)?;
+    let passport = oko_db::passports::values(&state.db, &organisation).await?;
+    let summary = oko_db::orgs::summary(&state.db, organisation)
+        .await?
+        .ok_or_else(not_found)?;
+    Ok(Some(OrgFacts { passport, summary }))
 }
 
 /// The organisation's draft as it starts: the form's presets, and its
-/// passport's values in the columns the form prefills.
-pub fn blank_with(form: &FormDefinition, passport: Option<&oko_db::passports::Values>) -> FormData {
+/// facts in the columns the form prefills.
+pub fn blank_with(form: &FormDefinition, facts: Option<&OrgFacts>) -> FormData {
     let mut data = FormData::blank(form);
-    if let Some(values) = passport {
-        data.prefill(form, &|field| values.get(field).to_owned(), false);
+    if let Some(facts) = facts {
+        data.prefill(form, &|source| facts.get(source), false);
     }
     data
 }
 
 /// The draft with its errors; without one, the blank draft (prefilled from
-/// `passport` where the form says).
+/// the organisation's `facts` where the form says).
 pub fn draft_of(
     collection: &collection_entity::Model,
     organisation_id: uuid::Uuid,
     form: &FormDefinition,
     draft: Option<&draft_entity::Model>,
-    passport: Option<&oko_db::passports::Values>,
+    facts: Option<&OrgFacts>,
     now: DateTime<Utc>,
 ) -> Result<Draft, ApiError> {
-    let data: FormData = collections::data_of(draft, || blank_with(form, passport))?;
+    let data: FormData = collections::data_of(draft, || blank_with(form, facts))?;
     Ok(Draft {
         collection_id: collection.id,
         organisation_id,

@@ -124,7 +124,8 @@ fn about_the_school() -> Value {
         "sheets": [{"key": "about", "title": "ОБЩИЕ СВЕДЕНИЯ", "columns": [
             {"key": "name", "title": "Наименование", "type": "text", "prefill": "short_name", "prefill_locked": true},
             {"key": "head", "title": "Руководитель", "type": "text", "prefill": "head"},
-            {"key": "classes", "title": "Классов", "type": "integer"}
+            {"key": "classes", "title": "Классов", "type": "integer"},
+            {"key": "municipality", "title": "Муниципалитет", "type": "text", "prefill": "municipality", "prefill_locked": true}
         ]}]
     })
 }
@@ -152,6 +153,10 @@ pub(super) async fn a_draft_starts_from_the_passport_and_keeps_its_locked_cells(
         draft["data"]["about"][0]["name"],
         short_name.as_str(),
         "{draft}"
+    );
+    assert_eq!(
+        draft["data"]["about"][0]["municipality"], passport["organisation"]["municipality"]["name"],
+        "the roster's place too"
     );
     let head = passport["head"].as_str().unwrap_or_default();
     if !head.is_empty() {
