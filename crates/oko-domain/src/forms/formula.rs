@@ -139,13 +139,24 @@ fn error<T>(message: impl Into<String>) -> Result<T, FormulaError> {
     Err(FormulaError(message.into()))
 }
 
+/// Longest formula, in characters (Excel's own limit is 8,192; a form's are a
+/// line or two).
+const MAX_CHARS: usize = 1_000;
+/// Deepest nesting of brackets and calls: the parser and the evaluator recurse
+/// once per level, so a hostile `((((…` must not reach the stack's end.
+const MAX_DEPTH: usize = 32;
+
 /// Reads `text` (an optional leading `=`, as Excel people type it).
 pub fn parse(text: &str) -> Result<Expr, FormulaError> {
     let text = text.trim();
     let text = text.strip_prefix('=').unwrap_or(text);
+    if text.chars().count() > MAX_CHARS {
+        return error(format!("Формула длиннее {MAX_CHARS} знаков"));
+    }
     let mut parser = Parser {
         tokens: tokens(text)?,
         at: 0,
+        depth: 0,
     };
     if parser.tokens.is_empty() {
         return error("Формула пуста");
@@ -223,6 +234,8 @@ fn tokens(text: &str) -> Result<Vec<Token>, FormulaError> {
 struct Parser {
     tokens: Vec<Token>,
     at: usize,
+    /// Brackets and calls open around the token being read.
+    depth: usize,
 }
 
 impl Parser {
@@ -276,9 +289,24 @@ impl Parser {
 
     fn unary(&mut self) -> Result<Expr, FormulaError> {
         if self.next_symbol(&["-"]).is_some() {
-            return Ok(Expr::Negate(Box::new(self.unary()?)));
+            self.enter()?;
+            let negated = self.unary()?;
+            self.depth -= 1;
+            return Ok(Expr::Negate(Box::new(negated)));
         }
-        self.primary()
+        self.enter()?;
+        let primary = self.primary();
+        self.depth -= 1;
+        primary
+    }
+
+    /// One level deeper, or the formula is refused as too deep.
+    fn enter(&mut self) -> Result<(), FormulaError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return error(format!("В формуле больше {MAX_DEPTH} вложенных скобок"));
+        }
+        Ok(())
     }
 
     fn primary(&mut self) -> Result<Expr, FormulaError> {
@@ -604,6 +632,25 @@ mod tests {
         assert_eq!(run("a + b", &[]), None);
         assert_eq!(run("a / b", &[("a", 1.0)]), None);
         assert_eq!(run("a - b", &[("a", 5.0)]), Some(5.0));
+    }
+
+    #[test]
+    fn a_formula_too_long_or_too_deep_is_refused_not_overflowed() {
+        let deep = format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(
+            parse(&deep).expect_err("long").0,
+            "Формула длиннее 1000 знаков"
+        );
+        let nested = format!("{}a{}", "(".repeat(400), ")".repeat(400));
+        assert_eq!(
+            parse(&nested).expect_err("deep").0,
+            "В формуле больше 32 вложенных скобок"
+        );
+        let negated = "-".repeat(900) + "a";
+        assert!(parse(&negated).is_err());
+        let calls = "СУММ(".repeat(100) + "a" + &")".repeat(100);
+        assert!(parse(&calls).is_err());
+        assert!(parse(&format!("{}a{}", "(".repeat(20), ")".repeat(20))).is_ok());
     }
 
     #[test]
