@@ -261,6 +261,20 @@ pub(super) async fn a_list_named_once_gives_its_values_to_its_columns(backend: B
     assert_eq!(columns[1]["values"], subjects, "{version}");
     assert_eq!(columns[2]["values"], subjects);
     // A column naming a list the form does not have is refused where it is.
+    // A hostile formula is refused with its place, and the server stays up.
+    let mut deep = definition.clone();
+    deep["sheets"][0]["columns"][0] = json!({"key": "n", "title": "N", "type": "integer",
+        "formula": format!("{}1{}", "(".repeat(200_000), ")".repeat(200_000))});
+    let (status, refused) = app
+        .call(reqwest::Method::POST, "/api/forms", &admin, Some(deep))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused["errors"][0]["field"],
+        "sheets[0].columns[0].formula"
+    );
+    let (status, _) = app.get("/api/forms", &admin).await;
+    assert_eq!(status, StatusCode::OK, "still up");
     let mut unknown = definition;
     unknown["sheets"][0]["columns"][1]["list"] = json!("nowhere");
     let (status, refused) = app
