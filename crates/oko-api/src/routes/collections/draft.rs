@@ -2,7 +2,6 @@
 //! saved cell by cell by autosave with optimistic versions.
 
 use actix_web::{HttpResponse, get, patch, web};
-use chrono::Utc;
 use oko_db::collections::{self, DraftWrite};
 use oko_domain::{
     api::Problem,
@@ -11,10 +10,7 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{
-    OrganisationParam, blank_with, draft_of, open_for_writing, org_facts, seen_collection,
-    target_organisation,
-};
+use super::{OrganisationParam, blank_with, open_for_writing, org_facts, read_draft};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -39,21 +35,14 @@ pub async fn get_draft(
     id: web::Path<Uuid>,
     params: web::Query<OrganisationParam>,
 ) -> Result<web::Json<Draft>, ApiError> {
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation =
-        target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
-    let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let draft = collections::draft(&state.db, found.id, organisation.id).await?;
-    let facts = org_facts(&state, &form, organisation.id, draft.is_none()).await?;
-    Ok(web::Json(draft_of(
-        &found,
-        organisation.id,
-        &form,
-        draft.as_ref(),
-        facts.as_ref(),
-        now,
-    )?))
+    let read = read_draft(
+        &state,
+        &user,
+        id.into_inner(),
+        params.organisation.as_deref(),
+    )
+    .await?;
+    Ok(web::Json(read.draft))
 }
 
 /// Autosave: apply a batch of cell changes made on draft `version`. Answers the

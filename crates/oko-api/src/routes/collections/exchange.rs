@@ -14,7 +14,8 @@ use oko_io::{
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam, draft_of, open_for_writing, org_facts, seen_collection, target_organisation,
+    OrganisationParam, ReadDraft, draft_of, open_for_writing, org_facts, read_draft,
+    seen_collection,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -48,22 +49,18 @@ pub async fn download_template(
     id: web::Path<Uuid>,
     params: web::Query<OrganisationParam>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = Utc::now();
-    let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let organisation =
-        target_organisation(&state, &user, &found, params.organisation.as_deref(), now).await?;
-    let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let draft = collections::draft(&state.db, found.id, organisation.id).await?;
-    let facts = org_facts(&state, &form, organisation.id, draft.is_none()).await?;
-    let data = draft_of(
-        &found,
-        organisation.id,
-        &form,
-        draft.as_ref(),
-        facts.as_ref(),
-        now,
-    )?
-    .data;
+    let ReadDraft {
+        organisation,
+        form,
+        draft,
+    } = read_draft(
+        &state,
+        &user,
+        id.into_inner(),
+        params.organisation.as_deref(),
+    )
+    .await?;
+    let data = draft.data;
     let name = format!("{} {}.xlsx", form.title, organisation.login);
     let bytes = web::block(move || template(&form, &data))
         .await

@@ -359,6 +359,44 @@ pub fn blank_with(form: &FormDefinition, facts: Option<&OrgFacts>) -> FormData {
     data
 }
 
+/// What a reader of an organisation's draft gets: the organisation (the
+/// caller's own, or `login` in the caller's scope), the form and the draft as
+/// the organisation sees it (its blank draft while nothing is saved).
+pub struct ReadDraft {
+    pub organisation: organisation::Model,
+    pub form: Arc<FormDefinition>,
+    pub draft: Draft,
+}
+
+/// The draft of collection `id` for the caller (`login`: whose, for a
+/// coordinator or the operator).
+pub async fn read_draft(
+    state: &AppState,
+    user: &Authenticated,
+    id: uuid::Uuid,
+    login: Option<&str>,
+) -> Result<ReadDraft, ApiError> {
+    let now = Utc::now();
+    let found = seen_collection(state, user, id, now).await?;
+    let organisation = target_organisation(state, user, &found, login, now).await?;
+    let form = state.forms.get(&state.db, found.form_version_id).await?;
+    let stored = collections::draft(&state.db, found.id, organisation.id).await?;
+    let facts = org_facts(state, &form, organisation.id, stored.is_none()).await?;
+    let draft = draft_of(
+        &found,
+        organisation.id,
+        &form,
+        stored.as_ref(),
+        facts.as_ref(),
+        now,
+    )?;
+    Ok(ReadDraft {
+        organisation,
+        form,
+        draft,
+    })
+}
+
 /// The draft with its errors; without one, the blank draft (prefilled from
 /// the organisation's `facts` where the form says).
 pub fn draft_of(
