@@ -111,13 +111,13 @@ fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
 
 impl FormData {
     /// Fills the prefilled columns from the organisation's passport and roster
-    /// place (`passport` gives a source's value): the empty cells, and the locked ones always —
+    /// place (`facts` gives a source's value): the empty cells, and the locked ones always —
     /// or, with `locked_only`, the locked ones alone (after an upload, whose
     /// file may hold anything there).
     pub fn prefill(
         &mut self,
         form: &FormDefinition,
-        passport: &impl Fn(super::Prefill) -> String,
+        facts: &impl Fn(super::Prefill) -> String,
         locked_only: bool,
     ) {
         for sheet in &form.sheets {
@@ -128,7 +128,7 @@ impl FormData {
                 if locked_only && !column.prefill_locked {
                     continue;
                 }
-                let text = value::normalize(column, &passport(field));
+                let text = value::normalize(column, &facts(field));
                 let rows = self.sheets.entry(sheet.key.clone()).or_default();
                 if rows.is_empty() && sheet.is_free() && !text.is_empty() {
                     rows.push(Row::new());

@@ -452,8 +452,16 @@ impl Expr {
         number: &impl Fn(&str) -> Option<f64>,
         filled: &impl Fn(&str) -> bool,
     ) -> Option<f64> {
-        let columns = self.columns();
-        if !columns.is_empty() && !columns.iter().any(|key| filled(key)) {
+        // Every row of every write comes here: the columns are walked, not
+        // collected.
+        let (mut reads_any, mut any_filled) = (false, false);
+        self.visit(&mut |expr| {
+            if let Expr::Column(key) = expr {
+                reads_any = true;
+                any_filled = any_filled || filled(key);
+            }
+        });
+        if reads_any && !any_filled {
             return None;
         }
         self.value(number, filled).filter(|n| n.is_finite())
