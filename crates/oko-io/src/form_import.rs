@@ -356,8 +356,7 @@ fn read_sheets(
             continue;
         };
         let mut reader = SheetReader::new(sheet);
-        source
-            .each_row(at, &mut |number, cells| reader.push(number, cells))
+        crate::row_pipe::read_beside(source, at, |number, cells| reader.push(number, cells))
             .map_err(ImportError::Unreadable)?;
         match reader.finish() {
             Ok((rows, numbers)) => {

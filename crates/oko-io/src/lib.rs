@@ -12,6 +12,7 @@ pub mod form_description;
 pub mod form_import;
 pub mod form_template;
 pub mod marked_workbook;
+mod row_pipe;
 pub mod sniff;
 pub mod work_description;
 pub mod workbook;

@@ -95,6 +95,8 @@ pub fn mark_errors(form: &FormDefinition, upload: Upload) -> Result<Vec<u8>, Mar
         Err(ImportError::Unreadable(refusal)) => return Err(MarkError::Unreadable(refusal)),
     };
     let outlines = outlined.finish();
+    // The reader's tables are not needed to mark the file.
+    drop(workbook);
     let places = places_in_file(form, &outlines, &errors);
     let messages: Vec<String> = errors.iter().map(|e| e.located(form, 0)).collect();
     let marks: Vec<Marked> = places
@@ -159,9 +161,10 @@ fn mark_workbook(
         let cells: Vec<(usize, usize)> = in_sheet.iter().map(|(cell, _)| *cell).collect();
         let drawing_id = package.fresh_id(part)?;
         let xml = package.bytes(part)?.ok_or("a sheet without its part")?;
-        let marked = mark_cells(&xml, &cells, &mut styles, &drawing_id)?;
+        let marked = package.put_streamed(part, |sink| {
+            mark_cells(&xml, &cells, &mut styles, &drawing_id, sink)
+        })?;
         drop(xml);
-        package.put(part, marked.xml);
         let sheet = NotesOf {
             sheet_part: part,
             own_drawing: marked.own_drawing.as_deref(),

@@ -1,7 +1,7 @@
 //! Rules across the cells of a sheet, as data: a typed enum of the four kinds the
 //! seeds need, each checked over the sheet's already-read values.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, hash_map::Entry};
 
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,34 @@ impl CompareOp {
     }
 }
 
+/// A row's texts in some columns, hashed and compared where they are.
+struct ValuesOf<'a> {
+    texts: &'a super::Row,
+    keys: &'a [String],
+}
+
+impl ValuesOf<'_> {
+    fn values(&self) -> impl Iterator<Item = &str> {
+        self.keys
+            .iter()
+            .map(|key| self.texts.get(key).unwrap_or_default())
+    }
+}
+
+impl std::hash::Hash for ValuesOf<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.values().for_each(|value| value.hash(state));
+    }
+}
+
+impl PartialEq for ValuesOf<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.values().eq(other.values())
+    }
+}
+
+impl Eq for ValuesOf<'_> {}
+
 /// A sheet's values once read: `cells[row][column position]`, `None` for an empty
 /// or unreadable cell (the latter already reported).
 pub struct ReadSheet<'a> {
@@ -146,17 +174,19 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
     match rule {
         Rule::Unique { columns } => {
             let positions = read.positions(columns);
-            let mut first_seen: HashMap<Vec<&str>, usize> = HashMap::new();
+            // Sized once and keyed by the row itself: a key built per row (a vector
+            // of its texts) and the table's growth were most of a 5,000-row check.
+            let mut first_seen: HashMap<ValuesOf, usize> = HashMap::with_capacity(rows);
             for row in 0..rows {
                 if positions.iter().any(|p| read.cells[row][*p].is_none()) {
                     continue;
                 }
-                let key: Vec<&str> = columns
-                    .iter()
-                    .map(|k| read.text(row, k).unwrap_or_default())
-                    .collect();
-                match first_seen.get(&key) {
-                    Some(first) => errors.push(CellError::at(
+                let key = ValuesOf {
+                    texts: &read.texts[row],
+                    keys: columns,
+                };
+                match first_seen.entry(key) {
+                    Entry::Occupied(first) => errors.push(CellError::at(
                         sheet,
                         row,
                         &columns[0],
@@ -164,11 +194,11 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
                         format!(
                             "{} повторяется: {SAME_VALUE_IN_ROW}{}",
                             read.titles(columns),
-                            first + 1
+                            first.get() + 1
                         ),
                     )),
-                    None => {
-                        first_seen.insert(key, row);
+                    Entry::Vacant(place) => {
+                        place.insert(row);
                     }
                 }
             }
@@ -208,7 +238,7 @@ pub fn check(rule: &Rule, read: &ReadSheet, errors: &mut Vec<CellError>) {
             message,
         } => {
             let position = read.position(column);
-            let mut seen: HashMap<&str, u32> = HashMap::new();
+            let mut seen: HashMap<&str, u32> = HashMap::with_capacity(rows);
             for row in 0..rows {
                 if read.cells[row][position].is_none() {
                     continue;

@@ -3,13 +3,18 @@
 //! and the sheet pointed at its notes. Read once as a stream of tags and copied
 //! byte for byte between the changes: a 5,000-row sheet is marked in one pass.
 
+use std::io::Write;
+
 use memchr::memmem;
 use quick_xml::{
     Reader,
     events::{BytesStart, Event},
 };
 
-use super::{package::RELATIONSHIPS_NS, styles::RedStyles};
+use super::{
+    package::{PackageError, RELATIONSHIPS_NS},
+    styles::RedStyles,
+};
 use crate::form_template::column_letters;
 
 /// The worksheet's elements that come after `legacyDrawing` (the schema fixes
@@ -26,24 +31,30 @@ const AFTER_LEGACY_DRAWING: [&[u8]; 9] = [
     b"AlternateContent",
 ];
 
+/// What the marked sheet's writer is handed at a time.
+const SPILL: usize = 128 * 1024;
+
 /// The marked sheet.
 pub(super) struct MarkedSheet {
-    pub xml: Vec<u8>,
     /// The relationship id of the sheet's own `legacyDrawing` (its notes'
     /// drawing), when it had one; otherwise one pointing at `drawing_id` was added.
     pub own_drawing: Option<String>,
 }
 
-/// `xml` with the cells at `marks` ((row, column), 0-based, in order) red.
+/// `xml` with the cells at `marks` ((row, column), 0-based, in order) red,
+/// written to `sink` a piece at a time.
 pub(super) fn mark_cells(
     xml: &[u8],
     marks: &[(usize, usize)],
     styles: &mut RedStyles,
     drawing_id: &str,
-) -> Result<MarkedSheet, quick_xml::Error> {
+    sink: &mut dyn Write,
+) -> Result<MarkedSheet, PackageError> {
     let mut pass = Pass {
         xml,
-        out: Vec::with_capacity(xml.len() + marks.len() * 24 + 256),
+        out: Vec::with_capacity(SPILL + 4096),
+        sink,
+        failed: None,
         copied: 0,
         marks,
         next: 0,
@@ -127,16 +138,21 @@ pub(super) fn mark_cells(
         }
     }
     pass.copy_to(xml.len());
-    Ok(MarkedSheet {
-        xml: pass.out,
-        own_drawing,
-    })
+    pass.spill();
+    match pass.failed {
+        Some(error) => Err(error.into()),
+        None => Ok(MarkedSheet { own_drawing }),
+    }
 }
 
 /// The state of one pass over a sheet.
 struct Pass<'a> {
     xml: &'a [u8],
+    /// What is written and not yet handed to `sink`.
     out: Vec<u8>,
+    sink: &'a mut dyn Write,
+    /// The first error `sink` gave (the pass goes on; its result says so).
+    failed: Option<std::io::Error>,
     /// How much of `xml` is in `out`.
     copied: usize,
     marks: &'a [(usize, usize)],
@@ -232,6 +248,19 @@ impl Pass<'_> {
     fn copy_to(&mut self, to: usize) {
         self.out.extend_from_slice(&self.xml[self.copied..to]);
         self.copied = to;
+        if self.out.len() >= SPILL {
+            self.spill();
+        }
+    }
+
+    /// Hands what is written so far to the sink.
+    fn spill(&mut self) {
+        if self.failed.is_none()
+            && let Err(error) = self.sink.write_all(&self.out)
+        {
+            self.failed = Some(error);
+        }
+        self.out.clear();
     }
 
     fn pending(&self) -> Option<(usize, usize)> {
@@ -448,8 +477,29 @@ mod tests {
 
     fn marked(xml: &str, marks: &[(usize, usize)]) -> (String, Option<String>) {
         let mut styles = RedStyles::read(DEFAULT_STYLES.to_owned()).unwrap();
-        let sheet = mark_cells(xml.as_bytes(), marks, &mut styles, "rIdNew").unwrap();
-        (String::from_utf8(sheet.xml).unwrap(), sheet.own_drawing)
+        let mut out = Vec::new();
+        let sheet = mark_cells(xml.as_bytes(), marks, &mut styles, "rIdNew", &mut out).unwrap();
+        (String::from_utf8(out).unwrap(), sheet.own_drawing)
+    }
+
+    #[test]
+    fn a_sheet_larger_than_a_piece_comes_out_whole() {
+        let rows: String = (1..=20_000)
+            .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#))
+            .collect();
+        let xml = format!("<worksheet><sheetData>{rows}</sheetData></worksheet>");
+        assert!(xml.len() > 3 * SPILL);
+        let (out, _) = marked(&xml, &[(9_999, 0)]);
+        let expected = xml
+            .replace(
+                r#"<c r="A10000"><v>"#,
+                r#"<c r="A10000" s="1"><v>"#,
+            )
+            .replace(
+                "</sheetData></worksheet>",
+                r#"</sheetData><legacyDrawing xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdNew"/></worksheet>"#,
+            );
+        assert_eq!(out, expected);
     }
 
     #[test]

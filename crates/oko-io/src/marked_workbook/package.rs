@@ -5,6 +5,7 @@
 use std::{
     collections::BTreeMap,
     io::{Cursor, Read, Write},
+    sync::mpsc::{SyncSender, sync_channel},
 };
 
 use zip::{CompressionMethod, ZipArchive, ZipWriter, write::SimpleFileOptions};
@@ -25,7 +26,13 @@ pub(super) struct Package<'a> {
     /// names are case-insensitive in a package).
     names: BTreeMap<String, String>,
     changed: BTreeMap<String, Vec<u8>>,
+    /// Changed parts already deflated ([`Package::put_streamed`]), each as a
+    /// one-part zip whose part is copied into the package as it is.
+    deflated: BTreeMap<String, Vec<u8>>,
 }
+
+/// Chunks a streamed part's writer hands to its deflating thread at most ahead.
+const WAITING: usize = 4;
 
 impl<'a> Package<'a> {
     pub fn open(bytes: &'a [u8]) -> Result<Self, PackageError> {
@@ -38,17 +45,23 @@ impl<'a> Package<'a> {
             archive,
             names,
             changed: BTreeMap::new(),
+            deflated: BTreeMap::new(),
         })
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.changed.contains_key(name) || self.names.contains_key(&name.to_lowercase())
+        self.changed.contains_key(name)
+            || self.deflated.contains_key(name)
+            || self.names.contains_key(&name.to_lowercase())
     }
 
     /// A part's bytes, as changed so far; `None` when the package has none.
     pub fn bytes(&mut self, name: &str) -> Result<Option<Vec<u8>>, PackageError> {
         if let Some(bytes) = self.changed.get(name) {
             return Ok(Some(bytes.clone()));
+        }
+        if self.deflated.contains_key(name) {
+            return Err(format!("«{name}» is written already").into());
         }
         let Some(actual) = self.names.get(&name.to_lowercase()) else {
             return Ok(None);
@@ -66,12 +79,47 @@ impl<'a> Package<'a> {
     }
 
     pub fn put(&mut self, name: &str, bytes: Vec<u8>) {
-        let name = self
-            .names
+        let name = self.spelled(name);
+        self.changed.insert(name, bytes);
+    }
+
+    /// A part as `write` writes it, deflated on another thread meanwhile: a
+    /// marked sheet is as large as the user's, and neither its changed copy is
+    /// held whole nor its compression waited for after it (issue #22's figures).
+    pub fn put_streamed<T>(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> Result<T, PackageError>,
+    ) -> Result<T, PackageError> {
+        let name = self.spelled(name);
+        let (written, deflated) = std::thread::scope(|scope| {
+            let (send, receive) = sync_channel::<Vec<u8>>(WAITING);
+            let deflating = scope.spawn(move || -> Result<Vec<u8>, PackageError> {
+                let mut one = ZipWriter::new(Cursor::new(Vec::new()));
+                one.start_file("part", deflated())?;
+                for chunk in receive {
+                    one.write_all(&chunk)?;
+                }
+                Ok(one.finish()?.into_inner())
+            });
+            let written = write(&mut Chunks(send));
+            let deflated = deflating
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (written, deflated)
+        });
+        let written = written?;
+        self.changed.remove(&name);
+        self.deflated.insert(name, deflated?);
+        Ok(written)
+    }
+
+    /// A part's name as the archive spells it, or as given for a new part.
+    fn spelled(&self, name: &str) -> String {
+        self.names
             .get(&name.to_lowercase())
             .cloned()
-            .unwrap_or_else(|| name.to_owned());
-        self.changed.insert(name, bytes);
+            .unwrap_or_else(|| name.to_owned())
     }
 
     /// The first name `pattern(n)` (n = 1, 2, …) no part has.
@@ -217,21 +265,46 @@ impl<'a> Package<'a> {
     /// download).
     pub fn finish(mut self) -> Result<Vec<u8>, PackageError> {
         let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
-            .compression_level(Some(1));
         for index in 0..self.archive.len() {
             let file = self.archive.by_index_raw(index)?;
-            if self.changed.contains_key(file.name()) {
+            if self.changed.contains_key(file.name()) || self.deflated.contains_key(file.name()) {
                 continue;
             }
             writer.raw_copy_file(file)?;
         }
+        for (name, one) in std::mem::take(&mut self.deflated) {
+            let mut part = ZipArchive::new(Cursor::new(one))?;
+            writer.raw_copy_file_rename(part.by_index_raw(0)?, name)?;
+        }
         for (name, bytes) in std::mem::take(&mut self.changed) {
-            writer.start_file(name, options)?;
+            writer.start_file(name, deflated())?;
             writer.write_all(&bytes)?;
         }
         Ok(writer.finish()?.into_inner())
+    }
+}
+
+/// How changed parts are compressed: the fastest level (the file goes back to
+/// its user at once; a few percent of size matter less than the wait).
+fn deflated() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1))
+}
+
+/// A streamed part's writer: each write goes to the deflating thread.
+struct Chunks(SyncSender<Vec<u8>>);
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .send(bytes.to_vec())
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
