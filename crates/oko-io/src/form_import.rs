@@ -12,8 +12,8 @@ use std::{
 use chrono::NaiveDate;
 use oko_domain::{
     forms::{
-        CellCode, CellError, ColumnDef, ColumnType, FormData, FormDefinition, Row, SheetDef,
-        validate, value,
+        CellCode, CellError, ColumnDef, ColumnType, FormData, FormDefinition, Row, RowsChecked,
+        SheetDef, validate_checked, value,
     },
     text::{at_most_rows_ru, rows_ru},
 };
@@ -276,8 +276,8 @@ pub fn import_numbered(
     form: &FormDefinition,
     source: &mut impl RowSource,
 ) -> Result<Numbered, ImportError> {
-    let read = read_sheets(form, source)?;
-    refuse_on(form, read, |_| true, RowsNamed::InFile)
+    let (read, checked) = read_sheets(form, source)?;
+    refuse_on(form, read, checked, |_| true, RowsNamed::InFile)
 }
 
 /// A filled template read as a draft: the file is refused only when it cannot
@@ -288,10 +288,11 @@ pub fn import_draft(
     form: &FormDefinition,
     source: &mut impl RowSource,
 ) -> Result<Numbered, ImportError> {
-    let read = read_sheets(form, source)?;
+    let (read, checked) = read_sheets(form, source)?;
     refuse_on(
         form,
         read,
+        checked,
         |error| error.code.is_unreadable_value(),
         RowsNamed::InFileAndEditor,
     )
@@ -338,15 +339,18 @@ type RowNumbers = HashMap<String, Vec<u32>>;
 
 /// Every sheet of the form from the file, or the file's problems with its sheets
 /// and columns (missing, unreadable, rows past a fixed sheet).
-fn read_sheets(
-    form: &FormDefinition,
+/// The file's sheets read as the form's data, with the rows of the sheets
+/// whose rows were checked as they came.
+fn read_sheets<'f>(
+    form: &'f FormDefinition,
     source: &mut impl RowSource,
-) -> Result<Numbered, ImportError> {
+) -> Result<(Numbered, Vec<RowsChecked<'f>>), ImportError> {
     let names = worksheet_names(form);
     let in_file = source.sheet_names();
     let mut data = FormData::default();
     let mut errors = Vec::new();
     let mut row_numbers: RowNumbers = HashMap::new();
+    let mut checked = Vec::new();
     for (index, sheet) in form.sheets.iter().enumerate() {
         let Some(at) = sheet_in_file(form, &names, index, &in_file) else {
             errors.push(sheet_error(
@@ -359,16 +363,17 @@ fn read_sheets(
         crate::row_pipe::read_beside(source, at, |number, cells| reader.push(number, cells))
             .map_err(ImportError::Unreadable)?;
         match reader.finish() {
-            Ok((rows, numbers)) => {
-                data.sheets.insert(sheet.key.clone(), rows);
-                row_numbers.insert(sheet.key.clone(), numbers);
+            Ok(read) => {
+                data.sheets.insert(sheet.key.clone(), read.rows);
+                row_numbers.insert(sheet.key.clone(), read.numbers);
+                checked.extend(read.checked);
             }
             Err(mut sheet_errors) => errors.append(&mut sheet_errors),
         }
     }
     if errors.is_empty() {
         data.calculate(form);
-        Ok(Numbered { data, row_numbers })
+        Ok((Numbered { data, row_numbers }, checked))
     } else {
         Err(ImportError::Cells(errors))
     }
@@ -463,10 +468,11 @@ fn header_positions<'a>(sheet: &'a SheetDef, outline: &SheetOutline) -> HashMap<
 fn refuse_on(
     form: &FormDefinition,
     read: Numbered,
+    checked: Vec<RowsChecked>,
     refuses: impl Fn(&CellError) -> bool,
     rows_named: RowsNamed,
 ) -> Result<Numbered, ImportError> {
-    let found = validate(form, &read.data);
+    let found = validate_checked(form, &read.data, checked);
     if !found.iter().any(refuses) {
         return Ok(read);
     }
@@ -523,6 +529,9 @@ struct SheetReader<'a> {
     presets: Option<PresetMatcher>,
     /// What makes the sheet unreadable (missing columns, rows past a fixed sheet).
     problems: Vec<CellError>,
+    /// The kept rows checked as they come, on sheets whose rows are final as
+    /// read (the converting thread has time to spare while the file is read).
+    checked: Option<RowsChecked<'a>>,
 }
 
 /// The rows of a fixed sheet matched by their preset values, not by position: a
@@ -728,6 +737,7 @@ impl<'a> SheetReader<'a> {
             rows_over: 0,
             presets: PresetMatcher::new(sheet),
             problems: Vec::new(),
+            checked: if std::env::var_os("NOPRE").is_some() { None } else { RowsChecked::of(sheet) },
         }
     }
 
@@ -777,6 +787,9 @@ impl<'a> SheetReader<'a> {
             if self.rows.len() >= self.sheet.row_limit() as usize {
                 self.rows_over += 1;
                 return;
+            }
+            if let Some(checked) = &mut self.checked {
+                checked.push(&row);
             }
             self.rows.push(row);
             self.numbers.push(number as u32 + 1);
@@ -869,7 +882,9 @@ impl<'a> SheetReader<'a> {
     }
 
     /// The sheet's rows and, for each, its row number in the file.
-    fn finish(mut self) -> Result<(Vec<Row>, Vec<u32>), Vec<CellError>> {
+    /// The sheet's rows, their numbers in the file and their checks, or why
+    /// the sheet cannot be read.
+    fn finish(mut self) -> Result<SheetRead<'a>, Vec<CellError>> {
         let sheet = self.sheet;
         let Some((header, _)) = self.header else {
             let titles: Vec<String> = sheet
@@ -914,8 +929,20 @@ impl<'a> SheetReader<'a> {
                 row.extend(preset);
             }
         }
-        Ok((self.rows, self.numbers))
+        Ok(SheetRead {
+            rows: self.rows,
+            numbers: self.numbers,
+            checked: self.checked,
+        })
     }
+}
+
+/// One sheet of the file read.
+struct SheetRead<'a> {
+    rows: Vec<Row>,
+    /// Each row's number in the file.
+    numbers: Vec<u32>,
+    checked: Option<RowsChecked<'a>>,
 }
 
 #[cfg(test)]
@@ -1136,7 +1163,7 @@ mod tests {
         for (number, row) in sheets[0].rows.iter().enumerate() {
             reader.push(number, row.clone());
         }
-        let (rows, numbers) = reader.finish().expect("read");
+        let SheetRead { rows, numbers, .. } = reader.finish().expect("read");
         assert_eq!(rows[0].get("subject"), Some(reading));
         assert_eq!(rows[0].get("date1"), Some("2021-09-15"));
         assert_eq!(rows[0].get("rooms1"), Some("2"));

@@ -29,7 +29,7 @@ pub use data::{Change, FormData};
 pub use errors::{CellCode, CellError};
 pub use row::Row;
 pub use rules::{CompareOp, Rule};
-pub use validate::validate;
+pub use validate::{RowsChecked, validate, validate_checked};
 
 /// Free-row sheets hold at most this many rows unless the sheet says otherwise.
 pub const DEFAULT_MAX_ROWS: u32 = 10_000;

@@ -357,6 +357,67 @@ proptest! {
     }
 }
 
+/// The checks of `data`'s college sheet, its rows pushed one at a time as an
+/// upload's converter pushes them.
+fn checked_as_read<'a>(form: &'a super::FormDefinition, data: &FormData) -> super::RowsChecked<'a> {
+    let mut checked = super::RowsChecked::of(&form.sheets[0]).expect("a free sheet");
+    for row in data.rows("specialties") {
+        checked.push(row);
+    }
+    checked
+}
+
+proptest! {
+    #[test]
+    fn rows_checked_as_they_come_find_what_checking_everything_finds(
+        rows in college_rows(),
+        steps in prop::collection::vec(change_strategy(), 0..20),
+    ) {
+        let form = demo::college();
+        let mut data = college_data(rows);
+        for (_, pick, column, value) in steps {
+            let rows = data.rows("specialties").len();
+            if rows == 0 {
+                break;
+            }
+            let row = pick.index(rows) as u32 + 1;
+            let sheet = "specialties".to_owned();
+            let _ = data.apply(&form, &[Change::Set { sheet, row, column: column.into(), value: value.into() }]);
+        }
+        let checked = checked_as_read(&form, &data);
+        prop_assert_eq!(super::validate_checked(&form, &data, vec![checked]), validate(&form, &data));
+    }
+}
+
+#[test]
+fn checks_of_other_rows_are_not_taken_and_derived_sheets_are_not_checked_ahead() {
+    let form = demo::college();
+    let before = college_data((0..3).map(valid_college_row).collect());
+    let mut now = before.clone();
+    now.sheets
+        .get_mut("specialties")
+        .expect("the sheet")
+        .push(row(&[("code", "x")]));
+    let stale = checked_as_read(&form, &before);
+    let errors = super::validate_checked(&form, &now, vec![stale]);
+    assert!(!errors.is_empty(), "the fourth row is read, not skipped");
+    assert_eq!(errors, validate(&form, &now));
+    // Fixed rows are placed by their presets and calculated cells are filled
+    // after reading: neither is checked ahead.
+    let schedule = demo::schedule();
+    let fixed = schedule
+        .sheet(demo::schedule_fixed_sheet_key())
+        .expect("the fixed sheet");
+    assert!(super::RowsChecked::of(fixed).is_none());
+    let (vpr, _) = demo::vpr_info_filled(1);
+    let classes = vpr
+        .sheets
+        .iter()
+        .find(|s| s.has_formulas())
+        .expect("a calculated sheet");
+    assert!(super::RowsChecked::of(classes).is_none());
+}
+
 #[test]
 fn the_benchmarks_filled_college_form_is_valid() {
     let (form, data) = super::demo::college_filled(300);

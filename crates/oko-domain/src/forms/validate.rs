@@ -14,6 +14,42 @@ pub fn validate(form: &FormDefinition, data: &FormData) -> Vec<CellError> {
     Validation::new(form, data).errors()
 }
 
+/// [`validate`] of data some of whose sheets' rows `checked` has already read
+/// (an upload checks each row beside the reading of the next); a sheet's checks
+/// count only when they hold exactly its rows, otherwise it is read again.
+pub fn validate_checked(
+    form: &FormDefinition,
+    data: &FormData,
+    checked: Vec<RowsChecked>,
+) -> Vec<CellError> {
+    Validation::checked(form, data, checked).errors()
+}
+
+/// The rows of one sheet checked as they come, for [`validate_checked`].
+pub struct RowsChecked<'a> {
+    sheet: &'a SheetDef,
+    order: Vec<(&'a str, usize)>,
+    rows: RowChecks,
+}
+
+impl<'a> RowsChecked<'a> {
+    /// `None` for a sheet whose rows are not final as they are read: fixed rows
+    /// (placed by their presets), calculated or cleared cells (filled after all
+    /// rows are read).
+    pub fn of(sheet: &'a SheetDef) -> Option<Self> {
+        (sheet.is_free() && !sheet.derives_cells()).then(|| RowsChecked {
+            sheet,
+            order: column_order(sheet),
+            rows: RowChecks::new(sheet),
+        })
+    }
+
+    /// Checks the sheet's next row.
+    pub fn push(&mut self, row: &Row) {
+        self.rows.push(self.sheet, &self.order, row);
+    }
+}
+
 /// A form's data checked once and kept checked as it changes: a changed cell
 /// re-reads its row and the sheet's rules run again over values already read, so
 /// a keystroke in a sheet of 5,000 rows does not read 100,000 cells again.
@@ -33,28 +69,88 @@ pub struct Validation {
 struct SheetCheck {
     /// Too many or too few rows.
     count: Vec<CellError>,
-    rows: Vec<RowCheck>,
+    rows: RowChecks,
     /// The sheet rules' errors.
     rules: Vec<CellError>,
 }
 
-/// One row read: its values by column position and its cells' errors.
+/// A sheet's rows read: each row's values by column position and its cells'
+/// errors. The values of all rows are one allocation (`width` a row), not one a
+/// row: 5,000 rows are held while an upload is checked, and one block is given
+/// back whole when it is dropped.
 #[derive(Clone, Debug, Default)]
-struct RowCheck {
+struct RowChecks {
+    width: usize,
     values: Vec<Option<Value>>,
-    errors: Vec<CellError>,
+    errors: Vec<Vec<CellError>>,
+}
+
+impl RowChecks {
+    fn new(sheet: &SheetDef) -> RowChecks {
+        RowChecks {
+            width: sheet.columns.len(),
+            ..RowChecks::default()
+        }
+    }
+
+    /// Every row of `rows` read.
+    fn read(sheet: &SheetDef, rows: &[Row]) -> RowChecks {
+        let order = column_order(sheet);
+        let mut read = RowChecks::new(sheet);
+        read.values.reserve_exact(rows.len() * read.width);
+        read.errors.reserve_exact(rows.len());
+        for row in rows {
+            read.push(sheet, &order, row);
+        }
+        read
+    }
+
+    fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Reads the sheet's next row.
+    fn push(&mut self, sheet: &SheetDef, order: &[(&str, usize)], row: &Row) {
+        let index = self.len();
+        self.values.resize(self.values.len() + self.width, None);
+        let values = &mut self.values[index * self.width..];
+        self.errors.push(read_row(sheet, order, index, row, values));
+    }
+
+    /// Reads row `index` again.
+    fn read_again(&mut self, sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &Row) {
+        let values = &mut self.values[index * self.width..(index + 1) * self.width];
+        self.errors[index] = read_row(sheet, order, index, row, values);
+    }
+
+    /// Each row's values.
+    fn by_row(&self) -> Vec<&[Option<Value>]> {
+        (0..self.len())
+            .map(|index| &self.values[index * self.width..(index + 1) * self.width])
+            .collect()
+    }
 }
 
 impl Validation {
     /// Checks everything.
     pub fn new(form: &FormDefinition, data: &FormData) -> Validation {
+        Validation::checked(form, data, Vec::new())
+    }
+
+    /// Checks everything, taking the rows `checked` has read.
+    fn checked(form: &FormDefinition, data: &FormData, mut checked: Vec<RowsChecked>) -> Self {
         let mut validation = Validation {
             unknown_sheets: unknown_sheets(form, data),
             sheets: vec![SheetCheck::default(); form.sheets.len()],
             across: Vec::new(),
         };
-        for at in 0..form.sheets.len() {
-            validation.check_sheet(form, data, at);
+        for (at, sheet) in form.sheets.iter().enumerate() {
+            let rows = data.rows(&sheet.key);
+            let read = checked
+                .iter()
+                .position(|c| c.sheet.key == sheet.key && c.rows.len() == rows.len())
+                .map(|found| checked.swap_remove(found).rows);
+            validation.check_sheet_read(form, data, at, read);
         }
         validation.check_across(form, data);
         validation
@@ -87,7 +183,9 @@ impl Validation {
                 {
                     let order = column_order(sheet);
                     for index in rows {
-                        self.sheets[at].rows[index] = read_row(sheet, &order, index, &now[index]);
+                        self.sheets[at]
+                            .rows
+                            .read_again(sheet, &order, index, &now[index]);
                     }
                     self.check_rules(sheet, now, at);
                 }
@@ -127,8 +225,8 @@ impl Validation {
         let mut errors = self.unknown_sheets.clone();
         for sheet in &self.sheets {
             errors.extend(sheet.count.iter().cloned());
-            for row in &sheet.rows {
-                errors.extend(row.errors.iter().cloned());
+            for row in &sheet.rows.errors {
+                errors.extend(row.iter().cloned());
             }
             errors.extend(sheet.rules.iter().cloned());
         }
@@ -137,6 +235,17 @@ impl Validation {
     }
 
     fn check_sheet(&mut self, form: &FormDefinition, data: &FormData, at: usize) {
+        self.check_sheet_read(form, data, at, None);
+    }
+
+    /// Checks sheet `at`, whose rows are `read` already when given.
+    fn check_sheet_read(
+        &mut self,
+        form: &FormDefinition,
+        data: &FormData,
+        at: usize,
+        read: Option<RowChecks>,
+    ) {
         let sheet = &form.sheets[at];
         // A sheet its condition leaves out is not asked for: nothing on it counts.
         if !form.is_sheet_shown(sheet, data) {
@@ -144,14 +253,10 @@ impl Validation {
             return;
         }
         let rows = data.rows(&sheet.key);
-        let order = column_order(sheet);
+        let read = read.unwrap_or_else(|| RowChecks::read(sheet, rows));
         self.sheets[at] = SheetCheck {
             count: row_count_errors(sheet, rows),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(index, row)| read_row(sheet, &order, index, row))
-                .collect(),
+            rows: read,
             rules: Vec::new(),
         };
         self.check_rules(sheet, rows, at);
@@ -161,8 +266,7 @@ impl Validation {
         let check = &mut self.sheets[at];
         let mut errors = Vec::new();
         if !sheet.rules.is_empty() {
-            let cells: Vec<&[Option<Value>]> =
-                check.rows.iter().map(|r| r.values.as_slice()).collect();
+            let cells = check.rows.by_row();
             let read = ReadSheet {
                 sheet,
                 cells: &cells,
@@ -202,8 +306,9 @@ impl across::ReadValues for ReadChecked<'_> {
         };
         self.sheets[index]
             .rows
-            .iter()
-            .filter_map(|row| row.values.get(column)?.as_ref()?.as_number())
+            .by_row()
+            .into_iter()
+            .filter_map(|row| row.get(column)?.as_ref()?.as_number())
             .sum()
     }
 }
@@ -261,8 +366,15 @@ fn column_order(sheet: &SheetDef) -> Vec<(&str, usize)> {
     order
 }
 
-/// Row `index` of `sheet` read: values and errors.
-fn read_row(sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &super::Row) -> RowCheck {
+/// Row `index` of `sheet` read: its values into `values` (one a column), its
+/// errors returned.
+fn read_row(
+    sheet: &SheetDef,
+    order: &[(&str, usize)],
+    index: usize,
+    row: &super::Row,
+    values: &mut [Option<Value>],
+) -> Vec<CellError> {
     let mut errors = Vec::new();
     let mut texts: Vec<&str> = vec![""; sheet.columns.len()];
     let mut known = order.iter().peekable();
@@ -295,15 +407,11 @@ fn read_row(sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &super
     // A row left entirely empty in a free sheet is a gap, not a row to fill.
     let skip_required = sheet.is_free() && row.is_empty();
     let conditional = sheet.columns.iter().any(|c| c.shown_if.is_some());
-    let values = sheet
-        .columns
-        .iter()
-        .zip(&texts)
-        .map(|(column, text)| {
-            // A cell its condition hides is neither asked for nor checked.
-            if conditional && !column.is_shown(sheet, row) {
-                return None;
-            }
+    for ((column, text), value) in sheet.columns.iter().zip(&texts).zip(values) {
+        // A cell its condition hides is neither asked for nor checked.
+        *value = if conditional && !column.is_shown(sheet, row) {
+            None
+        } else {
             match read_cell(column, text, skip_required) {
                 Ok(value) => value,
                 Err((code, message)) => {
@@ -311,9 +419,9 @@ fn read_row(sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &super
                     None
                 }
             }
-        })
-        .collect();
-    RowCheck { values, errors }
+        };
+    }
+    errors
 }
 
 /// One cell: its value (`None` when empty), or what is wrong with it.
