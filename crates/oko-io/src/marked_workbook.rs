@@ -10,6 +10,7 @@ mod error_list;
 mod notes;
 mod package;
 mod styles;
+mod window;
 mod xml;
 
 use std::collections::{BTreeMap, HashMap};
@@ -160,11 +161,9 @@ fn mark_workbook(
             .ok_or("a sheet without its part")?;
         let cells: Vec<(usize, usize)> = in_sheet.iter().map(|(cell, _)| *cell).collect();
         let drawing_id = package.fresh_id(part)?;
-        let xml = package.bytes(part)?.ok_or("a sheet without its part")?;
-        let marked = package.put_streamed(part, |sink| {
-            mark_cells(&xml, &cells, &mut styles, &drawing_id, sink)
+        let marked = package.rewrite(part, |sheet, sink| {
+            mark_cells(sheet, &cells, &mut styles, &drawing_id, sink)
         })?;
-        drop(xml);
         let sheet = NotesOf {
             sheet_part: part,
             own_drawing: marked.own_drawing.as_deref(),

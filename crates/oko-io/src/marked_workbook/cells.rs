@@ -3,7 +3,7 @@
 //! and the sheet pointed at its notes. Read once as a stream of tags and copied
 //! byte for byte between the changes: a 5,000-row sheet is marked in one pass.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 use memchr::memmem;
 use quick_xml::{
@@ -14,6 +14,7 @@ use quick_xml::{
 use super::{
     package::{PackageError, RELATIONSHIPS_NS},
     styles::RedStyles,
+    window::Window,
 };
 use crate::form_template::column_letters;
 
@@ -41,17 +42,18 @@ pub(super) struct MarkedSheet {
     pub own_drawing: Option<String>,
 }
 
-/// `xml` with the cells at `marks` ((row, column), 0-based, in order) red,
-/// written to `sink` a piece at a time.
+/// The sheet read from `source` with the cells at `marks` ((row, column),
+/// 0-based, in order) red, written to `sink` a piece at a time: the sheet is
+/// read as it is inflated and written as it is marked, never held whole.
 pub(super) fn mark_cells(
-    xml: &[u8],
+    source: &mut dyn Read,
     marks: &[(usize, usize)],
     styles: &mut RedStyles,
     drawing_id: &str,
     sink: &mut dyn Write,
 ) -> Result<MarkedSheet, PackageError> {
     let mut pass = Pass {
-        xml,
+        xml: Window::new(source),
         out: Vec::with_capacity(SPILL + 4096),
         sink,
         failed: None,
@@ -65,9 +67,14 @@ pub(super) fn mark_cells(
         column: None,
         styles,
     };
-    let mut reader = reader_of(xml);
-    // Where `reader` starts in `xml`: it is started again after the rows.
-    let mut base = 0;
+    // The sheet's tags are read up to its rows (`head`), the rows a row at a
+    // time (`Pass::rows`), then what follows them (`tail`).
+    let head_end = rows_start(&mut pass.xml)?;
+    let head = pass.xml.at(0..head_end).to_vec();
+    let mut tail: Vec<u8>;
+    let mut reader = reader_of(&head);
+    // Where `reader` starts in the sheet, and whether it reads the tail yet.
+    let (mut base, mut in_tail) = (0, false);
     let (mut depth, mut after_data) = (0usize, false);
     let (mut own_drawing, mut drawing_written) = (None, false);
     loop {
@@ -75,7 +82,14 @@ pub(super) fn mark_cells(
         let event = reader.read_event()?;
         let end = base + reader.buffer_position() as usize;
         match event {
-            Event::Eof => break,
+            Event::Eof if in_tail => break,
+            Event::Eof => {
+                // A sheet without rows (or with `<sheetData/>`) goes on here.
+                pass.xml.hold_all()?;
+                tail = pass.xml.at(head_end..pass.xml.end()).to_vec();
+                reader = reader_of(&tail);
+                (base, in_tail) = (head_end, true);
+            }
             Event::Start(ref tag) | Event::Empty(ref tag) => {
                 let empty = matches!(event, Event::Empty(_));
                 let name = tag.local_name();
@@ -95,8 +109,11 @@ pub(super) fn mark_cells(
                         after_data = true;
                     }
                     b"sheetData" => {
-                        base = pass.rows(end)?;
-                        reader = reader_of(&xml[base..]);
+                        let close = pass.rows(end)?;
+                        pass.xml.hold_all()?;
+                        tail = pass.xml.at(close..pass.xml.end()).to_vec();
+                        reader = reader_of(&tail);
+                        (base, in_tail) = (close, true);
                     }
                     b"legacyDrawing" if depth == 1 => {
                         own_drawing = attribute(tag, b"id")?;
@@ -137,7 +154,7 @@ pub(super) fn mark_cells(
             _ => {}
         }
     }
-    pass.copy_to(xml.len());
+    pass.copy_to(pass.xml.end());
     pass.spill();
     match pass.failed {
         Some(error) => Err(error.into()),
@@ -145,9 +162,35 @@ pub(super) fn mark_cells(
     }
 }
 
+/// Where the sheet's rows start: just after its `<sheetData …>` tag, or its
+/// end when it has none (everything before is read as tags).
+fn rows_start(xml: &mut Window) -> Result<usize, PackageError> {
+    let name = memmem::Finder::new(b"sheetData");
+    let mut from = 0;
+    while let Some(at) = xml.find(from, &name)? {
+        let named = at > 0 && matches!(xml.at(at - 1..at), [b'<' | b':']);
+        let ends = matches!(
+            xml.byte(at + b"sheetData".len())?,
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+        );
+        if named && ends {
+            let close = xml.find_byte(at, b'>')?.ok_or_else(unclosed)?;
+            return Ok(close + 1);
+        }
+        from = at + 1;
+    }
+    xml.hold_all()?;
+    Ok(xml.end())
+}
+
+fn unclosed() -> quick_xml::Error {
+    quick_xml::Error::Syntax(quick_xml::errors::SyntaxError::UnclosedTag)
+}
+
 /// The state of one pass over a sheet.
 struct Pass<'a> {
-    xml: &'a [u8],
+    /// The sheet as read so far (what is copied is let go of).
+    xml: Window<'a>,
     /// What is written and not yet handed to `sink`.
     out: Vec<u8>,
     sink: &'a mut dyn Write,
@@ -173,36 +216,46 @@ struct Pass<'a> {
 impl Pass<'_> {
     /// The rows from `from` on, marked: only the tags of rows are read, and the
     /// cells of the rows that have marks. The place of `</sheetData>`.
-    fn rows(&mut self, from: usize) -> Result<usize, quick_xml::Error> {
-        let xml = self.xml;
+    fn rows(&mut self, from: usize) -> Result<usize, PackageError> {
         let with_prefix = |before: &[u8], name: &[u8]| [before, &self.prefix, name].concat();
-        let close = memmem::find(&xml[from..], &with_prefix(b"</", b"sheetData"))
-            .map(|at| from + at)
-            .ok_or(quick_xml::Error::Syntax(
-                quick_xml::errors::SyntaxError::UnclosedTag,
-            ))?;
+        let data_close = with_prefix(b"</", b"sheetData");
         let row_open = with_prefix(b"<", b"row");
         let row_close = with_prefix(b"</", b"row>");
-        let rows = memmem::Finder::new(&row_open);
+        let (rows, close_finder, row_end_finder) = (
+            memmem::Finder::new(&row_open),
+            memmem::Finder::new(&data_close),
+            memmem::Finder::new(&row_close),
+        );
         let mut at = from;
-        while let Some(found) = rows.find(&xml[at..close]) {
-            let start = at + found;
+        loop {
+            // Rows without marks are copied as they pass: what is held stays small.
+            self.copy_to(at);
+            self.xml.forget_before(self.copied);
+            let next = self.xml.find(at, &rows)?;
+            // `</sheetData>` is looked for only between rows: each byte once.
+            let between = at..next.unwrap_or_else(|| self.xml.end());
+            if let Some(close) = self.xml.find_within(between, &close_finder) {
+                return Ok(close);
+            }
+            let start = next.ok_or_else(unclosed)?;
             let after = start + row_open.len();
             // Rows hold only cells: a `<` in the sheet's data starts a tag.
             if !matches!(
-                xml.get(after),
+                self.xml.byte(after)?,
                 Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
             ) {
                 at = after;
                 continue;
             }
-            let unclosed = || quick_xml::Error::Syntax(quick_xml::errors::SyntaxError::UnclosedTag);
-            let end = memchr::memchr(b'>', &xml[after..close]).ok_or_else(unclosed)? + after + 1;
-            let empty = xml[end - 2] == b'/';
-            let content = std::str::from_utf8(&xml[start + 1..end - if empty { 2 } else { 1 }])
-                .map_err(|e| quick_xml::Error::Encoding(e.into()))?;
+            let end = self.xml.find_byte(after, b'>')?.ok_or_else(unclosed)? + 1;
+            let empty = self.xml.at(end - 2..end - 1) == b"/";
+            let content = String::from_utf8(
+                self.xml
+                    .at(start + 1..end - if empty { 2 } else { 1 })
+                    .to_vec(),
+            )?;
             self.row(
-                &BytesStart::from_content(content, row_open.len() - 1),
+                &BytesStart::from_content(content.as_str(), row_open.len() - 1),
                 start,
                 end,
                 empty,
@@ -215,19 +268,19 @@ impl Pass<'_> {
                 self.row = None;
                 continue;
             }
-            let row_end = memmem::find(&xml[end..close], &row_close).ok_or_else(unclosed)? + end;
+            let row_end = self.xml.find(end, &row_end_finder)?.ok_or_else(unclosed)?;
             self.cells(end, row_end)?;
             self.copy_to(row_end);
             self.cells_before(usize::MAX);
             self.row = None;
             at = row_end + row_close.len();
         }
-        Ok(close)
     }
 
     /// The cells of the row being read, between `from` and `to`.
     fn cells(&mut self, from: usize, to: usize) -> Result<(), quick_xml::Error> {
-        let mut reader = reader_of(&self.xml[from..to]);
+        let row = self.xml.at(from..to).to_vec();
+        let mut reader = reader_of(&row);
         loop {
             let start = from + reader.buffer_position() as usize;
             let event = reader.read_event()?;
@@ -246,7 +299,7 @@ impl Pass<'_> {
     }
 
     fn copy_to(&mut self, to: usize) {
-        self.out.extend_from_slice(&self.xml[self.copied..to]);
+        self.out.extend_from_slice(self.xml.at(self.copied..to));
         self.copied = to;
         if self.out.len() >= SPILL {
             self.spill();
@@ -478,7 +531,8 @@ mod tests {
     fn marked(xml: &str, marks: &[(usize, usize)]) -> (String, Option<String>) {
         let mut styles = RedStyles::read(DEFAULT_STYLES.to_owned()).unwrap();
         let mut out = Vec::new();
-        let sheet = mark_cells(xml.as_bytes(), marks, &mut styles, "rIdNew", &mut out).unwrap();
+        let sheet =
+            mark_cells(&mut xml.as_bytes(), marks, &mut styles, "rIdNew", &mut out).unwrap();
         (String::from_utf8(out).unwrap(), sheet.own_drawing)
     }
 

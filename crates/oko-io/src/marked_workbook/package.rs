@@ -21,6 +21,8 @@ const RELATIONSHIP_TYPES: &str =
 pub(super) type PackageError = Box<dyn std::error::Error + Send + Sync>;
 
 pub(super) struct Package<'a> {
+    /// The file as it was sent.
+    file: &'a [u8],
     archive: ZipArchive<Cursor<&'a [u8]>>,
     /// Each part's name as the archive spells it, by its lower-case form (part
     /// names are case-insensitive in a package).
@@ -42,6 +44,7 @@ impl<'a> Package<'a> {
             .map(|name| (name.to_lowercase(), name.to_owned()))
             .collect();
         Ok(Package {
+            file: bytes,
             archive,
             names,
             changed: BTreeMap::new(),
@@ -112,6 +115,27 @@ impl<'a> Package<'a> {
         self.changed.remove(&name);
         self.deflated.insert(name, deflated?);
         Ok(written)
+    }
+
+    /// Part `name` of the file rewritten by `rewrite` (from the part as it is
+    /// inflated to what it writes, see [`Package::put_streamed`]).
+    pub fn rewrite<T>(
+        &mut self,
+        name: &str,
+        rewrite: impl FnOnce(&mut dyn Read, &mut dyn Write) -> Result<T, PackageError>,
+    ) -> Result<T, PackageError> {
+        let file = self.file;
+        let actual = self
+            .names
+            .get(&name.to_lowercase())
+            .cloned()
+            .ok_or_else(|| format!("the file has no part «{name}»"))?;
+        self.put_streamed(name, |sink| {
+            // A reader of its own: the package's is busy with the package.
+            let mut archive = ZipArchive::new(Cursor::new(file))?;
+            let mut part = archive.by_name(&actual)?;
+            rewrite(&mut part, sink)
+        })
     }
 
     /// A part's name as the archive spells it, or as given for a new part.
