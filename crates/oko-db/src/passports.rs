@@ -15,40 +15,23 @@ use crate::entities::{organisation, organisation_profile, passport_change};
 /// Every passport field's current value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Values {
-    pub name: String,
-    pub short_name: String,
-    pub address: String,
-    pub head: String,
-    pub contact_person: String,
-    pub phone: String,
-    pub email: String,
+    /// In [`PassportField::ALL`]'s order.
+    texts: [String; 7],
     pub updated_at: Option<DateTime<Utc>>,
 }
 
 impl Values {
     pub fn get(&self, field: PassportField) -> &str {
-        match field {
-            PassportField::Name => &self.name,
-            PassportField::ShortName => &self.short_name,
-            PassportField::Address => &self.address,
-            PassportField::Head => &self.head,
-            PassportField::ContactPerson => &self.contact_person,
-            PassportField::Phone => &self.phone,
-            PassportField::Email => &self.email,
-        }
+        &self.texts[field as usize]
+    }
+
+    /// The value of `field`, taken out.
+    pub fn take(&mut self, field: PassportField) -> String {
+        std::mem::take(&mut self.texts[field as usize])
     }
 
     fn set(&mut self, field: PassportField, value: String) {
-        let slot = match field {
-            PassportField::Name => &mut self.name,
-            PassportField::ShortName => &mut self.short_name,
-            PassportField::Address => &mut self.address,
-            PassportField::Head => &mut self.head,
-            PassportField::ContactPerson => &mut self.contact_person,
-            PassportField::Phone => &mut self.phone,
-            PassportField::Email => &mut self.email,
-        };
-        *slot = value;
+        self.texts[field as usize] = value;
     }
 }
 
@@ -60,26 +43,28 @@ pub async fn values(
     let profile = organisation_profile::Entity::find_by_id(organisation.id)
         .one(db)
         .await?;
+    let (address, head, contact_person, phone, email) = profile
+        .as_ref()
+        .map(|p| {
+            (
+                p.address.clone(),
+                p.head.clone(),
+                p.contact_person.clone(),
+                p.phone.clone(),
+                p.email.clone(),
+            )
+        })
+        .unwrap_or_default();
     Ok(Values {
-        name: organisation.name.clone(),
-        short_name: organisation.short_name.clone(),
-        address: profile
-            .as_ref()
-            .map(|p| p.address.clone())
-            .unwrap_or_default(),
-        head: profile.as_ref().map(|p| p.head.clone()).unwrap_or_default(),
-        contact_person: profile
-            .as_ref()
-            .map(|p| p.contact_person.clone())
-            .unwrap_or_default(),
-        phone: profile
-            .as_ref()
-            .map(|p| p.phone.clone())
-            .unwrap_or_default(),
-        email: profile
-            .as_ref()
-            .map(|p| p.email.clone())
-            .unwrap_or_default(),
+        texts: [
+            organisation.name.clone(),
+            organisation.short_name.clone(),
+            address,
+            head,
+            contact_person,
+            phone,
+            email,
+        ],
         updated_at: profile.map(|p| p.updated_at),
     })
 }
@@ -168,20 +153,20 @@ pub async fn change(
         let mut row: organisation::ActiveModel = organisation.clone().into();
         row.search_text = Set(oko_domain::org::search_text(
             &organisation.login,
-            &current.short_name,
-            &current.name,
+            current.get(PassportField::ShortName),
+            current.get(PassportField::Name),
         ));
-        row.name = Set(current.name.clone());
-        row.short_name = Set(current.short_name.clone());
+        row.name = Set(current.get(PassportField::Name).to_owned());
+        row.short_name = Set(current.get(PassportField::ShortName).to_owned());
         row.update(&txn).await?;
     }
     let profile = organisation_profile::ActiveModel {
         organisation_id: Set(organisation.id),
-        address: Set(current.address),
-        head: Set(current.head),
-        contact_person: Set(current.contact_person),
-        phone: Set(current.phone),
-        email: Set(current.email),
+        address: Set(current.take(PassportField::Address)),
+        head: Set(current.take(PassportField::Head)),
+        contact_person: Set(current.take(PassportField::ContactPerson)),
+        phone: Set(current.take(PassportField::Phone)),
+        email: Set(current.take(PassportField::Email)),
         updated_at: Set(now),
     };
     if had_profile {

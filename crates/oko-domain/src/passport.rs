@@ -32,16 +32,12 @@ impl PassportField {
         PassportField::Email,
     ];
 
+    fn about(self) -> &'static About {
+        &ABOUT[self as usize]
+    }
+
     pub fn as_str(self) -> &'static str {
-        match self {
-            PassportField::Name => "name",
-            PassportField::ShortName => "short_name",
-            PassportField::Address => "address",
-            PassportField::Head => "head",
-            PassportField::ContactPerson => "contact_person",
-            PassportField::Phone => "phone",
-            PassportField::Email => "email",
-        }
+        self.about().key
     }
 
     pub fn parse(text: &str) -> Option<PassportField> {
@@ -49,33 +45,76 @@ impl PassportField {
     }
 
     pub fn title_ru(self) -> &'static str {
-        match self {
-            PassportField::Name => "Полное наименование",
-            PassportField::ShortName => "Краткое наименование",
-            PassportField::Address => "Адрес",
-            PassportField::Head => "Руководитель",
-            PassportField::ContactPerson => "Контактное лицо",
-            PassportField::Phone => "Телефон",
-            PassportField::Email => "Электронная почта",
-        }
+        self.about().title
     }
 
     /// Contacts: the organisation keeps them itself; the rest is the operator's.
     pub fn is_contact(self) -> bool {
-        matches!(
-            self,
-            PassportField::ContactPerson | PassportField::Phone | PassportField::Email
-        )
+        self.about().contact
     }
 
     /// Most characters.
     pub fn max_chars(self) -> usize {
-        match self {
-            PassportField::Name | PassportField::Address => 500,
-            _ => 200,
-        }
+        self.about().max_chars
     }
 }
+
+/// What a field is: its key, its Russian title, who keeps it, how long it may be.
+struct About {
+    key: &'static str,
+    title: &'static str,
+    contact: bool,
+    max_chars: usize,
+}
+
+/// The passport's one table: each field as [`PassportField::ALL`] orders them
+/// (the enum's order, which `as usize` indexes). Every struct holding the
+/// fields lists them in this order once (`slots`), so no code elsewhere matches
+/// on the field.
+const ABOUT: [About; 7] = [
+    About {
+        key: "name",
+        title: "Полное наименование",
+        contact: false,
+        max_chars: 500,
+    },
+    About {
+        key: "short_name",
+        title: "Краткое наименование",
+        contact: false,
+        max_chars: 200,
+    },
+    About {
+        key: "address",
+        title: "Адрес",
+        contact: false,
+        max_chars: 500,
+    },
+    About {
+        key: "head",
+        title: "Руководитель",
+        contact: false,
+        max_chars: 200,
+    },
+    About {
+        key: "contact_person",
+        title: "Контактное лицо",
+        contact: true,
+        max_chars: 200,
+    },
+    About {
+        key: "phone",
+        title: "Телефон",
+        contact: true,
+        max_chars: 200,
+    },
+    About {
+        key: "email",
+        title: "Электронная почта",
+        contact: true,
+        max_chars: 200,
+    },
+];
 
 /// The passport as shown.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -104,6 +143,21 @@ pub struct Passport {
     pub editable: Vec<PassportField>,
 }
 
+impl Passport {
+    /// The value of `field` as shown.
+    pub fn value(&self, field: PassportField) -> &str {
+        [
+            &self.organisation.name,
+            &self.organisation.short_name,
+            &self.address,
+            &self.head,
+            &self.contact_person,
+            &self.phone,
+            &self.email,
+        ][field as usize]
+    }
+}
+
 /// `PUT /api/orgs/{login}/passport`: the fields to change (absent: unchanged).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -119,20 +173,36 @@ pub struct PassportChange {
 }
 
 impl PassportChange {
+    /// Each field's value, in [`PassportField::ALL`]'s order.
+    fn slots(&mut self) -> [&mut Option<String>; 7] {
+        [
+            &mut self.name,
+            &mut self.short_name,
+            &mut self.address,
+            &mut self.head,
+            &mut self.contact_person,
+            &mut self.phone,
+            &mut self.email,
+        ]
+    }
+
+    /// The change's value of `field`.
+    pub fn slot(&mut self, field: PassportField) -> &mut Option<String> {
+        self.slots()
+            .into_iter()
+            .nth(field as usize)
+            .expect("a slot for every field")
+    }
+
     /// The fields given, trimmed.
     pub fn fields(&self) -> Vec<(PassportField, String)> {
-        [
-            (PassportField::Name, &self.name),
-            (PassportField::ShortName, &self.short_name),
-            (PassportField::Address, &self.address),
-            (PassportField::Head, &self.head),
-            (PassportField::ContactPerson, &self.contact_person),
-            (PassportField::Phone, &self.phone),
-            (PassportField::Email, &self.email),
-        ]
-        .into_iter()
-        .filter_map(|(field, value)| value.as_ref().map(|v| (field, v.trim().to_owned())))
-        .collect()
+        // A copy of seven short texts, for one list of the fields' places.
+        let mut all = self.clone();
+        PassportField::ALL
+            .into_iter()
+            .zip(all.slots())
+            .filter_map(|(field, value)| value.as_ref().map(|v| (field, v.trim().to_owned())))
+            .collect()
     }
 
     /// What is wrong with the values (who may change what is the server's).

@@ -52,17 +52,7 @@ fn PassportCard(passport: Passport, saved: Callback<()>) -> impl IntoView {
     let session = expect_context::<Session>();
     let org = passport.organisation.clone();
     let login = org.login.clone();
-    let value = |field: PassportField| -> String {
-        match field {
-            PassportField::Name => passport.organisation.name.clone(),
-            PassportField::ShortName => passport.organisation.short_name.clone(),
-            PassportField::Address => passport.address.clone(),
-            PassportField::Head => passport.head.clone(),
-            PassportField::ContactPerson => passport.contact_person.clone(),
-            PassportField::Phone => passport.phone.clone(),
-            PassportField::Email => passport.email.clone(),
-        }
-    };
+    let value = |field: PassportField| passport.value(field).to_owned();
     let fields: Vec<(PassportField, RwSignal<String>, bool)> = PassportField::ALL
         .into_iter()
         .map(|f| (f, RwSignal::new(value(f)), passport.editable.contains(&f)))
@@ -79,16 +69,7 @@ fn PassportCard(passport: Passport, saved: Callback<()>) -> impl IntoView {
             if !*editable || typed == *original {
                 continue;
             }
-            let slot = match field {
-                PassportField::Name => &mut change.name,
-                PassportField::ShortName => &mut change.short_name,
-                PassportField::Address => &mut change.address,
-                PassportField::Head => &mut change.head,
-                PassportField::ContactPerson => &mut change.contact_person,
-                PassportField::Phone => &mut change.phone,
-                PassportField::Email => &mut change.email,
-            };
-            *slot = Some(typed);
+            *change.slot(*field) = Some(typed);
         }
         let problems: Vec<String> = change.problems().into_iter().map(|p| p.message).collect();
         if !problems.is_empty() {

@@ -56,18 +56,18 @@ async fn passport_of(
     reach: &Reach,
     organisation: organisation::Model,
 ) -> Result<Passport, ApiError> {
-    let values = passports::values(&state.db, &organisation).await?;
+    let mut values = passports::values(&state.db, &organisation).await?;
     let editable = editable(reach, &organisation);
     let summary = oko_db::orgs::summary(&state.db, organisation)
         .await?
         .ok_or_else(|| ApiError::internal("an organisation without its region or municipality"))?;
     Ok(Passport {
         organisation: summary,
-        address: values.address,
-        head: values.head,
-        contact_person: values.contact_person,
-        phone: values.phone,
-        email: values.email,
+        address: values.take(PassportField::Address),
+        head: values.take(PassportField::Head),
+        contact_person: values.take(PassportField::ContactPerson),
+        phone: values.take(PassportField::Phone),
+        email: values.take(PassportField::Email),
         updated_at: values.updated_at,
         editable,
     })
