@@ -16,13 +16,13 @@ use oko_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
     sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
 
 use crate::{
-    entities::{collection, draft, submission, user},
+    entities::{collection, draft, form_version, submission, user},
     held::Held,
 };
 
@@ -415,6 +415,52 @@ pub struct ProtocolResults<'a> {
     pub work_id: Uuid,
     pub work: &'a oko_domain::analytics::WorkDefinition,
     pub students: &'a [oko_domain::analytics::StudentResult],
+}
+
+/// What the organisation last submitted in an earlier collection of the form
+/// `collection` collects (any of its versions; the collections that opened
+/// before this one), for the columns filled «как в прошлом году».
+pub async fn earlier_submission(
+    db: &impl sea_orm::ConnectionTrait,
+    collection: &collection::Model,
+    organisation_id: Uuid,
+) -> Result<Option<FormData>, DbErr> {
+    let Some(version) = form_version::Entity::find_by_id(collection.form_version_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let versions: Vec<Uuid> = form_version::Entity::find()
+        .filter(form_version::Column::FormId.eq(version.form_id))
+        .select_only()
+        .column(form_version::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let earlier: Vec<Uuid> = collection::Entity::find()
+        .filter(collection::Column::FormVersionId.is_in(versions))
+        .filter(collection::Column::OpensAt.lt(collection.opens_at))
+        .select_only()
+        .column(collection::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if earlier.is_empty() {
+        return Ok(None);
+    }
+    let Some(last) = submission::Entity::find()
+        .filter(submission::Column::OrganisationId.eq(organisation_id))
+        .filter(submission::Column::CollectionId.is_in(earlier))
+        .order_by_desc(submission::Column::SubmittedAt)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    serde_json::from_str(&last.data)
+        .map(Some)
+        .map_err(|e| DbErr::Custom(format!("a stored submission: {e}")))
 }
 
 /// The organisation's submissions, newest first, with the submitter's login.

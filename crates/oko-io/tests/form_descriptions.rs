@@ -47,6 +47,12 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
         oko_domain::forms::RosterFact::Municipality,
     ));
     form.sheets[1].columns[0].prefill_locked = true;
+    // and a column filled from last time's «seats» («как в прошлом году»).
+    let seats = form.sheets[1].columns.len() - 1;
+    form.sheets[1].columns[seats].prefill = Some(oko_domain::forms::Prefill::Earlier(
+        oko_domain::forms::Earlier::LastTime,
+    ));
+    form.sheets[1].columns[seats].prefill_from = Some("seats".into());
     // and a sheet asked for only when another says so.
     form.sheets[1].shown_if = Some(oko_domain::forms::SheetCondition {
         sheet: "classes".into(),

@@ -42,6 +42,7 @@ on_both_databases!(
     a_draft_starts_from_the_passport_and_keeps_its_locked_cells,
     a_list_named_once_gives_its_values_to_its_columns,
     the_documented_form_is_saved_as_it_is,
+    last_years_submission_prefills_this_years_draft,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

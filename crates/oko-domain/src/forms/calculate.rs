@@ -6,7 +6,7 @@
 use smol_str::SmolStr;
 
 use super::{
-    ColumnDef, ColumnType, FormData, FormDefinition, Row, SheetDef,
+    ColumnDef, ColumnType, FormData, FormDefinition, Prefill, Row, SheetDef,
     formula::{self, Expr},
     value,
 };
@@ -109,28 +109,44 @@ fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
     }
 }
 
+/// Where a draft's prefilled values come from: the organisation's passport,
+/// roster place and earlier submission, read by the server for one
+/// organisation.
+pub trait PrefillFacts {
+    /// The value of a passport or roster source.
+    fn fact(&self, source: Prefill) -> String;
+    /// The organisation's latest submission of an earlier collection of the
+    /// form, if it has one.
+    fn earlier(&self) -> Option<&FormData>;
+}
+
 impl FormData {
-    /// Fills the prefilled columns from the organisation's passport and roster
-    /// place (`facts` gives a source's value): the empty cells, and the locked ones always —
-    /// or, with `locked_only`, the locked ones alone (after an upload, whose
-    /// file may hold anything there).
-    pub fn prefill(
-        &mut self,
-        form: &FormDefinition,
-        facts: &impl Fn(super::Prefill) -> String,
-        locked_only: bool,
-    ) {
+    /// Fills the prefilled columns from `facts`: the empty cells, and the
+    /// locked ones always — or, with `locked_only`, the locked ones alone
+    /// (after an upload, whose file may hold anything there).
+    pub fn prefill(&mut self, form: &FormDefinition, facts: &impl PrefillFacts, locked_only: bool) {
         for sheet in &form.sheets {
             for column in &sheet.columns {
-                let Some(field) = column.prefill else {
+                let Some(source) = column.prefill else {
                     continue;
                 };
                 if locked_only && !column.prefill_locked {
                     continue;
                 }
-                let text = value::normalize(column, &facts(field));
+                // A passport or roster value is one for every row.
+                let fact = match source {
+                    Prefill::Earlier(_) => None,
+                    source => Some(value::normalize(column, &facts.fact(source))),
+                };
+                let text_at = |index: usize| match &fact {
+                    Some(text) => text.clone(),
+                    None => value::normalize(
+                        column,
+                        earlier_value(facts.earlier(), sheet, index, column),
+                    ),
+                };
                 let rows = self.sheets.entry(sheet.key.clone()).or_default();
-                if rows.is_empty() && sheet.is_free() && !text.is_empty() {
+                if rows.is_empty() && sheet.is_free() && !text_at(0).is_empty() {
                     rows.push(Row::new());
                 }
                 for (index, row) in rows.iter_mut().enumerate() {
@@ -141,6 +157,7 @@ impl FormData {
                     if !column.prefill_locked && row.contains_key(&column.key) {
                         continue;
                     }
+                    let text = text_at(index);
                     if text.is_empty() {
                         row.remove(&column.key);
                     } else {
@@ -181,4 +198,30 @@ impl FormData {
             }
         }
     }
+}
+
+/// What `column` takes in row `index` from the earlier submission: the value
+/// of its `prefill_from` column (its own by default) in the row with the same
+/// presets on a fixed sheet (the rows may have moved between versions), in
+/// the same row otherwise.
+fn earlier_value<'a>(
+    earlier: Option<&'a FormData>,
+    sheet: &SheetDef,
+    index: usize,
+    column: &ColumnDef,
+) -> &'a str {
+    let Some(earlier) = earlier else {
+        return "";
+    };
+    let rows = earlier.rows(&sheet.key);
+    let row = match sheet.fixed_rows.get(index) {
+        Some(preset) if !preset.is_empty() => rows.iter().find(|row| {
+            preset
+                .iter()
+                .all(|(key, value)| row.get(key) == Some(value))
+        }),
+        _ => rows.get(index),
+    };
+    let from = column.prefill_from.as_deref().unwrap_or(&column.key);
+    row.and_then(|row| row.get(from)).unwrap_or_default()
 }

@@ -5,7 +5,8 @@
 use std::collections::HashSet;
 
 use super::{
-    ColumnDef, ColumnType, FormDefinition, FormRule, Rule, SheetCondition, SheetDef, formula, value,
+    ColumnDef, ColumnType, FormDefinition, FormRule, Prefill, Rule, SheetCondition, SheetDef,
+    formula, value,
 };
 use crate::api::FieldError;
 
@@ -401,16 +402,39 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             );
         }
     }
-    if column.prefill.is_some() && kind != ColumnType::Text {
+    let from_earlier = matches!(column.prefill, Some(Prefill::Earlier(_)));
+    if column.prefill.is_some() && !from_earlier && kind != ColumnType::Text {
         problems.add(
             &format!("{at}.prefill"),
             "Из паспорта заполняются только текстовые столбцы",
         );
     }
+    if from_earlier && column.is_calculated() {
+        problems.add(
+            &format!("{at}.prefill"),
+            "Вычисляемый столбец не заполняется из прошлой сдачи",
+        );
+    }
     if column.prefill_locked && column.prefill.is_none() {
         problems.add(
             &format!("{at}.prefill_locked"),
-            "Запретить изменение можно только у столбца, заполняемого из паспорта",
+            "Запретить изменение можно только у столбца, заполняемого из паспорта или прошлой сдачи",
+        );
+    }
+    if column.prefill_from.is_some() && !from_earlier {
+        problems.add(
+            &format!("{at}.prefill_from"),
+            "Столбец прошлой сдачи указывается только у столбца, заполняемого из прошлой сдачи",
+        );
+    }
+    if column
+        .prefill_from
+        .as_ref()
+        .is_some_and(|from| from.trim().is_empty())
+    {
+        problems.add(
+            &format!("{at}.prefill_from"),
+            "Укажите ключ столбца прошлой сдачи",
         );
     }
     if column.decimals.is_some_and(|places| places > 9) {

@@ -25,6 +25,7 @@ pub mod value;
 use serde::{Deserialize, Serialize};
 
 pub use across::{FormRule, SheetColumn};
+pub use calculate::PrefillFacts;
 pub use data::{Change, FormData};
 pub use errors::{CellCode, CellError};
 pub use row::Row;
@@ -153,8 +154,10 @@ impl SheetDef {
             Some(PRESET_CELL)
         } else if def.is_some_and(ColumnDef::is_calculated) {
             Some(CALCULATED_CELL)
-        } else if def.is_some_and(|c| c.prefill_locked) && self.is_prefilled_row(row) {
-            Some(PREFILLED_CELL)
+        } else if let Some(source) = def.filter(|c| c.prefill_locked).and_then(|c| c.prefill)
+            && self.is_prefilled_row(row)
+        {
+            Some(source.lock_reason())
         } else {
             None
         }
@@ -172,6 +175,8 @@ pub const PRESET_CELL: &str = "Эта ячейка заполнена заран
 /// Why a locked prefilled cell cannot be typed in.
 pub const PREFILLED_CELL: &str =
     "Эта ячейка заполнена из паспорта организации и не изменяется (исправьте паспорт)";
+/// Why a locked cell filled from the earlier submission cannot be typed in.
+pub const EARLIER_CELL: &str = "Эта ячейка заполнена из прошлой сдачи формы и не изменяется";
 /// Why a calculated cell cannot be typed in.
 pub const CALCULATED_CELL: &str = "Эта ячейка вычисляется по формуле и не изменяется";
 
@@ -312,27 +317,44 @@ pub struct ColumnDef {
     /// Keeps what a hidden cell held (it comes back when the condition does).
     #[serde(default, skip_serializing_if = "is_false")]
     pub keep_hidden: bool,
-    /// A text column the organisation's passport or its place in the roster
-    /// fills when its draft starts («head»: the head's name, «municipality»),
-    /// in every row of a fixed sheet and the first row of a free one; editable
-    /// unless `prefill_locked`.
+    /// A column filled when the organisation's draft starts, in every row of
+    /// a fixed sheet and the first row of a free one; editable unless
+    /// `prefill_locked`. From its passport or its place in the roster («head»:
+    /// the head's name, «municipality»; text columns), or «last_time»: from its
+    /// own latest submission of an earlier collection of the form («как в
+    /// прошлом году»; a fixed sheet's rows matched by their presets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "head"))]
     pub prefill: Option<Prefill>,
+    /// With «last_time»: the earlier submission's column to take (this
+    /// column's own when absent), e.g. last year's «participants» shown beside
+    /// this year's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefill_from: Option<String>,
     /// The prefilled cells cannot be changed: they always hold the passport's
-    /// value (a changed passport is changed there).
+    /// value (a changed passport is changed there), or the earlier submission's.
     #[serde(default, skip_serializing_if = "is_false")]
     pub prefill_locked: bool,
 }
 
 /// What fills a prefilled column: a field of the organisation's passport
-/// (`head`, `address`, …) or its place in the roster (`login`, `region`,
-/// `municipality`), written as the field's name.
+/// (`head`, `address`, …), its place in the roster (`login`, `region`,
+/// `municipality`) or its earlier submission (`last_time`), written as the
+/// source's name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Prefill {
     Passport(crate::passport::PassportField),
     Roster(RosterFact),
+    Earlier(Earlier),
+}
+
+/// The organisation's own latest submission of an earlier collection of the
+/// same form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Earlier {
+    LastTime,
 }
 
 /// An organisation's place in the roster.
@@ -358,6 +380,7 @@ impl Prefill {
                 ]
                 .map(Prefill::Roster),
             )
+            .chain([Prefill::Earlier(Earlier::LastTime)])
     }
 
     /// Its Russian name («Руководитель», «Муниципалитет»).
@@ -367,6 +390,15 @@ impl Prefill {
             Prefill::Roster(RosterFact::Login) => "Логин",
             Prefill::Roster(RosterFact::Region) => "Регион",
             Prefill::Roster(RosterFact::Municipality) => "Муниципалитет",
+            Prefill::Earlier(Earlier::LastTime) => "Прошлая сдача",
+        }
+    }
+
+    /// Why a locked cell it fills cannot be typed in.
+    pub fn lock_reason(self) -> &'static str {
+        match self {
+            Prefill::Earlier(_) => EARLIER_CELL,
+            _ => PREFILLED_CELL,
         }
     }
 }
@@ -407,6 +439,7 @@ impl ColumnDef {
             shown_if: None,
             keep_hidden: false,
             prefill: None,
+            prefill_from: None,
             prefill_locked: false,
             formula: None,
             decimals: None,
@@ -525,6 +558,15 @@ impl FormDefinition {
         self.sheets
             .iter()
             .any(|s| s.columns.iter().any(|c| c.prefill.is_some()))
+    }
+
+    /// Whether a column is filled from the organisation's earlier submission.
+    pub fn prefills_from_earlier(&self) -> bool {
+        self.sheets.iter().any(|s| {
+            s.columns
+                .iter()
+                .any(|c| matches!(c.prefill, Some(Prefill::Earlier(_))))
+        })
     }
 
     /// The sheet `key`.

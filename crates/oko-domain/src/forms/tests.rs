@@ -875,20 +875,33 @@ mod prefilled {
         }
     }
 
-    fn passport(field: Prefill) -> String {
-        match field {
-            Prefill::Passport(PassportField::ShortName) => "МБОУ Гимназия № 1".into(),
-            Prefill::Passport(PassportField::Head) => "Иванова Мария Петровна".into(),
-            _ => String::new(),
+    /// A school's facts: its passport, and `earlier` as its earlier submission.
+    struct School {
+        earlier: Option<FormData>,
+    }
+
+    impl crate::forms::PrefillFacts for School {
+        fn fact(&self, field: Prefill) -> String {
+            match field {
+                Prefill::Passport(PassportField::ShortName) => "МБОУ Гимназия № 1".into(),
+                Prefill::Passport(PassportField::Head) => "Иванова Мария Петровна".into(),
+                _ => String::new(),
+            }
+        }
+
+        fn earlier(&self) -> Option<&FormData> {
+            self.earlier.as_ref()
         }
     }
+
+    const PASSPORT: School = School { earlier: None };
 
     #[test]
     fn a_draft_starts_with_the_passports_values_and_keeps_the_locked_ones() {
         let form = about();
         assert_eq!(check_definition(&form), vec![]);
         let mut data = FormData::blank(&form);
-        data.prefill(&form, &passport, false);
+        data.prefill(&form, &PASSPORT, false);
         let first = |data: &FormData| data.rows("about")[0].clone();
         assert_eq!(first(&data).get("name"), Some("МБОУ Гимназия № 1"));
         assert_eq!(first(&data).get("head"), Some("Иванова Мария Петровна"));
@@ -906,12 +919,107 @@ mod prefilled {
         // A file brought another name: the locked cell gets the passport's back,
         // the editable one keeps what the file said.
         data.sheets.get_mut("about").unwrap()[0].insert("name", "Другая школа");
-        data.prefill(&form, &passport, true);
+        data.prefill(&form, &PASSPORT, true);
         assert_eq!(first(&data).get("name"), Some("МБОУ Гимназия № 1"));
         assert_eq!(first(&data).get("head"), Some("Петров П. П."));
         // Only the first row of a free sheet is prefilled and locked.
         assert!(form.sheets[0].is_locked(0, "name"));
         assert!(!form.sheets[0].is_locked(1, "name"));
+    }
+
+    /// Participants per subject (fixed rows), last time's beside this time's.
+    fn participants() -> FormDefinition {
+        let mut last = ColumnDef::new("last", "Участников в прошлый раз", ColumnType::Integer);
+        last.prefill = Some(Prefill::Earlier(crate::forms::Earlier::LastTime));
+        last.prefill_from = Some("participants".into());
+        last.prefill_locked = true;
+        let mut again = ColumnDef::new("participants", "Участников", ColumnType::Integer);
+        again.prefill = Some(Prefill::Earlier(crate::forms::Earlier::LastTime));
+        FormDefinition {
+            lists: Default::default(),
+            title: "Участники".into(),
+            sheets: vec![SheetDef {
+                shown_if: None,
+                key: "subjects".into(),
+                title: "Предметы".into(),
+                hint: String::new(),
+                columns: vec![
+                    ColumnDef::new("subject", "Предмет", ColumnType::Text),
+                    last,
+                    again,
+                ],
+                fixed_rows: ["Математика", "Физика", "Химия"]
+                    .map(|s| Row::from([("subject", s)]))
+                    .to_vec(),
+                max_rows: None,
+                rules: Vec::new(),
+            }],
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn last_times_values_fill_the_rows_with_the_same_presets_and_lock_as_told() {
+        let form = participants();
+        assert_eq!(check_definition(&form), vec![]);
+        // Last time the rows were in another order, and chemistry was not there.
+        let earlier = FormData {
+            sheets: [(
+                "subjects".to_owned(),
+                vec![
+                    Row::from([("subject", "Физика"), ("participants", "12")]),
+                    Row::from([("subject", "Математика"), ("participants", "25")]),
+                ],
+            )]
+            .into(),
+        };
+        let school = School {
+            earlier: Some(earlier),
+        };
+        let mut data = FormData::blank(&form);
+        data.prefill(&form, &school, false);
+        let cells = |data: &FormData, key: &str| -> Vec<Option<String>> {
+            data.rows("subjects")
+                .iter()
+                .map(|row| row.get(key).map(str::to_owned))
+                .collect()
+        };
+        let numbers = |values: [Option<&str>; 3]| values.map(|v| v.map(str::to_owned)).to_vec();
+        assert_eq!(
+            cells(&data, "last"),
+            numbers([Some("25"), Some("12"), None])
+        );
+        // «Как в прошлом году»: this time's column starts as last time's, editable.
+        assert_eq!(
+            cells(&data, "participants"),
+            numbers([Some("25"), Some("12"), None])
+        );
+        data.apply(&form, &[Change::set("subjects", 1, "participants", "27")])
+            .expect("this time's value may change");
+        let refused = data
+            .apply(&form, &[Change::set("subjects", 1, "last", "30")])
+            .expect_err("last time's is locked");
+        assert_eq!(refused.code, CellCode::LockedCell);
+        assert!(
+            refused.message.contains("прошлой сдачи"),
+            "{}",
+            refused.message
+        );
+        // An organisation without an earlier submission starts empty.
+        let mut first_time = FormData::blank(&form);
+        first_time.prefill(&form, &PASSPORT, false);
+        assert_eq!(cells(&first_time, "last"), numbers([None, None, None]));
+        // Only «last_time» names a column of last time; a formula is never prefilled.
+        let mut wrong = participants();
+        wrong.sheets[0].columns[0].prefill_from = Some("participants".into());
+        wrong.sheets[0].columns[2].formula = Some("last".into());
+        assert_eq!(
+            problem_fields(&wrong),
+            [
+                "sheets[0].columns[0].prefill_from",
+                "sheets[0].columns[2].prefill"
+            ]
+        );
     }
 
     #[test]
@@ -921,6 +1029,10 @@ mod prefilled {
         assert_eq!(
             read("municipality"),
             Some(Prefill::Roster(crate::forms::RosterFact::Municipality))
+        );
+        assert_eq!(
+            read("last_time"),
+            Some(Prefill::Earlier(crate::forms::Earlier::LastTime))
         );
         assert_eq!(read("favourite_colour"), None);
         assert_eq!(

@@ -83,11 +83,13 @@ pub enum Attr {
     KeepHidden,
     Prefill,
     PrefillLocked,
+    /// With «Прошлая сдача»: the earlier submission's column.
+    PrefillFrom,
     List,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 22] = [
+    pub const ALL: [Attr; 23] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -109,6 +111,7 @@ impl Attr {
         Attr::KeepHidden,
         Attr::Prefill,
         Attr::PrefillLocked,
+        Attr::PrefillFrom,
         Attr::List,
     ];
 
@@ -136,6 +139,7 @@ impl Attr {
             Attr::KeepHidden => "Скрытое сохранять",
             Attr::Prefill => "Из паспорта",
             Attr::PrefillLocked => "Паспортное не изменять",
+            Attr::PrefillFrom => "Столбец прошлой сдачи",
             Attr::List => "Список",
         }
     }
@@ -164,6 +168,7 @@ impl Attr {
             Attr::KeepHidden => "keep_hidden",
             Attr::Prefill => "prefill",
             Attr::PrefillLocked => "prefill_locked",
+            Attr::PrefillFrom => "prefill_from",
             Attr::List => "list",
         }
     }

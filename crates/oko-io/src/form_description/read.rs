@@ -304,6 +304,7 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::KeepHidden => column.keep_hidden = yes_or_no(cell, &text)?,
         Attr::PrefillLocked => column.prefill_locked = yes_or_no(cell, &text)?,
         Attr::Prefill => column.prefill = Some(prefill_source(&text)?),
+        Attr::PrefillFrom => column.prefill_from = Some(text.trim().to_owned()),
         Attr::List => column.list = Some(text),
         Attr::ShownIf => column.shown_if = Some(rule_text::parse_condition(&text)?),
         Attr::Min => column.min = Some(number(cell).ok_or("Укажите число")?),

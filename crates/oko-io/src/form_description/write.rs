@@ -201,6 +201,7 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::KeepHidden => text(if column.keep_hidden { "да" } else { "" }),
         Attr::PrefillLocked => text(if column.prefill_locked { "да" } else { "" }),
         Attr::Prefill => text(column.prefill.map_or("", |f| f.title_ru())),
+        Attr::PrefillFrom => text(column.prefill_from.as_deref().unwrap_or("")),
         Attr::ShownIf => text(
             &column
                 .shown_if

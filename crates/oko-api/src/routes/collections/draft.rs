@@ -96,7 +96,14 @@ pub async fn save_draft(
         return writing.conflict(current);
     }
     // A first save starts from the blank draft the organisation was shown.
-    let facts = org_facts(&state, form, writing.organisation_id, current.is_none()).await?;
+    let facts = org_facts(
+        &state,
+        form,
+        &writing.collection,
+        writing.organisation_id,
+        current.is_none(),
+    )
+    .await?;
     let mut data = collections::data_of(current, || blank_with(form, facts.as_ref()))?;
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;

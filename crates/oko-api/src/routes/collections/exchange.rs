@@ -119,9 +119,17 @@ pub async fn upload_draft(
         .await
         .map_err(ApiError::internal)??
         .data;
-    // A locked prefilled cell holds the passport's value whatever the file says.
-    if let Some(facts) = org_facts(&state, &writing.form, writing.organisation_id, true).await? {
-        data.prefill(&writing.form, &|source| facts.get(source), true);
+    // A locked prefilled cell holds its source's value whatever the file says.
+    let facts = org_facts(
+        &state,
+        &writing.form,
+        &writing.collection,
+        writing.organisation_id,
+        true,
+    )
+    .await?;
+    if let Some(facts) = facts {
+        data.prefill(&writing.form, &facts, true);
     }
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;

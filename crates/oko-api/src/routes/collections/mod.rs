@@ -26,7 +26,7 @@ use oko_db::{
 use oko_domain::{
     collections::{CollectionView, Draft, DraftConflict, Progress},
     error_code::ErrorCode,
-    forms::{FormData, FormDefinition, Prefill, RosterFact, validate},
+    forms::{FormData, FormDefinition, Prefill, PrefillFacts, RosterFact, validate},
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -307,22 +307,27 @@ pub fn view_of(
     }
 }
 
-/// What prefills an organisation's draft: its passport and its place in the
-/// roster.
+/// What prefills an organisation's draft: its passport, its place in the
+/// roster and its earlier submission of the form.
 pub struct OrgFacts {
     passport: oko_db::passports::Values,
     summary: oko_domain::api::OrgSummary,
+    earlier: Option<FormData>,
 }
 
-impl OrgFacts {
-    /// The value of `source`.
-    pub fn get(&self, source: Prefill) -> String {
+impl PrefillFacts for OrgFacts {
+    fn fact(&self, source: Prefill) -> String {
         match source {
             Prefill::Passport(field) => self.passport.get(field).to_owned(),
             Prefill::Roster(RosterFact::Login) => self.summary.login.clone(),
             Prefill::Roster(RosterFact::Region) => self.summary.region.name.clone(),
             Prefill::Roster(RosterFact::Municipality) => self.summary.municipality.name.clone(),
+            Prefill::Earlier(_) => String::new(),
         }
+    }
+
+    fn earlier(&self) -> Option<&FormData> {
+        self.earlier.as_ref()
     }
 }
 
@@ -332,12 +337,18 @@ impl OrgFacts {
 pub async fn org_facts(
     state: &AppState,
     form: &FormDefinition,
+    collection: &collection_entity::Model,
     organisation_id: uuid::Uuid,
     needed: bool,
 ) -> Result<Option<OrgFacts>, ApiError> {
     if !needed || !form.prefills() {
         return Ok(None);
     }
+    let earlier = if form.prefills_from_earlier() {
+        collections::earlier_submission(&state.db, collection, organisation_id).await?
+    } else {
+        None
+    };
     let not_found = || ApiError::new(ErrorCode::NotFound, "Организация не найдена");
     let organisation = oko_db::orgs::find(&state.db, organisation_id)
         .await?
@@ -346,7 +357,11 @@ pub async fn org_facts(
     let summary = oko_db::orgs::summary(&state.db, organisation)
         .await?
         .ok_or_else(not_found)?;
-    Ok(Some(OrgFacts { passport, summary }))
+    Ok(Some(OrgFacts {
+        passport,
+        summary,
+        earlier,
+    }))
 }
 
 /// The organisation's draft as it starts: the form's presets, and its
@@ -354,7 +369,7 @@ pub async fn org_facts(
 pub fn blank_with(form: &FormDefinition, facts: Option<&OrgFacts>) -> FormData {
     let mut data = FormData::blank(form);
     if let Some(facts) = facts {
-        data.prefill(form, &|source| facts.get(source), false);
+        data.prefill(form, facts, false);
     }
     data
 }
@@ -381,7 +396,7 @@ pub async fn read_draft(
     let organisation = target_organisation(state, user, &found, login, now).await?;
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let stored = collections::draft(&state.db, found.id, organisation.id).await?;
-    let facts = org_facts(state, &form, organisation.id, stored.is_none()).await?;
+    let facts = org_facts(state, &form, &found, organisation.id, stored.is_none()).await?;
     let draft = draft_of(
         &found,
         organisation.id,

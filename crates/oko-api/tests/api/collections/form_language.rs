@@ -1,7 +1,8 @@
 //! The form language (issue #26) through the API: calculated columns computed
 //! by the server on every write (a typed value refused) and by the programs
 //! people fill templates with from the template's formulas; drafts prefilled
-//! from the passport; lists named once.
+//! from the passport and from the organisation's earlier submission; lists
+//! named once.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -9,7 +10,7 @@ use serde_json::{Value, json};
 use super::{patch, template_of, upload};
 use crate::support::{
     Backend,
-    arrange::{OPEN_UNTIL, collection, form},
+    arrange::{OPEN_UNTIL, collection, collection_between, form},
     spawn_app,
 };
 use oko_domain::forms::demo;
@@ -288,6 +289,138 @@ pub(super) async fn a_list_named_once_gives_its_values_to_its_columns(backend: B
         .filter_map(|e| e["field"].as_str())
         .collect();
     assert!(fields.contains(&"sheets[0].columns[1].list"), "{refused}");
+}
+
+/// Participants per subject, the subjects fixed; last time's count beside
+/// this time's, locked.
+fn participants_per_subject() -> Value {
+    json!({
+        "title": "Участники ВПР по предметам",
+        "sheets": [{"key": "subjects", "title": "ПРЕДМЕТЫ", "columns": [
+            {"key": "subject", "title": "Предмет", "type": "text"},
+            {"key": "last", "title": "Участников в прошлом году", "type": "integer",
+                "prefill": "last_time", "prefill_from": "participants", "prefill_locked": true},
+            {"key": "participants", "title": "Участников", "type": "integer"}
+        ], "fixed_rows": [{"subject": "Математика"}, {"subject": "Физика"}, {"subject": "Химия"}]}]
+    })
+}
+
+fn subject(row: u32, column: &str, value: &str) -> Value {
+    json!({"op": "set", "sheet": "subjects", "row": row, "column": column, "value": value})
+}
+
+pub(super) async fn last_years_submission_prefills_this_years_draft(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let version = form(&app, &admin, participants_per_subject()).await;
+    let last_year = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
+    let last_year = last_year["id"].as_str().unwrap();
+    let school = app.token("sch240001").await;
+    let column = |draft: &Value, key: &str| -> Vec<Value> {
+        (0..3)
+            .map(|row| draft["data"]["subjects"][row][key].clone())
+            .collect()
+    };
+    let none = [Value::Null, Value::Null, Value::Null];
+    let draft_of = async |id: &str, token: &str| {
+        let (status, draft) = app
+            .get(&format!("/api/collections/{id}/draft"), token)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{draft}");
+        draft
+    };
+    let draft = draft_of(last_year, &school).await;
+    assert_eq!(column(&draft, "subject")[0], "Математика", "{draft}");
+    assert_eq!(
+        column(&draft, "last"),
+        none,
+        "nothing earlier: the first year starts empty"
+    );
+    let (status, saved) = patch(
+        &app,
+        &school,
+        last_year,
+        0,
+        "l1",
+        vec![
+            subject(1, "participants", "25"),
+            subject(2, "participants", "12"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let (status, receipt) = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/collections/{last_year}/submit"),
+            &school,
+            Some(json!({"version": saved["version"]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{receipt}");
+
+    // This year's collection of the same form opened later.
+    let this_year = collection_between(
+        &app,
+        &admin,
+        &version["id"],
+        "2022-08-30T17:41:00Z",
+        OPEN_UNTIL,
+    )
+    .await;
+    let this_year = this_year["id"].as_str().unwrap();
+    let draft = draft_of(this_year, &school).await;
+    assert_eq!(
+        column(&draft, "last"),
+        [json!("25"), json!("12"), Value::Null],
+        "{draft}"
+    );
+    assert_eq!(column(&draft, "participants"), none);
+    let template = template_of(&app, &school, this_year).await;
+    let sheets = read_xlsx(&template, WorkbookLimits::default()).unwrap();
+    assert_eq!(
+        sheets[0].rows[1][1],
+        RawCell::Number(25.0),
+        "the template has it too"
+    );
+
+    // Last year's count is locked; this year's is the school's.
+    let (status, refused) = patch(
+        &app,
+        &school,
+        this_year,
+        0,
+        "t1",
+        vec![subject(1, "last", "30")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "locked_cell", "{refused}");
+    assert!(
+        refused["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("из прошлой сдачи"),
+        "{refused}"
+    );
+    let (status, saved) = patch(
+        &app,
+        &school,
+        this_year,
+        0,
+        "t2",
+        vec![subject(1, "participants", "27")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let draft = draft_of(this_year, &school).await;
+    assert_eq!(column(&draft, "last")[0], "25", "the first save keeps it");
+    assert_eq!(column(&draft, "participants")[0], "27");
+
+    // Another school of the region submitted nothing last year.
+    let other = app.token("sch240002").await;
+    let draft = draft_of(this_year, &other).await;
+    assert_eq!(column(&draft, "last"), none, "{draft}");
 }
 
 /// docs/forms.md's form with the whole language saves as it is written.

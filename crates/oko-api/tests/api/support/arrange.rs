@@ -52,10 +52,21 @@ pub async fn publication(
 /// A publication for region 24 with a collection of `version_id`; returns the
 /// collection.
 pub async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &str) -> Value {
+    collection_between(app, admin, version_id, OPEN_FROM, until).await
+}
+
+/// [`collection`] opening at `opens_at`.
+pub async fn collection_between(
+    app: &TestApp,
+    admin: &str,
+    version_id: &Value,
+    opens_at: &str,
+    until: &str,
+) -> Value {
     let id = publication(
         app,
         admin,
-        &format!("Сбор {until} {version_id}"),
+        &format!("Сбор {opens_at} {until} {version_id}"),
         "Сбор сведений о специальностях",
         json!({"region_codes": ["24"]}),
     )
@@ -65,7 +76,7 @@ pub async fn collection(app: &TestApp, admin: &str, version_id: &Value, until: &
             Method::PUT,
             &format!("/api/publications/{id}/collection"),
             admin,
-            Some(json!({"form_version_id": version_id, "opens_at": OPEN_FROM, "closes_at": until})),
+            Some(json!({"form_version_id": version_id, "opens_at": opens_at, "closes_at": until})),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{block}");
