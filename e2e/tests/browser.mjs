@@ -101,19 +101,22 @@ export async function assertAccessible(page, what) {
  * As the operator: a new section with a publication for region 24 collecting
  * `form`, open until 2099. Returns { collectionId, publicationPath }.
  */
-export async function publishCollection(form, { section, publication, acceptance = "none" }) {
+export async function publishCollection(form, {
+  section, publication, acceptance = "none", formVersionId, opensAt = "2021-08-30T17:41:00Z",
+}) {
   const admin = await tokenOf("admin");
   const created = await api(admin, "POST", "/api/sections", { title: `${section} ${Date.now()}` });
-  const version = await api(admin, "POST", "/api/forms", form);
+  // A form saved now, or a version saved before (a later collection of it).
+  const versionId = formVersionId ?? (await api(admin, "POST", "/api/forms", form)).id;
   const saved = await api(admin, "POST", "/api/publications", {
     section_id: created.id, title: publication, body_markdown: "Заполните.",
     published_on: "2021-08-30T17:41:00Z", audience: { region_codes: ["24"] },
   });
   const block = await api(admin, "PUT", `/api/publications/${saved.summary.id}/collection`, {
-    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
+    form_version_id: versionId, opens_at: opensAt, closes_at: "2099-09-07T15:00:00Z",
     acceptance_levels: acceptance,
   });
-  return { collectionId: block.id, publicationPath: `/publications/${saved.summary.id}` };
+  return { collectionId: block.id, publicationPath: `/publications/${saved.summary.id}`, formVersionId: versionId };
 }
 
 /** Waits until the draft's cell as the server holds it equals `expected` (an

@@ -2,10 +2,10 @@
 // what is typed, are read-only with their formula told in words, and the server
 // holds the same numbers; headers carry their units; a list cell takes several
 // values, offered one after another; a column is asked for only where another
-// answer says so.
+// answer says so; last year's numbers fill this year's draft, marked and locked.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, api, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
 
 const SCHOOL = "sch240003";
 const count = (key, title) => ({ key, title, type: "integer", min: 0, max: 40 });
@@ -197,4 +197,60 @@ test("a sheet is asked for only when another sheet's answer says so", async () =
   await typeInto(1, "online", "нет");
   await tab.getByText("(не заполняется)").waitFor();
   await assertAccessible(page, "a sheet left out by its condition");
+});
+
+test("last year's numbers fill this year's draft, marked where they came from and locked", async () => {
+  const PARTICIPANTS = {
+    title: "Участники ВПР по предметам (e2e)",
+    sheets: [{
+      key: "subjects", title: "ПРЕДМЕТЫ",
+      columns: [
+        { key: "subject", title: "Предмет", type: "text" },
+        { key: "last", title: "Участников в прошлом году", type: "integer",
+          prefill: "last_time", prefill_from: "participants", prefill_locked: true },
+        { key: "participants", title: "Участников", type: "integer" },
+      ],
+      fixed_rows: [{ subject: "Математика" }, { subject: "Физика" }],
+    }],
+  };
+  const lastYear = await publishCollection(PARTICIPANTS, {
+    section: "Участники прошлого года e2e", publication: "Участники ВПР 2025",
+  });
+  const saved = await api(school, "PATCH", `/api/collections/${lastYear.collectionId}/draft`, {
+    version: 0, change_id: "e2e-last-year",
+    changes: [{ op: "set", sheet: "subjects", row: 1, column: "participants", value: "25" }],
+  });
+  await api(school, "POST", `/api/collections/${lastYear.collectionId}/submit`, { version: saved.version });
+  const thisYear = await publishCollection(null, {
+    section: "Участники этого года e2e", publication: "Участники ВПР 2026",
+    formVersionId: lastYear.formVersionId, opensAt: "2022-08-30T17:41:00Z",
+  });
+
+  await page.setViewportSize({ width: 1024, height: 600 });
+  await page.goto(`${BASE_URL}/collections/${thisYear.collectionId}`);
+  await page.getByRole("grid").waitFor();
+  const subject = (row, column) => page.locator(`[id="cell-subjects-${row}-${column}"]`);
+  assert.equal(await textOf(subject(1, "last")), "25");
+  assert.equal(await textOf(subject(2, "last")), "", "nothing for physics last year");
+  assert.equal(await subject(1, "last").getAttribute("aria-readonly"), "true");
+  assert.match(await subject(1, "last").getAttribute("class"), /prefilled/);
+  assert.match(
+    await subject(1, "last").getAttribute("title"),
+    /Заполнено из прошлой сдачи формы; не изменяется/,
+  );
+
+  // Typing over it is refused with the reason; this year's count is the school's.
+  await subject(1, "last").click();
+  await page.keyboard.type("3");
+  await page.getByText("Эта ячейка заполнена из прошлой сдачи формы и не изменяется").waitFor();
+  assert.equal(await textOf(subject(1, "last")), "25");
+  await subject(1, "participants").click();
+  await page.keyboard.press("F2");
+  await page.keyboard.type("27");
+  await page.keyboard.press("Enter");
+  await serverHolds(school, thisYear.collectionId, { sheet: "subjects", row: 1, column: "participants" }, "27");
+  await serverHolds(school, thisYear.collectionId, { sheet: "subjects", row: 1, column: "last" }, "25");
+  await screenshot(page, "form-language-last-year");
+  await assertAccessible(page, "a sheet prefilled from last year");
+  await page.setViewportSize({ width: 1366, height: 768 });
 });

@@ -572,15 +572,21 @@ fn GridRow(
         .map(|(at, column)| {
             let locked = sheet.is_locked(row as usize - 1, &column.key);
             let calculated = column.is_calculated();
+            // A prefilled cell says where its value came from.
+            let prefilled = column
+                .prefill_note()
+                .filter(|_| sheet.is_prefilled_row(row as usize - 1));
             let id = cell_id(&sheet.key, row, &column.key);
             let error = Memo::new(move |_| by_cell.with(|m| m.get(&(row, at)).cloned()));
             let note = Memo::new(move |_| notes.with(|m| m.get(&(row, at)).cloned()));
             // A calculated cell tells how it is computed.
             let hint = formula::explain(&sheet, column)
                 .into_iter()
+                .chain(prefilled.clone())
                 .chain(Some(column.hint.clone()).filter(|h| !h.is_empty()))
                 .collect::<Vec<_>>()
                 .join(". ");
+            let is_prefilled = prefilled.is_some();
             // A cell its column's condition hides in this row, and why.
             let hidden = Memo::new(move |_| {
                 editor.revision.track();
@@ -608,6 +614,7 @@ fn GridRow(
                     (selected, " selected"),
                     (locked, " locked"),
                     (calculated, " calculated"),
+                    (is_prefilled, " prefilled"),
                     (hidden.with(Option::is_some), " hidden-cell"),
                     (error.with(Option::is_some), " invalid"),
                     (

@@ -461,6 +461,23 @@ impl ColumnDef {
         }
     }
 
+    /// Where its cells in the prefilled rows come from, said to the person
+    /// filling them («Заполнено из паспорта: Руководитель»).
+    pub fn prefill_note(&self) -> Option<String> {
+        let source = self.prefill?;
+        let note = match source {
+            Prefill::Earlier(_) => "Заполнено из прошлой сдачи формы".to_owned(),
+            Prefill::Passport(_) => format!("Заполнено из паспорта: {}", source.title_ru()),
+            Prefill::Roster(_) => format!("Заполнено из реестра: {}", source.title_ru()),
+        };
+        let then = if self.prefill_locked {
+            "не изменяется"
+        } else {
+            "можно исправить"
+        };
+        Some(format!("{note}; {then}"))
+    }
+
     /// Whether the column's cells are computed by a formula.
     pub fn is_calculated(&self) -> bool {
         self.formula.is_some()

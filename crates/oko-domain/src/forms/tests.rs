@@ -1005,6 +1005,17 @@ mod prefilled {
             "{}",
             refused.message
         );
+        // The editor says where each prefilled cell came from.
+        let note = |at: usize| form.sheets[0].columns[at].prefill_note();
+        assert_eq!(note(0), None);
+        assert_eq!(
+            note(1).as_deref(),
+            Some("Заполнено из прошлой сдачи формы; не изменяется")
+        );
+        assert_eq!(
+            note(2).as_deref(),
+            Some("Заполнено из прошлой сдачи формы; можно исправить")
+        );
         // An organisation without an earlier submission starts empty.
         let mut first_time = FormData::blank(&form);
         first_time.prefill(&form, &PASSPORT, false);
