@@ -159,14 +159,7 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
         .await;
     assert_eq!(status, StatusCode::OK, "{draft}");
     // 3 points for a 2-point task: the submission is refused at that cell.
-    let (status, problem) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{collection}/submit"),
-            &school,
-            Some(json!({"version": draft["version"]})),
-        )
-        .await;
+    let (status, problem) = app.submit(&school, collection, &draft["version"]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["row"], 2);
     assert_eq!(problem["errors"][0]["column"], "Задание 2 (макс. 2)");
@@ -181,14 +174,7 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
             Some(json!({"version": draft["version"], "change_id": "b", "changes": [set(2, "task_2", "1")]})),
         )
         .await;
-    let (status, receipt) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{collection}/submit"),
-            &school,
-            Some(json!({"version": draft["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(&school, collection, &draft["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
 
     // The school beside its municipality, region and the country: student 101 has
@@ -254,14 +240,7 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
             Some(json!({"version": draft["version"], "change_id": "c", "changes": [{"op": "delete_row", "sheet": "protocol", "row": 2}]})),
         )
         .await;
-    let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{collection}/submit"),
-            &school,
-            Some(json!({"version": draft["version"]})),
-        )
-        .await;
+    let (status, _) = app.submit(&school, collection, &draft["version"]).await;
     assert_eq!(status, StatusCode::OK);
     let (_, marks) = report(&app, &school, &work, "marks", "").await;
     assert_eq!(

@@ -552,20 +552,7 @@ async fn submit_validates_snapshots_and_keeps_history(backend: Backend) {
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let school = app.token("sch240001").await;
-    let submit = |version: i64| {
-        let app = &app;
-        let school = &school;
-        let id = &id;
-        async move {
-            app.call(
-                Method::POST,
-                &format!("/api/collections/{id}/submit"),
-                school,
-                Some(json!({"version": version})),
-            )
-            .await
-        }
-    };
+    let submit = |version: i64| app.submit(&school, &id, version);
     let (status, problem) = submit(0).await;
     assert_eq!(
         status,
@@ -672,14 +659,7 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
             .unwrap()
             .starts_with("Сбор данных закрыт")
     );
-    let (status, problem) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            &school,
-            Some(json!({"version": 1})),
-        )
-        .await;
+    let (status, problem) = app.submit(&school, &id, 1).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
     assert_eq!(block["progress"]["status_title"], "Не сдано");
@@ -1107,14 +1087,7 @@ async fn forms_are_described_in_excel_and_back(backend: Backend) {
 async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
     let (status, saved) = patch(app, token, id, 0, "fill", valid_row()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            token,
-            Some(json!({"version": saved["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(token, id, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
 }
 
@@ -1388,14 +1361,7 @@ async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
     let version = draft["version"].as_i64().unwrap();
     let (status, saved) = patch(app, token, id, version, "again", valid_row()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            token,
-            Some(json!({"version": saved["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(token, id, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
 }
 
@@ -1581,14 +1547,7 @@ async fn a_returned_submission_is_returned_until_submitted_again(backend: Backen
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), &school)
         .await;
-    let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            &school,
-            Some(json!({"version": draft["version"]})),
-        )
-        .await;
+    let (status, _) = app.submit(&school, &id, &draft["version"]).await;
     assert_eq!(status, StatusCode::OK);
     let (_, block) = app.get(&format!("/api/collections/{id}"), &school).await;
     assert_eq!(block["progress"]["status_title"], "Сдано");
@@ -1742,14 +1701,7 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
     let sheet = office.cells(Program::LibreOffice, "РАБОТЫ НА БЛАНКЕ", &marked);
     assert_eq!(sheet[1][3], json!(["text", "сорок"]), "{sheet:?}");
 
-    let (status, receipt) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            &school,
-            Some(json!({"version": draft["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(&school, id, &draft["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
     let (status, job) = app
         .call(

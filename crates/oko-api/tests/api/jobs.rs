@@ -86,14 +86,7 @@ async fn collection_with_a_submission(app: &TestApp) -> String {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{collection}/submit"),
-            &school,
-            Some(json!({"version": saved["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(&school, &collection, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
     collection
 }
@@ -598,14 +591,7 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{collection}/submit"),
-            &school,
-            Some(json!({"version": saved["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(&school, collection, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
     let kinds: Vec<Value> = notifications_of(&app, &school).await["items"]
         .as_array()

@@ -136,14 +136,7 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
         problem["detail"].as_str().unwrap().contains("вернуть"),
         "{problem}"
     );
-    let (status, problem) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            &school,
-            Some(json!({"version": version})),
-        )
-        .await;
+    let (status, problem) = app.submit(&school, &id, &version).await;
     assert_eq!(
         (status, &problem["code"]),
         (StatusCode::FORBIDDEN, &json!("form_accepted"))
@@ -528,14 +521,7 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/submit"),
-            &school,
-            Some(json!({"version": saved["version"]})),
-        )
-        .await;
+    let (status, _) = app.submit(&school, &id, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK);
     let (status, changes) = app
         .get(

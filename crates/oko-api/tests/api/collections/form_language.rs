@@ -349,14 +349,7 @@ pub(super) async fn last_years_submission_prefills_this_years_draft(backend: Bac
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app
-        .call(
-            reqwest::Method::POST,
-            &format!("/api/collections/{last_year}/submit"),
-            &school,
-            Some(json!({"version": saved["version"]})),
-        )
-        .await;
+    let (status, receipt) = app.submit(&school, last_year, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
 
     // This year's collection of the same form opened later.
