@@ -337,10 +337,9 @@ impl Numbered {
 /// Each sheet's rows' numbers in the file.
 type RowNumbers = HashMap<String, Vec<u32>>;
 
-/// Every sheet of the form from the file, or the file's problems with its sheets
-/// and columns (missing, unreadable, rows past a fixed sheet).
-/// The file's sheets read as the form's data, with the rows of the sheets
-/// whose rows were checked as they came.
+/// Every sheet of the form from the file, with the rows of the sheets checked
+/// as they came; or the file's problems with its sheets and columns (missing,
+/// unreadable, rows past a fixed sheet).
 fn read_sheets<'f>(
     form: &'f FormDefinition,
     source: &mut impl RowSource,

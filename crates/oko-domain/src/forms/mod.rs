@@ -522,13 +522,7 @@ impl FormDefinition {
         let Some(condition) = &sheet.shown_if else {
             return true;
         };
-        let decides = self
-            .sheet(&condition.sheet)
-            .and_then(|s| s.column(&condition.column));
-        let wanted = match (&condition.equals, decides) {
-            (Some(wanted), Some(column)) => Some(value::normalize(column, wanted)),
-            (wanted, _) => wanted.clone(),
-        };
+        let wanted = self.condition_value(condition);
         data.rows(&condition.sheet)
             .iter()
             .any(|row| match (row.get(&condition.column), &wanted) {
@@ -546,18 +540,23 @@ impl FormDefinition {
         let column = decider.and_then(|s| s.column(&condition.column));
         let sheet_title = decider.map_or(condition.sheet.as_str(), |s| s.title.as_str());
         let column_title = column.map_or(condition.column.as_str(), |c| c.title.as_str());
-        Some(match (&condition.equals, column) {
-            (Some(wanted), Some(column)) => format!(
-                "Лист заполняется, только если на листе «{sheet_title}» в столбце «{column_title}» указано «{}»",
-                value::normalize(column, wanted)
-            ),
-            (Some(wanted), None) => format!(
+        Some(match self.condition_value(condition) {
+            Some(wanted) => format!(
                 "Лист заполняется, только если на листе «{sheet_title}» в столбце «{column_title}» указано «{wanted}»"
             ),
-            (None, _) => format!(
+            None => format!(
                 "Лист заполняется, только если на листе «{sheet_title}» заполнен столбец «{column_title}»"
             ),
         })
+    }
+
+    /// The value a sheet's condition wants, spelled as its column stores it.
+    fn condition_value(&self, condition: &SheetCondition) -> Option<String> {
+        let wanted = condition.equals.as_ref()?;
+        let column = self
+            .sheet(&condition.sheet)
+            .and_then(|s| s.column(&condition.column));
+        Some(column.map_or_else(|| wanted.clone(), |c| value::normalize(c, wanted)))
     }
 
     /// Gives every column that names one of the form's lists that list's
@@ -570,20 +569,24 @@ impl FormDefinition {
         }
     }
 
-    /// Whether any column is filled from the passport.
-    pub fn prefills(&self) -> bool {
+    /// The columns filled when a draft starts (from the passport, the roster
+    /// or the earlier submission).
+    pub fn prefilled(&self) -> impl Iterator<Item = &ColumnDef> {
         self.sheets
             .iter()
-            .any(|s| s.columns.iter().any(|c| c.prefill.is_some()))
+            .flat_map(|s| &s.columns)
+            .filter(|c| c.prefill.is_some())
+    }
+
+    /// Whether any column is prefilled.
+    pub fn prefills(&self) -> bool {
+        self.prefilled().next().is_some()
     }
 
     /// Whether a column is filled from the organisation's earlier submission.
     pub fn prefills_from_earlier(&self) -> bool {
-        self.sheets.iter().any(|s| {
-            s.columns
-                .iter()
-                .any(|c| matches!(c.prefill, Some(Prefill::Earlier(_))))
-        })
+        self.prefilled()
+            .any(|c| matches!(c.prefill, Some(Prefill::Earlier(_))))
     }
 
     /// The sheet `key`.

@@ -109,25 +109,29 @@ impl RowChecks {
         self.errors.len()
     }
 
+    /// Where row `index`'s values are in `values`.
+    fn place(&self, index: usize) -> std::ops::Range<usize> {
+        index * self.width..(index + 1) * self.width
+    }
+
     /// Reads the sheet's next row.
     fn push(&mut self, sheet: &SheetDef, order: &[(&str, usize)], row: &Row) {
         let index = self.len();
         self.values.resize(self.values.len() + self.width, None);
-        let values = &mut self.values[index * self.width..];
-        self.errors.push(read_row(sheet, order, index, row, values));
+        let place = self.place(index);
+        let errors = read_row(sheet, order, index, row, &mut self.values[place]);
+        self.errors.push(errors);
     }
 
     /// Reads row `index` again.
     fn read_again(&mut self, sheet: &SheetDef, order: &[(&str, usize)], index: usize, row: &Row) {
-        let values = &mut self.values[index * self.width..(index + 1) * self.width];
-        self.errors[index] = read_row(sheet, order, index, row, values);
+        let place = self.place(index);
+        self.errors[index] = read_row(sheet, order, index, row, &mut self.values[place]);
     }
 
     /// Each row's values.
-    fn by_row(&self) -> Vec<&[Option<Value>]> {
-        (0..self.len())
-            .map(|index| &self.values[index * self.width..(index + 1) * self.width])
-            .collect()
+    fn rows(&self) -> impl Iterator<Item = &[Option<Value>]> {
+        (0..self.len()).map(|index| &self.values[self.place(index)])
     }
 }
 
@@ -266,7 +270,7 @@ impl Validation {
         let check = &mut self.sheets[at];
         let mut errors = Vec::new();
         if !sheet.rules.is_empty() {
-            let cells = check.rows.by_row();
+            let cells: Vec<&[Option<Value>]> = check.rows.rows().collect();
             let read = ReadSheet {
                 sheet,
                 cells: &cells,
@@ -306,8 +310,7 @@ impl across::ReadValues for ReadChecked<'_> {
         };
         self.sheets[index]
             .rows
-            .by_row()
-            .into_iter()
+            .rows()
             .filter_map(|row| row.get(column)?.as_ref()?.as_number())
             .sum()
     }

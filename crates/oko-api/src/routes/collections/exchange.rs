@@ -119,13 +119,14 @@ pub async fn upload_draft(
         .await
         .map_err(ApiError::internal)??
         .data;
-    // A locked prefilled cell holds its source's value whatever the file says.
+    // A locked prefilled cell holds its source's value whatever the file says
+    // (the facts are read only for a form that locks some).
     let facts = org_facts(
         &state,
         &writing.form,
         &writing.collection,
         writing.organisation_id,
-        true,
+        writing.form.prefilled().any(|c| c.prefill_locked),
     )
     .await?;
     if let Some(facts) = facts {
