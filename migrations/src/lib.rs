@@ -27,6 +27,7 @@ mod m20261206_000021_reminders;
 mod m20261206_000022_reminder_hours;
 mod m20261206_000023_acceptance;
 mod m20261206_000024_cell_comments;
+mod m20261206_000025_explanations;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000022_reminder_hours::Migration),
             Box::new(m20261206_000023_acceptance::Migration),
             Box::new(m20261206_000024_cell_comments::Migration),
+            Box::new(m20261206_000025_explanations::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ pub mod metrics;
 mod now_and_then;
 pub mod openapi;
 mod openapi_errors;
+mod references;
 pub mod request_log;
 mod routes;
 mod spa;

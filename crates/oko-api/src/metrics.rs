@@ -109,7 +109,7 @@ pub fn request_done(method: &str, route: &str, status: u16, latency: Duration) {
 pub fn draft_written(write: DraftWriteKind) {
     let name = match write {
         DraftWriteKind::Saved => "oko_draft_saves_total",
-        DraftWriteKind::Submitted => "oko_submissions_total",
+        DraftWriteKind::Submitted { .. } => "oko_submissions_total",
         DraftWriteKind::Returned => "oko_returns_total",
         DraftWriteKind::Accepted(_) => "oko_acceptances_total",
     };

@@ -54,6 +54,7 @@ impl Application {
             roster: oko_db::roster::RosterCache::default(),
             reached: oko_db::monitoring::ReachedCache::default(),
             draft_dates: oko_db::monitoring::DraftDatesCache::default(),
+            references: crate::references::ReferenceCache::default(),
             files: file_store::FileStore::configured(config)?,
             max_upload_bytes: config.max_upload_bytes,
             max_form_upload_bytes: config.max_form_upload_bytes,

@@ -40,6 +40,8 @@ pub struct AppState {
     pub reached: oko_db::monitoring::ReachedCache,
     /// Drafts' dates per collection for monitoring, kept current with own writes.
     pub draft_dates: oko_db::monitoring::DraftDatesCache,
+    /// What each organisation's unusual values are compared with.
+    pub references: crate::references::ReferenceCache,
     /// Uploaded files and built reports.
     pub files: file_store::FileStore,
     /// The largest upload accepted, in bytes.

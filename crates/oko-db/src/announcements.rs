@@ -253,6 +253,7 @@ mod tests {
             last_submitted_at: submitted.map(at),
             returned_at: None,
             accepted: None,
+            explained: false,
         }
     }
 

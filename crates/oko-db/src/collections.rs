@@ -280,6 +280,7 @@ pub async fn write_draft(
                 accepted_at: None,
                 accepted_by: None,
                 accept_comment: None,
+                explanations: 0,
             };
             let inserted = held
                 .execute(
@@ -328,13 +329,17 @@ pub async fn write_draft(
 /// draft is still at its version. `None` when someone saved in between.
 pub async fn submit(
     db: &DatabaseConnection,
-    draft: &draft::Model,
-    user_id: Uuid,
+    submitting: Submitting<'_>,
     protocol: Option<ProtocolResults<'_>>,
-    now: DateTime<Utc>,
 ) -> Result<Option<submission::Model>, DbErr> {
+    let Submitting {
+        draft,
+        user_id,
+        now,
+        ..
+    } = submitting;
     let txn = crate::connection::begin_write(db).await?;
-    let marked = mark_submitted(draft, now).exec(&txn).await?;
+    let marked = mark_submitted(&submitting).exec(&txn).await?;
     if marked.rows_affected != 1 {
         return Ok(None);
     }
@@ -363,17 +368,15 @@ pub async fn submit(
 /// when the draft changed since it was read (nothing is written then).
 pub async fn submit_on(
     held: &mut Held,
-    draft: &draft::Model,
-    user_id: Uuid,
+    submitting: Submitting<'_>,
     event: crate::audit::NewEvent<'_>,
-    now: DateTime<Utc>,
 ) -> Result<Option<submission::Model>, DbErr> {
     held.begin_write().await?;
-    if held.execute(&mark_submitted(draft, now)).await? != 1 {
+    if held.execute(&mark_submitted(&submitting)).await? != 1 {
         held.rollback().await?;
         return Ok(None);
     }
-    let snapshot = snapshot_of(draft, user_id, now);
+    let snapshot = snapshot_of(submitting.draft, submitting.user_id, submitting.now);
     held.execute(&submission::Entity::insert(submission::ActiveModel::from(
         snapshot.clone(),
     )))
@@ -383,14 +386,28 @@ pub async fn submit_on(
     Ok(Some(snapshot))
 }
 
-/// Marks `draft` submitted, if it is still at the version read.
-fn mark_submitted(draft: &draft::Model, now: DateTime<Utc>) -> sea_orm::UpdateMany<draft::Entity> {
+/// A submission about to be written: the draft as read, who submits, when,
+/// and how many explanations of unusual values it holds.
+pub struct Submitting<'a> {
+    pub draft: &'a draft::Model,
+    pub user_id: Uuid,
+    pub now: DateTime<Utc>,
+    pub explanations: i32,
+}
+
+/// Marks the draft submitted, if it is still at the version read.
+fn mark_submitted(submitting: &Submitting<'_>) -> sea_orm::UpdateMany<draft::Entity> {
+    let (draft, now) = (submitting.draft, submitting.now);
     draft::Entity::update_many()
         .col_expr(
             draft::Column::FirstSubmittedAt,
             Expr::value(draft.first_submitted_at.unwrap_or(now)),
         )
         .col_expr(draft::Column::LastSubmittedAt, Expr::value(now))
+        .col_expr(
+            draft::Column::Explanations,
+            Expr::value(submitting.explanations),
+        )
         .filter(draft::Column::CollectionId.eq(draft.collection_id))
         .filter(draft::Column::OrganisationId.eq(draft.organisation_id))
         .filter(draft::Column::Version.eq(draft.version))

@@ -40,6 +40,8 @@ pub struct DraftDates {
     pub returned_at: Option<DateTime<Utc>>,
     /// The level that accepted the current submission.
     pub accepted: Option<AcceptanceLevel>,
+    /// Whether the latest submission explains unusual values.
+    pub explained: bool,
 }
 
 impl DraftDates {
@@ -74,17 +76,20 @@ type Moment = Option<DateTime<Utc>>;
 /// A draft's accepted level, as stored.
 type AcceptedLevel = Option<String>;
 
-/// A draft's started, last submitted and returned times and accepted level, as
-/// read.
-type DatesRow = (DateTime<Utc>, Moment, Moment, AcceptedLevel);
+/// A draft's started, last submitted and returned times, accepted level and
+/// explanations, as read.
+type DatesRow = (DateTime<Utc>, Moment, Moment, AcceptedLevel, i32);
 
 impl From<DatesRow> for DraftDates {
-    fn from((started_at, last_submitted_at, returned_at, accepted): DatesRow) -> DraftDates {
+    fn from(
+        (started_at, last_submitted_at, returned_at, accepted, explanations): DatesRow,
+    ) -> DraftDates {
         DraftDates {
             started_at,
             last_submitted_at,
             returned_at,
             accepted: accepted.as_deref().and_then(AcceptanceLevel::parse),
+            explained: explanations > 0,
         }
     }
 }
@@ -96,6 +101,7 @@ fn dates_columns<S: QuerySelect>(query: S) -> S {
         .column(draft::Column::LastSubmittedAt)
         .column(draft::Column::ReturnedAt)
         .column(draft::Column::AcceptedLevel)
+        .column(draft::Column::Explanations)
 }
 
 /// Every draft's dates of a collection, by organisation.
@@ -106,19 +112,19 @@ pub async fn draft_dates(
     let query = draft::Entity::find()
         .select_only()
         .column(draft::Column::OrganisationId);
-    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment, AcceptedLevel)> = dates_columns(query)
+    let rows: Vec<(Uuid, DateTime<Utc>, Moment, Moment, AcceptedLevel, i32)> = dates_columns(query)
         .filter(draft::Column::CollectionId.eq(collection_id))
         .into_tuple()
         .all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(org, started_at, submitted, returned, accepted)| {
-            (
-                org,
-                DraftDates::from((started_at, submitted, returned, accepted)),
-            )
-        })
+        .map(
+            |(org, started, submitted, returned, accepted, explanations)| {
+                let dates = (started, submitted, returned, accepted, explanations);
+                (org, DraftDates::from(dates))
+            },
+        )
         .collect())
 }
 
@@ -267,6 +273,7 @@ impl ScopeRow<'_> {
             started_at: self.started_at(),
             submitted_at: self.submitted_at(),
             returned: self.status == OrgStatus::Returned,
+            explained: self.explained(),
         }
     }
 }
@@ -292,6 +299,10 @@ impl ParticipantRow for ScopeRow<'_> {
     }
     fn submitted_at(&self) -> Option<DateTime<Utc>> {
         self.dates.and_then(|d| d.last_submitted_at)
+    }
+    fn explained(&self) -> bool {
+        self.dates
+            .is_some_and(|d| d.explained && d.last_submitted_at.is_some())
     }
 }
 
@@ -331,6 +342,7 @@ pub fn decision_status(draft: Option<&draft::Model>) -> OrgStatus {
             d.last_submitted_at,
             d.returned_at,
             d.accepted_level.clone(),
+            d.explanations,
         ))
     });
     DraftDates::status(dates.as_ref(), CollectionState::Open)
@@ -506,10 +518,14 @@ impl CachedDates {
             last_submitted_at: None,
             returned_at: None,
             accepted: None,
+            explained: false,
         });
         match write {
             DraftWriteKind::Saved => {}
-            DraftWriteKind::Submitted => entry.last_submitted_at = Some(at),
+            DraftWriteKind::Submitted { explained } => {
+                entry.last_submitted_at = Some(at);
+                entry.explained = explained;
+            }
             DraftWriteKind::Returned => {
                 entry.returned_at = Some(at);
                 entry.accepted = None;
@@ -586,7 +602,10 @@ impl DraftDatesCache {
 #[derive(Clone, Copy, Debug)]
 pub enum DraftWriteKind {
     Saved,
-    Submitted,
+    /// A submission, and whether it explains unusual values.
+    Submitted {
+        explained: bool,
+    },
     Returned,
     Accepted(AcceptanceLevel),
 }

@@ -498,6 +498,11 @@ pub struct Draft {
     })))]
     pub data: FormData,
     pub errors: Vec<CellError>,
+    /// What the organisation's unusual values are compared with (soft
+    /// checks; empty for forms without them): its own value last time, its
+    /// municipality's median.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<crate::forms::Reference>,
     pub progress: Progress,
 }
 

@@ -151,6 +151,9 @@ pub struct ParticipantQuery {
     pub municipality: Option<Uuid>,
     /// Part of the login or the name, any case.
     pub search: Option<String>,
+    /// Only organisations whose latest submission explains unusual values
+    /// («есть пояснения»; `false`: only those whose does not).
+    pub explained: Option<bool>,
     /// The order (by status unless asked).
     #[cfg_attr(feature = "openapi", param(inline))]
     pub sort: Option<ParticipantSort>,
@@ -179,6 +182,9 @@ pub struct Participant {
     pub submitted_at: Option<DateTime<Utc>>,
     /// Returned for revision and not submitted since.
     pub returned: bool,
+    /// The latest submission explains unusual values («есть пояснения»).
+    #[serde(default)]
+    pub explained: bool,
 }
 
 /// What [`ParticipantQuery::select`] filters and sorts by.
@@ -190,6 +196,7 @@ pub trait ParticipantRow {
     fn status(&self) -> OrgStatus;
     fn started_at(&self) -> Option<DateTime<Utc>>;
     fn submitted_at(&self) -> Option<DateTime<Utc>>;
+    fn explained(&self) -> bool;
 }
 
 impl ParticipantRow for Participant {
@@ -214,6 +221,9 @@ impl ParticipantRow for Participant {
     fn submitted_at(&self) -> Option<DateTime<Utc>> {
         self.submitted_at
     }
+    fn explained(&self) -> bool {
+        self.explained
+    }
 }
 
 /// A page of «Список участников» with the scope's counts.
@@ -225,7 +235,8 @@ impl ParticipantRow for Participant {
         "lines": [["Всего", 2], ["Не приступило", 1], ["В работе", 0], ["Сдано", 1]]},
     "items": [{"login": "sch240001", "name": "МБОУ СОШ № 1", "municipality_id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a",
         "municipality": "г. Красноярск", "status": "submitted", "status_title": "Сдано",
-        "started_at": "2026-03-02T09:12:00Z", "submitted_at": "2026-03-02T14:42:00Z", "returned": false}],
+        "started_at": "2026-03-02T09:12:00Z", "submitted_at": "2026-03-02T14:42:00Z", "returned": false,
+        "explained": false}],
     "total": 2, "page": 1, "per_page": 1,
     "municipalities": [{"name": "г. Красноярск", "id": "0f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"}]
 })))]
@@ -278,6 +289,7 @@ impl ParticipantQuery {
         all.retain(|p| {
             self.status.is_none_or(|s| p.status() == s)
                 && self.municipality.is_none_or(|m| p.municipality_id() == m)
+                && self.explained.is_none_or(|e| p.explained() == e)
                 && search.as_deref().is_none_or(|s| {
                     p.login().to_lowercase().contains(s) || p.name().to_lowercase().contains(s)
                 })
@@ -430,6 +442,7 @@ mod tests {
             started_at: started.map(|h| Utc.timestamp_opt(h * 3600, 0).unwrap()),
             submitted_at: None,
             returned: false,
+            explained: false,
         }
     }
 

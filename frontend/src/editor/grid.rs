@@ -15,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use super::{
     cell_editor::{CellEditor, Editing},
+    explanation::ExplanationBox,
     keys::{GridKey, grid_key},
     state::{CellNote, EditorState, NoteKind},
     texts,
@@ -538,6 +539,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
             <CellEditor editor=editor index=index grid=grid/>
         </div>
         <p class=move || if hint_is_error() { "cell-hint error" } else { "cell-hint" } aria-live="polite">{hint}</p>
+        <ExplanationBox editor=editor index=index grid=grid/>
         {move || (total.get() == 0).then(|| view! { <p class="muted">{texts::NO_ROWS}</p> })}
     }
 }
@@ -579,6 +581,14 @@ fn GridRow(
             let id = cell_id(&sheet.key, row, &column.key);
             let error = Memo::new(move |_| by_cell.with(|m| m.get(&(row, at)).cloned()));
             let note = Memo::new(move |_| notes.with(|m| m.get(&(row, at)).cloned()));
+            // An unusual value's explanation, marked and on hover.
+            let soft_checked = column.soft.is_some();
+            let explained = Memo::new(move |_| {
+                editor.revision.track();
+                soft_checked
+                    .then(|| editor.explanation_text(index, row, at))
+                    .flatten()
+            });
             // A calculated cell tells how it is computed.
             let hint = formula::explain(&sheet, column)
                 .into_iter()
@@ -597,6 +607,7 @@ fn GridRow(
                     .get()
                     .or_else(|| note.get().map(|n| n.text))
                     .or_else(|| hidden.get())
+                    .or_else(|| explained.get().map(|t| texts::explanation_of(&t)))
                     .unwrap_or_else(|| hint.clone())
             };
             let state = Memo::new(move |_| {
@@ -616,6 +627,7 @@ fn GridRow(
                     (calculated, " calculated"),
                     (is_prefilled, " prefilled"),
                     (hidden.with(Option::is_some), " hidden-cell"),
+                    (explained.with(Option::is_some), " explained"),
                     (error.with(Option::is_some), " invalid"),
                     (
                         note.with(|n| n.as_ref().is_some_and(|n| n.kind == NoteKind::Comment)),

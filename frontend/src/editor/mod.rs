@@ -2,6 +2,7 @@
 //! keys, its in-place cell editor and its words.
 
 pub mod cell_editor;
+pub mod explanation;
 pub mod grid;
 pub mod keys;
 pub mod state;

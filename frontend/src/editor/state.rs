@@ -8,9 +8,10 @@ use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     collections::{Draft, DraftConflict, DraftPatch, DraftSaved, SubmissionReceipt, SubmitRequest},
     forms::{
-        CellError, Change, FormData, FormDefinition,
+        CellCode, CellError, Change, FormData, FormDefinition, Reference,
         editing::{Overlap, Step, UndoHistory, overlaps},
         outbox::Outbox,
+        soft,
         validate::Validation,
     },
 };
@@ -95,6 +96,8 @@ pub struct EditorState {
     pub notes: RwSignal<std::collections::HashMap<CellKey, CellNote>>,
     /// The checks behind `errors`, kept so a keystroke re-checks its row only.
     validation: StoredValue<Validation>,
+    /// What unusual values are compared with (the server's, with the draft).
+    references: StoredValue<Vec<Reference>>,
     /// Errors of the last uploaded file (rows as the file numbers them).
     pub upload_problems: RwSignal<Vec<String>>,
     /// The last uploaded file when it was refused: sent back for its errors
@@ -122,15 +125,20 @@ impl EditorState {
         session: Session,
         collection_id: Uuid,
         form: FormDefinition,
-        data: FormData,
-        version: i32,
+        draft: Draft,
         read_only: bool,
         storage_prefix: String,
     ) -> EditorState {
+        let Draft {
+            data,
+            version,
+            references,
+            ..
+        } = draft;
         // Each tab keeps its own outbox: two tabs never overwrite each other's.
         let tab_id = format!("{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
         let validation = Validation::new(&form, &data);
-        let errors = validation.errors();
+        let errors = all_errors(&form, &data, &validation, &references);
         EditorState {
             collection_id,
             form: StoredValue::new(form),
@@ -143,6 +151,7 @@ impl EditorState {
             errors: RwSignal::new(errors),
             notes: RwSignal::new(std::collections::HashMap::new()),
             validation: StoredValue::new(validation),
+            references: StoredValue::new(references),
             upload_problems: RwSignal::new(Vec::new()),
             refused_upload: RwSignal::new_local(None),
             save_state: RwSignal::new(SaveState::Idle),
@@ -244,10 +253,9 @@ impl EditorState {
         let form = self.form.read_value();
         self.data.with_value(|data| {
             self.validation
-                .update_value(|v| v.update(&form, data, &changes))
+                .update_value(|v| v.update(&form, data, &changes));
+            self.show_errors(&form, data);
         });
-        self.errors
-            .set(self.validation.with_value(Validation::errors));
         let (tab, next_batch) = (self.tab_id, self.next_batch);
         self.outbox.update_value(|outbox| {
             for change in changes {
@@ -521,9 +529,52 @@ impl EditorState {
 
     /// Checks everything again (the data was replaced).
     fn revalidate(self, form: &FormDefinition, data: &FormData) {
-        let validation = Validation::new(form, data);
-        self.errors.set(validation.errors());
-        self.validation.set_value(validation);
+        self.validation.set_value(Validation::new(form, data));
+        self.show_errors(form, data);
+    }
+
+    /// The errors of the checks held, and the unusual values not explained.
+    fn show_errors(self, form: &FormDefinition, data: &FormData) {
+        let errors = self.validation.with_value(|validation| {
+            self.references
+                .with_value(|references| all_errors(form, data, validation, references))
+        });
+        self.errors.set(errors);
+    }
+
+    /// The explanation of cell (`row`, `column`) of sheet `sheet` and whether
+    /// one is asked for (its value is unusual); `None` for a cell that needs
+    /// none and has none.
+    pub fn explanation(self, sheet: usize, row: u32, column: usize) -> Option<(String, bool)> {
+        let held = self.explanation_text(sheet, row, column);
+        let form = self.form.read_value();
+        let sheet = &form.sheets[sheet];
+        let def = &sheet.columns[column];
+        def.soft.as_ref()?;
+        let asked = self.errors.with(|errors| {
+            errors.iter().any(|e| {
+                e.code == CellCode::ExplanationRequired
+                    && e.sheet == sheet.key
+                    && e.row == row
+                    && e.column.as_deref() == Some(def.key.as_str())
+            })
+        });
+        (held.is_some() || asked).then(|| (held.unwrap_or_default(), asked))
+    }
+
+    /// The explanation cell (`row`, `column`) of sheet `sheet` holds, if any.
+    pub fn explanation_text(self, sheet: usize, row: u32, column: usize) -> Option<String> {
+        let form = self.form.read_value();
+        let sheet = &form.sheets[sheet];
+        let def = &sheet.columns[column];
+        def.soft.as_ref()?;
+        let key = soft::explanation_key(&def.key);
+        self.data.with_value(|d| {
+            d.rows(&sheet.key)
+                .get(row as usize - 1)
+                .and_then(|r| r.get(&key))
+                .map(str::to_owned)
+        })
     }
 
     /// The user chose a value for an overlapping cell: theirs is set (as a change
@@ -555,6 +606,19 @@ impl EditorState {
             storage.remove_item(&key)
         };
     }
+}
+
+/// Every error: `validation`'s, and the values unusual against `references`
+/// without an explanation (as the server counts them).
+fn all_errors(
+    form: &FormDefinition,
+    data: &FormData,
+    validation: &Validation,
+    references: &[Reference],
+) -> Vec<CellError> {
+    let mut errors = validation.errors();
+    errors.extend(soft::unexplained(form, data, references));
+    errors
 }
 
 /// The outboxes previous visits (any tab) left in the browser's storage under

@@ -125,3 +125,13 @@ pub fn sheet_errors(count: usize) -> String {
 
 pub const MERGED_SUBMIT_AGAIN: &str = "Черновик только что изменили в другой вкладке или другой сотрудник. Их изменения добавлены в таблицу. Сдать отчёт вместе с ними?";
 pub const MERGED_LOOK: &str = "Черновик изменили в другой вкладке или другой сотрудник: их изменения добавлены в таблицу. Проверьте и нажмите «Сдать отчет» ещё раз";
+
+/// The label of an unusual value's explanation.
+pub const EXPLANATION: &str = "Пояснение к значению";
+/// What the explanation's box suggests.
+pub const EXPLANATION_PLACEHOLDER: &str = "Почему значение такое (например: открыли новый класс)";
+
+/// An explanation as a coordinator reads it.
+pub fn explanation_of(text: &str) -> String {
+    format!("Пояснение организации: {text}")
+}

@@ -151,6 +151,7 @@ fn blank_draft(view: &CollectionView, form: &FormDefinition) -> Draft {
         version: 0,
         data: oko_domain::forms::FormData::blank(form),
         errors: Vec::new(),
+        references: Vec::new(),
         progress: oko_domain::collections::Progress::new(None, None, None, view.state, None, None),
     }
 }
@@ -170,6 +171,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     } = loaded;
     let open = view.state == CollectionState::Open;
     let returned = draft.progress.returned.as_ref().map(|r| r.message.clone());
+    let status = draft.progress.status;
     let accepted = draft
         .progress
         .accepted
@@ -180,15 +182,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let read_only =
         !(fills_in && open && organisation.is_none()) || draft.progress.status.is_accepted();
     let key = storage_prefix(session, &view.id.to_string());
-    let editor = EditorState::new(
-        session,
-        view.id,
-        form.clone(),
-        draft.data,
-        draft.version,
-        read_only,
-        key,
-    );
+    let editor = EditorState::new(session, view.id, form.clone(), draft, read_only, key);
     if let Some(problem) = replay_problem {
         editor.save_state.set(SaveState::Refused(problem));
     }
@@ -200,7 +194,6 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     on_cleanup(move || caught_up.remove());
     let sheet = RwSignal::new(0usize);
     let grid = GridState::new();
-    let status = draft.progress.status;
     // The cell the grid is on, for a comment on it.
     let active = Signal::derive(move || {
         let index = sheet.get();

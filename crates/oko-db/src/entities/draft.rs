@@ -38,6 +38,8 @@ pub struct Model {
     pub accepted_by: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub accept_comment: Option<String>,
+    /// Explanations of unusual values in the current submission.
+    pub explanations: i32,
 }
 
 impl Model {

@@ -142,7 +142,7 @@ impl FormData {
                     Some(text) => text.clone(),
                     None => value::normalize(
                         column,
-                        earlier_value(facts.earlier(), sheet, index, column),
+                        earlier_value(facts.earlier(), sheet, index, column.earlier_key()),
                     ),
                 };
                 let rows = self.sheets.entry(sheet.key.clone()).or_default();
@@ -200,15 +200,14 @@ impl FormData {
     }
 }
 
-/// What `column` takes in row `index` from the earlier submission: the value
-/// of its `prefill_from` column (its own by default) in the row with the same
-/// presets on a fixed sheet (the rows may have moved between versions), in
-/// the same row otherwise.
-fn earlier_value<'a>(
+/// The earlier submission's value of column `from` for row `index` of
+/// `sheet`: in the row with the same presets on a fixed sheet (the rows may
+/// have moved between versions), in the same row otherwise.
+pub(crate) fn earlier_value<'a>(
     earlier: Option<&'a FormData>,
     sheet: &SheetDef,
     index: usize,
-    column: &ColumnDef,
+    from: &str,
 ) -> &'a str {
     let Some(earlier) = earlier else {
         return "";
@@ -222,6 +221,5 @@ fn earlier_value<'a>(
         }),
         _ => rows.get(index),
     };
-    let from = column.prefill_from.as_deref().unwrap_or(&column.key);
     row.and_then(|row| row.get(from)).unwrap_or_default()
 }

@@ -393,6 +393,7 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             column.decimals.is_some(),
             ("«число»", kind == ColumnType::Decimal),
         ),
+        ("soft", column.soft.is_some(), numbers),
     ];
     for (name, set, (kinds, allowed)) in constraints {
         if set && !allowed {
@@ -453,6 +454,9 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             "Единица измерения не может быть пустой",
         );
     }
+    if let Some(soft) = &column.soft {
+        check_soft(problems, &format!("{at}.soft"), soft);
+    }
     if column.title.trim().is_empty() {
         problems.add(&format!("{at}.title"), "Укажите заголовок столбца");
     }
@@ -481,6 +485,29 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
                 "В списке нескольких значений «;» разделяет значения: уберите его из значений",
             );
         }
+    }
+}
+
+fn check_soft(problems: &mut Problems, at: &str, soft: &super::SoftCheck) {
+    if soft.is_empty() {
+        problems.add(
+            at,
+            "Укажите обычные пределы или допустимое отличие от прошлой сдачи или медианы",
+        );
+    }
+    for (name, percent) in [
+        ("from_last_time", soft.from_last_time),
+        ("from_median", soft.from_median),
+    ] {
+        if percent.is_some_and(|p| !(p > 0.0 && p.is_finite())) {
+            problems.add(
+                &format!("{at}.{name}"),
+                "Допустимое отличие — положительное число процентов",
+            );
+        }
+    }
+    if matches!((soft.usual_min, soft.usual_max), (Some(a), Some(b)) if a > b) {
+        problems.add(at, "Нижняя граница больше верхней");
     }
 }
 

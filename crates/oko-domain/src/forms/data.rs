@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use smol_str::SmolStr;
 
-use super::{CellCode, CellError, FormDefinition, MAX_CELL_CHARS, Row, value::normalize};
+use super::{CellCode, CellError, FormDefinition, MAX_CELL_CHARS, Row, soft, value::normalize};
 
 /// Every sheet's rows, in order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -171,13 +171,19 @@ impl FormData {
                 let index = (*row as usize)
                     .checked_sub(1)
                     .ok_or_else(|| row_error(0, "Номер строки начинается с 1".into()))?;
-                let def = sheet.column(column).ok_or_else(|| CellError {
-                    sheet: sheet.key.clone(),
-                    row: *row,
-                    column: Some(column.clone()),
-                    code: CellCode::Unknown,
-                    message: format!("На листе «{}» нет столбца «{column}»", sheet.title),
-                })?;
+                // An unusual value's explanation is any text, even beside a
+                // locked cell (`soft`).
+                let explanation = soft::is_explanation(sheet, column);
+                let def = sheet.column(column).filter(|_| !explanation);
+                if def.is_none() && !explanation {
+                    return Err(CellError {
+                        sheet: sheet.key.clone(),
+                        row: *row,
+                        column: Some(column.clone()),
+                        code: CellCode::Unknown,
+                        message: format!("На листе «{}» нет столбца «{column}»", sheet.title),
+                    });
+                }
                 if index >= limit {
                     return Err(row_error(
                         *row,
@@ -193,20 +199,33 @@ impl FormData {
                         reason.into(),
                     ));
                 }
-                if value.chars().count() > MAX_CELL_CHARS {
+                let most = if explanation {
+                    soft::MAX_EXPLANATION_CHARS
+                } else {
+                    MAX_CELL_CHARS
+                };
+                if value.chars().count() > most {
+                    let what = if explanation {
+                        "В пояснении"
+                    } else {
+                        "В ячейке"
+                    };
                     return Err(CellError::at(
                         &sheet.key,
                         index,
                         column,
                         CellCode::WrongLength,
-                        format!("В ячейке не более {MAX_CELL_CHARS} символов"),
+                        format!("{what} не более {most} символов"),
                     ));
                 }
                 let rows_before = rows.len();
                 if rows.len() <= index {
                     rows.resize(index + 1, Row::new());
                 }
-                let text = normalize(def, value);
+                let text = match def {
+                    Some(def) => normalize(def, value),
+                    None => value.trim().to_owned(),
+                };
                 let old = if text.is_empty() {
                     rows[index].remove(column)
                 } else {

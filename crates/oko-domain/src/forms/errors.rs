@@ -49,6 +49,9 @@ pub enum CellCode {
     RowCount,
     /// A cell the definition gives was changed.
     LockedCell,
+    /// An unusual value (a soft check) without an explanation: saved, not
+    /// submitted.
+    ExplanationRequired,
     /// A sheet or column the form does not have.
     Unknown,
 }
@@ -91,6 +94,7 @@ impl CellCode {
             CellCode::RequiredIf => "required_if",
             CellCode::RowCount => "row_count",
             CellCode::LockedCell => "locked_cell",
+            CellCode::ExplanationRequired => "explanation_required",
             CellCode::Unknown => "unknown",
         }
     }

@@ -17,6 +17,7 @@ pub mod pattern;
 pub mod row;
 pub mod rule_text;
 pub mod rules;
+pub mod soft;
 #[cfg(test)]
 mod tests;
 pub mod validate;
@@ -30,6 +31,7 @@ pub use data::{Change, FormData};
 pub use errors::{CellCode, CellError};
 pub use row::Row;
 pub use rules::{CompareOp, Rule};
+pub use soft::{Reference, SoftCheck};
 pub use validate::{RowsChecked, validate, validate_checked};
 
 /// Free-row sheets hold at most this many rows unless the sheet says otherwise.
@@ -335,6 +337,10 @@ pub struct ColumnDef {
     /// value (a changed passport is changed there), or the earlier submission's.
     #[serde(default, skip_serializing_if = "is_false")]
     pub prefill_locked: bool,
+    /// Soft checks of a numeric column ([`soft`]): an unusual value is
+    /// saved, but submitted only with an explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soft: Option<SoftCheck>,
 }
 
 /// What fills a prefilled column: a field of the organisation's passport
@@ -441,6 +447,7 @@ impl ColumnDef {
             prefill: None,
             prefill_from: None,
             prefill_locked: false,
+            soft: None,
             formula: None,
             decimals: None,
             unit: None,
@@ -476,6 +483,12 @@ impl ColumnDef {
             "можно исправить"
         };
         Some(format!("{note}; {then}"))
+    }
+
+    /// The earlier submission's column a «last_time» prefill takes: its
+    /// `prefill_from`, its own by default.
+    pub fn earlier_key(&self) -> &str {
+        self.prefill_from.as_deref().unwrap_or(&self.key)
     }
 
     /// Whether the column's cells are computed by a formula.
@@ -587,6 +600,29 @@ impl FormDefinition {
     pub fn prefills_from_earlier(&self) -> bool {
         self.prefilled()
             .any(|c| matches!(c.prefill, Some(Prefill::Earlier(_))))
+    }
+
+    /// The soft checks of every column that has them.
+    fn soft_checks(&self) -> impl Iterator<Item = &SoftCheck> {
+        self.sheets
+            .iter()
+            .flat_map(|s| &s.columns)
+            .filter_map(|c| c.soft.as_ref())
+    }
+
+    /// Whether any column asks for an explanation of unusual values.
+    pub fn has_soft_checks(&self) -> bool {
+        self.soft_checks().next().is_some()
+    }
+
+    /// Whether a soft check compares with the organisation's earlier submission.
+    pub fn checks_last_time(&self) -> bool {
+        self.soft_checks().any(|c| c.from_last_time.is_some())
+    }
+
+    /// Whether a soft check compares with the municipality's median.
+    pub fn checks_medians(&self) -> bool {
+        self.soft_checks().any(|c| c.from_median.is_some())
     }
 
     /// The sheet `key`.

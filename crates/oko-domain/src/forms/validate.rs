@@ -6,6 +6,7 @@ use super::{
     CellCode, CellError, Change, ColumnDef, FormData, FormDefinition, Row, SheetColumn, SheetDef,
     across, pattern,
     rules::{self, ReadSheet},
+    soft,
     value::{self, ParseProblem, Value},
 };
 
@@ -385,6 +386,8 @@ fn read_row(
         while known.next_if(|(k, _)| *k < key).is_some() {}
         match known.peek() {
             Some((k, at)) if *k == key => texts[*at] = text,
+            // An unusual value's explanation, beside its cell (`soft`).
+            _ if soft::is_explanation(sheet, key) => {}
             _ => errors.push(CellError::at(
                 &sheet.key,
                 index,

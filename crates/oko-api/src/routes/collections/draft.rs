@@ -6,7 +6,7 @@ use oko_db::collections::{self, DraftWrite};
 use oko_domain::{
     api::Problem,
     collections::{Draft, DraftConflict, DraftPatch, DraftSaved, cell_problems},
-    forms::{FormData, validate},
+    forms::FormData,
 };
 use uuid::Uuid;
 
@@ -89,7 +89,7 @@ pub async fn save_draft(
         return Ok(HttpResponse::Ok().json(DraftSaved {
             version: current_version,
             saved_at: current.map_or(now, |d| d.updated_at),
-            errors: validate(form, &data),
+            errors: writing.errors(&data),
         }));
     }
     if body.version != current_version {
@@ -124,6 +124,6 @@ pub async fn save_draft(
     Ok(HttpResponse::Ok().json(DraftSaved {
         version: written.version,
         saved_at: now,
-        errors: validate(form, &data),
+        errors: writing.errors(&data),
     }))
 }

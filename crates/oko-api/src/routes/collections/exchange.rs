@@ -5,7 +5,11 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use oko_db::collections::{self, DraftWrite};
-use oko_domain::{api::Problem, collections::Draft, forms::FormDefinition};
+use oko_domain::{
+    api::Problem,
+    collections::Draft,
+    forms::{FormData, FormDefinition, soft},
+};
 use oko_io::{
     csv_read::read_csv,
     form_template::template,
@@ -134,6 +138,12 @@ pub async fn upload_draft(
     }
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;
+    if writing.form.has_soft_checks()
+        && let Some(before) = current.as_ref()
+    {
+        let before = collections::data_of(Some(before), FormData::default)?;
+        soft::keep_explanations(&writing.form, &mut data, &before);
+    }
     let write = DraftWrite {
         collection_id: writing.collection.id,
         organisation_id: writing.organisation_id,
@@ -153,6 +163,7 @@ pub async fn upload_draft(
         &writing.form,
         Some(&written),
         None,
+        &writing.references,
         writing.now,
     )?))
 }

@@ -26,7 +26,9 @@ use oko_db::{
 use oko_domain::{
     collections::{CollectionView, Draft, DraftConflict, Progress},
     error_code::ErrorCode,
-    forms::{FormData, FormDefinition, Prefill, PrefillFacts, RosterFact, validate},
+    forms::{
+        FormData, FormDefinition, Prefill, PrefillFacts, Reference, RosterFact, soft, validate,
+    },
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -145,6 +147,8 @@ pub struct Writing {
     pub collection: collection_entity::Model,
     pub organisation_id: uuid::Uuid,
     pub form: Arc<FormDefinition>,
+    /// What the organisation's unusual values are compared with.
+    pub references: Arc<Vec<Reference>>,
     pub now: DateTime<Utc>,
 }
 
@@ -189,12 +193,37 @@ pub async fn open_for_writing(
         .forms
         .get(&state.db, collection.form_version_id)
         .await?;
+    let references = state
+        .references
+        .get(state, &form, &collection, organisation_id)
+        .await?;
     Ok(Writing {
         collection,
         organisation_id,
         form,
+        references,
         now,
     })
+}
+
+impl Writing {
+    /// Every error of `data`: the form's checks and the unusual values not
+    /// explained yet.
+    pub fn errors(&self, data: &FormData) -> Vec<oko_domain::forms::CellError> {
+        errors_of(&self.form, data, &self.references)
+    }
+}
+
+/// Every error of `data` against `form`: its checks, and the values unusual
+/// against `references` that have no explanation.
+pub fn errors_of(
+    form: &FormDefinition,
+    data: &FormData,
+    references: &[Reference],
+) -> Vec<oko_domain::forms::CellError> {
+    let mut errors = validate(form, data);
+    errors.extend(soft::unexplained(form, data, references));
+    errors
 }
 
 impl Writing {
@@ -238,6 +267,7 @@ impl Writing {
             &self.form,
             current,
             None,
+            &self.references,
             self.now,
         )?;
         let code = ErrorCode::Conflict;
@@ -397,12 +427,17 @@ pub async fn read_draft(
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let stored = collections::draft(&state.db, found.id, organisation.id).await?;
     let facts = org_facts(state, &form, &found, organisation.id, stored.is_none()).await?;
+    let references = state
+        .references
+        .get(state, &form, &found, organisation.id)
+        .await?;
     let draft = draft_of(
         &found,
         organisation.id,
         &form,
         stored.as_ref(),
         facts.as_ref(),
+        &references,
         now,
     )?;
     Ok(ReadDraft {
@@ -420,6 +455,7 @@ pub fn draft_of(
     form: &FormDefinition,
     draft: Option<&draft_entity::Model>,
     facts: Option<&OrgFacts>,
+    references: &[Reference],
     now: DateTime<Utc>,
 ) -> Result<Draft, ApiError> {
     let data: FormData = collections::data_of(draft, || blank_with(form, facts))?;
@@ -427,7 +463,8 @@ pub fn draft_of(
         collection_id: collection.id,
         organisation_id,
         version: draft.map_or(0, |d| d.version),
-        errors: validate(form, &data),
+        errors: errors_of(form, &data, references),
+        references: references.to_vec(),
         data,
         progress: progress_of(collection, draft, now),
     })

@@ -10,7 +10,7 @@ use oko_domain::{
         SubmissionHistory, SubmissionReceipt, SubmitRequest, cell_problems, filled_in_ru,
     },
     error_code::ErrorCode,
-    forms::{FormData, validate},
+    forms::{FormData, soft},
 };
 use uuid::Uuid;
 
@@ -69,10 +69,17 @@ pub async fn submit_draft(
         return writing.conflict(Some(&draft));
     }
     let data = collections::data_of(Some(&draft), || FormData::blank(form))?;
-    let errors = validate(form, &data);
+    let errors = writing.errors(&data);
     if !errors.is_empty() {
         return Err(ApiError::validation(cell_problems(form, &errors)));
     }
+    let explanations = soft::explanation_count(form, &data);
+    let submitting = |user_id, now| collections::Submitting {
+        draft: &draft,
+        user_id,
+        now,
+        explanations: i32::try_from(explanations).unwrap_or(i32::MAX),
+    };
     let detail = format!("Версия черновика {}", draft.version);
     let entry = audit::Entry {
         action: AuditAction::Submitted,
@@ -85,7 +92,8 @@ pub async fn submit_draft(
         Some(work) => {
             drop(held);
             let submitted =
-                submit_protocol(&state, &user, &draft, work, &data, writing.now).await?;
+                submit_protocol(&state, submitting(user.user_id(), writing.now), work, &data)
+                    .await?;
             if submitted.is_some() {
                 audit::by_user(&state, &user, entry, None).await;
             }
@@ -94,7 +102,7 @@ pub async fn submit_draft(
         None => {
             let event = audit::event_by_user(&state, &user, entry, None).await;
             let submitted =
-                collections::submit_on(&mut held, &draft, user.user_id(), event, writing.now)
+                collections::submit_on(&mut held, submitting(user.user_id(), writing.now), event)
                     .await?;
             if submitted.is_none() {
                 return writing.conflict_on(&mut held).await;
@@ -104,7 +112,11 @@ pub async fn submit_draft(
     };
     match submitted {
         Some(snapshot) => {
-            writing.noted(&state, oko_db::monitoring::DraftWriteKind::Submitted);
+            let explained = explanations > 0;
+            writing.noted(
+                &state,
+                oko_db::monitoring::DraftWriteKind::Submitted { explained },
+            );
             Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.login().to_owned())))
         }
         None => writing.conflict(writing.current(&state).await?.as_ref()),
@@ -114,11 +126,9 @@ pub async fn submit_draft(
 /// A protocol's submission with its students' results, in one transaction.
 async fn submit_protocol(
     state: &AppState,
-    user: &Authenticated,
-    draft: &oko_db::entities::draft::Model,
+    submitting: collections::Submitting<'_>,
     work: uuid::Uuid,
     data: &FormData,
-    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<oko_db::entities::submission::Model>, ApiError> {
     let work = oko_db::analytics::work(&state.db, work).await?;
     let students = work
@@ -130,7 +140,7 @@ async fn submit_protocol(
         work: &w.definition,
         students: &students,
     });
-    Ok(collections::submit(&state.db, draft, user.user_id(), protocol, now).await?)
+    Ok(collections::submit(&state.db, submitting, protocol).await?)
 }
 
 /// The organisation's submissions, newest first (the first is what counts).

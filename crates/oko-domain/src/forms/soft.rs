@@ -1,0 +1,334 @@
+//! Soft checks (DHIS2's min–max and outlier idea, with a required comment
+//! instead of a silent pass): a number far from what is usual — outside its
+//! column's usual range, far from the organisation's own value last time, or
+//! from its municipality's median — does not block a save, but the
+//! submission waits until the value is explained (`explanation_required`).
+//!
+//! An explanation is kept in its row beside the cell, under
+//! `<column>:explanation`, so it moves with the row when rows are inserted or
+//! deleted and is saved, merged and submitted like any cell.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CellCode, CellError, ColumnDef, FormData, FormDefinition, SheetDef, value};
+
+/// What counts as usual for a numeric column.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "usual_min": 5, "usual_max": 35, "from_last_time": 50, "from_median": 100
+})))]
+pub struct SoftCheck {
+    /// A smaller value asks for an explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usual_min: Option<f64>,
+    /// A larger value asks for an explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usual_max: Option<f64>,
+    /// Percent: a value further than this from the organisation's own value
+    /// in its earlier submission of the form asks for an explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_last_time: Option<f64>,
+    /// Percent: a value further than this from the median of its
+    /// municipality's submissions asks for an explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_median: Option<f64>,
+}
+
+impl SoftCheck {
+    /// Whether nothing is checked.
+    pub fn is_empty(&self) -> bool {
+        *self == SoftCheck::default()
+    }
+}
+
+/// What follows a column's key in the key of its explanation.
+pub const EXPLANATION_SUFFIX: &str = ":explanation";
+
+/// The key a row keeps `column`'s explanation under.
+pub fn explanation_key(column: &str) -> String {
+    format!("{column}{EXPLANATION_SUFFIX}")
+}
+
+/// The column an explanation's key explains, if `key` is one.
+pub fn explained_column(key: &str) -> Option<&str> {
+    key.strip_suffix(EXPLANATION_SUFFIX)
+}
+
+/// Whether `key` is the explanation of a soft-checked column of `sheet`.
+pub fn is_explanation(sheet: &SheetDef, key: &str) -> bool {
+    explained_column(key)
+        .and_then(|column| sheet.column(column))
+        .is_some_and(|c| c.soft.is_some())
+}
+
+/// The most characters an explanation holds.
+pub const MAX_EXPLANATION_CHARS: usize = 1_000;
+
+/// Fewest other organisations' values a median is taken of: the median of
+/// one or two neighbours says nothing about what is usual.
+pub const MIN_NEIGHBOURS: usize = 3;
+
+/// What one organisation's values are compared with, worked out by the server
+/// (its earlier submission, its municipality's submissions) and sent with its
+/// draft, so the editor checks the same as the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "sheet": "classes", "row": 1, "column": "students", "last_time": 24, "median": 25
+})))]
+pub struct Reference {
+    pub sheet: String,
+    /// 1-based row; none: every row of the sheet (a free sheet's median).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    pub column: String,
+    /// The organisation's own value in its earlier submission.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_time: Option<f64>,
+    /// The median of the other organisations' submitted values in its
+    /// municipality.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median: Option<f64>,
+}
+
+/// The references of one organisation: its `earlier` submission of the form,
+/// and the submissions of the other organisations of its municipality
+/// (`neighbours`). A fixed sheet's rows are compared row by row; a free
+/// sheet's first row with the first row last time, and every row with the
+/// median of all the neighbours' rows.
+pub fn references(
+    form: &FormDefinition,
+    earlier: Option<&FormData>,
+    neighbours: &[FormData],
+) -> Vec<Reference> {
+    let mut found = Vec::new();
+    for sheet in &form.sheets {
+        for column in sheet.columns.iter().filter(|c| c.soft.is_some()) {
+            let check = column.soft.as_ref().expect("filtered");
+            let reference = |row: Option<u32>, last_time, median| Reference {
+                sheet: sheet.key.clone(),
+                row,
+                column: column.key.clone(),
+                last_time,
+                median,
+            };
+            let last_time = |index: usize| {
+                check.from_last_time?;
+                let text = super::calculate::earlier_value(earlier, sheet, index, &column.key);
+                number(column, text)
+            };
+            let median_of = |values: Vec<f64>| check.from_median.and_then(|_| median(values));
+            if sheet.is_free() {
+                let all = neighbours
+                    .iter()
+                    .flat_map(|n| n.rows(&sheet.key))
+                    .filter_map(|row| number(column, row.get(&column.key)?))
+                    .collect();
+                let first = last_time(0);
+                if first.is_some() {
+                    found.push(reference(Some(1), first, None));
+                }
+                if let Some(median) = median_of(all) {
+                    found.push(reference(None, None, Some(median)));
+                }
+                continue;
+            }
+            for index in 0..sheet.fixed_rows.len() {
+                let values = neighbours
+                    .iter()
+                    .filter_map(|n| {
+                        number(column, n.rows(&sheet.key).get(index)?.get(&column.key)?)
+                    })
+                    .collect();
+                let (last, median) = (last_time(index), median_of(values));
+                if last.is_some() || median.is_some() {
+                    found.push(reference(Some(index as u32 + 1), last, median));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// A stored cell's number, if it holds one.
+fn number(column: &ColumnDef, text: &str) -> Option<f64> {
+    value::parse(column, text).ok()?.as_number()
+}
+
+/// The middle of `values` (the mean of the two middle ones when even); none
+/// with fewer than [`MIN_NEIGHBOURS`].
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.len() < MIN_NEIGHBOURS {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    })
+}
+
+/// The references by cell, for the checks.
+struct Lookup<'a> {
+    by_cell: HashMap<(&'a str, Option<u32>, &'a str), &'a Reference>,
+}
+
+impl<'a> Lookup<'a> {
+    fn of(references: &'a [Reference]) -> Lookup<'a> {
+        let by_cell = references
+            .iter()
+            .map(|r| ((r.sheet.as_str(), r.row, r.column.as_str()), r))
+            .collect();
+        Lookup { by_cell }
+    }
+
+    /// The organisation's value last time and the median for a cell (1-based `row`).
+    fn of_cell(&self, sheet: &str, row: u32, column: &str) -> (Option<f64>, Option<f64>) {
+        let own = self.by_cell.get(&(sheet, Some(row), column));
+        let sheet_wide = self.by_cell.get(&(sheet, None, column));
+        let last_time = own.and_then(|r| r.last_time);
+        let median = own
+            .and_then(|r| r.median)
+            .or(sheet_wide.and_then(|r| r.median));
+        (last_time, median)
+    }
+}
+
+/// Why `n` in a column checked by `check` is unusual, each reason a phrase
+/// («вне обычных пределов: от 5 до 35»); empty when it is usual.
+pub fn reasons(
+    check: &SoftCheck,
+    n: f64,
+    last_time: Option<f64>,
+    median: Option<f64>,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let below = check.usual_min.is_some_and(|min| n < min);
+    let above = check.usual_max.is_some_and(|max| n > max);
+    if below || above {
+        let range = match (check.usual_min, check.usual_max) {
+            (Some(min), Some(max)) => {
+                format!(
+                    "от {} до {}",
+                    value::decimal_ru(min),
+                    value::decimal_ru(max)
+                )
+            }
+            (Some(min), None) => format!("не меньше {}", value::decimal_ru(min)),
+            (None, Some(max)) => format!("не больше {}", value::decimal_ru(max)),
+            (None, None) => String::new(),
+        };
+        reasons.push(format!("обычно {range}"));
+    }
+    // A percentage of the reference; of 1 when the reference is 0, so that 0
+    // last time and 1 now is not «infinitely» far.
+    let far = |reference: f64, percent: f64| {
+        (n - reference).abs() > percent / 100.0 * reference.abs().max(1.0)
+    };
+    if let (Some(last), Some(percent)) = (last_time, check.from_last_time)
+        && far(last, percent)
+    {
+        reasons.push(format!(
+            "в прошлый раз было {} (разница больше {}%)",
+            value::decimal_ru(last),
+            value::decimal_ru(percent)
+        ));
+    }
+    if let (Some(median), Some(percent)) = (median, check.from_median)
+        && far(median, percent)
+    {
+        reasons.push(format!(
+            "медиана по муниципалитету {} (разница больше {}%)",
+            value::decimal_ru(median),
+            value::decimal_ru(percent)
+        ));
+    }
+    reasons
+}
+
+/// Every unusual value of `data` without an explanation, as an
+/// `explanation_required` error on its cell. A cell its condition hides, or
+/// on a sheet left out, is not checked.
+pub fn unexplained(
+    form: &FormDefinition,
+    data: &FormData,
+    references: &[Reference],
+) -> Vec<CellError> {
+    let lookup = Lookup::of(references);
+    let mut errors = Vec::new();
+    for sheet in &form.sheets {
+        let checked: Vec<(&ColumnDef, &SoftCheck, String)> = sheet
+            .columns
+            .iter()
+            .filter_map(|c| Some((c, c.soft.as_ref()?, explanation_key(&c.key))))
+            .collect();
+        if checked.is_empty() || !form.is_sheet_shown(sheet, data) {
+            continue;
+        }
+        for (index, row) in data.rows(&sheet.key).iter().enumerate() {
+            for (column, check, explained) in &checked {
+                if row.contains_key(explained) || !column.is_shown(sheet, row) {
+                    continue;
+                }
+                let Some(n) = row.get(&column.key).and_then(|text| number(column, text)) else {
+                    continue;
+                };
+                let (last_time, median) = lookup.of_cell(&sheet.key, index as u32 + 1, &column.key);
+                let reasons = reasons(check, n, last_time, median);
+                if !reasons.is_empty() {
+                    errors.push(CellError::at(
+                        &sheet.key,
+                        index,
+                        &column.key,
+                        CellCode::ExplanationRequired,
+                        format!(
+                            "Необычное значение: {}. Исправьте его или напишите пояснение",
+                            reasons.join("; ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// How many explanations `data` holds (what coordinators filter by).
+pub fn explanation_count(form: &FormDefinition, data: &FormData) -> usize {
+    form.sheets
+        .iter()
+        .filter(|s| s.columns.iter().any(|c| c.soft.is_some()))
+        .flat_map(|sheet| {
+            data.rows(&sheet.key)
+                .iter()
+                .flat_map(|row| row.into_iter())
+                .filter(|(key, _)| is_explanation(sheet, key))
+        })
+        .count()
+}
+
+/// Keeps the explanations `before` held for the cells `data` holds the same
+/// value in, row by row: an uploaded file has no explanations, and a school
+/// uploading its corrected file should not write them all again.
+pub fn keep_explanations(form: &FormDefinition, data: &mut FormData, before: &FormData) {
+    for sheet in form.sheets.iter() {
+        let Some(rows) = data.sheets.get_mut(&sheet.key) else {
+            continue;
+        };
+        for column in sheet.columns.iter().filter(|c| c.soft.is_some()) {
+            let key = explanation_key(&column.key);
+            for (row, old) in rows.iter_mut().zip(before.rows(&sheet.key)) {
+                if let Some(text) = old.get(&key)
+                    && row.get(&column.key) == old.get(&column.key)
+                {
+                    row.insert(&key, text);
+                }
+            }
+        }
+    }
+}
