@@ -48,6 +48,8 @@ struct Filters {
     status: String,
     municipality: String,
     search: String,
+    /// «есть пояснения»: only submissions that explain unusual values.
+    explained: bool,
     sort: ParticipantSort,
     desc: bool,
     page: u64,
@@ -72,6 +74,9 @@ impl Filters {
                 query.push_str(&format!("&{name}={}", encode_query(value)));
             }
         }
+        if self.explained {
+            query.push_str("&explained=true");
+        }
         query
     }
 }
@@ -94,6 +99,7 @@ pub fn MonitoringPage() -> impl IntoView {
         status: String::new(),
         municipality: String::new(),
         search: String::new(),
+        explained: false,
         sort: ParticipantSort::Status,
         desc: false,
         page: 1,
@@ -188,6 +194,10 @@ pub fn MonitoringPage() -> impl IntoView {
                 </label>
                 <label>"Логин или название "
                     <input type="search" prop:value=move || search_text.get() on:input=move |ev| search_text.set(event_target_value(&ev))/>
+                </label>
+                <label class="check">
+                    <input type="checkbox" on:change=move |ev| { page.set(1); filters.update(|f| { f.explained = event_target_checked(&ev); f.page = 1; }) }/>
+                    " есть пояснения"
                 </label>
                 <button type="submit">"Искать"</button>
             </form>
@@ -363,7 +373,12 @@ fn ParticipantRow(
             <td>{participant.login.clone()}</td>
             <td>{participant.name.clone()}</td>
             <td>{participant.municipality.clone()}</td>
-            <td>{participant.status_title.clone()}</td>
+            <td>
+                {participant.status_title.clone()}
+                {participant.explained.then(|| view! {
+                    <span class="badge" title="Организация пояснила необычные значения">" есть пояснения"</span>
+                })}
+            </td>
             <td>{date(participant.started_at)}</td>
             <td>{date(participant.submitted_at)}</td>
             <td class="actions">

@@ -288,7 +288,7 @@ pub fn vpr_classes() -> FormDefinition {
             hint: "По строке на класс; итог и доля считаются сами.".into(),
             columns: vec![
                 required(column("class", "Класс", ColumnType::Text)),
-                required(count("students", "Обучающихся")),
+                required(usual(count("students", "Обучающихся"))),
                 count("russian", "Участников по русскому языку"),
                 count("mathematics", "Участников по математике"),
                 calculated(
@@ -305,6 +305,18 @@ pub fn vpr_classes() -> FormDefinition {
             }],
         }],
     }
+}
+
+/// A class of usual size: 5 to 35 pupils, within half of last year's and
+/// twice the municipality's median; anything else asks for an explanation.
+fn usual(mut column: ColumnDef) -> ColumnDef {
+    column.soft = Some(super::SoftCheck {
+        usual_min: Some(5.0),
+        usual_max: Some(35.0),
+        from_last_time: Some(50.0),
+        from_median: Some(100.0),
+    });
+    column
 }
 
 /// The whole «Сведения об ОО для проведения ВПР»: the classes of

@@ -332,3 +332,200 @@ pub fn keep_explanations(form: &FormDefinition, data: &mut FormData, before: &Fo
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::{Change, demo, validate};
+
+    fn classes(students: &[&str]) -> FormData {
+        let form = demo::vpr_classes();
+        let mut data = FormData::blank(&form);
+        let changes: Vec<Change> = students
+            .iter()
+            .enumerate()
+            .flat_map(|(at, n)| {
+                let row = at as u32 + 1;
+                [
+                    Change::set("classes", row, "class", &format!("5-{row}")),
+                    Change::set("classes", row, "students", n),
+                ]
+            })
+            .collect();
+        data.apply(&form, &changes).unwrap();
+        data
+    }
+
+    fn codes(errors: &[CellError]) -> Vec<(u32, CellCode)> {
+        errors.iter().map(|e| (e.row, e.code)).collect()
+    }
+
+    #[test]
+    fn an_unusual_value_asks_for_an_explanation_until_it_has_one() {
+        let form = demo::vpr_classes();
+        let mut data = classes(&["24", "3", "36"]);
+        let errors = unexplained(&form, &data, &[]);
+        assert_eq!(
+            codes(&errors),
+            [
+                (2, CellCode::ExplanationRequired),
+                (3, CellCode::ExplanationRequired)
+            ]
+        );
+        assert!(
+            errors[0].message.contains("обычно от 5 до 35"),
+            "{}",
+            errors[0].message
+        );
+        let key = explanation_key("students");
+        data.apply(
+            &form,
+            &[Change::set("classes", 2, &key, "  Класс для детей с ОВЗ ")],
+        )
+        .unwrap();
+        assert_eq!(
+            data.rows("classes")[1][key.as_str()],
+            "Класс для детей с ОВЗ"
+        );
+        assert_eq!(
+            codes(&unexplained(&form, &data, &[])),
+            [(3, CellCode::ExplanationRequired)]
+        );
+        assert!(
+            validate(&form, &data).is_empty(),
+            "an explanation is no unknown column"
+        );
+        assert_eq!(explanation_count(&form, &data), 1);
+    }
+
+    #[test]
+    fn only_a_soft_checked_column_takes_an_explanation() {
+        let form = demo::vpr_classes();
+        let mut data = classes(&["24"]);
+        let refused = data
+            .apply(
+                &form,
+                &[Change::set("classes", 1, "class:explanation", "так")],
+            )
+            .unwrap_err();
+        assert_eq!(refused.code, CellCode::Unknown);
+        let long = "я".repeat(MAX_EXPLANATION_CHARS + 1);
+        let refused = data
+            .apply(
+                &form,
+                &[Change::set("classes", 1, "students:explanation", &long)],
+            )
+            .unwrap_err();
+        assert_eq!(refused.code, CellCode::WrongLength);
+    }
+
+    #[test]
+    fn an_explanation_moves_with_its_row() {
+        let form = demo::vpr_classes();
+        let mut data = classes(&["24", "3"]);
+        data.apply(
+            &form,
+            &[
+                Change::set("classes", 2, "students:explanation", "малокомплектная"),
+                Change::InsertRow {
+                    sheet: "classes".into(),
+                    row: 1,
+                },
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            data.rows("classes")[2]["students:explanation"],
+            "малокомплектная"
+        );
+        assert!(unexplained(&form, &data, &[]).is_empty());
+    }
+
+    #[test]
+    fn last_time_and_the_median_decide_with_their_percentages() {
+        let form = demo::vpr_classes();
+        let earlier = classes(&["10"]);
+        let neighbours = [classes(&["20", "22"]), classes(&["24"]), classes(&["30"])];
+        let references = references(&form, Some(&earlier), &neighbours);
+        let first = references.iter().find(|r| r.row == Some(1)).unwrap();
+        assert_eq!(first.last_time, Some(10.0));
+        let sheet_wide = references.iter().find(|r| r.row.is_none()).unwrap();
+        assert_eq!(
+            sheet_wide.median,
+            Some(23.0),
+            "the middle of 20, 22, 24, 30"
+        );
+        // 14 is within 50% of last year's 10 and 100% of the median 23.
+        assert!(unexplained(&form, &classes(&["14"]), &references).is_empty());
+        // 16 is more than half again last year's 10.
+        let errors = unexplained(&form, &classes(&["16"]), &references);
+        assert!(
+            errors[0].message.contains("в прошлый раз было 10"),
+            "{}",
+            errors[0].message
+        );
+        // Row 2 has no last year; 34 is within the usual range and the median's 100%.
+        assert!(unexplained(&form, &classes(&["14", "34"]), &references).is_empty());
+    }
+
+    #[test]
+    fn soft_checks_fit_numbers_with_positive_percentages() {
+        use crate::forms::check::check_definition;
+        let mut form = demo::vpr_classes();
+        assert!(check_definition(&form).is_empty());
+        let columns = &mut form.sheets[0].columns;
+        columns[0].soft = Some(SoftCheck {
+            usual_max: Some(1.0),
+            ..SoftCheck::default()
+        });
+        columns[1].soft = Some(SoftCheck {
+            from_median: Some(0.0),
+            ..SoftCheck::default()
+        });
+        columns[2].soft = Some(SoftCheck::default());
+        let fields: Vec<String> = check_definition(&form)
+            .into_iter()
+            .filter_map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "sheets[0].columns[0].soft",
+                "sheets[0].columns[1].soft.from_median",
+                "sheets[0].columns[2].soft",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_median_of_too_few_neighbours_is_not_taken() {
+        let form = demo::vpr_classes();
+        let two = [classes(&["20"]), classes(&["24"])];
+        assert!(references(&form, None, &two).is_empty());
+    }
+
+    #[test]
+    fn an_upload_keeps_the_explanations_of_unchanged_values() {
+        let form = demo::vpr_classes();
+        let mut before = classes(&["3", "36"]);
+        before
+            .apply(
+                &form,
+                &[
+                    Change::set("classes", 1, "students:explanation", "малокомплектная"),
+                    Change::set("classes", 2, "students:explanation", "объединили"),
+                ],
+            )
+            .unwrap();
+        let mut uploaded = classes(&["3", "37"]);
+        keep_explanations(&form, &mut uploaded, &before);
+        assert_eq!(
+            uploaded.rows("classes")[0]["students:explanation"],
+            "малокомплектная"
+        );
+        assert!(
+            !uploaded.rows("classes")[1].contains_key("students:explanation"),
+            "a changed value is explained again"
+        );
+    }
+}

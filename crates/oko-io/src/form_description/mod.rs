@@ -86,10 +86,15 @@ pub enum Attr {
     /// With «Прошлая сдача»: the earlier submission's column.
     PrefillFrom,
     List,
+    /// Soft checks: an unusual value asks for an explanation.
+    UsualMin,
+    UsualMax,
+    FromLastTime,
+    FromMedian,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 23] = [
+    pub const ALL: [Attr; 27] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -113,6 +118,10 @@ impl Attr {
         Attr::PrefillLocked,
         Attr::PrefillFrom,
         Attr::List,
+        Attr::UsualMin,
+        Attr::UsualMax,
+        Attr::FromLastTime,
+        Attr::FromMedian,
     ];
 
     /// The header of the column table.
@@ -141,6 +150,10 @@ impl Attr {
             Attr::PrefillLocked => "Паспортное не изменять",
             Attr::PrefillFrom => "Столбец прошлой сдачи",
             Attr::List => "Список",
+            Attr::UsualMin => "Обычно от",
+            Attr::UsualMax => "Обычно до",
+            Attr::FromLastTime => "Отличие от прошлой сдачи, %",
+            Attr::FromMedian => "Отличие от медианы МО, %",
         }
     }
 
@@ -170,6 +183,10 @@ impl Attr {
             Attr::PrefillLocked => "prefill_locked",
             Attr::PrefillFrom => "prefill_from",
             Attr::List => "list",
+            Attr::UsualMin => "soft.usual_min",
+            Attr::UsualMax => "soft.usual_max",
+            Attr::FromLastTime => "soft.from_last_time",
+            Attr::FromMedian => "soft.from_median",
         }
     }
 }

@@ -321,6 +321,16 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
             )
         }
         Attr::Unit => column.unit = Some(text),
+        Attr::UsualMin | Attr::UsualMax | Attr::FromLastTime | Attr::FromMedian => {
+            let n = Some(number(cell).ok_or("Укажите число")?);
+            let soft = column.soft.get_or_insert_default();
+            match attr {
+                Attr::UsualMin => soft.usual_min = n,
+                Attr::UsualMax => soft.usual_max = n,
+                Attr::FromLastTime => soft.from_last_time = n,
+                _ => soft.from_median = n,
+            }
+        }
         // Typed with a leading «=», Excel takes it for its own formula and
         // stores its error.
         Attr::Formula if text.starts_with('#') => {

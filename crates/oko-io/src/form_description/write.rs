@@ -224,5 +224,9 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         Attr::Decimals => number(column.decimals.map(f64::from)),
         Attr::Unit => text(column.unit.as_deref().unwrap_or("")),
         Attr::Formula => text(column.formula.as_deref().unwrap_or("")),
+        Attr::UsualMin => number(column.soft.as_ref().and_then(|s| s.usual_min)),
+        Attr::UsualMax => number(column.soft.as_ref().and_then(|s| s.usual_max)),
+        Attr::FromLastTime => number(column.soft.as_ref().and_then(|s| s.from_last_time)),
+        Attr::FromMedian => number(column.soft.as_ref().and_then(|s| s.from_median)),
     }
 }

@@ -436,4 +436,9 @@ pub(super) async fn the_documented_form_is_saved_as_it_is(backend: Backend) {
         "the named list is in its column"
     );
     assert_eq!(sheets[2]["shown_if"]["sheet"], "about");
+    assert_eq!(
+        sheets[1]["columns"][1]["soft"]["from_median"],
+        json!(100.0),
+        "the soft checks are kept"
+    );
 }
