@@ -4,6 +4,7 @@
 
 mod acceptance;
 mod form_language;
+mod soft_checks;
 
 use crate::support::{
     Backend, TestApp,
@@ -16,6 +17,7 @@ use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use soft_checks::*;
 
 on_both_databases!(
     forms_are_checked_versioned_and_pinned,
@@ -43,6 +45,8 @@ on_both_databases!(
     a_list_named_once_gives_its_values_to_its_columns,
     the_documented_form_is_saved_as_it_is,
     last_years_submission_prefills_this_years_draft,
+    an_unusual_value_is_submitted_with_its_explanation,
+    an_explanation_only_explains_a_soft_checked_column,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {
