@@ -492,7 +492,8 @@ pub struct Draft {
     pub organisation_id: Uuid,
     /// 0 while nothing is saved; send it back with the next save.
     pub version: i32,
-    /// Sheet key → rows → column key → value (dates `2021-09-15`, decimals `12.5`).
+    /// Sheet key → rows → column key → value (dates `2021-09-15`, decimals `12.5`);
+    /// an unusual value's explanation beside it, under `<column>:explanation`.
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({
         "paper": [{"subject": "Математика", "date1": "2021-09-15", "participants1": "25"}]
     })))]
