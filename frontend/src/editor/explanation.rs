@@ -7,6 +7,11 @@ use oko_domain::forms::{Change, soft};
 
 use super::{grid::GridState, state::EditorState, texts};
 
+/// The id of sheet `index`'s explanation box (Shift+F2 goes there).
+pub fn explanation_id(index: usize) -> String {
+    format!("explanation-{index}")
+}
+
 /// The box for the active cell's explanation.
 #[component]
 pub fn ExplanationBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoView {
@@ -42,16 +47,20 @@ pub fn ExplanationBox(editor: EditorState, index: usize, grid: GridState) -> imp
             editor.edit(vec![Change::set(&sheet, row, &key, &value)]);
         };
         let on_key = move |ev: leptos::ev::KeyboardEvent| {
-            // Enter or Escape: back to the grid, where the keyboard was.
-            if ev.key() == "Enter" || ev.key() == "Escape" {
+            // Enter or Escape: back to the grid, where the keyboard was (the
+            // input's change on leaving saves it; Escape puts the text back
+            // first).
+            let key = ev.key();
+            if key == "Enter" || key == "Escape" {
                 ev.prevent_default();
-                if ev.key() == "Enter" {
-                    save(event_target_value(&ev));
+                if key == "Escape" {
+                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                    held.with_value(|held| input.set_value(held));
                 }
                 grid.focus();
             }
         };
-        let id = format!("explanation-{index}");
+        let id = explanation_id(index);
         Some(
             view! {
                 <div class="explanation" class:asked=asked>
@@ -60,6 +69,7 @@ pub fn ExplanationBox(editor: EditorState, index: usize, grid: GridState) -> imp
                         prop:value=text placeholder=texts::EXPLANATION_PLACEHOLDER
                         on:change=move |ev| save(event_target_value(&ev))
                         on:keydown=on_key/>
+                    <span class="muted">{texts::EXPLANATION_KEY}</span>
                 </div>
             }
             .into_any(),

@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 
 use super::{
     cell_editor::{CellEditor, Editing},
-    explanation::ExplanationBox,
+    explanation::{ExplanationBox, explanation_id},
     keys::{GridKey, grid_key},
     state::{CellNote, EditorState, NoteKind},
     texts,
@@ -365,6 +365,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
             GridKey::Undo => editor.undo(),
             GridKey::Redo => editor.redo(),
             GridKey::ToTabs => focus_sheet_tabs(),
+            GridKey::ToExplanation => focus_explanation(index),
         }
     };
 
@@ -541,6 +542,18 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         <p class=move || if hint_is_error() { "cell-hint error" } else { "cell-hint" } aria-live="polite">{hint}</p>
         <ExplanationBox editor=editor index=index grid=grid/>
         {move || (total.get() == 0).then(|| view! { <p class="muted">{texts::NO_ROWS}</p> })}
+    }
+}
+
+/// Puts the keyboard on the active cell's explanation box, if it is shown
+/// (Shift+F2 from the grid).
+fn focus_explanation(index: usize) {
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(&explanation_id(index)))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(input) = input {
+        let _ = input.focus();
     }
 }
 

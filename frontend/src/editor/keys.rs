@@ -22,6 +22,9 @@ pub enum GridKey {
     Redo,
     /// F6: the keyboard goes to the sheet tabs (and on to the buttons).
     ToTabs,
+    /// Shift+F2 (Excel's «note» key): the keyboard goes to the active cell's
+    /// explanation, when its value asks for one.
+    ToExplanation,
 }
 
 /// The request of `ev`, or `None` for keys the grid leaves to the browser
@@ -55,6 +58,7 @@ pub fn grid_key(ev: &KeyboardEvent, page: u32) -> Option<GridKey> {
         "End" => step(Move::RowEnd),
         "PageUp" => step(Move::PageUp(page.max(1))),
         "PageDown" => step(Move::PageDown(page.max(1))),
+        "F2" if shift => Some(GridKey::ToExplanation),
         "F2" => Some(GridKey::Edit),
         "F6" => Some(GridKey::ToTabs),
         "Escape" => Some(GridKey::Collapse),

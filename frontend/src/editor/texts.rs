@@ -128,6 +128,8 @@ pub const MERGED_LOOK: &str = "Черновик изменили в другой
 
 /// The label of an unusual value's explanation.
 pub const EXPLANATION: &str = "Пояснение к значению";
+/// How the keyboard gets to the explanation from the grid.
+pub const EXPLANATION_KEY: &str = "Shift+F2 из таблицы, Enter — обратно";
 /// What the explanation's box suggests.
 pub const EXPLANATION_PLACEHOLDER: &str = "Почему значение такое (например: открыли новый класс)";
 
