@@ -361,6 +361,13 @@ pub fn vpr_info() -> FormDefinition {
     form
 }
 
+/// What [`vpr_info_filled`]'s school is compared with: its own data last
+/// time and three neighbours with the same (every value usual).
+pub fn vpr_info_references(form: &FormDefinition, data: &FormData) -> Vec<super::Reference> {
+    let neighbours = [data.clone(), data.clone(), data.clone()];
+    super::soft::references(form, Some(data), &neighbours)
+}
+
 /// [`vpr_info`] filled with `rows` classes and a room for each, valid.
 pub fn vpr_info_filled(rows: u32) -> (FormDefinition, FormData) {
     let mut form = vpr_info();

@@ -32,7 +32,7 @@ pub use errors::{CellCode, CellError};
 pub use row::Row;
 pub use rules::{CompareOp, Rule};
 pub use soft::{Reference, SoftCheck};
-pub use validate::{RowsChecked, validate, validate_checked};
+pub use validate::{RowsChecked, validate, validate_checked, validate_with};
 
 /// Free-row sheets hold at most this many rows unless the sheet says otherwise.
 pub const DEFAULT_MAX_ROWS: u32 = 10_000;

@@ -15,6 +15,19 @@ pub fn validate(form: &FormDefinition, data: &FormData) -> Vec<CellError> {
     Validation::new(form, data).errors()
 }
 
+/// Every error of `data` against `form` as a submission sees them: [`validate`]'s,
+/// and the values unusual against `references` that have no explanation
+/// ([`soft`]).
+pub fn validate_with(
+    form: &FormDefinition,
+    data: &FormData,
+    references: &[super::Reference],
+) -> Vec<CellError> {
+    let mut errors = validate(form, data);
+    errors.extend(soft::unexplained(form, data, references));
+    errors
+}
+
 /// [`validate`] of data some of whose sheets' rows `checked` has already read
 /// (an upload checks each row beside the reading of the next); a sheet's checks
 /// count only when they hold exactly its rows, otherwise it is read again.

@@ -27,7 +27,7 @@ use oko_domain::{
     collections::{CollectionView, Draft, DraftConflict, Progress},
     error_code::ErrorCode,
     forms::{
-        FormData, FormDefinition, Prefill, PrefillFacts, Reference, RosterFact, soft, validate,
+        FormData, FormDefinition, Prefill, PrefillFacts, Reference, RosterFact, validate_with,
     },
 };
 use serde::Deserialize;
@@ -210,20 +210,8 @@ impl Writing {
     /// Every error of `data`: the form's checks and the unusual values not
     /// explained yet.
     pub fn errors(&self, data: &FormData) -> Vec<oko_domain::forms::CellError> {
-        errors_of(&self.form, data, &self.references)
+        validate_with(&self.form, data, &self.references)
     }
-}
-
-/// Every error of `data` against `form`: its checks, and the values unusual
-/// against `references` that have no explanation.
-pub fn errors_of(
-    form: &FormDefinition,
-    data: &FormData,
-    references: &[Reference],
-) -> Vec<oko_domain::forms::CellError> {
-    let mut errors = validate(form, data);
-    errors.extend(soft::unexplained(form, data, references));
-    errors
 }
 
 impl Writing {
@@ -463,7 +451,7 @@ pub fn draft_of(
         collection_id: collection.id,
         organisation_id,
         version: draft.map_or(0, |d| d.version),
-        errors: errors_of(form, &data, references),
+        errors: validate_with(form, &data, references),
         references: references.to_vec(),
         data,
         progress: progress_of(collection, draft, now),
