@@ -22,10 +22,13 @@ const MAX_AGE: Duration = Duration::from_secs(60);
 /// Entries kept before the cache starts over.
 const MAX_ENTRIES: usize = 50_000;
 
-/// References by collection and organisation, with when they were read.
+/// One organisation's references and when they were read.
+type Read = (Instant, Arc<Vec<Reference>>);
+
+/// References by collection and organisation.
 #[derive(Default)]
 pub struct ReferenceCache {
-    known: Mutex<HashMap<(Uuid, Uuid), (Instant, Arc<Vec<Reference>>)>>,
+    known: Mutex<HashMap<(Uuid, Uuid), Read>>,
 }
 
 impl ReferenceCache {
