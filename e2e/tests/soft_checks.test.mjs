@@ -60,13 +60,14 @@ test("an unusual value is explained from the keyboard before the form is submitt
   await page.goto(`${BASE_URL}/collections/${collectionId}`);
   await page.getByRole("grid").waitFor();
 
+  await page.getByRole("button", { name: "Добавить строку" }).click();
   await cell(1, "class").click();
   await page.keyboard.press("F2");
   await page.keyboard.type("5А");
   await page.keyboard.press("Tab");
   await page.keyboard.type("60");
   await page.keyboard.press("Enter");
-  await page.keyboard.press("ArrowUp");
+  await cell(1, "students").click();
   await serverHolds(school, collectionId, { sheet: "classes", row: 1, column: "students" }, "60");
 
   // Saved, but marked, with the reasons in the line under the grid.
