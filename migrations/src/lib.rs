@@ -28,6 +28,7 @@ mod m20261206_000022_reminder_hours;
 mod m20261206_000023_acceptance;
 mod m20261206_000024_cell_comments;
 mod m20261206_000025_explanations;
+mod m20261206_000026_shared_lists;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000023_acceptance::Migration),
             Box::new(m20261206_000024_cell_comments::Migration),
             Box::new(m20261206_000025_explanations::Migration),
+            Box::new(m20261206_000026_shared_lists::Migration),
         ]
     }
 }

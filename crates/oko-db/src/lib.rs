@@ -37,6 +37,7 @@ pub mod reach;
 pub mod refresh_tokens;
 pub mod roster;
 pub mod sections;
+pub mod shared_lists;
 pub mod storages;
 pub mod sync;
 pub mod users;

@@ -21,6 +21,8 @@ pub enum AuditAction {
     UserUnblocked,
     PublicationSaved,
     FormSaved,
+    /// A list shared between forms saved or deleted.
+    SharedListSaved,
     Submitted,
     Returned,
     ReportOrdered,
@@ -29,7 +31,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -39,6 +41,7 @@ impl AuditAction {
         AuditAction::UserUnblocked,
         AuditAction::PublicationSaved,
         AuditAction::FormSaved,
+        AuditAction::SharedListSaved,
         AuditAction::Submitted,
         AuditAction::Returned,
         AuditAction::ReportOrdered,
@@ -58,6 +61,7 @@ impl AuditAction {
             AuditAction::UserUnblocked => "user_unblocked",
             AuditAction::PublicationSaved => "publication_saved",
             AuditAction::FormSaved => "form_saved",
+            AuditAction::SharedListSaved => "shared_list_saved",
             AuditAction::Submitted => "submitted",
             AuditAction::Returned => "returned",
             AuditAction::ReportOrdered => "report_ordered",
@@ -82,6 +86,7 @@ impl AuditAction {
             AuditAction::UserUnblocked => "Учетная запись разблокирована",
             AuditAction::PublicationSaved => "Публикация сохранена",
             AuditAction::FormSaved => "Форма сохранена",
+            AuditAction::SharedListSaved => "Общий список изменен",
             AuditAction::Submitted => "Отчет сдан",
             AuditAction::Returned => "Возвращено на доработку",
             AuditAction::ReportOrdered => "Заказан отчет или экспорт",

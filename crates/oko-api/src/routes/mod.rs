@@ -24,6 +24,7 @@ mod paging;
 mod passport;
 mod publications;
 mod sections;
+mod shared_lists;
 mod storages;
 mod uploads;
 
@@ -89,6 +90,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(storages::reports::get_report)
         .service(storages::reports::link_report)
         .service(storages::reports::download_report_file)
+        .service(shared_lists::list_shared_lists)
+        .service(shared_lists::put_shared_list)
+        .service(shared_lists::delete_shared_list)
         .service(collections::forms::create_form)
         .service(collections::forms::import_form)
         .service(collections::forms::import_form_version)

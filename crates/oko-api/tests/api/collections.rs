@@ -4,6 +4,7 @@
 
 mod acceptance;
 mod form_language;
+mod shared_lists;
 mod soft_checks;
 
 use crate::support::{
@@ -17,6 +18,7 @@ use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
+use shared_lists::*;
 use soft_checks::*;
 
 on_both_databases!(
@@ -47,6 +49,7 @@ on_both_databases!(
     last_years_submission_prefills_this_years_draft,
     an_unusual_value_is_submitted_with_its_explanation,
     an_explanation_only_explains_a_soft_checked_column,
+    a_list_named_once_serves_every_form,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

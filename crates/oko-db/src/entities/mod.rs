@@ -33,6 +33,7 @@ pub mod publication_star;
 pub mod refresh_token;
 pub mod region;
 pub mod section;
+pub mod shared_list;
 pub mod storage;
 pub mod stored_file;
 pub mod submission;

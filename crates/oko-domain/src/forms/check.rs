@@ -42,14 +42,8 @@ pub fn check_definition(form: &FormDefinition) -> Vec<FieldError> {
 /// one names a list the form has, and holds exactly its values.
 fn check_named_lists(problems: &mut Problems, form: &FormDefinition) {
     for (name, values) in &form.lists {
-        let distinct: HashSet<String> = values.iter().map(|v| crate::text::search_key(v)).collect();
-        if values.is_empty() || values.iter().any(|v| v.trim().is_empty()) {
-            problems.add(
-                &format!("lists.{name}"),
-                "Укажите значения списка (непустые)",
-            );
-        } else if distinct.len() != values.len() {
-            problems.add(&format!("lists.{name}"), "Значения списка повторяются");
+        if let Some(problem) = list_values_problem(values) {
+            problems.add(&format!("lists.{name}"), problem);
         }
     }
     for (at, sheet) in form.sheets.iter().enumerate() {
@@ -67,6 +61,19 @@ fn check_named_lists(problems: &mut Problems, form: &FormDefinition) {
                 Some(_) => {}
             }
         }
+    }
+}
+
+/// What is wrong with a list's values, if anything: none, an empty one, or
+/// one repeated (in any case).
+pub fn list_values_problem(values: &[String]) -> Option<&'static str> {
+    let distinct: HashSet<String> = values.iter().map(|v| crate::text::search_key(v)).collect();
+    if values.is_empty() || values.iter().any(|v| v.trim().is_empty()) {
+        Some("Укажите значения списка (непустые)")
+    } else if distinct.len() != values.len() {
+        Some("Значения списка повторяются")
+    } else {
+        None
     }
 }
 
@@ -466,19 +473,11 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
     if inverted {
         problems.add(at, "Нижняя граница больше верхней");
     }
-    if kind == ColumnType::List {
-        let distinct: HashSet<String> = column
-            .values
-            .iter()
-            .map(|v| crate::text::search_key(v))
-            .collect();
-        if column.values.is_empty() || column.values.iter().any(|v| v.trim().is_empty()) {
-            problems.add(
-                &format!("{at}.values"),
-                "Укажите значения списка (непустые)",
-            );
-        } else if distinct.len() != column.values.len() {
-            problems.add(&format!("{at}.values"), "Значения списка повторяются");
+    // A column naming an unknown list has no values: the name is the problem.
+    let unresolved = column.list.is_some() && column.values.is_empty();
+    if kind == ColumnType::List && !unresolved {
+        if let Some(problem) = list_values_problem(&column.values) {
+            problems.add(&format!("{at}.values"), problem);
         } else if column.multiple && column.values.iter().any(|v| v.contains(';')) {
             problems.add(
                 &format!("{at}.values"),

@@ -17,6 +17,7 @@ pub mod pattern;
 pub mod row;
 pub mod rule_text;
 pub mod rules;
+pub mod shared_lists;
 pub mod soft;
 #[cfg(test)]
 mod tests;
@@ -573,8 +574,21 @@ impl FormDefinition {
     }
 
     /// Gives every column that names one of the form's lists that list's
-    /// values (an unknown name is left for `check_definition` to name).
-    pub fn resolve_lists(&mut self) {
+    /// values (an unknown name is left for `check_definition` to name). A
+    /// name of one of the `shared` lists means that list, whatever the form
+    /// holds under it: its current values are copied into the form's lists.
+    pub fn resolve_lists(&mut self, shared: &shared_lists::SharedLists) {
+        let named: Vec<String> = self
+            .sheets
+            .iter()
+            .flat_map(|s| &s.columns)
+            .filter_map(|c| c.list.clone())
+            .collect();
+        for name in named {
+            if let Some(values) = shared.get(&name) {
+                self.lists.insert(name, values.clone());
+            }
+        }
         for column in self.sheets.iter_mut().flat_map(|s| s.columns.iter_mut()) {
             if let Some(values) = column.list.as_ref().and_then(|name| self.lists.get(name)) {
                 column.values = values.clone();

@@ -1084,12 +1084,12 @@ mod named_lists {
         column.key = "more".into();
         column.list = Some("nowhere".into());
         form.sheets[0].columns.push(column);
-        form.resolve_lists();
+        form.resolve_lists(&Default::default());
         assert_eq!(form.sheets[1].columns[3].values, subjects);
         assert_eq!(
             problem_fields(&form),
-            ["sheets[0].columns[7].values", "sheets[0].columns[7].list"],
-            "an unknown list leaves its column without values"
+            ["sheets[0].columns[7].list"],
+            "an unknown list is named once, at the name, not again at the values it left empty"
         );
         form.lists.insert("empty".into(), Vec::new());
         assert!(problem_fields(&form).contains(&"lists.empty".to_owned()));

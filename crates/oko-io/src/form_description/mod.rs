@@ -7,7 +7,7 @@
 mod read;
 mod write;
 
-pub use read::read_description;
+pub use read::{read_description, read_description_with};
 pub use write::{Undescribable, describe};
 
 /// The worksheet with the form's own settings.

@@ -11,7 +11,7 @@ use oko_domain::{
     api::FieldError,
     forms::{
         ColumnDef, ColumnType, FormDefinition, Prefill, Row, SheetDef, check::check_definition,
-        rule_text, value,
+        rule_text, shared_lists::SharedLists, value,
     },
 };
 
@@ -23,6 +23,15 @@ const INVALID: &str = "invalid_description";
 
 /// The form a description spreadsheet describes, or every problem with its place.
 pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<FieldError>> {
+    read_description_with(sheets, &SharedLists::new())
+}
+
+/// [`read_description`] with the operator's `shared` lists, which the
+/// description's list columns may name.
+pub fn read_description_with(
+    sheets: &[RawSheet],
+    shared: &SharedLists,
+) -> Result<FormDefinition, Vec<FieldError>> {
     let mut problems = Vec::new();
     let form_sheet = sheets
         .iter()
@@ -95,7 +104,7 @@ pub fn read_description(sheets: &[RawSheet]) -> Result<FormDefinition, Vec<Field
         places.push(reader.places);
     }
     form.lists = lists;
-    form.resolve_lists();
+    form.resolve_lists(shared);
     // The definition's own problems come in the same answer as the reading's,
     // but not a second one for a row already refused (a rule over a column
     // whose line could not be read would only repeat it).

@@ -11,7 +11,7 @@ use oko_domain::{
     error_code::ErrorCode,
     forms::{FormDefinition, check::check_definition},
 };
-use oko_io::form_description::{Undescribable, describe, read_description};
+use oko_io::form_description::{Undescribable, describe, read_description_with};
 use uuid::Uuid;
 
 use crate::routes::uploads::{XLSX, read_body, read_workbook};
@@ -45,6 +45,18 @@ async fn answer_saved(
     };
     audit::by_user(state, user, entry, None).await;
     Ok(HttpResponse::Created().json(saved))
+}
+
+/// The definition with the values of the lists it names (its own, or the
+/// shared ones), checked.
+async fn resolved(
+    state: &AppState,
+    mut definition: FormDefinition,
+) -> Result<FormDefinition, ApiError> {
+    let shared = oko_db::shared_lists::by_name(&state.db).await?;
+    definition.resolve_lists(&shared);
+    check(&definition)?;
+    Ok(definition)
 }
 
 /// Refuses an incoherent definition with every problem and its place.
@@ -81,9 +93,7 @@ pub async fn create_form(
     body: web::Json<FormDefinition>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let mut definition = body.into_inner();
-    definition.resolve_lists();
-    check(&definition)?;
+    let definition = resolved(&state, body.into_inner()).await?;
     let saved = forms::create(&state.db, &definition, Utc::now()).await?;
     answer_saved(&state, &user, saved).await
 }
@@ -109,9 +119,7 @@ pub async fn add_form_version(
     body: web::Json<FormDefinition>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    let mut definition = body.into_inner();
-    definition.resolve_lists();
-    check(&definition)?;
+    let definition = resolved(&state, body.into_inner()).await?;
     let saved = forms::add_version(&state.db, id.into_inner(), &definition, Utc::now())
         .await?
         .ok_or_else(form_not_found)?;
@@ -160,9 +168,12 @@ pub async fn get_form(
 /// The definition a description spreadsheet in the body describes, checked.
 async fn described(state: &AppState, body: web::Payload) -> Result<FormDefinition, ApiError> {
     let bytes = read_body(body, state.max_form_upload_bytes).await?;
-    web::block(move || read_description(&read_workbook(&bytes)?).map_err(ApiError::validation))
-        .await
-        .map_err(ApiError::internal)?
+    let shared = oko_db::shared_lists::by_name(&state.db).await?;
+    web::block(move || {
+        read_description_with(&read_workbook(&bytes)?, &shared).map_err(ApiError::validation)
+    })
+    .await
+    .map_err(ApiError::internal)?
 }
 
 /// Save a new form from a description spreadsheet (operator): a worksheet «Форма»
