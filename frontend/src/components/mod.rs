@@ -16,6 +16,7 @@ pub mod pager;
 pub mod password_change;
 pub mod publication_item;
 pub mod section_manager;
+pub mod shared_lists;
 pub mod spreadsheet_upload;
 pub mod storages;
 pub mod upload;

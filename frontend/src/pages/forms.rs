@@ -11,7 +11,9 @@ use oko_domain::{
 use uuid::Uuid;
 
 use crate::{
-    components::spreadsheet_upload::SpreadsheetUpload, download::download, session::Session,
+    components::{shared_lists::SharedLists, spreadsheet_upload::SpreadsheetUpload},
+    download::download,
+    session::Session,
 };
 
 /// The operator's list of forms.
@@ -47,6 +49,7 @@ pub fn FormsPage() -> impl IntoView {
                     </ul>
                 }.into_any(),
             }}
+            <SharedLists/>
         </Show>
     }
 }
