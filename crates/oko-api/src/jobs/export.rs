@@ -19,7 +19,7 @@ use oko_db::{
 };
 use oko_domain::{
     collections::{CollectionState, OrgStatus},
-    forms::{ColumnType, FormData, FormDefinition, value},
+    forms::{ColumnType, FormData, FormDefinition, soft, value},
     jobs::{ExportFormat, ExportJob, ExportKind},
     moscow_time::short_date_time,
     reminders::ReminderStatus,
@@ -177,12 +177,16 @@ fn write_results(
         .map(|sheet| {
             let mut columns = front_columns();
             columns.push(ExportColumn::new("row", "Строка"));
-            columns.extend(
-                sheet
-                    .columns
-                    .iter()
-                    .map(|c| ExportColumn::new(&c.key, &c.title)),
-            );
+            for column in &sheet.columns {
+                columns.push(ExportColumn::new(&column.key, &column.title));
+                // An unusual value's explanation beside it (soft checks).
+                if column.soft.is_some() {
+                    columns.push(ExportColumn::new(
+                        &soft::explanation_key(&column.key),
+                        &soft::explanation_title(column),
+                    ));
+                }
+            }
             ExportTable {
                 key: sheet.key.clone(),
                 title: sheet.title.clone(),
@@ -262,6 +266,10 @@ fn write_submission(
                     (_, _, Some(text)) => Cell::Text(text),
                     (_, _, None) => Cell::Empty,
                 });
+                if column.soft.is_some() {
+                    let explanation = row.get(&soft::explanation_key(&column.key));
+                    cells.push(explanation.map_or(Cell::Empty, Cell::Text));
+                }
             }
             writer.row(table, &cells).map_err(|e| e.0)?;
         }

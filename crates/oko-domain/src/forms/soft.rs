@@ -52,6 +52,11 @@ pub fn explanation_key(column: &str) -> String {
     format!("{column}{EXPLANATION_SUFFIX}")
 }
 
+/// The header of `column`'s explanations in exports: «Обучающихся: пояснение».
+pub fn explanation_title(column: &ColumnDef) -> String {
+    format!("{}: пояснение", column.title)
+}
+
 /// The column an explanation's key explains, if `key` is one.
 pub fn explained_column(key: &str) -> Option<&str> {
     key.strip_suffix(EXPLANATION_SUFFIX)

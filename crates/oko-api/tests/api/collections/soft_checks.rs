@@ -2,7 +2,8 @@
 //! usual range, far from the school's own last year or from its
 //! municipality's median — is saved but submitted only with an explanation;
 //! an upload keeps the explanation of a value it does not change; the
-//! coordinators find the submissions «есть пояснения».
+//! coordinators find the submissions «есть пояснения» and export the
+//! explanations beside the values.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -148,6 +149,25 @@ pub(super) async fn an_unusual_value_is_submitted_with_its_explanation(backend: 
         seen["data"]["classes"][0]["students:explanation"],
         "Объединили два класса"
     );
+
+    // The data export has the explanation beside the value it explains.
+    let (status, job) = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/collections/{id}/exports"),
+            &coordinator,
+            Some(json!({"kind": "results", "format": "csv"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = app.finished_job(&coordinator, &job).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    let (status, bytes) = app.job_file(&coordinator, &done).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("Обучающихся: пояснение"), "{text}");
+    let line = text.lines().find(|l| l.contains("sch240001")).unwrap();
+    assert!(line.contains(";16;Объединили два класса"), "{line}");
 }
 
 pub(super) async fn an_explanation_only_explains_a_soft_checked_column(backend: Backend) {
