@@ -373,6 +373,9 @@ fn expectation_ru(column: &ColumnDef) -> String {
                 ["с", "по", "не раньше", "не позже"]
             )
         ),
+        ColumnType::Text if !column.words.is_empty() => {
+            format!("Только слова: {}", column.words.join(", "))
+        }
         ColumnType::Text => match column.max_length {
             Some(max) => format!(
                 "Текст не длиннее {}",

@@ -390,6 +390,7 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
         ("min_length", column.min_length.is_some(), text),
         ("max_length", column.max_length.is_some(), text),
         ("pattern", column.pattern.is_some(), text),
+        ("words", !column.words.is_empty(), text),
         ("date_from", column.date_from.is_some(), dates),
         ("date_to", column.date_to.is_some(), dates),
         ("values", !column.values.is_empty(), lists),
@@ -460,6 +461,20 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             &format!("{at}.unit"),
             "Единица измерения не может быть пустой",
         );
+    }
+    if !column.words.is_empty() {
+        let spaced = column
+            .words
+            .iter()
+            .any(|w| w.contains(|c: char| c.is_whitespace() || c == ',' || c == ';'));
+        if let Some(problem) = list_values_problem(&column.words) {
+            problems.add(&format!("{at}.words"), problem);
+        } else if spaced {
+            problems.add(
+                &format!("{at}.words"),
+                "Допустимые слова — по одному слову, без пробелов, запятых и «;»",
+            );
+        }
     }
     if let Some(soft) = &column.soft {
         check_soft(problems, &format!("{at}.soft"), soft);

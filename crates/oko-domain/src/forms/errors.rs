@@ -31,6 +31,8 @@ pub enum CellCode {
     WrongLength,
     /// A text that does not match the column's mask.
     PatternMismatch,
+    /// A text with a word not among the column's allowed words.
+    WordNotAllowed,
     /// A date outside `date_from`..`date_to`.
     DateOutOfRange,
     /// A value (or set of values) that must be unique repeats.
@@ -85,6 +87,7 @@ impl CellCode {
             CellCode::TooManyDecimals => "too_many_decimals",
             CellCode::WrongLength => "wrong_length",
             CellCode::PatternMismatch => "pattern_mismatch",
+            CellCode::WordNotAllowed => "word_not_allowed",
             CellCode::DateOutOfRange => "date_out_of_range",
             CellCode::Duplicate => "duplicate",
             CellCode::ComparisonFailed => "comparison_failed",

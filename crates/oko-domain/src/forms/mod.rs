@@ -287,6 +287,11 @@ pub struct ColumnDef {
     /// Latest date allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_to: Option<chrono::NaiveDate>,
+    /// The words a text column's text may be made of («очная», «заочная»,
+    /// «вечерняя»): any of them, in any case, separated by spaces, commas or
+    /// «;»; any other word is an error.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
     /// The choices of a list column, in drop-down order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
@@ -441,6 +446,7 @@ impl ColumnDef {
             date_from: None,
             date_to: None,
             values: Vec::new(),
+            words: Vec::new(),
             list: None,
             multiple: false,
             shown_if: None,

@@ -1244,3 +1244,54 @@ mod a_condition_on_a_calculated_column {
         );
     }
 }
+
+mod allowed_words {
+    use super::*;
+    use crate::forms::{check::check_definition, demo, validate};
+
+    #[test]
+    fn a_text_of_allowed_words_names_the_others() {
+        let mut form = demo::vpr_classes();
+        form.sheets[0].columns[0].words =
+            ["очная", "заочная", "вечерняя"].map(String::from).to_vec();
+        assert!(check_definition(&form).is_empty());
+        let mut data = FormData::blank(&form);
+        let set = |row, value: &str| Change::set("classes", row, "class", value);
+        data.apply(
+            &form,
+            &[
+                set(1, "Очная, заочная"),
+                set(2, "очно-заочная"),
+                set(3, "ВЕЧЕРНЯЯ;  очная"),
+            ],
+        )
+        .unwrap();
+        let wrong: Vec<(u32, String)> = validate(&form, &data)
+            .into_iter()
+            .filter(|e| e.code == CellCode::WordNotAllowed)
+            .map(|e| (e.row, e.message))
+            .collect();
+        assert_eq!(
+            wrong,
+            [(
+                2,
+                "Недопустимые слова: «очно-заочная». Можно: очная, заочная, вечерняя".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn allowed_words_are_single_distinct_words_of_a_text_column() {
+        let mut form = demo::vpr_classes();
+        form.sheets[0].columns[0].words = vec!["очная".into(), "очно заочная".into()];
+        form.sheets[0].columns[1].words = vec!["очная".into()];
+        let fields: Vec<String> = check_definition(&form)
+            .into_iter()
+            .filter_map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            ["sheets[0].columns[0].words", "sheets[0].columns[1].words"]
+        );
+    }
+}

@@ -529,6 +529,9 @@ fn check_constraints(
             if short || long {
                 return Err((CellCode::WrongLength, length_range_ru(column)));
             }
+            if let Some(message) = words_problem(column, text) {
+                return Err((CellCode::WordNotAllowed, message));
+            }
             if let Some(mask) = &column.pattern
                 && !pattern::matches(mask, text)
             {
@@ -551,6 +554,34 @@ fn check_constraints(
         Value::Choice(_) | Value::Choices | Value::YesNo(_) => {}
     }
     Ok(())
+}
+
+/// What is wrong with `text` in a column of allowed words: the words it
+/// holds that are not among them.
+fn words_problem(column: &ColumnDef, text: &str) -> Option<String> {
+    if column.words.is_empty() {
+        return None;
+    }
+    let allowed: std::collections::HashSet<String> = column
+        .words
+        .iter()
+        .map(|w| crate::text::search_key(w))
+        .collect();
+    let wrong: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|word| !word.is_empty() && !allowed.contains(&crate::text::search_key(word)))
+        .map(|word| format!("«{word}»"))
+        .collect();
+    if wrong.is_empty() {
+        return None;
+    }
+    let shown: Vec<&str> = column.words.iter().take(8).map(String::as_str).collect();
+    let more = if column.words.len() > 8 { ", …" } else { "" };
+    Some(format!(
+        "Недопустимые слова: {}. Можно: {}{more}",
+        wrong.join(", "),
+        shown.join(", ")
+    ))
 }
 
 /// Digits after the point of a canonical number (`12.345` → 3).

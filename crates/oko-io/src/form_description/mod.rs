@@ -91,10 +91,12 @@ pub enum Attr {
     UsualMax,
     FromLastTime,
     FromMedian,
+    /// A text column's allowed words.
+    Words,
 }
 
 impl Attr {
-    pub const ALL: [Attr; 27] = [
+    pub const ALL: [Attr; 28] = [
         Attr::Title,
         Attr::Key,
         Attr::Type,
@@ -122,6 +124,7 @@ impl Attr {
         Attr::UsualMax,
         Attr::FromLastTime,
         Attr::FromMedian,
+        Attr::Words,
     ];
 
     /// The header of the column table.
@@ -154,6 +157,7 @@ impl Attr {
             Attr::UsualMax => "Обычно до",
             Attr::FromLastTime => "Отличие от прошлой сдачи, %",
             Attr::FromMedian => "Отличие от медианы МО, %",
+            Attr::Words => "Допустимые слова",
         }
     }
 
@@ -187,6 +191,7 @@ impl Attr {
             Attr::UsualMax => "soft.usual_max",
             Attr::FromLastTime => "soft.from_last_time",
             Attr::FromMedian => "soft.from_median",
+            Attr::Words => "words",
         }
     }
 }

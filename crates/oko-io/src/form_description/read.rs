@@ -307,6 +307,7 @@ fn fill(column: &mut ColumnDef, attr: Attr, cell: &RawCell) -> Result<(), String
         Attr::Hint => column.hint = text,
         Attr::Pattern => column.pattern = Some(text),
         Attr::Values => column.values = split_values(&text),
+        Attr::Words => column.words = split_values(&text),
         Attr::Type => column.kind = column_type(&text)?,
         Attr::Required => column.required = yes_or_no(cell, &text)?,
         Attr::Multiple => column.multiple = yes_or_no(cell, &text)?,

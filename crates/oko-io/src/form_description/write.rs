@@ -220,6 +220,7 @@ fn cell_of(column: &ColumnDef, attr: Attr) -> Cell {
         // A column of a named list takes its values from the list's line.
         Attr::Values if column.list.is_some() => Cell::Empty,
         Attr::Values => text(&join_values(&column.values)),
+        Attr::Words => text(&join_values(&column.words)),
         Attr::List => text(column.list.as_deref().unwrap_or("")),
         Attr::Decimals => number(column.decimals.map(f64::from)),
         Attr::Unit => text(column.unit.as_deref().unwrap_or("")),

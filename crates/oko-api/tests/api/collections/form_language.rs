@@ -441,4 +441,8 @@ pub(super) async fn the_documented_form_is_saved_as_it_is(backend: Backend) {
         json!(100.0),
         "the soft checks are kept"
     );
+    assert_eq!(
+        sheets[0]["columns"][6]["words"],
+        json!(["первая", "вторая", "третья"])
+    );
 }
