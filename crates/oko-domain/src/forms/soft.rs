@@ -8,8 +8,6 @@
 //! `<column>:explanation`, so it moves with the row when rows are inserted or
 //! deleted and is saved, merged and submitted like any cell.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::{CellCode, CellError, ColumnDef, FormData, FormDefinition, SheetDef, value};
@@ -178,28 +176,38 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
     })
 }
 
-/// The references by cell, for the checks.
-struct Lookup<'a> {
-    by_cell: HashMap<(&'a str, Option<u32>, &'a str), &'a Reference>,
+/// One column's references, worked out once for all its rows: a keystroke
+/// checks a sheet of 5,000 rows again.
+struct ColumnReferences {
+    /// By 1-based row: last time and the row's median.
+    rows: Vec<(u32, Option<f64>, Option<f64>)>,
+    /// The median of every row (a free sheet's).
+    median: Option<f64>,
 }
 
-impl<'a> Lookup<'a> {
-    fn of(references: &'a [Reference]) -> Lookup<'a> {
-        let by_cell = references
+impl ColumnReferences {
+    fn of(references: &[Reference], sheet: &str, column: &str) -> ColumnReferences {
+        let mine = references
             .iter()
-            .map(|r| ((r.sheet.as_str(), r.row, r.column.as_str()), r))
+            .filter(|r| r.sheet == sheet && r.column == column);
+        let mut rows: Vec<(u32, Option<f64>, Option<f64>)> = mine
+            .clone()
+            .filter_map(|r| Some((r.row?, r.last_time, r.median)))
             .collect();
-        Lookup { by_cell }
+        rows.sort_unstable_by_key(|(row, _, _)| *row);
+        let median = mine.filter(|r| r.row.is_none()).find_map(|r| r.median);
+        ColumnReferences { rows, median }
     }
 
-    /// The organisation's value last time and the median for a cell (1-based `row`).
-    fn of_cell(&self, sheet: &str, row: u32, column: &str) -> (Option<f64>, Option<f64>) {
-        let own = self.by_cell.get(&(sheet, Some(row), column));
-        let sheet_wide = self.by_cell.get(&(sheet, None, column));
-        let last_time = own.and_then(|r| r.last_time);
-        let median = own
-            .and_then(|r| r.median)
-            .or(sheet_wide.and_then(|r| r.median));
+    /// The organisation's value last time and the median for 1-based `row`.
+    fn of_row(&self, row: u32) -> (Option<f64>, Option<f64>) {
+        let own = self
+            .rows
+            .binary_search_by_key(&row, |(at, _, _)| *at)
+            .ok()
+            .map(|at| self.rows[at]);
+        let last_time = own.and_then(|(_, last, _)| last);
+        let median = own.and_then(|(_, _, median)| median).or(self.median);
         (last_time, median)
     }
 }
@@ -264,26 +272,29 @@ pub fn unexplained(
     data: &FormData,
     references: &[Reference],
 ) -> Vec<CellError> {
-    let lookup = Lookup::of(references);
     let mut errors = Vec::new();
     for sheet in &form.sheets {
-        let checked: Vec<(&ColumnDef, &SoftCheck, String)> = sheet
+        let checked: Vec<(&ColumnDef, &SoftCheck, String, ColumnReferences)> = sheet
             .columns
             .iter()
-            .filter_map(|c| Some((c, c.soft.as_ref()?, explanation_key(&c.key))))
+            .filter_map(|c| {
+                let check = c.soft.as_ref()?;
+                let refs = ColumnReferences::of(references, &sheet.key, &c.key);
+                Some((c, check, explanation_key(&c.key), refs))
+            })
             .collect();
         if checked.is_empty() || !form.is_sheet_shown(sheet, data) {
             continue;
         }
         for (index, row) in data.rows(&sheet.key).iter().enumerate() {
-            for (column, check, explained) in &checked {
+            for (column, check, explained, refs) in &checked {
                 if row.contains_key(explained) || !column.is_shown(sheet, row) {
                     continue;
                 }
                 let Some(n) = row.get(&column.key).and_then(|text| number(column, text)) else {
                     continue;
                 };
-                let (last_time, median) = lookup.of_cell(&sheet.key, index as u32 + 1, &column.key);
+                let (last_time, median) = refs.of_row(index as u32 + 1);
                 let reasons = reasons(check, n, last_time, median);
                 if !reasons.is_empty() {
                     errors.push(CellError::at(
