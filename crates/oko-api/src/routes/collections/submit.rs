@@ -74,10 +74,10 @@ pub async fn submit_draft(
         return Err(ApiError::validation(cell_problems(form, &errors)));
     }
     let explanations = soft::explanation_count(form, &data);
-    let submitting = |user_id, now| collections::Submitting {
+    let submitting = collections::Submitting {
         draft: &draft,
-        user_id,
-        now,
+        user_id: user.user_id(),
+        now: writing.now,
         explanations: i32::try_from(explanations).unwrap_or(i32::MAX),
     };
     let detail = format!("Версия черновика {}", draft.version);
@@ -91,9 +91,7 @@ pub async fn submit_draft(
         // results in the same transaction («Аналитика»).
         Some(work) => {
             drop(held);
-            let submitted =
-                submit_protocol(&state, submitting(user.user_id(), writing.now), work, &data)
-                    .await?;
+            let submitted = submit_protocol(&state, submitting, work, &data).await?;
             if submitted.is_some() {
                 audit::by_user(&state, &user, entry, None).await;
             }
@@ -101,9 +99,7 @@ pub async fn submit_draft(
         }
         None => {
             let event = audit::event_by_user(&state, &user, entry, None).await;
-            let submitted =
-                collections::submit_on(&mut held, submitting(user.user_id(), writing.now), event)
-                    .await?;
+            let submitted = collections::submit_on(&mut held, submitting, event).await?;
             if submitted.is_none() {
                 return writing.conflict_on(&mut held).await;
             }
