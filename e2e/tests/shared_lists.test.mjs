@@ -39,7 +39,7 @@ test("the operator keeps a list shared between forms and a form takes it", async
   await page.keyboard.press("Control+End");
   await page.keyboard.type("\nФизика");
   await editor.getByRole("button", { name: "Сохранить" }).click();
-  await page.getByText(`Список «${NAME}» сохранен`).waitFor();
+  await editor.getByText(`Список «${NAME}» сохранен`).waitFor();
   const { items } = await api(admin, "GET", "/api/lists");
   assert.deepEqual(items.find((l) => l.name === NAME).values, ["Математика", "История", "Физика"]);
   await screenshot(page, "shared-lists");

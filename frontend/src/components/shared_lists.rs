@@ -72,11 +72,14 @@ fn ListEditor(list: Option<SharedList>, changed: Callback<()>) -> impl IntoView 
             {
                 Ok(saved) => {
                     message.set(Some((false, format!("Список «{}» сохранен", saved.name))));
+                    values.set(saved.values.join("\n"));
+                    // A new list joins the ones above; an existing one stays
+                    // where it is, with its message.
                     if !existing {
                         name.set(String::new());
                         values.set(String::new());
+                        changed.run(());
                     }
-                    changed.run(());
                 }
                 Err(failure) => message.set(Some((true, failure.first_message()))),
             }
