@@ -210,6 +210,7 @@ fn import_sheet(
         rules: Vec::new(),
         title: title.to_owned(),
         sheets: vec![SheetDef {
+            totals: Vec::new(),
             shown_if: None,
             key: key.to_owned(),
             title: title.to_owned(),

@@ -9,6 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use oko_domain::forms::{
     ColumnDef, ColumnType, FormData, FormDefinition, SheetDef, formula,
+    totals::TOTALS_LABEL,
     value::{self, Value},
 };
 use rust_xlsxwriter::{
@@ -75,14 +76,16 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
     for (sheet, name) in form.sheets.iter().zip(&names) {
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(name)?;
-        worksheet.set_freeze_panes(1, 0)?;
+        // A totals row goes above the header, where the upload never reads.
+        let top = u32::from(sheet.has_totals());
+        worksheet.set_freeze_panes(top + 1, 0)?;
         // An empty calculated cell's stored result is an empty text (not 0).
         worksheet.set_formula_result_default("");
         let last_row = sheet.row_limit().max(1);
         let sheet_condition = form.sheet_condition_ru(sheet).unwrap_or_default();
         for (col, column) in sheet.columns.iter().enumerate() {
             let col = col as u16;
-            worksheet.write_string_with_format(0, col, column.header(), &header)?;
+            worksheet.write_string_with_format(top, col, column.header(), &header)?;
             worksheet.set_column_width(
                 col,
                 (column.title.chars().count() as f64 * 0.9).clamp(12.0, 40.0),
@@ -107,21 +110,24 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
             .join("\n\n");
             if !note.is_empty() {
                 worksheet.insert_note(
-                    0,
+                    top,
                     col,
                     &Note::new(note).set_author("ФИС ОКО").set_width(320),
                 )?;
             }
             if column.is_calculated() {
-                write_formulas(worksheet, sheet, data, col, &typed)?;
+                write_formulas(worksheet, sheet, data, (top, col), &typed)?;
             } else if let Some(validation) =
                 validation_of(column, column.condition_ru(sheet), &mut long_lists)?
             {
-                worksheet.add_data_validation(1, col, last_row, col, &validation)?;
+                worksheet.add_data_validation(top + 1, col, last_row + top, col, &validation)?;
             }
         }
-        write_rows(worksheet, sheet, data, &locked, &input, &date)?;
-        if !sheet.is_free() || sheet.has_formulas() {
+        write_rows(worksheet, sheet, data, top, [&locked, &input, &date])?;
+        if sheet.has_totals() {
+            write_totals(worksheet, sheet, data, &header)?;
+        }
+        if !sheet.is_free() || sheet.has_formulas() || sheet.has_totals() {
             worksheet.protect_with_options(&ProtectionOptions {
                 insert_rows: sheet.is_free(),
                 delete_rows: sheet.is_free(),
@@ -157,16 +163,17 @@ fn preset_protection() -> ProtectionOptions {
     }
 }
 
+/// The data's rows under the header (row `top`); `[locked, input, date]`
+/// are the formats of presets, typed cells and dates.
 fn write_rows(
     worksheet: &mut Worksheet,
     sheet: &SheetDef,
     data: &FormData,
-    locked: &Format,
-    input: &Format,
-    date: &Format,
+    top: u32,
+    [locked, input, date]: [&Format; 3],
 ) -> Result<(), XlsxError> {
     for (index, row) in data.rows(&sheet.key).iter().enumerate() {
-        let r = index as u32 + 1;
+        let r = index as u32 + 1 + top;
         for (col, column) in sheet.columns.iter().enumerate() {
             let col = col as u16;
             let Some(text) = row.get(&column.key) else {
@@ -215,7 +222,7 @@ fn write_formulas(
     worksheet: &mut Worksheet,
     sheet: &SheetDef,
     data: &FormData,
-    col: u16,
+    (top, col): (u32, u16),
     shown: &Format,
 ) -> Result<(), XlsxError> {
     let column = &sheet.columns[col as usize];
@@ -244,7 +251,7 @@ fn write_formulas(
         _ => column.decimals,
     };
     for index in 0..count {
-        let r = index + 1;
+        let r = index + 1 + top;
         // LibreOffice does not recalculate an .xlsx on opening by default: the
         // stored result is what it shows, so an empty row's is empty, not 0.
         let computed = rows
@@ -253,6 +260,42 @@ fn write_formulas(
         let cell = Formula::new(expr.to_excel_cell(&letter, r + 1, places))
             .set_result(computed.unwrap_or_default());
         worksheet.write_formula_with_format(r, col, cell, shown)?;
+    }
+    Ok(())
+}
+
+/// The totals row «Итого» above the header: a real `SUM` over each summed
+/// column's rows (every row the sheet may have), with the sum the form
+/// computed as its stored result (a program that does not recalculate shows
+/// it); the label in the first column that is not summed.
+fn write_totals(
+    worksheet: &mut Worksheet,
+    sheet: &SheetDef,
+    data: &FormData,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let rows = data.rows(&sheet.key);
+    // Excel's rows of the data: under the header, which is under this row.
+    let (first, last) = (3, 2 + sheet.row_limit().max(1));
+    if let Some(label) = sheet
+        .columns
+        .iter()
+        .position(|c| !sheet.is_totalled(&c.key))
+    {
+        worksheet.write_string_with_format(0, label as u16, TOTALS_LABEL, bold)?;
+    }
+    for (col, column) in sheet.columns.iter().enumerate() {
+        if !sheet.is_totalled(&column.key) {
+            continue;
+        }
+        let letters = column_letters(col);
+        let sum = Formula::new(format!("=SUM({letters}{first}:{letters}{last})"))
+            .set_result(sheet.total_shown(column, rows).replace(',', "."));
+        let shown = match number_format(column) {
+            Some(format) => bold.clone().set_num_format(format),
+            None => bold.clone(),
+        };
+        worksheet.write_formula_with_format(0, col as u16, sum, &shown)?;
     }
     Ok(())
 }

@@ -63,8 +63,9 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
         column: "students".into(),
         equals: Some("0".into()),
     });
-    // and a text of allowed words.
+    // and a text of allowed words, and a totals row.
     form.sheets[0].columns[0].words = vec!["очная".into(), "заочная".into()];
+    form.sheets[0].totals = vec!["students".into(), "participants".into()];
     form.rules.pop();
     assert_eq!(read_description(&through_excel(&form)), Ok(form));
 }

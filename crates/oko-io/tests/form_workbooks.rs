@@ -322,3 +322,30 @@ fn a_list_of_several_values_is_typed_with_semicolons_and_read_in_the_lists_order
         Some("Математика; Физика")
     );
 }
+
+#[test]
+fn a_totals_row_sums_above_the_header_and_is_never_read_as_data() {
+    let (mut form, data) = two_classes();
+    form.sheets[0].totals = vec!["students".into(), "participants".into()];
+    let bytes = template(&form, &data).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    // «Обучающихся» (B) and «Участников всего» (E) summed over every row the
+    // sheet may have (200, under the header in row 2), with the sums computed.
+    assert!(
+        sheet.contains("<f>SUM(B3:B202)</f><v>24</v>")
+            && sheet.contains("<f>SUM(E3:E202)</f><v>23</v>"),
+        "{}",
+        &sheet[..sheet.len().min(1500)]
+    );
+    let read = read_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    assert_eq!(
+        read[0].rows[0][0],
+        oko_io::form_import::RawCell::Text("Итого".into())
+    );
+    let mut streamed = open_xlsx(&bytes, WorkbookLimits::default()).unwrap();
+    assert_eq!(
+        import(&form, &mut streamed).unwrap(),
+        data,
+        "the same rows come back"
+    );
+}

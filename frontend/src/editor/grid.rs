@@ -10,6 +10,7 @@ use oko_domain::forms::{
     Change,
     editing::{Move, Selection, clear, copy_block, parse_tsv, paste, to_tsv},
     formula,
+    totals::TOTALS_LABEL,
 };
 use wasm_bindgen::JsCast;
 
@@ -247,6 +248,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
     let free = sheet.is_free();
     let by_cell = errors_of_sheet(editor, index);
     let notes = notes_of_sheet(editor, index);
+    let has_totals = sheet.has_totals();
     let total = Memo::new(move |_| {
         editor.layout.track();
         editor.row_count(index)
@@ -510,7 +512,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
             }>
             <table class="form-grid" role="grid" tabindex="0" node_ref=grid.table
                 aria-label=sheet.title.clone()
-                aria-rowcount=move || total.get() + 1
+                aria-rowcount=move || total.get() + 1 + u32::from(has_totals)
                 aria-colcount=columns + 1
                 aria-multiselectable="true"
                 aria-readonly=editor.read_only.to_string()
@@ -536,6 +538,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
                     </For>
                     <tr class="spacer" aria-hidden="true" style=bottom_space></tr>
                 </tbody>
+                {totals_row(editor, index, move || total.get() + 2)}
             </table>
             <CellEditor editor=editor index=index grid=grid/>
         </div>
@@ -543,6 +546,50 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         <ExplanationBox editor=editor index=index grid=grid/>
         {move || (total.get() == 0).then(|| view! { <p class="muted">{texts::NO_ROWS}</p> })}
     }
+}
+
+/// The sheet's totals row «Итого», kept at the bottom of the scrolled grid
+/// (none for a sheet without one); `row_index` is its place for assistive
+/// technology, after the header and every row.
+fn totals_row(
+    editor: EditorState,
+    index: usize,
+    row_index: impl Fn() -> u32 + Send + Sync + 'static,
+) -> Option<impl IntoView> {
+    let sheet = editor.form.with_value(|f| f.sheets[index].clone());
+    if !sheet.has_totals() {
+        return None;
+    }
+    let removable = sheet.is_free() && !editor.read_only;
+    let cells = sheet
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(at, column)| {
+            let summed = sheet.is_totalled(&column.key);
+            let shown = move || {
+                editor.revision.track();
+                editor.layout.track();
+                if summed {
+                    editor.total(index, at)
+                } else {
+                    String::new()
+                }
+            };
+            view! {
+                <td role="gridcell" aria-colindex=at + 2 aria-readonly="true" class="total">{shown}</td>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <tfoot>
+            <tr role="row" class="totals-row" aria-rowindex=row_index>
+                <th scope="row" role="rowheader" class="row-number">{TOTALS_LABEL}</th>
+                {cells}
+                {removable.then(|| view! { <td class="row-actions" aria-hidden="true"></td> })}
+            </tr>
+        </tfoot>
+    })
 }
 
 /// Puts the keyboard on the active cell's explanation box, if it is shown

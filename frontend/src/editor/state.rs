@@ -294,6 +294,14 @@ impl EditorState {
         })
     }
 
+    /// The totals row's sum of column `column` of sheet `sheet`, as shown.
+    pub fn total(self, sheet: usize, column: usize) -> String {
+        let form = self.form.read_value();
+        let sheet = &form.sheets[sheet];
+        self.data
+            .with_value(|d| sheet.total_shown(&sheet.columns[column], d.rows(&sheet.key)))
+    }
+
     /// How many rows sheet `index` has.
     /// Why sheet `sheet` is not asked for, if its condition leaves it out.
     pub fn sheet_off(self, sheet: usize) -> Option<String> {

@@ -89,6 +89,7 @@ fn form(work: &WorkDefinition, bulk: bool) -> FormDefinition {
         rules: Vec::new(),
         title: format!("Электронный протокол: {}", work.title()),
         sheets: vec![SheetDef {
+            totals: Vec::new(),
             shown_if: None,
             key: SHEET.to_owned(),
             title: "Протокол".to_owned(),

@@ -98,7 +98,7 @@ impl<'a> Calculation<'a> {
 
 /// A computed number as its column holds it: whole in an «целое» column,
 /// rounded to the column's decimals in a «число» one.
-fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
+pub(crate) fn result_text(column: &ColumnDef, n: f64) -> SmolStr {
     match (column.kind, column.decimals) {
         (ColumnType::Integer, _) => value::integer_text(n.round() as i64),
         (_, Some(places)) => {

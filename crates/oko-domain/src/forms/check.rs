@@ -207,6 +207,14 @@ fn check_sheet(problems: &mut Problems, at: &str, form: &FormDefinition, sheet: 
     for (index, rule) in sheet.rules.iter().enumerate() {
         check_rule(problems, &format!("{at}.rules[{index}]"), sheet, rule);
     }
+    for (index, key) in sheet.totals.iter().enumerate() {
+        if !sheet.column(key).is_some_and(|c| c.kind.is_numeric()) {
+            problems.add(
+                &format!("{at}.totals[{index}]"),
+                &format!("Итоги считаются только по числовым столбцам листа: «{key}»"),
+            );
+        }
+    }
     if let Some(condition) = &sheet.shown_if {
         check_sheet_condition(problems, &format!("{at}.shown_if"), form, sheet, condition);
     }

@@ -105,6 +105,7 @@ pub fn schedule_fixed_sheet_key() -> &'static str {
 pub fn schedule() -> FormDefinition {
     let subject = required(list("subject", "Предмет", &SUBJECTS));
     let free_sheet = |key: &str, title: &str| SheetDef {
+        totals: Vec::new(),
         shown_if: None,
         key: key.into(),
         title: title.into(),
@@ -127,6 +128,7 @@ pub fn schedule() -> FormDefinition {
         sheets: vec![
             free_sheet("paper", "РАБОТЫ НА БЛАНКЕ"),
             SheetDef {
+                totals: Vec::new(),
                 shown_if: None,
                 key: schedule_fixed_sheet_key().into(),
                 title: "МЕТАПРЕДМЕТ НА КОМПЬЮТЕРЕ".into(),
@@ -179,6 +181,7 @@ pub fn college() -> FormDefinition {
         rules: Vec::new(),
         title: "Сведения о профессиях и специальностях".into(),
         sheets: vec![SheetDef {
+            totals: Vec::new(),
             shown_if: None,
             key: "specialties".into(),
             title: "СПЕЦИАЛЬНОСТИ".into(),
@@ -282,6 +285,7 @@ pub fn vpr_classes() -> FormDefinition {
         rules: Vec::new(),
         title: "Сведения об ОО для проведения ВПР".into(),
         sheets: vec![SheetDef {
+            totals: Vec::new(),
             shown_if: None,
             key: "classes".into(),
             title: "КЛАССЫ".into(),
@@ -328,6 +332,7 @@ pub fn vpr_info() -> FormDefinition {
     let mut seats = between(column("seats", "Мест", ColumnType::Integer), 1.0, 60.0);
     seats.required = true;
     form.sheets.push(SheetDef {
+        totals: Vec::new(),
         shown_if: None,
         key: "rooms".into(),
         title: "АУДИТОРИИ".into(),

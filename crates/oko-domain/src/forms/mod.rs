@@ -21,6 +21,7 @@ pub mod shared_lists;
 pub mod soft;
 #[cfg(test)]
 mod tests;
+pub mod totals;
 pub mod validate;
 pub mod value;
 
@@ -98,6 +99,10 @@ pub struct SheetDef {
     /// Rules across cells of the sheet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// Numeric columns summed in a totals row «Итого» ([`totals`]): the
+    /// editor's footer and the template's row above the header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub totals: Vec<String>,
     /// A sheet asked for only when another sheet says so (`{"sheet": "about",
     /// "column": "branches", "equals": "Да"}`: some row of that column holds
     /// it, or anything without `equals`); otherwise nothing on it is checked

@@ -660,6 +660,7 @@ mod several_values {
             lists: Default::default(),
             title: "Педагоги".into(),
             sheets: vec![SheetDef {
+                totals: Vec::new(),
                 shown_if: None,
                 key: "teachers".into(),
                 title: "ПЕДАГОГИ".into(),
@@ -746,6 +747,7 @@ mod conditions {
             lists: Default::default(),
             title: "Поступление".into(),
             sheets: vec![SheetDef {
+                totals: Vec::new(),
                 shown_if: None,
                 key: "admissions".into(),
                 title: "ПОСТУПЛЕНИЕ".into(),
@@ -848,6 +850,7 @@ mod prefilled {
             lists: Default::default(),
             title: "Сведения об ОО".into(),
             sheets: vec![SheetDef {
+                totals: Vec::new(),
                 shown_if: None,
                 key: "about".into(),
                 title: "ОБЩИЕ СВЕДЕНИЯ".into(),
@@ -939,6 +942,7 @@ mod prefilled {
             lists: Default::default(),
             title: "Участники".into(),
             sheets: vec![SheetDef {
+                totals: Vec::new(),
                 shown_if: None,
                 key: "subjects".into(),
                 title: "Предметы".into(),
@@ -1104,6 +1108,7 @@ mod conditional_sheets {
 
     fn with_branches() -> FormDefinition {
         let sheet = |key: &str, title: &str, columns: Vec<ColumnDef>| SheetDef {
+            totals: Vec::new(),
             shown_if: None,
             key: key.into(),
             title: title.into(),
@@ -1208,6 +1213,7 @@ mod a_condition_on_a_calculated_column {
             rules: Vec::new(),
             title: "Участие".into(),
             sheets: vec![SheetDef {
+                totals: Vec::new(),
                 shown_if: None,
                 key: "s".into(),
                 title: "УЧАСТИЕ".into(),

@@ -33,10 +33,12 @@ pub enum Param {
     Rule,
     /// B: `sheet.column = value`: the sheet is asked for only then.
     ShownIf,
+    /// B: the keys of the columns summed in the totals row.
+    Totals,
 }
 
 impl Param {
-    pub const ALL: [Param; 7] = [
+    pub const ALL: [Param; 8] = [
         Param::Key,
         Param::Title,
         Param::Hint,
@@ -44,6 +46,7 @@ impl Param {
         Param::FixedRows,
         Param::Rule,
         Param::ShownIf,
+        Param::Totals,
     ];
 
     pub fn title(self) -> &'static str {
@@ -55,6 +58,7 @@ impl Param {
             Param::FixedRows => "Строки по столбцу",
             Param::Rule => "Правило",
             Param::ShownIf => "Лист заполняется, если",
+            Param::Totals => "Итоги по столбцам",
         }
     }
 }

@@ -171,6 +171,7 @@ impl SheetReader<'_> {
         };
         self.places.header = header as u32 + 1;
         let mut sheet = SheetDef {
+            totals: Vec::new(),
             shown_if: None,
             key: String::new(),
             title: raw.name.trim().to_owned(),
@@ -238,6 +239,7 @@ impl SheetReader<'_> {
                     .map(|preset| Row::from([(value.clone(), preset)]))
                     .collect();
             }
+            Param::Totals => sheet.totals = split_values(&value),
             Param::ShownIf => match rule_text::parse_sheet_condition(&value) {
                 Ok(condition) => sheet.shown_if = Some(condition),
                 Err(why) => self.problem(row, None, &why),

@@ -93,6 +93,9 @@ fn write_params(
             String::new(),
         ));
     }
+    if sheet.has_totals() {
+        lines.push((Param::Totals, join_values(&sheet.totals), String::new()));
+    }
     for rule in &sheet.rules {
         let (line, message) = rule_text::render(rule);
         lines.push((Param::Rule, line, message.unwrap_or_default()));
