@@ -15,20 +15,20 @@ async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     };
     let applied = || async {
         (
-            has("drafts", "accepted_level").await,
-            has("cell_comments", "answer").await,
+            has("drafts", "explanations").await,
+            has("shared_lists", "list_values").await,
         )
     };
-    assert_eq!(applied().await, (true, true), "migrations 23 and 24");
+    assert_eq!(applied().await, (true, true), "migrations 25 and 26");
 
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 24 back");
-    assert_eq!(applied().await, (true, false), "comments on cells are gone");
+        .expect("take migration 26 back");
+    assert_eq!(applied().await, (true, false), "shared lists are gone");
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 23 back");
-    assert_eq!(applied().await, (false, false), "and acceptance");
+        .expect("take migration 25 back");
+    assert_eq!(applied().await, (false, false), "and the explanations' count");
 
     Migrator::up(&app.db, None).await.expect("apply them again");
     assert_eq!(applied().await, (true, true));

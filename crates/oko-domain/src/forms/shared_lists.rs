@@ -34,6 +34,10 @@ pub struct SharedList {
 /// Every shared list, by name.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"items": [{
+    "name": "subjects", "values": ["Русский язык", "Математика", "История"],
+    "updated_at": "2026-09-01T08:00:00Z"
+}]})))]
 pub struct SharedListPage {
     pub items: Vec<SharedList>,
 }
