@@ -2,7 +2,8 @@
 // what is typed, are read-only with their formula told in words, and the server
 // holds the same numbers; headers carry their units; a list cell takes several
 // values, offered one after another; a column is asked for only where another
-// answer says so; last year's numbers fill this year's draft, marked and locked.
+// answer says so; last year's numbers fill this year's draft, marked and locked;
+// a totals row sums its columns at the grid's foot.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_URL, DEMO_PASSWORD, api, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
@@ -32,6 +33,7 @@ const FORM = {
         shown_if: { column: "online", equals: "Да" } },
     ],
     rules: [{ rule: "unique", columns: ["class"] }],
+    totals: ["students", "participants"],
   }, {
     key: "computers", title: "КОМПЬЮТЕРЫ",
     shown_if: { sheet: "classes", column: "online", equals: "Да" },
@@ -93,6 +95,11 @@ test("calculated cells follow the row as it is typed and cannot be typed over", 
   await typeInto(1, "mathematics", "3");
   assert.equal(await textOf(cell(1, "participants")), "23");
   assert.equal(await textOf(cell(1, "share")), "95,8");
+  // The totals row «Итого» follows at the grid's foot.
+  const totals = page.locator(".totals-row");
+  assert.equal(await textOf(totals.getByRole("rowheader")), "Итого");
+  assert.equal(await textOf(totals.getByRole("gridcell").nth(1)), "24");
+  assert.equal(await textOf(totals.getByRole("gridcell").nth(4)), "23");
   assert.equal(await cell(1, "participants").getAttribute("aria-readonly"), "true");
   assert.match(
     await cell(1, "participants").getAttribute("title"),
