@@ -28,7 +28,11 @@ async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     Migrator::down(&app.db, Some(1))
         .await
         .expect("take migration 25 back");
-    assert_eq!(applied().await, (false, false), "and the explanations' count");
+    assert_eq!(
+        applied().await,
+        (false, false),
+        "and the explanations' count"
+    );
 
     Migrator::up(&app.db, None).await.expect("apply them again");
     assert_eq!(applied().await, (true, true));
