@@ -370,7 +370,9 @@ pub fn vpr_info() -> FormDefinition {
 /// time and three neighbours with the same (every value usual).
 pub fn vpr_info_references(form: &FormDefinition, data: &FormData) -> Vec<super::Reference> {
     let neighbours = [data.clone(), data.clone(), data.clone()];
-    super::soft::references(form, Some(data), &neighbours)
+    let mut references = super::soft::last_time_references(form, data);
+    references.extend(super::soft::median_references(form, &neighbours));
+    references
 }
 
 /// [`vpr_info`] filled with `rows` classes and a room for each, valid.

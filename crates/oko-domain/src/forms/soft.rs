@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CellCode, CellError, ColumnDef, FormData, FormDefinition, SheetDef, value};
+use super::{CellCode, CellError, ColumnDef, FormData, FormDefinition, Row, SheetDef, value};
 
 /// What counts as usual for a numeric column.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -70,8 +70,8 @@ pub fn is_explanation(sheet: &SheetDef, key: &str) -> bool {
 /// The most characters an explanation holds.
 pub const MAX_EXPLANATION_CHARS: usize = 1_000;
 
-/// Fewest other organisations' values a median is taken of: the median of
-/// one or two neighbours says nothing about what is usual.
+/// Fewest organisations a median is taken of: the median of one or two
+/// schools says nothing about what is usual.
 pub const MIN_NEIGHBOURS: usize = 3;
 
 /// What one organisation's values are compared with, worked out by the server
@@ -97,59 +97,101 @@ pub struct Reference {
     pub median: Option<f64>,
 }
 
-/// The references of one organisation: its `earlier` submission of the form,
-/// and the submissions of the other organisations of its municipality
-/// (`neighbours`). A fixed sheet's rows are compared row by row; a free
-/// sheet's first row with the first row last time, and every row with the
-/// median of all the neighbours' rows.
-pub fn references(
+/// The soft-checked columns of each sheet, with their checks.
+fn soft_columns(
     form: &FormDefinition,
-    earlier: Option<&FormData>,
-    neighbours: &[FormData],
-) -> Vec<Reference> {
+) -> impl Iterator<Item = (&SheetDef, &ColumnDef, &SoftCheck)> {
+    form.sheets.iter().flat_map(|sheet| {
+        sheet
+            .columns
+            .iter()
+            .filter_map(move |c| Some((sheet, c, c.soft.as_ref()?)))
+    })
+}
+
+/// A reference of `column` of `sheet`.
+fn reference(
+    sheet: &SheetDef,
+    column: &ColumnDef,
+    row: Option<u32>,
+    (last_time, median): (Option<f64>, Option<f64>),
+) -> Reference {
+    Reference {
+        sheet: sheet.key.clone(),
+        row,
+        column: column.key.clone(),
+        last_time,
+        median,
+    }
+}
+
+/// One organisation's own values last time, from its `earlier` submission of
+/// the form: a fixed sheet's rows matched by their presets, a free sheet's
+/// first row.
+pub fn last_time_references(form: &FormDefinition, earlier: &FormData) -> Vec<Reference> {
     let mut found = Vec::new();
-    for sheet in &form.sheets {
-        for column in sheet.columns.iter().filter(|c| c.soft.is_some()) {
-            let check = column.soft.as_ref().expect("filtered");
-            let reference = |row: Option<u32>, last_time, median| Reference {
-                sheet: sheet.key.clone(),
-                row,
-                column: column.key.clone(),
-                last_time,
-                median,
-            };
-            let last_time = |index: usize| {
-                check.from_last_time?;
-                let text = super::calculate::earlier_value(earlier, sheet, index, &column.key);
-                number(column, text)
-            };
-            let median_of = |values: Vec<f64>| check.from_median.and_then(|_| median(values));
-            if sheet.is_free() {
-                let all = neighbours
-                    .iter()
-                    .flat_map(|n| n.rows(&sheet.key))
-                    .filter_map(|row| number(column, row.get(&column.key)?))
-                    .collect();
-                let first = last_time(0);
-                if first.is_some() {
-                    found.push(reference(Some(1), first, None));
-                }
-                if let Some(median) = median_of(all) {
-                    found.push(reference(None, None, Some(median)));
-                }
-                continue;
+    for (sheet, column, check) in soft_columns(form) {
+        if check.from_last_time.is_none() {
+            continue;
+        }
+        let rows = if sheet.is_free() {
+            1
+        } else {
+            sheet.fixed_rows.len()
+        };
+        for index in 0..rows {
+            let text = super::calculate::earlier_value(Some(earlier), sheet, index, &column.key);
+            if let Some(last) = number(column, text) {
+                found.push(reference(
+                    sheet,
+                    column,
+                    Some(index as u32 + 1),
+                    (Some(last), None),
+                ));
             }
-            for index in 0..sheet.fixed_rows.len() {
-                let values = neighbours
-                    .iter()
-                    .filter_map(|n| {
-                        number(column, n.rows(&sheet.key).get(index)?.get(&column.key)?)
-                    })
-                    .collect();
-                let (last, median) = (last_time(index), median_of(values));
-                if last.is_some() || median.is_some() {
-                    found.push(reference(Some(index as u32 + 1), last, median));
-                }
+        }
+    }
+    found
+}
+
+/// The medians of a municipality's latest `submissions` of a collection: per
+/// row on a fixed sheet, over every row on a free one; none of fewer than
+/// [`MIN_NEIGHBOURS`] organisations.
+pub fn median_references(form: &FormDefinition, submissions: &[FormData]) -> Vec<Reference> {
+    let mut found = Vec::new();
+    for (sheet, column, check) in soft_columns(form) {
+        if check.from_median.is_none() {
+            continue;
+        }
+        let numbers = |rows: &[Row]| -> Vec<f64> {
+            rows.iter()
+                .filter_map(|row| number(column, row.get(&column.key)?))
+                .collect()
+        };
+        if sheet.is_free() {
+            let each: Vec<Vec<f64>> = submissions
+                .iter()
+                .map(|s| numbers(s.rows(&sheet.key)))
+                .filter(|values| !values.is_empty())
+                .collect();
+            if each.len() >= MIN_NEIGHBOURS
+                && let Some(median) = median(each.concat())
+            {
+                found.push(reference(sheet, column, None, (None, Some(median))));
+            }
+            continue;
+        }
+        for index in 0..sheet.fixed_rows.len() {
+            let values: Vec<f64> = submissions
+                .iter()
+                .filter_map(|s| s.rows(&sheet.key).get(index))
+                .flat_map(|row| numbers(std::slice::from_ref(row)))
+                .collect();
+            if values.len() >= MIN_NEIGHBOURS
+                && let Some(median) = median(values)
+            {
+                let row = Some(index as u32 + 1);
+                found.push(reference(sheet, column, row, (None, Some(median))));
             }
         }
     }
@@ -161,10 +203,9 @@ fn number(column: &ColumnDef, text: &str) -> Option<f64> {
     value::parse(column, text).ok()?.as_number()
 }
 
-/// The middle of `values` (the mean of the two middle ones when even); none
-/// with fewer than [`MIN_NEIGHBOURS`].
+/// The middle of `values` (the mean of the two middle ones when even).
 fn median(mut values: Vec<f64>) -> Option<f64> {
-    if values.len() < MIN_NEIGHBOURS {
+    if values.is_empty() {
         return None;
     }
     values.sort_by(f64::total_cmp);
@@ -462,7 +503,8 @@ mod tests {
         let form = demo::vpr_classes();
         let earlier = classes(&["10"]);
         let neighbours = [classes(&["20", "22"]), classes(&["24"]), classes(&["30"])];
-        let references = references(&form, Some(&earlier), &neighbours);
+        let mut references = last_time_references(&form, &earlier);
+        references.extend(median_references(&form, &neighbours));
         let first = references.iter().find(|r| r.row == Some(1)).unwrap();
         assert_eq!(first.last_time, Some(10.0));
         let sheet_wide = references.iter().find(|r| r.row.is_none()).unwrap();
@@ -517,7 +559,12 @@ mod tests {
     fn a_median_of_too_few_neighbours_is_not_taken() {
         let form = demo::vpr_classes();
         let two = [classes(&["20"]), classes(&["24"])];
-        assert!(references(&form, None, &two).is_empty());
+        assert!(median_references(&form, &two).is_empty());
+        let one_with_many_classes = [classes(&["20", "22", "24", "26"])];
+        assert!(
+            median_references(&form, &one_with_many_classes).is_empty(),
+            "one school's classes are not a municipality"
+        );
     }
 
     #[test]

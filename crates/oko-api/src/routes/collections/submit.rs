@@ -108,6 +108,10 @@ pub async fn submit_draft(
     };
     match submitted {
         Some(snapshot) => {
+            state
+                .references
+                .submitted(&state, form, writing.collection.id, writing.organisation_id)
+                .await?;
             let explained = explanations > 0;
             writing.noted(
                 &state,
