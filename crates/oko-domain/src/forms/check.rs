@@ -474,7 +474,7 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
         let spaced = column
             .words
             .iter()
-            .any(|w| w.contains(|c: char| c.is_whitespace() || c == ',' || c == ';'));
+            .any(|w| w.contains(super::validate::is_word_separator));
         if let Some(problem) = list_values_problem(&column.words) {
             problems.add(&format!("{at}.words"), problem);
         } else if spaced {

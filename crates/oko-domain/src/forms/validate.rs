@@ -556,6 +556,11 @@ fn check_constraints(
     Ok(())
 }
 
+/// What stands between the words of a text of allowed words: spaces, «,», «;».
+pub fn is_word_separator(c: char) -> bool {
+    c.is_whitespace() || c == ',' || c == ';'
+}
+
 /// What is wrong with `text` in a column of allowed words: the words it
 /// holds that are not among them.
 fn words_problem(column: &ColumnDef, text: &str) -> Option<String> {
@@ -568,7 +573,7 @@ fn words_problem(column: &ColumnDef, text: &str) -> Option<String> {
         .map(|w| crate::text::search_key(w))
         .collect();
     let wrong: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .split(is_word_separator)
         .filter(|word| !word.is_empty() && !allowed.contains(&crate::text::search_key(word)))
         .map(|word| format!("«{word}»"))
         .collect();
