@@ -541,10 +541,7 @@ mod tests {
             ..SoftCheck::default()
         });
         columns[2].soft = Some(SoftCheck::default());
-        let fields: Vec<String> = check_definition(&form)
-            .into_iter()
-            .filter_map(|e| e.field)
-            .collect();
+        let fields = crate::forms::tests::problem_fields(&form);
         assert_eq!(
             fields,
             [

@@ -1291,10 +1291,7 @@ mod allowed_words {
         let mut form = demo::vpr_classes();
         form.sheets[0].columns[0].words = vec!["очная".into(), "очно заочная".into()];
         form.sheets[0].columns[1].words = vec!["очная".into()];
-        let fields: Vec<String> = check_definition(&form)
-            .into_iter()
-            .filter_map(|e| e.field)
-            .collect();
+        let fields = problem_fields(&form);
         assert_eq!(
             fields,
             ["sheets[0].columns[0].words", "sheets[0].columns[1].words"]

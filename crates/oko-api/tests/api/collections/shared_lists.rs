@@ -24,6 +24,13 @@ async fn put_list(app: &TestApp, token: &str, values: Value) -> (StatusCode, Val
     .await
 }
 
+/// `POST /api/forms` of [`form_naming_subjects`] as `token`.
+async fn save_form(app: &TestApp, token: &str, title: &str) -> (StatusCode, Value) {
+    let definition = Some(form_naming_subjects(title));
+    app.call(Method::POST, "/api/forms", token, definition)
+        .await
+}
+
 fn subject_values(version: &Value) -> Value {
     version["definition"]["sheets"][0]["columns"][0]["values"].clone()
 }
@@ -33,14 +40,7 @@ pub(super) async fn a_list_named_once_serves_every_form(backend: Backend) {
     let admin = app.token("admin").await;
 
     // A form naming a list nobody defined is refused at the column.
-    let (status, refused) = app
-        .call(
-            Method::POST,
-            "/api/forms",
-            &admin,
-            Some(form_naming_subjects("ВПР")),
-        )
-        .await;
+    let (status, refused) = save_form(&app, &admin, "ВПР").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["errors"][0]["field"], "sheets[0].columns[0].list");
 
@@ -52,24 +52,10 @@ pub(super) async fn a_list_named_once_serves_every_form(backend: Backend) {
     assert_eq!(page["items"][0]["name"], "subjects");
 
     // Two forms take it.
-    let (status, first) = app
-        .call(
-            Method::POST,
-            "/api/forms",
-            &admin,
-            Some(form_naming_subjects("ВПР")),
-        )
-        .await;
+    let (status, first) = save_form(&app, &admin, "ВПР").await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(subject_values(&first), json!(["Математика", "История"]));
-    let (status, second) = app
-        .call(
-            Method::POST,
-            "/api/forms",
-            &admin,
-            Some(form_naming_subjects("НИКО")),
-        )
-        .await;
+    let (status, second) = save_form(&app, &admin, "НИКО").await;
     assert_eq!(status, StatusCode::CREATED, "{second}");
     assert_eq!(
         second["definition"]["lists"]["subjects"],
