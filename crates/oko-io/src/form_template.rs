@@ -290,7 +290,7 @@ fn write_totals(
         }
         let letters = column_letters(col);
         let sum = Formula::new(format!("=SUM({letters}{first}:{letters}{last})"))
-            .set_result(sheet.total_shown(column, rows).replace(',', "."));
+            .set_result(sheet.total_text(column, rows));
         let shown = match number_format(column) {
             Some(format) => bold.clone().set_num_format(format),
             None => bold.clone(),

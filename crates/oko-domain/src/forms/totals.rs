@@ -21,13 +21,19 @@ impl SheetDef {
     }
 
     /// The sum of `column` over `rows` (a cell without a number counts as
-    /// nothing), as the column shows numbers: «1 234,5».
-    pub fn total_shown(&self, column: &ColumnDef, rows: &[Row]) -> String {
+    /// nothing), in the column's canonical text (`1234.5`, rounded to its
+    /// decimals), as a calculated cell holds it.
+    pub fn total_text(&self, column: &ColumnDef, rows: &[Row]) -> String {
         let sum: f64 = rows
             .iter()
             .filter_map(|row| value::parse_decimal(row.get(&column.key)?))
             .sum();
-        value::display(column, &calculate::result_text(column, sum))
+        calculate::result_text(column, sum).into()
+    }
+
+    /// [`SheetDef::total_text`] as the column shows numbers: «1234,5».
+    pub fn total_shown(&self, column: &ColumnDef, rows: &[Row]) -> String {
+        value::display(column, &self.total_text(column, rows))
     }
 }
 
@@ -60,6 +66,10 @@ mod tests {
             sheet.total_shown(sheet.column("area").unwrap(), rows),
             "52,7",
             "52.74 rounded to the column's one decimal"
+        );
+        assert_eq!(
+            sheet.total_text(sheet.column("area").unwrap(), rows),
+            "52.7"
         );
         assert!(sheet.is_totalled("area") && !sheet.is_totalled("class"));
     }
