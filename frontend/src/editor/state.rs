@@ -138,7 +138,7 @@ impl EditorState {
         // Each tab keeps its own outbox: two tabs never overwrite each other's.
         let tab_id = format!("{:012x}", (js_sys::Math::random() * 2f64.powi(48)) as u64);
         let validation = Validation::new(&form, &data);
-        let errors = all_errors(&form, &data, &validation, &references);
+        let errors = validation.errors_with(&form, &data, &references);
         EditorState {
             collection_id,
             form: StoredValue::new(form),
@@ -545,7 +545,7 @@ impl EditorState {
     fn show_errors(self, form: &FormDefinition, data: &FormData) {
         let errors = self.validation.with_value(|validation| {
             self.references
-                .with_value(|references| all_errors(form, data, validation, references))
+                .with_value(|references| validation.errors_with(form, data, references))
         });
         self.errors.set(errors);
     }
@@ -614,19 +614,6 @@ impl EditorState {
             storage.remove_item(&key)
         };
     }
-}
-
-/// Every error: `validation`'s, and the values unusual against `references`
-/// without an explanation (as the server counts them).
-fn all_errors(
-    form: &FormDefinition,
-    data: &FormData,
-    validation: &Validation,
-    references: &[Reference],
-) -> Vec<CellError> {
-    let mut errors = validation.errors();
-    errors.extend(soft::unexplained(form, data, references));
-    errors
 }
 
 /// The outboxes previous visits (any tab) left in the browser's storage under

@@ -23,9 +23,7 @@ pub fn validate_with(
     data: &FormData,
     references: &[super::Reference],
 ) -> Vec<CellError> {
-    let mut errors = validate(form, data);
-    errors.extend(soft::unexplained(form, data, references));
-    errors
+    Validation::new(form, data).errors_with(form, data, references)
 }
 
 /// [`validate`] of data some of whose sheets' rows `checked` has already read
@@ -235,6 +233,20 @@ impl Validation {
             sheets: &self.sheets,
         };
         self.across = across::check_all(form, &read);
+    }
+
+    /// [`Validation::errors`] and, after them, the values of `data` unusual
+    /// against `references` that have no explanation: what [`validate_with`]
+    /// gives, for checks kept as the data changes.
+    pub fn errors_with(
+        &self,
+        form: &FormDefinition,
+        data: &FormData,
+        references: &[super::Reference],
+    ) -> Vec<CellError> {
+        let mut errors = self.errors();
+        errors.extend(soft::unexplained(form, data, references));
+        errors
     }
 
     /// Every error, in the order [`validate`] has always given them: unknown
