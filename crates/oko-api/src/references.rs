@@ -1,10 +1,11 @@
 //! What an organisation's unusual values are compared with (soft checks,
 //! `oko_domain::forms::soft`): its own earlier submission of the form, and
 //! the latest submissions of its municipality. Every save of a soft-checked
-//! form needs them, so each is read at most once a minute — the last time per
-//! organisation, the medians per municipality (one read serves every school
-//! of it on a deadline day; a neighbour's new submission moves a median a
-//! little, and a minute late is soon enough for a warning).
+//! form needs them, so they are worked out at most once a minute per
+//! organisation, and the medians read at most once a minute per municipality
+//! (one read serves every school of it on a deadline day; a neighbour's new
+//! submission moves a median a little, and a minute late is soon enough for a
+//! warning).
 
 use std::{
     collections::HashMap,
@@ -66,16 +67,20 @@ impl<K: Eq + Hash> Remembered<K> {
 /// The references of every organisation that saves a soft-checked form.
 #[derive(Default)]
 pub struct ReferenceCache {
-    /// By organisation: its own values last time.
-    last_time: Remembered<Uuid>,
-    /// By municipality: the medians of its submissions.
+    /// By organisation: all it is compared with, as last worked out — what a
+    /// save takes without a look at the roster or a copy.
+    of_organisation: Remembered<Uuid>,
+    /// By municipality: the medians of its submissions (one read serves all
+    /// its schools).
     medians: Remembered<Uuid>,
 }
 
 impl ReferenceCache {
     /// A submission of `organisation_id` to `collection` moves its
-    /// municipality's medians: they are read again at the next save (on this
-    /// instance; others within the minute).
+    /// municipality's medians: they are read again for the next organisation
+    /// whose references are worked out (on this instance; others, and the
+    /// organisations that hold theirs, within the minute), the submitter's own
+    /// at its next save.
     pub async fn submitted(
         &self,
         state: &AppState,
@@ -83,6 +88,7 @@ impl ReferenceCache {
         collection: Uuid,
         organisation_id: Uuid,
     ) -> Result<(), ApiError> {
+        self.of_organisation.forget(&(collection, organisation_id));
         if form.checks_medians()
             && let Some(municipality) = municipality_of(state, organisation_id).await?
         {
@@ -99,55 +105,62 @@ impl ReferenceCache {
         form: &FormDefinition,
         collection: &collection_entity::Model,
         organisation_id: Uuid,
-    ) -> Result<Vec<Reference>, ApiError> {
+    ) -> Result<Arc<Vec<Reference>>, ApiError> {
+        if !form.has_soft_checks() {
+            return Ok(Arc::default());
+        }
+        let key = (collection.id, organisation_id);
+        if let Some(held) = self.of_organisation.fresh(&key) {
+            return Ok(held);
+        }
         let mut references = Vec::new();
         if form.checks_last_time() {
-            let key = (collection.id, organisation_id);
-            let own = match self.last_time.fresh(&key) {
-                Some(held) => held,
-                None => {
-                    let earlier = oko_db::collections::earlier_submission(
-                        &state.db,
-                        collection,
-                        organisation_id,
-                    )
+            let earlier =
+                oko_db::collections::earlier_submission(&state.db, collection, organisation_id)
                     .await?;
-                    let read = earlier.map_or_else(Vec::new, |earlier| {
-                        soft::last_time_references(form, &earlier)
-                    });
-                    self.last_time.keep(key, read)
-                }
-            };
-            references.extend(own.iter().cloned());
+            if let Some(earlier) = earlier {
+                references.extend(soft::last_time_references(form, &earlier));
+            }
         }
-        if form.checks_medians() {
-            let Some(municipality) = municipality_of(state, organisation_id).await? else {
-                return Ok(references);
-            };
-            let key = (collection.id, municipality);
-            let medians = match self.medians.fresh(&key) {
-                Some(held) => held,
-                None => {
-                    let roster = state.roster.get(&state.db).await?;
-                    let members: Vec<Uuid> = roster
-                        .entries
-                        .iter()
-                        .filter(|o| o.municipality_id == municipality)
-                        .map(|o| o.id)
-                        .collect();
-                    let submissions: Vec<FormData> =
-                        oko_db::monitoring::latest_submissions(&state.db, collection.id, &members)
-                            .await?
-                            .into_values()
-                            .filter_map(|(_, data)| serde_json::from_str(&data).ok())
-                            .collect();
-                    self.medians
-                        .keep(key, soft::median_references(form, &submissions))
-                }
-            };
+        if form.checks_medians()
+            && let Some(municipality) = municipality_of(state, organisation_id).await?
+        {
+            let medians = self
+                .medians_of(state, form, collection.id, municipality)
+                .await?;
             references.extend(medians.iter().cloned());
         }
-        Ok(references)
+        Ok(self.of_organisation.keep(key, references))
+    }
+
+    /// The medians of `municipality`'s latest submissions of `collection`.
+    async fn medians_of(
+        &self,
+        state: &AppState,
+        form: &FormDefinition,
+        collection: Uuid,
+        municipality: Uuid,
+    ) -> Result<Arc<Vec<Reference>>, ApiError> {
+        let key = (collection, municipality);
+        if let Some(held) = self.medians.fresh(&key) {
+            return Ok(held);
+        }
+        let roster = state.roster.get(&state.db).await?;
+        let members: Vec<Uuid> = roster
+            .entries
+            .iter()
+            .filter(|o| o.municipality_id == municipality)
+            .map(|o| o.id)
+            .collect();
+        let submissions: Vec<FormData> =
+            oko_db::monitoring::latest_submissions(&state.db, collection, &members)
+                .await?
+                .into_values()
+                .filter_map(|(_, data)| serde_json::from_str(&data).ok())
+                .collect();
+        Ok(self
+            .medians
+            .keep(key, soft::median_references(form, &submissions)))
     }
 }
 

@@ -148,7 +148,7 @@ pub struct Writing {
     pub organisation_id: uuid::Uuid,
     pub form: Arc<FormDefinition>,
     /// What the organisation's unusual values are compared with.
-    pub references: Vec<Reference>,
+    pub references: Arc<Vec<Reference>>,
     pub now: DateTime<Utc>,
 }
 
