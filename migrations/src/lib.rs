@@ -29,6 +29,7 @@ mod m20261206_000023_acceptance;
 mod m20261206_000024_cell_comments;
 mod m20261206_000025_explanations;
 mod m20261206_000026_shared_lists;
+mod m20261207_000027_form_attachments;
 
 /// All migrations of Oko, oldest first.
 pub struct Migrator;
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000024_cell_comments::Migration),
             Box::new(m20261206_000025_explanations::Migration),
             Box::new(m20261206_000026_shared_lists::Migration),
+            Box::new(m20261207_000027_form_attachments::Migration),
         ]
     }
 }

@@ -21,6 +21,7 @@ pub mod demo_surge;
 pub mod download_report;
 pub mod entities;
 pub mod faults;
+pub mod form_attachments;
 pub mod forms;
 pub mod forum;
 pub mod held;

@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use oko_domain::forms::{
-    ColumnDef, ColumnType, FormData, FormDefinition, SheetDef, formula,
+    ColumnDef, ColumnType, FormData, FormDefinition, SheetDef, files, formula,
     totals::TOTALS_LABEL,
     value::{self, Value},
 };
@@ -92,6 +92,7 @@ pub fn template(form: &FormDefinition, data: &FormData) -> Result<Vec<u8>, XlsxE
             )?;
             let typed = match (column.kind, number_format(column)) {
                 (ColumnType::Date, _) => date.clone(),
+                (ColumnType::File, _) => locked.clone(),
                 (_, Some(shown)) if column.is_calculated() => locked.clone().set_num_format(shown),
                 (_, Some(shown)) => input.clone().set_num_format(shown),
                 _ => input.clone(),
@@ -195,6 +196,11 @@ fn write_rows(
                 }
                 Ok(Value::Date(day)) => {
                     worksheet.write_date_with_format(r, col, excel_date(day)?, date)?;
+                }
+                // A file cannot travel in a cell: its name stands for it, and
+                // the upload puts the file back by that name.
+                Ok(Value::File) => {
+                    worksheet.write_string_with_format(r, col, files::shown(text), locked)?;
                 }
                 _ => {
                     worksheet.write_string_with_format(r, col, text, input)?;
@@ -315,6 +321,8 @@ fn validation_of(
         // Excel's drop-down takes one value: a cell of several only gets its
         // message (the upload checks each value).
         ColumnType::List if column.multiple => DataValidation::new().allow_any_value(),
+        // Only its message: the file is attached on the site.
+        ColumnType::File => DataValidation::new().allow_any_value(),
         ColumnType::List | ColumnType::YesNo => {
             let values: Vec<String> = if column.kind == ColumnType::YesNo {
                 vec!["Да".into(), "Нет".into()]
@@ -418,6 +426,9 @@ fn expectation_ru(column: &ColumnDef) -> String {
         ),
         ColumnType::Text if !column.words.is_empty() => {
             format!("Только слова: {}", column.words.join(", "))
+        }
+        ColumnType::File => {
+            "Файл прикрепляется в форме на сайте; здесь — его имя, не меняйте его".into()
         }
         ColumnType::Text => match column.max_length {
             Some(max) => format!(

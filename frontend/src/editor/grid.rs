@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use leptos::{ev, html, prelude::*, task::spawn_local};
 use oko_domain::forms::{
-    Change,
+    Change, ColumnType,
     editing::{Move, Selection, clear, copy_block, parse_tsv, paste, to_tsv},
     formula,
     totals::TOTALS_LABEL,
@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use super::{
     cell_editor::{CellEditor, Editing},
     explanation::{ExplanationBox, explanation_id},
+    file_cell::{FileBox, attach_id},
     keys::{GridKey, grid_key},
     state::{CellNote, EditorState, NoteKind},
     texts,
@@ -290,10 +291,15 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
     let sheet_key = StoredValue::new(sheet.key.clone());
     let def = StoredValue::new(sheet.clone());
     let start_editing = move |replace_with: Option<String>| {
+        let (row, column) = grid.selection.get_untracked().active;
+        // A file is attached, not typed: the keyboard goes to the file's box.
+        if def.with_value(|s| s.columns[column].kind == ColumnType::File) {
+            focus_by_id(&attach_id(index));
+            return;
+        }
         if editor.read_only {
             return;
         }
-        let (row, column) = grid.selection.get_untracked().active;
         if row > total.get_untracked() {
             return;
         }
@@ -544,6 +550,7 @@ pub fn SheetGrid(editor: EditorState, index: usize, grid: GridState) -> impl Int
         </div>
         <p class=move || if hint_is_error() { "cell-hint error" } else { "cell-hint" } aria-live="polite">{hint}</p>
         <ExplanationBox editor=editor index=index grid=grid/>
+        <FileBox editor=editor index=index grid=grid/>
         {move || (total.get() == 0).then(|| view! { <p class="muted">{texts::NO_ROWS}</p> })}
     }
 }
@@ -595,9 +602,14 @@ fn totals_row(
 /// Puts the keyboard on the active cell's explanation box, if it is shown
 /// (Shift+F2 from the grid).
 fn focus_explanation(index: usize) {
+    focus_by_id(&explanation_id(index));
+}
+
+/// Puts the keyboard on the element `id`, if it is shown.
+fn focus_by_id(id: &str) {
     let input = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(&explanation_id(index)))
+        .and_then(|d| d.get_element_by_id(id))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(input) = input {
         let _ = input.focus();

@@ -3,6 +3,7 @@
 
 pub mod cell_editor;
 pub mod explanation;
+pub mod file_cell;
 pub mod grid;
 pub mod keys;
 pub mod state;

@@ -109,6 +109,9 @@ pub struct EditorState {
     /// Rows per sheet when the layout was last bumped.
     shape: StoredValue<Vec<usize>>,
     pub read_only: bool,
+    /// `?organisation=<login>` when a coordinator reads an organisation's
+    /// draft (its files download with it); empty for one's own.
+    pub whose: StoredValue<String>,
     session: Session,
     /// Which debounce timer is the latest.
     timer: StoredValue<u32>,
@@ -128,6 +131,7 @@ impl EditorState {
         draft: Draft,
         read_only: bool,
         storage_prefix: String,
+        whose: String,
     ) -> EditorState {
         let Draft {
             data,
@@ -158,6 +162,7 @@ impl EditorState {
             layout: RwSignal::new(0),
             shape: StoredValue::new(Vec::new()),
             read_only,
+            whose: StoredValue::new(whose),
             session,
             timer: StoredValue::new(0),
             sending: StoredValue::new(false),

@@ -137,3 +137,24 @@ pub const EXPLANATION_PLACEHOLDER: &str = "Почему значение так�
 pub fn explanation_of(text: &str) -> String {
     format!("Пояснение организации: {text}")
 }
+
+/// File cells (`file_cell`).
+pub const FILE_CELL: &str = "Файл:";
+pub const NO_FILE: &str = "не прикреплен";
+pub const ATTACH_FILE: &str = "Прикрепить файл";
+pub const REPLACE_FILE: &str = "Заменить файл";
+pub const DETACH_FILE: &str = "Открепить";
+pub const DOWNLOAD_FILE: &str = "Скачать файл";
+pub const ATTACHING: &str = "Файл загружается…";
+pub const FILE_TYPES: &str = "PDF, JPEG, PNG, Word, Excel, LibreOffice, до 20 МиБ";
+pub const DOWNLOAD_ARCHIVE: &str = "Скачать архив с файлами";
+
+/// A name in a file cell that is not an attached file.
+pub fn not_attached(name: &str) -> String {
+    format!("«{name}» не прикреплен: прикрепите файл")
+}
+
+/// A file attached just now.
+pub fn attached(name: &str) -> String {
+    format!("Прикреплен файл «{name}»")
+}

@@ -182,7 +182,15 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let read_only =
         !(fills_in && open && organisation.is_none()) || draft.progress.status.is_accepted();
     let key = storage_prefix(session, &view.id.to_string());
-    let editor = EditorState::new(session, view.id, form.clone(), draft, read_only, key);
+    let editor = EditorState::new(
+        session,
+        view.id,
+        form.clone(),
+        draft,
+        read_only,
+        key,
+        whose(&organisation),
+    );
     if let Some(problem) = replay_problem {
         editor.save_state.set(SaveState::Refused(problem));
     }
@@ -303,14 +311,24 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
         )
     });
     let download_message = RwSignal::new(None::<String>);
-    let download_template = move |_| {
-        let (path, name) = (template_path.clone(), template_name.clone());
+    let fetch = move |path: String, name: String| {
         spawn_local(async move {
             if let Err(failure) = download(session, &path, &name).await {
                 download_message.set(Some(failure.message));
             }
         })
     };
+    let download_template = move |_| fetch(template_path.clone(), template_name.clone());
+    // The data with every attached file, for a form that takes files.
+    let archive = form.has_file_columns().then(|| {
+        let path = format!(
+            "/api/collections/{}/archive{}",
+            view.id,
+            whose(&organisation)
+        );
+        let name = format!("{}.zip", form.title);
+        move |_| fetch(path.clone(), name.clone())
+    });
     let jump = move |sheet_key: String, row: u32, column: Option<String>| {
         let (index, at) = editor.form.with_value(|f| {
             let index = f
@@ -369,6 +387,9 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
                     </span>
                 })}
                 <button type="button" class="secondary" on:click=download_template>{texts::DOWNLOAD_TEMPLATE}</button>
+                {archive.map(|archive| view! {
+                    <button type="button" class="secondary" on:click=archive>{texts::DOWNLOAD_ARCHIVE}</button>
+                })}
                 {(!read_only).then(|| view! { <TemplateUpload editor=editor shown=show_errors/> })}
                 <button type="button" class="secondary" on:click=close>{texts::CLOSE}</button>
             </div>

@@ -23,7 +23,7 @@ use super::{
     common_responses::{CoordinatorsOnly, NotFound, OperatorOnly, Unauthenticated},
     paging::Paging,
     storages::attachment,
-    uploads::read_body,
+    uploads::{read_body, sniffed_among, uploaded_name},
 };
 use crate::{
     auth::extractor::Authenticated, error::ApiError, file_store::Download, state::AppState,
@@ -360,15 +360,10 @@ pub async fn attach_to_question(
         ));
     }
     // Cleaned like a storage upload's: no path, no control characters, not empty.
-    let Some(file_name) = oko_domain::storages::clean_file_name(&name.name) else {
-        return Err(ApiError::invalid_parameter(
-            "name",
-            "укажите имя файла (без пути и служебных символов)",
-        ));
-    };
+    let file_name = uploaded_name(&name.name)?;
     let bytes = read_body(body, MAX_ATTACHMENT).await?;
     crate::disk::ensure_room(&state, bytes.len() as u64)?;
-    let Some(content_type) = picture_type(&bytes) else {
+    let Some(content_type) = sniffed_among(&bytes, "", &PICTURES) else {
         return Err(ApiError::validation(vec![
             oko_domain::api::FieldError::about_field(
                 "file",
@@ -403,12 +398,6 @@ pub async fn attach_to_question(
 
 /// Types a screenshot may have, as `oko_io::sniff` tells them from the bytes.
 const PICTURES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "application/pdf"];
-
-/// The type of a screenshot by its first bytes (the name can lie).
-fn picture_type(bytes: &[u8]) -> Option<&'static str> {
-    let sniffed = oko_io::sniff::content_type(bytes, "");
-    PICTURES.contains(&sniffed).then_some(sniffed)
-}
 
 /// An attached file.
 #[utoipa::path(

@@ -27,6 +27,7 @@ mod sections;
 mod shared_lists;
 mod storages;
 mod uploads;
+mod zip_stream;
 
 /// Registers every `/api` handler. Handlers are added with `.service(handler)` only:
 /// that is what puts them into the OpenAPI document.
@@ -36,6 +37,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(collections::draft::save_draft)
         .service(collections::submit::submit_draft)
         .service(collections::draft::get_draft)
+        .service(collections::attachments::attach_file)
+        .service(collections::attachments::download_attached_file)
+        .service(collections::attachments::download_organisation_archive)
         .service(auth::login::login)
         .service(auth::refresh::refresh)
         .service(auth::logout::logout)

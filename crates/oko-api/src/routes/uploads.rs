@@ -137,3 +137,18 @@ pub(crate) async fn read_body(mut body: web::Payload, limit: u64) -> Result<Vec<
     }
     Ok(bytes)
 }
+
+/// The name of an uploaded file from `?name=`, cleaned as a storage upload's
+/// (no path, no control characters), or 422 when nothing is left of it.
+pub(crate) fn uploaded_name(name: &str) -> Result<String, ApiError> {
+    oko_domain::storages::clean_file_name(name).ok_or_else(|| {
+        ApiError::invalid_parameter("name", "укажите имя файла (без пути и служебных символов)")
+    })
+}
+
+/// The type of an uploaded file by its first bytes (a name can lie), when it is
+/// one of `allowed`; `name` only tells a Word file from an Excel one.
+pub(crate) fn sniffed_among(bytes: &[u8], name: &str, allowed: &[&str]) -> Option<&'static str> {
+    let sniffed = oko_io::sniff::content_type(bytes, name);
+    allowed.contains(&sniffed).then_some(sniffed)
+}

@@ -15,24 +15,24 @@ async fn the_newest_migrations_go_down_and_up_again(backend: Backend) {
     };
     let applied = || async {
         (
-            has("drafts", "explanations").await,
             has("shared_lists", "list_values").await,
+            has("form_attachments", "store_key").await,
         )
     };
-    assert_eq!(applied().await, (true, true), "migrations 25 and 26");
+    assert_eq!(applied().await, (true, true), "migrations 26 and 27");
 
     Migrator::down(&app.db, Some(1))
         .await
-        .expect("take migration 26 back");
-    assert_eq!(applied().await, (true, false), "shared lists are gone");
-    Migrator::down(&app.db, Some(1))
-        .await
-        .expect("take migration 25 back");
+        .expect("take migration 27 back");
     assert_eq!(
         applied().await,
-        (false, false),
-        "and the explanations' count"
+        (true, false),
+        "attached files' records are gone"
     );
+    Migrator::down(&app.db, Some(1))
+        .await
+        .expect("take migration 26 back");
+    assert_eq!(applied().await, (false, false), "and the shared lists");
 
     Migrator::up(&app.db, None).await.expect("apply them again");
     assert_eq!(applied().await, (true, true));

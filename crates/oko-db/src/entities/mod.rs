@@ -14,6 +14,7 @@ pub mod draft;
 pub mod draft_return;
 pub mod file_download;
 pub mod form;
+pub mod form_attachment;
 pub mod form_version;
 pub mod forum_answer;
 pub mod forum_attachment;

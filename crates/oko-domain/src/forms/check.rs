@@ -426,6 +426,11 @@ fn check_column(problems: &mut Problems, at: &str, column: &ColumnDef) {
             "Из паспорта заполняются только текстовые столбцы",
         );
     }
+    if kind == ColumnType::File && (from_earlier || column.is_calculated()) {
+        // A file is the organisation's own upload to this collection: nothing
+        // else can put one in the cell.
+        problems.add(at, "Столбец типа «файл» не вычисляется и не заполняется заранее: файл прикрепляет организация");
+    }
     if from_earlier && column.is_calculated() {
         problems.add(
             &format!("{at}.prefill"),

@@ -33,6 +33,9 @@ pub enum CellCode {
     PatternMismatch,
     /// A text with a word not among the column's allowed words.
     WordNotAllowed,
+    /// A file cell holding a name (typed, or from a spreadsheet) rather than a
+    /// file attached on the site.
+    FileNotAttached,
     /// A date outside `date_from`..`date_to`.
     DateOutOfRange,
     /// A value (or set of values) that must be unique repeats.
@@ -88,6 +91,7 @@ impl CellCode {
             CellCode::WrongLength => "wrong_length",
             CellCode::PatternMismatch => "pattern_mismatch",
             CellCode::WordNotAllowed => "word_not_allowed",
+            CellCode::FileNotAttached => "file_not_attached",
             CellCode::DateOutOfRange => "date_out_of_range",
             CellCode::Duplicate => "duplicate",
             CellCode::ComparisonFailed => "comparison_failed",

@@ -11,6 +11,7 @@ pub mod data;
 pub mod demo;
 pub mod editing;
 pub mod errors;
+pub mod files;
 pub mod formula;
 pub mod outbox;
 pub mod pattern;
@@ -220,6 +221,9 @@ pub enum ColumnType {
     List,
     /// «Да» or «Нет».
     YesNo,
+    /// An attached file (a scan of a signed protocol): the cell holds its
+    /// reference ([`files`]).
+    File,
 }
 
 impl ColumnType {
@@ -237,17 +241,19 @@ impl ColumnType {
             ColumnType::Date => "дата",
             ColumnType::List => "список",
             ColumnType::YesNo => "да/нет",
+            ColumnType::File => "файл",
         }
     }
 
     /// Every type, for parsing and listing.
-    pub const ALL: [ColumnType; 6] = [
+    pub const ALL: [ColumnType; 7] = [
         ColumnType::Text,
         ColumnType::Integer,
         ColumnType::Decimal,
         ColumnType::Date,
         ColumnType::List,
         ColumnType::YesNo,
+        ColumnType::File,
     ];
 }
 

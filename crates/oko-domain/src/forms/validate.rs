@@ -506,6 +506,12 @@ fn parse_error(column: &ColumnDef, problem: ParseProblem, text: &str) -> (CellCo
             )
         }
         ParseProblem::NotYesNo => (CellCode::NotYesNo, "Выберите «Да» или «Нет»".into()),
+        ParseProblem::NotAttached => (
+            CellCode::FileNotAttached,
+            format!(
+                "Файл «{text}» не прикреплен: прикрепите его в форме на сайте кнопкой «Прикрепить файл»"
+            ),
+        ),
     }
 }
 
@@ -563,7 +569,7 @@ fn check_constraints(
                 return Err((CellCode::DateOutOfRange, date_range_ru(column)));
             }
         }
-        Value::Choice(_) | Value::Choices | Value::YesNo(_) => {}
+        Value::Choice(_) | Value::Choices | Value::YesNo(_) | Value::File => {}
     }
     Ok(())
 }

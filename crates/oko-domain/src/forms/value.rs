@@ -22,6 +22,8 @@ pub enum Value {
     /// text names them, `; `-separated in the list's order.
     Choices,
     YesNo(bool),
+    /// An attached file: the cell's own text is its reference.
+    File,
 }
 
 impl Value {
@@ -43,6 +45,7 @@ pub enum ParseProblem {
     NotDate,
     NotInList,
     NotYesNo,
+    NotAttached,
 }
 
 /// Reads `text` (not empty, trimmed) as a value of `column`.
@@ -67,6 +70,9 @@ pub fn parse(column: &ColumnDef, text: &str) -> Result<Value, ParseProblem> {
         ColumnType::YesNo => parse_yes_no(text)
             .map(Value::YesNo)
             .ok_or(ParseProblem::NotYesNo),
+        ColumnType::File => super::files::FileRef::parse(text)
+            .map(|_| Value::File)
+            .ok_or(ParseProblem::NotAttached),
     }
 }
 
@@ -87,7 +93,7 @@ pub fn normalize(column: &ColumnDef, text: &str) -> String {
 /// The one spelling of a value read from `text`.
 fn canonical(column: &ColumnDef, value: &Value, text: &str) -> String {
     match value {
-        Value::Text => text.to_owned(),
+        Value::Text | Value::File => text.to_owned(),
         Value::Integer(n) => integer_text(*n).into(),
         Value::Decimal(n) => format_decimal(*n),
         Value::Date(date) => date.format("%Y-%m-%d").to_string(),
@@ -103,6 +109,7 @@ pub fn display(column: &ColumnDef, text: &str) -> String {
     match (column.kind, parse(column, text)) {
         (ColumnType::Decimal, Ok(Value::Decimal(n))) => decimal_ru(n),
         (ColumnType::Date, Ok(Value::Date(date))) => date.format("%d.%m.%Y").to_string(),
+        (ColumnType::File, _) => super::files::shown(text).to_owned(),
         _ => text.to_owned(),
     }
 }

@@ -10,7 +10,11 @@ use oko_domain::{
 };
 use uuid::Uuid;
 
-use super::{OrganisationParam, blank_with, open_for_writing, org_facts, read_draft};
+use super::{
+    OrganisationParam,
+    attachments::{saved_files, settle_files},
+    blank_with, open_for_writing, org_facts, read_draft,
+};
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
@@ -105,8 +109,10 @@ pub async fn save_draft(
     )
     .await?;
     let mut data = collections::data_of(current, || blank_with(form, facts.as_ref()))?;
+    let known_files = saved_files(form, &data);
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
+    settle_files(&state, &writing, &mut data, known_files).await?;
     let write = DraftWrite {
         collection_id: writing.collection.id,
         organisation_id: writing.organisation_id,

@@ -8,7 +8,7 @@ use oko_db::collections::{self, DraftWrite};
 use oko_domain::{
     api::Problem,
     collections::Draft,
-    forms::{FormData, FormDefinition, soft},
+    forms::{FormData, FormDefinition, files, soft},
 };
 use oko_io::{
     csv_read::read_csv,
@@ -18,8 +18,9 @@ use oko_io::{
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam, ReadDraft, draft_of, open_for_writing, org_facts, read_draft,
-    seen_collection,
+    OrganisationParam, ReadDraft,
+    attachments::{saved_files, settle_files},
+    draft_of, open_for_writing, org_facts, read_draft, seen_collection,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -138,12 +139,17 @@ pub async fn upload_draft(
     }
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;
-    if writing.form.has_soft_checks()
-        && let Some(before) = current.as_ref()
-    {
-        let before = collections::data_of(Some(before), FormData::default)?;
-        soft::keep_explanations(&writing.form, &mut data, &before);
-    }
+    let form = &writing.form;
+    let before = match current.as_ref() {
+        Some(saved) if form.has_soft_checks() || form.has_file_columns() => {
+            collections::data_of(Some(saved), FormData::default)?
+        }
+        _ => FormData::default(),
+    };
+    soft::keep_explanations(form, &mut data, &before);
+    // A file travels in the spreadsheet as its name only.
+    files::restore_references(form, &mut data, &before);
+    settle_files(&state, &writing, &mut data, saved_files(form, &before)).await?;
     let write = DraftWrite {
         collection_id: writing.collection.id,
         organisation_id: writing.organisation_id,

@@ -1,6 +1,7 @@
 //! Data collection: forms and their versions (operator), a publication's collection,
 //! each organisation's draft (autosave), submissions, and spreadsheet exchange.
 
+pub mod attachments;
 pub mod collection;
 pub mod comments;
 pub mod decisions;
@@ -277,7 +278,7 @@ impl Writing {
 
 /// 403 `form_accepted` for a draft whose submission a coordinator accepted:
 /// nothing is saved, submitted or uploaded over it until it is returned.
-fn refuse_if_accepted(draft: Option<&draft_entity::Model>) -> Result<(), ApiError> {
+pub(super) fn refuse_if_accepted(draft: Option<&draft_entity::Model>) -> Result<(), ApiError> {
     match draft.and_then(oko_db::acceptance::active_acceptance) {
         Some(accepted) => Err(ApiError::new(ErrorCode::FormAccepted, accepted.locked_ru())),
         None => Ok(()),
