@@ -3,6 +3,7 @@
 //! editor, history, and the clock (closed collections change nothing).
 
 mod acceptance;
+mod file_cells;
 mod form_language;
 mod shared_lists;
 mod soft_checks;
@@ -13,6 +14,7 @@ use crate::support::{
     spawn_app,
 };
 use acceptance::*;
+use file_cells::*;
 use form_language::*;
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
@@ -50,6 +52,7 @@ on_both_databases!(
     an_unusual_value_is_submitted_with_its_explanation,
     an_explanation_only_explains_a_soft_checked_column,
     a_list_named_once_serves_every_form,
+    a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zip,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use crate::support::{
-    Backend, TestApp, arrange::storage, assert_problem, spawn_app, spawn_app_with,
+    Backend, TestApp, arrange::storage, assert_problem, spawn_app, spawn_app_with, unzip_names,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -386,31 +386,6 @@ async fn storage_publication(app: &TestApp, admin: &str, storage: &str) -> Strin
         }
     }
     panic!("storage {storage} belongs to no publication");
-}
-
-fn unzip_names(bytes: &[u8], dir: &std::path::Path) -> Vec<String> {
-    let path = dir.join("all.zip");
-    std::fs::write(&path, bytes).unwrap();
-    let test = std::process::Command::new("unzip")
-        .arg("-t")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        test.status.success(),
-        "{}",
-        String::from_utf8_lossy(&test.stdout)
-    );
-    let listed = std::process::Command::new("unzip")
-        .arg("-Z1")
-        .arg(&path)
-        .output()
-        .unwrap();
-    String::from_utf8(listed.stdout)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
 }
 
 async fn the_zip_holds_what_the_user_may_download(backend: Backend) {

@@ -463,3 +463,46 @@ pub async fn serve_process_on(
     }
     panic!("oko serve did not come up in 20 s");
 }
+
+/// The names in zip `bytes` (checked whole with `unzip -t` first), in order;
+/// the archive is written into `dir`.
+pub fn unzip_names(bytes: &[u8], dir: &std::path::Path) -> Vec<String> {
+    let path = dir.join("all.zip");
+    std::fs::write(&path, bytes).unwrap();
+    let test = std::process::Command::new("unzip")
+        .arg("-t")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        test.status.success(),
+        "{}",
+        String::from_utf8_lossy(&test.stdout)
+    );
+    let listed = std::process::Command::new("unzip")
+        .arg("-Z1")
+        .arg(&path)
+        .output()
+        .unwrap();
+    String::from_utf8(listed.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The bytes of entry `name` of the zip [`unzip_names`] last wrote into `dir`.
+pub fn unzipped(dir: &std::path::Path, name: &str) -> Vec<u8> {
+    let out = std::process::Command::new("unzip")
+        .arg("-p")
+        .arg(dir.join("all.zip"))
+        .arg(name)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
