@@ -195,9 +195,9 @@ async fn described(state: &AppState, body: web::Payload) -> Result<FormDefinitio
         (status = 422, description = "Not a workbook, or the description has mistakes; each names its place", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
-                "detail": "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «цифра»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет»",
+                "detail": "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «цифра»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет», «файл»",
                 "errors": [{"sheet": "Педагоги", "row": 6, "column": "Тип", "code": "invalid_description",
-                    "message": "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «цифра»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет»"}]})),
+                    "message": "Лист «Педагоги», строка 6, столбец «Тип»: Неизвестный тип «цифра»: ожидается один из «текст», «целое», «число», «дата», «список», «да/нет», «файл»"}]})),
         Unauthenticated, OperatorOnly,
     )
 )]

@@ -445,4 +445,6 @@ pub(super) async fn the_documented_form_is_saved_as_it_is(backend: Backend) {
         sheets[0]["columns"][6]["words"],
         json!(["первая", "вторая", "третья"])
     );
+    assert_eq!(sheets[0]["columns"][7]["type"], "file", "a file per form");
+    assert_eq!(sheets[2]["columns"][4]["type"], "file", "a file per row");
 }
