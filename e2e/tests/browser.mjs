@@ -120,16 +120,21 @@ export async function publishCollection(form, {
 }
 
 /** Waits until the draft's cell as the server holds it equals `expected` (an
- * empty cell is ""); fails naming the cell after about 15 s. */
+ * empty cell is ""; a RegExp: matches it); fails naming the cell after about
+ * 15 s. Returns the value. */
 export async function serverHolds(token, collectionId, { sheet, row, column }, expected) {
+  const holds = (value) => (expected instanceof RegExp ? expected.test(value) : value === expected);
   let value;
   for (let attempt = 0; attempt < 100; attempt += 1) {
     const draft = await api(token, "GET", `/api/collections/${collectionId}/draft`);
     value = draft.data[sheet]?.[row - 1]?.[column] ?? "";
-    if (value === expected) {
-      return;
+    if (holds(value)) {
+      return value;
     }
     await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  if (expected instanceof RegExp) {
+    assert.match(value, expected, `the server's ${column} of row ${row}`);
   }
   assert.equal(value, expected, `the server's ${column} of row ${row}`);
 }

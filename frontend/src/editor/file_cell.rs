@@ -2,7 +2,7 @@
 //! column holds files: the attached file's name (a click downloads it),
 //! «Прикрепить файл» (the file goes to the server at once and the cell takes its
 //! reference, saved like any change, so undo detaches it) and «Открепить».
-//! Enter on a file cell comes here; Escape goes back to the grid.
+//! F2 (or typing) on a file cell comes here; Escape goes back to the grid.
 
 use leptos::{html, prelude::*, task::spawn_local};
 use oko_domain::forms::{
@@ -17,8 +17,8 @@ use crate::{
     session::Session,
 };
 
-/// The id of sheet `index`'s «Прикрепить файл» input (Enter on a file cell
-/// goes there).
+/// The id of sheet `index`'s «Прикрепить файл» input (F2 on a file cell goes
+/// there; for a reader, the file's name).
 pub fn attach_id(index: usize) -> String {
     format!("attach-{index}")
 }
@@ -36,9 +36,11 @@ pub fn FileBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoV
             .file_text(index, row, column)
             .map(|text| (row, column, text))
     });
-    // A message is about the cell it was shown on.
+    // A message is about the cell it was shown on (not cleared by the change
+    // it reports).
+    let position = Memo::new(move |_| grid.selection.get().active);
     Effect::new(move |_| {
-        shown.track();
+        position.track();
         message.set(None);
     });
     let set_cell = move |row: u32, column: usize, value: &str| {
@@ -53,7 +55,7 @@ pub fn FileBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoV
         let file = FileRef::parse(&text).map(|f| (f.id, f.name.to_owned()));
         let attached = file.is_some();
         let writable = !editor.read_only;
-        // Where Enter on the cell puts the keyboard: attaching, or for a
+        // Where F2 on the cell puts the keyboard: attaching, or for a
         // reader the file itself.
         let id = attach_id(index);
         let name_id = (!writable).then(|| id.clone());
