@@ -218,6 +218,22 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
         "a school gets its own zip whatever it names"
     );
 
+    // The data export holds the file's name.
+    let (status, job) = app
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/collections/{id}/exports"),
+            &coordinator,
+            Some(json!({"kind": "results", "format": "csv"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = app.finished_job(&coordinator, &job).await;
+    let (_, exported) = app.job_file(&coordinator, &done).await;
+    let text = String::from_utf8_lossy(&exported);
+    let line = text.lines().find(|l| l.contains("sch240001")).unwrap();
+    assert!(line.ends_with(";5;Протокол.pdf"), "{line}");
+
     // A form without file cells takes no files.
     let other = form(&app, &admin, json!(demo::vpr_classes())).await;
     let other = collection(&app, &admin, &other["id"], OPEN_UNTIL).await;
