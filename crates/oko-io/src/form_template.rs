@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use oko_domain::forms::{
     ColumnDef, ColumnType, FormData, FormDefinition, SheetDef, files, formula,
-    totals::TOTALS_LABEL,
+    totals::{Aggregate, TOTALS_LABEL},
     value::{self, Value},
 };
 use rust_xlsxwriter::{
@@ -291,19 +291,47 @@ fn write_totals(
         worksheet.write_string_with_format(0, label as u16, TOTALS_LABEL, bold)?;
     }
     for (col, column) in sheet.columns.iter().enumerate() {
-        if !sheet.is_totalled(&column.key) {
+        let Some(aggregate) = sheet.total_of(&column.key) else {
             continue;
-        }
+        };
         let letters = column_letters(col);
-        let sum = Formula::new(format!("=SUM({letters}{first}:{letters}{last})"))
+        let range = format!("{letters}{first}:{letters}{last}");
+        let total = Formula::new(total_formula(aggregate, &range))
             .set_result(sheet.total_text(column, rows));
-        let shown = match number_format(column) {
+        // A value that is not a sum carries its mark in its format («ср. 23,5»),
+        // so it stays a number.
+        let number = match aggregate {
+            Aggregate::Sum | Aggregate::Min | Aggregate::Max => number_format(column),
+            Aggregate::Average if column.decimals.is_some() => number_format(column),
+            Aggregate::Average => Some("0.00".to_owned()),
+            Aggregate::Count => Some("0".to_owned()),
+        };
+        let format = match (aggregate.mark_ru(), number) {
+            (Some(mark), Some(number)) => Some(format!("\"{mark} \"{number}")),
+            (Some(mark), None) => Some(format!("\"{mark} \"General")),
+            (None, number) => number,
+        };
+        let shown = match format {
             Some(format) => bold.clone().set_num_format(format),
             None => bold.clone(),
         };
-        worksheet.write_formula_with_format(0, col as u16, sum, &shown)?;
+        worksheet.write_formula_with_format(0, col as u16, total, &shown)?;
     }
     Ok(())
+}
+
+/// The Excel formula of a totals cell over `range`: empty, as ours, for an
+/// average or an extreme of no numbers; a count of the cells holding text or
+/// a number (a calculated cell's empty result is not counted, as `COUNTA`
+/// would).
+fn total_formula(aggregate: Aggregate, range: &str) -> String {
+    match aggregate {
+        Aggregate::Sum => format!("=SUM({range})"),
+        Aggregate::Average => format!("=IF(COUNT({range})=0,\"\",AVERAGE({range}))"),
+        Aggregate::Min => format!("=IF(COUNT({range})=0,\"\",MIN({range}))"),
+        Aggregate::Max => format!("=IF(COUNT({range})=0,\"\",MAX({range}))"),
+        Aggregate::Count => format!("=SUMPRODUCT(--(LEN({range})>0))"),
+    }
 }
 
 /// A date as Excel stores it.

@@ -1,5 +1,6 @@
 //! Forms described in Excel the way operators write them, and back.
 
+use oko_domain::forms::totals::{Aggregate, TotalDef};
 use oko_domain::forms::{FormDefinition, demo};
 use oko_io::{
     form_description::{describe, read_description},
@@ -65,7 +66,12 @@ fn the_demo_forms_survive_a_round_trip_through_excel() {
     });
     // and a text of allowed words, and a totals row.
     form.sheets[0].columns[0].words = vec!["очная".into(), "заочная".into()];
-    form.sheets[0].totals = vec!["students".into(), "participants".into()];
+    form.sheets[0].totals = vec![
+        "students".into(),
+        "participants".into(),
+        TotalDef::new("share", Aggregate::Average),
+        TotalDef::new("class", Aggregate::Count),
+    ];
     form.rules.pop();
     assert_eq!(read_description(&through_excel(&form)), Ok(form));
 }

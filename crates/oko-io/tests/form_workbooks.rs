@@ -349,3 +349,31 @@ fn a_totals_row_sums_above_the_header_and_is_never_read_as_data() {
         "the same rows come back"
     );
 }
+
+#[test]
+fn a_totals_row_averages_counts_and_finds_extremes_with_its_marks() {
+    use oko_domain::forms::totals::{Aggregate, TotalDef};
+    let (mut form, data) = two_classes();
+    form.sheets[0].totals = vec![
+        TotalDef::new("class", Aggregate::Count),
+        TotalDef::new("students", Aggregate::Average),
+        TotalDef::new("russian", Aggregate::Min),
+        TotalDef::new("mathematics", Aggregate::Max),
+    ];
+    let bytes = template(&form, &data).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    for formula in [
+        "<f>SUMPRODUCT(--(LEN(A3:A202)&gt;0))</f><v>2</v>",
+        "<f>IF(COUNT(B3:B202)=0,\"\",AVERAGE(B3:B202))</f><v>12</v>",
+        "<f>IF(COUNT(C3:C202)=0,\"\",MIN(C3:C202))</f><v>20</v>",
+    ] {
+        assert!(
+            sheet.contains(formula),
+            "{formula}: {}",
+            &sheet[..sheet.len().min(2500)]
+        );
+    }
+    let styles = part(&bytes, "xl/styles.xml");
+    assert!(styles.contains("&quot;ср. &quot;0.00"), "{styles}");
+    assert!(styles.contains("&quot;кол. &quot;0"), "{styles}");
+}

@@ -574,6 +574,9 @@ fn totals_row(
         .enumerate()
         .map(|(at, column)| {
             let summed = sheet.is_totalled(&column.key);
+            let what = sheet
+                .total_of(&column.key)
+                .map(|aggregate| texts::total_title(aggregate.title_ru()));
             let shown = move || {
                 editor.revision.track();
                 editor.layout.track();
@@ -584,7 +587,7 @@ fn totals_row(
                 }
             };
             view! {
-                <td role="gridcell" aria-colindex=at + 2 aria-readonly="true" class="total">{shown}</td>
+                <td role="gridcell" aria-colindex=at + 2 aria-readonly="true" class="total" title=what>{shown}</td>
             }
         })
         .collect_view();

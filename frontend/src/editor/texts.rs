@@ -158,3 +158,8 @@ pub fn not_attached(name: &str) -> String {
 pub fn attached(name: &str) -> String {
     format!("Прикреплен файл «{name}»")
 }
+
+/// The title of a totals cell: «Итого: среднее по столбцу».
+pub fn total_title(aggregate: &str) -> String {
+    format!("Итого: {aggregate} по столбцу")
+}

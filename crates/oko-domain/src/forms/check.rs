@@ -207,12 +207,21 @@ fn check_sheet(problems: &mut Problems, at: &str, form: &FormDefinition, sheet: 
     for (index, rule) in sheet.rules.iter().enumerate() {
         check_rule(problems, &format!("{at}.rules[{index}]"), sheet, rule);
     }
-    for (index, key) in sheet.totals.iter().enumerate() {
-        if !sheet.column(key).is_some_and(|c| c.kind.is_numeric()) {
-            problems.add(
+    for (index, total) in sheet.totals.iter().enumerate() {
+        let key = total.column();
+        let counted = !total.aggregate().needs_numbers();
+        match sheet.column(key) {
+            Some(c) if counted || c.kind.is_numeric() => {}
+            Some(_) => problems.add(
                 &format!("{at}.totals[{index}]"),
-                &format!("Итоги считаются только по числовым столбцам листа: «{key}»"),
-            );
+                &format!(
+                    "Сумма, среднее, минимум и максимум — только у числовых столбцов: «{key}»"
+                ),
+            ),
+            None => problems.add(
+                &format!("{at}.totals[{index}]"),
+                &format!("На листе нет столбца «{key}»"),
+            ),
         }
     }
     if let Some(condition) = &sheet.shown_if {

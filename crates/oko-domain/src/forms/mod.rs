@@ -100,10 +100,11 @@ pub struct SheetDef {
     /// Rules across cells of the sheet.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
-    /// Numeric columns summed in a totals row «Итого» ([`totals`]): the
-    /// editor's footer and the template's row above the header.
+    /// Columns of a totals row «Итого» ([`totals`]), summed or with what is
+    /// shown of them: the editor's footer and the template's row above the
+    /// header.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub totals: Vec<String>,
+    pub totals: Vec<totals::TotalDef>,
     /// A sheet asked for only when another sheet says so (`{"sheet": "about",
     /// "column": "branches", "equals": "Да"}`: some row of that column holds
     /// it, or anything without `equals`); otherwise nothing on it is checked

@@ -33,7 +33,8 @@ pub enum Param {
     Rule,
     /// B: `sheet.column = value`: the sheet is asked for only then.
     ShownIf,
-    /// B: the keys of the columns summed in the totals row.
+    /// B: the columns of the totals row: `students` (summed) or `share:
+    /// среднее` (`минимум`, `максимум`, `количество`).
     Totals,
 }
 

@@ -11,7 +11,7 @@ use oko_domain::{
     api::FieldError,
     forms::{
         ColumnDef, ColumnType, FormDefinition, Prefill, Row, SheetDef, check::check_definition,
-        rule_text, shared_lists::SharedLists, value,
+        rule_text, shared_lists::SharedLists, totals::TotalDef, value,
     },
 };
 
@@ -239,7 +239,14 @@ impl SheetReader<'_> {
                     .map(|preset| Row::from([(value.clone(), preset)]))
                     .collect();
             }
-            Param::Totals => sheet.totals = split_values(&value),
+            Param::Totals => {
+                for text in split_values(&value) {
+                    match TotalDef::parse_ru(&text) {
+                        Ok(total) => sheet.totals.push(total),
+                        Err(why) => self.problem(row, None, &why),
+                    }
+                }
+            }
             Param::ShownIf => match rule_text::parse_sheet_condition(&value) {
                 Ok(condition) => sheet.shown_if = Some(condition),
                 Err(why) => self.problem(row, None, &why),

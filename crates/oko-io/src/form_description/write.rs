@@ -2,7 +2,7 @@
 //! a form, change it in Excel and upload it as the next version.
 
 use chrono::NaiveDate;
-use oko_domain::forms::{ColumnDef, FormDefinition, SheetDef, rule_text};
+use oko_domain::forms::{ColumnDef, FormDefinition, SheetDef, rule_text, totals::TotalDef};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use super::{Attr, FORM_LIST, FORM_RULE, FORM_SHEET, FORM_TITLE, Param, join_values};
@@ -94,7 +94,8 @@ fn write_params(
         ));
     }
     if sheet.has_totals() {
-        lines.push((Param::Totals, join_values(&sheet.totals), String::new()));
+        let totals: Vec<String> = sheet.totals.iter().map(TotalDef::text_ru).collect();
+        lines.push((Param::Totals, join_values(&totals), String::new()));
     }
     for rule in &sheet.rules {
         let (line, message) = rule_text::render(rule);
