@@ -322,15 +322,16 @@ fn write_totals(
 
 /// The Excel formula of a totals cell over `range`: empty, as ours, for an
 /// average or an extreme of no numbers; a count of the cells holding text or
-/// a number (a calculated cell's empty result is not counted, as `COUNTA`
-/// would).
+/// a number (`COUNTBLANK` takes a calculated cell's empty result for blank,
+/// `COUNTA` would count it).
 fn total_formula(aggregate: Aggregate, range: &str) -> String {
     match aggregate {
         Aggregate::Sum => format!("=SUM({range})"),
         Aggregate::Average => format!("=IF(COUNT({range})=0,\"\",AVERAGE({range}))"),
         Aggregate::Min => format!("=IF(COUNT({range})=0,\"\",MIN({range}))"),
         Aggregate::Max => format!("=IF(COUNT({range})=0,\"\",MAX({range}))"),
-        Aggregate::Count => format!("=SUMPRODUCT(--(LEN({range})>0))"),
+        // Not SUMPRODUCT(--(LEN(…)>0)): Gnumeric answers it #VALUE!.
+        Aggregate::Count => format!("=ROWS({range})-COUNTBLANK({range})"),
     }
 }
 

@@ -53,6 +53,7 @@ on_both_databases!(
     an_explanation_only_explains_a_soft_checked_column,
     a_list_named_once_serves_every_form,
     a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zip,
+    the_totals_row_is_computed_alike_by_the_form_and_the_programs,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

@@ -117,6 +117,86 @@ pub(super) async fn calculated_cells_are_computed_by_the_server_and_by_the_progr
     }
 }
 
+/// A sheet of classes with a totals row of every kind.
+fn classes_with_totals() -> Value {
+    json!({"title": "Классы", "sheets": [{"key": "classes", "title": "КЛАССЫ",
+    "totals": [{"column": "class", "of": "count"}, "students",
+        {"column": "boys", "of": "max"}, {"column": "girls", "of": "min"},
+        {"column": "share", "of": "average"}],
+    "columns": [
+        {"key": "class", "title": "Класс", "type": "text"},
+        {"key": "students", "title": "Обучающихся", "type": "integer"},
+        {"key": "boys", "title": "Мальчиков", "type": "integer"},
+        {"key": "girls", "title": "Девочек", "type": "integer"},
+        {"key": "share", "title": "Доля участников", "type": "decimal", "decimals": 1}
+    ]}]})
+}
+
+pub(super) async fn the_totals_row_is_computed_alike_by_the_form_and_the_programs(
+    backend: Backend,
+) {
+    use crate::programs::{Kind::*, Program, Programs, Typed};
+    use oko_domain::forms::{FormData, FormDefinition};
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let version = form(&app, &admin, classes_with_totals()).await;
+    let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
+    let id = block["id"].as_str().unwrap();
+    let school = app.token("sch240001").await;
+    let template = template_of(&app, &school, id).await;
+    // Typed under the header (row 2), under the totals row (row 1).
+    let cell = |cell, value| Typed {
+        sheet: "КЛАССЫ",
+        cell,
+        value,
+    };
+    let typed = [
+        cell("A3", Text("5А")),
+        cell("B3", Number(24.0)),
+        cell("C3", Number(12.0)),
+        cell("D3", Number(12.0)),
+        cell("E3", Number(95.5)),
+        cell("A4", Text("5Б")),
+        cell("B4", Number(26.0)),
+        cell("C4", Number(11.0)),
+        cell("D4", Number(15.0)),
+        cell("E4", Number(80.0)),
+    ];
+    let definition: FormDefinition = serde_json::from_value(version["definition"].clone()).unwrap();
+    let sheet = &definition.sheets[0];
+    let office = Programs::from_env(app.data_dir());
+    for program in [Program::LibreOffice, Program::Gnumeric] {
+        let filled = office.fill(program, &template, &typed);
+        let (status, uploaded) = upload(&app, &school, id, filled.clone()).await;
+        assert_eq!(status, StatusCode::OK, "{program:?}: {uploaded}");
+        let data: FormData = serde_json::from_value(uploaded["data"].clone()).unwrap();
+        let ours: Vec<String> = sheet
+            .columns
+            .iter()
+            .map(|c| sheet.total_text(c, data.rows("classes")))
+            .collect();
+        assert_eq!(ours, ["2", "50", "12", "12", "87.8"], "{program:?}");
+        let read = read_xlsx(&filled, WorkbookLimits::default()).unwrap();
+        let theirs: Vec<String> = read[0].rows[0]
+            .iter()
+            .zip(&sheet.columns)
+            .map(|(cell, column)| match cell {
+                // Rounded as the column shows it.
+                RawCell::Number(n) => {
+                    let places = usize::from(column.decimals.unwrap_or(0));
+                    format!("{n:.places$}")
+                }
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            theirs, ours,
+            "{program:?} computes the totals row as the form does"
+        );
+    }
+}
+
 /// «Сведения об ОО»: the short name locked from the passport, the head
 /// prefilled but editable.
 fn about_the_school() -> Value {
