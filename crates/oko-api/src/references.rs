@@ -7,14 +7,9 @@
 //! submission moves a median a little, and a minute late is soon enough for a
 //! warning).
 
-use std::{
-    collections::HashMap,
-    hash::Hash,
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
-use oko_db::{entities::collection as collection_entity, sync::Locked};
+use oko_db::{entities::collection as collection_entity, sync::Recent};
 use oko_domain::forms::{FormData, FormDefinition, Reference, soft};
 use uuid::Uuid;
 
@@ -25,54 +20,27 @@ const MAX_AGE: Duration = Duration::from_secs(60);
 /// Entries kept before a cache starts over.
 const MAX_ENTRIES: usize = 50_000;
 
-/// References as read, and when.
-type Read = (Instant, Arc<Vec<Reference>>);
-
-/// References by collection and whose they are.
-struct Remembered<K> {
-    known: Mutex<HashMap<(Uuid, K), Read>>,
-}
-
-impl<K> Default for Remembered<K> {
-    fn default() -> Self {
-        Remembered {
-            known: Mutex::new(HashMap::new()),
-        }
-    }
-}
-
-impl<K: Eq + Hash> Remembered<K> {
-    /// The references held for `key` if read less than a minute ago.
-    fn fresh(&self, key: &(Uuid, K)) -> Option<Arc<Vec<Reference>>> {
-        let known = self.known.locked();
-        let (at, held) = known.get(key)?;
-        (at.elapsed() < MAX_AGE).then(|| held.clone())
-    }
-
-    fn forget(&self, key: &(Uuid, K)) {
-        self.known.locked().remove(key);
-    }
-
-    fn keep(&self, key: (Uuid, K), read: Vec<Reference>) -> Arc<Vec<Reference>> {
-        let read = Arc::new(read);
-        let mut known = self.known.locked();
-        if known.len() >= MAX_ENTRIES {
-            known.clear();
-        }
-        known.insert(key, (Instant::now(), read.clone()));
-        read
-    }
-}
+/// References by collection and whose they are (an organisation, a
+/// municipality).
+type Remembered = Recent<(Uuid, Uuid), Arc<Vec<Reference>>>;
 
 /// The references of every organisation that saves a soft-checked form.
-#[derive(Default)]
 pub struct ReferenceCache {
     /// By organisation: all it is compared with, as last worked out — what a
     /// save takes without a look at the roster or a copy.
-    of_organisation: Remembered<Uuid>,
+    of_organisation: Remembered,
     /// By municipality: the medians of its submissions (one read serves all
     /// its schools).
-    medians: Remembered<Uuid>,
+    medians: Remembered,
+}
+
+impl Default for ReferenceCache {
+    fn default() -> Self {
+        ReferenceCache {
+            of_organisation: Recent::for_a_while(MAX_AGE, MAX_ENTRIES),
+            medians: Recent::for_a_while(MAX_AGE, MAX_ENTRIES),
+        }
+    }
 }
 
 impl ReferenceCache {
@@ -110,7 +78,7 @@ impl ReferenceCache {
             return Ok(Arc::default());
         }
         let key = (collection.id, organisation_id);
-        if let Some(held) = self.of_organisation.fresh(&key) {
+        if let Some(held) = self.of_organisation.get(&key) {
             return Ok(held);
         }
         let mut references = Vec::new();
@@ -130,7 +98,9 @@ impl ReferenceCache {
                 .await?;
             references.extend(medians.iter().cloned());
         }
-        Ok(self.of_organisation.keep(key, references))
+        let references = Arc::new(references);
+        self.of_organisation.put(key, references.clone());
+        Ok(references)
     }
 
     /// The medians of `municipality`'s latest submissions of `collection`.
@@ -142,7 +112,7 @@ impl ReferenceCache {
         municipality: Uuid,
     ) -> Result<Arc<Vec<Reference>>, ApiError> {
         let key = (collection, municipality);
-        if let Some(held) = self.medians.fresh(&key) {
+        if let Some(held) = self.medians.get(&key) {
             return Ok(held);
         }
         let roster = state.roster.get(&state.db).await?;
@@ -158,9 +128,9 @@ impl ReferenceCache {
                 .into_values()
                 .filter_map(|(_, data)| serde_json::from_str(&data).ok())
                 .collect();
-        Ok(self
-            .medians
-            .keep(key, soft::median_references(form, &submissions)))
+        let medians = Arc::new(soft::median_references(form, &submissions));
+        self.medians.put(key, medians.clone());
+        Ok(medians)
     }
 }
 

@@ -2,12 +2,7 @@
 //! Saves are optimistic: a draft row is written only if its version is still the
 //! one the change was made on, so two tabs never overwrite each other silently.
 
-use crate::sync::Shared;
-use std::{
-    collections::HashMap,
-    sync::RwLock,
-    time::{Duration, Instant},
-};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use oko_domain::{
@@ -24,6 +19,7 @@ use uuid::Uuid;
 use crate::{
     entities::{collection, draft, form_version, submission, user},
     held::Held,
+    sync::Recent,
 };
 
 /// How many recent client change ids a draft remembers (a retry comes right after
@@ -59,9 +55,11 @@ pub async fn all(db: &DatabaseConnection) -> Result<Vec<collection::Model>, DbEr
 /// instance forgets what it writes at once; other instances see an operator's change
 /// within `max_age` (the window itself is checked against the clock on every request).
 pub struct CollectionCache {
-    max_age: Duration,
-    entries: RwLock<HashMap<Uuid, (Instant, collection::Model)>>,
+    recent: Recent<Uuid, collection::Model>,
 }
+
+/// Collections held at once (there are hundreds a year).
+const MAX_COLLECTIONS: usize = 10_000;
 
 impl Default for CollectionCache {
     /// As fresh as the notice board: an operator's change shows everywhere within it.
@@ -73,8 +71,7 @@ impl Default for CollectionCache {
 impl CollectionCache {
     pub fn new(max_age: Duration) -> CollectionCache {
         CollectionCache {
-            max_age,
-            entries: RwLock::default(),
+            recent: Recent::for_a_while(max_age, MAX_COLLECTIONS),
         }
     }
 
@@ -84,26 +81,19 @@ impl CollectionCache {
         db: &DatabaseConnection,
         id: Uuid,
     ) -> Result<Option<collection::Model>, DbErr> {
-        let now = Instant::now();
-        let cached = self
-            .entries
-            .reading()
-            .get(&id)
-            .filter(|(read_at, _)| now.duration_since(*read_at) < self.max_age)
-            .map(|(_, found)| found.clone());
-        if cached.is_some() {
-            return Ok(cached);
+        if let Some(cached) = self.recent.get(&id) {
+            return Ok(Some(cached));
         }
         let found = find(db, id).await?;
         if let Some(found) = &found {
-            self.entries.writing().insert(id, (now, found.clone()));
+            self.recent.put(id, found.clone());
         }
         Ok(found)
     }
 
     /// Drops collection `id` (this instance just changed it).
     pub fn forget(&self, id: Uuid) {
-        self.entries.writing().remove(&id);
+        self.recent.forget(&id);
     }
 }
 

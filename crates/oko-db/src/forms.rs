@@ -2,10 +2,7 @@
 //! parsed definitions are cached by version id for the life of the process: on
 //! deadline day every save needs its form, and parsing it each time would be waste.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, RwLock},
-};
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use oko_domain::{
@@ -19,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{form, form_version};
+use crate::sync::Recent;
 
 /// Saves a new form with `definition` as its version 1.
 pub async fn create(
@@ -167,10 +165,20 @@ fn parse(json: &str) -> Result<FormDefinition, DbErr> {
     serde_json::from_str(json).map_err(|e| DbErr::Custom(format!("a stored form definition: {e}")))
 }
 
-/// Parsed definitions by version id.
-#[derive(Default)]
+/// Parsed definitions by version id (a version never changes).
 pub struct DefinitionCache {
-    parsed: RwLock<HashMap<Uuid, Arc<FormDefinition>>>,
+    parsed: Recent<Uuid, Arc<FormDefinition>>,
+}
+
+/// Form versions held at once.
+const MAX_DEFINITIONS: usize = 10_000;
+
+impl Default for DefinitionCache {
+    fn default() -> Self {
+        DefinitionCache {
+            parsed: Recent::unchanging(MAX_DEFINITIONS),
+        }
+    }
 }
 
 impl DefinitionCache {
@@ -181,18 +189,15 @@ impl DefinitionCache {
         db: &DatabaseConnection,
         id: Uuid,
     ) -> Result<Arc<FormDefinition>, DbErr> {
-        if let Some(found) = self.parsed.read().expect("not poisoned").get(&id) {
-            return Ok(found.clone());
+        if let Some(found) = self.parsed.get(&id) {
+            return Ok(found);
         }
         let row = form_version::Entity::find_by_id(id)
             .one(db)
             .await?
             .ok_or_else(|| DbErr::RecordNotFound(format!("form version {id}")))?;
         let definition = Arc::new(parse(&row.definition)?);
-        self.parsed
-            .write()
-            .expect("not poisoned")
-            .insert(id, definition.clone());
+        self.parsed.put(id, definition.clone());
         Ok(definition)
     }
 }

@@ -31,3 +31,90 @@ impl<T: ?Sized> Shared<T> for RwLock<T> {
         self.write().unwrap_or_else(|p| p.into_inner())
     }
 }
+
+/// The one cache of a keyed value (a collection, a form version's definition,
+/// an organisation's references): kept until it is older than its age limit
+/// (if it has one), forgotten by the write that changes it, and started over
+/// once it holds `max_entries` — a bounded memory whatever a day brings.
+pub struct Recent<K, V> {
+    max_age: Option<std::time::Duration>,
+    max_entries: usize,
+    entries: RwLock<std::collections::HashMap<K, (std::time::Instant, V)>>,
+}
+
+impl<K: std::hash::Hash + Eq, V: Clone> Recent<K, V> {
+    /// Values trusted for `max_age` after they were read.
+    pub fn for_a_while(max_age: std::time::Duration, max_entries: usize) -> Self {
+        Recent {
+            max_age: Some(max_age),
+            max_entries,
+            entries: RwLock::default(),
+        }
+    }
+
+    /// Values that never change once written (a form version).
+    pub fn unchanging(max_entries: usize) -> Self {
+        Recent {
+            max_age: None,
+            max_entries,
+            entries: RwLock::default(),
+        }
+    }
+
+    /// The value held for `key`, if it is young enough.
+    pub fn get(&self, key: &K) -> Option<V> {
+        let entries = self.entries.reading();
+        let (read_at, value) = entries.get(key)?;
+        let young = self.max_age.is_none_or(|age| read_at.elapsed() < age);
+        young.then(|| value.clone())
+    }
+
+    /// Holds `value` for `key` from now.
+    pub fn put(&self, key: K, value: V) {
+        let mut entries = self.entries.writing();
+        if entries.len() >= self.max_entries && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(key, (std::time::Instant::now(), value));
+    }
+
+    /// Drops `key`: this instance just changed it.
+    pub fn forget(&self, key: &K) {
+        self.entries.writing().remove(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_recent_value_is_held_until_it_ages_is_forgotten_or_crowded_out() {
+        let recent = Recent::for_a_while(Duration::from_millis(40), 2);
+        recent.put(1, "one");
+        assert_eq!(recent.get(&1), Some("one"));
+        recent.forget(&1);
+        assert_eq!(recent.get(&1), None, "forgotten by its write");
+        recent.put(1, "one");
+        recent.put(2, "two");
+        recent.put(2, "two again");
+        assert_eq!(
+            recent.get(&1),
+            Some("one"),
+            "a key written again takes no room"
+        );
+        recent.put(3, "three");
+        assert_eq!(
+            (recent.get(&1), recent.get(&3)),
+            (None, Some("three")),
+            "full: started over"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(recent.get(&3), None, "too old");
+        let forever = Recent::unchanging(10);
+        forever.put("v1", 1);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(forever.get(&"v1"), Some(1));
+    }
+}
