@@ -222,3 +222,137 @@ pub fn encode_query(text: &str) -> String {
         })
         .collect()
 }
+
+/// Where each resource's endpoints are, one function per endpoint, so a path is
+/// written once. `whose` is `?organisation=<login>` when a coordinator reads an
+/// organisation's, or empty for one's own.
+pub mod collections {
+    use std::fmt::Display;
+
+    use super::encode_query;
+
+    /// `GET /api/collections?…` (`query` with its `?`, or empty).
+    pub fn list(query: &str) -> String {
+        format!("/api/collections{query}")
+    }
+
+    pub fn one(id: impl Display) -> String {
+        format!("/api/collections/{id}")
+    }
+
+    pub fn form(id: impl Display) -> String {
+        format!("/api/collections/{id}/form")
+    }
+
+    pub fn state(id: impl Display) -> String {
+        format!("/api/collections/{id}/state")
+    }
+
+    pub fn draft(id: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/draft{whose}")
+    }
+
+    pub fn submit(id: impl Display) -> String {
+        format!("/api/collections/{id}/submit")
+    }
+
+    pub fn submissions(id: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/submissions{whose}")
+    }
+
+    pub fn template(id: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/template{whose}")
+    }
+
+    pub fn upload(id: impl Display) -> String {
+        format!("/api/collections/{id}/upload")
+    }
+
+    pub fn upload_marked(id: impl Display) -> String {
+        format!("/api/collections/{id}/upload/marked")
+    }
+
+    /// `POST`: a file named `name` attached to the draft.
+    pub fn attach(id: impl Display, name: &str) -> String {
+        format!(
+            "/api/collections/{id}/attachments?name={}",
+            encode_query(name)
+        )
+    }
+
+    pub fn attachment(id: impl Display, file: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/attachments/{file}{whose}")
+    }
+
+    pub fn archive(id: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/archive{whose}")
+    }
+
+    pub fn statistics(id: impl Display) -> String {
+        format!("/api/collections/{id}/statistics")
+    }
+
+    /// `query` with its `?`, or empty.
+    pub fn participants(id: impl Display, query: &str) -> String {
+        format!("/api/collections/{id}/participants{query}")
+    }
+
+    pub fn exports(id: impl Display) -> String {
+        format!("/api/collections/{id}/exports")
+    }
+
+    pub fn acceptances(id: impl Display) -> String {
+        format!("/api/collections/{id}/acceptances")
+    }
+
+    pub fn acceptances_bulk(id: impl Display) -> String {
+        format!("/api/collections/{id}/acceptances/bulk")
+    }
+
+    pub fn comments(id: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/comments{whose}")
+    }
+
+    pub fn comment_answer(id: impl Display, comment: impl Display) -> String {
+        format!("/api/collections/{id}/comments/{comment}/answer")
+    }
+
+    pub fn changes(id: impl Display, whose: &str) -> String {
+        format!("/api/collections/{id}/changes{whose}")
+    }
+
+    pub fn reminders(id: impl Display) -> String {
+        format!("/api/collections/{id}/reminders")
+    }
+
+    pub fn forecast(id: impl Display) -> String {
+        format!("/api/collections/{id}/forecast")
+    }
+}
+
+/// The operator's forms and their Excel descriptions.
+pub mod forms {
+    use std::fmt::Display;
+
+    pub const LIST: &str = "/api/forms";
+    pub const IMPORT: &str = "/api/forms/import";
+
+    pub fn import_version(id: impl Display) -> String {
+        format!("/api/forms/{id}/versions/import")
+    }
+
+    pub fn description(id: impl Display) -> String {
+        format!("/api/forms/{id}/description")
+    }
+}
+
+/// «Общие списки».
+pub mod lists {
+    use super::encode_query;
+
+    pub const ALL: &str = "/api/lists";
+
+    pub fn one(name: &str) -> String {
+        format!("/api/lists/{}", encode_query(name))
+    }
+}

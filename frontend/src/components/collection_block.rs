@@ -4,6 +4,7 @@
 //! «Посмотреть»). The operator also attaches a form, sets the window, and closes
 //! early or reopens.
 
+use crate::api::{collections, forms};
 use chrono::{DateTime, Utc};
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
@@ -102,7 +103,7 @@ fn Block(view: CollectionView, changed: Callback<()>) -> impl IntoView {
             let saved = session
                 .save::<_, CollectionView>(
                     Method::Put,
-                    &format!("/api/collections/{id}/state"),
+                    &collections::state(id),
                     &StateInput { state },
                 )
                 .await;
@@ -161,7 +162,7 @@ fn CollectionSettings(
 ) -> impl IntoView {
     let session = expect_context::<Session>();
     let forms =
-        LocalResource::new(move || async move { session.get::<FormList>("/api/forms").await });
+        LocalResource::new(move || async move { session.get::<FormList>(forms::LIST).await });
     // A new block may instead collect a work's electronic protocol («Аналитика»).
     let works = LocalResource::new(move || async move {
         session.get::<AssessmentList>("/api/assessments").await
@@ -355,7 +356,7 @@ fn ScopeProgress(id: Uuid, closes_at: chrono::DateTime<chrono::Utc>, open: bool)
     let session = expect_context::<Session>();
     let stats = LocalResource::new(move || async move {
         session
-            .get::<CollectionStats>(&format!("/api/collections/{id}/statistics"))
+            .get::<CollectionStats>(&collections::statistics(id))
             .await
     });
     let left = open

@@ -2,6 +2,7 @@
 //! reports: «Отчёт #446 формируется (40%)», then «готов к загрузке» with
 //! «Загрузить отчёт». The list is polled while something is being made.
 
+use crate::api::collections;
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::jobs::{ExportFormat, ExportKind, ExportRequest, JobList, JobStatus, JobView};
@@ -107,7 +108,7 @@ pub fn Exports(collection: String) -> impl IntoView {
     let format = RwSignal::new(ExportFormat::Xlsx);
     let problem = RwSignal::new(None::<String>);
     let feed = JobFeed::new(session);
-    let path = format!("/api/collections/{collection}/exports");
+    let path = collections::exports(collection);
     let sending = OneAtATime::new();
     let start = move |kind: ExportKind| {
         let (path, request) = (

@@ -2,6 +2,7 @@
 //! once — the subjects, the kinds of rooms — that list columns of any form
 //! take by name. Each list's values are edited one per line.
 
+use crate::api::lists;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::forms::shared_lists::{SharedList, SharedListInput, SharedListPage};
 
@@ -17,7 +18,7 @@ pub fn SharedLists() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let lists = LocalResource::new(move || {
         reload.track();
-        async move { session.get::<SharedListPage>("/api/lists").await }
+        async move { session.get::<SharedListPage>(lists::ALL).await }
     });
     let changed = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
@@ -64,7 +65,7 @@ fn ListEditor(list: Option<SharedList>, changed: Callback<()>) -> impl IntoView 
                 .map(str::to_owned)
                 .collect(),
         };
-        let path = format!("/api/lists/{}", encode_query(name.get_untracked().trim()));
+        let path = lists::one(name.get_untracked().trim());
         spawn_local(async move {
             match session
                 .save::<_, SharedList>(Method::Put, &path, &input)
@@ -86,7 +87,7 @@ fn ListEditor(list: Option<SharedList>, changed: Callback<()>) -> impl IntoView 
         });
     };
     let remove = move |_| {
-        let path = format!("/api/lists/{}", encode_query(&name.get_untracked()));
+        let path = lists::one(&name.get_untracked());
         spawn_local(async move {
             match session.send(Method::Delete, &path, None).await {
                 Ok(_) => changed.run(()),

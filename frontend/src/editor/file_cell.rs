@@ -4,6 +4,7 @@
 //! reference, saved like any change, so undo detaches it) and «Открепить».
 //! F2 (or typing) on a file cell comes here; Escape goes back to the grid.
 
+use crate::api::collections;
 use leptos::{html, prelude::*, task::spawn_local};
 use oko_domain::forms::{
     Change, ColumnType,
@@ -12,7 +13,7 @@ use oko_domain::forms::{
 
 use super::{grid::GridState, state::EditorState, texts};
 use crate::{
-    api::{Body, Method, encode_query, json},
+    api::{Body, Method, json},
     download::download,
     session::Session,
 };
@@ -61,11 +62,8 @@ pub fn FileBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoV
         let name_id = (!writable).then(|| id.clone());
         let name_view = match file {
             Some((id, name)) => {
-                let path = format!(
-                    "/api/collections/{}/attachments/{id}{}",
-                    editor.collection_id,
-                    editor.whose.get_value()
-                );
+                let path =
+                    collections::attachment(editor.collection_id, id, &editor.whose.get_value());
                 let shown_name = name.clone();
                 let fetch = move |_| {
                     let (path, name) = (path.clone(), name.clone());
@@ -97,11 +95,7 @@ pub fn FileBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoV
             };
             busy.set(true);
             message.set(Some((false, texts::ATTACHING.to_owned())));
-            let path = format!(
-                "/api/collections/{}/attachments?name={}",
-                editor.collection_id,
-                encode_query(&file.name())
-            );
+            let path = collections::attach(editor.collection_id, &file.name());
             spawn_local(async move {
                 let sent = session
                     .send_body(Method::Post, &path, Body::File(file.into()))

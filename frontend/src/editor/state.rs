@@ -413,7 +413,7 @@ impl EditorState {
         if self.read_only || !self.alive() || self.sending.get_value() {
             return;
         }
-        let path = format!("/api/collections/{}/draft", self.collection_id);
+        let path = crate::api::collections::draft(self.collection_id, "");
         let Ok(current) = self.session.get::<Draft>(&path).await else {
             return;
         };
@@ -433,7 +433,7 @@ impl EditorState {
         if !self.flush().await {
             return Err(texts::NOT_SAVED_YET.to_owned());
         }
-        let path = format!("/api/collections/{}/submit", self.collection_id);
+        let path = crate::api::collections::submit(self.collection_id);
         let request = SubmitRequest {
             version: self.version(),
         };
@@ -462,7 +462,7 @@ impl EditorState {
 
     /// One batch; false when it is not saved (offline, refused).
     async fn send(self, patch: DraftPatch) -> bool {
-        let path = format!("/api/collections/{}/draft", self.collection_id);
+        let path = crate::api::collections::draft(self.collection_id, "");
         let answer = self
             .session
             .save::<_, DraftSaved>(Method::Patch, &path, &patch)

@@ -4,6 +4,7 @@
 //! download and upload. Coordinators open an organisation's form read-only with
 //! `?organisation=<login>`.
 
+use crate::api::collections;
 use crate::{
     api::{ApiFailure, Body, Method, encode_query, json},
     components::file_picker::FilePicker,
@@ -81,12 +82,12 @@ async fn load(
     organisation: Option<String>,
 ) -> Result<Loaded, ApiFailure> {
     let view = session
-        .get::<CollectionView>(&format!("/api/collections/{id}"))
+        .get::<CollectionView>(&collections::one(&id))
         .await?;
     let form = session
-        .get::<FormDefinition>(&format!("/api/collections/{id}/form"))
+        .get::<FormDefinition>(&collections::form(&id))
         .await?;
-    let draft_path = format!("/api/collections/{id}/draft{}", whose(&organisation));
+    let draft_path = collections::draft(&id, &whose(&organisation));
     let fills_in = session.me().is_some_and(|me| me.role == Role::Organisation);
     if !fills_in && organisation.is_none() {
         // A coordinator or the operator without an organisation: the blank form.
@@ -111,7 +112,7 @@ async fn load(
     for (key, mut outbox) in stored {
         outbox.version = draft.version;
         while let Some(patch) = outbox.next_patch() {
-            let path = format!("/api/collections/{id}/draft");
+            let path = collections::draft(&id, "");
             match session
                 .save::<_, oko_domain::collections::DraftSaved>(Method::Patch, &path, &patch)
                 .await
@@ -298,18 +299,9 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let sheets = form.sheets.clone();
     let title = form.title.clone();
     let template_name = format!("{}.xlsx", form.title);
-    let template_path = format!(
-        "/api/collections/{}/template{}",
-        view.id,
-        whose(&organisation)
-    );
-    let history_path = (fills_in || organisation.is_some()).then(|| {
-        format!(
-            "/api/collections/{}/submissions{}",
-            view.id,
-            whose(&organisation)
-        )
-    });
+    let template_path = collections::template(view.id, &whose(&organisation));
+    let history_path = (fills_in || organisation.is_some())
+        .then(|| collections::submissions(view.id, &whose(&organisation)));
     let download_message = RwSignal::new(None::<String>);
     let fetch = move |path: String, name: String| {
         spawn_local(async move {
@@ -321,11 +313,7 @@ fn FormEditor(loaded: Loaded) -> impl IntoView {
     let download_template = move |_| fetch(template_path.clone(), template_name.clone());
     // The data with every attached file, for a form that takes files.
     let archive = form.has_file_columns().then(|| {
-        let path = format!(
-            "/api/collections/{}/archive{}",
-            view.id,
-            whose(&organisation)
-        );
+        let path = collections::archive(view.id, &whose(&organisation));
         let name = format!("{}.zip", form.title);
         move |_| fetch(path.clone(), name.clone())
     });
@@ -555,7 +543,7 @@ fn MarkedDownload(editor: EditorState) -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            let path = format!("/api/collections/{}/upload/marked", editor.collection_id);
+            let path = collections::upload_marked(editor.collection_id);
             let name = texts::marked_file_name(&file.name());
             let saved = download_made_from(session, &path, file.into(), &name).await;
             busy.set(false);
@@ -627,7 +615,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
         spawn_local(async move {
             // What was typed goes first; the file then replaces the draft.
             editor.flush().await;
-            let path = format!("/api/collections/{}/upload", editor.collection_id);
+            let path = collections::upload(editor.collection_id);
             let sent = session
                 .send_body(Method::Post, &path, Body::File(file.into()))
                 .await;

@@ -2,6 +2,7 @@
 //! window and each municipality's forecast share at the deadline, the laggards
 //! first (the server computes both; this only draws them).
 
+use crate::api::collections;
 use leptos::prelude::*;
 use oko_domain::forecast::{Forecast, MunicipalityForecast, RECENT_HOURS};
 
@@ -17,7 +18,7 @@ const HEIGHT: f64 = 120.0;
 pub fn ForecastPanel(collection: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let found = LocalResource::new(move || {
-        let path = format!("/api/collections/{collection}/forecast");
+        let path = collections::forecast(&collection);
         async move { session.get::<Forecast>(&path).await }
     });
     let all = RwSignal::new(false);

@@ -2,6 +2,7 @@
 //! or a next version from a description spreadsheet (docs/forms.md, «Описание формы
 //! в Excel»), and each form's description to download and edit.
 
+use crate::api::forms;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     collections::{FormList, FormVersion},
@@ -23,14 +24,14 @@ pub fn FormsPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let forms = LocalResource::new(move || {
         reload.track();
-        async move { session.get::<FormList>("/api/forms").await }
+        async move { session.get::<FormList>(forms::LIST).await }
     });
     let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
     let changed = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
         <h1 class="page-title">"Формы сбора данных"</h1>
         <Show when=is_operator fallback=|| view! { <p class="error" role="alert">"Формы ведет федеральный оператор"</p> }>
-            <SpreadsheetUpload path="/api/forms/import".to_owned() label="Новая форма из Excel" accept=".xlsx" describe=saved_form uploaded=changed/>
+            <SpreadsheetUpload path=forms::IMPORT.to_owned() label="Новая форма из Excel" accept=".xlsx" describe=saved_form uploaded=changed/>
             {move || match forms.get() {
                 None => view! { <p role="status">"Загрузка…"</p> }.into_any(),
                 Some(Err(failure)) => view! { <p class="error" role="alert">{failure.message}</p> }.into_any(),
@@ -42,7 +43,7 @@ pub fn FormsPage() -> impl IntoView {
                                 <h2>{form.title.clone()}</h2>
                                 <p class="muted">{format!("Версия {} · создана {}", form.latest_version, short_date_time(form.created_at))}</p>
                                 <DescriptionDownload form_id=form.id title=form.title.clone()/>
-                                <SpreadsheetUpload path=format!("/api/forms/{}/versions/import", form.id)
+                                <SpreadsheetUpload path=forms::import_version(form.id)
                                     label="Новая версия из Excel" accept=".xlsx" describe=saved_form uploaded=changed/>
                             </li>
                         }).collect_view()}
@@ -63,9 +64,7 @@ fn DescriptionDownload(form_id: Uuid, title: String) -> impl IntoView {
     let fetch = move |_| {
         spawn_local(async move {
             let name = format!("{} (описание).xlsx", title.get_value());
-            if let Err(failure) =
-                download(session, &format!("/api/forms/{form_id}/description"), &name).await
-            {
+            if let Err(failure) = download(session, &forms::description(form_id), &name).await {
                 message.set(Some(failure.message));
             }
         })

@@ -2,6 +2,7 @@
 //! or all, all of them or some) and gets one row per organisation with each
 //! collection's status and submit time, made in the background.
 
+use crate::api::collections;
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
@@ -28,7 +29,7 @@ pub fn GroupReportPage() -> impl IntoView {
         let query = if open_only.get() { "?state=open" } else { "" };
         async move {
             session
-                .get::<CollectionList>(&format!("/api/collections{query}"))
+                .get::<CollectionList>(&collections::list(query))
                 .await
         }
     });

@@ -7,6 +7,7 @@
 //! «Принять все без ошибок» for one municipality, and «Напомнить» while the
 //! collection is open.
 
+use crate::api::collections;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{
@@ -89,11 +90,7 @@ pub fn MonitoringPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let view = LocalResource::new(move || {
         let id = id();
-        async move {
-            session
-                .get::<CollectionView>(&format!("/api/collections/{id}"))
-                .await
-        }
+        async move { session.get::<CollectionView>(&collections::one(&id)).await }
     });
     let filters = RwSignal::new(Filters {
         status: String::new(),
@@ -110,7 +107,7 @@ pub fn MonitoringPage() -> impl IntoView {
         reload.track();
         async move {
             session
-                .get::<ParticipantPage>(&format!("/api/collections/{id}/participants{query}"))
+                .get::<ParticipantPage>(&collections::participants(&id, &query))
                 .await
         }
     });
@@ -288,7 +285,7 @@ fn BulkAcceptance(
     let session = expect_context::<Session>();
     let outcome = RwSignal::new(None::<Result<String, String>>);
     let busy = RwSignal::new(false);
-    let path = format!("/api/collections/{collection}/acceptances/bulk");
+    let path = collections::acceptances_bulk(collection);
     let label = if municipality.is_empty() {
         "Принять все сданные формы без ошибок"
     } else {
@@ -333,7 +330,7 @@ fn ParticipantRow(
     let comment = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
     let login = participant.login.clone();
-    let path = format!("/api/collections/{collection}/acceptances");
+    let path = collections::acceptances(&collection);
     let decide = move |decision: Decision| {
         let (path, request) = (
             path.clone(),

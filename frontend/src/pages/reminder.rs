@@ -1,6 +1,7 @@
 //! «Напомнить» on the monitoring page: whom (statuses, optionally one
 //! municipality) and what; the server tells how many organisations it is for.
 
+use crate::api::collections;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     monitoring::MunicipalityOption,
@@ -26,7 +27,7 @@ pub fn ReminderForm(
     let text = RwSignal::new(suggested);
     let problems = RwSignal::new(Vec::<String>::new());
     let sent = RwSignal::new(None::<String>);
-    let path = format!("/api/collections/{collection}/reminders");
+    let path = collections::reminders(collection);
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let request = ReminderRequest {

@@ -4,6 +4,7 @@
 //! highlighted, the old value on hover; coordinators), and a return for
 //! revision with comments on the cells chosen in the grid.
 
+use crate::api::collections;
 use std::collections::HashMap;
 
 use leptos::{prelude::*, task::spawn_local};
@@ -79,7 +80,7 @@ pub fn Review(
         .unwrap_or_default();
     let reload = RwSignal::new(0u32);
     let comments = {
-        let path = format!("/api/collections/{collection}/comments{whose}");
+        let path = collections::comments(collection, &whose);
         LocalResource::new(move || {
             let path = path.clone();
             reload.track();
@@ -89,7 +90,7 @@ pub fn Review(
     let changes = {
         let path = organisation
             .is_some()
-            .then(|| format!("/api/collections/{collection}/changes{whose}"));
+            .then(|| collections::changes(collection, &whose));
         LocalResource::new(move || {
             let path = path.clone();
             async move {
@@ -184,10 +185,7 @@ fn CommentItem(
     let session = expect_context::<Session>();
     let typed = RwSignal::new(comment.answer.clone().unwrap_or_default());
     let problem = RwSignal::new(None::<String>);
-    let path = format!(
-        "/api/collections/{collection}/comments/{}/answer",
-        comment.id
-    );
+    let path = collections::comment_answer(collection, comment.id);
     let send = move |_| {
         let request = CommentAnswer {
             answer: typed.get_untracked(),
@@ -271,7 +269,7 @@ fn ReturnWithComments(
         on_cell.set(String::new());
         outcome.set(None);
     };
-    let path = format!("/api/collections/{collection}/acceptances");
+    let path = collections::acceptances(collection);
     let send = move |_| {
         let request = AcceptanceRequest {
             organisation: organisation.clone(),
