@@ -356,3 +356,101 @@ pub mod lists {
         format!("/api/lists/{}", encode_query(name))
     }
 }
+
+/// Sections and publications of «Обмен данными».
+pub mod publications {
+    use std::fmt::Display;
+
+    pub const SECTIONS: &str = "/api/sections";
+    pub const PUBLICATIONS: &str = "/api/publications";
+
+    pub fn section(id: impl Display) -> String {
+        format!("/api/sections/{id}")
+    }
+
+    /// A page of publications: `query` holds `per_page=…&page=…&…`.
+    pub fn page(query: &str) -> String {
+        format!("/api/publications?{query}")
+    }
+
+    pub fn one(id: impl Display) -> String {
+        format!("/api/publications/{id}")
+    }
+
+    pub fn star(id: impl Display) -> String {
+        format!("/api/publications/{id}/star")
+    }
+
+    /// A publication's collection block.
+    pub fn collection(id: impl Display) -> String {
+        format!("/api/publications/{id}/collection")
+    }
+
+    pub fn storages(id: impl Display) -> String {
+        format!("/api/publications/{id}/storages")
+    }
+}
+
+/// File storages, their files and reports.
+pub mod storages {
+    use std::fmt::Display;
+
+    /// A page of a storage's files: `query` holds `page=…&per_page=…&…`.
+    pub fn files(id: impl Display, query: &str) -> String {
+        format!("/api/storages/{id}/files?{query}")
+    }
+
+    pub fn zip_link(id: impl Display) -> String {
+        format!("/api/storages/{id}/zip/link")
+    }
+
+    pub fn reports(id: impl Display) -> String {
+        format!("/api/storages/{id}/reports")
+    }
+
+    pub fn file(id: impl Display) -> String {
+        format!("/api/files/{id}")
+    }
+
+    pub fn file_link(id: impl Display) -> String {
+        format!("/api/files/{id}/link")
+    }
+
+    pub fn report(id: impl Display) -> String {
+        format!("/api/reports/{id}")
+    }
+
+    pub fn report_link(id: impl Display) -> String {
+        format!("/api/reports/{id}/link")
+    }
+}
+
+/// The bell, and the background jobs whose files it announces.
+pub mod notifications {
+    use std::fmt::Display;
+
+    pub const LIST: &str = "/api/notifications";
+    pub const READ_ALL: &str = "/api/notifications/read-all";
+    pub const LINK: &str = "/api/notifications/link";
+    pub const JOBS: &str = "/api/jobs";
+
+    pub fn read(id: impl Display) -> String {
+        format!("/api/notifications/{id}/read")
+    }
+
+    pub fn job_file(id: impl Display) -> String {
+        format!("/api/jobs/{id}/file")
+    }
+}
+
+/// The signed-in user's own account.
+pub mod me {
+    use std::fmt::Display;
+
+    pub const PASSWORD: &str = "/api/me/password";
+    pub const TOKENS: &str = "/api/me/tokens";
+
+    pub fn token(id: impl Display) -> String {
+        format!("/api/me/tokens/{id}")
+    }
+}

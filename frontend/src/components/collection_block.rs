@@ -4,6 +4,7 @@
 //! «Посмотреть»). The operator also attaches a form, sets the window, and closes
 //! early or reopens.
 
+use crate::api::publications;
 use crate::api::{collections, forms};
 use chrono::{DateTime, Utc};
 use leptos::{prelude::*, task::spawn_local};
@@ -41,7 +42,7 @@ pub fn CollectionBlock(publication_id: Uuid) -> impl IntoView {
         reload.track();
         async move {
             session
-                .get::<CollectionView>(&format!("/api/publications/{publication_id}/collection"))
+                .get::<CollectionView>(&publications::collection(publication_id))
                 .await
         }
     });
@@ -270,7 +271,7 @@ fn CollectionSettings(
             let answer = session
                 .save::<_, CollectionView>(
                     Method::Put,
-                    &format!("/api/publications/{publication_id}/collection"),
+                    &publications::collection(publication_id),
                     &input,
                 )
                 .await;

@@ -3,6 +3,7 @@
 //! «Загрузить отчёт». The list is polled while something is being made.
 
 use crate::api::collections;
+use crate::api::notifications;
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::jobs::{ExportFormat, ExportKind, ExportRequest, JobList, JobStatus, JobView};
@@ -44,7 +45,7 @@ impl JobFeed {
         self.polling.set_value(true);
         spawn_local(async move {
             while self.alive.get_value() {
-                if let Ok(list) = self.session.get::<JobList>("/api/jobs").await {
+                if let Ok(list) = self.session.get::<JobList>(notifications::JOBS).await {
                     let busy = list
                         .items
                         .iter()
@@ -153,7 +154,7 @@ pub fn Exports(collection: String) -> impl IntoView {
 fn JobLine(job: JobView) -> impl IntoView {
     let session = expect_context::<Session>();
     let failed = RwSignal::new(None::<String>);
-    let path = format!("/api/jobs/{}/file", job.id);
+    let path = notifications::job_file(job.id);
     let name = job.file_name.clone();
     let fetch_as = move |query: &'static str| {
         let (path, name) = (format!("{path}{query}"), name.clone());

@@ -3,6 +3,7 @@
 //! new ones through the server's event stream and reloads the list; a broken stream
 //! is reopened with a fresh ticket a few seconds later.
 
+use crate::api::notifications;
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
@@ -24,7 +25,7 @@ pub fn NotificationBell() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let list = LocalResource::new(move || {
         reload.track();
-        async move { session.get::<NotificationList>("/api/notifications").await }
+        async move { session.get::<NotificationList>(notifications::LIST).await }
     });
     let open = RwSignal::new(false);
     let alive = StoredValue::new(true);
@@ -38,14 +39,14 @@ pub fn NotificationBell() -> impl IntoView {
     let read_all = move |_| {
         spawn_local(async move {
             let _ = session
-                .send(Method::Post, "/api/notifications/read-all", None)
+                .send(Method::Post, notifications::READ_ALL, None)
                 .await;
             reload.update(|n| *n += 1);
         })
     };
     let read_one = move |id: uuid::Uuid| {
         spawn_local(async move {
-            let path = format!("/api/notifications/{id}/read");
+            let path = notifications::read(id);
             let _ = session.send(Method::Post, &path, None).await;
             reload.update(|n| *n += 1);
         })
@@ -120,7 +121,7 @@ fn listen(session: Session, reload: RwSignal<u32>, alive: StoredValue<bool>) {
         // `alive` is gone with the header (logout): the loop ends, never panics.
         while alive.try_get_value().unwrap_or(false) {
             if let Ok(link) = session
-                .save::<_, DownloadLink>(Method::Post, "/api/notifications/link", &())
+                .save::<_, DownloadLink>(Method::Post, notifications::LINK, &())
                 .await
                 && let Ok(source) = web_sys::EventSource::new(&link.url)
             {

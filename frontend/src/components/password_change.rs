@@ -1,6 +1,7 @@
 //! «Сменить пароль»: the old password and a new one, checked as it is typed by
 //! the same policy the server applies.
 
+use crate::api::me;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::{accounts::PasswordChange, password_policy};
 
@@ -32,11 +33,7 @@ pub fn PasswordChangeForm(login: String) -> impl IntoView {
         };
         spawn_local(async move {
             let sent = session
-                .send(
-                    Method::Post,
-                    "/api/me/password",
-                    serde_json::to_value(&body).ok(),
-                )
+                .send(Method::Post, me::PASSWORD, serde_json::to_value(&body).ok())
                 .await;
             outcome.set(Some(match sent {
                 Ok(_) => {

@@ -1,5 +1,6 @@
 //! One publication in a list: date, title, star, permalink; opens in place.
 
+use crate::api::publications;
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::components::A;
 use oko_domain::{
@@ -25,9 +26,7 @@ pub fn PublicationItem(summary: PublicationSummary, changed: Callback<()>) -> im
         expanded.update(|e| *e = !*e);
         if expanded.get_untracked() && body.get_untracked().is_none() {
             spawn_local(async move {
-                let opened = session
-                    .get::<Publication>(&format!("/api/publications/{id}"))
-                    .await;
+                let opened = session.get::<Publication>(&publications::one(id)).await;
                 body.set(Some(opened.map(|p| p.body_html).map_err(|f| f.message)));
                 if is_new.get_untracked() {
                     is_new.set(false);
@@ -73,7 +72,7 @@ pub fn StarButton(id: uuid::Uuid, starred: bool, changed: Callback<()>) -> impl 
         spawn_local(async move {
             let method = if wanted { Method::Put } else { Method::Delete };
             if session
-                .send(method, &format!("/api/publications/{id}/star"), None)
+                .send(method, &publications::star(id), None)
                 .await
                 .is_ok()
             {

@@ -1,5 +1,6 @@
 //! The operator's list of sections: rename and reorder («Порядок»), one row each.
 
+use crate::api::publications;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::publications::{Section, SectionInput, SectionList, SectionSummary};
 
@@ -13,7 +14,7 @@ pub fn SectionManager(#[prop(into)] added: Signal<u32>, on_saved: Callback<()>) 
     let session = expect_context::<Session>();
     let sections = LocalResource::new(move || {
         added.get();
-        async move { session.get::<SectionList>("/api/sections").await }
+        async move { session.get::<SectionList>(publications::SECTIONS).await }
     });
     view! {
         <details class="section-manager">
@@ -46,7 +47,7 @@ fn SectionRow(section: SectionSummary, on_saved: Callback<()>) -> impl IntoView 
         };
         spawn_local(async move {
             match session
-                .save::<_, Section>(Method::Put, &format!("/api/sections/{id}"), &body)
+                .save::<_, Section>(Method::Put, &publications::section(id), &body)
                 .await
             {
                 Ok(saved) => {

@@ -2,6 +2,7 @@
 //! «Скачать всё.zip», «Раскрыть» / «Показать все» with search and pages, «Отчет» for
 //! coordinators, and the operator's storage form and uploads.
 
+use crate::api::{publications, storages};
 use gloo_timers::future::TimeoutFuture;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
@@ -39,7 +40,7 @@ pub fn Storages(publication_id: Uuid) -> impl IntoView {
         reload.track();
         async move {
             session
-                .get::<Vec<Storage>>(&format!("/api/publications/{publication_id}/storages"))
+                .get::<Vec<Storage>>(&publications::storages(publication_id))
                 .await
         }
     });
@@ -79,7 +80,7 @@ fn StoragePanel(storage: Storage) -> impl IntoView {
         let page = if expanded.get() { page.get() } else { 1 };
         let search = search.get();
         async move {
-            let mut path = format!("/api/storages/{id}/files?page={page}&per_page={per_page}");
+            let mut path = storages::files(id, &format!("page={page}&per_page={per_page}"));
             if !search.is_empty() {
                 path.push_str(&format!("&search={}", encode_query(&search)));
             }
@@ -93,7 +94,7 @@ fn StoragePanel(storage: Storage) -> impl IntoView {
     let download_all = move |_| {
         spawn_local(async move {
             let link = session
-                .save::<_, DownloadLink>(Method::Post, &format!("/api/storages/{id}/zip/link"), &())
+                .save::<_, DownloadLink>(Method::Post, &storages::zip_link(id), &())
                 .await;
             follow(link, message, refresh).await;
         })
@@ -168,7 +169,7 @@ fn FileRow(
     let download = move |_| {
         spawn_local(async move {
             let link = session
-                .save::<_, DownloadLink>(Method::Post, &format!("/api/files/{id}/link"), &())
+                .save::<_, DownloadLink>(Method::Post, &storages::file_link(id), &())
                 .await;
             follow(link, message, refresh).await;
         })
@@ -189,7 +190,7 @@ fn FileRow(
         }
         spawn_local(async move {
             match session
-                .send(Method::Delete, &format!("/api/files/{id}"), None)
+                .send(Method::Delete, &storages::file(id), None)
                 .await
             {
                 Ok(_) => refresh.run(()),
@@ -258,7 +259,7 @@ fn ReportButton(storage_id: Uuid) -> impl IntoView {
             let mut job = match session
                 .save::<_, oko_domain::storages::ReportJob>(
                     Method::Post,
-                    &format!("/api/storages/{storage_id}/reports"),
+                    &storages::reports(storage_id),
                     &(),
                 )
                 .await
@@ -271,7 +272,7 @@ fn ReportButton(storage_id: Uuid) -> impl IntoView {
             while matches!(job.status, JobStatus::Queued | JobStatus::Running) {
                 TimeoutFuture::new(500).await;
                 match session
-                    .get::<oko_domain::storages::ReportJob>(&format!("/api/reports/{}", job.id))
+                    .get::<oko_domain::storages::ReportJob>(&storages::report(job.id))
                     .await
                 {
                     Ok(next) => job = next,
@@ -284,7 +285,7 @@ fn ReportButton(storage_id: Uuid) -> impl IntoView {
     let fetch = move |job_id: Uuid| {
         spawn_local(async move {
             match session
-                .save::<_, DownloadLink>(Method::Post, &format!("/api/reports/{job_id}/link"), &())
+                .save::<_, DownloadLink>(Method::Post, &storages::report_link(job_id), &())
                 .await
             {
                 Ok(link) => start_download(&link),
@@ -343,7 +344,7 @@ fn NewStorage(publication_id: Uuid, saved: Callback<()>) -> impl IntoView {
             match session
                 .save::<_, Storage>(
                     Method::Post,
-                    &format!("/api/publications/{publication_id}/storages"),
+                    &publications::storages(publication_id),
                     &input,
                 )
                 .await

@@ -2,6 +2,7 @@
 //! (they act as the user), made with a name and a life in days, shown once, and
 //! revoked here.
 
+use crate::api::me;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     api_tokens::{ApiTokenList, CreatedApiToken, NewApiToken},
@@ -17,7 +18,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let list = LocalResource::new(move || {
         reload.track();
-        async move { session.get::<ApiTokenList>("/api/me/tokens").await }
+        async move { session.get::<ApiTokenList>(me::TOKENS).await }
     });
     let name = RwSignal::new(String::new());
     let days = RwSignal::new("90".to_owned());
@@ -31,7 +32,7 @@ pub fn ApiTokensPage() -> impl IntoView {
         };
         spawn_local(async move {
             match session
-                .save::<_, CreatedApiToken>(Method::Post, "/api/me/tokens", &request)
+                .save::<_, CreatedApiToken>(Method::Post, me::TOKENS, &request)
                 .await
             {
                 Ok(created) => {
@@ -55,7 +56,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     };
     let revoke = move |id: uuid::Uuid| {
         spawn_local(async move {
-            let path = format!("/api/me/tokens/{id}");
+            let path = me::token(id);
             match session.send(Method::Delete, &path, None).await {
                 Ok(_) => reload.update(|n| *n += 1),
                 Err(failure) => problem.set(Some(failure.message)),

@@ -2,6 +2,7 @@
 //! «Избранные публикации», «Показать новости», the search by title and the list of
 //! publications, newest first, collapsed until opened.
 
+use crate::api::publications;
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_router::components::A;
 use oko_domain::{
@@ -36,7 +37,7 @@ pub fn Exchange() -> impl IntoView {
     let counters_version = RwSignal::new(0u32);
     let sections = LocalResource::new(move || {
         counters_version.get();
-        async move { session.get::<SectionList>("/api/sections").await }
+        async move { session.get::<SectionList>(publications::SECTIONS).await }
     });
     let tab = RwSignal::new(None::<Tab>);
     Effect::new(move || {
@@ -135,11 +136,11 @@ fn PublicationList(#[prop(into)] query: Signal<String>, changed: Callback<()>) -
     // A new filter starts again from the first page.
     Effect::watch(move || query.get(), move |_, _, _| page.set(1), false);
     let publications = LocalResource::new(move || {
-        let path = format!(
-            "/api/publications?per_page={PER_PAGE}&page={}{}",
+        let path = publications::page(&format!(
+            "per_page={PER_PAGE}&page={}{}",
             page.get(),
             query.get()
-        );
+        ));
         async move { session.get::<PublicationPage>(&path).await }
     });
     view! {
@@ -175,7 +176,7 @@ fn OperatorTools(on_saved: Callback<()>) -> impl IntoView {
             let saved = session
                 .save::<_, oko_domain::publications::Section>(
                     crate::api::Method::Post,
-                    "/api/sections",
+                    publications::SECTIONS,
                     &body,
                 )
                 .await;

@@ -1,5 +1,6 @@
 //! A publication's permalink page: `/publications/{id}`.
 
+use crate::api::publications;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{moscow_time::publication_date, publications::Publication};
@@ -18,11 +19,7 @@ pub fn PublicationPage() -> impl IntoView {
     let params = use_params_map();
     let publication = LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
-        async move {
-            session
-                .get::<Publication>(&format!("/api/publications/{id}"))
-                .await
-        }
+        async move { session.get::<Publication>(&publications::one(id)).await }
     });
     view! {
         <p><A href="/exchange">"← Обмен данными"</A></p>

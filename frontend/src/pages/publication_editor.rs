@@ -2,6 +2,7 @@
 //! preview rendered by the very function the server stores it with, dates in Moscow
 //! time, and the audience.
 
+use crate::api::publications;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_navigate;
 use oko_domain::{
@@ -64,10 +65,9 @@ pub fn EditPublication() -> impl IntoView {
 #[component]
 fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
     let session = expect_context::<Session>();
-    let sections =
-        LocalResource::new(
-            move || async move { session.get::<SectionList>("/api/sections").await },
-        );
+    let sections = LocalResource::new(move || async move {
+        session.get::<SectionList>(publications::SECTIONS).await
+    });
     let section = RwSignal::new(String::new());
     let title = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
@@ -83,10 +83,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
     if let Some(id) = editing {
         // The operator's view of a publication carries its source and audience.
         spawn_local(async move {
-            match session
-                .get::<Publication>(&format!("/api/publications/{id}"))
-                .await
-            {
+            match session.get::<Publication>(&publications::one(id)).await {
                 Ok(current) => {
                     section.set(current.summary.section_id.to_string());
                     title.set(current.summary.title);
@@ -152,7 +149,7 @@ fn PublicationEditor(editing: Option<Uuid>) -> impl IntoView {
         sending.run(
             move |key| async move {
                 session
-                    .create::<_, Publication>("/api/publications", &input, &key)
+                    .create::<_, Publication>(publications::PUBLICATIONS, &input, &key)
                     .await
             },
             move |answer| match answer {
