@@ -454,3 +454,118 @@ pub mod me {
         format!("/api/me/tokens/{id}")
     }
 }
+
+/// «Техподдержка»: forums, questions, answers and screenshots.
+pub mod forum {
+    use std::fmt::Display;
+
+    use super::encode_query;
+
+    pub const FORUMS: &str = "/api/forums";
+
+    pub fn questions(forum: impl Display) -> String {
+        format!("/api/forums/{forum}/questions")
+    }
+
+    /// A page of a forum's questions: `query` holds `page=…&…`.
+    pub fn questions_page(forum: impl Display, query: &str) -> String {
+        format!("/api/forums/{forum}/questions?{query}")
+    }
+
+    pub fn question(id: impl Display) -> String {
+        format!("/api/forum/questions/{id}")
+    }
+
+    pub fn answers(id: impl Display) -> String {
+        format!("/api/forum/questions/{id}/answers")
+    }
+
+    pub fn moderation(id: impl Display) -> String {
+        format!("/api/forum/questions/{id}/moderation")
+    }
+
+    /// `POST`: a screenshot named `name` attached to question `id`.
+    pub fn attach(id: impl Display, name: &str) -> String {
+        format!(
+            "/api/forum/questions/{id}/attachments?name={}",
+            encode_query(name)
+        )
+    }
+
+    pub fn attachment(id: impl Display) -> String {
+        format!("/api/forum/attachments/{id}")
+    }
+}
+
+/// «Аналитика»: assessments, their works, reports and protocols.
+pub mod analytics {
+    use std::fmt::Display;
+
+    pub const ASSESSMENTS: &str = "/api/assessments";
+    pub const GROUP_REPORT: &str = "/api/reports/group";
+
+    pub fn import_works(assessment: impl Display) -> String {
+        format!("/api/assessments/{assessment}/works/import")
+    }
+
+    pub fn import_results(work: impl Display) -> String {
+        format!("/api/assessment-works/{work}/results/import")
+    }
+
+    pub fn description(work: impl Display) -> String {
+        format!("/api/assessment-works/{work}/description")
+    }
+
+    pub fn protocol(work: impl Display) -> String {
+        format!("/api/assessment-works/{work}/protocol")
+    }
+
+    /// Report `slug` of a work, `suffix` its query (with its `?`) or a format.
+    pub fn report(work: impl Display, slug: impl Display, suffix: &str) -> String {
+        format!("/api/assessment-works/{work}/reports/{slug}{suffix}")
+    }
+}
+
+/// Organisations, their passports and accounts; the operator's roster and audit.
+pub mod admin {
+    use std::fmt::Display;
+
+    pub const CREDENTIALS: &str = "/api/credentials";
+    pub const REGIONS: &str = "/api/admin/regions";
+    pub const REGIONS_IMPORT: &str = "/api/admin/regions/import";
+    pub const MUNICIPALITIES: &str = "/api/admin/municipalities";
+    pub const MUNICIPALITIES_IMPORT: &str = "/api/admin/municipalities/import";
+    pub const ORGANISATIONS: &str = "/api/admin/organisations";
+    pub const ORGANISATIONS_IMPORT: &str = "/api/admin/organisations/import";
+
+    pub fn close_organisation(login: impl Display) -> String {
+        format!("/api/admin/organisations/{login}/close")
+    }
+
+    /// A page of organisations: `query` holds `page=…&…`.
+    pub fn orgs(query: &str) -> String {
+        format!("/api/orgs?{query}")
+    }
+
+    pub fn passport(login: impl Display) -> String {
+        format!("/api/orgs/{login}/passport")
+    }
+
+    pub fn passport_history(login: impl Display) -> String {
+        format!("/api/orgs/{login}/passport/history")
+    }
+
+    /// `verb`: `password`, `block`, `unblock`.
+    pub fn user_action(login: impl Display, verb: impl Display) -> String {
+        format!("/api/users/{login}/{verb}")
+    }
+
+    /// A page of the audit log: `query` holds `page=…&…`.
+    pub fn audit(query: &str) -> String {
+        format!("/api/audit?{query}")
+    }
+
+    pub fn audit_export(query: &str) -> String {
+        format!("/api/audit/export?{query}")
+    }
+}

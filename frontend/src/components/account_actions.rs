@@ -1,6 +1,7 @@
 //! A coordinator's actions on a subordinate account (seed 003, step 1): «Выдать
 //! новый пароль» shows the new password once, «Заблокировать» / «Разблокировать».
 
+use crate::api::admin;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::accounts::{AccountAccess, IssuedPassword};
 
@@ -23,7 +24,7 @@ pub fn AccountActions(login: String) -> impl IntoView {
         }
         confirming.set(false);
         let login = login.get_value();
-        let path = format!("/api/users/{login}/password");
+        let path = admin::user_action(login, "password");
         issuing.run(
             move |key| async move { session.create::<_, IssuedPassword>(&path, &(), &key).await },
             move |answer| {
@@ -44,7 +45,7 @@ pub fn AccountActions(login: String) -> impl IntoView {
         let login = login.get_value();
         spawn_local(async move {
             let verb = if block { "block" } else { "unblock" };
-            let path = format!("/api/users/{login}/{verb}");
+            let path = admin::user_action(login, verb);
             outcome.set(Some(
                 session
                     .save::<_, AccountAccess>(Method::Post, &path, &())

@@ -4,6 +4,7 @@
 //! «Посмотреть»). The operator also attaches a form, sets the window, and closes
 //! early or reopens.
 
+use crate::api::analytics;
 use crate::api::publications;
 use crate::api::{collections, forms};
 use chrono::{DateTime, Utc};
@@ -166,7 +167,7 @@ fn CollectionSettings(
         LocalResource::new(move || async move { session.get::<FormList>(forms::LIST).await });
     // A new block may instead collect a work's electronic protocol («Аналитика»).
     let works = LocalResource::new(move || async move {
-        session.get::<AssessmentList>("/api/assessments").await
+        session.get::<AssessmentList>(analytics::ASSESSMENTS).await
     });
     let is_new = current.is_none();
     let version = RwSignal::new(
@@ -225,7 +226,7 @@ fn CollectionSettings(
                 closes_at,
             };
             spawn_local(async move {
-                let path = format!("/api/assessment-works/{work}/protocol");
+                let path = analytics::protocol(work);
                 let answer = session
                     .save::<_, ProtocolView>(Method::Post, &path, &input)
                     .await;

@@ -2,6 +2,7 @@
 //! account of its territory, made in the background as a workbook it downloads
 //! from the list below (the old passwords stop working).
 
+use crate::api::admin;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{accounts::CredentialsRequest, jobs::JobView};
 
@@ -28,7 +29,7 @@ pub fn CredentialsArchive() -> impl IntoView {
             match session
                 .save::<_, JobView>(
                     Method::Post,
-                    "/api/credentials",
+                    admin::CREDENTIALS,
                     &CredentialsRequest::default(),
                 )
                 .await

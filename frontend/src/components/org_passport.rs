@@ -1,6 +1,7 @@
 //! An organisation's «Паспорт»: registry data, address, head and contacts, the
 //! fields the user may change as inputs, and the history of changes.
 
+use crate::api::admin;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::{
     moscow_time::short_date_time,
@@ -17,12 +18,12 @@ pub fn OrgPassport(login: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let login = StoredValue::new(login);
     let passport = LocalResource::new(move || {
-        let path = format!("/api/orgs/{}/passport", login.get_value());
+        let path = admin::passport(login.get_value());
         async move { session.get::<Passport>(&path).await }
     });
     let history = LocalResource::new(move || {
         reload.track();
-        let path = format!("/api/orgs/{}/passport/history", login.get_value());
+        let path = admin::passport_history(login.get_value());
         async move { session.get::<PassportHistory>(&path).await }
     });
     let saved = Callback::new(move |()| reload.update(|n| *n += 1));
@@ -76,7 +77,7 @@ fn PassportCard(passport: Passport, saved: Callback<()>) -> impl IntoView {
             outcome.set(Some(Err(problems)));
             return;
         }
-        let path = format!("/api/orgs/{}/passport", login);
+        let path = admin::passport(&login);
         spawn_local(async move {
             match session
                 .save::<_, Passport>(Method::Put, &path, &change)

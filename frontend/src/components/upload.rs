@@ -2,6 +2,7 @@
 //! go straight from the chosen file to the server (XMLHttpRequest, because fetch
 //! reports no upload progress).
 
+use crate::api::storages;
 use leptos::{html, prelude::*};
 use oko_domain::{api::Problem, storages::FileKind};
 use uuid::Uuid;
@@ -42,10 +43,13 @@ pub fn UploadForm(storage_id: Uuid, uploaded: Callback<()>) -> impl IntoView {
             progress.set(Progress::Failed("Требуется вход в систему".to_owned()));
             return;
         };
-        let mut url = format!(
-            "/api/storages/{storage_id}/files?name={}&kind={}",
-            encode_query(&file.name()),
-            kind.get_untracked()
+        let mut url = storages::files(
+            storage_id,
+            &format!(
+                "name={}&kind={}",
+                encode_query(&file.name()),
+                kind.get_untracked()
+            ),
         );
         let login = organisation.get_untracked();
         if kind.get_untracked() == FileKind::Personal.as_str() {

@@ -2,6 +2,7 @@
 //! their accounts — one by one or from a spreadsheet — and closing organisations.
 //! New passwords are shown once.
 
+use crate::api::admin;
 use leptos::{ev::SubmitEvent, prelude::*};
 use oko_domain::{
     accounts::IssuedPassword,
@@ -32,13 +33,13 @@ pub fn AdminPage() -> impl IntoView {
     let closing = RwSignal::new(String::new());
     view! {
         <h1 class="page-title">"Администрирование"</h1>
-        <Action title="Новый регион" button="Добавить регион" path="/api/admin/regions"
+        <Action title="Новый регион" button="Добавить регион" path=admin::REGIONS
             body=move || RegionInput { code: region_code.get_untracked(), name: region_name.get_untracked() }
             done=|r: RegionCreated| with_coordinator(format!("Добавлен регион {} ({})", r.region.name, r.region.code), r.coordinator)>
             <label>"Код " <input type="text" bind:value=region_code size="3"/></label>
             <label>"Название " <input type="text" bind:value=region_name/></label>
         </Action>
-        <Action title="Новый муниципалитет" button="Добавить муниципалитет" path="/api/admin/municipalities"
+        <Action title="Новый муниципалитет" button="Добавить муниципалитет" path=admin::MUNICIPALITIES
             body=move || MunicipalityInput {
                 region_code: municipality_region.get_untracked(),
                 code: municipality_code.get_untracked().trim().parse().unwrap_or(0),
@@ -52,16 +53,16 @@ pub fn AdminPage() -> impl IntoView {
         <section class="card" aria-labelledby="regions-import-title">
             <h2 id="regions-import-title">"Регионы из Excel или CSV"</h2>
             <p class="muted">"Столбцы: «Код региона», «Название». Координаторы получат логины spo_coord_RR."</p>
-            <SpreadsheetUpload path="/api/admin/regions/import".to_owned() label="Файл"
+            <SpreadsheetUpload path=admin::REGIONS_IMPORT.to_owned() label="Файл"
                 accept=".xlsx,.csv" describe=credentials uploaded=Callback::new(|()| ())/>
         </section>
         <section class="card" aria-labelledby="municipalities-import-title">
             <h2 id="municipalities-import-title">"Муниципалитеты из Excel или CSV"</h2>
             <p class="muted">"Столбцы: «Код региона», «Номер», «Название». Координаторы получат логины munRRMMM; если в файле есть ошибки, не создается ничего."</p>
-            <SpreadsheetUpload path="/api/admin/municipalities/import".to_owned() label="Файл"
+            <SpreadsheetUpload path=admin::MUNICIPALITIES_IMPORT.to_owned() label="Файл"
                 accept=".xlsx,.csv" describe=credentials uploaded=Callback::new(|()| ())/>
         </section>
-        <Action title="Новая организация" button="Добавить организацию" path="/api/admin/organisations"
+        <Action title="Новая организация" button="Добавить организацию" path=admin::ORGANISATIONS
             body=move || OrganisationInput {
                 login: org_login.get_untracked(),
                 name: org_name.get_untracked(),
@@ -77,11 +78,11 @@ pub fn AdminPage() -> impl IntoView {
         <section class="card" aria-labelledby="import-title">
             <h2 id="import-title">"Организации из Excel или CSV"</h2>
             <p class="muted">"Столбцы: «Логин», «Полное наименование», «Краткое наименование», «Номер муниципалитета». Если в файле есть ошибки, не создается ничего."</p>
-            <SpreadsheetUpload path="/api/admin/organisations/import".to_owned() label="Файл"
+            <SpreadsheetUpload path=admin::ORGANISATIONS_IMPORT.to_owned() label="Файл"
                 accept=".xlsx,.csv" describe=credentials uploaded=Callback::new(|()| ())/>
         </section>
         <Action title="Закрыть организацию" button="Закрыть организацию" path=""
-            path_of=move || format!("/api/admin/organisations/{}/close", closing.get_untracked().trim())
+            path_of=move || admin::close_organisation(closing.get_untracked().trim())
             body=|| ()
             done=|c: OrganisationClosed| format!("Организация {} закрыта: ее учетная запись заблокирована", c.login)>
             <label>"Логин " <input type="text" bind:value=closing size="10"/></label>

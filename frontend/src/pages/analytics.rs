@@ -3,6 +3,7 @@
 //! opened from the table), «Скачать отчет» as XLSX, «Заказать отчет» as a file
 //! made in the background for the biggest ones.
 
+use crate::api::analytics;
 use leptos::{prelude::*, task::spawn_local};
 use oko_domain::{
     analytics::{
@@ -36,7 +37,7 @@ pub fn Analytics() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let assessments = LocalResource::new(move || {
         reload.track();
-        async move { session.get::<AssessmentList>("/api/assessments").await }
+        async move { session.get::<AssessmentList>(analytics::ASSESSMENTS).await }
     });
     let changed = Callback::new(move |()| reload.update(|n| *n += 1));
     let is_operator = move || session.me().is_some_and(|me| me.role == Role::Operator);
@@ -78,12 +79,8 @@ pub fn Analytics() -> impl IntoView {
             .unwrap_or_default()
     };
     let path = move |suffix: &str| {
-        work.get_untracked().map(|w| {
-            format!(
-                "/api/assessment-works/{w}/reports/{}{suffix}",
-                kind.get_untracked().slug()
-            )
-        })
+        work.get_untracked()
+            .map(|w| analytics::report(w, kind.get_untracked().slug(), suffix))
     };
     let show = move || {
         let Some(path) = path("") else { return };
@@ -215,7 +212,7 @@ fn OperatorPanel(
         };
         spawn_local(async move {
             match session
-                .save::<_, AssessmentView>(Method::Post, "/api/assessments", &input)
+                .save::<_, AssessmentView>(Method::Post, analytics::ASSESSMENTS, &input)
                 .await
             {
                 Ok(created) => {
@@ -234,7 +231,7 @@ fn OperatorPanel(
             return;
         };
         spawn_local(async move {
-            let path = format!("/api/assessment-works/{id}/description");
+            let path = analytics::description(id);
             if let Err(f) = download(session, &path, "Описание работы.xlsx").await {
                 problem.set(Some(f.message));
             }
@@ -252,11 +249,11 @@ fn OperatorPanel(
             </form>
             {move || problem.get().map(|m| view! { <p class="error" role="alert">{m}</p> })}
             {move || assessment.get().map(|id| view! {
-                <SpreadsheetUpload path=format!("/api/assessments/{id}/works/import") label="Новая работа из Excel"
+                <SpreadsheetUpload path=analytics::import_works(id) label="Новая работа из Excel"
                     accept=".xlsx" describe=added_work uploaded=changed/>
             })}
             {move || work.get().map(|id| view! {
-                <SpreadsheetUpload path=format!("/api/assessment-works/{id}/results/import")
+                <SpreadsheetUpload path=analytics::import_results(id)
                     label="Результаты ОО (Excel или CSV)" accept=".xlsx,.csv" describe=imported uploaded=changed/>
                 <button type="button" class="secondary" on:click=describe>"Скачать описание работы"</button>
             })}

@@ -28,11 +28,11 @@ pub fn AuditPageView() -> impl IntoView {
     let applied = RwSignal::new(String::new());
     let page = RwSignal::new(1u64);
     let events = LocalResource::new(move || {
-        let path = format!(
-            "/api/audit?page={}&per_page={PER_PAGE}{}",
+        let path = crate::api::admin::audit(&format!(
+            "page={}&per_page={PER_PAGE}{}",
             page.get(),
             applied.get()
-        );
+        ));
         async move { session.get::<AuditPage>(&path).await }
     });
     let filter = move || {
@@ -59,10 +59,7 @@ pub fn AuditPageView() -> impl IntoView {
         page.set(1);
     };
     let export = move |_| {
-        let path = format!(
-            "/api/audit/export?{}",
-            applied.get_untracked().trim_start_matches('&')
-        );
+        let path = crate::api::admin::audit_export(applied.get_untracked().trim_start_matches('&'));
         spawn_local(async move {
             let _ = download(session, &path, "Журнал событий.csv").await;
         });

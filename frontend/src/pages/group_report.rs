@@ -2,6 +2,7 @@
 //! or all, all of them or some) and gets one row per organisation with each
 //! collection's status and submit time, made in the background.
 
+use crate::api::analytics;
 use crate::api::collections;
 use std::collections::BTreeSet;
 
@@ -53,7 +54,7 @@ pub fn GroupReportPage() -> impl IntoView {
         sending.run(
             move |key| async move {
                 session
-                    .create::<_, JobView>("/api/reports/group", &request, &key)
+                    .create::<_, JobView>(analytics::GROUP_REPORT, &request, &key)
                     .await
             },
             move |answer| match answer {

@@ -63,11 +63,11 @@ fn OrgList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let page = RwSignal::new(1u64);
     let orgs = LocalResource::new(move || {
-        let path = format!(
-            "/api/orgs?page={}&per_page={PER_PAGE}&search={}",
+        let path = crate::api::admin::orgs(&format!(
+            "page={}&per_page={PER_PAGE}&search={}",
             page.get(),
             crate::api::encode_query(&search.get())
-        );
+        ));
         async move { session.get::<OrgPage>(&path).await }
     });
     let submit = move |ev: SubmitEvent| {

@@ -3,6 +3,7 @@
 //! задаваемые вопросы» on top, then the newest; a question with its answers, the
 //! operator's answer and moderation, screenshots.
 
+use crate::api::forum;
 use leptos::{ev::SubmitEvent, html, prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_params_map};
 use oko_domain::{
@@ -26,7 +27,7 @@ const PER_PAGE: u64 = 20;
 pub fn SupportPage() -> impl IntoView {
     let session = expect_context::<Session>();
     let forums =
-        LocalResource::new(move || async move { session.get::<ForumList>("/api/forums").await });
+        LocalResource::new(move || async move { session.get::<ForumList>(forum::FORUMS).await });
     let forum = RwSignal::new("vpr-spo".to_owned());
     let draft = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
@@ -34,11 +35,13 @@ pub fn SupportPage() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let questions = LocalResource::new(move || {
         reload.track();
-        let path = format!(
-            "/api/forums/{}/questions?page={}&per_page={PER_PAGE}&search={}",
+        let path = forum::questions_page(
             forum.get(),
-            page.get(),
-            encode_query(&search.get())
+            &format!(
+                "page={}&per_page={PER_PAGE}&search={}",
+                page.get(),
+                encode_query(&search.get())
+            ),
         );
         async move { session.get::<QuestionList>(&path).await }
     });
@@ -125,7 +128,7 @@ fn AskForm(forum: RwSignal<String>, asked: Callback<()>) -> impl IntoView {
             return;
         }
         sent.set(None);
-        let path = format!("/api/forums/{}/questions", forum.get_untracked());
+        let path = forum::questions(forum.get_untracked());
         sending.run(
             move |key| async move { session.create::<_, QuestionView>(&path, &input, &key).await },
             move |answer| match answer {
@@ -165,11 +168,7 @@ pub fn QuestionPage() -> impl IntoView {
     let question = LocalResource::new(move || {
         reload.track();
         let id = params.read().get("id").unwrap_or_default();
-        async move {
-            session
-                .get::<QuestionView>(&format!("/api/forum/questions/{id}"))
-                .await
-        }
+        async move { session.get::<QuestionView>(&forum::question(id)).await }
     });
     let changed = Callback::new(move |()| reload.update(|n| *n += 1));
     view! {
@@ -202,7 +201,7 @@ fn QuestionCard(question: QuestionView, changed: Callback<()>) -> impl IntoView 
             <p class="question-body">{question.body.clone()}</p>
             <ul class="attachments">
                 {question.attachments.iter().map(|a| {
-                    let (path, name) = (format!("/api/forum/attachments/{}", a.id), a.name.clone());
+                    let (path, name) = (forum::attachment(a.id), a.name.clone());
                     view! {
                         <li><button type="button" class="link" on:click=move |_| {
                             let (path, name) = (path.clone(), name.clone());
@@ -236,7 +235,7 @@ fn AnswerForm(id: Uuid, changed: Callback<()>) -> impl IntoView {
             body: body.get_untracked(),
         };
         spawn_local(async move {
-            let path = format!("/api/forum/questions/{id}/answers");
+            let path = forum::answers(id);
             match session
                 .save::<_, QuestionView>(Method::Post, &path, &input)
                 .await
@@ -265,7 +264,7 @@ fn ModerationBar(id: Uuid, faq: bool, closed: bool, changed: Callback<()>) -> im
     let problem = RwSignal::new(None::<String>);
     let send = move |change: Moderation| {
         spawn_local(async move {
-            let path = format!("/api/forum/questions/{id}/moderation");
+            let path = forum::moderation(id);
             match session
                 .save::<_, QuestionView>(Method::Put, &path, &change)
                 .await
@@ -314,10 +313,7 @@ fn AttachForm(id: Uuid, changed: Callback<()>) -> impl IntoView {
         let Some(file) = input.get().and_then(|i| i.files()).and_then(|l| l.get(0)) else {
             return;
         };
-        let path = format!(
-            "/api/forum/questions/{id}/attachments?name={}",
-            encode_query(&file.name())
-        );
+        let path = forum::attach(id, &file.name());
         spawn_local(async move {
             match session
                 .send_body(Method::Post, &path, Body::File(file.into()))
