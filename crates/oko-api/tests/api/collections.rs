@@ -10,7 +10,9 @@ mod soft_checks;
 
 use crate::support::{
     Backend, TestApp,
-    arrange::{OPEN_FROM, OPEN_UNTIL, collection, form, open_college_collection},
+    arrange::{
+        OPEN_FROM, OPEN_UNTIL, collection, form, open_collection_of, open_college_collection,
+    },
     spawn_app,
 };
 use acceptance::*;
@@ -957,9 +959,8 @@ async fn a_sorted_fixed_sheet_keeps_each_value_under_its_preset(backend: Backend
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let form = demo::schedule();
-    let version = self::form(&app, &admin, json!(form)).await;
-    let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
-    let id = block["id"].as_str().unwrap();
+    let collection_id = open_collection_of(&app, &admin, json!(form)).await;
+    let id = collection_id.as_str();
     let school = app.token("sch240001").await;
 
     // The school typed 10 participants for the digital work and sorted the

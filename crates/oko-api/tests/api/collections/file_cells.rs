@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 
 use super::{patch, template_of, upload};
 use crate::support::{
-    Backend, TestApp,
-    arrange::{OPEN_UNTIL, collection, form},
-    spawn_app, unzip_names, unzipped,
+    Backend, TestApp, arrange::open_collection_of, spawn_app, unzip_names, unzipped,
 };
 use oko_domain::forms::demo;
 
@@ -75,9 +73,8 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
 ) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
-    let version = form(&app, &admin, protocols_form()).await;
-    let id = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
-    let id = id["id"].as_str().unwrap();
+    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let id = collection_id.as_str();
     let school = app.token("sch240001").await;
 
     // Only a scan or a document is taken, and something must be sent.
@@ -235,10 +232,8 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     assert!(line.ends_with(";5;Протокол.pdf"), "{line}");
 
     // A form without file cells takes no files.
-    let other = form(&app, &admin, json!(demo::vpr_classes())).await;
-    let other = collection(&app, &admin, &other["id"], OPEN_UNTIL).await;
-    let (status, refused) =
-        attach(&app, &school, other["id"].as_str().unwrap(), "a.pdf", SCAN).await;
+    let other = open_collection_of(&app, &admin, json!(demo::vpr_classes())).await;
+    let (status, refused) = attach(&app, &school, &other, "a.pdf", SCAN).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["errors"][0]["code"], "no_file_cells");
 }

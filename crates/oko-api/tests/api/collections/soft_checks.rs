@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{patch, template_of, upload};
 use crate::support::{
     Backend, TestApp,
-    arrange::{OPEN_UNTIL, collection, collection_between, form},
+    arrange::{OPEN_UNTIL, collection, collection_between, form, open_collection_of},
     spawn_app,
 };
 use oko_domain::forms::demo;
@@ -173,9 +173,8 @@ pub(super) async fn an_unusual_value_is_submitted_with_its_explanation(backend: 
 pub(super) async fn an_explanation_only_explains_a_soft_checked_column(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
-    let version = form(&app, &admin, json!(demo::vpr_classes())).await;
-    let block = collection(&app, &admin, &version["id"], OPEN_UNTIL).await;
-    let id = block["id"].as_str().unwrap();
+    let collection_id = open_collection_of(&app, &admin, json!(demo::vpr_classes())).await;
+    let id = collection_id.as_str();
     let school = app.token("sch240001").await;
     let (status, refused) = patch(
         &app,

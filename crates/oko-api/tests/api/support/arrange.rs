@@ -83,11 +83,17 @@ pub async fn collection_between(
     block
 }
 
-/// The college demo form attached to an open collection; returns its id.
-pub async fn open_college_collection(app: &TestApp, admin: &str) -> String {
-    let version = form(app, admin, json!(demo::college())).await;
+/// The steps before a school fills a form: the form `definition` saved,
+/// published for region 24 and open until 2099; returns the collection's id.
+pub async fn open_collection_of(app: &TestApp, admin: &str, definition: Value) -> String {
+    let version = form(app, admin, definition).await;
     let block = collection(app, admin, &version["id"], OPEN_UNTIL).await;
     block["id"].as_str().unwrap().to_owned()
+}
+
+/// The college demo form attached to an open collection; returns its id.
+pub async fn open_college_collection(app: &TestApp, admin: &str) -> String {
+    open_collection_of(app, admin, json!(demo::college())).await
 }
 
 /// A publication for everyone with one storage opening at `available_from`.
