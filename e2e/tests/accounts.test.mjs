@@ -4,7 +4,7 @@
 // region reads all of it in «Журнал событий».
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible, openAs } from "./browser.mjs";
 
 let browser;
 let page;
@@ -17,21 +17,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function openAs(name, password, path) {
-  await page.goto(BASE_URL);
-  const logOut = page.getByRole("button", { name: "Выйти" });
-  await page.getByLabel("Логин").or(logOut).waitFor();
-  if (await logOut.isVisible()) {
-    await logOut.click();
-  }
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, name, password);
-  await page.getByTestId("user-login").getByText(name).waitFor();
-  await page.goto(`${BASE_URL}${path}`);
-}
-
 test("a school changes its password under the policy", async () => {
-  await openAs("sch240005", DEMO_PASSWORD, "/passport");
+  await openAs(page, "sch240005", "/passport", DEMO_PASSWORD);
   const form = page.locator(".password-change");
   await form.getByLabel("Текущий пароль").fill(DEMO_PASSWORD);
   await form.getByLabel("Новый пароль").fill("password1");
@@ -45,11 +32,11 @@ test("a school changes its password under the policy", async () => {
   await page.waitForTimeout(1500);
   await page.reload();
   await page.locator(".password-change").waitFor();
-  await openAs("sch240005", "Kedr-Lipa-42", "/passport");
+  await openAs(page, "sch240005", "/passport", "Kedr-Lipa-42");
 });
 
 test("a coordinator issues a password, blocks and unblocks a school; the region reads the log", async () => {
-  await openAs("mun24001", DEMO_PASSWORD, "/passport");
+  await openAs(page, "mun24001", "/passport", DEMO_PASSWORD);
   await page.getByPlaceholder("Логин или название").fill("sch240004");
   await page.getByRole("button", { name: "Искать" }).click();
   const row = page.locator("table.grid tbody tr").filter({ hasText: "sch240004" });
@@ -70,9 +57,9 @@ test("a coordinator issues a password, blocks and unblocks a school; the region 
   await row.getByRole("button", { name: "Разблокировать" }).click();
   await row.getByText("sch240004 разблокирована").waitFor();
 
-  await openAs("sch240004", password, "/passport");
+  await openAs(page, "sch240004", "/passport", password);
 
-  await openAs("spo_coord_24", DEMO_PASSWORD, "/exchange");
+  await openAs(page, "spo_coord_24", "/exchange", DEMO_PASSWORD);
   await page.getByRole("link", { name: "Журнал событий" }).click();
   await page.getByRole("heading", { name: "Журнал событий" }).waitFor();
   await page.getByLabel("Логин").fill("sch240004");
@@ -87,7 +74,7 @@ test("a coordinator issues a password, blocks and unblocks a school; the region 
 });
 
 test("a school keeps its contacts in «Паспорт»; its coordinator reads them and the history", async () => {
-  await openAs("sch240006", DEMO_PASSWORD, "/passport");
+  await openAs(page, "sch240006", "/passport", DEMO_PASSWORD);
   const card = page.locator("form.passport");
   await card.getByRole("heading", { name: /Паспорт:/ }).waitFor();
   assert.equal(await card.locator("#passport-address").evaluate((e) => e.tagName), "SPAN", "the address is the operator's");
@@ -100,7 +87,7 @@ test("a school keeps its contacts in «Паспорт»; its coordinator reads t
   await card.getByText("Паспорт сохранен").waitFor();
   await page.locator(".passport-history tbody tr").filter({ hasText: "school6@example.ru" }).waitFor();
 
-  await openAs("mun24001", DEMO_PASSWORD, "/passport");
+  await openAs(page, "mun24001", "/passport", DEMO_PASSWORD);
   await page.getByPlaceholder("Логин или название").fill("sch240006");
   await page.getByRole("button", { name: "Искать" }).click();
   await page.getByRole("link", { name: "sch240006" }).click();
@@ -112,7 +99,7 @@ test("a school keeps its contacts in «Паспорт»; its coordinator reads t
 });
 
 test("the operator adds an organisation, imports a file with a mistake, then closes one", async () => {
-  await openAs("admin", DEMO_PASSWORD, "/exchange");
+  await openAs(page, "admin", "/exchange", DEMO_PASSWORD);
   await page.getByRole("link", { name: "Администрирование" }).click();
   const add = page.locator("form.admin-action").filter({ hasText: "Новая организация" });
   await add.getByLabel("Логин").fill("sch240777");

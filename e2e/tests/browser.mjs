@@ -138,3 +138,17 @@ export async function serverHolds(token, collectionId, { sheet, row, column }, e
   }
   assert.equal(value, expected, `the server's ${column} of row ${row}`);
 }
+
+/** Signs out whoever is signed in, signs in as `login` and opens `path`. */
+export async function openAs(page, login, path, password = DEMO_PASSWORD) {
+  await page.goto(BASE_URL);
+  const logOut = page.getByRole("button", { name: "Выйти" });
+  await page.getByLabel("Логин").or(logOut).waitFor();
+  if (await logOut.isVisible()) {
+    await logOut.click();
+  }
+  await page.getByLabel("Логин").waitFor();
+  await logIn(page, login, password);
+  await page.getByTestId("user-login").getByText(login).waitFor();
+  await page.goto(`${BASE_URL}${path}`);
+}

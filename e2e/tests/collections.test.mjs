@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, openAs } from "./browser.mjs";
 
 let browser;
 let page;
@@ -71,19 +71,6 @@ after(async () => {
   await browser?.close();
 });
 
-async function openAs(login, path = publicationPath) {
-  await page.goto(BASE_URL);
-  const logOut = page.getByRole("button", { name: "Выйти" });
-  await page.getByLabel("Логин").or(logOut).waitFor();
-  if (await logOut.isVisible()) {
-    await logOut.click();
-  }
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, login, DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText(login).waitFor();
-  await page.goto(`${BASE_URL}${path}`);
-}
-
 function block() {
   return page.locator(".collection");
 }
@@ -110,7 +97,7 @@ const activeIs = (id) => page.locator(`[role=grid][aria-activedescendant="${id}"
 const errorsButton = () => page.getByRole("button", { name: /^Ошибки \(\d+\)$/ });
 
 test("a school fills the form with live errors, autosaves and submits", async () => {
-  await openAs("sch240001");
+  await openAs(page, "sch240001", publicationPath);
   await block().getByText("Открыт", { exact: true }).waitFor();
   await block().getByText("30 августа 2021, 20:41 - 7 сентября 2099, 18:00").waitFor();
   await block().getByText("Вы можете заполнить форму. Прием открыт.").waitFor();
@@ -194,7 +181,7 @@ test("a school fills the form with live errors, autosaves and submits", async ()
 });
 
 test("the template downloads as a workbook and a bad file changes nothing", async () => {
-  await openAs("sch240001", `/collections/${collectionId}`);
+  await openAs(page, "sch240001", `/collections/${collectionId}`);
   await cell("specialties", "course", 1).waitFor();
   // The submission of the first test is in the history, with who sent it.
   await page.getByText("История сдачи (1)").click();
@@ -226,7 +213,7 @@ test("the template downloads as a workbook and a bad file changes nothing", asyn
 });
 
 test("edits made offline are saved when the connection returns", async () => {
-  await openAs("sch240001", `/collections/${collectionId}`);
+  await openAs(page, "sch240001", `/collections/${collectionId}`);
   await cell("specialties", "students", 1).waitFor();
   await page.context().setOffline(true);
   await typeInto(cell("specialties", "students", 1), "31");
@@ -239,7 +226,7 @@ test("edits made offline are saved when the connection returns", async () => {
 });
 
 test("a coordinator opens an organisation's form, or the blank form, read-only", async () => {
-  await openAs("mun24001", `/collections/${collectionId}?organisation=sch240001`);
+  await openAs(page, "mun24001", `/collections/${collectionId}?organisation=sch240001`);
   await page.getByText("Организация sch240001, только просмотр").waitFor();
   assert.equal(await textOf(cell("specialties", "students", 1)), "31");
   assert.equal(await page.getByRole("grid").getAttribute("aria-readonly"), "true");
@@ -259,7 +246,7 @@ test("a coordinator opens an organisation's form, or the blank form, read-only",
 });
 
 test("the operator imports a form from Excel, attaches it and closes early", async () => {
-  await openAs("admin", "/forms");
+  await openAs(page, "admin", "/forms");
   const item = page.locator(".form-item").filter({ hasText: FORM_TITLE }).first();
   const [download] = await Promise.all([
     page.waitForEvent("download"),

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
+import { openBrowser, screenshot, tokenOf, assertAccessible, publishCollection, serverHolds, openAs } from "./browser.mjs";
 
 // A school whose password no other test changes.
 const SCHOOL = "sch240001";
@@ -44,10 +44,7 @@ const cell = (row, column) => page.locator(`[id="cell-rooms-${row}-${column}"]`)
 
 test("a school attaches a scan to a row from the keyboard, gets it back and submits", async () => {
   await page.setViewportSize({ width: 1024, height: 600 });
-  await page.goto(BASE_URL);
-  await logIn(page, SCHOOL, DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText(SCHOOL).waitFor();
-  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await openAs(page, SCHOOL, `/collections/${collectionId}`);
   await page.getByRole("grid").waitFor();
 
   await page.getByRole("button", { name: "Добавить строку" }).click();
@@ -100,12 +97,7 @@ test("a school attaches a scan to a row from the keyboard, gets it back and subm
 });
 
 test("the coordinator downloads the school's file and its zip of data and files", async () => {
-  await page.goto(BASE_URL);
-  await page.getByRole("button", { name: "Выйти" }).click();
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, "mun24001", DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText("mun24001").waitFor();
-  await page.goto(`${BASE_URL}/collections/${collectionId}?organisation=${SCHOOL}`);
+  await openAs(page, "mun24001", `/collections/${collectionId}?organisation=${SCHOOL}`);
   await page.getByRole("grid").waitFor();
   await cell(1, "scan").click();
   // A reader attaches nothing: F2 goes to the file itself.

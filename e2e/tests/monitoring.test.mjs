@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection, openAs } from "./browser.mjs";
 
 const FORM = {
   title: "Сведения о кабинетах (e2e мониторинг)",
@@ -45,23 +45,10 @@ after(async () => {
   await browser?.close();
 });
 
-async function openAs(name, path) {
-  await page.goto(BASE_URL);
-  const logOut = page.getByRole("button", { name: "Выйти" });
-  await page.getByLabel("Логин").or(logOut).waitFor();
-  if (await logOut.isVisible()) {
-    await logOut.click();
-  }
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, name, DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText(name).waitFor();
-  await page.goto(`${BASE_URL}${path}`);
-}
-
 const row = (name) => page.locator(".participants tbody tr").filter({ hasText: name });
 
 test("a coordinator follows who has done what and returns a submission for revision", async () => {
-  await openAs("mun24001", publicationPath);
+  await openAs(page, "mun24001", publicationPath);
   // The counts are in the block itself, with the time left; «Мониторинг» one click away.
   const counts = page.locator(".collection .scope-counts");
   await counts.getByText(/^Всего \d+ · Сдано 1 · В работе \d+ · Не приступило \d+$/).waitFor();
@@ -122,7 +109,7 @@ test("a coordinator follows who has done what and returns a submission for revis
   await screenshot(page, "monitoring-returned");
 
   // The school sees why.
-  await openAs("sch240001", publicationPath);
+  await openAs(page, "sch240001", publicationPath);
   await page.locator(".collection").getByText(/^Возвращено на доработку .*: Укажите все кабинеты$/).waitFor();
   await page.locator(".collection .org-status").getByText("Возвращено").waitFor();
 
@@ -153,7 +140,7 @@ test("a coordinator follows who has done what and returns a submission for revis
 });
 
 test("a coordinator makes an API token, uses it from a script and revokes it", async () => {
-  await openAs("spo_coord_24", "/exchange");
+  await openAs(page, "spo_coord_24", "/exchange");
   await page.getByRole("link", { name: "API-токены" }).click();
   await page.getByRole("heading", { name: "API-токены" }).waitFor();
   await page.getByLabel("Название").fill("Выгрузка в региональную систему");
@@ -180,7 +167,7 @@ test("a coordinator makes an API token, uses it from a script and revokes it", a
 });
 
 test("a coordinator makes the group report over chosen collections", async () => {
-  await openAs("mun24001", "/exchange");
+  await openAs(page, "mun24001", "/exchange");
   await page.getByRole("link", { name: "Групповой отчет" }).click();
   await page.getByRole("heading", { name: "Групповой отчет" }).waitFor();
   await page.getByLabel(new RegExp(`^ ${FORM.title.replace(/[()]/g, "\\$&")} — `)).check();
@@ -202,7 +189,7 @@ test("a coordinator reminds the schools that have not started, and one of them r
   const coordinator = await tokenOf("mun24001");
   const waiting = await api(coordinator, "GET", `/api/collections/${collectionId}/participants?status=not_started&per_page=500`);
   const school = waiting.items[0].login;
-  await openAs("mun24001", `/collections/${collectionId}/monitoring`);
+  await openAs(page, "mun24001", `/collections/${collectionId}/monitoring`);
   const remind = page.getByRole("button", { name: "Напомнить" });
   await remind.focus();
   await page.keyboard.press("Enter");
@@ -229,7 +216,7 @@ test("a coordinator reminds the schools that have not started, and one of them r
   await screenshot(page, "monitoring-reminded");
 
   // The school reads it in its bell, with a link to the form.
-  await openAs(school, "/");
+  await openAs(page, school, "/");
   await page.getByRole("button", { name: /^Уведомления/ }).click();
   const panel = page.getByRole("region", { name: "Уведомления" });
   const reminder = panel.locator(".notification").filter({ hasText: "Напоминание" });
@@ -237,7 +224,7 @@ test("a coordinator reminds the schools that have not started, and one of them r
 });
 
 test("the monitoring page draws the curve and lists the laggard municipalities first", async () => {
-  await openAs("spo_coord_24", `/collections/${collectionId}/monitoring`);
+  await openAs(page, "spo_coord_24", `/collections/${collectionId}/monitoring`);
   const panel = page.getByRole("region", { name: "Ход сбора и прогноз" });
   await panel.getByRole("img", { name: /^Сдано \d+ из \d+; кривая сдачи/ }).waitFor();
   const table = panel.getByRole("region", { name: "Прогноз по муниципалитетам" });
@@ -267,7 +254,7 @@ test("a municipal coordinator accepts a submission and then the rest of the muni
     await api(school, "POST", `/api/collections/${accepting}/submit`, { version: draft.version });
   }
   await page.setViewportSize({ width: 1024, height: 600 });
-  await openAs("mun24001", `/collections/${accepting}/monitoring`);
+  await openAs(page, "mun24001", `/collections/${accepting}/monitoring`);
   // One at a time: «Принять» by keyboard; the row says so and the button is gone.
   const accept = row(first).getByRole("button", { name: "Принять", exact: true });
   await accept.focus();
@@ -284,7 +271,7 @@ test("a municipal coordinator accepts a submission and then the rest of the muni
   await assertAccessible(page, "«Мониторинг» with acceptance");
 
   // The school sees it accepted and its form read-only, with whom to ask.
-  await openAs(first, acceptingPath);
+  await openAs(page, first, acceptingPath);
   await page.locator(".collection .org-status").getByText("Принято МОУО").waitFor();
   await page.locator(".collection").getByRole("link", { name: "Посмотреть" }).click();
   await page.getByText(/^Принято МОУО .* \(mun24001\): форма закрыта для изменений/).waitFor();
@@ -312,7 +299,7 @@ test("a coordinator returns a form with a comment on a cell; the school answers 
   await submit("30", "first");
 
   // The coordinator picks the cell in the school's form and says what is wrong.
-  await openAs("mun24001", `/collections/${reviewed}?organisation=sch240001`);
+  await openAs(page, "mun24001", `/collections/${reviewed}?organisation=sch240001`);
   await page.locator('[id="cell-rooms-1-seats"]').click();
   const review = page.getByRole("region", { name: "Вернуть на доработку" });
   await review.getByText("Выбрана ячейка: Лист «КАБИНЕТЫ», строка 1, столбец «Мест»").waitFor();
@@ -324,7 +311,7 @@ test("a coordinator returns a form with a comment on a cell; the school answers 
   await review.getByRole("status").getByText(/^Возвращено на доработку/).waitFor();
 
   // The school sees the mark on the cell, the text, and answers.
-  await openAs("sch240001", `/collections/${reviewed}`);
+  await openAs(page, "sch240001", `/collections/${reviewed}`);
   const cell = page.locator('[id="cell-rooms-1-seats"]');
   await cell.and(page.locator(".commented")).waitFor();
   assert.match(await cell.getAttribute("title"), /Комментарий mun24001: Мест больше, чем 30\?/);
@@ -337,7 +324,7 @@ test("a coordinator returns a form with a comment on a cell; the school answers 
   await submit("32", "fix");
 
   // The coordinator sees what changed, the old value on the cell.
-  await openAs("mun24001", `/collections/${reviewed}?organisation=sch240001`);
+  await openAs(page, "mun24001", `/collections/${reviewed}?organisation=sch240001`);
   const changes = page.getByRole("region", { name: "Что изменилось с прошлой сдачи" });
   await changes.getByText(/^Изменено 1 ячейка; исправлено за \d+ ч \d+ мин после возврата$/).waitFor();
   await changes.getByText("было: 30; стало: 32").waitFor();

@@ -5,7 +5,7 @@
 // «есть пояснения» and reads the explanation on the cell.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, api, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
+import { api, openBrowser, screenshot, tokenOf, assertAccessible, publishCollection, serverHolds, openAs } from "./browser.mjs";
 
 // Schools whose passwords no other test changes (accounts.test.mjs changes
 // sch240004–06).
@@ -56,10 +56,7 @@ const cell = (row, column) => page.locator(`[id="cell-classes-${row}-${column}"]
 
 test("an unusual value is explained from the keyboard before the form is submitted", async () => {
   await page.setViewportSize({ width: 1024, height: 600 });
-  await page.goto(BASE_URL);
-  await logIn(page, SCHOOL, DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText(SCHOOL).waitFor();
-  await page.goto(`${BASE_URL}/collections/${collectionId}`);
+  await openAs(page, SCHOOL, `/collections/${collectionId}`);
   await page.getByRole("grid").waitFor();
 
   await page.getByRole("button", { name: "Добавить строку" }).click();
@@ -103,12 +100,7 @@ test("an unusual value is explained from the keyboard before the form is submitt
 });
 
 test("the coordinator finds the submissions with explanations and reads them", async () => {
-  await page.goto(BASE_URL);
-  await page.getByRole("button", { name: "Выйти" }).click();
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, "mun24001", DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText("mun24001").waitFor();
-  await page.goto(`${BASE_URL}/collections/${collectionId}/monitoring`);
+  await openAs(page, "mun24001", `/collections/${collectionId}/monitoring`);
   await page.getByRole("heading", { name: `Мониторинг: ${FORM.title}` }).waitFor();
   const row = (name) => page.locator(".participants tbody tr").filter({ hasText: name });
   await row("sch240002").waitFor();

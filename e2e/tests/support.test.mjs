@@ -4,7 +4,7 @@
 // word form and finds it on top; the asker's bell hears of the answer.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible, openAs } from "./browser.mjs";
 
 let browser;
 let page;
@@ -18,21 +18,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function openAs(name, path) {
-  await page.goto(BASE_URL);
-  const logOut = page.getByRole("button", { name: "Выйти" });
-  await page.getByLabel("Логин").or(logOut).waitFor();
-  if (await logOut.isVisible()) {
-    await logOut.click();
-  }
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, name, DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText(name).waitFor();
-  await page.goto(`${BASE_URL}${path}`);
-}
-
 test("a question is asked, answered, marked frequent and found by another word form", async () => {
-  await openAs("spo_coord_24", "/exchange");
+  await openAs(page, "spo_coord_24", "/exchange");
   await page.getByRole("link", { name: "Техническая поддержка" }).click();
   await page.getByRole("heading", { name: "Техническая поддержка" }).waitFor();
   // The college coordinators' forum is open first and shown as the chosen tab.
@@ -58,7 +45,7 @@ test("a question is asked, answered, marked frequent and found by another word f
   await page.getByRole("button", { name: "ошибка.png" }).waitFor();
   const questionUrl = page.url();
 
-  await openAs("admin", new URL(questionUrl).pathname);
+  await openAs(page, "admin", new URL(questionUrl).pathname);
   await page.getByRole("heading", { name: TITLE }).waitFor();
   await page.getByLabel("Ответ").fill("Сохраните книгу в формате xlsx и загрузите ее еще раз.");
   await page.getByRole("button", { name: "Ответить" }).click();
@@ -66,7 +53,7 @@ test("a question is asked, answered, marked frequent and found by another word f
   await page.getByRole("button", { name: "В часто задаваемые вопросы" }).click();
   await page.getByRole("button", { name: "Убрать из частых вопросов" }).waitFor();
 
-  await openAs("spo_coord_50", "/support");
+  await openAs(page, "spo_coord_50", "/support");
   await page.getByPlaceholder("Поиск по вопросам и ответам").fill("загрузить формат");
   await page.getByRole("button", { name: "Искать" }).click();
   const first = page.locator(".question-item").first();
@@ -75,13 +62,13 @@ test("a question is asked, answered, marked frequent and found by another word f
   await screenshot(page, "support-search");
   await assertAccessible(page, "the support forum");
 
-  await openAs("spo_coord_24", "/exchange");
+  await openAs(page, "spo_coord_24", "/exchange");
   await page.getByRole("button", { name: /Уведомления/ }).click();
   await page.getByText("Ответ на ваш вопрос").first().waitFor();
 });
 
 test("a school that opens the support address is told whom to ask, with no form to fail", async () => {
-  await openAs("sch240001", "/support");
+  await openAs(page, "sch240001", "/support");
   await page.getByText("С вопросом обратитесь к своему муниципальному или региональному координатору").waitFor();
   assert.equal(await page.locator("form.ask").count(), 0);
   assert.equal(await page.getByRole("alert").count(), 0, "no refusal shown");

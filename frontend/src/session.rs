@@ -158,6 +158,16 @@ impl Session {
         api::json(self.send(Method::Get, path, None).await?).await
     }
 
+    /// `POST`s a chosen file's bytes to `path` and reads the JSON answer (an
+    /// upload of a spreadsheet, an attached file).
+    pub async fn post_file<T: DeserializeOwned>(
+        self,
+        path: &str,
+        file: web_sys::Blob,
+    ) -> Result<T, ApiFailure> {
+        api::json(self.send_body(Method::Post, path, Body::File(file)).await?).await
+    }
+
     /// Sends `body` as JSON and reads the JSON answer.
     pub async fn save<B: Serialize, T: DeserializeOwned>(
         self,

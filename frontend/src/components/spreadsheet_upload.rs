@@ -4,11 +4,7 @@
 use leptos::{html, prelude::*, task::spawn_local};
 use serde::de::DeserializeOwned;
 
-use crate::{
-    api::{ApiFailure, Body, Method, json},
-    components::file_picker::FilePicker,
-    session::Session,
-};
+use crate::{api::ApiFailure, components::file_picker::FilePicker, session::Session};
 
 /// A spreadsheet sent to `path`; what the server stored (`describe`d) or its list
 /// of mistakes, each with its worksheet, row and column, is shown as it comes.
@@ -30,13 +26,7 @@ pub fn SpreadsheetUpload<T: DeserializeOwned + 'static>(
             return;
         };
         spawn_local(async move {
-            let sent = session
-                .send_body(Method::Post, &path.get_value(), Body::File(file.into()))
-                .await;
-            let saved = match sent {
-                Ok(response) => json::<T>(response).await,
-                Err(failure) => Err(failure),
-            };
+            let saved = session.post_file::<T>(&path.get_value(), file.into()).await;
             outcome.set(Some(saved.map(describe)));
             if matches!(outcome.get_untracked(), Some(Ok(_))) {
                 uploaded.run(());

@@ -12,11 +12,7 @@ use oko_domain::forms::{
 };
 
 use super::{grid::GridState, state::EditorState, texts};
-use crate::{
-    api::{Body, Method, json},
-    download::download,
-    session::Session,
-};
+use crate::{download::download, session::Session};
 
 /// The id of sheet `index`'s «Прикрепить файл» input (F2 on a file cell goes
 /// there; for a reader, the file's name).
@@ -97,13 +93,7 @@ pub fn FileBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoV
             message.set(Some((false, texts::ATTACHING.to_owned())));
             let path = collections::attach(editor.collection_id, &file.name());
             spawn_local(async move {
-                let sent = session
-                    .send_body(Method::Post, &path, Body::File(file.into()))
-                    .await;
-                let answer = match sent {
-                    Ok(response) => json::<Attachment>(response).await,
-                    Err(failure) => Err(failure),
-                };
+                let answer = session.post_file::<Attachment>(&path, file.into()).await;
                 busy.set(false);
                 match answer {
                     Ok(attachment) => {

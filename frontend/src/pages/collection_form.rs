@@ -6,7 +6,7 @@
 
 use crate::api::collections;
 use crate::{
-    api::{ApiFailure, Body, Method, encode_query, json},
+    api::{ApiFailure, Method, encode_query},
     components::file_picker::FilePicker,
     download::{download, download_made_from},
     editor::{
@@ -616,13 +616,7 @@ fn TemplateUpload(editor: EditorState, shown: RwSignal<bool>) -> impl IntoView {
             // What was typed goes first; the file then replaces the draft.
             editor.flush().await;
             let path = collections::upload(editor.collection_id);
-            let sent = session
-                .send_body(Method::Post, &path, Body::File(file.into()))
-                .await;
-            let answer = match sent {
-                Ok(response) => json::<Draft>(response).await,
-                Err(failure) => Err(failure),
-            };
+            let answer = session.post_file::<Draft>(&path, file.into()).await;
             busy.set(false);
             match answer {
                 Ok(draft) => {

@@ -720,6 +720,24 @@ async fn template_of(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
         .to_vec()
 }
 
+/// The collection's data export as CSV text, ordered and fetched as `token`.
+async fn exported_csv(app: &TestApp, token: &str, id: &str) -> String {
+    let (status, job) = app
+        .call(
+            Method::POST,
+            &format!("/api/collections/{id}/exports"),
+            token,
+            Some(json!({"kind": "results", "format": "csv"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let done = app.finished_job(token, &job).await;
+    assert_eq!(done["status"], "ready", "{done}");
+    let (status, bytes) = app.job_file(token, &done).await;
+    assert_eq!(status, StatusCode::OK);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 async fn upload(app: &TestApp, token: &str, id: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     app.post_file(token, &format!("/api/collections/{id}/upload"), bytes)
         .await

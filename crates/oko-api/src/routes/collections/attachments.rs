@@ -16,14 +16,14 @@ use oko_domain::{
         files::{self, Attachment, FileCell},
     },
 };
-use oko_io::form_template::template;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam, ReadDraft, Writing, open_for_writing, read_draft, refuse_if_accepted,
-    seen_collection, target_organisation,
+    OrganisationParam, ReadDraft, Writing,
+    exchange::{file_title, filled_template},
+    open_for_writing, read_draft, refuse_if_accepted, seen_collection, target_organisation,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -219,7 +219,7 @@ pub async fn download_organisation_archive(
     )
     .await?;
     let now = chrono::Utc::now();
-    let title = format!("{} {}", form.title, organisation.login);
+    let title = file_title(&form, &organisation);
     let cells = files::file_cells(&form, &draft.data);
     let ids = cells.iter().map(|cell| cell.file.id);
     let stored: HashMap<Uuid, _> =
@@ -241,15 +241,9 @@ pub async fn download_organisation_archive(
             ))
         })
         .collect();
-    let (reading, data) = (form.clone(), draft.data);
-    let workbook = web::block(move || template(&reading, &data))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-    items.insert(
-        0,
-        ZipItem::made(format!("{title}.xlsx"), workbook.into(), now),
-    );
+    let workbook = filled_template(form.clone(), draft.data).await?;
+    let workbook = ZipItem::made(format!("{title}.xlsx"), workbook.into(), now);
+    items.insert(0, workbook);
     zip_answer(state, items, &format!("{title}.zip")).await
 }
 

@@ -4,7 +4,10 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use oko_db::collections::{self, DraftWrite};
+use oko_db::{
+    collections::{self, DraftWrite},
+    entities::organisation,
+};
 use oko_domain::{
     api::Problem,
     collections::Draft,
@@ -65,16 +68,28 @@ pub async fn download_template(
         params.organisation.as_deref(),
     )
     .await?;
-    let data = draft.data;
-    let name = format!("{} {}.xlsx", form.title, organisation.login);
-    let bytes = web::block(move || template(&form, &data))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let name = format!("{}.xlsx", file_title(&form, &organisation));
+    let bytes = filled_template(form, draft.data).await?;
     Ok(HttpResponse::Ok()
         .content_type(XLSX)
         .insert_header(("Content-Disposition", attachment(&name)))
         .body(bytes))
+}
+
+/// What an organisation's files of a form are called: «<form> <login>».
+pub(super) fn file_title(form: &FormDefinition, organisation: &organisation::Model) -> String {
+    format!("{} {}", form.title, organisation.login)
+}
+
+/// The template with `data` filled in, made off the request threads.
+pub(super) async fn filled_template(
+    form: std::sync::Arc<FormDefinition>,
+    data: FormData,
+) -> Result<Vec<u8>, ApiError> {
+    web::block(move || template(&form, &data))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
 }
 
 /// Upload a filled template (`.xlsx`, detected by its content) or, for one-sheet

@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{patch, template_of, upload};
+use super::{exported_csv, patch, template_of, upload};
 use crate::support::{
     Backend, TestApp, arrange::open_collection_of, spawn_app, unzip_names, unzipped,
 };
@@ -216,18 +216,7 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     );
 
     // The data export holds the file's name.
-    let (status, job) = app
-        .call(
-            reqwest::Method::POST,
-            &format!("/api/collections/{id}/exports"),
-            &coordinator,
-            Some(json!({"kind": "results", "format": "csv"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let done = app.finished_job(&coordinator, &job).await;
-    let (_, exported) = app.job_file(&coordinator, &done).await;
-    let text = String::from_utf8_lossy(&exported);
+    let text = exported_csv(&app, &coordinator, id).await;
     let line = text.lines().find(|l| l.contains("sch240001")).unwrap();
     assert!(line.ends_with(";5;Протокол.pdf"), "{line}");
 

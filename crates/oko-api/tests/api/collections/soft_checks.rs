@@ -8,7 +8,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{patch, template_of, upload};
+use super::{exported_csv, patch, template_of, upload};
 use crate::support::{
     Backend, TestApp,
     arrange::{OPEN_UNTIL, collection, collection_between, form, open_collection_of},
@@ -151,20 +151,7 @@ pub(super) async fn an_unusual_value_is_submitted_with_its_explanation(backend: 
     );
 
     // The data export has the explanation beside the value it explains.
-    let (status, job) = app
-        .call(
-            reqwest::Method::POST,
-            &format!("/api/collections/{id}/exports"),
-            &coordinator,
-            Some(json!({"kind": "results", "format": "csv"})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
-    let done = app.finished_job(&coordinator, &job).await;
-    assert_eq!(done["status"], "ready", "{done}");
-    let (status, bytes) = app.job_file(&coordinator, &done).await;
-    assert_eq!(status, StatusCode::OK);
-    let text = String::from_utf8_lossy(&bytes);
+    let text = exported_csv(&app, &coordinator, id).await;
     assert!(text.contains("Обучающихся: пояснение"), "{text}");
     let line = text.lines().find(|l| l.contains("sch240001")).unwrap();
     assert!(line.contains(";16;Объединили два класса"), "{line}");
