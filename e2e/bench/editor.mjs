@@ -82,6 +82,10 @@ const VPR = {
       { key: "area", title: "Площадь кабинета", type: "decimal", decimals: 1, unit: "м²" },
     ],
     rules: [{ rule: "unique", columns: ["class"] }],
+    // The footer «Итого» follows every keystroke: a sum, an average, a
+    // maximum and a count over the 5,000 rows.
+    totals: ["students", { column: "share", of: "average" }, { column: "mathematics", of: "max" },
+      { column: "class", of: "count" }],
   }, {
     key: "rooms", title: "АУДИТОРИИ", max_rows: ROWS,
     columns: [
