@@ -288,6 +288,12 @@ pub fn is_subordinate(reach: &Reach, role: Role, place: &Place) -> bool {
     }
 }
 
+/// Whether the owner of `reach` may manage `account`, placed at `place` (an
+/// account whose stored role does not read is no one's to manage).
+pub fn is_subordinate_account(reach: &Reach, account: &user::Model, place: &Place) -> bool {
+    Role::parse(&account.role).is_some_and(|role| is_subordinate(reach, role, place))
+}
+
 /// The unblocked accounts under `unit` that the owner of `reach` may issue
 /// passwords to, by login.
 pub async fn subordinates(
@@ -310,8 +316,7 @@ pub async fn subordinates(
         .into_iter()
         .filter(|u| {
             let place = place_of_user(u, roster);
-            Role::parse(&u.role).is_some_and(|role| is_subordinate(reach, role, &place))
-                && within(&place)
+            is_subordinate_account(reach, u, &place) && within(&place)
         })
         .collect())
 }

@@ -140,7 +140,8 @@ pub fn FileBox(editor: EditorState, index: usize, grid: GridState) -> impl IntoV
 
 impl EditorState {
     /// The text of cell (`row`, `column`) of sheet `sheet` when its column
-    /// holds files (empty while none is attached); `None` for other columns.
+    /// holds files (empty while none is attached); `None` for other columns
+    /// and for a row the sheet does not have.
     pub fn file_text(self, sheet: usize, row: u32, column: usize) -> Option<String> {
         let form = self.form.read_value();
         let sheet = &form.sheets[sheet];
@@ -148,15 +149,9 @@ impl EditorState {
         if def.kind != ColumnType::File {
             return None;
         }
-        Some(
-            self.data
-                .with_value(|d| {
-                    d.rows(&sheet.key)
-                        .get((row as usize).checked_sub(1)?)
-                        .and_then(|r| r.get(&def.key))
-                        .map(str::to_owned)
-                })
-                .unwrap_or_default(),
-        )
+        self.data.with_value(|d| {
+            let cells = d.rows(&sheet.key).get((row as usize).checked_sub(1)?)?;
+            Some(cells.get(&def.key).unwrap_or_default().to_owned())
+        })
     }
 }

@@ -16,7 +16,6 @@ use oko_domain::{
     audit::AuditAction,
     error_code::ErrorCode,
     password_policy,
-    role::Role,
 };
 
 use super::{
@@ -223,9 +222,7 @@ async fn subordinate(
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Учетная запись не найдена"))?;
     let place = place_of_user(&target, &*state.roster.get(&state.db).await?);
-    let allowed = Role::parse(&target.role)
-        .is_some_and(|role| oko_db::users::is_subordinate(&user.0.reach, role, &place));
-    if allowed {
+    if oko_db::users::is_subordinate_account(&user.0.reach, &target, &place) {
         Ok((target, place))
     } else {
         Err(ApiError::new(

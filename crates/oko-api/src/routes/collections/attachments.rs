@@ -248,9 +248,17 @@ pub async fn download_organisation_archive(
 }
 
 /// Where a file lies in the archive: `Файлы/<sheet>/Строка 3, <column> — <name>`
-/// (a sheet or column title's `/` would make a folder, so it becomes `_`).
+/// (a sheet or column title's `/` would make a folder, so it becomes `_`, and a
+/// title of dots alone would climb out of the folder when unpacked).
 fn archived_name(form: &FormDefinition, cell: &FileCell<'_>, name: &str) -> String {
-    let plain = |text: &str| text.replace(['/', '\\'], "_");
+    let plain = |text: &str| {
+        let text = text.replace(['/', '\\'], "_");
+        if text.trim_matches('.').trim().is_empty() {
+            "_".to_owned()
+        } else {
+            text
+        }
+    };
     let sheet = form.sheet(cell.sheet);
     let sheet_title = sheet.map_or(cell.sheet, |s| s.title.as_str());
     let column_title = sheet
@@ -309,5 +317,34 @@ pub async fn settle_files(
         Ok(())
     } else {
         Err(ApiError::validation(cell_problems(form, &errors)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_the_zip_stays_inside_its_folder_whatever_the_titles() {
+        let form: FormDefinition = serde_json::from_value(serde_json::json!({
+            "title": "Протоколы",
+            "sheets": [{"key": "rooms", "title": "..", "columns": [
+                {"key": "scan", "title": "Скан/фото", "type": "file"}
+            ]}]
+        }))
+        .unwrap();
+        let cell = FileCell {
+            sheet: "rooms",
+            row: 3,
+            column: "scan",
+            file: files::FileRef {
+                id: Uuid::nil(),
+                name: "Протокол.pdf",
+            },
+        };
+        assert_eq!(
+            archived_name(&form, &cell, "Протокол.pdf"),
+            "Файлы/_/Строка 3, Скан_фото — Протокол.pdf"
+        );
     }
 }
