@@ -6,12 +6,7 @@
 //! organisation is in one of its statuses), so announcing to a country writes
 //! one row instead of ≈ 91,000 and a school that submits stops being told.
 
-use crate::sync::Locked;
-use std::{
-    collections::HashSet,
-    sync::{Arc, Mutex},
-    time::Instant,
-};
+use std::{collections::HashSet, sync::Arc};
 
 use chrono::{DateTime, Duration, Utc};
 use oko_domain::{notifications::NotificationView, reminders::ReminderStatus};
@@ -25,6 +20,7 @@ use crate::{
     entities::{announcement, announcement_read},
     monitoring::DraftDates,
     notifications::Notice,
+    sync::Recent,
 };
 
 /// How long an announcement stays in the bell.
@@ -127,9 +123,16 @@ pub async fn recent(
 
 /// [`recent`], read at most once per [`RECENT_TTL`] by this instance: every open
 /// bell's live stream asks every 2 seconds, and announcements come a few a day.
-#[derive(Default)]
 pub struct RecentCache {
-    held: Mutex<Option<(Instant, Arc<Vec<announcement::Model>>)>>,
+    held: Recent<(), Arc<Vec<announcement::Model>>>,
+}
+
+impl Default for RecentCache {
+    fn default() -> Self {
+        RecentCache {
+            held: Recent::for_a_while(RECENT_TTL, 1),
+        }
+    }
 }
 
 /// How stale the cached list may be (another instance's announcement shows
@@ -142,19 +145,17 @@ impl RecentCache {
         db: &DatabaseConnection,
         now: DateTime<Utc>,
     ) -> Result<Arc<Vec<announcement::Model>>, DbErr> {
-        if let Some((at, list)) = &*self.held.locked()
-            && at.elapsed() < RECENT_TTL
-        {
-            return Ok(Arc::clone(list));
+        if let Some(list) = self.held.get(&()) {
+            return Ok(list);
         }
         let list = Arc::new(recent(db, now).await?);
-        *self.held.locked() = Some((Instant::now(), Arc::clone(&list)));
+        self.held.put((), Arc::clone(&list));
         Ok(list)
     }
 
     /// Forgets the list: this instance just announced.
     pub fn forget(&self) {
-        *self.held.locked() = None;
+        self.held.forget(&());
     }
 }
 

@@ -15,8 +15,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::entities::{form, form_version};
-use crate::sync::Recent;
+use crate::{
+    entities::{form, form_version},
+    sync::Recent,
+};
 
 /// Saves a new form with `definition` as its version 1.
 pub async fn create(
