@@ -162,24 +162,6 @@ pub async fn set_state(
     row.update(db).await
 }
 
-/// The collection's state at `now`.
-pub fn state_of(collection: &collection::Model, now: DateTime<Utc>) -> CollectionState {
-    CollectionState::at(
-        collection.opens_at,
-        collection.closes_at,
-        override_of(collection),
-        now,
-    )
-}
-
-/// The operator's override, if any.
-pub fn override_of(collection: &collection::Model) -> Option<CollectionState> {
-    collection
-        .state_override
-        .as_deref()
-        .and_then(CollectionState::parse)
-}
-
 /// The organisation's draft.
 pub async fn draft(
     db: &DatabaseConnection,
@@ -208,9 +190,7 @@ pub fn data_of(
     blank: impl FnOnce() -> FormData,
 ) -> Result<FormData, DbErr> {
     match draft {
-        Some(d) => {
-            serde_json::from_str(&d.data).map_err(|e| DbErr::Custom(format!("a stored draft: {e}")))
-        }
+        Some(d) => d.form_data(),
         None => Ok(blank()),
     }
 }
@@ -465,9 +445,7 @@ pub async fn earlier_submission(
     else {
         return Ok(None);
     };
-    serde_json::from_str(&last.data)
-        .map(Some)
-        .map_err(|e| DbErr::Custom(format!("a stored submission: {e}")))
+    last.form_data().map(Some)
 }
 
 /// The organisation's submissions, newest first, with the submitter's login.

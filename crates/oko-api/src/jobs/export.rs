@@ -131,7 +131,7 @@ async fn load_scope(
         .await
         .map_err(|e| e.to_string())?;
     Ok(Scope {
-        state: collections::state_of(&collection, now),
+        state: collection.state(now),
         collection,
         form,
         organisations,

@@ -64,7 +64,7 @@ pub async fn run(
             .map_err(|e| failed(&e))?;
         columns.push(Column {
             title: form.title.clone(),
-            state: collections::state_of(&found, now),
+            state: found.state(now),
             dates: monitoring::draft_dates(db, found.id)
                 .await
                 .map_err(|e| failed(&e))?,

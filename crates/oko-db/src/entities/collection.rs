@@ -33,6 +33,23 @@ pub struct Model {
 }
 
 impl Model {
+    /// Its state at `now`: the window, unless the operator overrode it.
+    pub fn state(&self, now: DateTimeUtc) -> oko_domain::collections::CollectionState {
+        oko_domain::collections::CollectionState::at(
+            self.opens_at,
+            self.closes_at,
+            self.overridden_state(),
+            now,
+        )
+    }
+
+    /// The operator's override of the window, if any.
+    pub fn overridden_state(&self) -> Option<oko_domain::collections::CollectionState> {
+        self.state_override
+            .as_deref()
+            .and_then(oko_domain::collections::CollectionState::parse)
+    }
+
     /// Which levels accept its submissions.
     pub fn acceptance_levels(&self) -> oko_domain::acceptance::AcceptanceLevels {
         oko_domain::acceptance::AcceptanceLevels::parse(&self.acceptance_levels)

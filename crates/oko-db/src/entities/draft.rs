@@ -43,6 +43,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// The draft's data.
+    pub fn form_data(&self) -> Result<oko_domain::forms::FormData, DbErr> {
+        super::stored_form_data(&self.data, "draft")
+    }
+
     /// The level that accepted the current submission, if any.
     pub fn accepted(&self) -> Option<oko_domain::acceptance::AcceptanceLevel> {
         self.accepted_level

@@ -40,3 +40,12 @@ pub mod stored_file;
 pub mod submission;
 pub mod user;
 pub mod user_change;
+
+/// Form data as a draft or a submission stores it (JSON), read back; `what`
+/// names the row in the error, which only a damaged database can cause.
+pub(crate) fn stored_form_data(
+    json: &str,
+    what: &str,
+) -> Result<oko_domain::forms::FormData, sea_orm::DbErr> {
+    serde_json::from_str(json).map_err(|e| sea_orm::DbErr::Custom(format!("a stored {what}: {e}")))
+}

@@ -20,3 +20,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// The data as it was submitted.
+    pub fn form_data(&self) -> Result<oko_domain::forms::FormData, DbErr> {
+        super::stored_form_data(&self.data, "submission")
+    }
+}

@@ -222,7 +222,7 @@ pub async fn list_collections(
         let Some(entry) = board.find_visible(found.publication_id, reach_of(&user), now) else {
             continue;
         };
-        let current = collections::state_of(&found, now);
+        let current = found.state(now);
         if filter.state.is_some_and(|wanted| wanted != current) {
             continue;
         }

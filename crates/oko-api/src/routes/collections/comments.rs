@@ -146,7 +146,7 @@ pub async fn submission_changes(
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let submitted = oko_db::collections::submissions(&state.db, found.id, organisation.id).await?;
     let data = |row: &oko_db::entities::submission::Model| -> Result<FormData, ApiError> {
-        serde_json::from_str(&row.data).map_err(ApiError::internal)
+        Ok(row.form_data()?)
     };
     let (latest, previous) = (submitted.first(), submitted.get(1));
     let cells = match (latest, previous) {

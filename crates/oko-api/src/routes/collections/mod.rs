@@ -119,7 +119,7 @@ pub fn require_open(
     collection: &collection_entity::Model,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    match collections::state_of(collection, now) {
+    match collection.state(now) {
         oko_domain::collections::CollectionState::Open => Ok(()),
         oko_domain::collections::CollectionState::Closed => Err(ApiError::new(
             ErrorCode::CollectionClosed,
@@ -295,7 +295,7 @@ pub fn progress_of(
         draft.map(|d| d.started_at),
         draft.map(|d| d.updated_at),
         draft.and_then(|d| d.last_submitted_at),
-        collections::state_of(collection, now),
+        collection.state(now),
         draft.and_then(oko_db::monitoring::active_return),
         draft.and_then(oko_db::acceptance::active_acceptance),
     )
@@ -308,7 +308,7 @@ pub fn view_of(
     progress: Option<Progress>,
     now: DateTime<Utc>,
 ) -> CollectionView {
-    let state = collections::state_of(collection, now);
+    let state = collection.state(now);
     CollectionView {
         id: collection.id,
         publication_id: collection.publication_id,
@@ -318,7 +318,7 @@ pub fn view_of(
         closes_at: collection.closes_at,
         state,
         state_title: state.title_ru().to_owned(),
-        state_override: collections::override_of(collection),
+        state_override: collection.overridden_state(),
         window: oko_domain::collections::window_ru(collection.opens_at, collection.closes_at),
         reminder_hours: collection.reminder_hours(),
         acceptance_levels: collection.acceptance_levels(),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use actix_web::{get, web};
 use chrono::{DateTime, Utc};
-use oko_db::{collections, entities::collection as collection_entity, monitoring, roster::Roster};
+use oko_db::{entities::collection as collection_entity, monitoring, roster::Roster};
 use oko_domain::{
     api::{FieldError, Problem},
     collections::CollectionState,
@@ -84,7 +84,7 @@ impl Scope {
         }
         Ok(Scope {
             dates,
-            state: collections::state_of(collection, now),
+            state: collection.state(now),
             roster,
             reached,
         })
