@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use oko_domain::forms::files::{Attachment, FileRef};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 use uuid::Uuid;
 
@@ -73,4 +74,23 @@ pub async fn owned(
         .filter(form_attachment::Column::Id.is_in(ids))
         .all(db)
         .await
+}
+
+/// How many files the organisation attached to its draft of the collection,
+/// and their bytes (those no cell refers to any more included).
+pub async fn usage(
+    db: &impl ConnectionTrait,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+) -> Result<(u64, u64), DbErr> {
+    let sizes: Vec<i64> = form_attachment::Entity::find()
+        .select_only()
+        .column(form_attachment::Column::Size)
+        .filter(form_attachment::Column::CollectionId.eq(collection_id))
+        .filter(form_attachment::Column::OrganisationId.eq(organisation_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let bytes = sizes.iter().map(|&n| u64::try_from(n).unwrap_or(0)).sum();
+    Ok((sizes.len() as u64, bytes))
 }

@@ -56,6 +56,7 @@ on_both_databases!(
     a_list_named_once_serves_every_form,
     a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zip,
     the_totals_row_is_computed_alike_by_the_form_and_the_programs,
+    a_school_cannot_fill_the_disk_through_its_file_cells,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

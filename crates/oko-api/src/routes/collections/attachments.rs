@@ -52,6 +52,12 @@ const ATTACHABLE: [&str; 9] = [
     "application/vnd.ms-excel",
 ];
 
+/// How many files an organisation may attach to its draft of one collection,
+/// and their bytes at most (a replaced file still counts: nothing is thrown
+/// away), so no school can fill the server's disk through a form.
+const MAX_FILES: u64 = 500;
+const MAX_BYTES: u64 = 1 << 30;
+
 /// `?name=` of the attached file.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AttachmentName {
@@ -62,7 +68,8 @@ pub struct AttachmentName {
 
 /// Attach a file to the organisation's draft (a scan of a signed protocol): PDF,
 /// JPEG, PNG or an office document, at most `OKO_MAX_FORM_UPLOAD_MB` (default
-/// 20 MiB). The body is the file's bytes; its type is sniffed from them. The
+/// 20 MiB); at most 500 files and 1 GiB in all per organisation and collection
+/// (`too_many_files`, 413 past the bytes). The body is the file's bytes; its type is sniffed from them. The
 /// answer's `value` goes into a file cell with `PATCH …/draft`; a file no cell
 /// refers to is kept but shows nowhere.
 #[utoipa::path(
@@ -80,7 +87,7 @@ pub struct AttachmentName {
         (status = 413, description = "Larger than allowed", body = Problem, content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Слишком большой запрос", "status": 413, "code": "payload_too_large",
                 "detail": "Файл больше 20 МиБ"})),
-        (status = 422, description = "No name, a type the form does not take, or a form without file cells", body = Problem,
+        (status = 422, description = "No name, a type the form does not take, a form without file cells, or 500 files attached already", body = Problem,
             content_type = "application/problem+json",
             example = json!({"type": "about:blank", "title": "Данные содержат ошибки", "status": 422, "code": "validation_failed",
                 "detail": "Прикрепите PDF, снимок (JPEG, PNG) или документ Word, Excel, LibreOffice",
@@ -106,7 +113,21 @@ pub async fn attach_file(
     }
     refuse_if_accepted(writing.current(&state).await?.as_ref())?;
     let name = uploaded_name(&params.name)?;
-    let bytes = read_body(body, state.max_form_upload_bytes).await?;
+    let (count, used) =
+        form_attachments::usage(&state.db, writing.collection.id, writing.organisation_id).await?;
+    if count >= MAX_FILES || used >= MAX_BYTES {
+        return Err(file_problem(
+            "too_many_files",
+            &format!(
+                "К этой форме уже прикреплено {count} файлов, {} МиБ — больше нельзя. Сообщите координатору",
+                used >> 20
+            ),
+        ));
+    }
+    let limit = state
+        .max_form_upload_bytes
+        .min(MAX_BYTES.saturating_sub(used));
+    let bytes = read_body(body, limit).await?;
     let Some(content_type) = sniffed_among(&bytes, &name, &ATTACHABLE) else {
         return Err(file_problem(
             "unsupported_type",

@@ -238,3 +238,53 @@ fn template_cell(bytes: &[u8], row: u32, col: u32) -> String {
         .map(ToString::to_string)
         .unwrap_or_default()
 }
+
+pub(super) async fn a_school_cannot_fill_the_disk_through_its_file_cells(backend: Backend) {
+    use chrono::Utc;
+    use oko_db::form_attachments::{NewAttachment, add};
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let id = collection_id.as_str();
+    let school = app.token("sch240001").await;
+    let (_, me) = app.get("/api/me", &school).await;
+    let organisation_id = me["organisation_id"].as_str().unwrap().parse().unwrap();
+    // 499 files attached before (replaced ones count: nothing is thrown away).
+    for n in 0..499 {
+        let new = NewAttachment {
+            collection_id: collection_id.parse().unwrap(),
+            organisation_id,
+            name: &format!("Скан {n}.pdf"),
+            content_type: "application/pdf",
+            size: 10,
+            crc32: 0,
+            store_key: "files/00/none",
+            created_by: uuid::Uuid::nil(),
+            now: Utc::now(),
+        };
+        add(&app.db, new).await.unwrap();
+    }
+    let (status, five_hundredth) = attach(&app, &school, id, "Протокол.pdf", SCAN).await;
+    assert_eq!(status, StatusCode::CREATED, "{five_hundredth}");
+    let (status, refused) = attach(&app, &school, id, "Ещё один.pdf", SCAN).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "too_many_files");
+    assert!(
+        refused["detail"]
+            .as_str()
+            .unwrap()
+            .contains("уже прикреплено 500 файлов"),
+        "{refused}"
+    );
+    // Another school of the same collection is not held back by it.
+    let (status, theirs) = attach(
+        &app,
+        &app.token("sch240002").await,
+        id,
+        "Протокол.pdf",
+        SCAN,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{theirs}");
+}
