@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
+import { BASE_URL, openBrowser, screenshot, api, tokenOf, assertAccessible, openAs } from "./browser.mjs";
 
 let browser;
 let page;
@@ -20,15 +20,7 @@ after(async () => {
 });
 
 async function openAnalyticsAs(name) {
-  await page.goto(BASE_URL);
-  const logOut = page.getByRole("button", { name: "Выйти" });
-  await page.getByLabel("Логин").or(logOut).waitFor();
-  if (await logOut.isVisible()) {
-    await logOut.click();
-  }
-  await page.getByLabel("Логин").waitFor();
-  await logIn(page, name, DEMO_PASSWORD);
-  await page.getByTestId("user-login").getByText(name).waitFor();
+  await openAs(page, name, "/");
   await page.getByRole("link", { name: "Аналитика" }).click();
   await page.getByRole("heading", { name: "Аналитика" }).waitFor();
   await page.getByLabel("Работа").locator("option").first().waitFor({ state: "attached" });

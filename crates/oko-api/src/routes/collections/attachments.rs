@@ -232,13 +232,7 @@ pub async fn download_organisation_archive(
         organisation,
         form,
         draft,
-    } = read_draft(
-        &state,
-        &user,
-        id.into_inner(),
-        params.organisation.as_deref(),
-    )
-    .await?;
+    } = read_draft(&state, &user, id.into_inner(), &params).await?;
     let now = chrono::Utc::now();
     let title = file_title(&form, &organisation);
     let cells = files::file_cells(&form, &draft.data);

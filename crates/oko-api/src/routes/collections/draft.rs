@@ -39,13 +39,7 @@ pub async fn get_draft(
     id: web::Path<Uuid>,
     params: web::Query<OrganisationParam>,
 ) -> Result<web::Json<Draft>, ApiError> {
-    let read = read_draft(
-        &state,
-        &user,
-        id.into_inner(),
-        params.organisation.as_deref(),
-    )
-    .await?;
+    let read = read_draft(&state, &user, id.into_inner(), &params).await?;
     Ok(web::Json(read.draft))
 }
 

@@ -61,13 +61,7 @@ pub async fn download_template(
         organisation,
         form,
         draft,
-    } = read_draft(
-        &state,
-        &user,
-        id.into_inner(),
-        params.organisation.as_deref(),
-    )
-    .await?;
+    } = read_draft(&state, &user, id.into_inner(), &params).await?;
     let name = format!("{}.xlsx", file_title(&form, &organisation));
     let bytes = filled_template(form, draft.data).await?;
     Ok(HttpResponse::Ok()

@@ -402,14 +402,15 @@ pub struct ReadDraft {
     pub draft: Draft,
 }
 
-/// The draft of collection `id` for the caller (`login`: whose, for a
-/// coordinator or the operator).
+/// The draft of collection `id` for the caller (`whose`: the organisation a
+/// coordinator or the operator names).
 pub async fn read_draft(
     state: &AppState,
     user: &Authenticated,
     id: uuid::Uuid,
-    login: Option<&str>,
+    whose: &OrganisationParam,
 ) -> Result<ReadDraft, ApiError> {
+    let login = whose.organisation.as_deref();
     let now = Utc::now();
     let found = seen_collection(state, user, id, now).await?;
     let organisation = target_organisation(state, user, &found, login, now).await?;
