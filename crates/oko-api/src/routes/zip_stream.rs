@@ -82,13 +82,11 @@ pub async fn zip_answer(
     items: Vec<ZipItem>,
     name: &str,
 ) -> Result<HttpResponse, ApiError> {
-    stream::iter(&items)
-        .filter_map(|item| async move {
-            match &item.part {
-                ZipPart::Stored { key, size } => Some((key, *size)),
-                ZipPart::Made(_) => None,
-            }
-        })
+    let stored = items.iter().filter_map(|item| match &item.part {
+        ZipPart::Stored { key, size } => Some((key, *size)),
+        ZipPart::Made(_) => None,
+    });
+    stream::iter(stored)
         .map(|(key, expected)| {
             let state = &state;
             async move {

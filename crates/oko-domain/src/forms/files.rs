@@ -131,12 +131,21 @@ pub fn restore_references(form: &FormDefinition, data: &mut FormData, before: &F
         let old = before.rows(&sheet.key);
         for column in sheet.columns.iter().filter(|c| c.kind == ColumnType::File) {
             let key = column.key.as_str();
+            // Each name's first reference in the column, read once (a sorted
+            // 5,000-row file would otherwise search the column per row).
+            let mut by_name = std::collections::HashMap::new();
+            for text in old.iter().filter_map(|r| r.get(key)) {
+                if let Some(file) = FileRef::parse(text) {
+                    by_name.entry(file.name).or_insert(text);
+                }
+            }
             let reference_named = |name: &str, at: usize| {
-                let same_row = old.get(at).and_then(|r| r.get(key));
+                let same_row = old
+                    .get(at)
+                    .and_then(|r| r.get(key))
+                    .filter(|text| FileRef::parse(text).is_some_and(|f| f.name == name));
                 same_row
-                    .into_iter()
-                    .chain(old.iter().filter_map(|r| r.get(key)))
-                    .find(|text| FileRef::parse(text).is_some_and(|f| f.name == name))
+                    .or_else(|| by_name.get(name).copied())
                     .map(str::to_owned)
             };
             for (at, row) in rows.iter_mut().enumerate() {
