@@ -43,7 +43,7 @@ pub fn changed_meanwhile(organisation: &str) -> Refusal {
 
 /// The acceptance of the draft's current submission, as the organisation and
 /// the history show it.
-pub fn active_acceptance(draft: &draft::Model) -> Option<AcceptanceNote> {
+pub(crate) fn active_acceptance(draft: &draft::Model) -> Option<AcceptanceNote> {
     Some(AcceptanceNote::new(
         draft.accepted()?,
         draft.accepted_at?,

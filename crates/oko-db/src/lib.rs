@@ -19,6 +19,7 @@ pub mod demo_results;
 pub mod demo_storages;
 pub mod demo_surge;
 pub mod download_report;
+pub mod drafts;
 pub mod entities;
 pub mod faults;
 pub mod form_attachments;

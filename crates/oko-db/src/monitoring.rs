@@ -307,7 +307,7 @@ impl ParticipantRow for ScopeRow<'_> {
 }
 
 /// The latest return of `draft` while it still counts (nothing submitted since).
-pub fn active_return(draft: &draft::Model) -> Option<ReturnNote> {
+pub(crate) fn active_return(draft: &draft::Model) -> Option<ReturnNote> {
     if !still_returned(draft.returned_at, draft.last_submitted_at) {
         return None;
     }

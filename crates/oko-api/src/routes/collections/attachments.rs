@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::{
     OrganisationParam, ReadDraft, Writing,
     exchange::{file_title, filled_template},
-    open_for_writing, read_draft, refuse_if_accepted, seen_collection, target_organisation,
+    open_for_writing, read_draft, seen_collection, target_organisation,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -111,7 +111,7 @@ pub async fn attach_file(
             "В этой форме нет столбцов для файлов",
         ));
     }
-    refuse_if_accepted(writing.current(&state).await?.as_ref())?;
+    writing.refuse_if_locked(&state).await?;
     let name = uploaded_name(&params.name)?;
     let (count, used) =
         form_attachments::usage(&state.db, writing.collection.id, writing.organisation_id).await?;

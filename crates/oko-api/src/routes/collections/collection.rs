@@ -185,7 +185,7 @@ async fn answer(
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let progress = match reach_of(user) {
         Reach::Organisation { id, .. } => {
-            let draft = collections::draft(&state.db, found.id, *id).await?;
+            let draft = oko_db::drafts::standing(&state.db, found.id, *id).await?;
             Some(progress_of(&found, draft.as_ref(), now))
         }
         _ => None,

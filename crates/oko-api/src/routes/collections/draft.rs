@@ -2,11 +2,10 @@
 //! saved cell by cell by autosave with optimistic versions.
 
 use actix_web::{HttpResponse, get, patch, web};
-use oko_db::collections::{self, DraftWrite};
+use oko_db::drafts::{self, DraftWrite};
 use oko_domain::{
     api::Problem,
     collections::{Draft, DraftConflict, DraftPatch, DraftSaved, cell_problems},
-    forms::FormData,
 };
 use uuid::Uuid;
 
@@ -79,30 +78,35 @@ pub async fn save_draft(
 ) -> Result<HttpResponse, ApiError> {
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let (form, now) = (&writing.form, writing.now);
-    let (mut held, current) = writing.open_draft(&state).await?;
-    let current = current.as_ref();
-    let current_version = current.map_or(0, |d| d.version);
-    if collections::already_applied(current, &body.change_id) {
-        let data = collections::data_of(current, || FormData::blank(form))?;
+    let (mut held, mut current) = writing.open_draft(&state).await?;
+    if let Some(saved) = current
+        .as_ref()
+        .filter(|d| d.already_applied(&body.change_id))
+    {
         return Ok(HttpResponse::Ok().json(DraftSaved {
-            version: current_version,
-            saved_at: current.map_or(now, |d| d.updated_at),
-            errors: writing.errors(&data),
+            version: saved.standing.version,
+            saved_at: saved.standing.updated_at,
+            errors: writing.errors(&saved.data),
         }));
     }
-    if body.version != current_version {
+    if body.version != current.as_ref().map_or(0, |d| d.standing.version) {
         return writing.conflict(current);
     }
-    // A first save starts from the blank draft the organisation was shown.
-    let facts = org_facts(
-        &state,
-        form,
-        &writing.collection,
-        writing.organisation_id,
-        current.is_none(),
-    )
-    .await?;
-    let mut data = collections::data_of(current, || blank_with(form, facts.as_ref()))?;
+    let mut data = match current.as_mut() {
+        Some(saved) => saved.take_data(),
+        // A first save starts from the blank draft the organisation was shown.
+        None => {
+            let facts = org_facts(
+                &state,
+                form,
+                &writing.collection,
+                writing.organisation_id,
+                true,
+            )
+            .await?;
+            blank_with(form, facts.as_ref())
+        }
+    };
     let known_files = saved_files(form, &data);
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
@@ -110,20 +114,20 @@ pub async fn save_draft(
     let write = DraftWrite {
         collection_id: writing.collection.id,
         organisation_id: writing.organisation_id,
-        data: &data,
+        data,
         change_id: Some(&body.change_id),
         user_id: user.user_id(),
         now,
     };
-    let Some(written) = collections::write_draft(&mut held, current, write).await? else {
+    let Some(written) = drafts::write_draft(&mut held, current.as_ref(), write).await? else {
         return writing.conflict_on(&mut held).await;
     };
     // The connection goes back to the pool before the answer is worked out.
     drop(held);
     writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
     Ok(HttpResponse::Ok().json(DraftSaved {
-        version: written.version,
+        version: written.standing.version,
         saved_at: now,
-        errors: writing.errors(&data),
+        errors: writing.errors(&written.data),
     }))
 }

@@ -5,7 +5,7 @@
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use oko_db::{
-    collections::{self, DraftWrite},
+    drafts::{self, DraftWrite},
     entities::organisation,
 };
 use oko_domain::{
@@ -149,25 +149,21 @@ pub async fn upload_draft(
     // Read only now: the file may take a while, and the draft may change meanwhile.
     let (mut held, current) = writing.open_draft(&state).await?;
     let form = &writing.form;
-    let before = match current.as_ref() {
-        Some(saved) if form.has_soft_checks() || form.has_file_columns() => {
-            collections::data_of(Some(saved), FormData::default)?
-        }
-        _ => FormData::default(),
-    };
-    soft::keep_explanations(form, &mut data, &before);
+    let blank = FormData::default();
+    let before = current.as_ref().map_or(&blank, |d| &d.data);
+    soft::keep_explanations(form, &mut data, before);
     // A file travels in the spreadsheet as its name only.
-    files::restore_references(form, &mut data, &before);
-    settle_files(&state, &writing, &mut data, saved_files(form, &before)).await?;
+    files::restore_references(form, &mut data, before);
+    settle_files(&state, &writing, &mut data, saved_files(form, before)).await?;
     let write = DraftWrite {
         collection_id: writing.collection.id,
         organisation_id: writing.organisation_id,
-        data: &data,
+        data,
         change_id: None,
         user_id: user.user_id(),
         now: writing.now,
     };
-    let Some(written) = collections::write_draft(&mut held, current.as_ref(), write).await? else {
+    let Some(written) = drafts::write_draft(&mut held, current.as_ref(), write).await? else {
         return writing.conflict_on(&mut held).await;
     };
     drop(held);
@@ -176,11 +172,11 @@ pub async fn upload_draft(
         &writing.collection,
         writing.organisation_id,
         &writing.form,
-        Some(&written),
+        Some(written),
         None,
         &writing.references,
         writing.now,
-    )?))
+    )))
 }
 
 /// «Скачать файл с отметками ошибок»: a filled template (or CSV) back as a

@@ -19,7 +19,8 @@ use actix_web::{HttpResponse, http::StatusCode};
 use chrono::{DateTime, Utc};
 use oko_db::{
     collections,
-    entities::{collection as collection_entity, draft as draft_entity, organisation},
+    drafts::{self, DraftStanding, StoredDraft},
+    entities::{collection as collection_entity, organisation},
     held::Held,
     monitoring::DraftWriteKind,
     reach::Reach,
@@ -217,8 +218,15 @@ impl Writing {
 
 impl Writing {
     /// The draft as it is now.
-    pub async fn current(&self, state: &AppState) -> Result<Option<draft_entity::Model>, ApiError> {
-        Ok(collections::draft(&state.db, self.collection.id, self.organisation_id).await?)
+    pub async fn current(&self, state: &AppState) -> Result<Option<StoredDraft>, ApiError> {
+        Ok(drafts::stored(&state.db, self.collection.id, self.organisation_id).await?)
+    }
+
+    /// Refuses a write while a coordinator's acceptance locks the draft.
+    pub async fn refuse_if_locked(&self, state: &AppState) -> Result<(), ApiError> {
+        let standing =
+            drafts::standing(&state.db, self.collection.id, self.organisation_id).await?;
+        refuse_if_accepted(standing.as_ref())
     }
 
     /// The draft as it is now, read on a connection held to write it back;
@@ -226,30 +234,27 @@ impl Writing {
     pub async fn open_draft(
         &self,
         state: &AppState,
-    ) -> Result<(Held, Option<draft_entity::Model>), ApiError> {
+    ) -> Result<(Held, Option<StoredDraft>), ApiError> {
         let mut held = state.drafts_db.acquire().await?;
         let current = self.read_on(&mut held).await?;
-        refuse_if_accepted(current.as_ref())?;
+        refuse_if_accepted(current.as_ref().map(|d| &d.standing))?;
         Ok((held, current))
     }
 
-    async fn read_on(&self, held: &mut Held) -> Result<Option<draft_entity::Model>, ApiError> {
-        Ok(collections::draft_to_write(held, self.collection.id, self.organisation_id).await?)
+    async fn read_on(&self, held: &mut Held) -> Result<Option<StoredDraft>, ApiError> {
+        Ok(drafts::to_write(held, self.collection.id, self.organisation_id).await?)
     }
 
     /// 409 with the draft read again on `held`: a write found it changed.
     pub async fn conflict_on(&self, held: &mut Held) -> Result<HttpResponse, ApiError> {
         let current = self.read_on(held).await?;
-        self.conflict(current.as_ref())
+        self.conflict(current)
     }
 
     /// 409 with the draft as it is now (`current`): someone saved first (or
     /// 403 when a coordinator accepted it meanwhile).
-    pub fn conflict(
-        &self,
-        current: Option<&draft_entity::Model>,
-    ) -> Result<HttpResponse, ApiError> {
-        refuse_if_accepted(current)?;
+    pub fn conflict(&self, current: Option<StoredDraft>) -> Result<HttpResponse, ApiError> {
+        refuse_if_accepted(current.as_ref().map(|d| &d.standing))?;
         let current = draft_of(
             &self.collection,
             self.organisation_id,
@@ -258,7 +263,7 @@ impl Writing {
             None,
             &self.references,
             self.now,
-        )?;
+        );
         let code = ErrorCode::Conflict;
         Ok(HttpResponse::build(StatusCode::CONFLICT)
             .content_type("application/problem+json")
@@ -278,8 +283,8 @@ impl Writing {
 
 /// 403 `form_accepted` for a draft whose submission a coordinator accepted:
 /// nothing is saved, submitted or uploaded over it until it is returned.
-pub(super) fn refuse_if_accepted(draft: Option<&draft_entity::Model>) -> Result<(), ApiError> {
-    match draft.and_then(oko_db::acceptance::active_acceptance) {
+fn refuse_if_accepted(draft: Option<&DraftStanding>) -> Result<(), ApiError> {
+    match draft.and_then(|d| d.accepted.as_ref()) {
         Some(accepted) => Err(ApiError::new(ErrorCode::FormAccepted, accepted.locked_ru())),
         None => Ok(()),
     }
@@ -288,7 +293,7 @@ pub(super) fn refuse_if_accepted(draft: Option<&draft_entity::Model>) -> Result<
 /// The organisation's progress.
 pub fn progress_of(
     collection: &collection_entity::Model,
-    draft: Option<&draft_entity::Model>,
+    draft: Option<&DraftStanding>,
     now: DateTime<Utc>,
 ) -> Progress {
     Progress::new(
@@ -296,8 +301,8 @@ pub fn progress_of(
         draft.map(|d| d.updated_at),
         draft.and_then(|d| d.last_submitted_at),
         collection.state(now),
-        draft.and_then(oko_db::monitoring::active_return),
-        draft.and_then(oko_db::acceptance::active_acceptance),
+        draft.and_then(|d| d.returned.clone()),
+        draft.and_then(|d| d.accepted.clone()),
     )
 }
 
@@ -415,7 +420,7 @@ pub async fn read_draft(
     let found = seen_collection(state, user, id, now).await?;
     let organisation = target_organisation(state, user, &found, login, now).await?;
     let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let stored = collections::draft(&state.db, found.id, organisation.id).await?;
+    let stored = drafts::stored(&state.db, found.id, organisation.id).await?;
     let facts = org_facts(state, &form, &found, organisation.id, stored.is_none()).await?;
     let references = state
         .references
@@ -425,11 +430,11 @@ pub async fn read_draft(
         &found,
         organisation.id,
         &form,
-        stored.as_ref(),
+        stored,
         facts.as_ref(),
         &references,
         now,
-    )?;
+    );
     Ok(ReadDraft {
         organisation,
         form,
@@ -443,19 +448,24 @@ pub fn draft_of(
     collection: &collection_entity::Model,
     organisation_id: uuid::Uuid,
     form: &FormDefinition,
-    draft: Option<&draft_entity::Model>,
+    draft: Option<StoredDraft>,
     facts: Option<&OrgFacts>,
     references: &[Reference],
     now: DateTime<Utc>,
-) -> Result<Draft, ApiError> {
-    let data: FormData = collections::data_of(draft, || blank_with(form, facts))?;
-    Ok(Draft {
+) -> Draft {
+    let progress = progress_of(collection, draft.as_ref().map(|d| &d.standing), now);
+    let version = draft.as_ref().map_or(0, |d| d.standing.version);
+    let data = match draft {
+        Some(stored) => stored.data,
+        None => blank_with(form, facts),
+    };
+    Draft {
         collection_id: collection.id,
         organisation_id,
-        version: draft.map_or(0, |d| d.version),
+        version,
         errors: validate_with(form, &data, references),
         references: references.to_vec(),
         data,
-        progress: progress_of(collection, draft, now),
-    })
+        progress,
+    }
 }

@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use oko_db::{collections, entities::submission};
+use oko_db::{collections, drafts, entities::submission};
 use oko_domain::{
     api::Problem,
     audit::AuditAction,
@@ -65,22 +65,22 @@ pub async fn submit_draft(
             "Форма еще не заполнена: сдавать нечего",
         ));
     };
-    if draft.version != body.version {
-        return writing.conflict(Some(&draft));
+    if draft.standing.version != body.version {
+        return writing.conflict(Some(draft));
     }
-    let data = collections::data_of(Some(&draft), || FormData::blank(form))?;
-    let errors = writing.errors(&data);
+    let data = &draft.data;
+    let errors = writing.errors(data);
     if !errors.is_empty() {
         return Err(ApiError::validation(cell_problems(form, &errors)));
     }
-    let explanations = soft::explanation_count(form, &data);
-    let submitting = collections::Submitting {
+    let explanations = soft::explanation_count(form, data);
+    let submitting = drafts::Submitting {
         draft: &draft,
         user_id: user.user_id(),
         now: writing.now,
         explanations: i32::try_from(explanations).unwrap_or(i32::MAX),
     };
-    let detail = format!("Версия черновика {}", draft.version);
+    let detail = format!("Версия черновика {}", draft.standing.version);
     let entry = audit::Entry {
         action: AuditAction::Submitted,
         target: &form.title,
@@ -91,7 +91,7 @@ pub async fn submit_draft(
         // results in the same transaction («Аналитика»).
         Some(work) => {
             drop(held);
-            let submitted = submit_protocol(&state, submitting, work, &data).await?;
+            let submitted = submit_protocol(&state, submitting, work, data).await?;
             if submitted.is_some() {
                 audit::by_user(&state, &user, entry, None).await;
             }
@@ -99,7 +99,7 @@ pub async fn submit_draft(
         }
         None => {
             let event = audit::event_by_user(&state, &user, entry, None).await;
-            let submitted = collections::submit_on(&mut held, submitting, event).await?;
+            let submitted = drafts::submit_on(&mut held, submitting, event).await?;
             if submitted.is_none() {
                 return writing.conflict_on(&mut held).await;
             }
@@ -119,14 +119,14 @@ pub async fn submit_draft(
             );
             Ok(HttpResponse::Ok().json(receipt_of(snapshot, user.login().to_owned())))
         }
-        None => writing.conflict(writing.current(&state).await?.as_ref()),
+        None => writing.conflict(writing.current(&state).await?),
     }
 }
 
 /// A protocol's submission with its students' results, in one transaction.
 async fn submit_protocol(
     state: &AppState,
-    submitting: collections::Submitting<'_>,
+    submitting: drafts::Submitting<'_>,
     work: uuid::Uuid,
     data: &FormData,
 ) -> Result<Option<oko_db::entities::submission::Model>, ApiError> {
@@ -135,12 +135,12 @@ async fn submit_protocol(
         .as_ref()
         .map(|w| oko_domain::analytics::protocol::students(&w.definition, data))
         .unwrap_or_default();
-    let protocol = work.as_ref().map(|w| collections::ProtocolResults {
+    let protocol = work.as_ref().map(|w| drafts::ProtocolResults {
         work_id: w.row.id,
         work: &w.definition,
         students: &students,
     });
-    Ok(collections::submit(&state.db, submitting, protocol).await?)
+    Ok(drafts::submit(&state.db, submitting, protocol).await?)
 }
 
 /// The organisation's submissions, newest first (the first is what counts).
