@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::{
     entities::{municipality, organisation, region, user, user_change},
     refresh_tokens,
+    roster::RosterCache,
 };
 
 pub async fn create_region(
@@ -45,8 +46,10 @@ pub enum MunicipalityRefusal {
     Taken,
 }
 
+/// Creates a municipality (this instance's `roster` shows it at once).
 pub async fn create_municipality(
     db: &DatabaseConnection,
+    roster: &RosterCache,
     region_code: &str,
     code: u16,
     name: &str,
@@ -67,14 +70,16 @@ pub async fn create_municipality(
     if taken {
         return Ok(Err(MunicipalityRefusal::Taken));
     }
-    Ok(Ok(municipality::ActiveModel {
+    let created = municipality::ActiveModel {
         id: Set(Uuid::new_v4()),
         region_id: Set(region.id),
         code: Set(i32::from(code)),
         name: Set(name.trim().to_owned()),
     }
     .insert(db)
-    .await?))
+    .await?;
+    roster.invalidate();
+    Ok(Ok(created))
 }
 
 /// A new unblocked account.
@@ -220,9 +225,11 @@ pub async fn check_organisations(
     Ok(problems)
 }
 
-/// Creates the (checked) organisations and their accounts in one transaction.
+/// Creates the (checked) organisations and their accounts in one transaction
+/// (this instance's `roster` shows them at once).
 pub async fn create_organisations(
     db: &DatabaseConnection,
+    roster: &RosterCache,
     organisations: &[NewOrganisation<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -265,13 +272,16 @@ pub async fn create_organisations(
         .insert(&txn)
         .await?;
     }
-    txn.commit().await
+    txn.commit().await?;
+    roster.invalidate();
+    Ok(())
 }
 
 /// Closes organisation `login`: out of counts and lists, its accounts blocked and
 /// their sessions ended. `false` when there is no such open organisation.
 pub async fn close_organisation(
     db: &DatabaseConnection,
+    roster: &RosterCache,
     login: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
@@ -306,6 +316,7 @@ pub async fn close_organisation(
         refresh_tokens::revoke_all_for_user(&txn, id).await?;
     }
     txn.commit().await?;
+    roster.invalidate();
     Ok(true)
 }
 
@@ -368,9 +379,11 @@ pub async fn check_municipalities(
     Ok(problems)
 }
 
-/// Creates the (checked) municipalities and their coordinators in one transaction.
+/// Creates the (checked) municipalities and their coordinators in one
+/// transaction (this instance's `roster` shows them at once).
 pub async fn create_municipalities(
     db: &DatabaseConnection,
+    roster: &RosterCache,
     rows: &[NewMunicipality<'_>],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
@@ -401,7 +414,9 @@ pub async fn create_municipalities(
         .insert(&txn)
         .await?;
     }
-    txn.commit().await
+    txn.commit().await?;
+    roster.invalidate();
+    Ok(())
 }
 
 /// A region of an import with its coordinator's login and password hash.

@@ -81,9 +81,11 @@ pub fn depends_on_draft(row: &announcement::Model) -> bool {
     row.only_unsubmitted || row.statuses.is_some()
 }
 
-/// Tells `audience` of the collection's audience.
+/// Tells `audience` of the collection's audience (this instance's `recent`
+/// list shows it at once).
 pub async fn announce(
     db: &DatabaseConnection,
+    recent: &RecentCache,
     collection_id: Uuid,
     notice: &Notice<'_>,
     audience: &Audience,
@@ -105,6 +107,7 @@ pub async fn announce(
     })
     .exec_without_returning(db)
     .await?;
+    recent.forget();
     Ok(id)
 }
 
@@ -154,7 +157,7 @@ impl RecentCache {
     }
 
     /// Forgets the list: this instance just announced.
-    pub fn forget(&self) {
+    fn forget(&self) {
         self.held.forget(&());
     }
 }

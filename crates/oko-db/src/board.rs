@@ -9,11 +9,10 @@
 //! this instance's own writes invalidate the board at once, other instances' writes
 //! show within `max_age`.
 
-use crate::sync::Shared;
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, RwLock},
-    time::{Duration, Instant},
+    sync::Arc,
+    time::Duration,
 };
 
 use chrono::{DateTime, Utc};
@@ -26,6 +25,7 @@ use uuid::Uuid;
 use crate::{
     entities::{organisation, publication, publication_audience as audience},
     reach::Reach,
+    sync::Recent,
 };
 
 /// One publication as lists and visibility need it.
@@ -205,11 +205,10 @@ fn reaches_under(
 /// How long a board is trusted before its version is read again.
 pub const BOARD_MAX_AGE: Duration = Duration::from_millis(250);
 
-/// The current board, shared by the requests of one `oko` instance, with when its
-/// version was last confirmed.
+/// The current board, shared by the requests of one `oko` instance: trusted for
+/// `max_age`, then kept while the publications' version has not moved.
 pub struct BoardCache {
-    current: RwLock<Option<(Arc<Board>, Instant)>>,
-    max_age: Duration,
+    current: Recent<(), Arc<Board>>,
 }
 
 impl Default for BoardCache {
@@ -222,18 +221,15 @@ impl BoardCache {
     /// A cache that reads the version at most every `max_age`.
     pub fn new(max_age: Duration) -> BoardCache {
         BoardCache {
-            current: RwLock::new(None),
-            max_age,
+            current: Recent::for_a_while(max_age, 1),
         }
     }
 
     /// The board for the publications as they are in the database (as of at most
     /// `max_age` ago for other instances' writes).
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Board>, DbErr> {
-        let known = self.current.reading().clone();
-        if let Some((board, checked)) = &known
-            && checked.elapsed() < self.max_age
-        {
+        let known = self.current.get_aged(&());
+        if let Some((board, true)) = &known {
             return Ok(board.clone());
         }
         let version = current_version(db).await?;
@@ -241,14 +237,14 @@ impl BoardCache {
             Some((board, _)) if board.version == version => board,
             _ => Arc::new(Board::load(db, version).await?),
         };
-        *self.current.writing() = Some((board.clone(), Instant::now()));
+        self.current.put((), board.clone());
         Ok(board)
     }
 
     /// Forgets the board after this instance changed publications, so the next
     /// request sees the change.
-    pub fn invalidate(&self) {
-        *self.current.writing() = None;
+    pub(crate) fn invalidate(&self) {
+        self.current.forget(&());
     }
 }
 

@@ -85,19 +85,21 @@ impl CollectionCache {
     }
 
     /// Drops collection `id` (this instance just changed it).
-    pub fn forget(&self, id: Uuid) {
+    pub(crate) fn forget(&self, id: Uuid) {
         self.recent.forget(&id);
     }
 }
 
-/// Creates the publication's collection or changes its form version and window.
+/// Creates the publication's collection or changes its form version and
+/// window (this instance's `cache` knows at once).
 pub async fn save(
     db: &DatabaseConnection,
+    cache: &CollectionCache,
     publication_id: Uuid,
     input: &CollectionInput,
     now: DateTime<Utc>,
 ) -> Result<collection::Model, DbErr> {
-    match of_publication(db, publication_id).await? {
+    let saved = match of_publication(db, publication_id).await? {
         Some(existing) => {
             let mut row: collection::ActiveModel = existing.clone().into();
             row.form_version_id = Set(input.form_version_id);
@@ -132,7 +134,9 @@ pub async fn save(
             .insert(db)
             .await
         }
-    }
+    }?;
+    cache.forget(saved.id);
+    Ok(saved)
 }
 
 /// Whether any organisation has saved a draft of the collection.
@@ -144,15 +148,19 @@ pub async fn has_drafts(db: &DatabaseConnection, collection_id: Uuid) -> Result<
         .is_some())
 }
 
-/// Sets or clears the operator's override of the clock.
+/// Sets or clears the operator's override of the clock (this instance's
+/// `cache` knows at once).
 pub async fn set_state(
     db: &DatabaseConnection,
+    cache: &CollectionCache,
     collection: collection::Model,
     state: Option<CollectionState>,
 ) -> Result<collection::Model, DbErr> {
     let mut row: collection::ActiveModel = collection.into();
     row.state_override = Set(state.map(|s| s.as_str().to_owned()));
-    row.update(db).await
+    let saved = row.update(db).await?;
+    cache.forget(saved.id);
+    Ok(saved)
 }
 
 /// What the organisation last submitted in an earlier collection of the form

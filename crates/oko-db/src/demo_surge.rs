@@ -38,7 +38,9 @@ pub async fn seed(
         reminder_hours: oko_domain::collections::default_reminder_hours(),
         acceptance_levels: Default::default(),
     };
-    let collection = collections::save(db, target.id, &input, now).await?;
+    // Seeded before any server runs: no instance holds the collection yet.
+    let nobody = collections::CollectionCache::default();
+    let collection = collections::save(db, &nobody, target.id, &input, now).await?;
     let users = user::Entity::find()
         .select_only()
         .column(user::Column::Id)

@@ -1,7 +1,7 @@
 //! Monitoring queries: where each organisation of a scope is with a collection
 //! (from the drafts' dates only, never their data) and returns for revision.
 
-use crate::sync::{Locked, Shared};
+use crate::sync::{Locked, Recent, Shared};
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, RwLock, atomic::Ordering},
@@ -147,15 +147,15 @@ const REACHED_MAX_AGE: Duration = Duration::from_secs(60);
 /// publication reaches, remembered per collection and reach: working it out
 /// checks the audience of every organisation of the country, which monitoring
 /// would otherwise do on every request of a deadline day.
-#[derive(Default)]
 pub struct ReachedCache {
-    known: Mutex<HashMap<(Uuid, String), Reached>>,
+    known: Recent<(Uuid, String), Reached>,
 }
 
+/// A scope with the board and roster it was worked out from.
+#[derive(Clone)]
 struct Reached {
     board: Arc<Board>,
     roster: Arc<Roster>,
-    at: Instant,
     scope: Arc<ReachedScope>,
 }
 
@@ -170,6 +170,14 @@ pub struct ReachedScope {
 /// Entries kept before the cache starts over (a few per coordinator and collection).
 const REACHED_ENTRIES: usize = 4_096;
 
+impl Default for ReachedCache {
+    fn default() -> Self {
+        ReachedCache {
+            known: Recent::for_a_while(REACHED_MAX_AGE, REACHED_ENTRIES),
+        }
+    }
+}
+
 impl ReachedCache {
     pub fn get(
         &self,
@@ -180,13 +188,11 @@ impl ReachedCache {
         now: DateTime<Utc>,
     ) -> Arc<ReachedScope> {
         let key = (collection.id, format!("{reach:?}"));
-        let mut known = self.known.locked();
-        if let Some(found) = known.get(&key)
+        if let Some(found) = self.known.get(&key)
             && Arc::ptr_eq(&found.board, board)
             && Arc::ptr_eq(&found.roster, roster)
-            && found.at.elapsed() < REACHED_MAX_AGE
         {
-            return found.scope.clone();
+            return found.scope;
         }
         let positions = reached(roster, board, reach, collection, now);
         let rows = scope_rows(roster, &positions, &HashMap::new(), CollectionState::Open);
@@ -194,18 +200,12 @@ impl ReachedCache {
             municipalities: municipalities_of(&rows),
             positions,
         });
-        if known.len() >= REACHED_ENTRIES {
-            known.clear();
-        }
-        known.insert(
-            key,
-            Reached {
-                board: board.clone(),
-                roster: roster.clone(),
-                at: Instant::now(),
-                scope: scope.clone(),
-            },
-        );
+        let reached = Reached {
+            board: board.clone(),
+            roster: roster.clone(),
+            scope: scope.clone(),
+        };
+        self.known.put(key, reached);
         scope
     }
 }

@@ -111,9 +111,11 @@ pub async fn contacts_of(
     Ok(found)
 }
 
-/// Applies `changes` by `login`; returns the fields that actually changed.
+/// Applies `changes` by `login`; returns the fields that actually changed. A
+/// change of what the roster holds (names) shows in this instance's `roster` at once.
 pub async fn change(
     db: &DatabaseConnection,
+    roster: &crate::roster::RosterCache,
     organisation: &organisation::Model,
     changes: &[(PassportField, String)],
     login: &str,
@@ -175,6 +177,9 @@ pub async fn change(
         profile.insert(&txn).await?;
     }
     txn.commit().await?;
+    if changed.iter().any(|f| !f.is_contact()) {
+        roster.invalidate();
+    }
     Ok(changed)
 }
 

@@ -94,9 +94,10 @@ pub async fn newest_for_everyone(
         .await
 }
 
-/// Saves a new publication.
+/// Saves a new publication; this instance's `board` shows it at once.
 pub async fn create(
     db: &DatabaseConnection,
+    board: &crate::board::BoardCache,
     input: &PublicationInput,
     targets: &ResolvedAudience,
 ) -> Result<Uuid, DbErr> {
@@ -112,12 +113,15 @@ pub async fn create(
     row.insert(&txn).await?;
     replace_audience(&txn, id, targets).await?;
     txn.commit().await?;
+    board.invalidate();
     Ok(id)
 }
 
-/// Replaces a publication's content and audience; `false` when it does not exist.
+/// Replaces a publication's content and audience (this instance's `board` shows
+/// it at once); `false` when it does not exist.
 pub async fn update(
     db: &DatabaseConnection,
+    board: &crate::board::BoardCache,
     id: Uuid,
     input: &PublicationInput,
     targets: &ResolvedAudience,
@@ -131,6 +135,7 @@ pub async fn update(
     row.update(&txn).await?;
     replace_audience(&txn, id, targets).await?;
     txn.commit().await?;
+    board.invalidate();
     Ok(true)
 }
 

@@ -4,14 +4,13 @@
 //! seed, the operator's administration), so the roster is reloaded when it is older
 //! than its maximum age or when this instance was told it changed.
 
-use crate::sync::Shared;
 use std::{
     collections::HashMap,
     sync::{
-        Arc, RwLock,
+        Arc,
         atomic::{AtomicBool, Ordering},
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use futures_util::TryStreamExt;
@@ -23,6 +22,7 @@ use uuid::Uuid;
 use crate::{
     entities::{municipality, organisation, region},
     reach::Reach,
+    sync::Recent,
 };
 
 /// One organisation.
@@ -144,8 +144,7 @@ pub const ROSTER_MAX_AGE: Duration = Duration::from_secs(60);
 
 /// The roster shared by one instance's requests.
 pub struct RosterCache {
-    current: RwLock<Option<(Arc<Roster>, Instant)>>,
-    max_age: Duration,
+    current: Recent<(), Arc<Roster>>,
     /// Set while one request reloads an old roster: the others keep using the old
     /// one instead of all reading 45,000 organisations at once.
     reloading: AtomicBool,
@@ -154,8 +153,7 @@ pub struct RosterCache {
 impl Default for RosterCache {
     fn default() -> Self {
         RosterCache {
-            current: RwLock::new(None),
-            max_age: ROSTER_MAX_AGE,
+            current: Recent::for_a_while(ROSTER_MAX_AGE, 1),
             reloading: AtomicBool::new(false),
         }
     }
@@ -163,22 +161,20 @@ impl Default for RosterCache {
 
 impl RosterCache {
     pub async fn get(&self, db: &DatabaseConnection) -> Result<Arc<Roster>, DbErr> {
-        let cached = self.current.reading().clone();
-        if let Some((roster, loaded)) = &cached {
-            let fresh = loaded.elapsed() < self.max_age;
-            if fresh || self.reloading.swap(true, Ordering::AcqRel) {
-                return Ok(roster.clone());
-            }
+        if let Some((roster, young)) = self.current.get_aged(&())
+            && (young || self.reloading.swap(true, Ordering::AcqRel))
+        {
+            return Ok(roster);
         }
         let loaded = Roster::load(db).await;
         self.reloading.store(false, Ordering::Release);
         let roster = Arc::new(loaded?);
-        *self.current.writing() = Some((roster.clone(), Instant::now()));
+        self.current.put((), roster.clone());
         Ok(roster)
     }
 
     /// Forgets the roster after this instance changed organisations.
-    pub fn invalidate(&self) {
-        *self.current.writing() = None;
+    pub(crate) fn invalidate(&self) {
+        self.current.forget(&());
     }
 }

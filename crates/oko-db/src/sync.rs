@@ -63,17 +63,32 @@ impl<K: std::hash::Hash + Eq, V: Clone> Recent<K, V> {
 
     /// The value held for `key`, if it is young enough.
     pub fn get(&self, key: &K) -> Option<V> {
-        let entries = self.entries.reading();
-        let (read_at, value) = entries.get(key)?;
-        let young = self.max_age.is_none_or(|age| read_at.elapsed() < age);
-        young.then(|| value.clone())
+        let (value, young) = self.get_aged(key)?;
+        young.then_some(value)
     }
 
-    /// Holds `value` for `key` from now.
+    /// The value held for `key` however old, and whether it is still young: a
+    /// caller that can confirm an old value cheaply (a version number) or may
+    /// serve it while one request reads it again.
+    pub fn get_aged(&self, key: &K) -> Option<(V, bool)> {
+        let entries = self.entries.reading();
+        let (read_at, value) = entries.get(key)?;
+        Some((value.clone(), self.is_young(read_at)))
+    }
+
+    fn is_young(&self, read_at: &std::time::Instant) -> bool {
+        self.max_age.is_none_or(|age| read_at.elapsed() < age)
+    }
+
+    /// Holds `value` for `key` from now. When full, the aged values go first,
+    /// and everything if that is not enough.
     pub fn put(&self, key: K, value: V) {
         let mut entries = self.entries.writing();
         if entries.len() >= self.max_entries && !entries.contains_key(&key) {
-            entries.clear();
+            entries.retain(|_, (read_at, _)| self.is_young(read_at));
+            if entries.len() >= self.max_entries {
+                entries.clear();
+            }
         }
         entries.insert(key, (std::time::Instant::now(), value));
     }
@@ -112,6 +127,18 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(50));
         assert_eq!(recent.get(&3), None, "too old");
+        assert_eq!(
+            recent.get_aged(&3),
+            Some(("three", false)),
+            "but still held"
+        );
+        recent.put(4, "four");
+        recent.put(5, "five");
+        assert_eq!(
+            (recent.get_aged(&3), recent.get(&4), recent.get(&5)),
+            (None, Some("four"), Some("five")),
+            "full: the aged value went first"
+        );
         let forever = Recent::unchanging(10);
         forever.put("v1", 1);
         std::thread::sleep(Duration::from_millis(5));

@@ -8,11 +8,11 @@
 //! checked in the database). A save then costs no query for its user. Every instance
 //! keeps its own copy; nothing here is the only copy.
 
-use oko_db::sync::{Locked, Shared};
+use oko_db::sync::{Locked, Recent};
 use std::{
-    collections::{HashMap, HashSet},
-    sync::{Arc, Mutex, RwLock},
-    time::{Duration, Instant},
+    collections::HashSet,
+    sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use chrono::{DateTime, Utc};
@@ -40,7 +40,8 @@ pub struct KnownUser {
 }
 
 /// Past this many entries the cache drops everything stale (and, if that is not
-/// enough, everything): memory stays bounded under any token traffic.
+/// enough, everything): memory stays bounded under any token traffic
+/// ([`Recent`]'s policy).
 const MAX_ENTRIES: usize = 200_000;
 /// How long a description (`Me`, reach) is reused.
 const DESCRIPTION_TTL: Duration = Duration::from_secs(300);
@@ -52,7 +53,7 @@ const POLL_OVERLAP: chrono::Duration = chrono::Duration::seconds(5);
 pub struct UserCache {
     /// How often `user_changes` is read; zero turns the cache off.
     ttl: Duration,
-    entries: RwLock<HashMap<Uuid, (Instant, Arc<KnownUser>)>>,
+    entries: Recent<Uuid, Arc<KnownUser>>,
     poll: Mutex<Poll>,
 }
 
@@ -93,7 +94,7 @@ impl UserCache {
     pub fn new(ttl: Duration) -> UserCache {
         UserCache {
             ttl,
-            entries: RwLock::new(HashMap::new()),
+            entries: Recent::for_a_while(DESCRIPTION_TTL, MAX_ENTRIES),
             poll: Mutex::new(Poll {
                 read_from: Utc::now(),
                 applied: HashSet::new(),
@@ -107,8 +108,7 @@ impl UserCache {
         db: &DatabaseConnection,
         user_id: Uuid,
     ) -> Result<Option<Arc<KnownUser>>, DbErr> {
-        let now = Instant::now();
-        if let Some(user) = self.fresh(user_id, now) {
+        if let Some(user) = self.fresh(user_id) {
             return Ok(Some(user));
         }
         let Some((principal, row)) = principal::load_with_user(db, user_id).await? else {
@@ -127,7 +127,7 @@ impl UserCache {
             reach,
             sessions_since_ms,
         });
-        self.insert(user_id, user.clone(), now);
+        self.insert(user_id, user.clone());
         Ok(Some(user))
     }
 
@@ -162,31 +162,20 @@ impl UserCache {
     }
 
     pub fn forget(&self, user_id: Uuid) {
-        self.entries.writing().remove(&user_id);
+        self.entries.forget(&user_id);
     }
 
-    fn fresh(&self, user_id: Uuid, now: Instant) -> Option<Arc<KnownUser>> {
+    fn fresh(&self, user_id: Uuid) -> Option<Arc<KnownUser>> {
         if self.ttl.is_zero() {
             return None;
         }
-        let entries = self.entries.reading();
-        let (described_at, user) = entries.get(&user_id)?;
-        (now.duration_since(*described_at) < DESCRIPTION_TTL).then(|| user.clone())
+        self.entries.get(&user_id)
     }
 
-    fn insert(&self, user_id: Uuid, user: Arc<KnownUser>, now: Instant) {
-        if self.ttl.is_zero() {
-            return;
+    fn insert(&self, user_id: Uuid, user: Arc<KnownUser>) {
+        if !self.ttl.is_zero() {
+            self.entries.put(user_id, user);
         }
-        let mut entries = self.entries.writing();
-        if entries.len() >= MAX_ENTRIES {
-            entries
-                .retain(|_, (described_at, _)| now.duration_since(*described_at) < DESCRIPTION_TTL);
-            if entries.len() >= MAX_ENTRIES {
-                entries.clear();
-            }
-        }
-        entries.insert(user_id, (now, user));
     }
 }
 
@@ -220,15 +209,17 @@ mod tests {
     }
 
     #[test]
-    fn a_description_lives_five_minutes_and_can_be_forgotten() {
+    fn a_description_is_reused_until_forgotten_and_never_with_the_cache_off() {
+        // (How long it lives and how the cache stays bounded: `Recent`'s tests.)
         let cache = UserCache::new(Duration::from_secs(1));
         let id = Uuid::new_v4();
-        let start = Instant::now();
-        cache.insert(id, user("admin"), start);
-        assert!(cache.fresh(id, start + Duration::from_secs(299)).is_some());
-        assert!(cache.fresh(id, start + DESCRIPTION_TTL).is_none());
+        cache.insert(id, user("admin"));
+        assert!(cache.fresh(id).is_some());
         cache.forget(id);
-        assert!(cache.fresh(id, start).is_none());
+        assert!(cache.fresh(id).is_none());
+        let off = UserCache::new(Duration::ZERO);
+        off.insert(id, user("admin"));
+        assert!(off.fresh(id).is_none());
     }
 
     #[test]
@@ -260,31 +251,5 @@ mod tests {
         assert!(since > start + second);
         assert!(poll.news(since, Vec::new()).is_empty());
         assert!(poll.applied.is_empty(), "{}", poll.applied.len());
-    }
-
-    #[test]
-    fn a_zero_ttl_keeps_nothing() {
-        let cache = UserCache::new(Duration::ZERO);
-        let id = Uuid::new_v4();
-        let start = Instant::now();
-        cache.insert(id, user("admin"), start);
-        assert!(cache.fresh(id, start).is_none());
-    }
-
-    #[test]
-    fn a_full_cache_drops_stale_entries_first() {
-        let cache = UserCache::new(Duration::from_secs(1));
-        let start = Instant::now();
-        let old = Uuid::new_v4();
-        cache.insert(old, user("old"), start);
-        let later = start + DESCRIPTION_TTL;
-        for _ in 1..MAX_ENTRIES {
-            cache.insert(Uuid::new_v4(), user("x"), later);
-        }
-        let fresh = Uuid::new_v4();
-        cache.insert(fresh, user("new"), later);
-        assert!(cache.fresh(old, later).is_none());
-        assert!(cache.fresh(fresh, later).is_some());
-        assert!(cache.entries.read().unwrap().len() <= MAX_ENTRIES);
     }
 }

@@ -80,9 +80,9 @@ async fn announce(state: &AppState, announcement: Announcement) -> Result<(), St
         only_unsubmitted: closing,
         ..announcements::Audience::default()
     };
-    announcements::announce(&state.db, found.id, &notice, &audience, Utc::now())
+    let recent = &state.announcements;
+    announcements::announce(&state.db, recent, found.id, &notice, &audience, Utc::now())
         .await
         .map_err(|e| e.to_string())?;
-    state.announcements.forget();
     Ok(())
 }

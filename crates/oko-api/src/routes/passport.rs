@@ -137,10 +137,15 @@ pub async fn update_passport(
         ));
     }
     ApiError::unless_valid(body.problems())?;
-    let changed = passports::change(&state.db, &found, &changes, user.login(), Utc::now()).await?;
-    if changed.iter().any(|f| !f.is_contact()) {
-        state.roster.invalidate();
-    }
+    passports::change(
+        &state.db,
+        &state.roster,
+        &found,
+        &changes,
+        user.login(),
+        Utc::now(),
+    )
+    .await?;
     let reread = oko_db::orgs::find(&state.db, found.id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Организация не найдена"))?;

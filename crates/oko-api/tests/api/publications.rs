@@ -528,7 +528,9 @@ async fn a_publication_saved_elsewhere_shows_within_a_quarter_second(backend: Ba
         .await
         .unwrap()
         .unwrap();
-    oko_db::publications::create(&app.db, &input, &targets)
+    // That instance's own board, not this one's.
+    let its_board = oko_db::board::BoardCache::default();
+    oko_db::publications::create(&app.db, &its_board, &input, &targets)
         .await
         .unwrap();
     // This instance re-reads the publications' version at most every 250 ms.

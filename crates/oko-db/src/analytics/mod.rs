@@ -250,9 +250,11 @@ pub async fn students_of(
         .collect())
 }
 
-/// Makes collection `collection_id` gather the protocol of work `work_id`.
+/// Makes collection `collection_id` gather the protocol of work `work_id`
+/// (this instance's `collections` knows at once).
 pub async fn link_protocol(
     db: &DatabaseConnection,
+    collections: &crate::collections::CollectionCache,
     collection_id: Uuid,
     work_id: Uuid,
 ) -> Result<(), DbErr> {
@@ -264,6 +266,7 @@ pub async fn link_protocol(
         .filter(collection::Column::Id.eq(collection_id))
         .exec(db)
         .await?;
+    collections.forget(collection_id);
     Ok(())
 }
 

@@ -56,9 +56,10 @@ pub async fn create_municipality(
     require_operator(&user)?;
     ApiError::unless_valid(body.problems())?;
     let region = body.region_code.trim();
-    match admin::create_municipality(&state.db, region, body.code, &body.name).await? {
+    match admin::create_municipality(&state.db, &state.roster, region, body.code, &body.name)
+        .await?
+    {
         Ok(created) => {
-            state.roster.invalidate();
             let login = RegionCode::parse(region)
                 .map(|r| municipal_coordinator_login(r, body.code))
                 .unwrap_or_default();
@@ -142,8 +143,7 @@ pub async fn import_municipalities(
             .map(|r| (r.login.clone(), &mut r.password_hash)),
     )
     .await;
-    admin::create_municipalities(&state.db, &rows, Utc::now()).await?;
-    state.roster.invalidate();
+    admin::create_municipalities(&state.db, &state.roster, &rows, Utc::now()).await?;
     Ok(HttpResponse::Created().json(AccountsCreated {
         created: credentials.len(),
         credentials,

@@ -134,8 +134,7 @@ async fn created(
             .map(|n| (n.input.login.trim().to_lowercase(), &mut n.password_hash)),
     )
     .await;
-    admin::create_organisations(&state.db, &new, Utc::now()).await?;
-    state.roster.invalidate();
+    admin::create_organisations(&state.db, &state.roster, &new, Utc::now()).await?;
     Ok(HttpResponse::Created().json(AccountsCreated {
         created: credentials.len(),
         credentials,
@@ -162,13 +161,12 @@ pub async fn close_organisation(
     let login = crate::routes::access::login_param(&login)?
         .trim()
         .to_lowercase();
-    if !admin::close_organisation(&state.db, &login, Utc::now()).await? {
+    if !admin::close_organisation(&state.db, &state.roster, &login, Utc::now()).await? {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             "Организация не найдена или уже закрыта",
         ));
     }
-    state.roster.invalidate();
     Ok(HttpResponse::Ok().json(OrganisationClosed {
         login,
         closed: true,

@@ -87,9 +87,9 @@ pub async fn create_protocol(
     ApiError::unless_valid(input.problems())?;
     let form = forms::create(&state.db, &protocol::protocol_form(&work.definition), now).await?;
     input.form_version_id = form.id;
-    let collection = collections::save(&state.db, body.publication_id, &input, now).await?;
-    oko_db::analytics::link_protocol(&state.db, collection.id, work.row.id).await?;
-    state.collections.forget(collection.id);
+    let cache = &state.collections;
+    let collection = collections::save(&state.db, cache, body.publication_id, &input, now).await?;
+    oko_db::analytics::link_protocol(&state.db, cache, collection.id, work.row.id).await?;
     Ok(HttpResponse::Created().json(ProtocolView {
         collection_id: collection.id,
         form_id: form.form_id,

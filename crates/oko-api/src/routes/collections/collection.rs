@@ -82,8 +82,8 @@ pub async fn save_collection(
             "Форму нельзя заменить: организации уже начали ее заполнять",
         ));
     }
-    let saved = collections::save(&state.db, publication_id, &body, now).await?;
-    state.collections.forget(saved.id);
+    let saved =
+        collections::save(&state.db, &state.collections, publication_id, &body, now).await?;
     answer(&state, &user, saved, now).await
 }
 
@@ -152,8 +152,7 @@ pub async fn set_collection_state(
     require_operator(&user)?;
     let now = Utc::now();
     let found = seen_collection(&state, &user, id.into_inner(), now).await?;
-    let saved = collections::set_state(&state.db, found, body.state).await?;
-    state.collections.forget(saved.id);
+    let saved = collections::set_state(&state.db, &state.collections, found, body.state).await?;
     answer(&state, &user, saved, now).await
 }
 

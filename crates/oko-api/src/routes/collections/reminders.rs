@@ -103,8 +103,8 @@ pub async fn send_reminder(
         body: &message,
         link: Some(&link),
     };
-    announcements::announce(&state.db, found.id, &notice, &audience, now).await?;
-    state.announcements.forget();
+    let recent = &state.announcements;
+    announcements::announce(&state.db, recent, found.id, &notice, &audience, now).await?;
     let detail = audit_detail(
         &body.statuses,
         municipality.as_ref().map(|m| m.name.as_str()),

@@ -48,8 +48,7 @@ pub async fn create_publication(
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
     let targets = checked(&state, &body).await?;
-    let id = oko_db::publications::create(&state.db, &body, &targets).await?;
-    state.board.invalidate();
+    let id = oko_db::publications::create(&state.db, &state.board, &body, &targets).await?;
     let saved = reopen(&state, &user, id).await?;
     noted(&state, &user, &saved).await;
     Ok(HttpResponse::Created().json(saved))
@@ -82,10 +81,9 @@ pub async fn update_publication(
     require_operator(&user)?;
     let id = id.into_inner();
     let targets = checked(&state, &body).await?;
-    if !oko_db::publications::update(&state.db, id, &body, &targets).await? {
+    if !oko_db::publications::update(&state.db, &state.board, id, &body, &targets).await? {
         return Err(publication_not_found());
     }
-    state.board.invalidate();
     let saved = reopen(&state, &user, id).await?;
     noted(&state, &user, &saved).await;
     Ok(web::Json(saved))
