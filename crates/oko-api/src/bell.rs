@@ -17,7 +17,9 @@ use oko_db::{
 use oko_domain::notifications::NotificationList;
 use uuid::Uuid;
 
-use crate::{auth::user_cache::KnownUser, error::ApiError, state::AppState};
+use oko_db::known_users::KnownUser;
+
+use crate::{error::ApiError, state::AppState};
 
 /// The announcements `user` sees now, each with whether they read it.
 pub async fn announcements_seen(

@@ -456,7 +456,8 @@ async fn set_password(config: &Config, login: &str) -> CliResult {
     let password = read_password()?;
     let db = open_database(config).await?;
     let hash = password::hash_off_thread(password).await;
-    if users::set_password_hash(&db, login, &hash, users::NewPassword::Reset)
+    let known = oko_db::known_users::UserCache::off();
+    if users::set_password_hash(&db, &known, login, &hash, users::NewPassword::Reset)
         .await?
         .is_some()
     {
@@ -493,7 +494,8 @@ async fn record_reset(db: &oko_db::DatabaseConnection, login: &str) -> CliResult
 
 async fn set_blocked(config: &Config, login: &str, blocked: bool) -> CliResult {
     let db = open_database(config).await?;
-    if users::set_blocked(&db, login, blocked).await? {
+    let known = oko_db::known_users::UserCache::off();
+    if users::set_blocked(&db, &known, login, blocked).await? {
         println!(
             "{login}: {}",
             if blocked {

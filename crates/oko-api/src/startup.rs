@@ -10,7 +10,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::{
-    auth::{password, tokens, user_cache},
+    auth::{password, tokens},
     config::Config,
     error, file_store, openapi, routes, spa,
     state::AppState,
@@ -47,7 +47,7 @@ impl Application {
             trusted_proxies: config.trusted_proxies.clone(),
             data_dir: config.data_dir.clone(),
             min_free_bytes: config.min_free_bytes,
-            users: user_cache::UserCache::new(config.auth_cache_ttl),
+            users: oko_db::known_users::UserCache::new(config.auth_cache_ttl),
             board: oko_db::board::BoardCache::default(),
             forms: oko_db::forms::DefinitionCache::default(),
             collections: oko_db::collections::CollectionCache::default(),

@@ -3,10 +3,7 @@
 
 use oko_db::DatabaseConnection;
 
-use crate::{
-    auth::{tokens, user_cache},
-    file_store,
-};
+use crate::{auth::tokens, file_store};
 
 /// What every handler shares.
 pub struct AppState {
@@ -27,7 +24,7 @@ pub struct AppState {
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Who the tokens' subjects are, briefly remembered.
-    pub users: user_cache::UserCache,
+    pub users: oko_db::known_users::UserCache,
     /// The publications in memory, reloaded when they change.
     pub board: oko_db::board::BoardCache,
     /// Parsed form definitions by version id (versions never change).

@@ -282,6 +282,7 @@ pub async fn create_organisations(
 pub async fn close_organisation(
     db: &DatabaseConnection,
     roster: &RosterCache,
+    known: &crate::known_users::UserCache,
     login: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
@@ -301,6 +302,7 @@ pub async fn close_organisation(
         .filter(user::Column::OrganisationId.eq(found.id))
         .all(&txn)
         .await?;
+    let blocked: Vec<Uuid> = accounts.iter().map(|a| a.id).collect();
     for account in accounts {
         let id = account.id;
         let mut active: user::ActiveModel = account.into();
@@ -317,6 +319,9 @@ pub async fn close_organisation(
     }
     txn.commit().await?;
     roster.invalidate();
+    for user_id in blocked {
+        known.forget(user_id);
+    }
     Ok(true)
 }
 

@@ -28,6 +28,7 @@ pub mod forum;
 pub mod held;
 pub mod idempotency;
 pub mod jobs;
+pub mod known_users;
 pub mod login_failures;
 pub mod monitoring;
 pub mod notifications;

@@ -183,6 +183,7 @@ pub enum NewPassword {
 /// unknown login.
 pub async fn set_password_hash(
     db: &DatabaseConnection,
+    known: &crate::known_users::UserCache,
     login: &str,
     password_hash: &str,
     kind: NewPassword,
@@ -208,6 +209,7 @@ pub async fn set_password_hash(
         crate::api_tokens::revoke_all_for_user(&txn, user_id, now).await?;
     }
     txn.commit().await?;
+    known.forget(user_id);
     Ok(Some(since))
 }
 
@@ -247,6 +249,7 @@ pub async fn changed_since(
 /// change is logged in `user_changes`, so every instance's user cache drops it.
 pub async fn set_blocked(
     db: &DatabaseConnection,
+    known: &crate::known_users::UserCache,
     login: &str,
     blocked: bool,
 ) -> Result<bool, DbErr> {
@@ -267,6 +270,7 @@ pub async fn set_blocked(
         refresh_tokens::revoke_all_for_user(&txn, user_id).await?;
     }
     txn.commit().await?;
+    known.forget(user_id);
     Ok(true)
 }
 

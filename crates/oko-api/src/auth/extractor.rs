@@ -1,12 +1,14 @@
 //! `Authenticated`: the bearer token checked and the user's role and scope resolved on
-//! the server (through the short-lived [`UserCache`](super::user_cache::UserCache)).
+//! the server (through the short-lived [`UserCache`](oko_db::known_users::UserCache)).
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use oko_domain::{api_tokens::TOKEN_PREFIX, error_code::ErrorCode};
 
-use super::{tokens::Bearer, user_cache::KnownUser};
+use oko_db::known_users::KnownUser;
+
+use super::tokens::Bearer;
 use crate::{error::ApiError, state::AppState};
 
 /// The authenticated user of a request.

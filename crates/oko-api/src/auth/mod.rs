@@ -6,4 +6,3 @@ pub mod extractor;
 pub mod password;
 pub mod throttle;
 pub mod tokens;
-pub mod user_cache;

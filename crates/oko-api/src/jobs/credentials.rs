@@ -54,6 +54,7 @@ pub async fn run(
         let hash = password::hash_off_thread(issued.clone()).await;
         oko_db::users::set_password_hash(
             &state.db,
+            &state.users,
             &account.login,
             &hash,
             oko_db::users::NewPassword::Reset,

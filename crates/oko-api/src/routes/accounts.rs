@@ -79,11 +79,12 @@ pub async fn change_password(
     ));
     ApiError::unless_valid(problems)?;
     let hash = password::hash_off_thread(body.new_password.clone()).await;
-    let since = oko_db::users::set_password_hash(&state.db, &login, &hash, NewPassword::Own)
-        .await?
-        .ok_or_else(ApiError::invalid_credentials)?;
-    // This instance at once; the others at their next poll of `user_changes`.
-    state.users.forget(user.user_id());
+    // This instance forgets the old description at once; the others at their
+    // next poll of `user_changes`.
+    let since =
+        oko_db::users::set_password_hash(&state.db, &state.users, &login, &hash, NewPassword::Own)
+            .await?
+            .ok_or_else(ApiError::invalid_credentials)?;
     let entry = audit::Entry {
         action: AuditAction::PasswordChanged,
         target: &login,
@@ -122,12 +123,12 @@ pub async fn issue_password(
     let hash = password::hash_off_thread(password.clone()).await;
     oko_db::users::set_password_hash(
         &state.db,
+        &state.users,
         &target.login,
         &hash,
         oko_db::users::NewPassword::Reset,
     )
     .await?;
-    state.users.forget(target.id);
     let entry = audit::Entry {
         action: AuditAction::PasswordReset,
         target: &target.login,
@@ -194,7 +195,7 @@ async fn set_blocked(
     blocked: bool,
 ) -> Result<HttpResponse, ApiError> {
     let (target, place) = subordinate(state, user, login).await?;
-    oko_db::users::set_blocked(&state.db, &target.login, blocked).await?;
+    oko_db::users::set_blocked(&state.db, &state.users, &target.login, blocked).await?;
     let action = if blocked {
         AuditAction::UserBlocked
     } else {

@@ -207,7 +207,6 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
     let app = spawn_app(backend).await;
     let municipality = app.token("mun24001").await;
     let (_, school_session) = app.login("sch240001", PASSWORD).await;
-    let school_token = school_session["access_token"].as_str().unwrap().to_owned();
     let school_refresh = school_session["refresh_token"].as_str().unwrap().to_owned();
 
     let (status, issued) = app
@@ -263,6 +262,10 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
         .await;
     let municipality = session["access_token"].as_str().unwrap().to_owned();
 
+    // The school at work with its new password, known to this instance.
+    let (_, session) = app.login("sch240001", password).await;
+    let school_token = session["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.get("/api/me", &school_token).await.0, StatusCode::OK);
     let (status, access) = app
         .call(
             Method::POST,
@@ -275,7 +278,7 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
     assert_eq!(access["blocked"], true);
     let (status, _) = app.login("sch240001", password).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // At once on the instance that blocked (the others: at their next poll).
     let (status, _) = app.get("/api/me", &school_token).await;
     assert_eq!(
         status,

@@ -37,7 +37,7 @@ async fn each_role_logs_in_and_me_describes_the_user(backend: Backend) {
 
 async fn every_login_failure_answers_the_same_401(backend: Backend) {
     let app = spawn_app(backend).await;
-    oko_db::users::set_blocked(&app.db, "sch240002", true)
+    oko_db::users::set_blocked(&app.db, &console(), "sch240002", true)
         .await
         .unwrap();
     let mut bodies = Vec::new();
@@ -178,7 +178,7 @@ async fn the_cookie_carries_the_session_and_logout_ends_it(backend: Backend) {
 async fn a_blocked_user_can_neither_log_in_nor_refresh(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, tokens) = app.login("sch240001", PASSWORD).await;
-    oko_db::users::set_blocked(&app.db, "sch240001", true)
+    oko_db::users::set_blocked(&app.db, &console(), "sch240001", true)
         .await
         .unwrap();
     assert_eq!(
@@ -194,7 +194,7 @@ async fn a_blocked_user_can_neither_log_in_nor_refresh(backend: Backend) {
             .0,
         StatusCode::UNAUTHORIZED
     );
-    oko_db::users::set_blocked(&app.db, "sch240001", false)
+    oko_db::users::set_blocked(&app.db, &console(), "sch240001", false)
         .await
         .unwrap();
     assert_eq!(app.login("sch240001", PASSWORD).await.0, StatusCode::OK);
@@ -203,7 +203,7 @@ async fn a_blocked_user_can_neither_log_in_nor_refresh(backend: Backend) {
     let (_, other) = app.login("sch240002", PASSWORD).await;
     let access = other["access_token"].as_str().unwrap();
     assert_eq!(app.get("/api/me", access).await.0, StatusCode::OK);
-    oko_db::users::set_blocked(&app.db, "sch240002", true)
+    oko_db::users::set_blocked(&app.db, &console(), "sch240002", true)
         .await
         .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(
@@ -225,4 +225,9 @@ async fn me_needs_a_valid_access_token(backend: Backend) {
         .await
         .unwrap();
     assert_problem(forged, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+}
+
+/// A user cache of no server: the console's, or another instance's.
+fn console() -> oko_db::known_users::UserCache {
+    oko_db::known_users::UserCache::off()
 }

@@ -161,7 +161,9 @@ pub async fn close_organisation(
     let login = crate::routes::access::login_param(&login)?
         .trim()
         .to_lowercase();
-    if !admin::close_organisation(&state.db, &state.roster, &login, Utc::now()).await? {
+    if !admin::close_organisation(&state.db, &state.roster, &state.users, &login, Utc::now())
+        .await?
+    {
         return Err(ApiError::new(
             ErrorCode::NotFound,
             "Организация не найдена или уже закрыта",

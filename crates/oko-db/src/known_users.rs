@@ -5,10 +5,11 @@
 //! `OKO_AUTH_CACHE_SECONDS` (default 1) a task of its own reads `user_changes` and the
 //! users blocked or unblocked since are dropped, so a blocked user's access tokens stop
 //! within that time on every instance, and refresh tokens at once (they are always
-//! checked in the database). A save then costs no query for its user. Every instance
-//! keeps its own copy; nothing here is the only copy.
+//! checked in the database); the instance that made the change (`users::set_blocked`,
+//! `users::set_password_hash`, `admin::close_organisation`) drops them as it commits.
+//! A save then costs no query for its user. Every instance keeps its own copy;
+//! nothing here is the only copy.
 
-use oko_db::sync::{Locked, Recent};
 use std::{
     collections::HashSet,
     sync::{Arc, Mutex},
@@ -16,10 +17,12 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use oko_db::{
-    DatabaseConnection, DbErr,
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::{
     principal::{self, Principal},
     reach::Reach,
+    sync::{Locked, Recent},
     users,
 };
 use oko_domain::api::Me;
@@ -102,6 +105,12 @@ impl UserCache {
         }
     }
 
+    /// No cache, for the console's commands: they serve no requests, and the
+    /// servers learn of their changes from `user_changes`.
+    pub fn off() -> UserCache {
+        UserCache::new(Duration::ZERO)
+    }
+
     /// The live, unblocked user `user_id`, from the cache or the database.
     pub async fn get(
         &self,
@@ -161,7 +170,8 @@ impl UserCache {
         Ok(())
     }
 
-    pub fn forget(&self, user_id: Uuid) {
+    /// Drops `user_id`: its access changed.
+    pub(crate) fn forget(&self, user_id: Uuid) {
         self.entries.forget(&user_id);
     }
 
