@@ -149,14 +149,7 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
     };
     let mut changes = student(1, "101", ["1", "2", "2"], "4");
     changes.extend(student(2, "102", ["0", "3", "0"], "3"));
-    let (status, draft) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{collection}/draft"),
-            &school,
-            Some(json!({"version": 0, "change_id": "a", "changes": changes})),
-        )
-        .await;
+    let (status, draft) = app.save(&school, collection, 0, "a", changes).await;
     assert_eq!(status, StatusCode::OK, "{draft}");
     // 3 points for a 2-point task: the submission is refused at that cell.
     let (status, problem) = app.submit(&school, collection, &draft["version"]).await;
@@ -167,11 +160,12 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
     assert_eq!(row(&nothing, "МБОУ")["values"][0], 0.0, "{nothing}");
 
     let (_, draft) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{collection}/draft"),
+        .save(
             &school,
-            Some(json!({"version": draft["version"], "change_id": "b", "changes": [set(2, "task_2", "1")]})),
+            collection,
+            &draft["version"],
+            "b",
+            vec![set(2, "task_2", "1")],
         )
         .await;
     let (status, receipt) = app.submit(&school, collection, &draft["version"]).await;
@@ -233,11 +227,12 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
         .get(&format!("/api/collections/{collection}/draft"), &school)
         .await;
     let (_, draft) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{collection}/draft"),
+        .save(
             &school,
-            Some(json!({"version": draft["version"], "change_id": "c", "changes": [{"op": "delete_row", "sheet": "protocol", "row": 2}]})),
+            collection,
+            &draft["version"],
+            "c",
+            vec![json!({"op": "delete_row", "sheet": "protocol", "row": 2})],
         )
         .await;
     let (status, _) = app.submit(&school, collection, &draft["version"]).await;

@@ -15,7 +15,7 @@ use crate::support::{
     arrange::{open_college_collection, storage},
     postgres_admin_url, serve_process_on, spawn_app,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 on_both_databases!(a_backup_under_load_restores_every_acknowledged_save);
@@ -34,16 +34,15 @@ async fn keep_saving(
     let mut version = 0;
     while !stop.load(Ordering::Relaxed) {
         let (status, saved) = app
-            .call(
-                Method::PATCH,
-                &format!("/api/collections/{id}/draft"),
+            .save(
                 &token,
-                Some(
-                    json!({"version": version, "change_id": format!("b-{version}"), "changes": [
-                        {"op": "set", "sheet": "specialties", "row": 1, "column": "students",
-                         "value": (version + 1).to_string()}
-                    ]}),
-                ),
+                &id,
+                version,
+                &format!("b-{version}"),
+                vec![
+                    json!({"op": "set", "sheet": "specialties", "row": 1, "column": "students",
+                     "value": (version + 1).to_string()}),
+                ],
             )
             .await;
         assert_eq!(status, StatusCode::OK, "{saved}");

@@ -12,6 +12,7 @@ use crate::support::{
     Backend, TestApp,
     arrange::{
         OPEN_FROM, OPEN_UNTIL, collection, form, open_collection_of, open_college_collection,
+        set_cell,
     },
     spawn_app,
 };
@@ -60,7 +61,7 @@ on_both_databases!(
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {
-    json!({"op": "set", "sheet": "specialties", "row": row, "column": column, "value": value})
+    set_cell("specialties", row, column, value)
 }
 
 /// A complete, valid row 1 of the college form.
@@ -79,23 +80,6 @@ fn valid_row() -> Vec<Value> {
     .into_iter()
     .map(|(column, value)| set(1, column, value))
     .collect()
-}
-
-async fn patch(
-    app: &TestApp,
-    token: &str,
-    id: &str,
-    version: i64,
-    change_id: &str,
-    changes: Vec<Value>,
-) -> (StatusCode, Value) {
-    app.call(
-        Method::PATCH,
-        &format!("/api/collections/{id}/draft"),
-        token,
-        Some(json!({"version": version, "change_id": change_id, "changes": changes})),
-    )
-    .await
 }
 
 fn error_codes(errors: &Value) -> Vec<(i64, String, String)> {
@@ -182,7 +166,8 @@ async fn forms_are_checked_versioned_and_pinned(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Once a draft exists the pinned version cannot be swapped.
-    patch(&app, &school, id, 0, "c1", vec![set(1, "course", "2")]).await;
+    app.save(&school, id, 0, "c1", vec![set(1, "course", "2")])
+        .await;
     let publication = block["publication_id"].as_str().unwrap();
     let (status, problem) = app
         .call(
@@ -208,7 +193,7 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
     assert_eq!(draft["version"], 0);
     assert_eq!(draft["progress"]["status_title"], "Не приступил");
 
-    let (status, saved) = patch(&app, &school, &id, 0, "tab1-1", valid_row()).await;
+    let (status, saved) = app.save(&school, &id, 0, "tab1-1", valid_row()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], 1);
     assert_eq!(saved["errors"], json!([]));
@@ -218,7 +203,7 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
         json!({"op": "insert_row", "sheet": "specialties", "row": 1}),
         set(1, "course", "семь"),
     ];
-    let (status, saved) = patch(&app, &school, &id, 1, "tab1-2", batch.clone()).await;
+    let (status, saved) = app.save(&school, &id, 1, "tab1-2", batch.clone()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], 2);
     let codes = error_codes(&saved["errors"]);
@@ -232,7 +217,7 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
     );
 
     // The same batch retried (its answer was lost) is not applied twice.
-    let (status, again) = patch(&app, &school, &id, 1, "tab1-2", batch).await;
+    let (status, again) = app.save(&school, &id, 1, "tab1-2", batch).await;
     assert_eq!(status, StatusCode::OK, "{again}");
     assert_eq!(again["version"], 2);
     let (_, draft) = app
@@ -250,15 +235,9 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
     assert_eq!(draft["progress"]["status_title"], "В работе");
 
     // Another tab still on version 1: 409 with the current draft, nothing applied.
-    let (status, conflict) = patch(
-        &app,
-        &school,
-        &id,
-        1,
-        "tab2-1",
-        vec![set(2, "students", "40")],
-    )
-    .await;
+    let (status, conflict) = app
+        .save(&school, &id, 1, "tab2-1", vec![set(2, "students", "40")])
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
     assert_eq!(conflict["code"], "conflict");
     assert_eq!(conflict["current"]["version"], 2);
@@ -268,15 +247,15 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
     );
 
     // A change the form does not allow refuses the whole batch.
-    let (status, problem) = patch(
-        &app,
-        &school,
-        &id,
-        2,
-        "tab1-3",
-        vec![set(2, "students", "40"), set(2, "nope", "1")],
-    )
-    .await;
+    let (status, problem) = app
+        .save(
+            &school,
+            &id,
+            2,
+            "tab1-3",
+            vec![set(2, "students", "40"), set(2, "nope", "1")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["code"], "unknown");
     let (_, draft) = app
@@ -306,44 +285,26 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
     let id = open_college_collection(&first, &admin).await;
     let school = first.token("sch240001").await;
 
-    saves_as(patch(&first, &school, &id, 0, "a-1", valid_row()).await, 1);
+    saves_as(first.save(&school, &id, 0, "a-1", valid_row()).await, 1);
     saves_as(
-        patch(
-            &first,
-            &school,
-            &id,
-            1,
-            "a-2",
-            vec![set(1, "students", "40")],
-        )
-        .await,
+        first
+            .save(&school, &id, 1, "a-2", vec![set(1, "students", "40")])
+            .await,
         2,
     );
     // The other instance saves on version 2.
     saves_as(
-        patch(
-            &second,
-            &school,
-            &id,
-            2,
-            "b-1",
-            vec![set(1, "after_9", "36")],
-        )
-        .await,
+        second
+            .save(&school, &id, 2, "b-1", vec![set(1, "after_9", "36")])
+            .await,
         3,
     );
 
     // A tab that missed it saves on version 2 through the first instance: refused,
     // with the other instance's work in the answer.
-    let (status, conflict) = patch(
-        &first,
-        &school,
-        &id,
-        2,
-        "a-3",
-        vec![set(1, "students", "41")],
-    )
-    .await;
+    let (status, conflict) = first
+        .save(&school, &id, 2, "a-3", vec![set(1, "students", "41")])
+        .await;
     assert_eq!(status, StatusCode::CONFLICT, "{conflict}");
     assert_eq!(conflict["current"]["version"], 3);
     assert_eq!(
@@ -353,15 +314,9 @@ async fn two_instances_on_one_database_lose_no_save(backend: Backend) {
 
     // On version 3 the first instance saves over both.
     saves_as(
-        patch(
-            &first,
-            &school,
-            &id,
-            3,
-            "a-4",
-            vec![set(1, "students", "41")],
-        )
-        .await,
+        first
+            .save(&school, &id, 3, "a-4", vec![set(1, "students", "41")])
+            .await,
         4,
     );
     let (_, draft) = second
@@ -401,15 +356,15 @@ async fn two_server_processes_on_one_database_lose_no_save(backend: Backend) {
             for n in 1..=SAVES {
                 let through = processes[n as usize % 2];
                 let value = n.to_string();
-                let answer = patch(
-                    through,
-                    token,
-                    &id,
-                    n - 1,
-                    &format!("p-{n}"),
-                    vec![set(1, "students", &value)],
-                )
-                .await;
+                let answer = through
+                    .save(
+                        token,
+                        &id,
+                        n - 1,
+                        &format!("p-{n}"),
+                        vec![set(1, "students", &value)],
+                    )
+                    .await;
                 saves_as(answer, n);
             }
         }
@@ -445,13 +400,13 @@ async fn saves_reuse_one_connection_and_outlive_its_loss(backend: Backend) {
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let school = app.token("sch240001").await;
-    saves_as(patch(&app, &school, &id, 0, "c-0", valid_row()).await, 1);
+    saves_as(app.save(&school, &id, 0, "c-0", valid_row()).await, 1);
     for version in 1..6 {
         let students = (30 + version).to_string();
         let change = vec![set(1, "students", &students)];
         let change_id = format!("c-{version}");
         saves_as(
-            patch(&app, &school, &id, version, &change_id, change).await,
+            app.save(&school, &id, version, &change_id, change).await,
             version + 1,
         );
     }
@@ -468,7 +423,8 @@ async fn saves_reuse_one_connection_and_outlive_its_loss(backend: Backend) {
     }
     // (A SQLite file has no server to drop connections: there the save just goes on.)
     saves_as(
-        patch(&app, &school, &id, 6, "c-6", vec![set(1, "students", "40")]).await,
+        app.save(&school, &id, 6, "c-6", vec![set(1, "students", "40")])
+            .await,
         7,
     );
     let (_, draft) = app
@@ -506,7 +462,7 @@ async fn drafts_are_scoped_to_their_organisation(backend: Backend) {
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let school = app.token("sch240001").await;
-    let (status, _) = patch(&app, &school, &id, 0, "a", valid_row()).await;
+    let (status, _) = app.save(&school, &id, 0, "a", valid_row()).await;
     assert_eq!(status, StatusCode::OK);
 
     // A neighbour sees only their own (blank) draft, whatever they ask for.
@@ -532,7 +488,9 @@ async fn drafts_are_scoped_to_their_organisation(backend: Backend) {
             .await;
         assert_eq!(status, StatusCode::OK, "{coordinator}: {draft}");
         assert_eq!(draft["version"], 1, "{coordinator}");
-        let (status, problem) = patch(&app, &token, &id, 1, "c", vec![set(1, "course", "2")]).await;
+        let (status, problem) = app
+            .save(&token, &id, 1, "c", vec![set(1, "course", "2")])
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     }
     // Another region's coordinator does not even see the collection.
@@ -576,7 +534,7 @@ async fn submit_validates_snapshots_and_keeps_history(backend: Backend) {
 
     let mut changes = valid_row();
     changes.push(set(1, "after_11", "5"));
-    patch(&app, &school, &id, 0, "a", changes).await;
+    app.save(&school, &id, 0, "a", changes).await;
     let (status, problem) = submit(1).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["code"], "comparison_failed");
@@ -595,7 +553,8 @@ async fn submit_validates_snapshots_and_keeps_history(backend: Backend) {
         "a refused submit stores nothing"
     );
 
-    patch(&app, &school, &id, 1, "b", vec![set(1, "after_11", "4")]).await;
+    app.save(&school, &id, 1, "b", vec![set(1, "after_11", "4")])
+        .await;
     let (status, receipt) = submit(2).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
     assert!(
@@ -611,7 +570,8 @@ async fn submit_validates_snapshots_and_keeps_history(backend: Backend) {
     assert_eq!(block["progress"]["last_action"], receipt["message"]);
 
     // Editing after a submission keeps «Сдано»; submitting again replaces what counts.
-    patch(&app, &school, &id, 2, "c", vec![set(1, "students", "40")]).await;
+    app.save(&school, &id, 2, "c", vec![set(1, "students", "40")])
+        .await;
     let (status, stale) = submit(2).await;
     assert_eq!(status, StatusCode::CONFLICT, "{stale}");
     let (status, second) = submit(3).await;
@@ -652,7 +612,7 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let school = app.token("sch240001").await;
-    patch(&app, &school, &id, 0, "a", valid_row()).await;
+    app.save(&school, &id, 0, "a", valid_row()).await;
 
     let (status, block) = app
         .call(
@@ -664,7 +624,9 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{block}");
     assert_eq!(block["state_title"], "Закрыт");
-    let (status, problem) = patch(&app, &school, &id, 1, "b", vec![set(1, "students", "40")]).await;
+    let (status, problem) = app
+        .save(&school, &id, 1, "b", vec![set(1, "students", "40")])
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["code"], "collection_closed");
     assert!(
@@ -691,7 +653,9 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
         Some(json!({"state": "open"})),
     )
     .await;
-    let (status, _) = patch(&app, &school, &id, 1, "b", vec![set(1, "students", "40")]).await;
+    let (status, _) = app
+        .save(&school, &id, 1, "b", vec![set(1, "students", "40")])
+        .await;
     assert_eq!(status, StatusCode::OK);
 
     // A window that has passed is closed by the clock alone.
@@ -699,7 +663,7 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
     let past = collection(&app, &admin, &version["id"], "2021-09-07T15:00:00Z").await;
     assert_eq!(past["state"], "closed");
     let past_id = past["id"].as_str().unwrap();
-    let (status, _) = patch(&app, &school, past_id, 0, "x", valid_row()).await;
+    let (status, _) = app.save(&school, past_id, 0, "x", valid_row()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (_, draft) = app
         .get(&format!("/api/collections/{past_id}/draft"), &school)
@@ -752,7 +716,7 @@ async fn templates_download_and_uploads_replace_the_draft_as_they_came(backend: 
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let school = app.token("sch240001").await;
-    patch(&app, &school, &id, 0, "a", valid_row()).await;
+    app.save(&school, &id, 0, "a", valid_row()).await;
 
     let response = app
         .client
@@ -1115,13 +1079,6 @@ async fn forms_are_described_in_excel_and_back(backend: Backend) {
 }
 
 /// Saves the valid row as `token`'s organisation and submits it.
-async fn fill_and_submit(app: &TestApp, token: &str, id: &str) {
-    let (status, saved) = patch(app, token, id, 0, "fill", valid_row()).await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app.submit(token, id, &saved["version"]).await;
-    assert_eq!(status, StatusCode::OK, "{receipt}");
-}
-
 fn logins(page: &Value) -> Vec<&str> {
     page["items"]
         .as_array()
@@ -1177,9 +1134,9 @@ async fn reminders_reach_the_chosen_statuses_until_they_submit(backend: Backend)
     let waiting = participants_in(&app, &municipal, &id, "not_started").await;
     assert!(waiting.len() >= 3, "{waiting:?}");
     let (submitted, working, late) = (&waiting[0], &waiting[1], &waiting[2]);
-    fill_and_submit(&app, &app.token(submitted).await, &id).await;
-    patch(
-        &app,
+    app.fill_and_submit(&app.token(submitted).await, &id, valid_row())
+        .await;
+    app.save(
         &app.token(working).await,
         &id,
         0,
@@ -1247,12 +1204,13 @@ async fn reminders_reach_the_chosen_statuses_until_they_submit(backend: Backend)
 
     // Starting keeps it; submitting ends it.
     let late_token = app.token(late).await;
-    patch(&app, &late_token, &id, 0, "l", vec![set(1, "course", "3")]).await;
+    app.save(&late_token, &id, 0, "l", vec![set(1, "course", "3")])
+        .await;
     assert!(
         reminded(&app, late, text).await,
         "started since: still reminded"
     );
-    fill_and_submit_again(&app, &late_token, &id).await;
+    app.fill_and_submit(&late_token, &id, valid_row()).await;
     assert!(
         !reminded(&app, late, text).await,
         "submitted: no longer reminded"
@@ -1334,7 +1292,8 @@ async fn the_forecast_puts_the_laggard_municipalities_first(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
-    fill_and_submit(&app, &app.token("sch240001").await, &id).await;
+    app.fill_and_submit(&app.token("sch240001").await, &id, valid_row())
+        .await;
     let region = app.token("spo_coord_24").await;
     let (status, forecast) = app
         .get(&format!("/api/collections/{id}/forecast"), &region)
@@ -1385,25 +1344,15 @@ async fn the_forecast_puts_the_laggard_municipalities_first(backend: Backend) {
 }
 
 /// Submits what `token`'s organisation has as its draft, filled valid first.
-async fn fill_and_submit_again(app: &TestApp, token: &str, id: &str) {
-    let (_, draft) = app
-        .get(&format!("/api/collections/{id}/draft"), token)
-        .await;
-    let version = draft["version"].as_i64().unwrap();
-    let (status, saved) = patch(app, token, id, version, "again", valid_row()).await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app.submit(token, id, &saved["version"]).await;
-    assert_eq!(status, StatusCode::OK, "{receipt}");
-}
-
 async fn monitoring_counts_and_lists_the_callers_scope(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let first = app.token("sch240001").await;
-    fill_and_submit(&app, &first, &id).await;
+    app.fill_and_submit(&first, &id, valid_row()).await;
     let second = app.token("sch240002").await;
-    patch(&app, &second, &id, 0, "x", vec![set(1, "course", "2")]).await;
+    app.save(&second, &id, 0, "x", vec![set(1, "course", "2")])
+        .await;
 
     let region = app.token("spo_coord_24").await;
     let (status, stats) = app
@@ -1515,7 +1464,7 @@ async fn a_returned_submission_is_returned_until_submitted_again(backend: Backen
     let admin = app.token("admin").await;
     let id = open_college_collection(&app, &admin).await;
     let school = app.token("sch240001").await;
-    fill_and_submit(&app, &school, &id).await;
+    app.fill_and_submit(&school, &id, valid_row()).await;
     let municipal = app.token("mun24001").await;
     let give_back = |login: &'static str, comment: &'static str| {
         let (app, municipal, id) = (&app, &municipal, &id);
@@ -1610,7 +1559,9 @@ async fn counts_stay_whole_while_a_surge_saves_and_submits(backend: Backend) {
         tokens.push(app.token(login).await);
     }
     let surge = async {
-        let fills = tokens.iter().map(|token| fill_and_submit(&app, token, &id));
+        let fills = tokens
+            .iter()
+            .map(|token| app.fill_and_submit(token, &id, valid_row()));
         futures_util::future::join_all(fills).await;
     };
     let watch = async {

@@ -9,7 +9,11 @@ use std::{
     time::Duration,
 };
 
-use crate::support::{Backend, TestApp, spawn_app, spawn_app_with};
+use crate::support::{
+    Backend, TestApp,
+    arrange::{open_collection_of, set_cell},
+    spawn_app, spawn_app_with,
+};
 use chrono::Utc;
 use oko_db::entities::job;
 use reqwest::{Method, StatusCode};
@@ -29,9 +33,6 @@ on_both_databases!(
     closing_reminders_come_once_at_each_chosen_hour,
 );
 
-const OPEN_FROM: &str = "2021-08-30T17:41:00Z";
-const OPEN_UNTIL: &str = "2099-09-07T15:00:00Z";
-
 /// A one-sheet form with a free text column, attached to a publication for region
 /// 24; sch240001 submits a row whose note would be a formula. Returns the
 /// collection id.
@@ -41,53 +42,17 @@ async fn collection_with_a_submission(app: &TestApp) -> String {
         {"key": "room", "title": "Кабинет", "type": "text", "required": true},
         {"key": "seats", "title": "Мест", "type": "integer", "required": true, "min": 1, "max": 100},
         {"key": "note", "title": "Примечание", "type": "text"}]}]});
-    let (_, version) = app
-        .call(Method::POST, "/api/forms", &admin, Some(form))
-        .await;
-    let (_, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": format!("Экспорт {}", uuid::Uuid::new_v4())})),
-        )
-        .await;
-    let (_, publication) = app
-        .call(
-            Method::POST,
-            "/api/publications",
-            &admin,
-            Some(
-                json!({"section_id": section["id"], "title": "Кабинеты", "published_on": OPEN_FROM,
-                "audience": {"region_codes": ["24"]}}),
-            ),
-        )
-        .await;
-    let id = publication["summary"]["id"].as_str().unwrap();
-    let (_, block) = app
-        .call(
-            Method::PUT,
-            &format!("/api/publications/{id}/collection"),
-            &admin,
-            Some(json!({"form_version_id": version["id"], "opens_at": OPEN_FROM, "closes_at": OPEN_UNTIL})),
-        )
-        .await;
-    let collection = block["id"].as_str().unwrap().to_owned();
+    let collection = open_collection_of(app, &admin, form).await;
     let school = app.token("sch240001").await;
-    let set = |row: u32, column: &str, value: &str| json!({"op": "set", "sheet": "rooms", "row": row, "column": column, "value": value});
-    let (status, saved) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{collection}/draft"),
-            &school,
-            Some(json!({"version": 0, "change_id": "a", "changes": [
-                set(1, "room", "101"), set(1, "seats", "30"), set(1, "note", "=HYPERLINK(\"http://x\")"),
-                set(2, "room", "102"), set(2, "seats", "25")]})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    let (status, receipt) = app.submit(&school, &collection, &saved["version"]).await;
-    assert_eq!(status, StatusCode::OK, "{receipt}");
+    let set = |row, column, value| set_cell("rooms", row, column, value);
+    let row = vec![
+        set(1, "room", "101"),
+        set(1, "seats", "30"),
+        set(1, "note", "=HYPERLINK(\"http://x\")"),
+        set(2, "room", "102"),
+        set(2, "seats", "25"),
+    ];
+    app.fill_and_submit(&school, &collection, row).await;
     collection
 }
 
@@ -582,12 +547,12 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
     // A school that submits is no longer told the collection is closing.
     let collection = block["id"].as_str().unwrap();
     let (status, saved) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{collection}/draft"),
+        .save(
             &school,
-            Some(json!({"version": 0, "change_id": "a-1", "changes": [
-                {"op": "set", "sheet": "s", "row": 1, "column": "n", "value": "5"}]})),
+            collection,
+            0,
+            "a-1",
+            vec![set_cell("s", 1, "n", "5")],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
@@ -749,12 +714,12 @@ async fn a_call_list_names_whom_to_call_per_municipality(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::OK, "{passport}");
     let (status, saved) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{collection}/draft"),
+        .save(
             &school,
-            Some(json!({"version": 0, "change_id": "b", "changes": [
-                {"op": "set", "sheet": "rooms", "row": 1, "column": "room", "value": "5"}]})),
+            &collection,
+            0,
+            "b",
+            vec![set_cell("rooms", 1, "room", "5")],
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");

@@ -5,7 +5,7 @@
 use crate::support::{
     Backend, TestApp, arrange::open_college_collection, spawn_app, spawn_app_with,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 on_both_databases!(
@@ -55,13 +55,12 @@ async fn metrics_count_requests_saves_pools_and_jobs_behind_their_token(backend:
     let before = scrape(&app, Some(TOKEN)).await.1;
     let saves_before = sample(&before, "oko_draft_saves_total").unwrap_or(0.0);
     let (status, _) = app
-        .call(
-            Method::PATCH,
-            &format!("/api/collections/{id}/draft"),
+        .save(
             &school,
-            Some(json!({"version": 0, "change_id": "m-1", "changes": [
-                {"op": "set", "sheet": "specialties", "row": 1, "column": "course", "value": "1"}
-            ]})),
+            &id,
+            0,
+            "m-1",
+            vec![json!({"op": "set", "sheet": "specialties", "row": 1, "column": "course", "value": "1"})],
         )
         .await;
     assert_eq!(status, StatusCode::OK);

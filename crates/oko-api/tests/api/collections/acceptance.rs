@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
-use super::{fill_and_submit, fill_and_submit_again, participants_in, patch, set};
+use super::{participants_in, set, valid_row};
 use crate::support::{
     Backend, TestApp,
     arrange::{OPEN_UNTIL, collection, form},
@@ -76,7 +76,7 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
 
     let (status, problem) = decide(&app, &municipal, &id, "sch240001", "accept", None).await;
     assert_eq!(status, StatusCode::CONFLICT, "nothing submitted: {problem}");
-    fill_and_submit(&app, &school, &id).await;
+    app.fill_and_submit(&school, &id, valid_row()).await;
     let (status, problem) = decide(&app, &region, &id, "sch240001", "accept", None).await;
     assert_eq!(
         status,
@@ -118,15 +118,9 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
         .get(&format!("/api/collections/{id}/draft"), &school)
         .await;
     let version = draft["version"].as_i64().unwrap();
-    let (status, problem) = patch(
-        &app,
-        &school,
-        &id,
-        version,
-        "late",
-        vec![set(1, "course", "3")],
-    )
-    .await;
+    let (status, problem) = app
+        .save(&school, &id, version, "late", vec![set(1, "course", "3")])
+        .await;
     assert_eq!(
         (status, &problem["code"]),
         (StatusCode::FORBIDDEN, &json!("form_accepted")),
@@ -233,7 +227,7 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
     assert!(progress.get("accepted").is_none(), "{progress}");
 
     // Unlocked again: the school fixes and submits; it awaits the municipality.
-    fill_and_submit_again(&app, &school, &id).await;
+    app.fill_and_submit(&school, &id, valid_row()).await;
     assert_eq!(
         own_status(&app, &school, &id).await["status_title"],
         "Сдано"
@@ -243,7 +237,7 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
 
     // A collection without acceptance accepts nothing.
     let plain = accepting_collection(&app, &admin, "none").await;
-    fill_and_submit(&app, &school, &plain).await;
+    app.fill_and_submit(&school, &plain, valid_row()).await;
     let (status, problem) = decide(&app, &admin, &plain, "sch240001", "accept", None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
 }
@@ -260,10 +254,10 @@ pub async fn a_municipality_is_accepted_at_once_without_the_erroneous(backend: B
     let local = participants_in(&app, &municipal, &id, "not_started").await;
     assert!(local.len() >= 4, "{local:?}");
     for login in &local[..3] {
-        fill_and_submit(&app, &app.token(login).await, &id).await;
+        app.fill_and_submit(&app.token(login).await, &id, valid_row())
+            .await;
     }
-    patch(
-        &app,
+    app.save(
         &app.token(&local[3]).await,
         &id,
         0,
@@ -276,7 +270,8 @@ pub async fn a_municipality_is_accepted_at_once_without_the_erroneous(backend: B
         .into_iter()
         .find(|login| !local.contains(login))
         .expect("a school of another municipality");
-    fill_and_submit(&app, &app.token(&elsewhere).await, &id).await;
+    app.fill_and_submit(&app.token(&elsewhere).await, &id, valid_row())
+        .await;
     // A submission stored before a rule it breaks (as an old form's data).
     app.db
         .execute_unprepared(&format!(
@@ -398,7 +393,7 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
     let id = accepting_collection(&app, &admin, "municipality").await;
     let school = app.token("sch240001").await;
     let municipal = app.token("mun24001").await;
-    fill_and_submit(&app, &school, &id).await;
+    app.fill_and_submit(&school, &id, valid_row()).await;
     let (_, first) = app
         .get(
             &format!("/api/collections/{id}/changes?organisation=sch240001"),
@@ -511,15 +506,9 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
         .get(&format!("/api/collections/{id}/draft"), &school)
         .await;
     let version = draft["version"].as_i64().unwrap();
-    let (status, saved) = patch(
-        &app,
-        &school,
-        &id,
-        version,
-        "fix",
-        vec![set(1, "students", "35")],
-    )
-    .await;
+    let (status, saved) = app
+        .save(&school, &id, version, "fix", vec![set(1, "students", "35")])
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (status, _) = app.submit(&school, &id, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK);

@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{exported_csv, patch, template_of, upload};
+use super::{exported_csv, template_of, upload};
 use crate::support::{
     Backend, TestApp, arrange::open_collection_of, spawn_app, unzip_names, unzipped,
 };
@@ -93,19 +93,19 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     assert_eq!(scan["name"], "Протокол.pdf", "the path is cut off");
     assert_eq!(scan["content_type"], "application/pdf");
     let value = scan["value"].as_str().unwrap().to_owned();
-    let (status, saved) = patch(
-        &app,
-        &school,
-        id,
-        0,
-        "a",
-        vec![
-            room(1, "room", "5"),
-            room(1, "scan", &value),
-            room(2, "room", "6"),
-        ],
-    )
-    .await;
+    let (status, saved) = app
+        .save(
+            &school,
+            id,
+            0,
+            "a",
+            vec![
+                room(1, "room", "5"),
+                room(1, "scan", &value),
+                room(2, "room", "6"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let errors: Vec<(u64, &str)> = saved["errors"]
         .as_array()
@@ -121,7 +121,7 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     let (status, theirs) = attach(&app, &neighbour, id, "Чужой.pdf", SCAN).await;
     assert_eq!(status, StatusCode::CREATED, "{theirs}");
     let forged = vec![room(2, "scan", theirs["value"].as_str().unwrap())];
-    let (status, refused) = patch(&app, &school, id, 1, "b", forged).await;
+    let (status, refused) = app.save(&school, id, 1, "b", forged).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(
         refused["errors"][0]["code"], "file_not_attached",
@@ -136,7 +136,7 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     // Nor can one's own file be renamed by hand.
     let file_id = scan["id"].as_str().unwrap();
     let renamed = vec![room(2, "scan", &format!("{file_id}:Другое имя.pdf"))];
-    let (status, saved) = patch(&app, &school, id, 1, "c", renamed).await;
+    let (status, saved) = app.save(&school, id, 1, "c", renamed).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), &school)
@@ -171,19 +171,19 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     assert_eq!(uploaded["errors"], json!([]), "{uploaded}");
     let version = uploaded["version"].as_i64().unwrap();
     let typed = vec![room(3, "room", "7"), room(3, "scan", "скан.pdf")];
-    let (_, saved) = patch(&app, &school, id, version, "d", typed).await;
+    let (_, saved) = app.save(&school, id, version, "d", typed).await;
     assert_eq!(saved["errors"][0]["code"], "file_not_attached", "{saved}");
     let (status, refused) = app.submit(&school, id, &saved["version"]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    let (_, saved) = patch(
-        &app,
-        &school,
-        id,
-        version + 1,
-        "e",
-        vec![json!({"op": "delete_row", "sheet": "rooms", "row": 3})],
-    )
-    .await;
+    let (_, saved) = app
+        .save(
+            &school,
+            id,
+            version + 1,
+            "e",
+            vec![json!({"op": "delete_row", "sheet": "rooms", "row": 3})],
+        )
+        .await;
     let (status, receipt) = app.submit(&school, id, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
 

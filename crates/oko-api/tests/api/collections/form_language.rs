@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{patch, template_of, upload};
+use super::{template_of, upload};
 use crate::support::{
     Backend,
     arrange::{OPEN_UNTIL, collection, collection_between, form},
@@ -59,7 +59,7 @@ pub(super) async fn calculated_cells_are_computed_by_the_server_and_by_the_progr
         set(1, "russian", "20"),
         set(1, "mathematics", "3"),
     ];
-    let (status, saved) = patch(&app, &school, id, 0, "c1", typed).await;
+    let (status, saved) = app.save(&school, id, 0, "c1", typed).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), &school)
@@ -69,15 +69,15 @@ pub(super) async fn calculated_cells_are_computed_by_the_server_and_by_the_progr
     let version_now = saved["version"].as_i64().unwrap();
 
     // A calculated cell is not typed into, and nothing of the batch is kept.
-    let (status, refused) = patch(
-        &app,
-        &school,
-        id,
-        version_now,
-        "c2",
-        vec![set(1, "russian", "1"), set(1, "participants", "100")],
-    )
-    .await;
+    let (status, refused) = app
+        .save(
+            &school,
+            id,
+            version_now,
+            "c2",
+            vec![set(1, "russian", "1"), set(1, "participants", "100")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["errors"][0]["code"], "locked_cell", "{refused}");
     assert_eq!(
@@ -252,15 +252,9 @@ pub(super) async fn a_draft_starts_from_the_passport_and_keeps_its_locked_cells(
 
     // The locked name is refused, the head is the school's to correct.
     let about = |column: &str, value: &str| json!({"op": "set", "sheet": "about", "row": 1, "column": column, "value": value});
-    let (status, refused) = patch(
-        &app,
-        &school,
-        id,
-        0,
-        "p1",
-        vec![about("name", "Другая школа")],
-    )
-    .await;
+    let (status, refused) = app
+        .save(&school, id, 0, "p1", vec![about("name", "Другая школа")])
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert!(
         refused["errors"][0]["message"]
@@ -269,18 +263,18 @@ pub(super) async fn a_draft_starts_from_the_passport_and_keeps_its_locked_cells(
             .contains("заполнена из паспорта"),
         "{refused}"
     );
-    let (status, saved) = patch(
-        &app,
-        &school,
-        id,
-        0,
-        "p2",
-        vec![
-            about("head", "Петров Петр Петрович"),
-            about("classes", "11"),
-        ],
-    )
-    .await;
+    let (status, saved) = app
+        .save(
+            &school,
+            id,
+            0,
+            "p2",
+            vec![
+                about("head", "Петров Петр Петрович"),
+                about("classes", "11"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (_, draft) = app
         .get(&format!("/api/collections/{id}/draft"), &school)
@@ -416,18 +410,18 @@ pub(super) async fn last_years_submission_prefills_this_years_draft(backend: Bac
         none,
         "nothing earlier: the first year starts empty"
     );
-    let (status, saved) = patch(
-        &app,
-        &school,
-        last_year,
-        0,
-        "l1",
-        vec![
-            subject(1, "participants", "25"),
-            subject(2, "participants", "12"),
-        ],
-    )
-    .await;
+    let (status, saved) = app
+        .save(
+            &school,
+            last_year,
+            0,
+            "l1",
+            vec![
+                subject(1, "participants", "25"),
+                subject(2, "participants", "12"),
+            ],
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (status, receipt) = app.submit(&school, last_year, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
@@ -458,15 +452,9 @@ pub(super) async fn last_years_submission_prefills_this_years_draft(backend: Bac
     );
 
     // Last year's count is locked; this year's is the school's.
-    let (status, refused) = patch(
-        &app,
-        &school,
-        this_year,
-        0,
-        "t1",
-        vec![subject(1, "last", "30")],
-    )
-    .await;
+    let (status, refused) = app
+        .save(&school, this_year, 0, "t1", vec![subject(1, "last", "30")])
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["errors"][0]["code"], "locked_cell", "{refused}");
     assert!(
@@ -476,15 +464,15 @@ pub(super) async fn last_years_submission_prefills_this_years_draft(backend: Bac
             .contains("из прошлой сдачи"),
         "{refused}"
     );
-    let (status, saved) = patch(
-        &app,
-        &school,
-        this_year,
-        0,
-        "t2",
-        vec![subject(1, "participants", "27")],
-    )
-    .await;
+    let (status, saved) = app
+        .save(
+            &school,
+            this_year,
+            0,
+            "t2",
+            vec![subject(1, "participants", "27")],
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let draft = draft_of(this_year, &school).await;
     assert_eq!(column(&draft, "last")[0], "25", "the first save keeps it");

@@ -8,7 +8,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{exported_csv, patch, template_of, upload};
+use super::{exported_csv, template_of, upload};
 use crate::support::{
     Backend, TestApp,
     arrange::{OPEN_UNTIL, collection, collection_between, form, open_collection_of},
@@ -24,7 +24,7 @@ fn class(row: u32, column: &str, value: &str) -> Value {
 async fn submits_one_class(app: &TestApp, id: &str, login: &str, students: &str) {
     let token = app.token(login).await;
     let changes = vec![class(1, "class", "5А"), class(1, "students", students)];
-    let (status, saved) = patch(app, &token, id, 0, "c1", changes).await;
+    let (status, saved) = app.save(&token, id, 0, "c1", changes).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     let (status, receipt) = app.submit(&token, id, &saved["version"]).await;
     assert_eq!(status, StatusCode::OK, "{login}: {receipt}");
@@ -87,7 +87,7 @@ pub(super) async fn an_unusual_value_is_submitted_with_its_explanation(backend: 
 
     // 16 is more than half again last year's 10: saved, with the question.
     let typed = vec![class(1, "class", "5А"), class(1, "students", "16")];
-    let (status, saved) = patch(&app, &school, id, 0, "s1", typed).await;
+    let (status, saved) = app.save(&school, id, 0, "s1", typed).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(
         codes(&saved["errors"]),
@@ -102,7 +102,7 @@ pub(super) async fn an_unusual_value_is_submitted_with_its_explanation(backend: 
 
     // The explanation answers it.
     let explained = vec![class(1, "students:explanation", "Объединили два класса")];
-    let (status, saved) = patch(&app, &school, id, 1, "s2", explained).await;
+    let (status, saved) = app.save(&school, id, 1, "s2", explained).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["errors"], json!([]));
 
@@ -163,15 +163,15 @@ pub(super) async fn an_explanation_only_explains_a_soft_checked_column(backend: 
     let collection_id = open_collection_of(&app, &admin, json!(demo::vpr_classes())).await;
     let id = collection_id.as_str();
     let school = app.token("sch240001").await;
-    let (status, refused) = patch(
-        &app,
-        &school,
-        id,
-        0,
-        "x1",
-        vec![class(1, "class:explanation", "так")],
-    )
-    .await;
+    let (status, refused) = app
+        .save(
+            &school,
+            id,
+            0,
+            "x1",
+            vec![class(1, "class:explanation", "так")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["errors"][0]["code"], "unknown", "{refused}");
 

@@ -1,5 +1,6 @@
-//! Forms, open collections and file storages made through the API, for tests
-//! that save, submit and upload.
+//! The steps before what a test checks, made through the API as people make
+//! them: a form, a publication with its collection (or a file storage), a
+//! school's saves and its submission.
 
 use oko_domain::forms::demo;
 use reqwest::{Method, StatusCode};
@@ -116,4 +117,74 @@ pub async fn storage(app: &TestApp, admin: &str, available_from: &str) -> String
         .await;
     assert_eq!(status, StatusCode::CREATED, "{storage}");
     storage["id"].as_str().unwrap().to_owned()
+}
+
+/// A change setting one cell of a draft.
+pub fn set_cell(sheet: &str, row: u32, column: &str, value: &str) -> Value {
+    json!({"op": "set", "sheet": sheet, "row": row, "column": column, "value": value})
+}
+
+impl TestApp {
+    /// `PATCH /api/collections/{collection}/draft`: `changes` over the draft at
+    /// `version`, as the batch `change_id`.
+    pub async fn save(
+        &self,
+        token: &str,
+        collection: &str,
+        version: impl serde::Serialize,
+        change_id: &str,
+        changes: Vec<Value>,
+    ) -> (StatusCode, Value) {
+        self.call(
+            Method::PATCH,
+            &format!("/api/collections/{collection}/draft"),
+            token,
+            Some(json!({"version": version, "change_id": change_id, "changes": changes})),
+        )
+        .await
+    }
+
+    /// `POST /api/collections/{collection}/submit` of the draft at `version`.
+    pub async fn submit(
+        &self,
+        token: &str,
+        collection: &str,
+        version: impl serde::Serialize,
+    ) -> (StatusCode, Value) {
+        self.call(
+            Method::POST,
+            &format!("/api/collections/{collection}/submit"),
+            token,
+            Some(json!({ "version": version })),
+        )
+        .await
+    }
+
+    /// A school's round: `changes` saved over its draft as it is now, then
+    /// submitted; both must succeed. Returns the receipt.
+    pub async fn fill_and_submit(
+        &self,
+        token: &str,
+        collection: &str,
+        changes: Vec<Value>,
+    ) -> Value {
+        let (status, draft) = self
+            .get(&format!("/api/collections/{collection}/draft"), token)
+            .await;
+        assert_eq!(status, StatusCode::OK, "{draft}");
+        let version = &draft["version"];
+        let (status, saved) = self
+            .save(
+                token,
+                collection,
+                version,
+                &format!("fill-{version}"),
+                changes,
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+        let (status, receipt) = self.submit(token, collection, &saved["version"]).await;
+        assert_eq!(status, StatusCode::OK, "{receipt}");
+        receipt
+    }
 }

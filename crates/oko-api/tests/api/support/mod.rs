@@ -322,22 +322,6 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// `POST /api/collections/{collection}/submit` of the draft at `version`.
-    pub async fn submit(
-        &self,
-        token: &str,
-        collection: &str,
-        version: impl serde::Serialize,
-    ) -> (StatusCode, Value) {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/api/collections/{collection}/submit"),
-            token,
-            Some(serde_json::json!({ "version": version })),
-        )
-        .await
-    }
-
     /// POST of a file's bytes with a bearer token; returns status and JSON body.
     pub async fn post_file(
         &self,
