@@ -149,12 +149,19 @@ pub async fn heartbeat(
             Expr::value(i32::from(progress.min(99))),
         )
         .col_expr(job::Column::LeaseUntil, Expr::value(lease_until))
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::LeaseOwner.eq(owner))
-        .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+        .filter(running_under(id, owner))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)
+}
+
+/// Job `id` while `owner` runs it: a write under this changes nothing once the
+/// lease passed to another instance.
+fn running_under(id: Uuid, owner: &str) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(job::Column::Id.eq(id))
+        .add(job::Column::LeaseOwner.eq(owner))
+        .add(job::Column::Status.eq(JobStatus::Running.as_str()))
 }
 
 /// The job is done: its file is `store_key` until `expires_at`. False when another
@@ -174,9 +181,7 @@ pub async fn finish(
         .col_expr(job::Column::FinishedAt, Expr::value(now))
         .col_expr(job::Column::ExpiresAt, Expr::value(expires_at))
         .col_expr(job::Column::LeaseOwner, Expr::value(Option::<String>::None))
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::LeaseOwner.eq(owner))
-        .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+        .filter(running_under(id, owner))
         .exec(db)
         .await?;
     Ok(updated.rows_affected == 1)

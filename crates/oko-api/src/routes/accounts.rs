@@ -20,7 +20,7 @@ use oko_domain::{
 
 use super::{
     access::require_coordinator,
-    common_responses::{NotFound, Unauthenticated},
+    common_responses::{NotFound, NotSubordinate, Unauthenticated},
     jobs::queue_job,
 };
 use crate::{
@@ -106,10 +106,7 @@ pub async fn change_password(
     params(("login" = String, Path, description = "The account's login")),
     responses(
         (status = 201, description = "The new password, shown once", body = IssuedPassword),
-        (status = 403, description = "Not a subordinate account", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
-                "detail": "Эта учетная запись не подчинена вам"})),
-        Unauthenticated, NotFound,
+        Unauthenticated, NotSubordinate, NotFound,
     )
 )]
 #[post("/users/{login}/password")]
@@ -142,7 +139,8 @@ pub async fn issue_password(
 }
 
 /// Block a subordinate account: it cannot log in and its sessions end everywhere
-/// at once (refresh tokens revoked; access tokens refused within a second).
+/// at once (refresh tokens revoked; access tokens refused at once by this server,
+/// within a second by the others).
 #[utoipa::path(
     tag = "auth",
     operation_id = "block_user",
@@ -150,10 +148,7 @@ pub async fn issue_password(
     params(("login" = String, Path, description = "The account's login")),
     responses(
         (status = 200, description = "Blocked", body = AccountAccess),
-        (status = 403, description = "Not a subordinate account", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
-                "detail": "Эта учетная запись не подчинена вам"})),
-        Unauthenticated, NotFound,
+        Unauthenticated, NotSubordinate, NotFound,
     )
 )]
 #[post("/users/{login}/block")]
@@ -173,10 +168,7 @@ pub async fn block_user(
     params(("login" = String, Path, description = "The account's login")),
     responses(
         (status = 200, description = "Unblocked", body = AccountAccess),
-        (status = 403, description = "Not a subordinate account", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403, "code": "forbidden",
-                "detail": "Эта учетная запись не подчинена вам"})),
-        Unauthenticated, NotFound,
+        Unauthenticated, NotSubordinate, NotFound,
     )
 )]
 #[post("/users/{login}/unblock")]

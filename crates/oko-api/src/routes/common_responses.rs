@@ -46,3 +46,15 @@ pub struct NotFound(#[allow(dead_code)] Problem);
         "code": "forbidden", "detail": "Это могут только координаторы и федеральный оператор"})
 )]
 pub struct CoordinatorsOnly(#[allow(dead_code)] Problem);
+
+/// Endpoints on another user's account answer this when the account is not the
+/// caller's subordinate.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 403,
+    description = "Not a subordinate account",
+    content_type = "application/problem+json",
+    example = json!({"type": "about:blank", "title": "Недостаточно прав", "status": 403,
+        "code": "forbidden", "detail": "Эта учетная запись не подчинена вам"})
+)]
+pub struct NotSubordinate(#[allow(dead_code)] Problem);

@@ -31,6 +31,18 @@ pub struct TicketParams {
     pub ticket: Option<String>,
 }
 
+impl TicketParams {
+    /// Who downloads `what`: the bearer token's user, or the ticket's.
+    pub async fn downloader(
+        &self,
+        req: &HttpRequest,
+        state: &AppState,
+        what: Downloadable,
+    ) -> Result<Authenticated, ApiError> {
+        downloader(req, state, self.ticket.as_deref(), &what.scope()).await
+    }
+}
+
 /// A link that downloads the file without the `Authorization` header (for the
 /// browser's download manager; it resumes broken downloads), valid for an hour.
 #[utoipa::path(
@@ -91,13 +103,9 @@ pub async fn download_file(
     params: web::Query<TicketParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let user = downloader(
-        &req,
-        &state,
-        params.ticket.as_deref(),
-        &Downloadable::File(id).scope(),
-    )
-    .await?;
+    let user = params
+        .downloader(&req, &state, Downloadable::File(id))
+        .await?;
     let (file, _) = allowed_file(&state, &user, id).await?;
     let now = Utc::now();
     let organisation = user.principal().scope.organisation();

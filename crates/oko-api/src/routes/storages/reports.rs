@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{Downloadable, download::TicketParams, link, seen_storage};
 use crate::{
-    auth::extractor::{Authenticated, downloader},
+    auth::extractor::Authenticated,
     error::ApiError,
     routes::{
         common_responses::{NotFound, Unauthenticated},
@@ -145,13 +145,9 @@ pub async fn download_report_file(
     params: web::Query<TicketParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let user = downloader(
-        &req,
-        &state,
-        params.ticket.as_deref(),
-        &Downloadable::Report(id).scope(),
-    )
-    .await?;
+    let user = params
+        .downloader(&req, &state, Downloadable::Report(id))
+        .await?;
     let job = own_job(&state, &user, id).await?;
     serve_job_file(&state, &req, &job, "Отчёт ещё строится".to_owned()).await
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{Downloadable, download::TicketParams, ensure_allowed, link, seen_storage};
 use crate::{
-    auth::extractor::{Authenticated, downloader},
+    auth::extractor::Authenticated,
     error::ApiError,
     routes::{
         access::reach_of,
@@ -83,13 +83,9 @@ pub async fn download_zip(
     params: web::Query<TicketParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    let user = downloader(
-        &req,
-        &state,
-        params.ticket.as_deref(),
-        &Downloadable::Zip(id).scope(),
-    )
-    .await?;
+    let user = params
+        .downloader(&req, &state, Downloadable::Zip(id))
+        .await?;
     let now = Utc::now();
     let storage = seen_storage(&state, &user, id, now).await?;
     let files = storages::downloadable_files(&state.db, reach_of(&user), &storage, now).await?;
