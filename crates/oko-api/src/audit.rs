@@ -36,7 +36,7 @@ pub async fn event_by_user<'a>(
     let place = match about {
         Some(place) => place,
         None => match state.roster.get(&state.db).await {
-            Ok(roster) => Place::of_reach(&user.0.reach, &roster),
+            Ok(roster) => Place::of_reach(user.reach(), &roster),
             Err(_) => Place::default(),
         },
     };

@@ -33,7 +33,7 @@ pub struct Config {
     /// `OKO_S3_BUCKET` (with `OKO_S3_ENDPOINT`, `OKO_S3_REGION` and the standard
     /// `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`): keep files in an
     /// S3-compatible bucket instead of `OKO_DATA_DIR/files`.
-    pub s3: Option<crate::file_store::S3Settings>,
+    pub s3: Option<S3Settings>,
     /// `OKO_JOB_LEASE_SECONDS` (default 30): how long a claimed job is held without
     /// a heartbeat; a job of a killed instance is picked up again after it.
     pub job_lease: Duration,
@@ -54,6 +54,18 @@ pub struct Config {
     /// `GET /metrics`, without a token (keep it on an internal network). Metrics
     /// are kept only when this or `OKO_METRICS_TOKEN` is set.
     pub metrics_listen: Option<SocketAddr>,
+}
+
+/// Where the bucket is. Credentials come from the standard `AWS_ACCESS_KEY_ID` and
+/// `AWS_SECRET_ACCESS_KEY` variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Settings {
+    /// `OKO_S3_BUCKET`.
+    pub bucket: String,
+    /// `OKO_S3_ENDPOINT`: for S3-compatible services (`https://storage.yandexcloud.net`).
+    pub endpoint: Option<String>,
+    /// `OKO_S3_REGION` (default `us-east-1`).
+    pub region: String,
 }
 
 /// Whole seconds from `variable` within `range`, `default` when unset.
@@ -215,7 +227,7 @@ impl Config {
         let max_form_upload_bytes = mebibytes(&lookup, "OKO_MAX_FORM_UPLOAD_MB", 20)?;
         let s3 = lookup("OKO_S3_BUCKET")
             .filter(|b| !b.trim().is_empty())
-            .map(|bucket| crate::file_store::S3Settings {
+            .map(|bucket| S3Settings {
                 bucket,
                 endpoint: lookup("OKO_S3_ENDPOINT").filter(|e| !e.trim().is_empty()),
                 region: lookup("OKO_S3_REGION")

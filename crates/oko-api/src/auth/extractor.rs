@@ -31,6 +31,16 @@ impl Authenticated {
     pub fn role(&self) -> oko_domain::role::Role {
         self.0.principal.role
     }
+
+    /// Where the user stands for publications and scopes.
+    pub fn reach(&self) -> &oko_db::reach::Reach {
+        &self.0.reach
+    }
+
+    /// The `GET /api/me` description.
+    pub fn me(&self) -> &oko_domain::api::Me {
+        &self.0.me
+    }
 }
 
 impl FromRequest for Authenticated {

@@ -22,7 +22,7 @@ use futures_util::{StreamExt, stream::BoxStream};
 use oko_io::sniff::SNIFF_LEN;
 use uuid::Uuid;
 
-pub use s3::S3Settings;
+pub use crate::config::S3Settings;
 
 /// The file store of one `oko` instance.
 pub struct FileStore {

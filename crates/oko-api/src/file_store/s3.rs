@@ -19,21 +19,10 @@ use object_store::{
 };
 
 use super::{Download, Sink, range};
+use crate::config::S3Settings;
 
 /// Parts in flight per upload: bounds an upload's memory to a few parts (5 MiB each).
 const PARTS_IN_FLIGHT: usize = 2;
-
-/// Where the bucket is. Credentials come from the standard `AWS_ACCESS_KEY_ID` and
-/// `AWS_SECRET_ACCESS_KEY` variables.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3Settings {
-    /// `OKO_S3_BUCKET`.
-    pub bucket: String,
-    /// `OKO_S3_ENDPOINT`: for S3-compatible services (`https://storage.yandexcloud.net`).
-    pub endpoint: Option<String>,
-    /// `OKO_S3_REGION` (default `us-east-1`).
-    pub region: String,
-}
 
 pub struct S3Store {
     store: Arc<dyn ObjectStore>,

@@ -1,7 +1,6 @@
 //! Checks every publication handler makes: is the caller the operator, and what does
 //! the caller reach.
 
-use oko_db::reach::Reach;
 use oko_domain::{error_code::ErrorCode, role::Role};
 
 use crate::{auth::extractor::Authenticated, error::ApiError};
@@ -26,11 +25,6 @@ pub fn require_coordinator(user: &Authenticated) -> Result<(), ApiError> {
         )),
         _ => Ok(()),
     }
-}
-
-/// Where the caller stands in the tree (resolved with the user, see `UserCache`).
-pub fn reach_of(user: &Authenticated) -> &Reach {
-    &user.0.reach
 }
 
 /// A login named in the path, refused as it is when it is longer than any login

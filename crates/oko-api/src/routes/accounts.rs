@@ -215,7 +215,7 @@ async fn subordinate(
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Учетная запись не найдена"))?;
     let place = place_of_user(&target, &*state.roster.get(&state.db).await?);
-    if oko_db::users::is_subordinate_account(&user.0.reach, &target, &place) {
+    if oko_db::users::is_subordinate_account(user.reach(), &target, &place) {
         Ok((target, place))
     } else {
         Err(ApiError::new(
@@ -258,7 +258,7 @@ pub async fn issue_credentials(
     require_coordinator(&user)?;
     let roster = state.roster.get(&state.db).await?;
     let unit = match body.unit.as_deref().filter(|u| !u.is_empty()) {
-        None => Unit::own(&user.0.reach),
+        None => Unit::own(user.reach()),
         Some(text) => Unit::parse(text, &roster).ok_or_else(|| {
             ApiError::invalid_parameter("unit", "ожидается region:<id> или municipality:<id>")
         })?,
@@ -270,7 +270,7 @@ pub async fn issue_credentials(
             "Выберите регион или муниципалитет",
         )]));
     }
-    if !unit.is_within(&user.0.reach, &roster) {
+    if !unit.is_within(user.reach(), &roster) {
         return Err(ApiError::new(
             ErrorCode::Forbidden,
             "Эта территория вне ваших прав",

@@ -12,9 +12,7 @@ use oko_domain::{
 use serde::Deserialize;
 
 use super::{
-    access::{reach_of, require_coordinator},
-    common_responses::Unauthenticated,
-    paging::Paging,
+    access::require_coordinator, common_responses::Unauthenticated, paging::Paging,
     storages::attachment,
 };
 use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
@@ -81,14 +79,7 @@ pub async fn list_audit_events(
 ) -> Result<web::Json<AuditPage>, ApiError> {
     require_coordinator(&user)?;
     let (number, per_page) = Paging::new(query.page, query.per_page).checked()?;
-    let (items, total) = page(
-        &state.db,
-        reach_of(&user),
-        &query.filter()?,
-        number,
-        per_page,
-    )
-    .await?;
+    let (items, total) = page(&state.db, user.reach(), &query.filter()?, number, per_page).await?;
     Ok(web::Json(AuditPage {
         items,
         total,
@@ -119,7 +110,7 @@ pub async fn export_audit_events(
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_coordinator(&user)?;
-    let events = all(&state.db, reach_of(&user), &query.filter()?, EXPORT_LIMIT).await?;
+    let events = all(&state.db, user.reach(), &query.filter()?, EXPORT_LIMIT).await?;
     let mut out = oko_io::csv::BOM.to_vec();
     let header = [
         "Время (мск)",

@@ -19,5 +19,5 @@ use crate::auth::extractor::Authenticated;
 #[get("/me")]
 #[tracing::instrument(skip_all)]
 pub async fn get_me(user: Authenticated) -> web::Json<Me> {
-    web::Json(user.0.me.clone())
+    web::Json(user.me().clone())
 }

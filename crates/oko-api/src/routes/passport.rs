@@ -11,10 +11,7 @@ use oko_domain::{
     passport::{Passport, PassportChange, PassportField, PassportHistory},
 };
 
-use super::{
-    access::reach_of,
-    common_responses::{NotFound, Unauthenticated},
-};
+use super::common_responses::{NotFound, Unauthenticated};
 use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 /// History entries shown at most.
@@ -35,7 +32,7 @@ async fn visible(
     let seen = roster
         .entries
         .iter()
-        .any(|e| e.id == found.id && e.is_under(reach_of(user)));
+        .any(|e| e.id == found.id && e.is_under(user.reach()));
     if seen { Ok(found) } else { Err(not_found()) }
 }
 
@@ -89,9 +86,7 @@ pub async fn get_passport(
     login: web::Path<String>,
 ) -> Result<web::Json<Passport>, ApiError> {
     let found = visible(&state, &user, &login).await?;
-    Ok(web::Json(
-        passport_of(&state, reach_of(&user), found).await?,
-    ))
+    Ok(web::Json(passport_of(&state, user.reach(), found).await?))
 }
 
 /// Change passport fields: the organisation its contacts (contact person, phone,
@@ -123,7 +118,7 @@ pub async fn update_passport(
     body: web::Json<PassportChange>,
 ) -> Result<web::Json<Passport>, ApiError> {
     let found = visible(&state, &user, &login).await?;
-    let allowed = editable(reach_of(&user), &found);
+    let allowed = editable(user.reach(), &found);
     let changes = body.fields();
     if let Some((field, _)) = changes.iter().find(|(f, _)| !allowed.contains(f)) {
         let who = if field.is_contact() {
@@ -149,9 +144,7 @@ pub async fn update_passport(
     let reread = oko_db::orgs::find(&state.db, found.id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Организация не найдена"))?;
-    Ok(web::Json(
-        passport_of(&state, reach_of(&user), reread).await?,
-    ))
+    Ok(web::Json(passport_of(&state, user.reach(), reread).await?))
 }
 
 /// The passport's changes, newest first: who, when, which field, from what to what.

@@ -16,7 +16,6 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::reach_of,
         common_responses::{NotFound, Unauthenticated},
         jobs::queue_job,
         storages::attachment,
@@ -88,7 +87,7 @@ pub async fn get_analytics_report(
             ));
         }
     };
-    let reach = reach_of(&user);
+    let reach = user.reach();
     let target = analytics::target(&state, reach, work_id, query.unit.as_deref()).await?;
     let report = match kind {
         ReportKind::Individual => analytics::individual_report(&state, &target).await?,
@@ -162,7 +161,7 @@ pub async fn order_analytics_report(
             ));
         }
     };
-    let target = analytics::target(&state, reach_of(&user), work_id, query.unit.as_deref()).await?;
+    let target = analytics::target(&state, user.reach(), work_id, query.unit.as_deref()).await?;
     let work = target.totals.definition().title();
     let title = format!("{}: {work}, {}", kind.title_ru(), target.name);
     let file_name = format!(

@@ -24,7 +24,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::{reach_of, require_operator},
+        access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         uploads::read_uploaded,
     },
@@ -66,7 +66,7 @@ pub async fn create_protocol(
     let now = Utc::now();
     let board = state.board.get(&state.db).await?;
     board
-        .find_visible(body.publication_id, reach_of(&user), now)
+        .find_visible(body.publication_id, user.reach(), now)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Публикация не найдена"))?;
     if collections::of_publication(&state.db, body.publication_id)
         .await?

@@ -17,7 +17,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::{reach_of, require_operator},
+        access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         publications::get::publication_not_found,
     },
@@ -59,7 +59,7 @@ pub async fn save_collection(
     let now = Utc::now();
     let board = state.board.get(&state.db).await?;
     board
-        .find_visible(publication_id, reach_of(&user), now)
+        .find_visible(publication_id, user.reach(), now)
         .ok_or_else(publication_not_found)?;
     let mut problems = body.problems();
     if forms::version(&state.db, body.form_version_id)
@@ -106,7 +106,7 @@ pub async fn get_publication_collection(
     let publication_id = id.into_inner();
     let board = state.board.get(&state.db).await?;
     board
-        .find_visible(publication_id, reach_of(&user), now)
+        .find_visible(publication_id, user.reach(), now)
         .ok_or_else(publication_not_found)?;
     let found = collections::of_publication(&state.db, publication_id)
         .await?
@@ -182,7 +182,7 @@ async fn answer(
     now: DateTime<Utc>,
 ) -> Result<web::Json<CollectionView>, ApiError> {
     let form = state.forms.get(&state.db, found.form_version_id).await?;
-    let progress = match reach_of(user) {
+    let progress = match user.reach() {
         Reach::Organisation { id, .. } => {
             let draft = oko_db::drafts::standing(&state.db, found.id, *id).await?;
             Some(progress_of(&found, draft.as_ref(), now))
@@ -218,7 +218,7 @@ pub async fn list_collections(
     let board = state.board.get(&state.db).await?;
     let mut items = Vec::new();
     for found in collections::all(&state.db).await? {
-        let Some(entry) = board.find_visible(found.publication_id, reach_of(&user), now) else {
+        let Some(entry) = board.find_visible(found.publication_id, user.reach(), now) else {
             continue;
         };
         let current = found.state(now);

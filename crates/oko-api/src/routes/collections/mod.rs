@@ -35,9 +35,7 @@ use oko_domain::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::{
-    auth::extractor::Authenticated, error::ApiError, routes::access::reach_of, state::AppState,
-};
+use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 pub fn collection_not_found() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "Сбор данных не найден")
@@ -57,7 +55,7 @@ pub async fn seen_collection(
         .ok_or_else(collection_not_found)?;
     let board = state.board.get(&state.db).await?;
     board
-        .find_visible(found.publication_id, reach_of(user), now)
+        .find_visible(found.publication_id, user.reach(), now)
         .ok_or_else(collection_not_found)?;
     Ok(found)
 }
@@ -81,7 +79,7 @@ pub async fn target_organisation(
     now: DateTime<Utc>,
 ) -> Result<organisation::Model, ApiError> {
     let not_found = || ApiError::new(ErrorCode::NotFound, "Организация не найдена");
-    let reach = reach_of(user);
+    let reach = user.reach();
     let organisation = match (reach, login) {
         (Reach::Organisation { id, .. }, _) => oko_db::orgs::find(&state.db, *id).await?,
         (_, Some(login)) => oko_db::storages::organisation_by_login(&state.db, login).await?,
@@ -135,7 +133,7 @@ pub fn require_open(
 /// The caller's organisation; anyone but an organisation user is refused: only
 /// they fill forms.
 pub(super) fn writing_organisation(user: &Authenticated) -> Result<uuid::Uuid, ApiError> {
-    match reach_of(user) {
+    match user.reach() {
         Reach::Organisation { id, .. } => Ok(*id),
         _ => Err(ApiError::new(
             ErrorCode::Forbidden,

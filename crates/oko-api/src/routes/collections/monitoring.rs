@@ -20,7 +20,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::{reach_of, require_coordinator},
+        access::require_coordinator,
         common_responses::{NotFound, Unauthenticated},
     },
     state::AppState,
@@ -72,7 +72,7 @@ impl Scope {
         let board = state.board.get(&state.db).await?;
         let reached = state
             .reached
-            .get(&roster, &board, reach_of(user), collection, now);
+            .get(&roster, &board, user.reach(), collection, now);
         let dates = state.draft_dates.get(&state.db, collection.id).await?;
         if dates.claim_refresh() {
             let (state, dates) = (state.clone(), dates.clone());

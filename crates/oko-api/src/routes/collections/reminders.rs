@@ -25,10 +25,7 @@ use crate::{
     audit,
     auth::extractor::Authenticated,
     error::ApiError,
-    routes::{
-        access::reach_of,
-        common_responses::{NotFound, Unauthenticated},
-    },
+    routes::common_responses::{NotFound, Unauthenticated},
     state::AppState,
 };
 
@@ -91,7 +88,7 @@ pub async fn send_reminder(
         .count() as u64;
     let audience = Audience {
         statuses: Some(body.statuses.clone()),
-        ..place_of(reach_of(&user), municipality.as_ref().map(|m| m.id))
+        ..place_of(user.reach(), municipality.as_ref().map(|m| m.id))
     };
     let form = state.forms.get(&state.db, found.form_version_id).await?;
     let text = body.text.trim();

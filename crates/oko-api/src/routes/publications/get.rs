@@ -8,10 +8,7 @@ use uuid::Uuid;
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
-    routes::{
-        access::reach_of,
-        common_responses::{NotFound, Unauthenticated},
-    },
+    routes::common_responses::{NotFound, Unauthenticated},
     state::AppState,
 };
 
@@ -32,7 +29,7 @@ pub async fn get_publication(
     user: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Publication>, ApiError> {
-    let reach = reach_of(&user);
+    let reach = user.reach();
     oko_db::publications::open(
         &state.db,
         &*state.board.get(&state.db).await?,

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
-    routes::{access::reach_of, common_responses::Unauthenticated, paging::Paging},
+    routes::{common_responses::Unauthenticated, paging::Paging},
     state::AppState,
 };
 
@@ -62,7 +62,7 @@ pub async fn list_publications(
 ) -> Result<web::Json<PublicationPage>, ApiError> {
     let params = params.into_inner();
     let (page, per_page) = Paging::new(params.page, params.per_page).checked()?;
-    let reach = reach_of(&user);
+    let reach = user.reach();
     let query = PublicationQuery {
         section_id: params.section_id,
         search: params.search,

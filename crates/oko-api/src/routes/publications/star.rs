@@ -8,10 +8,7 @@ use super::get::publication_not_found;
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
-    routes::{
-        access::reach_of,
-        common_responses::{NotFound, Unauthenticated},
-    },
+    routes::common_responses::{NotFound, Unauthenticated},
     state::AppState,
 };
 
@@ -55,7 +52,7 @@ async fn set_star(
     id: Uuid,
     starred: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let reach = reach_of(user);
+    let reach = user.reach();
     let found = oko_db::publications::set_star(
         &state.db,
         &*state.board.get(&state.db).await?,

@@ -5,9 +5,7 @@ use chrono::Utc;
 use oko_domain::publications::SectionList;
 
 use crate::{
-    auth::extractor::Authenticated,
-    error::ApiError,
-    routes::{access::reach_of, common_responses::Unauthenticated},
+    auth::extractor::Authenticated, error::ApiError, routes::common_responses::Unauthenticated,
     state::AppState,
 };
 
@@ -25,7 +23,7 @@ pub async fn list_sections(
     state: web::Data<AppState>,
     user: Authenticated,
 ) -> Result<web::Json<SectionList>, ApiError> {
-    let reach = reach_of(&user);
+    let reach = user.reach();
     let list = oko_db::sections::list_with_counters(
         &state.db,
         &*state.board.get(&state.db).await?,

@@ -16,10 +16,7 @@ use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
     file_store::Download,
-    routes::{
-        access::reach_of,
-        common_responses::{NotFound, Unauthenticated},
-    },
+    routes::common_responses::{NotFound, Unauthenticated},
     state::AppState,
 };
 
@@ -133,7 +130,7 @@ async fn allowed_file(
 ) -> Result<(stored_file::Model, storage::Model), ApiError> {
     let board = state.board.get(&state.db).await?;
     let (file, storage, right) =
-        storages::visible_file(&state.db, &board, reach_of(user), id, Utc::now())
+        storages::visible_file(&state.db, &board, user.reach(), id, Utc::now())
             .await?
             .ok_or_else(file_not_found)?;
     ensure_allowed(right, storage.available_from)?;

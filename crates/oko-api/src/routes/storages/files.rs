@@ -13,7 +13,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::{reach_of, require_operator},
+        access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         paging::Paging,
     },
@@ -66,7 +66,7 @@ pub async fn list_files(
     params: web::Query<ListFilesParams>,
 ) -> Result<web::Json<FilePage>, ApiError> {
     let (page, per_page) = Paging::new(params.page, params.per_page).checked()?;
-    let reach = reach_of(&user);
+    let reach = user.reach();
     let now = Utc::now();
     let storage = seen_storage(&state, &user, id.into_inner(), now).await?;
     let query = FileQuery {

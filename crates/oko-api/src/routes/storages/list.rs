@@ -9,7 +9,6 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::reach_of,
         common_responses::{NotFound, Unauthenticated},
         publications::get::publication_not_found,
     },
@@ -40,7 +39,7 @@ pub async fn list_storages(
     oko_db::storages::list(
         &state.db,
         &*state.board.get(&state.db).await?,
-        reach_of(&user),
+        user.reach(),
         user.user_id(),
         id.into_inner(),
         Utc::now(),

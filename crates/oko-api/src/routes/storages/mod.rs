@@ -32,7 +32,7 @@ use oko_domain::storages::{DownloadLink, DownloadRight};
 use oko_db::entities::storage;
 use uuid::Uuid;
 
-use crate::{auth::extractor::Authenticated, routes::access::reach_of, state::AppState};
+use crate::{auth::extractor::Authenticated, state::AppState};
 
 /// `Content-Disposition: attachment` with the name in UTF-8 (RFC 6266 `filename*`)
 /// and an ASCII stand-in for clients that know no better.
@@ -117,7 +117,7 @@ pub async fn seen_storage(
     now: DateTime<Utc>,
 ) -> Result<storage::Model, ApiError> {
     let board = state.board.get(&state.db).await?;
-    oko_db::storages::visible_storage(&state.db, &board, reach_of(user), id, now)
+    oko_db::storages::visible_storage(&state.db, &board, user.reach(), id, now)
         .await?
         .ok_or_else(storage_not_found)
 }

@@ -15,7 +15,7 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::{reach_of, require_operator},
+        access::require_operator,
         common_responses::{NotFound, OperatorOnly, Unauthenticated},
         publications::get::publication_not_found,
     },
@@ -51,7 +51,7 @@ pub async fn create_storage(
     let now = Utc::now();
     let board = state.board.get(&state.db).await?;
     if board
-        .find_visible(publication_id, reach_of(&user), now)
+        .find_visible(publication_id, user.reach(), now)
         .is_none()
     {
         return Err(publication_not_found());

@@ -15,7 +15,6 @@ use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
     routes::{
-        access::reach_of,
         common_responses::{NotFound, Unauthenticated},
         zip_stream::{ZipItem, zip_answer},
     },
@@ -47,7 +46,7 @@ pub async fn link_zip(
     let storage = seen_storage(&state, &user, id, now).await?;
     // Refused like a file's link, by the same rule (the operator any time): a link
     // made before the opening would only fail later, at the download.
-    let who = storages::downloader(reach_of(&user));
+    let who = storages::downloader(user.reach());
     let right = DownloadRight::of(FileKind::Common, who, storage.available_from, now);
     ensure_allowed(right, storage.available_from)?;
     Ok(web::Json(link(
@@ -88,7 +87,7 @@ pub async fn download_zip(
         .await?;
     let now = Utc::now();
     let storage = seen_storage(&state, &user, id, now).await?;
-    let files = storages::downloadable_files(&state.db, reach_of(&user), &storage, now).await?;
+    let files = storages::downloadable_files(&state.db, user.reach(), &storage, now).await?;
     if files.is_empty() {
         return Err(ApiError::new(
             ErrorCode::NotYetAvailable,
