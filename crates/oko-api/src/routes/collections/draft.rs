@@ -2,7 +2,6 @@
 //! saved cell by cell by autosave with optimistic versions.
 
 use actix_web::{HttpResponse, get, patch, web};
-use oko_db::drafts::{self, DraftWrite};
 use oko_domain::{
     api::Problem,
     collections::{Draft, DraftConflict, DraftPatch, DraftSaved, cell_problems},
@@ -111,20 +110,22 @@ pub async fn save_draft(
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
     settle_files(&state, &writing, &mut data, known_files).await?;
-    let write = DraftWrite {
-        collection_id: writing.collection.id,
-        organisation_id: writing.organisation_id,
-        data,
-        change_id: Some(&body.change_id),
-        user_id: user.user_id(),
-        now,
-    };
-    let Some(written) = drafts::write_draft(&mut held, current.as_ref(), write).await? else {
+    let change_id = Some(body.change_id.as_str());
+    let written = writing
+        .write(
+            &state,
+            &mut held,
+            current.as_ref(),
+            data,
+            change_id,
+            user.user_id(),
+        )
+        .await?;
+    let Some(written) = written else {
         return writing.conflict_on(&mut held).await;
     };
     // The connection goes back to the pool before the answer is worked out.
     drop(held);
-    writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
     Ok(HttpResponse::Ok().json(DraftSaved {
         version: written.standing.version,
         saved_at: now,

@@ -4,10 +4,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use oko_db::{
-    drafts::{self, DraftWrite},
-    entities::organisation,
-};
+use oko_db::entities::organisation;
 use oko_domain::{
     api::Problem,
     collections::Draft,
@@ -155,19 +152,20 @@ pub async fn upload_draft(
     // A file travels in the spreadsheet as its name only.
     files::restore_references(form, &mut data, before);
     settle_files(&state, &writing, &mut data, saved_files(form, before)).await?;
-    let write = DraftWrite {
-        collection_id: writing.collection.id,
-        organisation_id: writing.organisation_id,
-        data,
-        change_id: None,
-        user_id: user.user_id(),
-        now: writing.now,
-    };
-    let Some(written) = drafts::write_draft(&mut held, current.as_ref(), write).await? else {
+    let written = writing
+        .write(
+            &state,
+            &mut held,
+            current.as_ref(),
+            data,
+            None,
+            user.user_id(),
+        )
+        .await?;
+    let Some(written) = written else {
         return writing.conflict_on(&mut held).await;
     };
     drop(held);
-    writing.noted(&state, oko_db::monitoring::DraftWriteKind::Saved);
     Ok(HttpResponse::Ok().json(draft_of(
         &writing.collection,
         writing.organisation_id,

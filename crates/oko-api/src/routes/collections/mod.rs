@@ -153,6 +153,34 @@ pub struct Writing {
 }
 
 impl Writing {
+    /// The one draft write of autosave and upload: `data` over `current`, on
+    /// the connection `held` it was read on, by `user_id`, as the batch
+    /// `change_id` (if any), noted for monitoring. `None` when someone saved
+    /// first: answer [`Writing::conflict_on`].
+    pub async fn write(
+        &self,
+        state: &AppState,
+        held: &mut Held,
+        current: Option<&StoredDraft>,
+        data: FormData,
+        change_id: Option<&str>,
+        user_id: uuid::Uuid,
+    ) -> Result<Option<StoredDraft>, ApiError> {
+        let write = drafts::DraftWrite {
+            collection_id: self.collection.id,
+            organisation_id: self.organisation_id,
+            data,
+            change_id,
+            user_id,
+            now: self.now,
+        };
+        let written = drafts::write_draft(held, current, write).await?;
+        if written.is_some() {
+            self.noted(state, DraftWriteKind::Saved);
+        }
+        Ok(written)
+    }
+
     /// Tells monitoring's dates what this request wrote.
     pub fn noted(&self, state: &AppState, write: DraftWriteKind) {
         note_write(
