@@ -443,6 +443,9 @@ pub mod notifications {
     }
 }
 
+/// Where the app reports its own panics (a beacon, so it survives the page).
+pub const CLIENT_ERRORS: &str = "/api/client-errors";
+
 /// The signed-in user's own account.
 pub mod me {
     use std::fmt::Display;

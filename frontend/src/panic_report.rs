@@ -69,6 +69,6 @@ fn report(message: &str) {
     if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
         let _ = window
             .navigator()
-            .send_beacon_with_opt_blob("/api/client-errors", Some(&blob));
+            .send_beacon_with_opt_blob(crate::api::CLIENT_ERRORS, Some(&blob));
     }
 }
