@@ -290,7 +290,7 @@ pub async fn count_by_status(db: &DatabaseConnection) -> Result<Vec<(String, i64
 
 /// The API view of a job.
 pub fn describe(job: &job::Model) -> JobView {
-    let status = JobStatus::parse(&job.status);
+    let status = job.status();
     let progress = job.progress.clamp(0, 100) as u8;
     JobView {
         id: job.id,

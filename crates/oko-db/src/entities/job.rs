@@ -38,6 +38,13 @@ pub struct Model {
     pub expires_at: Option<DateTimeUtc>,
 }
 
+impl Model {
+    /// Where the job stands (an unknown status reads as failed).
+    pub fn status(&self) -> oko_domain::storages::JobStatus {
+        oko_domain::storages::JobStatus::parse(&self.status)
+    }
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

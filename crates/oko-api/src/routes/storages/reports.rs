@@ -10,7 +10,7 @@ use oko_domain::{
     error_code::ErrorCode,
     jobs::JobSpec,
     role::Role,
-    storages::{DownloadLink, JobStatus, ReportJob},
+    storages::{DownloadLink, ReportJob},
 };
 use uuid::Uuid;
 
@@ -74,7 +74,7 @@ pub async fn create_report(
 fn report_of(job: &job::Model) -> ReportJob {
     ReportJob {
         id: job.id,
-        status: JobStatus::parse(&job.status),
+        status: job.status(),
         file_name: job.file_name.clone(),
         created_at: job.created_at,
         finished_at: job.finished_at,
