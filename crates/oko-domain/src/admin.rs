@@ -8,8 +8,25 @@ use crate::{
     accounts::IssuedPassword,
     api::FieldError,
     forms::{ColumnDef, ColumnType, FormDefinition, Row, Rule, SheetDef},
-    login::{LoginKind, OrgPrefix, RegionCode, parse_login},
+    login::{
+        LoginKind, OrgPrefix, RegionCode, municipal_coordinator_login, parse_login,
+        region_coordinator_login,
+    },
 };
+
+/// An input's problems as one row of an import shows them: at `row` of
+/// `sheet`, in the column `column_of` names for each field.
+pub fn in_row(
+    problems: Vec<FieldError>,
+    sheet: &str,
+    row: u32,
+    column_of: fn(&str) -> &'static str,
+) -> impl Iterator<Item = FieldError> {
+    problems.into_iter().map(move |p| {
+        let column = column_of(p.field.as_deref().unwrap_or_default());
+        FieldError::in_sheet(sheet, row, Some(column), &p.code, &p.message)
+    })
+}
 
 /// `POST /api/admin/regions`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +56,23 @@ impl RegionInput {
             ));
         }
         problems
+    }
+
+    /// Its coordinator's login `spo_coord_RR`, once the input has no problem.
+    pub fn coordinator_login(&self) -> Result<String, Vec<FieldError>> {
+        let problems = self.problems();
+        match RegionCode::parse(self.code.trim()) {
+            Some(code) if problems.is_empty() => Ok(region_coordinator_login(code)),
+            _ => Err(problems),
+        }
+    }
+
+    /// The import's column of a field.
+    pub fn column_of(field: &str) -> &'static str {
+        match field {
+            "code" => "Код региона",
+            _ => "Название",
+        }
     }
 }
 
@@ -79,6 +113,26 @@ impl MunicipalityInput {
         }
         problems
     }
+
+    /// Its coordinator's login `munRRMMM`, once the input has no problem.
+    pub fn coordinator_login(&self) -> Result<String, Vec<FieldError>> {
+        let problems = self.problems();
+        match RegionCode::parse(self.region_code.trim()) {
+            Some(region) if problems.is_empty() => {
+                Ok(municipal_coordinator_login(region, self.code))
+            }
+            _ => Err(problems),
+        }
+    }
+
+    /// The import's column of a field.
+    pub fn column_of(field: &str) -> &'static str {
+        match field {
+            "region_code" => "Код региона",
+            "code" => "Номер",
+            _ => "Название",
+        }
+    }
 }
 
 /// `POST /api/admin/organisations`, and one row of the import.
@@ -105,6 +159,16 @@ pub struct OrgLogin {
 }
 
 impl OrganisationInput {
+    /// The import's column of a field.
+    pub fn column_of(field: &str) -> &'static str {
+        match field {
+            "login" => "Логин",
+            "name" => "Полное наименование",
+            "short_name" => "Краткое наименование",
+            _ => "Номер муниципалитета",
+        }
+    }
+
     /// The login's parts, or why it is not an organisation's login.
     pub fn parsed_login(&self) -> Result<OrgLogin, String> {
         match parse_login(self.login.trim()) {

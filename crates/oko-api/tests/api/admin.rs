@@ -59,6 +59,38 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["row"], 3);
+    // «00» has the shape of a code but is no region's: it used to make a
+    // region whose coordinator had an empty login.
+    for file in [
+        "Код региона;Название\r\n96;Новый край\r\n00;Нулевой\r\n",
+        "Код региона;Номер;Название\r\n00;1;Нигде\r\n",
+    ] {
+        let path = match file.contains("Номер") {
+            true => "/api/admin/municipalities/import",
+            false => "/api/admin/regions/import",
+        };
+        let (status, problem) = app.post_file(&admin, path, file).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+        let error = &problem["errors"][0];
+        assert_eq!(
+            (&error["row"], &error["column"], &error["code"]),
+            (
+                &json!(file.matches("\r\n").count()),
+                &json!("Код региона"),
+                &json!("invalid_code")
+            ),
+            "{problem}"
+        );
+    }
+    let (status, problem) = app
+        .call(
+            Method::POST,
+            "/api/admin/regions",
+            &admin,
+            Some(json!({"code": "00", "name": "Нулевой"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let (status, regions) = app
         .post_file(
             &admin,

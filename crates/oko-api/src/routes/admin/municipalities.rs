@@ -8,12 +8,11 @@ use oko_db::{
 };
 use oko_domain::{
     admin::{
-        AccountsCreated, MunicipalityCreated, MunicipalityInput, municipality_import_form,
+        AccountsCreated, MunicipalityCreated, MunicipalityInput, in_row, municipality_import_form,
         municipality_of,
     },
     api::{FieldError, MunicipalityRef, Problem},
     error_code::ErrorCode,
-    login::{RegionCode, municipal_coordinator_login},
 };
 
 use super::{coordinator_account, issue_all};
@@ -54,15 +53,12 @@ pub async fn create_municipality(
     body: web::Json<MunicipalityInput>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    ApiError::unless_valid(body.problems())?;
+    let login = body.coordinator_login().map_err(ApiError::validation)?;
     let region = body.region_code.trim();
     match admin::create_municipality(&state.db, &state.roster, region, body.code, &body.name)
         .await?
     {
         Ok(created) => {
-            let login = RegionCode::parse(region)
-                .map(|r| municipal_coordinator_login(r, body.code))
-                .unwrap_or_default();
             let placement = Placement::Municipality {
                 region: region.to_owned(),
                 code: i32::from(body.code),
@@ -123,20 +119,25 @@ pub async fn import_municipalities(
         .iter()
         .map(municipality_of)
         .collect();
-    let mut rows: Vec<NewMunicipality> = inputs
-        .iter()
-        .enumerate()
-        .map(|(at, input)| NewMunicipality {
-            row: read.file_row("municipalities", at),
-            region_code: &input.region_code,
-            code: input.code,
-            name: &input.name,
-            login: RegionCode::parse(&input.region_code)
-                .map(|r| municipal_coordinator_login(r, input.code))
-                .unwrap_or_default(),
-            password_hash: String::new(),
-        })
-        .collect();
+    let (mut rows, mut problems) = (Vec::new(), Vec::new());
+    for (at, input) in inputs.iter().enumerate() {
+        let row = read.file_row("municipalities", at);
+        match input.coordinator_login() {
+            Ok(login) => rows.push(NewMunicipality {
+                row,
+                region_code: &input.region_code,
+                code: input.code,
+                name: &input.name,
+                login,
+                password_hash: String::new(),
+            }),
+            Err(found) => {
+                let column_of = MunicipalityInput::column_of;
+                problems.extend(in_row(found, "Муниципалитеты", row, column_of));
+            }
+        }
+    }
+    ApiError::unless_valid(problems)?;
     ApiError::unless_valid(admin::check_municipalities(&state.db, &rows, "Муниципалитеты").await?)?;
     let credentials = issue_all(
         rows.iter_mut()

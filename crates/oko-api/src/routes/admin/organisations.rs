@@ -5,7 +5,10 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use oko_db::admin::{self, NewOrganisation};
 use oko_domain::{
-    admin::{AccountsCreated, OrganisationClosed, OrganisationInput, import_form, organisation_of},
+    admin::{
+        AccountsCreated, OrganisationClosed, OrganisationInput, import_form, in_row,
+        organisation_of,
+    },
     api::{FieldError, Problem},
     error_code::ErrorCode,
 };
@@ -93,21 +96,8 @@ pub async fn import_organisations(
         .collect();
     let mut problems: Vec<FieldError> = Vec::new();
     for (row, input) in &rows {
-        for problem in input.problems() {
-            let column = match problem.field.as_deref() {
-                Some("login") => "Логин",
-                Some("name") => "Полное наименование",
-                Some("short_name") => "Краткое наименование",
-                _ => "Номер муниципалитета",
-            };
-            problems.push(FieldError::in_sheet(
-                "Организации",
-                *row,
-                Some(column),
-                &problem.code,
-                &problem.message,
-            ));
-        }
+        let column_of = OrganisationInput::column_of;
+        problems.extend(in_row(input.problems(), "Организации", *row, column_of));
     }
     if problems.is_empty() {
         let refs: Vec<(u32, &OrganisationInput)> = rows.iter().map(|(r, i)| (*r, i)).collect();

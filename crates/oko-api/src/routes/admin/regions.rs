@@ -7,10 +7,9 @@ use oko_db::{
     users::Placement,
 };
 use oko_domain::{
-    admin::{AccountsCreated, RegionCreated, RegionInput, region_import_form, region_of},
+    admin::{AccountsCreated, RegionCreated, RegionInput, in_row, region_import_form, region_of},
     api::{Problem, RegionRef},
     error_code::ErrorCode,
-    login::{RegionCode, region_coordinator_login},
 };
 
 use super::{coordinator_account, issue_all};
@@ -50,7 +49,7 @@ pub async fn create_region(
     body: web::Json<RegionInput>,
 ) -> Result<HttpResponse, ApiError> {
     require_operator(&user)?;
-    ApiError::unless_valid(body.problems())?;
+    let login = body.coordinator_login().map_err(ApiError::validation)?;
     let code = body.code.trim();
     let Some(region) = admin::create_region(&state.db, code, &body.name).await? else {
         return Err(ApiError::new(
@@ -58,9 +57,6 @@ pub async fn create_region(
             format!("Регион с кодом {code} уже есть"),
         ));
     };
-    let login = RegionCode::parse(code)
-        .map(region_coordinator_login)
-        .unwrap_or_default();
     let coordinator =
         coordinator_account(&state, &login, Placement::Region(code.to_owned())).await?;
     Ok(HttpResponse::Created().json(RegionCreated {
@@ -99,19 +95,23 @@ pub async fn import_regions(
     require_operator(&user)?;
     let read = read_uploaded(&state, body, region_import_form()).await?;
     let inputs: Vec<RegionInput> = read.data.rows("regions").iter().map(region_of).collect();
-    let mut rows: Vec<NewRegion> = inputs
-        .iter()
-        .enumerate()
-        .map(|(at, input)| NewRegion {
-            row: read.file_row("regions", at),
-            code: &input.code,
-            name: &input.name,
-            login: RegionCode::parse(&input.code)
-                .map(region_coordinator_login)
-                .unwrap_or_default(),
-            password_hash: String::new(),
-        })
-        .collect();
+    let (mut rows, mut problems) = (Vec::new(), Vec::new());
+    for (at, input) in inputs.iter().enumerate() {
+        let row = read.file_row("regions", at);
+        match input.coordinator_login() {
+            Ok(login) => rows.push(NewRegion {
+                row,
+                code: &input.code,
+                name: &input.name,
+                login,
+                password_hash: String::new(),
+            }),
+            Err(found) => {
+                problems.extend(in_row(found, "Регионы", row, RegionInput::column_of));
+            }
+        }
+    }
+    ApiError::unless_valid(problems)?;
     ApiError::unless_valid(admin::check_regions(&state.db, &rows, "Регионы").await?)?;
     let credentials = issue_all(
         rows.iter_mut()
