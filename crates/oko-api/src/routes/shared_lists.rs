@@ -68,10 +68,7 @@ pub async fn put_shared_list(
 ) -> Result<web::Json<SharedList>, ApiError> {
     require_operator(&user)?;
     let values: Vec<String> = body.values.iter().map(|v| v.trim().to_owned()).collect();
-    let problems = check_shared_list(&name, &values);
-    if !problems.is_empty() {
-        return Err(ApiError::validation(problems));
-    }
+    ApiError::unless_valid(check_shared_list(&name, &values))?;
     let saved = shared_lists::put(&state.db, &name, &values, user.user_id(), Utc::now()).await?;
     noted(&state, &user, &name, &format!("Значений: {}", values.len())).await;
     Ok(web::Json(saved))

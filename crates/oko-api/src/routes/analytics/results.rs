@@ -154,9 +154,7 @@ pub async fn import_results(
             })
         })
         .collect();
-    if !unknown.is_empty() {
-        return Err(ApiError::validation(unknown));
-    }
+    ApiError::unless_valid(unknown)?;
     let students = by_login.values().map(Vec::len).sum();
     let organisations: Vec<_> = by_login
         .into_iter()

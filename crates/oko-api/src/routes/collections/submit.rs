@@ -70,9 +70,7 @@ pub async fn submit_draft(
     }
     let data = &draft.data;
     let errors = writing.errors(data);
-    if !errors.is_empty() {
-        return Err(ApiError::validation(cell_problems(form, &errors)));
-    }
+    ApiError::unless_valid(cell_problems(form, &errors))?;
     let explanations = soft::explanation_count(form, data);
     let submitting = drafts::Submitting {
         draft: &draft,
