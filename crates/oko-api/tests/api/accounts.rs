@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::support::{Backend, PASSWORD, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -153,12 +153,7 @@ async fn a_user_changes_their_password_under_the_policy(backend: Backend) {
     let change = |old: &str, new: &str| json!({"old_password": old, "new_password": new});
 
     let (status, problem) = app
-        .call(
-            Method::POST,
-            "/api/me/password",
-            token,
-            Some(change("nope", "Kedr-Lipa-42")),
-        )
+        .post("/api/me/password", token, change("nope", "Kedr-Lipa-42"))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "old_password");
@@ -168,23 +163,13 @@ async fn a_user_changes_their_password_under_the_policy(backend: Backend) {
         ("sch240001-x", "contains_login"),
     ] {
         let (status, problem) = app
-            .call(
-                Method::POST,
-                "/api/me/password",
-                token,
-                Some(change(PASSWORD, weak)),
-            )
+            .post("/api/me/password", token, change(PASSWORD, weak))
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{weak}");
         assert_eq!(problem["errors"][0]["code"], code, "{problem}");
     }
     let (status, renewed) = app
-        .call(
-            Method::POST,
-            "/api/me/password",
-            token,
-            Some(change(PASSWORD, "Kedr-Lipa-42")),
-        )
+        .post("/api/me/password", token, change(PASSWORD, "Kedr-Lipa-42"))
         .await;
     assert_eq!(
         status,
@@ -210,12 +195,7 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
     let school_refresh = school_session["refresh_token"].as_str().unwrap().to_owned();
 
     let (status, issued) = app
-        .call(
-            Method::POST,
-            "/api/users/sch240001/password",
-            &municipality,
-            None,
-        )
+        .post("/api/users/sch240001/password", &municipality, None)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
     let password = issued["password"].as_str().unwrap();
@@ -236,18 +216,13 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
         (&app.token("spo_coord_50").await, "sch240001"),
     ] {
         let (status, _) = app
-            .call(
-                Method::POST,
-                &format!("/api/users/{login}/password"),
-                token,
-                None,
-            )
+            .post(&format!("/api/users/{login}/password"), token, None)
             .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{login}");
     }
     let region = app.token("spo_coord_24").await;
     let (status, issued) = app
-        .call(Method::POST, "/api/users/mun24001/password", &region, None)
+        .post("/api/users/mun24001/password", &region, None)
         .await;
     assert_eq!(
         status,
@@ -267,12 +242,7 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
     let school_token = session["access_token"].as_str().unwrap().to_owned();
     assert_eq!(app.get("/api/me", &school_token).await.0, StatusCode::OK);
     let (status, access) = app
-        .call(
-            Method::POST,
-            "/api/users/sch240001/block",
-            &municipality,
-            None,
-        )
+        .post("/api/users/sch240001/block", &municipality, None)
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(access["blocked"], true);
@@ -286,12 +256,7 @@ async fn coordinators_issue_passwords_and_block_only_their_subordinates(backend:
         "a blocked user is logged out everywhere"
     );
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/users/sch240001/unblock",
-            &municipality,
-            None,
-        )
+        .post("/api/users/sch240001/unblock", &municipality, None)
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.login("sch240001", password).await;
@@ -345,21 +310,11 @@ async fn a_municipality_gets_a_workbook_of_new_passwords_for_all_its_organisatio
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the old one does not");
     // Another territory, or the whole country, is refused.
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/credentials",
-            &app.token("sch500001").await,
-            Some(json!({})),
-        )
+        .post("/api/credentials", &app.token("sch500001").await, json!({}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/credentials",
-            &app.token("admin").await,
-            Some(json!({})),
-        )
+        .post("/api/credentials", &app.token("admin").await, json!({}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -3,7 +3,7 @@
 //! rows), and closing an organisation.
 
 use crate::support::{Backend, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 on_both_databases!(the_operator_builds_the_tree_and_closes_an_organisation);
@@ -12,39 +12,35 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
     let app = spawn_app(backend).await;
     let admin = app.token("admin").await;
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/admin/regions",
             &app.token("spo_coord_24").await,
-            Some(json!({"code": "24", "name": "x"})),
+            json!({"code": "24", "name": "x"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/admin/regions",
             &admin,
-            Some(json!({"code": "24", "name": "Красноярский край"})),
+            json!({"code": "24", "name": "Красноярский край"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     let (status, region) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/admin/regions",
             &admin,
-            Some(json!({"code": "95", "name": "Чеченская Республика"})),
+            json!({"code": "95", "name": "Чеченская Республика"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{region}");
     assert_eq!(region["coordinator"]["login"], "spo_coord_95");
     let (status, municipality) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/admin/municipalities",
             &admin,
-            Some(json!({"region_code": "95", "code": 1, "name": "г. Грозный"})),
+            json!({"region_code": "95", "code": 1, "name": "г. Грозный"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -83,11 +79,10 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
         );
     }
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/admin/regions",
             &admin,
-            Some(json!({"code": "00", "name": "Нулевой"})),
+            json!({"code": "00", "name": "Нулевой"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
@@ -144,12 +139,7 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
     }
 
     let (status, created) = app
-        .call(
-            Method::POST,
-            "/api/admin/organisations",
-            &admin,
-            Some(json!({"login": "sch950001", "name": "Средняя школа № 1 г. Грозного", "short_name": "СШ № 1", "municipality": 1})),
-        )
+        .post("/api/admin/organisations", &admin, json!({"login": "sch950001", "name": "Средняя школа № 1 г. Грозного", "short_name": "СШ № 1", "municipality": 1}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let password = created["credentials"][0]["password"].as_str().unwrap();
@@ -220,12 +210,7 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
 
     // Closing: out of lists, its account blocked.
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/admin/organisations/sch950001/close",
-            &admin,
-            None,
-        )
+        .post("/api/admin/organisations/sch950001/close", &admin, None)
         .await;
     assert_eq!(status, StatusCode::OK);
     let (_, orgs) = app.get("/api/orgs?search=95000", &admin).await;
@@ -233,12 +218,7 @@ async fn the_operator_builds_the_tree_and_closes_an_organisation(backend: Backen
     let (status, _) = app.login("sch950001", password).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/admin/organisations/sch950001/close",
-            &admin,
-            None,
-        )
+        .post("/api/admin/organisations/sch950001/close", &admin, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

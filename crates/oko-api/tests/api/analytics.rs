@@ -4,7 +4,7 @@
 //! beside the levels above — never another unit's details.
 
 use crate::support::{Backend, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -29,22 +29,16 @@ fn small_work() -> Value {
 /// An assessment with the small work; returns the work's id.
 async fn work(app: &TestApp, admin: &str) -> String {
     let (status, assessment) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/assessments",
             admin,
-            Some(json!({"title": "ВПР 2026", "project": "ВПР"})),
+            json!({"title": "ВПР 2026", "project": "ВПР"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{assessment}");
     let id = assessment["id"].as_str().unwrap();
     let (status, work) = app
-        .call(
-            Method::POST,
-            &format!("/api/assessments/{id}/works"),
-            admin,
-            Some(small_work()),
-        )
+        .post(&format!("/api/assessments/{id}/works"), admin, small_work())
         .await;
     assert_eq!(status, StatusCode::CREATED, "{work}");
     work["id"].as_str().unwrap().to_owned()
@@ -90,45 +84,29 @@ async fn a_submitted_protocol_becomes_the_schools_results_in_its_reports(backend
     let (_, list) = app.get("/api/assessments", &admin).await;
     let assessment = list["items"][0]["id"].as_str().unwrap().to_owned();
     let (status, problem) = app
-        .call(
-            Method::POST,
-            &format!("/api/assessments/{assessment}/works"),
-            &admin,
-            Some(bad),
-        )
+        .post(&format!("/api/assessments/{assessment}/works"), &admin, bad)
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "scale[1]", "{problem}");
 
     let (_, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": "ВПР"})),
-        )
+        .post("/api/sections", &admin, json!({"title": "ВПР"}))
         .await;
     let (_, publication) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/publications",
             &admin,
-            Some(
-                json!({"section_id": section["id"], "title": "Электронный протокол",
+            json!({"section_id": section["id"], "title": "Электронный протокол",
                 "published_on": "2026-01-01T00:00:00Z", "audience": {"region_codes": ["24"]}}),
-            ),
         )
         .await;
     let publication = publication["summary"]["id"].as_str().unwrap();
     let (status, protocol) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/assessment-works/{work}/protocol"),
             &admin,
-            Some(
-                json!({"publication_id": publication, "opens_at": "2026-01-01T00:00:00Z",
+            json!({"publication_id": publication, "opens_at": "2026-01-01T00:00:00Z",
                 "closes_at": "2099-01-01T00:00:00Z"}),
-            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{protocol}");
@@ -409,11 +387,10 @@ async fn a_work_round_trips_through_its_description_spreadsheet(backend: Backend
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let school = app.token("sch240001").await;
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/assessments/{assessment}/works"),
             &school,
-            Some(small_work()),
+            small_work(),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -433,8 +410,7 @@ async fn reports_are_ordered_as_files_in_the_background(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     let region = app.token("spo_coord_24").await;
     let (status, job) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/assessment-works/{work}/reports/individual/jobs"),
             &region,
             None,
@@ -453,8 +429,7 @@ async fn reports_are_ordered_as_files_in_the_background(backend: Backend) {
         Some(&calamine::Data::String("Код".into()))
     );
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/assessment-works/{work}/reports/marks/jobs?unit=country"),
             &region,
             None,

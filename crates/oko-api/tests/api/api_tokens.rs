@@ -4,7 +4,7 @@
 use crate::support::{Backend, spawn_app};
 use chrono::Utc;
 use oko_db::entities::api_token;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::json;
 
@@ -14,22 +14,20 @@ async fn an_api_token_acts_as_its_maker_until_revoked_or_expired(backend: Backen
     let app = spawn_app(backend).await;
     let session = app.token("spo_coord_24").await;
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/me/tokens",
             &session,
-            Some(json!({"name": " ", "expires_in_days": 0})),
+            json!({"name": " ", "expires_in_days": 0}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"].as_array().unwrap().len(), 2);
 
     let (status, made) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/me/tokens",
             &session,
-            Some(json!({"name": "Выгрузка", "expires_in_days": 30})),
+            json!({"name": "Выгрузка", "expires_in_days": 30}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
@@ -51,11 +49,10 @@ async fn an_api_token_acts_as_its_maker_until_revoked_or_expired(backend: Backen
     assert!(list["items"][0]["last_used_at"].is_string());
     assert!(!list.to_string().contains(&secret));
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/me/tokens",
             &secret,
-            Some(json!({"name": "Еще", "expires_in_days": 1})),
+            json!({"name": "Еще", "expires_in_days": 1}),
         )
         .await;
     assert_eq!(
@@ -67,34 +64,19 @@ async fn an_api_token_acts_as_its_maker_until_revoked_or_expired(backend: Backen
 
     // Revoked: refused at once.
     let id = made["details"]["id"].as_str().unwrap();
-    let (status, _) = app
-        .call(
-            Method::DELETE,
-            &format!("/api/me/tokens/{id}"),
-            &session,
-            None,
-        )
-        .await;
+    let (status, _) = app.delete(&format!("/api/me/tokens/{id}"), &session).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = app.get("/api/me", &secret).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _) = app
-        .call(
-            Method::DELETE,
-            &format!("/api/me/tokens/{id}"),
-            &session,
-            None,
-        )
-        .await;
+    let (status, _) = app.delete(&format!("/api/me/tokens/{id}"), &session).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // Expired: refused too.
     let (_, second) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/me/tokens",
             &session,
-            Some(json!({"name": "Короткий", "expires_in_days": 1})),
+            json!({"name": "Короткий", "expires_in_days": 1}),
         )
         .await;
     let second_secret = second["token"].as_str().unwrap();

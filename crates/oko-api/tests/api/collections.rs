@@ -20,7 +20,7 @@ use acceptance::*;
 use file_cells::*;
 use form_language::*;
 use oko_domain::forms::demo;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 use shared_lists::*;
@@ -102,20 +102,13 @@ async fn forms_are_checked_versioned_and_pinned(backend: Backend) {
     let admin = app.token("admin").await;
     let mut bad = demo::college();
     bad.sheets[0].columns[0].min = Some(1.0);
-    let (status, problem) = app
-        .call(Method::POST, "/api/forms", &admin, Some(json!(bad)))
-        .await;
+    let (status, problem) = app.post("/api/forms", &admin, json!(bad)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "sheets[0].columns[0].min");
 
     let school = app.token("sch240001").await;
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/forms",
-            &school,
-            Some(json!(demo::college())),
-        )
+        .post("/api/forms", &school, json!(demo::college()))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
@@ -133,11 +126,10 @@ async fn forms_are_checked_versioned_and_pinned(backend: Backend) {
     renamed.title = "Сведения о специальностях, версия 2".into();
     let form_id = first["form_id"].as_str().unwrap();
     let (status, second) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/forms/{form_id}/versions"),
             &admin,
-            Some(json!(renamed)),
+            json!(renamed),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{second}");
@@ -170,12 +162,7 @@ async fn forms_are_checked_versioned_and_pinned(backend: Backend) {
         .await;
     let publication = block["publication_id"].as_str().unwrap();
     let (status, problem) = app
-        .call(
-            Method::PUT,
-            &format!("/api/publications/{publication}/collection"),
-            &admin,
-            Some(json!({"form_version_id": second["id"], "opens_at": OPEN_FROM, "closes_at": OPEN_UNTIL})),
-        )
+        .put(&format!("/api/publications/{publication}/collection"), &admin, json!({"form_version_id": second["id"], "opens_at": OPEN_FROM, "closes_at": OPEN_UNTIL}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
 }
@@ -265,11 +252,10 @@ async fn autosave_applies_each_batch_once_and_refuses_stale_versions(backend: Ba
     assert_eq!(draft["data"]["specialties"][1]["students"], "34");
 
     let (status, problem) = app
-        .call(
-            Method::PATCH,
+        .patch(
             &format!("/api/collections/{id}/draft"),
             &school,
-            Some(json!({"version": 2, "changes": []})),
+            json!({"version": 2, "changes": []}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
@@ -615,11 +601,10 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
     app.save(&school, &id, 0, "a", valid_row()).await;
 
     let (status, block) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/collections/{id}/state"),
             &admin,
-            Some(json!({"state": "closed"})),
+            json!({"state": "closed"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{block}");
@@ -646,11 +631,10 @@ async fn a_closed_collection_changes_nothing(backend: Backend) {
     assert_eq!(draft["data"]["specialties"][0]["students"], "34");
 
     // Reopened by the operator: saves work again.
-    app.call(
-        Method::PUT,
+    app.put(
         &format!("/api/collections/{id}/state"),
         &admin,
-        Some(json!({"state": "open"})),
+        json!({"state": "open"}),
     )
     .await;
     let (status, _) = app
@@ -688,11 +672,10 @@ async fn template_of(app: &TestApp, token: &str, id: &str) -> Vec<u8> {
 /// The collection's data export as CSV text, ordered and fetched as `token`.
 async fn exported_csv(app: &TestApp, token: &str, id: &str) -> String {
     let (status, job) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{id}/exports"),
             token,
-            Some(json!({"kind": "results", "format": "csv"})),
+            json!({"kind": "results", "format": "csv"}),
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
@@ -1113,13 +1096,8 @@ async fn reminded(app: &TestApp, login: &str, text: &str) -> bool {
 }
 
 async fn remind(app: &TestApp, token: &str, id: &str, request: Value) -> (StatusCode, Value) {
-    app.call(
-        Method::POST,
-        &format!("/api/collections/{id}/reminders"),
-        token,
-        Some(request),
-    )
-    .await
+    app.post(&format!("/api/collections/{id}/reminders"), token, request)
+        .await
 }
 
 /// «Напомнить»: the organisations of the coordinator's municipality in the
@@ -1269,11 +1247,10 @@ async fn reminders_reach_the_chosen_statuses_until_they_submit(backend: Backend)
     );
 
     // Closed: too late to remind.
-    app.call(
-        Method::PUT,
+    app.put(
         &format!("/api/collections/{id}/state"),
         &admin,
-        Some(json!({"state": "closed"})),
+        json!({"state": "closed"}),
     )
     .await;
     let (status, problem) = remind(
@@ -1469,11 +1446,10 @@ async fn a_returned_submission_is_returned_until_submitted_again(backend: Backen
     let give_back = |login: &'static str, comment: &'static str| {
         let (app, municipal, id) = (&app, &municipal, &id);
         async move {
-            app.call(
-                Method::POST,
+            app.post(
                 &format!("/api/collections/{id}/returns"),
                 municipal,
-                Some(json!({"organisation": login, "comment": comment})),
+                json!({"organisation": login, "comment": comment}),
             )
             .await
         }
@@ -1686,11 +1662,10 @@ async fn templates_and_exports_survive_the_programs_people_use(backend: Backend)
     let (status, receipt) = app.submit(&school, id, &draft["version"]).await;
     assert_eq!(status, StatusCode::OK, "{receipt}");
     let (status, job) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{id}/exports"),
             &admin,
-            Some(json!({"kind": "results", "format": "xlsx"})),
+            json!({"kind": "results", "format": "xlsx"}),
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");

@@ -9,7 +9,7 @@ use std::{
 
 use crate::support::{Backend, TestApp, spawn_app};
 use oko_migrations::{Migrator, MigratorTrait};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
@@ -132,7 +132,7 @@ async fn readiness_names_what_is_wrong(backend: Backend) {
     let app = spawn_app(backend).await;
     let health = app.client.get(app.url("/api/health")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
-    let (status, ready) = app.call(Method::GET, "/api/ready", "", None).await;
+    let (status, ready) = app.get("/api/ready", "").await;
     assert_eq!(status, StatusCode::OK, "{ready}");
     assert_eq!(ready["status"], "ready");
     // A database behind this build's schema is not ready.

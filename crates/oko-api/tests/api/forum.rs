@@ -3,18 +3,17 @@
 //! finds questions and answers by Russian word forms on both databases.
 
 use crate::support::{Backend, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(coordinators_ask_the_operator_answers_and_search_finds_word_forms);
 
 async fn ask(app: &TestApp, token: &str, title: &str, body: &str) -> String {
     let (status, question) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/forums/vpr-spo/questions",
             token,
-            Some(json!({"title": title, "body": body})),
+            json!({"title": title, "body": body}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{question}");
@@ -72,11 +71,10 @@ async fn coordinators_ask_the_operator_answers_and_search_finds_word_forms(backe
         "the forum is the coordinators'"
     );
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/forums/vpr-spo/questions",
             &region,
-            Some(json!({"title": " ", "body": "x"})),
+            json!({"title": " ", "body": "x"}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -98,21 +96,19 @@ async fn coordinators_ask_the_operator_answers_and_search_finds_word_forms(backe
 
     // The operator answers: the answer is searchable and the asker is told.
     let (status, answered) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/forum/questions/{upload}/answers"),
             &admin,
-            Some(json!({"body": "Сохраните книгу в формате xlsx и загрузите еще раз."})),
+            json!({"body": "Сохраните книгу в формате xlsx и загрузите еще раз."}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{answered}");
     assert_eq!(answered["summary"]["answers"], 1);
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/forum/questions/{upload}/answers"),
             &region,
-            Some(json!({"body": "+1"})),
+            json!({"body": "+1"}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "only the operator answers");
@@ -136,20 +132,18 @@ async fn coordinators_ask_the_operator_answers_and_search_finds_word_forms(backe
     )
     .await;
     let (status, _) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/forum/questions/{password}/moderation"),
             &admin,
-            Some(json!({"faq": true})),
+            json!({"faq": true}),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
     let (status, merged) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/forum/questions/{duplicate}/moderation"),
             &admin,
-            Some(json!({"merged_into": upload})),
+            json!({"merged_into": upload}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{merged}");
@@ -164,11 +158,10 @@ async fn coordinators_ask_the_operator_answers_and_search_finds_word_forms(backe
     );
     assert_eq!(list["items"][0]["faq"], true);
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/forum/questions/{duplicate}/answers"),
             &admin,
-            Some(json!({"body": "см. выше"})),
+            json!({"body": "см. выше"}),
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "a merged question is closed");

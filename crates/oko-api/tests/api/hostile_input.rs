@@ -54,12 +54,7 @@ async fn nul_characters_are_refused_at_the_door(backend: Backend) {
         assert_problem(response, StatusCode::BAD_REQUEST, "invalid_parameter").await;
     }
     let (status, problem) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": "ВПР\u{0}"})),
-        )
+        .post("/api/sections", &admin, json!({"title": "ВПР\u{0}"}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
     // A backslash before «u0000» is text, not a NUL: the login is simply wrong.
@@ -189,9 +184,7 @@ async fn a_picture_sent_as_a_spreadsheet_is_told_what_it_is(backend: Backend) {
 async fn the_notification_stream_ticket_is_short_and_refuses_a_blocked_user(backend: Backend) {
     let app = spawn_app(backend).await;
     let school = app.token("sch240001").await;
-    let (status, link) = app
-        .call(Method::POST, "/api/notifications/link", &school, None)
-        .await;
+    let (status, link) = app.post("/api/notifications/link", &school, None).await;
     assert_eq!(status, StatusCode::OK, "{link}");
     let expires: chrono::DateTime<chrono::Utc> =
         link["expires_at"].as_str().unwrap().parse().unwrap();
@@ -202,12 +195,7 @@ async fn the_notification_stream_ticket_is_short_and_refuses_a_blocked_user(back
     );
     let municipality = app.token("mun24001").await;
     let (status, _) = app
-        .call(
-            Method::POST,
-            "/api/users/sch240001/block",
-            &municipality,
-            None,
-        )
+        .post("/api/users/sch240001/block", &municipality, None)
         .await;
     assert_eq!(status, StatusCode::OK);
     crate::support::after_the_cache_poll().await;
@@ -328,11 +316,10 @@ async fn a_forum_attachment_is_named_like_a_stored_file(backend: Backend) {
     let app = spawn_app(backend).await;
     let region = app.token("spo_coord_24").await;
     let (status, question) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/forums/vpr-spo/questions",
             &region,
-            Some(json!({"title": "Не загружается файл", "body": "Снимок экрана ниже"})),
+            json!({"title": "Не загружается файл", "body": "Снимок экрана ниже"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{question}");

@@ -16,7 +16,7 @@ use crate::support::{
 };
 use chrono::Utc;
 use oko_db::entities::job;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set, Statement};
 use serde_json::{Value, json};
 
@@ -59,11 +59,10 @@ async fn collection_with_a_submission(app: &TestApp) -> String {
 /// Queues an export and answers the job.
 async fn export(app: &TestApp, token: &str, collection: &str, body: Value) -> Value {
     let (status, job) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{collection}/exports"),
             token,
-            Some(body),
+            body,
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
@@ -209,11 +208,10 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
     assert_eq!(status, StatusCode::NOT_FOUND);
     let school = app.token("sch240001").await;
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{collection}/exports"),
             &school,
-            Some(json!({"kind": "results"})),
+            json!({"kind": "results"}),
         )
         .await;
     assert_eq!(
@@ -221,11 +219,10 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
         (StatusCode::FORBIDDEN, &json!("forbidden"))
     );
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{collection}/exports"),
             &region,
-            Some(json!({"kind": "everything"})),
+            json!({"kind": "everything"}),
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
@@ -373,11 +370,10 @@ async fn reports_and_returns_are_notified_and_read(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
 
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{collection}/returns"),
             &region,
-            Some(json!({"organisation": "sch240001", "comment": "Укажите все кабинеты"})),
+            json!({"organisation": "sch240001", "comment": "Укажите все кабинеты"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
@@ -388,12 +384,7 @@ async fn reports_and_returns_are_notified_and_read(backend: Backend) {
     assert_eq!(list["items"][0]["body"], "Кабинеты: Укажите все кабинеты");
     let id = list["items"][0]["id"].as_str().unwrap();
     let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/notifications/{id}/read"),
-            &school,
-            None,
-        )
+        .post(&format!("/api/notifications/{id}/read"), &school, None)
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     let list = notifications_of(&app, &school).await;
@@ -402,17 +393,10 @@ async fn reports_and_returns_are_notified_and_read(backend: Backend) {
         (&json!(0), &json!(true))
     );
     let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/notifications/{id}/read"),
-            &region,
-            None,
-        )
+        .post(&format!("/api/notifications/{id}/read"), &region, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "not the coordinator's");
-    let (status, _) = app
-        .call(Method::POST, "/api/notifications/read-all", &region, None)
-        .await;
+    let (status, _) = app.post("/api/notifications/read-all", &region, None).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(notifications_of(&app, &region).await["unread"], 0);
 }
@@ -422,37 +406,28 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
     let admin = app.token("admin").await;
     let form = json!({"title": "Срочный сбор", "sheets": [{"key": "s", "title": "ЛИСТ", "columns": [
         {"key": "n", "title": "Число", "type": "integer", "required": true}]}]});
-    let (_, version) = app
-        .call(Method::POST, "/api/forms", &admin, Some(form))
-        .await;
+    let (_, version) = app.post("/api/forms", &admin, form).await;
     let (_, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": "Срочно"})),
-        )
+        .post("/api/sections", &admin, json!({"title": "Срочно"}))
         .await;
     let now = Utc::now();
     let (_, publication) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/publications",
             &admin,
-            Some(json!({"section_id": section["id"], "title": "Срочный сбор",
+            json!({"section_id": section["id"], "title": "Срочный сбор",
                 "published_on": (now - chrono::Duration::hours(2)).to_rfc3339(),
-                "audience": {"region_codes": ["24"]}})),
+                "audience": {"region_codes": ["24"]}}),
         )
         .await;
     let id = publication["summary"]["id"].as_str().unwrap();
     let (status, block) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/publications/{id}/collection"),
             &admin,
-            Some(json!({"form_version_id": version["id"],
+            json!({"form_version_id": version["id"],
                 "opens_at": (now - chrono::Duration::hours(1)).to_rfc3339(),
-                "closes_at": (now + chrono::Duration::hours(3)).to_rfc3339()})),
+                "closes_at": (now + chrono::Duration::hours(3)).to_rfc3339()}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{block}");
@@ -514,8 +489,7 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
     let neighbour = app.token("sch240003").await;
     let opened_id = opened["id"].as_str().unwrap();
     let read = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/notifications/{opened_id}/read"),
             &school,
             None,
@@ -524,8 +498,7 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
     assert_eq!(read.0, StatusCode::NO_CONTENT, "{}", read.1);
     assert_eq!(notifications_of(&app, &school).await["unread"], 1);
     let again = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/notifications/{opened_id}/read"),
             &school,
             None,
@@ -534,12 +507,7 @@ async fn collections_are_announced_once_when_they_open_and_before_they_close(bac
     assert_eq!(again.0, StatusCode::NOT_FOUND, "already read");
     assert_eq!(notifications_of(&app, &neighbour).await["unread"], 2);
     let all = app
-        .call(
-            Method::POST,
-            "/api/notifications/read-all",
-            &neighbour,
-            None,
-        )
+        .post("/api/notifications/read-all", &neighbour, None)
         .await;
     assert_eq!(all.0, StatusCode::NO_CONTENT);
     assert_eq!(notifications_of(&app, &neighbour).await["unread"], 0);
@@ -578,9 +546,7 @@ async fn an_open_stream_hears_of_new_notifications(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
-    let (_, link) = app
-        .call(Method::POST, "/api/notifications/link", &school, None)
-        .await;
+    let (_, link) = app.post("/api/notifications/link", &school, None).await;
     let mut stream = app
         .client
         .get(app.url(link["url"].as_str().unwrap()))
@@ -590,11 +556,10 @@ async fn an_open_stream_hears_of_new_notifications(backend: Backend) {
     assert_eq!(stream.status(), StatusCode::OK);
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     let region = app.token("spo_coord_24").await;
-    app.call(
-        Method::POST,
+    app.post(
         &format!("/api/collections/{collection}/returns"),
         &region,
-        Some(json!({"organisation": "sch240001", "comment": "Проверьте"})),
+        json!({"organisation": "sch240001", "comment": "Проверьте"}),
     )
     .await;
     let heard = tokio::time::timeout(Duration::from_secs(10), async {
@@ -635,20 +600,14 @@ async fn a_group_report_has_a_row_per_organisation_and_columns_per_collection(ba
     assert_eq!(list["items"][0]["state_title"], "Открыт");
 
     let (status, problem) = app
-        .call(
-            Method::POST,
-            "/api/reports/group",
-            &region,
-            Some(json!({"collections": []})),
-        )
+        .post("/api/reports/group", &region, json!({"collections": []}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     let (status, job) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/reports/group",
             &region,
-            Some(json!({"collections": [first, second], "format": "csv"})),
+            json!({"collections": [first, second], "format": "csv"}),
         )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
@@ -670,11 +629,10 @@ async fn a_group_report_has_a_row_per_organisation_and_columns_per_collection(ba
     assert!(lines.iter().any(|l| l.contains(";Не приступил;")));
     let school_token = app.token("sch240001").await;
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/reports/group",
             &school_token,
-            Some(json!({"collections": [first]})),
+            json!({"collections": [first]}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -705,11 +663,10 @@ async fn a_call_list_names_whom_to_call_per_municipality(backend: Backend) {
     let collection = collection_with_a_submission(&app).await;
     let school = app.token("sch240002").await;
     let (status, passport) = app
-        .call(
-            Method::PUT,
+        .put(
             "/api/orgs/sch240002/passport",
             &school,
-            Some(json!({"contact_person": "Петрова Анна Сергеевна", "phone": "+7 391 200-00-02"})),
+            json!({"contact_person": "Петрова Анна Сергеевна", "phone": "+7 391 200-00-02"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{passport}");
@@ -823,12 +780,11 @@ async fn closing_reminders_come_once_at_each_chosen_hour(backend: Backend) {
     let save = |hours: Value, closes: chrono::DateTime<Utc>| {
         let (app, admin, publication, block) = (&app, &admin, &publication, &block);
         async move {
-            app.call(
-                Method::PUT,
+            app.put(
                 &format!("/api/publications/{publication}/collection"),
                 admin,
-                Some(json!({"form_version_id": block["form_version_id"], "opens_at": block["opens_at"],
-                    "closes_at": closes.to_rfc3339(), "reminder_hours": hours})),
+                json!({"form_version_id": block["form_version_id"], "opens_at": block["opens_at"],
+                    "closes_at": closes.to_rfc3339(), "reminder_hours": hours}),
             )
             .await
         }

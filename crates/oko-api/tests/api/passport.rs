@@ -3,7 +3,7 @@
 //! the history.
 
 use crate::support::{Backend, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::json;
 
 on_both_databases!(the_organisation_keeps_its_contacts_and_the_operator_the_rest);
@@ -22,22 +22,16 @@ async fn the_organisation_keeps_its_contacts_and_the_operator_the_rest(backend: 
     );
 
     let (status, changed) = app
-        .call(
-            Method::PUT,
+        .put(
             path,
             &school,
-            Some(json!({"phone": "+7 (391) 200-00-01", "email": "school1@example.ru"})),
+            json!({"phone": "+7 (391) 200-00-01", "email": "school1@example.ru"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["phone"], "+7 (391) 200-00-01");
     let (status, problem) = app
-        .call(
-            Method::PUT,
-            path,
-            &school,
-            Some(json!({"address": "ул. Ленина, 1"})),
-        )
+        .put(path, &school, json!({"address": "ул. Ленина, 1"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
@@ -45,12 +39,7 @@ async fn the_organisation_keeps_its_contacts_and_the_operator_the_rest(backend: 
         "Поле «Адрес» изменяет федеральный оператор"
     );
     let (status, problem) = app
-        .call(
-            Method::PUT,
-            path,
-            &school,
-            Some(json!({"email": "school1-at-example.ru"})),
-        )
+        .put(path, &school, json!({"email": "school1-at-example.ru"}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "email");
@@ -62,12 +51,7 @@ async fn the_organisation_keeps_its_contacts_and_the_operator_the_rest(backend: 
     assert_eq!(seen["email"], "school1@example.ru");
     assert_eq!(seen["editable"], json!([]));
     let (status, _) = app
-        .call(
-            Method::PUT,
-            path,
-            &municipality,
-            Some(json!({"phone": "+7 391 000-00-00"})),
-        )
+        .put(path, &municipality, json!({"phone": "+7 391 000-00-00"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app.get("/api/orgs/sch500001/passport", &municipality).await;
@@ -76,11 +60,10 @@ async fn the_organisation_keeps_its_contacts_and_the_operator_the_rest(backend: 
     // The operator renames the school: organisation search finds the new name.
     let admin = app.token("admin").await;
     let (status, renamed) = app
-        .call(
-            Method::PUT,
+        .put(
             path,
             &admin,
-            Some(json!({"short_name": "МБОУ Лицей «Эврика»", "head": "Иванова М. П."})),
+            json!({"short_name": "МБОУ Лицей «Эврика»", "head": "Иванова М. П."}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{renamed}");
@@ -112,13 +95,8 @@ async fn the_organisation_keeps_its_contacts_and_the_operator_the_rest(backend: 
     assert_eq!(phone["by"], "sch240001");
     assert_eq!(phone["old_value"], "");
     // Saving the same values again leaves no trace.
-    app.call(
-        Method::PUT,
-        path,
-        &school,
-        Some(json!({"phone": "+7 (391) 200-00-01"})),
-    )
-    .await;
+    app.put(path, &school, json!({"phone": "+7 (391) 200-00-01"}))
+        .await;
     let (_, again) = app.get(&format!("{path}/history"), &admin).await;
     assert_eq!(again["items"].as_array().unwrap().len(), 4);
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::support::{Backend, TestApp, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -19,12 +19,7 @@ on_both_databases!(
 
 async fn section(app: &TestApp, admin: &str, title: &str) -> String {
     let (status, body) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            admin,
-            Some(json!({"title": title})),
-        )
+        .post("/api/sections", admin, json!({"title": title}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     body["id"].as_str().unwrap().to_owned()
@@ -44,21 +39,14 @@ async fn publish(
     body.as_object_mut()
         .unwrap()
         .extend(extra.as_object().unwrap().clone());
-    let (status, saved) = app
-        .call(Method::POST, "/api/publications", admin, Some(body))
-        .await;
+    let (status, saved) = app.post("/api/publications", admin, body).await;
     assert_eq!(status, StatusCode::CREATED, "{saved}");
     saved["summary"]["id"].as_str().unwrap().to_owned()
 }
 
 async fn titles(app: &TestApp, token: &str, query: &str) -> BTreeSet<String> {
     let (status, page) = app
-        .call(
-            Method::GET,
-            &format!("/api/publications?per_page=200{query}"),
-            token,
-            None,
-        )
+        .get(&format!("/api/publications?per_page=200{query}"), token)
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     page["items"]
@@ -109,12 +97,7 @@ async fn the_audience_decides_who_sees_a_publication(backend: Backend) {
         let token = app.token(login).await;
         assert_eq!(titles(&app, &token, "").await, set(expected), "{login}");
         let (status, _) = app
-            .call(
-                Method::GET,
-                &format!("/api/publications/{future}"),
-                &token,
-                None,
-            )
+            .get(&format!("/api/publications/{future}"), &token)
             .await;
         assert_eq!(
             status,
@@ -160,7 +143,7 @@ async fn counters_count_what_is_visible_and_unopened(backend: Backend) {
             })
             .collect()
     };
-    let (_, before) = app.call(Method::GET, "/api/sections", &school, None).await;
+    let (_, before) = app.get("/api/sections", &school).await;
     assert_eq!(
         counters(before),
         [
@@ -169,16 +152,11 @@ async fn counters_count_what_is_visible_and_unopened(backend: Backend) {
         ]
     );
     let (status, opened_body) = app
-        .call(
-            Method::GET,
-            &format!("/api/publications/{opened}"),
-            &school,
-            None,
-        )
+        .get(&format!("/api/publications/{opened}"), &school)
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(opened_body["summary"]["is_new"], false);
-    let (_, after) = app.call(Method::GET, "/api/sections", &school, None).await;
+    let (_, after) = app.get("/api/sections", &school).await;
     assert_eq!(
         counters(after),
         [
@@ -188,12 +166,7 @@ async fn counters_count_what_is_visible_and_unopened(backend: Backend) {
     );
     // Reading is per user: the college next door still has it as new.
     let (_, other) = app
-        .call(
-            Method::GET,
-            "/api/sections",
-            &app.token("spo240007").await,
-            None,
-        )
+        .get("/api/sections", &app.token("spo240007").await)
         .await;
     assert_eq!(counters(other)[0], ("ВПР СПО".into(), 2, 2));
 }
@@ -258,7 +231,7 @@ async fn search_stars_and_news_narrow_the_list(backend: Backend) {
     let star = format!("/api/publications/{gathering}/star");
     for _ in 0..2 {
         assert_eq!(
-            app.call(Method::PUT, &star, &school, None).await.0,
+            app.put(&star, &school, None).await.0,
             StatusCode::NO_CONTENT
         );
     }
@@ -266,15 +239,10 @@ async fn search_stars_and_news_narrow_the_list(backend: Backend) {
         titles(&app, &school, "&starred=true").await,
         set(&["Сбор данных об участниках ВПР СПО"])
     );
-    let (_, sections) = app.call(Method::GET, "/api/sections", &school, None).await;
+    let (_, sections) = app.get("/api/sections", &school).await;
     assert_eq!(sections["starred"], 1);
     let (_, page) = app
-        .call(
-            Method::GET,
-            &format!("/api/publications?section_id={vpr}"),
-            &school,
-            None,
-        )
+        .get(&format!("/api/publications?section_id={vpr}"), &school)
         .await;
     assert_eq!(
         page["items"][0]["title"], "Сбор данных об участниках ВПР СПО",
@@ -294,18 +262,10 @@ async fn search_stars_and_news_narrow_the_list(backend: Backend) {
         "stars are per user"
     );
 
-    assert_eq!(
-        app.call(Method::DELETE, &star, &school, None).await.0,
-        StatusCode::NO_CONTENT
-    );
+    assert_eq!(app.delete(&star, &school).await.0, StatusCode::NO_CONTENT);
     assert!(titles(&app, &school, "&starred=true").await.is_empty());
     let (status, _) = app
-        .call(
-            Method::PUT,
-            &format!("/api/publications/{hidden}/star"),
-            &school,
-            None,
-        )
+        .put(&format!("/api/publications/{hidden}/star"), &school, None)
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -324,11 +284,9 @@ async fn bodies_are_sanitised_and_the_source_is_the_operators(backend: Backend) 
     )
     .await;
     let (_, seen) = app
-        .call(
-            Method::GET,
+        .get(
             &format!("/api/publications/{id}"),
             &app.token("sch240001").await,
-            None,
         )
         .await;
     let html = seen["body_html"].as_str().unwrap();
@@ -341,14 +299,7 @@ async fn bodies_are_sanitised_and_the_source_is_the_operators(backend: Backend) 
         "{html}"
     );
     assert!(seen.get("body_markdown").is_none() && seen.get("audience").is_none());
-    let (_, as_operator) = app
-        .call(
-            Method::GET,
-            &format!("/api/publications/{id}"),
-            &admin,
-            None,
-        )
-        .await;
+    let (_, as_operator) = app.get(&format!("/api/publications/{id}"), &admin).await;
     assert_eq!(as_operator["body_markdown"], markdown);
     assert_eq!(as_operator["audience"]["everyone"], true);
 }
@@ -361,9 +312,7 @@ async fn bad_publications_are_refused_whole(backend: Backend) {
         "section_id": "00000000-0000-0000-0000-000000000000", "title": " ", "published_on": "2021-08-30T17:41:00Z",
         "audience": {"region_codes": ["24", "99"], "organisation_logins": ["sch999999"]}
     });
-    let (status, problem) = app
-        .call(Method::POST, "/api/publications", &admin, Some(bad))
-        .await;
+    let (status, problem) = app.post("/api/publications", &admin, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["code"], "validation_failed");
     let fields: BTreeSet<&str> = problem["errors"]
@@ -390,8 +339,7 @@ async fn bad_publications_are_refused_whole(backend: Backend) {
 
     let id = publish(&app, &admin, &vpr, "Правильная", json!({})).await;
     let (status, _) = app
-        .call(Method::PUT, &format!("/api/publications/{id}"), &admin,
-            Some(json!({"section_id": vpr, "title": "Изменённая", "published_on": "2021-08-30T17:41:00Z", "audience": {}})))
+        .put(&format!("/api/publications/{id}"), &admin, json!({"section_id": vpr, "title": "Изменённая", "published_on": "2021-08-30T17:41:00Z", "audience": {}}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -401,20 +349,13 @@ async fn bad_publications_are_refused_whole(backend: Backend) {
     );
 
     let (status, taken) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": "ВПР СПО"})),
-        )
+        .post("/api/sections", &admin, json!({"title": "ВПР СПО"}))
         .await;
     assert_eq!(
         (status, taken["errors"][0]["code"].clone()),
         (StatusCode::UNPROCESSABLE_ENTITY, json!("taken"))
     );
-    let (status, _) = app
-        .call(Method::GET, "/api/publications/not-a-uuid", &admin, None)
-        .await;
+    let (status, _) = app.get("/api/publications/not-a-uuid", &admin).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -426,12 +367,7 @@ async fn only_the_operator_publishes(backend: Backend) {
     for login in ["spo_coord_24", "mun24001", "sch240001"] {
         let token = app.token(login).await;
         let (status, body) = app
-            .call(
-                Method::POST,
-                "/api/sections",
-                &token,
-                Some(json!({"title": "Моё"})),
-            )
+            .post("/api/sections", &token, json!({"title": "Моё"}))
             .await;
         assert_eq!(
             (status, body["code"].clone()),
@@ -440,33 +376,22 @@ async fn only_the_operator_publishes(backend: Backend) {
         );
         let publication = json!({"section_id": vpr, "title": "Моё", "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}});
         assert_eq!(
-            app.call(
-                Method::POST,
-                "/api/publications",
-                &token,
-                Some(publication.clone())
-            )
-            .await
-            .0,
+            app.post("/api/publications", &token, publication.clone())
+                .await
+                .0,
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            app.call(
-                Method::PUT,
-                &format!("/api/publications/{id}"),
-                &token,
-                Some(publication)
-            )
-            .await
-            .0,
+            app.put(&format!("/api/publications/{id}"), &token, publication)
+                .await
+                .0,
             StatusCode::FORBIDDEN
         );
         assert_eq!(
-            app.call(
-                Method::PUT,
+            app.put(
                 &format!("/api/sections/{vpr}"),
                 &token,
-                Some(json!({"title": "x"}))
+                json!({"title": "x"})
             )
             .await
             .0,
@@ -474,11 +399,10 @@ async fn only_the_operator_publishes(backend: Backend) {
         );
     }
     let (status, renamed) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/sections/{vpr}"),
             &admin,
-            Some(json!({"title": "ВПР", "position": 5})),
+            json!({"title": "ВПР", "position": 5}),
         )
         .await;
     assert_eq!(
@@ -492,21 +416,15 @@ async fn only_the_operator_publishes(backend: Backend) {
     // A tab at the largest position a client may set: the next one still goes
     // last (the schema attack found a 500 here: the position overflowed).
     let (status, far) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/sections",
             &admin,
-            Some(json!({"title": "Последний", "position": i32::MAX})),
+            json!({"title": "Последний", "position": i32::MAX}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{far}");
     let (status, next) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            &admin,
-            Some(json!({"title": "Следующий"})),
-        )
+        .post("/api/sections", &admin, json!({"title": "Следующий"}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{next}");
     assert_eq!(next["position"], i32::MAX);
@@ -536,6 +454,6 @@ async fn a_publication_saved_elsewhere_shows_within_a_quarter_second(backend: Ba
     // This instance re-reads the publications' version at most every 250 ms.
     tokio::time::sleep(oko_db::board::BOARD_MAX_AGE + std::time::Duration::from_millis(50)).await;
     assert_eq!(titles(&app, &school, "").await, set(&["С другого сервера"]));
-    let (_, sections) = app.call(Method::GET, "/api/sections", &school, None).await;
+    let (_, sections) = app.get("/api/sections", &school).await;
     assert_eq!(sections["sections"][0]["new"], 1);
 }

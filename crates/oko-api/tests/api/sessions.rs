@@ -3,7 +3,7 @@
 //! token takes its whole chain down.
 
 use crate::support::{Backend, PASSWORD, TestApp, after_the_cache_poll, spawn_app};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -28,11 +28,10 @@ async fn refresh(app: &TestApp, token: &str) -> (StatusCode, Value) {
 
 async fn api_token(app: &TestApp, session: &str) -> String {
     let (status, made) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/me/tokens",
             session,
-            Some(json!({"name": "Выгрузка", "expires_in_days": 30})),
+            json!({"name": "Выгрузка", "expires_in_days": 30}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
@@ -47,15 +46,14 @@ async fn a_password_change_ends_every_other_session(backend: Backend) {
     let stolen_access = stolen["access_token"].as_str().unwrap();
     let secret = api_token(&app, tab_access).await;
     let (_, stream_link) = app
-        .call(Method::POST, "/api/notifications/link", stolen_access, None)
+        .post("/api/notifications/link", stolen_access, None)
         .await;
 
     let (status, renewed) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/me/password",
             tab_access,
-            Some(json!({"old_password": PASSWORD, "new_password": NEW_PASSWORD})),
+            json!({"old_password": PASSWORD, "new_password": NEW_PASSWORD}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{renewed}");
@@ -128,12 +126,7 @@ async fn a_reset_also_revokes_the_accounts_api_tokens(backend: Backend) {
     let secret = api_token(&app, &session).await;
     let coordinator = app.token("spo_coord_24").await;
     let (status, issued) = app
-        .call(
-            Method::POST,
-            "/api/users/mun24001/password",
-            &coordinator,
-            None,
-        )
+        .post("/api/users/mun24001/password", &coordinator, None)
         .await;
     assert_eq!(status, StatusCode::CREATED, "{issued}");
     assert_eq!(

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use crate::support::{
     Backend, TestApp, arrange::storage, assert_problem, spawn_app, spawn_app_with, unzip_names,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -221,11 +221,10 @@ async fn files_reach_whom_they_are_for(backend: Backend) {
     }
     // Someone outside the publication's audience does not learn the storage exists.
     let (status, _) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/storages/{open}"),
             &app.token("sch240001").await,
-            Some(json!({"title": "x", "available_from": PAST})),
+            json!({"title": "x", "available_from": PAST}),
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -438,22 +437,12 @@ async fn the_zip_holds_what_the_user_may_download(backend: Backend) {
     assert_problem(response, StatusCode::FORBIDDEN, "not_yet_available").await;
     // Its link is refused as a file's is, not handed out to fail at the download.
     let (status, problem) = app
-        .call(
-            Method::POST,
-            &format!("/api/storages/{later}/zip/link"),
-            &school,
-            None,
-        )
+        .post(&format!("/api/storages/{later}/zip/link"), &school, None)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     assert_eq!(problem["code"], "not_yet_available");
     let (status, _) = app
-        .call(
-            Method::POST,
-            &format!("/api/storages/{later}/zip/link"),
-            &admin,
-            None,
-        )
+        .post(&format!("/api/storages/{later}/zip/link"), &admin, None)
         .await;
     assert_eq!(status, StatusCode::OK, "the operator may download any time");
 }
@@ -466,12 +455,7 @@ async fn tickets_open_one_thing_only(backend: Backend) {
     let school = app.token("sch240001").await;
 
     let (status, link) = app
-        .call(
-            Method::POST,
-            &format!("/api/files/{}/link", files.common),
-            &school,
-            None,
-        )
+        .post(&format!("/api/files/{}/link", files.common), &school, None)
         .await;
     assert_eq!(status, StatusCode::OK, "{link}");
     let url = link["url"].as_str().unwrap();
@@ -496,8 +480,7 @@ async fn tickets_open_one_thing_only(backend: Backend) {
     // No link to what the user may not download, nor to another school's file.
     let coordinator = app.token("mun24001").await;
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/files/{}/link", files.orgs_only),
             &coordinator,
             None,
@@ -505,8 +488,7 @@ async fn tickets_open_one_thing_only(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/files/{}/link", files.personal_770001),
             &school,
             None,
@@ -515,12 +497,7 @@ async fn tickets_open_one_thing_only(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     let (status, link) = app
-        .call(
-            Method::POST,
-            &format!("/api/storages/{open}/zip/link"),
-            &school,
-            None,
-        )
+        .post(&format!("/api/storages/{open}/zip/link"), &school, None)
         .await;
     assert_eq!(status, StatusCode::OK);
     let response = plain
@@ -629,11 +606,9 @@ async fn uploads_are_checked_and_leave_nothing_behind(backend: Backend) {
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 
     let (status, _) = app
-        .call(
-            Method::DELETE,
+        .delete(
             &format!("/api/files/{}", saved["id"].as_str().unwrap()),
             &admin,
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -730,21 +705,19 @@ async fn the_operator_manages_storages(backend: Backend) {
     let admin = app.token("admin").await;
     let open = storage(&app, &admin, FUTURE).await;
     let (status, problem) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/storages/{open}"),
             &admin,
-            Some(json!({"title": " ", "available_from": PAST})),
+            json!({"title": " ", "available_from": PAST}),
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(problem["errors"][0]["field"], "title");
     let (status, saved) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!("/api/storages/{open}"),
             &admin,
-            Some(json!({"title": "Материалы для проведения", "available_from": PAST})),
+            json!({"title": "Материалы для проведения", "available_from": PAST}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
@@ -758,23 +731,9 @@ async fn the_operator_manages_storages(backend: Backend) {
         StatusCode::OK
     );
 
-    let (status, _) = app
-        .call(
-            Method::DELETE,
-            &format!("/api/storages/{open}"),
-            &school,
-            None,
-        )
-        .await;
+    let (status, _) = app.delete(&format!("/api/storages/{open}"), &school).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app
-        .call(
-            Method::DELETE,
-            &format!("/api/storages/{open}"),
-            &admin,
-            None,
-        )
-        .await;
+    let (status, _) = app.delete(&format!("/api/storages/{open}"), &admin).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(stored_files(&app), 0);
     let (status, _) = app

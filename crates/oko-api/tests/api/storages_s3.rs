@@ -4,7 +4,7 @@
 //! refused uploads and deletions leave nothing there.
 
 use crate::support::{Backend, TestApp, assert_problem, spawn_app_with};
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 on_both_databases!(
@@ -69,31 +69,24 @@ async fn upload(
 /// A storage open since 2021 in a publication for everyone; its id.
 async fn storage(app: &TestApp, admin: &str) -> String {
     let (_, section) = app
-        .call(
-            Method::POST,
-            "/api/sections",
-            admin,
-            Some(json!({"title": "S3"})),
-        )
+        .post("/api/sections", admin, json!({"title": "S3"}))
         .await;
     let (_, publication) = app
-        .call(
-            Method::POST,
+        .post(
             "/api/publications",
             admin,
-            Some(json!({"section_id": section["id"], "title": "Файлы",
-            "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}})),
+            json!({"section_id": section["id"], "title": "Файлы",
+            "published_on": "2021-08-30T17:41:00Z", "audience": {"everyone": true}}),
         )
         .await;
     let (status, storage) = app
-        .call(
-            Method::POST,
+        .post(
             &format!(
                 "/api/publications/{}/storages",
                 publication["summary"]["id"].as_str().unwrap()
             ),
             admin,
-            Some(json!({"title": "Материалы", "available_from": "2021-09-01T06:00:00Z"})),
+            json!({"title": "Материалы", "available_from": "2021-09-01T06:00:00Z"}),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{storage}");
@@ -124,8 +117,7 @@ async fn zipped(app: &TestApp, token: &str, storage: &str, entry: &str) -> Vec<u
 /// Orders the coordinators' report of `storage` through `app`; the job's id.
 async fn order_report(app: &TestApp, coordinator: &str, storage: &str) -> String {
     let (status, job) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/storages/{storage}/reports"),
             coordinator,
             None,
@@ -269,11 +261,9 @@ async fn files_live_in_the_bucket_and_download_by_range(backend: Backend) {
     assert_eq!(keys(&bucket).await.len(), 2);
 
     let (status, _) = app
-        .call(
-            Method::DELETE,
+        .delete(
             &format!("/api/files/{}", file["id"].as_str().unwrap()),
             &admin,
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
@@ -345,11 +335,9 @@ async fn two_instances_on_one_bucket_serve_each_others_files(backend: Backend) {
     }
 
     let (status, _) = second
-        .call(
-            Method::DELETE,
+        .delete(
             &format!("/api/files/{}", file["id"].as_str().unwrap()),
             &second.token("admin").await,
-            None,
         )
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT);

@@ -2,7 +2,7 @@
 //! lock it puts on the organisation's form, who may return what, and a
 //! municipality's submissions accepted at once.
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -20,17 +20,14 @@ async fn accepting_collection(app: &TestApp, admin: &str, levels: &str) -> Strin
     let version = form(app, admin, json!(demo::college())).await;
     let block = collection(app, admin, &version["id"], OPEN_UNTIL).await;
     let (status, block) = app
-        .call(
-            Method::PUT,
+        .put(
             &format!(
                 "/api/publications/{}/collection",
                 block["publication_id"].as_str().unwrap()
             ),
             admin,
-            Some(
-                json!({"form_version_id": version["id"], "opens_at": block["opens_at"],
+            json!({"form_version_id": version["id"], "opens_at": block["opens_at"],
                 "closes_at": block["closes_at"], "acceptance_levels": levels}),
-            ),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{block}");
@@ -46,11 +43,10 @@ async fn decide(
     decision: &str,
     comment: Option<&str>,
 ) -> (StatusCode, Value) {
-    app.call(
-        Method::POST,
+    app.post(
         &format!("/api/collections/{id}/acceptances"),
         token,
-        Some(json!({"organisation": organisation, "decision": decision, "comment": comment})),
+        json!({"organisation": organisation, "decision": decision, "comment": comment}),
     )
     .await
 }
@@ -197,11 +193,10 @@ pub async fn acceptance_climbs_the_levels_and_locks_the_form(backend: Backend) {
             .contains("региональный координатор")
     );
     let (status, problem) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{id}/returns"),
             &municipal,
-            Some(json!({"organisation": "sch240001", "comment": "Исправьте"})),
+            json!({"organisation": "sch240001", "comment": "Исправьте"}),
         )
         .await;
     assert_eq!(
@@ -297,11 +292,10 @@ pub async fn a_municipality_is_accepted_at_once_without_the_erroneous(backend: B
             json!({"municipality": municipality}),
         );
         async move {
-            app.call(
-                Method::POST,
+            app.post(
                 &format!("/api/collections/{id}/acceptances/bulk"),
                 &token,
-                Some(body),
+                body,
             )
             .await
         }
@@ -354,11 +348,10 @@ pub async fn a_municipality_is_accepted_at_once_without_the_erroneous(backend: B
 
     // The operator, standing in, takes the whole territory: what is left.
     let (status, everything) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/collections/{id}/acceptances/bulk"),
             &admin,
-            Some(json!({})),
+            json!({}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{everything}");
@@ -408,12 +401,11 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
     let return_with = |cells: Value| {
         let (app, municipal, id) = (&app, &municipal, &id);
         async move {
-            app.call(
-                Method::POST,
+            app.post(
                 &format!("/api/collections/{id}/acceptances"),
                 municipal,
-                Some(json!({"organisation": "sch240001", "decision": "return",
-                    "comment": "Проверьте численность", "cells": cells})),
+                json!({"organisation": "sch240001", "decision": "return",
+                    "comment": "Проверьте численность", "cells": cells}),
             )
             .await
         }
@@ -464,29 +456,22 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
         comment["id"].as_str().unwrap()
     );
     let (status, _) = app
-        .call(
-            Method::POST,
+        .post(
             &answer_path,
             &app.token("sch240002").await,
-            Some(json!({"answer": "Не наше"})),
+            json!({"answer": "Не наше"}),
         )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "another school's comment");
     let (status, problem) = app
-        .call(
-            Method::POST,
-            &answer_path,
-            &municipal,
-            Some(json!({"answer": "x"})),
-        )
+        .post(&answer_path, &municipal, json!({"answer": "x"}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
     let (status, answered) = app
-        .call(
-            Method::POST,
+        .post(
             &answer_path,
             &school,
-            Some(json!({"answer": "Исправили: 35, двое восстановлены"})),
+            json!({"answer": "Исправили: 35, двое восстановлены"}),
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{answered}");
@@ -543,23 +528,13 @@ pub async fn comments_on_cells_are_answered_and_closed_by_acceptance(backend: Ba
         .await;
     assert_eq!(closed["items"][0]["open"], false);
     let (status, problem) = app
-        .call(
-            Method::POST,
-            &answer_path,
-            &school,
-            Some(json!({"answer": "Еще"})),
-        )
+        .post(&answer_path, &school, json!({"answer": "Еще"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
     // Comments on cells go with a return only.
     let (status, problem) = app
-        .call(
-            Method::POST,
-            &format!("/api/collections/{id}/acceptances"),
-            &municipal,
-            Some(json!({"organisation": "sch240001", "decision": "accept",
-                "cells": [{"sheet": "specialties", "row": 1, "column": "students", "comment": "x"}]})),
-        )
+        .post(&format!("/api/collections/{id}/acceptances"), &municipal, json!({"organisation": "sch240001", "decision": "accept",
+                "cells": [{"sheet": "specialties", "row": 1, "column": "students", "comment": "x"}]}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
 }

@@ -15,13 +15,8 @@ fn form_naming_subjects(title: &str) -> Value {
 }
 
 async fn put_list(app: &TestApp, token: &str, values: Value) -> (StatusCode, Value) {
-    app.call(
-        Method::PUT,
-        "/api/lists/subjects",
-        token,
-        Some(json!({ "values": values })),
-    )
-    .await
+    app.put("/api/lists/subjects", token, json!({ "values": values }))
+        .await
 }
 
 /// `POST /api/forms` of [`form_naming_subjects`] as `token`.
@@ -67,11 +62,10 @@ pub(super) async fn a_list_named_once_serves_every_form(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     let form_id = first["form_id"].as_str().unwrap();
     let (status, next) = app
-        .call(
-            Method::POST,
+        .post(
             &format!("/api/forms/{form_id}/versions"),
             &admin,
-            Some(first["definition"].clone()),
+            first["definition"].clone(),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{next}");
@@ -95,13 +89,9 @@ pub(super) async fn a_list_named_once_serves_every_form(backend: Backend) {
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // Deleted, it is gone; the forms keep what they took.
-    let (status, _) = app
-        .call(Method::DELETE, "/api/lists/subjects", &admin, None)
-        .await;
+    let (status, _) = app.delete("/api/lists/subjects", &admin).await;
     assert_eq!(status, StatusCode::NO_CONTENT);
-    let (status, missing) = app
-        .call(Method::DELETE, "/api/lists/subjects", &admin, None)
-        .await;
+    let (status, missing) = app.delete("/api/lists/subjects", &admin).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{missing}");
     let (status, kept) = app.get(&format!("/api/forms/{form_id}"), &admin).await;
     assert_eq!(status, StatusCode::OK);

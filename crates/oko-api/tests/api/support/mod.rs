@@ -299,6 +299,44 @@ impl TestApp {
         panic!("report {job} never finished");
     }
 
+    /// `POST path` as `token`, with a JSON body or `None`.
+    pub async fn post(
+        &self,
+        path: &str,
+        token: &str,
+        body: impl Into<Option<Value>>,
+    ) -> (StatusCode, Value) {
+        self.call(reqwest::Method::POST, path, token, body.into())
+            .await
+    }
+
+    /// `PUT path` as `token`, with a JSON body or `None`.
+    pub async fn put(
+        &self,
+        path: &str,
+        token: &str,
+        body: impl Into<Option<Value>>,
+    ) -> (StatusCode, Value) {
+        self.call(reqwest::Method::PUT, path, token, body.into())
+            .await
+    }
+
+    /// `PATCH path` as `token`, with a JSON body or `None`.
+    pub async fn patch(
+        &self,
+        path: &str,
+        token: &str,
+        body: impl Into<Option<Value>>,
+    ) -> (StatusCode, Value) {
+        self.call(reqwest::Method::PATCH, path, token, body.into())
+            .await
+    }
+
+    /// `DELETE path` as `token`.
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(reqwest::Method::DELETE, path, token, None).await
+    }
+
     /// Any request with a bearer token and an optional JSON body; returns status and
     /// JSON body (`Null` when there is none).
     pub async fn call(
