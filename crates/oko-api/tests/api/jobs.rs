@@ -56,6 +56,12 @@ async fn collection_with_a_submission(app: &TestApp) -> String {
     collection
 }
 
+/// An export of `body` queued and waited for; the finished job.
+async fn exported(app: &TestApp, token: &str, collection: &str, body: Value) -> Value {
+    let job = export(app, token, collection, body).await;
+    app.finished_job(token, &job).await
+}
+
 /// Queues an export and answers the job.
 async fn export(app: &TestApp, token: &str, collection: &str, body: Value) -> Value {
     let (status, job) = app
@@ -126,18 +132,13 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
         );
     }
 
-    let csv = app
-        .finished_job(
-            &region,
-            &export(
-                &app,
-                &region,
-                &collection,
-                json!({"kind": "results", "format": "csv"}),
-            )
-            .await,
-        )
-        .await;
+    let csv = exported(
+        &app,
+        &region,
+        &collection,
+        json!({"kind": "results", "format": "csv"}),
+    )
+    .await;
     let (_, bytes) = app.job_file(&region, &csv).await;
     let text = String::from_utf8(bytes.clone()).unwrap();
     assert!(text.starts_with('\u{feff}'), "a BOM for Excel");
@@ -159,18 +160,13 @@ async fn exports_are_built_in_the_background_in_three_formats(backend: Backend) 
     assert_eq!(read_cp1251.rows, read_utf8.rows, "the same cells");
     assert!(read_cp1251.rows.len() > 2);
 
-    let lines = app
-        .finished_job(
-            &region,
-            &export(
-                &app,
-                &region,
-                &collection,
-                json!({"kind": "statuses", "format": "jsonl"}),
-            )
-            .await,
-        )
-        .await;
+    let lines = exported(
+        &app,
+        &region,
+        &collection,
+        json!({"kind": "statuses", "format": "jsonl"}),
+    )
+    .await;
     let (_, bytes) = app.job_file(&region, &lines).await;
     let refused = job_file_encoded(&app, &region, &lines, "cp1251").await;
     let problem = crate::support::assert_problem(

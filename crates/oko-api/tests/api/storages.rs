@@ -250,16 +250,7 @@ async fn downloads_are_marked_named_and_resumable(backend: Backend) {
     upload(&app, &admin, &open, "name=other.txt", b"other").await;
     let school = app.token("sch240001").await;
 
-    let (_, page) = app
-        .get(&format!("/api/storages/{open}/files"), &school)
-        .await;
-    let plan = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let plan = listed(&app, &school, &open, &id).await;
     assert_eq!(
         plan["first_downloaded_at"],
         Value::Null,
@@ -282,18 +273,12 @@ async fn downloads_are_marked_named_and_resumable(backend: Backend) {
     let etag = response.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(response.bytes().await.unwrap().to_vec(), content);
 
+    let marked = listed(&app, &school, &open, &id).await;
+    let first = marked["first_downloaded_at"].as_str().unwrap().to_owned();
+    assert_eq!(marked["last_downloaded_at"], first.as_str());
     let (_, page) = app
         .get(&format!("/api/storages/{open}/files"), &school)
         .await;
-    let marked = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id.as_str())
-        .unwrap()
-        .clone();
-    let first = marked["first_downloaded_at"].as_str().unwrap().to_owned();
-    assert_eq!(marked["last_downloaded_at"], first.as_str());
     let other = page["items"]
         .as_array()
         .unwrap()
@@ -320,16 +305,7 @@ async fn downloads_are_marked_named_and_resumable(backend: Backend) {
         content[50_000..].to_vec()
     );
 
-    let (_, page) = app
-        .get(&format!("/api/storages/{open}/files"), &school)
-        .await;
-    let again = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["id"] == id.as_str())
-        .unwrap()
-        .clone();
+    let again = listed(&app, &school, &open, &id).await;
     assert_eq!(
         again["first_downloaded_at"],
         first.as_str(),
@@ -941,4 +917,13 @@ async fn a_zip_with_a_file_this_instance_cannot_see_sends_no_header(backend: Bac
         items.iter().all(|f| f["first_downloaded_at"].is_null()),
         "a zip that was not sent marks nothing downloaded: {page}"
     );
+}
+
+/// File `id` as the storage's list shows it to `token`.
+async fn listed(app: &TestApp, token: &str, storage: &str, id: &str) -> Value {
+    let (_, page) = app
+        .get(&format!("/api/storages/{storage}/files"), token)
+        .await;
+    let items = page["items"].as_array().unwrap();
+    items.iter().find(|f| f["id"] == id).unwrap().clone()
 }
