@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     api::{FieldError, place_ru},
-    forms::{FormData, FormDefinition},
+    forms::{ColumnDef, ColumnType, FormData, FormDefinition, files},
     text::count_ru,
 };
 
@@ -173,10 +173,23 @@ pub struct ChangedCell {
     /// 1-based.
     pub row: u32,
     pub column: String,
-    /// As it was submitted before (empty: blank).
+    /// As it was submitted before (empty: blank; a file cell: the file's name).
     pub before: String,
     /// As it is submitted now.
     pub after: String,
+}
+
+/// Both values of a changed cell as people read them: a file cell shows its
+/// file's name, and a file replaced by one of the same name says so.
+fn shown_change(column: &ColumnDef, before: String, after: String) -> (String, String) {
+    if column.kind != ColumnType::File {
+        return (before, after);
+    }
+    let (was, is) = (files::shown(&before), files::shown(&after));
+    if was == is {
+        return (was.to_owned(), format!("{is} (другой файл)"));
+    }
+    (was.to_owned(), is.to_owned())
 }
 
 /// The cells of `after` that differ from `before`, sheet by sheet in the
@@ -201,6 +214,7 @@ pub fn changed_cells(
                 };
                 let (was, is) = (value(before), value(after));
                 if was != is {
+                    let (was, is) = shown_change(column, was, is);
                     changed.push(ChangedCell {
                         sheet: sheet.key.clone(),
                         row: row as u32 + 1,
@@ -325,6 +339,37 @@ mod tests {
             ]
         );
         assert!(changed_cells(&form, &after, &after).is_empty());
+    }
+
+    #[test]
+    fn a_changed_file_cell_shows_file_names_and_a_replaced_file_says_so() {
+        let form: FormDefinition = serde_json::from_value(serde_json::json!({
+            "title": "Протоколы", "sheets": [{"key": "rooms", "title": "АУДИТОРИИ", "columns": [
+                {"key": "scan", "title": "Скан", "type": "file"}]}]}))
+        .unwrap();
+        let cell = |value: &str| {
+            let mut data = FormData::blank(&form);
+            let change = Change::set("rooms", 1, "scan", value);
+            data.apply(&form, &[change]).expect("apply");
+            data
+        };
+        let first = cell("6f1c9a52-3d0e-4c1b-9a57-2f4e8b1d7c30:скан.pdf");
+        let again = cell("0b7e4d11-5a2c-4f3e-8d6b-1c9a2e7f4b50:скан.pdf");
+        let other = cell("0b7e4d11-5a2c-4f3e-8d6b-1c9a2e7f4b50:протокол.pdf");
+        let values = |before: &FormData, after: &FormData| {
+            let changed = changed_cells(&form, before, after);
+            (changed[0].before.clone(), changed[0].after.clone())
+        };
+        assert_eq!(
+            values(&first, &other),
+            ("скан.pdf".into(), "протокол.pdf".into())
+        );
+        assert_eq!(
+            values(&first, &again),
+            ("скан.pdf".into(), "скан.pdf (другой файл)".into())
+        );
+        let blank = FormData::blank(&form);
+        assert_eq!(values(&blank, &first), (String::new(), "скан.pdf".into()));
     }
 
     #[test]
