@@ -234,20 +234,28 @@ const FAULT_ORGANISATIONS: usize = 10_000;
 /// `cargo xtask bench faults [N]`: issue #21's figures (two instances against
 /// one; PostgreSQL restarted mid-surge), N organisations a run, printed.
 pub fn run_faults(organisations: Option<usize>) -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let dir = PathBuf::from("target/bench");
-    let on_postgres = start_bench_postgres(&dir.join("faults-postgres"))?;
-    crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
-    let mut rows = Vec::new();
-    faults::rows(
-        &on_postgres,
-        organisations.unwrap_or(FAULT_ORGANISATIONS),
-        &dir,
-        &mut rows,
-    )?;
-    drop(on_postgres);
+    let organisations = organisations.unwrap_or(FAULT_ORGANISATIONS);
+    let rows = on_full_postgres("faults-postgres", |server, dir, rows| {
+        crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
+        faults::rows(server, organisations, dir, rows)
+    })?;
     print_rows(&rows);
     Ok(())
+}
+
+/// The rows `measure` gives against a release server on the full demo in a
+/// fresh PostgreSQL database (its files under `target/bench/<name>`; `measure`
+/// gets `target/bench` for its own).
+fn on_full_postgres(
+    name: &str,
+    measure: impl FnOnce(&Server, &Path, &mut Vec<[String; 4]>) -> Result<(), Fail>,
+) -> Result<Vec<[String; 4]>, Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let server = start_bench_postgres(&dir.join(name))?;
+    let mut rows = Vec::new();
+    measure(&server, &dir, &mut rows)?;
+    Ok(rows)
 }
 
 /// Organisations per run of `cargo xtask bench operations`.
@@ -258,22 +266,13 @@ const OPERATIONS_ORGANISATIONS: usize = 5_000;
 /// scraped against without, and `oko backup` during the surge; N organisations
 /// a run (four runs for the metrics, two for the backup).
 pub fn run_operations(organisations: Option<usize>) -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let dir = PathBuf::from("target/bench");
     let organisations = organisations.unwrap_or(OPERATIONS_ORGANISATIONS);
-    let on_postgres = start_bench_postgres(&dir.join("operations-postgres"))?;
-    crate::process::run(on_postgres.command(Path::new(OKO)).arg("seed-downloads"))?;
-    crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
-    let mut rows = Vec::new();
-    operations::metrics_row(&on_postgres, organisations, &dir, &mut rows)?;
-    operations::backup_row(
-        &on_postgres,
-        organisations,
-        4 * organisations,
-        &dir,
-        &mut rows,
-    )?;
-    drop(on_postgres);
+    let rows = on_full_postgres("operations-postgres", |server, dir, rows| {
+        crate::process::run(server.command(Path::new(OKO)).arg("seed-downloads"))?;
+        crate::postgres::settle(&crate::postgres::bench_url("oko_bench"));
+        operations::metrics_row(server, organisations, dir, rows)?;
+        operations::backup_row(server, organisations, 4 * organisations, dir, rows)
+    })?;
     print_rows(&rows);
     Ok(())
 }
@@ -285,15 +284,12 @@ const ACCEPTED_AT_ONCE: usize = 1_000;
 /// the surge of N organisations (default 5,000) runs, and a thousand
 /// submissions accepted at once, on PostgreSQL.
 pub fn run_reminders(organisations: Option<usize>) -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let dir = PathBuf::from("target/bench");
     let organisations = organisations.unwrap_or(OPERATIONS_ORGANISATIONS);
-    let on_postgres = start_bench_postgres(&dir.join("reminders-postgres"))?;
-    let mut rows = Vec::new();
-    // First, while the surge's collection holds only its own submissions.
-    let used = acceptance::acceptance_row(&on_postgres, ACCEPTED_AT_ONCE, 0, &dir, &mut rows)?;
-    reminders::reminder_row(&on_postgres, organisations, used, &dir, &mut rows)?;
-    drop(on_postgres);
+    let rows = on_full_postgres("reminders-postgres", |server, dir, rows| {
+        // First, while the surge's collection holds only its own submissions.
+        let used = acceptance::acceptance_row(server, ACCEPTED_AT_ONCE, 0, dir, rows)?;
+        reminders::reminder_row(server, organisations, used, dir, rows)
+    })?;
     print_rows(&rows);
     Ok(())
 }
@@ -330,16 +326,7 @@ pub fn run_analytics(students: Option<u64>) -> Result<(), Fail> {
 /// `cargo xtask bench logins`: the brute force against one account while others
 /// log in (small demo, SQLite), printed.
 pub fn run_logins() -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let server = start_server(
-        Path::new(OKO),
-        &PathBuf::from("target/bench/logins"),
-        "small",
-    )?;
-    let mut rows = Vec::new();
-    logins::rows(&server, &mut rows)?;
-    drop(server);
-    print_rows(&rows);
+    print_rows(&on_small_demo("logins", logins::rows)?);
     Ok(())
 }
 
@@ -347,15 +334,7 @@ pub fn run_logins() -> Result<(), Fail> {
 /// login throughput on the shared back-off), printed.
 pub fn run_hardening() -> Result<(), Fail> {
     toolchain::build_release(&["--example", "argon2_rate"])?;
-    let server = start_server(
-        Path::new(OKO),
-        &PathBuf::from("target/bench/hardening"),
-        "small",
-    )?;
-    let mut rows = Vec::new();
-    hardening::rows(&server, &mut rows)?;
-    drop(server);
-    print_rows(&rows);
+    print_rows(&on_small_demo("hardening", hardening::rows)?);
     Ok(())
 }
 
