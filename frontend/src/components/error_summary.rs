@@ -40,7 +40,7 @@ pub fn ErrorSummary(
                                 Some(id) => view! {
                                     <li><a href=format!("#{id}") on:click=move |ev| {
                                         ev.prevent_default();
-                                        focus(id);
+                                        focus_by_id(id);
                                     }>{problem.message}</a></li>
                                 }.into_any(),
                                 None => view! { <li>{problem.message}</li> }.into_any(),
@@ -53,7 +53,8 @@ pub fn ErrorSummary(
     }
 }
 
-fn focus(id: &str) {
+/// Puts the keyboard on the element `id`, if it is shown.
+pub fn focus_by_id(id: &str) {
     let input = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))

@@ -12,6 +12,7 @@ pub mod header;
 pub mod notifications;
 pub mod one_at_a_time;
 pub mod org_passport;
+pub mod outcome;
 pub mod pager;
 pub mod password_change;
 pub mod publication_item;

@@ -1,6 +1,7 @@
 //! An organisation's «Паспорт»: registry data, address, head and contacts, the
 //! fields the user may change as inputs, and the history of changes.
 
+use super::outcome::{Outcome, OutcomeLine};
 use crate::api::admin;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::{
@@ -60,7 +61,7 @@ fn PassportCard(passport: Passport, saved: Callback<()>) -> impl IntoView {
         .collect();
     let originals: Vec<String> = PassportField::ALL.into_iter().map(value).collect();
     let can_edit = !passport.editable.is_empty();
-    let outcome = RwSignal::new(None::<Result<String, Vec<String>>>);
+    let outcome = Outcome::new(None);
     let inputs = fields.clone();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -111,12 +112,7 @@ fn PassportCard(passport: Passport, saved: Callback<()>) -> impl IntoView {
                 }).collect_view()}
             </dl>
             {can_edit.then(|| view! { <button type="submit">"Сохранить паспорт"</button> })}
-            {move || outcome.get().map(|o| match o {
-                Ok(text) => view! { <p role="status">{text}</p> }.into_any(),
-                Err(lines) => view! {
-                    <div role="alert" class="error">{lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
-                }.into_any(),
-            })}
+            <OutcomeLine outcome=outcome/>
         </form>
     }
 }

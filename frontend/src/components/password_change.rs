@@ -1,6 +1,7 @@
 //! «Сменить пароль»: the old password and a new one, checked as it is typed by
 //! the same policy the server applies.
 
+use super::outcome::{Outcome, OutcomeLine};
 use crate::api::me;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use oko_domain::{accounts::PasswordChange, password_policy};
@@ -13,7 +14,7 @@ pub fn PasswordChangeForm(login: String) -> impl IntoView {
     let session = expect_context::<Session>();
     let old = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let outcome = RwSignal::new(None::<Result<String, Vec<String>>>);
+    let outcome = Outcome::new(None);
     let login = StoredValue::new(login);
     let hints = move || {
         let typed = new.get();
@@ -53,12 +54,7 @@ pub fn PasswordChangeForm(login: String) -> impl IntoView {
             <label>"Новый пароль " <input type="password" autocomplete="new-password" bind:value=new/></label>
             <ul class="hints">{move || hints().into_iter().map(|h| view! { <li>{h}</li> }).collect_view()}</ul>
             <button type="submit" disabled=move || !hints().is_empty() || new.get().is_empty()>"Сменить пароль"</button>
-            {move || outcome.get().map(|o| match o {
-                Ok(text) => view! { <p role="status">{text}</p> }.into_any(),
-                Err(lines) => view! {
-                    <div role="alert" class="error">{lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}</div>
-                }.into_any(),
-            })}
+            <OutcomeLine outcome=outcome/>
         </form>
     }
 }

@@ -14,6 +14,8 @@ use oko_domain::forms::{
 };
 use wasm_bindgen::JsCast;
 
+use crate::components::error_summary::focus_by_id;
+
 use super::{
     cell_editor::{CellEditor, Editing},
     explanation::{ExplanationBox, explanation_id},
@@ -606,17 +608,6 @@ fn totals_row(
 /// (Shift+F2 from the grid).
 fn focus_explanation(index: usize) {
     focus_by_id(&explanation_id(index));
-}
-
-/// Puts the keyboard on the element `id`, if it is shown.
-fn focus_by_id(id: &str) {
-    let input = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(input) = input {
-        let _ = input.focus();
-    }
 }
 
 /// Puts the keyboard on the sheet tab shown (F6 from the grid).
