@@ -2,20 +2,13 @@
 // «Паспорт» with the policy shown as it types; a municipal coordinator issues a
 // new password to one of its schools (shown once), blocks and unblocks it; the
 // region reads all of it in «Журнал событий».
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible, openAs } from "./browser.mjs";
+import { DEMO_PASSWORD, screenshot, assertAccessible, openAs, withBrowser } from "./browser.mjs";
 
-let browser;
 let page;
 
-before(async () => {
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser((opened) => ({ page } = opened));
 
 test("a school changes its password under the policy", async () => {
   await openAs(page, "sch240005", "/passport", DEMO_PASSWORD);

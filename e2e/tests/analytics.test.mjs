@@ -3,21 +3,14 @@
 // a regional coordinator sees its municipalities and schools (with objectivity
 // flags), opens a school's report from the table and returns, downloads the table
 // as XLSX and orders a report made in the background.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, openBrowser, screenshot, api, tokenOf, assertAccessible, openAs } from "./browser.mjs";
+import { BASE_URL, screenshot, api, tokenOf, assertAccessible, openAs, withBrowser } from "./browser.mjs";
 
-let browser;
 let page;
 
-before(async () => {
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser((opened) => ({ page } = opened));
 
 async function openAnalyticsAs(name) {
   await openAs(page, name, "/");

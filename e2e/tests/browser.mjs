@@ -1,6 +1,7 @@
 // Shared set-up for browser tests: Debian's Chromium, a fresh profile per browser,
 // the server under test at OKO_BASE_URL, screenshots into e2e/output.
 import assert from "node:assert/strict";
+import { before, after } from "node:test";
 import { chromium } from "playwright-core";
 import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,6 +53,31 @@ export async function openBrowser() {
   };
   const page = context.pages()[0] ?? (await context.newPage());
   return { browser: context, page };
+}
+
+/**
+ * A test file's browser, registered as the file's first `before` and its
+ * `after`: what `arrange` made through the API (if anything), then a fresh
+ * Chromium, handed to `take` ({ browser, page, ...arranged }) before the tests
+ * run; closed after them, failing the file if the app's code failed.
+ */
+export function withBrowser(take, arrange = async () => ({})) {
+  let browser;
+  before(async () => {
+    const arranged = await arrange();
+    const opened = await openBrowser();
+    browser = opened.browser;
+    await take({ ...arranged, ...opened });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+}
+
+/** [`withBrowser`] for a form's tests: `form` published first (see
+ * `publishCollection`); `take` also gets { collectionId, publicationPath }. */
+export function withPublishedForm(form, where, take) {
+  withBrowser(take, () => publishCollection(form, where));
 }
 
 /** Saves a full-page screenshot as e2e/output/<name>.png. */

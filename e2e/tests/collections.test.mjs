@@ -3,10 +3,10 @@
 // Excel template downloads and a bad file is refused with its reason; edits made
 // offline are saved when the connection returns; a coordinator sees the form
 // read-only; the operator imports a form from Excel, attaches it and closes early.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, openAs } from "./browser.mjs";
+import { BASE_URL, screenshot, api, tokenOf, assertAccessible, openAs, withBrowser } from "./browser.mjs";
 
 let browser;
 let page;
@@ -53,23 +53,24 @@ async function publication(section, title) {
   return saved.summary.id;
 }
 
-before(async () => {
-  admin = await tokenOf("admin");
-  const section = await api(admin, "POST", "/api/sections", { title: `Сбор данных e2e ${Date.now()}` });
-  const version = await api(admin, "POST", "/api/forms", FORM);
-  const id = await publication(section, TITLE);
-  const block = await api(admin, "PUT", `/api/publications/${id}/collection`, {
-    form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
-  });
-  collectionId = block.id;
-  publicationPath = `/publications/${id}`;
-  emptyPublicationPath = `/publications/${await publication(section, "Публикация без сбора")}`;
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser(
+  (opened) => ({ browser, page, admin, collectionId, publicationPath, emptyPublicationPath } = opened),
+  async () => {
+    const admin = await tokenOf("admin");
+    const section = await api(admin, "POST", "/api/sections", { title: `Сбор данных e2e ${Date.now()}` });
+    const version = await api(admin, "POST", "/api/forms", FORM);
+    const id = await publication(section, TITLE);
+    const block = await api(admin, "PUT", `/api/publications/${id}/collection`, {
+      form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
+    });
+    return {
+      admin,
+      collectionId: block.id,
+      publicationPath: `/publications/${id}`,
+      emptyPublicationPath: `/publications/${await publication(section, "Публикация без сбора")}`,
+    };
+  },
+);
 
 function block() {
   return page.locator(".collection");

@@ -4,12 +4,12 @@
 // cell, both values offered for the same cell); a template with an error listed in
 // «Ошибки»; edits made while the server is down sent once it is back, even after
 // the tab was closed.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, screenshot, logIn, api, tokenOf, assertAccessible, serverHolds, withPublishedForm } from "./browser.mjs";
 
 const SCHOOL = "sch240002";
 const FORM = {
@@ -33,17 +33,10 @@ let page;
 let school;
 let collectionId;
 
-before(async () => {
+withPublishedForm(FORM, { section: "Редактор e2e", publication: "Расписание экзаменов" }, async (opened) => {
+  ({ browser, page, collectionId } = opened);
   school = await tokenOf(SCHOOL);
-  ({ collectionId } = await publishCollection(FORM, {
-    section: "Редактор e2e", publication: "Расписание экзаменов",
-  }));
-  ({ browser, page } = await openBrowser());
   await browser.grantPermissions(["clipboard-read", "clipboard-write"]);
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 /** Logs in as the school on `base` and opens the form there. */

@@ -3,11 +3,11 @@
 // it on «Прикрепить файл»), downloads it back by its name and submits; its
 // coordinator reads the form, downloads the file and the organisation's zip of
 // its data with every file.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { openBrowser, screenshot, tokenOf, assertAccessible, publishCollection, serverHolds, openAs } from "./browser.mjs";
+import { screenshot, tokenOf, assertAccessible, serverHolds, openAs, withPublishedForm } from "./browser.mjs";
 
 // A school whose password no other test changes.
 const SCHOOL = "sch240001";
@@ -23,21 +23,13 @@ const FORM = {
 };
 const SCAN = Buffer.from("%PDF-1.4\n% протокол проведения ВПР, подписан\n%%EOF\n");
 
-let browser;
 let page;
 let school;
 let collectionId;
 
-before(async () => {
+withPublishedForm(FORM, { section: "Файлы в формах e2e", publication: "Протоколы ВПР" }, async (opened) => {
+  ({ page, collectionId } = opened);
   school = await tokenOf(SCHOOL);
-  ({ collectionId } = await publishCollection(FORM, {
-    section: "Файлы в формах e2e", publication: "Протоколы ВПР",
-  }));
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 const cell = (row, column) => page.locator(`[id="cell-rooms-${row}-${column}"]`);

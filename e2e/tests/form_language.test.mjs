@@ -4,9 +4,9 @@
 // values, offered one after another; a column is asked for only where another
 // answer says so; last year's numbers fill this year's draft, marked and locked;
 // a totals row sums its columns at the grid's foot.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, api, openBrowser, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, api, screenshot, logIn, tokenOf, assertAccessible, publishCollection, serverHolds, withPublishedForm } from "./browser.mjs";
 
 const SCHOOL = "sch240003";
 const count = (key, title) => ({ key, title, type: "integer", min: 0, max: 40 });
@@ -42,21 +42,13 @@ const FORM = {
   }],
 };
 
-let browser;
 let page;
 let school;
 let collectionId;
 
-before(async () => {
+withPublishedForm(FORM, { section: "Язык форм e2e", publication: "Сведения для ВПР" }, async (opened) => {
+  ({ page, collectionId } = opened);
   school = await tokenOf(SCHOOL);
-  ({ collectionId } = await publishCollection(FORM, {
-    section: "Язык форм e2e", publication: "Сведения для ВПР",
-  }));
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 const cell = (row, column) => page.locator(`[id="cell-classes-${row}-${column}"]`);

@@ -1,8 +1,8 @@
 // The keyboard alone (issue #23): a school logs in, fills a form, submits it and
 // logs out without touching the mouse; every step reached with Tab and Enter.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, api, tokenOf, publishCollection } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, screenshot, api, tokenOf, withPublishedForm } from "./browser.mjs";
 
 const SCHOOL = "sch240003";
 const FORM = {
@@ -16,20 +16,12 @@ const FORM = {
   }],
 };
 
-let browser;
 let page;
 let collectionId;
 
-before(async () => {
-  ({ collectionId } = await publishCollection(FORM, {
-    section: "Клавиатура e2e", publication: "Кабинеты для ВПР",
-  }));
-  ({ browser, page } = await openBrowser());
+withPublishedForm(FORM, { section: "Клавиатура e2e", publication: "Кабинеты для ВПР" }, async (opened) => {
+  ({ page, collectionId } = opened);
   page.on("dialog", (dialog) => dialog.accept());
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 /** Presses Tab until the focused element reads `name`. */

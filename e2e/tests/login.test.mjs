@@ -1,18 +1,11 @@
 // The login page, the cabinet header, reload and logout (issue: foundation).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, screenshot, logIn, assertAccessible, withBrowser } from "./browser.mjs";
 
-let browser;
 let page;
 
-before(async () => {
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser((opened) => ({ page } = opened));
 
 test("the login page asks for login and password in Russian", async () => {
   await page.goto(BASE_URL);

@@ -4,10 +4,10 @@
 // returns its submission for revision; the school then sees why on its block.
 // «Экспорт статусов» is built in the background and downloaded; the bell hears of
 // returns live.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible, publishCollection, openAs } from "./browser.mjs";
+import { BASE_URL, screenshot, api, tokenOf, assertAccessible, publishCollection, openAs, withPublishedForm } from "./browser.mjs";
 
 const FORM = {
   title: "Сведения о кабинетах (e2e мониторинг)",
@@ -20,15 +20,15 @@ const FORM = {
   }],
 };
 
-let browser;
 let page;
 let publicationPath;
 let collectionId;
 
+withPublishedForm(FORM, { section: "Мониторинг e2e", publication: "Сведения о кабинетах" }, async (opened) => {
+  ({ page, collectionId, publicationPath } = opened);
+});
+
 before(async () => {
-  ({ collectionId, publicationPath } = await publishCollection(FORM, {
-    section: "Мониторинг e2e", publication: "Сведения о кабинетах",
-  }));
   const school = await tokenOf("sch240001");
   const draft = await api(school, "PATCH", `/api/collections/${collectionId}/draft`, {
     version: 0, change_id: "e2e-1",
@@ -38,11 +38,6 @@ before(async () => {
     ],
   });
   await api(school, "POST", `/api/collections/${collectionId}/submit`, { version: draft.version });
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 const row = (name) => page.locator(".participants tbody tr").filter({ hasText: name });

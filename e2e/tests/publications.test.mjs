@@ -1,19 +1,14 @@
 // Publications end to end: the operator creates a section and publications in the
 // SPA; a school sees the tab counters, opens, searches, stars and reads the news.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, screenshot, logIn, assertAccessible, withBrowser } from "./browser.mjs";
 
-let browser;
 let page;
 
-before(async () => {
-  ({ browser, page } = await openBrowser());
+withBrowser(async (opened) => {
+  ({ page } = opened);
   await page.goto(BASE_URL);
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 async function newPublication({ title, body, news }) {

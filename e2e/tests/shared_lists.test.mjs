@@ -1,22 +1,16 @@
 // «Общие списки» (issue #26): the operator names a list once on «Формы сбора
 // данных», edits its values one per line, and a form naming it takes them.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, api, openBrowser, logIn, tokenOf, assertAccessible, screenshot } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, api, logIn, tokenOf, assertAccessible, screenshot, withBrowser } from "./browser.mjs";
 
-let browser;
 let page;
 let admin;
 const NAME = `subjects-e2e-${Date.now()}`;
 
-before(async () => {
-  admin = await tokenOf("admin");
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser((opened) => ({ page, admin } = opened), async () => ({
+  admin: await tokenOf("admin"),
+}));
 
 test("the operator keeps a list shared between forms and a form takes it", async () => {
   await page.setViewportSize({ width: 1024, height: 600 });

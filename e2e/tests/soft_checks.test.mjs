@@ -3,9 +3,9 @@
 // the grid says why, and the school explains it (Shift+F2 from the keyboard, at
 // 1024×600) before it can submit; the coordinator finds the submission with
 // «есть пояснения» and reads the explanation on the cell.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { api, openBrowser, screenshot, tokenOf, assertAccessible, publishCollection, serverHolds, openAs } from "./browser.mjs";
+import { api, screenshot, tokenOf, assertAccessible, serverHolds, openAs, withPublishedForm } from "./browser.mjs";
 
 // Schools whose passwords no other test changes (accounts.test.mjs changes
 // sch240004–06).
@@ -23,16 +23,16 @@ const FORM = {
 };
 const EXPLANATION = "Объединили три класса на время ремонта";
 
-let browser;
 let page;
 let school;
 let collectionId;
 
-before(async () => {
+withPublishedForm(FORM, { section: "Мягкие проверки e2e", publication: "Численность классов" }, async (opened) => {
+  ({ page, collectionId } = opened);
   school = await tokenOf(SCHOOL);
-  ({ collectionId } = await publishCollection(FORM, {
-    section: "Мягкие проверки e2e", publication: "Численность классов",
-  }));
+});
+
+before(async () => {
   // Three neighbours of the municipality submitted classes of 20, 22 and 24.
   for (const [login, students] of [["sch240002", "20"], ["sch240003", "22"], ["spo240007", "24"]]) {
     const token = await tokenOf(login);
@@ -45,11 +45,6 @@ before(async () => {
     });
     await api(token, "POST", `/api/collections/${collectionId}/submit`, { version: saved.version });
   }
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
 });
 
 const cell = (row, column) => page.locator(`[id="cell-classes-${row}-${column}"]`);

@@ -1,9 +1,9 @@
 // File storages end to end: the operator adds a storage and uploads files in the
 // SPA; a school downloads one file and «Скачать всё.zip» and sees its marks; a
 // municipal coordinator searches the storage and gets «Отчет».
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, api, tokenOf, assertAccessible } from "./browser.mjs";
+import { BASE_URL, DEMO_PASSWORD, screenshot, logIn, api, tokenOf, assertAccessible, withBrowser } from "./browser.mjs";
 
 let browser;
 let page;
@@ -11,7 +11,10 @@ let publicationPath;
 const TITLE = "Материалы для проведения ВПР СПО";
 const STORAGE = "План-график ВПР СПО в 2021 году";
 
-before(async () => {
+withBrowser(async (opened) => {
+  ({ browser, page, publicationPath } = opened);
+  await page.goto(BASE_URL);
+}, async () => {
   // The publication itself is arranged through the API; the storage UI is under test.
   const admin = await tokenOf("admin");
   const section = await api(admin, "POST", "/api/sections", { title: "Файлы ВПР СПО" });
@@ -19,13 +22,7 @@ before(async () => {
     section_id: section.id, title: TITLE, body_markdown: "Файлы — ниже.",
     published_on: "2021-08-30T17:41:00Z", audience: { everyone: true },
   });
-  publicationPath = `/publications/${saved.summary.id}`;
-  ({ browser, page } = await openBrowser());
-  await page.goto(BASE_URL);
-});
-
-after(async () => {
-  await browser?.close();
+  return { publicationPath: `/publications/${saved.summary.id}` };
 });
 
 async function openAs(login) {

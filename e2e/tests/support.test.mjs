@@ -2,21 +2,14 @@
 // «Форум поддержки СПО» and attaches a screenshot; the operator answers and marks
 // the question as frequently asked; another coordinator searches with another
 // word form and finds it on top; the asker's bell hears of the answer.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASE_URL, DEMO_PASSWORD, openBrowser, screenshot, logIn, assertAccessible, openAs } from "./browser.mjs";
+import { screenshot, assertAccessible, openAs, withBrowser } from "./browser.mjs";
 
-let browser;
 let page;
 const TITLE = `Не загружается шаблон расписания ${Date.now()}`;
 
-before(async () => {
-  ({ browser, page } = await openBrowser());
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser((opened) => ({ page } = opened));
 
 test("a question is asked, answered, marked frequent and found by another word form", async () => {
   await openAs(page, "spo_coord_24", "/exchange");
