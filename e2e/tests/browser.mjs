@@ -75,9 +75,16 @@ export function withBrowser(take, arrange = async () => ({})) {
 }
 
 /** [`withBrowser`] for a form's tests: `form` published first (see
- * `publishCollection`); `take` also gets { collectionId, publicationPath }. */
-export function withPublishedForm(form, where, take) {
-  withBrowser(take, () => publishCollection(form, where));
+ * `publishCollection`), then whatever `thenArrange` does with it (schools that
+ * already submitted, say); `take` also gets { collectionId, publicationPath }.
+ * (One hook on purpose: node:test starts a file's `before` hooks without
+ * waiting for the one before.) */
+export function withPublishedForm(form, where, take, thenArrange = async () => {}) {
+  withBrowser(take, async () => {
+    const published = await publishCollection(form, where);
+    await thenArrange(published);
+    return published;
+  });
 }
 
 /** Saves a full-page screenshot as e2e/output/<name>.png. */

@@ -54,9 +54,9 @@ async function publication(section, title) {
 }
 
 withBrowser(
-  (opened) => ({ browser, page, admin, collectionId, publicationPath, emptyPublicationPath } = opened),
+  (opened) => ({ browser, page, collectionId, publicationPath, emptyPublicationPath } = opened),
   async () => {
-    const admin = await tokenOf("admin");
+    admin = await tokenOf("admin"); // publication() below is the operator's
     const section = await api(admin, "POST", "/api/sections", { title: `Сбор данных e2e ${Date.now()}` });
     const version = await api(admin, "POST", "/api/forms", FORM);
     const id = await publication(section, TITLE);
@@ -64,7 +64,6 @@ withBrowser(
       form_version_id: version.id, opens_at: "2021-08-30T17:41:00Z", closes_at: "2099-09-07T15:00:00Z",
     });
     return {
-      admin,
       collectionId: block.id,
       publicationPath: `/publications/${id}`,
       emptyPublicationPath: `/publications/${await publication(section, "Публикация без сбора")}`,

@@ -4,7 +4,7 @@
 // returns its submission for revision; the school then sees why on its block.
 // «Экспорт статусов» is built in the background and downloaded; the bell hears of
 // returns live.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { BASE_URL, screenshot, api, tokenOf, assertAccessible, publishCollection, openAs, withPublishedForm } from "./browser.mjs";
@@ -26,9 +26,7 @@ let collectionId;
 
 withPublishedForm(FORM, { section: "Мониторинг e2e", publication: "Сведения о кабинетах" }, async (opened) => {
   ({ page, collectionId, publicationPath } = opened);
-});
-
-before(async () => {
+}, async ({ collectionId }) => {
   const school = await tokenOf("sch240001");
   const draft = await api(school, "PATCH", `/api/collections/${collectionId}/draft`, {
     version: 0, change_id: "e2e-1",

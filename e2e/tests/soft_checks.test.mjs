@@ -3,7 +3,7 @@
 // the grid says why, and the school explains it (Shift+F2 from the keyboard, at
 // 1024×600) before it can submit; the coordinator finds the submission with
 // «есть пояснения» and reads the explanation on the cell.
-import { test, before } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { api, screenshot, tokenOf, assertAccessible, serverHolds, openAs, withPublishedForm } from "./browser.mjs";
 
@@ -30,9 +30,7 @@ let collectionId;
 withPublishedForm(FORM, { section: "Мягкие проверки e2e", publication: "Численность классов" }, async (opened) => {
   ({ page, collectionId } = opened);
   school = await tokenOf(SCHOOL);
-});
-
-before(async () => {
+}, async ({ collectionId }) => {
   // Three neighbours of the municipality submitted classes of 20, 22 and 24.
   for (const [login, students] of [["sch240002", "20"], ["sch240003", "22"], ["spo240007", "24"]]) {
     const token = await tokenOf(login);

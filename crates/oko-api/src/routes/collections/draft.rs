@@ -9,9 +9,8 @@ use oko_domain::{
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam,
-    attachments::{saved_files, settle_files},
-    blank_with, open_for_writing, org_facts, read_draft,
+    NextDraft, OrganisationParam, attachments::saved_files, blank_with, open_for_writing,
+    org_facts, read_draft,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -77,7 +76,7 @@ pub async fn save_draft(
 ) -> Result<HttpResponse, ApiError> {
     let writing = open_for_writing(&state, &user, id.into_inner()).await?;
     let (form, now) = (&writing.form, writing.now);
-    let (mut held, mut current) = writing.open_draft(&state).await?;
+    let (held, mut current) = writing.open_draft(&state).await?;
     if let Some(saved) = current
         .as_ref()
         .filter(|d| d.already_applied(&body.change_id))
@@ -109,23 +108,16 @@ pub async fn save_draft(
     let known_files = saved_files(form, &data);
     data.apply(form, &body.changes)
         .map_err(|e| ApiError::validation(cell_problems(form, &[e])))?;
-    settle_files(&state, &writing, &mut data, known_files).await?;
-    let change_id = Some(body.change_id.as_str());
-    let written = writing
-        .write(
-            &state,
-            &mut held,
-            current.as_ref(),
-            data,
-            change_id,
-            user.user_id(),
-        )
-        .await?;
-    let Some(written) = written else {
-        return writing.conflict_on(&mut held).await;
+    let next = NextDraft {
+        over: current.as_ref(),
+        data,
+        known_files,
+        change_id: Some(&body.change_id),
     };
-    // The connection goes back to the pool before the answer is worked out.
-    drop(held);
+    let written = match writing.write(&state, held, next, user.user_id()).await? {
+        Ok(written) => written,
+        Err(conflict) => return Ok(conflict),
+    };
     Ok(HttpResponse::Ok().json(DraftSaved {
         version: written.standing.version,
         saved_at: now,

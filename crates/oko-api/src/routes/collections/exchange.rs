@@ -18,9 +18,8 @@ use oko_io::{
 use uuid::Uuid;
 
 use super::{
-    OrganisationParam, ReadDraft,
-    attachments::{saved_files, settle_files},
-    draft_of, open_for_writing, org_facts, read_draft, seen_collection,
+    NextDraft, OrganisationParam, ReadDraft, attachments::saved_files, draft_of, open_for_writing,
+    org_facts, read_draft, seen_collection,
 };
 use crate::{
     auth::extractor::Authenticated,
@@ -144,28 +143,23 @@ pub async fn upload_draft(
         data.prefill(&writing.form, &facts, true);
     }
     // Read only now: the file may take a while, and the draft may change meanwhile.
-    let (mut held, current) = writing.open_draft(&state).await?;
+    let (held, current) = writing.open_draft(&state).await?;
     let form = &writing.form;
     let blank = FormData::default();
     let before = current.as_ref().map_or(&blank, |d| &d.data);
     soft::keep_explanations(form, &mut data, before);
     // A file travels in the spreadsheet as its name only.
     files::restore_references(form, &mut data, before);
-    settle_files(&state, &writing, &mut data, saved_files(form, before)).await?;
-    let written = writing
-        .write(
-            &state,
-            &mut held,
-            current.as_ref(),
-            data,
-            None,
-            user.user_id(),
-        )
-        .await?;
-    let Some(written) = written else {
-        return writing.conflict_on(&mut held).await;
+    let next = NextDraft {
+        over: current.as_ref(),
+        known_files: saved_files(form, before),
+        data,
+        change_id: None,
     };
-    drop(held);
+    let written = match writing.write(&state, held, next, user.user_id()).await? {
+        Ok(written) => written,
+        Err(conflict) => return Ok(conflict),
+    };
     Ok(HttpResponse::Ok().json(draft_of(
         &writing.collection,
         writing.organisation_id,

@@ -153,19 +153,25 @@ pub struct Writing {
 }
 
 impl Writing {
-    /// The one draft write of autosave and upload: `data` over `current`, on
-    /// the connection `held` it was read on, by `user_id`, as the batch
-    /// `change_id` (if any), noted for monitoring. `None` when someone saved
-    /// first: answer [`Writing::conflict_on`].
+    /// The one draft write of autosave and upload: `next` over the draft it
+    /// was made from, on the connection `held` that draft was read on (given
+    /// back to the pool before the caller answers), its files checked first,
+    /// noted for monitoring. `Err` holds the 409 to answer when someone saved
+    /// first.
     pub async fn write(
         &self,
         state: &AppState,
-        held: &mut Held,
-        current: Option<&StoredDraft>,
-        data: FormData,
-        change_id: Option<&str>,
+        mut held: Held,
+        next: NextDraft<'_>,
         user_id: uuid::Uuid,
-    ) -> Result<Option<StoredDraft>, ApiError> {
+    ) -> Result<Result<StoredDraft, HttpResponse>, ApiError> {
+        let NextDraft {
+            over,
+            mut data,
+            known_files,
+            change_id,
+        } = next;
+        attachments::settle_files(state, self, &mut data, known_files).await?;
         let write = drafts::DraftWrite {
             collection_id: self.collection.id,
             organisation_id: self.organisation_id,
@@ -174,11 +180,13 @@ impl Writing {
             user_id,
             now: self.now,
         };
-        let written = drafts::write_draft(held, current, write).await?;
-        if written.is_some() {
-            self.noted(state, DraftWriteKind::Saved);
+        match drafts::write_draft(&mut held, over, write).await? {
+            Some(written) => {
+                self.noted(state, DraftWriteKind::Saved);
+                Ok(Ok(written))
+            }
+            None => Ok(Err(self.conflict_on(&mut held).await?)),
         }
-        Ok(written)
     }
 
     /// Tells monitoring's dates what this request wrote.
@@ -305,6 +313,16 @@ impl Writing {
                 current,
             }))
     }
+}
+
+/// A draft about to be written: the data, the draft it was made from (`None`:
+/// there was none), the files that draft already held (checked then) and the
+/// autosave batch (`None` for an upload).
+pub struct NextDraft<'a> {
+    pub over: Option<&'a StoredDraft>,
+    pub data: FormData,
+    pub known_files: std::collections::HashMap<uuid::Uuid, String>,
+    pub change_id: Option<&'a str>,
 }
 
 /// 403 `form_accepted` for a draft whose submission a coordinator accepted:
