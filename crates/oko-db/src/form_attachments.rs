@@ -1,5 +1,6 @@
 //! Files organisations attach to their drafts (file cells): recorded once the
-//! bytes are in the file store, never changed afterwards.
+//! bytes are in the file store, never changed afterwards; forgotten only once
+//! no cell of the draft or of any submission refers to them.
 
 use chrono::{DateTime, Utc};
 use oko_domain::forms::files::{Attachment, FileRef};
@@ -76,8 +77,38 @@ pub async fn owned(
         .await
 }
 
+/// The organisation's attachments to the collection stored before `before`.
+pub async fn stored_before(
+    db: &impl ConnectionTrait,
+    collection_id: Uuid,
+    organisation_id: Uuid,
+    before: DateTime<Utc>,
+) -> Result<Vec<form_attachment::Model>, DbErr> {
+    form_attachment::Entity::find()
+        .filter(form_attachment::Column::CollectionId.eq(collection_id))
+        .filter(form_attachment::Column::OrganisationId.eq(organisation_id))
+        .filter(form_attachment::Column::CreatedAt.lt(before))
+        .all(db)
+        .await
+}
+
+/// Forgets attachments `ids` (the caller removes their bytes after).
+pub async fn delete(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<(), DbErr> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if !ids.is_empty() {
+        form_attachment::Entity::delete_many()
+            .filter(form_attachment::Column::Id.is_in(ids))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// How many files the organisation attached to its draft of the collection,
-/// and their bytes (those no cell refers to any more included).
+/// and their bytes (those no cell refers to any more included, until pruned).
 pub async fn usage(
     db: &impl ConnectionTrait,
     collection_id: Uuid,

@@ -58,6 +58,7 @@ on_both_databases!(
     a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zip,
     the_totals_row_is_computed_alike_by_the_form_and_the_programs,
     a_school_cannot_fill_the_disk_through_its_file_cells,
+    replaced_files_make_room_but_every_file_a_cell_refers_to_stays,
 );
 
 fn set(row: u32, column: &str, value: &str) -> Value {

@@ -3,10 +3,13 @@
 //! organisation and those above it) and `GET …/archive` (the organisation's data
 //! with every file it attached, one zip).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use oko_db::form_attachments::{self, NewAttachment};
+use oko_db::{
+    collections, drafts,
+    form_attachments::{self, NewAttachment},
+};
 use oko_domain::{
     api::Problem,
     collections::cell_problems,
@@ -113,8 +116,7 @@ pub async fn attach_file(
     }
     writing.refuse_if_locked(&state).await?;
     let name = uploaded_name(&params.name)?;
-    let (count, used) =
-        form_attachments::usage(&state.db, writing.collection.id, writing.organisation_id).await?;
+    let (count, used) = room_used(&state, &writing).await?;
     if count >= MAX_FILES || used >= MAX_BYTES {
         return Err(file_problem(
             "too_many_files",
@@ -158,6 +160,55 @@ pub async fn attach_file(
             Err(err.into())
         }
     }
+}
+
+/// How many files the organisation attached to the collection and their bytes;
+/// near the limit, the files replaced long enough ago are thrown away first.
+async fn room_used(state: &AppState, writing: &Writing) -> Result<(u64, u64), ApiError> {
+    let (collection, organisation) = (writing.collection.id, writing.organisation_id);
+    let (count, used) = form_attachments::usage(&state.db, collection, organisation).await?;
+    if count < MAX_FILES && used + state.max_form_upload_bytes <= MAX_BYTES {
+        return Ok((count, used));
+    }
+    prune_replaced(state, writing).await?;
+    Ok(form_attachments::usage(&state.db, collection, organisation).await?)
+}
+
+/// How long a file no cell refers to is kept: the cell that will refer to it
+/// is saved right after the upload (autosave), or when the connection is back.
+const REPLACED_KEPT: chrono::Duration = chrono::Duration::hours(1);
+
+/// Throws away the organisation's attachments to the collection that neither
+/// its draft nor any of its submissions refers to and that are older than
+/// [`REPLACED_KEPT`]: a school that scanned a protocol again and again gets its
+/// room back, and every file a submission holds stays.
+async fn prune_replaced(state: &AppState, writing: &Writing) -> Result<(), ApiError> {
+    let (collection, organisation) = (writing.collection.id, writing.organisation_id);
+    let before = writing.now - REPLACED_KEPT;
+    let old = form_attachments::stored_before(&state.db, collection, organisation, before).await?;
+    if old.is_empty() {
+        return Ok(());
+    }
+    let form = &writing.form;
+    let mut referred: HashSet<Uuid> = HashSet::new();
+    let mut note = |data: &FormData| {
+        referred.extend(files::file_cells(form, data).iter().map(|c| c.file.id));
+    };
+    if let Some(draft) = drafts::stored(&state.db, collection, organisation).await? {
+        note(&draft.data);
+    }
+    for (submission, _) in collections::submissions(&state.db, collection, organisation).await? {
+        note(&submission.form_data()?);
+    }
+    let replaced: Vec<_> = old
+        .into_iter()
+        .filter(|file| !referred.contains(&file.id))
+        .collect();
+    form_attachments::delete(&state.db, replaced.iter().map(|file| file.id)).await?;
+    for file in &replaced {
+        state.files.remove(&file.store_key).await;
+    }
+    Ok(())
 }
 
 /// A file the organisation attached. Coordinators and the operator get an

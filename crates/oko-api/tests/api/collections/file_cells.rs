@@ -250,7 +250,8 @@ pub(super) async fn a_school_cannot_fill_the_disk_through_its_file_cells(backend
     let school = app.token("sch240001").await;
     let (_, me) = app.get("/api/me", &school).await;
     let organisation_id = me["organisation_id"].as_str().unwrap().parse().unwrap();
-    // 499 files attached before (replaced ones count: nothing is thrown away).
+    // 499 files attached just before (a replaced file is kept an hour: the
+    // cell that refers to a new one may not be saved yet).
     for n in 0..499 {
         let new = NewAttachment {
             collection_id: collection_id.parse().unwrap(),
@@ -287,4 +288,79 @@ pub(super) async fn a_school_cannot_fill_the_disk_through_its_file_cells(backend
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{theirs}");
+}
+
+pub(super) async fn replaced_files_make_room_but_every_file_a_cell_refers_to_stays(
+    backend: Backend,
+) {
+    use chrono::{Duration, Utc};
+    use oko_db::form_attachments::{NewAttachment, add, usage};
+
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let id = collection_id.as_str();
+    let collection = collection_id.parse().unwrap();
+    let school = app.token("sch240001").await;
+    let (_, me) = app.get("/api/me", &school).await;
+    let organisation = me["organisation_id"].as_str().unwrap().parse().unwrap();
+    // 500 scans made two hours ago: the school scanned its protocols again and
+    // again. Its submission holds the first; its draft, the second.
+    let mut scans = Vec::new();
+    for n in 0..500 {
+        let new = NewAttachment {
+            collection_id: collection,
+            organisation_id: organisation,
+            name: &format!("Скан {n}.pdf"),
+            content_type: "application/pdf",
+            size: 10,
+            crc32: 0,
+            store_key: "files/00/none",
+            created_by: uuid::Uuid::nil(),
+            now: Utc::now() - Duration::hours(2),
+        };
+        let row = add(&app.db, new).await.unwrap();
+        scans.push(format!("{}:{}", row.id, row.name));
+    }
+    let filled = |scan: &str| vec![room(1, "room", "101"), room(1, "scan", scan)];
+    app.fill_and_submit(&school, id, filled(&scans[0])).await;
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    let (status, saved) = app
+        .save(&school, id, &draft["version"], "again", filled(&scans[1]))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+
+    let (status, scan) = attach(&app, &school, id, "Протокол.pdf", SCAN).await;
+    assert_eq!(status, StatusCode::CREATED, "room was made: {scan}");
+    assert_eq!(
+        usage(&app.db, collection, organisation).await.unwrap().0,
+        3,
+        "the submitted scan, the draft's and the new one"
+    );
+    // The submitted and the saved scans are still the school's to refer to.
+    for (n, kept) in [&scans[0], &scans[1]].into_iter().enumerate() {
+        let (_, draft) = app
+            .get(&format!("/api/collections/{id}/draft"), &school)
+            .await;
+        let (status, saved) = app
+            .save(
+                &school,
+                id,
+                &draft["version"],
+                &format!("kept-{n}"),
+                filled(kept),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{saved}");
+    }
+    let (_, draft) = app
+        .get(&format!("/api/collections/{id}/draft"), &school)
+        .await;
+    let (status, refused) = app
+        .save(&school, id, &draft["version"], "gone", filled(&scans[2]))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["errors"][0]["code"], "file_not_attached");
 }
