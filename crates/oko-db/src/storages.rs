@@ -103,32 +103,16 @@ pub async fn list(
         .all(db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|s| s.id).collect();
-    let files: HashMap<Uuid, i64> = stored_file::Entity::find()
+    let seen_files = stored_file::Entity::find()
         .left_join(organisation::Entity)
         .filter(stored_file::Column::StorageId.is_in(ids.clone()))
-        .filter(seen_by(reach))
-        .select_only()
-        .column(stored_file::Column::StorageId)
-        .column_as(stored_file::Column::Id.count(), "n")
-        .group_by(stored_file::Column::StorageId)
-        .into_tuple::<(Uuid, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let downloaded: HashMap<Uuid, i64> = file_download::Entity::find()
+        .filter(seen_by(reach));
+    let files = per_storage(db, seen_files, stored_file::Column::Id).await?;
+    let own_downloads = file_download::Entity::find()
         .inner_join(stored_file::Entity)
         .filter(file_download::Column::UserId.eq(user_id))
-        .filter(stored_file::Column::StorageId.is_in(ids))
-        .select_only()
-        .column(stored_file::Column::StorageId)
-        .column_as(file_download::Column::FileId.count(), "n")
-        .group_by(stored_file::Column::StorageId)
-        .into_tuple::<(Uuid, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+        .filter(stored_file::Column::StorageId.is_in(ids));
+    let downloaded = per_storage(db, own_downloads, file_download::Column::FileId).await?;
     Ok(Some(
         rows.into_iter()
             .map(|s| Storage {
@@ -138,6 +122,24 @@ pub async fn list(
             })
             .collect(),
     ))
+}
+
+/// The rows of `query` (stored files joined in) counted per storage, by `counted`.
+async fn per_storage<E: EntityTrait>(
+    db: &DatabaseConnection,
+    query: sea_orm::Select<E>,
+    counted: impl ColumnTrait,
+) -> Result<HashMap<Uuid, i64>, DbErr> {
+    Ok(query
+        .select_only()
+        .column(stored_file::Column::StorageId)
+        .column_as(counted.count(), "n")
+        .group_by(stored_file::Column::StorageId)
+        .into_tuple::<(Uuid, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// The API view of a storage row, before counting files.

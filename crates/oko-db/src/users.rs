@@ -191,11 +191,7 @@ pub async fn set_password_hash(
     let now = Utc::now();
     let since = now;
     let txn = crate::connection::begin_write(db).await?;
-    let Some(found) = user::Entity::find()
-        .filter(user::Column::Login.eq(login))
-        .one(&txn)
-        .await?
-    else {
+    let Some(found) = account_in(&txn, login).await? else {
         return Ok(None);
     };
     let user_id = found.id;
@@ -211,6 +207,17 @@ pub async fn set_password_hash(
     txn.commit().await?;
     known.forget(user_id);
     Ok(Some(since))
+}
+
+/// Account `login`, read in the transaction that changes it.
+async fn account_in(
+    txn: &impl sea_orm::ConnectionTrait,
+    login: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Login.eq(login))
+        .one(txn)
+        .await
 }
 
 /// Records that `user_id`'s access changed, so every instance's user cache drops
@@ -254,11 +261,7 @@ pub async fn set_blocked(
     blocked: bool,
 ) -> Result<bool, DbErr> {
     let txn = crate::connection::begin_write(db).await?;
-    let Some(found) = user::Entity::find()
-        .filter(user::Column::Login.eq(login))
-        .one(&txn)
-        .await?
-    else {
+    let Some(found) = account_in(&txn, login).await? else {
         return Ok(false);
     };
     let user_id = found.id;

@@ -22,12 +22,10 @@ use super::{
     access::{require_coordinator, require_operator},
     common_responses::{CoordinatorsOnly, NotFound, OperatorOnly, Unauthenticated},
     paging::Paging,
-    storages::attachment,
+    storages::send_stored,
     uploads::{read_body, sniffed_among, uploaded_name},
 };
-use crate::{
-    auth::extractor::Authenticated, error::ApiError, file_store::Download, state::AppState,
-};
+use crate::{auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 /// Largest screenshot accepted.
 const MAX_ATTACHMENT: u64 = 5 * 1024 * 1024;
@@ -421,14 +419,12 @@ pub async fn download_forum_attachment(
     let file = forum::attachment(&state.db, id.into_inner())
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Файл не найден"))?;
-    let download = Download {
-        key: &file.store_key,
-        content_type: file.content_type.parse().map_err(ApiError::internal)?,
-        disposition: attachment(&file.name),
-    };
-    state
-        .files
-        .serve(&req, download)
-        .await
-        .map_err(ApiError::file_store)
+    send_stored(
+        &state,
+        &req,
+        &file.store_key,
+        &file.content_type,
+        &file.name,
+    )
+    .await
 }

@@ -25,11 +25,9 @@ use super::{
     access::require_coordinator,
     collections::seen_collection,
     common_responses::{NotFound, Unauthenticated},
-    storages::attachment,
+    storages::{attachment, send_stored},
 };
-use crate::{
-    audit, auth::extractor::Authenticated, error::ApiError, file_store::Download, state::AppState,
-};
+use crate::{audit, auth::extractor::Authenticated, error::ApiError, state::AppState};
 
 /// How many of the caller's jobs the list shows.
 const LISTED_JOBS: u64 = 50;
@@ -337,16 +335,7 @@ pub(super) async fn serve_job_file(
     let Some(key) = job.store_key.as_deref() else {
         return Err(ApiError::new(ErrorCode::Conflict, not_ready));
     };
-    let download = Download {
-        key,
-        content_type: job.content_type.parse().map_err(ApiError::internal)?,
-        disposition: attachment(&job.file_name),
-    };
-    state
-        .files
-        .serve(req, download)
-        .await
-        .map_err(ApiError::file_store)
+    send_stored(state, req, key, &job.content_type, &job.file_name).await
 }
 
 async fn own_job(state: &AppState, user: &Authenticated, id: Uuid) -> Result<job::Model, ApiError> {

@@ -31,10 +31,9 @@ use super::{
 use crate::{
     auth::extractor::Authenticated,
     error::ApiError,
-    file_store::Download,
     routes::{
         common_responses::{NotFound, Unauthenticated},
-        storages::attachment,
+        storages::send_stored,
         uploads::{file_problem, read_body, sniffed_among, uploaded_name},
         zip_stream::{ZipItem, zip_answer},
     },
@@ -246,16 +245,14 @@ pub async fn download_attached_file(
         .await?
         .pop()
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "Файл не найден"))?;
-    let download = Download {
-        key: &found.store_key,
-        content_type: found.content_type.parse().map_err(ApiError::internal)?,
-        disposition: attachment(&found.name),
-    };
-    state
-        .files
-        .serve(&req, download)
-        .await
-        .map_err(ApiError::file_store)
+    send_stored(
+        &state,
+        &req,
+        &found.store_key,
+        &found.content_type,
+        &found.name,
+    )
+    .await
 }
 
 /// The organisation's data as one zip: its form as the Excel workbook (the

@@ -1,6 +1,6 @@
 //! `POST /api/files/{id}/link` and `GET /api/files/{id}/content`: one file.
 
-use actix_web::{HttpRequest, HttpResponse, get, mime::APPLICATION_OCTET_STREAM, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use oko_db::{
     entities::{storage, stored_file},
@@ -11,11 +11,10 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{Downloadable, attachment, ensure_allowed, file_not_found, link};
+use super::{Downloadable, ensure_allowed, file_not_found, link, send_stored};
 use crate::{
     auth::extractor::{Authenticated, downloader},
     error::ApiError,
-    file_store::Download,
     routes::common_responses::{NotFound, Unauthenticated},
     state::AppState,
 };
@@ -107,19 +106,14 @@ pub async fn download_file(
     let now = Utc::now();
     let organisation = user.principal().scope.organisation();
     storages::record_downloads(&state.db, user.user_id(), organisation, &[file.id], now).await?;
-    let download = Download {
-        key: &file.store_key,
-        content_type: file
-            .content_type
-            .parse()
-            .unwrap_or(APPLICATION_OCTET_STREAM),
-        disposition: attachment(&file.name),
-    };
-    state
-        .files
-        .serve(&req, download)
-        .await
-        .map_err(ApiError::file_store)
+    send_stored(
+        &state,
+        &req,
+        &file.store_key,
+        &file.content_type,
+        &file.name,
+    )
+    .await
 }
 
 /// The file `id` if the user sees it and may download it now.

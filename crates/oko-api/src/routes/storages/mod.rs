@@ -60,6 +60,30 @@ pub fn attachment(name: &str) -> ContentDisposition {
     }
 }
 
+/// Sends the stored bytes `key` as the download `name` of `content_type` (a
+/// type that does not parse goes as plain bytes), with `Range` and `ETag` so a
+/// broken download resumes.
+pub async fn send_stored(
+    state: &AppState,
+    req: &actix_web::HttpRequest,
+    key: &str,
+    content_type: &str,
+    name: &str,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let download = crate::file_store::Download {
+        key,
+        content_type: content_type
+            .parse()
+            .unwrap_or(actix_web::mime::APPLICATION_OCTET_STREAM),
+        disposition: attachment(name),
+    };
+    state
+        .files
+        .serve(req, download)
+        .await
+        .map_err(ApiError::file_store)
+}
+
 /// 403 with the reason, unless the download is allowed.
 pub fn ensure_allowed(right: DownloadRight, available_from: DateTime<Utc>) -> Result<(), ApiError> {
     let code = match right {
