@@ -147,26 +147,20 @@ pub async fn login(
         Some(user) => place_of_user(user, &*state.roster.get(&state.db).await?),
         None => Place::default(),
     };
+    let address_text = address.to_string();
     let event = |action, detail: &'static str| NewEvent {
         actor_id: user.as_ref().map(|u| u.id),
         actor: &login,
         action,
         target: &login,
         detail,
-        address: None,
+        address: Some(&address_text),
         place,
         at: now,
     };
-    let address_text = address.to_string();
     if wait > 0 {
-        audit::write(
-            &state,
-            NewEvent {
-                address: Some(&address_text),
-                ..event(AuditAction::LoginThrottled, "Попытка до истечения паузы")
-            },
-        )
-        .await;
+        let throttled = event(AuditAction::LoginThrottled, "Попытка до истечения паузы");
+        audit::write(&state, throttled).await;
         crate::metrics::login_throttled();
         return Err(
             ApiError::new(ErrorCode::TooManyAttempts, wait_message_ru(wait)).retry_after(wait),
@@ -177,14 +171,7 @@ pub async fn login(
     match &user {
         Some(found) if password_ok && !found.blocked => {
             state.login_throttle.succeeded(&state.db, &attempt).await?;
-            audit::write(
-                &state,
-                NewEvent {
-                    address: Some(&address_text),
-                    ..event(AuditAction::Login, "")
-                },
-            )
-            .await;
+            audit::write(&state, event(AuditAction::Login, "")).await;
             let mut response = session_response(&state, &req, found.id).await?;
             response
                 .add_cookie(&device_cookie(&state, &req, found.id, &login))
@@ -201,14 +188,7 @@ pub async fn login(
                 Some(found) if found.blocked => "Учетная запись заблокирована",
                 Some(_) => "Неверный пароль",
             };
-            audit::write(
-                &state,
-                NewEvent {
-                    address: Some(&address_text),
-                    ..event(AuditAction::LoginFailed, why)
-                },
-            )
-            .await;
+            audit::write(&state, event(AuditAction::LoginFailed, why)).await;
             Err(ApiError::invalid_credentials())
         }
     }
