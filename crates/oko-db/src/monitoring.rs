@@ -149,6 +149,9 @@ const REACHED_MAX_AGE: Duration = Duration::from_secs(60);
 /// would otherwise do on every request of a deadline day.
 pub struct ReachedCache {
     known: Recent<(Uuid, String), Reached>,
+    /// Held while a scope is worked out: the requests that miss together wait
+    /// for the first one's answer instead of all walking the roster at once.
+    working_out: Mutex<()>,
 }
 
 /// A scope with the board and roster it was worked out from.
@@ -174,6 +177,7 @@ impl Default for ReachedCache {
     fn default() -> Self {
         ReachedCache {
             known: Recent::for_a_while(REACHED_MAX_AGE, REACHED_ENTRIES),
+            working_out: Mutex::new(()),
         }
     }
 }
@@ -188,10 +192,16 @@ impl ReachedCache {
         now: DateTime<Utc>,
     ) -> Arc<ReachedScope> {
         let key = (collection.id, format!("{reach:?}"));
-        if let Some(found) = self.known.get(&key)
-            && Arc::ptr_eq(&found.board, board)
-            && Arc::ptr_eq(&found.roster, roster)
-        {
+        let held = || {
+            self.known.get(&key).filter(|found| {
+                Arc::ptr_eq(&found.board, board) && Arc::ptr_eq(&found.roster, roster)
+            })
+        };
+        if let Some(found) = held() {
+            return found.scope;
+        }
+        let _working_out = self.working_out.locked();
+        if let Some(found) = held() {
             return found.scope;
         }
         let positions = reached(roster, board, reach, collection, now);
