@@ -51,6 +51,61 @@ fn urlencoding(name: &str) -> String {
         .collect()
 }
 
+/// A school's protocols form, open: the app, the collection and the school's token.
+async fn protocols_of_a_school(backend: Backend) -> (TestApp, String, String) {
+    let app = spawn_app(backend).await;
+    let admin = app.token("admin").await;
+    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let school = app.token("sch240001").await;
+    (app, collection_id, school)
+}
+
+/// `count` scans the school (`token`) attached to the collection at `at`, as
+/// their cell values; the bytes are not stored (nothing downloads them).
+async fn scans_attached(
+    app: &TestApp,
+    token: &str,
+    collection: &str,
+    count: usize,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Vec<String> {
+    use oko_db::form_attachments::{NewAttachment, add};
+    let organisation_id = organisation_of(app, token).await;
+    let mut values = Vec::new();
+    for n in 0..count {
+        let new = NewAttachment {
+            collection_id: collection.parse().unwrap(),
+            organisation_id,
+            name: &format!("Скан {n}.pdf"),
+            content_type: "application/pdf",
+            size: 10,
+            crc32: 0,
+            store_key: "files/00/none",
+            created_by: uuid::Uuid::nil(),
+            now: at,
+        };
+        let row = add(&app.db, new).await.unwrap();
+        values.push(format!("{}:{}", row.id, row.name));
+    }
+    values
+}
+
+/// The id of the organisation `token` signs in for.
+async fn organisation_of(app: &TestApp, token: &str) -> uuid::Uuid {
+    let (_, me) = app.get("/api/me", token).await;
+    me["organisation_id"].as_str().unwrap().parse().unwrap()
+}
+
+/// How many files the organisation of `token` has attached to the collection.
+async fn attached_count(app: &TestApp, token: &str, collection: &str) -> u64 {
+    let organisation = organisation_of(app, token).await;
+    let (count, _) =
+        oko_db::form_attachments::usage(&app.db, collection.parse().unwrap(), organisation)
+            .await
+            .unwrap();
+    count
+}
+
 async fn bytes_of(app: &TestApp, token: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
     let response = app
         .client
@@ -71,11 +126,8 @@ async fn bytes_of(app: &TestApp, token: &str, path: &str) -> (StatusCode, String
 pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zip(
     backend: Backend,
 ) {
-    let app = spawn_app(backend).await;
-    let admin = app.token("admin").await;
-    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let (app, collection_id, school) = protocols_of_a_school(backend).await;
     let id = collection_id.as_str();
-    let school = app.token("sch240001").await;
 
     // Only a scan or a document is taken, and something must be sent.
     let (status, refused) = attach(&app, &school, id, "page.html", b"<html><script>").await;
@@ -221,6 +273,7 @@ pub(super) async fn a_file_cell_holds_the_schools_own_scan_and_travels_in_its_zi
     assert!(line.ends_with(";5;Протокол.pdf"), "{line}");
 
     // A form without file cells takes no files.
+    let admin = app.token("admin").await;
     let other = open_collection_of(&app, &admin, json!(demo::vpr_classes())).await;
     let (status, refused) = attach(&app, &school, &other, "a.pdf", SCAN).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
@@ -240,32 +293,11 @@ fn template_cell(bytes: &[u8], row: u32, col: u32) -> String {
 }
 
 pub(super) async fn a_school_cannot_fill_the_disk_through_its_file_cells(backend: Backend) {
-    use chrono::Utc;
-    use oko_db::form_attachments::{NewAttachment, add};
-
-    let app = spawn_app(backend).await;
-    let admin = app.token("admin").await;
-    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let (app, collection_id, school) = protocols_of_a_school(backend).await;
     let id = collection_id.as_str();
-    let school = app.token("sch240001").await;
-    let (_, me) = app.get("/api/me", &school).await;
-    let organisation_id = me["organisation_id"].as_str().unwrap().parse().unwrap();
     // 499 files attached just before (a replaced file is kept an hour: the
     // cell that refers to a new one may not be saved yet).
-    for n in 0..499 {
-        let new = NewAttachment {
-            collection_id: collection_id.parse().unwrap(),
-            organisation_id,
-            name: &format!("Скан {n}.pdf"),
-            content_type: "application/pdf",
-            size: 10,
-            crc32: 0,
-            store_key: "files/00/none",
-            created_by: uuid::Uuid::nil(),
-            now: Utc::now(),
-        };
-        add(&app.db, new).await.unwrap();
-    }
+    scans_attached(&app, &school, id, 499, chrono::Utc::now()).await;
     let (status, five_hundredth) = attach(&app, &school, id, "Протокол.pdf", SCAN).await;
     assert_eq!(status, StatusCode::CREATED, "{five_hundredth}");
     let (status, refused) = attach(&app, &school, id, "Ещё один.pdf", SCAN).await;
@@ -294,34 +326,13 @@ pub(super) async fn replaced_files_make_room_but_every_file_a_cell_refers_to_sta
     backend: Backend,
 ) {
     use chrono::{Duration, Utc};
-    use oko_db::form_attachments::{NewAttachment, add, usage};
 
-    let app = spawn_app(backend).await;
-    let admin = app.token("admin").await;
-    let collection_id = open_collection_of(&app, &admin, protocols_form()).await;
+    let (app, collection_id, school) = protocols_of_a_school(backend).await;
     let id = collection_id.as_str();
-    let collection = collection_id.parse().unwrap();
-    let school = app.token("sch240001").await;
-    let (_, me) = app.get("/api/me", &school).await;
-    let organisation = me["organisation_id"].as_str().unwrap().parse().unwrap();
     // 500 scans made two hours ago: the school scanned its protocols again and
     // again. Its submission holds the first; its draft, the second.
-    let mut scans = Vec::new();
-    for n in 0..500 {
-        let new = NewAttachment {
-            collection_id: collection,
-            organisation_id: organisation,
-            name: &format!("Скан {n}.pdf"),
-            content_type: "application/pdf",
-            size: 10,
-            crc32: 0,
-            store_key: "files/00/none",
-            created_by: uuid::Uuid::nil(),
-            now: Utc::now() - Duration::hours(2),
-        };
-        let row = add(&app.db, new).await.unwrap();
-        scans.push(format!("{}:{}", row.id, row.name));
-    }
+    let two_hours_ago = Utc::now() - Duration::hours(2);
+    let scans = scans_attached(&app, &school, id, 500, two_hours_ago).await;
     let filled = |scan: &str| vec![room(1, "room", "101"), room(1, "scan", scan)];
     app.fill_and_submit(&school, id, filled(&scans[0])).await;
     let (_, draft) = app
@@ -335,7 +346,7 @@ pub(super) async fn replaced_files_make_room_but_every_file_a_cell_refers_to_sta
     let (status, scan) = attach(&app, &school, id, "Протокол.pdf", SCAN).await;
     assert_eq!(status, StatusCode::CREATED, "room was made: {scan}");
     assert_eq!(
-        usage(&app.db, collection, organisation).await.unwrap().0,
+        attached_count(&app, &school, id).await,
         3,
         "the submitted scan, the draft's and the new one"
     );
