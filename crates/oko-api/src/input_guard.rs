@@ -14,7 +14,11 @@ use actix_web::{
 use futures_util::StreamExt;
 use oko_domain::error_code::ErrorCode;
 
-use crate::{error::ApiError, startup::JSON_BODY_LIMIT};
+use crate::error::ApiError;
+
+/// Largest JSON body any endpoint accepts; file uploads have their own limits. A
+/// block of a few thousand rows pasted from Excel is one autosave batch of a few MiB.
+pub const JSON_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Refuses a request whose URL or JSON body holds a NUL character.
 pub async fn refuse_nul(

@@ -10,7 +10,7 @@
 use oko_domain::error_code::ErrorCode;
 use serde_json::{Value, json};
 
-use crate::{error::ApiError, startup::JSON_BODY_LIMIT};
+use crate::{error::ApiError, input_guard::JSON_BODY_LIMIT};
 
 const PROBLEM: &str = "application/problem+json";
 

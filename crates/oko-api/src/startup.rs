@@ -12,13 +12,11 @@ use utoipa_actix_web::AppExt;
 use crate::{
     auth::{password, tokens},
     config::Config,
-    error, file_store, openapi, routes, spa,
+    error, file_store,
+    input_guard::JSON_BODY_LIMIT,
+    openapi, routes, spa,
     state::AppState,
 };
-
-/// Largest JSON body any endpoint accepts; file uploads have their own limits. A
-/// block of a few thousand rows pasted from Excel is one autosave batch of a few MiB.
-pub const JSON_BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 /// Connections of the drafts' pool, beside the main pool's 32 (PostgreSQL) or 8
 /// (SQLite): a save holds one for two short statements, and on two cores 16 saves
