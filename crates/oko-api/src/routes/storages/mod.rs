@@ -86,12 +86,13 @@ pub async fn send_stored(
 
 /// 403 with the reason, unless the download is allowed.
 pub fn ensure_allowed(right: DownloadRight, available_from: DateTime<Utc>) -> Result<(), ApiError> {
-    let code = match right {
-        DownloadRight::Allowed => return Ok(()),
-        DownloadRight::NotYetAvailable => ErrorCode::NotYetAvailable,
-        DownloadRight::OrganisationsOnly => ErrorCode::Forbidden,
+    let Some(reason) = right.refusal_ru(available_from) else {
+        return Ok(());
     };
-    let reason = right.refusal_ru(available_from).unwrap_or_default();
+    let code = match right {
+        DownloadRight::NotYetAvailable => ErrorCode::NotYetAvailable,
+        _ => ErrorCode::Forbidden,
+    };
     Err(ApiError::new(code, reason))
 }
 
