@@ -201,23 +201,39 @@ fn export_rows(
 /// `cargo xtask bench export [N]`: the surge (N organisations, with the watching
 /// operator) then its exports, on SQLite and on PostgreSQL, printed.
 pub fn run_export(organisations: Option<usize>) -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let dir = PathBuf::from("target/bench");
     let organisations = organisations.unwrap_or(surge::ALL_ORGANISATIONS);
-    let mut rows = Vec::new();
-    let on_sqlite = start_server(Path::new(OKO), &dir.join("export"), "full")?;
-    let surged = surge::run(&on_sqlite, organisations, &dir)?;
-    surge::rows("SQLite", &surged, &mut rows);
-    let baseline = export::baseline(surged.organisations)?;
-    export_rows("SQLite", &on_sqlite, &surged, baseline, &mut rows)?;
-    drop(on_sqlite);
-    let on_postgres = start_bench_postgres(&dir.join("export-postgres"))?;
-    let surged = surge::run(&on_postgres, organisations, &dir)?;
-    surge::rows("PostgreSQL", &surged, &mut rows);
-    export_rows("PostgreSQL", &on_postgres, &surged, baseline, &mut rows)?;
-    drop(on_postgres);
+    // The baseline (the same cells written from memory) is measured once.
+    let mut baseline = None;
+    let rows = on_both_databases("export", |database, server, dir, rows| {
+        let surged = surge::run(server, organisations, dir)?;
+        surge::rows(database, &surged, rows);
+        let baseline = match baseline {
+            Some(measured) => measured,
+            None => *baseline.insert(export::baseline(surged.organisations)?),
+        };
+        export_rows(database, server, &surged, baseline, rows)
+    })?;
     print_rows(&rows);
     Ok(())
+}
+
+/// The rows `measure` gives against a release server on the full demo, first on
+/// SQLite (its files under `target/bench/<name>`), then on a fresh PostgreSQL
+/// database (`target/bench/<name>-postgres`); `measure` gets the database's
+/// name and `target/bench` for its own files.
+fn on_both_databases(
+    name: &str,
+    mut measure: impl FnMut(&str, &Server, &Path, &mut Vec<[String; 4]>) -> Result<(), Fail>,
+) -> Result<Vec<[String; 4]>, Fail> {
+    toolchain::build_release(&[])?;
+    let dir = PathBuf::from("target/bench");
+    let mut rows = Vec::new();
+    let on_sqlite = start_server(Path::new(OKO), &dir.join(name), "full")?;
+    measure("SQLite", &on_sqlite, &dir, &mut rows)?;
+    drop(on_sqlite);
+    let on_postgres = start_bench_postgres(&dir.join(format!("{name}-postgres")))?;
+    measure("PostgreSQL", &on_postgres, &dir, &mut rows)?;
+    Ok(rows)
 }
 
 /// A server on a fresh `oko_bench` PostgreSQL database with the full demo.
@@ -297,28 +313,15 @@ pub fn run_reminders(organisations: Option<usize>) -> Result<(), Fail> {
 /// `cargo xtask bench analytics [N]`: N results (default 10,000,000) on the full
 /// demo, SQLite and PostgreSQL; report latencies against the GROUP BY baseline.
 pub fn run_analytics(students: Option<u64>) -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let dir = PathBuf::from("target/bench");
     let students = students.unwrap_or(analytics::STUDENTS);
-    let mut rows = Vec::new();
-    let on_sqlite = start_server(Path::new(OKO), &dir.join("analytics"), "full")?;
-    analytics::rows(
-        "SQLite",
-        &on_sqlite,
-        students,
-        || analytics::sqlite_size(&on_sqlite),
-        &mut rows,
-    )?;
-    drop(on_sqlite);
-    let on_postgres = start_bench_postgres(&dir.join("analytics-postgres"))?;
-    analytics::rows(
-        "PostgreSQL",
-        &on_postgres,
-        students,
-        analytics::postgres_size,
-        &mut rows,
-    )?;
-    drop(on_postgres);
+    let rows = on_both_databases("analytics", |database, server, _, rows| {
+        if database == "SQLite" {
+            let size = || analytics::sqlite_size(server);
+            analytics::rows(database, server, students, size, rows)
+        } else {
+            analytics::rows(database, server, students, analytics::postgres_size, rows)
+        }
+    })?;
     print_rows(&rows);
     Ok(())
 }
@@ -341,16 +344,10 @@ pub fn run_hardening() -> Result<(), Fail> {
 /// `cargo xtask bench forum [N]`: N questions with an answer each on the full
 /// demo, SQLite and PostgreSQL; search latencies, printed.
 pub fn run_forum(questions: Option<u64>) -> Result<(), Fail> {
-    toolchain::build_release(&[])?;
-    let dir = PathBuf::from("target/bench");
     let questions = questions.unwrap_or(forum::QUESTIONS);
-    let mut rows = Vec::new();
-    let on_sqlite = start_server(Path::new(OKO), &dir.join("forum"), "full")?;
-    forum::rows("SQLite", &on_sqlite, questions, &mut rows)?;
-    drop(on_sqlite);
-    let on_postgres = start_bench_postgres(&dir.join("forum-postgres"))?;
-    forum::rows("PostgreSQL", &on_postgres, questions, &mut rows)?;
-    drop(on_postgres);
+    let rows = on_both_databases("forum", |database, server, _, rows| {
+        forum::rows(database, server, questions, rows)
+    })?;
     print_rows(&rows);
     Ok(())
 }
