@@ -17,10 +17,11 @@ use crate::{
     roster::Roster,
 };
 
-/// Looks a user up by login, exactly (logins are case-sensitive).
+/// Looks a user up by login, exactly (logins are case-sensitive); in a
+/// transaction that changes the account, on that transaction.
 #[tracing::instrument(skip(db))]
 pub async fn find_by_login(
-    db: &DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     login: &str,
 ) -> Result<Option<user::Model>, DbErr> {
     user::Entity::find()
@@ -191,7 +192,7 @@ pub async fn set_password_hash(
     let now = Utc::now();
     let since = now;
     let txn = crate::connection::begin_write(db).await?;
-    let Some(found) = account_in(&txn, login).await? else {
+    let Some(found) = find_by_login(&txn, login).await? else {
         return Ok(None);
     };
     let user_id = found.id;
@@ -207,17 +208,6 @@ pub async fn set_password_hash(
     txn.commit().await?;
     known.forget(user_id);
     Ok(Some(since))
-}
-
-/// Account `login`, read in the transaction that changes it.
-async fn account_in(
-    txn: &impl sea_orm::ConnectionTrait,
-    login: &str,
-) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find()
-        .filter(user::Column::Login.eq(login))
-        .one(txn)
-        .await
 }
 
 /// Records that `user_id`'s access changed, so every instance's user cache drops
@@ -261,7 +251,7 @@ pub async fn set_blocked(
     blocked: bool,
 ) -> Result<bool, DbErr> {
     let txn = crate::connection::begin_write(db).await?;
-    let Some(found) = account_in(&txn, login).await? else {
+    let Some(found) = find_by_login(&txn, login).await? else {
         return Ok(false);
     };
     let user_id = found.id;
